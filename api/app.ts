@@ -1,0 +1,92 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { isDbReachable } from '../db/client.js';
+import type { ApiDeps, AppEnv } from './env.js';
+import { ApiError, errorBody } from './errors.js';
+import { useAuthenticator } from './middleware/auth.js';
+import { toFieldProblems } from './validation.js';
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** A route module: one Hono app per resource, mounted under its path. */
+export type RouteModule = (deps: ApiDeps) => OpenAPIHono<AppEnv>;
+
+export function newRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw ApiError.validation(toFieldProblems(result.error as never, result.target === 'json' ? '' : result.target));
+    },
+  });
+}
+
+function toApiError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new ApiError(413, 'PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'The request body is too large' });
+    if (err.status === 400) return new ApiError(400, 'MALFORMED_REQUEST', { zh: '请求格式错误（JSON 无法解析）', en: 'Malformed request body (invalid JSON)' });
+    return new ApiError(err.status as ApiError['status'], 'HTTP_ERROR', { zh: '请求无法处理', en: err.message || 'Request cannot be processed' });
+  }
+  return null;
+}
+
+export async function readiness(deps: Pick<ApiDeps, 'sql' | 'temporal'>) {
+  const [db, temporal] = await Promise.all([
+    isDbReachable(deps.sql),
+    deps.temporal.workflowService
+      .getSystemInfo({})
+      .then(() => true)
+      .catch(() => false),
+  ]);
+  return { status: db && temporal ? 'ok' : 'unavailable', checks: { db: db ? 'ok' : 'down', temporal: temporal ? 'ok' : 'down' } } as const;
+}
+
+export function createApp(deps: ApiDeps, routes: Array<[path: string, module: RouteModule]>): App {
+  useAuthenticator(deps.auth);
+  const app = newRouter();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    const log = deps.log.child({ requestId: c.get('requestId') });
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  app.onError((err, c) => {
+    const known = toApiError(err);
+    const log = c.get('log') ?? deps.log;
+    if (known) return c.json(errorBody(known, c.get('requestId')), known.status);
+    if (isDatabaseDown(err)) {
+      const down = new ApiError(503, 'SERVICE_UNAVAILABLE', { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' });
+      return c.json(errorBody(down, c.get('requestId')), 503);
+    }
+    log.error({ err }, 'unhandled error');
+    const internal = new ApiError(500, 'INTERNAL', { zh: '服务器内部错误', en: 'Internal server error' });
+    return c.json(errorBody(internal, c.get('requestId')), 500);
+  });
+  app.notFound((c) => c.json(errorBody(ApiError.notFound({ zh: '接口', en: 'Route' }), c.get('requestId')), 404));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ready = await readiness(deps);
+    return c.json(ready, ready.status === 'ok' ? 200 : 503);
+  });
+
+  for (const [path, module] of routes) app.route(path, module(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: '小额贷款信息系统 API / Micro-loan API', version: '1.0.0' },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECT_TIMEOUT' || code === '57P01' || code === '57P03';
+}

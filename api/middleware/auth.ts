@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono';
+import { can, type Permission } from '../../security/permissions.js';
+import type { ApiDeps, AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+
+let authenticator: ApiDeps['auth'] | undefined;
+
+/** Called once by createApp; the route helpers are module-level so routes stay declarative. */
+export function useAuthenticator(auth: ApiDeps['auth']): void {
+  authenticator = auth;
+}
+
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match || !authenticator) throw ApiError.unauthenticated();
+  const user = await authenticator.verifyToken(match[1]!);
+  if (!user) throw ApiError.unauthenticated();
+  c.set('user', user);
+  c.set('log', c.get('log').child({ userId: user.userId, role: user.role }));
+  await next();
+};
+
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get('user');
+    if (!user) throw ApiError.unauthenticated();
+    if (!can(user.role, permission)) {
+      throw ApiError.forbidden({ zh: `当前角色无权执行此操作（需要 ${permission}）`, en: `Your role lacks the permission ${permission}` });
+    }
+    await next();
+  };
+}
+
+export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', { zh: '请求体必须为 application/json', en: 'The request body must be application/json' });
+  }
+  await next();
+};
+
+/** The signed-in user; routes behind `authenticate` can rely on it. */
+export function currentUser(c: { get(key: 'user'): AppEnv['Variables']['user'] }) {
+  const user = c.get('user');
+  if (!user) throw ApiError.unauthenticated();
+  return user;
+}

@@ -1,0 +1,32 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Permission } from '../security/permissions.js';
+import { authenticate, requirePermission, requireJsonBody } from './middleware/auth.js';
+
+/** Who may call a route: nobody needs to log in, any logged-in user, or a named permission. */
+export type Access = 'PUBLIC' | 'AUTHENTICATED' | Permission;
+
+type SecuredRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & { access: Access };
+
+function hasJsonBody(config: RouteConfig): boolean {
+  const content = config.request?.body?.content as Record<string, unknown> | undefined;
+  return !!content && 'application/json' in content;
+}
+
+/**
+ * Every route is declared through here, so none can forget its permission. The access rule is
+ * written into the OpenAPI document as `x-access`, which the route-by-role test reads.
+ */
+export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
+  const { access, ...rest } = config;
+  const middleware: MiddlewareHandler[] = [];
+  if (hasJsonBody(rest as RouteConfig)) middleware.push(requireJsonBody);
+  if (access !== 'PUBLIC') middleware.push(authenticate);
+  if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));
+  return createRoute({
+    ...rest,
+    middleware,
+    ...(access === 'PUBLIC' ? {} : { security: [{ bearerAuth: [] }] }),
+    'x-access': access,
+  } as unknown as Omit<C, 'access'> & RouteConfig);
+}

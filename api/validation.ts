@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { FieldProblem } from '../domain/errors.js';
+import type { BilingualText } from '../domain/types.js';
+
+/** A refinement message that carries both languages; read back by `toFieldProblems`. */
+export function bilingual(zh: string, en: string): string {
+  return JSON.stringify({ zh, en });
+}
+
+function readBilingual(message: string): BilingualText | null {
+  if (!message.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(message) as Partial<BilingualText>;
+    return typeof parsed.zh === 'string' && typeof parsed.en === 'string' ? { zh: parsed.zh, en: parsed.en } : null;
+  } catch {
+    return null;
+  }
+}
+
+function describe(issue: z.core.$ZodIssue): BilingualText {
+  const own = readBilingual(issue.message);
+  if (own) return own;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? { zh: '必填', en: 'is required' }
+        : { zh: `类型错误，应为 ${issue.expected}`, en: `must be of type ${issue.expected}` };
+    case 'too_small':
+      return { zh: `不能小于 ${String(issue.minimum)}`, en: `must be at least ${String(issue.minimum)}` };
+    case 'too_big':
+      return { zh: `不能大于 ${String(issue.maximum)}`, en: `must be at most ${String(issue.maximum)}` };
+    case 'invalid_value':
+      return { zh: `取值无效，可选：${issue.values.join(', ')}`, en: `must be one of: ${issue.values.join(', ')}` };
+    case 'invalid_format':
+      return { zh: '格式不正确', en: `has an invalid format (${issue.format})` };
+    case 'unrecognized_keys':
+      return { zh: `不支持的字段：${issue.keys.join(', ')}`, en: `unknown fields: ${issue.keys.join(', ')}` };
+    default:
+      return { zh: '取值无效', en: issue.message || 'is invalid' };
+  }
+}
+
+export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return {
+      field: prefix ? (path ? `${prefix}.${path}` : prefix) : path || '(body)',
+      code: issue.code.toUpperCase(),
+      message: describe(issue),
+    };
+  });
+}

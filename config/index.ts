@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** A setting that is wrong or missing. Entry points print `message` as one line and exit non-zero. */
+export class ConfigError extends Error {
+  constructor(readonly setting: string, detail: string) {
+    super(`Configuration error: ${setting} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = z.string().url();
+
+const schema = z.object({
+  APP_MODE: z.enum(['local', 'production']).default('local'),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: url.optional(),
+  TEMPORAL_ADDRESS: z.string().min(3).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('loans'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  BANK_URL: url.optional(),
+  BUREAU_URL: url.optional(),
+  NOTIFY_URL: url.optional(),
+  SIMULATOR_PORT: port.default(4010),
+  PUBLIC_API_URL: url.optional(),
+  BUSINESS_TIME_ZONE: z.string().default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('data'),
+  /** Comma-separated `keyId:base64key` pairs for field and payload encryption; the first is current. */
+  DATA_KEYS: z.string().optional(),
+  DATA_KEY_FILE: z.string().optional(),
+  /** Secret for signing access tokens (≥ 32 bytes). */
+  TOKEN_SECRET: z.string().min(32).optional(),
+  /** Shared secret the bank uses to sign callbacks. */
+  BANK_CALLBACK_SECRET: z.string().min(16).optional(),
+  BOOTSTRAP_ADMIN_USERNAME: z.string().min(3).optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  CORS_ORIGINS: z.string().default(''),
+  COMPANY_NAME: z.string().default('示范小额贷款有限公司'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), `is invalid: ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (config.APP_MODE === 'production') {
+    for (const setting of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TOKEN_SECRET', 'BANK_CALLBACK_SECRET'] as const) {
+      if (!config[setting]) throw new ConfigError(setting, 'must be set in production mode');
+    }
+    if (!config.DATA_KEYS && !config.DATA_KEY_FILE) {
+      throw new ConfigError('DATA_KEYS', 'or DATA_KEY_FILE must be set in production mode');
+    }
+  }
+  return config;
+}

