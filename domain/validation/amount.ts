@@ -1,16 +1,11 @@
-import DecimalModule from 'decimal.js';
-import type { Decimal as DecimalClass } from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { fail, ok, problem, type FieldProblem, type Result } from '../errors.js';
 import type { Money } from '../types.js';
 
-// decimal.js ships CommonJS-flavoured typings for an ES module whose default export is the
-// class itself; under NodeNext the typings describe the namespace, so name the class type here.
-const Decimal = DecimalModule as unknown as typeof DecimalClass;
-
 /** Decimal for origination arithmetic: a private clone so no other module's settings leak in. */
-export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-export type Dec = DecimalClass;
-export type DecimalValue = DecimalClass.Value;
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
+export type Dec = Decimal;
+export type DecimalValue = Decimal.Value;
 
 /** Formats to a money string with exactly two decimals, rounding half up. */
 export function toMoney(value: DecimalValue): Money {

@@ -4,6 +4,7 @@ import type { LoanProduct } from '../products.js';
 import { LOAN_TYPES, REPAYMENT_METHODS, type Frequency, type LoanType, type LocalDate, type Money, type RepaymentMethod } from '../types.js';
 import { Dec, parseMoneyField } from './amount.js';
 import { validateBankCard } from './bank-card.js';
+import { validateLicenseNumber } from './business-license.js';
 import { isRecord, path, readEnum, readInteger, readObject, readText, take, type Problems } from './fields.js';
 import { validateIdNumber } from './id-number.js';
 import { completedYears } from './local-date.js';
@@ -95,8 +96,6 @@ export const REQUIRED_SECTION: Readonly<Record<LoanType, 'business' | 'farm' | '
   GUARANTEED: 'guarantor',
 };
 
-// 统一社会信用代码 (18 characters, no I O S V Z) or a legacy 15-digit registration number.
-const LICENSE_NUMBER = /^([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15})$/;
 const LAND_AREA = /^\d{1,6}(\.\d{1,2})?$/;
 
 /**
@@ -228,16 +227,7 @@ function readBusiness(value: unknown, problems: Problems): BusinessInfo | undefi
   const field = 'business';
   const business = readObject(value, field, problems);
   if (!business) return undefined;
-  let licenseNumber = readText(business.licenseNumber, path(field, 'licenseNumber'), problems, { maxLength: 18 });
-  if (licenseNumber !== undefined) {
-    licenseNumber = licenseNumber.toUpperCase();
-    if (!LICENSE_NUMBER.test(licenseNumber)) {
-      problems.push(
-        problem(path(field, 'licenseNumber'), 'INVALID_LICENSE_NUMBER', '营业执照号应为18位统一社会信用代码或15位注册号', 'must be an 18-character unified social credit code or a 15-digit registration number'),
-      );
-      licenseNumber = undefined;
-    }
-  }
+  const licenseNumber = take(validateLicenseNumber(business.licenseNumber, path(field, 'licenseNumber')), problems);
   const industry = readEnum(business.industry, INDUSTRY_CODES, path(field, 'industry'), problems);
   const monthlyRevenue = take(parseMoneyField(business.monthlyRevenue, path(field, 'monthlyRevenue')), problems);
   return licenseNumber !== undefined && industry && monthlyRevenue !== undefined ? { licenseNumber, industry, monthlyRevenue } : undefined;
