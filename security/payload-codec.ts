@@ -1,0 +1,48 @@
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import { aesGcmOpen, aesGcmSeal, DecryptionError } from './field-crypto.js';
+import type { Keyring } from './keyring.js';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+const aad = (keyId: string) => `microloan/temporal-payload/v1:${keyId}`;
+
+function metadataText(payload: Payload, key: string): string | undefined {
+  const value = payload.metadata?.[key];
+  return value ? fromUtf8.decode(value) : undefined;
+}
+
+export function isEncryptedPayload(payload: Payload): boolean {
+  return metadataText(payload, 'encoding') === ENCRYPTED_ENCODING;
+}
+
+/**
+ * Encrypts whole payloads (metadata and data) with AES-256-GCM under the keyring's current key.
+ * Decoding picks the key by the payload's key id and passes through payloads that were never encrypted.
+ */
+export function createPayloadCodec(keyring: Keyring): PayloadCodec {
+  return {
+    async encode(payloads) {
+      const { id, key } = keyring.currentKey();
+      return payloads.map((payload) => ({
+        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(id) },
+        data: aesGcmSeal(key, ProtoPayload.encode(payload).finish(), aad(id)),
+      }));
+    },
+    async decode(payloads) {
+      return payloads.map((payload) => {
+        if (!isEncryptedPayload(payload)) return payload;
+        const keyId = metadataText(payload, KEY_ID_METADATA);
+        if (!keyId) throw new DecryptionError('encrypted payload without a key id');
+        const key = keyring.key(keyId);
+        if (!key) throw new DecryptionError(`unknown key id "${keyId}"`);
+        const decoded = ProtoPayload.decode(aesGcmOpen(key, payload.data ?? new Uint8Array(), aad(keyId)));
+        return { metadata: decoded.metadata, data: decoded.data };
+      });
+    },
+  };
+}
