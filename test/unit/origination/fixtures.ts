@@ -35,7 +35,7 @@ export function applicationInput(loanType: LoanType, overrides: Record<string, u
     consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
   };
   if (loanType === 'INDIVIDUAL_BUSINESS') {
-    base.business = { licenseNumber: '92110105MA01ABCD23', industry: 'RETAIL', monthlyRevenue: '80000.00' };
+    base.business = { licenseNumber: '92110105MA01ABCD23', industry: 'RETAIL', monthlyRevenue: '30000.00' };
   }
   if (loanType === 'FARMER') {
     base.farm = { landAreaMu: '25', crops: ['玉米', '大豆'], livestock: '生猪20头', cooperative: '红旗农民专业合作社' };
