@@ -1,0 +1,612 @@
+// The double-entry ledger, as pure functions: the accounts, the journal entries each business
+// event posts (every one under a unique business key), balances derived from lines, and the
+// reconciliation checks finance runs. No I/O: activities/ledger.ts stores and reads.
+//
+// Accounts (normal side in brackets):
+//   BANK [Dr]              our account at the custodian bank: payouts, debits, incoming transfers
+//   CASH_ON_HAND [Dr]      cash taken at the counter        PAYMENT_GATEWAY [Dr] online payments
+//   LOAN_PRINCIPAL [Dr]    principal lent and not repaid
+//   INTEREST_RECEIVABLE, FEE_RECEIVABLE, PENALTY_RECEIVABLE [Dr]  charged and not yet paid
+//   BORROWER_CREDIT [Cr]   overpayments kept for later installments
+//   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
+//   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
+import { DomainError } from './errors.js';
+import { Dec, ZERO, ZERO_MONEY, isMoneyText, money, sum, toMoney } from './money.js';
+import type { BilingualText, LocalDate, Money } from './types.js';
+
+export const ACCOUNTS = [
+  'BANK',
+  'CASH_ON_HAND',
+  'PAYMENT_GATEWAY',
+  'LOAN_PRINCIPAL',
+  'INTEREST_RECEIVABLE',
+  'FEE_RECEIVABLE',
+  'PENALTY_RECEIVABLE',
+  'BORROWER_CREDIT',
+  'REFUND_PAYABLE',
+  'INTEREST_INCOME',
+  'FEE_INCOME',
+  'PENALTY_INCOME',
+  'LOAN_LOSS',
+] as const;
+export type Account = (typeof ACCOUNTS)[number];
+
+export type AccountKind = 'ASSET' | 'LIABILITY' | 'INCOME' | 'EXPENSE';
+export const ACCOUNT_KIND: Readonly<Record<Account, AccountKind>> = {
+  BANK: 'ASSET',
+  CASH_ON_HAND: 'ASSET',
+  PAYMENT_GATEWAY: 'ASSET',
+  LOAN_PRINCIPAL: 'ASSET',
+  INTEREST_RECEIVABLE: 'ASSET',
+  FEE_RECEIVABLE: 'ASSET',
+  PENALTY_RECEIVABLE: 'ASSET',
+  BORROWER_CREDIT: 'LIABILITY',
+  REFUND_PAYABLE: 'LIABILITY',
+  INTEREST_INCOME: 'INCOME',
+  FEE_INCOME: 'INCOME',
+  PENALTY_INCOME: 'INCOME',
+  LOAN_LOSS: 'EXPENSE',
+};
+
+export const ENTRY_KINDS = [
+  'DISBURSEMENT',
+  'INTEREST',
+  'INSTALLMENT_FEE',
+  'PENALTY_INTEREST',
+  'LATE_FEE',
+  'REPAYMENT',
+  'CREDIT_APPLIED',
+  'WRITE_OFF',
+  'REVERSAL',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** One side of one line: exactly one of debit and credit is non-zero. */
+export interface JournalLine {
+  account: Account;
+  debit: Money;
+  credit: Money;
+}
+
+export interface JournalEntry {
+  /** Unique in the ledger: posting the same business event again is a no-op. */
+  businessKey: string;
+  loanId: string;
+  kind: EntryKind;
+  effectiveOn: LocalDate;
+  /** The partner's key for the money movement (transfer or debit idempotency key, incoming payment id). */
+  externalRef: string | null;
+  reversesKey: string | null;
+  memo: string;
+  lines: JournalLine[];
+}
+
+/** Where the money of a repayment arrived, by channel. */
+export type PaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
+export const CHANNEL_ACCOUNT: Readonly<Record<PaymentChannel, Account>> = {
+  ONLINE: 'PAYMENT_GATEWAY',
+  BANK_TRANSFER: 'BANK',
+  CASH: 'CASH_ON_HAND',
+  AUTO_DEBIT: 'BANK',
+};
+
+/** What a payment (or applied credit) paid, by component. All amounts ≥ 0. */
+export interface Allocated {
+  penalty: Money;
+  fee: Money;
+  interest: Money;
+  principal: Money;
+}
+
+export const ledgerKeys = {
+  disbursement: (loanId: string) => `loan:${loanId}:disbursement`,
+  interest: (loanId: string, installment: number) => `loan:${loanId}:interest:${installment}`,
+  installmentFee: (loanId: string, installment: number) => `loan:${loanId}:fee:${installment}`,
+  penaltyInterest: (loanId: string, installment: number, through: LocalDate) => `loan:${loanId}:penalty:${installment}:${through}`,
+  lateFee: (loanId: string, installment: number) => `loan:${loanId}:late-fee:${installment}`,
+  payment: (paymentId: string) => `payment:${paymentId}`,
+  creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
+  writeOff: (loanId: string) => `loan:${loanId}:write-off`,
+  reversal: (businessKey: string) => `reversal:${businessKey}`,
+};
+
+function dr(account: Account, amount: Dec): JournalLine {
+  return { account, debit: toMoney(amount), credit: ZERO_MONEY };
+}
+
+function cr(account: Account, amount: Dec): JournalLine {
+  return { account, debit: ZERO_MONEY, credit: toMoney(amount) };
+}
+
+/** Drops zero lines, so an entry only names accounts that move. */
+function nonZero(lines: JournalLine[]): JournalLine[] {
+  return lines.filter((l) => !money(l.debit).isZero() || !money(l.credit).isZero());
+}
+
+function entry(fields: Omit<JournalEntry, 'externalRef' | 'reversesKey' | 'lines'> & Partial<Pick<JournalEntry, 'externalRef' | 'reversesKey'>> & { lines: JournalLine[] }): JournalEntry {
+  const built: JournalEntry = {
+    businessKey: fields.businessKey,
+    loanId: fields.loanId,
+    kind: fields.kind,
+    effectiveOn: fields.effectiveOn,
+    externalRef: fields.externalRef ?? null,
+    reversesKey: fields.reversesKey ?? null,
+    memo: fields.memo,
+    lines: nonZero(fields.lines),
+  };
+  assertValidEntry(built);
+  return built;
+}
+
+/**
+ * The payout: the whole principal becomes receivable; the bank pays out the net amount and the
+ * upfront fee, kept back from the payout, is earned at once.
+ */
+export function disbursementEntry(p: { loanId: string; principal: Money; upfrontFee: Money; disbursedOn: LocalDate; transferKey: string }): JournalEntry {
+  const principal = money(p.principal);
+  const fee = money(p.upfrontFee);
+  return entry({
+    businessKey: ledgerKeys.disbursement(p.loanId),
+    loanId: p.loanId,
+    kind: 'DISBURSEMENT',
+    effectiveOn: p.disbursedOn,
+    externalRef: p.transferKey,
+    memo: `disbursement of ${p.principal}, upfront fee ${p.upfrontFee}`,
+    lines: [dr('LOAN_PRINCIPAL', principal), cr('BANK', principal.minus(fee)), cr('FEE_INCOME', fee)],
+  });
+}
+
+/** Interest of installment n becomes receivable (on its due date, or when paid early or in a payoff). */
+export function interestEntry(p: { loanId: string; installment: number; amount: Money; on: LocalDate }): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.interest(p.loanId, p.installment),
+    loanId: p.loanId,
+    kind: 'INTEREST',
+    effectiveOn: p.on,
+    memo: `interest of installment ${p.installment}`,
+    lines: [dr('INTEREST_RECEIVABLE', amount), cr('INTEREST_INCOME', amount)],
+  });
+}
+
+export function installmentFeeEntry(p: { loanId: string; installment: number; amount: Money; on: LocalDate }): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.installmentFee(p.loanId, p.installment),
+    loanId: p.loanId,
+    kind: 'INSTALLMENT_FEE',
+    effectiveOn: p.on,
+    memo: `fee of installment ${p.installment}`,
+    lines: [dr('FEE_RECEIVABLE', amount), cr('FEE_INCOME', amount)],
+  });
+}
+
+/** Penalty interest on installment n accrued since the last posting, through `through`. */
+export function penaltyInterestEntry(p: { loanId: string; installment: number; amount: Money; through: LocalDate }): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.penaltyInterest(p.loanId, p.installment, p.through),
+    loanId: p.loanId,
+    kind: 'PENALTY_INTEREST',
+    effectiveOn: p.through,
+    memo: `penalty interest of installment ${p.installment} through ${p.through}`,
+    lines: [dr('PENALTY_RECEIVABLE', amount), cr('PENALTY_INCOME', amount)],
+  });
+}
+
+export function lateFeeEntry(p: { loanId: string; installment: number; amount: Money; on: LocalDate }): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.lateFee(p.loanId, p.installment),
+    loanId: p.loanId,
+    kind: 'LATE_FEE',
+    effectiveOn: p.on,
+    memo: `late fee of installment ${p.installment}`,
+    lines: [dr('PENALTY_RECEIVABLE', amount), cr('PENALTY_INCOME', amount)],
+  });
+}
+
+function receivableCredits(allocated: Allocated): JournalLine[] {
+  return [
+    cr('PENALTY_RECEIVABLE', money(allocated.penalty)),
+    cr('FEE_RECEIVABLE', money(allocated.fee)),
+    cr('INTEREST_RECEIVABLE', money(allocated.interest)),
+    cr('LOAN_PRINCIPAL', money(allocated.principal)),
+  ];
+}
+
+/**
+ * Money received: it lands in the channel's account and pays the receivables it was allocated to;
+ * what is left over is kept as the borrower's credit or owed back as a refund.
+ */
+export function repaymentEntry(p: {
+  loanId: string;
+  paymentId: string;
+  channel: PaymentChannel;
+  amount: Money;
+  receivedOn: LocalDate;
+  allocated: Allocated;
+  toCredit: Money;
+  toRefund: Money;
+  externalRef: string | null;
+}): JournalEntry {
+  return entry({
+    businessKey: ledgerKeys.payment(p.paymentId),
+    loanId: p.loanId,
+    kind: 'REPAYMENT',
+    effectiveOn: p.receivedOn,
+    externalRef: p.externalRef,
+    memo: `${p.channel} repayment of ${p.amount}`,
+    lines: [
+      dr(CHANNEL_ACCOUNT[p.channel], money(p.amount)),
+      ...receivableCredits(p.allocated),
+      cr('BORROWER_CREDIT', money(p.toCredit)),
+      cr('REFUND_PAYABLE', money(p.toRefund)),
+    ],
+  });
+}
+
+/** Credit kept from an earlier overpayment pays what has fallen due. */
+export function creditAppliedEntry(p: { loanId: string; sequence: number; on: LocalDate; allocated: Allocated }): JournalEntry {
+  const total = sum([p.allocated.penalty, p.allocated.fee, p.allocated.interest, p.allocated.principal].map(money));
+  return entry({
+    businessKey: ledgerKeys.creditApplied(p.loanId, p.sequence),
+    loanId: p.loanId,
+    kind: 'CREDIT_APPLIED',
+    effectiveOn: p.on,
+    memo: `borrower credit of ${toMoney(total)} applied`,
+    lines: [dr('BORROWER_CREDIT', total), ...receivableCredits(p.allocated)],
+  });
+}
+
+/** The approved write-off: every receivable still open for the loan goes to losses. */
+export function writeOffEntry(p: { loanId: string; on: LocalDate; open: Allocated }): JournalEntry {
+  const total = sum([p.open.penalty, p.open.fee, p.open.interest, p.open.principal].map(money));
+  return entry({
+    businessKey: ledgerKeys.writeOff(p.loanId),
+    loanId: p.loanId,
+    kind: 'WRITE_OFF',
+    effectiveOn: p.on,
+    memo: `write-off of ${toMoney(total)}`,
+    lines: [dr('LOAN_LOSS', total), ...receivableCredits(p.open)],
+  });
+}
+
+/** Undoes an entry with its mirror image; the original stays in the ledger. */
+export function reversalOf(original: JournalEntry, p: { on: LocalDate; reason: string }): JournalEntry {
+  if (original.kind === 'REVERSAL') {
+    throw new DomainError('INVALID_REVERSAL', { zh: '冲正分录不能再次冲正', en: 'A reversal cannot itself be reversed' }, 'businessKey');
+  }
+  return entry({
+    businessKey: ledgerKeys.reversal(original.businessKey),
+    loanId: original.loanId,
+    kind: 'REVERSAL',
+    effectiveOn: p.on,
+    externalRef: original.externalRef,
+    reversesKey: original.businessKey,
+    memo: `reversal of ${original.businessKey}: ${p.reason}`,
+    lines: original.lines.map((l) => ({ account: l.account, debit: l.credit, credit: l.debit })),
+  });
+}
+
+// ---- invariants ---------------------------------------------------------------------------
+
+/** Why an entry may not be posted, or null. */
+export function entryProblem(e: JournalEntry): BilingualText | null {
+  if (!e.businessKey) return { zh: '分录缺少业务键', en: 'the entry has no business key' };
+  if (e.lines.length < 2) return { zh: `分录 ${e.businessKey} 至少需要两行`, en: `entry ${e.businessKey} needs at least two lines` };
+  let debits = ZERO;
+  let credits = ZERO;
+  for (const line of e.lines) {
+    if (!ACCOUNTS.includes(line.account)) return { zh: `未知科目 ${line.account}`, en: `unknown account ${line.account}` };
+    if (!isMoneyText(line.debit) || !isMoneyText(line.credit)) return { zh: `分录 ${e.businessKey} 金额格式错误`, en: `entry ${e.businessKey} has a malformed amount` };
+    const d = money(line.debit);
+    const c = money(line.credit);
+    if (d.isNeg() || c.isNeg()) return { zh: `分录 ${e.businessKey} 含负数金额`, en: `entry ${e.businessKey} has a negative amount` };
+    if (d.isZero() === c.isZero()) return { zh: `分录 ${e.businessKey} 每行须只有借方或贷方`, en: `each line of ${e.businessKey} must be a debit or a credit, not both or neither` };
+    debits = debits.plus(d);
+    credits = credits.plus(c);
+  }
+  if (!debits.eq(credits)) {
+    return { zh: `分录 ${e.businessKey} 借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`, en: `entry ${e.businessKey} does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}` };
+  }
+  return null;
+}
+
+export function assertValidEntry(e: JournalEntry): void {
+  const problem = entryProblem(e);
+  if (problem) throw new DomainError('UNBALANCED_ENTRY', problem, 'lines');
+}
+
+/** True when two postings under one business key say the same thing (a retry), false for a clash. */
+export function sameEntry(a: JournalEntry, b: JournalEntry): boolean {
+  const lines = (e: JournalEntry) =>
+    e.lines
+      .map((l) => `${l.account}:${money(l.debit).toFixed(2)}:${money(l.credit).toFixed(2)}`)
+      .sort()
+      .join('|');
+  return a.businessKey === b.businessKey && a.loanId === b.loanId && a.kind === b.kind && (a.externalRef ?? null) === (b.externalRef ?? null) && lines(a) === lines(b);
+}
+
+// ---- balances -------------------------------------------------------------------------------
+
+export interface PostedLine {
+  account: Account;
+  loanId: string | null;
+  debit: Money;
+  credit: Money;
+}
+
+/** Balance on the account's normal side: debit − credit for assets and expenses, credit − debit otherwise. */
+export function normalBalance(account: Account, debits: Dec, credits: Dec): Dec {
+  const kind = ACCOUNT_KIND[account];
+  return kind === 'ASSET' || kind === 'EXPENSE' ? debits.minus(credits) : credits.minus(debits);
+}
+
+/** Every account's balance from the lines, on its normal side; accounts without lines are zero. */
+export function balancesOf(lines: readonly PostedLine[]): Record<Account, Money> {
+  const debits = new Map<Account, Dec>();
+  const credits = new Map<Account, Dec>();
+  for (const l of lines) {
+    debits.set(l.account, (debits.get(l.account) ?? ZERO).plus(money(l.debit)));
+    credits.set(l.account, (credits.get(l.account) ?? ZERO).plus(money(l.credit)));
+  }
+  const out = {} as Record<Account, Money>;
+  for (const a of ACCOUNTS) out[a] = toMoney(normalBalance(a, debits.get(a) ?? ZERO, credits.get(a) ?? ZERO));
+  return out;
+}
+
+/** What the borrower still owes on a loan, from its ledger balances. */
+export interface LoanLedgerBalances {
+  principal: Money;
+  interest: Money;
+  fees: Money;
+  penalty: Money;
+  credit: Money;
+  refundDue: Money;
+}
+
+export function loanBalancesOf(lines: readonly PostedLine[]): LoanLedgerBalances {
+  const b = balancesOf(lines);
+  return {
+    principal: b.LOAN_PRINCIPAL,
+    interest: b.INTEREST_RECEIVABLE,
+    fees: b.FEE_RECEIVABLE,
+    penalty: b.PENALTY_RECEIVABLE,
+    credit: b.BORROWER_CREDIT,
+    refundDue: b.REFUND_PAYABLE,
+  };
+}
+
+// ---- reconciliation ---------------------------------------------------------------------------
+
+export const FINDING_CODES = [
+  'ENTRY_UNBALANCED',
+  'LEDGER_UNBALANCED',
+  'NEGATIVE_BALANCE',
+  'PRINCIPAL_MISMATCH',
+  'PROJECTION_MISMATCH',
+  'PAYMENTS_MISMATCH',
+  'TRANSFER_WITHOUT_ENTRY',
+  'ENTRY_WITHOUT_TRANSFER',
+  'DEBIT_WITHOUT_ENTRY',
+  'ENTRY_WITHOUT_DEBIT',
+  'INCOMING_WITHOUT_ENTRY',
+  'ENTRY_WITHOUT_INCOMING',
+  'DUPLICATE_BANK_ENTRY',
+  'AMOUNT_MISMATCH',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export interface Finding {
+  code: FindingCode;
+  loanId: string | null;
+  /** The business key or the bank's key the finding is about. */
+  ref: string | null;
+  text: BilingualText;
+}
+
+function finding(code: FindingCode, loanId: string | null, ref: string | null, zh: string, en: string): Finding {
+  return { code, loanId, ref, text: { zh, en } };
+}
+
+/** Per entry: the sums of its lines. */
+export interface EntryTotals {
+  businessKey: string;
+  loanId: string | null;
+  debits: Money;
+  credits: Money;
+}
+
+/** Debits equal credits in every entry and in the ledger as a whole. */
+export function checkDoubleEntry(entries: readonly EntryTotals[]): Finding[] {
+  const findings: Finding[] = [];
+  let debits = ZERO;
+  let credits = ZERO;
+  for (const e of entries) {
+    const d = money(e.debits);
+    const c = money(e.credits);
+    debits = debits.plus(d);
+    credits = credits.plus(c);
+    if (!d.eq(c)) {
+      findings.push(finding('ENTRY_UNBALANCED', e.loanId, e.businessKey, `分录 ${e.businessKey} 借贷不平：借 ${e.debits} 贷 ${e.credits}`, `entry ${e.businessKey} does not balance: debits ${e.debits}, credits ${e.credits}`));
+    }
+  }
+  if (!debits.eq(credits)) {
+    findings.push(finding('LEDGER_UNBALANCED', null, null, `总账借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`, `the ledger does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}`));
+  }
+  return findings;
+}
+
+/** One loan as three sources see it: the ledger, the servicing schedule, and the payments. */
+export interface LoanPosition {
+  loanId: string;
+  status: string;
+  /** Ledger balances of the loan's accounts (normal side). */
+  ledger: LoanLedgerBalances;
+  /** Principal lent (the disbursement entry's LOAN_PRINCIPAL debit). */
+  disbursedPrincipal: Money;
+  /** Σ over the schedule of principal − principal paid. */
+  scheduleOutstandingPrincipal: Money;
+  /** Σ of principal paid according to the installment schedule. */
+  schedulePaidPrincipal: Money;
+  /** loans.outstanding_principal, the projection the API lists. */
+  projectedOutstandingPrincipal: Money;
+  /** Σ of accepted repayments (repayments table). */
+  paymentsTotal: Money;
+  /** Σ of the cash-side debits of the loan's REPAYMENT entries. */
+  ledgerPaymentsTotal: Money;
+  /** Principal taken to losses by a write-off entry. */
+  writtenOffPrincipal: Money;
+}
+
+/** Each loan's balance as its schedule and payments imply it, against the ledger. */
+export function checkLoanPositions(loans: readonly LoanPosition[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const l of loans) {
+    for (const [name, value] of Object.entries(l.ledger) as Array<[keyof LoanLedgerBalances, Money]>) {
+      if (money(value).isNeg()) {
+        findings.push(finding('NEGATIVE_BALANCE', l.loanId, null, `贷款 ${l.loanId} 的${name}余额为负：${value}`, `loan ${l.loanId} has a negative ${name} balance: ${value}`));
+      }
+    }
+    const written = money(l.writtenOffPrincipal);
+    const expected = l.status === 'WRITTEN_OFF' ? ZERO : money(l.scheduleOutstandingPrincipal);
+    if (!money(l.ledger.principal).eq(expected)) {
+      findings.push(
+        finding('PRINCIPAL_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，按还款计划应为 ${toMoney(expected)}`, `loan ${l.loanId}: ledger principal ${l.ledger.principal}, the schedule and payments imply ${toMoney(expected)}`),
+      );
+    }
+    const implied = money(l.disbursedPrincipal).minus(money(l.schedulePaidPrincipal)).minus(written);
+    if (!money(l.ledger.principal).eq(implied)) {
+      findings.push(
+        finding('PRINCIPAL_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，放款减已还应为 ${toMoney(implied)}`, `loan ${l.loanId}: ledger principal ${l.ledger.principal}, disbursed less repaid is ${toMoney(implied)}`),
+      );
+    }
+    if (!money(l.projectedOutstandingPrincipal).eq(money(l.ledger.principal))) {
+      findings.push(
+        finding('PROJECTION_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 列表显示本金 ${l.projectedOutstandingPrincipal}，账面为 ${l.ledger.principal}`, `loan ${l.loanId}: the loans list shows principal ${l.projectedOutstandingPrincipal}, the ledger ${l.ledger.principal}`),
+      );
+    }
+    if (!money(l.paymentsTotal).eq(money(l.ledgerPaymentsTotal))) {
+      findings.push(
+        finding('PAYMENTS_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 还款记录合计 ${l.paymentsTotal}，账面收款 ${l.ledgerPaymentsTotal}`, `loan ${l.loanId}: repayments total ${l.paymentsTotal}, the ledger received ${l.ledgerPaymentsTotal}`),
+      );
+    }
+  }
+  return findings;
+}
+
+/** What the bank holds, as its ledger endpoint reports it. */
+export interface BankSettlement {
+  idempotencyKey: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  amount: Money;
+}
+
+export interface BankIncoming {
+  paymentId: string;
+  amount: Money;
+}
+
+/** A ledger entry that moved money through the BANK account, with its external reference. */
+export interface BankEntry {
+  businessKey: string;
+  loanId: string | null;
+  kind: EntryKind;
+  externalRef: string | null;
+  /** How the money reached the bank: AUTO_DEBIT or BANK_TRANSFER for repayments; null otherwise. */
+  channel: PaymentChannel | null;
+  /** The BANK line's amount (debit for money in, credit for money out). */
+  amount: Money;
+}
+
+interface Matchable {
+  key: string;
+  amount: Money;
+}
+
+function matchOneToOne(
+  bank: readonly Matchable[],
+  ledger: readonly BankEntry[],
+  codes: { missingEntry: FindingCode; missingBank: FindingCode },
+  words: { zh: string; en: string },
+): Finding[] {
+  const findings: Finding[] = [];
+  const byRef = new Map<string, BankEntry[]>();
+  for (const e of ledger) {
+    const ref = e.externalRef ?? '';
+    byRef.set(ref, [...(byRef.get(ref) ?? []), e]);
+  }
+  const bankKeys = new Set(bank.map((b) => b.key));
+  for (const b of bank) {
+    const entries = byRef.get(b.key) ?? [];
+    if (entries.length === 0) {
+      findings.push(finding(codes.missingEntry, null, b.key, `银行${words.zh} ${b.key}（${b.amount}）在账上没有对应分录`, `bank ${words.en} ${b.key} (${b.amount}) has no ledger entry`));
+    } else if (entries.length > 1) {
+      findings.push(finding('DUPLICATE_BANK_ENTRY', entries[0]!.loanId, b.key, `银行${words.zh} ${b.key} 在账上有 ${entries.length} 笔分录`, `bank ${words.en} ${b.key} has ${entries.length} ledger entries`));
+    } else if (!money(entries[0]!.amount).eq(money(b.amount))) {
+      findings.push(
+        finding('AMOUNT_MISMATCH', entries[0]!.loanId, b.key, `银行${words.zh} ${b.key} 金额 ${b.amount}，账上为 ${entries[0]!.amount}`, `bank ${words.en} ${b.key} is ${b.amount}, the ledger says ${entries[0]!.amount}`),
+      );
+    }
+  }
+  for (const e of ledger) {
+    if (!e.externalRef || !bankKeys.has(e.externalRef)) {
+      findings.push(finding(codes.missingBank, e.loanId, e.businessKey, `分录 ${e.businessKey} 在银行没有对应的成功${words.zh}`, `entry ${e.businessKey} has no successful bank ${words.en}`));
+    }
+  }
+  return findings;
+}
+
+/**
+ * The bank and the ledger agree: every SUCCEEDED transfer has exactly one disbursement entry and
+ * every disbursement entry a SUCCEEDED transfer, with the same amount; the same for debits and
+ * auto-debit repayments, and for incoming transfers and bank-transfer repayments.
+ */
+export function checkBankAgreement(bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] }, entries: readonly BankEntry[]): Finding[] {
+  const succeeded = (list: readonly BankSettlement[]) => list.filter((s) => s.status === 'SUCCEEDED').map((s) => ({ key: s.idempotencyKey, amount: s.amount }));
+  const live = entries.filter((e) => e.kind !== 'REVERSAL');
+  const reversed = new Set(entries.filter((e) => e.kind === 'REVERSAL').map((e) => e.externalRef));
+  const standing = live.filter((e) => !(e.externalRef && reversed.has(e.externalRef)));
+  return [
+    ...matchOneToOne(succeeded(bank.transfers), standing.filter((e) => e.kind === 'DISBURSEMENT'), { missingEntry: 'TRANSFER_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_TRANSFER' }, { zh: '放款', en: 'transfer' }),
+    ...matchOneToOne(succeeded(bank.debits), standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'AUTO_DEBIT'), { missingEntry: 'DEBIT_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_DEBIT' }, { zh: '代扣', en: 'debit' }),
+    ...matchOneToOne(
+      bank.incoming.map((i) => ({ key: i.paymentId, amount: i.amount })),
+      standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'BANK_TRANSFER'),
+      { missingEntry: 'INCOMING_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_INCOMING' },
+      { zh: '入账', en: 'incoming payment' },
+    ),
+  ];
+}
+
+export interface ReconciliationReport {
+  clean: boolean;
+  checkedAt: string;
+  counts: { entries: number; loans: number; bankTransfers: number; bankDebits: number; bankIncoming: number };
+  totals: { debits: Money; credits: Money };
+  findings: Finding[];
+}
+
+export function reconcile(input: {
+  checkedAt: string;
+  entries: readonly EntryTotals[];
+  loans: readonly LoanPosition[];
+  bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] };
+  bankEntries: readonly BankEntry[];
+}): ReconciliationReport {
+  const findings = [...checkDoubleEntry(input.entries), ...checkLoanPositions(input.loans), ...checkBankAgreement(input.bank, input.bankEntries)];
+  return {
+    clean: findings.length === 0,
+    checkedAt: input.checkedAt,
+    counts: {
+      entries: input.entries.length,
+      loans: input.loans.length,
+      bankTransfers: input.bank.transfers.length,
+      bankDebits: input.bank.debits.length,
+      bankIncoming: input.bank.incoming.length,
+    },
+    totals: { debits: toMoney(sum(input.entries.map((e) => money(e.debits)))), credits: toMoney(sum(input.entries.map((e) => money(e.credits)))) },
+    findings,
+  };
+}
