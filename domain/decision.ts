@@ -133,6 +133,8 @@ export interface ReviewAuthorityInput {
   /** Who did the initial review; needed at the FINAL stage. */
   initialReviewerId?: string;
   product: LoanProduct;
+  /** The amount limit binds approvals only; a final reviewer may reject any amount. Omitted means APPROVE. */
+  decision?: string;
 }
 
 export interface AuthorityDenial {
@@ -144,7 +146,8 @@ export interface AuthorityDenial {
 /**
  * Null when the reviewer may act. INITIAL: the role must be one of the product's initial
  * reviewer roles. FINAL: the role must appear among the final approvers, the reviewer must not be
- * the initial reviewer, and the amount must be within that role's limit (null = no limit).
+ * the initial reviewer, and, when approving, the amount must be within that role's limit (null =
+ * no limit).
  */
 export function checkReviewAuthority(input: ReviewAuthorityInput): AuthorityDenial | null {
   const { stage, reviewer, product } = input;
@@ -161,7 +164,8 @@ export function checkReviewAuthority(input: ReviewAuthorityInput): AuthorityDeni
   if (input.initialReviewerId !== undefined && input.initialReviewerId === reviewer.userId) {
     return deny('SEPARATION_OF_DUTIES', '终审人不能与初审人为同一人', 'The final reviewer must be someone other than the initial reviewer');
   }
-  if (limit.maxAmount !== null && new Dec(input.amount).gt(limit.maxAmount)) {
+  const approving = input.decision === undefined || input.decision === 'APPROVE';
+  if (approving && limit.maxAmount !== null && new Dec(input.amount).gt(limit.maxAmount)) {
     const who = approversFor(input.amount, authority.finalApprovers).join(', ');
     return deny(
       'ABOVE_APPROVAL_AUTHORITY',

@@ -132,6 +132,8 @@ describe('checkReviewAuthority', () => {
     expect(above!.message.en).toContain('RISK_MANAGER, ADMIN');
     expect(checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-risk', role: 'RISK_MANAGER' } })).toBeNull();
     expect(checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } })).toBeNull();
+    expect(checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'REJECT' })).toBeNull();
+    expect(checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'APPROVE' })?.code).toBe('ABOVE_APPROVAL_AUTHORITY');
     expect(approversFor('100000.00', consumer.approvalAuthority.finalApprovers)).toEqual(['FINAL_REVIEWER', 'RISK_MANAGER', 'ADMIN']);
     expect(approversFor('100000.01', consumer.approvalAuthority.finalApprovers)).toEqual(['RISK_MANAGER', 'ADMIN']);
   });
