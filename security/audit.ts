@@ -108,7 +108,7 @@ async function append(tx: TransactionSql, event: AuditEvent): Promise<{ id: stri
   await tx`
     insert into audit_log (id, at, actor_id, actor_role, action, resource_type, resource_id, loan_id, source_ip, result, detail, prev_hash, hash)
     values (${fields.id}, ${fields.at}, ${fields.actorId}, ${fields.actorRole}, ${fields.action}, ${fields.resourceType},
-            ${fields.resourceId}, ${fields.loanId}, ${fields.sourceIp}, ${fields.result}, ${JSON.stringify(fields.detail)}::jsonb,
+            ${fields.resourceId}, ${fields.loanId}, ${fields.sourceIp}, ${fields.result}, ${tx.json(fields.detail as Parameters<TransactionSql['json']>[0])},
             ${head.last_hash}, ${hash})`;
   await tx`update audit_chain_head set last_id = ${fields.id}, last_hash = ${hash} where singleton`;
   return { id: fields.id, hash };

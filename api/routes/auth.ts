@@ -1,0 +1,312 @@
+import { z } from '@hono/zod-openapi';
+import { ROLES, type Role } from '../../domain/types.js';
+import { localDateOf } from '../../domain/business-time.js';
+import { problem, type FieldProblem } from '../../domain/errors.js';
+import { maskIdNumber, maskName, maskPhone } from '../../domain/masking.js';
+import { readText, take } from '../../domain/validation/fields.js';
+import { validateIdNumber } from '../../domain/validation/id-number.js';
+import { normalizePhone, validatePhone } from '../../domain/validation/phone.js';
+import type { Security } from '../../security/authenticator.js';
+import { blindIndex } from '../../security/blind-index.js';
+import { USER_FIELDS } from '../../security/field-crypto.js';
+import { accountLocked } from '../../security/login-throttle.js';
+import { burnPasswordCheck, checkPasswordPolicy, hashPassword, USERNAME_PATTERN, verifyPassword } from '../../security/passwords.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { ApiError } from '../errors.js';
+import { auditRequest, sourceIp } from '../middleware/audit.js';
+import { currentUser } from '../middleware/auth.js';
+import { secureRoute } from '../route.js';
+
+const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'BORROWER'> => r !== 'BORROWER');
+
+const invalidCredentials = () =>
+  new ApiError(401, 'INVALID_CREDENTIALS', { zh: '用户名或密码错误', en: 'Wrong username or password' });
+
+const RegisterBody = z
+  .object({
+    phone: z.string().max(32),
+    password: z.string().max(256),
+    name: z.string().max(200),
+    idNumber: z.string().max(32),
+  })
+  .openapi('RegisterRequest');
+
+const LoginBody = z
+  .object({
+    username: z.string().min(1).max(64).openapi({ description: 'Staff username, or a borrower\'s mobile number' }),
+    password: z.string().min(1).max(256),
+  })
+  .openapi('LoginRequest');
+
+const LoginResult = z
+  .object({ token: z.string(), role: z.enum(ROLES), expiresAt: z.string().openapi({ format: 'date-time' }) })
+  .openapi('LoginResult');
+
+const Me = z
+  .object({
+    userId: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    phone: z.string().nullable().openapi({ description: 'masked' }),
+    name: z.string().nullable().openapi({ description: 'masked' }),
+    idNumber: z.string().nullable().openapi({ description: 'masked' }),
+  })
+  .openapi('CurrentUser');
+
+const CreateStaffBody = z
+  .object({
+    username: z.string().max(64),
+    role: z.enum(STAFF_ROLES),
+    password: z.string().max(256),
+    name: z.string().max(200).optional(),
+  })
+  .openapi('CreateStaffUserRequest');
+
+const UserIdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+const Created = z.object({ userId: z.string() });
+
+const register = secureRoute({
+  method: 'post',
+  path: '/register',
+  access: 'PUBLIC',
+  summary: '借款人注册 / Borrower self-registration',
+  request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
+  responses: {
+    201: { description: 'Registered', content: { 'application/json': { schema: Created } } },
+    400: { description: 'Invalid fields' },
+    409: { description: 'Phone or ID number already registered' },
+  },
+});
+
+const login = secureRoute({
+  method: 'post',
+  path: '/login',
+  access: 'PUBLIC',
+  summary: '登录 / Log in',
+  request: { body: { required: true, content: { 'application/json': { schema: LoginBody } } } },
+  responses: {
+    200: { description: 'Access token', content: { 'application/json': { schema: LoginResult } } },
+    401: { description: 'Wrong username or password' },
+    403: { description: 'Account disabled' },
+    423: { description: 'Account locked after repeated failures' },
+    429: { description: 'Too many attempts from this address' },
+  },
+});
+
+const logout = secureRoute({
+  method: 'post',
+  path: '/logout',
+  access: 'AUTHENTICATED',
+  summary: '退出登录（吊销当前令牌）/ Log out (revokes the current token)',
+  responses: { 204: { description: 'Token revoked' } },
+});
+
+const me = secureRoute({
+  method: 'get',
+  path: '/me',
+  access: 'AUTHENTICATED',
+  summary: '当前用户 / The signed-in user',
+  responses: { 200: { description: 'The signed-in user, masked', content: { 'application/json': { schema: Me } } } },
+});
+
+const createStaff = secureRoute({
+  method: 'post',
+  path: '/users',
+  access: 'user:manage',
+  summary: '创建员工账号 / Create a staff user',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateStaffBody } } } },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: Created } } },
+    409: { description: 'Username taken' },
+  },
+});
+
+const revokeTokens = secureRoute({
+  method: 'post',
+  path: '/users/{id}/revoke-tokens',
+  access: 'user:manage',
+  summary: '吊销用户全部令牌 / Revoke all tokens of a user',
+  request: { params: UserIdParam },
+  responses: {
+    200: {
+      description: 'All tokens issued so far are refused',
+      content: { 'application/json': { schema: z.object({ userId: z.string(), revokedAt: z.string() }) } },
+    },
+    404: { description: 'No such user' },
+  },
+});
+
+/**
+ * The validated JSON body. secureRoute's return type hides the body's type from
+ * c.req.valid('json'), though the body is still validated against the schema before the handler runs.
+ */
+function jsonBody<S extends z.ZodType>(c: { req: { valid(target: never): unknown } }): z.output<S> {
+  return c.req.valid('json' as never) as z.output<S>;
+}
+
+function throwIfProblems(problems: FieldProblem[]): void {
+  if (problems.length > 0) throw ApiError.validation(problems);
+}
+
+/** Mounted at /v1/auth. */
+export function authRoutes(security: Security): RouteModule {
+  const { cipher, keyring, signer, revocations, throttle } = security;
+
+  return (deps) => {
+    const router = newRouter();
+    const { sql } = deps;
+
+    router.openapi(register, async (c) => {
+      const body = jsonBody<typeof RegisterBody>(c);
+      const now = deps.now();
+      const problems: FieldProblem[] = [];
+      const phone = take(validatePhone(body.phone, 'phone'), problems);
+      const id = take(validateIdNumber(body.idNumber, localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE), 'idNumber'), problems);
+      const name = readText(body.name, 'name', problems, { maxLength: 50 });
+      problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
+      throwIfProblems(problems);
+
+      const passwordHash = await hashPassword(body.password);
+      const [row] = await sql<{ id: string }[]>`
+        insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash, created_at)
+        values ('BORROWER',
+                ${blindIndex(keyring, 'phone', phone!)}, ${cipher.encrypt(phone!, USER_FIELDS.phone)},
+                ${cipher.encrypt(name!, USER_FIELDS.name)},
+                ${blindIndex(keyring, 'idNumber', id!.idNumber)}, ${cipher.encrypt(id!.idNumber, USER_FIELDS.idNumber)},
+                ${passwordHash}, ${now})
+        on conflict do nothing
+        returning id`;
+      if (!row) {
+        await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'FAILURE', resourceType: 'user', detail: { reason: 'DUPLICATE', phone: maskPhone(phone!) }, at: now });
+        throw ApiError.conflict('ALREADY_REGISTERED', { zh: '该手机号或身份证号已注册', en: 'This phone number or ID number is already registered' });
+      }
+      await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'SUCCESS', actorId: row.id, actorRole: 'BORROWER', resourceType: 'user', resourceId: row.id, at: now });
+      return c.json({ userId: row.id }, 201);
+    });
+
+    router.openapi(login, async (c) => {
+      const { username, password } = jsonBody<typeof LoginBody>(c);
+      const now = deps.now();
+      const ip = sourceIp(c);
+      const phone = normalizePhone(username);
+      const shown = phone ? maskPhone(phone) : username.trim().toLowerCase().slice(0, 64);
+      const audit = (result: 'SUCCESS' | 'FAILURE' | 'DENIED', reason: string | null, user?: { id: string; role: string }) =>
+        auditRequest(c, sql, {
+          action: 'LOGIN',
+          result,
+          actorId: user?.id ?? null,
+          actorRole: user?.role ?? null,
+          resourceType: 'user',
+          resourceId: user?.id ?? null,
+          detail: reason ? { username: shown, reason } : { username: shown },
+          at: now,
+        });
+
+      try {
+        await throttle.assertSourceAllowed(ip, now);
+      } catch (err) {
+        await audit('DENIED', 'RATE_LIMITED');
+        throw err;
+      }
+
+      const [user] = phone
+        ? await sql<{ id: string; role: Role; username: string | null; status: string; password_hash: string; locked_until: Date | null }[]>`
+            select id, role, username, status, password_hash, locked_until from users where phone_hash = ${blindIndex(keyring, 'phone', phone)}`
+        : await sql<{ id: string; role: Role; username: string | null; status: string; password_hash: string; locked_until: Date | null }[]>`
+            select id, role, username, status, password_hash, locked_until from users where username = ${username.trim().toLowerCase()}`;
+
+      if (!user) {
+        await burnPasswordCheck(password);
+        await throttle.recordFailure(ip, null, now);
+        await audit('FAILURE', 'UNKNOWN_USER');
+        throw invalidCredentials();
+      }
+      try {
+        throttle.assertAccountUnlocked(user.locked_until, now);
+      } catch (err) {
+        await throttle.recordFailure(ip, null, now);
+        await audit('DENIED', 'ACCOUNT_LOCKED', user);
+        throw err;
+      }
+      if (!(await verifyPassword(user.password_hash, password))) {
+        const { lockedUntil } = await throttle.recordFailure(ip, user.id, now);
+        await audit('FAILURE', lockedUntil ? 'WRONG_PASSWORD_LOCKED' : 'WRONG_PASSWORD', user);
+        throw lockedUntil ? accountLocked(lockedUntil, now) : invalidCredentials();
+      }
+      if (user.status !== 'ACTIVE') {
+        await audit('DENIED', 'ACCOUNT_DISABLED', user);
+        throw ApiError.forbidden({ zh: '账户已停用，请联系管理员', en: 'This account is disabled; contact an administrator' }, 'ACCOUNT_DISABLED');
+      }
+
+      await throttle.recordSuccess(ip, user.id, now);
+      const issued = signer.issue({ userId: user.id, role: user.role, username: user.username ?? shown }, now);
+      await audit('SUCCESS', null, user);
+      return c.json({ token: issued.token, role: user.role, expiresAt: issued.expiresAt.toISOString() }, 200);
+    });
+
+    router.openapi(logout, async (c) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      const claims = token ? signer.verify(token, deps.now()) : null;
+      if (!claims) throw ApiError.unauthenticated();
+      await revocations.revoke(claims, 'LOGOUT');
+      await auditRequest(c, sql, { action: 'LOGOUT', result: 'SUCCESS', resourceType: 'token', resourceId: claims.jti, at: deps.now() });
+      return c.body(null, 204);
+    });
+
+    router.openapi(me, async (c) => {
+      const user = currentUser(c);
+      const [row] = await sql<{ phone_enc: string | null; name_enc: string | null; id_number_enc: string | null }[]>`
+        select phone_enc, name_enc, id_number_enc from users where id = ${user.userId}`;
+      if (!row) throw ApiError.unauthenticated();
+      const open = (value: string | null, context: string, mask: (v: string) => string) => (value ? mask(cipher.decrypt(value, context)) : null);
+      return c.json(
+        {
+          userId: user.userId,
+          username: user.username,
+          role: user.role,
+          phone: open(row.phone_enc, USER_FIELDS.phone, maskPhone),
+          name: open(row.name_enc, USER_FIELDS.name, maskName),
+          idNumber: open(row.id_number_enc, USER_FIELDS.idNumber, maskIdNumber),
+        },
+        200,
+      );
+    });
+
+    router.openapi(createStaff, async (c) => {
+      const body = jsonBody<typeof CreateStaffBody>(c);
+      const now = deps.now();
+      const username = body.username.trim().toLowerCase();
+      const problems: FieldProblem[] = [];
+      if (!USERNAME_PATTERN.test(username)) {
+        problems.push(
+          problem('username', 'INVALID_USERNAME', '用户名须以字母开头，3–32 位小写字母、数字、_ . -', 'Username must start with a letter and have 3–32 lowercase letters, digits, _ . or -'),
+        );
+      }
+      const name = body.name === undefined ? undefined : readText(body.name, 'name', problems, { maxLength: 50 });
+      problems.push(...checkPasswordPolicy(body.password, { username }));
+      throwIfProblems(problems);
+
+      const passwordHash = await hashPassword(body.password);
+      const [row] = await sql<{ id: string }[]>`
+        insert into users (role, username, name_enc, password_hash, created_at)
+        values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now})
+        on conflict do nothing
+        returning id`;
+      if (!row) throw ApiError.conflict('USERNAME_TAKEN', { zh: '用户名已被使用', en: 'This username is already taken' });
+      await auditRequest(c, sql, { action: 'USER_CREATE', result: 'SUCCESS', resourceType: 'user', resourceId: row.id, detail: { username, role: body.role }, at: now });
+      return c.json({ userId: row.id }, 201);
+    });
+
+    router.openapi(revokeTokens, async (c) => {
+      const { id } = c.req.valid('param');
+      const now = deps.now();
+      const [exists] = await sql`select 1 from users where id = ${id}`;
+      if (!exists) throw ApiError.notFound({ zh: '用户', en: 'User' });
+      await revocations.revokeAllForUser(id, now);
+      await auditRequest(c, sql, { action: 'USER_TOKENS_REVOKE', result: 'SUCCESS', resourceType: 'user', resourceId: id, at: now });
+      return c.json({ userId: id, revokedAt: now.toISOString() }, 200);
+    });
+
+    return router;
+  };
+}
