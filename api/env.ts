@@ -3,6 +3,8 @@ import type { Config } from '../config/index.js';
 import type { Sql } from '../db/client.js';
 import type { Role } from '../domain/types.js';
 import type { Logger } from '../lib/logger.js';
+import type { FieldCipher } from '../security/field-crypto.js';
+import type { Keyring } from '../security/keyring.js';
 
 export interface AuthUser {
   userId: string;
@@ -27,6 +29,8 @@ export interface ApiDeps {
   temporal: Client;
   log: Logger;
   auth: Authenticator;
+  keyring: Keyring;
+  cipher: FieldCipher;
   /** Injectable clock for tests; production passes () => new Date(). */
   now: () => Date;
 }

@@ -23,10 +23,11 @@ export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
   if (hasJsonBody(rest as RouteConfig)) middleware.push(requireJsonBody);
   if (access !== 'PUBLIC') middleware.push(authenticate);
   if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));
-  return createRoute({
+  const route = createRoute({
     ...rest,
     middleware,
     ...(access === 'PUBLIC' ? {} : { security: [{ bearerAuth: [] }] }),
     'x-access': access,
-  } as unknown as Omit<C, 'access'> & RouteConfig);
+  } as unknown as RouteConfig);
+  return route as unknown as Omit<C, 'access'> & { getRoutingPath(): string };
 }

@@ -8,8 +8,7 @@ export const PERMISSIONS = [
   'loan:withdraw',
   'document:upload',
   'document:read',
-  'review:initial',
-  'review:final',
+  'review:submit',         // send a review decision; the workflow checks stage, role and authority
   'contract:read',
   'contract:sign',
   'repayment:online',      // borrower pays own loan online
@@ -37,14 +36,14 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   BORROWER: ['loan:apply', 'loan:read', 'loan:list', 'loan:withdraw', 'document:upload', 'document:read', 'contract:read', 'contract:sign', 'repayment:online', 'repayment:read', 'product:read'],
   LOAN_OFFICER: ['loan:apply', 'loan:read', 'loan:list', 'loan:withdraw', 'document:upload', 'document:read', 'contract:read', 'repayment:read', 'product:read', 'task:read'],
-  INITIAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:initial', 'contract:read', 'task:read', 'product:read'],
-  FINAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:final', 'contract:read', 'task:read', 'product:read', 'report:read'],
+  INITIAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'contract:read', 'task:read', 'product:read'],
+  FINAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'contract:read', 'task:read', 'product:read', 'report:read'],
   FINANCE: ['loan:read', 'loan:list', 'repayment:record', 'repayment:read', 'ledger:read', 'reconciliation:run', 'disbursement:retry', 'report:read', 'product:read', 'contract:read'],
   COLLECTOR: ['loan:read', 'loan:list', 'repayment:read', 'task:read', 'collection:act', 'product:read'],
-  RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:final', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause'],
+  RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause'],
   AUDITOR: ['loan:read', 'loan:list', 'audit:read', 'ledger:read', 'report:read', 'repayment:read', 'product:read', 'contract:read'],
   OPS: ['loan:read', 'loan:list', 'codec:use', 'disbursement:retry', 'disbursement:pause', 'reconciliation:run', 'report:read', 'product:read', 'task:read'],
-  ADMIN: ['loan:read', 'loan:list', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause'],
+  ADMIN: ['loan:read', 'loan:list', 'review:submit', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -34,7 +34,8 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
 
 export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
+  const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+  if (hasBody && !/^application\/json\b/i.test(type)) {
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', { zh: '请求体必须为 application/json', en: 'The request body must be application/json' });
   }
   await next();

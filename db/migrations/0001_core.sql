@@ -98,7 +98,7 @@ create table contracts (
   loan_id text not null references loans(id),
   version integer not null,
   sha256 text not null,
-  html text not null,
+  html_enc text not null,                  -- the rendered contract, encrypted; its sha256 is of the plaintext bytes
   created_at timestamptz not null default now(),
   primary key (loan_id, version)
 );

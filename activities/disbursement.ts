@@ -1,0 +1,41 @@
+// Paying out through the bank. The idempotency key comes from the workflow (business ids),
+// so every retry of this activity asks the bank for the same single transfer.
+import { ApplicationFailure } from '@temporalio/activity';
+import { isPartnerError } from '../partners/http.js';
+import type { BankResult } from '../workflows/definitions.js';
+import type { ActivityDeps } from './deps.js';
+import { loadApplication } from './loan-records.js';
+
+export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps) {
+  return {
+    async isDisbursementPaused(): Promise<boolean> {
+      const [flag] = await sql<{ enabled: boolean }[]>`select enabled from system_flags where name = 'DISBURSEMENTS_PAUSED'`;
+      return flag?.enabled ?? false;
+    },
+
+    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<{ transferId: string }> {
+      const application = await loadApplication(sql, cipher, loanId);
+      try {
+        const transfer = await bank.transfer(idempotencyKey, {
+          amount,
+          currency: 'CNY',
+          toCard: application.bankAccount.cardNumber,
+          toName: application.applicant.name,
+          reference: loanId,
+          ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
+        });
+        return { transferId: transfer.transferId };
+      } catch (err) {
+        if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+        throw err;
+      }
+    },
+
+    /** The bank's final answer for a transfer, or null while it is still pending. */
+    async checkTransfer({ idempotencyKey }: { idempotencyKey: string }): Promise<BankResult | null> {
+      const transfer = await bank.findTransferByKey(idempotencyKey);
+      if (!transfer || transfer.status === 'PENDING') return null;
+      return { transferId: transfer.transferId, idempotencyKey, status: transfer.status, ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}) };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { ActivityDeps } from './deps.js';
+import { createDisbursementActivities } from './disbursement.js';
+import { createNotificationActivities } from './notifications.js';
+import { createOriginationActivities } from './origination.js';
+import { createServicingActivities } from './servicing.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/** All activities of the loan workflow; the worker registers this object. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createOriginationActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createDisbursementActivities(deps),
+    ...createServicingActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

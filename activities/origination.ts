@@ -1,0 +1,161 @@
+// Activities of the origination phases: projections, documents, credit data, tasks, contract.
+import { ApplicationFailure } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import type { DocumentUploaded } from '../workflows/definitions.js';
+import type { Offer } from '../workflows/state.js';
+import type { LoanProduct } from '../domain/products.js';
+import type { BilingualText, BureauReport, InternalHistory, LoanStatus, StatementSummary } from '../domain/types.js';
+import { applicantAgeOn, type Application } from '../domain/validation/application.js';
+import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
+import { localDateOf } from '../domain/business-time.js';
+import { renderContract } from './contract-rendering.js';
+import type { ActivityDeps } from './deps.js';
+import { CONTRACT_CONTEXT, loadApplication } from './loan-records.js';
+
+export interface LoanEvent {
+  loanId: string;
+  eventKey: string;
+  kind: string;
+  at: string;
+  actor?: { userId: string; role: string };
+  text: BilingualText;
+  detail: Record<string, unknown>;
+  status: LoanStatus;
+  /** Columns of the loans projection to update with the event. */
+  projection: {
+    assessment?: unknown;
+    offer?: unknown;
+    contractSha256?: string;
+    initialReviewerId?: string;
+    finalReviewerId?: string;
+    closed?: boolean;
+  };
+}
+
+export interface TaskToOpen {
+  loanId: string;
+  kind: string;
+  taskKey: string;
+  role: string;
+  dueAt?: string;
+  detail: Record<string, unknown>;
+}
+
+const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF']);
+
+/** The application as scoring needs it: the same facts with personal identifiers masked. */
+function withoutIdentifiers(application: Application): Application {
+  return {
+    ...application,
+    applicant: { ...application.applicant, name: maskName(application.applicant.name), idNumber: maskIdNumber(application.applicant.idNumber), phone: maskPhone(application.applicant.phone) },
+    bankAccount: { ...application.bankAccount, cardNumber: maskCard(application.bankAccount.cardNumber) },
+    ...(application.guarantor
+      ? { guarantor: { ...application.guarantor, name: maskName(application.guarantor.name), idNumber: maskIdNumber(application.guarantor.idNumber), phone: maskPhone(application.guarantor.phone) } }
+      : {}),
+  };
+}
+
+export function createOriginationActivities({ sql, cipher, bureau, config }: ActivityDeps) {
+  return {
+    async recordLoanEvent(event: LoanEvent): Promise<void> {
+      const p = event.projection;
+      await sql.begin(async (tx) => {
+        const inserted = await tx`
+          insert into loan_events (loan_id, event_key, kind, actor, detail, at)
+          values (${event.loanId}, ${event.eventKey}, ${event.kind}, ${event.actor ? `${event.actor.role}:${event.actor.userId}` : null},
+                  ${tx.json({ ...event.detail, text: event.text, actor: event.actor ?? null } as never)}, ${event.at})
+          on conflict (loan_id, event_key) do nothing
+          returning id`;
+        if (inserted.length === 0) return;
+        await tx`
+          update loans set
+            status = ${event.status},
+            assessment = coalesce(${p.assessment === undefined ? null : tx.json(p.assessment as never)}, assessment),
+            offer = coalesce(${p.offer === undefined ? null : tx.json(p.offer as never)}, offer),
+            contract_sha256 = coalesce(${p.contractSha256 ?? null}, contract_sha256),
+            initial_reviewer_id = coalesce(${p.initialReviewerId ?? null}::uuid, initial_reviewer_id),
+            final_reviewer_id = coalesce(${p.finalReviewerId ?? null}::uuid, final_reviewer_id),
+            decided_at = case when ${event.status} in ('AWAITING_SIGNATURE', 'REJECTED') and decided_at is null then ${event.at}::timestamptz else decided_at end,
+            closed_at = case when ${TERMINAL.has(event.status)} then coalesce(closed_at, ${event.at}::timestamptz) else closed_at end,
+            updated_at = now()
+          where id = ${event.loanId}`;
+      });
+    },
+
+    async listDocuments(loanId: string): Promise<Array<DocumentUploaded & { receivedAt: string }>> {
+      const rows = await sql<{ id: string; type: DocumentUploaded['type']; sha256: string; created_at: Date }[]>`
+        select id, type, sha256, created_at from documents where loan_id = ${loanId} order by created_at`;
+      return rows.map((r) => ({ documentId: r.id, type: r.type, sha256: r.sha256, receivedAt: r.created_at.toISOString() }));
+    },
+
+    async loadApplicationFacts(loanId: string): Promise<{ application: Application; applicantAge: number }> {
+      const application = await loadApplication(sql, cipher, loanId);
+      const today = localDateOf(Date.now(), config.BUSINESS_TIME_ZONE);
+      return { application: withoutIdentifiers(application), applicantAge: applicantAgeOn(application, today) };
+    },
+
+    async fetchCreditReport({ loanId, subject }: { loanId: string; subject: 'APPLICANT' | 'GUARANTOR' }): Promise<BureauReport> {
+      const [consent] = await sql<{ id: string }[]>`select id from consents where loan_id = ${loanId} and kind = 'CREDIT_QUERY'`;
+      if (!consent) throw ApplicationFailure.nonRetryable('No recorded consent to the credit query', 'ConsentMissing');
+      const application = await loadApplication(sql, cipher, loanId);
+      const person = subject === 'APPLICANT' ? application.applicant : application.guarantor;
+      if (!person) throw ApplicationFailure.nonRetryable('The application has no guarantor', 'PartnerRejected');
+      const report = await bureau.fetchReport({ idNumber: person.idNumber, name: person.name, consentId: consent.id, purpose: 'LOAN_APPLICATION' });
+      await sql`
+        insert into credit_queries (loan_id, subject, consent_id, profile, bureau_score)
+        values (${loanId}, ${subject}, ${consent.id}, ${report.profile}, ${report.score})
+        on conflict (loan_id, subject) do update set profile = excluded.profile, bureau_score = excluded.bureau_score, queried_at = now()`;
+      return report;
+    },
+
+    async analyzeBankStatement({ loanId }: { loanId: string }): Promise<StatementSummary> {
+      const application = await loadApplication(sql, cipher, loanId);
+      return bureau.analyzeStatement({ idNumber: application.applicant.idNumber, declaredMonthlyIncome: application.applicant.monthlyIncome });
+    },
+
+    async loadRepaymentHistory({ borrowerId, excludeLoanId }: { borrowerId: string; excludeLoanId: string }): Promise<InternalHistory> {
+      const [row] = await sql<{ repaid: number; written_off: number; max_dpd: number; overdue: boolean; active: number }[]>`
+        select count(*) filter (where status = 'PAID_OFF')::int as repaid,
+               count(*) filter (where status = 'WRITTEN_OFF')::int as written_off,
+               coalesce(max(days_past_due), 0)::int as max_dpd,
+               coalesce(bool_or(status = 'OVERDUE'), false) as overdue,
+               count(*) filter (where status in ('ACTIVE', 'OVERDUE', 'DISBURSING'))::int as active
+        from loans where borrower_id = ${borrowerId} and id <> ${excludeLoanId}`;
+      return { loansRepaid: row!.repaid, loansWrittenOff: row!.written_off, maxDaysPastDue: row!.max_dpd, currentlyOverdue: row!.overdue, activeLoans: row!.active };
+    },
+
+    async openTask(task: TaskToOpen): Promise<void> {
+      await sql`
+        insert into tasks (loan_id, kind, task_key, role, due_at, detail)
+        values (${task.loanId}, ${task.kind}, ${task.taskKey}, ${task.role}, ${task.dueAt ?? null}, ${sql.json(task.detail as never)})
+        on conflict (loan_id, task_key) do nothing`;
+    },
+
+    async closeTask({ loanId, taskKey, status, closedBy }: { loanId: string; taskKey: string; status: 'DONE' | 'CANCELLED'; closedBy?: string }): Promise<void> {
+      await sql`
+        update tasks set status = ${status}, closed_at = now(), closed_by = ${closedBy ?? null}
+        where loan_id = ${loanId} and task_key = ${taskKey} and status = 'OPEN'`;
+    },
+
+    async closeOpenTasks({ loanId }: { loanId: string }): Promise<void> {
+      await sql`update tasks set status = 'CANCELLED', closed_at = now() where loan_id = ${loanId} and status = 'OPEN'`;
+    },
+
+    async generateContract({ loanId, offer, product, generatedAt }: { loanId: string; offer: Offer; product: LoanProduct; generatedAt: string }): Promise<{ sha256: string; version: number; generatedAt: string }> {
+      const application = await loadApplication(sql, cipher, loanId);
+      const consents = await sql<{ kind: string; text_version: string; granted_at: Date }[]>`
+        select kind, text_version, granted_at from consents where loan_id = ${loanId} order by kind`;
+      const html = renderContract({ loanId, offer, product, application, consents, generatedAt, companyName: config.COMPANY_NAME, timeZone: config.BUSINESS_TIME_ZONE });
+      const sha256 = createHash('sha256').update(html, 'utf8').digest('hex');
+      return sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtext(${loanId}))`;
+        const [same] = await tx<{ version: number; created_at: Date }[]>`select version, created_at from contracts where loan_id = ${loanId} and sha256 = ${sha256}`;
+        if (same) return { sha256, version: same.version, generatedAt };
+        const [row] = await tx<{ next: number }[]>`select coalesce(max(version), 0)::int + 1 as next from contracts where loan_id = ${loanId}`;
+        const next = row!.next;
+        await tx`insert into contracts (loan_id, version, sha256, html_enc) values (${loanId}, ${next}, ${sha256}, ${cipher.encrypt(html, CONTRACT_CONTEXT)})`;
+        return { sha256, version: next, generatedAt };
+      });
+    },
+  };
+}

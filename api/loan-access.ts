@@ -1,0 +1,51 @@
+// Data scoping: which loans a signed-in user may see. A loan outside the caller's scope
+// answers 404, so its existence is not revealed.
+import type { Sql } from '../db/client.js';
+import type { AuthUser } from './env.js';
+import { ApiError } from './errors.js';
+
+export interface LoanRecord {
+  id: string;
+  borrower_id: string;
+  created_by: string;
+  loan_type: string;
+  product_code: string;
+  status: string;
+  amount: string;
+  term_count: number;
+  method: string;
+  frequency: string;
+  annual_rate: string;
+  channel: string;
+  application_enc: string;
+  initial_reviewer_id: string | null;
+  final_reviewer_id: string | null;
+  collector_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** SQL condition limiting `loans l` to what the user may see. */
+export function loanScope(sql: Sql, user: AuthUser) {
+  switch (user.role) {
+    case 'BORROWER':
+      return sql`l.borrower_id = ${user.userId}`;
+    case 'LOAN_OFFICER':
+      return sql`l.created_by = ${user.userId}`;
+    case 'INITIAL_REVIEWER':
+      return sql`(l.status = 'INITIAL_REVIEW' or l.initial_reviewer_id = ${user.userId})`;
+    case 'FINAL_REVIEWER':
+      return sql`(l.status = 'FINAL_REVIEW' or l.final_reviewer_id = ${user.userId})`;
+    case 'COLLECTOR':
+      return sql`(l.collector_id = ${user.userId} or exists (
+        select 1 from tasks t where t.loan_id = l.id and t.role = 'COLLECTOR' and (t.assignee_id is null or t.assignee_id = ${user.userId})))`;
+    default:
+      return sql`true`;
+  }
+}
+
+export async function loanInScope(sql: Sql, user: AuthUser, loanId: string): Promise<LoanRecord> {
+  const [loan] = await sql<LoanRecord[]>`select l.* from loans l where l.id = ${loanId} and ${loanScope(sql, user)}`;
+  if (!loan) throw ApiError.notFound({ zh: '贷款', en: 'Loan' });
+  return loan;
+}

@@ -1,0 +1,63 @@
+// What a viewer sees of a loan: the workflow's view, with the applicant masked for the role.
+import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
+import type { Application } from '../domain/validation/application.js';
+import { APPLICATION_CONTEXT } from '../db/loans.js';
+import { can } from '../security/permissions.js';
+import type { FieldCipher } from '../security/field-crypto.js';
+import type { LoanView } from '../workflows/state.js';
+import type { AuthUser } from './env.js';
+import type { LoanRecord } from './loan-access.js';
+
+export function presentApplicant(application: Application, viewer: AuthUser) {
+  const clear = can(viewer.role, 'pii:unmasked');
+  const own = viewer.role === 'BORROWER';
+  const a = application;
+  return {
+    name: clear || own ? a.applicant.name : maskName(a.applicant.name),
+    idNumber: clear ? a.applicant.idNumber : maskIdNumber(a.applicant.idNumber),
+    phone: clear ? a.applicant.phone : maskPhone(a.applicant.phone),
+    monthlyIncome: a.applicant.monthlyIncome,
+    employer: a.applicant.employer ?? null,
+    bankAccount: { bankName: a.bankAccount.bankName, cardNumber: clear ? a.bankAccount.cardNumber : maskCard(a.bankAccount.cardNumber) },
+    business: a.business ?? null,
+    farm: a.farm ?? null,
+    collateral: a.collateral ?? null,
+    guarantor: a.guarantor
+      ? {
+          name: clear ? a.guarantor.name : maskName(a.guarantor.name),
+          idNumber: clear ? a.guarantor.idNumber : maskIdNumber(a.guarantor.idNumber),
+          phone: clear ? a.guarantor.phone : maskPhone(a.guarantor.phone),
+          monthlyIncome: a.guarantor.monthlyIncome,
+          relationship: a.guarantor.relationship,
+        }
+      : null,
+  };
+}
+
+export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCipher, viewer: AuthUser) {
+  const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
+  return {
+    loanId: view.loanId,
+    status: view.status,
+    loanType: view.loanType,
+    productCode: view.productCode,
+    channel: view.channel,
+    purpose: application.purpose,
+    createdAt: loan.created_at.toISOString(),
+    requested: view.requested,
+    applicant: presentApplicant(application, viewer),
+    requiredDocuments: view.requiredDocuments,
+    missingDocuments: view.missingDocuments,
+    documentDeadline: view.documentDeadline ?? null,
+    documents: view.documents,
+    assessment: view.assessment ?? null,
+    decision: view.decision ?? null,
+    reviews: view.reviews,
+    offer: view.offer ?? null,
+    contract: view.contract ?? null,
+    disbursements: view.disbursements,
+    servicing: view.servicing ?? null,
+    closedReason: view.closedReason ?? null,
+    timeline: view.timeline,
+  };
+}

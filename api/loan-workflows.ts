@@ -1,0 +1,50 @@
+// Starting and addressing loan workflows from the API (and from tests, the same way).
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { Application } from '../domain/validation/application.js';
+import type { LoanProduct } from '../domain/products.js';
+import type { loanWorkflow } from '../workflows/loan.js';
+import { BorrowerHashKey, LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../workflows/search-attributes.js';
+import type { LoanWorkflowInput } from '../workflows/state.js';
+
+export function loanWorkflowInput(args: {
+  loanId: string;
+  borrowerId: string;
+  borrowerHash: string;
+  channel: 'ONLINE' | 'OFFLINE';
+  product: LoanProduct;
+  application: Application;
+  annualRate: string;
+}): LoanWorkflowInput {
+  const a = args.application;
+  return {
+    loanId: args.loanId,
+    borrowerId: args.borrowerId,
+    borrowerHash: args.borrowerHash,
+    loanType: a.loanType,
+    channel: args.channel,
+    product: args.product,
+    requested: { amount: a.amount, termCount: a.termCount, method: a.method, frequency: a.frequency, annualRate: args.annualRate },
+    purpose: a.purpose,
+  };
+}
+
+/** Starts the loan's workflow; starting it again (a retried request) attaches to the running one. */
+export function loanHandle(client: Client, loanId: string): WorkflowHandle<typeof loanWorkflow> {
+  return client.workflow.getHandle<typeof loanWorkflow>(loanId);
+}
+
+export async function startLoanWorkflow(client: Client, taskQueue: string, input: LoanWorkflowInput, timeZone: string): Promise<WorkflowHandle<typeof loanWorkflow>> {
+  return client.workflow.start<typeof loanWorkflow>('loanWorkflow', {
+    workflowId: input.loanId,
+    taskQueue,
+    args: [{ kind: 'ORIGINATION', input, options: { timeZone } }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    typedSearchAttributes: [
+      { key: LoanStatusKey, value: 'AWAITING_DOCUMENTS' },
+      { key: LoanTypeKey, value: input.loanType },
+      { key: LoanAmountKey, value: Number(input.requested.amount) },
+      { key: BorrowerHashKey, value: input.borrowerHash },
+    ],
+  });
+}

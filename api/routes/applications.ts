@@ -1,0 +1,148 @@
+import { z } from '@hono/zod-openapi';
+import { localDateOf } from '../../domain/business-time.js';
+import { validateApplication, applicantAgeOn } from '../../domain/validation/application.js';
+import { productForLoanType } from '../../db/products.js';
+import { insertLoanApplication, newLoanId } from '../../db/loans.js';
+import { blindIndex, borrowerHash } from '../../security/blind-index.js';
+import { USER_FIELDS } from '../../security/field-crypto.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { ApiError } from '../errors.js';
+import { loanWorkflowInput, startLoanWorkflow } from '../loan-workflows.js';
+import { currentUser } from '../middleware/auth.js';
+import { auditRequest, sourceIp } from '../middleware/audit.js';
+import { secureRoute } from '../route.js';
+import { DocumentTypeEnum, errorResponses, FrequencyEnum, LoanStatusEnum, LoanTypeEnum, MoneyString, RepaymentMethodEnum } from '../schemas.js';
+import { callWorkflow } from '../workflow-errors.js';
+import type { ApiDeps } from '../env.js';
+import type { AuthUser } from '../env.js';
+import type { Application } from '../../domain/validation/application.js';
+
+const Person = { name: z.string().max(50), idNumber: z.string().max(18), phone: z.string().max(20) };
+
+const ApplicationBody = z
+  .object({
+    loanType: LoanTypeEnum,
+    productCode: z.string().max(32).optional(),
+    amount: MoneyString,
+    termCount: z.number().int(),
+    method: RepaymentMethodEnum,
+    frequency: FrequencyEnum.optional(),
+    purpose: z.string().max(200),
+    applicant: z.object({ ...Person, monthlyIncome: MoneyString, employer: z.string().max(100).optional() }),
+    bankAccount: z.object({ cardNumber: z.string().max(23), bankName: z.string().max(50) }),
+    consent: z.object({ creditQuery: z.boolean(), dataProcessing: z.boolean(), textVersion: z.string().max(40).optional() }),
+    business: z.object({ licenseNumber: z.string().max(30), industry: z.string().max(40), monthlyRevenue: MoneyString }).optional(),
+    farm: z.object({ landAreaMu: z.string().max(12), crops: z.array(z.string().max(20)).max(20), livestock: z.string().max(100).optional(), cooperative: z.string().max(100).optional() }).optional(),
+    collateral: z.object({ type: z.string().max(30), description: z.string().max(500), appraisedValue: MoneyString, existingLiens: MoneyString }).optional(),
+    guarantor: z.object({ ...Person, monthlyIncome: MoneyString, relationship: z.string().max(30) }).optional(),
+  })
+  .openapi('LoanApplication');
+
+const Created = z
+  .object({ loanId: z.string(), status: LoanStatusEnum, requiredDocuments: z.array(DocumentTypeEnum), replayed: z.boolean() })
+  .openapi('ApplicationAccepted');
+
+const submit = secureRoute({
+  method: 'post',
+  path: '/',
+  access: 'loan:apply',
+  summary: 'Apply for a loan / 提交借款申请',
+  description: 'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan.',
+  request: {
+    headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
+    body: { content: { 'application/json': { schema: ApplicationBody } }, required: true },
+  },
+  responses: {
+    201: { description: 'Accepted', content: { 'application/json': { schema: Created } } },
+    200: { description: 'The same Idempotency-Key again: the loan it created', content: { 'application/json': { schema: Created } } },
+    ...errorResponses,
+  },
+});
+
+/** The borrower the loan is for: the caller, or — for a loan officer — the applicant, registered on first contact. */
+async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Application): Promise<string> {
+  const idHash = blindIndex(deps.keyring, 'idNumber', application.applicant.idNumber);
+  if (user.role === 'BORROWER') {
+    const [self] = await deps.sql<{ id_number_hash: string | null }[]>`select id_number_hash from users where id = ${user.userId}`;
+    if (self?.id_number_hash !== idHash) {
+      throw ApiError.validation([{ field: 'applicant.idNumber', code: 'NOT_YOUR_ID', message: { zh: '身份证号须与注册信息一致', en: 'must match the ID number you registered with' } }]);
+    }
+    return user.userId;
+  }
+  const [existing] = await deps.sql<{ id: string }[]>`select id from users where id_number_hash = ${idHash}`;
+  if (existing) return existing.id;
+  const phoneHash = blindIndex(deps.keyring, 'phone', application.applicant.phone);
+  const [created] = await deps.sql<{ id: string }[]>`
+    insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash)
+    values ('BORROWER', ${phoneHash}, ${deps.cipher.encrypt(application.applicant.phone, USER_FIELDS.phone)},
+            ${deps.cipher.encrypt(application.applicant.name, USER_FIELDS.name)}, ${idHash},
+            ${deps.cipher.encrypt(application.applicant.idNumber, USER_FIELDS.idNumber)}, '!')
+    on conflict (phone_hash) do nothing
+    returning id`;
+  if (!created) {
+    throw ApiError.conflict('PHONE_REGISTERED_TO_ANOTHER', { zh: '该手机号已被其他借款人注册', en: 'This phone number belongs to another borrower' });
+  }
+  return created.id;
+}
+
+export const applicationRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+  app.openapi(submit, async (c) => {
+    const user = currentUser(c);
+    const body = c.req.valid('json');
+    const product = await productForLoanType(deps.sql, body.loanType, body.productCode);
+    if (!product) {
+      throw ApiError.validation([{ field: body.productCode ? 'productCode' : 'loanType', code: 'NO_PRODUCT', message: { zh: '没有可用的贷款产品', en: 'no active product for this loan type' } }]);
+    }
+    const today = localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
+    const validated = validateApplication(body, product, today);
+    if (!validated.ok) throw ApiError.validation(validated.problems);
+    const application = validated.value;
+
+    const borrowerId = await borrowerFor(deps, user, application);
+    const channel = user.role === 'BORROWER' ? 'ONLINE' : 'OFFLINE';
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const result = await insertLoanApplication(deps.sql, deps.cipher, {
+      loanId: newLoanId(deps.now()),
+      borrowerId,
+      createdBy: user.userId,
+      channel,
+      product,
+      application,
+      annualRate: product.defaultRate,
+      idempotencyKey,
+      sourceIp: sourceIp(c),
+    });
+    if (result.kind === 'IN_FLIGHT') {
+      throw ApiError.conflict('APPLICATION_IN_FLIGHT', {
+        zh: `该借款人已有一笔在途申请（${result.loanId}），请等待其结束或撤回后再申请`,
+        en: `The borrower already has an application in progress (${result.loanId}); wait for it to finish or withdraw it first`,
+      });
+    }
+    const input = loanWorkflowInput({
+      loanId: result.loanId,
+      borrowerId,
+      borrowerHash: borrowerHash(deps.keyring, application.applicant.idNumber),
+      channel,
+      product,
+      application,
+      annualRate: product.defaultRate,
+    });
+    // Starting again for a replayed key attaches to the running workflow, so a request that
+    // stored the loan but failed to start it is completed by its retry.
+    await callWorkflow(() => startLoanWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input, deps.config.BUSINESS_TIME_ZONE));
+    if (result.kind === 'CREATED') {
+      await auditRequest(c, deps.sql, {
+        action: 'LOAN_APPLICATION_SUBMITTED',
+        result: 'SUCCESS',
+        resourceType: 'loan',
+        resourceId: result.loanId,
+        loanId: result.loanId,
+        detail: { channel, loanType: application.loanType, amount: application.amount, applicantAge: applicantAgeOn(application, today) },
+      });
+    }
+    const status = result.kind === 'REPLAYED' ? (result.status as z.infer<typeof LoanStatusEnum>) : 'AWAITING_DOCUMENTS';
+    return c.json({ loanId: result.loanId, status, requiredDocuments: product.requiredDocuments, replayed: result.kind === 'REPLAYED' }, result.kind === 'CREATED' ? 201 : 200);
+  });
+  return app;
+};

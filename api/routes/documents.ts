@@ -1,0 +1,125 @@
+import { z } from '@hono/zod-openapi';
+import { createHash } from 'node:crypto';
+import { DOCUMENT_TYPES, type DocumentType } from '../../domain/types.js';
+import { documentUploadedSignal } from '../../workflows/definitions.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { ApiError } from '../errors.js';
+import { loanInScope } from '../loan-access.js';
+import { loanHandle } from '../loan-workflows.js';
+import { currentUser } from '../middleware/auth.js';
+import { auditRequest } from '../middleware/audit.js';
+import { secureRoute } from '../route.js';
+import { DocumentTypeEnum, errorResponses, LoanIdParam } from '../schemas.js';
+import { callWorkflow } from '../workflow-errors.js';
+
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+export const DOCUMENT_CONTEXT = 'documents.content';
+
+/** Accepted file kinds, recognised by their first bytes rather than by what the client claims. */
+const SIGNATURES: Array<{ type: string; magic: number[] }> = [
+  { type: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
+  { type: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
+  { type: 'application/pdf', magic: [0x25, 0x50, 0x44, 0x46] },
+];
+
+export function sniffContentType(bytes: Uint8Array): string | null {
+  return SIGNATURES.find((s) => s.magic.every((b, i) => bytes[i] === b))?.type ?? null;
+}
+
+const UPLOADABLE_STATUSES = new Set(['AWAITING_DOCUMENTS', 'ASSESSING', 'INITIAL_REVIEW', 'FINAL_REVIEW']);
+
+const upload = secureRoute({
+  method: 'post',
+  path: '/{loanId}/documents',
+  access: 'document:upload',
+  summary: 'Upload a document / 上传资料',
+  request: {
+    params: LoanIdParam,
+    body: {
+      content: { 'multipart/form-data': { schema: z.object({ type: DocumentTypeEnum, file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
+      required: true,
+    },
+  },
+  responses: {
+    201: { description: 'Stored', content: { 'application/json': { schema: z.object({ documentId: z.string(), sha256: z.string(), type: DocumentTypeEnum, sizeBytes: z.number() }) } } },
+    413: errorResponses[400],
+    ...errorResponses,
+  },
+});
+
+const download = secureRoute({
+  method: 'get',
+  path: '/{loanId}/documents/{documentId}',
+  access: 'document:read',
+  summary: 'View a document / 查看资料',
+  request: { params: LoanIdParam.extend({ documentId: z.string().uuid().openapi({ param: { name: 'documentId', in: 'path' } }) }) },
+  responses: { 200: { description: 'The file, as uploaded' }, ...errorResponses },
+});
+
+export const documentRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+
+  app.openapi(upload, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const loan = await loanInScope(deps.sql, user, loanId);
+    if (!UPLOADABLE_STATUSES.has(loan.status)) {
+      throw ApiError.conflict('WRONG_STAGE', { zh: `贷款状态为 ${loan.status}，不能再上传资料`, en: `The loan is ${loan.status}; documents can no longer be added` });
+    }
+    if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', { zh: '请以 multipart/form-data 上传', en: 'Upload as multipart/form-data' });
+    }
+    const form = await c.req.parseBody().catch(() => {
+      throw new ApiError(400, 'MALFORMED_REQUEST', { zh: '表单格式错误', en: 'Malformed multipart body' });
+    });
+    const type = form.type;
+    const file = form.file;
+    const problems = [];
+    if (typeof type !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(type)) {
+      problems.push({ field: 'type', code: 'INVALID_VALUE', message: { zh: `资料类型无效，可选：${DOCUMENT_TYPES.join(', ')}`, en: `must be one of: ${DOCUMENT_TYPES.join(', ')}` } });
+    }
+    if (!(file instanceof File)) problems.push({ field: 'file', code: 'REQUIRED', message: { zh: '请选择文件', en: 'a file is required' } });
+    if (problems.length) throw ApiError.validation(problems);
+    const blob = file as File;
+    if (blob.size === 0) throw ApiError.validation([{ field: 'file', code: 'EMPTY', message: { zh: '文件为空', en: 'the file is empty' } }]);
+    if (blob.size > MAX_DOCUMENT_BYTES) {
+      throw new ApiError(413, 'FILE_TOO_LARGE', { zh: '文件不能超过 10 MB', en: 'The file must not exceed 10 MB' }, [{ field: 'file', code: 'TOO_BIG', message: { zh: '文件不能超过 10 MB', en: 'must not exceed 10 MB' } }]);
+    }
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const contentType = sniffContentType(bytes);
+    if (!contentType) {
+      throw ApiError.validation([{ field: 'file', code: 'UNSUPPORTED_FILE', message: { zh: '仅支持 JPEG、PNG 或 PDF 文件', en: 'only JPEG, PNG or PDF files are accepted' } }]);
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sealed = deps.cipher.seal(bytes, DOCUMENT_CONTEXT);
+    const filename = (blob.name || `${type}`).slice(0, 120);
+    const [row] = await deps.sql<{ id: string }[]>`
+      insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
+      values (${loanId}, ${type as string}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
+      returning id`;
+    await callWorkflow(() => loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, { documentId: row!.id, type: type as DocumentType, sha256 }));
+    await auditRequest(c, deps.sql, { action: 'DOCUMENT_UPLOADED', result: 'SUCCESS', resourceType: 'document', resourceId: row!.id, loanId, detail: { type, sha256, sizeBytes: bytes.length } });
+    return c.json({ documentId: row!.id, sha256, type: type as DocumentType, sizeBytes: bytes.length }, 201);
+  });
+
+  app.openapi(download, async (c) => {
+    const user = currentUser(c);
+    const { loanId, documentId } = c.req.valid('param');
+    await loanInScope(deps.sql, user, loanId);
+    const [doc] = await deps.sql<{ content_type: string; filename: string; content_enc: Buffer; key_id: string; sha256: string; type: string }[]>`
+      select content_type, filename, content_enc, key_id, sha256, type from documents where id = ${documentId} and loan_id = ${loanId}`;
+    if (!doc) throw ApiError.notFound({ zh: '资料', en: 'Document' });
+    const bytes = deps.cipher.open({ keyId: doc.key_id, bytes: doc.content_enc }, DOCUMENT_CONTEXT);
+    await auditRequest(c, deps.sql, { action: 'PII_READ_DOCUMENT', result: 'SUCCESS', resourceType: 'document', resourceId: documentId, loanId, detail: { type: doc.type } });
+    return new Response(new Uint8Array(bytes), {
+      status: 200,
+      headers: {
+        'content-type': doc.content_type,
+        'content-disposition': `inline; filename="${doc.type}"`,
+        'x-content-sha256': doc.sha256,
+        'cache-control': 'private, no-store',
+      },
+    }) as never;
+  });
+  return app;
+};

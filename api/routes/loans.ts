@@ -1,0 +1,130 @@
+import { z } from '@hono/zod-openapi';
+import { loanViewQuery, withdrawUpdate } from '../../workflows/definitions.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { loanInScope, loanScope } from '../loan-access.js';
+import { presentLoan } from '../loan-presenter.js';
+import { loanHandle } from '../loan-workflows.js';
+import { currentUser } from '../middleware/auth.js';
+import { auditRequest } from '../middleware/audit.js';
+import { secureRoute } from '../route.js';
+import { errorResponses, JsonObject, LoanIdParam, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
+import { callWorkflow } from '../workflow-errors.js';
+
+const LoanSummary = z
+  .object({
+    loanId: z.string(),
+    status: LoanStatusEnum,
+    loanType: LoanTypeEnum,
+    productCode: z.string(),
+    amount: z.string(),
+    termCount: z.number(),
+    channel: z.string(),
+    daysPastDue: z.number(),
+    classification: z.string(),
+    outstandingPrincipal: z.string(),
+    nextDueDate: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('LoanSummary');
+
+const list = secureRoute({
+  method: 'get',
+  path: '/',
+  access: 'loan:list',
+  summary: 'Loans in your scope / 我的贷款列表',
+  request: {
+    query: z.object({
+      status: LoanStatusEnum.optional(),
+      loanType: LoanTypeEnum.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    }),
+  },
+  responses: { 200: { description: 'Loans', content: { 'application/json': { schema: z.object({ loans: z.array(LoanSummary), total: z.number() }) } } }, ...errorResponses },
+});
+
+const detail = secureRoute({
+  method: 'get',
+  path: '/{loanId}',
+  access: 'loan:read',
+  summary: 'A loan, with its process state / 贷款详情',
+  request: { params: LoanIdParam },
+  responses: { 200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } }, ...errorResponses },
+});
+
+const withdraw = secureRoute({
+  method: 'post',
+  path: '/{loanId}/withdraw',
+  access: 'loan:withdraw',
+  summary: 'Withdraw before disbursement / 撤回申请',
+  request: {
+    params: LoanIdParam,
+    body: { content: { 'application/json': { schema: z.object({ reason: z.string().max(200).optional() }) } }, required: false },
+  },
+  responses: { 200: { description: 'Withdrawn', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+});
+
+export const loanRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+
+  app.openapi(list, async (c) => {
+    const user = currentUser(c);
+    const q = c.req.valid('query');
+    const where = deps.sql`${loanScope(deps.sql, user)}
+      ${q.status ? deps.sql`and l.status = ${q.status}` : deps.sql``}
+      ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
+    const rows = await deps.sql<Array<Record<string, unknown>>>`
+      select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, l.channel, l.days_past_due, l.classification,
+             l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
+      from loans l where ${where}
+      order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
+    return c.json(
+      {
+        loans: rows.map((r) => ({
+          loanId: r.id as string,
+          status: r.status as z.infer<typeof LoanStatusEnum>,
+          loanType: r.loan_type as z.infer<typeof LoanTypeEnum>,
+          productCode: r.product_code as string,
+          amount: r.amount as string,
+          termCount: r.term_count as number,
+          channel: r.channel as string,
+          daysPastDue: r.days_past_due as number,
+          classification: r.classification as string,
+          outstandingPrincipal: r.outstanding_principal as string,
+          nextDueDate: (r.next_due_date as string | null) ?? null,
+          createdAt: (r.created_at as Date).toISOString(),
+          updatedAt: (r.updated_at as Date).toISOString(),
+        })),
+        total: rows.length ? Number(rows[0]!.total) : 0,
+      },
+      200,
+    );
+  });
+
+  app.openapi(detail, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const loan = await loanInScope(deps.sql, user, loanId);
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).query(loanViewQuery));
+    if (user.role !== 'BORROWER') {
+      await auditRequest(c, deps.sql, { action: 'PII_READ_LOAN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
+    }
+    return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
+  });
+
+  app.openapi(withdraw, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    await loanInScope(deps.sql, user, loanId);
+    const body = c.req.header('content-length') === '0' ? {} : await c.req.json().catch(() => ({}));
+    const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }] }),
+    );
+    await auditRequest(c, deps.sql, { action: 'LOAN_WITHDRAWN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
+    return c.json({ loanId, status: view.status }, 200);
+  });
+
+  return app;
+};

@@ -1,0 +1,110 @@
+import { z } from '@hono/zod-openapi';
+import { reviewUpdate, signContractUpdate } from '../../workflows/definitions.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { ApiError } from '../errors.js';
+import { loanInScope } from '../loan-access.js';
+import { loanHandle } from '../loan-workflows.js';
+import { currentUser } from '../middleware/auth.js';
+import { auditRequest } from '../middleware/audit.js';
+import { secureRoute } from '../route.js';
+import { CONTRACT_CONTEXT } from '../../activities/loan-records.js';
+import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
+import { callWorkflow } from '../workflow-errors.js';
+
+const ReviewBody = z
+  .object({
+    stage: z.enum(['INITIAL', 'FINAL']),
+    decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS']),
+    comment: z.string().min(1).max(1000),
+    amount: MoneyString.optional(),
+    annualRate: RateString.optional(),
+    termCount: z.number().int().min(1).max(360).optional(),
+    documents: z.array(DocumentTypeEnum).max(10).optional(),
+  })
+  .openapi('ReviewDecision');
+
+const ReviewAnswer = z.object({ loanId: z.string(), status: LoanStatusEnum, reviews: z.array(z.record(z.string(), z.unknown())) });
+
+const submitReview = secureRoute({
+  method: 'post',
+  path: '/{loanId}/reviews',
+  access: 'review:submit',
+  summary: 'Initial or final review decision / 初审、终审决定',
+  description: 'Answers at once: 403 for role, authority or separation of duties; 409 for the wrong stage; 422 for changes outside the product.',
+  request: { params: LoanIdParam, body: { content: { 'application/json': { schema: ReviewBody } }, required: true } },
+  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: ReviewAnswer } } }, ...errorResponses },
+});
+
+const contract = secureRoute({
+  method: 'get',
+  path: '/{loanId}/contract',
+  access: 'contract:read',
+  summary: 'The loan contract, as generated / 借款合同',
+  description: 'HTML whose sha256 equals contract.sha256 of the loan; the borrower signs that hash.',
+  request: { params: LoanIdParam },
+  responses: { 200: { description: 'text/html contract' }, ...errorResponses },
+});
+
+const signContract = secureRoute({
+  method: 'post',
+  path: '/{loanId}/contract/sign',
+  access: 'contract:sign',
+  summary: 'Sign the contract / 签署合同',
+  request: {
+    params: LoanIdParam,
+    body: { content: { 'application/json': { schema: z.object({ contractSha256: z.string().regex(/^[0-9a-f]{64}$/) }) } }, required: true },
+  },
+  responses: { 200: { description: 'Signed', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum, signedAt: z.string() }) } } }, ...errorResponses },
+});
+
+export const reviewRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+
+  app.openapi(submitReview, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    await loanInScope(deps.sql, user, loanId);
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(reviewUpdate, {
+        args: [{ ...body, reviewer: { userId: user.userId, role: user.role } }],
+      }),
+    ).catch(async (err: unknown) => {
+      if (err instanceof ApiError && [403, 409, 422].includes(err.status)) {
+        await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'DENIED', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision, refusal: err.code } });
+      }
+      throw err;
+    });
+    await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision } });
+    return c.json({ loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> }, 200);
+  });
+
+  app.openapi(contract, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    await loanInScope(deps.sql, user, loanId);
+    const [row] = await deps.sql<{ sha256: string; html_enc: string; version: number }[]>`
+      select sha256, html_enc, version from contracts where loan_id = ${loanId} order by version desc limit 1`;
+    if (!row) throw ApiError.notFound({ zh: '合同', en: 'Contract' });
+    const html = deps.cipher.decrypt(row.html_enc, CONTRACT_CONTEXT);
+    await auditRequest(c, deps.sql, { action: 'PII_READ_CONTRACT', result: 'SUCCESS', resourceType: 'contract', resourceId: `${loanId}:${row.version}`, loanId });
+    return new Response(html, {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'x-contract-sha256': row.sha256, 'x-contract-version': String(row.version), 'cache-control': 'private, no-store' },
+    }) as never;
+  });
+
+  app.openapi(signContract, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const { contractSha256 } = c.req.valid('json');
+    await loanInScope(deps.sql, user, loanId);
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }] }),
+    );
+    await auditRequest(c, deps.sql, { action: 'CONTRACT_SIGNED', result: 'SUCCESS', resourceType: 'contract', resourceId: contractSha256, loanId });
+    return c.json({ loanId, status: view.status, signedAt: view.contract?.signedAt ?? new Date().toISOString() }, 200);
+  });
+
+  return app;
+};

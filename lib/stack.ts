@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { migrate } from '../db/migrate.js';
+import { connectDb } from '../db/client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+import { spawnManaged, type ManagedProcess } from './managed-process.js';
+import { waitForPort } from './ports.js';
+import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
+import { ROOT } from './tools.js';
+
+export interface StackOptions {
+  dataDir: string;
+  apiPort: number;
+  simulatorPort: number;
+  embeddedPgPort: number;
+  temporalPort: number;
+  /** Temporal Web port; none in tests. */
+  temporalUiPort?: number;
+  /** Keep Postgres and Temporal data across restarts (the local stack) or not (test runs). */
+  persistent: boolean;
+  /** Settings handed to every child process, e.g. DATABASE_URL to use an external database. */
+  env: NodeJS.ProcessEnv;
+  progress?: (line: string) => void;
+  output?: (service: string, line: string) => void;
+}
+
+export interface RunningStack {
+  env: NodeJS.ProcessEnv;
+  apiUrl: string;
+  simulatorUrl: string;
+  temporalAddress: string;
+  databaseUrl: string;
+  partnerDatabaseUrl: string;
+  services: Map<string, ManagedProcess>;
+  /** Restarts one child process (the worker, say) with the same settings; used by drills. */
+  restart(service: 'api' | 'worker' | 'simulators'): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ENTRY_POINTS = {
+  simulators: 'simulators/main.ts',
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+} as const;
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const progress = options.progress ?? (() => {});
+  const dataDir = resolve(options.dataDir);
+  const runDir = resolve(dataDir, 'run');
+  mkdirSync(runDir, { recursive: true });
+  const stoppers: Array<() => Promise<void>> = [];
+  const env: NodeJS.ProcessEnv = { ...options.env, DATA_DIR: dataDir, STACK_PARENT_PID: String(process.pid) };
+  const services = new Map<string, ManagedProcess>();
+  const stopChildren = async () => {
+    for (const name of ['api', 'worker', 'simulators']) await services.get(name)?.stop();
+  };
+
+  try {
+    let pg: EmbeddedPostgresHandle | undefined;
+    if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
+      progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
+      pg = await startEmbeddedPostgres({
+        dataDir: resolve(dataDir, 'postgres'),
+        port: options.embeddedPgPort,
+        persistent: options.persistent,
+        onLog: (line) => options.output?.('postgres', line.trim()),
+      });
+      stoppers.push(() => pg!.stop());
+      if (!env.DATABASE_URL) {
+        await pg.ensureDatabase('microloan');
+        env.DATABASE_URL = pg.urlFor('microloan');
+      }
+      if (!env.PARTNER_DATABASE_URL) {
+        await pg.ensureDatabase('partners');
+        env.PARTNER_DATABASE_URL = pg.urlFor('partners');
+      }
+    }
+
+    progress('Applying database migrations…');
+    const sql = connectDb(env.DATABASE_URL!, { max: 1, applicationName: 'microloan-migrate' });
+    try {
+      const applied = await migrate(sql);
+      if (applied.length) progress(`Applied ${applied.join(', ')}`);
+    } finally {
+      await sql.end();
+    }
+
+    let temporal: DevServerHandle | undefined;
+    if (!env.TEMPORAL_ADDRESS) {
+      progress(`Starting the Temporal dev server on port ${options.temporalPort}…`);
+      temporal = await startTemporalDevServer({
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        dbFile: options.persistent ? resolve(dataDir, 'temporal.db') : undefined,
+        codecEndpoint: `http://localhost:${options.apiPort}/codec`,
+        runDir,
+        onOutput: (line) => options.output?.('temporal', line),
+      });
+      stoppers.push(() => temporal!.stop());
+      env.TEMPORAL_ADDRESS = temporal.address;
+    }
+
+    const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
+    const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL;
+    env.SIMULATOR_PORT = String(options.simulatorPort);
+    env.BANK_URL ??= `${simulatorUrl}/bank`;
+    env.BUREAU_URL ??= `${simulatorUrl}/bureau`;
+    env.NOTIFY_URL ??= `${simulatorUrl}/notify`;
+    env.PORT = String(options.apiPort);
+    env.PUBLIC_API_URL ??= `http://127.0.0.1:${options.apiPort}`;
+
+    const launch = async (service: keyof typeof ENTRY_POINTS) => {
+      const proc = await spawnManaged({
+        name: service,
+        command: process.execPath,
+        args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[service])],
+        cwd: ROOT,
+        env,
+        pidFile: resolve(runDir, `${service}.pid`),
+        onOutput: (line) => options.output?.(service, line),
+      });
+      services.set(service, proc);
+      return proc;
+    };
+    const waitUntilUp = async (service: keyof typeof ENTRY_POINTS, port: number) => {
+      const proc = services.get(service)!;
+      const died = proc.exited.then((code) => {
+        throw new Error(`${service} exited during start-up (code ${code}); see its log lines above`);
+      });
+      await Promise.race([waitForPort(port, 120_000), died]);
+      died.catch(() => {});
+    };
+
+    if (needsSimulators) {
+      progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
+      await launch('simulators');
+      await waitUntilUp('simulators', options.simulatorPort);
+    }
+    progress('Starting the worker (bundling workflows)…');
+    await launch('worker');
+    progress(`Starting the API on port ${options.apiPort}…`);
+    await launch('api');
+    await waitUntilUp('api', options.apiPort);
+    await waitForReady(`http://127.0.0.1:${options.apiPort}/readyz`, 120_000);
+
+    return {
+      env,
+      apiUrl: `http://127.0.0.1:${options.apiPort}`,
+      simulatorUrl,
+      temporalAddress: env.TEMPORAL_ADDRESS!,
+      databaseUrl: env.DATABASE_URL!,
+      partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
+      services,
+      async restart(service) {
+        await services.get(service)?.stop();
+        await launch(service);
+        if (service === 'api') await waitUntilUp('api', options.apiPort);
+        if (service === 'simulators') await waitUntilUp('simulators', options.simulatorPort);
+      },
+      async stop() {
+        await stopChildren();
+        for (const stop of stoppers.reverse()) await stop();
+      },
+    };
+  } catch (err) {
+    await stopChildren().catch(() => {});
+    for (const stop of stoppers.reverse()) await stop().catch(() => {});
+    throw err;
+  }
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not report ready within ${timeoutMs} ms`);
+}

@@ -1,0 +1,85 @@
+import { Connection } from '@temporalio/client';
+import { resolve } from 'node:path';
+import { spawnManaged, type ManagedProcess } from './managed-process.js';
+import { isPortFree, waitForPort } from './ports.js';
+import { requireTool, TOOLS } from './tools.js';
+
+/** Custom search attributes every loan workflow sets, for ops in Temporal Web. */
+export const SEARCH_ATTRIBUTES = {
+  LoanStatus: 'Keyword',
+  LoanType: 'Keyword',
+  LoanAmount: 'Double',
+  BorrowerHash: 'Keyword',
+} as const;
+
+export interface DevServerOptions {
+  port: number;
+  uiPort?: number;
+  /** SQLite file for persistence; in memory when absent. */
+  dbFile?: string;
+  codecEndpoint?: string;
+  runDir: string;
+  headless?: boolean;
+  onOutput?: (line: string) => void;
+}
+
+export interface DevServerHandle {
+  address: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not become ready: ${String(lastError)}`);
+}
+
+export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServerHandle> {
+  const cli = requireTool(TOOLS.temporalCli, 'The Temporal CLI');
+  if (!(await isPortFree(options.port))) throw new Error(`Temporal port ${options.port} is already in use; set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
+  if (options.uiPort && !(await isPortFree(options.uiPort))) throw new Error(`TEMPORAL_UI_PORT ${options.uiPort} is already in use`);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default'];
+  if (options.dbFile) args.push('--db-filename', resolve(options.dbFile));
+  if (options.headless || !options.uiPort) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.codecEndpoint && options.uiPort) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  // Keep workflow histories searchable for ops long after loans close.
+  args.push('--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=10000');
+  const proc = await spawnManaged({
+    name: 'temporal',
+    command: cli,
+    args,
+    pidFile: resolve(options.runDir, 'temporal.pid'),
+    onOutput: options.onOutput,
+  });
+  const address = `127.0.0.1:${options.port}`;
+  const failedEarly = proc.exited.then((code) => {
+    throw new Error(`The Temporal dev server exited during start-up (code ${code})`);
+  });
+  await Promise.race([waitForPort(options.port, 60_000).then(() => waitForTemporal(address, 60_000)), failedEarly]);
+  failedEarly.catch(() => {});
+  return { address, process: proc, stop: () => proc.stop() };
+}
+
+export async function startTimeSkippingServer(port: number, runDir: string): Promise<ManagedProcess> {
+  const binary = requireTool(TOOLS.timeSkippingServer, 'The Temporal time-skipping test server');
+  const proc = await spawnManaged({ name: 'temporal-test-server', command: binary, args: [String(port)], pidFile: resolve(runDir, `temporal-test-server-${port}.pid`) });
+  await waitForPort(port, 60_000);
+  return proc;
+}

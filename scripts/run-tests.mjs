@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm test`: the type check, then each vitest suite in turn (unit, workflow, integration,
+// browser). Each suite starts its own servers once in its global set-up and prints its own
+// count; the last line is the total.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const suites = (process.env.TEST_SUITES ?? 'unit,workflow,integration,browser').split(',');
+const reports = join(root, 'test-artifacts', 'reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const summary = [];
+let failed = false;
+
+console.log('\n=== typecheck (tsc --noEmit) ===');
+const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { cwd: root, stdio: 'inherit' });
+summary.push({ suite: 'typecheck', passed: tsc.status === 0 ? 1 : 0, failed: tsc.status === 0 ? 0 : 1, skipped: 0 });
+if (tsc.status !== 0) failed = true;
+
+for (const suite of suites) {
+  console.log(`\n=== ${suite} tests ===`);
+  const jsonFile = join(reports, `${suite}.json`);
+  const run = spawnSync(
+    bin('vitest'),
+    ['run', '--project', suite, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } },
+  );
+  let counts = { suite, passed: 0, failed: 0, skipped: 0 };
+  try {
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    counts = { suite, passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  } catch {
+    counts.failed = 1;
+  }
+  if (run.status !== 0 && counts.failed === 0) counts.failed = 1; // a crash or a failing global set-up
+  if (counts.failed > 0) failed = true;
+  summary.push(counts);
+}
+
+console.log('\n=== summary ===');
+for (const s of summary) console.log(`${s.suite.padEnd(12)} ${String(s.passed).padStart(5)} passed  ${String(s.failed).padStart(3)} failed  ${String(s.skipped).padStart(3)} skipped`);
+const total = summary.reduce((t, s) => ({ passed: t.passed + s.passed, failed: t.failed + s.failed, skipped: t.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(failed ? 1 : 0);

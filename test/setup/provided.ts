@@ -1,0 +1,19 @@
+// Values the global set-ups hand to test files through vitest's provide/inject.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    timeSkippingAddress: string;
+    workflowBundlePath: string;
+    stack: {
+      apiUrl: string;
+      simulatorUrl: string;
+      temporalAddress: string;
+      databaseUrl: string;
+      partnerDatabaseUrl: string;
+      dataDir: string;
+      dataKeyFile: string;
+      taskQueue: string;
+    };
+  }
+}
+export {};

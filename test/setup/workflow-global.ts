@@ -1,0 +1,33 @@
+// Workflow suite: one time-skipping test server, one embedded PostgreSQL and one workflow
+// bundle for the whole run; each test file connects to them.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../lib/embedded-postgres.js';
+import { freePort } from '../../lib/ports.js';
+import { startTimeSkippingServer } from '../../lib/temporal-server.js';
+import { bundlerOptions } from '../../worker/bundler-options.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import './provided.js';
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'microloan-wf-'));
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort(), persistent: false });
+  const port = await freePort();
+  const server = await startTimeSkippingServer(port, dir);
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, logger: undefined });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  project.provide('pgAdminUrl', pg.urlFor('postgres'));
+  project.provide('timeSkippingAddress', `127.0.0.1:${port}`);
+  project.provide('workflowBundlePath', bundlePath);
+
+  return async () => {
+    await server.stop();
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,175 @@
+// A workflow test file's world: the suite's time-skipping server, a fresh migrated database,
+// the real activities with partner fakes, and a worker on a task queue of its own.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createActivities } from '../../../activities/index.js';
+import { loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
+import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
+import { productForLoanType, seedDefaultProducts } from '../../../db/products.js';
+import type { LoanProduct } from '../../../domain/products.js';
+import type { Application } from '../../../domain/validation/application.js';
+import type { LoanType, Role } from '../../../domain/types.js';
+import { createLogger } from '../../../lib/logger.js';
+import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
+import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
+import { generateKeyring } from '../../../security/keyring.js';
+import { createPayloadCodec } from '../../../security/payload-codec.js';
+import type { LoanWorkflowInput } from '../../../workflows/state.js';
+import { createTestDatabase } from '../../setup/test-database.js';
+import '../../setup/provided.js';
+import { makeCardNumber, makeIdNumber, makePhone } from '../../support/identities.js';
+import { createFakeBank, createFakeBureau, createFakeNotify } from './fake-partners.js';
+
+export const TIME_ZONE = 'Asia/Shanghai';
+
+type TestEnvFactory = { create(opts: unknown): Promise<TestWorkflowEnvironment> };
+
+/**
+ * Connects to the suite's time-skipping server. The SDK's public factories either spawn a
+ * server (with a 5 s start-up limit) or connect without time skipping; this uses the same
+ * factory they do, with an existing server that does skip time.
+ */
+async function connectTimeSkipping(dataConverter: object): Promise<TestWorkflowEnvironment> {
+  return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
+    server: { type: 'existing' },
+    address: inject('timeSkippingAddress'),
+    namespace: 'default',
+    supportsTimeSkipping: true,
+    client: { dataConverter },
+  });
+}
+
+export interface SeedOptions {
+  loanType?: LoanType;
+  amount?: string;
+  termCount?: number;
+  method?: Application['method'];
+  profileDigit?: number;
+  birthDate?: string;
+  cardEnding?: string;
+  monthlyIncome?: string;
+  /** Adjust the product for this test (e.g. turn auto-decision off). */
+  product?: (p: LoanProduct) => LoanProduct;
+}
+
+export async function createWorkflowHarness() {
+  const db = await createTestDatabase(inject('pgAdminUrl'), 'wf');
+  await seedDefaultProducts(db.sql);
+  const keyring = generateKeyring();
+  const cipher = createFieldCipher(keyring);
+  const codec = createPayloadCodec(keyring);
+  const dataConverter = { payloadCodecs: [codec] };
+  const env = await connectTimeSkipping(dataConverter);
+  const bank = createFakeBank();
+  const bureau = createFakeBureau();
+  const notify = createFakeNotify();
+  const log = createLogger('workflow-test', 'silent');
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities({
+      config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
+      sql: db.sql,
+      log,
+      keyring,
+      cipher,
+      bank,
+      bureau,
+      notify,
+    }),
+    dataConverter,
+  });
+  const running = worker.run();
+
+  async function createUser(role: Role, name = role.toLowerCase()): Promise<string> {
+    const [row] = await db.sql<{ id: string }[]>`
+      insert into users (role, username, password_hash) values (${role}, ${`${name}-${randomUUID().slice(0, 8)}`}, 'not-used-in-workflow-tests')
+      returning id`;
+    return row!.id;
+  }
+
+  async function seedLoan(options: SeedOptions = {}): Promise<{ input: LoanWorkflowInput; application: Application }> {
+    const loanType = options.loanType ?? 'PERSONAL_CONSUMER';
+    const base = (await productForLoanType(db.sql, loanType))!;
+    const product = options.product ? options.product(structuredClone(base)) : base;
+    const idNumber = makeIdNumber({ profileDigit: options.profileDigit ?? 1, birthDate: options.birthDate });
+    const phone = makePhone();
+    const [user] = await db.sql<{ id: string }[]>`
+      insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash)
+      values ('BORROWER', ${blindIndex(keyring, 'phone', phone)}, ${cipher.encrypt(phone, USER_FIELDS.phone)},
+              ${cipher.encrypt('王小明', USER_FIELDS.name)}, ${blindIndex(keyring, 'idNumber', idNumber)},
+              ${cipher.encrypt(idNumber, USER_FIELDS.idNumber)}, 'not-used-in-workflow-tests')
+      returning id`;
+    const application: Application = {
+      loanType,
+      amount: options.amount ?? '20000.00',
+      termCount: options.termCount ?? 12,
+      method: options.method ?? product.methods[0]!,
+      frequency: product.frequencies[0]!,
+      purpose: '装修',
+      applicant: { name: '王小明', idNumber, phone, monthlyIncome: options.monthlyIncome ?? '15000.00', employer: '示例科技有限公司' },
+      bankAccount: { cardNumber: makeCardNumber(options.cardEnding), bankName: '中国工商银行' },
+      consent: { creditQuery: true, dataProcessing: true, textVersion: 'consent-2026-01' },
+      ...sectionFor(loanType),
+    };
+    const loanId = newLoanId(new Date());
+    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate });
+    const input = loanWorkflowInput({ loanId, borrowerId: user!.id, borrowerHash: borrowerHash(keyring, idNumber), channel: 'ONLINE', product, application, annualRate: product.defaultRate });
+    return { input, application };
+  }
+
+  /** Stores a document row and tells the workflow, as the API does. */
+  async function uploadDocument(loanId: string, type: string, uploadedBy: string) {
+    const sealed = cipher.seal(Buffer.from(`document ${type}`), 'documents.content');
+    const sha256 = randomUUID().replace(/-/g, '').padEnd(64, '0');
+    const [row] = await db.sql<{ id: string }[]>`
+      insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
+      values (${loanId}, ${type}, ${`${type}.png`}, 'image/png', 16, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${uploadedBy})
+      returning id`;
+    return { documentId: row!.id, type, sha256 };
+  }
+
+  return {
+    env,
+    client: env.client,
+    sql: db.sql,
+    keyring,
+    cipher,
+    bank,
+    bureau,
+    notify,
+    taskQueue,
+    createUser,
+    seedLoan,
+    uploadDocument,
+    start: (input: LoanWorkflowInput) => startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE),
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await db.drop();
+    },
+  };
+}
+
+export type WorkflowHarness = Awaited<ReturnType<typeof createWorkflowHarness>>;
+
+function sectionFor(loanType: LoanType): Partial<Application> {
+  switch (loanType) {
+    case 'INDIVIDUAL_BUSINESS':
+      return { business: { licenseNumber: '91110105MA01ABCD2X', industry: 'RETAIL', monthlyRevenue: '60000.00' } };
+    case 'FARMER':
+      return { farm: { landAreaMu: '30.00', crops: ['水稻', '小麦'], cooperative: '丰收合作社' } };
+    case 'COLLATERAL':
+      return { collateral: { type: 'VEHICLE', description: '2022款轿车', appraisedValue: '120000.00', existingLiens: '0.00' } };
+    case 'GUARANTEED':
+      return { guarantor: { name: '李四', idNumber: makeIdNumber({ profileDigit: 2, birthDate: '1980-03-03' }), phone: makePhone(), monthlyIncome: '20000.00', relationship: 'SIBLING' } };
+    default:
+      return {};
+  }
+}

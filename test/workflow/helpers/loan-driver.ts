@@ -1,0 +1,51 @@
+// Small steps tests take against a running loan workflow.
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
+import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate, type ReviewInput } from '../../../workflows/definitions.js';
+import type { loanWorkflow } from '../../../workflows/loan.js';
+import type { LoanView } from '../../../workflows/state.js';
+import type { WorkflowHarness } from './harness.js';
+
+export type LoanHandle = WorkflowHandle<typeof loanWorkflow>;
+
+export async function waitForStatus(handle: LoanHandle, status: LoanStatus, timeoutMs = 30_000): Promise<LoanView> {
+  const deadline = Date.now() + timeoutMs;
+  let view: LoanView | undefined;
+  while (Date.now() < deadline) {
+    view = await handle.query(loanViewQuery);
+    if (view.status === status) return view;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Loan ${handle.workflowId} did not reach ${status}; it is ${view?.status}`);
+}
+
+export async function uploadDocuments(h: WorkflowHarness, handle: LoanHandle, borrowerId: string, types: readonly DocumentType[]): Promise<void> {
+  for (const type of types) {
+    const doc = await h.uploadDocument(handle.workflowId, type, borrowerId);
+    await handle.signal(documentUploadedSignal, { documentId: doc.documentId, type, sha256: doc.sha256 });
+  }
+}
+
+export function review(handle: LoanHandle, input: Omit<ReviewInput, 'comment'> & { comment?: string }) {
+  return handle.executeUpdate(reviewUpdate, { args: [{ comment: 'ok', ...input }] });
+}
+
+export function sign(handle: LoanHandle, borrowerId: string, contractSha256: string) {
+  return handle.executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: borrowerId, role: 'BORROWER' } }] });
+}
+
+export function withdraw(handle: LoanHandle, userId: string, role: Role = 'BORROWER') {
+  return handle.executeUpdate(withdrawUpdate, { args: [{ by: { userId, role }, reason: '不需要了' }] });
+}
+
+/** The refusal type an update validator gave (FORBIDDEN, WRONG_STAGE, INVALID). */
+export async function refusalOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'UNKNOWN';
+    throw err;
+  }
+  throw new Error('The update was accepted, but a refusal was expected');
+}

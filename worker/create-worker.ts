@@ -1,0 +1,34 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
+import { createRequire } from 'node:module';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { bundlerOptions } from './bundler-options.js';
+
+const require = createRequire(import.meta.url);
+
+/** Where the workflow bundle starts; webpack follows its imports. */
+export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
+
+export interface LoanWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  codec: PayloadCodec;
+  deps: ActivityDeps;
+  /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export function createLoanWorker(options: LoanWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions }),
+    dataConverter: { payloadCodecs: [options.codec] },
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+    maxCachedWorkflows: 2_000,
+  });
+}

@@ -1,0 +1,1 @@
+export { loanWorkflow } from './loan.js';

@@ -1,0 +1,75 @@
+// Update validators: they run before an update is written to history, so a refused update
+// leaves no trace in the loan and the API can answer at once (403, 409 or 422).
+import { ApplicationFailure } from '@temporalio/workflow';
+import { checkFinalChanges, checkReviewAuthority } from '../domain/decision.js';
+import type { LoanProduct } from '../domain/products.js';
+import type { BilingualText, LoanStatus } from '../domain/types.js';
+import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor } from './definitions.js';
+import type { LoanView } from './state.js';
+
+export function refuse(type: RefusalType, text: BilingualText, field?: string): never {
+  throw ApplicationFailure.create({ type, message: text.en, details: [{ text, field: field ?? null }], nonRetryable: true });
+}
+
+const BEFORE_DISBURSEMENT: LoanStatus[] = ['AWAITING_DOCUMENTS', 'ASSESSING', 'INITIAL_REVIEW', 'FINAL_REVIEW', 'AWAITING_SIGNATURE'];
+
+export function validateReview(view: LoanView, product: LoanProduct, input: ReviewInput): void {
+  const expected = input.stage === 'INITIAL' ? 'INITIAL_REVIEW' : 'FINAL_REVIEW';
+  if (view.status !== expected) {
+    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，不能进行${input.stage === 'INITIAL' ? '初审' : '终审'}`, en: `The loan is ${view.status}, not in ${input.stage.toLowerCase()} review` }, 'stage');
+  }
+  if (input.stage === 'INITIAL' && input.decision === 'APPROVE' && (input.amount || input.annualRate || input.termCount)) {
+    refuse(REFUSAL.INVALID, { zh: '初审不能修改金额、利率或期限', en: 'Initial review cannot change amount, rate or term' }, 'amount');
+  }
+  if (input.decision === 'REQUEST_DOCUMENTS') {
+    if (input.stage !== 'INITIAL') refuse(REFUSAL.INVALID, { zh: '只有初审可以要求补充资料', en: 'Only the initial review can request documents' }, 'decision');
+    if (!input.documents?.length) refuse(REFUSAL.INVALID, { zh: '请列出需要补充的资料', en: 'List the documents to request' }, 'documents');
+  }
+  if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
+  const amount = input.amount ?? view.requested.amount;
+  const initial = [...view.reviews].reverse().find((r) => r.stage === 'INITIAL' && r.decision === 'APPROVE');
+  const authority = checkReviewAuthority({
+    stage: input.stage,
+    reviewer: input.reviewer,
+    amount,
+    initialReviewerId: initial?.reviewer.userId,
+    product,
+    decision: input.decision,
+  });
+  if (authority) refuse(REFUSAL.FORBIDDEN, authority.message);
+  if (input.stage === 'FINAL' && input.decision === 'APPROVE') {
+    const problems = checkFinalChanges({ amount: input.amount, annualRate: input.annualRate, termCount: input.termCount }, product);
+    if (problems.length > 0) refuse(REFUSAL.INVALID, problems[0]!.message, problems[0]!.field);
+  }
+}
+
+export function validateSignature(view: LoanView, borrowerId: string, input: SignInput): void {
+  if (view.status !== 'AWAITING_SIGNATURE') {
+    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，不能签约`, en: `The loan is ${view.status}; there is no contract to sign` });
+  }
+  if (input.signer.role !== 'BORROWER' || input.signer.userId !== borrowerId) {
+    refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人本人可以签署合同', en: 'Only the borrower can sign the contract' });
+  }
+  if (input.contractSha256 !== view.contract?.sha256) {
+    refuse(REFUSAL.INVALID, { zh: '合同摘要不符，请重新查看最新合同后签署', en: 'The contract hash does not match the current contract' }, 'contractSha256');
+  }
+}
+
+export function validateWithdrawal(view: LoanView, borrowerId: string, input: WithdrawInput): void {
+  if (!BEFORE_DISBURSEMENT.includes(view.status)) {
+    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，放款开始后不能撤回`, en: `The loan is ${view.status}; it can only be withdrawn before disbursement` });
+  }
+  const isBorrower = input.by.role === 'BORROWER' && input.by.userId === borrowerId;
+  if (!isBorrower && input.by.role !== 'LOAN_OFFICER') {
+    refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人或客户经理可以撤回申请', en: 'Only the borrower or a loan officer can withdraw the application' });
+  }
+}
+
+export function validateDisbursementRetry(view: LoanView, actor: Actor): void {
+  if (view.status !== 'DISBURSEMENT_FAILED') {
+    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，无需重新放款`, en: `The loan is ${view.status}; there is no failed disbursement to retry` });
+  }
+  if (!['FINANCE', 'OPS'].includes(actor.role)) {
+    refuse(REFUSAL.FORBIDDEN, { zh: '只有财务或运维可以重新放款', en: 'Only finance or ops can retry a disbursement' });
+  }
+}
