@@ -1,5 +1,6 @@
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { fileURLToPath } from 'node:url';
 import { aesGcmOpen, aesGcmSeal, DecryptionError } from './field-crypto.js';
 import type { Keyring } from './keyring.js';
 
@@ -45,4 +46,12 @@ export function createPayloadCodec(keyring: Keyring): PayloadCodec {
       });
     },
   };
+}
+
+/** Encrypts error messages and stack traces of failures too; see failure-converter.cjs. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/** For the client, the worker and tests: `dataConverter: temporalDataConverter(keyring)`. */
+export function temporalDataConverter(keyring: Keyring): DataConverter {
+  return { payloadCodecs: [createPayloadCodec(keyring)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -4,7 +4,7 @@ import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../../security/field-crypto.js';
 import { createKeyring, generateKeyring } from '../../../security/keyring.js';
-import { createPayloadCodec, ENCRYPTED_ENCODING, isEncryptedPayload } from '../../../security/payload-codec.js';
+import { createPayloadCodec, ENCRYPTED_ENCODING, isEncryptedPayload, temporalDataConverter } from '../../../security/payload-codec.js';
 
 const ID_NUMBER = '11010519900307281X';
 const PHONE = '13912345678';
@@ -63,5 +63,20 @@ describe('payload codec', () => {
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!)).toBe('x');
     const [fresh] = await rotated.encode([defaultPayloadConverter.toPayload('y')]);
     expect(text(fresh!.metadata?.['encryption-key-id'])).toBe('k2');
+  });
+});
+
+describe('temporal data converter', () => {
+  it('encrypts failure messages and stack traces as well', async () => {
+    const { loadDataConverter } = await import('@temporalio/common/lib/internal-non-workflow/data-converter-helpers.js');
+    const { encodeErrorToFailure, encodeFailure } = await import('@temporalio/common/lib/internal-non-workflow/codec-helpers.js');
+    const keyring = generateKeyring(['k1']);
+    const converter = loadDataConverter(temporalDataConverter(keyring));
+    const failure = await encodeErrorToFailure(converter, new Error(`bad ID number ${ID_NUMBER} for ${PHONE}`));
+    expect(failure.message).toBe('Encoded failure');
+    const encoded = await encodeFailure(converter.payloadCodecs, failure);
+    const bytes = Buffer.from(proto.temporal.api.failure.v1.Failure.encode(encoded).finish());
+    expect(bytes.includes(Buffer.from(ID_NUMBER))).toBe(false);
+    expect(bytes.includes(Buffer.from(PHONE))).toBe(false);
   });
 });
