@@ -139,6 +139,17 @@ async function toPartnerError(partner: PartnerName, err: unknown, idempotent: bo
   });
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 function backoff(policy: RetryPolicy, attempt: number): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return exponential / 2 + Math.random() * (exponential / 2);
@@ -168,8 +179,14 @@ export function createPartnerHttp(partner: PartnerName, options: PartnerClientOp
             ...(request.searchParams ? { searchParams: request.searchParams } : {}),
             ...(request.headers ? { headers: request.headers } : {}),
           });
-          const body: unknown = response.status === 204 ? null : await response.json();
-          const parsed = request.schema.safeParse(body);
+          const body = response.status === 204 ? null : await readJson(response);
+          const parsed = body === NOT_JSON ? null : request.schema.safeParse(body);
+          if (!parsed) {
+            throw new PartnerError({
+              partner, code: 'INVALID_RESPONSE', retryable: false, status: response.status,
+              message: `${partner} ${request.operation} returned a body that is not JSON`,
+            });
+          }
           if (!parsed.success) {
             throw new PartnerError({
               partner, code: 'INVALID_RESPONSE', retryable: false, status: response.status,
