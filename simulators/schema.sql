@@ -1,0 +1,83 @@
+-- State of the partner simulators, in their own database (PARTNER_DATABASE_URL).
+-- Created at boot; every statement is safe to run again.
+
+-- Transfers (payouts) and debits (auto-collection). The outcome is decided from the card when the
+-- request is accepted and applied at settlement, so a restart settles pending rows the same way.
+create table if not exists bank_payments (
+  payment_id       text primary key,
+  kind             text not null check (kind in ('TRANSFER', 'DEBIT')),
+  idempotency_key  text not null,
+  request_hash     text not null,
+  amount           numeric(18, 2) not null check (amount > 0),
+  currency         text not null,
+  card_masked      text not null,
+  reference        text not null,
+  callback_url     text,
+  outcome          text not null check (outcome in ('SUCCEEDED', 'FAILED')),
+  outcome_reason   text,
+  status           text not null default 'PENDING' check (status in ('PENDING', 'SUCCEEDED', 'FAILED')),
+  failure_reason   text,
+  created_at       timestamptz not null default clock_timestamp(),
+  settled_at       timestamptz,
+  unique (kind, idempotency_key)
+);
+create index if not exists bank_payments_pending on bank_payments (created_at) where status = 'PENDING';
+
+create table if not exists bank_incoming_payments (
+  payment_id        text primary key,
+  reference         text not null,
+  amount            numeric(18, 2) not null check (amount > 0),
+  from_card_masked  text,
+  received_at       timestamptz not null default clock_timestamp()
+);
+
+-- One row per credit report request: the bureau's record of who asked, with which consent.
+create table if not exists bureau_enquiries (
+  enquiry_id      bigserial primary key,
+  id_number_hash  text not null,
+  consent_id      text not null,
+  purpose         text not null,
+  queried_at      timestamptz not null default clock_timestamp()
+);
+create index if not exists bureau_enquiries_by_id on bureau_enquiries (id_number_hash);
+
+-- Only a masked recipient and its SHA-256 are kept, never the number or address itself.
+create table if not exists notify_messages (
+  message_id       text primary key,
+  idempotency_key  text not null unique,
+  request_hash     text not null,
+  channel          text not null check (channel in ('SMS', 'EMAIL')),
+  to_masked        text not null,
+  to_hash          text not null,
+  template         text not null,
+  params           jsonb not null,
+  receipt_url      text,
+  outcome          text not null check (outcome in ('DELIVERED', 'FAILED')),
+  outcome_reason   text,
+  status           text not null default 'QUEUED' check (status in ('QUEUED', 'DELIVERED', 'FAILED')),
+  failure_reason   text,
+  queued_at        timestamptz not null default clock_timestamp(),
+  delivered_at     timestamptz
+);
+create index if not exists notify_messages_by_recipient on notify_messages (to_hash);
+create index if not exists notify_messages_queued on notify_messages (queued_at) where status = 'QUEUED';
+
+-- Outbox of signed callbacks (bank settlements, incoming payments, delivery receipts), sent until a
+-- 2xx answer or until the attempts run out. A claimed row is leased by pushing next_attempt_at ahead,
+-- so a crash mid-send only delays the next attempt.
+create table if not exists partner_callbacks (
+  callback_id      bigserial primary key,
+  source           text not null check (source in ('bank', 'notify')),
+  subject_id       text not null,
+  url              text not null,
+  body             text not null,
+  attempts         integer not null default 0,
+  next_attempt_at  timestamptz not null default clock_timestamp(),
+  delivered_at     timestamptz,
+  abandoned_at     timestamptz,
+  last_status      integer,
+  last_error       text,
+  created_at       timestamptz not null default clock_timestamp()
+);
+create index if not exists partner_callbacks_due on partner_callbacks (next_attempt_at)
+  where delivered_at is null and abandoned_at is null;
