@@ -59,6 +59,8 @@ export interface LoginThrottle {
   assertAccountUnlocked(lockedUntil: Date | null, now: Date): void;
   /** Counts a failure against the address and, when known, the account; returns the lock end when this failure locked it. */
   recordFailure(sourceIp: string, userId: string | null, now: Date): Promise<{ lockedUntil: Date | null }>;
+  /** Counts a failure against the address only, e.g. a registration refused as a duplicate (probing who is registered). */
+  recordSourceFailure(sourceIp: string, now: Date): void;
   /** Clears the account's failure count. */
   recordSuccess(sourceIp: string, userId: string, now: Date): Promise<void>;
 }
@@ -116,6 +118,9 @@ export function createLoginThrottle(sql: Sql, options: LoginThrottleOptions = {}
         where id = ${userId}
         returning locked_until, coalesce(locked_until = ${lockUntil}::timestamptz, false) as locked_now`;
       return { lockedUntil: row?.locked_now ? row.locked_until : null };
+    },
+    recordSourceFailure(sourceIp, now) {
+      ipWindow.hit(sourceIp, now.getTime());
     },
     async recordSuccess(sourceIp, userId, now) {
       await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${sourceIp}, ${userId}, true)`;

@@ -159,6 +159,9 @@ export function authRoutes(security: Security): RouteModule {
     router.openapi(register, async (c) => {
       const body = jsonBody<typeof RegisterBody>(c);
       const now = deps.now();
+      const ip = sourceIp(c);
+      // Each duplicate answer tells whether a phone or ID number is registered, so they count against the address.
+      await throttle.assertSourceAllowed(ip, now);
       const problems: FieldProblem[] = [];
       const phone = take(validatePhone(body.phone, 'phone'), problems);
       const id = take(validateIdNumber(body.idNumber, localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE), 'idNumber'), problems);
@@ -177,6 +180,7 @@ export function authRoutes(security: Security): RouteModule {
         on conflict do nothing
         returning id`;
       if (!row) {
+        throttle.recordSourceFailure(ip, now);
         await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'FAILURE', resourceType: 'user', detail: { reason: 'DUPLICATE', phone: maskPhone(phone!) }, at: now });
         throw ApiError.conflict('ALREADY_REGISTERED', { zh: '该手机号或身份证号已注册', en: 'This phone number or ID number is already registered' });
       }

@@ -109,6 +109,16 @@ describe('lockout and throttling', () => {
     expect(row).toMatchObject({ failed_logins: 0, locked_until: null });
   });
 
+  it('slows down an address that keeps probing registrations with known numbers', async () => {
+    const ip = '203.0.113.120';
+    let status = 0;
+    for (let i = 0; i < 21 && status !== 429; i += 1) {
+      status = (await h.request('POST', '/v1/auth/register', { body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B }, ip })).status;
+      if (status !== 429) expect(status).toBe(409);
+    }
+    expect(status).toBe(429);
+  });
+
   it('answers 429 to an address that keeps failing, across accounts', async () => {
     const ip = '203.0.113.77';
     let status = 0;
