@@ -144,6 +144,15 @@ function jsonBody<S extends z.ZodType>(c: { req: { valid(target: never): unknown
   return c.req.valid('json' as never) as z.output<S>;
 }
 
+interface LoginRow {
+  id: string;
+  role: Role;
+  username: string | null;
+  status: string;
+  password_hash: string;
+  locked_until: Date | null;
+}
+
 function throwIfProblems(problems: FieldProblem[]): void {
   if (problems.length > 0) throw ApiError.validation(problems);
 }
@@ -213,11 +222,9 @@ export function authRoutes(security: Security): RouteModule {
         throw err;
       }
 
-      const [user] = phone
-        ? await sql<{ id: string; role: Role; username: string | null; status: string; password_hash: string; locked_until: Date | null }[]>`
-            select id, role, username, status, password_hash, locked_until from users where phone_hash = ${blindIndex(keyring, 'phone', phone)}`
-        : await sql<{ id: string; role: Role; username: string | null; status: string; password_hash: string; locked_until: Date | null }[]>`
-            select id, role, username, status, password_hash, locked_until from users where username = ${username.trim().toLowerCase()}`;
+      const [user] = await sql<LoginRow[]>`
+        select id, role, username, status, password_hash, locked_until from users
+        where ${phone ? sql`phone_hash = ${blindIndex(keyring, 'phone', phone)}` : sql`username = ${username.trim().toLowerCase()}`}`;
 
       if (!user) {
         await burnPasswordCheck(password);
