@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { isDbReachable } from '../db/client.js';
@@ -7,6 +6,7 @@ import type { ApiDeps, AppEnv } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { useAuthenticator } from './middleware/auth.js';
 import { toFieldProblems } from './validation.js';
+import { docsRoutes } from './docs.js';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -42,7 +42,7 @@ export async function readiness(deps: Pick<ApiDeps, 'sql' | 'temporal'>) {
   return { status: db && temporal ? 'ok' : 'unavailable', checks: { db: db ? 'ok' : 'down', temporal: temporal ? 'ok' : 'down' } } as const;
 }
 
-export function createApp(deps: ApiDeps, routes: Array<[path: string, module: RouteModule]>): App {
+export function createApp(deps: ApiDeps, routes: Array<[path: string, module: RouteModule]>, edges?: (app: App) => void): App {
   useAuthenticator(deps.auth);
   const app = newRouter();
 
@@ -54,6 +54,7 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
     await next();
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  edges?.(app);
 
   app.onError((err, c) => {
     const known = toApiError(err);
@@ -82,7 +83,7 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
     openapi: '3.1.0',
     info: { title: '小额贷款信息系统 API / Micro-loan API', version: '1.0.0' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/docs', docsRoutes());
   return app;
 }
 

@@ -7,6 +7,7 @@ import { spawnManaged, type ManagedProcess } from './managed-process.js';
 import { waitForPort } from './ports.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
 import { ROOT } from './tools.js';
+import { loadKeyring } from '../security/keyring.js';
 
 export interface StackOptions {
   dataDir: string;
@@ -99,6 +100,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stoppers.push(() => temporal!.stop());
       env.TEMPORAL_ADDRESS = temporal.address;
     }
+
+    // Created once here in local mode, so the API and the worker never race to create it.
+    loadKeyring({ APP_MODE: (env.APP_MODE as 'local' | 'production') ?? 'local', DATA_KEYS: env.DATA_KEYS, DATA_KEY_FILE: env.DATA_KEY_FILE, DATA_DIR: dataDir }, env);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
     const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL;

@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { PayloadCodec } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import { createRequire } from 'node:module';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { bundlerOptions } from './bundler-options.js';
@@ -13,7 +13,8 @@ export interface LoanWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  codec: PayloadCodec;
+  /** Encrypting codec and failure converter: security/payload-codec.ts temporalDataConverter. */
+  dataConverter: DataConverter;
   deps: ActivityDeps;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -27,7 +28,7 @@ export function createLoanWorker(options: LoanWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions }),
-    dataConverter: { payloadCodecs: [options.codec] },
+    dataConverter: options.dataConverter,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     maxCachedWorkflows: 2_000,
   });

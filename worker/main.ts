@@ -10,7 +10,7 @@ import { createBureauClient } from '../partners/bureau-client.js';
 import { createNotifyClient } from '../partners/notify-client.js';
 import { createFieldCipher } from '../security/field-crypto.js';
 import { loadKeyring } from '../security/keyring.js';
-import { createPayloadCodec } from '../security/payload-codec.js';
+import { temporalDataConverter } from '../security/payload-codec.js';
 import { createLoanWorker } from './create-worker.js';
 
 async function main() {
@@ -29,7 +29,7 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    codec: createPayloadCodec(keyring),
+    dataConverter: temporalDataConverter(keyring),
     deps: {
       config,
       sql,

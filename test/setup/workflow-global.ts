@@ -10,6 +10,7 @@ import { freePort } from '../../lib/ports.js';
 import { startTimeSkippingServer } from '../../lib/temporal-server.js';
 import { bundlerOptions } from '../../worker/bundler-options.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { FAILURE_CONVERTER_PATH } from '../../security/payload-codec.js';
 import './provided.js';
 
 export default async function setup(project: TestProject) {
@@ -17,7 +18,7 @@ export default async function setup(project: TestProject) {
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort(), persistent: false });
   const port = await freePort();
   const server = await startTimeSkippingServer(port, dir);
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, logger: undefined });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, failureConverterPath: FAILURE_CONVERTER_PATH });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

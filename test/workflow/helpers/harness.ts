@@ -15,7 +15,7 @@ import { createLogger } from '../../../lib/logger.js';
 import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
 import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
 import { generateKeyring } from '../../../security/keyring.js';
-import { createPayloadCodec } from '../../../security/payload-codec.js';
+import { temporalDataConverter } from '../../../security/payload-codec.js';
 import type { LoanWorkflowInput } from '../../../workflows/state.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
@@ -59,8 +59,7 @@ export async function createWorkflowHarness() {
   await seedDefaultProducts(db.sql);
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
-  const codec = createPayloadCodec(keyring);
-  const dataConverter = { payloadCodecs: [codec] };
+  const dataConverter = temporalDataConverter(keyring);
   const env = await connectTimeSkipping(dataConverter);
   const bank = createFakeBank();
   const bureau = createFakeBureau();

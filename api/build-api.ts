@@ -1,0 +1,68 @@
+// The whole API: edges (security headers, CORS, size limits), then every resource's routes.
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Security } from '../security/authenticator.js';
+import { createApp, type App, type RouteModule } from './app.js';
+import type { ApiDeps } from './env.js';
+import { ApiError } from './errors.js';
+import { apiKeyChannel, apiKeyRoutes } from './routes/api-keys.js';
+import { applicationRoutes } from './routes/applications.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { codecRoutes } from './routes/codec.js';
+import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
+import { loanRoutes } from './routes/loans.js';
+import { productRoutes } from './routes/products.js';
+import { quoteRoutes } from './routes/quotes.js';
+import { reviewRoutes } from './routes/reviews.js';
+import { taskRoutes } from './routes/tasks.js';
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export function apiRoutes(security: Security): Array<[string, RouteModule]> {
+  return [
+    ['/v1/auth', authRoutes(security)],
+    ['/v1/api-keys', apiKeyRoutes(security)],
+    ['/v1/audit', auditRoutes],
+    ['/codec', codecRoutes(security)],
+    ['/v1/quotes', quoteRoutes],
+    ['/v1/products', productRoutes],
+    ['/v1/applications', applicationRoutes],
+    ['/v1/loans', loanRoutes],
+    ['/v1/loans', documentRoutes],
+    ['/v1/loans', reviewRoutes],
+    ['/v1/tasks', taskRoutes],
+  ];
+}
+
+export function buildApi(deps: ApiDeps, security: Security): App {
+  const origins = deps.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  return createApp(deps, apiRoutes(security), (app) => {
+    app.use(
+      '*',
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          frameAncestors: ["'self'"],
+          objectSrc: ["'none'"],
+        },
+        strictTransportSecurity: deps.config.TLS_CERT_FILE ? 'max-age=31536000; includeSubDomains' : false,
+      }),
+    );
+    app.use('/v1/*', cors({ origin: (origin) => (origins.includes(origin) ? origin : null), credentials: true, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }));
+    app.use('/v1/*', apiKeyChannel(deps.auth));
+    app.use('*', async (c, next) => {
+      const isUpload = c.req.method === 'POST' && /\/documents$/.test(c.req.path);
+      const limit = isUpload ? MAX_DOCUMENT_BYTES + 64 * 1024 : JSON_BODY_LIMIT;
+      return bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw new ApiError(413, 'PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'The request body is too large' });
+        },
+      })(c, next);
+    });
+  });
+}

@@ -1,0 +1,65 @@
+// Production entry point of the API: connects to PostgreSQL and Temporal and serves HTTP(S).
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { connectDb } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { seedDefaultProducts } from '../db/products.js';
+import { createLogger } from '../lib/logger.js';
+import { exitWhenParentDies } from '../lib/managed-process.js';
+import { isPortFree } from '../lib/ports.js';
+import { createSecurity } from '../security/authenticator.js';
+import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
+import { temporalDataConverter } from '../security/payload-codec.js';
+import { buildApi } from './build-api.js';
+
+async function main() {
+  const config = loadConfig();
+  for (const setting of ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const) {
+    if (!config[setting]) throw new ConfigError(setting, 'must be set for the API');
+  }
+  if (!(await isPortFree(config.PORT, config.HOST))) throw new ConfigError('PORT', `${config.PORT} is already in use`);
+  const log = createLogger('api', config.LOG_LEVEL);
+  const sql = connectDb(config.DATABASE_URL!, { max: 30, applicationName: 'microloan-api' });
+  await migrate(sql).catch((err: Error) => {
+    throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
+  });
+  await seedDefaultProducts(sql);
+  if (config.APP_MODE === 'local') await seedDemoUsers(sql, config);
+  else await bootstrapAdmin(sql, config);
+
+  const security = createSecurity({ config, sql });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! }).catch((err: Error) => {
+    throw new ConfigError('TEMPORAL_ADDRESS', `cannot be reached (${config.TEMPORAL_ADDRESS}): ${err.message}`);
+  });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(security.keyring) });
+  const app = buildApi({ config, sql, temporal, log, auth: security.auth, keyring: security.keyring, cipher: security.cipher, now: () => new Date() }, security);
+
+  const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } : null;
+  const server = serve({
+    fetch: app.fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+    ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+  });
+  log.info({ port: config.PORT, tls: !!tls }, 'api listening');
+
+  const stop = () => {
+    server.close(async () => {
+      await connection.close();
+      await sql.end({ timeout: 5 });
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+exitWhenParentDies();
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `API failed to start: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.exit(1);
+});
