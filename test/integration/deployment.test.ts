@@ -1,0 +1,46 @@
+// docker-compose.yml is the production topology. No Docker engine runs here, so the file is
+// checked with docker-compose itself: it must parse, name every service, and refuse to start
+// without its secrets.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../lib/tools.js';
+
+const SECRETS = { POSTGRES_PASSWORD: 'pw', TOKEN_SECRET: 't'.repeat(40), BANK_CALLBACK_SECRET: 'b'.repeat(32), DATA_KEYS: 'k1:AAAA', DATA_HMAC_KEY: 'AAAA' };
+const compose = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+
+describe('docker-compose.yml', () => {
+  it('is a valid compose file with the production services', () => {
+    const check = compose(['config', '-q'], SECRETS);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    const services = compose(['config', '--services'], SECRETS).stdout.trim().split('\n').sort();
+    expect(services).toEqual(['api', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+    const withSimulators = compose(['--profile', 'simulators', 'config', '--services'], SECRETS).stdout;
+    expect(withSimulators).toContain('simulators');
+  });
+
+  it('runs the production entry points, replicates the worker and points Temporal Web at the codec endpoint', () => {
+    const resolved = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...SECRETS } });
+    expect(resolved).toMatch(/api\/main\.ts/);
+    expect(resolved).toMatch(/worker\/main\.ts/);
+    expect(resolved).toMatch(/replicas: 2/);
+    expect(resolved).toMatch(/TEMPORAL_CODEC_ENDPOINT: http:\/\/localhost:3000\/codec/);
+    expect(resolved).toMatch(/DB: postgres12/);
+    expect(resolved).not.toMatch(/APP_MODE: local/);
+  });
+
+  it('refuses to start without its secrets, naming the missing one', () => {
+    const { POSTGRES_PASSWORD: _omitted, ...rest } = SECRETS;
+    const check = compose(['config', '-q'], rest);
+    expect(check.status).not.toBe(0);
+    expect(check.stderr).toMatch(/POSTGRES_PASSWORD/);
+  });
+
+  it('builds the image the services run from the same package lock', () => {
+    const dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8');
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/USER node/);
+  });
+});
