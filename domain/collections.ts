@@ -1,8 +1,16 @@
 // Collections: what the escalation ladder asks for at each day past due, who works each step,
-// and the five-category classification (五级分类) that follows days past due. Pure functions.
+// and days past due (classification by days past due is domain/classification.ts). Pure functions.
 import { addDays, compareDates, daysBetween } from './dates.js';
 import type { EscalationAction, EscalationStep, LoanProduct } from './products.js';
-import type { LoanClass, LocalDate, Role } from './types.js';
+import type { LocalDate, Role } from './types.js';
+
+/**
+ * Whether a new loan is collected by auto-debit (代扣) unless the borrower chose otherwise: yes,
+ * unless the product says `autoDebit: false` (a field products may carry; absent means allowed).
+ */
+export function autoDebitByDefault(product: LoanProduct): boolean {
+  return (product as LoanProduct & { autoDebit?: boolean }).autoDebit !== false;
+}
 
 /** The ladder when a product sets none: D+1 SMS, D+3 call, D+15 supervisor, D+30 legal, D+90 write-off review. */
 export const DEFAULT_LADDER: readonly EscalationStep[] = [
@@ -60,19 +68,4 @@ export function stepDate(step: EscalationStep, episodeStart: LocalDate): LocalDa
 export function daysPastDue(oldestUnpaidDue: LocalDate | null, today: LocalDate): number {
   if (oldestUnpaidDue === null || compareDates(today, oldestUnpaidDue) <= 0) return 0;
   return daysBetween(oldestUnpaidDue, today);
-}
-
-/**
- * Five-category classification by days past due, as small-loan companies apply it:
- * 正常 0, 关注 1–30, 次级 31–90, 可疑 91–180, 损失 over 180.
- */
-export const CLASS_BOUNDS: ReadonlyArray<{ upTo: number; loanClass: LoanClass }> = [
-  { upTo: 0, loanClass: 'NORMAL' },
-  { upTo: 30, loanClass: 'SPECIAL_MENTION' },
-  { upTo: 90, loanClass: 'SUBSTANDARD' },
-  { upTo: 180, loanClass: 'DOUBTFUL' },
-];
-
-export function classify(daysPastDueNow: number): LoanClass {
-  return CLASS_BOUNDS.find((b) => daysPastDueNow <= b.upTo)?.loanClass ?? 'LOSS';
 }

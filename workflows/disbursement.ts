@@ -1,6 +1,7 @@
 // Phase 5: pay out once through the bank. The idempotency key is made from business ids, so
 // a retried activity, a restarted worker or a replayed workflow can never pay twice.
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
+import { disbursementEntry } from '../domain/ledger.js';
 import { partners, records } from './activity-proxies.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
 import type { Actor, BankResult } from './definitions.js';
@@ -56,5 +57,14 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
     return 'FAILED';
   }
   attempt.disbursedOn = today(ctx);
+  if (patched(POST_DISBURSEMENT_TO_LEDGER)) {
+    // The money left: principal receivable, the bank paid the net amount, the upfront fee earned.
+    await records.postJournal([
+      disbursementEntry({ loanId: ctx.view.loanId, principal: offer.amount, upfrontFee: offer.upfrontFee, disbursedOn: attempt.disbursedOn, transferKey: attempt.idempotencyKey }),
+    ]);
+  }
   return 'DISBURSED';
 }
+
+/** Histories recorded before the ledger existed replay without this step. */
+export const POST_DISBURSEMENT_TO_LEDGER = 'post-disbursement-to-ledger';

@@ -3,7 +3,9 @@
 import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, DocumentType, Frequency, LoanStatus, LoanType, Money, Rate, RepaymentMethod } from '../domain/types.js';
+import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
 import type { Actor, ReviewDecision, ReviewStage } from './definitions.js';
+import type { ServicingView } from './servicing-state.js';
 
 export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
 
@@ -76,11 +78,20 @@ export interface DisbursementRecord {
   disbursedOn?: string;
 }
 
+/** The answer to a repayment: where the money went and what is owed after it (workflows/servicing). */
 export interface RepaymentResult {
   paymentId: string;
+  /** True when this paymentId was accepted before: nothing changed, this is the original answer. */
   duplicate: boolean;
-  allocation: unknown;
-  balances: unknown;
+  loanId: string;
+  channel: RepaymentChannel;
+  amount: Money;
+  receivedOn: string;
+  allocation: PaymentAllocation;
+  balances: Balances;
+  payoffAmount: Money;
+  /** The loan's status right after the payment. */
+  status: LoanStatus;
 }
 
 export interface LoanView {
@@ -102,7 +113,7 @@ export interface LoanView {
   contract?: { sha256: string; version: number; generatedAt: string; signedAt?: string; signedBy?: string };
   disbursements: DisbursementRecord[];
   /** Filled in once the loan is disbursed; see workflows/servicing. */
-  servicing?: unknown;
+  servicing?: ServicingView;
   timeline: TimelineEntry[];
   closedReason?: BilingualText;
 }

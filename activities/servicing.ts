@@ -1,0 +1,154 @@
+// Activities of the servicing phase: one transaction per business event (ledger entries, the
+// repayment row, the schedule and the loans projection together), auto-debits through the bank,
+// the borrower's auto-debit choice, and the settlement certificate.
+import { ApplicationFailure } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import type { JournalEntry } from '../domain/ledger.js';
+import { addMoney } from '../domain/money.js';
+import type { InstallmentState } from '../domain/servicing-account.js';
+import type { LoanClass, LocalDate, Money } from '../domain/types.js';
+import { isPartnerError } from '../partners/http.js';
+import type { BankResult } from '../workflows/definitions.js';
+import type { RepaymentResult } from '../workflows/state.js';
+import type { ActivityDeps } from './deps.js';
+import { createLedgerActivities, postEntries } from './ledger.js';
+import { loadApplication, loadLoan } from './loan-records.js';
+import { renderSettlementCertificate } from './settlement-certificate.js';
+
+export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
+
+export interface ServicingProjection {
+  daysPastDue: number;
+  maxDaysPastDue: number;
+  classification: LoanClass;
+  outstandingPrincipal: Money;
+  nextDueDate: LocalDate | null;
+}
+
+/** One business event of servicing, stored in one transaction. */
+export interface ServicingChange {
+  loanId: string;
+  entries: JournalEntry[];
+  repayment?: { result: RepaymentResult; recordedBy: string | null };
+  /** Installment rows that changed. */
+  installments: InstallmentState[];
+  /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
+  installmentCount: number;
+  projection: ServicingProjection;
+}
+
+export interface StoredRepayment {
+  loanId: string;
+  result: RepaymentResult;
+}
+
+export function createServicingActivities(deps: ActivityDeps) {
+  const { sql, cipher, bank, config } = deps;
+  return {
+    ...createLedgerActivities(deps),
+
+    /** The borrower's auto-debit choice; null (never chosen) means the product's default. */
+    async loadAutoDebit({ loanId, productDefault }: { loanId: string; productDefault: boolean }): Promise<boolean> {
+      const [row] = await sql<{ auto_debit: boolean | null }[]>`select auto_debit from loans where id = ${loanId}`;
+      return row?.auto_debit ?? productDefault;
+    },
+
+    async recordServicing(change: ServicingChange): Promise<void> {
+      await sql.begin(async (tx) => {
+        await postEntries(tx, change.entries);
+        if (change.repayment) {
+          const r = change.repayment.result;
+          await tx`
+            insert into repayments (payment_id, loan_id, channel, amount, received_on, recorded_by, allocation, result)
+            values (${r.paymentId}, ${change.loanId}, ${r.channel}, ${r.amount}, ${r.receivedOn}, ${change.repayment.recordedBy},
+                    ${tx.json(r.allocation as never)}, ${tx.json({ ...r, duplicate: false } as never)})
+            on conflict (payment_id) do nothing`;
+        }
+        for (const i of change.installments) {
+          await tx`
+            insert into installments (loan_id, number, due_date, principal, interest, fee, penalty,
+                                      paid_principal, paid_interest, paid_fee, paid_penalty, paid_on, updated_at)
+            values (${change.loanId}, ${i.number}, ${i.dueDate}, ${i.principal}, ${i.interest}, ${i.fee},
+                    ${penaltyOf(i)}, ${i.paidPrincipal}, ${i.paidInterest}, ${i.paidFee}, ${i.paidPenalty}, ${i.paidOn}, now())
+            on conflict (loan_id, number) do update set
+              due_date = excluded.due_date, principal = excluded.principal, interest = excluded.interest, fee = excluded.fee,
+              penalty = excluded.penalty, paid_principal = excluded.paid_principal, paid_interest = excluded.paid_interest,
+              paid_fee = excluded.paid_fee, paid_penalty = excluded.paid_penalty, paid_on = excluded.paid_on, updated_at = now()`;
+        }
+        await tx`delete from installments where loan_id = ${change.loanId} and number > ${change.installmentCount}`;
+        const p = change.projection;
+        await tx`
+          update loans set
+            days_past_due = ${p.daysPastDue},
+            max_days_past_due = greatest(max_days_past_due, ${p.maxDaysPastDue}),
+            classification = ${p.classification},
+            outstanding_principal = ${p.outstandingPrincipal},
+            next_due_date = ${p.nextDueDate},
+            disbursed_at = coalesce(disbursed_at, now()),
+            updated_at = now()
+          where id = ${change.loanId}`;
+      });
+    },
+
+    /** A repayment accepted earlier under this paymentId (possibly in an earlier run of the workflow). */
+    async findRepayment({ paymentId }: { paymentId: string }): Promise<StoredRepayment | null> {
+      const [row] = await sql<{ loan_id: string; result: RepaymentResult }[]>`select loan_id, result from repayments where payment_id = ${paymentId}`;
+      return row ? { loanId: row.loan_id, result: row.result } : null;
+    },
+
+    /** Collects from the borrower's card (代扣). The key is business ids: a retry asks for the same debit. */
+    async startDebit({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null> {
+      const application = await loadApplication(sql, cipher, loanId);
+      try {
+        const debit = await bank.debit(idempotencyKey, {
+          amount,
+          fromCard: application.bankAccount.cardNumber,
+          fromName: application.applicant.name,
+          reference: loanId,
+          ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
+        });
+        if (debit.status === 'PENDING') return null;
+        return { transferId: debit.debitId, idempotencyKey, status: debit.status, ...(debit.failureReason ? { failureReason: debit.failureReason } : {}) };
+      } catch (err) {
+        if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+        throw err;
+      }
+    },
+
+    /** The bank's final answer for a debit, or null while it is pending. */
+    async checkDebit({ idempotencyKey }: { idempotencyKey: string }): Promise<BankResult | null> {
+      const debit = await bank.findDebitByKey(idempotencyKey);
+      if (!debit || debit.status === 'PENDING') return null;
+      return { transferId: debit.debitId, idempotencyKey, status: debit.status, ...(debit.failureReason ? { failureReason: debit.failureReason } : {}) };
+    },
+
+    /** 结清证明: rendered once, stored encrypted with the sha256 of its bytes. */
+    async issueSettlementCertificate({ loanId, paidOffOn, principal, totalRepaid }: { loanId: string; paidOffOn: LocalDate; principal: Money; totalRepaid: Money }): Promise<{ sha256: string }> {
+      const [existing] = await sql<{ sha256: string }[]>`select sha256 from settlement_certificates where loan_id = ${loanId}`;
+      if (existing) return existing;
+      const loan = await loadLoan(sql, loanId);
+      const application = await loadApplication(sql, cipher, loanId);
+      const html = renderSettlementCertificate({
+        loanId,
+        companyName: config.COMPANY_NAME,
+        borrowerName: application.applicant.name,
+        idNumber: application.applicant.idNumber,
+        principal,
+        totalRepaid,
+        paidOffOn,
+        appliedOn: loan.created_at.toISOString().slice(0, 10),
+      });
+      const sha256 = createHash('sha256').update(html, 'utf8').digest('hex');
+      await sql`
+        insert into settlement_certificates (loan_id, sha256, html_enc, paid_off_on)
+        values (${loanId}, ${sha256}, ${cipher.encrypt(html, CERTIFICATE_CONTEXT)}, ${paidOffOn})
+        on conflict (loan_id) do nothing`;
+      const [stored] = await sql<{ sha256: string }[]>`select sha256 from settlement_certificates where loan_id = ${loanId}`;
+      return stored!;
+    },
+  };
+}
+
+function penaltyOf(i: InstallmentState): Money {
+  return addMoney(i.penaltyCharged, i.lateFee ?? '0.00');
+}

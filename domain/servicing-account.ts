@@ -1,0 +1,690 @@
+// A disbursed loan's account: the schedule as it is being paid, what is owed as of any date,
+// and what each business event (a due date passing, a payment, credit, a write-off) does to it
+// and posts to the ledger. Pure and JSON-shaped, so the loan workflow carries it through
+// continue-as-new and the same functions serve views and tests.
+//
+// Rules (the product chooses the numbers):
+//   Charges   interest and the per-installment fee become receivable on the due date (earlier if
+//             paid early). Penalty interest and the late fee apply only once the grace days have
+//             passed with the installment unpaid: penalty interest at annualRate × (1 + markup) a
+//             year, daily on the day-count basis, on the unpaid principal and interest, counted
+//             from the due date; accrued exactly and posted rounded half-up to the cent, so the
+//             total posted equals the rounded exact accrual whatever the posting dates. The late
+//             fee (flat, or a share of the unpaid installment) is charged once per installment.
+//   Payments  pay installments that are due, oldest first, each by the product's allocation order;
+//             then the next installment ahead (paying early). What remains is an overpayment:
+//             kept as credit for later installments (CARRY_FORWARD), refunded (REFUND), or
+//             prepaid principal with the rest of the schedule re-amortized (PREPAY_REDUCE_TERM keeps
+//             the installment and shortens the term; PREPAY_REDUCE_INSTALLMENT keeps the term).
+//   Payoff    a payment of at least the payoff amount closes the loan: everything due, all unpaid
+//             principal, and the interest of the current period accrued to the day (pro rata by
+//             days); the rest is refunded.
+import { amortize, buildSchedule, normalizeTerms, periodGrid, periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
+import { addDays, compareDates, daysBetween } from './dates.js';
+import { yearBasis } from './day-count.js';
+import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
+import {
+  creditAppliedEntry,
+  installmentFeeEntry,
+  interestEntry,
+  lateFeeEntry,
+  penaltyInterestEntry,
+  repaymentEntry,
+  writeOffEntry,
+  type Allocated,
+  type JournalEntry,
+  type PaymentChannel,
+} from './ledger.js';
+import type { OverpaymentHandling } from './products.js';
+import type { AllocationComponent, LocalDate, Money, PenaltyTerms } from './types.js';
+
+export interface InstallmentState {
+  number: number;
+  dueDate: LocalDate;
+  principal: Money;
+  interest: Money;
+  fee: Money;
+  paidPrincipal: Money;
+  paidInterest: Money;
+  paidFee: Money;
+  /** Penalty interest and late fee paid. */
+  paidPenalty: Money;
+  /** Interest and fee are receivable (posted to the ledger). */
+  charged: boolean;
+  /** Exact penalty interest accrued (unrounded decimal text) and through which date. */
+  penaltyExact: string;
+  penaltyThrough: LocalDate | null;
+  /** Penalty interest posted so far: round(penaltyExact) at the last posting. */
+  penaltyCharged: Money;
+  /** The late fee once charged, null before. */
+  lateFee: Money | null;
+  /** Date the installment was fully paid. */
+  paidOn: LocalDate | null;
+}
+
+export interface LoanAccount {
+  loanId: string;
+  terms: ContractTerms;
+  /** One regular period in years, num / den, for re-amortization at the exact period rate. */
+  periodYears: { num: number; den: number };
+  /** EQUAL_INSTALLMENT level payment / EQUAL_PRINCIPAL principal per period, kept when reducing the term. */
+  installmentAmount: Money | null;
+  principalPerPeriod: Money | null;
+  penalty: PenaltyTerms;
+  allocationOrder: AllocationComponent[];
+  overpayment: OverpaymentHandling;
+  disbursedOn: LocalDate;
+  installments: InstallmentState[];
+  /** Overpayments kept for later installments. */
+  credit: Money;
+  /** Counter for credit-application entry keys. */
+  creditApplications: number;
+  writtenOffOn: LocalDate | null;
+}
+
+export interface AccountTerms extends Omit<ScheduleTerms, 'startDate' | 'firstDueDate'> {
+  penalty: PenaltyTerms;
+  allocationOrder: AllocationComponent[];
+  overpayment: OverpaymentHandling;
+}
+
+/** Opens the account on the disbursement date: interest runs from the day the money left. */
+export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: LocalDate): LoanAccount {
+  const schedule = buildSchedule({ ...terms, startDate: disbursedOn, firstDueDate: null });
+  const grid = periodGrid(normalizeTerms({ ...terms, startDate: disbursedOn, firstDueDate: null }));
+  return {
+    loanId,
+    terms: schedule.terms,
+    periodYears: { num: grid.regularRate.num, den: grid.regularRate.den },
+    installmentAmount: schedule.installmentAmount,
+    principalPerPeriod: schedule.principalPerPeriod,
+    penalty: terms.penalty,
+    allocationOrder: [...terms.allocationOrder],
+    overpayment: terms.overpayment,
+    disbursedOn,
+    installments: schedule.installments.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: i.principal,
+      interest: i.interest,
+      fee: i.fee,
+      paidPrincipal: ZERO_MONEY,
+      paidInterest: ZERO_MONEY,
+      paidFee: ZERO_MONEY,
+      paidPenalty: ZERO_MONEY,
+      charged: false,
+      penaltyExact: '0',
+      penaltyThrough: null,
+      penaltyCharged: ZERO_MONEY,
+      lateFee: null,
+      paidOn: null,
+    })),
+    credit: ZERO_MONEY,
+    creditApplications: 0,
+    writtenOffOn: null,
+  };
+}
+
+// ---- reading the account ------------------------------------------------------------------------
+
+export interface Owed {
+  penalty: Dec;
+  fee: Dec;
+  interest: Dec;
+  principal: Dec;
+}
+
+/** What is still owed on an installment, as charged so far (penalty posted, late fee if charged). */
+export function owedOn(i: InstallmentState): Owed {
+  return {
+    penalty: money(i.penaltyCharged).plus(money(i.lateFee ?? ZERO_MONEY)).minus(money(i.paidPenalty)),
+    fee: money(i.fee).minus(money(i.paidFee)),
+    interest: money(i.interest).minus(money(i.paidInterest)),
+    principal: money(i.principal).minus(money(i.paidPrincipal)),
+  };
+}
+
+function totalOf(o: Owed): Dec {
+  return o.penalty.plus(o.fee).plus(o.interest).plus(o.principal);
+}
+
+export function isSettled(i: InstallmentState): boolean {
+  return totalOf(owedOn(i)).lte(0);
+}
+
+/** The oldest installment not fully paid whose due date is before `today`, or null. */
+export function oldestOverdue(a: LoanAccount, today: LocalDate): InstallmentState | null {
+  return a.installments.find((i) => !isSettled(i) && compareDates(i.dueDate, today) < 0) ?? null;
+}
+
+/** The first installment not fully paid, or null when everything is paid. */
+export function firstUnsettled(a: LoanAccount): InstallmentState | null {
+  return a.installments.find((i) => !isSettled(i)) ?? null;
+}
+
+export function isPaidOff(a: LoanAccount): boolean {
+  return a.writtenOffOn === null && a.installments.every(isSettled);
+}
+
+function dailyPenaltyRate(a: LoanAccount): Dec {
+  return rate(a.terms.annualRate).times(rate(a.penalty.penaltyMarkup).plus(1)).div(yearBasis(a.terms.dayCount));
+}
+
+function graceEnd(a: LoanAccount, i: InstallmentState): LocalDate {
+  return addDays(i.dueDate, a.penalty.graceDays);
+}
+
+/** Penalty interest (exact) accrued on an installment from its last accrual through `asOf`. */
+function penaltyAccrual(a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
+  if (compareDates(asOf, graceEnd(a, i)) <= 0) return ZERO;
+  const from = i.penaltyThrough ?? i.dueDate;
+  const days = daysBetween(from, asOf);
+  if (days <= 0) return ZERO;
+  const o = owedOn(i);
+  const base = o.principal.plus(o.interest);
+  return base.gt(0) ? base.times(dailyPenaltyRate(a)).times(days) : ZERO;
+}
+
+/** The late fee an installment owes once its grace days have passed unpaid. */
+export function lateFeeFor(penalty: PenaltyTerms, unpaidInstallment: Dec): Money {
+  return penalty.lateFee.kind === 'FLAT' ? toMoney(money(penalty.lateFee.value)) : toMoney(unpaidInstallment.times(rate(penalty.lateFee.value)));
+}
+
+/** Penalty interest on `base` for `days` days past due under the product's terms (the rule charges follow). */
+export function penaltyInterestFor(p: { annualRate: string; penalty: PenaltyTerms; dayCount: ContractTerms['dayCount']; base: Money; days: number }): Money {
+  const daily = rate(p.annualRate).times(rate(p.penalty.penaltyMarkup).plus(1)).div(yearBasis(p.dayCount));
+  return toMoney(money(p.base).times(daily).times(p.days));
+}
+
+// ---- events -------------------------------------------------------------------------------------
+
+export interface Posting {
+  account: LoanAccount;
+  entries: JournalEntry[];
+  /** Installments whose row changed, for the schedule projection. */
+  changed: number[];
+}
+
+function clone(a: LoanAccount): LoanAccount {
+  return { ...a, installments: a.installments.map((i) => ({ ...i })), allocationOrder: [...a.allocationOrder] };
+}
+
+function charge(a: LoanAccount, i: InstallmentState, on: LocalDate, entries: JournalEntry[]): void {
+  if (i.charged) return;
+  i.charged = true;
+  if (money(i.interest).gt(0)) entries.push(interestEntry({ loanId: a.loanId, installment: i.number, amount: i.interest, on }));
+  if (money(i.fee).gt(0)) entries.push(installmentFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.fee, on }));
+}
+
+/**
+ * Brings the account up to `asOf`: interest and fees of installments due by then become receivable,
+ * penalty interest accrues and is posted, late fees are charged after the grace days.
+ */
+export function accrue(account: LoanAccount, asOf: LocalDate): Posting {
+  const a = clone(account);
+  const entries: JournalEntry[] = [];
+  const changed: number[] = [];
+  if (a.writtenOffOn !== null) return { account: a, entries, changed };
+  for (const i of a.installments) {
+    if (compareDates(i.dueDate, asOf) > 0) break;
+    const before = JSON.stringify(i);
+    charge(a, i, i.dueDate, entries);
+    if (!isSettled(i) && compareDates(asOf, graceEnd(a, i)) > 0) {
+      const accrued = money(i.penaltyExact).plus(penaltyAccrual(a, i, asOf));
+      i.penaltyExact = accrued.toString();
+      i.penaltyThrough = asOf;
+      const posted = roundCents(accrued);
+      const delta = posted.minus(money(i.penaltyCharged));
+      if (delta.gt(0)) {
+        entries.push(penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(delta), through: asOf }));
+        i.penaltyCharged = toMoney(posted);
+      }
+      if (i.lateFee === null) {
+        const o = owedOn(i);
+        i.lateFee = lateFeeFor(a.penalty, o.principal.plus(o.interest).plus(o.fee));
+        if (money(i.lateFee).gt(0)) entries.push(lateFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.lateFee, on: asOf }));
+      }
+    }
+    if (JSON.stringify(i) !== before) changed.push(i.number);
+  }
+  return { account: a, entries, changed };
+}
+
+export interface InstallmentAllocation {
+  number: number;
+  penalty: Money;
+  fee: Money;
+  interest: Money;
+  principal: Money;
+}
+
+const COMPONENT_KEY: Record<AllocationComponent, keyof Owed> = { PENALTY: 'penalty', FEE: 'fee', INTEREST: 'interest', PRINCIPAL: 'principal' };
+
+/** Pays one installment from `available` in the product's order; returns what it took. */
+function payInstallment(a: LoanAccount, i: InstallmentState, available: Dec, on: LocalDate): { taken: Owed; left: Dec } {
+  const owed = owedOn(i);
+  const taken: Owed = { penalty: ZERO, fee: ZERO, interest: ZERO, principal: ZERO };
+  let left = available;
+  for (const component of a.allocationOrder) {
+    const key = COMPONENT_KEY[component];
+    const pay = Dec.min(left, Dec.max(owed[key], ZERO));
+    taken[key] = pay;
+    left = left.minus(pay);
+  }
+  i.paidPenalty = toMoney(money(i.paidPenalty).plus(taken.penalty));
+  i.paidFee = toMoney(money(i.paidFee).plus(taken.fee));
+  i.paidInterest = toMoney(money(i.paidInterest).plus(taken.interest));
+  i.paidPrincipal = toMoney(money(i.paidPrincipal).plus(taken.principal));
+  if (isSettled(i) && i.paidOn === null) i.paidOn = on;
+  return { taken, left };
+}
+
+function toAllocated(parts: readonly Owed[]): Allocated {
+  return {
+    penalty: toMoney(sum(parts.map((p) => p.penalty))),
+    fee: toMoney(sum(parts.map((p) => p.fee))),
+    interest: toMoney(sum(parts.map((p) => p.interest))),
+    principal: toMoney(sum(parts.map((p) => p.principal))),
+  };
+}
+
+/** Pays installments due by `on`, oldest first, then the next one ahead; returns the allocations and what is left. */
+function payInOrder(a: LoanAccount, available: Dec, on: LocalDate, entries: JournalEntry[], includeNext: boolean): { rows: InstallmentAllocation[]; taken: Owed[]; left: Dec } {
+  const rows: InstallmentAllocation[] = [];
+  const taken: Owed[] = [];
+  let left = available;
+  let aheadPaid = false;
+  for (const i of a.installments) {
+    if (left.lte(0)) break;
+    if (isSettled(i)) continue;
+    const due = compareDates(i.dueDate, on) <= 0;
+    if (!due) {
+      if (!includeNext || aheadPaid) break;
+      aheadPaid = true;
+      charge(a, i, on, entries);
+    }
+    const paid = payInstallment(a, i, left, on);
+    left = paid.left;
+    taken.push(paid.taken);
+    rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
+  }
+  return { rows, taken, left };
+}
+
+/** What closing the loan on `asOf` costs: everything due, all unpaid principal, the current period's interest to the day, less credit. */
+export function payoffAmount(account: LoanAccount, asOf: LocalDate): Money {
+  const { account: a } = accrue(account, asOf);
+  let total = ZERO;
+  for (const i of a.installments) {
+    const o = owedOn(i);
+    if (compareDates(i.dueDate, asOf) <= 0 || i.charged) {
+      total = total.plus(totalOf(o));
+    } else {
+      total = total.plus(o.principal).plus(currentInterest(a, i, asOf));
+    }
+  }
+  return toMoney(Dec.max(total.minus(money(a.credit)), ZERO));
+}
+
+/** Interest accrued on an installment's period through `asOf`, pro rata by days; zero for periods not yet begun. */
+function currentInterest(a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
+  const index = a.installments.indexOf(i);
+  const start = index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
+  const elapsed = daysBetween(start, asOf);
+  if (elapsed <= 0) return ZERO;
+  const length = daysBetween(start, i.dueDate);
+  return roundCents(money(i.interest).minus(money(i.paidInterest)).times(Math.min(elapsed, length)).div(length));
+}
+
+export interface PaymentInput {
+  paymentId: string;
+  channel: PaymentChannel;
+  amount: Money;
+  receivedOn: LocalDate;
+  externalRef: string | null;
+}
+
+export interface PaymentAllocation {
+  penalty: Money;
+  fee: Money;
+  interest: Money;
+  principal: Money;
+  /** Kept as credit for later installments (CARRY_FORWARD). */
+  toCredit: Money;
+  /** Owed back to the borrower (REFUND, or what a payoff leaves over). */
+  toRefund: Money;
+  /** Principal paid ahead of the schedule (prepayment or payoff). */
+  prepaidPrincipal: Money;
+  installments: InstallmentAllocation[];
+  reamortized: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT' | null;
+  paidOff: boolean;
+}
+
+export interface PaymentPosting extends Posting {
+  allocation: PaymentAllocation;
+}
+
+/** A payment arrives: charges are brought up to date, then the money is allocated (see the header). */
+export function applyPayment(account: LoanAccount, payment: PaymentInput): PaymentPosting {
+  const on = payment.receivedOn;
+  const accrued = accrue(account, on);
+  const a = accrued.account;
+  const entries = [...accrued.entries];
+  const changedSet = new Set(accrued.changed);
+  const amount = money(payment.amount);
+  let toCredit = ZERO;
+  let toRefund = ZERO;
+  let prepaid = ZERO;
+  let reamortized: PaymentAllocation['reamortized'] = null;
+  const rows: InstallmentAllocation[] = [];
+  const taken: Owed[] = [];
+
+  let paidFromPayment: Allocated | null = null;
+  if (amount.gte(money(payoffAmount(a, on))) && a.writtenOffOn === null) {
+    const credit = money(a.credit);
+    const left = closeLoan(a, on, amount.plus(credit), entries, rows, taken);
+    const gross = amount.plus(credit).minus(left);
+    const usedCredit = Dec.min(credit, gross);
+    const fromCredit = creditSlice(taken, usedCredit);
+    if (usedCredit.gt(0)) entries.push(creditAppliedEntry({ loanId: a.loanId, sequence: ++a.creditApplications, on, allocated: fromCredit }));
+    if (credit.gt(usedCredit)) entries.push(creditToRefund(a, credit.minus(usedCredit), on));
+    paidFromPayment = minus(toAllocated(taken), fromCredit);
+    prepaid = sum(rows.filter((r) => compareDates(a.installments.find((i) => i.number === r.number)?.dueDate ?? on, on) > 0).map((r) => money(r.principal)));
+    toRefund = amount.minus(gross.minus(usedCredit));
+    a.credit = ZERO_MONEY;
+  } else {
+    const paid = payInOrder(a, amount, on, entries, true);
+    rows.push(...paid.rows);
+    taken.push(...paid.taken);
+    let left = paid.left;
+    if (left.gt(0)) {
+      if (a.overpayment === 'CARRY_FORWARD') {
+        toCredit = left;
+        a.credit = toMoney(money(a.credit).plus(left));
+      } else if (a.overpayment === 'REFUND') {
+        toRefund = left;
+      } else {
+        const result = prepayPrincipal(a, left, a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT', on);
+        prepaid = result.prepaid;
+        taken.push({ penalty: ZERO, fee: ZERO, interest: ZERO, principal: result.prepaid });
+        rows.push(...result.rows);
+        toRefund = result.left;
+        reamortized = result.reamortized;
+        for (const n of result.changed) changedSet.add(n);
+      }
+    }
+  }
+  for (const r of rows) changedSet.add(r.number);
+  const allocated = paidFromPayment ?? toAllocated(taken);
+  entries.push(
+    repaymentEntry({
+      loanId: a.loanId,
+      paymentId: payment.paymentId,
+      channel: payment.channel,
+      amount: payment.amount,
+      receivedOn: on,
+      allocated,
+      toCredit: toMoney(toCredit),
+      toRefund: toMoney(toRefund),
+      externalRef: payment.externalRef,
+    }),
+  );
+  return {
+    account: a,
+    entries,
+    changed: [...changedSet].sort((x, y) => x - y),
+    allocation: {
+      ...allocated,
+      toCredit: toMoney(toCredit),
+      toRefund: toMoney(toRefund),
+      prepaidPrincipal: toMoney(prepaid),
+      installments: mergeRows(rows),
+      reamortized,
+      paidOff: isPaidOff(a),
+    },
+  };
+}
+
+function mergeRows(rows: readonly InstallmentAllocation[]): InstallmentAllocation[] {
+  const byNumber = new Map<number, InstallmentAllocation>();
+  for (const r of rows) {
+    const prev = byNumber.get(r.number);
+    byNumber.set(
+      r.number,
+      prev
+        ? { number: r.number, penalty: toMoney(money(prev.penalty).plus(money(r.penalty))), fee: toMoney(money(prev.fee).plus(money(r.fee))), interest: toMoney(money(prev.interest).plus(money(r.interest))), principal: toMoney(money(prev.principal).plus(money(r.principal))) }
+        : r,
+    );
+  }
+  return [...byNumber.values()].sort((x, y) => x.number - y.number);
+}
+
+/** The first `amount` of what was taken, component by component, as paid from credit. */
+function creditSlice(taken: readonly Owed[], amount: Dec): Allocated {
+  let left = amount;
+  const part = (key: keyof Owed) => {
+    const v = Dec.min(left, sum(taken.map((t) => t[key])));
+    left = left.minus(v);
+    return toMoney(v);
+  };
+  return { penalty: part('penalty'), fee: part('fee'), interest: part('interest'), principal: part('principal') };
+}
+
+function minus(a: Allocated, b: Allocated): Allocated {
+  return {
+    penalty: toMoney(money(a.penalty).minus(money(b.penalty))),
+    fee: toMoney(money(a.fee).minus(money(b.fee))),
+    interest: toMoney(money(a.interest).minus(money(b.interest))),
+    principal: toMoney(money(a.principal).minus(money(b.principal))),
+  };
+}
+
+function creditToRefund(a: LoanAccount, amount: Dec, on: LocalDate): JournalEntry {
+  // Credit held for a loan that is closing becomes a refund: a liability moves between accounts.
+  return {
+    businessKey: `loan:${a.loanId}:credit-refund:${on}`,
+    loanId: a.loanId,
+    kind: 'CREDIT_APPLIED',
+    effectiveOn: on,
+    externalRef: null,
+    reversesKey: null,
+    memo: `borrower credit of ${toMoney(amount)} to refund at payoff`,
+    lines: [
+      { account: 'BORROWER_CREDIT', debit: toMoney(amount), credit: ZERO_MONEY },
+      { account: 'REFUND_PAYABLE', debit: ZERO_MONEY, credit: toMoney(amount) },
+    ],
+  };
+}
+
+/**
+ * Pays everything: due installments in full, the current period with interest to the day, later
+ * principal without interest. The schedule ends with the current period. Returns what is left.
+ */
+function closeLoan(a: LoanAccount, on: LocalDate, available: Dec, entries: JournalEntry[], rows: InstallmentAllocation[], taken: Owed[]): Dec {
+  let left = available;
+  const current = a.installments.find((i) => !isSettled(i) && compareDates(i.dueDate, on) > 0 && !i.charged);
+  if (current) {
+    const index = a.installments.indexOf(current);
+    const later = a.installments.slice(index + 1).filter((i) => !isSettled(i));
+    const laterPrincipal = sum(later.map((i) => owedOn(i).principal));
+    current.interest = toMoney(money(current.paidInterest).plus(currentInterest(a, current, on)));
+    current.principal = toMoney(money(current.principal).plus(laterPrincipal));
+    a.installments = a.installments.slice(0, index + 1);
+  }
+  for (const i of a.installments) {
+    if (isSettled(i)) continue;
+    charge(a, i, on, entries);
+    const paid = payInstallment(a, i, left, on);
+    left = paid.left;
+    taken.push(paid.taken);
+    rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
+  }
+  return left;
+}
+
+/**
+ * Principal paid ahead: it lowers the balance after the next unpaid installment, and the
+ * installments after it are re-amortized with the engine's rules.
+ */
+function prepayPrincipal(a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT', on: LocalDate): { prepaid: Dec; left: Dec; rows: InstallmentAllocation[]; changed: number[]; reamortized: PaymentAllocation['reamortized'] } {
+  const firstOpen = a.installments.findIndex((i) => !isSettled(i));
+  if (firstOpen < 0) return { prepaid: ZERO, left: available, rows: [], changed: [], reamortized: null };
+  const later = a.installments.slice(firstOpen);
+  const balance = sum(later.map((i) => owedOn(i).principal));
+  const prepaid = Dec.min(available, balance);
+  const remaining = balance.minus(prepaid);
+  const rows: InstallmentAllocation[] = [];
+  if (remaining.isZero()) {
+    // Prepaying all principal: nothing is left to bear interest.
+    for (const i of later) {
+      i.interest = i.paidInterest;
+      i.fee = i.paidFee;
+      i.paidPrincipal = i.principal;
+      i.paidOn = on;
+    }
+    rows.push({ number: later[0]!.number, penalty: ZERO_MONEY, fee: ZERO_MONEY, interest: ZERO_MONEY, principal: toMoney(prepaid) });
+    return { prepaid, left: available.minus(prepaid), rows, changed: later.map((i) => i.number), reamortized: mode };
+  }
+  const regular = periodRate(rate(a.terms.annualRate), a.periodYears.num, a.periodYears.den);
+  const keepLevel = mode === 'REDUCE_TERM';
+  const plan = amortize({
+    method: a.terms.method,
+    balance: remaining,
+    count: later.length,
+    rate: regular,
+    firstInterest: periodInterest(remaining, regular),
+    installmentAmount: keepLevel && a.installmentAmount ? money(a.installmentAmount) : null,
+    principalPerPeriod: keepLevel && a.principalPerPeriod ? money(a.principalPerPeriod) : null,
+  });
+  const fee = later[0]!.fee;
+  const rebuilt: InstallmentState[] = plan.rows.map((row, k) => ({
+    ...later[k]!,
+    principal: toMoney(row.principal),
+    interest: toMoney(row.interest),
+    fee,
+    paidPrincipal: ZERO_MONEY,
+    paidInterest: ZERO_MONEY,
+    paidFee: ZERO_MONEY,
+    charged: false,
+  }));
+  // The prepaid principal is shown against the first re-amortized installment.
+  const first = rebuilt[0]!;
+  first.principal = toMoney(money(first.principal).plus(prepaid));
+  first.paidPrincipal = toMoney(prepaid);
+  if (!keepLevel && a.installmentAmount) a.installmentAmount = plan.installmentAmount ? toMoney(plan.installmentAmount) : a.installmentAmount;
+  if (!keepLevel && a.principalPerPeriod) a.principalPerPeriod = plan.principalPerPeriod ? toMoney(plan.principalPerPeriod) : a.principalPerPeriod;
+  const dropped = later.slice(rebuilt.length).map((i) => i.number);
+  a.installments = [...a.installments.slice(0, firstOpen), ...rebuilt];
+  rows.push({ number: first.number, penalty: ZERO_MONEY, fee: ZERO_MONEY, interest: ZERO_MONEY, principal: toMoney(prepaid) });
+  return { prepaid, left: available.minus(prepaid), rows, changed: [...rebuilt.map((i) => i.number), ...dropped], reamortized: mode };
+}
+
+/** On a due date (or any later touch): credit kept from overpayments pays what has fallen due. */
+export function applyCredit(account: LoanAccount, on: LocalDate): Posting {
+  const accrued = accrue(account, on);
+  const a = accrued.account;
+  const entries = [...accrued.entries];
+  const credit = money(a.credit);
+  if (credit.lte(0)) return accrued;
+  const paid = payInOrder(a, credit, on, entries, false);
+  const used = credit.minus(paid.left);
+  if (used.lte(0)) return accrued;
+  a.credit = toMoney(paid.left);
+  a.creditApplications += 1;
+  entries.push(creditAppliedEntry({ loanId: a.loanId, sequence: a.creditApplications, on, allocated: toAllocated(paid.taken) }));
+  return { account: a, entries, changed: [...new Set([...accrued.changed, ...paid.rows.map((r) => r.number)])].sort((x, y) => x - y) };
+}
+
+/** The approved write-off: charges brought up to the day, credit used, everything still open taken to losses. */
+export function writeOff(account: LoanAccount, on: LocalDate): Posting {
+  const withCredit = applyCredit(account, on);
+  const a = withCredit.account;
+  const open = a.installments.reduce<Owed>(
+    (acc, i) => {
+      const o = owedOn(i);
+      return {
+        penalty: acc.penalty.plus(o.penalty),
+        fee: acc.fee.plus(i.charged ? o.fee : ZERO),
+        interest: acc.interest.plus(i.charged ? o.interest : ZERO),
+        principal: acc.principal.plus(o.principal),
+      };
+    },
+    { penalty: ZERO, fee: ZERO, interest: ZERO, principal: ZERO },
+  );
+  a.writtenOffOn = on;
+  const entries = [...withCredit.entries, writeOffEntry({ loanId: a.loanId, on, open: toAllocated([open]) })];
+  return { account: a, entries, changed: withCredit.changed };
+}
+
+// ---- views ----------------------------------------------------------------------------------------
+
+export interface Balances {
+  /** Principal not yet repaid. */
+  principal: Money;
+  /** Interest charged (due) and unpaid. */
+  interest: Money;
+  /** Installment fees charged and unpaid. */
+  fees: Money;
+  /** Penalty interest and late fees owed as of the day, including accrual not yet posted. */
+  penalty: Money;
+  /** Overpayments kept for later installments. */
+  credit: Money;
+  /** Everything due by the day, less credit. */
+  totalDue: Money;
+}
+
+export function balancesOn(account: LoanAccount, asOf: LocalDate): Balances {
+  const { account: a } = accrue(account, asOf);
+  let principal = ZERO;
+  let interest = ZERO;
+  let fees = ZERO;
+  let penalty = ZERO;
+  let due = ZERO;
+  for (const i of a.installments) {
+    const o = owedOn(i);
+    principal = principal.plus(o.principal);
+    if (i.charged) {
+      interest = interest.plus(o.interest);
+      fees = fees.plus(o.fee);
+    }
+    penalty = penalty.plus(o.penalty);
+    if (compareDates(i.dueDate, asOf) <= 0) due = due.plus(totalOf(o));
+  }
+  if (a.writtenOffOn !== null) return { principal: ZERO_MONEY, interest: ZERO_MONEY, fees: ZERO_MONEY, penalty: ZERO_MONEY, credit: a.credit, totalDue: ZERO_MONEY };
+  return {
+    principal: toMoney(principal),
+    interest: toMoney(interest),
+    fees: toMoney(fees),
+    penalty: toMoney(penalty),
+    credit: a.credit,
+    totalDue: toMoney(Dec.max(due.minus(money(a.credit)), ZERO)),
+  };
+}
+
+/** What an installment still needs, as of the day (charges brought up to date). */
+export function amountOwed(account: LoanAccount, number: number, asOf: LocalDate): Money {
+  const { account: a } = accrue(account, asOf);
+  const i = a.installments.find((x) => x.number === number);
+  return i ? toMoney(Dec.max(totalOf(owedOn(i)), ZERO)) : ZERO_MONEY;
+}
+
+/** Everything due by `asOf`, less credit: what an auto-debit asks for. */
+export function dueNow(account: LoanAccount, asOf: LocalDate): Money {
+  return balancesOn(account, asOf).totalDue;
+}
+
+export function outstandingPrincipal(a: LoanAccount): Money {
+  if (a.writtenOffOn !== null) return ZERO_MONEY;
+  return toMoney(sum(a.installments.map((i) => owedOn(i).principal)));
+}
+
+export type InstallmentStatus = 'UPCOMING' | 'DUE' | 'PAID' | 'PARTIAL' | 'OVERDUE';
+
+export function installmentStatus(i: Pick<InstallmentState, 'dueDate' | 'principal' | 'interest' | 'fee' | 'paidPrincipal' | 'paidInterest' | 'paidFee' | 'paidOn'>, today: LocalDate): InstallmentStatus {
+  if (i.paidOn !== null) return 'PAID';
+  const cmp = compareDates(i.dueDate, today);
+  if (cmp < 0) return 'OVERDUE';
+  if (cmp === 0) return 'DUE';
+  const paid = money(i.paidPrincipal).plus(money(i.paidInterest)).plus(money(i.paidFee));
+  return paid.gt(0) ? 'PARTIAL' : 'UPCOMING';
+}

@@ -1,0 +1,135 @@
+// Overdue: charge penalty interest and the late fee, climb the product's escalation ladder (SMS,
+// collector call, supervisor, legal, write-off review), keep the classification current, and
+// stop when the borrower catches up — or when a risk manager approves the write-off.
+import { condition } from '@temporalio/workflow';
+import { addDays } from '../domain/dates.js';
+import { instantOf } from '../domain/business-time.js';
+import { ladderOf, nextStep, STEP_WORK, stepDate, stepsDue, stepTaskKey } from '../domain/collections.js';
+import type { EscalationStep } from '../domain/products.js';
+import { applyCredit, dueNow, firstUnsettled, oldestOverdue, writeOff } from '../domain/servicing-account.js';
+import { records } from './activity-proxies.js';
+import { changeStatus, notifyBorrower, record } from './context.js';
+import { autoDebit } from './servicing-payments.js';
+import { adopt } from './servicing-records.js';
+import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+
+/** Collection work happens in office hours. */
+export const COLLECTIONS_TIME = '10:00';
+export const DUE_TIME = '18:00';
+
+/** Brings charges up to today (interest, fees, penalty interest, late fees) and uses any credit. */
+export async function bringUpToDate(s: ServicingState): Promise<void> {
+  const posting = applyCredit(s.account, todayOf(s));
+  if (posting.entries.length > 0 || posting.changed.length > 0) await adopt(s, posting);
+}
+
+function overdueNow(s: ServicingState): boolean {
+  return oldestOverdue(s.account, todayOf(s)) !== null;
+}
+
+/** The next moment collections needs to look again: a ladder step, a due date, or the grace days ending. */
+function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number | null {
+  const start = s.collections.episodeStart!;
+  const times: number[] = [];
+  const step = nextStep(ladder, s.collections.taken);
+  if (step) times.push(instantOf(stepDate(step, start), COLLECTIONS_TIME, s.options.timeZone));
+  const oldest = oldestOverdue(s.account, todayOf(s));
+  if (oldest) times.push(instantOf(addDays(oldest.dueDate, s.account.penalty.graceDays + 1), COLLECTIONS_TIME, s.options.timeZone));
+  const upcoming = s.account.installments.find((i) => i.dueDate > todayOf(s) && i.paidOn === null);
+  if (upcoming) times.push(instantOf(upcoming.dueDate, DUE_TIME, s.options.timeZone));
+  const future = times.filter((t) => t > Date.now());
+  return future.length > 0 ? Math.min(...future) : null;
+}
+
+async function takeStep(s: ServicingState, step: EscalationStep, dpd: number): Promise<void> {
+  const start = s.collections.episodeStart!;
+  const work = STEP_WORK[step.action];
+  s.collections.taken = [...s.collections.taken, step.daysPastDue];
+  const amountDue = dueNow(s.account, todayOf(s));
+  if (work.task) {
+    await records.openTask({
+      loanId: s.input.loanId,
+      kind: work.task.kind,
+      taskKey: stepTaskKey(step, start),
+      role: work.task.role,
+      dueAt: new Date(instantOf(addDays(todayOf(s), 3), '18:00', s.options.timeZone)).toISOString(),
+      detail: { daysPastDue: dpd, amountDue, step: step.action },
+    });
+  }
+  if (work.sms) await notifyBorrower(s.ctx, work.sms, { daysPastDue: String(dpd), amountDue });
+  if (step.action === 'WRITE_OFF_REVIEW') s.collections.writeOffReview = 'PENDING';
+  await record(s.ctx, `COLLECTION_${step.action}`, {
+    zh: `逾期 ${dpd} 天：${ACTION_ZH[step.action]}（应还 ${amountDue} 元）`,
+    en: `${dpd} days past due: ${ACTION_EN[step.action]} (CNY ${amountDue} due)`,
+  }, { detail: { daysPastDue: dpd, action: step.action } });
+}
+
+const ACTION_ZH = { SMS: '短信提醒', COLLECTOR_CALL: '催收员电话催收', SUPERVISOR: '升级至催收主管', LEGAL: '转法务或委外催收', WRITE_OFF_REVIEW: '提交核销审查' } as const;
+const ACTION_EN = { SMS: 'SMS reminder', COLLECTOR_CALL: 'collector call task', SUPERVISOR: 'escalated to the supervisor', LEGAL: 'legal or outsourced collection', WRITE_OFF_REVIEW: 'write-off review' } as const;
+
+async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]): Promise<void> {
+  const start = s.collections.episodeStart!;
+  for (const step of ladder.filter((x) => s.collections.taken.includes(x.daysPastDue) && STEP_WORK[x.action].task)) {
+    await records.closeTask({ loanId: s.input.loanId, taskKey: stepTaskKey(step, start), status: 'DONE' });
+  }
+  s.collections = { episodeStart: null, taken: [], writeOffReview: 'NONE', promisedOn: null };
+}
+
+/**
+ * Runs while any installment is past due. Returns when the loan is current again ('CURED') or
+ * written off ('WRITTEN_OFF'), or when a payment closed it ('CLOSED').
+ */
+export async function escalateOverdue(s: ServicingState): Promise<'CURED' | 'WRITTEN_OFF' | 'CLOSED'> {
+  const ladder = ladderOf(s.input.product);
+  s.collections.episodeStart ??= oldestOverdue(s.account, todayOf(s))!.dueDate;
+  await bringUpToDate(s);
+  if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s)) await changeStatus(s.ctx, 'OVERDUE', { reason: { zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`, en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time` } });
+
+  for (;;) {
+    if (firstUnsettled(s.account) === null) return 'CLOSED';
+    if (!overdueNow(s)) {
+      await closeEpisode(s, ladder);
+      await changeStatus(s.ctx, 'ACTIVE', { reason: { zh: '逾期款项已还清', en: 'The overdue amounts are repaid' } });
+      return 'CURED';
+    }
+    if (s.writeOffDecision) {
+      const decision = s.writeOffDecision;
+      if (decision.approve) {
+        await writeOffLoan(s);
+        s.writeOffDecision = null;
+        return 'WRITTEN_OFF';
+      }
+      s.collections.writeOffReview = 'REJECTED';
+      await records.closeTask({ loanId: s.input.loanId, taskKey: `WRITE_OFF_REVIEW:${s.collections.episodeStart}`, status: 'DONE', closedBy: decision.by.userId });
+      await record(s.ctx, 'WRITE_OFF_REJECTED', { zh: `核销未获批准，继续催收：${decision.comment}`, en: `Write-off not approved; collections continue: ${decision.comment}` }, { actor: decision.by });
+      s.writeOffDecision = null;
+    }
+    const dpd = dpdOf(s.account, todayOf(s));
+    for (const step of stepsDue(ladder, dpd, s.collections.taken)) await takeStep(s, step, dpd);
+    await bringUpToDate(s);
+
+    const wake = nextLook(s, ladder);
+    const version = s.version;
+    const changed = () => s.version !== version || s.writeOffDecision !== null;
+    if (wake === null) await condition(changed);
+    else if (!(await condition(changed, Math.max(1, wake - Date.now())))) await dueDateChores(s);
+  }
+}
+
+/** A due date passing while already overdue: its charges post, credit is used, the card is tried. */
+async function dueDateChores(s: ServicingState): Promise<void> {
+  await bringUpToDate(s);
+  await autoDebit(s);
+}
+
+async function writeOffLoan(s: ServicingState): Promise<void> {
+  const decision = s.writeOffDecision!;
+  await adopt(s, writeOff(s.account, todayOf(s)));
+  await records.closeOpenTasks({ loanId: s.input.loanId });
+  s.closed = true;
+  await changeStatus(s.ctx, 'WRITTEN_OFF', {
+    actor: decision.by,
+    reason: { zh: `核销已批准：${decision.comment}`, en: `Write-off approved: ${decision.comment}` },
+    projection: { closed: true },
+  });
+}

@@ -1,0 +1,43 @@
+// Storing what servicing decided: each account change goes to the database (ledger entries, the
+// schedule rows that changed, the loans projection) in the order it happened.
+import { classifyByDaysPastDue } from '../domain/classification.js';
+import { firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
+import type { ServicingChange } from '../activities/servicing.js';
+import { records } from './activity-proxies.js';
+import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+
+/** Runs `work` after every earlier write of this loan has finished, so projections never go back in time. */
+function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
+  const run = s.writes.then(work);
+  s.writes = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+/** Takes the new account as the loan's state now, and stores the change. */
+export function adopt(s: ServicingState, posting: Posting, repayment?: ServicingChange['repayment']): Promise<void> {
+  s.account = posting.account;
+  s.version += 1;
+  const today = todayOf(s);
+  const dpd = s.account.writtenOffOn ? 0 : dpdOf(s.account, today);
+  s.maxDaysPastDue = Math.max(s.maxDaysPastDue, dpd);
+  if (today > s.accruedThrough) s.accruedThrough = today;
+  const byNumber = new Set(posting.changed);
+  const change: ServicingChange = {
+    loanId: s.account.loanId,
+    entries: posting.entries,
+    ...(repayment ? { repayment } : {}),
+    installments: s.account.installments.filter((i) => byNumber.has(i.number)),
+    installmentCount: s.account.installments.length,
+    projection: {
+      daysPastDue: dpd,
+      maxDaysPastDue: s.maxDaysPastDue,
+      classification: s.account.writtenOffOn ? 'LOSS' : classifyByDaysPastDue(dpd),
+      outstandingPrincipal: outstandingPrincipal(s.account),
+      nextDueDate: s.account.writtenOffOn ? null : (firstUnsettled(s.account)?.dueDate ?? null),
+    },
+  };
+  return inOrder(s, () => records.recordServicing(change));
+}

@@ -1,0 +1,255 @@
+// Phase 6, servicing: for each installment, remind before the due date, collect on it, and chase
+// it when it is late — until the loan is paid off or written off. Continues as new at
+// installment boundaries so the history of a 30-year loan stays small.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { instantOf } from '../domain/business-time.js';
+import { autoDebitByDefault } from '../domain/collections.js';
+import { addDays } from '../domain/dates.js';
+import { money, sum, toMoney } from '../domain/money.js';
+import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAccount, type InstallmentState } from '../domain/servicing-account.js';
+import { records } from './activity-proxies.js';
+import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
+import { bankResultSignal, collectionNoteUpdate, loanViewQuery, repayUpdate, writeOffUpdate, type CollectionNote } from './definitions.js';
+import type { loanWorkflow } from './loan.js';
+import { bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
+import { autoDebit, repay } from './servicing-payments.js';
+import { adopt } from './servicing-records.js';
+import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type ServicingState } from './servicing-state.js';
+import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
+import type { LoanView } from './state.js';
+
+export type { ServicingStart, ServicingView, CarriedServicing } from './servicing-state.js';
+
+export const REMINDER_TIME = '09:00';
+/** Settled installments per run before continuing as new (sooner when Temporal suggests it). */
+export const INSTALLMENTS_PER_RUN = 12;
+/** A run that has grown this long continues as new at the next boundary whatever else is true. */
+export const MAX_EVENTS_PER_RUN = 1_500;
+const TIMELINE_KEPT = 20;
+
+export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
+  const s = start.carried ? resume(start.carried) : await openServicing(start.fromOrigination);
+  listen(s);
+  const settledAtStart = settledCount(s);
+
+  while (!s.closed) {
+    if (isPaidOff(s.account)) {
+      await settleLoan(s);
+      break;
+    }
+    if (oldestOverdue(s.account, todayOf(s))) {
+      if ((await escalateOverdue(s)) === 'WRITTEN_OFF') break;
+    } else {
+      const next = firstUnsettled(s.account)!.number;
+      await remindBeforeDue(s, next);
+      await collectInstallment(s, next);
+    }
+    if (!s.closed && !isPaidOff(s.account) && timeToContinueAsNew(s, settledAtStart)) {
+      await s.writes;
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
+    }
+  }
+  await condition(allHandlersFinished);
+  return loanViewOf(s);
+}
+
+async function openServicing(from: NonNullable<ServicingStart['fromOrigination']>): Promise<ServicingState> {
+  const { input, options, view, sequence } = from;
+  const offer = view.offer!;
+  const paidOut = view.disbursements.find((d) => d.status === 'SUCCEEDED')!;
+  const account = openAccount(
+    input.loanId,
+    {
+      principal: offer.amount,
+      annualRate: offer.annualRate,
+      termCount: offer.termCount,
+      frequency: offer.frequency,
+      method: offer.method,
+      fees: input.product.fees,
+      dayCount: input.product.dayCount,
+      penalty: input.product.penalty,
+      allocationOrder: input.product.allocationOrder,
+      overpayment: input.product.overpayment,
+    },
+    paidOut.disbursedOn!,
+  );
+  const autoDebitOn = await records.loadAutoDebit({ loanId: input.loanId, productDefault: autoDebitByDefault(input.product) });
+  const s = stateOf({
+    input,
+    options,
+    sequence,
+    view,
+    account,
+    autoDebit: autoDebitOn,
+    collections: { episodeStart: null, taken: [], writeOffReview: 'NONE', promisedOn: null },
+    debitTries: {},
+    recentPayments: [],
+    maxDaysPastDue: 0,
+    accruedThrough: paidOut.disbursedOn!,
+    run: 0,
+  });
+  await adopt(s, { account, entries: [], changed: account.installments.map((i) => i.number) });
+  const first = account.installments[0]!;
+  await changeStatus(s.ctx, 'ACTIVE', {
+    reason: {
+      zh: `已放款 ${paidOut.amount} 元，首期 ${first.dueDate} 应还 ${amountOwed(account, 1, first.dueDate)} 元${autoDebitOn ? '，到期自动代扣' : ''}`,
+      en: `CNY ${paidOut.amount} paid out; first installment of CNY ${amountOwed(account, 1, first.dueDate)} due ${first.dueDate}${autoDebitOn ? ', collected by auto-debit' : ''}`,
+    },
+  });
+  return s;
+}
+
+function resume(carried: CarriedServicing): ServicingState {
+  return stateOf(carried);
+}
+
+function stateOf(carried: CarriedServicing): ServicingState {
+  const ctx: LoanContext = { input: carried.input, view: carried.view, timeZone: carried.options.timeZone, sequence: carried.sequence };
+  const s: ServicingState = {
+    ...carried,
+    ctx,
+    bankResults: new Map(),
+    inFlight: new Map(),
+    version: 0,
+    writeOffDecision: null,
+    closed: ['PAID_OFF', 'WRITTEN_OFF'].includes(carried.view.status),
+    writes: Promise.resolve(),
+  };
+  return s;
+}
+
+function listen(s: ServicingState): void {
+  setHandler(loanViewQuery, () => loanViewOf(s));
+  setHandler(bankResultSignal, (result) => {
+    s.bankResults.set(result.idempotencyKey, result);
+  });
+  setHandler(repayUpdate, (input) => repay(s, input), { validator: (input) => validateRepayment(s, input) });
+  setHandler(
+    writeOffUpdate,
+    async (decision) => {
+      s.writeOffDecision = decision;
+      await condition(() => s.writeOffDecision === null);
+      return loanViewOf(s);
+    },
+    { validator: (decision) => validateWriteOff(s, decision) },
+  );
+  setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), { validator: (note) => validateCollectionNote(s, note) });
+}
+
+function installment(s: ServicingState, number: number): InstallmentState | undefined {
+  return s.account.installments.find((i) => i.number === number);
+}
+
+function settledOrGone(s: ServicingState, number: number): boolean {
+  const i = installment(s, number);
+  return s.closed || !i || isSettled(i);
+}
+
+/** Sleeps until `at` (epoch ms) unless `wake` comes true first; true when woken early. */
+async function sleepUntil(at: number, wake: () => boolean): Promise<boolean> {
+  if (wake()) return true;
+  const ms = at - Date.now();
+  if (ms <= 0) return false;
+  return condition(wake, ms);
+}
+
+/** SMS reminders N days before the due date (the product's list), at 09:00 local time. */
+async function remindBeforeDue(s: ServicingState, number: number): Promise<void> {
+  for (const days of s.input.product.reminderDaysBeforeDue) {
+    const due = installment(s, number);
+    if (!due) return;
+    const at = instantOf(addDays(due.dueDate, -days), REMINDER_TIME, s.options.timeZone);
+    if (at <= Date.now()) continue;
+    if (await sleepUntil(at, () => settledOrGone(s, number))) return;
+    await notifyBorrower(s.ctx, 'REPAYMENT_REMINDER', {
+      installment: String(number),
+      dueDate: due.dueDate,
+      amount: amountOwed(s.account, number, todayOf(s)),
+      autoDebit: s.autoDebit ? 'Y' : 'N',
+    });
+  }
+}
+
+/**
+ * On the due date at 18:00 local time: the installment's interest and fee become receivable, credit
+ * pays what it can, and the card is debited if the borrower authorised it; then the borrower has
+ * until midnight before the installment is overdue.
+ */
+async function collectInstallment(s: ServicingState, number: number): Promise<void> {
+  const due = installment(s, number);
+  if (!due) return;
+  if (await sleepUntil(instantOf(due.dueDate, DUE_TIME, s.options.timeZone), () => settledOrGone(s, number))) return;
+  await bringUpToDate(s);
+  if (!settledOrGone(s, number)) await autoDebit(s);
+  if (!settledOrGone(s, number)) await sleepUntil(instantOf(addDays(due.dueDate, 1), '00:00', s.options.timeZone), () => settledOrGone(s, number));
+}
+
+/** 结清: the settlement certificate, tasks closed, the borrower told. */
+async function settleLoan(s: ServicingState): Promise<void> {
+  s.closed = true;
+  const paid = sum(s.account.installments.flatMap((i) => [i.paidPrincipal, i.paidInterest, i.paidFee, i.paidPenalty].map(money)));
+  const paidOffOn = s.account.installments.reduce((last, i) => (i.paidOn && i.paidOn > last ? i.paidOn : last), s.account.disbursedOn);
+  const { sha256 } = await records.issueSettlementCertificate({ loanId: s.input.loanId, paidOffOn, principal: s.account.terms.principal, totalRepaid: toMoney(paid) });
+  await records.closeOpenTasks({ loanId: s.input.loanId });
+  await changeStatus(s.ctx, 'PAID_OFF', {
+    reason: { zh: `已全部还清，结清证明摘要 ${sha256.slice(0, 12)}`, en: `Repaid in full; settlement certificate ${sha256.slice(0, 12)}` },
+    projection: { closed: true },
+  });
+}
+
+async function takeCollectionNote(s: ServicingState, note: CollectionNote): Promise<LoanView> {
+  if (note.outcome === 'PROMISE_TO_PAY' && note.promisedOn) s.collections.promisedOn = note.promisedOn;
+  await record(
+    s.ctx,
+    `COLLECTION_NOTE_${note.outcome}`,
+    { zh: `催收记录：${OUTCOME_ZH[note.outcome]}${note.promisedOn ? `（承诺 ${note.promisedOn} 还款）` : ''}`, en: `Collection note: ${note.outcome}${note.promisedOn ? ` (promised for ${note.promisedOn})` : ''}` },
+    { actor: note.by, detail: { outcome: note.outcome, note: note.note, promisedOn: note.promisedOn ?? null } },
+  );
+  if (s.collections.episodeStart) {
+    await records.closeTask({ loanId: s.input.loanId, taskKey: `COLLECTION_CALL:${s.collections.episodeStart}`, status: 'DONE', closedBy: note.by.userId });
+  }
+  return loanViewOf(s);
+}
+
+const OUTCOME_ZH: Record<CollectionNote['outcome'], string> = { CONTACTED: '已联系', PROMISE_TO_PAY: '承诺还款', NO_ANSWER: '无人接听', REFUSED: '拒绝还款', DISPUTED: '有异议' };
+
+function settledCount(s: ServicingState): number {
+  return s.account.installments.filter(isSettled).length;
+}
+
+function timeToContinueAsNew(s: ServicingState, settledAtStart: number): boolean {
+  const info = workflowInfo();
+  return settledCount(s) - settledAtStart >= INSTALLMENTS_PER_RUN || info.continueAsNewSuggested || info.historyLength >= MAX_EVENTS_PER_RUN;
+}
+
+/** The compact state a new run starts from: the account, not the origination timeline. */
+function carry(s: ServicingState): CarriedServicing {
+  const view = s.ctx.view;
+  const open = new Set(s.account.installments.filter((i) => !isSettled(i)).map((i) => String(i.number)));
+  return {
+    input: s.input,
+    options: s.options,
+    sequence: s.ctx.sequence,
+    view: {
+      ...view,
+      timeline: view.timeline.slice(-TIMELINE_KEPT),
+      ...(view.offer ? { offer: { ...view.offer, installments: [] } } : {}),
+      servicing: undefined,
+    },
+    account: s.account,
+    autoDebit: s.autoDebit,
+    collections: s.collections,
+    debitTries: Object.fromEntries(Object.entries(s.debitTries).filter(([n]) => open.has(n))),
+    recentPayments: s.recentPayments,
+    maxDaysPastDue: s.maxDaysPastDue,
+    accruedThrough: s.accruedThrough,
+    run: s.run + 1,
+  };
+}
