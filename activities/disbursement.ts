@@ -13,7 +13,8 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       return flag?.enabled ?? false;
     },
 
-    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<{ transferId: string }> {
+    /** Asks the bank for the transfer; its answer may already be final. */
+    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | { transferId: string; idempotencyKey: string; status: 'PENDING' }> {
       const application = await loadApplication(sql, cipher, loanId);
       try {
         const transfer = await bank.transfer(idempotencyKey, {
@@ -24,7 +25,8 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
           reference: loanId,
           ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
         });
-        return { transferId: transfer.transferId };
+        if (transfer.status === 'PENDING') return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
+        return { transferId: transfer.transferId, idempotencyKey, status: transfer.status, ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}) };
       } catch (err) {
         if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
         throw err;

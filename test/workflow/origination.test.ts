@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loanViewQuery } from '../../workflows/definitions.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, review, sign, uploadDocuments, waitForStatus, withdraw } from './helpers/loan-driver.js';
@@ -51,16 +51,20 @@ describe('origination on the time-skipping server', () => {
     expect(view.decision?.outcome).toBe('DECLINE');
     expect(view.closedReason?.zh.length).toBeGreaterThan(0);
     expect(view.closedReason?.en).toMatch(/blacklist/i);
-    const [row] = await h.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
-    expect(row!.status).toBe('REJECTED');
+    await vi.waitFor(async () => {
+      const [row] = await h.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
+      expect(row!.status).toBe('REJECTED');
+    });
   });
 
   it('takes a larger loan through initial and final review with changed terms', async () => {
     const { handle, borrowerId, input } = await startConsumerLoan({ amount: '60000.00', profileDigit: 2 });
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
-    const [task] = await h.sql<{ role: string; status: string }[]>`select role, status from tasks where loan_id = ${input.loanId}`;
-    expect(task).toEqual({ role: 'INITIAL_REVIEWER', status: 'OPEN' });
+    await vi.waitFor(async () => {
+      const [task] = await h.sql<{ role: string; status: string }[]>`select role, status from tasks where loan_id = ${input.loanId}`;
+      expect(task).toEqual({ role: 'INITIAL_REVIEWER', status: 'OPEN' });
+    });
 
     const initialReviewer = await h.createUser('INITIAL_REVIEWER');
     const finalReviewer = await h.createUser('FINAL_REVIEWER');
@@ -77,8 +81,10 @@ describe('origination on the time-skipping server', () => {
     const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
     expect(offered.offer?.amount).toBe('50000.00');
     expect(offered.offer?.installments).toHaveLength(24);
-    const tasks = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId} order by created_at`;
-    expect(tasks.map((t) => t.status)).toEqual(['DONE', 'DONE']);
+    await vi.waitFor(async () => {
+      const tasks = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId} order by created_at`;
+      expect(tasks.map((t) => t.status)).toEqual(['DONE', 'DONE']);
+    });
   });
 
   it('rejects in human review', async () => {
@@ -99,7 +105,7 @@ describe('origination on the time-skipping server', () => {
     await review(handle, { stage: 'INITIAL', decision: 'REQUEST_DOCUMENTS', documents: ['INCOME_PROOF'], comment: '请提供近三个月收入证明', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
     const waiting = await waitForStatus(handle, 'AWAITING_DOCUMENTS');
     expect(waiting.missingDocuments).toEqual(['INCOME_PROOF']);
-    expect(h.notify.sent.some((m) => m.template === 'DOCUMENTS_MISSING')).toBe(true);
+    await vi.waitFor(() => expect(h.notify.sent.some((m) => m.template === 'DOCUMENTS_MISSING' && m.params.loanId === handle.workflowId)).toBe(true), { timeout: 10_000 });
     await uploadDocuments(h, handle, borrowerId, ['INCOME_PROOF']);
     const back = await waitForStatus(handle, 'INITIAL_REVIEW');
     expect(back.missingDocuments).toEqual([]);
@@ -132,8 +138,10 @@ describe('origination on the time-skipping server', () => {
     expect(await refusalOf(withdraw(handle, stranger))).toBe('FORBIDDEN');
     const view = await withdraw(handle, borrowerId);
     expect(view.status).toBe('WITHDRAWN');
-    const [task] = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId}`;
-    expect(task!.status).toBe('CANCELLED');
+    await vi.waitFor(async () => {
+      const [task] = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId}`;
+      expect(task!.status).toBe('CANCELLED');
+    });
   });
 
   it('refuses a wrong stage, a final reviewer who did the initial review, and an amount beyond authority', async () => {
