@@ -1,0 +1,156 @@
+// Overdue charges on one installment, as of any date, from its amounts and the dated payments
+// against it — no daily batch: the same inputs give the same charges whenever they are asked.
+//
+// PENALTY INTEREST 罚息: on the installment's unpaid principal only (no compounding on unpaid
+//   interest), at contract rate × (1 + penaltyMarkup) a year, daily on the product day count's
+//   year basis (365 for ACT/365, 360 for ACT/360 and 30/360), counting actual days. A day
+//   accrues on the principal still unpaid at the end of the previous day: paid on the due date
+//   → 0 days, paid two days after → 2 days. Exact accrual, rounded half-up to the cent once, as
+//   of the date asked.
+// GRACE: if the installment's principal, interest and fee are all paid by due date + graceDays,
+//   there is no penalty and no late fee at all. Otherwise, once grace has passed, penalty runs
+//   from the due date as if there had been no grace (grace waives, it does not postpone).
+//   During grace nothing is charged yet.
+// LATE FEE 滞纳金: once per installment, the day after grace ends: FLAT (a money amount) or
+//   PERCENT_OF_OVERDUE_INSTALLMENT (rate × principal + interest + fee still unpaid at the end of
+//   grace, rounded half-up).
+// CAP: the charges on an installment never exceed what the cap rate (the product's APR cap,
+//   default 24%) would earn on the overdue amount: Σ over overdue days of unpaid
+//   (principal + interest + fee) × cap / 365. The late fee takes the room first, penalty
+//   interest the rest; both only grow as days pass, so anything once paid stays owed.
+import { addDays, daysBetween } from './dates.js';
+import { yearBasis } from './day-count.js';
+import { DomainError } from './errors.js';
+import { Dec, ONE, ZERO, isDecimalText, isMoneyText, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
+import type { DayCount, LocalDate, Money, PenaltyTerms, Rate } from './types.js';
+
+export const DEFAULT_PENALTY_MARKUP: Rate = '0.5';
+/** The cap year: charges are capped per calendar year of 365 days whatever the day count. */
+const CAP_YEAR_DAYS = 365;
+
+/** Money paid against an installment's contractual amounts on a date. */
+export interface InstallmentReceipt {
+  date: LocalDate;
+  principal: Money;
+  interest: Money;
+  fee: Money;
+}
+
+export interface OverdueInstallment {
+  dueDate: LocalDate;
+  principal: Money;
+  interest: Money;
+  fee: Money;
+  receipts: readonly InstallmentReceipt[];
+}
+
+export interface ChargeTerms {
+  annualRate: Rate;
+  dayCount: DayCount;
+  penalty: PenaltyTerms;
+  /** Annual cap on the cost of lateness (normally the product's APR cap). */
+  chargesCap: Rate;
+}
+
+export interface OverdueCharges {
+  /** Calendar days after the due date (0 on or before it), whether or not anything is unpaid. */
+  daysLate: number;
+  /** Still within grace: nothing charged yet. */
+  inGrace: boolean;
+  /** Paid in full within grace: nothing is ever charged. */
+  waived: boolean;
+  /** Chargeable as of the date, after the cap. */
+  penalty: Money;
+  lateFee: Money;
+  /** Before the cap, for display and audit. */
+  uncappedPenalty: Money;
+  uncappedLateFee: Money;
+  cap: Money;
+}
+
+const NONE: Omit<OverdueCharges, 'daysLate' | 'inGrace' | 'waived'> = {
+  penalty: '0.00',
+  lateFee: '0.00',
+  uncappedPenalty: '0.00',
+  uncappedLateFee: '0.00',
+  cap: '0.00',
+};
+
+/** Checks penalty terms; throws DomainError INVALID_PENALTY_TERMS. */
+export function assertPenaltyTerms(terms: PenaltyTerms): void {
+  const bad = (field: string, en: string, zh: string): never => {
+    throw new DomainError('INVALID_PENALTY_TERMS', { zh, en }, `penalty.${field}`);
+  };
+  if (!isDecimalText(terms.penaltyMarkup) || rate(terms.penaltyMarkup).isNeg()) bad('penaltyMarkup', 'markup must be a non-negative decimal', '罚息上浮比例须为非负小数');
+  if (!Number.isInteger(terms.graceDays) || terms.graceDays < 0) bad('graceDays', 'grace days must be a non-negative integer', '宽限天数须为非负整数');
+  if (terms.lateFee.kind === 'FLAT') {
+    if (!isMoneyText(terms.lateFee.value) || money(terms.lateFee.value).isNeg()) bad('lateFee.value', 'flat late fee must be a non-negative amount', '固定滞纳金须为非负金额');
+  } else if (terms.lateFee.kind === 'PERCENT_OF_OVERDUE_INSTALLMENT') {
+    if (!isDecimalText(terms.lateFee.value) || rate(terms.lateFee.value).isNeg() || rate(terms.lateFee.value).gt(1)) {
+      bad('lateFee.value', 'late fee percentage must be a decimal between 0 and 1', '滞纳金比例须在 0 与 1 之间');
+    }
+  } else {
+    bad('lateFee.kind', 'unknown late fee kind', '未知滞纳金类型');
+  }
+}
+
+/** Penalty interest a year: contract rate × (1 + markup). */
+export function penaltyAnnualRate(annualRate: Rate, markup: Rate): Dec {
+  return rate(annualRate).times(ONE.plus(rate(markup)));
+}
+
+/**
+ * Σ over days (dueDate, asOf] of the amount unpaid at the end of the day before, from the
+ * amount due and dated payments: amount × D − Σ paid × (asOf − max(paidOn, dueDate)).
+ */
+function overdueAmountDays(amountDue: Dec, payments: readonly { date: LocalDate; amount: Dec }[], dueDate: LocalDate, asOf: LocalDate): Dec {
+  const days = daysBetween(dueDate, asOf);
+  let total = amountDue.times(days);
+  for (const p of payments) {
+    const credited = Math.min(days, daysBetween(p.date, asOf));
+    total = total.minus(p.amount.times(credited));
+  }
+  return total.isNeg() ? ZERO : total;
+}
+
+/** Penalty interest and late fee chargeable on the installment as of `asOf`. */
+export function overdueCharges(inst: OverdueInstallment, terms: ChargeTerms, asOf: LocalDate): OverdueCharges {
+  const daysLate = Math.max(0, daysBetween(inst.dueDate, asOf));
+  if (daysLate === 0) return { daysLate, inGrace: false, waived: false, ...NONE };
+  const graceEnd = addDays(inst.dueDate, terms.penalty.graceDays);
+  const inGrace = daysBetween(graceEnd, asOf) <= 0;
+  const receipts = inst.receipts.filter((r) => daysBetween(r.date, asOf) >= 0);
+  const owed = money(inst.principal).plus(money(inst.interest)).plus(money(inst.fee));
+  const paidOf = (r: InstallmentReceipt): Dec => money(r.principal).plus(money(r.interest)).plus(money(r.fee));
+  let paidByGraceEnd = ZERO;
+  for (const r of receipts) if (daysBetween(r.date, graceEnd) >= 0) paidByGraceEnd = paidByGraceEnd.plus(paidOf(r));
+  const unpaidAtGraceEnd = shortfall(owed, paidByGraceEnd);
+  const waived = !inGrace && unpaidAtGraceEnd.isZero();
+  if (inGrace || waived) return { daysLate, inGrace, waived, ...NONE };
+
+  const principalDays = overdueAmountDays(
+    money(inst.principal),
+    receipts.map((r) => ({ date: r.date, amount: money(r.principal) })),
+    inst.dueDate,
+    asOf,
+  );
+  const penaltyExact = principalDays.times(penaltyAnnualRate(terms.annualRate, terms.penalty.penaltyMarkup)).div(yearBasis(terms.dayCount));
+  const owedDays = overdueAmountDays(owed, receipts.map((r) => ({ date: r.date, amount: paidOf(r) })), inst.dueDate, asOf);
+  const cap = roundCents(owedDays.times(rate(terms.chargesCap)).div(CAP_YEAR_DAYS));
+
+  const rule = terms.penalty.lateFee;
+  const lateFee = rule.kind === 'FLAT' ? money(rule.value) : roundCents(unpaidAtGraceEnd.times(rate(rule.value)));
+  const penalty = roundCents(penaltyExact);
+  const cappedLateFee = minDec(lateFee, cap);
+  const cappedPenalty = minDec(penalty, cap.minus(cappedLateFee));
+  return {
+    daysLate,
+    inGrace,
+    waived,
+    penalty: toMoney(cappedPenalty),
+    lateFee: toMoney(cappedLateFee),
+    uncappedPenalty: toMoney(penalty),
+    uncappedLateFee: toMoney(lateFee),
+    cap: toMoney(cap),
+  };
+}
