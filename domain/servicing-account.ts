@@ -230,7 +230,7 @@ export function accrue(account: LoanAccount, asOf: LocalDate): Posting {
     const before = JSON.stringify(i);
     charge(a, i, i.dueDate, entries);
     if (!isSettled(i) && compareDates(asOf, graceEnd(a, i)) > 0) {
-      const accrued = money(i.penaltyExact).plus(penaltyAccrual(a, i, asOf));
+      const accrued = new Dec(i.penaltyExact).plus(penaltyAccrual(a, i, asOf));
       i.penaltyExact = accrued.toString();
       i.penaltyThrough = asOf;
       const posted = roundCents(accrued);

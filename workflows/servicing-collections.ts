@@ -16,6 +16,8 @@ import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
 /** Collection work happens in office hours. */
 export const COLLECTIONS_TIME = '10:00';
 export const DUE_TIME = '18:00';
+/** While overdue, the loan's days past due are refreshed just after midnight. */
+export const DAILY_TIME = '00:05';
 
 /** Brings charges up to today (interest, fees, penalty interest, late fees) and uses any credit. */
 export async function bringUpToDate(s: ServicingState): Promise<void> {
@@ -37,6 +39,8 @@ function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number 
   if (oldest) times.push(instantOf(addDays(oldest.dueDate, s.account.penalty.graceDays + 1), COLLECTIONS_TIME, s.options.timeZone));
   const upcoming = s.account.installments.find((i) => i.dueDate > todayOf(s) && i.paidOn === null);
   if (upcoming) times.push(instantOf(upcoming.dueDate, DUE_TIME, s.options.timeZone));
+  // Days past due, classification and the loans list move every day while the loan is late.
+  times.push(instantOf(addDays(todayOf(s), 1), DAILY_TIME, s.options.timeZone));
   const future = times.filter((t) => t > Date.now());
   return future.length > 0 ? Math.min(...future) : null;
 }
@@ -76,10 +80,11 @@ async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]
 }
 
 /**
- * Runs while any installment is past due. Returns when the loan is current again ('CURED') or
- * written off ('WRITTEN_OFF'), or when a payment closed it ('CLOSED').
+ * Runs while any installment is past due. Returns when the loan is current again ('CURED'),
+ * written off ('WRITTEN_OFF') or closed by a payment ('CLOSED'), or when this run's history is
+ * long enough to continue as new ('CONTINUE'; collections resume from the carried state).
  */
-export async function escalateOverdue(s: ServicingState): Promise<'CURED' | 'WRITTEN_OFF' | 'CLOSED'> {
+export async function escalateOverdue(s: ServicingState, historyFull: () => boolean): Promise<'CURED' | 'WRITTEN_OFF' | 'CLOSED' | 'CONTINUE'> {
   const ladder = ladderOf(s.input.product);
   s.collections.episodeStart ??= oldestOverdue(s.account, todayOf(s))!.dueDate;
   await bringUpToDate(s);
@@ -105,21 +110,33 @@ export async function escalateOverdue(s: ServicingState): Promise<'CURED' | 'WRI
       s.writeOffDecision = null;
     }
     const dpd = dpdOf(s.account, todayOf(s));
-    for (const step of stepsDue(ladder, dpd, s.collections.taken)) await takeStep(s, step, dpd);
-    await bringUpToDate(s);
+    const steps = stepsDue(ladder, dpd, s.collections.taken);
+    if (steps.length > 0) await bringUpToDate(s);
+    for (const step of steps) await takeStep(s, step, dpd);
+    if (historyFull()) return 'CONTINUE';
 
     const wake = nextLook(s, ladder);
     const version = s.version;
     const changed = () => s.version !== version || s.writeOffDecision !== null;
     if (wake === null) await condition(changed);
-    else if (!(await condition(changed, Math.max(1, wake - Date.now())))) await dueDateChores(s);
+    else if (!(await condition(changed, Math.max(1, wake - Date.now())))) await dailyChores(s);
   }
 }
 
-/** A due date passing while already overdue: its charges post, credit is used, the card is tried. */
-async function dueDateChores(s: ServicingState): Promise<void> {
-  await bringUpToDate(s);
-  await autoDebit(s);
+/**
+ * A new day while overdue: a due date passing posts its charges and tries the card; any other
+ * day only refreshes days past due and classification (penalty interest posts when the account is
+ * next touched, not as a row a day).
+ */
+async function dailyChores(s: ServicingState): Promise<void> {
+  const today = todayOf(s);
+  const graceOver = (dueDate: string) => addDays(dueDate, s.account.penalty.graceDays + 1) === today;
+  if (s.account.installments.some((i) => i.paidOn === null && (i.dueDate === today || graceOver(i.dueDate)))) {
+    await bringUpToDate(s);
+    await autoDebit(s);
+  } else {
+    await adopt(s, { account: s.account, entries: [], changed: [] });
+  }
 }
 
 async function writeOffLoan(s: ServicingState): Promise<void> {

@@ -80,6 +80,8 @@ export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {
 
 /** The servicing part of the loan view (GET /v1/loans/{id} shows it as `servicing`). */
 export interface ServicingView {
+  /** The business date the figures are as of: the workflow's latest wake-up (daily while overdue). */
+  asOf: LocalDate;
   disbursedOn: LocalDate;
   principal: Money;
   autoDebit: boolean;
@@ -107,6 +109,7 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
   const closed = a.writtenOffOn !== null;
   const dpd = closed ? 0 : dpdOf(a, today);
   return {
+    asOf: today,
     disbursedOn: a.disbursedOn,
     principal: a.terms.principal,
     autoDebit: s.autoDebit,

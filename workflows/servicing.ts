@@ -44,16 +44,16 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       break;
     }
     if (oldestOverdue(s.account, todayOf(s))) {
-      if ((await escalateOverdue(s)) === 'WRITTEN_OFF') break;
+      const outcome = await escalateOverdue(s, historyFull);
+      if (outcome === 'WRITTEN_OFF') break;
+      if (outcome === 'CONTINUE') return continueAsNewFrom(s);
     } else {
       const next = firstUnsettled(s.account)!.number;
       await remindBeforeDue(s, next);
       await collectInstallment(s, next);
     }
-    if (!s.closed && !isPaidOff(s.account) && timeToContinueAsNew(s, settledAtStart)) {
-      await s.writes;
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
+    if (!s.closed && !isPaidOff(s.account) && (settledCount(s) - settledAtStart >= INSTALLMENTS_PER_RUN || historyFull())) {
+      return continueAsNewFrom(s);
     }
   }
   await condition(allHandlersFinished);
@@ -224,9 +224,16 @@ function settledCount(s: ServicingState): number {
   return s.account.installments.filter(isSettled).length;
 }
 
-function timeToContinueAsNew(s: ServicingState, settledAtStart: number): boolean {
+function historyFull(): boolean {
   const info = workflowInfo();
-  return settledCount(s) - settledAtStart >= INSTALLMENTS_PER_RUN || info.continueAsNewSuggested || info.historyLength >= MAX_EVENTS_PER_RUN;
+  return info.continueAsNewSuggested || info.historyLength >= MAX_EVENTS_PER_RUN;
+}
+
+/** Waits for every write and every message handler, then starts the next run with the compact state. */
+async function continueAsNewFrom(s: ServicingState): Promise<never> {
+  await s.writes;
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
 }
 
 /** The compact state a new run starts from: the account, not the origination timeline. */

@@ -1,0 +1,73 @@
+// Steps servicing tests take: drive a loan to ACTIVE through the real origination phases,
+// repay, move the time-skipping clock to a business date, read the ledger and reconcile.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { instantOf } from '../../../domain/business-time.js';
+import type { Money } from '../../../domain/types.js';
+import { runReconciliation } from '../../../activities/ledger.js';
+import { loanViewQuery, repayUpdate, type RepaymentInput } from '../../../workflows/definitions.js';
+import type { LoanView, RepaymentChannel, RepaymentResult } from '../../../workflows/state.js';
+import { TIME_ZONE, type SeedOptions, type WorkflowHarness } from './harness.js';
+import { sign, uploadDocuments, waitForStatus, type LoanHandle } from './loan-driver.js';
+
+const CONSUMER_DOCS = ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT'] as const;
+
+/** A consumer loan taken through auto-approval, signature and payout: it comes back ACTIVE. */
+export async function activeLoan(h: WorkflowHarness, options: SeedOptions = {}): Promise<{ handle: LoanHandle; loanId: string; borrowerId: string; view: LoanView }> {
+  const { input } = await h.seedLoan({ amount: '12000.00', profileDigit: 1, ...options });
+  const handle = await h.start(input);
+  await uploadDocuments(h, handle, input.borrowerId, CONSUMER_DOCS);
+  const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+  await sign(handle, input.borrowerId, offered.contract!.sha256);
+  const view = await waitForStatus(handle, 'ACTIVE');
+  return { handle, loanId: input.loanId, borrowerId: input.borrowerId, view };
+}
+
+/** Lets the time-skipping server run the workflow's timers up to `localTime` on `date` (business time zone). */
+export async function skipTo(h: WorkflowHarness, date: string, localTime = '12:00'): Promise<void> {
+  const target = instantOf(date, localTime, TIME_ZONE);
+  const now = (await h.env.currentTimeMs()) as number;
+  if (target > now) await h.env.sleep(target - now);
+}
+
+export async function view(handle: LoanHandle): Promise<LoanView> {
+  return handle.query(loanViewQuery);
+}
+
+export function pay(
+  handle: LoanHandle,
+  p: { paymentId: string; amount: Money; channel?: RepaymentChannel; receivedOn: string; by: { userId: string; role: RepaymentInput['recordedBy']['role'] } },
+): Promise<RepaymentResult> {
+  return handle.executeUpdate(repayUpdate, {
+    args: [{ paymentId: p.paymentId, amount: p.amount, channel: p.channel ?? 'ONLINE', receivedOn: p.receivedOn, recordedBy: p.by }],
+  });
+}
+
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'UNKNOWN';
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** Reconciliation against the fake bank: must be clean after every test. */
+export async function reconciliation(h: WorkflowHarness) {
+  return runReconciliation(h.sql, h.bank);
+}
+
+export async function ledgerBalance(h: WorkflowHarness, loanId: string, account: string): Promise<string> {
+  const [row] = await h.sql<{ balance: string }[]>`
+    select coalesce(sum(debit - credit), 0)::numeric(16, 2)::text as balance from journal_lines where loan_id = ${loanId} and account = ${account}`;
+  return row!.balance;
+}
+
+/** Failures recorded in the workflow's history, for a readable test failure. */
+export async function historyFailures(handle: LoanHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? [])
+    .map((e) => e.activityTaskFailedEventAttributes?.failure?.message ?? e.workflowTaskFailedEventAttributes?.failure?.message ?? null)
+    .filter((m): m is string => !!m);
+}
