@@ -442,6 +442,10 @@ function prepay(account: LoanAccount, date: LocalDate, funds: Dec, mode: Prepaym
   return outcome;
 }
 
+function hasPaidAhead(account: LoanAccount, date: LocalDate): boolean {
+  return account.installments.some((inst) => !isDueBy(inst, date) && inst.receipts.length > 0);
+}
+
 /** Applies one payment dated on or after every payment already applied. Mutates `account`. */
 function applyInPlace(account: LoanAccount, payment: Payment, options: ResolvedRepaymentOptions): RepaymentAllocation {
   const { contract } = account;
@@ -470,7 +474,7 @@ function applyInPlace(account: LoanAccount, payment: Payment, options: ResolvedR
     const next = allocateComponents(funds, ahead, options.order);
     next.lines.forEach((l) => record(l.number, l.paid));
     funds = next.remaining;
-  } else if (funds.gt(0) && options.overpayment === 'PREPAY') {
+  } else if (options.overpayment === 'PREPAY' && (funds.gt(0) || hasPaidAhead(account, date))) {
     const outcome = prepay(account, date, funds, options.prepayment);
     outcome.paid.forEach((c, number) => record(number, c));
     returned = outcome.returned;
