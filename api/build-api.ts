@@ -15,8 +15,10 @@ import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
 import { loanRoutes } from './routes/loans.js';
 import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
+import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { taskRoutes } from './routes/tasks.js';
+import { uiRoutes } from '../ui/routes.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -33,6 +35,9 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', documentRoutes],
     ['/v1/loans', reviewRoutes],
     ['/v1/tasks', taskRoutes],
+    ['/v1/reports', reportRoutes],
+    // The task UI's pages and assets; after the API so no page can shadow an API path.
+    ['/', uiRoutes],
   ];
 }
 

@@ -1,0 +1,302 @@
+// Loan detail: the applicant (masked for the viewer's role), requested and recommended terms,
+// the documents shown inline, the credit assessment factor by factor, risk warnings, the
+// schedule, the timeline, and — for a reviewer at the loan's stage — the review form.
+import { api, bi, can, el, errorBox, facts, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
+import { reviewPanel } from '/ui/assets/review-form.js';
+
+const loanId = document.getElementById('content').dataset.loanId;
+const state = { user: null, loan: null, product: null, preview: null, failure: null, notice: null };
+/** Built once per document, so a redraw does not fetch the files again. */
+const documentFigures = new Map();
+let panel = null;
+
+const section = (titleKey, ...body) =>
+  el('section', { class: 'card', dataset: { section: titleKey } }, el('h2', {}, t(titleKey)), ...body);
+const maybe = (value, format = (v) => v) => (value === null || value === undefined || value === '' ? '—' : format(value));
+
+// ---------------------------------------------------------------- loading
+
+async function loadLoan() {
+  try {
+    state.loan = await api(`/v1/loans/${loanId}`);
+    state.failure = null;
+  } catch (error) {
+    state.failure = error;
+    return;
+  }
+  if (!state.product) state.product = await api(`/v1/products/${state.loan.productCode}`).catch(() => null);
+  if (!state.loan.offer && !state.preview) state.preview = await schedulePreview(state.loan.requested, state.product);
+}
+
+/** The schedule of the requested terms, from the public repayment trial calculation. */
+function schedulePreview(requested, product) {
+  const body = {
+    principal: requested.amount,
+    annualRate: requested.annualRate,
+    termCount: requested.termCount,
+    method: requested.method,
+    frequency: requested.frequency,
+    ...(product?.fees?.length ? { fees: product.fees } : {}),
+  };
+  return api('/v1/quotes', { method: 'POST', body, auth: false }).catch(() => null);
+}
+
+// ---------------------------------------------------------------- sections
+
+function summary(loan) {
+  return section(
+    'loan.heading',
+    facts([
+      [t('inbox.col.loanType'), label('loanType', loan.loanType)],
+      [t('loan.product'), state.product ? bi(state.product.name) : loan.productCode],
+      [t('loan.channel'), label('channel', loan.channel)],
+      [t('loan.purpose'), loan.purpose],
+      [t('loan.created'), fmt.instant(loan.createdAt)],
+      loan.decision ? [t('loan.section.decision'), label('decision', loan.decision.outcome)] : null,
+    ]),
+    loan.decision?.reasons?.length ? el('ul', { class: 'reasons' }, loan.decision.reasons.map((r) => el('li', {}, bi(r)))) : null,
+    loan.closedReason ? el('p', { class: 'alert alert-info' }, bi(loan.closedReason)) : null,
+  );
+}
+
+function applicant(a) {
+  const masked = !can(state.user.role, 'pii:unmasked');
+  const describe = (value) => (value ? Object.values(value).filter((v) => typeof v === 'string' || typeof v === 'number').join(' · ') : null);
+  return section(
+    'loan.section.applicant',
+    masked ? el('p', { class: 'badge masked' }, t('loan.masked')) : null,
+    facts([
+      [t('applicant.name'), a.name],
+      [t('applicant.idNumber'), el('span', { class: 'mono', dataset: { field: 'idNumber' } }, a.idNumber)],
+      [t('applicant.phone'), el('span', { class: 'mono', dataset: { field: 'phone' } }, a.phone)],
+      [t('applicant.monthlyIncome'), fmt.money(a.monthlyIncome)],
+      [t('applicant.employer'), maybe(a.employer)],
+      [t('applicant.bank'), a.bankAccount.bankName],
+      [t('applicant.card'), el('span', { class: 'mono' }, a.bankAccount.cardNumber)],
+      a.business ? [t('applicant.business'), describe(a.business)] : null,
+      a.farm ? [t('applicant.farm'), describe(a.farm)] : null,
+      a.collateral ? [t('applicant.collateral'), describe(a.collateral)] : null,
+      a.guarantor ? [t('applicant.guarantor'), describe(a.guarantor)] : null,
+    ]),
+  );
+}
+
+function terms(loan) {
+  const { requested, assessment: a, offer } = loan;
+  const columns = [
+    { label: '', cell: (row) => row.name },
+    { label: t('terms.requested'), class: 'num', cell: (row) => row.requested },
+    { label: t('terms.recommended'), class: 'num', cell: (row) => row.recommended ?? '—' },
+  ];
+  if (offer) columns.push({ label: t('terms.approved'), class: 'num', cell: (row) => row.approved ?? '—' });
+  const rows = [
+    { name: t('terms.amount'), requested: fmt.money(requested.amount), recommended: a ? fmt.money(a.recommendedLimit) : null, approved: offer && fmt.money(offer.amount) },
+    { name: t('terms.termCount'), requested: String(requested.termCount), approved: offer && String(offer.termCount) },
+    { name: t('terms.method'), requested: label('method', requested.method), approved: offer && label('method', offer.method) },
+    { name: t('terms.frequency'), requested: label('frequency', requested.frequency), approved: offer && label('frequency', offer.frequency) },
+    {
+      name: t('terms.annualRate'),
+      requested: fmt.percent(requested.annualRate),
+      recommended: a ? `${fmt.percent(a.rateBand.min)} – ${fmt.percent(a.rateBand.max)}` : null,
+      approved: offer && fmt.percent(offer.annualRate),
+    },
+    { name: t('terms.dti'), requested: '—', recommended: a ? fmt.percent(a.dti) : null },
+  ];
+  if (offer) {
+    rows.push({ name: t('terms.apr'), requested: '—', approved: fmt.percent(offer.apr) });
+    rows.push({ name: t('terms.netDisbursement'), requested: '—', approved: fmt.money(offer.netDisbursement) });
+    rows.push({ name: t('terms.totalPayment'), requested: '—', approved: fmt.money(offer.totalPayment) });
+  }
+  return section('loan.section.terms', el('div', { class: 'table-wrap' }, table(columns, rows)));
+}
+
+function warnings(list) {
+  if (!list?.length) return section('loan.section.warnings', el('p', { class: 'muted' }, t('warnings.none')));
+  return section(
+    'loan.section.warnings',
+    el(
+      'ul',
+      { class: 'warnings' },
+      list.map((w) =>
+        el(
+          'li',
+          { class: `warning severity-${w.severity}`, dataset: { code: w.code, severity: w.severity } },
+          el('span', { class: 'badge' }, label('severity', w.severity)),
+          ' ',
+          bi(w.message),
+        ),
+      ),
+    ),
+  );
+}
+
+function assessment(a) {
+  if (!a) return section('loan.section.assessment', el('p', { class: 'muted' }, t('assessment.none')));
+  const largest = Math.max(1, ...a.factors.map((f) => Math.abs(f.contribution)));
+  const bar = (contribution) =>
+    el(
+      'div',
+      { class: 'bar-track' },
+      el('div', { class: `bar ${contribution < 0 ? 'negative' : 'positive'}`, style: `width:${(Math.abs(contribution) / largest) * 100}%` }),
+    );
+  return section(
+    'loan.section.assessment',
+    el(
+      'div',
+      { class: 'score' },
+      el('div', {}, el('span', { class: 'muted' }, t('assessment.score')), el('strong', { dataset: { field: 'score' } }, String(a.score))),
+      el('div', {}, el('span', { class: 'muted' }, t('assessment.grade')), el('strong', { class: `grade grade-${a.grade}` }, a.grade)),
+    ),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      table(
+        [
+          { label: t('assessment.factor'), cell: (f) => bi(f.label) },
+          { label: t('assessment.contribution'), class: 'num', cell: (f) => el('span', { class: f.contribution < 0 ? 'negative' : 'positive' }, f.contribution > 0 ? `+${f.contribution}` : String(f.contribution)) },
+          { label: '', class: 'bar-cell', cell: (f) => bar(f.contribution) },
+          { label: t('assessment.detail'), cell: (f) => bi(f.detail) },
+        ],
+        a.factors,
+        { rowAttrs: (f) => ({ dataset: { factor: f.code, contribution: f.contribution } }) },
+      ),
+    ),
+  );
+}
+
+function documentFigure(doc) {
+  if (documentFigures.has(doc.documentId)) return documentFigures.get(doc.documentId);
+  const preview = el('div', { class: 'preview' }, el('span', { class: 'muted', dataset: { i18n: 'common.loading' } }, t('common.loading')));
+  const figure = el(
+    'figure',
+    { class: 'document', dataset: { documentId: doc.documentId, type: doc.type } },
+    preview,
+    el('figcaption', {}, el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)), el('small', { class: 'mono' }, doc.sha256.slice(0, 12))),
+  );
+  documentFigures.set(doc.documentId, figure);
+  api(`/v1/loans/${loanId}/documents/${doc.documentId}`, { as: 'blob' })
+    .then((blob) => {
+      const url = URL.createObjectURL(blob);
+      if (blob.type.startsWith('image/')) {
+        preview.replaceChildren(el('a', { href: url, target: '_blank', rel: 'noopener' }, el('img', { src: url, alt: label('doc', doc.type) })));
+      } else {
+        preview.replaceChildren(el('a', { href: url, target: '_blank', rel: 'noopener', class: 'button' }, el('span', { dataset: { i18n: 'documents.openPdf' } }, t('documents.openPdf'))));
+      }
+    })
+    .catch(() => preview.replaceChildren(el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed'))));
+  return figure;
+}
+
+function documents(loan) {
+  return section(
+    'loan.section.documents',
+    loan.missingDocuments.length
+      ? el('p', { class: 'alert alert-warn' }, t('documents.missing'), loan.missingDocuments.map((d) => label('doc', d)).join('、'))
+      : null,
+    loan.documents.length ? el('div', { class: 'documents' }, loan.documents.map(documentFigure)) : el('p', { class: 'muted' }, t('documents.none')),
+  );
+}
+
+function schedule(loan) {
+  const installments = loan.offer?.installments ?? state.preview?.installments;
+  if (!installments?.length) return section('loan.section.schedule', el('p', { class: 'muted' }, t('schedule.none')));
+  return section(
+    'loan.section.schedule',
+    el('p', { class: 'muted' }, t(loan.offer ? 'schedule.fromOffer' : 'schedule.preview')),
+    el(
+      'div',
+      { class: 'table-wrap schedule' },
+      table(
+        [
+          { label: t('schedule.number'), class: 'num', cell: (i) => String(i.number) },
+          { label: t('schedule.dueDate'), cell: (i) => fmt.date(i.dueDate) },
+          { label: t('schedule.principal'), class: 'num', cell: (i) => fmt.money(i.principal) },
+          { label: t('schedule.interest'), class: 'num', cell: (i) => fmt.money(i.interest) },
+          { label: t('schedule.fee'), class: 'num', cell: (i) => fmt.money(i.fee) },
+          { label: t('schedule.total'), class: 'num', cell: (i) => fmt.money(i.total) },
+        ],
+        installments,
+      ),
+    ),
+  );
+}
+
+function servicing(s) {
+  if (!s) return null;
+  return section(
+    'servicing.heading',
+    facts([
+      [t('servicing.disbursedOn'), fmt.date(s.disbursedOn)],
+      [t('servicing.paid'), `${s.installmentsPaid} / ${s.installmentCount}`],
+      [t('servicing.principal'), fmt.money(s.balances?.principal)],
+      [t('servicing.totalDue'), fmt.money(s.balances?.totalDue)],
+      [t('servicing.payoffToday'), fmt.money(s.payoffToday)],
+      [t('servicing.nextDue'), s.nextDue ? `${fmt.date(s.nextDue.dueDate)} · ${fmt.money(s.nextDue.amount)}` : '—'],
+      [t('servicing.dpd'), String(s.daysPastDue)],
+      [t('servicing.classification'), label('class', s.classification)],
+    ]),
+  );
+}
+
+function timeline(entries) {
+  const actor = (a) => (a ? `${label('role', a.role)} · ${a.userId.slice(0, 8)}` : t('timeline.system'));
+  return section(
+    'loan.section.timeline',
+    el(
+      'ol',
+      { class: 'timeline' },
+      entries.map((e) =>
+        el(
+          'li',
+          { dataset: { kind: e.kind } },
+          el('time', { datetime: e.at }, fmt.instant(e.at)),
+          el('span', { class: 'actor', dataset: { role: e.actor?.role ?? 'SYSTEM' } }, actor(e.actor)),
+          el('p', {}, bi(e.text)),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- page
+
+function reviewable(loan) {
+  return can(state.user.role, 'review:submit') && (loan.status === 'INITIAL_REVIEW' || loan.status === 'FINAL_REVIEW');
+}
+
+function draw() {
+  if (state.failure) return replace('content', errorBox(state.failure));
+  const loan = state.loan;
+  replace('loan-status', statusBadge(loan.status));
+  const notice = state.notice
+    ? el('div', { class: 'alert alert-success', role: 'status', id: 'review-notice' }, t('review.recorded', { decision: t(`action.${state.notice.decision}`), status: label('status', state.notice.status) }))
+    : null;
+  replace(
+    'content',
+    notice,
+    el(
+      'div',
+      { class: 'detail-grid' },
+      el('div', { class: 'detail-main' }, summary(loan), applicant(loan.applicant), terms(loan), warnings(loan.assessment?.warnings), assessment(loan.assessment), documents(loan), schedule(loan), servicing(loan.servicing)),
+      el('aside', { class: 'detail-side' }, panel, timeline(loan.timeline)),
+    ),
+  );
+}
+
+async function refresh() {
+  await loadLoan();
+  panel = !state.failure && reviewable(state.loan) ? reviewPanel({ loan: state.loan, product: state.product, onRecorded }) : null;
+  draw();
+}
+
+async function onRecorded(decision, answer) {
+  state.notice = { decision, status: answer.status };
+  state.preview = null;
+  await refresh();
+}
+
+startPage(async (user) => {
+  state.user = user;
+  await refresh();
+  return draw;
+});

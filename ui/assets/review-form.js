@@ -1,0 +1,136 @@
+// The review form on a loan in initial or final review: approve, reject, request documents
+// (initial review) or approve with changed terms (final review), always with a comment. The
+// workflow's validators answer at once; a refusal shows here, in the reviewer's language.
+import { DOCUMENT_TYPES } from '/ui/assets/site.js';
+import { api, el, errorBox, fmt, onLanguageChange, t } from '/ui/assets/core.js';
+
+const DECISIONS = {
+  INITIAL: ['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS'],
+  FINAL: ['APPROVE', 'APPROVE_WITH_CHANGES', 'REJECT'],
+};
+
+/** A label the language switch retranslates in place, so typed input survives the switch. */
+const label = (key) => el('span', { dataset: { i18n: key } }, t(key));
+
+function numberField(name, key, attrs) {
+  return el('label', { class: 'field' }, label(key), el('input', { type: 'number', name, inputmode: 'decimal', ...attrs }));
+}
+
+function limitsText(product) {
+  if (!product) return '';
+  return t('terms.productLimits', {
+    minAmount: fmt.money(product.minAmount),
+    maxAmount: fmt.money(product.maxAmount),
+    minTerm: product.minTerm,
+    maxTerm: product.maxTerm,
+    minRate: fmt.percent(product.minRate),
+    maxRate: fmt.percent(product.maxRate),
+  });
+}
+
+/** The request body for the chosen decision, or a label key saying what is missing. */
+function reviewBody(form, stage) {
+  const choice = form.elements.decision.value;
+  const body = { stage, decision: choice === 'APPROVE_WITH_CHANGES' ? 'APPROVE' : choice, comment: form.elements.comment.value.trim() };
+  if (choice === 'APPROVE_WITH_CHANGES') {
+    const { amount, ratePercent, termCount } = form.elements;
+    if (amount.value) body.amount = Number(amount.value).toFixed(2);
+    if (ratePercent.value) body.annualRate = (Number(ratePercent.value) / 100).toFixed(6);
+    if (termCount.value) body.termCount = Number(termCount.value);
+    if (!amount.value && !ratePercent.value && !termCount.value) return { missing: 'review.noChanges' };
+  }
+  if (choice === 'REQUEST_DOCUMENTS') {
+    body.documents = [...form.querySelectorAll('input[name="documents"]:checked')].map((box) => box.value);
+  }
+  return { choice, body };
+}
+
+export function reviewPanel({ loan, product, onRecorded }) {
+  const stage = loan.status === 'INITIAL_REVIEW' ? 'INITIAL' : 'FINAL';
+  const choices = DECISIONS[stage];
+  let problem = null;
+
+  const hint = el('p', { class: 'hint' }, limitsText(product));
+  const changes = el(
+    'fieldset',
+    { class: 'changes', hidden: true },
+    el('legend', {}, label('action.APPROVE_WITH_CHANGES')),
+    numberField('amount', 'review.newAmount', { min: 0, step: '0.01', placeholder: loan.requested.amount }),
+    numberField('ratePercent', 'review.newRate', { min: 0, step: '0.01', placeholder: (Number(loan.requested.annualRate) * 100).toFixed(2) }),
+    numberField('termCount', 'review.newTerm', { min: 1, step: '1', placeholder: String(loan.requested.termCount) }),
+    hint,
+  );
+  const documents = el(
+    'fieldset',
+    { class: 'request-docs', hidden: true },
+    el('legend', {}, label('review.documents')),
+    el(
+      'div',
+      { class: 'checks' },
+      DOCUMENT_TYPES.map((type) => el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'documents', value: type }), label(`doc.${type}`))),
+    ),
+  );
+  const result = el('div', { class: 'review-result', 'aria-live': 'polite' });
+  const submit = el('button', { type: 'submit', class: 'button primary' }, label('review.submit'));
+  const form = el(
+    'form',
+    { id: 'review-form', class: 'stack' },
+    el('p', {}, el('span', { class: 'badge stage' }, label(`stage.${stage}`))),
+    el(
+      'fieldset',
+      { class: 'decisions' },
+      el('legend', {}, label('review.decision')),
+      choices.map((choice) =>
+        el('label', { class: `choice choice-${choice}` }, el('input', { type: 'radio', name: 'decision', value: choice, required: true }), label(`action.${choice}`)),
+      ),
+    ),
+    changes,
+    documents,
+    el(
+      'label',
+      { class: 'field' },
+      label('review.comment'),
+      el('textarea', { name: 'comment', rows: 3, maxlength: 1000, required: true, dataset: { i18nPlaceholder: 'review.commentPlaceholder' }, placeholder: t('review.commentPlaceholder') }),
+    ),
+    result,
+    submit,
+  );
+
+  const showProblem = () => {
+    if (!problem) return result.replaceChildren();
+    result.replaceChildren(typeof problem === 'string' ? el('div', { class: 'alert alert-error', role: 'alert' }, t(problem)) : errorBox(problem, t('review.refused')));
+  };
+
+  form.addEventListener('change', () => {
+    const choice = form.elements.decision.value;
+    changes.hidden = choice !== 'APPROVE_WITH_CHANGES';
+    documents.hidden = choice !== 'REQUEST_DOCUMENTS';
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const built = reviewBody(form, stage);
+    problem = built.missing ?? null;
+    showProblem();
+    if (problem) return;
+    submit.disabled = true;
+    submit.firstChild.textContent = t('review.submitting');
+    try {
+      const answer = await api(`/v1/loans/${loan.loanId}/reviews`, { method: 'POST', body: built.body });
+      await onRecorded(built.choice, answer);
+    } catch (error) {
+      problem = error;
+      showProblem();
+    } finally {
+      submit.disabled = false;
+      submit.firstChild.textContent = t('review.submit');
+    }
+  });
+
+  onLanguageChange(() => {
+    hint.textContent = limitsText(product);
+    showProblem();
+  });
+
+  return el('section', { class: 'card review', dataset: { section: 'loan.section.review' } }, el('h2', {}, label('loan.section.review')), form);
+}

@@ -1,0 +1,43 @@
+// The approver task UI and the operations dashboard, on the API's own origin. Pages are public
+// HTML shells rendered with hono/jsx; the client scripts under /ui/assets fetch the JSON API
+// with the bearer token they keep in sessionStorage, so no page carries data by itself.
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { newRouter, type RouteModule } from '../api/app.js';
+import { DashboardPage } from './pages/dashboard.js';
+import { InboxPage } from './pages/inbox.js';
+import { LoanPage } from './pages/loan.js';
+import { LoansPage } from './pages/loans.js';
+import { LoginPage } from './pages/login.js';
+import { NotFoundPage } from './pages/not-found.js';
+import { loadAssets } from './static.js';
+
+const LOAN_ID = /^loan-\d{8}-[0-9a-f]{10}$/;
+
+function page(c: Context, body: Child, status: 200 | 404 = 200) {
+  c.header('cache-control', 'no-cache');
+  return c.html(html`<!doctype html>${body}`, status);
+}
+
+export const uiRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+  const assets = loadAssets({ timeZone: deps.config.BUSINESS_TIME_ZONE, appMode: deps.config.APP_MODE });
+
+  app.get('/ui/assets/:file', (c) => {
+    const asset = assets.get(c.req.param('file'));
+    if (!asset) return page(c, NotFoundPage(), 404);
+    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304, { etag: asset.etag });
+    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'no-cache' });
+  });
+
+  app.get('/', (c) => page(c, LoginPage({ showDemoAccounts: deps.config.APP_MODE === 'local' })));
+  app.get('/inbox', (c) => page(c, InboxPage()));
+  app.get('/loans', (c) => page(c, LoansPage()));
+  app.get('/loans/:loanId', (c) => {
+    const loanId = c.req.param('loanId');
+    return LOAN_ID.test(loanId) ? page(c, LoanPage({ loanId })) : page(c, NotFoundPage(), 404);
+  });
+  app.get('/dashboard', (c) => page(c, DashboardPage()));
+  return app;
+};
