@@ -16,7 +16,7 @@
 //   Solver: Newton's method in Decimal from the nominal period rate, falling back to bisection
 //   when a step leaves (−1, ∞) or does not converge. Deterministic: no randomness, fixed limits.
 import { DomainError, problem, type FieldProblem } from './errors.js';
-import { Dec, ONE, ZERO, isDecimalText, money, rate, toRate } from './money.js';
+import { Dec, ONE, ZERO, isDecimalText, money, powInt, rate, toRate } from './money.js';
 import { periodGrid, rateValue, type PeriodGrid, type Schedule } from './schedule.js';
 import type { Rate } from './types.js';
 
@@ -83,23 +83,25 @@ function paymentStream(payments: readonly Dec[]): PaymentStream {
   return { payments, level: { amount, exceptions } };
 }
 
-function polynomial(stream: PaymentStream, v: Dec, withDerivative: boolean): { poly: Dec; deriv: Dec } {
+function polynomial(stream: PaymentStream, v: Dec, onePlusI: Dec, withDerivative: boolean): { poly: Dec; deriv: Dec } {
   const n = stream.payments.length;
   const gap = ONE.minus(v);
   if (stream.level && gap.abs().gte(CLOSED_FORM_MIN_GAP)) {
-    const vLast = v.pow(n - 1);
+    const vLast = powInt(v, n - 1);
     const vN = vLast.times(v);
+    const invGap = ONE.div(gap);
     // G = Σ v^k = (1 − v^n)/(1 − v);  G' = (1 − n·v^(n−1) + (n−1)·v^n)/(1 − v)²
-    let poly = stream.level.amount.times(ONE.minus(vN).div(gap));
+    let poly = stream.level.amount.times(ONE.minus(vN).times(invGap));
     let deriv = ZERO;
     if (withDerivative) {
       const numerator = ONE.minus(vLast.times(n)).plus(vN.times(n - 1));
-      deriv = stream.level.amount.times(numerator.div(gap.times(gap)));
+      deriv = stream.level.amount.times(numerator.times(invGap).times(invGap));
     }
     for (const { index, excess } of stream.level.exceptions) {
-      const vk = index === 0 ? ONE : index === n - 1 ? vLast : v.pow(index);
+      const vk = index === 0 ? ONE : index === n - 1 ? vLast : powInt(v, index);
       poly = poly.plus(excess.times(vk));
-      if (withDerivative && index > 0) deriv = deriv.plus(excess.times(index).times(vk).div(v));
+      // k·excess·v^(k−1) = k·excess·v^k·(1 + i), and 1/v = 1 + i
+      if (withDerivative && index > 0) deriv = deriv.plus(excess.times(index).times(vk).times(onePlusI));
     }
     return { poly, deriv };
   }
@@ -115,18 +117,24 @@ function polynomial(stream: PaymentStream, v: Dec, withDerivative: boolean): { p
 
 /** NPV at periodic rate i: −received + v^L · Σ P_k v^k, with v = 1/(1+i). */
 function presentValue(flows: GridCashFlows, stream: PaymentStream, i: Dec): Dec {
-  const v = ONE.div(ONE.plus(i));
+  const onePlusI = ONE.plus(i);
+  const v = ONE.div(onePlusI);
   const L = flows.firstPeriodLength;
-  const { poly } = polynomial(stream, v, false);
+  const { poly } = polynomial(stream, v, onePlusI, false);
   return (L.eq(1) ? v : v.pow(L)).times(poly).minus(flows.received);
 }
 
 /** NPV and dNPV/di = −v^(L+1) · (L·poly + v·poly'). */
 function valueAndSlope(flows: GridCashFlows, stream: PaymentStream, i: Dec): { npv: Dec; slope: Dec } {
-  const v = ONE.div(ONE.plus(i));
+  const onePlusI = ONE.plus(i);
+  const v = ONE.div(onePlusI);
   const L = flows.firstPeriodLength;
-  const { poly, deriv } = polynomial(stream, v, true);
-  const vL = L.eq(1) ? v : v.pow(L);
+  const { poly, deriv } = polynomial(stream, v, onePlusI, true);
+  if (L.eq(1)) {
+    const vSquared = v.times(v);
+    return { npv: v.times(poly).minus(flows.received), slope: vSquared.times(poly.plus(v.times(deriv))).neg() };
+  }
+  const vL = v.pow(L);
   const npv = vL.times(poly).minus(flows.received);
   const slope = vL.times(v).times(L.times(poly).plus(v.times(deriv))).neg();
   return { npv, slope };
@@ -197,7 +205,7 @@ export function aprFromGrid(schedule: Schedule, grid: PeriodGrid, payments?: rea
   const i = solvePeriodicIrr(flows, rateValue(grid.regularRate));
   const n = grid.periodsPerYear;
   const growth = ONE.plus(i);
-  const effective = growth.pow(n).minus(1);
+  const effective = (n.isInteger() ? powInt(growth, n.toNumber()) : growth.pow(n)).minus(1);
   return { apr: toRate(i.times(n)), effectiveAnnualRate: toRate(effective), periodicRate: toRate(i, 10) };
 }
 

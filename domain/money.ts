@@ -87,6 +87,23 @@ export function toRate(value: Dec, places = 6): Rate {
   return rounded.isZero() ? ZERO.toFixed(places) : rounded.toFixed(places);
 }
 
+/**
+ * x^n for a whole n ≥ 0 by square-and-multiply at the working precision. Faster than
+ * Decimal#pow, which carries extra guard words; the rounding error after the ~2·log2(n)
+ * products stays near 1e-38 relative, far below anything money or an APR can show.
+ */
+export function powInt(x: Dec, n: number): Dec {
+  let result = ONE;
+  let base = x;
+  let k = n;
+  while (k > 0) {
+    if (k & 1) result = result === ONE ? base : result.times(base);
+    k >>= 1;
+    if (k > 0) base = base.times(base);
+  }
+  return result;
+}
+
 export function sum(values: readonly Dec[]): Dec {
   let total = ZERO;
   for (const v of values) total = total.plus(v);

@@ -35,10 +35,10 @@
 //   BULLET's single period is the whole term: first period plus (n − 1) regular periods.
 //
 // The same rules re-amortize a balance after a prepayment (prepayment.ts calls `amortize`).
-import { addDays, addMonths, compareDates, isValidLocalDate, parseLocalDate } from './dates.js';
+import { addDays, addMonths, compareDates, daysInMonth, formatLocalDate, fromEpochDay, isValidLocalDate, parseLocalDate, toEpochDay } from './dates.js';
 import { DEFAULT_DAY_COUNT, dayCountDays, yearBasis } from './day-count.js';
 import { DomainError } from './errors.js';
-import { CENT, Dec, ONE, ZERO, formatCents as cents, isDecimalText, isMoneyText, money, rate, roundCents, sum, toMoney, truncateCents } from './money.js';
+import { CENT, Dec, ONE, ZERO, formatCents as cents, isDecimalText, powInt, isMoneyText, money, rate, roundCents, sum, toMoney, truncateCents } from './money.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -227,14 +227,19 @@ function firstPeriodYears(start: LocalDate, firstDue: LocalDate, frequency: Freq
   return { num: months * basis + 12 * oddDays, den: 12 * basis };
 }
 
-/** annual × num / den if it terminates: once den's factors 2 and 5 are gone, the rest must divide the numerator. */
+/**
+ * annual × num / den if it terminates: once den's factors 2 and 5 are removed, the rest must
+ * divide the integer numerator (annual's digits × num). Integer arithmetic, exact.
+ */
 function terminatingRate(annual: Dec, num: number, den: number): Dec | null {
   let odd = den;
   while (odd % 2 === 0) odd /= 2;
   while (odd % 5 === 0) odd /= 5;
-  const numerator = annual.times(num);
-  if (odd !== 1 && !numerator.times(new Dec(10).pow(numerator.decimalPlaces())).mod(odd).isZero()) return null;
-  return numerator.div(den);
+  if (odd !== 1) {
+    const digits = BigInt(annual.toFixed().replace('.', '').replace('-', ''));
+    if ((digits * BigInt(num)) % BigInt(odd) !== 0n) return null;
+  }
+  return annual.times(num).div(den);
 }
 
 export function periodRate(annual: Dec, num: number, den: number): PeriodRate {
@@ -260,13 +265,21 @@ export function partialRate(r: PeriodRate, part: number, whole: number): PeriodR
 
 /** Due dates of a (non-BULLET) installment plan: termCount dates from the anchor. */
 function installmentDueDates(terms: ContractTerms): LocalDate[] {
+  const anchor = terms.firstDueDate ?? terms.startDate;
+  const first = terms.firstDueDate === null ? 1 : 0;
   const dates: LocalDate[] = [];
-  if (terms.firstDueDate === null) {
-    const anchorDay = parseLocalDate(terms.startDate).day;
-    for (let k = 1; k <= terms.termCount; k++) dates.push(periodEnd(terms.startDate, terms.frequency, k, anchorDay));
+  if (terms.frequency === 'MONTHLY') {
+    const { year, month, day } = parseLocalDate(anchor);
+    for (let k = first; k < first + terms.termCount; k++) {
+      const index = year * 12 + (month - 1) + k;
+      const y = Math.floor(index / 12);
+      const m = index - y * 12 + 1;
+      dates.push(formatLocalDate({ year: y, month: m, day: Math.min(day, daysInMonth(y, m)) }));
+    }
   } else {
-    const anchorDay = parseLocalDate(terms.firstDueDate).day;
-    for (let k = 0; k < terms.termCount; k++) dates.push(periodEnd(terms.firstDueDate, terms.frequency, k, anchorDay));
+    const start = toEpochDay(anchor);
+    const step = PERIOD_DAYS[terms.frequency];
+    for (let k = first; k < first + terms.termCount; k++) dates.push(fromEpochDay(start + k * step));
   }
   return dates;
 }
@@ -291,11 +304,12 @@ export function periodGrid(terms: ContractTerms): PeriodGrid {
     };
   }
   const periodStarts = [terms.startDate, ...dueDates.slice(0, -1)];
+  const regularRate = periodRate(annual, regular.num, regular.den);
   return {
     dueDates,
     periodStarts,
-    regularRate: periodRate(annual, regular.num, regular.den),
-    firstRate: terms.firstDueDate === null ? periodRate(annual, regular.num, regular.den) : periodRate(annual, first.num, first.den),
+    regularRate,
+    firstRate: terms.firstDueDate === null ? regularRate : periodRate(annual, first.num, first.den),
     periodsPerYear: new Dec(regular.den).div(regular.num),
     firstPeriodLength: terms.firstDueDate === null ? ONE : new Dec(first.num * regular.den).div(first.den * regular.num),
   };
@@ -336,7 +350,9 @@ export interface Amortization {
 export function annuityPayment(balance: Dec, rate: PeriodRate, count: number): Dec {
   if (rate.annual.isZero()) return balance.div(count);
   const r = rateValue(rate);
-  return balance.times(r).div(ONE.minus(ONE.plus(r).pow(-count)));
+  // B·r / (1 − (1+r)^−n) = B·r·g / (g − 1) with g = (1+r)^n
+  const growth = powInt(ONE.plus(r), count);
+  return balance.times(r).times(growth).div(growth.minus(1));
 }
 
 /**
