@@ -22,7 +22,7 @@ function describe(issue: z.core.$ZodIssue): BilingualText {
   if (own) return own;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
+      return issue.input === undefined && /received undefined/.test(issue.message)
         ? { zh: '必填', en: 'is required' }
         : { zh: `类型错误，应为 ${issue.expected}`, en: `must be of type ${issue.expected}` };
     case 'too_small':

@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { resolve } from 'node:path';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
 import { isPortFree, waitForPort } from './ports.js';
@@ -78,9 +78,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return { address, process: proc, stop: () => proc.stop() };
 }
 
+const { IndexedValueType } = proto.temporal.api.enums.v1;
 const INDEXED_TYPE = {
-  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Double: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
 } as const;
 
 export async function startTimeSkippingServer(port: number, runDir: string): Promise<ManagedProcess> {

@@ -49,7 +49,7 @@ export function codecCorsOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'TEMPORAL
 }
 
 const namespaceHeader = z.object({
-  'x-namespace': z.string().max(255).optional().openapi({ param: { name: 'X-Namespace', in: 'header' } }),
+  'x-namespace': z.string().max(255).optional().openapi({ param: { name: 'x-namespace', in: 'header' } }),
 });
 
 const codecRoute = (path: '/decode' | '/encode', summary: string) =>
