@@ -186,6 +186,9 @@ writeFileSync(
     ...table,
     '',
     `Target: ${report.target}. The float64 column runs the same algorithm on JS numbers, for the ratio only.`,
+    ...(report.loadAverage[0]! > report.cores * 0.5
+      ? ['', `The machine was shared while this ran (1-minute load ${report.loadAverage[0]} on ${report.cores} cores): an idle core does better.`]
+      : []),
     '',
   ].join('\n'),
 );
