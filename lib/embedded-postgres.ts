@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import postgres from 'postgres';
+import { ConfigError } from '../config/index.js';
 import { waitForPort, isPortFree } from './ports.js';
 import { isAlive, stopProcess } from './processes.js';
 
@@ -48,7 +49,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runsAsRoot = process.getuid?.() === 0;
   if (runsAsRoot) letPostgresUserReach(dirname(dataDir));
   if (!(await isPortFree(options.port))) {
-    throw new Error(`EMBEDDED_PG_PORT ${options.port} is already in use; stop what uses it or set EMBEDDED_PG_PORT`);
+    throw new ConfigError('EMBEDDED_PG_PORT', `${options.port} is already in use; stop what uses it or choose another port`);
   }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isAlive, stopProcess } from './processes.js';
 
@@ -29,6 +29,12 @@ export async function stopLeftover(pidFile: string): Promise<void> {
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) await stopProcess(pid, 'SIGTERM', 10_000);
   await rm(pidFile, { force: true });
+}
+
+/** Stops every process a killed earlier run recorded in `runDir`. */
+export async function stopLeftovers(runDir: string): Promise<void> {
+  const files = existsSync(runDir) ? (await readdir(runDir)).filter((f) => f.endsWith('.pid')) : [];
+  await Promise.all(files.map((f) => stopLeftover(`${runDir}/${f}`)));
 }
 
 export async function spawnManaged(options: SpawnOptions): Promise<ManagedProcess> {

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { migrate } from '../db/migrate.js';
 import { connectDb } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
-import { spawnManaged, type ManagedProcess } from './managed-process.js';
-import { waitForPort } from './ports.js';
+import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
+import { isPortFree, waitForPort } from './ports.js';
+import { ConfigError } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
 import { ROOT } from './tools.js';
 import { loadKeyring } from '../security/keyring.js';
@@ -57,6 +58,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
+    await stopLeftovers(runDir);
+    // Created once here in local mode, so the API and the worker never race to create it; a bad
+    // key setting stops everything before anything starts.
+    loadKeyring({ APP_MODE: (env.APP_MODE as 'local' | 'production') ?? 'local', DATA_KEYS: env.DATA_KEYS, DATA_KEY_FILE: env.DATA_KEY_FILE, DATA_DIR: dataDir }, env);
+    for (const [setting, port] of [['PORT', options.apiPort], ['SIMULATOR_PORT', options.simulatorPort]] as const) {
+      if (!(await isPortFree(port))) throw new ConfigError(setting, `${port} is already in use`);
+    }
     let pg: EmbeddedPostgresHandle | undefined;
     if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
       progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
@@ -80,7 +88,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     progress('Applying database migrations…');
     const sql = connectDb(env.DATABASE_URL!, { max: 1, applicationName: 'microloan-migrate' });
     try {
-      const applied = await migrate(sql);
+      const applied = await migrate(sql).catch((err: Error) => {
+        throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
+      });
       if (applied.length) progress(`Applied ${applied.join(', ')}`);
     } finally {
       await sql.end();
@@ -100,9 +110,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stoppers.push(() => temporal!.stop());
       env.TEMPORAL_ADDRESS = temporal.address;
     }
-
-    // Created once here in local mode, so the API and the worker never race to create it.
-    loadKeyring({ APP_MODE: (env.APP_MODE as 'local' | 'production') ?? 'local', DATA_KEYS: env.DATA_KEYS, DATA_KEY_FILE: env.DATA_KEY_FILE, DATA_DIR: dataDir }, env);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
     const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL;

@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { ConfigError } from '../config/index.js';
 import proto from '@temporalio/proto';
 import { resolve } from 'node:path';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
@@ -52,8 +53,8 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
 
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServerHandle> {
   const cli = requireTool(TOOLS.temporalCli, 'The Temporal CLI');
-  if (!(await isPortFree(options.port))) throw new Error(`Temporal port ${options.port} is already in use; set TEMPORAL_PORT or TEMPORAL_ADDRESS`);
-  if (options.uiPort && !(await isPortFree(options.uiPort))) throw new Error(`TEMPORAL_UI_PORT ${options.uiPort} is already in use`);
+  if (!(await isPortFree(options.port))) throw new ConfigError('TEMPORAL_PORT', `${options.port} is already in use; choose another or set TEMPORAL_ADDRESS`);
+  if (options.uiPort && !(await isPortFree(options.uiPort))) throw new ConfigError('TEMPORAL_UI_PORT', `${options.uiPort} is already in use`);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default'];
   if (options.dbFile) args.push('--db-filename', resolve(options.dbFile));
   if (options.headless || !options.uiPort) args.push('--headless');

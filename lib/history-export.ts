@@ -1,0 +1,69 @@
+// Writes every workflow history of a namespace to JSON files exactly as the server stores them:
+// no data converter, no codec, so encrypted payloads stay encrypted. The plaintext scan reads them.
+import { Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type proto from '@temporalio/proto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type History = proto.temporal.api.history.v1.IHistory;
+type Execution = { workflowId: string; runId: string };
+
+export interface HistoryExportReport {
+  namespace: string;
+  executions: number;
+  events: number;
+  exportedAt: string;
+}
+
+export const EXPORT_REPORT_FILE = '_export.json';
+
+async function listExecutions(connection: Connection, namespace: string): Promise<Execution[]> {
+  const found: Execution[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1000, nextPageToken });
+    for (const info of page.executions ?? []) {
+      if (info.execution?.workflowId && info.execution.runId) found.push({ workflowId: info.execution.workflowId, runId: info.execution.runId });
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return found;
+}
+
+async function fetchHistory(connection: Connection, namespace: string, execution: Execution): Promise<History> {
+  const events: NonNullable<History['events']> = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await connection.workflowService.getWorkflowExecutionHistory({ namespace, execution, nextPageToken, maximumPageSize: 1000 });
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return { events };
+}
+
+const fileName = ({ workflowId, runId }: Execution) => `${workflowId.replace(/[^A-Za-z0-9_.-]/g, '_')}__${runId}.json`;
+
+/** One file per run, named `<workflowId>__<runId>.json`, plus `_export.json` saying what was exported. */
+export async function exportHistories(address: string, namespace: string, dir: string): Promise<HistoryExportReport> {
+  mkdirSync(dir, { recursive: true });
+  const connection = await Connection.connect({ address });
+  try {
+    const executions = await listExecutions(connection, namespace);
+    let events = 0;
+    const queue = [...executions];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const history = await fetchHistory(connection, namespace, next);
+        events += history.events?.length ?? 0;
+        writeFileSync(join(dir, fileName(next)), historyToJSON(history));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const report = { namespace, executions: executions.length, events, exportedAt: new Date().toISOString() };
+    writeFileSync(join(dir, EXPORT_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  } finally {
+    await connection.close();
+  }
+}
