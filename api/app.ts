@@ -48,7 +48,8 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (c, next) => {
-    const log = deps.log.child({ requestId: c.get('requestId') });
+    const loanId = /\/(loan-\d{8}-[0-9a-f]{10})(?:\/|$)/.exec(c.req.path)?.[1];
+    const log = deps.log.child({ requestId: c.get('requestId'), ...(loanId ? { loanId } : {}) });
     c.set('log', log);
     const started = performance.now();
     await next();

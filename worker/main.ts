@@ -12,6 +12,7 @@ import { createFieldCipher } from '../security/field-crypto.js';
 import { loadKeyring } from '../security/keyring.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { createLoanWorker } from './create-worker.js';
+import { logTemporalThroughPino } from './temporal-logging.js';
 
 async function main() {
   const config = loadConfig();
@@ -19,6 +20,7 @@ async function main() {
     if (!config[setting]) throw new ConfigError(setting, 'must be set for the worker');
   }
   const log = createLogger('worker', config.LOG_LEVEL);
+  logTemporalThroughPino(log);
   const keyring = loadKeyring(config);
   const sql = connectDb(config.DATABASE_URL!, { max: 20, applicationName: 'microloan-worker' });
   await migrate(sql);
