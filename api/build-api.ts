@@ -17,6 +17,9 @@ import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { financeRoutes } from './routes/finance.js';
+import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
+import { servicingRoutes } from './routes/servicing.js';
 import { taskRoutes } from './routes/tasks.js';
 import { uiRoutes } from '../ui/routes.js';
 
@@ -34,6 +37,9 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', loanRoutes],
     ['/v1/loans', documentRoutes],
     ['/v1/loans', reviewRoutes],
+    ['/v1/loans', servicingRoutes],
+    ['/v1/partners', partnerCallbackRoutes],
+    ['/v1/finance', financeRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.

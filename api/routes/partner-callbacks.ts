@@ -1,0 +1,129 @@
+// Calls from partners (mounted at /v1/partners). No user signs in: each body is authenticated by
+// the partner's HMAC signature over the raw bytes (partners/signature.ts); a bad one answers 401.
+// Callbacks are at-least-once: every effect here is idempotent by the partner's keys.
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { localDateOf } from '../../domain/business-time.js';
+import { deliveryReceiptSchema } from '../../partners/notify-client.js';
+import { incomingPaymentNoticeSchema, settlementCallbackSchema } from '../../partners/bank-client.js';
+import { LOCAL_BANK_CALLBACK_SECRET, signedCallbackFrom, verifyCallbackSignature } from '../../partners/signature.js';
+import { bankResultSignal, repayUpdate } from '../../workflows/definitions.js';
+import { newRouter, type RouteModule } from '../app.js';
+import type { ApiDeps, AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { loanHandle } from '../loan-workflows.js';
+import { secureRoute } from '../route.js';
+import { errorResponses } from '../schemas.js';
+import { toApiError } from '../workflow-errors.js';
+
+const Ack = z.object({ accepted: z.boolean(), detail: z.string().optional() }).openapi('PartnerAck');
+const signedBody = 'Raw JSON signed as hex HMAC-SHA256 of `${X-Bank-Timestamp}.${body}` in X-Bank-Signature.';
+
+const bankCallback = secureRoute({
+  method: 'post',
+  path: '/bank/callbacks',
+  access: 'PUBLIC',
+  summary: 'Bank settlement callback (transfer or debit) / 银行结算回调',
+  description: `${signedBody} A transfer result is signalled to the loan's workflow; a debit result too (the auto-debit waits for it).`,
+  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+});
+
+const bankIncoming = secureRoute({
+  method: 'post',
+  path: '/bank/incoming',
+  access: 'PUBLIC',
+  summary: 'Incoming payment notice / 来账通知',
+  description: `${signedBody} Applied to the loan named in \`reference\` as a BANK_TRANSFER repayment whose paymentId is the bank's.`,
+  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+});
+
+const notifyReceipt = secureRoute({
+  method: 'post',
+  path: '/notify/receipts',
+  access: 'PUBLIC',
+  summary: 'SMS delivery receipt / 短信回执',
+  description: signedBody,
+  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+});
+
+function callbackSecret(deps: ApiDeps): string {
+  const secret = deps.config.BANK_CALLBACK_SECRET ?? (deps.config.APP_MODE === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
+  if (!secret) throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', { zh: '未配置回调密钥', en: 'BANK_CALLBACK_SECRET is not configured' });
+  return secret;
+}
+
+/** The verified, parsed body, or 401 (bad signature) / 400 (not the expected shape). */
+async function verified<T>(c: Context<AppEnv>, deps: ApiDeps, schema: z.ZodType<T>): Promise<T> {
+  const raw = await c.req.text();
+  const check = verifyCallbackSignature(signedCallbackFrom(c.req.raw.headers, raw), { secret: callbackSecret(deps), now: deps.now() });
+  if (!check.ok) {
+    c.get('log').warn({ reason: check.reason, path: c.req.path }, 'partner callback refused');
+    throw new ApiError(401, 'BAD_SIGNATURE', { zh: '回调签名无效', en: `The callback signature is not valid (${check.reason})` });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ApiError(400, 'MALFORMED_REQUEST', { zh: '回调内容不是 JSON', en: 'The callback body is not JSON' });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError(400, 'VALIDATION_FAILED', { zh: '回调内容格式不正确', en: `The callback body is not as expected: ${parsed.error.issues[0]?.message ?? ''}` });
+  return parsed.data;
+}
+
+/** A loan that no longer listens (closed, or unknown) is acknowledged: retrying would not help. */
+function gone(err: unknown): string | null {
+  const mapped = toApiError(err);
+  return mapped && (mapped.status === 404 || mapped.code === 'LOAN_CLOSED') ? mapped.code : null;
+}
+
+export const partnerCallbackRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+
+  app.openapi(bankCallback, async (c) => {
+    const body = await verified(c, deps, settlementCallbackSchema);
+    if (body.status === 'PENDING') return c.json({ accepted: false, detail: 'pending' }, 200);
+    const transferId = body.kind === 'TRANSFER' ? body.transferId : body.debitId;
+    try {
+      await loanHandle(deps.temporal, body.reference).signal(bankResultSignal, {
+        transferId,
+        idempotencyKey: body.idempotencyKey,
+        status: body.status,
+        ...(body.failureReason ? { failureReason: body.failureReason } : {}),
+      });
+    } catch (err) {
+      const reason = gone(err);
+      if (reason) return c.json({ accepted: false, detail: reason }, 200);
+      throw err;
+    }
+    return c.json({ accepted: true }, 200);
+  });
+
+  app.openapi(bankIncoming, async (c) => {
+    const notice = await verified(c, deps, incomingPaymentNoticeSchema);
+    const receivedOn = localDateOf(Date.parse(notice.receivedAt), deps.config.BUSINESS_TIME_ZONE);
+    try {
+      const result = await loanHandle(deps.temporal, notice.reference).executeUpdate(repayUpdate, {
+        args: [{ paymentId: notice.paymentId, amount: notice.amount, channel: 'BANK_TRANSFER', receivedOn, recordedBy: { userId: 'system:bank', role: 'FINANCE' } }],
+      });
+      return c.json({ accepted: true, detail: result.duplicate ? 'duplicate' : 'applied' }, 200);
+    } catch (err) {
+      // Refused (the loan is closed, the reference is unknown, …): the money stays unapplied and
+      // reconciliation reports the incoming payment without an entry for finance to handle.
+      const mapped = toApiError(err);
+      if (mapped) {
+        c.get('log').warn({ paymentId: notice.paymentId, code: mapped.code }, 'incoming payment not applied');
+        return c.json({ accepted: false, detail: mapped.code }, 200);
+      }
+      throw err;
+    }
+  });
+
+  app.openapi(notifyReceipt, async (c) => {
+    const receipt = await verified(c, deps, deliveryReceiptSchema);
+    const updated = await deps.sql`update notifications set status = ${receipt.status} where message_id = ${receipt.messageId}`;
+    return c.json({ accepted: updated.count > 0 }, 200);
+  });
+
+  return app;
+};

@@ -1,0 +1,244 @@
+// Borrower and staff views of a disbursed loan (mounted at /v1/loans): the schedule, repayments
+// (taking one, idempotent by paymentId), the settlement certificate, and collections decisions.
+import { z } from '@hono/zod-openapi';
+import { localDateOf } from '../../domain/business-time.js';
+import { installmentStatus } from '../../domain/servicing-account.js';
+import { addMoney } from '../../domain/money.js';
+import { CERTIFICATE_CONTEXT } from '../../activities/servicing.js';
+import { can } from '../../security/permissions.js';
+import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../workflows/definitions.js';
+import type { RepaymentResult } from '../../workflows/state.js';
+import { newRouter, type RouteModule } from '../app.js';
+import type { AuthUser } from '../env.js';
+import { ApiError } from '../errors.js';
+import { loanInScope } from '../loan-access.js';
+import { loanHandle } from '../loan-workflows.js';
+import { auditRequest } from '../middleware/audit.js';
+import { currentUser } from '../middleware/auth.js';
+import { secureRoute } from '../route.js';
+import { errorResponses, LoanIdParam, LoanStatusEnum, MoneyString } from '../schemas.js';
+import { bilingual } from '../validation.js';
+import { callWorkflow } from '../workflow-errors.js';
+
+const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, bilingual('日期格式须为 YYYY-MM-DD', 'must be a date, YYYY-MM-DD'));
+
+const ScheduleLine = z
+  .object({
+    number: z.number().int(),
+    dueDate: z.string(),
+    principal: z.string(),
+    interest: z.string(),
+    fee: z.string(),
+    total: z.string(),
+    status: z.enum(['UPCOMING', 'DUE', 'PAID', 'PARTIAL', 'OVERDUE']),
+    paidAt: z.string().optional(),
+  })
+  .openapi('ScheduleLine');
+
+const RepaymentBody = z
+  .object({
+    paymentId: z.string().regex(/^[A-Za-z0-9:_.-]{1,120}$/, bilingual('paymentId 须为 1–120 位字母、数字或 :_.-', 'must be 1–120 letters, digits or :_.-')),
+    amount: MoneyString,
+    channel: z.enum(['ONLINE', 'BANK_TRANSFER', 'CASH']),
+    receivedOn: LocalDate.optional().openapi({ description: 'Business date the money arrived; default today. Finance may give an earlier date.' }),
+  })
+  .strict()
+  .openapi('RepaymentRequest');
+
+const Allocation = z.record(z.string(), z.unknown()).openapi('RepaymentAllocation');
+const RepaymentAnswer = z
+  .object({
+    paymentId: z.string(),
+    duplicate: z.boolean(),
+    loanId: z.string(),
+    channel: z.string(),
+    amount: z.string(),
+    receivedOn: z.string(),
+    allocation: Allocation,
+    balances: z.record(z.string(), z.string()),
+    payoffAmount: z.string(),
+    status: LoanStatusEnum,
+  })
+  .openapi('RepaymentResult');
+
+const schedule = secureRoute({
+  method: 'get',
+  path: '/{loanId}/schedule',
+  access: 'repayment:read',
+  summary: 'Repayment schedule / 还款计划',
+  request: { params: LoanIdParam },
+  responses: { 200: { description: 'Installments as servicing keeps them', content: { 'application/json': { schema: z.object({ installments: z.array(ScheduleLine) }) } } }, ...errorResponses },
+});
+
+const listRepayments = secureRoute({
+  method: 'get',
+  path: '/{loanId}/repayments',
+  access: 'repayment:read',
+  summary: 'Repayments received / 还款记录',
+  request: { params: LoanIdParam },
+  responses: { 200: { description: 'Oldest first', content: { 'application/json': { schema: z.object({ items: z.array(RepaymentAnswer) }) } } }, ...errorResponses },
+});
+
+const postRepayment = secureRoute({
+  method: 'post',
+  path: '/{loanId}/repayments',
+  access: 'AUTHENTICATED',
+  summary: 'Repay / 还款',
+  description:
+    'ONLINE needs repayment:online and the caller must be the borrower of the loan; CASH and BANK_TRANSFER need repayment:record (finance). ' +
+    'The same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
+  request: { params: LoanIdParam, body: { content: { 'application/json': { schema: RepaymentBody } }, required: true } },
+  responses: {
+    201: { description: 'Applied', content: { 'application/json': { schema: RepaymentAnswer } } },
+    200: { description: 'Already applied (duplicate paymentId)', content: { 'application/json': { schema: RepaymentAnswer } } },
+    ...errorResponses,
+  },
+});
+
+const certificate = secureRoute({
+  method: 'get',
+  path: '/{loanId}/settlement-certificate',
+  access: 'repayment:read',
+  summary: 'Settlement certificate / 结清证明',
+  description: 'HTML whose sha256 is in the X-Certificate-Sha256 header.',
+  request: { params: LoanIdParam },
+  responses: { 200: { description: 'text/html certificate' }, ...errorResponses },
+});
+
+const collectionNote = secureRoute({
+  method: 'post',
+  path: '/{loanId}/collection-notes',
+  access: 'collection:act',
+  summary: 'Record a collection contact / 登记催收记录',
+  request: {
+    params: LoanIdParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z
+            .object({ outcome: z.enum(['CONTACTED', 'PROMISE_TO_PAY', 'NO_ANSWER', 'REFUSED', 'DISPUTED']), note: z.string().min(1).max(1000), promisedOn: LocalDate.optional() })
+            .strict()
+            .openapi('CollectionNote'),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+});
+
+const writeOffDecision = secureRoute({
+  method: 'post',
+  path: '/{loanId}/write-off-decision',
+  access: 'writeoff:approve',
+  summary: 'Approve or reject a write-off / 核销审批',
+  description: 'Only after the escalation ladder opened a write-off review (409 otherwise). Approval posts the write-off to the ledger and closes the loan.',
+  request: {
+    params: LoanIdParam,
+    body: { content: { 'application/json': { schema: z.object({ approve: z.boolean(), comment: z.string().min(1).max(1000) }).strict().openapi('WriteOffDecision') } }, required: true },
+  },
+  responses: { 200: { description: 'Decided', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+});
+
+function requireRepaymentPermission(user: AuthUser, channel: 'ONLINE' | 'BANK_TRANSFER' | 'CASH', borrowerId: string): void {
+  if (channel === 'ONLINE') {
+    if (!can(user.role, 'repayment:online')) throw ApiError.forbidden({ zh: '当前角色无权在线还款（需要 repayment:online）', en: 'Your role lacks the permission repayment:online' });
+    if (user.userId !== borrowerId) throw ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' });
+  } else if (!can(user.role, 'repayment:record')) {
+    throw ApiError.forbidden({ zh: '当前角色无权登记现金或转账还款（需要 repayment:record）', en: 'Your role lacks the permission repayment:record' });
+  }
+}
+
+export const servicingRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+  const today = () => localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
+
+  app.openapi(schedule, async (c) => {
+    const { loanId } = c.req.valid('param');
+    await loanInScope(deps.sql, currentUser(c), loanId);
+    const rows = await deps.sql<{ number: number; due_date: string; principal: string; interest: string; fee: string; paid_principal: string; paid_interest: string; paid_fee: string; paid_on: string | null }[]>`
+      select number, due_date, principal::text, interest::text, fee::text, paid_principal::text, paid_interest::text, paid_fee::text, paid_on
+      from installments where loan_id = ${loanId} order by number`;
+    const on = today();
+    const installments = rows.map((r) => ({
+      number: r.number,
+      dueDate: r.due_date,
+      principal: r.principal,
+      interest: r.interest,
+      fee: r.fee,
+      total: addMoney(addMoney(r.principal, r.interest), r.fee),
+      status: installmentStatus({ dueDate: r.due_date, principal: r.principal, interest: r.interest, fee: r.fee, paidPrincipal: r.paid_principal, paidInterest: r.paid_interest, paidFee: r.paid_fee, paidOn: r.paid_on }, on),
+      ...(r.paid_on ? { paidAt: r.paid_on } : {}),
+    }));
+    return c.json({ installments }, 200);
+  });
+
+  app.openapi(listRepayments, async (c) => {
+    const { loanId } = c.req.valid('param');
+    await loanInScope(deps.sql, currentUser(c), loanId);
+    const rows = await deps.sql<{ result: RepaymentResult }[]>`select result from repayments where loan_id = ${loanId} order by created_at, payment_id`;
+    return c.json({ items: rows.map((r) => r.result as unknown as z.infer<typeof RepaymentAnswer>) }, 200);
+  });
+
+  app.openapi(postRepayment, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const loan = await loanInScope(deps.sql, user, loanId);
+    requireRepaymentPermission(user, body.channel, loan.borrower_id);
+    const [earlier] = await deps.sql<{ loan_id: string; result: RepaymentResult }[]>`select loan_id, result from repayments where payment_id = ${body.paymentId}`;
+    if (earlier) {
+      if (earlier.loan_id !== loanId) throw ApiError.conflict('PAYMENT_ID_REUSED', { zh: '该 paymentId 已用于另一笔贷款', en: 'This paymentId was already used for another loan' });
+      return c.json({ ...earlier.result, duplicate: true } as unknown as z.infer<typeof RepaymentAnswer>, 200);
+    }
+    const result = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(repayUpdate, {
+        args: [{ paymentId: body.paymentId, amount: body.amount, channel: body.channel, receivedOn: body.receivedOn ?? today(), recordedBy: { userId: user.userId, role: user.role } }],
+      }),
+    );
+    await auditRequest(c, deps.sql, {
+      action: 'REPAYMENT',
+      result: 'SUCCESS',
+      resourceType: 'repayment',
+      resourceId: body.paymentId,
+      loanId,
+      detail: { channel: body.channel, amount: body.amount, duplicate: result.duplicate },
+    });
+    return c.json(result as unknown as z.infer<typeof RepaymentAnswer>, result.duplicate ? 200 : 201);
+  });
+
+  app.openapi(certificate, async (c) => {
+    const { loanId } = c.req.valid('param');
+    await loanInScope(deps.sql, currentUser(c), loanId);
+    const [row] = await deps.sql<{ sha256: string; html_enc: string }[]>`select sha256, html_enc from settlement_certificates where loan_id = ${loanId}`;
+    if (!row) throw ApiError.notFound({ zh: '结清证明', en: 'Settlement certificate' });
+    const html = deps.cipher.decrypt(row.html_enc, CERTIFICATE_CONTEXT);
+    await auditRequest(c, deps.sql, { action: 'PII_READ_SETTLEMENT_CERTIFICATE', result: 'SUCCESS', resourceType: 'settlement_certificate', resourceId: loanId, loanId });
+    return new Response(html, {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'x-certificate-sha256': row.sha256, 'cache-control': 'private, no-store' },
+    }) as never;
+  });
+
+  app.openapi(collectionNote, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    await loanInScope(deps.sql, user, loanId);
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }] }));
+    await auditRequest(c, deps.sql, { action: 'COLLECTION_NOTE', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { outcome: body.outcome } });
+    return c.json({ loanId, status: view.status }, 200);
+  });
+
+  app.openapi(writeOffDecision, async (c) => {
+    const user = currentUser(c);
+    const { loanId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    await loanInScope(deps.sql, user, loanId);
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }] }));
+    await auditRequest(c, deps.sql, { action: body.approve ? 'WRITE_OFF_APPROVED' : 'WRITE_OFF_REJECTED', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { comment: body.comment } });
+    return c.json({ loanId, status: view.status }, 200);
+  });
+
+  return app;
+};
