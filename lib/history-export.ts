@@ -1,12 +1,12 @@
 // Writes every workflow history of a namespace to JSON files exactly as the server stores them:
 // no data converter, no codec, so encrypted payloads stay encrypted. The plaintext scan reads them.
 import { Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type proto from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type History = proto.temporal.api.history.v1.IHistory;
+const HistoryMessage = proto.temporal.api.history.v1.History;
 type Execution = { workflowId: string; runId: string };
 
 export interface HistoryExportReport {
@@ -42,6 +42,13 @@ async function fetchHistory(connection: Connection, namespace: string, execution
   return { events };
 }
 
+// The SDK's historyToJSON trips over two copies of protobufjs in node_modules; protobufjs's own
+// toObject gives the same fields, with bytes as base64 and 64-bit numbers as strings.
+function toJson(history: History): string {
+  const object = HistoryMessage.toObject(HistoryMessage.create(history), { longs: String, enums: String, bytes: String });
+  return `${JSON.stringify(object, null, 1)}\n`;
+}
+
 const fileName = ({ workflowId, runId }: Execution) => `${workflowId.replace(/[^A-Za-z0-9_.-]/g, '_')}__${runId}.json`;
 
 /** One file per run, named `<workflowId>__<runId>.json`, plus `_export.json` saying what was exported. */
@@ -56,7 +63,7 @@ export async function exportHistories(address: string, namespace: string, dir: s
       for (let next = queue.shift(); next; next = queue.shift()) {
         const history = await fetchHistory(connection, namespace, next);
         events += history.events?.length ?? 0;
-        writeFileSync(join(dir, fileName(next)), historyToJSON(history));
+        writeFileSync(join(dir, fileName(next)), toJson(history));
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));

@@ -42,8 +42,18 @@ for (const suite of suites) {
   summary.push(counts);
 }
 
+// Personal data in clear in what the stack suites left behind (service logs, workflow
+// histories as stored) fails the run like a failing test.
+const scanned = suites.filter((suite) => suite === 'integration' || suite === 'browser');
+if (scanned.length > 0) {
+  console.log(`\n=== plaintext scan (${scanned.join(', ')}: logs and Temporal histories) ===`);
+  const scan = spawnSync(bin('tsx'), [join(root, 'scripts', 'scan-plaintext.ts'), ...scanned.flatMap((suite) => ['--suite', suite])], { cwd: root, stdio: 'inherit' });
+  summary.push({ suite: 'plaintext-scan', passed: scan.status === 0 ? 1 : 0, failed: scan.status === 0 ? 0 : 1, skipped: 0 });
+  if (scan.status !== 0) failed = true;
+}
+
 console.log('\n=== summary ===');
-for (const s of summary) console.log(`${s.suite.padEnd(12)} ${String(s.passed).padStart(5)} passed  ${String(s.failed).padStart(3)} failed  ${String(s.skipped).padStart(3)} skipped`);
+for (const s of summary) console.log(`${s.suite.padEnd(14)} ${String(s.passed).padStart(5)} passed  ${String(s.failed).padStart(3)} failed  ${String(s.skipped).padStart(3)} skipped`);
 const total = summary.reduce((t, s) => ({ passed: t.passed + s.passed, failed: t.failed + s.failed, skipped: t.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failed ? 1 : 0);

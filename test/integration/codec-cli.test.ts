@@ -1,0 +1,116 @@
+// An operator reads a loan's history with the `temporal` CLI through the API's codec endpoint:
+// decoded for OPS, encrypted without the codec, refused for anyone else.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { maskIdNumber } from '../../domain/masking.js';
+import { TOOLS } from '../../lib/tools.js';
+import '../setup/provided.js';
+import { ApiClient, type Borrower } from '../support/api-client.js';
+
+const run = promisify(execFile);
+const stack = inject('stack');
+const api = new ApiClient(stack.apiUrl);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `temporal workflow show … --output json`, with nothing from the environment or a config file. */
+async function showHistory(loanId: string, codec?: { token: string }): Promise<CliResult> {
+  const args = ['workflow', 'show', '--workflow-id', loanId, '--address', stack.temporalAddress, '--namespace', 'default', '--output', 'json', '--disable-config-file', '--disable-config-env'];
+  if (codec) args.push('--codec-endpoint', `${stack.apiUrl}/codec`, '--codec-auth', `Bearer ${codec.token}`);
+  try {
+    const { stdout, stderr } = await run(TOOLS.temporalCli, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+type Payload = { metadata?: Record<string, unknown>; data?: unknown } | unknown;
+
+/** Every payload-looking object in the CLI's JSON: inputs, results, memos, failures. */
+function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
+  if (Array.isArray(value)) value.forEach((item) => payloadsIn(item, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'payloads' && Array.isArray(item)) out.push(...item);
+      else payloadsIn(item, out);
+    }
+  }
+  return out;
+}
+
+const ENCRYPTED = 'binary/encrypted';
+const encodingOf = (payload: Payload): string | undefined => {
+  const raw = (payload as { metadata?: { encoding?: unknown } })?.metadata?.encoding;
+  if (typeof raw !== 'string') return undefined;
+  return raw === ENCRYPTED || raw.startsWith('json/') || raw.startsWith('binary/') ? raw : Buffer.from(raw, 'base64').toString('utf8');
+};
+
+let borrower: Borrower;
+let loanId: string;
+
+beforeAll(async () => {
+  borrower = await api.registerBorrower({ name: '王芳' });
+  const session = await api.login(borrower.phone, borrower.password);
+  const applied = await api.applyForLoan(session.token, borrower);
+  loanId = applied.loanId;
+  await api.uploadRequiredDocuments(session.token, loanId, applied.requiredDocuments);
+  // Assessment done: the history now holds the bureau report and the application facts as activity results.
+  await api.waitForLoanStatus(session.token, loanId, ['INITIAL_REVIEW', 'AWAITING_SIGNATURE', 'REJECTED'], 120_000);
+});
+
+describe('temporal CLI through the codec endpoint', () => {
+  it('decodes a loan history for an OPS user: the loan id, product and masked applicant are readable', async () => {
+    const ops = await api.login('ops');
+    const shown = await showHistory(loanId, ops);
+    expect(shown.code, shown.stderr).toBe(0);
+    const history = JSON.parse(shown.stdout) as { events: unknown[] };
+    expect(history.events.length).toBeGreaterThan(10);
+    const payloads = payloadsIn(history);
+    expect(payloads.length).toBeGreaterThan(5);
+    expect(payloads.filter((p) => encodingOf(p) === ENCRYPTED)).toEqual([]);
+
+    // The CLI prints decoded payloads as json/plain with base64 data; read them as the operator would.
+    const decoded = payloads.map((p) => Buffer.from(String((p as { data?: unknown }).data ?? ''), 'base64').toString('utf8')).join('\n');
+    expect(decoded).toContain(`"loanId":"${loanId}"`);
+    expect(decoded).toContain('"code":"CONSUMER_STD"');
+    expect(decoded).toContain('家庭装修');
+    // Activity results carry the applicant as scoring sees it: masked, never in clear.
+    expect(decoded).toContain(maskIdNumber(borrower.idNumber));
+    expect(decoded).not.toContain(borrower.idNumber);
+    expect(decoded).not.toContain(borrower.phone);
+  });
+
+  it('without the codec, every payload is binary/encrypted and nothing of the loan is readable', async () => {
+    const shown = await showHistory(loanId);
+    expect(shown.code, shown.stderr).toBe(0);
+    const history = JSON.parse(shown.stdout) as { events: unknown[] };
+    const payloads = payloadsIn(history);
+    expect(payloads.length).toBeGreaterThan(5);
+    for (const payload of payloads) expect(encodingOf(payload)).toBe(ENCRYPTED);
+    const decoded = payloads.map((p) => Buffer.from(String((p as { data?: unknown }).data ?? ''), 'base64').toString('latin1')).join('\n');
+    expect(decoded).not.toContain(loanId);
+    expect(decoded).not.toContain('CONSUMER_STD');
+  });
+
+  it('refuses to decode for a user without codec:use (403 from the endpoint)', async () => {
+    const auditor = await api.login('auditor');
+    const refused = await fetch(`${stack.apiUrl}/codec/decode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auditor.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads: [] }),
+    });
+    expect(refused.status).toBe(403);
+
+    // The CLI retries the refused codec call until its deadline, then gives up without output.
+    const shown = await showHistory(loanId, auditor);
+    expect(shown.code).not.toBe(0);
+    expect(shown.stdout).not.toContain('"events"');
+  });
+});
