@@ -45,6 +45,8 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
     requested: view.requested,
+    /** The terms as applied for; `requested` takes a final reviewer's changes. */
+    appliedFor: { amount: loan.amount, termCount: loan.term_count, method: loan.method, frequency: loan.frequency, annualRate: loan.annual_rate },
     applicant: presentApplicant(application, viewer),
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,

@@ -33,6 +33,7 @@ const COMMON = {
   'common.no': { zh: '否', en: 'No' },
   'common.hours': { zh: '{h} 小时', en: '{h} h' },
   'common.noData': { zh: '暂无数据', en: 'No data' },
+  'common.fieldProblem': { zh: '{field}：{message}', en: '{field}: {message}' },
 } satisfies Record<string, BilingualText>;
 
 const LOGIN = {
@@ -55,9 +56,11 @@ const INBOX = {
   'inbox.col.kind': { zh: '任务', en: 'Task' },
   'inbox.col.loan': { zh: '贷款编号', en: 'Loan' },
   'inbox.col.loanType': { zh: '贷款类型', en: 'Loan type' },
-  'inbox.col.amount': { zh: '申请金额', en: 'Amount' },
+  'inbox.col.amount': { zh: '贷款金额', en: 'Loan amount' },
   'inbox.col.loanStatus': { zh: '贷款状态', en: 'Loan status' },
-  'inbox.col.grade': { zh: '信用等级', en: 'Grade' },
+  'inbox.col.detail': { zh: '要点', en: 'Key facts' },
+  'inbox.detail.grade': { zh: '信用等级 {grade}', en: 'Grade {grade}' },
+  'inbox.detail.overdue': { zh: '逾期 {days} 天 · 应还 {amount}', en: '{days} days past due · {amount} due' },
   'inbox.col.created': { zh: '创建时间', en: 'Created' },
   'inbox.col.due': { zh: '处理时限', en: 'Due' },
   'inbox.col.age': { zh: '已等待', en: 'Age' },
@@ -75,6 +78,7 @@ const INBOX = {
   'taskKind.SUPERVISOR': { zh: '主管跟进', en: 'Supervisor follow-up' },
   'taskKind.LEGAL': { zh: '法务催收', en: 'Legal action' },
   'taskKind.WRITE_OFF_REVIEW': { zh: '核销审查', en: 'Write-off review' },
+  'age.seconds': { zh: '{s} 秒', en: '{s} s' },
   'age.minutes': { zh: '{m} 分钟', en: '{m} min' },
   'age.hours': { zh: '{h} 小时', en: '{h} h' },
   'age.days': { zh: '{d} 天 {h} 小时', en: '{d} d {h} h' },
@@ -92,6 +96,7 @@ const LOANS = {
 
 const LOAN = {
   'loan.heading': { zh: '贷款详情', en: 'Loan detail' },
+  'loan.section.summary': { zh: '概况', en: 'Overview' },
   'loan.created': { zh: '申请时间', en: 'Applied' },
   'loan.product': { zh: '产品', en: 'Product' },
   'loan.channel': { zh: '渠道', en: 'Channel' },

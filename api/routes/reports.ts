@@ -104,9 +104,9 @@ async function timeToDecision(sql: Sql, p: ReportPeriod) {
       select extract(epoch from decided_at - created_at) / 3600.0 as hours
       from loans where decided_at >= ${start} and decided_at < ${end})
     select count(*)::int as decided,
-           round(percentile_cont(0.5) within group (order by hours)::numeric, 2)::float8 as p50,
-           round(percentile_cont(0.95) within group (order by hours)::numeric, 2)::float8 as p95,
-           round(avg(hours)::numeric, 2)::float8 as average
+           round(percentile_cont(0.5) within group (order by hours)::numeric, 4)::float8 as p50,
+           round(percentile_cont(0.95) within group (order by hours)::numeric, 4)::float8 as p95,
+           round(avg(hours)::numeric, 4)::float8 as average
     from decided`;
   return {
     decided: r!.decided as number,

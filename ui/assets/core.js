@@ -177,10 +177,11 @@ export const fmt = {
     if (rate === null || rate === undefined || rate === '') return '—';
     return `${(Number(rate) * 100).toFixed(digits)}%`;
   },
-  /** Hours as "35 分钟" under an hour, else "5.2 小时". */
+  /** Hours as "40 秒" under a minute, "35 分钟" under an hour, else "5.2 小时". */
   hours(hours) {
     if (hours === null || hours === undefined) return '—';
-    return hours < 1 ? t('age.minutes', { m: Math.max(0, Math.round(hours * 60)) }) : t('common.hours', { h: hours.toFixed(1) });
+    if (hours < 1 / 60) return t('age.seconds', { s: Math.max(0, Math.round(hours * 3600)) });
+    return hours < 1 ? t('age.minutes', { m: Math.round(hours * 60) }) : t('common.hours', { h: hours.toFixed(1) });
   },
   /** An age in hours as minutes, hours, or days and hours. */
   age(hours) {
@@ -254,16 +255,22 @@ export function facts(pairs) {
   );
 }
 
-/** An inline error box for an API failure or any other error. */
-export function errorBox(error, heading) {
+/**
+ * An inline error box for an API failure or any other error. `fieldLabel` names the API's field
+ * paths for people ("changes.annualRate" → "批准年利率（%）").
+ */
+export function errorBox(error, heading, fieldLabel = (field) => field) {
   const text = error instanceof ApiFailure ? bi(error.text) : String(error?.message ?? error);
   const fields = error instanceof ApiFailure ? error.fields : [];
+  const lines = fields.map((f) => t('common.fieldProblem', { field: fieldLabel(f.field), message: bi(f.message) }));
+  // A workflow refusal names one field with the same words as its message: say it once, with the field.
+  const single = fields.length === 1 && bi(fields[0].message) === text;
   return el(
     'div',
     { class: 'alert alert-error', role: 'alert', dataset: { code: error?.code ?? 'ERROR' } },
     heading ? el('strong', {}, heading, ' ') : null,
-    text,
-    fields.length ? el('ul', {}, fields.map((f) => el('li', {}, `${f.field}: ${bi(f.message)}`))) : null,
+    single ? lines[0] : text,
+    !single && lines.length ? el('ul', {}, lines.map((line) => el('li', {}, line))) : null,
   );
 }
 

@@ -98,13 +98,17 @@ function draw() {
   replace('as-of', t('dash.asOf', { at: fmt.instant(f.generatedAt), tz: TIME_ZONE }));
   const par = Object.fromEntries(f.par.map((p) => [p.bucket, p]));
 
-  const kpis = el(
+  const origination = el(
     'div',
     { class: 'kpis' },
     kpi('applications', fmt.integer(f.applications), f.applications),
     kpi('approvalRate', percentOrDash(f.funnel.approvalRate), f.funnel.approvalRate),
     kpi('ttdP50', fmt.hours(f.timeToDecision.p50Hours), f.timeToDecision.p50Hours),
     kpi('ttdP95', fmt.hours(f.timeToDecision.p95Hours), f.timeToDecision.p95Hours),
+  );
+  const book = el(
+    'div',
+    { class: 'kpis' },
     kpi('disbursed', fmt.money(f.portfolio.disbursedAmount), f.portfolio.disbursedAmount),
     kpi('outstanding', fmt.money(f.portfolio.outstandingPrincipal), f.portfolio.outstandingPrincipal),
     kpi('par1', percentOrDash(par.PAR1.ratio), par.PAR1.ratio),
@@ -222,7 +226,7 @@ function draw() {
     true,
   );
 
-  replace('content', kpis, el('div', { class: 'blocks' }, perDay.node, funnel.node, decisionTimes.node, portfolio.node, parBlock.node, classes.node, pipeline.node));
+  replace('content', origination, book, el('div', { class: 'blocks' }, perDay.node, funnel.node, decisionTimes.node, portfolio.node, parBlock.node, classes.node, pipeline.node));
 
   chart(perDay.canvas, {
     type: 'bar',

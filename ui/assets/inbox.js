@@ -59,6 +59,14 @@ function kindTabs(counts) {
   return [tab('', t('common.all'), total), ...Object.entries(counts).map(([kind, count]) => tab(kind, label('taskKind', kind), count))];
 }
 
+/** What a task's detail says at a glance: the grade of a review, the arrears of a collection case. */
+function keyFacts(task) {
+  const d = task.detail ?? {};
+  if (d.daysPastDue !== undefined) return t('inbox.detail.overdue', { days: d.daysPastDue, amount: fmt.money(d.amountDue) });
+  if (d.grade) return t('inbox.detail.grade', { grade: d.grade });
+  return '—';
+}
+
 function taskTable(tasks) {
   return table(
     [
@@ -67,7 +75,7 @@ function taskTable(tasks) {
       { label: t('inbox.col.loanType'), cell: (task) => label('loanType', task.loanType) },
       { label: t('inbox.col.amount'), class: 'num', cell: (task) => fmt.money(task.amount) },
       { label: t('inbox.col.loanStatus'), cell: (task) => statusBadge(task.loanStatus) },
-      { label: t('inbox.col.grade'), cell: (task) => task.detail?.grade ?? '—' },
+      { label: t('inbox.col.detail'), cell: keyFacts },
       { label: t('inbox.col.created'), cell: (task) => fmt.instant(task.createdAt) },
       { label: t('inbox.col.due'), cell: (task) => fmt.instant(task.dueAt) },
       {

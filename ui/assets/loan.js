@@ -45,7 +45,7 @@ function schedulePreview(requested, product) {
 
 function summary(loan) {
   return section(
-    'loan.heading',
+    'loan.section.summary',
     facts([
       [t('inbox.col.loanType'), label('loanType', loan.loanType)],
       [t('loan.product'), state.product ? bi(state.product.name) : loan.productCode],
@@ -82,7 +82,9 @@ function applicant(a) {
 }
 
 function terms(loan) {
-  const { requested, assessment: a, offer } = loan;
+  // After a final reviewer changed the terms, `requested` holds the changed ones; show what was applied for.
+  const requested = loan.appliedFor ?? loan.requested;
+  const { assessment: a, offer } = loan;
   const columns = [
     { label: '', cell: (row) => row.name },
     { label: t('terms.requested'), class: 'num', cell: (row) => row.requested },
@@ -260,8 +262,14 @@ function timeline(entries) {
 
 // ---------------------------------------------------------------- page
 
+/** The form shows for a role the product lets review the loan's current stage; the workflow still decides. */
 function reviewable(loan) {
-  return can(state.user.role, 'review:submit') && (loan.status === 'INITIAL_REVIEW' || loan.status === 'FINAL_REVIEW');
+  const role = state.user.role;
+  if (!can(role, 'review:submit')) return false;
+  const authority = state.product?.approvalAuthority;
+  if (loan.status === 'INITIAL_REVIEW') return !authority || authority.initialReviewerRoles.includes(role);
+  if (loan.status === 'FINAL_REVIEW') return !authority || authority.finalApprovers.some((a) => a.role === role);
+  return false;
 }
 
 function draw() {

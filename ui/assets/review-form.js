@@ -28,6 +28,20 @@ function limitsText(product) {
   });
 }
 
+/** Label keys for the fields a refusal can name, by the last part of its path. */
+const FIELD_LABELS = {
+  amount: 'review.newAmount',
+  annualRate: 'review.newRate',
+  termCount: 'review.newTerm',
+  comment: 'review.comment',
+  documents: 'review.documents',
+  decision: 'review.decision',
+};
+const fieldLabel = (path) => {
+  const key = FIELD_LABELS[path.split('.').pop()];
+  return key ? t(key) : path;
+};
+
 /** The request body for the chosen decision, or a label key saying what is missing. */
 function reviewBody(form, stage) {
   const choice = form.elements.decision.value;
@@ -35,7 +49,8 @@ function reviewBody(form, stage) {
   if (choice === 'APPROVE_WITH_CHANGES') {
     const { amount, ratePercent, termCount } = form.elements;
     if (amount.value) body.amount = Number(amount.value).toFixed(2);
-    if (ratePercent.value) body.annualRate = (Number(ratePercent.value) / 100).toFixed(6);
+    // The workflow takes a rate as a fraction with at most four decimals: 10.25% → "0.1025".
+    if (ratePercent.value) body.annualRate = (Number(ratePercent.value) / 100).toFixed(4);
     if (termCount.value) body.termCount = Number(termCount.value);
     if (!amount.value && !ratePercent.value && !termCount.value) return { missing: 'review.noChanges' };
   }
@@ -98,7 +113,7 @@ export function reviewPanel({ loan, product, onRecorded }) {
 
   const showProblem = () => {
     if (!problem) return result.replaceChildren();
-    result.replaceChildren(typeof problem === 'string' ? el('div', { class: 'alert alert-error', role: 'alert' }, t(problem)) : errorBox(problem, t('review.refused')));
+    result.replaceChildren(typeof problem === 'string' ? el('div', { class: 'alert alert-error', role: 'alert' }, t(problem)) : errorBox(problem, t('review.refused'), fieldLabel));
   };
 
   form.addEventListener('change', () => {
