@@ -1,0 +1,197 @@
+// The operations dashboard in headless Chromium: every figure on the page equals the reports
+// API, the API's figures agree with the loans themselves, charts are drawn, and every table
+// downloads as CSV with a BOM.
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ApiClient } from '../support/api-client.js';
+import { collectPageErrors, LAPTOP, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
+
+const { apiUrl } = inject('stack');
+const client = new ApiClient(apiUrl);
+const TABLES = ['applications-per-day', 'funnel', 'time-to-decision', 'portfolio', 'par', 'classification', 'collections'];
+const money = (value: string) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
+const percent = (ratio: string | null) => (ratio === null ? '—' : `${(Number(ratio) * 100).toFixed(2)}%`);
+
+interface Figures {
+  period: { from: string; to: string; timeZone: string };
+  applications: number;
+  applicationsPerDay: Array<{ date: string; applications: number }>;
+  funnel: { stages: Array<{ stage: string; loans: number }>; approved: number; rejected: number; approvalRate: string | null };
+  timeToDecision: { decided: number; p50Hours: number | null; p95Hours: number | null };
+  portfolio: { disbursedAmount: string; disbursedLoans: number; outstandingPrincipal: string; activeLoans: number; overdueLoans: number };
+  par: Array<{ bucket: string; loans: number; outstandingPrincipal: string; ratio: string | null }>;
+  classification: Array<{ classification: string; loans: number; outstandingPrincipal: string }>;
+  collections: Array<{ kind: string; openTasks: number }>;
+}
+
+interface ListedLoan {
+  loanId: string;
+  status: string;
+  amount: string;
+  createdAt: string;
+  classification: string;
+  outstandingPrincipal: string;
+}
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+let disbursedLoanId: string;
+
+/** A loan taken all the way: both reviews, the borrower's signature, the payout. */
+async function disbursedLoan(): Promise<string> {
+  const { loanId, session } = await client.loanInInitialReview({ name: '赵磊', amount: '30000.00' });
+  const [initial, final] = await Promise.all([client.login('initial_reviewer'), client.login('final_reviewer')]);
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' } });
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: final.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '同意放款' } });
+  await client.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 30_000);
+  await client.signContract(session.token, loanId);
+  await client.waitForLoanStatus(session.token, loanId, 'ACTIVE', 60_000);
+  return loanId;
+}
+
+async function rejectedLoan(): Promise<string> {
+  const { loanId, session } = await client.loanInInitialReview({ name: '孙丽', amount: '25000.00' });
+  const initial = await client.login('initial_reviewer');
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'REJECT', comment: '负债过高' } });
+  await client.waitForLoanStatus(session.token, loanId, 'REJECTED', 20_000);
+  return loanId;
+}
+
+async function apiFigures(): Promise<Figures> {
+  const url = new URL(page.url());
+  return client.call<Figures>('GET', `/v1/reports/dashboard?${url.searchParams}`, { token: await pageToken(page) });
+}
+
+const kpi = async (name: string) => ({
+  value: await page.getAttribute(`[data-kpi="${name}"]`, 'data-value'),
+  text: await page.textContent(`[data-kpi="${name}"] .kpi-value`),
+});
+
+beforeAll(async () => {
+  [browser, disbursedLoanId] = await Promise.all([launchChromium(), disbursedLoan(), rejectedLoan()]);
+  context = await newContext(browser);
+  page = await context.newPage();
+  errors = collectPageErrors(page);
+  await signIn(page, apiUrl, 'risk_manager');
+  await page.click('#nav a[href="/dashboard"]');
+  await page.waitForSelector('[data-kpi="applications"]');
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+});
+
+describe('operations dashboard', () => {
+  it('is linked from the navigation as 看板 and shows every figure exactly as the reports API gives it', async () => {
+    expect(await page.textContent('#nav a[href="/dashboard"]')).toBe('看板');
+    const f = await apiFigures();
+
+    expect(await kpi('applications')).toEqual({ value: String(f.applications), text: String(f.applications) });
+    expect(await kpi('approvalRate')).toEqual({ value: f.funnel.approvalRate ?? '', text: percent(f.funnel.approvalRate) });
+    expect((await kpi('ttdP50')).value).toBe(String(f.timeToDecision.p50Hours));
+    expect((await kpi('ttdP95')).value).toBe(String(f.timeToDecision.p95Hours));
+    expect(await kpi('disbursed')).toEqual({ value: f.portfolio.disbursedAmount, text: money(f.portfolio.disbursedAmount) });
+    expect(await kpi('outstanding')).toEqual({ value: f.portfolio.outstandingPrincipal, text: money(f.portfolio.outstandingPrincipal) });
+    for (const p of f.par) expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
+
+    const today = f.applicationsPerDay.at(-1)!;
+    expect(await page.getAttribute(`[data-table="applications-per-day"] tr[data-date="${today.date}"]`, 'data-value')).toBe(String(today.applications));
+    for (const s of f.funnel.stages) expect(await page.getAttribute(`tr[data-stage="${s.stage}"]`, 'data-value')).toBe(String(s.loans));
+    expect(await page.getAttribute('tr[data-stage="REJECTED"]', 'data-value')).toBe(String(f.funnel.rejected));
+    for (const c of f.classification) {
+      const row = page.locator(`tr[data-classification="${c.classification}"]`);
+      expect([await row.getAttribute('data-loans'), await row.getAttribute('data-value')]).toEqual([String(c.loans), c.outstandingPrincipal]);
+    }
+    for (const c of f.collections) expect(await page.getAttribute(`[data-table="collections"] tr[data-kind="${c.kind}"]`, 'data-value')).toBe(String(c.openTasks));
+    for (const name of ['disbursedAmount', 'outstandingPrincipal', 'activeLoans'] as const) {
+      expect(await page.getAttribute(`tr[data-measure="${name}"]`, 'data-value')).toBe(String(f.portfolio[name]));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('has figures that agree with the loans: applications, funnel, disbursed, outstanding, PAR, classification', async () => {
+    const f = await apiFigures();
+    const auditor = await client.login('auditor');
+    const { loans, total } = await client.call<{ loans: ListedLoan[]; total: number }>('GET', '/v1/loans?limit=200', { token: auditor.token });
+    expect(loans).toHaveLength(total);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: f.period.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const inPeriod = loans.filter((l) => {
+      const d = day.format(new Date(l.createdAt));
+      return d >= f.period.from && d <= f.period.to;
+    });
+    const cents = (values: string[]) => values.reduce((sum, v) => sum + Math.round(Number(v) * 100), 0);
+    const book = loans.filter((l) => l.status === 'ACTIVE' || l.status === 'OVERDUE');
+    const paidOut = loans.filter((l) => ['ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status));
+
+    expect(f.applications).toBe(inPeriod.length);
+    expect(f.funnel.stages.find((s) => s.stage === 'APPLIED')!.loans).toBe(inPeriod.length);
+    expect(f.funnel.rejected).toBe(inPeriod.filter((l) => l.status === 'REJECTED').length);
+    expect(f.funnel.approved).toBe(inPeriod.filter((l) => ['AWAITING_SIGNATURE', 'DISBURSING', 'ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status)).length);
+    expect(f.funnel.approvalRate).toBe((f.funnel.approved / (f.funnel.approved + f.funnel.rejected)).toFixed(4));
+    expect(f.timeToDecision.decided).toBe(f.funnel.approved + f.funnel.rejected);
+
+    // No test changes the terms of a loan it pays out, so the principal paid out is the amount applied for.
+    expect(paidOut.map((l) => l.loanId)).toContain(disbursedLoanId);
+    expect(Math.round(Number(f.portfolio.disbursedAmount) * 100)).toBe(cents(paidOut.map((l) => l.amount)));
+    expect(f.portfolio.disbursedLoans).toBe(paidOut.length);
+    expect(Math.round(Number(f.portfolio.outstandingPrincipal) * 100)).toBe(cents(book.map((l) => l.outstandingPrincipal)));
+    expect(Number(f.portfolio.outstandingPrincipal)).toBeGreaterThan(0);
+    expect(f.portfolio.activeLoans).toBe(book.length);
+    for (const c of f.classification) expect(c.loans).toBe(book.filter((l) => l.classification === c.classification).length);
+    // Freshly paid out and nothing due yet: nothing at risk.
+    expect(f.par.map((p) => p.ratio)).toEqual(['0.0000', '0.0000', '0.0000']);
+  });
+
+  it('draws its charts with Chart.js served by the API', async () => {
+    const drawn = await page.evaluate(`Array.from(document.querySelectorAll('[data-table] canvas')).map((c) => !!window.Chart.getChart(c) && c.width > 0)`);
+    expect(drawn).toEqual([true, true, true, true, true]);
+    expect(await page.locator('[data-table="classification"] canvas').count()).toBe(1);
+    const chartJs = await client.fetch('GET', '/ui/assets/chart.umd.js');
+    expect(chartJs.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await chartJs.text()).toContain('Chart.js v4');
+  });
+
+  it('exports every table as CSV with a BOM, Chinese headers by default and English after the switch', async () => {
+    const f = await apiFigures();
+    const download = async (table: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-export="${table}"]`)]);
+      expect(file.suggestedFilename()).toBe(`${table}_${f.period.from}_${f.period.to}.csv`);
+      return readFileSync(await file.path());
+    };
+    for (const table of TABLES) {
+      const bytes = await download(table);
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(bytes.toString('utf8').split('\r\n').length).toBeGreaterThan(2);
+    }
+    const classification = (await download('classification')).toString('utf8').slice(1).trim().split('\r\n');
+    expect(classification).toEqual([
+      '代码,五级分类,笔数,未还本金',
+      ...f.classification.map((c) => [c.classification, { NORMAL: '正常', SPECIAL_MENTION: '关注', SUBSTANDARD: '次级', DOUBTFUL: '可疑', LOSS: '损失' }[c.classification], c.loans, c.outstandingPrincipal].join(',')),
+    ]);
+    const perDay = (await download('applications-per-day')).toString('utf8').slice(1).trim().split('\r\n');
+    expect(perDay[0]).toBe('日期,申请笔数');
+    expect(perDay.slice(1)).toEqual(f.applicationsPerDay.map((d) => `${d.date},${d.applications}`));
+
+    await page.click('#lang-switch');
+    expect(await page.textContent('[data-table="funnel"] h2')).toBe('Approval funnel');
+    const funnel = (await download('funnel')).toString('utf8').slice(1).trim().split('\r\n');
+    expect(funnel[0]).toBe('Code,Stage,Loans,Share of applications');
+    expect(funnel).toContain(`APPROVAL_RATE,Approval rate,,${f.funnel.approvalRate}`);
+    await page.click('#lang-switch');
+    expect(await page.textContent('[data-table="funnel"] h2')).toBe('审批漏斗');
+    await screenshot(page, 'dashboard');
+  });
+
+  it('fits a tablet without sideways scrolling', async () => {
+    await page.setViewportSize(TABLET);
+    await page.reload();
+    await page.waitForSelector('[data-kpi="applications"]');
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await screenshot(page, 'dashboard-tablet');
+    await page.setViewportSize(LAPTOP);
+  });
+});
