@@ -35,8 +35,8 @@ it('services 360 installments with every run under 2,000 events', { timeout: 600
   const sizes: number[] = [];
   let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
   while (runId) {
-    const history = await h.client.workflow.getHandle(input.loanId, runId).fetchHistory();
-    const events = history.events ?? [];
+    const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow.getHandle(input.loanId, runId).fetchHistory();
+    const events: NonNullable<typeof history.events> = history.events ?? [];
     sizes.push(events.length);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
