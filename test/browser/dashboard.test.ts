@@ -44,7 +44,9 @@ let disbursedLoanId: string;
 async function disbursedLoan(): Promise<string> {
   const { loanId, session } = await client.loanInInitialReview({ name: '赵磊', amount: '30000.00' });
   const [initial, final] = await Promise.all([client.login('initial_reviewer'), client.login('final_reviewer')]);
+  await client.waitForTask(initial.token, loanId, 'INITIAL_REVIEW');
   await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' } });
+  await client.waitForTask(final.token, loanId, 'FINAL_REVIEW');
   await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: final.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '同意放款' } });
   await client.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 30_000);
   await client.signContract(session.token, loanId);
@@ -55,6 +57,7 @@ async function disbursedLoan(): Promise<string> {
 async function rejectedLoan(): Promise<string> {
   const { loanId, session } = await client.loanInInitialReview({ name: '孙丽', amount: '25000.00' });
   const initial = await client.login('initial_reviewer');
+  await client.waitForTask(initial.token, loanId, 'INITIAL_REVIEW');
   await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'REJECT', comment: '负债过高' } });
   await client.waitForLoanStatus(session.token, loanId, 'REJECTED', 20_000);
   return loanId;
@@ -184,6 +187,27 @@ describe('operations dashboard', () => {
     await page.click('#lang-switch');
     expect(await page.textContent('[data-table="funnel"] h2')).toBe('审批漏斗');
     await screenshot(page, 'dashboard');
+  });
+
+  it('leads to a paid-out loan whose detail shows servicing and the schedule as servicing keeps it', async () => {
+    const token = await pageToken(page);
+    const [loan, live] = await Promise.all([
+      client.call<{ servicing: { balances: { principal: string }; installmentCount: number } }>('GET', `/v1/loans/${disbursedLoanId}`, { token }),
+      client.call<{ installments: Array<{ number: number; status: string; total: string }> }>('GET', `/v1/loans/${disbursedLoanId}/schedule`, { token }),
+    ]);
+    await page.goto(`${apiUrl}/loans/${disbursedLoanId}`);
+    const servicing = page.locator('[data-section="servicing.heading"]');
+    await servicing.waitFor();
+    expect(await servicing.textContent()).toContain(money(loan.servicing.balances.principal));
+    expect(loan.servicing.balances.principal).toBe('30000.00');
+    const rows = page.locator('[data-section="loan.section.schedule"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(loan.servicing.installmentCount);
+    expect(await rows.locator('[data-status]').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status))).toEqual(live.installments.map((i) => i.status));
+    expect(await rows.first().locator('td').nth(5).textContent()).toBe(money(live.installments[0]!.total));
+    expect(await page.locator('.detail-side [data-section="loan.section.review"]').count()).toBe(0);
+    await screenshot(page, 'loan-detail-servicing');
+    await page.goBack();
+    await page.waitForSelector('[data-kpi="applications"]');
   });
 
   it('fits a tablet without sideways scrolling', async () => {

@@ -126,6 +126,22 @@ export class ApiClient {
     throw new Error(`loan ${loanId} did not reach ${wanted.join(' or ')} within ${timeoutMs} ms; last status ${last?.status ?? 'unknown'}`);
   }
 
+  /**
+   * Polls the caller's open tasks until one of `kind` exists for the loan. The task and the
+   * loans projection are written by activities just after the workflow changes state, so a
+   * reviewer acts once the task is there (as a person would, from the inbox).
+   */
+  async waitForTask(token: string, loanId: string, kind: string, timeoutMs = 30_000): Promise<Json> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { tasks } = await this.call<{ tasks: Array<Json & { loanId: string; kind: string }> }>('GET', `/v1/tasks?status=OPEN&kind=${kind}&limit=500`, { token });
+      const task = tasks.find((t) => t.loanId === loanId);
+      if (task) return task;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    throw new Error(`no open ${kind} task for ${loanId} within ${timeoutMs} ms`);
+  }
+
   /** A registered borrower with a loan in initial review: applied, documents uploaded, assessed. */
   async loanInInitialReview(options: { name?: string; amount?: string; profileDigit?: number } = {}) {
     const borrower = await this.registerBorrower({ name: options.name, profileDigit: options.profileDigit });

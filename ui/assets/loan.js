@@ -5,7 +5,7 @@ import { api, bi, can, el, errorBox, facts, fmt, label, replace, startPage, stat
 import { reviewPanel } from '/ui/assets/review-form.js';
 
 const loanId = document.getElementById('content').dataset.loanId;
-const state = { user: null, loan: null, product: null, preview: null, failure: null, notice: null };
+const state = { user: null, loan: null, product: null, preview: null, liveSchedule: null, failure: null, notice: null };
 /** Built once per document, so a redraw does not fetch the files again. */
 const documentFigures = new Map();
 let panel = null;
@@ -26,6 +26,8 @@ async function loadLoan() {
   }
   if (!state.product) state.product = await api(`/v1/products/${state.loan.productCode}`).catch(() => null);
   if (!state.loan.offer && !state.preview) state.preview = await schedulePreview(state.loan.requested, state.product);
+  // Once paid out, the schedule as servicing keeps it, with what is paid and what is late.
+  state.liveSchedule = state.loan.servicing && can(state.user.role, 'repayment:read') ? await api(`/v1/loans/${loanId}/schedule`).catch(() => null) : null;
 }
 
 /** The schedule of the requested terms, from the public repayment trial calculation. */
@@ -200,26 +202,22 @@ function documents(loan) {
 }
 
 function schedule(loan) {
-  const installments = loan.offer?.installments ?? state.preview?.installments;
+  const live = state.liveSchedule?.installments;
+  const installments = live ?? loan.offer?.installments ?? state.preview?.installments;
   if (!installments?.length) return section('loan.section.schedule', el('p', { class: 'muted' }, t('schedule.none')));
+  const columns = [
+    { label: t('schedule.number'), class: 'num', cell: (i) => String(i.number) },
+    { label: t('schedule.dueDate'), cell: (i) => fmt.date(i.dueDate) },
+    { label: t('schedule.principal'), class: 'num', cell: (i) => fmt.money(i.principal) },
+    { label: t('schedule.interest'), class: 'num', cell: (i) => fmt.money(i.interest) },
+    { label: t('schedule.fee'), class: 'num', cell: (i) => fmt.money(i.fee) },
+    { label: t('schedule.total'), class: 'num', cell: (i) => fmt.money(i.total) },
+  ];
+  if (live) columns.push({ label: t('schedule.status'), cell: (i) => el('span', { class: `badge installment-${i.status}`, dataset: { status: i.status } }, label('installment', i.status)) });
   return section(
     'loan.section.schedule',
-    el('p', { class: 'muted' }, t(loan.offer ? 'schedule.fromOffer' : 'schedule.preview')),
-    el(
-      'div',
-      { class: 'table-wrap schedule' },
-      table(
-        [
-          { label: t('schedule.number'), class: 'num', cell: (i) => String(i.number) },
-          { label: t('schedule.dueDate'), cell: (i) => fmt.date(i.dueDate) },
-          { label: t('schedule.principal'), class: 'num', cell: (i) => fmt.money(i.principal) },
-          { label: t('schedule.interest'), class: 'num', cell: (i) => fmt.money(i.interest) },
-          { label: t('schedule.fee'), class: 'num', cell: (i) => fmt.money(i.fee) },
-          { label: t('schedule.total'), class: 'num', cell: (i) => fmt.money(i.total) },
-        ],
-        installments,
-      ),
-    ),
+    el('p', { class: 'muted' }, t(live ? 'schedule.live' : loan.offer ? 'schedule.fromOffer' : 'schedule.preview')),
+    el('div', { class: 'table-wrap schedule' }, table(columns, installments)),
   );
 }
 
@@ -285,7 +283,7 @@ function draw() {
     el(
       'div',
       { class: 'detail-grid' },
-      el('div', { class: 'detail-main' }, summary(loan), applicant(loan.applicant), terms(loan), warnings(loan.assessment?.warnings), assessment(loan.assessment), documents(loan), schedule(loan), servicing(loan.servicing)),
+      el('div', { class: 'detail-main' }, summary(loan), servicing(loan.servicing), applicant(loan.applicant), terms(loan), warnings(loan.assessment?.warnings), assessment(loan.assessment), documents(loan), schedule(loan)),
       el('aside', { class: 'detail-side' }, panel, timeline(loan.timeline)),
     ),
   );
