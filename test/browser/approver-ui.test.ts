@@ -250,6 +250,35 @@ describe('final reviewer', () => {
   });
 });
 
+describe('session', () => {
+  it('sends a page opened without a session through the login and back, ends a revoked session, and logs out', async () => {
+    const { page, errors } = await freshPage();
+    await page.goto(`${apiUrl}/loans?status=REJECTED`);
+    await page.waitForURL((url) => url.pathname === '/');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/loans?status=REJECTED');
+    await page.fill('input[name="username"]', 'auditor');
+    await page.fill('input[name="password"]', 'Demo@2026');
+    await Promise.all([page.waitForURL((url) => url.pathname === '/loans'), page.click('#login-submit')]);
+    await page.waitForSelector('#content table, #content .empty');
+    expect(await page.inputValue('select[name="status"]')).toBe('REJECTED');
+    const statuses = await page.locator('#content tbody tr [data-status]').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status));
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(['REJECTED']));
+
+    // Revoked elsewhere (say, "sign out everywhere"): the next call answers 401 and the page asks to sign in again.
+    await client.call('POST', '/v1/auth/logout', { token: await pageToken(page) });
+    await page.reload();
+    await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get('reason') === 'expired');
+    await page.waitForSelector('#login-notice:not([hidden])');
+    expect(await page.textContent('#login-notice')).toBe('登录已失效，请重新登录');
+
+    await signIn(page, apiUrl, 'auditor');
+    await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('#logout')]);
+    expect(await page.evaluate(() => sessionStorage.getItem('microloan.session'))).toBeNull();
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('navigation by role', () => {
   const expected: Array<[string, string, string[]]> = [
     ['collector', '/inbox', ['待办任务', '贷款查询']],

@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDb } from '../../db/client.js';
 import { ApiClient } from '../support/api-client.js';
 import { collectPageErrors, LAPTOP, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
 
-const { apiUrl } = inject('stack');
+const { apiUrl, databaseUrl } = inject('stack');
 const client = new ApiClient(apiUrl);
 const TABLES = ['applications-per-day', 'funnel', 'time-to-decision', 'portfolio', 'par', 'classification', 'collections'];
 const money = (value: string) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
@@ -217,5 +218,33 @@ describe('operations dashboard', () => {
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'dashboard-tablet');
     await page.setViewportSize(LAPTOP);
+  });
+
+  it('computes PAR and the five categories of a book with a loan 45 days late', async () => {
+    // Reaching 45 days past due takes 45 days, so the loans projection is set as servicing would
+    // leave it, for the length of this test, and put back afterwards.
+    const sql = connectDb(databaseUrl, { max: 1, applicationName: 'dashboard-test' });
+    const [before] = await sql<{ status: string; days_past_due: number; classification: string }[]>`
+      select status, days_past_due, classification from loans where id = ${disbursedLoanId}`;
+    try {
+      await sql`update loans set status = 'OVERDUE', days_past_due = 45, classification = 'SPECIAL_MENTION' where id = ${disbursedLoanId}`;
+      await page.reload();
+      await page.waitForSelector('[data-kpi="par30"]');
+      const f = await apiFigures();
+      const total = Number(f.portfolio.outstandingPrincipal);
+      const late = Number(f.par[0]!.outstandingPrincipal);
+      expect(late).toBe(30000);
+      expect(f.par.map((p) => [p.bucket, p.loans])).toEqual([['PAR1', 1], ['PAR30', 1], ['PAR90', 0]]);
+      expect(f.par[0]!.ratio).toBe((late / total).toFixed(4));
+      expect(f.par[2]!.ratio).toBe('0.0000');
+      expect(f.portfolio.overdueLoans).toBe(1);
+      expect(f.classification.find((c) => c.classification === 'SPECIAL_MENTION')).toEqual({ classification: 'SPECIAL_MENTION', loans: 1, outstandingPrincipal: '30000.00' });
+      for (const p of f.par) expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
+      expect(await page.getAttribute('tr[data-classification="SPECIAL_MENTION"]', 'data-loans')).toBe('1');
+      await screenshot(page, 'dashboard-overdue-book');
+    } finally {
+      await sql`update loans set status = ${before!.status}, days_past_due = ${before!.days_past_due}, classification = ${before!.classification} where id = ${disbursedLoanId}`;
+      await sql.end();
+    }
   });
 });
