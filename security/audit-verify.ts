@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../db/client.js';
 import { auditRowHash, GENESIS_HASH, toAuditRecord } from './audit.js';
 
 export interface AuditChainReport {
@@ -12,8 +12,20 @@ export interface AuditChainReport {
   lastHash: string;
 }
 
-/** Recomputes every row's hash in id order and checks each links to the one before and the head to the last. */
-export async function verifyAuditChain(sql: Sql): Promise<AuditChainReport> {
+/**
+ * Recomputes every row's hash in id order and checks each links to the one before and the head to
+ * the last. Given a pool, it reads one repeatable-read snapshot, so rows appended meanwhile by a
+ * running system cannot make the head look wrong.
+ */
+export async function verifyAuditChain(sql: Sql | TransactionSql): Promise<AuditChainReport> {
+  if ('begin' in sql && typeof sql.begin === 'function') {
+    return (sql as Sql).begin('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql)) as Promise<AuditChainReport>;
+  }
+  return verifySnapshot(sql as unknown as Sql);
+}
+
+// A transaction: its queries share one snapshot. Typed as Sql for the cursor's CLOSE marker.
+async function verifySnapshot(sql: Sql): Promise<AuditChainReport> {
   let prevHash = GENESIS_HASH;
   let lastId = '0';
   let rows = 0;
