@@ -11,6 +11,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { codecRoutes } from './routes/codec.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
 import { loanRoutes } from './routes/loans.js';
 import { productRoutes } from './routes/products.js';
@@ -40,6 +41,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', servicingRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
+    ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.

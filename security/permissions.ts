@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   'user:manage',
   'apikey:manage',
   'pii:unmasked',          // see personal data without masking
+  'compliance:manage',     // the sanctions / blacklist / AML screening list
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,10 +41,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   FINAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'contract:read', 'task:read', 'product:read', 'report:read'],
   FINANCE: ['loan:read', 'loan:list', 'repayment:record', 'repayment:read', 'ledger:read', 'reconciliation:run', 'disbursement:retry', 'report:read', 'product:read', 'contract:read'],
   COLLECTOR: ['loan:read', 'loan:list', 'repayment:read', 'task:read', 'collection:act', 'product:read'],
-  RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause'],
+  RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause', 'compliance:manage'],
   AUDITOR: ['loan:read', 'loan:list', 'audit:read', 'ledger:read', 'report:read', 'repayment:read', 'product:read', 'contract:read'],
   OPS: ['loan:read', 'loan:list', 'codec:use', 'disbursement:retry', 'disbursement:pause', 'reconciliation:run', 'report:read', 'product:read', 'task:read'],
-  ADMIN: ['loan:read', 'loan:list', 'review:submit', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause'],
+  ADMIN: ['loan:read', 'loan:list', 'review:submit', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause', 'compliance:manage'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -13,6 +13,7 @@ import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { DocumentTypeEnum, errorResponses, FrequencyEnum, LoanStatusEnum, LoanTypeEnum, MoneyString, RepaymentMethodEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { refuseScreenedApplicant } from './compliance.js';
 import type { ApiDeps } from '../env.js';
 import type { AuthUser } from '../env.js';
 import type { Application } from '../../domain/validation/application.js';
@@ -98,6 +99,7 @@ export const applicationRoutes: RouteModule = (deps) => {
     const validated = validateApplication(body, product, today);
     if (!validated.ok) throw ApiError.validation(validated.problems);
     const application = validated.value;
+    await refuseScreenedApplicant(c, deps, application);
 
     const borrowerId = await borrowerFor(deps, user, application);
     const channel = user.role === 'BORROWER' ? 'ONLINE' : 'OFFLINE';
