@@ -17,6 +17,8 @@ const DEBIAN_FOR_TESTS = [
   // A CJK font, so the UI tests' screenshots show Chinese rather than empty boxes.
   { binary: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', pkg: 'fonts-wqy-microhei' },
   { binary: '/usr/bin/docker-compose', pkg: 'docker-compose' },
+  // SQLite's online backup of the Temporal dev server's database (npm run backup; the restore drill).
+  { binary: '/usr/bin/sqlite3', pkg: 'sqlite3' },
 ];
 
 const step = (text) => process.stdout.write(`\x1b[36m▸\x1b[0m ${text}\n`);
