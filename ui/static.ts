@@ -12,7 +12,7 @@ import { DICTIONARY } from './i18n.js';
 import { homeFor, navigationFor } from './navigation.js';
 
 export interface Asset {
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
   etag: string;
 }
@@ -26,7 +26,7 @@ const ASSET_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 function asset(body: Uint8Array | string, contentType: string): Asset {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+  const bytes: Uint8Array<ArrayBuffer> = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
   return { body: bytes, contentType, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"` };
 }
 
