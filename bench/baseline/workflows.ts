@@ -27,8 +27,8 @@ export async function bareIntake(args: { batches: number[]; payload?: unknown })
 }
 
 /** The twin of an active loan asleep until its next due date. */
-export async function bareSleeper(args: { activities: number; sleepMs: number }): Promise<void> {
-  await steps(args.activities);
+export async function bareSleeper(args: { batches: number[]; sleepMs: number }): Promise<void> {
+  await inBatches(args.batches);
   await sleep(args.sleepMs);
 }
 

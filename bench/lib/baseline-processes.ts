@@ -29,8 +29,9 @@ async function startChild(stack: BenchStack, name: string, entry: string, env: N
   return proc;
 }
 
-export function startBareWorker(stack: BenchStack, options: { taskQueue: string; encrypt: boolean }): Promise<ManagedProcess> {
-  return startChild(stack, 'bare-worker', 'bench/baseline/worker.ts', { BARE_TASK_QUEUE: options.taskQueue, BARE_ENCRYPT: options.encrypt ? '1' : '0' }, /bare worker ready/);
+export function startBareWorker(stack: BenchStack, options: { taskQueue: string; encrypt: boolean; bundlePath?: string }): Promise<ManagedProcess> {
+  const env = { BARE_TASK_QUEUE: options.taskQueue, BARE_ENCRYPT: options.encrypt ? '1' : '0', ...(options.bundlePath ? { BARE_BUNDLE_PATH: options.bundlePath } : {}) };
+  return startChild(stack, 'bare-worker', 'bench/baseline/worker.ts', env, /bare worker ready/);
 }
 
 export async function startBareApi(stack: BenchStack, options: { taskQueue: string; startBatches: number[] }): Promise<{ process: ManagedProcess; url: string }> {

@@ -63,3 +63,20 @@ export function cpuDelta(before: Record<string, number>, after: Record<string, n
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) out[key] = Number(((after[key] ?? 0) - (before[key] ?? 0)).toFixed(2));
   return out;
 }
+
+/** Pids of descendants whose command line matches. */
+export function descendantPids(pattern: RegExp, root = process.pid): number[] {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d))).filter((p): p is Proc => p !== null);
+  const below = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (below.has(p.ppid) && !below.has(p.pid)) {
+        below.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return procs.filter((p) => p.pid !== root && below.has(p.pid) && pattern.test(p.cmd)).map((p) => p.pid);
+}
