@@ -28,6 +28,8 @@ async function main(): Promise<number> {
   if (existsSync(out) && readdirSync(out).length > 0) throw new ConfigError('--out', `${out} is not empty; back up into a new folder`);
   mkdirSync(out, { recursive: true, mode: 0o700 });
 
+  const progress = (line: string) => process.stderr.write(`▸ ${line}\n`);
+  progress('dumping the system database…');
   const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), { max: 1, applicationName: 'microloan-backup' });
   let dumped: Awaited<ReturnType<typeof dumpDatabase>>;
   try {
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
   let temporal: TemporalEntry | null = null;
   if (temporalSource) {
     if (!existsSync(temporalSource)) throw new ConfigError('--temporal-db', `${temporalSource} does not exist (pass --no-temporal when Temporal is external)`);
+    progress(`copying the Temporal database ${temporalSource}…`);
     mkdirSync(join(out, 'temporal'), { recursive: true });
     const file = 'temporal/temporal.db';
     const method = backupTemporalFile(resolve(temporalSource), join(out, file), temporalServerRunning(dataDir));

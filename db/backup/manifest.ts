@@ -32,8 +32,8 @@ export interface TemporalEntry {
   file: string;
   sha256: string;
   bytes: number;
-  /** "sqlite3 .backup" (online, consistent) or "copy" (made while the server was stopped). */
-  method: 'sqlite3 .backup' | 'copy';
+  /** "sqlite3 VACUUM INTO" (online, consistent) or "copy" (made while the server was stopped). */
+  method: 'sqlite3 VACUUM INTO' | 'copy';
 }
 
 export interface Manifest {

@@ -1,5 +1,7 @@
-// The Temporal dev server's SQLite database (data/temporal.db): copied with SQLite's online
-// backup (the sqlite3 CLI) while the server runs, or as a plain file copy only while it is stopped.
+// The Temporal dev server's SQLite database (data/temporal.db): copied by the sqlite3 CLI with
+// VACUUM INTO while the server runs (one read transaction, so one consistent snapshot; the
+// `.backup` command copies in steps and starts over whenever the busy server writes between two
+// of them), or as a plain file copy only while the server is stopped.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,12 +24,12 @@ function assertPlainPath(path: string): void {
   if (/["'\n\\]/.test(path)) throw new Error(`cannot hand the path ${JSON.stringify(path)} to sqlite3; use one without quotes or backslashes`);
 }
 
-export function backupTemporalFile(source: string, target: string, serverRunning: boolean): 'sqlite3 .backup' | 'copy' {
+export function backupTemporalFile(source: string, target: string, serverRunning: boolean): 'sqlite3 VACUUM INTO' | 'copy' {
   const cli = sqliteCli();
   if (cli) {
     assertPlainPath(target);
-    execFileSync(cli, [source, `.backup "${target}"`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-    return 'sqlite3 .backup';
+    execFileSync(cli, ['-cmd', '.timeout 60000', source, `VACUUM INTO '${target}'`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    return 'sqlite3 VACUUM INTO';
   }
   if (serverRunning) {
     throw new Error('the Temporal dev server is running and sqlite3 is not installed: install sqlite3 (apt-get install sqlite3) or stop the stack first');

@@ -40,6 +40,8 @@ let restoredTemporal: DevServerHandle | undefined;
 let loanId: string;
 let applicantName: string;
 
+const SCRIPT_TIMEOUT_MS = 150_000;
+
 /** Runs one of the npm scripts' entry points the way `npm run` does, with its own DATA_DIR. */
 function runScript(script: 'backup' | 'restore', args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -50,7 +52,15 @@ function runScript(script: 'backup' | 'restore', args: string[]): Promise<{ code
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('close', (code) => resolve({ code, out }));
+    // Killed before the test's own timeout, so a hang shows how far the script got.
+    const timer = setTimeout(() => {
+      out += `\n(killed after ${SCRIPT_TIMEOUT_MS} ms)`;
+      child.kill('SIGKILL');
+    }, SCRIPT_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 
@@ -117,7 +127,7 @@ describe('backup and restore drill', () => {
     expect(manifest.ledger.debits).toBe(manifest.ledger.credits);
     expect(manifest.audit.chainOk).toBe(true);
     expect(manifest.audit.rows).toBeGreaterThan(0);
-    expect(manifest.temporal).toMatchObject({ file: 'temporal/temporal.db', method: 'sqlite3 .backup' });
+    expect(manifest.temporal).toMatchObject({ file: 'temporal/temporal.db', method: 'sqlite3 VACUUM INTO' });
     const sums = readFileSync(join(backupDir, 'SHA256SUMS'), 'utf8');
     expect(sums).toContain('  manifest.json\n');
     expect(sums.split('\n').filter(Boolean)).toHaveLength(manifest.database.tables.length + 2);
