@@ -117,7 +117,7 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
       const [row] = await sql<{ repaid: number; written_off: number; max_dpd: number; overdue: boolean; active: number }[]>`
         select count(*) filter (where status = 'PAID_OFF')::int as repaid,
                count(*) filter (where status = 'WRITTEN_OFF')::int as written_off,
-               coalesce(max(days_past_due), 0)::int as max_dpd,
+               coalesce(max(greatest(days_past_due, max_days_past_due)), 0)::int as max_dpd,
                coalesce(bool_or(status = 'OVERDUE'), false) as overdue,
                count(*) filter (where status in ('ACTIVE', 'OVERDUE', 'DISBURSING'))::int as active
         from loans where borrower_id = ${borrowerId} and id <> ${excludeLoanId}`;

@@ -23,7 +23,8 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
   const today = todayOf(s);
   const dpd = s.account.writtenOffOn ? 0 : dpdOf(s.account, today);
   s.maxDaysPastDue = Math.max(s.maxDaysPastDue, dpd);
-  if (today > s.accruedThrough) s.accruedThrough = today;
+  // Charges are posted through today: a payment dated earlier can no longer be applied correctly.
+  if (posting.entries.length > 0 && today > s.accruedThrough) s.accruedThrough = today;
   const byNumber = new Set(posting.changed);
   const change: ServicingChange = {
     loanId: s.account.loanId,

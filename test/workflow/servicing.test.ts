@@ -1,7 +1,9 @@
 // Servicing on the time-skipping server: real activities and Postgres, fake bank and SMS gateway.
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
 import { addDays } from '../../domain/dates.js';
+import { createLogger } from '../../lib/logger.js';
 import { lateFeeFor, penaltyInterestFor } from '../../domain/servicing-account.js';
 import { writeOffUpdate, collectionNoteUpdate } from '../../workflows/definitions.js';
 import { createWorkflowHarness, type SeedOptions, type WorkflowHarness } from './helpers/harness.js';
@@ -18,6 +20,11 @@ afterEach(async () => {
 afterAll(async () => {
   await h?.teardown();
 });
+
+/** The real activities over the test database, for reading what later assessments will see. */
+function activities() {
+  return createActivities({ config: { PUBLIC_API_URL: undefined, COMPANY_NAME: 'test', BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, sql: h.sql, log: createLogger('t', 'silent'), keyring: h.keyring, cipher: h.cipher, bank: h.bank, bureau: h.bureau, notify: h.notify });
+}
 
 /** A loan whose borrower did not authorise auto-debit: every payment is made by hand. */
 async function manualLoan(options: SeedOptions = {}) {
@@ -116,6 +123,9 @@ describe('servicing', () => {
     expect(tasks).toEqual([{ kind: 'COLLECTION_CALL', role: 'COLLECTOR', status: 'DONE' }]);
     const [loan] = await h.sql<{ max_days_past_due: number; days_past_due: number }[]>`select max_days_past_due, days_past_due from loans where id = ${loanId}`;
     expect(loan).toEqual({ max_days_past_due: 10, days_past_due: 0 });
+    // The next application of this borrower is assessed with the worst lateness ever reached.
+    const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
+    expect(history).toMatchObject({ maxDaysPastDue: 10, currentlyOverdue: false, activeLoans: 1 });
     await h.client.workflow.getHandle(loanId).terminate('test done');
   });
 
@@ -221,6 +231,10 @@ describe('servicing', () => {
     const [closed] = await h.sql<{ status: string; open: number }[]>`
       select l.status, (select count(*)::int from tasks t where t.loan_id = l.id and t.status = 'OPEN') as open from loans l where l.id = ${loanId}`;
     expect(closed).toEqual({ status: 'WRITTEN_OFF', open: 0 });
+    const borrowerId = (await h.sql<{ borrower_id: string }[]>`select borrower_id from loans where id = ${loanId}`)[0]!.borrower_id;
+    const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
+    expect(history.loansWrittenOff).toBe(1);
+    expect(history.maxDaysPastDue).toBeGreaterThanOrEqual(120);
   });
 });
 
