@@ -85,6 +85,8 @@ export async function createWorkflowHarness() {
   });
   const running = worker.run();
 
+  const started: string[] = [];
+
   async function createUser(role: Role, name = role.toLowerCase()): Promise<string> {
     const [row] = await db.sql<{ id: string }[]>`
       insert into users (role, username, password_hash) values (${role}, ${`${name}-${randomUUID().slice(0, 8)}`}, 'not-used-in-workflow-tests')
@@ -146,8 +148,14 @@ export async function createWorkflowHarness() {
     createUser,
     seedLoan,
     uploadDocument,
-    start: (input: LoanWorkflowInput) => startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE),
+    async start(input: LoanWorkflowInput) {
+      started.push(input.loanId);
+      return startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE);
+    },
     async teardown() {
+      // The time-skipping server is shared by every file: a loan left running here would wake on
+      // a task queue nobody polls any more and stop time from skipping for the files after this one.
+      await Promise.all(started.map((id) => env.client.workflow.getHandle(id).terminate('test file finished').catch(() => undefined)));
       worker.shutdown();
       await running;
       await env.teardown();
