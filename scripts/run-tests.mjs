@@ -44,10 +44,13 @@ for (const suite of suites) {
 
 // Personal data in clear in what the stack suites left behind (service logs, workflow
 // histories as stored) fails the run like a failing test.
+// The workflow suite runs no services: only its histories are scanned.
 const scanned = suites.filter((suite) => suite === 'integration' || suite === 'browser');
-if (scanned.length > 0) {
-  console.log(`\n=== plaintext scan (${scanned.join(', ')}: logs and Temporal histories) ===`);
-  const scan = spawnSync(bin('tsx'), [join(root, 'scripts', 'scan-plaintext.ts'), ...scanned.flatMap((suite) => ['--suite', suite])], { cwd: root, stdio: 'inherit' });
+const historiesOnly = suites.filter((suite) => suite === 'workflow');
+if (scanned.length + historiesOnly.length > 0) {
+  console.log(`\n=== plaintext scan (${[...scanned, ...historiesOnly].join(', ')}: logs and Temporal histories) ===`);
+  const args = [...scanned.flatMap((suite) => ['--suite', suite]), ...historiesOnly.flatMap((suite) => ['--histories', suite])];
+  const scan = spawnSync(bin('tsx'), [join(root, 'scripts', 'scan-plaintext.ts'), ...args], { cwd: root, stdio: 'inherit' });
   summary.push({ suite: 'plaintext-scan', passed: scan.status === 0 ? 1 : 0, failed: scan.status === 0 ? 0 : 1, skipped: 0 });
   if (scan.status !== 0) failed = true;
 }

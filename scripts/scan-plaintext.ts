@@ -5,6 +5,8 @@
 //   tsx scripts/scan-plaintext.ts --suite integration --suite browser
 //       scans test-artifacts/logs/<suite>/*.log and test-artifacts/histories/<suite>/*.json,
 //       which test/setup/stack-global.ts writes; a suite without both is a failure, not a pass.
+//   tsx scripts/scan-plaintext.ts --histories workflow
+//       scans only test-artifacts/histories/<suite>/ (the workflow suite runs no services);
 //   tsx scripts/scan-plaintext.ts --logs data/logs --temporal 127.0.0.1:7233 [--namespace default]
 //       scans a running stack: its log folder and every history fetched now, without the codec.
 //
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       suite: { type: 'string', multiple: true },
+      histories: { type: 'string', multiple: true },
       artifacts: { type: 'string', default: join(ROOT, 'test-artifacts') },
       logs: { type: 'string', multiple: true },
       temporal: { type: 'string' },
@@ -103,8 +106,8 @@ async function main(): Promise<number> {
     },
   });
   const suites = values.suite ?? [];
-  if (suites.length === 0 && !values.logs && !values.temporal) {
-    console.error('Nothing to scan: give --suite <name>, --logs <folder> or --temporal <address>');
+  if (suites.length === 0 && !values.histories && !values.logs && !values.temporal) {
+    console.error('Nothing to scan: give --suite <name>, --histories <name>, --logs <folder> or --temporal <address>');
     return 2;
   }
 
@@ -114,6 +117,11 @@ async function main(): Promise<number> {
     scanLogs(join(values.artifacts, 'logs', suite), tally);
     scanHistories(join(values.artifacts, 'histories', suite), tally);
     clean = print(`${suite} suite`, tally) && clean;
+  }
+  for (const suite of values.histories ?? []) {
+    const tally = newTally();
+    scanHistories(join(values.artifacts, 'histories', suite), tally);
+    clean = print(`${suite} suite (histories)`, tally) && clean;
   }
   if (values.logs || values.temporal) {
     const tally = newTally();

@@ -1,13 +1,15 @@
 // Workflow suite: one time-skipping test server, one embedded PostgreSQL and one workflow
 // bundle for the whole run; each test file connects to them.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres.js';
+import { exportHistories } from '../../lib/history-export.js';
 import { freePort } from '../../lib/ports.js';
 import { startTimeSkippingServer } from '../../lib/temporal-server.js';
+import { ROOT } from '../../lib/tools.js';
 import { bundlerOptions } from '../../worker/bundler-options.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { FAILURE_CONVERTER_PATH } from '../../security/payload-codec.js';
@@ -26,9 +28,18 @@ export default async function setup(project: TestProject) {
   project.provide('timeSkippingAddress', `127.0.0.1:${port}`);
   project.provide('workflowBundlePath', bundlePath);
 
+  // Every history as stored, for the plaintext scan (scripts/scan-plaintext.ts --histories workflow).
+  const historyDir = join(ROOT, 'test-artifacts', 'histories', project.name);
+  rmSync(historyDir, { recursive: true, force: true });
+  mkdirSync(historyDir, { recursive: true });
+
   return async () => {
-    await server.stop();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await exportHistories(`127.0.0.1:${port}`, 'default', historyDir);
+    } finally {
+      await server.stop();
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 }
