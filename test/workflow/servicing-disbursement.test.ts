@@ -58,3 +58,23 @@ it('keeps the upfront fee back from a failed-then-retried payout and pays exactl
   expect((await view(handle)).servicing).toMatchObject({ principal: '8000.00', disbursedOn: active.disbursements[1]!.disbursedOn });
   await h.client.workflow.getHandle(input.loanId).terminate('test done');
 });
+
+it('keeps the ledger append-only and balanced in the database itself', async () => {
+  const [entry] = await h.sql<{ id: string }[]>`select id from journal_entries order by id limit 1`;
+  expect(entry).toBeDefined();
+  await expect(h.sql`update journal_lines set debit = debit + 1 where entry_id = ${entry!.id} and debit > 0`).rejects.toThrow(/append-only/);
+  await expect(h.sql`delete from journal_lines where entry_id = ${entry!.id}`).rejects.toThrow(/append-only/);
+  await expect(h.sql`update journal_entries set memo = 'edited' where id = ${entry!.id}`).rejects.toThrow(/append-only/);
+  await expect(h.sql`truncate journal_entries cascade`).rejects.toThrow(/append-only/);
+  const [loan] = await h.sql<{ id: string }[]>`select id from loans limit 1`;
+  await expect(
+    h.sql.begin(async (tx) => {
+      const [e] = await tx<{ id: string }[]>`
+        insert into journal_entries (business_key, loan_id, kind, effective_on, memo) values ('test:unbalanced', ${loan!.id}, 'INTEREST', '2026-01-01', 'x') returning id`;
+      await tx`insert into journal_lines (entry_id, line_no, account, loan_id, debit) values (${e!.id}, 1, 'INTEREST_RECEIVABLE', ${loan!.id}, 10)`;
+      await tx`insert into journal_lines (entry_id, line_no, account, loan_id, credit) values (${e!.id}, 2, 'INTEREST_INCOME', ${loan!.id}, 9.99)`;
+    }),
+  ).rejects.toThrow(/does not balance/);
+  const [none] = await h.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where business_key = 'test:unbalanced'`;
+  expect(none!.n).toBe(0);
+});
