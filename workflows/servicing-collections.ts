@@ -29,8 +29,8 @@ function overdueNow(s: ServicingState): boolean {
   return oldestOverdue(s.account, todayOf(s)) !== null;
 }
 
-/** The next moment collections needs to look again: a ladder step, a due date, or the grace days ending. */
-function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number | null {
+/** The next moment collections needs to look again: a ladder step, a due date, the grace days ending, or tomorrow. */
+function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number {
   const start = s.collections.episodeStart!;
   const times: number[] = [];
   const step = nextStep(ladder, s.collections.taken);
@@ -41,8 +41,7 @@ function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number 
   if (upcoming) times.push(instantOf(upcoming.dueDate, DUE_TIME, s.options.timeZone));
   // Days past due, classification and the loans list move every day while the loan is late.
   times.push(instantOf(addDays(todayOf(s), 1), DAILY_TIME, s.options.timeZone));
-  const future = times.filter((t) => t > Date.now());
-  return future.length > 0 ? Math.min(...future) : null;
+  return Math.min(...times.filter((t) => t > Date.now()));
 }
 
 async function takeStep(s: ServicingState, step: EscalationStep, dpd: number): Promise<void> {
@@ -115,11 +114,9 @@ export async function escalateOverdue(s: ServicingState, historyFull: () => bool
     for (const step of steps) await takeStep(s, step, dpd);
     if (historyFull()) return 'CONTINUE';
 
-    const wake = nextLook(s, ladder);
     const version = s.version;
     const changed = () => s.version !== version || s.writeOffDecision !== null;
-    if (wake === null) await condition(changed);
-    else if (!(await condition(changed, Math.max(1, wake - Date.now())))) await dailyChores(s);
+    if (!(await condition(changed, Math.max(1, nextLook(s, ladder) - Date.now())))) await dailyChores(s);
   }
 }
 

@@ -15,13 +15,25 @@ import { money, sum, toMoney } from '../domain/money.js';
 import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAccount, type InstallmentState } from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
 import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
-import { bankResultSignal, collectionNoteUpdate, loanViewQuery, repayUpdate, writeOffUpdate, type CollectionNote } from './definitions.js';
+import {
+  bankResultSignal,
+  collectionNoteUpdate,
+  loanViewQuery,
+  repayUpdate,
+  retryDisbursementUpdate,
+  reviewUpdate,
+  signContractUpdate,
+  withdrawUpdate,
+  writeOffUpdate,
+  type CollectionNote,
+} from './definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
 import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type ServicingState } from './servicing-state.js';
 import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
+import { validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
 import type { LoanView } from './state.js';
 
 export type { ServicingStart, ServicingView, CarriedServicing } from './servicing-state.js';
@@ -36,6 +48,7 @@ const TIMELINE_KEPT = 20;
 export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
   const s = start.carried ? resume(start.carried) : await openServicing(start.fromOrigination);
   listen(s);
+  if (start.carried) refuseOriginationMessages(s);
   const settledAtStart = settledCount(s);
 
   while (!s.closed) {
@@ -141,6 +154,18 @@ function listen(s: ServicingState): void {
     { validator: (decision) => validateWriteOff(s, decision) },
   );
   setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), { validator: (note) => validateCollectionNote(s, note) });
+}
+
+/**
+ * A later run has no origination phases, but a late review, signature, withdrawal or disbursement
+ * retry still gets the same answer it would have got in the first run: refused as the wrong stage.
+ */
+function refuseOriginationMessages(s: ServicingState): void {
+  const view = () => loanViewOf(s);
+  setHandler(reviewUpdate, async () => view(), { validator: (review) => validateReview(s.ctx.view, s.input.product, review) });
+  setHandler(signContractUpdate, async () => view(), { validator: (sign) => validateSignature(s.ctx.view, s.input.borrowerId, sign) });
+  setHandler(withdrawUpdate, async () => view(), { validator: (withdrawal) => validateWithdrawal(s.ctx.view, s.input.borrowerId, withdrawal) });
+  setHandler(retryDisbursementUpdate, async () => view(), { validator: (actor) => validateDisbursementRetry(s.ctx.view, actor) });
 }
 
 function installment(s: ServicingState, number: number): InstallmentState | undefined {

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INSTALLMENTS_PER_RUN } from '../../workflows/servicing.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
-import { ledgerBalance, reconciliation } from './helpers/servicing-driver.js';
+import { ledgerBalance, reconciliation, refusal } from './helpers/servicing-driver.js';
+import { loanViewQuery, retryDisbursementUpdate } from '../../workflows/definitions.js';
+import type { loanWorkflow } from '../../workflows/loan.js';
 
 let h: WorkflowHarness;
 beforeAll(async () => {
@@ -26,6 +28,13 @@ it('services 360 installments with every run under 2,000 events', { timeout: 600
   const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE', 60_000);
   expect(offered.offer?.installments).toHaveLength(360);
   await sign(handle, input.borrowerId, offered.contract!.sha256);
+
+  // A later run still refuses origination messages as the wrong stage.
+  await h.env.sleep(15 * 31 * 24 * 60 * 60 * 1000);
+  const later = await h.client.workflow.getHandle<typeof loanWorkflow>(input.loanId).query(loanViewQuery);
+  expect(later.servicing?.run).toBeGreaterThanOrEqual(1);
+  const ops = await h.createUser('OPS');
+  expect(await refusal(h.client.workflow.getHandle<typeof loanWorkflow>(input.loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: ops, role: 'OPS' }] }))).toBe('WRONG_STAGE');
 
   const done = await handle.result();
   expect(done.status).toBe('PAID_OFF');
