@@ -150,5 +150,5 @@ export function createServicingActivities(deps: ActivityDeps) {
 }
 
 function penaltyOf(i: InstallmentState): Money {
-  return addMoney(i.penaltyCharged, i.lateFee ?? '0.00');
+  return addMoney(i.penaltyCharged, i.lateFee);
 }

@@ -103,7 +103,7 @@ export const ledgerKeys = {
   interest: (loanId: string, installment: number) => `loan:${loanId}:interest:${installment}`,
   installmentFee: (loanId: string, installment: number) => `loan:${loanId}:fee:${installment}`,
   penaltyInterest: (loanId: string, installment: number, through: LocalDate) => `loan:${loanId}:penalty:${installment}:${through}`,
-  lateFee: (loanId: string, installment: number) => `loan:${loanId}:late-fee:${installment}`,
+  lateFee: (loanId: string, installment: number, on: LocalDate) => `loan:${loanId}:late-fee:${installment}:${on}`,
   payment: (paymentId: string) => `payment:${paymentId}`,
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
   writeOff: (loanId: string) => `loan:${loanId}:write-off`,
@@ -194,10 +194,11 @@ export function penaltyInterestEntry(p: { loanId: string; installment: number; a
   });
 }
 
+/** The late fee charged on installment n since the last posting (it can grow while capped). */
 export function lateFeeEntry(p: { loanId: string; installment: number; amount: Money; on: LocalDate }): JournalEntry {
   const amount = money(p.amount);
   return entry({
-    businessKey: ledgerKeys.lateFee(p.loanId, p.installment),
+    businessKey: ledgerKeys.lateFee(p.loanId, p.installment, p.on),
     loanId: p.loanId,
     kind: 'LATE_FEE',
     effectiveOn: p.on,

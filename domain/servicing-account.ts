@@ -5,12 +5,10 @@
 //
 // Rules (the product chooses the numbers):
 //   Charges   interest and the per-installment fee become receivable on the due date (earlier if
-//             paid early). Penalty interest and the late fee apply only once the grace days have
-//             passed with the installment unpaid: penalty interest at annualRate × (1 + markup) a
-//             year, daily on the day-count basis, on the unpaid principal and interest, counted
-//             from the due date; accrued exactly and posted rounded half-up to the cent, so the
-//             total posted equals the rounded exact accrual whatever the posting dates. The late
-//             fee (flat, or a share of the unpaid installment) is charged once per installment.
+//             paid early). Penalty interest and the late fee are the money engine's
+//             (overdue.ts: grace waives, penalty on unpaid principal from the due date, a late fee
+//             once, capped at the product's APR cap) as of the day the account is brought up to
+//             date; the ledger gets what has grown since the last posting.
 //   Payments  pay installments that are due, oldest first, each by the product's allocation order;
 //             then the next installment ahead (paying early). What remains is an overpayment:
 //             kept as credit for later installments (CARRY_FORWARD), refunded (REFUND), or
@@ -20,8 +18,7 @@
 //             principal, and the interest of the current period accrued to the day (pro rata by
 //             days); the rest is refunded.
 import { amortize, buildSchedule, normalizeTerms, periodGrid, periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
-import { addDays, compareDates, daysBetween } from './dates.js';
-import { yearBasis } from './day-count.js';
+import { compareDates, daysBetween } from './dates.js';
 import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
 import {
   creditAppliedEntry,
@@ -35,6 +32,7 @@ import {
   type JournalEntry,
   type PaymentChannel,
 } from './ledger.js';
+import { overdueCharges, type InstallmentReceipt, type OverdueCharges } from './overdue.js';
 import type { OverpaymentHandling } from './products.js';
 import type { AllocationComponent, LocalDate, Money, PenaltyTerms } from './types.js';
 
@@ -51,13 +49,11 @@ export interface InstallmentState {
   paidPenalty: Money;
   /** Interest and fee are receivable (posted to the ledger). */
   charged: boolean;
-  /** Exact penalty interest accrued (unrounded decimal text) and through which date. */
-  penaltyExact: string;
-  penaltyThrough: LocalDate | null;
-  /** Penalty interest posted so far: round(penaltyExact) at the last posting. */
+  /** Dated amounts paid against principal, interest and fee: what overdue charges are computed from. */
+  receipts: InstallmentReceipt[];
+  /** Penalty interest and late fee posted so far (the engine's charges as of the last posting). */
   penaltyCharged: Money;
-  /** The late fee once charged, null before. */
-  lateFee: Money | null;
+  lateFee: Money;
   /** Date the installment was fully paid. */
   paidOn: LocalDate | null;
 }
@@ -71,6 +67,8 @@ export interface LoanAccount {
   installmentAmount: Money | null;
   principalPerPeriod: Money | null;
   penalty: PenaltyTerms;
+  /** Annual cap on overdue charges: the product's APR cap (overdue.ts). */
+  chargesCap: string;
   allocationOrder: AllocationComponent[];
   overpayment: OverpaymentHandling;
   disbursedOn: LocalDate;
@@ -84,6 +82,7 @@ export interface LoanAccount {
 
 export interface AccountTerms extends Omit<ScheduleTerms, 'startDate' | 'firstDueDate'> {
   penalty: PenaltyTerms;
+  chargesCap: string;
   allocationOrder: AllocationComponent[];
   overpayment: OverpaymentHandling;
 }
@@ -99,6 +98,7 @@ export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: Lo
     installmentAmount: schedule.installmentAmount,
     principalPerPeriod: schedule.principalPerPeriod,
     penalty: terms.penalty,
+    chargesCap: terms.chargesCap,
     allocationOrder: [...terms.allocationOrder],
     overpayment: terms.overpayment,
     disbursedOn,
@@ -113,10 +113,9 @@ export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: Lo
       paidFee: ZERO_MONEY,
       paidPenalty: ZERO_MONEY,
       charged: false,
-      penaltyExact: '0',
-      penaltyThrough: null,
+      receipts: [],
       penaltyCharged: ZERO_MONEY,
-      lateFee: null,
+      lateFee: ZERO_MONEY,
       paidOn: null,
     })),
     credit: ZERO_MONEY,
@@ -137,7 +136,7 @@ export interface Owed {
 /** What is still owed on an installment, as charged so far (penalty posted, late fee if charged). */
 export function owedOn(i: InstallmentState): Owed {
   return {
-    penalty: money(i.penaltyCharged).plus(money(i.lateFee ?? ZERO_MONEY)).minus(money(i.paidPenalty)),
+    penalty: money(i.penaltyCharged).plus(money(i.lateFee)).minus(money(i.paidPenalty)),
     fee: money(i.fee).minus(money(i.paidFee)),
     interest: money(i.interest).minus(money(i.paidInterest)),
     principal: money(i.principal).minus(money(i.paidPrincipal)),
@@ -166,34 +165,13 @@ export function isPaidOff(a: LoanAccount): boolean {
   return a.writtenOffOn === null && a.installments.every(isSettled);
 }
 
-function dailyPenaltyRate(a: LoanAccount): Dec {
-  return rate(a.terms.annualRate).times(rate(a.penalty.penaltyMarkup).plus(1)).div(yearBasis(a.terms.dayCount));
-}
-
-function graceEnd(a: LoanAccount, i: InstallmentState): LocalDate {
-  return addDays(i.dueDate, a.penalty.graceDays);
-}
-
-/** Penalty interest (exact) accrued on an installment from its last accrual through `asOf`. */
-function penaltyAccrual(a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
-  if (compareDates(asOf, graceEnd(a, i)) <= 0) return ZERO;
-  const from = i.penaltyThrough ?? i.dueDate;
-  const days = daysBetween(from, asOf);
-  if (days <= 0) return ZERO;
-  const o = owedOn(i);
-  const base = o.principal.plus(o.interest);
-  return base.gt(0) ? base.times(dailyPenaltyRate(a)).times(days) : ZERO;
-}
-
-/** The late fee an installment owes once its grace days have passed unpaid. */
-export function lateFeeFor(penalty: PenaltyTerms, unpaidInstallment: Dec): Money {
-  return penalty.lateFee.kind === 'FLAT' ? toMoney(money(penalty.lateFee.value)) : toMoney(unpaidInstallment.times(rate(penalty.lateFee.value)));
-}
-
-/** Penalty interest on `base` for `days` days past due under the product's terms (the rule charges follow). */
-export function penaltyInterestFor(p: { annualRate: string; penalty: PenaltyTerms; dayCount: ContractTerms['dayCount']; base: Money; days: number }): Money {
-  const daily = rate(p.annualRate).times(rate(p.penalty.penaltyMarkup).plus(1)).div(yearBasis(p.dayCount));
-  return toMoney(money(p.base).times(daily).times(p.days));
+/** The engine's penalty interest and late fee on an installment as of a date. */
+export function chargesOn(a: LoanAccount, i: InstallmentState, asOf: LocalDate): OverdueCharges {
+  return overdueCharges(
+    { dueDate: i.dueDate, principal: i.principal, interest: i.interest, fee: i.fee, receipts: i.receipts },
+    { annualRate: a.terms.annualRate, dayCount: a.terms.dayCount, penalty: a.penalty, chargesCap: a.chargesCap },
+    asOf,
+  );
 }
 
 // ---- events -------------------------------------------------------------------------------------
@@ -229,20 +207,17 @@ export function accrue(account: LoanAccount, asOf: LocalDate): Posting {
     if (compareDates(i.dueDate, asOf) > 0) break;
     const before = JSON.stringify(i);
     charge(a, i, i.dueDate, entries);
-    if (!isSettled(i) && compareDates(asOf, graceEnd(a, i)) > 0) {
-      const accrued = new Dec(i.penaltyExact).plus(penaltyAccrual(a, i, asOf));
-      i.penaltyExact = accrued.toString();
-      i.penaltyThrough = asOf;
-      const posted = roundCents(accrued);
-      const delta = posted.minus(money(i.penaltyCharged));
-      if (delta.gt(0)) {
-        entries.push(penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(delta), through: asOf }));
-        i.penaltyCharged = toMoney(posted);
+    if (i.paidOn === null) {
+      const charges = chargesOn(a, i, asOf);
+      const penalty = money(charges.penalty).minus(money(i.penaltyCharged));
+      if (penalty.gt(0)) {
+        entries.push(penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(penalty), through: asOf }));
+        i.penaltyCharged = charges.penalty;
       }
-      if (i.lateFee === null) {
-        const o = owedOn(i);
-        i.lateFee = lateFeeFor(a.penalty, o.principal.plus(o.interest).plus(o.fee));
-        if (money(i.lateFee).gt(0)) entries.push(lateFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.lateFee, on: asOf }));
+      const lateFee = money(charges.lateFee).minus(money(i.lateFee));
+      if (lateFee.gt(0)) {
+        entries.push(lateFeeEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(lateFee), on: asOf }));
+        i.lateFee = charges.lateFee;
       }
     }
     if (JSON.stringify(i) !== before) changed.push(i.number);
@@ -275,6 +250,9 @@ function payInstallment(a: LoanAccount, i: InstallmentState, available: Dec, on:
   i.paidFee = toMoney(money(i.paidFee).plus(taken.fee));
   i.paidInterest = toMoney(money(i.paidInterest).plus(taken.interest));
   i.paidPrincipal = toMoney(money(i.paidPrincipal).plus(taken.principal));
+  if (taken.principal.plus(taken.interest).plus(taken.fee).gt(0)) {
+    i.receipts = [...i.receipts, { date: on, principal: toMoney(taken.principal), interest: toMoney(taken.interest), fee: toMoney(taken.fee) }];
+  }
   if (isSettled(i) && i.paidOn === null) i.paidOn = on;
   return { taken, left };
 }
@@ -565,12 +543,14 @@ function prepayPrincipal(a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | '
     paidPrincipal: ZERO_MONEY,
     paidInterest: ZERO_MONEY,
     paidFee: ZERO_MONEY,
+    receipts: [],
     charged: false,
   }));
   // The prepaid principal is shown against the first re-amortized installment.
   const first = rebuilt[0]!;
   first.principal = toMoney(money(first.principal).plus(prepaid));
   first.paidPrincipal = toMoney(prepaid);
+  first.receipts = [{ date: on, principal: toMoney(prepaid), interest: ZERO_MONEY, fee: ZERO_MONEY }];
   if (!keepLevel && a.installmentAmount) a.installmentAmount = plan.installmentAmount ? toMoney(plan.installmentAmount) : a.installmentAmount;
   if (!keepLevel && a.principalPerPeriod) a.principalPerPeriod = plan.principalPerPeriod ? toMoney(plan.principalPerPeriod) : a.principalPerPeriod;
   const dropped = later.slice(rebuilt.length).map((i) => i.number);

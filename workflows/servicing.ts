@@ -88,6 +88,7 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
       fees: input.product.fees,
       dayCount: input.product.dayCount,
       penalty: input.product.penalty,
+      chargesCap: input.product.aprCap,
       allocationOrder: input.product.allocationOrder,
       overpayment: input.product.overpayment,
     },

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { addDays } from '../../domain/dates.js';
 import { createLogger } from '../../lib/logger.js';
-import { lateFeeFor, penaltyInterestFor } from '../../domain/servicing-account.js';
+import { overdueCharges } from '../../domain/overdue.js';
+import type { PenaltyTerms } from '../../domain/types.js';
 import { writeOffUpdate, collectionNoteUpdate } from '../../workflows/definitions.js';
 import { createWorkflowHarness, type SeedOptions, type WorkflowHarness } from './helpers/harness.js';
 import { activeLoan, ledgerBalance, pay, reconciliation, refusal, skipTo, view } from './helpers/servicing-driver.js';
@@ -96,25 +97,31 @@ describe('servicing', () => {
     expect(late.status).toBe('OVERDUE');
     expect(late.servicing?.daysPastDue).toBe(10);
     expect(late.servicing?.classification).toBe('SPECIAL_MENTION');
-    const base = new Decimal(second!.principal).plus(second!.interest);
-    const product = (await h.sql<{ definition: { penalty: Parameters<typeof lateFeeFor>[0] } }[]>`select definition from products where code = 'CONSUMER_STD'`)[0]!.definition;
-    const expectedInterest = penaltyInterestFor({ annualRate: '0.1200', penalty: product.penalty, dayCount: 'ACT/365', base: base.toFixed(2), days: 10 });
-    // By hand: base × 12% × 1.5 / 365 × 10 days, half-up to the cent.
-    expect(expectedInterest).toBe(base.times('0.12').times('1.5').div(365).times(10).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
-    const expectedFee = lateFeeFor(product.penalty, base);
-    expect(expectedFee).toBe('20.00');
-    expect(late.servicing?.balances.penalty).toBe(new Decimal(expectedInterest).plus(expectedFee).toFixed(2));
+    const product = (await h.sql<{ definition: { penalty: PenaltyTerms; aprCap: string } }[]>`select definition from products where code = 'CONSUMER_STD'`)[0]!.definition;
+    const engine = overdueCharges(
+      { dueDate: second!.due_date, principal: second!.principal, interest: second!.interest, fee: second!.fee, receipts: [] },
+      { annualRate: '0.1200', dayCount: 'ACT/365', penalty: product.penalty, chargesCap: product.aprCap },
+      paidOn,
+    );
+    // By hand: 10 days at 12% × 1.5 on the unpaid principal and the flat 20.00 late fee, together
+    // at most 24% a year on the unpaid installment for those days; the late fee fills the cap first.
+    const cap = new Decimal(second!.principal).plus(second!.interest).plus(second!.fee).times(10).times('0.24').div(365).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const fee = Decimal.min(20, cap);
+    const interest = Decimal.min(new Decimal(second!.principal).times('0.18').div(365).times(10).toDecimalPlaces(2, Decimal.ROUND_HALF_UP), cap.minus(fee));
+    expect(engine).toMatchObject({ lateFee: fee.toFixed(2), penalty: interest.toFixed(2) });
+    const expectedCharges = new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2);
+    expect(late.servicing?.balances.penalty).toBe(expectedCharges);
 
     const owed = late.servicing!.balances.totalDue;
     const result = await pay(handle, { paymentId: `${loanId}-p2`, amount: owed, receivedOn: paidOn, by: borrower });
-    expect(result.allocation.penalty).toBe(new Decimal(expectedInterest).plus(expectedFee).toFixed(2));
+    expect(result.allocation.penalty).toBe(expectedCharges);
     expect(result.allocation.interest).toBe(second!.interest);
     expect(result.allocation.principal).toBe(second!.principal);
     expect(result.status).toBe('ACTIVE');
     expect(await ledgerBalance(h, loanId, 'PENALTY_RECEIVABLE')).toBe('0.00');
     const [income] = await h.sql<{ penalty: string }[]>`
       select coalesce(sum(credit - debit), 0)::numeric(16, 2)::text as penalty from journal_lines where loan_id = ${loanId} and account = 'PENALTY_INCOME'`;
-    expect(income!.penalty).toBe(new Decimal(expectedInterest).plus(expectedFee).toFixed(2));
+    expect(income!.penalty).toBe(expectedCharges);
 
     await skipTo(h, addDays(paidOn, 1), '11:00');
     const cured = await view(handle);

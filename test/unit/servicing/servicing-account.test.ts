@@ -11,11 +11,12 @@ import {
   openAccount,
   outstandingPrincipal,
   payoffAmount,
-  penaltyInterestFor,
+  chargesOn,
   writeOff,
   type AccountTerms,
   type LoanAccount,
 } from '../../../domain/servicing-account.js';
+import { overdueCharges } from '../../../domain/overdue.js';
 import type { OverpaymentHandling } from '../../../domain/products.js';
 
 const terms = (overpayment: OverpaymentHandling = 'CARRY_FORWARD'): AccountTerms => ({
@@ -27,6 +28,7 @@ const terms = (overpayment: OverpaymentHandling = 'CARRY_FORWARD'): AccountTerms
   fees: [],
   dayCount: 'ACT/365',
   penalty: { penaltyMarkup: '0.5000', lateFee: { kind: 'FLAT', value: '20.00' }, graceDays: 3 },
+  chargesCap: '0.2400',
   allocationOrder: ['PENALTY', 'FEE', 'INTEREST', 'PRINCIPAL'],
   overpayment,
 });
@@ -45,18 +47,31 @@ describe('the loan account', () => {
     expect(outstandingPrincipal(a)).toBe('12000.00');
   });
 
-  it('charges nothing during the grace days and, after them, penalty interest from the due date plus the late fee', () => {
+  it('charges nothing during the grace days and, after them, the money engine’s penalty interest and late fee to the cent', () => {
     const a = openAccount('L', terms(), '2026-01-15');
     expect(balancesOn(a, '2026-02-18').penalty).toBe('0.00');
-    const late = accrue(a, '2026-02-25');
+    const late = accrue(a, '2026-03-17');
     allBalanced(late.entries);
-    expect(late.entries.map((e) => e.businessKey)).toEqual(['loan:L:interest:1', 'loan:L:penalty:1:2026-02-25', 'loan:L:late-fee:1']);
-    const expected = penaltyInterestFor({ annualRate: '0.1200', penalty: terms().penalty, dayCount: 'ACT/365', base: '1066.19', days: 10 });
-    expect(expected).toBe(new Decimal('1066.19').times('0.18').div(365).times(10).toDecimalPlaces(2).toFixed(2));
-    expect(balancesOn(a, '2026-02-25').penalty).toBe(new Decimal(expected).plus('20.00').toFixed(2));
+    expect(late.entries.map((e) => e.businessKey)).toEqual(['loan:L:interest:1', 'loan:L:penalty:1:2026-03-17', 'loan:L:late-fee:1:2026-03-17', 'loan:L:interest:2']);
+    const engine = overdueCharges(
+      { dueDate: '2026-02-15', principal: '946.19', interest: '120.00', fee: '0.00', receipts: [] },
+      { annualRate: '0.1200', dayCount: 'ACT/365', penalty: terms().penalty, chargesCap: '0.2400' },
+      '2026-03-17',
+    );
+    // By hand: 30 days on the unpaid principal at 12% × 1.5 and the flat late fee, within the cap
+    // of 24% a year on the whole unpaid installment, which the late fee fills first.
+    expect(engine.uncappedPenalty).toBe(new Decimal('946.19').times('0.18').div(365).times(30).toDecimalPlaces(2).toFixed(2));
+    const cap = new Decimal('1066.19').times(30).times('0.24').div(365).toDecimalPlaces(2);
+    expect(engine.cap).toBe(cap.toFixed(2));
+    expect(engine.lateFee).toBe('20.00');
+    expect(engine.penalty).toBe(cap.minus(20).toFixed(2));
+    const oneInstallment = new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2);
+    const posted = late.entries.filter((e) => e.kind === 'PENALTY_INTEREST' || e.kind === 'LATE_FEE').flatMap((e) => e.lines.filter((l) => l.account === 'PENALTY_INCOME').map((l) => l.credit));
+    expect(posted.reduce((t, v) => t.plus(v), new Decimal(0)).toFixed(2)).toBe(oneInstallment);
+    expect(balancesOn(a, '2026-03-17').penalty).toBe(oneInstallment);
   });
 
-  it('posts penalty interest so the total equals the exact accrual rounded once, whatever the posting days', () => {
+  it('posts only what the charges grew by since the last posting, so the total is the engine’s as of the last day', () => {
     let a = openAccount('L', terms(), '2026-01-15');
     const posted: JournalEntry[] = [];
     for (const day of ['2026-02-19', '2026-02-20', '2026-02-23', '2026-03-01', '2026-03-10']) {
@@ -65,8 +80,9 @@ describe('the loan account', () => {
       a = p.account;
     }
     const penalty = balancesOf(posted.flatMap((e) => e.lines.map((l) => ({ ...l, loanId: 'L' })))).PENALTY_INCOME;
-    const once = penaltyInterestFor({ annualRate: '0.1200', penalty: terms().penalty, dayCount: 'ACT/365', base: '1066.19', days: 23 });
-    expect(penalty).toBe(new Decimal(once).plus('20.00').toFixed(2));
+    const engine = chargesOn(a, a.installments[0]!, '2026-03-10');
+    expect(penalty).toBe(new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2));
+    expect(new Set(posted.map((e) => e.businessKey)).size).toBe(posted.length);
   });
 
   it('does not charge a payment made within the grace days', () => {
