@@ -33,6 +33,7 @@ import {
   type PaymentChannel,
 } from './ledger.js';
 import { overdueCharges, type InstallmentReceipt, type OverdueCharges } from './overdue.js';
+import { accruedInterestDec } from './prepayment.js';
 import type { OverpaymentHandling } from './products.js';
 import type { AllocationComponent, LocalDate, Money, PenaltyTerms } from './types.js';
 
@@ -304,14 +305,13 @@ export function payoffAmount(account: LoanAccount, asOf: LocalDate): Money {
   return toMoney(Dec.max(total.minus(money(a.credit)), ZERO));
 }
 
-/** Interest accrued on an installment's period through `asOf`, pro rata by days; zero for periods not yet begun. */
+/** Interest accrued on an installment's period through `asOf` (the engine's pro-rata rule, prepayment.ts); zero for periods not yet begun. */
 function currentInterest(a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
   const index = a.installments.indexOf(i);
   const start = index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
-  const elapsed = daysBetween(start, asOf);
-  if (elapsed <= 0) return ZERO;
-  const length = daysBetween(start, i.dueDate);
-  return roundCents(money(i.interest).minus(money(i.paidInterest)).times(Math.min(elapsed, length)).div(length));
+  if (daysBetween(start, asOf) <= 0) return ZERO;
+  const unpaid = toMoney(money(i.interest).minus(money(i.paidInterest)));
+  return accruedInterestDec({ dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start }, asOf);
 }
 
 export interface PaymentInput {
