@@ -6,13 +6,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';
 import { createBankClient } from '../partners/bank-client.js';
-
-function databaseUrl(config: ReturnType<typeof loadConfig>): string {
-  if (config.DATABASE_URL) return config.DATABASE_URL;
-  if (config.APP_MODE !== 'local') throw new ConfigError('DATABASE_URL', 'must be set');
-  // The local stack's embedded Postgres (scripts/start-stack.ts).
-  return `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? '5433'}/microloan`;
-}
+import { localDatabaseUrl } from './database-url.js';
 
 function bankUrl(config: ReturnType<typeof loadConfig>): string {
   if (config.BANK_URL) return config.BANK_URL;
@@ -23,7 +17,7 @@ function bankUrl(config: ReturnType<typeof loadConfig>): string {
 async function main(): Promise<number> {
   const config = loadConfig();
   const log = createLogger('reconcile', 'warn');
-  const sql = connectDb(databaseUrl(config), { max: 4, applicationName: 'microloan-reconcile' });
+  const sql = connectDb(localDatabaseUrl(config), { max: 4, applicationName: 'microloan-reconcile' });
   try {
     const report = await runReconciliation(sql, createBankClient({ baseUrl: bankUrl(config), log, timeoutMs: 30_000 }));
     const c = report.counts;
