@@ -49,7 +49,9 @@ export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: number } | null)?.code;
-  return code === 14 || code === 4 || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message));
+  // The client's ServiceError carries the gRPC status on its cause. 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED,
+  // 8 RESOURCE_EXHAUSTED (e.g. too many updates in flight on one workflow): all worth a retry.
+  const codes = [(err as { code?: number } | null)?.code, (err as { cause?: { code?: number } } | null)?.cause?.code];
+  return codes.some((code) => code === 14 || code === 4 || code === 8) || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message));
 }
 

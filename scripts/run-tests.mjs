@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the type check, then each vitest suite in turn (unit, workflow, integration,
-// browser). Each suite starts its own servers once in its global set-up and prints its own
+// browser, drills). Each suite starts its own servers once (a drill, its own stack per file) and prints its own
 // count; the last line is the total.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const suites = (process.env.TEST_SUITES ?? 'unit,workflow,integration,browser').split(',');
+const suites = (process.env.TEST_SUITES ?? 'unit,workflow,integration,browser,drills').split(',');
 const reports = join(root, 'test-artifacts', 'reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });

@@ -1,0 +1,130 @@
+// One borrower's whole loan for a drill, written as a patient client: apply, documents, sign,
+// disbursement, a partial online repayment sent twice (a client retry), then the payoff as an
+// incoming bank transfer, to PAID_OFF. Steps that meet a 503 or a dropped connection are tried
+// again until the deadline, each with the same key, as a real client would.
+import { randomUUID } from 'node:crypto';
+import { ApiCallError, type Session } from '../support/api-client.js';
+import type { Applicant } from '../../bench/lib/identities.js';
+import { applicationBody, sign, uploadDocuments } from '../../bench/lib/lifecycle.js';
+import type { DrillStack } from './harness.js';
+
+export type Expected = 'PAID_OFF' | 'DISBURSEMENT_FAILED';
+
+export interface Outcome {
+  loanId: string;
+  expected: Expected;
+  /** Payment ids this client made (each once, however often it was sent). */
+  payments: string[];
+}
+
+const PARTIAL = '500.00';
+
+function transient(err: unknown): boolean {
+  if (err instanceof ApiCallError) return err.status === 503 || err.status === 502 || err.status === 504;
+  return err instanceof TypeError || (err instanceof Error && /fetch failed|ECONNRESET|ECONNREFUSED|socket|timeout|aborted/i.test(err.message));
+}
+
+async function patiently<T>(deadline: number, step: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!transient(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function register(d: DrillStack, person: Applicant, deadline: number): Promise<Session> {
+  await patiently(deadline, async () => {
+    try {
+      await d.api.call('POST', '/v1/auth/register', { body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber } });
+    } catch (err) {
+      // A retry after an answer that was lost: the first attempt registered them.
+      if (!(err instanceof ApiCallError && err.status === 409)) throw err;
+    }
+  });
+  return patiently(deadline, () => d.api.login(person.phone, person.password));
+}
+
+/**
+ * The payoff amount once the loan shows its servicing figures. A borrower pays from that screen;
+ * the loan reports ACTIVE a moment before servicing takes repayments.
+ */
+async function payoffAmount(d: DrillStack, token: string, loanId: string, deadline: number): Promise<string> {
+  for (;;) {
+    const loan = await patiently(deadline, () => d.api.loan(token, loanId));
+    const servicing = loan.servicing as { payoffToday?: string } | null;
+    if (servicing?.payoffToday) return servicing.payoffToday;
+    if (Date.now() > deadline) throw new Error(`loan ${loanId} shows no payoff amount: ${JSON.stringify(loan.servicing)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The borrower pays the rest into our bank account; never sent twice, even when the answer is lost. */
+async function payByBankTransfer(d: DrillStack, loanId: string, amount: string, deadline: number): Promise<string> {
+  for (;;) {
+    const already = (await patiently(deadline, () => d.bank.ledger())).incoming.find((p) => p.reference === loanId);
+    if (already) return already.paymentId;
+    try {
+      const notice = await d.admin.simulateIncomingPayment({ reference: loanId, amount, notifyUrl: `${d.stack.apiUrl}/v1/partners/bank/incoming` });
+      return notice.paymentId;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/**
+ * Signs, and after an answer that did not come, looks before signing again: the signature may
+ * have been taken (the update waits for the payout to start), and each resend would leave one
+ * more update waiting on the workflow.
+ */
+async function signOnce(d: DrillStack, token: string, loanId: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      await sign(d.api, token, loanId);
+      return;
+    } catch (err) {
+      if (err instanceof ApiCallError && err.status === 409) return; // signed by an earlier attempt
+      if (!transient(err) || Date.now() > deadline) throw err;
+    }
+    const moved = await d.watcher.waitFor(loanId, ['DISBURSING', 'ACTIVE', 'DISBURSEMENT_FAILED'], 20_000).catch(() => null);
+    if (moved) return;
+  }
+}
+
+export async function runLifecycle(d: DrillStack, person: Applicant, expected: Expected, timeoutMs: number): Promise<Outcome> {
+  const deadline = Date.now() + timeoutMs;
+  const waitFor = (loanId: string, statuses: string[]) => d.watcher.waitFor(loanId, statuses, Math.max(1, deadline - Date.now()));
+  const session = await register(d, person, deadline);
+  const key = `drill-${randomUUID()}`;
+  const { loanId, requiredDocuments } = await patiently(deadline, () =>
+    d.api.call<{ loanId: string; requiredDocuments: string[] }>('POST', '/v1/applications', {
+      token: session.token,
+      body: applicationBody(person, '10000.00', 6),
+      headers: { 'idempotency-key': key },
+    }),
+  );
+  await patiently(deadline, async () => {
+    const loan = await d.api.loan(session.token, loanId);
+    const missing = (loan.missingDocuments as string[] | undefined) ?? requiredDocuments;
+    await uploadDocuments(d.api, session.token, loanId, missing);
+  });
+  const decided = await waitFor(loanId, ['AWAITING_SIGNATURE', 'INITIAL_REVIEW', 'REJECTED']);
+  if (decided !== 'AWAITING_SIGNATURE') throw new Error(`loan ${loanId} was not auto-approved: ${decided}`);
+  await signOnce(d, session.token, loanId, deadline);
+  const paidOut = await waitFor(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED']);
+  if (expected === 'DISBURSEMENT_FAILED' || paidOut === 'DISBURSEMENT_FAILED') return { loanId, expected, payments: [] };
+
+  await payoffAmount(d, session.token, loanId, deadline);
+  const online = `drill-${loanId}-online`;
+  const repay = () => d.api.call('POST', `/v1/loans/${loanId}/repayments`, { token: session.token, body: { paymentId: online, amount: PARTIAL, channel: 'ONLINE' } });
+  await patiently(deadline, repay);
+  await patiently(deadline, repay);
+  const payoff = await payoffAmount(d, session.token, loanId, deadline);
+  const incoming = await payByBankTransfer(d, loanId, payoff, deadline);
+  await waitFor(loanId, ['PAID_OFF']);
+  return { loanId, expected, payments: [online, incoming] };
+}
