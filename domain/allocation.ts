@@ -59,16 +59,6 @@ export function componentsTotal(c: Components): Dec {
   return c.penalty.plus(c.lateFee).plus(c.fee).plus(c.interest).plus(c.principal);
 }
 
-export function addComponents(a: Components, b: Components): Components {
-  return {
-    penalty: a.penalty.plus(b.penalty),
-    lateFee: a.lateFee.plus(b.lateFee),
-    fee: a.fee.plus(b.fee),
-    interest: a.interest.plus(b.interest),
-    principal: a.principal.plus(b.principal),
-  };
-}
-
 export function toLine(number: number, c: Components): AllocationLine {
   return {
     number,

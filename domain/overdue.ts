@@ -76,25 +76,6 @@ const NONE: Omit<OverdueCharges, 'daysLate' | 'inGrace' | 'waived'> = {
   cap: '0.00',
 };
 
-/** Checks penalty terms; throws DomainError INVALID_PENALTY_TERMS. */
-export function assertPenaltyTerms(terms: PenaltyTerms): void {
-  const bad = (field: string, en: string, zh: string): never => {
-    throw new DomainError('INVALID_PENALTY_TERMS', { zh, en }, `penalty.${field}`);
-  };
-  if (!isDecimalText(terms.penaltyMarkup) || rate(terms.penaltyMarkup).isNeg()) bad('penaltyMarkup', 'markup must be a non-negative decimal', '罚息上浮比例须为非负小数');
-  if (!Number.isInteger(terms.graceDays) || terms.graceDays < 0) bad('graceDays', 'grace days must be a non-negative integer', '宽限天数须为非负整数');
-  if (terms.lateFee.kind === 'FLAT') {
-    if (!isMoneyText(terms.lateFee.value) || money(terms.lateFee.value).isNeg()) bad('lateFee.value', 'flat late fee must be a non-negative amount', '固定滞纳金须为非负金额');
-  } else if (terms.lateFee.kind === 'PERCENT_OF_OVERDUE_INSTALLMENT') {
-    if (!isDecimalText(terms.lateFee.value) || rate(terms.lateFee.value).isNeg() || rate(terms.lateFee.value).gt(1)) {
-      bad('lateFee.value', 'late fee percentage must be a decimal between 0 and 1', '滞纳金比例须在 0 与 1 之间');
-    }
-  } else {
-    bad('lateFee.kind', 'unknown late fee kind', '未知滞纳金类型');
-  }
-}
-
-/** Penalty interest a year: contract rate × (1 + markup). */
 export function penaltyAnnualRate(annualRate: Rate, markup: Rate): Dec {
   return rate(annualRate).times(ONE.plus(rate(markup)));
 }

@@ -17,6 +17,7 @@
 //   Payoff    a payment of at least the payoff amount closes the loan: everything due, all unpaid
 //             principal, and the interest of the current period accrued to the day (pro rata by
 //             days); the rest is refunded.
+import { allocateComponents } from './allocation.js';
 import { amortize, buildSchedule, normalizeTerms, periodGrid, periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
 import { compareDates, daysBetween } from './dates.js';
 import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
@@ -234,19 +235,18 @@ export interface InstallmentAllocation {
   principal: Money;
 }
 
-const COMPONENT_KEY: Record<AllocationComponent, keyof Owed> = { PENALTY: 'penalty', FEE: 'fee', INTEREST: 'interest', PRINCIPAL: 'principal' };
-
 /** Pays one installment from `available` in the product's order; returns what it took. */
 function payInstallment(a: LoanAccount, i: InstallmentState, available: Dec, on: LocalDate): { taken: Owed; left: Dec } {
   const owed = owedOn(i);
-  const taken: Owed = { penalty: ZERO, fee: ZERO, interest: ZERO, principal: ZERO };
-  let left = available;
-  for (const component of a.allocationOrder) {
-    const key = COMPONENT_KEY[component];
-    const pay = Dec.min(left, Dec.max(owed[key], ZERO));
-    taken[key] = pay;
-    left = left.minus(pay);
-  }
+  const positive = (d: Dec) => Dec.max(d, ZERO);
+  const { lines, remaining } = allocateComponents(
+    available,
+    [{ number: i.number, owed: { penalty: positive(owed.penalty), lateFee: ZERO, fee: positive(owed.fee), interest: positive(owed.interest), principal: positive(owed.principal) } }],
+    a.allocationOrder,
+  );
+  const paid = lines[0]?.paid;
+  const taken: Owed = { penalty: paid?.penalty ?? ZERO, fee: paid?.fee ?? ZERO, interest: paid?.interest ?? ZERO, principal: paid?.principal ?? ZERO };
+  const left = remaining;
   i.paidPenalty = toMoney(money(i.paidPenalty).plus(taken.penalty));
   i.paidFee = toMoney(money(i.paidFee).plus(taken.fee));
   i.paidInterest = toMoney(money(i.paidInterest).plus(taken.interest));
