@@ -27,6 +27,11 @@ export function toApiError(err: unknown): ApiError | null {
       return new ApiError(status, type, text, field ? [{ field, code: type, message: text }] : undefined);
     }
   }
+  // Temporal's own refusal of an update the workflow takes only in another phase (repaying a loan
+  // still in origination, or in the moment between ACTIVE and servicing taking over).
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && /^No registered handler for update/.test(err.cause.message)) {
+    return ApiError.conflict(REFUSAL.WRONG_STAGE, { zh: '该贷款当前所处阶段不能进行此操作，请稍后再试', en: 'The loan is not at a stage that takes this now; try again later' });
+  }
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound({ zh: '贷款流程', en: 'Loan workflow' });
   if (isClosedWorkflow(err)) {
     return ApiError.conflict('LOAN_CLOSED', { zh: '该贷款流程已结束，不能再操作', en: 'This loan is closed; nothing more can be done to it' });

@@ -371,16 +371,18 @@ const exportTable = secureRoute({
 
 export function reportPeriod(query: { from?: string; to?: string }, today: string, timeZone: string): ReportPeriod {
   const to = query.to ?? today;
-  const from = query.from ?? addDays(to, -(DEFAULT_DAYS - 1));
+  const toValid = isValidLocalDate(to);
+  // The default start is counted back from "to", which must be a date first.
+  const from = query.from ?? (toValid ? addDays(to, -(DEFAULT_DAYS - 1)) : undefined);
   const problems = [];
-  if (!isValidLocalDate(from)) problems.push(problem('from', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
-  if (!isValidLocalDate(to)) problems.push(problem('to', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
-  if (problems.length === 0) {
+  if (from !== undefined && !isValidLocalDate(from)) problems.push(problem('from', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
+  if (!toValid) problems.push(problem('to', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
+  if (from !== undefined && problems.length === 0) {
     const span = daysBetween(from, to);
     if (span < 0) problems.push(problem('from', 'AFTER_TO', '开始日期不能晚于结束日期', 'must not be after "to"'));
     else if (span >= MAX_DAYS) problems.push(problem('from', 'PERIOD_TOO_LONG', `查询区间不能超过 ${MAX_DAYS} 天`, `the period must not exceed ${MAX_DAYS} days`));
   }
-  if (problems.length) throw ApiError.validation(problems);
+  if (problems.length || from === undefined) throw ApiError.validation(problems);
   return { from, to, timeZone };
 }
 
