@@ -1,8 +1,8 @@
 // Dumps the system database table by table with COPY, from one consistent snapshot. No pg_dump:
 // the machine's pg_dump is older than the embedded PostgreSQL 17 and refuses to talk to it.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { Sql, TransactionSql } from '../client.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { sha256File, type Manifest, type SequenceEntry, type TableEntry } from './manifest.js';
@@ -23,6 +23,34 @@ export async function sequenceStates(tx: Sql | TransactionSql): Promise<Sequence
   return states;
 }
 
+/** COPY's text format for one value: \N for null, backslash escapes for the separators. */
+function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+}
+
+async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * Writes a table as `COPY … FROM stdin` reads it (text format), by cursor in the dump's snapshot:
+ * each column cast to text gives the type's output form, which is what COPY writes. (Streaming
+ * `COPY … TO STDOUT` through the driver stalled now and then under load.)
+ */
+async function writeCopyText(tx: TransactionSql, table: string, path: string): Promise<void> {
+  const columns = await tx<{ name: string }[]>`
+    select a.attname as name from pg_attribute a
+    where a.attrelid = ${table}::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`;
+  const out = createWriteStream(path);
+  const selectList = columns.map((c) => `"${c.name.replace(/"/g, '""')}"::text`).join(', ');
+  await tx.unsafe(`select ${selectList} from "${table.replace(/"/g, '""')}"`).values().cursor(500, async (rows) => {
+    await write(out, rows.map((row) => (row as Array<string | null>).map(copyField).join('\t') + '\n').join(''));
+  });
+  out.end();
+  await once(out, 'finish');
+}
+
 export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest, 'database' | 'ledger' | 'audit'>> {
   mkdirSync(join(dir, 'db'), { recursive: true });
   return sql.begin('isolation level repeatable read read only', async (tx) => {
@@ -33,7 +61,7 @@ export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest
     for (const [index, name] of names.entries()) {
       const file = `db/${String(index + 1).padStart(2, '0')}_${name}.copy`;
       const path = join(dir, file);
-      await pipeline(await tx`copy ${tx(name)} to stdout`.readable(), createWriteStream(path));
+      await writeCopyText(tx, name, path);
       tables.push({ name, file, rows: await rowCount(tx, name), sha256: await sha256File(path) });
     }
     const sequences = await sequenceStates(tx);
