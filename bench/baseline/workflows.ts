@@ -5,10 +5,6 @@ import type * as activities from './activities.js';
 
 const { step } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
 
-async function steps(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await step(i);
-}
-
 async function inBatches(batches: number[]): Promise<number> {
   let i = 0;
   for (const size of batches) await Promise.all(Array.from({ length: size }, () => step(i++)));
@@ -32,10 +28,8 @@ export async function bareSleeper(args: { batches: number[]; sleepMs: number }):
   await sleep(args.sleepMs);
 }
 
-/** The twin of one installment: asleep until the reminder, remind; asleep until due, collect. */
-export async function bareInstallment(args: { remindAt: number; dueAt: number; remindSteps: number; collectSteps: number }): Promise<void> {
-  await sleep(Math.max(1, args.remindAt - Date.now()));
-  await steps(args.remindSteps);
-  await sleep(Math.max(1, args.dueAt - Date.now()));
-  await steps(args.collectSteps);
+/** The twin of one wave of an installment's work: asleep until `at` (epoch ms), then its activity batches. */
+export async function bareWave(args: { at: number; batches: number[] }): Promise<number> {
+  await sleep(Math.max(1, args.at - Date.now()));
+  return inBatches(args.batches);
 }

@@ -60,3 +60,19 @@ export async function runTimeMs(client: Client, workflowId: string): Promise<num
 }
 
 export const total = (batches: number[]) => batches.reduce((a, b) => a + b, 0);
+
+/**
+ * The activity batches of each wake-up: every stretch from a timer firing to the next one (or the
+ * end of the history). A servicing loan's last stretches are its reminders and its collection,
+ * including what follows the bank's answer to the auto-debit.
+ */
+export async function wakeUpBatches(client: Client, workflowId: string): Promise<number[][]> {
+  const all = await events(client, workflowId);
+  const waves: number[][] = [];
+  all.forEach((e, i) => {
+    if (!e.timerFiredEventAttributes) return;
+    const next = all.findIndex((x, j) => j > i && x.timerFiredEventAttributes);
+    waves.push(batchesOf(all.slice(i + 1, next < 0 ? undefined : next)));
+  });
+  return waves;
+}
