@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('bank failing and timing out', () => {
   it('payouts and payments happen once; frozen cards end DISBURSEMENT_FAILED with nothing booked; reconciliation is clean', async () => {
     const random = seededRandom();
-    await d.admin.setFaults({ bank: { failureRate: 0.25, timeoutRate: 0.15 }, seed: Math.floor(random.next() * 2 ** 31) });
+    await d.admin.setFaults({ bank: { failureRate: 0.3, timeoutRate: 0.25 }, seed: Math.floor(random.next() * 2 ** 31) });
     const person = applicants();
     const plan = Array.from({ length: LOANS }, (_, i) => {
       const frozen = FROZEN.has(i);

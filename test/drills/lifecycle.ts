@@ -61,10 +61,22 @@ async function payoffAmount(d: DrillStack, token: string, loanId: string, deadli
   }
 }
 
+/** The bank's ledger as the drill sees it; the bank's injected faults apply to this read too, so it is retried. */
+async function bankLedger(d: DrillStack, deadline: number) {
+  for (;;) {
+    try {
+      return await d.bank.ledger();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 /** The borrower pays the rest into our bank account; never sent twice, even when the answer is lost. */
 async function payByBankTransfer(d: DrillStack, loanId: string, amount: string, deadline: number): Promise<string> {
   for (;;) {
-    const already = (await patiently(deadline, () => d.bank.ledger())).incoming.find((p) => p.reference === loanId);
+    const already = (await bankLedger(d, deadline)).incoming.find((p) => p.reference === loanId);
     if (already) return already.paymentId;
     try {
       const notice = await d.admin.simulateIncomingPayment({ reference: loanId, amount, notifyUrl: `${d.stack.apiUrl}/v1/partners/bank/incoming` });
