@@ -16,6 +16,7 @@ const BENCHES: Array<{ name: string; script: string; title: string }> = [
   { name: 'api', script: 'npm run bench:api', title: '1a. API latency beside bare Hono endpoints' },
   { name: 'origination', script: 'npm run bench:origination', title: '1b. Origination throughput and time to decision' },
   { name: 'footprint', script: 'npm run bench:footprint', title: '1c. Footprint of active loans' },
+  { name: 'worker-cache', script: 'npm run bench:worker-cache', title: '1c, continued. Worker memory by cache size' },
   { name: 'burst', script: 'npm run bench:burst', title: '1d. Installment burst' },
   { name: 'schedule', script: 'npm run bench:schedule', title: '1e. Schedule engine: quote()' },
   { name: 'soak', script: 'npm run bench:soak', title: '4. Load and soak' },
