@@ -127,6 +127,8 @@ async function main() {
 
     const measured = [];
     for (const c of cases) {
+      // The workflows the previous case started finish their first activities before this one is measured.
+      await new Promise((r) => setTimeout(r, 10_000));
       console.error(`${c.name}: warm-up, then ${ROUNDS} alternating rounds of ${SECONDS} s per side…`);
       const run = (side: Side, seconds: number) => runLoad({ url: side.url, request: side.request, connections: CONNECTIONS, durationSeconds: seconds });
       await run(c.bare, WARMUP_SECONDS);

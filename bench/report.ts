@@ -1,4 +1,5 @@
-// Assembles bench/RESULTS.md from bench/results/*.json (and the money engineer's schedule.md).
+// Assembles bench/RESULTS.md from bench/results/*.json (and the money engineer's schedule.md),
+// with each bench's analysis from bench/notes/<name>.md beneath its figures.
 //
 //   npx tsx bench/report.ts        (every bench also calls this after writing its JSON)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,12 @@ function scheduleSummary(s: ScheduleJson) {
   };
 }
 
+/** The hand-written analysis of a bench (why a target is missed, what would fix it), if any. */
+function notes(name: string): string[] {
+  const file = resolve(ROOT, 'bench/notes', `${name}.md`);
+  return existsSync(file) ? ['', ...readFileSync(file, 'utf8').trim().split('\n')] : [];
+}
+
 function scheduleSection(): string[] {
   const md = resolve(DIR, 'schedule.md');
   if (!existsSync(md)) return ['Not run yet.'];
@@ -67,7 +74,7 @@ export function renderResults(): string {
         const sum = scheduleSummary(s);
         summaryRows.push([bench.title, sum.target, sum.headline, sum.met ? 'met' : '**missed**', s.date.slice(0, 10)]);
       }
-      sections.push(...scheduleSection());
+      sections.push(...scheduleSection(), ...notes(bench.name));
       continue;
     }
     const r = read<BenchResult>(bench.name);
@@ -84,6 +91,7 @@ export function renderResults(): string {
       ...r.markdown,
     );
     if (r.note) sections.push('', r.note);
+    sections.push(...notes(bench.name));
   }
   return [
     '# Benchmark results',
