@@ -24,12 +24,14 @@ export function applicants(salt = randomInt(0, 90)) {
     const seq = String((Math.floor(index / BIRTH_DAYS) + salt) % 100).padStart(2, '0');
     const first17 = `110105${birth}${seq}${profileDigit}`;
     const serial = String(salt * 1_000_000 + index).padStart(8, '0').slice(-8);
-    const cardBody = `62220210${serial.slice(1)}`;
+    // The bank simulator refuses payouts to cards ending 4444 and debits from cards ending 5555.
+    const cardOf = (prefix: string) => `${prefix}${serial.slice(1)}` + luhnCheckDigit(`${prefix}${serial.slice(1)}`);
+    const card = [cardOf('62220210'), cardOf('62220211')].find((c) => !/(4444|5555)$/.test(c))!;
     return {
       name: `${SURNAMES[index % 10]}${GIVEN[Math.floor(index / 10) % 10]}`,
       idNumber: first17 + idNumberCheckChar(first17),
       phone: `137${serial}`,
-      cardNumber: cardBody + luhnCheckDigit(cardBody),
+      cardNumber: card,
       password: `Bench${serial}x`,
     };
   };
