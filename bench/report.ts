@@ -111,6 +111,8 @@ export function renderResults(): string {
     '',
     '- `TEST_SUITES=drills npm test` — resilience drills in `test/drills/`: the worker killed with SIGKILL mid-batch, the bank failing and timing out, PostgreSQL restarted (the API answers 503, never 500), the Temporal server restarted. Each checks every loan’s end state, exactly-once payouts and collections, and a clean reconciliation.',
     '- `TEST_SUITES=integration npm test` — includes `test/integration/fuzz.test.ts`: schemathesis against `/openapi.json` with authentication, bounded examples, no 5xx and every answer matching its schema.',
+    ...notes('drills'),
+    ...notes('fuzz'),
     '',
   ].join('\n');
 }
