@@ -5,6 +5,8 @@ ENV NODE_ENV=production APP_MODE=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# The worker loads this bundle (WORKFLOW_BUNDLE_PATH) instead of running webpack at start.
+RUN node --import tsx scripts/build-workflow-bundle.ts build/workflow-bundle.js
 USER node
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "api/main.ts"]

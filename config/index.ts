@@ -20,6 +20,14 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('loans'),
   TEMPORAL_UI_PORT: port.default(8233),
+  /**
+   * Workflows the worker keeps in memory between tasks. Loans sleep for weeks between wake-ups, so a
+   * small cache costs a short replay on each wake-up and keeps the worker's memory flat however
+   * many loans are active (bench/RESULTS.md, 1c).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   BANK_URL: url.optional(),
   BUREAU_URL: url.optional(),
   NOTIFY_URL: url.optional(),

@@ -142,12 +142,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       died.catch(() => {});
     };
 
+    // Bundled in a short-lived process of its own, so webpack's memory never lives in the worker.
+    const bundleBuilt = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve() : buildWorkflowBundle(resolve(runDir, 'workflow-bundle.js'), env, options.output);
+    bundleBuilt.catch(() => {});
     if (needsSimulators) {
       progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
       await launch('simulators');
       await waitUntilUp('simulators', options.simulatorPort);
     }
-    progress('Starting the worker (bundling workflows)…');
+    progress('Starting the worker…');
+    await bundleBuilt;
+    env.WORKFLOW_BUNDLE_PATH ??= resolve(runDir, 'workflow-bundle.js');
     await launch('worker');
     progress(`Starting the API on port ${options.apiPort}…`);
     await launch('api');
@@ -178,6 +183,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const stop of stoppers.reverse()) await stop().catch(() => {});
     throw err;
   }
+}
+
+async function buildWorkflowBundle(outPath: string, env: NodeJS.ProcessEnv, output?: (service: string, line: string) => void): Promise<void> {
+  const builder = await spawnManaged({
+    name: 'workflow-bundle',
+    command: process.execPath,
+    args: ['--import', 'tsx', resolve(ROOT, 'scripts/build-workflow-bundle.ts'), outPath],
+    cwd: ROOT,
+    env,
+    onOutput: (line) => output?.('worker', line),
+  });
+  const code = await builder.exited;
+  if (code !== 0) throw new Error(`building the workflow bundle failed (exit code ${code}); see the worker's log lines above`);
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {

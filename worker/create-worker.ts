@@ -19,6 +19,8 @@ export interface LoanWorkerOptions {
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Workflows kept in memory between tasks (config WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
 }
 
 export function createLoanWorker(options: LoanWorkerOptions): Promise<Worker> {
@@ -30,6 +32,6 @@ export function createLoanWorker(options: LoanWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions }),
     dataConverter: options.dataConverter,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
-    maxCachedWorkflows: 2_000,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
   });
 }

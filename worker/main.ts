@@ -1,5 +1,6 @@
 // Production entry point of the worker: connects to Temporal and PostgreSQL and starts nothing else.
 import { NativeConnection } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -19,6 +20,9 @@ async function main() {
   for (const setting of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'BANK_URL', 'BUREAU_URL', 'NOTIFY_URL'] as const) {
     if (!config[setting]) throw new ConfigError(setting, 'must be set for the worker');
   }
+  if (config.WORKFLOW_BUNDLE_PATH && !existsSync(config.WORKFLOW_BUNDLE_PATH)) {
+    throw new ConfigError('WORKFLOW_BUNDLE_PATH', `names no file (${config.WORKFLOW_BUNDLE_PATH}); build it with npm run build:workflows`);
+  }
   const log = createLogger('worker', config.LOG_LEVEL);
   logTemporalThroughPino(log);
   const keyring = loadKeyring(config);
@@ -32,6 +36,8 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: temporalDataConverter(keyring),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     deps: {
       config,
       sql,
