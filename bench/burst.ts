@@ -163,6 +163,9 @@ async function main() {
   const msPerLoan = round(slope(collection) * 1000, 1);
   const bareMsPerLoan = round(slope(bareCollection) * 1000, 1);
   const largest = runs.at(-1)!;
+  const growth = runs.length < 2
+    ? 'growth with N not measured (one size only)'
+    : `grows ${msPerLoan} ms per extra loan (bare ${bareMsPerLoan} ms per extra workflow)`;
   saveResult({
     name: 'burst',
     title: 'Installment burst',
@@ -172,15 +175,15 @@ async function main() {
     baseline: runs.map((r) => ({ n: r.n, waves: r.bare })),
     ratio: Object.fromEntries(largest.real.map((w, i) => [`${w.name}, N=${largest.n}`, ratio(w.seconds, largest.bare[i]!.seconds)])),
     target: 'no target set: the time to process them all, and how it grows with N',
-    met: true,
-    headline: `N=${largest.n}: collection wave ${largest.real.at(-1)!.seconds} s (bare ${largest.bare.at(-1)!.seconds} s); grows ${msPerLoan} ms per extra loan (bare ${bareMsPerLoan} ms)`,
+    met: null,
+    headline: `N=${largest.n}: collection wave ${largest.real.at(-1)!.seconds} s (bare ${largest.bare.at(-1)!.seconds} s); ${growth}`,
     note: '',
     markdown: [
       `For each N, a fresh stack on the time-skipping test server; N complete, clean applications (10,000.00 × 12, auto-debit on) to ACTIVE, ${CONCURRENCY} at a time, all the same business day. Then, for each wave, the bench moves the server clock to one second past the instant and times (wall clock) until the database shows every loan's reminder sent or installment collected (the auto-debit's repayment recorded, which takes the bank's debit and its callback). Bare twins: N workflows asleep until an instant, then the activity batches one loan ran at that wave, on the same server with their own worker.`,
       '',
       ...markdownTable(header, rows),
       '',
-      `Growth of the collection wave with N (least squares over the sizes): ${msPerLoan} ms per loan; bare ${bareMsPerLoan} ms per workflow.`,
+      `Growth of the collection wave with N (least squares over the sizes): ${growth}.`,
       '',
     ],
   });

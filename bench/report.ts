@@ -83,7 +83,7 @@ export function renderResults(): string {
       sections.push('Not run yet.');
       continue;
     }
-    summaryRows.push([bench.title, r.target, r.headline, r.met ? 'met' : '**missed**', r.date.slice(0, 10)]);
+    summaryRows.push([bench.title, r.target, r.headline, r.met === null ? 'no target' : r.met ? 'met' : '**missed**', r.date.slice(0, 10)]);
     sections.push(
       `Run: ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; load average at the end ${r.machine.loadAverage.join(' / ')}.`,
       `Exact command line: \`${r.command}\`.`,

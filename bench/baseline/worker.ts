@@ -26,7 +26,7 @@ async function main() {
     activities,
     ...(process.env.BARE_ENCRYPT === '1' ? { dataConverter: temporalDataConverter(loadKeyring(loadConfig())) } : {}),
     maxConcurrentActivityTaskExecutions: 100,
-    maxCachedWorkflows: 2_000,
+    maxCachedWorkflows: 100,
   });
   process.once('SIGINT', () => worker.shutdown());
   process.once('SIGTERM', () => worker.shutdown());

@@ -20,7 +20,8 @@ export interface BenchResult {
   /** The headline ratio(s) of the system to its bare baseline. */
   ratio: Record<string, number>;
   target: string;
-  met: boolean;
+  /** null where the issue sets no target (the figure is reported, not judged). */
+  met: boolean | null;
   /** The one-line headline for the summary table. */
   headline: string;
   note: string;
