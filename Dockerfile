@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production APP_MODE=production
 COPY package.json package-lock.json ./
+# patch-package applies these in npm ci's postinstall (postgres.js: a write after the server closed
+# the connection no longer crashes the process).
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 # The worker loads this bundle (WORKFLOW_BUNDLE_PATH) instead of running webpack at start.
