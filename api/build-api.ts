@@ -1,11 +1,10 @@
 // The whole API: edges (security headers, CORS, size limits), then every resource's routes.
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Security } from '../security/authenticator.js';
 import { createApp, type App, type RouteModule } from './app.js';
 import type { ApiDeps } from './env.js';
-import { ApiError } from './errors.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { cors } from './middleware/cors.js';
 import { apiKeyChannel, apiKeyRoutes } from './routes/api-keys.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
@@ -65,17 +64,11 @@ export function buildApi(deps: ApiDeps, security: Security): App {
         strictTransportSecurity: deps.config.TLS_CERT_FILE ? 'max-age=31536000; includeSubDomains' : false,
       }),
     );
-    app.use('/v1/*', cors({ origin: (origin) => (origins.includes(origin) ? origin : null), credentials: true, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }));
+    app.use('/v1/*', cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }));
     app.use('/v1/*', apiKeyChannel(deps.auth));
-    app.use('*', async (c, next) => {
-      const isUpload = c.req.method === 'POST' && /\/documents$/.test(c.req.path);
-      const limit = isUpload ? MAX_DOCUMENT_BYTES + 64 * 1024 : JSON_BODY_LIMIT;
-      return bodyLimit({
-        maxSize: limit,
-        onError: () => {
-          throw new ApiError(413, 'PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'The request body is too large' });
-        },
-      })(c, next);
-    });
+    app.use(
+      '*',
+      bodyLimit((c) => (c.req.method === 'POST' && /\/documents$/.test(c.req.path) ? MAX_DOCUMENT_BYTES + 64 * 1024 : JSON_BODY_LIMIT)),
+    );
   });
 }

@@ -143,11 +143,30 @@ describe('HTTPS on the production entry point', () => {
     const preflight = (origin: string) =>
       call('OPTIONS', '/v1/loans', { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
     const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    expect(allowed.headers['access-control-allow-headers']).toMatch(/Authorization/);
+    expect(allowed.headers['access-control-allow-methods']).toMatch(/POST/);
     const stranger = await preflight('https://evil.example.net');
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
     const simple = await call('GET', '/v1/products', { headers: { origin: 'https://evil.example.net' } });
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();
+    expect(simple.headers.vary).toMatch(/Origin/);
+  });
+
+  it('lets a listed origin read answers, with credentials, alongside the security headers', async () => {
+    const quoteBody = JSON.stringify({ principal: '10000.00', annualRate: '0.1200', termCount: 12, method: 'EQUAL_INSTALLMENT' });
+    // A refusal too: the page must be able to read why.
+    for (const [method, path, body, status] of [['GET', '/v1/products', undefined, 401], ['POST', '/v1/quotes', quoteBody, 200]] as const) {
+      const answer = await call(method, path, { headers: { origin: ALLOWED_ORIGIN, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) });
+      expect(answer.status, path).toBe(status);
+      expect(answer.headers['access-control-allow-origin'], path).toBe(ALLOWED_ORIGIN);
+      expect(answer.headers['access-control-allow-credentials'], path).toBe('true');
+      expect(answer.headers.vary, path).toMatch(/Origin/);
+      expect(answer.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(answer.headers['x-request-id'], path).toBeTruthy();
+    }
   });
 
   it('refuses request bodies over the limit with 413 before reading them', async () => {
