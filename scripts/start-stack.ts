@@ -83,14 +83,6 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  for (const [name, proc] of stack.services) {
-    void proc.exited.then((code) => {
-      if (!stopping) {
-        process.stderr.write(`\x1b[31m✖ ${name} exited unexpectedly (code ${code}); see ${resolve(logDir, name + '.log')}\x1b[0m\n`);
-        void shutdown('failure').then(() => process.exit(1));
-      }
-    });
-  }
 }
 
 void main();

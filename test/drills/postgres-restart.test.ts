@@ -40,7 +40,7 @@ describe('PostgreSQL restarted mid-run', () => {
       throw new Error(`seed ${random.seed}: ${String(err)}\n${d.logs.filter((l) => !l.startsWith('[postgres]')).slice(-30).join('\n')}`);
     });
 
-    if (d.crashes.length) console.warn(`services that crashed while PostgreSQL restarted (restarted by the drill's supervisor): ${JSON.stringify(d.crashes, null, 1)}`);
+    if (d.crashes.length) console.warn(`services that crashed while PostgreSQL restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`);
     const all = Object.values(seen).flat();
     expect(all.filter((s) => s >= 500 && s !== 503), JSON.stringify(seen)).toEqual([]);
     expect(seen['GET /v1/loans/{id}'], JSON.stringify(seen)).toContain(503);

@@ -42,7 +42,7 @@ describe('Temporal server restarted mid-run', () => {
       throw new Error(`seed ${random.seed}: ${String(err)}\n${d.logs.filter((l) => !l.startsWith('[temporal]')).slice(-30).join('\n')}`);
     });
 
-    if (d.crashes.length) console.warn(`services that crashed while Temporal restarted (restarted by the drill's supervisor): ${JSON.stringify(d.crashes, null, 1)}`);
+    if (d.crashes.length) console.warn(`services that crashed while Temporal restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`);
     const all = Object.values(seen).flat();
     expect(all.filter((s) => s >= 500 && s !== 503), JSON.stringify(seen)).toEqual([]);
     expect(seen['GET /v1/loans/{id}']!.filter((s) => s === 0), `no answer within 30 s: ${JSON.stringify(seen)}`).toEqual([]);
