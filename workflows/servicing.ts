@@ -47,8 +47,10 @@ const TIMELINE_KEPT = 20;
 
 export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
   const s = start.carried ? resume(start.carried) : await openServicing(start.fromOrigination);
-  listen(s);
-  if (start.carried) refuseOriginationMessages(s);
+  if (start.carried) {
+    listen(s);
+    refuseOriginationMessages(s);
+  }
   const settledAtStart = settledCount(s);
 
   while (!s.closed) {
@@ -111,6 +113,11 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
   });
   await adopt(s, { account, entries: [], changed: account.installments.map((i) => i.number) });
   const first = account.installments[0]!;
+  // Servicing takes repayments from the moment anyone can see the loan ACTIVE: the handlers go in
+  // first, in the same activation as the status change (changeStatus sets the status before its
+  // first await). setHandler adds no command, and before this the repayment, write-off and note
+  // updates had no handler at all, so no recorded history can have one of them here: replay-safe.
+  listen(s);
   await changeStatus(s.ctx, 'ACTIVE', {
     reason: {
       zh: `已放款 ${paidOut.amount} 元，首期 ${first.dueDate} 应还 ${amountOwed(account, 1, first.dueDate)} 元${autoDebitOn ? '，到期自动代扣' : ''}`,
