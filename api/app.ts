@@ -7,6 +7,7 @@ import { ApiError, errorBody } from './errors.js';
 import { useAuthenticator } from './middleware/auth.js';
 import { toFieldProblems } from './validation.js';
 import { docsRoutes } from './docs.js';
+import { READINESS_TIMEOUT_MS, workflowServiceUnavailable } from './workflow-errors.js';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -34,8 +35,8 @@ function toApiError(err: unknown): ApiError | null {
 export async function readiness(deps: Pick<ApiDeps, 'sql' | 'temporal'>) {
   const [db, temporal] = await Promise.all([
     isDbReachable(deps.sql),
-    deps.temporal.workflowService
-      .getSystemInfo({})
+    deps.temporal
+      .withDeadline(Date.now() + READINESS_TIMEOUT_MS, () => deps.temporal.workflowService.getSystemInfo({}))
       .then(() => true)
       .catch(() => false),
   ]);
@@ -65,6 +66,9 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
       const down = new ApiError(503, 'SERVICE_UNAVAILABLE', { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' });
       return c.json(errorBody(down, c.get('requestId')), 503);
     }
+    // Temporal unreachable or too slow, from a route that calls it without callWorkflow.
+    const temporalDown = workflowServiceUnavailable(err);
+    if (temporalDown) return c.json(errorBody(temporalDown, c.get('requestId')), 503);
     log.error({ err }, 'unhandled error');
     const internal = new ApiError(500, 'INTERNAL', { zh: '服务器内部错误', en: 'Internal server error' });
     return c.json(errorBody(internal, c.get('requestId')), 500);

@@ -14,6 +14,7 @@ import { createSecurity } from '../security/authenticator.js';
 import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { buildApi } from './build-api.js';
+import { temporalConnectionOptions } from './workflow-errors.js';
 
 async function main() {
   const config = loadConfig();
@@ -31,7 +32,7 @@ async function main() {
   else await bootstrapAdmin(sql, config);
 
   const security = createSecurity({ config, sql });
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! }).catch((err: Error) => {
+  const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: Error) => {
     throw new ConfigError('TEMPORAL_ADDRESS', `cannot be reached (${config.TEMPORAL_ADDRESS}): ${err.message}`);
   });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(security.keyring) });

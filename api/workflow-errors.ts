@@ -1,6 +1,16 @@
-// Turns what Temporal says about a loan workflow into answers the caller can act on.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+// Turns what Temporal says about a loan workflow into answers the caller can act on, and bounds
+// how long the API waits for Temporal: an unreachable or stalled Temporal is a prompt 503.
+import {
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Config } from '../config/index.js';
 import type { BilingualText } from '../domain/types.js';
 import { REFUSAL } from '../workflows/definitions.js';
 import { ApiError } from './errors.js';
@@ -39,18 +49,35 @@ export function toApiError(err: unknown): ApiError | null {
   return null;
 }
 
-/** Runs a workflow call; refusals become 403/409/422, an unreachable Temporal becomes 503. */
+/** Runs a workflow call; refusals become 403/409/422, an unreachable or stalled Temporal becomes 503. */
 export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    // Every RPC the call makes (an update is several) counts against one deadline from here.
+    return await callStarted.run(Date.now(), call);
   } catch (err) {
     const mapped = toApiError(err);
     if (mapped) throw mapped;
-    if (isUnavailable(err)) {
-      throw new ApiError(503, 'WORKFLOW_SERVICE_UNAVAILABLE', { zh: '流程服务暂不可用，请稍后重试', en: 'The workflow service is unavailable; please retry' });
-    }
+    const unavailable = workflowServiceUnavailable(err);
+    if (unavailable) throw unavailable;
     throw err;
   }
+}
+
+/**
+ * The 503 for a Temporal that cannot be reached in time (UNAVAILABLE, DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED), or null when `err` is something else. Also used by the API's last-resort
+ * error handler, for routes that call Temporal without callWorkflow.
+ */
+export function workflowServiceUnavailable(err: unknown): ApiError | null {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    // The update may have reached the workflow and may still take effect.
+    return new ApiError(503, 'WORKFLOW_TIMEOUT', {
+      zh: '流程服务未在时限内答复，操作可能仍会生效；请先查看贷款状态再重试',
+      en: 'The workflow service did not answer in time; the request may still take effect, so check the loan before retrying',
+    });
+  }
+  if (!isUnavailable(err)) return null;
+  return new ApiError(503, 'WORKFLOW_SERVICE_UNAVAILABLE', { zh: '流程服务暂不可用，请稍后重试', en: 'The workflow service is unavailable; please retry' });
 }
 
 function isUnavailable(err: unknown): boolean {
@@ -60,3 +87,81 @@ function isUnavailable(err: unknown): boolean {
   return codes.some((code) => code === 14 || code === 4 || code === 8) || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message));
 }
 
+// ---- Deadlines on the API's Temporal calls ----------------------------------------------------
+
+/** The readiness probe's whole budget for asking Temporal whether it is there. */
+export const READINESS_TIMEOUT_MS = 2_000;
+/**
+ * How long one RPC keeps retrying a Temporal it cannot reach (connection refused, reset) before
+ * the caller gets its 503: long enough to ride out a dropped connection, short enough to answer
+ * promptly while Temporal is down. The SDK's default retries for about 20 s.
+ */
+export const TEMPORAL_RETRY_WINDOW_MS = 1_500;
+
+export interface TemporalDeadlines {
+  /** Starts, signals, queries, describe: everything but updates. */
+  callMs: number;
+  /** Updates and the polls for their outcome: they wait for the workflow's answer. */
+  updateMs: number;
+  /** Readiness probe (GetSystemInfo). */
+  probeMs: number;
+  /** How long an RPC retries UNAVAILABLE and other retryable failures. */
+  retryWindowMs: number;
+}
+
+export function temporalDeadlines(config: Pick<Config, 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>): TemporalDeadlines {
+  return { callMs: config.TEMPORAL_CALL_TIMEOUT_MS, updateMs: config.TEMPORAL_UPDATE_TIMEOUT_MS, probeMs: READINESS_TIMEOUT_MS, retryWindowMs: TEMPORAL_RETRY_WINDOW_MS };
+}
+
+/** When the callWorkflow around the current RPC began (epoch ms). */
+const callStarted = new AsyncLocalStorage<number>();
+
+type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+
+const UPDATE_RPC = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|ExecuteMultiOperation)$/;
+const PROBE_RPC = /\/GetSystemInfo$/;
+
+function budgetOf(path: string, d: TemporalDeadlines): number {
+  if (UPDATE_RPC.test(path)) return d.updateMs;
+  if (PROBE_RPC.test(path)) return d.probeMs;
+  return d.callMs;
+}
+
+/**
+ * A gRPC interceptor for the API's Temporal connection, in place of the SDK's default retry
+ * interceptor: every RPC without a deadline of its own (Connection.withDeadline) gets one by kind,
+ * counted from the start of its callWorkflow when there is one, and retries only within the retry
+ * window and never past the deadline. The SDK's retries sleep between attempts regardless of
+ * the deadline, so its default interceptor would hold a caller for ~20 s while Temporal is down.
+ * (A long poll such as a workflow's result() would need a deadline of its own: the API makes none.)
+ */
+export function temporalDeadlineInterceptor(d: TemporalDeadlines): GrpcInterceptor {
+  const defaults = defaultGrpcRetryOptions();
+  return (options, nextCall) => {
+    const startedAt = Date.now();
+    const budget = budgetOf(options.method_definition.path, d);
+    const own = options.deadline === undefined ? Infinity : new Date(options.deadline).getTime();
+    const deadline = Math.min(own, (callStarted.getStore() ?? startedAt) + budget);
+    let delay = 0;
+    const retry = makeGrpcRetryInterceptor({
+      retryableDecider(attempt, status) {
+        if (!defaults.retryableDecider(attempt, status)) return false;
+        delay = defaults.delayFunction(attempt, status);
+        const nextAttempt = Date.now() + delay;
+        return nextAttempt - startedAt <= d.retryWindowMs && nextAttempt < deadline;
+      },
+      delayFunction: () => delay,
+    });
+    return retry({ ...options, deadline }, nextCall);
+  };
+}
+
+/** The options of the API's Temporal connection: bounded calls, and a quick reconnect once Temporal is back. */
+export function temporalConnectionOptions(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>): ConnectionOptions {
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    interceptors: [temporalDeadlineInterceptor(temporalDeadlines(config))],
+    // gRPC's reconnect backoff grows to 2 minutes while Temporal is down; answer again within seconds of its return.
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': 5_000 },
+  };
+}

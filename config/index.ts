@@ -21,6 +21,13 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('loans'),
   TEMPORAL_UI_PORT: port.default(8233),
   /**
+   * How long the API waits for Temporal on a start, signal, query or describe (ms). A query of a
+   * loan the worker has not cached replays its history first (up to ~5 s under load).
+   */
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  /** How long the API waits for an update, which waits for the workflow's answer (ms). */
+  TEMPORAL_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+  /**
    * Workflows the worker keeps in memory between tasks. Loans sleep for weeks between wake-ups, so a
    * small cache costs a short replay on each wake-up and keeps the worker's memory flat however
    * many loans are active (bench/RESULTS.md, 1c).
