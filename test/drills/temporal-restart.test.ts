@@ -1,7 +1,7 @@
 // The Temporal server is stopped mid-batch and started again on the same SQLite file. Workflows,
 // timers and pending activities survive it; the API never answers 500 meanwhile (its Temporal
-// client retries for a while, so an answer may be late rather than a 503); every loan carries on
-// to its end.
+// calls have deadlines, so it answers 503 while the server is away); every loan carries on to its
+// end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicants } from '../../bench/lib/identities.js';
 import { applicationBody } from '../../bench/lib/lifecycle.js';
