@@ -41,7 +41,12 @@ describe('docker-compose.yml', () => {
 
   it('builds the image the services run from the same package lock', () => {
     const dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8');
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // npm install against the copied lock (npm ci refuses the lock: see the Dockerfile), after the
+    // patches it applies in its postinstall, then the worker's prebuilt workflow bundle.
+    expect(dockerfile).toMatch(/COPY package\.json package-lock\.json/);
+    expect(dockerfile.indexOf('COPY patches')).toBeGreaterThan(-1);
+    expect(dockerfile.indexOf('COPY patches')).toBeLessThan(dockerfile.indexOf('npm install --omit=dev'));
+    expect(dockerfile).toMatch(/build-workflow-bundle\.ts build\/workflow-bundle\.js/);
     expect(dockerfile).toMatch(/USER node/);
   });
 });
