@@ -55,6 +55,13 @@ function withoutIdentifiers(application: Application): Application {
   };
 }
 
+/** The workflow's sequence number of an event, from its key ("<sequence>:<kind>", workflows/context.ts). */
+export function eventSequence(eventKey: string): number {
+  const seq = Number.parseInt(eventKey, 10);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new Error(`Event key without a sequence number: ${eventKey}`);
+  return seq;
+}
+
 export function createOriginationActivities({ sql, cipher, bureau, config }: ActivityDeps) {
   return {
     async recordLoanEvent(event: LoanEvent): Promise<void> {
@@ -67,16 +74,23 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
           on conflict (loan_id, event_key) do nothing
           returning id`;
         if (inserted.length === 0) return;
+        // Newer than anything applied: its values win. Older (a late or retried activity): it only
+        // fills what is still empty, and leaves the status alone.
+        const seq = eventSequence(event.eventKey);
+        const newer = tx`${seq}::int > projection_seq`;
+        const field = (value: unknown, column: string) =>
+          tx`case when ${newer} then coalesce(${value as never}, ${tx(column)}) else coalesce(${tx(column)}, ${value as never}) end`;
         await tx`
           update loans set
-            status = ${event.status},
-            assessment = coalesce(${p.assessment === undefined ? null : tx.json(p.assessment as never)}, assessment),
-            offer = coalesce(${p.offer === undefined ? null : tx.json(p.offer as never)}, offer),
-            contract_sha256 = coalesce(${p.contractSha256 ?? null}, contract_sha256),
-            initial_reviewer_id = coalesce(${p.initialReviewerId ?? null}::uuid, initial_reviewer_id),
-            final_reviewer_id = coalesce(${p.finalReviewerId ?? null}::uuid, final_reviewer_id),
+            status = case when ${newer} then ${event.status} else status end,
+            assessment = ${field(p.assessment === undefined ? null : tx.json(p.assessment as never), 'assessment')},
+            offer = ${field(p.offer === undefined ? null : tx.json(p.offer as never), 'offer')},
+            contract_sha256 = ${field(p.contractSha256 ?? null, 'contract_sha256')},
+            initial_reviewer_id = ${field(p.initialReviewerId ?? null, 'initial_reviewer_id')},
+            final_reviewer_id = ${field(p.finalReviewerId ?? null, 'final_reviewer_id')},
             decided_at = case when ${event.status} in ('AWAITING_SIGNATURE', 'REJECTED') and decided_at is null then ${event.at}::timestamptz else decided_at end,
             closed_at = case when ${TERMINAL.has(event.status)} then coalesce(closed_at, ${event.at}::timestamptz) else closed_at end,
+            projection_seq = greatest(projection_seq, ${seq}::int),
             updated_at = now()
           where id = ${event.loanId}`;
       });

@@ -107,6 +107,20 @@ async function signOnce(d: DrillStack, token: string, loanId: string, deadline: 
   }
 }
 
+/** What a loan that did not reach its end shows: for the failing drill's message. */
+async function whereItStands(d: DrillStack, token: string, loanId: string, sent: Record<string, string>): Promise<string> {
+  const read = async (what: string, f: () => Promise<unknown>) => `${what}: ${await f().then((v) => JSON.stringify(v), (e: Error) => `unreadable (${e.message})`)}`;
+  return [
+    `sent: ${JSON.stringify(sent)}`,
+    await read('loan', async () => {
+      const loan = await d.api.loan(token, loanId);
+      return { status: loan.status, servicing: loan.servicing, timeline: (loan.timeline as unknown[] | undefined)?.slice(-5) };
+    }),
+    await read('repayments', () => d.api.call('GET', `/v1/loans/${loanId}/repayments`, { token })),
+    await read('bank incoming', async () => (await d.bank.ledger()).incoming.filter((p) => p.reference === loanId)),
+  ].join('\n');
+}
+
 export async function runLifecycle(d: DrillStack, person: Applicant, expected: Expected, timeoutMs: number): Promise<Outcome> {
   const deadline = Date.now() + timeoutMs;
   const waitFor = (loanId: string, statuses: string[]) => d.watcher.waitFor(loanId, statuses, Math.max(1, deadline - Date.now()));
@@ -137,6 +151,8 @@ export async function runLifecycle(d: DrillStack, person: Applicant, expected: E
   await patiently(deadline, repay);
   const payoff = await payoffAmount(d, session.token, loanId, deadline);
   const incoming = await payByBankTransfer(d, loanId, payoff, deadline);
-  await waitFor(loanId, ['PAID_OFF']);
+  await waitFor(loanId, ['PAID_OFF']).catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${await whereItStands(d, session.token, loanId, { payoff, online, incoming })}`);
+  });
   return { loanId, expected, payments: [online, incoming] };
 }
