@@ -103,7 +103,9 @@ async function runSize(n: number) {
 
     console.error(`N = ${n}: ${n} loans to ACTIVE (real time)…`);
     const { results, errors } = await pool(n, CONCURRENCY, (i) => originate(api, watcher, person(i)));
-    if (errors.length) throw new Error(`${errors.length} originations failed: ${errors[0]!.message}`);
+    // A loan that did not get through origination is left out of the waves and reported.
+    if (errors.length > n / 10) throw new Error(`${errors.length} originations failed: ${errors[0]!.message}`);
+    if (errors.length) console.error(`N = ${n}: ${errors.length} origination(s) failed, left out: ${errors[0]!.message}`);
     const ids = results.map((r) => r.loanId);
     const dues = await sql<{ due: string; n: number }[]>`select next_due_date::text as due, count(*)::int as n from loans where id in ${sql(ids)} group by 1`;
     if (dues.length !== 1) throw new Error(`the loans do not share one first due date: ${JSON.stringify(dues)}`);
@@ -118,8 +120,8 @@ async function runSize(n: number) {
     const real: WaveResult[] = [];
     for (const wave of waves) {
       console.error(`N = ${n}: ${wave.name}…`);
-      const timed = await timeWave(wave, connection, async () => (await wave.done(sql!, ids)) >= n);
-      real.push({ name: wave.name, seconds: round(timed.seconds), perSecond: round(n / timed.seconds), cpuSeconds: timed.cpuSeconds });
+      const timed = await timeWave(wave, connection, async () => (await wave.done(sql!, ids)) >= ids.length);
+      real.push({ name: wave.name, seconds: round(timed.seconds), perSecond: round(ids.length / timed.seconds), cpuSeconds: timed.cpuSeconds });
     }
     const sampleWaves = (await wakeUpBatches(client, ids[0]!)).slice(-waves.length);
 
@@ -140,7 +142,7 @@ async function runSize(n: number) {
       });
       bare.push({ name: wave.name, seconds: round(timed.seconds), perSecond: round(n / timed.seconds), cpuSeconds: timed.cpuSeconds });
     }
-    return { n, due, waves: waves.map((w, i) => ({ name: w.name, batches: sampleWaves[i] ?? [] })), real, bare };
+    return { n, loans: ids.length, failedOriginations: errors.map((e) => e.message).slice(0, 3), due, waves: waves.map((w, i) => ({ name: w.name, batches: sampleWaves[i] ?? [] })), real, bare };
   } finally {
     await bareWorker?.stop();
     await connection?.close();
@@ -171,7 +173,7 @@ async function main() {
     title: 'Installment burst',
     command: `npx tsx bench/burst.ts (BENCH_SIZES=${SIZES.join(',')} BENCH_CONCURRENCY=${CONCURRENCY})`,
     parameters: { sizes: SIZES, concurrency: CONCURRENCY, server: 'Temporal time-skipping test server (the dev server cannot move its clock)', simulators: 'latency 0, SIM_SETTLE_DELAY_MS=0' },
-    results: runs.map((r) => ({ n: r.n, dueDate: r.due, waves: r.real.map((w, i) => ({ ...w, batches: r.waves[i]!.batches })) })),
+    results: runs.map((r) => ({ n: r.n, loans: r.loans, failedOriginations: r.failedOriginations, dueDate: r.due, waves: r.real.map((w, i) => ({ ...w, batches: r.waves[i]!.batches })) })),
     baseline: runs.map((r) => ({ n: r.n, waves: r.bare })),
     ratio: Object.fromEntries(largest.real.map((w, i) => [`${w.name}, N=${largest.n}`, ratio(w.seconds, largest.bare[i]!.seconds)])),
     target: 'no target set: the time to process them all, and how it grows with N',
@@ -184,6 +186,7 @@ async function main() {
       ...markdownTable(header, rows),
       '',
       `Growth of the collection wave with N (least squares over the sizes): ${growth}.`,
+      ...runs.filter((r) => r.loans < r.n).map((r) => `N=${r.n}: ${r.n - r.loans} of the loans did not get through origination on the test server and were left out of the waves (${r.failedOriginations[0] ?? ''}).`),
       '',
     ],
   });
