@@ -145,8 +145,15 @@ describe('applications over HTTP', () => {
 
   it('shows reviewers their tasks, refuses reviews from the wrong people, and hides loans outside the caller’s scope', async () => {
     const { loanId, session } = await api.loanInInitialReview({ amount: '70000.00' });
-    const inbox = await api.call<{ tasks: Array<{ loanId: string; kind: string }>; counts: Record<string, number> }>('GET', '/v1/tasks', { token: initialReviewer.token });
-    expect(inbox.tasks.some((t) => t.loanId === loanId && t.kind === 'INITIAL_REVIEW')).toBe(true);
+    // The inbox is a projection the workflow writes right after it announces the stage: poll it.
+    type Inbox = { tasks: Array<{ loanId: string; kind: string }>; counts: Record<string, number> };
+    const hasTask = (box: Inbox) => box.tasks.some((t) => t.loanId === loanId && t.kind === 'INITIAL_REVIEW');
+    let inbox = await api.call<Inbox>('GET', '/v1/tasks', { token: initialReviewer.token });
+    for (let i = 0; i < 100 && !hasTask(inbox); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      inbox = await api.call<Inbox>('GET', '/v1/tasks', { token: initialReviewer.token });
+    }
+    expect(hasTask(inbox)).toBe(true);
     expect(inbox.counts.INITIAL_REVIEW).toBeGreaterThan(0);
 
     await expectApiError(api.call('POST', `/v1/loans/${loanId}/reviews`, { token: session.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '自己批' } }), 403);
