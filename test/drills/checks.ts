@@ -3,15 +3,32 @@
 // once, and a clean reconciliation.
 import { expect } from 'vitest';
 import { runReconciliation } from '../../activities/ledger.js';
+import { ApiCallError } from '../support/api-client.js';
 import type { DrillStack } from './harness.js';
 import type { Outcome } from './lifecycle.js';
+
+/**
+ * The loan's view, waiting out 503s: after a restart the worker that answers queries may itself
+ * still be coming back (the stack restarts it with backoff), and the API rightly answers 503 until then.
+ */
+async function viewOnceServed(d: DrillStack, token: string, loanId: string) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      return await d.api.loan(token, loanId);
+    } catch (err) {
+      if (!(err instanceof ApiCallError && err.status === 503) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
 
 export async function expectRightEnd(d: DrillStack, outcomes: Outcome[]): Promise<void> {
   const ids = outcomes.map((o) => o.loanId);
   const finance = await d.api.login('finance');
 
   const statuses = await d.sql<{ id: string; status: string }[]>`select id, status from loans where id in ${d.sql(ids)}`;
-  const views = await Promise.all(ids.map(async (id) => (await d.api.loan(finance.token, id)).status));
+  const views = await Promise.all(ids.map(async (id) => (await viewOnceServed(d, finance.token, id)).status));
   const bank = await d.bank.ledger();
   const entries = await d.sql<{ loan_id: string; kind: string; n: number }[]>`
     select loan_id, kind, count(*)::int as n from journal_entries where loan_id in ${d.sql(ids)} and kind in ('DISBURSEMENT', 'REPAYMENT') group by loan_id, kind`;
