@@ -218,7 +218,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
     const onUnexpectedExit = (s: Supervised, proc: ManagedProcess, code: number | null) => {
       const signal = proc.child.signalCode;
-      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      const how = howItEnded(proc, code);
       if (starting) {
         failStart(new Error(`${s.service} exited during start-up (${how}); see its log lines above`));
         return;
@@ -277,14 +277,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const waitUntilUp = async (service: StackService, port: number) => {
       const proc = supervised.get(service)!.proc!;
       const died = proc.exited.then((code) => {
-        throw new Error(`${service} exited during start-up (${proc.child.signalCode ? `killed by ${proc.child.signalCode}` : `exit code ${code}`}); see its log lines above`);
+        throw new Error(`${service} exited during start-up (${howItEnded(proc, code)}); see its log lines above`);
       });
       died.catch(() => {});
       await Promise.race([waitForPort(port, 120_000), died]);
     };
 
     // Bundled in a short-lived process of its own, so webpack's memory never lives in the worker.
-    const bundleBuilt = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve() : buildWorkflowBundle(resolve(runDir, 'workflow-bundle.js'), env, options.output);
+    const bundlePath = resolve(runDir, 'workflow-bundle.js');
+    const bundleBuilt = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve() : buildWorkflowBundle(bundlePath, env, options.output);
     bundleBuilt.catch(() => {});
     if (needsSimulators) {
       progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
@@ -293,7 +294,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
     progress('Starting the worker…');
     await unlessStartFails(bundleBuilt);
-    env.WORKFLOW_BUNDLE_PATH ??= resolve(runDir, 'workflow-bundle.js');
+    env.WORKFLOW_BUNDLE_PATH ??= bundlePath;
     await launch('worker');
     progress(`Starting the API on port ${options.apiPort}…`);
     await launch('api');
@@ -324,6 +325,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const stop of stoppers.reverse()) await stop().catch(() => {});
     throw err;
   }
+}
+
+function howItEnded(proc: ManagedProcess, code: number | null): string {
+  return proc.child.signalCode ? `killed by ${proc.child.signalCode}` : `exit code ${code}`;
 }
 
 async function buildWorkflowBundle(outPath: string, env: NodeJS.ProcessEnv, output?: (service: string, line: string) => void): Promise<void> {

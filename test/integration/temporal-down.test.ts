@@ -19,8 +19,7 @@ import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../part
 import { createSecurity } from '../../security/authenticator.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import '../setup/provided.js';
-import { ApiClient, type Borrower, type Session } from '../support/api-client.js';
-import { makeCardNumber } from '../support/identities.js';
+import { ApiClient, personalLoanApplication, type Borrower, type Session } from '../support/api-client.js';
 
 const stack = inject('stack');
 const stackApi = new ApiClient(stack.apiUrl);
@@ -145,19 +144,6 @@ function expectWorkflow503(answer: Answer, code = 'WORKFLOW_SERVICE_UNAVAILABLE'
   expect(answer.body.error?.requestId).toEqual(expect.any(String));
 }
 
-function applicationFor(b: Borrower) {
-  return {
-    loanType: 'PERSONAL_CONSUMER',
-    amount: '6000.00',
-    termCount: 6,
-    method: 'EQUAL_INSTALLMENT',
-    purpose: '家庭装修',
-    applicant: { name: b.name, idNumber: b.idNumber, phone: b.phone, monthlyIncome: '18000.00', employer: '杭州某科技有限公司' },
-    bankAccount: { cardNumber: makeCardNumber(), bankName: '中国工商银行' },
-    consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
-  };
-}
-
 describe('the API while Temporal is unreachable', () => {
   it('answers normally through the proxy while Temporal is up', async () => {
     const ready = await timed('GET', '/readyz');
@@ -214,7 +200,7 @@ describe('the API while Temporal is unreachable', () => {
     const secondSession = await api.login(second.phone, second.password);
     const key = `test-${randomUUID()}`;
     await proxy.set('refuse');
-    const refused = await timed('POST', '/v1/applications', { token: secondSession.token, body: applicationFor(second), headers: { 'idempotency-key': key } });
+    const refused = await timed('POST', '/v1/applications', { token: secondSession.token, body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }), headers: { 'idempotency-key': key } });
     expectWorkflow503(refused);
     expect(refused.ms).toBeLessThan(3_000);
 
@@ -227,7 +213,7 @@ describe('the API while Temporal is unreachable', () => {
       ready = await timed('GET', '/readyz');
     }
     expect(ready.status).toBe(200);
-    const retried = await timed('POST', '/v1/applications', { token: secondSession.token, body: applicationFor(second), headers: { 'idempotency-key': key } });
+    const retried = await timed('POST', '/v1/applications', { token: secondSession.token, body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }), headers: { 'idempotency-key': key } });
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     const started = (retried.body as { loanId?: string }).loanId!;
     const loan = await timed('GET', `/v1/loans/${started}`, { token: secondSession.token });

@@ -8,6 +8,21 @@ import { makeCardNumber, makeIdNumber, makePhone } from './identities.js';
 export const DEMO_STAFF_PASSWORD = 'Demo@2026';
 const CALL_TIMEOUT_MS = 30_000;
 
+/** A complete personal consumer loan application for `borrower` (60,000.00 over 12 months unless overridden). */
+export function personalLoanApplication(borrower: Pick<Borrower, 'name' | 'idNumber' | 'phone'>, overrides: Json = {}): Json {
+  return {
+    loanType: 'PERSONAL_CONSUMER',
+    amount: '60000.00',
+    termCount: 12,
+    method: 'EQUAL_INSTALLMENT',
+    purpose: '家庭装修',
+    applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '18000.00', employer: '杭州某科技有限公司' },
+    bankAccount: { cardNumber: makeCardNumber(), bankName: '中国工商银行' },
+    consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
+    ...overrides,
+  };
+}
+
 export class ApiCallError extends Error {
   constructor(
     readonly status: number,
@@ -83,17 +98,7 @@ export class ApiClient {
 
   /** Applies for a personal consumer loan as the borrower; returns the loan id and its required documents. */
   async applyForLoan(token: string, borrower: Borrower, overrides: Json = {}): Promise<{ loanId: string; requiredDocuments: string[] }> {
-    const application = {
-      loanType: 'PERSONAL_CONSUMER',
-      amount: '60000.00',
-      termCount: 12,
-      method: 'EQUAL_INSTALLMENT',
-      purpose: '家庭装修',
-      applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '18000.00', employer: '杭州某科技有限公司' },
-      bankAccount: { cardNumber: makeCardNumber(), bankName: '中国工商银行' },
-      consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
-      ...overrides,
-    };
+    const application = personalLoanApplication(borrower, overrides);
     return this.call('POST', '/v1/applications', { token, body: application, headers: { 'idempotency-key': `test-${randomUUID()}` } });
   }
 
