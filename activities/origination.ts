@@ -41,7 +41,7 @@ export interface TaskToOpen {
   detail: Record<string, unknown>;
 }
 
-const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF']);
+const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF', 'CANCELLED']);
 
 /** The application as scoring needs it: the same facts with personal identifiers masked. */
 function withoutIdentifiers(application: Application): Application {

@@ -40,6 +40,8 @@ const STATUS_TEXT: Record<LoanStatus, BilingualText> = {
   EXPIRED: { zh: '已过期', en: 'Expired' },
   DISBURSEMENT_FAILED: { zh: '放款失败', en: 'Disbursement failed' },
   WRITTEN_OFF: { zh: '已核销', en: 'Written off' },
+  NEEDS_ATTENTION: { zh: '待人工处理', en: 'Needs attention' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
 };
 
 export function statusText(status: LoanStatus): BilingualText {

@@ -3,7 +3,7 @@
 import { localDateOf } from '../domain/business-time.js';
 import { classifyByDaysPastDue } from '../domain/classification.js';
 import { daysPastDue } from '../domain/collections.js';
-import type { LoanClass, LocalDate, Money } from '../domain/types.js';
+import type { BilingualText, LoanClass, LocalDate, Money } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
@@ -53,10 +53,16 @@ export interface CarriedServicing {
   accruedThrough: LocalDate;
   /** How many runs came before this one. */
   run: number;
+  /** NEEDS_ATTENTION cases opened so far (ops tasks are numbered by it); absent in runs carried before parking existed. */
+  attentionCases?: number;
 }
 
 export type ServicingStart =
-  | { kind: 'SERVICING'; fromOrigination: { input: LoanWorkflowInput; options: LoanWorkflowOptions; view: LoanView; sequence: number }; carried?: undefined }
+  | {
+      kind: 'SERVICING';
+      fromOrigination: { input: LoanWorkflowInput; options: LoanWorkflowOptions; view: LoanView; sequence: number; attentionCases?: number };
+      carried?: undefined;
+    }
   | { kind: 'SERVICING'; carried: CarriedServicing; fromOrigination?: undefined };
 
 export interface ServicingState extends CarriedServicing {
@@ -67,6 +73,8 @@ export interface ServicingState extends CarriedServicing {
   /** Bumped on every change to the account, so waits can wake on it. */
   version: number;
   writeOffDecision: WriteOffDecision | null;
+  /** Why an accepted write-off decision could not be applied; its update answers with this refusal. */
+  writeOffRefusal: BilingualText | null;
   closed: boolean;
   /** The last database write queued; the next one waits for it. */
   writes: Promise<void>;

@@ -6,6 +6,7 @@ import type { BilingualText, DocumentType, Frequency, LoanStatus, LoanType, Mone
 import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
 import type { Actor, ReviewDecision, ReviewStage } from './definitions.js';
 import type { ServicingView } from './servicing-state.js';
+import type { AttentionCase } from './attention.js';
 
 export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
 
@@ -116,4 +117,8 @@ export interface LoanView {
   servicing?: ServicingView;
   timeline: TimelineEntry[];
   closedReason?: BilingualText;
+  /** The review round waiting for a decision, while one is open. */
+  openReview?: { stage: ReviewStage; round: number; since: string };
+  /** Why the loan is parked, while it is in NEEDS_ATTENTION. */
+  attention?: AttentionCase;
 }

@@ -14,6 +14,7 @@ import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam, LoanStatusEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const Finding = z.object({ code: z.string(), loanId: z.string().nullable(), ref: z.string().nullable(), text: z.object({ zh: z.string(), en: z.string() }) });
 const Report = z
@@ -111,7 +112,7 @@ export const financeRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }] }));
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }], updateId: updateIdFor(c, 'retry-disbursement', user) }));
     await auditRequest(c, deps.sql, { action: 'DISBURSEMENT_RETRY', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     return c.json({ loanId, status: view.status }, 200);
   });

@@ -9,6 +9,7 @@ import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject, LoanIdParam, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const LoanSummary = z
   .object({
@@ -120,7 +121,7 @@ export const loanRoutes: RouteModule = (deps) => {
     const body = c.req.header('content-length') === '0' ? {} : await c.req.json().catch(() => ({}));
     const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
     const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }] }),
+      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }], updateId: updateIdFor(c, 'withdraw', user) }),
     );
     await auditRequest(c, deps.sql, { action: 'LOAN_WITHDRAWN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     return c.json({ loanId, status: view.status }, 200);
