@@ -70,7 +70,8 @@ export async function decide(decision: AttentionDecision): Promise<void> {
   const h = host!;
   const ticket = h.resolved + 1;
   h.decision = decision;
-  await condition(() => h.resolved >= ticket);
+  // A closed loan answers once it shows CANCELLED; a retried one as soon as the step runs again.
+  await condition(() => h.resolved >= ticket && (decision.action === 'RETRY' || h.ctx.view.status !== 'NEEDS_ATTENTION'));
 }
 
 function causeOf(err: unknown): string {

@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     timeSkippingAddress: string;
+    /** A real Temporal dev server (no time skipping) beside the time-skipping one. */
+    devServerAddress: string;
     workflowBundlePath: string;
     stack: {
       apiUrl: string;

@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres.js';
 import { exportHistories } from '../../lib/history-export.js';
 import { freePort } from '../../lib/ports.js';
-import { startTimeSkippingServer } from '../../lib/temporal-server.js';
+import { startTemporalDevServer, startTimeSkippingServer } from '../../lib/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';
 import { bundlerOptions } from '../../worker/bundler-options.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
@@ -20,12 +20,16 @@ export default async function setup(project: TestProject) {
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort(), persistent: false });
   const port = await freePort();
   const server = await startTimeSkippingServer(port, dir);
+  // The real server as well, for the tests of messages landing in one workflow task: the
+  // time-skipping server cannot complete a task that accepts one update and rejects another.
+  const devServer = await startTemporalDevServer({ port: await freePort(), runDir: dir, headless: true });
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, failureConverterPath: FAILURE_CONVERTER_PATH });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 
   project.provide('pgAdminUrl', pg.urlFor('postgres'));
   project.provide('timeSkippingAddress', `127.0.0.1:${port}`);
+  project.provide('devServerAddress', devServer.address);
   project.provide('workflowBundlePath', bundlePath);
 
   // Every history as stored, for the plaintext scan (scripts/scan-plaintext.ts --histories workflow).
@@ -38,6 +42,7 @@ export default async function setup(project: TestProject) {
       await exportHistories(`127.0.0.1:${port}`, 'default', historyDir);
     } finally {
       await server.stop();
+      await devServer.stop();
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     }

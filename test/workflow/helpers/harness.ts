@@ -31,12 +31,12 @@ type TestEnvFactory = { create(opts: unknown): Promise<TestWorkflowEnvironment> 
  * server (with a 5 s start-up limit) or connect without time skipping; this uses the same
  * factory they do, with an existing server that does skip time.
  */
-async function connectTimeSkipping(dataConverter: object): Promise<TestWorkflowEnvironment> {
+async function connectTimeSkipping(dataConverter: object, realServer: boolean): Promise<TestWorkflowEnvironment> {
   return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
-    address: inject('timeSkippingAddress'),
+    address: inject(realServer ? 'devServerAddress' : 'timeSkippingAddress'),
     namespace: 'default',
-    supportsTimeSkipping: true,
+    supportsTimeSkipping: !realServer,
     client: { dataConverter },
   });
 }
@@ -54,36 +54,51 @@ export interface SeedOptions {
   product?: (p: LoanProduct) => LoanProduct;
 }
 
-export async function createWorkflowHarness() {
+export interface HarnessOptions {
+  /**
+   * Keep workflows cached between tasks (the worker default). Tests that stop and start the worker
+   * turn it off: a cached workflow's next task goes to the stopped worker's own sticky queue, which
+   * the time-skipping server never hands back to the task queue.
+   */
+  cacheWorkflows?: boolean;
+  /** Run on the suite's real Temporal dev server instead of the time-skipping one (time passes for real). */
+  realServer?: boolean;
+}
+
+export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const db = await createTestDatabase(inject('pgAdminUrl'), 'wf');
   await seedDefaultProducts(db.sql);
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  const env = await connectTimeSkipping(dataConverter);
+  const env = await connectTimeSkipping(dataConverter, options.realServer === true);
   const bank = createFakeBank();
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
   const log = createLogger('workflow-test', 'silent');
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({
-      config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
-      sql: db.sql,
-      log,
-      keyring,
-      cipher,
-      bank,
-      bureau,
-      notify,
-    }),
-    dataConverter,
+  const activities = createActivities({
+    config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
+    sql: db.sql,
+    log,
+    keyring,
+    cipher,
+    bank,
+    bureau,
+    notify,
   });
-  const running = worker.run();
+  const newWorker = () =>
+    Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities,
+      dataConverter,
+      ...(options.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
+    });
+  let worker = await newWorker();
+  let running: Promise<void> | null = worker.run();
 
   const started: string[] = [];
 
@@ -148,6 +163,17 @@ export async function createWorkflowHarness() {
     createUser,
     seedLoan,
     uploadDocument,
+    /** Stops this file's worker: messages sent meanwhile wait, and reach the workflow in one workflow task. */
+    async stopWorker() {
+      worker.shutdown();
+      await running;
+      running = null;
+    },
+    async startWorker() {
+      if (running) return;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async start(input: LoanWorkflowInput) {
       started.push(input.loanId);
       return startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE);
@@ -156,8 +182,10 @@ export async function createWorkflowHarness() {
       // The time-skipping server is shared by every file: a loan left running here would wake on
       // a task queue nobody polls any more and stop time from skipping for the files after this one.
       await Promise.all(started.map((id) => env.client.workflow.getHandle(id).terminate('test file finished').catch(() => undefined)));
-      worker.shutdown();
-      await running;
+      if (running) {
+        worker.shutdown();
+        await running;
+      }
       await env.teardown();
       await db.drop();
     },
