@@ -3,7 +3,8 @@ import { ConfigError } from '../config/index.js';
 import proto from '@temporalio/proto';
 import { resolve } from 'node:path';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
-import { isPortFree, waitForPort } from './ports.js';
+import { freePort, isPortFree, waitForPort } from './ports.js';
+import { startTemporalWeb, type TemporalWebHandle } from './temporal-web.js';
 import { requireTool, TOOLS } from './tools.js';
 
 /** Custom search attributes every loan workflow sets, for ops in Temporal Web. */
@@ -27,6 +28,8 @@ export interface DevServerOptions {
 
 export interface DevServerHandle {
   address: string;
+  /** Temporal Web, when started with a UI. */
+  webUrl?: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -57,9 +60,13 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.uiPort && !(await isPortFree(options.uiPort))) throw new ConfigError('TEMPORAL_UI_PORT', `${options.uiPort} is already in use`);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default'];
   if (options.dbFile) args.push('--db-filename', resolve(options.dbFile));
-  if (options.headless || !options.uiPort) args.push('--headless');
-  else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
-  if (options.codecEndpoint && options.uiPort) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  // With a UI, the dev server serves it on a private port and Temporal Web (lib/temporal-web.ts)
+  // answers on uiPort with the codec's credentials setting on.
+  const withUi = !options.headless && !!options.uiPort;
+  const privateUiPort = withUi ? await freePort() : undefined;
+  if (!withUi) args.push('--headless');
+  else args.push('--ui-port', String(privateUiPort), '--ui-disable-news-fetch');
+  if (options.codecEndpoint && withUi) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   // Keep workflow histories searchable for ops long after loans close.
   args.push('--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=10000');
@@ -76,7 +83,22 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   });
   await Promise.race([waitForPort(options.port, 60_000).then(() => waitForTemporal(address, 60_000)), failedEarly]);
   failedEarly.catch(() => {});
-  return { address, process: proc, stop: () => proc.stop() };
+  let web: TemporalWebHandle | undefined;
+  try {
+    if (withUi) web = await startTemporalWeb({ host: '127.0.0.1', port: options.uiPort!, upstreamPort: privateUiPort! });
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return {
+    address,
+    webUrl: web?.url,
+    process: proc,
+    stop: async () => {
+      await web?.close();
+      await proc.stop();
+    },
+  };
 }
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;

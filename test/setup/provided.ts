@@ -10,6 +10,8 @@ declare module 'vitest' {
       apiUrl: string;
       simulatorUrl: string;
       temporalAddress: string;
+      /** Temporal Web (http://localhost:<port>), decrypting through the API's codec. */
+      temporalWebUrl: string;
       databaseUrl: string;
       partnerDatabaseUrl: string;
       dataDir: string;
