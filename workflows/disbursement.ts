@@ -5,6 +5,7 @@ import { disbursementEntry } from '../domain/ledger.js';
 import { partners, records } from './activity-proxies.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
 import type { Actor, BankResult } from './definitions.js';
+import { PATCHES } from './patches.js';
 import type { DisbursementRecord } from './state.js';
 
 export type DisbursementOutcome = 'DISBURSED' | 'FAILED';
@@ -58,7 +59,7 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
     return 'FAILED';
   }
   attempt.disbursedOn = today(ctx);
-  if (patched(POST_DISBURSEMENT_TO_LEDGER)) {
+  if (patched(PATCHES.POST_DISBURSEMENT_TO_LEDGER)) {
     // The money left: principal receivable, the bank paid the net amount, the upfront fee earned.
     await records.postJournal([
       disbursementEntry({ loanId: ctx.view.loanId, principal: offer.amount, upfrontFee: offer.upfrontFee, disbursedOn: attempt.disbursedOn, transferKey: attempt.idempotencyKey }),
@@ -66,6 +67,3 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
   }
   return 'DISBURSED';
 }
-
-/** Histories recorded before the ledger existed replay without this step. */
-export const POST_DISBURSEMENT_TO_LEDGER = 'post-disbursement-to-ledger';
