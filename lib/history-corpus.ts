@@ -94,26 +94,30 @@ export function writeScenario(
   return manifest;
 }
 
-/** Every scenario's manifest, by folder name. A folder without a manifest, or a manifest naming a missing file, is an error. */
-export function readManifests(corpusDir: string): ScenarioManifest[] {
+/**
+ * Every scenario's manifest, by folder. A folder may be renamed (an older recording kept beside a
+ * new one, e.g. `overdue-ladder@2026-12-06`); a folder without a manifest, or a manifest naming
+ * files the folder does not hold, is an error.
+ */
+export function readManifests(corpusDir: string): Array<ScenarioManifest & { folder: string }> {
   if (!existsSync(corpusDir)) return [];
   return readdirSync(corpusDir)
     .filter((name) => statSync(join(corpusDir, name)).isDirectory())
     .sort()
-    .map((name) => {
-      const path = join(corpusDir, name, MANIFEST_FILE);
-      if (!existsSync(path)) throw new Error(`${name}/ has no ${MANIFEST_FILE}`);
+    .map((folder) => {
+      const path = join(corpusDir, folder, MANIFEST_FILE);
+      if (!existsSync(path)) throw new Error(`${folder}/ has no ${MANIFEST_FILE}`);
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as ScenarioManifest;
-      const files = readdirSync(join(corpusDir, name)).filter((f) => f !== MANIFEST_FILE).sort();
+      const files = readdirSync(join(corpusDir, folder)).filter((f) => f !== MANIFEST_FILE).sort();
       const listed = manifest.runs.map((r) => r.file).sort();
-      if (JSON.stringify(files) !== JSON.stringify(listed)) throw new Error(`${name}/ holds ${files.join(', ')} but its manifest lists ${listed.join(', ')}`);
-      return manifest;
+      if (JSON.stringify(files) !== JSON.stringify(listed)) throw new Error(`${folder}/ holds ${files.join(', ')} but its manifest lists ${listed.join(', ')}`);
+      return { ...manifest, folder };
     });
 }
 
-/** Every history in the corpus, scenario by scenario, runs in order. */
+/** Every history in the corpus, folder by folder, runs in order. */
 export function corpusHistories(corpusDir: string): CorpusHistory[] {
   return readManifests(corpusDir).flatMap((m) =>
-    m.runs.map((run) => ({ scenario: m.scenario, file: run.file, path: join(corpusDir, m.scenario, run.file), runId: run.runId, workflowId: m.workflowId })),
+    m.runs.map((run) => ({ scenario: m.folder, file: run.file, path: join(corpusDir, m.folder, run.file), runId: run.runId, workflowId: m.workflowId })),
   );
 }
