@@ -1,7 +1,6 @@
 // Workflow suite: one time-skipping test server, one embedded PostgreSQL and one workflow
 // bundle for the whole run; each test file connects to them.
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -10,9 +9,7 @@ import { exportHistories } from '../../lib/history-export.js';
 import { freePort } from '../../lib/ports.js';
 import { startTemporalDevServer, startTimeSkippingServer } from '../../lib/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';
-import { bundlerOptions } from '../../worker/bundler-options.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
-import { FAILURE_CONVERTER_PATH } from '../../security/payload-codec.js';
+import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import './provided.js';
 
 export default async function setup(project: TestProject) {
@@ -23,9 +20,8 @@ export default async function setup(project: TestProject) {
   // The real server as well, for the tests of messages landing in one workflow task: the
   // time-skipping server cannot complete a task that accepts one update and rejects another.
   const devServer = await startTemporalDevServer({ port: await freePort(), runDir: dir, headless: true });
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, failureConverterPath: FAILURE_CONVERTER_PATH });
   const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  await writeWorkflowBundle(bundlePath);
 
   project.provide('pgAdminUrl', pg.urlFor('postgres'));
   project.provide('timeSkippingAddress', `127.0.0.1:${port}`);

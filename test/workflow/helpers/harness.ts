@@ -3,7 +3,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { relative } from 'node:path';
+import { expect, inject } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
 import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
@@ -11,11 +12,14 @@ import { productForLoanType, seedDefaultProducts } from '../../../db/products.js
 import type { LoanProduct } from '../../../domain/products.js';
 import type { Application } from '../../../domain/validation/application.js';
 import type { LoanType, Role } from '../../../domain/types.js';
+import { captureWorkflow } from '../../../lib/history-capture.js';
+import { CORPUS_DIR, type CorpusPhase } from '../../../lib/history-corpus.js';
 import { createLogger } from '../../../lib/logger.js';
+import { ROOT } from '../../../lib/tools.js';
 import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
 import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
 import { generateKeyring } from '../../../security/keyring.js';
-import { temporalDataConverter } from '../../../security/payload-codec.js';
+import { createPayloadCodec, temporalDataConverter } from '../../../security/payload-codec.js';
 import type { LoanWorkflowInput } from '../../../workflows/state.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
@@ -173,6 +177,25 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       if (running) return;
       worker = await newWorker();
       running = worker.run();
+    },
+    /**
+     * With RECORD_HISTORY=1, writes the loan's history so far (every run, payloads decoded) into the
+     * replay corpus as `scenario` (test/workflow/histories/<scenario>/); otherwise does nothing.
+     * Call it at the end of the test, before the loan is terminated.
+     */
+    async capture(loanId: string, scenario: string, phases: readonly CorpusPhase[]): Promise<void> {
+      if (process.env.RECORD_HISTORY !== '1') return;
+      const testPath = expect.getState().testPath;
+      await captureWorkflow({
+        connection: env.connection,
+        namespace: 'default',
+        workflowId: loanId,
+        codec: createPayloadCodec(keyring),
+        corpusDir: CORPUS_DIR,
+        scenario,
+        phases,
+        source: testPath ? relative(ROOT, testPath) : 'workflow test',
+      });
     },
     async start(input: LoanWorkflowInput) {
       started.push(input.loanId);
