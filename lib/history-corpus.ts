@@ -31,9 +31,12 @@ export const CORPUS_PHASES = [
   'write-off',
   'payoff',
   'continue-as-new',
+  'needs-attention',
+  'bounded-wait',
+  'message-race',
 ] as const;
 
-export type CorpusPhase = (typeof CORPUS_PHASES)[number] | 'needs-attention';
+export type CorpusPhase = (typeof CORPUS_PHASES)[number];
 
 export interface ScenarioManifest {
   scenario: string;

@@ -69,4 +69,5 @@ it('waits out a 10-day pause and a transfer pending for 3 days with every run un
   expect(sizes.length).toBeGreaterThanOrEqual(2);
   for (const size of sizes) expect(size).toBeLessThan(RUN_BOUND);
   expect((await reconciliation(h)).findings).toEqual([]);
+  await h.capture(input.loanId, 'bounded-wait', ['bounded-wait', 'continue-as-new', 'disbursement']);
 });

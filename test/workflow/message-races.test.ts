@@ -84,6 +84,7 @@ describe('two messages in one workflow task', () => {
       expect(afterRace.status).toBe('FINAL_REVIEW');
     }
     expect(await failedTasks(handle)).toBe(0);
+    await h.capture(input.loanId, 'review-race', ['message-race', 'two-stage-review']);
   });
 
   it('applies a review sent twice under one update id once', async () => {
@@ -114,6 +115,7 @@ describe('two messages in one workflow task', () => {
     const done = await handle.result();
     expect(done.status).toBe('WITHDRAWN');
     expect([...h.bank.transfers.keys()].filter((k) => k.startsWith(`loan:${input.loanId}:`))).toEqual([]);
+    await h.capture(input.loanId, 'withdrawal-race', ['message-race', 'withdrawal']);
   });
 
   it('keeps a disbursement retry accepted while the failed attempt is still being recorded', async () => {
@@ -143,6 +145,7 @@ describe('two messages in one workflow task', () => {
     await waitForStatus(handle, 'ACTIVE', 60_000);
     expect((await view(handle)).disbursements.map((d) => d.status)).toEqual(['FAILED', 'SUCCEEDED']);
     expect(await failedTasks(handle)).toBe(0);
+    await h.capture(input.loanId, 'retry-race', ['message-race', 'payout-failure-and-retry']);
   });
 
   it('answers both a write-off decision and a payoff landing together; exactly one takes effect', async () => {
@@ -177,6 +180,7 @@ describe('two messages in one workflow task', () => {
     }
     const [row] = await skipping.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
     expect(row!.status).toBe(done.status);
+    await skipping.capture(input.loanId, 'write-off-race', ['message-race', 'overdue-ladder', done.status === 'PAID_OFF' ? 'payoff' : 'write-off']);
     expect((await reconciliation(skipping)).findings).toEqual([]);
   });
 });

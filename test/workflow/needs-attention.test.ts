@@ -85,6 +85,7 @@ describe('NEEDS_ATTENTION', () => {
     expect(kinds).toEqual(expect.arrayContaining(['STATUS_NEEDS_ATTENTION', 'ATTENTION_RETRY', 'STATUS_ACTIVE']));
     expect(await workflowFailures(handle)).toBe(0);
     expect((await reconciliation(h)).findings).toEqual([]);
+    await h.capture(input.loanId, 'needs-attention-retry', ['needs-attention', 'disbursement']);
   });
 
   it('lets ops close a parked loan no money has left for, with a reason', async () => {
@@ -101,6 +102,7 @@ describe('NEEDS_ATTENTION', () => {
     const open = await h.sql`select 1 from tasks where loan_id = ${input.loanId} and status = 'OPEN'`;
     expect(open).toHaveLength(0);
     expect(await workflowFailures(handle)).toBe(0);
+    await h.capture(input.loanId, 'needs-attention-close', ['needs-attention']);
   });
 
   it('refuses to close once the bank has accepted a transfer', async () => {
