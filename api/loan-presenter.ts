@@ -1,4 +1,4 @@
-// What a viewer sees of a loan: the workflow's view, with the applicant masked for the role.
+// What a viewer sees of a loan: its view (read from the database, api/loan-view.ts), with the applicant masked for the role.
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT } from '../db/loans.js';

@@ -143,6 +143,7 @@ function stateOf(carried: CarriedServicing): ServicingState {
     closed: ['PAID_OFF', 'WRITTEN_OFF'].includes(carried.view.status),
     writes: Promise.resolve(),
   };
+  ctx.currentView = () => loanViewOf(s);
   return s;
 }
 
