@@ -51,6 +51,16 @@ function projectedValue(view: LoanView, field: ProjectedViewField): unknown {
   return value;
 }
 
+/** Every projected field the view has, as it is stored (JSON). */
+export function projectedFields(view: LoanView): ViewPatch {
+  const fields: ViewPatch = {};
+  for (const field of PROJECTED_VIEW_FIELDS) {
+    const value = projectedValue(view, field);
+    if (value !== undefined) fields[field] = JSON.parse(JSON.stringify(value)) as unknown;
+  }
+  return fields;
+}
+
 /**
  * The fields that changed since the last handover of this run, stamped. `eventSequence` is the
  * sequence number of the event being recorded; without it (an account change between events) the

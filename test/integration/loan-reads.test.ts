@@ -5,6 +5,7 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { backfillLoanViews } from '../../lib/loan-view-backfill.js';
 import { namespaceRetentionDays } from '../../lib/temporal-server.js';
 import { readKeyFile } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
@@ -12,10 +13,11 @@ import { loanViewQuery } from '../../workflows/definitions.js';
 import type { LoanView } from '../../workflows/state.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../support/api-client.js';
-import { activeLoanOverHttp } from './support/servicing.js';
+import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);
+const sql = stackDb(stack.databaseUrl);
 let connection: Connection;
 let client: Client;
 let riskManager: Session;
@@ -30,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await connection?.close();
+  await sql.end();
 });
 
 type Json = Record<string, unknown>;
@@ -195,6 +198,18 @@ describe('the loan detail, from the database', () => {
 
     expect(await reads()).toEqual(before);
   }, 360_000);
+
+  it('fills the fields of a loan whose workflow ran before they were projected, from its workflow', async () => {
+    const { loanId } = await activeLoanOverHttp(api);
+    await expectDetailIsTheWorkflowView(loanId, (v) => v.status === 'ACTIVE');
+    await sql`update loans set view_fields = '{}', view_field_stamps = '{}' where id = ${loanId}`;
+    const bare = await api.loan(riskManager.token, loanId);
+    expect([bare.reviews, bare.disbursements, bare.servicing]).toEqual([[], [], null]);
+
+    expect(await backfillLoanViews(sql, client, [loanId, 'loan-20000101-0000000000'])).toEqual({ filled: [loanId], gone: ['loan-20000101-0000000000'] });
+    const filled = await expectDetailIsTheWorkflowView(loanId);
+    expect((filled.disbursements as unknown[]).length).toBe(1);
+  });
 
   it('keeps closed workflows for the retention the stack was set to', async () => {
     expect(await namespaceRetentionDays(stack.temporalAddress, 'default')).toBe(30);
