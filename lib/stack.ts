@@ -5,7 +5,7 @@ import { connectDb } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
 import { isPortFree, waitForPort } from './ports.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
 import { ROOT } from './tools.js';
 import { loadKeyring } from '../security/keyring.js';
@@ -158,6 +158,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         uiPort: options.temporalUiPort,
         dbFile: options.persistent ? resolve(dataDir, 'temporal.db') : undefined,
         codecEndpoint: `http://localhost:${options.apiPort}/codec`,
+        retentionDays: loadConfig(env).TEMPORAL_RETENTION_DAYS,
         runDir,
         onOutput: (line) => options.output?.('temporal', line),
       });

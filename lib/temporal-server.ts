@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { ConfigError } from '../config/index.js';
 import proto from '@temporalio/proto';
 import { resolve } from 'node:path';
@@ -21,6 +22,8 @@ export interface DevServerOptions {
   /** SQLite file for persistence; in memory when absent. */
   dbFile?: string;
   codecEndpoint?: string;
+  /** How long closed workflows stay in the `default` namespace (the dev server's own default is a day). */
+  retentionDays?: number;
   runDir: string;
   headless?: boolean;
   onOutput?: (line: string) => void;
@@ -54,6 +57,30 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
   throw new Error(`Temporal at ${address} did not become ready: ${String(lastError)}`);
 }
 
+/**
+ * Sets how long Temporal keeps closed workflows of a namespace (`temporal operator namespace update
+ * --retention <days>d <namespace>` does the same on any cluster). Takes effect for workflows closing from now on.
+ */
+export async function setNamespaceRetention(address: string, namespace: string, days: number): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  try {
+    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) } });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The retention a namespace has now, in days. */
+export async function namespaceRetentionDays(address: string, namespace: string): Promise<number> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  try {
+    const described = await connection.workflowService.describeNamespace({ namespace });
+    return Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) / (24 * 60 * 60);
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServerHandle> {
   const cli = requireTool(TOOLS.temporalCli, 'The Temporal CLI');
   if (!(await isPortFree(options.port))) throw new ConfigError('TEMPORAL_PORT', `${options.port} is already in use; choose another or set TEMPORAL_ADDRESS`);
@@ -83,6 +110,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   });
   await Promise.race([waitForPort(options.port, 60_000).then(() => waitForTemporal(address, 60_000)), failedEarly]);
   failedEarly.catch(() => {});
+  if (options.retentionDays !== undefined) await setNamespaceRetention(address, 'default', options.retentionDays);
   let web: TemporalWebHandle | undefined;
   try {
     if (withUi) web = await startTemporalWeb({ host: '127.0.0.1', port: options.uiPort!, upstreamPort: privateUiPort! });

@@ -5,6 +5,7 @@ import { firstUnsettled, outstandingPrincipal, type Posting } from '../domain/se
 import type { ServicingChange } from '../activities/servicing.js';
 import { records } from './activity-proxies.js';
 import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+import { viewHandover } from './view-projection.js';
 
 /** Runs `work` after every earlier write of this loan has finished, so projections never go back in time. */
 function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
@@ -39,6 +40,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
       outstandingPrincipal: outstandingPrincipal(s.account),
       nextDueDate: s.account.writtenOffOn ? null : (firstUnsettled(s.account)?.dueDate ?? null),
     },
+    ...viewHandover(s.ctx),
   };
   return inOrder(s, () => records.recordServicing(change));
 }

@@ -145,6 +145,7 @@ function stateOf(carried: CarriedServicing): ServicingState {
   };
   // Money has left: a parked servicing loan can only be retried, never simply closed.
   attendTo(ctx, () => false, carried.attentionCases ?? 0);
+  ctx.currentView = () => loanViewOf(s);
   return s;
 }
 

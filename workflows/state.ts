@@ -1,5 +1,6 @@
-// The loan workflow's state as the API reads it through the `loanView` query. Plain JSON:
-// money and rates as strings, instants as ISO strings, business dates as "YYYY-MM-DD".
+// The loan workflow's state: what the `loanView` query answers and the loans projection holds
+// (api/loan-view.ts reads it back). Plain JSON: money and rates as strings, instants as ISO
+// strings, business dates as "YYYY-MM-DD".
 import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, DocumentType, Frequency, LoanStatus, LoanType, Money, Rate, RepaymentMethod } from '../domain/types.js';

@@ -8,6 +8,7 @@ import { retryDisbursementUpdate } from '../../workflows/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { loanHandle } from '../loan-workflows.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
@@ -113,6 +114,7 @@ export const financeRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
     const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }], updateId: updateIdFor(c, 'retry-disbursement', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'DISBURSEMENT_RETRY', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     return c.json({ loanId, status: view.status }, 200);
   });

@@ -4,6 +4,7 @@ import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
@@ -79,6 +80,7 @@ export const reviewRoutes: RouteModule = (deps) => {
       }
       throw err;
     });
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision } });
     return c.json({ loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> }, 200);
   });
@@ -106,6 +108,7 @@ export const reviewRoutes: RouteModule = (deps) => {
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'sign', user) }),
     );
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'CONTRACT_SIGNED', result: 'SUCCESS', resourceType: 'contract', resourceId: contractSha256, loanId });
     return c.json({ loanId, status: view.status, signedAt: view.contract?.signedAt ?? new Date().toISOString() }, 200);
   });

@@ -13,6 +13,7 @@ import type { AuthUser } from '../env.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
@@ -228,6 +229,7 @@ export const servicingRoutes: RouteModule = (deps) => {
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
     const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'collection-note', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'COLLECTION_NOTE', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { outcome: body.outcome } });
     return c.json({ loanId, status: view.status }, 200);
   });
@@ -238,6 +240,7 @@ export const servicingRoutes: RouteModule = (deps) => {
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
     const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'write-off', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: body.approve ? 'WRITE_OFF_APPROVED' : 'WRITE_OFF_REJECTED', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { comment: body.comment } });
     return c.json({ loanId, status: view.status }, 200);
   });

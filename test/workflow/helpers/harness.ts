@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import { expect, inject } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
-import { loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
+import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
 import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
 import { productForLoanType, seedDefaultProducts } from '../../../db/products.js';
 import type { LoanProduct } from '../../../domain/products.js';
@@ -138,8 +138,8 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       ...sectionFor(loanType),
     };
     const loanId = newLoanId(new Date());
-    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate });
     const input = loanWorkflowInput({ loanId, borrowerId: user!.id, borrowerHash: borrowerHash(keyring, idNumber), channel: 'ONLINE', product, application, annualRate: product.defaultRate });
+    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate, viewFields: initialViewFields(input) });
     return { input, application };
   }
 
