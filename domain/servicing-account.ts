@@ -98,7 +98,7 @@ export interface AccountTerms extends Omit<ScheduleTerms, 'startDate' | 'firstDu
 }
 
 /** The version an account runs under. */
-export function rulesVersionOf(a: Pick<LoanAccount, 'rulesVersion'>): number {
+export function rulesVersionOf(a: LoanAccount): number {
   return a.rulesVersion ?? LEGACY_RULES_VERSION;
 }
 
