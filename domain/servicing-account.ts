@@ -18,8 +18,11 @@
 //             principal, and the interest of the current period accrued to the day (pro rata by
 //             days); the rest is refunded.
 //   Versions  each account carries the version of the money rules it was offered under
-//             (rules-version.ts); every rule above is taken from `rulesFor(version)`
-//             (money-rules.ts), never called directly, so a later version changes new loans only.
+//             (rules-version.ts). The schedule, allocation, overdue charges, payoff accrual,
+//             re-amortization and classification come from `rulesFor(version)` (money-rules.ts),
+//             never called directly, so a later version changes new loans only. The order of
+//             events above is version 1's too: changing it means moving it behind a rule first
+//             (docs/operations/money-rules.md).
 import { daysPastDue } from './collections.js';
 import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rules.js';
 import { LEGACY_RULES_VERSION } from './rules-version.js';
