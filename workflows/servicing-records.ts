@@ -1,7 +1,6 @@
 // Storing what servicing decided: each account change goes to the database (ledger entries, the
 // schedule rows that changed, the loans projection) in the order it happened.
-import { classifyByDaysPastDue } from '../domain/classification.js';
-import { firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
+import { classificationOn, firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
 import type { ServicingChange } from '../activities/servicing.js';
 import { records } from './activity-proxies.js';
 import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
@@ -36,7 +35,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
     projection: {
       daysPastDue: dpd,
       maxDaysPastDue: s.maxDaysPastDue,
-      classification: s.account.writtenOffOn ? 'LOSS' : classifyByDaysPastDue(dpd),
+      classification: classificationOn(s.account, today),
       outstandingPrincipal: outstandingPrincipal(s.account),
       nextDueDate: s.account.writtenOffOn ? null : (firstUnsettled(s.account)?.dueDate ?? null),
     },

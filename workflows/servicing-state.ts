@@ -1,12 +1,12 @@
 // What the servicing phase keeps between events, what it carries through continue-as-new, and
 // the servicing part of the loan view. Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
-import { classifyByDaysPastDue } from '../domain/classification.js';
 import { daysPastDue } from '../domain/collections.js';
 import type { BilingualText, LoanClass, LocalDate, Money } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
+  classificationOn,
   firstUnsettled,
   isSettled,
   oldestOverdue,
@@ -128,7 +128,7 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
     nextDue: next && !closed ? { number: next.number, dueDate: next.dueDate, amount: amountOwed(a, next.number, today) } : null,
     daysPastDue: dpd,
     maxDaysPastDue: Math.max(s.maxDaysPastDue, dpd),
-    classification: closed ? 'LOSS' : classifyByDaysPastDue(dpd),
+    classification: classificationOn(a, today),
     collections: { episodeStart: s.collections.episodeStart, stepsTaken: [...s.collections.taken], writeOffReview: s.collections.writeOffReview, promisedOn: s.collections.promisedOn },
     recentPayments: s.recentPayments.map((p) => ({ paymentId: p.paymentId, channel: p.channel, amount: p.amount, receivedOn: p.receivedOn })),
     run: s.run,

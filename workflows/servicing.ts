@@ -6,6 +6,7 @@ import { instantOf } from '../domain/business-time.js';
 import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
 import { money, sum, toMoney } from '../domain/money.js';
+import { LEGACY_RULES_VERSION } from '../domain/rules-version.js';
 import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAccount, type InstallmentState } from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
 import { attendTo, attentionCount, decide, decisionPending } from './attention.js';
@@ -91,6 +92,7 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
       chargesCap: input.product.aprCap,
       allocationOrder: input.product.allocationOrder,
       overpayment: input.product.overpayment,
+      rulesVersion: offer.rulesVersion ?? LEGACY_RULES_VERSION,
     },
     paidOut.disbursedOn!,
   );

@@ -68,6 +68,8 @@ export interface Offer extends RequestedTerms {
   effectiveAnnualRate: Rate;
   installments: OfferInstallment[];
   expiresAt?: string;
+  /** Money rules version the loan runs under (domain/rules-version.ts); absent on offers made before loans carried one (1). */
+  rulesVersion?: number;
 }
 
 export interface DisbursementRecord {

@@ -55,6 +55,8 @@ describe('servicing', () => {
     const { input } = await h.seedLoan({ amount: '12000.00', profileDigit: 1 });
     const { handle, loanId, view: started } = await startSeeded(input);
     expect(started.servicing?.autoDebit).toBe(true);
+    // The offer fixes the money rules version the account then runs under (docs/operations/money-rules.md).
+    expect(started.offer?.rulesVersion).toBe(1);
     const rows = await schedule(loanId);
     expect(rows).toHaveLength(12);
     // Interest runs from the disbursement date: the first installment falls due a month after it.
