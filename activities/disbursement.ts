@@ -2,7 +2,7 @@
 // so every retry of this activity asks the bank for the same single transfer.
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPartnerError } from '../partners/http.js';
-import type { BankResult } from '../workflows/definitions.js';
+import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { loadApplication } from './loan-records.js';
 

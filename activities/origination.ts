@@ -1,8 +1,8 @@
 // Activities of the origination phases: projections, documents, credit data, tasks, contract.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { DocumentUploaded } from '../workflows/definitions.js';
-import type { Offer } from '../workflows/state.js';
+import type { DocumentUploaded } from '../contracts/messages.js';
+import type { Offer } from '../contracts/loan-view.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, BureauReport, InternalHistory, LoanStatus, StatementSummary } from '../domain/types.js';
 import { applicantAgeOn, type Application } from '../domain/validation/application.js';
@@ -12,7 +12,7 @@ import { renderContract } from './contract-rendering.js';
 import type { ActivityDeps } from './deps.js';
 import { CONTRACT_CONTEXT, loadApplication } from './loan-records.js';
 import { storeViewFields } from './view-fields.js';
-import type { ViewHandover } from '../workflows/view-projection.js';
+import type { ViewHandover } from '../contracts/view-fields.js';
 
 export interface LoanEvent {
   loanId: string;

@@ -8,14 +8,14 @@ import { addMoney } from '../domain/money.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LoanClass, LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
-import type { BankResult } from '../workflows/definitions.js';
-import type { RepaymentResult } from '../workflows/state.js';
+import type { BankResult } from '../contracts/messages.js';
+import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { ActivityDeps } from './deps.js';
 import { createLedgerActivities, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
-import type { ViewHandover } from '../workflows/view-projection.js';
+import type { ViewHandover } from '../contracts/view-fields.js';
 
 export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
 

@@ -4,8 +4,8 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { Application } from '../domain/validation/application.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { loanWorkflow } from '../workflows/loan.js';
-import { BorrowerHashKey, LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../workflows/search-attributes.js';
-import type { LoanWorkflowInput } from '../workflows/state.js';
+import { BorrowerHashKey, LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../contracts/search-attributes.js';
+import type { LoanWorkflowInput } from '../contracts/loan-view.js';
 
 export function loanWorkflowInput(args: {
   loanId: string;

@@ -15,7 +15,7 @@ import {
   signContractUpdate,
   withdrawUpdate,
   type Actor,
-} from './definitions.js';
+} from '../contracts/messages.js';
 import type { BankResults } from './disbursement.js';
 import { acceptDocument, type IntakeState } from './intake.js';
 import type { ReviewState } from './review.js';

@@ -24,7 +24,7 @@ import {
   writeOffUpdate,
   REFUSAL,
   type CollectionNote,
-} from './definitions.js';
+} from '../contracts/messages.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';
@@ -33,9 +33,9 @@ import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type S
 import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
 import { refuse, validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
 import { historyFull } from './waiting.js';
-import type { LoanView } from './state.js';
+import type { LoanView } from '../contracts/loan-view.js';
 
-export type { ServicingStart, ServicingView, CarriedServicing } from './servicing-state.js';
+export type { ServicingStart, CarriedServicing } from './servicing-state.js';
 
 export const REMINDER_TIME = '09:00';
 /** Settled installments per run before continuing as new (sooner when Temporal suggests it). */

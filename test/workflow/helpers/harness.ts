@@ -20,7 +20,7 @@ import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
 import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
 import { generateKeyring } from '../../../security/keyring.js';
 import { createPayloadCodec, temporalDataConverter } from '../../../security/payload-codec.js';
-import type { LoanWorkflowInput } from '../../../workflows/state.js';
+import type { LoanWorkflowInput } from '../../../contracts/loan-view.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
 import { makeCardNumber, makeIdNumber, makePhone } from '../../support/identities.js';

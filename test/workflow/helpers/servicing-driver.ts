@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { instantOf } from '../../../domain/business-time.js';
 import type { Money } from '../../../domain/types.js';
 import { runReconciliation } from '../../../activities/ledger.js';
-import { loanViewQuery, repayUpdate, type RepaymentInput } from '../../../workflows/definitions.js';
-import type { LoanView, RepaymentChannel, RepaymentResult } from '../../../workflows/state.js';
+import { loanViewQuery, repayUpdate, type RepaymentInput } from '../../../contracts/messages.js';
+import type { LoanView, RepaymentChannel, RepaymentResult } from '../../../contracts/loan-view.js';
 import { TIME_ZONE, type SeedOptions, type WorkflowHarness } from './harness.js';
 import { sign, uploadDocuments, waitForStatus, type LoanHandle } from './loan-driver.js';
 

@@ -1,7 +1,7 @@
 // Messages of the loan workflow. The API imports these; the workflow sets their handlers.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DocumentType, Money, Rate, Role } from '../domain/types.js';
-import type { LoanView, RepaymentChannel, RepaymentResult } from './state.js';
+import type { LoanView, RepaymentChannel, RepaymentResult } from './loan-view.js';
 
 export interface Actor {
   userId: string;
