@@ -19,6 +19,7 @@ import {
   loanBalancesOf,
 } from '../domain/ledger.js';
 import type { BankClient } from '../partners/bank-client.js';
+import type { LedgerActivities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';
 
 type Db = Sql | TransactionSql;
@@ -187,7 +188,7 @@ export async function runReconciliation(sql: Sql, bank: Pick<BankClient, 'ledger
   });
 }
 
-export function createLedgerActivities({ sql }: ActivityDeps) {
+export function createLedgerActivities({ sql }: ActivityDeps): LedgerActivities {
   return {
     /** Posts entries in one transaction; used for the disbursement, which happens before servicing. */
     async postJournal(entries: JournalEntry[]): Promise<string[]> {

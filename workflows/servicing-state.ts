@@ -2,7 +2,7 @@
 // how it fills in the servicing part of the loan view (contracts/loan-view.ts). Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
 import { daysPastDue } from '../domain/collections.js';
-import type { BilingualText, LoanClass, LocalDate, Money } from '../domain/types.js';
+import type { BilingualText, LocalDate } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
@@ -11,7 +11,6 @@ import {
   isSettled,
   oldestOverdue,
   payoffAmount,
-  type Balances,
   type LoanAccount,
 } from '../domain/servicing-account.js';
 import type { LoanContext } from './context.js';
