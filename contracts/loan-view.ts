@@ -5,9 +5,7 @@ import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, DocumentType, Frequency, LoanClass, LoanStatus, LoanType, LocalDate, Money, Rate, RepaymentMethod } from '../domain/types.js';
 import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
-import type { Actor, ReviewDecision, ReviewStage } from './messages.js';
-
-export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
+import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
 
 export interface RequestedTerms {
   amount: Money;

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { storeViewFields } from '../activities/view-fields.js';
 import type { Sql } from '../db/client.js';
-import { loanViewQuery } from '../contracts/messages.js';
+import { loanViewQuery } from '../contracts/definitions.js';
 import { projectedFields, type ViewStamp } from '../contracts/view-fields.js';
 
 /** Before anything a workflow writes: a backfilled field never replaces one the workflow wrote. */

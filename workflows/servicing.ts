@@ -11,20 +11,8 @@ import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAc
 import { records } from './activity-proxies.js';
 import { attendTo, attentionCount, decide, decisionPending } from './attention.js';
 import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
-import {
-  bankResultSignal,
-  collectionNoteUpdate,
-  loanViewQuery,
-  repayUpdate,
-  resolveAttentionUpdate,
-  retryDisbursementUpdate,
-  reviewUpdate,
-  signContractUpdate,
-  withdrawUpdate,
-  writeOffUpdate,
-  REFUSAL,
-  type CollectionNote,
-} from '../contracts/messages.js';
+import { REFUSAL, type CollectionNote } from '../contracts/messages.js';
+import { bankResultSignal, collectionNoteUpdate, loanViewQuery, repayUpdate, resolveAttentionUpdate, retryDisbursementUpdate, reviewUpdate, signContractUpdate, withdrawUpdate, writeOffUpdate } from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';

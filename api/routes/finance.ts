@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { loanJournal, loanLines, runReconciliation, trialBalance } from '../../activities/ledger.js';
 import { loanBalancesOf } from '../../domain/ledger.js';
 import { createBankClient } from '../../partners/bank-client.js';
-import { retryDisbursementUpdate } from '../../contracts/messages.js';
+import { retryDisbursementUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';

@@ -6,7 +6,7 @@ import { installmentStatus } from '../../domain/servicing-account.js';
 import { addMoney } from '../../domain/money.js';
 import { CERTIFICATE_CONTEXT } from '../../activities/servicing.js';
 import { can } from '../../security/permissions.js';
-import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../contracts/messages.js';
+import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { AuthUser } from '../env.js';

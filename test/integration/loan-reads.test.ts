@@ -9,7 +9,7 @@ import { backfillLoanViews } from '../../lib/loan-view-backfill.js';
 import { namespaceRetentionDays } from '../../lib/temporal-server.js';
 import { readKeyFile } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
-import { loanViewQuery } from '../../contracts/messages.js';
+import { loanViewQuery } from '../../contracts/definitions.js';
 import type { LoanView } from '../../contracts/loan-view.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../support/api-client.js';

@@ -6,7 +6,7 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { NotifyClient } from '../../partners/notify-client.js';
-import { loanViewQuery } from '../../contracts/messages.js';
+import { loanViewQuery } from '../../contracts/definitions.js';
 import type { LoanView } from '../../contracts/loan-view.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
