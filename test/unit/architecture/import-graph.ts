@@ -122,3 +122,23 @@ export function folderEdges(edges: readonly ImportEdge[]): ImportEdge[] {
   }
   return [...seen.values()];
 }
+
+/** Where each top-level folder may import from; '*' for folders that may import anything. */
+export type ImportRules = Readonly<Record<string, readonly string[] | '*'>>;
+
+/** Imports that break the rules: between folders the table does not connect, or from an unlisted folder. */
+export function forbiddenImports(edges: readonly ImportEdge[], rules: ImportRules): ImportEdge[] {
+  return edges.filter(({ from, to }) => {
+    const source = folderOf(from);
+    const target = folderOf(to);
+    if (source === target) return false;
+    const allowed = rules[source];
+    if (allowed === undefined) return true;
+    return allowed !== '*' && !allowed.includes(target);
+  });
+}
+
+/** The edges whose both ends lie in the given folders. */
+export function within(edges: readonly ImportEdge[], folders: readonly string[]): ImportEdge[] {
+  return edges.filter((e) => folders.includes(folderOf(e.from)) && folders.includes(folderOf(e.to)));
+}
