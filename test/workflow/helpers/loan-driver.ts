@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
-import { type ReviewInput } from '../../../contracts/messages.js';
+import type { ReviewInput } from '../../../contracts/messages.js';
 import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate } from '../../../contracts/definitions.js';
 import type { loanWorkflow } from '../../../workflows/loan.js';
 import type { LoanView } from '../../../contracts/loan-view.js';

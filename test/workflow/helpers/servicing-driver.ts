@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { instantOf } from '../../../domain/business-time.js';
 import type { Money } from '../../../domain/types.js';
 import { runReconciliation } from '../../../activities/ledger.js';
-import { type RepaymentInput } from '../../../contracts/messages.js';
+import type { RepaymentInput } from '../../../contracts/messages.js';
 import { loanViewQuery, repayUpdate } from '../../../contracts/definitions.js';
 import type { LoanView, RepaymentResult } from '../../../contracts/loan-view.js';
 import type { RepaymentChannel } from '../../../contracts/messages.js';
