@@ -3,7 +3,7 @@ import { localDateOf } from '../domain/business-time.js';
 import { renderContractHtml, type ConsentKind } from '../domain/contract-document.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { Application } from '../domain/validation/application.js';
-import type { Offer } from '../workflows/state.js';
+import type { Offer } from '../contracts/loan-view.js';
 
 export interface ContractSources {
   loanId: string;

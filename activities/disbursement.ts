@@ -2,11 +2,12 @@
 // so every retry of this activity asks the bank for the same single transfer.
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPartnerError } from '../partners/http.js';
-import type { BankResult } from '../workflows/definitions.js';
+import type { DisbursementActivities, PendingTransfer } from '../contracts/activities.js';
+import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { loadApplication } from './loan-records.js';
 
-export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps) {
+export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
   return {
     async isDisbursementPaused(): Promise<boolean> {
       const [flag] = await sql<{ enabled: boolean }[]>`select enabled from system_flags where name = 'DISBURSEMENTS_PAUSED'`;
@@ -14,7 +15,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
     },
 
     /** Asks the bank for the transfer; its answer may already be final. */
-    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | { transferId: string; idempotencyKey: string; status: 'PENDING' }> {
+    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | PendingTransfer> {
       const application = await loadApplication(sql, cipher, loanId);
       try {
         const transfer = await bank.transfer(idempotencyKey, {

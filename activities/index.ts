@@ -1,3 +1,4 @@
+import type { Activities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createDisbursementActivities } from './disbursement.js';
 import { createNotificationActivities } from './notifications.js';
@@ -7,7 +8,7 @@ import { createServicingActivities } from './servicing.js';
 export type { ActivityDeps } from './deps.js';
 
 /** All activities of the loan workflow; the worker registers this object. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createOriginationActivities(deps),
     ...createNotificationActivities(deps),
@@ -15,5 +16,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createServicingActivities(deps),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql, TransactionSql } from '../db/client.js';
 import { assertValidEntry, sameEntry, type Account, type EntryKind, type JournalEntry } from '../domain/ledger.js';
+import type { LedgerActivities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';
 
 type Db = Sql | TransactionSql;
@@ -57,7 +58,7 @@ export async function postEntries(tx: TransactionSql, entries: readonly JournalE
   return inserted;
 }
 
-export function createLedgerActivities({ sql }: ActivityDeps) {
+export function createLedgerActivities({ sql }: ActivityDeps): LedgerActivities {
   return {
     /** Posts entries in one transaction; used for the disbursement, which happens before servicing. */
     async postJournal(entries: JournalEntry[]): Promise<string[]> {

@@ -1,16 +1,10 @@
 // Notices to the borrower by SMS through the gateway, each sent at most once per business key.
 import { USER_FIELDS } from '../security/encryption-contexts.js';
+import type { BorrowerNotice, NotificationActivities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { loadLoan } from './loan-records.js';
 
-export interface BorrowerNotice {
-  loanId: string;
-  eventKey: string;
-  template: string;
-  params: Record<string, string>;
-}
-
-export function createNotificationActivities({ sql, cipher, notify, config }: ActivityDeps) {
+export function createNotificationActivities({ sql, cipher, notify, config }: ActivityDeps): NotificationActivities {
   return {
     async notifyBorrower(notice: BorrowerNotice): Promise<void> {
       const idempotencyKey = `loan:${notice.loanId}:notice:${notice.eventKey}`;

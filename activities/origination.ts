@@ -1,10 +1,11 @@
 // Activities of the origination phases: projections, documents, credit data, tasks, contract.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { DocumentUploaded } from '../workflows/definitions.js';
-import type { Offer } from '../workflows/state.js';
+import type { LoanEvent, OriginationActivities, TaskToOpen } from '../contracts/activities.js';
+import type { DocumentUploaded } from '../contracts/messages.js';
+import type { Offer } from '../contracts/loan-view.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { BilingualText, BureauReport, InternalHistory, LoanStatus, StatementSummary } from '../domain/types.js';
+import type { BureauReport, InternalHistory, StatementSummary } from '../domain/types.js';
 import { applicantAgeOn, type Application } from '../domain/validation/application.js';
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import { localDateOf } from '../domain/business-time.js';
@@ -13,39 +14,6 @@ import type { ActivityDeps } from './deps.js';
 import { CONTRACT_CONTEXT } from '../security/encryption-contexts.js';
 import { loadApplication } from './loan-records.js';
 import { storeViewFields } from './view-fields.js';
-import type { ViewHandover } from '../workflows/view-projection.js';
-
-export interface LoanEvent {
-  loanId: string;
-  eventKey: string;
-  kind: string;
-  at: string;
-  actor?: { userId: string; role: string };
-  text: BilingualText;
-  detail: Record<string, unknown>;
-  status: LoanStatus;
-  /** Columns of the loans projection to update with the event. */
-  projection: {
-    assessment?: unknown;
-    offer?: unknown;
-    contractSha256?: string;
-    initialReviewerId?: string;
-    finalReviewerId?: string;
-    closed?: boolean;
-  };
-  /** View fields that changed with this event (absent from workers before loans.view_fields existed). */
-  view?: ViewHandover['view'];
-  viewStamp?: ViewHandover['viewStamp'];
-}
-
-export interface TaskToOpen {
-  loanId: string;
-  kind: string;
-  taskKey: string;
-  role: string;
-  dueAt?: string;
-  detail: Record<string, unknown>;
-}
 
 const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF', 'CANCELLED']);
 
@@ -68,7 +36,7 @@ export function eventSequence(eventKey: string): number {
   return seq;
 }
 
-export function createOriginationActivities({ sql, cipher, bureau, config }: ActivityDeps) {
+export function createOriginationActivities({ sql, cipher, bureau, config }: ActivityDeps): OriginationActivities {
   return {
     async recordLoanEvent(event: LoanEvent): Promise<void> {
       const p = event.projection;

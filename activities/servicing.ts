@@ -3,50 +3,21 @@
 // the borrower's auto-debit choice, and the settlement certificate.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '../domain/ledger.js';
 import { addMoney } from '../domain/money.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
-import type { LoanClass, LocalDate, Money } from '../domain/types.js';
+import type { LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
 import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
-import type { BankResult } from '../workflows/definitions.js';
-import type { RepaymentResult } from '../workflows/state.js';
+import type { ServicingActivities, ServicingChange, StoredRepayment } from '../contracts/activities.js';
+import type { RepaymentResult } from '../contracts/loan-view.js';
+import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { createLedgerActivities, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
-import type { ViewHandover } from '../workflows/view-projection.js';
 
-export interface ServicingProjection {
-  daysPastDue: number;
-  maxDaysPastDue: number;
-  classification: LoanClass;
-  outstandingPrincipal: Money;
-  nextDueDate: LocalDate | null;
-}
-
-/** One business event of servicing, stored in one transaction. */
-export interface ServicingChange {
-  loanId: string;
-  entries: JournalEntry[];
-  repayment?: { result: RepaymentResult; recordedBy: string | null };
-  /** Installment rows that changed. */
-  installments: InstallmentState[];
-  /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
-  installmentCount: number;
-  projection: ServicingProjection;
-  /** View fields that changed with it, the servicing figures above all (workflows/view-projection.ts). */
-  view?: ViewHandover['view'];
-  viewStamp?: ViewHandover['viewStamp'];
-}
-
-export interface StoredRepayment {
-  loanId: string;
-  result: RepaymentResult;
-}
-
-export function createServicingActivities(deps: ActivityDeps) {
+export function createServicingActivities(deps: ActivityDeps): ServicingActivities {
   const { sql, cipher, bank, config } = deps;
   return {
     ...createLedgerActivities(deps),

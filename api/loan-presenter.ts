@@ -4,7 +4,7 @@ import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import { can } from '../security/permissions.js';
 import type { FieldCipher } from '../security/field-crypto.js';
-import type { LoanView } from '../workflows/state.js';
+import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from './env.js';
 import type { LoanRecord } from './loan-access.js';
 

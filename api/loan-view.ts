@@ -4,8 +4,7 @@
 // received since the workflow last handed its fields over, and the latest repayments.
 import type { Sql } from '../db/client.js';
 import type { DocumentType } from '../domain/types.js';
-import { RECENT_PAYMENTS_KEPT, type ServicingView } from '../workflows/servicing-state.js';
-import type { LoanView, RepaymentResult, TimelineEntry } from '../workflows/state.js';
+import { RECENT_PAYMENTS_KEPT, type LoanView, type RepaymentResult, type ServicingView, type TimelineEntry } from '../contracts/loan-view.js';
 import type { LoanRecord } from './loan-access.js';
 
 type ViewFields = Partial<Pick<LoanView, 'requested' | 'requiredDocuments' | 'missingDocuments' | 'documents' | 'documentDeadline' | 'decision' | 'reviews' | 'contract' | 'disbursements' | 'closedReason' | 'openReview' | 'attention'>> & {

@@ -3,9 +3,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { Application } from '../domain/validation/application.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { loanWorkflow } from '../workflows/loan.js';
-import { BorrowerHashKey, LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../workflows/search-attributes.js';
-import type { LoanWorkflowInput } from '../workflows/state.js';
+import { BorrowerHashKey, LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../contracts/search-attributes.js';
+import type { LoanWorkflowInput } from '../contracts/loan-view.js';
+import type { LoanWorkflow } from '../contracts/loan-workflow.js';
 
 export function loanWorkflowInput(args: {
   loanId: string;
@@ -42,12 +42,12 @@ export function initialViewFields(input: LoanWorkflowInput): Record<string, unkn
 }
 
 /** Starts the loan's workflow; starting it again (a retried request) attaches to the running one. */
-export function loanHandle(client: Client, loanId: string): WorkflowHandle<typeof loanWorkflow> {
-  return client.workflow.getHandle<typeof loanWorkflow>(loanId);
+export function loanHandle(client: Client, loanId: string): WorkflowHandle<LoanWorkflow> {
+  return client.workflow.getHandle<LoanWorkflow>(loanId);
 }
 
-export async function startLoanWorkflow(client: Client, taskQueue: string, input: LoanWorkflowInput, timeZone: string): Promise<WorkflowHandle<typeof loanWorkflow>> {
-  return client.workflow.start<typeof loanWorkflow>('loanWorkflow', {
+export async function startLoanWorkflow(client: Client, taskQueue: string, input: LoanWorkflowInput, timeZone: string): Promise<WorkflowHandle<LoanWorkflow>> {
+  return client.workflow.start<LoanWorkflow>('loanWorkflow', {
     workflowId: input.loanId,
     taskQueue,
     args: [{ kind: 'ORIGINATION', input, options: { timeZone } }],

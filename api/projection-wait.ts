@@ -3,7 +3,7 @@
 // projection to hold the workflow's latest event, so the caller's next read of the loan (from
 // PostgreSQL) shows what the answer said.
 import type { Sql } from '../db/client.js';
-import type { LoanView } from '../workflows/state.js';
+import type { LoanView } from '../contracts/loan-view.js';
 
 const POLL_MS = 25;
 

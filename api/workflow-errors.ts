@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Config } from '../config/index.js';
 import type { BilingualText } from '../domain/types.js';
-import { REFUSAL } from '../workflows/definitions.js';
+import { REFUSAL } from '../contracts/messages.js';
 import { ApiError } from './errors.js';
 
 const STATUS_OF_REFUSAL = { [REFUSAL.FORBIDDEN]: 403, [REFUSAL.WRONG_STAGE]: 409, [REFUSAL.INVALID]: 422 } as const;

@@ -14,7 +14,7 @@ import { ROOT } from '../lib/tools.js';
 import { loadKeyring } from '../security/keyring.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { ApiClient } from '../test/support/api-client.js';
-import { loanViewQuery } from '../workflows/definitions.js';
+import { loanViewQuery } from '../contracts/definitions.js';
 import { rssBytes } from './lib/baseline-processes.js';
 import { startBenchStack, type BenchStack } from './lib/bench-stack.js';
 import { applicants } from './lib/identities.js';

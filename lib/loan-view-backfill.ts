@@ -3,8 +3,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { storeViewFields } from '../activities/view-fields.js';
 import type { Sql } from '../db/client.js';
-import { loanViewQuery } from '../workflows/definitions.js';
-import { projectedFields, type ViewStamp } from '../workflows/view-projection.js';
+import { loanViewQuery } from '../contracts/definitions.js';
+import { projectedFields, type ViewStamp } from '../contracts/view-fields.js';
 
 /** Before anything a workflow writes: a backfilled field never replaces one the workflow wrote. */
 const BACKFILL_STAMP: ViewStamp = [-1, 0, 0];

@@ -1,5 +1,5 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import type { Activities } from '../contracts/activities.js';
 
 /** Database projections, tasks and documents: fast, retried until they succeed. */
 export const rawRecords = proxyActivities<Activities>({

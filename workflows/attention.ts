@@ -7,19 +7,11 @@ import { ActivityFailure, ApplicationFailure, condition, patched, upsertSearchAt
 import type { BilingualText, LoanStatus } from '../domain/types.js';
 import { rawRecords, whenActivityFails } from './activity-proxies.js';
 import { nowIso, record, statusText, type LoanContext } from './context.js';
-import type { Actor, AttentionDecision } from './definitions.js';
+import type { AttentionCase } from '../contracts/loan-view.js';
+import type { Actor, AttentionDecision } from '../contracts/messages.js';
 import { PATCHES } from './patches.js';
-import { LoanStatusKey } from './search-attributes.js';
+import { LoanStatusKey } from '../contracts/search-attributes.js';
 import { DAY_MS } from './waiting.js';
-
-export interface AttentionCase {
-  number: number;
-  step: string;
-  cause: string;
-  since: string;
-  /** The status the loan goes back to when the step is retried. */
-  resumeStatus: LoanStatus;
-}
 
 interface AttentionHost {
   ctx: LoanContext;

@@ -3,9 +3,9 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import { localDateOf } from '../domain/business-time.js';
 import type { BilingualText, LoanStatus } from '../domain/types.js';
 import { notifications, records } from './activity-proxies.js';
-import type { Actor } from './definitions.js';
-import { LoanStatusKey } from './search-attributes.js';
-import type { LoanView, LoanWorkflowInput } from './state.js';
+import type { Actor } from '../contracts/messages.js';
+import { LoanStatusKey } from '../contracts/search-attributes.js';
+import type { LoanView, LoanWorkflowInput } from '../contracts/loan-view.js';
 import { viewHandover, type ViewProjectionState } from './view-projection.js';
 
 export interface LoanContext {

@@ -4,9 +4,9 @@ import { condition, patched, sleep } from '@temporalio/workflow';
 import { disbursementEntry } from '../domain/ledger.js';
 import { partners, records } from './activity-proxies.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
-import type { Actor, BankResult } from './definitions.js';
+import type { Actor, BankResult } from '../contracts/messages.js';
 import { PATCHES } from './patches.js';
-import type { DisbursementRecord } from './state.js';
+import type { DisbursementRecord } from '../contracts/loan-view.js';
 import { historyFull, pollDelay } from './waiting.js';
 
 /** DISBURSED; FAILED (the bank refused; ops may retry); CONTINUE (this run is long: continue as new and carry on). */

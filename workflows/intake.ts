@@ -2,7 +2,7 @@
 import type { DocumentType } from '../domain/types.js';
 import { records } from './activity-proxies.js';
 import { changeStatus, notifyBorrower, nowIso, type LoanContext } from './context.js';
-import type { DocumentUploaded } from './definitions.js';
+import type { DocumentUploaded } from '../contracts/messages.js';
 import { DAY_MS, waitUntil } from './waiting.js';
 
 export type IntakeOutcome = 'COMPLETE' | 'EXPIRED' | 'WITHDRAWN';

@@ -6,7 +6,7 @@ import { assess } from './assessment.js';
 import { attendTo, attentionCount, LoanClosedByOps } from './attention.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
 import { contractPhase } from './contract.js';
-import type { Actor } from './definitions.js';
+import type { Actor } from '../contracts/messages.js';
 import { disburse } from './disbursement.js';
 import { intake, refreshMissing } from './intake.js';
 import { buildOffer, offerProblem } from './offer.js';
@@ -14,12 +14,9 @@ import { listenInOrigination, newInbox, type OriginationInbox, type RetryRequest
 import { PATCHES } from './patches.js';
 import { reviewStage } from './review.js';
 import { serviceLoan, type ServicingStart } from './servicing.js';
-import type { LoanView, LoanWorkflowInput } from './state.js';
+import type { LoanView, LoanWorkflowInput } from '../contracts/loan-view.js';
+import type { LoanWorkflowOptions } from '../contracts/loan-workflow.js';
 import type { BilingualText, LoanStatus } from '../domain/types.js';
-
-export interface LoanWorkflowOptions {
-  timeZone: string;
-}
 
 /** What a disbursement that waited long carries into its next run. */
 export interface CarriedDisbursement {

@@ -8,7 +8,7 @@ import { rulesFor } from '../domain/money-rules.js';
 import { quote } from '../domain/quote.js';
 import { chooseRulesVersion } from '../domain/rules-version.js';
 import type { BilingualText } from '../domain/types.js';
-import type { Offer, RequestedTerms } from './state.js';
+import type { Offer, RequestedTerms } from '../contracts/loan-view.js';
 
 export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDate: string): Offer {
   const rulesVersion = chooseRulesVersion((patchId) => patched(patchId));

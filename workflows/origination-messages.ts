@@ -5,17 +5,8 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { canClose, decide, decisionPending } from './attention.js';
 import { nowIso, type LoanContext } from './context.js';
-import {
-  bankResultSignal,
-  documentUploadedSignal,
-  loanViewQuery,
-  resolveAttentionUpdate,
-  retryDisbursementUpdate,
-  reviewUpdate,
-  signContractUpdate,
-  withdrawUpdate,
-  type Actor,
-} from './definitions.js';
+import type { Actor } from '../contracts/messages.js';
+import { bankResultSignal, documentUploadedSignal, loanViewQuery, resolveAttentionUpdate, retryDisbursementUpdate, reviewUpdate, signContractUpdate, withdrawUpdate } from '../contracts/definitions.js';
 import type { BankResults } from './disbursement.js';
 import { acceptDocument, type IntakeState } from './intake.js';
 import type { ReviewState } from './review.js';

@@ -3,7 +3,7 @@
 // stage, role, authority and separation of duties.
 import { records } from './activity-proxies.js';
 import { changeStatus, nowIso, record, type LoanContext } from './context.js';
-import type { ReviewInput, ReviewStage } from './definitions.js';
+import type { ReviewInput, ReviewStage } from '../contracts/messages.js';
 import type { IntakeState } from './intake.js';
 import { refreshMissing } from './intake.js';
 import { waitUntil, DAY_MS } from './waiting.js';

@@ -5,11 +5,12 @@ import { applyPayment, balancesOn, dueNow, isPaidOff, oldestOverdue, payoffAmoun
 import { money } from '../domain/money.js';
 import { partners, rawPartners, records } from './activity-proxies.js';
 import { record } from './context.js';
-import { REFUSAL, type BankResult, type RepaymentInput } from './definitions.js';
+import { REFUSAL, type BankResult, type RepaymentInput } from '../contracts/messages.js';
 import { adopt } from './servicing-records.js';
 import { pollDelay } from './waiting.js';
-import { RECENT_PAYMENTS_KEPT, todayOf, type ServicingState } from './servicing-state.js';
-import type { RepaymentResult } from './state.js';
+import { RECENT_PAYMENTS_KEPT } from '../contracts/loan-view.js';
+import { todayOf, type ServicingState } from './servicing-state.js';
+import type { RepaymentResult } from '../contracts/loan-view.js';
 
 /** Auto-debit attempts per installment: the due date and the first two escalation steps. */
 export const MAX_DEBIT_TRIES = 3;

@@ -1,7 +1,7 @@
 // Storing what servicing decided: each account change goes to the database (ledger entries, the
 // schedule rows that changed, the loans projection) in the order it happened.
 import { classificationOn, firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
-import type { ServicingChange } from '../activities/servicing.js';
+import type { ServicingChange } from '../contracts/activities.js';
 import { records } from './activity-proxies.js';
 import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
 import { viewHandover } from './view-projection.js';

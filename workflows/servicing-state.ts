@@ -1,8 +1,8 @@
 // What the servicing phase keeps between events, what it carries through continue-as-new, and
-// the servicing part of the loan view. Plain JSON; no personal data.
+// how it fills in the servicing part of the loan view (contracts/loan-view.ts). Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
 import { daysPastDue } from '../domain/collections.js';
-import type { BilingualText, LoanClass, LocalDate, Money } from '../domain/types.js';
+import type { BilingualText, LocalDate } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
@@ -11,28 +11,20 @@ import {
   isSettled,
   oldestOverdue,
   payoffAmount,
-  type Balances,
   type LoanAccount,
 } from '../domain/servicing-account.js';
 import type { LoanContext } from './context.js';
-import type { BankResult, WriteOffDecision } from './definitions.js';
-import type { LoanWorkflowOptions } from './loan.js';
-import type { LoanView, LoanWorkflowInput, RepaymentChannel, RepaymentResult } from './state.js';
+import type { BankResult, WriteOffDecision } from '../contracts/messages.js';
+import type { LoanWorkflowOptions } from '../contracts/loan-workflow.js';
+import type { LoanView, LoanWorkflowInput, RepaymentResult, ServicingView, WriteOffReview } from '../contracts/loan-view.js';
 
 export interface CollectionsState {
   /** Due date of the oldest unpaid installment when the loan went overdue; null while current. */
   episodeStart: LocalDate | null;
   /** daysPastDue of the ladder steps taken in this episode. */
   taken: number[];
-  writeOffReview: 'NONE' | 'PENDING' | 'REJECTED';
+  writeOffReview: WriteOffReview;
   promisedOn: LocalDate | null;
-}
-
-export interface PaymentSummary {
-  paymentId: string;
-  channel: RepaymentChannel;
-  amount: Money;
-  receivedOn: LocalDate;
 }
 
 /** Everything servicing needs to go on in a new run. */
@@ -80,31 +72,8 @@ export interface ServicingState extends CarriedServicing {
   writes: Promise<void>;
 }
 
-export const RECENT_PAYMENTS_KEPT = 20;
-
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {
   return localDateOf(Date.now(), s.options.timeZone);
-}
-
-/** The servicing part of the loan view (GET /v1/loans/{id} shows it as `servicing`). */
-export interface ServicingView {
-  /** The business date the figures are as of: the workflow's latest wake-up (daily while overdue). */
-  asOf: LocalDate;
-  disbursedOn: LocalDate;
-  principal: Money;
-  autoDebit: boolean;
-  installmentCount: number;
-  installmentsPaid: number;
-  balances: Balances;
-  payoffToday: Money;
-  nextDue: { number: number; dueDate: LocalDate; amount: Money } | null;
-  daysPastDue: number;
-  maxDaysPastDue: number;
-  classification: LoanClass;
-  collections: { episodeStart: LocalDate | null; stepsTaken: number[]; writeOffReview: CollectionsState['writeOffReview']; promisedOn: LocalDate | null };
-  recentPayments: PaymentSummary[];
-  /** Continue-as-new generation of the workflow run. */
-  run: number;
 }
 
 export function dpdOf(account: LoanAccount, today: LocalDate): number {

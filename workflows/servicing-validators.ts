@@ -3,7 +3,7 @@
 import { compareDates, isValidLocalDate } from '../domain/dates.js';
 import { isMoneyText, money } from '../domain/money.js';
 import { isPaidOff } from '../domain/servicing-account.js';
-import { REFUSAL, type CollectionNote, type RepaymentInput, type WriteOffDecision } from './definitions.js';
+import { REFUSAL, type CollectionNote, type RepaymentInput, type WriteOffDecision } from '../contracts/messages.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
 import { refuse } from './validators.js';
 

@@ -11,20 +11,8 @@ import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAc
 import { records } from './activity-proxies.js';
 import { attendTo, attentionCount, decide, decisionPending } from './attention.js';
 import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
-import {
-  bankResultSignal,
-  collectionNoteUpdate,
-  loanViewQuery,
-  repayUpdate,
-  resolveAttentionUpdate,
-  retryDisbursementUpdate,
-  reviewUpdate,
-  signContractUpdate,
-  withdrawUpdate,
-  writeOffUpdate,
-  REFUSAL,
-  type CollectionNote,
-} from './definitions.js';
+import { REFUSAL, type CollectionNote } from '../contracts/messages.js';
+import { bankResultSignal, collectionNoteUpdate, loanViewQuery, repayUpdate, resolveAttentionUpdate, retryDisbursementUpdate, reviewUpdate, signContractUpdate, withdrawUpdate, writeOffUpdate } from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';
@@ -33,9 +21,9 @@ import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type S
 import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
 import { refuse, validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
 import { historyFull } from './waiting.js';
-import type { LoanView } from './state.js';
+import type { LoanView } from '../contracts/loan-view.js';
 
-export type { ServicingStart, ServicingView, CarriedServicing } from './servicing-state.js';
+export type { ServicingStart, CarriedServicing } from './servicing-state.js';
 
 export const REMINDER_TIME = '09:00';
 /** Settled installments per run before continuing as new (sooner when Temporal suggests it). */

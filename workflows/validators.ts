@@ -4,8 +4,8 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { checkFinalChanges, checkReviewAuthority } from '../domain/decision.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, LoanStatus } from '../domain/types.js';
-import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor, type AttentionDecision } from './definitions.js';
-import type { LoanView } from './state.js';
+import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor, type AttentionDecision } from '../contracts/messages.js';
+import type { LoanView } from '../contracts/loan-view.js';
 
 export function refuse(type: RefusalType, text: BilingualText, field?: string): never {
   throw ApplicationFailure.create({ type, message: text.en, details: [{ text, field: field ?? null }], nonRetryable: true });

@@ -3,40 +3,8 @@
 // (recordLoanEvent, recordServicing), and a field goes only when it changed since this run last
 // sent it, so histories stay small. The rest of the view is projected already: status, assessment
 // and offer as loans columns, the timeline as loan_events, recent payments as repayments.
+import { PROJECTED_VIEW_FIELDS, projectedValue, type ProjectedViewField, type ViewHandover, type ViewPatch, type ViewStamp } from '../contracts/view-fields.js';
 import type { LoanContext } from './context.js';
-import type { LoanView } from './state.js';
-
-export const PROJECTED_VIEW_FIELDS = [
-  'requested',
-  'requiredDocuments',
-  'missingDocuments',
-  'documents',
-  'documentDeadline',
-  'decision',
-  'reviews',
-  'contract',
-  'disbursements',
-  'closedReason',
-  'servicing',
-  'openReview',
-  'attention',
-] as const;
-
-export type ProjectedViewField = (typeof PROJECTED_VIEW_FIELDS)[number];
-
-/** Fields that changed, with their new values; null when a field went away. */
-export type ViewPatch = Partial<Record<ProjectedViewField, unknown>>;
-
-/**
- * Orders the writes of one loan across activities and runs: [servicing run, event sequence, write
- * since that event]. A later state of the loan always has a larger stamp.
- */
-export type ViewStamp = [number, number, number];
-
-export interface ViewHandover {
-  view: ViewPatch;
-  viewStamp: ViewStamp;
-}
 
 /** What this run last handed over; a new run (or the servicing phase's fresh context) starts empty. */
 export interface ViewProjectionState {
@@ -44,23 +12,6 @@ export interface ViewProjectionState {
   /** The sequence number of the last write, and how many writes went with it. */
   sequence: number;
   writes: number;
-}
-
-function projectedValue(view: LoanView, field: ProjectedViewField): unknown {
-  const value = view[field];
-  // Recent payments are read from the repayments table; sending them would repeat 20 payments each time.
-  if (field === 'servicing' && view.servicing) return { ...view.servicing, recentPayments: undefined };
-  return value;
-}
-
-/** Every projected field the view has, as it is stored (JSON). */
-export function projectedFields(view: LoanView): ViewPatch {
-  const fields: ViewPatch = {};
-  for (const field of PROJECTED_VIEW_FIELDS) {
-    const value = projectedValue(view, field);
-    if (value !== undefined) fields[field] = JSON.parse(JSON.stringify(value)) as unknown;
-  }
-  return fields;
 }
 
 /**

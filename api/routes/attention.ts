@@ -1,7 +1,7 @@
 // Ops' way out for a loan parked in NEEDS_ATTENTION: retry the step that failed, or close a loan
 // no money has left for. The workflow's validator checks the stage and the role.
 import { z } from '@hono/zod-openapi';
-import { resolveAttentionUpdate } from '../../workflows/definitions.js';
+import { resolveAttentionUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';

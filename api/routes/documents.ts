@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/types.js';
 import { DOCUMENT_CONTEXT } from '../../security/encryption-contexts.js';
-import { documentUploadedSignal } from '../../workflows/definitions.js';
+import { documentUploadedSignal } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';

@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { loanJournal, loanLines, runReconciliation, trialBalance } from '../../db/ledger-reads.js';
 import { loanBalancesOf } from '../../domain/ledger.js';
 import { createBankClient } from '../../partners/bank-client.js';
-import { retryDisbursementUpdate } from '../../workflows/definitions.js';
+import { retryDisbursementUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { withdrawUpdate } from '../../workflows/definitions.js';
+import { withdrawUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { loanInScope, loanScope } from '../loan-access.js';
 import { presentLoan } from '../loan-presenter.js';

@@ -7,7 +7,7 @@ import { localDateOf } from '../../domain/business-time.js';
 import { deliveryReceiptSchema } from '../../partners/notify-client.js';
 import { incomingPaymentNoticeSchema, settlementCallbackSchema } from '../../partners/bank-client.js';
 import { LOCAL_BANK_CALLBACK_SECRET, signedCallbackFrom, verifyCallbackSignature } from '../../partners/signature.js';
-import { bankResultSignal, repayUpdate } from '../../workflows/definitions.js';
+import { bankResultSignal, repayUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';

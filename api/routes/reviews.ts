@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { reviewUpdate, signContractUpdate } from '../../workflows/definitions.js';
+import { reviewUpdate, signContractUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';

@@ -20,7 +20,7 @@ import { temporalDataConverter } from '../../security/payload-codec.js';
 import type { LoanRecord } from '../../api/loan-access.js';
 import { readLoanView } from '../../api/loan-view.js';
 import { connectDb } from '../../db/client.js';
-import { LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../../workflows/search-attributes.js';
+import { LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../../contracts/search-attributes.js';
 
 async function main() {
   const config = loadConfig();

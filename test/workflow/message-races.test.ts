@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../domain/dates.js';
-import { bankResultSignal, loanViewQuery, retryDisbursementUpdate, reviewUpdate, withdrawUpdate, writeOffUpdate } from '../../workflows/definitions.js';
+import { bankResultSignal, loanViewQuery, retryDisbursementUpdate, reviewUpdate, withdrawUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { loanWorkflow } from '../../workflows/loan.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, review, sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';

@@ -2,7 +2,8 @@
 // payout (HTTP 400) parks the loan in NEEDS_ATTENTION with an ops task naming the cause; ops
 // retry the same step once the cause is fixed, or close a loan no money has left for.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loanViewQuery, resolveAttentionUpdate, type AttentionDecision } from '../../workflows/definitions.js';
+import type { AttentionDecision } from '../../contracts/messages.js';
+import { loanViewQuery, resolveAttentionUpdate } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, sign, untilSleeping, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
 import { reconciliation } from './helpers/servicing-driver.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loanViewQuery } from '../../workflows/definitions.js';
+import { loanViewQuery } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, review, sign, uploadDocuments, waitForStatus, withdraw } from './helpers/loan-driver.js';
 

@@ -6,8 +6,8 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { NotifyClient } from '../../partners/notify-client.js';
-import { loanViewQuery } from '../../workflows/definitions.js';
-import type { LoanView } from '../../workflows/state.js';
+import { loanViewQuery } from '../../contracts/definitions.js';
+import type { LoanView } from '../../contracts/loan-view.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { pay, reconciliation, view } from './helpers/servicing-driver.js';

@@ -1,7 +1,7 @@
 // The payout's money side: the upfront fee kept back and earned, a failed transfer retried by ops
 // under a new key (the failed one can never pay), and the ledger agreeing with the bank.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { retryDisbursementUpdate } from '../../workflows/definitions.js';
+import { retryDisbursementUpdate } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { ledgerBalance, reconciliation, refusal, view } from './helpers/servicing-driver.js';

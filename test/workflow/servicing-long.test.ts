@@ -5,7 +5,7 @@ import { INSTALLMENTS_PER_RUN } from '../../workflows/servicing.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { ledgerBalance, reconciliation, refusal } from './helpers/servicing-driver.js';
-import { loanViewQuery, retryDisbursementUpdate } from '../../workflows/definitions.js';
+import { loanViewQuery, retryDisbursementUpdate } from '../../contracts/definitions.js';
 import type { loanWorkflow } from '../../workflows/loan.js';
 
 let h: WorkflowHarness;

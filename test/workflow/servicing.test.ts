@@ -6,7 +6,7 @@ import { addDays } from '../../domain/dates.js';
 import { createLogger } from '../../lib/logger.js';
 import { overdueCharges } from '../../domain/overdue.js';
 import type { PenaltyTerms } from '../../domain/types.js';
-import { writeOffUpdate, collectionNoteUpdate } from '../../workflows/definitions.js';
+import { writeOffUpdate, collectionNoteUpdate } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type SeedOptions, type WorkflowHarness } from './helpers/harness.js';
 import { activeLoan, ledgerBalance, pay, reconciliation, refusal, skipTo, view } from './helpers/servicing-driver.js';
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { compareStamps, mergeViewFields } from '../../../activities/view-fields.js';
 import { withNewDocuments } from '../../../api/loan-view.js';
 import type { LoanContext } from '../../../workflows/context.js';
-import type { LoanView } from '../../../workflows/state.js';
-import type { ServicingView } from '../../../workflows/servicing-state.js';
-import { viewHandover, type ViewHandover, type ViewStamp } from '../../../workflows/view-projection.js';
+import type { LoanView, ServicingView } from '../../../contracts/loan-view.js';
+import type { ViewHandover, ViewStamp } from '../../../contracts/view-fields.js';
+import { viewHandover } from '../../../workflows/view-projection.js';
 
 function contextOf(view: Partial<LoanView> = {}, sequence = 0): LoanContext {
   return {

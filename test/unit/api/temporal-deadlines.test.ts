@@ -9,7 +9,7 @@ import { ApiError } from '../../../api/errors.js';
 import { callWorkflow, temporalConnectionOptions, workflowServiceUnavailable } from '../../../api/workflow-errors.js';
 import type { Sql } from '../../../db/client.js';
 import { freePort } from '../../../lib/ports.js';
-import { loanViewQuery, repayUpdate } from '../../../workflows/definitions.js';
+import { loanViewQuery, repayUpdate } from '../../../contracts/definitions.js';
 
 const CALL_MS = 1_000;
 const UPDATE_MS = 1_500;

@@ -21,7 +21,7 @@ import { USER_FIELDS } from '../../../security/encryption-contexts.js';
 import { createFieldCipher } from '../../../security/field-crypto.js';
 import { generateKeyring } from '../../../security/keyring.js';
 import { createPayloadCodec, temporalDataConverter } from '../../../security/payload-codec.js';
-import type { LoanWorkflowInput } from '../../../workflows/state.js';
+import type { LoanWorkflowInput } from '../../../contracts/loan-view.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
 import { makeCardNumber, makeIdNumber, makePhone } from '../../support/identities.js';

@@ -3,9 +3,10 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
-import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate, type ReviewInput } from '../../../workflows/definitions.js';
+import type { ReviewInput } from '../../../contracts/messages.js';
+import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate } from '../../../contracts/definitions.js';
 import type { loanWorkflow } from '../../../workflows/loan.js';
-import type { LoanView } from '../../../workflows/state.js';
+import type { LoanView } from '../../../contracts/loan-view.js';
 import type { WorkflowHarness } from './harness.js';
 
 export type LoanHandle = WorkflowHandle<typeof loanWorkflow>;

@@ -5,8 +5,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { instantOf } from '../../../domain/business-time.js';
 import type { Money } from '../../../domain/types.js';
 import { runReconciliation } from '../../../db/ledger-reads.js';
-import { loanViewQuery, repayUpdate, type RepaymentInput } from '../../../workflows/definitions.js';
-import type { LoanView, RepaymentChannel, RepaymentResult } from '../../../workflows/state.js';
+import type { RepaymentInput } from '../../../contracts/messages.js';
+import { loanViewQuery, repayUpdate } from '../../../contracts/definitions.js';
+import type { LoanView, RepaymentResult } from '../../../contracts/loan-view.js';
+import type { RepaymentChannel } from '../../../contracts/messages.js';
 import { TIME_ZONE, type SeedOptions, type WorkflowHarness } from './harness.js';
 import { sign, uploadDocuments, waitForStatus, type LoanHandle } from './loan-driver.js';
 

@@ -1,7 +1,8 @@
-// Messages of the loan workflow. The API imports these; the workflow sets their handlers.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+// What the loan workflow's messages carry (contracts/definitions.ts names the messages), and the
+// refusal types its update validators answer with.
 import type { DocumentType, Money, Rate, Role } from '../domain/types.js';
-import type { LoanView, RepaymentChannel, RepaymentResult } from './state.js';
+
+export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
 
 export interface Actor {
   userId: string;
@@ -78,20 +79,6 @@ export interface CollectionNote {
   promisedOn?: string;
   by: Actor;
 }
-
-export const documentUploadedSignal = defineSignal<[DocumentUploaded]>('documentUploaded');
-export const bankResultSignal = defineSignal<[BankResult]>('bankResult');
-
-export const reviewUpdate = defineUpdate<LoanView, [ReviewInput]>('review');
-export const signContractUpdate = defineUpdate<LoanView, [SignInput]>('signContract');
-export const withdrawUpdate = defineUpdate<LoanView, [WithdrawInput]>('withdraw');
-export const retryDisbursementUpdate = defineUpdate<LoanView, [Actor]>('retryDisbursement');
-export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repay');
-export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decideWriteOff');
-export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
-export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
-
-export const loanViewQuery = defineQuery<LoanView>('loanView');
 
 /**
  * Failure types an update validator uses, so the API can answer 403 / 409 / 422 without

@@ -1,15 +1,11 @@
 // The loan workflow's state: what the `loanView` query answers and the loans projection holds
-// (api/loan-view.ts reads it back). Plain JSON: money and rates as strings, instants as ISO
+// (api/loan-view.ts reads it back), and what the workflow starts with. Plain JSON: money and rates as strings, instants as ISO
 // strings, business dates as "YYYY-MM-DD".
 import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { BilingualText, DocumentType, Frequency, LoanStatus, LoanType, Money, Rate, RepaymentMethod } from '../domain/types.js';
+import type { BilingualText, DocumentType, Frequency, LoanClass, LoanStatus, LoanType, LocalDate, Money, Rate, RepaymentMethod } from '../domain/types.js';
 import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
-import type { Actor, ReviewDecision, ReviewStage } from './definitions.js';
-import type { ServicingView } from './servicing-state.js';
-import type { AttentionCase } from './attention.js';
-
-export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
+import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
 
 export interface RequestedTerms {
   amount: Money;
@@ -124,4 +120,48 @@ export interface LoanView {
   openReview?: { stage: ReviewStage; round: number; since: string };
   /** Why the loan is parked, while it is in NEEDS_ATTENTION. */
   attention?: AttentionCase;
+}
+
+export interface PaymentSummary {
+  paymentId: string;
+  channel: RepaymentChannel;
+  amount: Money;
+  receivedOn: LocalDate;
+}
+
+/** How many of the latest payments the view lists (the workflow keeps their answers for repeats too). */
+export const RECENT_PAYMENTS_KEPT = 20;
+
+/** Where a proposed write-off stands in the current overdue episode. */
+export type WriteOffReview = 'NONE' | 'PENDING' | 'REJECTED';
+
+/** The servicing part of the loan view (GET /v1/loans/{id} shows it as `servicing`). */
+export interface ServicingView {
+  /** The business date the figures are as of: the workflow's latest wake-up (daily while overdue). */
+  asOf: LocalDate;
+  disbursedOn: LocalDate;
+  principal: Money;
+  autoDebit: boolean;
+  installmentCount: number;
+  installmentsPaid: number;
+  balances: Balances;
+  payoffToday: Money;
+  nextDue: { number: number; dueDate: LocalDate; amount: Money } | null;
+  daysPastDue: number;
+  maxDaysPastDue: number;
+  classification: LoanClass;
+  collections: { episodeStart: LocalDate | null; stepsTaken: number[]; writeOffReview: WriteOffReview; promisedOn: LocalDate | null };
+  recentPayments: PaymentSummary[];
+  /** Continue-as-new generation of the workflow run. */
+  run: number;
+}
+
+/** Why a loan is parked in NEEDS_ATTENTION (workflows/attention.ts). */
+export interface AttentionCase {
+  number: number;
+  step: string;
+  cause: string;
+  since: string;
+  /** The status the loan goes back to when the step is retried. */
+  resumeStatus: LoanStatus;
 }

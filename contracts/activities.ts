@@ -1,0 +1,124 @@
+// The activities the loan workflow calls: their inputs, their answers, and the interface the
+// workflow proxies and activities/ implements. Plain JSON both ways; no personal data in inputs.
+import type { JournalEntry } from '../domain/ledger.js';
+import type { LoanProduct } from '../domain/products.js';
+import type { InstallmentState } from '../domain/servicing-account.js';
+import type { BilingualText, BureauReport, InternalHistory, LoanClass, LoanStatus, LocalDate, Money, StatementSummary } from '../domain/types.js';
+import type { Application } from '../domain/validation/application.js';
+import type { Offer, RepaymentResult } from './loan-view.js';
+import type { BankResult, DocumentUploaded } from './messages.js';
+import type { ViewHandover } from './view-fields.js';
+
+export interface LoanEvent {
+  loanId: string;
+  eventKey: string;
+  kind: string;
+  at: string;
+  actor?: { userId: string; role: string };
+  text: BilingualText;
+  detail: Record<string, unknown>;
+  status: LoanStatus;
+  /** Columns of the loans projection to update with the event. */
+  projection: {
+    assessment?: unknown;
+    offer?: unknown;
+    contractSha256?: string;
+    initialReviewerId?: string;
+    finalReviewerId?: string;
+    closed?: boolean;
+  };
+  /** View fields that changed with this event (absent from workers before loans.view_fields existed). */
+  view?: ViewHandover['view'];
+  viewStamp?: ViewHandover['viewStamp'];
+}
+
+export interface TaskToOpen {
+  loanId: string;
+  kind: string;
+  taskKey: string;
+  role: string;
+  dueAt?: string;
+  detail: Record<string, unknown>;
+}
+
+export interface BorrowerNotice {
+  loanId: string;
+  eventKey: string;
+  template: string;
+  params: Record<string, string>;
+}
+
+export interface ServicingProjection {
+  daysPastDue: number;
+  maxDaysPastDue: number;
+  classification: LoanClass;
+  outstandingPrincipal: Money;
+  nextDueDate: LocalDate | null;
+}
+
+/** One business event of servicing, stored in one transaction. */
+export interface ServicingChange {
+  loanId: string;
+  entries: JournalEntry[];
+  repayment?: { result: RepaymentResult; recordedBy: string | null };
+  /** Installment rows that changed. */
+  installments: InstallmentState[];
+  /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
+  installmentCount: number;
+  projection: ServicingProjection;
+  /** View fields that changed with it, the servicing figures above all (contracts/view-fields.ts). */
+  view?: ViewHandover['view'];
+  viewStamp?: ViewHandover['viewStamp'];
+}
+
+export interface StoredRepayment {
+  loanId: string;
+  result: RepaymentResult;
+}
+
+/** A transfer the bank has not answered for good yet. */
+export interface PendingTransfer {
+  transferId: string;
+  idempotencyKey: string;
+  status: 'PENDING';
+}
+
+/** Projections, documents, credit data, tasks and the contract of the origination phases. */
+export interface OriginationActivities {
+  recordLoanEvent(event: LoanEvent): Promise<void>;
+  listDocuments(loanId: string): Promise<Array<DocumentUploaded & { receivedAt: string }>>;
+  loadApplicationFacts(loanId: string): Promise<{ application: Application; applicantAge: number }>;
+  fetchCreditReport(args: { loanId: string; subject: 'APPLICANT' | 'GUARANTOR' }): Promise<BureauReport>;
+  analyzeBankStatement(args: { loanId: string }): Promise<StatementSummary>;
+  loadRepaymentHistory(args: { borrowerId: string; excludeLoanId: string }): Promise<InternalHistory>;
+  openTask(task: TaskToOpen): Promise<void>;
+  closeTask(args: { loanId: string; taskKey: string; status: 'DONE' | 'CANCELLED'; closedBy?: string }): Promise<void>;
+  closeOpenTasks(args: { loanId: string }): Promise<void>;
+  generateContract(args: { loanId: string; offer: Offer; product: LoanProduct; generatedAt: string }): Promise<{ sha256: string; version: number; generatedAt: string }>;
+}
+
+export interface NotificationActivities {
+  notifyBorrower(notice: BorrowerNotice): Promise<void>;
+}
+
+export interface DisbursementActivities {
+  isDisbursementPaused(): Promise<boolean>;
+  startDisbursement(args: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | PendingTransfer>;
+  checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
+}
+
+export interface LedgerActivities {
+  postJournal(entries: JournalEntry[]): Promise<string[]>;
+}
+
+export interface ServicingActivities extends LedgerActivities {
+  loadAutoDebit(args: { loanId: string; productDefault: boolean }): Promise<boolean>;
+  recordServicing(change: ServicingChange): Promise<void>;
+  findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
+  startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
+  checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
+  issueSettlementCertificate(args: { loanId: string; paidOffOn: LocalDate; principal: Money; totalRepaid: Money }): Promise<{ sha256: string }>;
+}
+
+/** Every activity of the loan workflow; the worker registers an implementation of all of them. */
+export interface Activities extends OriginationActivities, NotificationActivities, DisbursementActivities, ServicingActivities {}

@@ -1,0 +1,29 @@
+// Messages of the loan workflow. The API sends them; the workflow sets their handlers.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LoanView, RepaymentResult } from './loan-view.js';
+import type {
+  Actor,
+  AttentionDecision,
+  BankResult,
+  CollectionNote,
+  DocumentUploaded,
+  RepaymentInput,
+  ReviewInput,
+  SignInput,
+  WithdrawInput,
+  WriteOffDecision,
+} from './messages.js';
+
+export const documentUploadedSignal = defineSignal<[DocumentUploaded]>('documentUploaded');
+export const bankResultSignal = defineSignal<[BankResult]>('bankResult');
+
+export const reviewUpdate = defineUpdate<LoanView, [ReviewInput]>('review');
+export const signContractUpdate = defineUpdate<LoanView, [SignInput]>('signContract');
+export const withdrawUpdate = defineUpdate<LoanView, [WithdrawInput]>('withdraw');
+export const retryDisbursementUpdate = defineUpdate<LoanView, [Actor]>('retryDisbursement');
+export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repay');
+export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decideWriteOff');
+export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
+export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
+
+export const loanViewQuery = defineQuery<LoanView>('loanView');
