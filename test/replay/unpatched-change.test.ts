@@ -1,0 +1,70 @@
+// The replay gate catches an unversioned change in any phase. Each row of PHASE_CHANGES edits a
+// copy of the workflow code; replaying the committed corpus against that copy must fail with a
+// nondeterminism error for a loan that went through the edited phase, and the same edit guarded by
+// patched() must replay every loan cleanly. An unchanged copy replays cleanly too, so a failure
+// comes from the edit, not from the copying.
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus, type RecordedLoan } from '../support/history-corpus.js';
+import { bundleChangedWorkflows, type MutantBundle } from '../support/mutant-bundle.js';
+import { asCodeChange, PHASE_CHANGES } from '../support/workflow-changes.js';
+
+// Nondeterminism is the expected outcome for most replays here: the SDK need not warn about each one.
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+
+const corpus = loadCorpus();
+
+/** Replays the loans against a bundle; the error of each (undefined when it replayed cleanly), by file. */
+async function replay(codePath: string, loans: RecordedLoan[]): Promise<Map<string, Error | undefined>> {
+  const results = new Map<string, Error | undefined>();
+  const histories = loans.map((loan) => ({ history: loan.history, workflowId: loan.file }));
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) {
+    results.set(result.workflowId, result.error as Error | undefined);
+  }
+  expect([...results.keys()].sort()).toEqual(loans.map((l) => l.file).sort());
+  return results;
+}
+
+function failures(results: Map<string, Error | undefined>): Array<[string, Error]> {
+  return [...results].filter((r): r is [string, Error] => r[1] !== undefined);
+}
+
+let control: MutantBundle;
+beforeAll(async () => {
+  control = await bundleChangedWorkflows({ id: 'control', edits: [] });
+});
+afterAll(() => control?.remove());
+
+it('replays every recorded loan against an unchanged copy of the workflow code', async () => {
+  expect(corpus.length).toBeGreaterThan(0);
+  expect(failures(await replay(control.codePath, corpus))).toEqual([]);
+});
+
+describe.each(PHASE_CHANGES)('$phase: $description', (change) => {
+  it('shipped without patched(), fails replay of a recorded loan that went through it', async () => {
+    const covering = corpus.filter(change.covers);
+    expect(covering.map((l) => l.file), `no recorded loan goes through ${change.phase}`).not.toEqual([]);
+    const mutant = await bundleChangedWorkflows(asCodeChange(change));
+    try {
+      const failed = failures(await replay(mutant.codePath, covering));
+      expect(failed.length, `${change.phase}: every covering history replayed cleanly`).toBeGreaterThan(0);
+      // Nondeterminism, not a crash of the edited code.
+      for (const [file, error] of failed) expect(error, file).toBeInstanceOf(DeterminismViolationError);
+    } finally {
+      mutant.remove();
+    }
+  });
+
+  it('guarded by patched(), replays every recorded loan', async () => {
+    const patchId = `${change.phase}-change`;
+    const mutant = await bundleChangedWorkflows(asCodeChange(change, patchId));
+    try {
+      expect(readFileSync(mutant.codePath, 'utf8')).toContain(patchId);
+      expect(failures(await replay(mutant.codePath, corpus))).toEqual([]);
+    } finally {
+      mutant.remove();
+    }
+  });
+});
