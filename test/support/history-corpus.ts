@@ -2,7 +2,7 @@
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ROOT } from '../../lib/tools.js';
 
 const { temporal } = proto;
@@ -25,9 +25,10 @@ export interface RecordedLoan {
   continuedAsNew: boolean;
 }
 
+/** Every history under the corpus folder (loose files or one folder per scenario; manifests are not histories). */
 export function loadCorpus(dir = HISTORIES_DIR): RecordedLoan[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json') && basename(f) !== 'manifest.json')
     .sort()
     .map((file) => describeHistory(file, readHistory(join(dir, file))));
 }

@@ -90,18 +90,33 @@ export function applyEdits(root: string, change: WorkflowCodeChange): void {
   }
 }
 
+/** Applies the change to a throw-away copy, without bundling: an anchor the code no longer has is an error. */
+export function checkChangeApplies(change: WorkflowCodeChange): void {
+  const dir = copyWorkflowSources(`${change.id}-check`);
+  try {
+    applyEdits(dir, change);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function copyWorkflowSources(name: string): string {
+  const dir = join(MUTANTS_DIR, `${name}-${randomUUID().slice(0, 8)}`);
+  for (const file of workflowSourceFiles()) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dir, file));
+  }
+  return dir;
+}
+
 /**
  * Copies the workflow sources into .test-data/mutants/<id>-<random>/ (node_modules linked to the
  * project's), applies the change and bundles the copy exactly as the worker's bundle is built.
  * A change with no edits gives a faithful copy: the control every mutant is compared against.
  */
 export async function bundleChangedWorkflows(change: WorkflowCodeChange): Promise<MutantBundle> {
-  const dir = join(MUTANTS_DIR, `${change.id}-${randomUUID().slice(0, 8)}`);
+  const dir = copyWorkflowSources(change.id);
   try {
-    for (const file of workflowSourceFiles()) {
-      mkdirSync(dirname(join(dir, file)), { recursive: true });
-      copyFileSync(join(ROOT, file), join(dir, file));
-    }
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
     applyEdits(dir, change);
     const { code } = await bundleWorkflowCode({

@@ -32,6 +32,8 @@ const DISBURSEMENT = 'workflows/disbursement.ts';
 const SERVICING = 'workflows/servicing.ts';
 const COLLECTIONS = 'workflows/servicing-collections.ts';
 const PAYMENTS = 'workflows/servicing-payments.ts';
+const REVIEW = 'workflows/review.ts';
+const LOAN = 'workflows/loan.ts';
 const CONTEXT_IMPORTS = "import { notifyBorrower as notifyForChange, record as recordForChange } from './context.js';";
 
 /**
@@ -73,9 +75,9 @@ ${guarded(
 };
 
 /**
- * One unpatched change per phase the committed corpus covers. When the corpus gains a history of
- * another phase (review rounds, expiry, withdrawal, payout failure, collections, write-off), add
- * its row here: the replay test then requires that history to catch it.
+ * One change per phase of the loan. The replay test requires a recorded loan that went through the
+ * phase to catch the change; a row whose phase no recorded loan covers yet is reported as skipped.
+ * A new phase, or a new branch of one, gets a row here and a history in the corpus.
  */
 export const PHASE_CHANGES: PhaseChange[] = [
   {
@@ -91,6 +93,36 @@ export const PHASE_CHANGES: PhaseChange[] = [
 ${guarded(`    await notifyForChange(ctx, 'DOCUMENTS_COMPLETE', {});`, patchId)}
     return 'COMPLETE';
   }
+`,
+      },
+    ],
+  },
+  {
+    phase: 'document-reminders',
+    description: 'one more reminder for missing documents, the day before the deadline',
+    covers: (loan) => loan.statuses.includes('AWAITING_DOCUMENTS'),
+    edits: (patchId) => [
+      ...imports(INTAKE, patchId),
+      {
+        file: INTAKE,
+        find: `  const reminders = [Date.now(), Date.now() + (deadline - Date.now()) / 2];\n`,
+        replace: `  const reminders = [Date.now(), Date.now() + (deadline - Date.now()) / 2];
+${guarded(`  reminders.push(deadline - DAY_MS);`, patchId)}
+`,
+      },
+    ],
+  },
+  {
+    phase: 'review',
+    description: "tell the borrower each reviewer's decision",
+    covers: (loan) => loan.statuses.includes('INITIAL_REVIEW'),
+    edits: (patchId) => [
+      ...imports(REVIEW, patchId, CONTEXT_IMPORTS),
+      {
+        file: REVIEW,
+        find: `  await records.closeTask({ loanId: ctx.view.loanId, taskKey, status: 'DONE', closedBy: review.reviewer.userId });\n`,
+        replace: `  await records.closeTask({ loanId: ctx.view.loanId, taskKey, status: 'DONE', closedBy: review.reviewer.userId });
+${guarded(`  await notifyForChange(ctx, 'REVIEW_DECIDED', { stage, decision: review.decision });`, patchId)}
 `,
       },
     ],
@@ -136,6 +168,35 @@ ${guarded(`    await notifyForChange(ctx, 'DOCUMENTS_COMPLETE', {});`, patchId)}
         find: `  const started = await partners.startDisbursement(`,
         replace: `${guarded(`  await recordForChange(ctx, 'DISBURSEMENT_REQUESTED', { zh: '已向银行发起放款', en: 'Payout requested from the bank' });`, patchId)}
   const started = await partners.startDisbursement(`,
+      },
+    ],
+  },
+  {
+    phase: 'closing',
+    description: 'tell the borrower why a loan closed before payout (rejected, expired, withdrawn)',
+    covers: (loan) => loan.statuses.some((status) => ['REJECTED', 'EXPIRED', 'WITHDRAWN'].includes(status)),
+    edits: (patchId) => [
+      ...imports(LOAN, patchId, CONTEXT_IMPORTS),
+      {
+        file: LOAN,
+        find: `ctx.view.closedReason = reason;`,
+        replace: `ctx.view.closedReason = reason;
+${guarded(`await notifyForChange(ctx, 'LOAN_CLOSED', { status });`, patchId)}`,
+      },
+    ],
+  },
+  {
+    phase: 'payout-failure',
+    description: 'note a failed payout on the timeline before announcing it',
+    covers: (loan) => loan.statuses.includes('DISBURSEMENT_FAILED'),
+    edits: (patchId) => [
+      ...imports(DISBURSEMENT, patchId, CONTEXT_IMPORTS),
+      {
+        file: DISBURSEMENT,
+        find: `    return 'FAILED';\n`,
+        replace: `${guarded(`    await recordForChange(ctx, 'PAYOUT_FAILED', { zh: '放款失败', en: 'Payout failed' });`, patchId)}
+    return 'FAILED';
+`,
       },
     ],
   },
@@ -186,6 +247,51 @@ ${guarded(`  await notifyForChange(s.ctx, 'REPAYMENT_CONFIRMED', { amount: payme
         find: `  const { sha256 } = await records.issueSettlementCertificate(`,
         replace: `${guarded(`  await notifyForChange(s.ctx, 'THANK_YOU', {});`, patchId)}
   const { sha256 } = await records.issueSettlementCertificate(`,
+      },
+    ],
+  },
+  {
+    phase: 'collections',
+    description: 'note every escalation step on the timeline a second time, for the collectors',
+    covers: (loan) => loan.statuses.includes('OVERDUE'),
+    edits: (patchId) => [
+      ...imports(COLLECTIONS, patchId, CONTEXT_IMPORTS),
+      {
+        file: COLLECTIONS,
+        find: `  if (step.action === 'WRITE_OFF_REVIEW') s.collections.writeOffReview = 'PENDING';\n`,
+        replace: `${guarded(`  await recordForChange(s.ctx, 'COLLECTION_STEP', { zh: '催收升级', en: 'Collections escalated' });`, patchId)}
+  if (step.action === 'WRITE_OFF_REVIEW') s.collections.writeOffReview = 'PENDING';
+`,
+      },
+    ],
+  },
+  {
+    phase: 'write-off',
+    description: 'tell the borrower the loan is written off before closing its tasks',
+    covers: (loan) => loan.statuses.includes('WRITTEN_OFF'),
+    edits: (patchId) => [
+      ...imports(COLLECTIONS, patchId, CONTEXT_IMPORTS),
+      {
+        file: COLLECTIONS,
+        find: `  await adopt(s, writeOff(s.account, todayOf(s)));\n`,
+        replace: `  await adopt(s, writeOff(s.account, todayOf(s)));
+${guarded(`  await notifyForChange(s.ctx, 'WRITTEN_OFF', {});`, patchId)}
+`,
+      },
+    ],
+  },
+  {
+    phase: 'continue-as-new',
+    description: 'note on the timeline where each servicing run ends',
+    covers: (loan) => loan.continuedAsNew,
+    edits: (patchId) => [
+      ...imports(SERVICING, patchId, CONTEXT_IMPORTS),
+      {
+        file: SERVICING,
+        find: `  await s.writes;\n`,
+        replace: `${guarded(`  await recordForChange(s.ctx, 'RUN_ENDED', { zh: '本轮结束', en: 'Run ended' });`, patchId)}
+  await s.writes;
+`,
       },
     ],
   },
