@@ -8,6 +8,16 @@ export default defineConfig({
     projects: [
       {
         test: {
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          pool: 'forks',
+          globalSetup: ['test/setup/replay-global.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           pool: 'forks',

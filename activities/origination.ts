@@ -11,6 +11,8 @@ import { localDateOf } from '../domain/business-time.js';
 import { renderContract } from './contract-rendering.js';
 import type { ActivityDeps } from './deps.js';
 import { CONTRACT_CONTEXT, loadApplication } from './loan-records.js';
+import { storeViewFields } from './view-fields.js';
+import type { ViewHandover } from '../workflows/view-projection.js';
 
 export interface LoanEvent {
   loanId: string;
@@ -30,6 +32,9 @@ export interface LoanEvent {
     finalReviewerId?: string;
     closed?: boolean;
   };
+  /** View fields that changed with this event (absent from workers before loans.view_fields existed). */
+  view?: ViewHandover['view'];
+  viewStamp?: ViewHandover['viewStamp'];
 }
 
 export interface TaskToOpen {
@@ -41,7 +46,7 @@ export interface TaskToOpen {
   detail: Record<string, unknown>;
 }
 
-const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF']);
+const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF', 'CANCELLED']);
 
 /** The application as scoring needs it: the same facts with personal identifiers masked. */
 function withoutIdentifiers(application: Application): Application {
@@ -93,6 +98,7 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
             projection_seq = greatest(projection_seq, ${seq}::int),
             updated_at = now()
           where id = ${event.loanId}`;
+        await storeViewFields(tx, event.loanId, event);
       });
     },
 

@@ -14,6 +14,8 @@ import type { ActivityDeps } from './deps.js';
 import { createLedgerActivities, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
+import { storeViewFields } from './view-fields.js';
+import type { ViewHandover } from '../workflows/view-projection.js';
 
 export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
 
@@ -35,6 +37,9 @@ export interface ServicingChange {
   /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
   installmentCount: number;
   projection: ServicingProjection;
+  /** View fields that changed with it, the servicing figures above all (workflows/view-projection.ts). */
+  view?: ViewHandover['view'];
+  viewStamp?: ViewHandover['viewStamp'];
 }
 
 export interface StoredRepayment {
@@ -87,6 +92,7 @@ export function createServicingActivities(deps: ActivityDeps) {
             disbursed_at = coalesce(disbursed_at, now()),
             updated_at = now()
           where id = ${change.loanId}`;
+        await storeViewFields(tx, change.loanId, change);
       });
     },
 

@@ -6,6 +6,7 @@ import type { ApiDeps, AppEnv } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { useAuthenticator } from './middleware/auth.js';
 import { toFieldProblems } from './validation.js';
+import { CODEC_SESSION_COOKIE } from './codec-session.js';
 import { docsRoutes } from './docs.js';
 import { READINESS_TIMEOUT_MS, workflowServiceUnavailable } from './workflow-errors.js';
 
@@ -84,6 +85,7 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
   for (const [path, module] of routes) app.route(path, module(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'codecSession', { type: 'apiKey', in: 'cookie', name: CODEC_SESSION_COOKIE });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: '小额贷款信息系统 API / Micro-loan API', version: '1.0.0' },

@@ -7,6 +7,7 @@ import { bodyLimit } from './middleware/body-limit.js';
 import { cors } from './middleware/cors.js';
 import { apiKeyChannel, apiKeyRoutes } from './routes/api-keys.js';
 import { applicationRoutes } from './routes/applications.js';
+import { attentionRoutes } from './routes/attention.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { codecRoutes } from './routes/codec.js';
@@ -38,6 +39,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', documentRoutes],
     ['/v1/loans', reviewRoutes],
     ['/v1/loans', servicingRoutes],
+    ['/v1/loans', attentionRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
     ['/v1/compliance', complianceRoutes],

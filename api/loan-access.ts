@@ -21,6 +21,10 @@ export interface LoanRecord {
   initial_reviewer_id: string | null;
   final_reviewer_id: string | null;
   collector_id: string | null;
+  assessment: unknown;
+  offer: unknown;
+  /** The view fields the workflow handed over (api/loan-view.ts). */
+  view_fields: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
 }

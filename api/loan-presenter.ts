@@ -1,4 +1,4 @@
-// What a viewer sees of a loan: the workflow's view, with the applicant masked for the role.
+// What a viewer sees of a loan: its view (read from the database, api/loan-view.ts), with the applicant masked for the role.
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT } from '../db/loans.js';
@@ -60,6 +60,10 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     disbursements: view.disbursements,
     servicing: view.servicing ?? null,
     closedReason: view.closedReason ?? null,
+    /** The review round waiting for a decision; a decision names it as `round`. */
+    openReview: view.openReview ?? null,
+    /** Why the loan is parked for ops (NEEDS_ATTENTION); internal, so not shown to the borrower. */
+    attention: viewer.role === 'BORROWER' ? null : (view.attention ?? null),
     timeline: view.timeline,
   };
 }

@@ -29,6 +29,18 @@ export function loanWorkflowInput(args: {
   };
 }
 
+/** The view fields a loan's workflow starts with (workflows/loan.ts), stored with the new loan row. */
+export function initialViewFields(input: LoanWorkflowInput): Record<string, unknown> {
+  return {
+    requested: input.requested,
+    requiredDocuments: [...input.product.requiredDocuments],
+    missingDocuments: [...input.product.requiredDocuments],
+    documents: [],
+    reviews: [],
+    disbursements: [],
+  };
+}
+
 /** Starts the loan's workflow; starting it again (a retried request) attaches to the running one. */
 export function loanHandle(client: Client, loanId: string): WorkflowHandle<typeof loanWorkflow> {
   return client.workflow.getHandle<typeof loanWorkflow>(loanId);

@@ -1,12 +1,17 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Permission } from '../security/permissions.js';
-import { authenticate, requirePermission, requireJsonBody } from './middleware/auth.js';
+import { CODEC_SESSION_COOKIE } from './codec-session.js';
+import { authenticate, authenticateWithCookie, requirePermission, requireJsonBody } from './middleware/auth.js';
 
 /** Who may call a route: nobody needs to log in, any logged-in user, or a named permission. */
 export type Access = 'PUBLIC' | 'AUTHENTICATED' | Permission;
 
-type SecuredRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & { access: Access };
+type SecuredRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & {
+  access: Access;
+  /** Also accepts the codec session cookie when the request has no Authorization header (the codec routes). */
+  codecSession?: true;
+};
 
 function hasJsonBody(config: RouteConfig): boolean {
   const content = config.request?.body?.content as Record<string, unknown> | undefined;
@@ -18,16 +23,16 @@ function hasJsonBody(config: RouteConfig): boolean {
  * written into the OpenAPI document as `x-access`, which the route-by-role test reads.
  */
 export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
-  const { access, ...rest } = config;
+  const { access, codecSession, ...rest } = config;
   const middleware: MiddlewareHandler[] = [];
   if (hasJsonBody(rest as RouteConfig)) middleware.push(requireJsonBody);
-  if (access !== 'PUBLIC') middleware.push(authenticate);
+  if (access !== 'PUBLIC') middleware.push(codecSession ? authenticateWithCookie(CODEC_SESSION_COOKIE) : authenticate);
   if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));
   const route = createRoute({
     ...rest,
     middleware,
-    ...(access === 'PUBLIC' ? {} : { security: [{ bearerAuth: [] }] }),
+    ...(access === 'PUBLIC' ? {} : { security: codecSession ? [{ bearerAuth: [] }, { codecSession: [] }] : [{ bearerAuth: [] }] }),
     'x-access': access,
   } as unknown as RouteConfig);
-  return route as unknown as Omit<C, 'access'> & { getRoutingPath(): string };
+  return route as unknown as Omit<C, 'access' | 'codecSession'> & { getRoutingPath(): string };
 }

@@ -21,9 +21,12 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('loans'),
   TEMPORAL_UI_PORT: port.default(8233),
   /**
-   * How long the API waits for Temporal on a start, signal, query or describe (ms). A query of a
-   * loan the worker has not cached replays its history first (up to ~5 s under load).
+   * Days Temporal keeps a closed loan's workflow history (applied to the embedded dev server's
+   * namespace; an external cluster's namespace is set by its operators). Only ops tools read closed
+   * histories: every read of a loan is served from PostgreSQL, so the loan outlives this.
    */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** How long the API waits for Temporal on a start, signal or describe (ms); it reads loans from PostgreSQL. */
   TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   /** How long the API waits for an update, which waits for the workflow's answer (ms). */
   TEMPORAL_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),

@@ -23,6 +23,8 @@ export interface NewLoan {
   annualRate: string;
   idempotencyKey?: string;
   sourceIp?: string;
+  /** The view fields the loan's workflow starts with (loans.view_fields); its events update them. */
+  viewFields: Record<string, unknown>;
 }
 
 export type InsertLoanResult =
@@ -50,10 +52,10 @@ export async function insertLoanApplication(sql: Sql, cipher: FieldCipher, loan:
     const a = loan.application;
     await tx`
       insert into loans (id, borrower_id, loan_type, product_code, amount, term_count, method, frequency, annual_rate,
-                         channel, created_by, status, application_enc, idempotency_key)
+                         channel, created_by, status, application_enc, idempotency_key, view_fields)
       values (${loan.loanId}, ${loan.borrowerId}, ${a.loanType}, ${loan.product.code}, ${a.amount}, ${a.termCount}, ${a.method},
               ${a.frequency}, ${loan.annualRate}, ${loan.channel}, ${loan.createdBy}, 'AWAITING_DOCUMENTS',
-              ${cipher.encrypt(JSON.stringify(a), APPLICATION_CONTEXT)}, ${loan.idempotencyKey ?? null})`;
+              ${cipher.encrypt(JSON.stringify(a), APPLICATION_CONTEXT)}, ${loan.idempotencyKey ?? null}, ${tx.json(loan.viewFields as never)})`;
     const version = a.consent.textVersion ?? CONSENT_TEXT_VERSION;
     for (const kind of ['CREDIT_QUERY', 'DATA_PROCESSING'] as const) {
       await tx`

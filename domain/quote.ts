@@ -3,7 +3,9 @@ import { aprFromGrid } from './apr.js';
 import { addDays, addMonths, compareDates, parseLocalDate, tryParseLocalDate } from './dates.js';
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
 import { Dec, money, sum } from './money.js';
-import { buildScheduleWithGrid, type Installment } from './schedule.js';
+import { rulesFor, type MoneyRules } from './money-rules.js';
+import { CURRENT_RULES_VERSION } from './rules-version.js';
+import type { Installment } from './schedule.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -58,9 +60,13 @@ export const QUOTE_LIMITS = {
   maxYear: 2200,
 } as const;
 
-/** The repayment schedule, totals, APR and effective annual rate for the request. */
-export function quote(req: QuoteRequest): QuoteResult {
-  const { schedule, grid, payments } = buildScheduleWithGrid(req);
+/**
+ * The repayment schedule, totals, APR and effective annual rate for the request, under a version of
+ * the money rules: an offer passes the loan's (money-rules.ts); a quote before applying gets the
+ * version new offers are made under.
+ */
+export function quote(req: QuoteRequest, rules: MoneyRules = rulesFor(CURRENT_RULES_VERSION)): QuoteResult {
+  const { schedule, grid, payments } = rules.schedule(req);
   const { apr, effectiveAnnualRate } = aprFromGrid(schedule, grid, payments);
   return {
     installments: schedule.installments,

@@ -17,8 +17,16 @@
 //   Payoff    a payment of at least the payoff amount closes the loan: everything due, all unpaid
 //             principal, and the interest of the current period accrued to the day (pro rata by
 //             days); the rest is refunded.
-import { allocateComponents } from './allocation.js';
-import { amortize, buildSchedule, normalizeTerms, periodGrid, periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
+//   Versions  each account carries the version of the money rules it was offered under
+//             (rules-version.ts). The schedule, allocation, overdue charges, payoff accrual,
+//             re-amortization and classification come from `rulesFor(version)` (money-rules.ts),
+//             never called directly, so a later version changes new loans only. The order of
+//             events above is version 1's too: changing it means moving it behind a rule first
+//             (docs/operations/money-rules.md).
+import { daysPastDue } from './collections.js';
+import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rules.js';
+import { LEGACY_RULES_VERSION } from './rules-version.js';
+import { periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
 import { compareDates, daysBetween } from './dates.js';
 import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
 import {
@@ -33,10 +41,9 @@ import {
   type JournalEntry,
   type PaymentChannel,
 } from './ledger.js';
-import { overdueCharges, type InstallmentReceipt, type OverdueCharges } from './overdue.js';
-import { accruedInterestDec } from './prepayment.js';
+import type { InstallmentReceipt, OverdueCharges } from './overdue.js';
 import type { OverpaymentHandling } from './products.js';
-import type { AllocationComponent, LocalDate, Money, PenaltyTerms } from './types.js';
+import type { AllocationComponent, LoanClass, LocalDate, Money, PenaltyTerms } from './types.js';
 
 export interface InstallmentState {
   number: number;
@@ -62,6 +69,8 @@ export interface InstallmentState {
 
 export interface LoanAccount {
   loanId: string;
+  /** Version of the money rules the loan runs under; absent on accounts opened before loans carried one (version 1). */
+  rulesVersion?: number;
   terms: ContractTerms;
   /** One regular period in years, num / den, for re-amortization at the exact period rate. */
   periodYears: { num: number; den: number };
@@ -87,14 +96,26 @@ export interface AccountTerms extends Omit<ScheduleTerms, 'startDate' | 'firstDu
   chargesCap: string;
   allocationOrder: AllocationComponent[];
   overpayment: OverpaymentHandling;
+  /** The money rules version of the loan's offer (rules-version.ts). */
+  rulesVersion: number;
+}
+
+/** The version an account runs under. */
+export function rulesVersionOf(a: LoanAccount): number {
+  return a.rulesVersion ?? LEGACY_RULES_VERSION;
+}
+
+function rulesOf(a: LoanAccount, book: RuleBook): MoneyRules {
+  return rulesFor(rulesVersionOf(a), book);
 }
 
 /** Opens the account on the disbursement date: interest runs from the day the money left. */
-export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: LocalDate): LoanAccount {
-  const schedule = buildSchedule({ ...terms, startDate: disbursedOn, firstDueDate: null });
-  const grid = periodGrid(normalizeTerms({ ...terms, startDate: disbursedOn, firstDueDate: null }));
+export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: LocalDate, book: RuleBook = RULE_BOOK): LoanAccount {
+  const { rulesVersion, ...scheduleTerms } = terms;
+  const { schedule, grid } = rulesFor(rulesVersion, book).schedule({ ...scheduleTerms, startDate: disbursedOn, firstDueDate: null });
   return {
     loanId,
+    rulesVersion,
     terms: schedule.terms,
     periodYears: { num: grid.regularRate.num, den: grid.regularRate.den },
     installmentAmount: schedule.installmentAmount,
@@ -168,8 +189,12 @@ export function isPaidOff(a: LoanAccount): boolean {
 }
 
 /** The engine's penalty interest and late fee on an installment as of a date. */
-export function chargesOn(a: LoanAccount, i: InstallmentState, asOf: LocalDate): OverdueCharges {
-  return overdueCharges(
+export function chargesOn(a: LoanAccount, i: InstallmentState, asOf: LocalDate, book: RuleBook = RULE_BOOK): OverdueCharges {
+  return chargesBy(rulesOf(a, book), a, i, asOf);
+}
+
+function chargesBy(rules: MoneyRules, a: LoanAccount, i: InstallmentState, asOf: LocalDate): OverdueCharges {
+  return rules.overdueCharges(
     { dueDate: i.dueDate, principal: i.principal, interest: i.interest, fee: i.fee, receipts: i.receipts },
     { annualRate: a.terms.annualRate, dayCount: a.terms.dayCount, penalty: a.penalty, chargesCap: a.chargesCap },
     asOf,
@@ -200,7 +225,11 @@ function charge(a: LoanAccount, i: InstallmentState, on: LocalDate, entries: Jou
  * Brings the account up to `asOf`: interest and fees of installments due by then become receivable,
  * penalty interest accrues and is posted, late fees are charged after the grace days.
  */
-export function accrue(account: LoanAccount, asOf: LocalDate): Posting {
+export function accrue(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): Posting {
+  return accrueBy(rulesOf(account, book), account, asOf);
+}
+
+function accrueBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Posting {
   const a = clone(account);
   const entries: JournalEntry[] = [];
   const changed: number[] = [];
@@ -210,7 +239,7 @@ export function accrue(account: LoanAccount, asOf: LocalDate): Posting {
     const before = JSON.stringify(i);
     charge(a, i, i.dueDate, entries);
     if (i.paidOn === null) {
-      const charges = chargesOn(a, i, asOf);
+      const charges = chargesBy(rules, a, i, asOf);
       const penalty = money(charges.penalty).minus(money(i.penaltyCharged));
       if (penalty.gt(0)) {
         entries.push(penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(penalty), through: asOf }));
@@ -236,10 +265,10 @@ export interface InstallmentAllocation {
 }
 
 /** Pays one installment from `available` in the product's order; returns what it took. */
-function payInstallment(a: LoanAccount, i: InstallmentState, available: Dec, on: LocalDate): { taken: Owed; left: Dec } {
+function payInstallment(rules: MoneyRules, a: LoanAccount, i: InstallmentState, available: Dec, on: LocalDate): { taken: Owed; left: Dec } {
   const owed = owedOn(i);
   const positive = (d: Dec) => Dec.max(d, ZERO);
-  const { lines, remaining } = allocateComponents(
+  const { lines, remaining } = rules.allocate(
     available,
     [{ number: i.number, owed: { penalty: positive(owed.penalty), lateFee: ZERO, fee: positive(owed.fee), interest: positive(owed.interest), principal: positive(owed.principal) } }],
     a.allocationOrder,
@@ -268,7 +297,7 @@ function toAllocated(parts: readonly Owed[]): Allocated {
 }
 
 /** Pays installments due by `on`, oldest first, then the next one ahead; returns the allocations and what is left. */
-function payInOrder(a: LoanAccount, available: Dec, on: LocalDate, entries: JournalEntry[], includeNext: boolean): { rows: InstallmentAllocation[]; taken: Owed[]; left: Dec } {
+function payInOrder(rules: MoneyRules, a: LoanAccount, available: Dec, on: LocalDate, entries: JournalEntry[], includeNext: boolean): { rows: InstallmentAllocation[]; taken: Owed[]; left: Dec } {
   const rows: InstallmentAllocation[] = [];
   const taken: Owed[] = [];
   let left = available;
@@ -282,7 +311,7 @@ function payInOrder(a: LoanAccount, available: Dec, on: LocalDate, entries: Jour
       aheadPaid = true;
       charge(a, i, on, entries);
     }
-    const paid = payInstallment(a, i, left, on);
+    const paid = payInstallment(rules, a, i, left, on);
     left = paid.left;
     taken.push(paid.taken);
     rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
@@ -291,27 +320,31 @@ function payInOrder(a: LoanAccount, available: Dec, on: LocalDate, entries: Jour
 }
 
 /** What closing the loan on `asOf` costs: everything due, all unpaid principal, the current period's interest to the day, less credit. */
-export function payoffAmount(account: LoanAccount, asOf: LocalDate): Money {
-  const { account: a } = accrue(account, asOf);
+export function payoffAmount(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): Money {
+  return payoffBy(rulesOf(account, book), account, asOf);
+}
+
+function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Money {
+  const { account: a } = accrueBy(rules, account, asOf);
   let total = ZERO;
   for (const i of a.installments) {
     const o = owedOn(i);
     if (compareDates(i.dueDate, asOf) <= 0 || i.charged) {
       total = total.plus(totalOf(o));
     } else {
-      total = total.plus(o.principal).plus(currentInterest(a, i, asOf));
+      total = total.plus(o.principal).plus(currentInterest(rules, a, i, asOf));
     }
   }
   return toMoney(Dec.max(total.minus(money(a.credit)), ZERO));
 }
 
 /** Interest accrued on an installment's period through `asOf` (the engine's pro-rata rule, prepayment.ts); zero for periods not yet begun. */
-function currentInterest(a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
+function currentInterest(rules: MoneyRules, a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
   const index = a.installments.indexOf(i);
   const start = index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
   if (daysBetween(start, asOf) <= 0) return ZERO;
   const unpaid = toMoney(money(i.interest).minus(money(i.paidInterest)));
-  return accruedInterestDec({ dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start }, asOf);
+  return rules.accruedInterest({ dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start }, asOf);
 }
 
 export interface PaymentInput {
@@ -343,9 +376,10 @@ export interface PaymentPosting extends Posting {
 }
 
 /** A payment arrives: charges are brought up to date, then the money is allocated (see the header). */
-export function applyPayment(account: LoanAccount, payment: PaymentInput): PaymentPosting {
+export function applyPayment(account: LoanAccount, payment: PaymentInput, book: RuleBook = RULE_BOOK): PaymentPosting {
+  const rules = rulesOf(account, book);
   const on = payment.receivedOn;
-  const accrued = accrue(account, on);
+  const accrued = accrueBy(rules, account, on);
   const a = accrued.account;
   const entries = [...accrued.entries];
   const changedSet = new Set(accrued.changed);
@@ -358,9 +392,9 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput): Payme
   const taken: Owed[] = [];
 
   let paidFromPayment: Allocated | null = null;
-  if (amount.gte(money(payoffAmount(a, on))) && a.writtenOffOn === null) {
+  if (amount.gte(money(payoffBy(rules, a, on))) && a.writtenOffOn === null) {
     const credit = money(a.credit);
-    const left = closeLoan(a, on, amount.plus(credit), entries, rows, taken);
+    const left = closeLoan(rules, a, on, amount.plus(credit), entries, rows, taken);
     const gross = amount.plus(credit).minus(left);
     const usedCredit = Dec.min(credit, gross);
     const fromCredit = creditSlice(taken, usedCredit);
@@ -371,7 +405,7 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput): Payme
     toRefund = amount.minus(gross.minus(usedCredit));
     a.credit = ZERO_MONEY;
   } else {
-    const paid = payInOrder(a, amount, on, entries, true);
+    const paid = payInOrder(rules, a, amount, on, entries, true);
     rows.push(...paid.rows);
     taken.push(...paid.taken);
     let left = paid.left;
@@ -382,7 +416,7 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput): Payme
       } else if (a.overpayment === 'REFUND') {
         toRefund = left;
       } else {
-        const result = prepayPrincipal(a, left, a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT', on);
+        const result = prepayPrincipal(rules, a, left, a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT', on);
         prepaid = result.prepaid;
         taken.push({ penalty: ZERO, fee: ZERO, interest: ZERO, principal: result.prepaid });
         rows.push(...result.rows);
@@ -478,21 +512,21 @@ function creditToRefund(a: LoanAccount, amount: Dec, on: LocalDate): JournalEntr
  * Pays everything: due installments in full, the current period with interest to the day, later
  * principal without interest. The schedule ends with the current period. Returns what is left.
  */
-function closeLoan(a: LoanAccount, on: LocalDate, available: Dec, entries: JournalEntry[], rows: InstallmentAllocation[], taken: Owed[]): Dec {
+function closeLoan(rules: MoneyRules, a: LoanAccount, on: LocalDate, available: Dec, entries: JournalEntry[], rows: InstallmentAllocation[], taken: Owed[]): Dec {
   let left = available;
   const current = a.installments.find((i) => !isSettled(i) && compareDates(i.dueDate, on) > 0 && !i.charged);
   if (current) {
     const index = a.installments.indexOf(current);
     const later = a.installments.slice(index + 1).filter((i) => !isSettled(i));
     const laterPrincipal = sum(later.map((i) => owedOn(i).principal));
-    current.interest = toMoney(money(current.paidInterest).plus(currentInterest(a, current, on)));
+    current.interest = toMoney(money(current.paidInterest).plus(currentInterest(rules, a, current, on)));
     current.principal = toMoney(money(current.principal).plus(laterPrincipal));
     a.installments = a.installments.slice(0, index + 1);
   }
   for (const i of a.installments) {
     if (isSettled(i)) continue;
     charge(a, i, on, entries);
-    const paid = payInstallment(a, i, left, on);
+    const paid = payInstallment(rules, a, i, left, on);
     left = paid.left;
     taken.push(paid.taken);
     rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
@@ -504,7 +538,7 @@ function closeLoan(a: LoanAccount, on: LocalDate, available: Dec, entries: Journ
  * Principal paid ahead: it lowers the balance after the next unpaid installment, and the
  * installments after it are re-amortized with the engine's rules.
  */
-function prepayPrincipal(a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT', on: LocalDate): { prepaid: Dec; left: Dec; rows: InstallmentAllocation[]; changed: number[]; reamortized: PaymentAllocation['reamortized'] } {
+function prepayPrincipal(rules: MoneyRules, a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT', on: LocalDate): { prepaid: Dec; left: Dec; rows: InstallmentAllocation[]; changed: number[]; reamortized: PaymentAllocation['reamortized'] } {
   const firstOpen = a.installments.findIndex((i) => !isSettled(i));
   if (firstOpen < 0) return { prepaid: ZERO, left: available, rows: [], changed: [], reamortized: null };
   const later = a.installments.slice(firstOpen);
@@ -525,7 +559,7 @@ function prepayPrincipal(a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | '
   }
   const regular = periodRate(rate(a.terms.annualRate), a.periodYears.num, a.periodYears.den);
   const keepLevel = mode === 'REDUCE_TERM';
-  const plan = amortize({
+  const plan = rules.amortize({
     method: a.terms.method,
     balance: remaining,
     count: later.length,
@@ -560,13 +594,14 @@ function prepayPrincipal(a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | '
 }
 
 /** On a due date (or any later touch): credit kept from overpayments pays what has fallen due. */
-export function applyCredit(account: LoanAccount, on: LocalDate): Posting {
-  const accrued = accrue(account, on);
+export function applyCredit(account: LoanAccount, on: LocalDate, book: RuleBook = RULE_BOOK): Posting {
+  const rules = rulesOf(account, book);
+  const accrued = accrueBy(rules, account, on);
   const a = accrued.account;
   const entries = [...accrued.entries];
   const credit = money(a.credit);
   if (credit.lte(0)) return accrued;
-  const paid = payInOrder(a, credit, on, entries, false);
+  const paid = payInOrder(rules, a, credit, on, entries, false);
   const used = credit.minus(paid.left);
   if (used.lte(0)) return accrued;
   a.credit = toMoney(paid.left);
@@ -576,8 +611,8 @@ export function applyCredit(account: LoanAccount, on: LocalDate): Posting {
 }
 
 /** The approved write-off: charges brought up to the day, credit used, everything still open taken to losses. */
-export function writeOff(account: LoanAccount, on: LocalDate): Posting {
-  const withCredit = applyCredit(account, on);
+export function writeOff(account: LoanAccount, on: LocalDate, book: RuleBook = RULE_BOOK): Posting {
+  const withCredit = applyCredit(account, on, book);
   const a = withCredit.account;
   const open = a.installments.reduce<Owed>(
     (acc, i) => {
@@ -613,8 +648,8 @@ export interface Balances {
   totalDue: Money;
 }
 
-export function balancesOn(account: LoanAccount, asOf: LocalDate): Balances {
-  const { account: a } = accrue(account, asOf);
+export function balancesOn(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): Balances {
+  const { account: a } = accrue(account, asOf, book);
   let principal = ZERO;
   let interest = ZERO;
   let fees = ZERO;
@@ -642,15 +677,21 @@ export function balancesOn(account: LoanAccount, asOf: LocalDate): Balances {
 }
 
 /** What an installment still needs, as of the day (charges brought up to date). */
-export function amountOwed(account: LoanAccount, number: number, asOf: LocalDate): Money {
-  const { account: a } = accrue(account, asOf);
+export function amountOwed(account: LoanAccount, number: number, asOf: LocalDate, book: RuleBook = RULE_BOOK): Money {
+  const { account: a } = accrue(account, asOf, book);
   const i = a.installments.find((x) => x.number === number);
   return i ? toMoney(Dec.max(totalOf(owedOn(i)), ZERO)) : ZERO_MONEY;
 }
 
 /** Everything due by `asOf`, less credit: what an auto-debit asks for. */
-export function dueNow(account: LoanAccount, asOf: LocalDate): Money {
-  return balancesOn(account, asOf).totalDue;
+export function dueNow(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): Money {
+  return balancesOn(account, asOf, book).totalDue;
+}
+
+/** The loan's five-category class as of the day, by its rules version; a written-off loan is LOSS. */
+export function classificationOn(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): LoanClass {
+  if (account.writtenOffOn !== null) return 'LOSS';
+  return rulesOf(account, book).classify(daysPastDue(oldestOverdue(account, asOf)?.dueDate ?? null, asOf));
 }
 
 export function outstandingPrincipal(a: LoanAccount): Money {

@@ -67,6 +67,8 @@ export const LOAN_STATUSES = [
   'EXPIRED',
   'DISBURSEMENT_FAILED',
   'WRITTEN_OFF',
+  'NEEDS_ATTENTION',
+  'CANCELLED',
 ] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 

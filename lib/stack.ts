@@ -5,7 +5,7 @@ import { connectDb } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
 import { isPortFree, waitForPort } from './ports.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
 import { ROOT } from './tools.js';
 import { loadKeyring } from '../security/keyring.js';
@@ -16,7 +16,7 @@ export interface StackOptions {
   simulatorPort: number;
   embeddedPgPort: number;
   temporalPort: number;
-  /** Temporal Web port; none in tests. */
+  /** Temporal Web port; none: no Temporal Web. */
   temporalUiPort?: number;
   /** Keep Postgres and Temporal data across restarts (the local stack) or not (test runs). */
   persistent: boolean;
@@ -43,6 +43,8 @@ export interface RunningStack {
   apiUrl: string;
   simulatorUrl: string;
   temporalAddress: string;
+  /** Temporal Web of the embedded dev server, when one was started with a UI port. */
+  temporalWebUrl?: string;
   databaseUrl: string;
   partnerDatabaseUrl: string;
   /**
@@ -156,11 +158,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         uiPort: options.temporalUiPort,
         dbFile: options.persistent ? resolve(dataDir, 'temporal.db') : undefined,
         codecEndpoint: `http://localhost:${options.apiPort}/codec`,
+        retentionDays: loadConfig(env).TEMPORAL_RETENTION_DAYS,
         runDir,
         onOutput: (line) => options.output?.('temporal', line),
       });
       stoppers.push(() => temporal!.stop());
       env.TEMPORAL_ADDRESS = temporal.address;
+      // The codec's CORS answers Temporal Web's origin (api/routes/codec.ts).
+      if (options.temporalUiPort) env.TEMPORAL_UI_PORT = String(options.temporalUiPort);
     }
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
@@ -307,6 +312,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       apiUrl: `http://127.0.0.1:${options.apiPort}`,
       simulatorUrl,
       temporalAddress: env.TEMPORAL_ADDRESS!,
+      temporalWebUrl: temporal?.webUrl,
       databaseUrl: env.DATABASE_URL!,
       partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
       services,

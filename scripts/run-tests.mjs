@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// `npm test`: the type check, then each vitest suite in turn (unit, workflow, integration,
-// browser, drills). Each suite starts its own servers once (a drill, its own stack per file) and prints its own
-// count; the last line is the total.
+// `npm test`: the type check, then each vitest suite in turn (replay, unit, workflow, integration,
+// browser, drills). The replay of the committed history corpus is cheap and goes first: a
+// workflow change that breaks a recorded loan is the first thing to know. Each suite starts its
+// own servers once (a drill, its own stack per file) and prints its own count; the last line is
+// the total.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const suites = (process.env.TEST_SUITES ?? 'unit,workflow,integration,browser,drills').split(',');
+const suites = (process.env.TEST_SUITES ?? 'replay,unit,workflow,integration,browser,drills').split(',');
 const reports = join(root, 'test-artifacts', 'reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });

@@ -61,7 +61,7 @@ async function main() {
   Approver UI and API   http://localhost:${config.PORT}/
   API docs (OpenAPI)    http://localhost:${config.PORT}/docs
   Readiness             http://localhost:${config.PORT}/readyz
-  Temporal Web          ${usingEmbeddedTemporal ? `http://localhost:${config.TEMPORAL_UI_PORT}` : '(external Temporal: ' + stack.temporalAddress + ')'}
+  Temporal Web          ${usingEmbeddedTemporal ? `http://localhost:${config.TEMPORAL_UI_PORT} (payloads decrypted after signing in above as ops)` : '(external Temporal: ' + stack.temporalAddress + ')'}
   Partner simulators    ${stack.simulatorUrl}
   Logs                  ${logDir}
 

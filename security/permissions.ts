@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'product:manage',
   'disbursement:retry',
   'disbursement:pause',
+  'loan:resolve',          // ops retry the failed step of a loan in NEEDS_ATTENTION, or close it before payout
   'ledger:read',
   'reconciliation:run',
   'report:read',
@@ -43,7 +44,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   COLLECTOR: ['loan:read', 'loan:list', 'repayment:read', 'task:read', 'collection:act', 'product:read'],
   RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause', 'compliance:manage'],
   AUDITOR: ['loan:read', 'loan:list', 'audit:read', 'ledger:read', 'report:read', 'repayment:read', 'product:read', 'contract:read'],
-  OPS: ['loan:read', 'loan:list', 'codec:use', 'disbursement:retry', 'disbursement:pause', 'reconciliation:run', 'report:read', 'product:read', 'task:read'],
+  OPS: ['loan:read', 'loan:list', 'loan:resolve', 'codec:use', 'disbursement:retry', 'disbursement:pause', 'reconciliation:run', 'report:read', 'product:read', 'task:read'],
   ADMIN: ['loan:read', 'loan:list', 'review:submit', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause', 'compliance:manage'],
 };
 

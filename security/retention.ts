@@ -14,7 +14,7 @@ import { recordAudit } from './audit.js';
 import type { FieldCipher } from './field-crypto.js';
 
 export const DEFAULT_RETENTION_YEARS = 5;
-const CLOSED_STATUSES = ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF'] as const;
+const CLOSED_STATUSES = ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF', 'CANCELLED'] as const;
 
 export function retentionYears(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.RETENTION_YEARS?.trim();

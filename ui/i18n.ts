@@ -277,6 +277,8 @@ const CODES = {
   'status.EXPIRED': { zh: '已过期', en: 'Expired' },
   'status.DISBURSEMENT_FAILED': { zh: '放款失败', en: 'Disbursement failed' },
   'status.WRITTEN_OFF': { zh: '已核销', en: 'Written off' },
+  'status.NEEDS_ATTENTION': { zh: '待人工处理', en: 'Needs attention' },
+  'status.CANCELLED': { zh: '已取消', en: 'Cancelled' },
   'role.BORROWER': { zh: '借款人', en: 'Borrower' },
   'role.LOAN_OFFICER': { zh: '客户经理', en: 'Loan officer' },
   'role.INITIAL_REVIEWER': { zh: '初审员', en: 'Initial reviewer' },

@@ -6,6 +6,7 @@ import { notifications, records } from './activity-proxies.js';
 import type { Actor } from './definitions.js';
 import { LoanStatusKey } from './search-attributes.js';
 import type { LoanView, LoanWorkflowInput } from './state.js';
+import { viewHandover, type ViewProjectionState } from './view-projection.js';
 
 export interface LoanContext {
   input: LoanWorkflowInput;
@@ -15,6 +16,10 @@ export interface LoanContext {
   withdrawal?: { by: Actor; reason?: string };
   /** Counter making activity event keys unique and stable across replays. */
   sequence: number;
+  /** The view as a query would answer now, when it is more than `view` (servicing adds its figures). */
+  currentView?: () => LoanView;
+  /** What this run last handed to the loans projection (workflows/view-projection.ts). */
+  projected?: ViewProjectionState;
 }
 
 export function nowIso(): string {
@@ -40,6 +45,8 @@ const STATUS_TEXT: Record<LoanStatus, BilingualText> = {
   EXPIRED: { zh: '已过期', en: 'Expired' },
   DISBURSEMENT_FAILED: { zh: '放款失败', en: 'Disbursement failed' },
   WRITTEN_OFF: { zh: '已核销', en: 'Written off' },
+  NEEDS_ATTENTION: { zh: '待人工处理', en: 'Needs attention' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
 };
 
 export function statusText(status: LoanStatus): BilingualText {
@@ -70,6 +77,8 @@ export async function record(
     detail: options.detail ?? {},
     status: ctx.view.status,
     projection: options.projection ?? {},
+    // After eventKey above: the sequence number is this event's.
+    ...viewHandover(ctx, ctx.sequence),
   });
 }
 

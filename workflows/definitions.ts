@@ -28,6 +28,8 @@ export interface ReviewInput {
   termCount?: number;
   /** Documents the reviewer asks for when the decision is REQUEST_DOCUMENTS. */
   documents?: DocumentType[];
+  /** The review round this decision answers (the stage's open round); a stale round is refused. */
+  round?: number;
 }
 
 export interface SignInput {
@@ -62,6 +64,14 @@ export interface WriteOffDecision {
   by: Actor;
 }
 
+/** Ops' answer to a loan parked in NEEDS_ATTENTION. */
+export interface AttentionDecision {
+  /** RETRY runs the failed step again; CLOSE ends a loan no money has left for (CANCELLED). */
+  action: 'RETRY' | 'CLOSE';
+  reason: string;
+  by: Actor;
+}
+
 export interface CollectionNote {
   outcome: 'CONTACTED' | 'PROMISE_TO_PAY' | 'NO_ANSWER' | 'REFUSED' | 'DISPUTED';
   note: string;
@@ -78,6 +88,7 @@ export const withdrawUpdate = defineUpdate<LoanView, [WithdrawInput]>('withdraw'
 export const retryDisbursementUpdate = defineUpdate<LoanView, [Actor]>('retryDisbursement');
 export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repay');
 export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decideWriteOff');
+export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
 export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
 
 export const loanViewQuery = defineQuery<LoanView>('loanView');

@@ -1,12 +1,17 @@
 // The terms a borrower is offered, computed with the money engine; the same numbers the
-// contract shows and the servicing phase collects.
+// contract shows and the servicing phase collects. The offer fixes the loan's money rules version
+// (domain/rules-version.ts): the contract states those rules and the account runs under them.
+import { patched } from '@temporalio/workflow';
 import type { LoanProduct } from '../domain/products.js';
 import { money, sumMoney, subtractMoney, rate } from '../domain/money.js';
+import { rulesFor } from '../domain/money-rules.js';
 import { quote } from '../domain/quote.js';
+import { chooseRulesVersion } from '../domain/rules-version.js';
 import type { BilingualText } from '../domain/types.js';
 import type { Offer, RequestedTerms } from './state.js';
 
 export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDate: string): Offer {
+  const rulesVersion = chooseRulesVersion((patchId) => patched(patchId));
   const q = quote({
     principal: terms.amount,
     annualRate: terms.annualRate,
@@ -16,7 +21,7 @@ export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDat
     startDate,
     fees: product.fees,
     dayCount: product.dayCount,
-  });
+  }, rulesFor(rulesVersion));
   const upfrontFee = sumMoney(product.fees.filter((f) => f.kind === 'UPFRONT').map((f) => f.amount));
   return {
     ...terms,
@@ -28,6 +33,7 @@ export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDat
     apr: q.apr,
     effectiveAnnualRate: q.effectiveAnnualRate,
     installments: q.installments.map(({ number, dueDate, principal, interest, fee, total }) => ({ number, dueDate, principal, interest, fee, total })),
+    rulesVersion,
   };
 }
 

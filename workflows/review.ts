@@ -22,6 +22,8 @@ const STAGE_TEXT = { INITIAL: { zh: '初审', en: 'Initial review' }, FINAL: { z
 export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeState: IntakeState, stage: ReviewStage): Promise<ReviewOutcome> {
   const round = ctx.view.reviews.filter((r) => r.stage === stage).length + 1;
   const taskKey = `${STAGE_STATUS[stage]}:${round}`;
+  // The round opens for one decision with the status, in one step: the update handler takes it.
+  ctx.view.openReview = { stage, round, since: nowIso() };
   await changeStatus(ctx, STAGE_STATUS[stage]);
   await records.openTask({
     loanId: ctx.view.loanId,
@@ -33,6 +35,7 @@ export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeSt
   });
 
   const outcome = await waitUntil(ctx, () => state.pending?.stage === stage);
+  delete ctx.view.openReview;
   if (outcome === 'WITHDRAWN') {
     await records.closeTask({ loanId: ctx.view.loanId, taskKey, status: 'CANCELLED' });
     return 'WITHDRAWN';

@@ -1,7 +1,7 @@
 // Overdue: charge penalty interest and the late fee, climb the product's escalation ladder (SMS,
 // collector call, supervisor, legal, write-off review), keep the classification current, and
 // stop when the borrower catches up — or when a risk manager approves the write-off.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { addDays } from '../domain/dates.js';
 import { instantOf } from '../domain/business-time.js';
 import { ladderOf, nextStep, STEP_WORK, stepDate, stepsDue, stepTaskKey } from '../domain/collections.js';
@@ -11,7 +11,9 @@ import { records } from './activity-proxies.js';
 import { changeStatus, notifyBorrower, record } from './context.js';
 import { autoDebit } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
+import { PATCHES } from './patches.js';
 import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+import type { BilingualText } from '../domain/types.js';
 
 /** Collection work happens in office hours. */
 export const COLLECTIONS_TIME = '10:00';
@@ -90,10 +92,14 @@ export async function escalateOverdue(s: ServicingState, historyFull: () => bool
   if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s)) await changeStatus(s.ctx, 'OVERDUE', { reason: { zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`, en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time` } });
 
   for (;;) {
-    if (firstUnsettled(s.account) === null) return 'CLOSED';
+    if (firstUnsettled(s.account) === null) {
+      answerUnappliedWriteOff(s, { zh: '贷款已还清，该核销决定未执行', en: 'The loan was repaid before this write-off decision could be applied' });
+      return 'CLOSED';
+    }
     if (!overdueNow(s)) {
       await closeEpisode(s, ladder);
       await changeStatus(s.ctx, 'ACTIVE', { reason: { zh: '逾期款项已还清', en: 'The overdue amounts are repaid' } });
+      answerUnappliedWriteOff(s, { zh: '逾期款项已还清，该核销决定未执行', en: 'The overdue amounts were repaid before this write-off decision could be applied' });
       return 'CURED';
     }
     if (s.writeOffDecision) {
@@ -112,7 +118,8 @@ export async function escalateOverdue(s: ServicingState, historyFull: () => bool
     const steps = stepsDue(ladder, dpd, s.collections.taken);
     if (steps.length > 0) await bringUpToDate(s);
     for (const step of steps) await takeStep(s, step, dpd);
-    if (historyFull()) return 'CONTINUE';
+    // A decision that came in meanwhile is taken first: continuing as new would leave it unanswered.
+    if (historyFull() && !(s.writeOffDecision !== null && patched(PATCHES.WRITE_OFF_DECISION_ANSWERED))) return 'CONTINUE';
 
     const version = s.version;
     const changed = () => s.version !== version || s.writeOffDecision !== null;
@@ -146,4 +153,15 @@ async function writeOffLoan(s: ServicingState): Promise<void> {
     reason: { zh: `核销已批准：${decision.comment}`, en: `Write-off approved: ${decision.comment}` },
     projection: { closed: true },
   });
+}
+
+/**
+ * Answers a write-off decision that can no longer be applied (the loan was repaid or cured, or the
+ * run is handing over), so its update ends with a refusal instead of waiting forever. Loans whose
+ * histories predate this keep their old path.
+ */
+export function answerUnappliedWriteOff(s: ServicingState, reason: BilingualText): void {
+  if (s.writeOffDecision === null || !patched(PATCHES.WRITE_OFF_DECISION_ANSWERED)) return;
+  s.writeOffRefusal = reason;
+  s.writeOffDecision = null;
 }

@@ -3,16 +3,17 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { applyPayment, balancesOn, dueNow, isPaidOff, oldestOverdue, payoffAmount, type PaymentInput } from '../domain/servicing-account.js';
 import { money } from '../domain/money.js';
-import { partners, records } from './activity-proxies.js';
+import { partners, rawPartners, records } from './activity-proxies.js';
 import { record } from './context.js';
 import { REFUSAL, type BankResult, type RepaymentInput } from './definitions.js';
 import { adopt } from './servicing-records.js';
+import { pollDelay } from './waiting.js';
 import { RECENT_PAYMENTS_KEPT, todayOf, type ServicingState } from './servicing-state.js';
 import type { RepaymentResult } from './state.js';
 
 /** Auto-debit attempts per installment: the due date and the first two escalation steps. */
 export const MAX_DEBIT_TRIES = 3;
-const DEBIT_POLL = '30 seconds';
+const DEBIT_POLL_BEFORE_BACKOFF = 30_000;
 
 function remember(s: ServicingState, result: RepaymentResult): void {
   s.recentPayments = [...s.recentPayments.filter((p) => p.paymentId !== result.paymentId), result].slice(-RECENT_PAYMENTS_KEPT);
@@ -113,13 +114,13 @@ export async function autoDebit(s: ServicingState): Promise<void> {
 
   let result: BankResult | null;
   try {
-    result = await partners.startDebit({ loanId: s.input.loanId, idempotencyKey: key, amount });
+    result = await rawPartners.startDebit({ loanId: s.input.loanId, idempotencyKey: key, amount });
   } catch {
     result = { transferId: '', idempotencyKey: key, status: 'FAILED', failureReason: 'REJECTED' };
   }
   // The bank answers by signed callback; polling covers a lost one.
-  while (!result) {
-    const called = await condition(() => s.bankResults.has(key), DEBIT_POLL);
+  for (let polls = 0; !result; polls += 1) {
+    const called = await condition(() => s.bankResults.has(key), pollDelay(polls, DEBIT_POLL_BEFORE_BACKOFF));
     result = called ? s.bankResults.get(key)! : await partners.checkDebit({ idempotencyKey: key });
   }
   s.bankResults.delete(key);

@@ -1,10 +1,10 @@
 // Storing what servicing decided: each account change goes to the database (ledger entries, the
 // schedule rows that changed, the loans projection) in the order it happened.
-import { classifyByDaysPastDue } from '../domain/classification.js';
-import { firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
+import { classificationOn, firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
 import type { ServicingChange } from '../activities/servicing.js';
 import { records } from './activity-proxies.js';
 import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+import { viewHandover } from './view-projection.js';
 
 /** Runs `work` after every earlier write of this loan has finished, so projections never go back in time. */
 function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
@@ -35,10 +35,11 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
     projection: {
       daysPastDue: dpd,
       maxDaysPastDue: s.maxDaysPastDue,
-      classification: s.account.writtenOffOn ? 'LOSS' : classifyByDaysPastDue(dpd),
+      classification: classificationOn(s.account, today),
       outstandingPrincipal: outstandingPrincipal(s.account),
       nextDueDate: s.account.writtenOffOn ? null : (firstUnsettled(s.account)?.dueDate ?? null),
     },
+    ...viewHandover(s.ctx),
   };
   return inOrder(s, () => records.recordServicing(change));
 }

@@ -1,12 +1,12 @@
 // What the servicing phase keeps between events, what it carries through continue-as-new, and
 // the servicing part of the loan view. Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
-import { classifyByDaysPastDue } from '../domain/classification.js';
 import { daysPastDue } from '../domain/collections.js';
-import type { LoanClass, LocalDate, Money } from '../domain/types.js';
+import type { BilingualText, LoanClass, LocalDate, Money } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
+  classificationOn,
   firstUnsettled,
   isSettled,
   oldestOverdue,
@@ -53,10 +53,16 @@ export interface CarriedServicing {
   accruedThrough: LocalDate;
   /** How many runs came before this one. */
   run: number;
+  /** NEEDS_ATTENTION cases opened so far (ops tasks are numbered by it); absent in runs carried before parking existed. */
+  attentionCases?: number;
 }
 
 export type ServicingStart =
-  | { kind: 'SERVICING'; fromOrigination: { input: LoanWorkflowInput; options: LoanWorkflowOptions; view: LoanView; sequence: number }; carried?: undefined }
+  | {
+      kind: 'SERVICING';
+      fromOrigination: { input: LoanWorkflowInput; options: LoanWorkflowOptions; view: LoanView; sequence: number; attentionCases?: number };
+      carried?: undefined;
+    }
   | { kind: 'SERVICING'; carried: CarriedServicing; fromOrigination?: undefined };
 
 export interface ServicingState extends CarriedServicing {
@@ -67,6 +73,8 @@ export interface ServicingState extends CarriedServicing {
   /** Bumped on every change to the account, so waits can wake on it. */
   version: number;
   writeOffDecision: WriteOffDecision | null;
+  /** Why an accepted write-off decision could not be applied; its update answers with this refusal. */
+  writeOffRefusal: BilingualText | null;
   closed: boolean;
   /** The last database write queued; the next one waits for it. */
   writes: Promise<void>;
@@ -120,7 +128,7 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
     nextDue: next && !closed ? { number: next.number, dueDate: next.dueDate, amount: amountOwed(a, next.number, today) } : null,
     daysPastDue: dpd,
     maxDaysPastDue: Math.max(s.maxDaysPastDue, dpd),
-    classification: closed ? 'LOSS' : classifyByDaysPastDue(dpd),
+    classification: classificationOn(a, today),
     collections: { episodeStart: s.collections.episodeStart, stepsTaken: [...s.collections.taken], writeOffReview: s.collections.writeOffReview, promisedOn: s.collections.promisedOn },
     recentPayments: s.recentPayments.map((p) => ({ paymentId: p.paymentId, channel: p.channel, amount: p.amount, receivedOn: p.receivedOn })),
     run: s.run,

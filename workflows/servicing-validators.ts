@@ -2,6 +2,7 @@
 // repayment, write-off decision or collection note leaves no trace (the API answers 403/409/422).
 import { compareDates, isValidLocalDate } from '../domain/dates.js';
 import { isMoneyText, money } from '../domain/money.js';
+import { isPaidOff } from '../domain/servicing-account.js';
 import { REFUSAL, type CollectionNote, type RepaymentInput, type WriteOffDecision } from './definitions.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
 import { refuse } from './validators.js';
@@ -44,7 +45,7 @@ export function validateRepayment(s: ServicingState, input: RepaymentInput): voi
 }
 
 export function validateWriteOff(s: ServicingState, decision: WriteOffDecision): void {
-  if (s.ctx.view.status !== 'OVERDUE' || s.collections.writeOffReview !== 'PENDING' || s.writeOffDecision !== null) {
+  if (s.ctx.view.status !== 'OVERDUE' || s.collections.writeOffReview !== 'PENDING' || s.writeOffDecision !== null || s.closed || isPaidOff(s.account)) {
     refuse(REFUSAL.WRONG_STAGE, { zh: '该贷款没有待审批的核销申请', en: 'This loan has no write-off review waiting for a decision' }, 'approve');
   }
   if (decision.by.role !== 'RISK_MANAGER') {

@@ -1,39 +1,38 @@
 // Phase 6, servicing: for each installment, remind before the due date, collect on it, and chase
 // it when it is late — until the loan is paid off or written off. Continues as new at
 // installment boundaries so the history of a 30-year loan stays small.
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { instantOf } from '../domain/business-time.js';
 import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
 import { money, sum, toMoney } from '../domain/money.js';
+import { LEGACY_RULES_VERSION } from '../domain/rules-version.js';
 import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAccount, type InstallmentState } from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
+import { attendTo, attentionCount, decide, decisionPending } from './attention.js';
 import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
 import {
   bankResultSignal,
   collectionNoteUpdate,
   loanViewQuery,
   repayUpdate,
+  resolveAttentionUpdate,
   retryDisbursementUpdate,
   reviewUpdate,
   signContractUpdate,
   withdrawUpdate,
   writeOffUpdate,
+  REFUSAL,
   type CollectionNote,
 } from './definitions.js';
 import type { loanWorkflow } from './loan.js';
-import { bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
+import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
 import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type ServicingState } from './servicing-state.js';
 import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
-import { validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
+import { refuse, validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
+import { historyFull } from './waiting.js';
 import type { LoanView } from './state.js';
 
 export type { ServicingStart, ServicingView, CarriedServicing } from './servicing-state.js';
@@ -41,8 +40,7 @@ export type { ServicingStart, ServicingView, CarriedServicing } from './servicin
 export const REMINDER_TIME = '09:00';
 /** Settled installments per run before continuing as new (sooner when Temporal suggests it). */
 export const INSTALLMENTS_PER_RUN = 12;
-/** A run that has grown this long continues as new at the next boundary whatever else is true. */
-export const MAX_EVENTS_PER_RUN = 1_500;
+export { MAX_EVENTS_PER_RUN } from './waiting.js';
 const TIMELINE_KEPT = 20;
 
 export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
@@ -71,6 +69,7 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       return continueAsNewFrom(s);
     }
   }
+  answerUnappliedWriteOff(s, { zh: '贷款已结清或核销，该核销决定未执行', en: 'The loan closed before this write-off decision could be applied' });
   await condition(allHandlersFinished);
   return loanViewOf(s);
 }
@@ -93,6 +92,7 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
       chargesCap: input.product.aprCap,
       allocationOrder: input.product.allocationOrder,
       overpayment: input.product.overpayment,
+      rulesVersion: offer.rulesVersion ?? LEGACY_RULES_VERSION,
     },
     paidOut.disbursedOn!,
   );
@@ -110,6 +110,7 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
     maxDaysPastDue: 0,
     accruedThrough: paidOut.disbursedOn!,
     run: 0,
+    attentionCases: from.attentionCases,
   });
   await adopt(s, { account, entries: [], changed: account.installments.map((i) => i.number) });
   const first = account.installments[0]!;
@@ -140,9 +141,13 @@ function stateOf(carried: CarriedServicing): ServicingState {
     inFlight: new Map(),
     version: 0,
     writeOffDecision: null,
+    writeOffRefusal: null,
     closed: ['PAID_OFF', 'WRITTEN_OFF'].includes(carried.view.status),
     writes: Promise.resolve(),
   };
+  // Money has left: a parked servicing loan can only be retried, never simply closed.
+  attendTo(ctx, () => false, carried.attentionCases ?? 0);
+  ctx.currentView = () => loanViewOf(s);
   return s;
 }
 
@@ -157,9 +162,22 @@ function listen(s: ServicingState): void {
     async (decision) => {
       s.writeOffDecision = decision;
       await condition(() => s.writeOffDecision === null);
+      const refusal = s.writeOffRefusal;
+      if (refusal) {
+        s.writeOffRefusal = null;
+        refuse(REFUSAL.WRONG_STAGE, refusal, 'approve');
+      }
       return loanViewOf(s);
     },
     { validator: (decision) => validateWriteOff(s, decision) },
+  );
+  setHandler(
+    resolveAttentionUpdate,
+    async (decision) => {
+      await decide(decision);
+      return loanViewOf(s);
+    },
+    { validator: (decision) => validateAttentionDecision(s.ctx.view, decision, false, decisionPending()) },
   );
   setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), { validator: (note) => validateCollectionNote(s, note) });
 }
@@ -257,14 +275,10 @@ function settledCount(s: ServicingState): number {
   return s.account.installments.filter(isSettled).length;
 }
 
-function historyFull(): boolean {
-  const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength >= MAX_EVENTS_PER_RUN;
-}
-
 /** Waits for every write and every message handler, then starts the next run with the compact state. */
 async function continueAsNewFrom(s: ServicingState): Promise<never> {
   await s.writes;
+  answerUnappliedWriteOff(s, { zh: '请在贷款继续后重新提交核销决定', en: 'Submit the write-off decision again' });
   await condition(allHandlersFinished);
   return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
 }
@@ -291,5 +305,6 @@ function carry(s: ServicingState): CarriedServicing {
     maxDaysPastDue: s.maxDaysPastDue,
     accruedThrough: s.accruedThrough,
     run: s.run + 1,
+    attentionCases: attentionCount(),
   };
 }

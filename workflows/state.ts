@@ -1,11 +1,13 @@
-// The loan workflow's state as the API reads it through the `loanView` query. Plain JSON:
-// money and rates as strings, instants as ISO strings, business dates as "YYYY-MM-DD".
+// The loan workflow's state: what the `loanView` query answers and the loans projection holds
+// (api/loan-view.ts reads it back). Plain JSON: money and rates as strings, instants as ISO
+// strings, business dates as "YYYY-MM-DD".
 import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, DocumentType, Frequency, LoanStatus, LoanType, Money, Rate, RepaymentMethod } from '../domain/types.js';
 import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
 import type { Actor, ReviewDecision, ReviewStage } from './definitions.js';
 import type { ServicingView } from './servicing-state.js';
+import type { AttentionCase } from './attention.js';
 
 export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
 
@@ -66,6 +68,8 @@ export interface Offer extends RequestedTerms {
   effectiveAnnualRate: Rate;
   installments: OfferInstallment[];
   expiresAt?: string;
+  /** Money rules version the loan runs under (domain/rules-version.ts); absent on offers made before loans carried one (1). */
+  rulesVersion?: number;
 }
 
 export interface DisbursementRecord {
@@ -116,4 +120,8 @@ export interface LoanView {
   servicing?: ServicingView;
   timeline: TimelineEntry[];
   closedReason?: BilingualText;
+  /** The review round waiting for a decision, while one is open. */
+  openReview?: { stage: ReviewStage; round: number; since: string };
+  /** Why the loan is parked, while it is in NEEDS_ATTENTION. */
+  attention?: AttentionCase;
 }

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { checkFinalChanges, checkReviewAuthority } from '../domain/decision.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, LoanStatus } from '../domain/types.js';
-import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor } from './definitions.js';
+import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor, type AttentionDecision } from './definitions.js';
 import type { LoanView } from './state.js';
 
 export function refuse(type: RefusalType, text: BilingualText, field?: string): never {
@@ -13,10 +13,21 @@ export function refuse(type: RefusalType, text: BilingualText, field?: string): 
 
 const BEFORE_DISBURSEMENT: LoanStatus[] = ['AWAITING_DOCUMENTS', 'ASSESSING', 'INITIAL_REVIEW', 'FINAL_REVIEW', 'AWAITING_SIGNATURE'];
 
-export function validateReview(view: LoanView, product: LoanProduct, input: ReviewInput): void {
+export function validateReview(view: LoanView, product: LoanProduct, input: ReviewInput, decisionPending = false): void {
   const expected = input.stage === 'INITIAL' ? 'INITIAL_REVIEW' : 'FINAL_REVIEW';
   if (view.status !== expected) {
     refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，不能进行${input.stage === 'INITIAL' ? '初审' : '终审'}`, en: `The loan is ${view.status}, not in ${input.stage.toLowerCase()} review` }, 'stage');
+  }
+  const open = view.openReview;
+  if (decisionPending || !open || open.stage !== input.stage) {
+    refuse(REFUSAL.WRONG_STAGE, { zh: '本轮审批已有决定正在处理，请刷新后查看', en: 'A decision for this review round is already being recorded; reload the loan' }, 'stage');
+  }
+  if (input.round !== undefined && input.round !== open.round) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      { zh: `该决定针对第 ${input.round} 轮审批，当前为第 ${open.round} 轮，请刷新后重新审批`, en: `This decision answers review round ${input.round}, but round ${open.round} is open; reload the loan and decide again` },
+      'round',
+    );
   }
   if (input.stage === 'INITIAL' && input.decision === 'APPROVE' && (input.amount || input.annualRate || input.termCount)) {
     refuse(REFUSAL.INVALID, { zh: '初审不能修改金额、利率或期限', en: 'Initial review cannot change amount, rate or term' }, 'amount');
@@ -50,13 +61,16 @@ export function validateSignature(view: LoanView, borrowerId: string, input: Sig
   if (input.signer.role !== 'BORROWER' || input.signer.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人本人可以签署合同', en: 'Only the borrower can sign the contract' });
   }
+  if (view.contract?.signedAt) {
+    refuse(REFUSAL.WRONG_STAGE, { zh: '合同已签署', en: 'The contract is already signed' });
+  }
   if (input.contractSha256 !== view.contract?.sha256) {
     refuse(REFUSAL.INVALID, { zh: '合同摘要不符，请重新查看最新合同后签署', en: 'The contract hash does not match the current contract' }, 'contractSha256');
   }
 }
 
-export function validateWithdrawal(view: LoanView, borrowerId: string, input: WithdrawInput): void {
-  if (!BEFORE_DISBURSEMENT.includes(view.status)) {
+export function validateWithdrawal(view: LoanView, borrowerId: string, input: WithdrawInput, alreadyWithdrawing = false): void {
+  if (!BEFORE_DISBURSEMENT.includes(view.status) || alreadyWithdrawing) {
     refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，放款开始后不能撤回`, en: `The loan is ${view.status}; it can only be withdrawn before disbursement` });
   }
   const isBorrower = input.by.role === 'BORROWER' && input.by.userId === borrowerId;
@@ -65,11 +79,33 @@ export function validateWithdrawal(view: LoanView, borrowerId: string, input: Wi
   }
 }
 
-export function validateDisbursementRetry(view: LoanView, actor: Actor): void {
-  if (view.status !== 'DISBURSEMENT_FAILED') {
+export function validateDisbursementRetry(view: LoanView, actor: Actor, retryPending = false): void {
+  if (view.status !== 'DISBURSEMENT_FAILED' || retryPending) {
     refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，无需重新放款`, en: `The loan is ${view.status}; there is no failed disbursement to retry` });
   }
   if (!['FINANCE', 'OPS'].includes(actor.role)) {
     refuse(REFUSAL.FORBIDDEN, { zh: '只有财务或运维可以重新放款', en: 'Only finance or ops can retry a disbursement' });
+  }
+}
+
+export function validateAttentionDecision(view: LoanView, decision: AttentionDecision, closable: boolean, decisionPending = false): void {
+  if (view.status !== 'NEEDS_ATTENTION' || !view.attention || decisionPending) {
+    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，没有待处理的问题`, en: `The loan is ${view.status}; nothing is waiting for ops` }, 'action');
+  }
+  if (decision.by.role !== 'OPS') {
+    refuse(REFUSAL.FORBIDDEN, { zh: '只有运维人员可以处理挂起的贷款', en: 'Only ops can resolve a parked loan' }, 'action');
+  }
+  if (decision.action !== 'RETRY' && decision.action !== 'CLOSE') {
+    refuse(REFUSAL.INVALID, { zh: 'action 须为 RETRY 或 CLOSE', en: 'action must be RETRY or CLOSE' }, 'action');
+  }
+  if (!decision.reason?.trim() || decision.reason.length > 500) {
+    refuse(REFUSAL.INVALID, { zh: '请填写 1–500 个字符的处理说明', en: 'reason must be 1–500 characters' }, 'reason');
+  }
+  if (decision.action === 'CLOSE' && !closable) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      { zh: '款项已经或可能已经放出，不能直接关闭；请重试，或走核销流程', en: 'Money has or may have left for this loan, so it cannot simply be closed; retry, or use the write-off process' },
+      'action',
+    );
   }
 }

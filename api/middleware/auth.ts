@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { can, type Permission } from '../../security/permissions.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -10,16 +11,29 @@ export function useAuthenticator(auth: ApiDeps['auth']): void {
   authenticator = auth;
 }
 
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const header = c.req.header('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match || !authenticator) throw ApiError.unauthenticated();
-  const user = await authenticator.verifyToken(match[1]!);
+const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+async function signInWith(c: Context<AppEnv>, token: string | undefined, next: Next): Promise<void> {
+  if (!token || !authenticator) throw ApiError.unauthenticated();
+  const user = await authenticator.verifyToken(token);
   if (!user) throw ApiError.unauthenticated();
   c.set('user', user);
   c.set('log', c.get('log').child({ userId: user.userId, role: user.role }));
   await next();
-};
+}
+
+export const authenticate: MiddlewareHandler<AppEnv> = (c, next) => signInWith(c, bearerToken(c.req.header('authorization')), next);
+
+/**
+ * The bearer token, or else the access token held in the named cookie (for browsers that cannot
+ * send a header, such as Temporal Web calling the codec). Same checks either way.
+ */
+export function authenticateWithCookie(cookieName: string): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    const header = c.req.header('authorization');
+    return signInWith(c, header !== undefined ? bearerToken(header) : getCookie(c, cookieName), next);
+  };
+}
 
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

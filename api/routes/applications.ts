@@ -7,7 +7,7 @@ import { blindIndex, borrowerHash } from '../../security/blind-index.js';
 import { USER_FIELDS } from '../../security/field-crypto.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
-import { loanWorkflowInput, startLoanWorkflow } from '../loan-workflows.js';
+import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../loan-workflows.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
@@ -104,8 +104,19 @@ export const applicationRoutes: RouteModule = (deps) => {
     const borrowerId = await borrowerFor(deps, user, application);
     const channel = user.role === 'BORROWER' ? 'ONLINE' : 'OFFLINE';
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const inputFor = (loanId: string) =>
+      loanWorkflowInput({
+        loanId,
+        borrowerId,
+        borrowerHash: borrowerHash(deps.keyring, application.applicant.idNumber),
+        channel,
+        product,
+        application,
+        annualRate: product.defaultRate,
+      });
+    const loanId = newLoanId(deps.now());
     const result = await insertLoanApplication(deps.sql, deps.cipher, {
-      loanId: newLoanId(deps.now()),
+      loanId,
       borrowerId,
       createdBy: user.userId,
       channel,
@@ -114,6 +125,7 @@ export const applicationRoutes: RouteModule = (deps) => {
       annualRate: product.defaultRate,
       idempotencyKey,
       sourceIp: sourceIp(c),
+      viewFields: initialViewFields(inputFor(loanId)),
     });
     if (result.kind === 'IN_FLIGHT') {
       throw ApiError.conflict('APPLICATION_IN_FLIGHT', {
@@ -121,15 +133,7 @@ export const applicationRoutes: RouteModule = (deps) => {
         en: `The borrower already has an application in progress (${result.loanId}); wait for it to finish or withdraw it first`,
       });
     }
-    const input = loanWorkflowInput({
-      loanId: result.loanId,
-      borrowerId,
-      borrowerHash: borrowerHash(deps.keyring, application.applicant.idNumber),
-      channel,
-      product,
-      application,
-      annualRate: product.defaultRate,
-    });
+    const input = inputFor(result.loanId);
     // Starting again for a replayed key attaches to the running workflow, so a request that
     // stored the loan but failed to start it is completed by its retry.
     await callWorkflow(() => startLoanWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input, deps.config.BUSINESS_TIME_ZONE));

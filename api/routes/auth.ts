@@ -11,7 +11,9 @@ import { blindIndex } from '../../security/blind-index.js';
 import { USER_FIELDS } from '../../security/field-crypto.js';
 import { accountLocked } from '../../security/login-throttle.js';
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, USERNAME_PATTERN, verifyPassword } from '../../security/passwords.js';
+import { can } from '../../security/permissions.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { clearCodecSession, setCodecSession } from '../codec-session.js';
 import { ApiError } from '../errors.js';
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
@@ -85,7 +87,10 @@ const login = secureRoute({
   summary: '登录 / Log in',
   request: { body: { required: true, content: { 'application/json': { schema: LoginBody } } } },
   responses: {
-    200: { description: 'Access token', content: { 'application/json': { schema: LoginResult } } },
+    200: {
+      description: 'Access token. For a role with codec:use, also the HttpOnly codec session cookie (path /codec) holding it, for Temporal Web',
+      content: { 'application/json': { schema: LoginResult } },
+    },
     401: { description: 'Wrong username or password' },
     403: { description: 'Account disabled' },
     423: { description: 'Account locked after repeated failures' },
@@ -98,7 +103,7 @@ const logout = secureRoute({
   path: '/logout',
   access: 'AUTHENTICATED',
   summary: '退出登录（吊销当前令牌）/ Log out (revokes the current token)',
-  responses: { 204: { description: 'Token revoked' } },
+  responses: { 204: { description: 'Token revoked; the codec session cookie is cleared' } },
 });
 
 const me = secureRoute({
@@ -252,6 +257,7 @@ export function authRoutes(security: Security): RouteModule {
       await throttle.recordSuccess(ip, user.id, now);
       const issued = signer.issue({ userId: user.id, role: user.role, username: user.username ?? shown }, now);
       await audit('SUCCESS', null, user);
+      if (can(user.role, 'codec:use')) setCodecSession(c, deps.config, issued, now);
       return c.json({ token: issued.token, role: user.role, expiresAt: issued.expiresAt.toISOString() }, 200);
     });
 
@@ -261,6 +267,7 @@ export function authRoutes(security: Security): RouteModule {
       if (!claims) throw ApiError.unauthenticated();
       await revocations.revoke(claims, 'LOGOUT');
       await auditRequest(c, sql, { action: 'LOGOUT', result: 'SUCCESS', resourceType: 'token', resourceId: claims.jti, at: deps.now() });
+      clearCodecSession(c, deps.config);
       return c.body(null, 204);
     });
 

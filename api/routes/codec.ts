@@ -1,12 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import type { Payload } from '@temporalio/common';
-import { cors } from 'hono/cors';
+import { getCookie } from 'hono/cookie';
 import type { Config } from '../../config/index.js';
 import type { Security } from '../../security/authenticator.js';
 import { DecryptionError } from '../../security/field-crypto.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
+import { CODEC_SESSION_COOKIE } from '../codec-session.js';
 import { auditRequest } from '../middleware/audit.js';
+import { cors } from '../middleware/cors.js';
 import { secureRoute } from '../route.js';
 import { bilingual } from '../validation.js';
 
@@ -19,6 +21,10 @@ const WirePayload = z
   .object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })
   .openapi('CodecPayload');
 const Payloads = z.object({ payloads: z.array(WirePayload).max(10_000) }).openapi('CodecPayloads');
+/** The CLI sends `{}` when it has nothing to convert (`workflow metadata`, `workflow stack`). */
+const PayloadsRequest = z
+  .object({ payloads: z.array(WirePayload).max(10_000).default([]) })
+  .openapi('CodecPayloadsRequest');
 
 type Wire = z.infer<typeof WirePayload>;
 
@@ -57,31 +63,39 @@ const codecRoute = (path: '/decode' | '/encode', summary: string) =>
     method: 'post',
     path,
     access: 'codec:use',
+    codecSession: true,
     summary,
-    request: { headers: namespaceHeader, body: { required: true, content: { 'application/json': { schema: Payloads } } } },
+    request: { headers: namespaceHeader, body: { required: true, content: { 'application/json': { schema: PayloadsRequest } } } },
     responses: {
       200: { description: 'Payloads', content: { 'application/json': { schema: Payloads } } },
       400: { description: 'Unknown namespace, or payloads that cannot be decrypted' },
+      403: { description: 'No codec:use permission, or the codec session cookie sent from an origin not in CORS_ORIGINS' },
     },
   });
 
 const decode = codecRoute('/decode', '解密 Temporal 负载（Temporal Web / CLI）/ Decode Temporal payloads for Temporal Web and the CLI');
 const encode = codecRoute('/encode', '加密 Temporal 负载 / Encode Temporal payloads');
 
-/** Mounted at /codec: `temporal --codec-endpoint http://host:port/codec --codec-auth 'Bearer <token>'`. */
+/**
+ * Mounted at /codec: `temporal --codec-endpoint http://host:port/codec --codec-auth 'Bearer <token>'`,
+ * or Temporal Web with the OPS user's codec session cookie (api/codec-session.ts).
+ */
 export function codecRoutes(security: Security): RouteModule {
   return (deps) => {
     const router = newRouter();
-    router.use(
-      '*',
-      cors({
-        origin: codecCorsOrigins(deps.config),
-        allowMethods: ['POST', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'],
-        credentials: true,
-        maxAge: 600,
-      }),
-    );
+    const origins = codecCorsOrigins(deps.config);
+    router.use('*', cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'] }));
+    // The cookie is for Temporal Web only: a page of any other origin (even one on the same site,
+    // where SameSite lets the cookie through) cannot make the API decrypt with it.
+    router.use('*', async (c, next) => {
+      if (c.req.header('authorization') === undefined && getCookie(c, CODEC_SESSION_COOKIE) && !origins.includes(c.req.header('origin') ?? '')) {
+        throw ApiError.forbidden(
+          { zh: '编解码会话 Cookie 只接受来自 Temporal Web（CORS_ORIGINS）的请求', en: 'The codec session cookie is accepted only from Temporal Web (CORS_ORIGINS)' },
+          'CODEC_ORIGIN_REFUSED',
+        );
+      }
+      await next();
+    });
 
     const checkNamespace = (namespace: string | undefined): string => {
       const expected = deps.config.TEMPORAL_NAMESPACE;
@@ -93,7 +107,8 @@ export function codecRoutes(security: Security): RouteModule {
 
     router.openapi(decode, async (c) => {
       const namespace = checkNamespace(c.req.valid('header')['x-namespace']);
-      const { payloads } = jsonBody<typeof Payloads>(c);
+      const { payloads } = jsonBody<typeof PayloadsRequest>(c);
+      if (payloads.length === 0) return c.json({ payloads: [] }, 200);
       let decoded: Payload[];
       try {
         decoded = await security.codec.decode(payloads.map(fromWire));
@@ -109,7 +124,7 @@ export function codecRoutes(security: Security): RouteModule {
 
     router.openapi(encode, async (c) => {
       checkNamespace(c.req.valid('header')['x-namespace']);
-      const { payloads } = jsonBody<typeof Payloads>(c);
+      const { payloads } = jsonBody<typeof PayloadsRequest>(c);
       const encoded = await security.codec.encode(payloads.map(fromWire));
       return c.json({ payloads: encoded.map(toWire) }, 200);
     });

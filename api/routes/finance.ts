@@ -8,12 +8,14 @@ import { retryDisbursementUpdate } from '../../workflows/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { loanHandle } from '../loan-workflows.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam, LoanStatusEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const Finding = z.object({ code: z.string(), loanId: z.string().nullable(), ref: z.string().nullable(), text: z.object({ zh: z.string(), en: z.string() }) });
 const Report = z
@@ -111,7 +113,8 @@ export const financeRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }] }));
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }], updateId: updateIdFor(c, 'retry-disbursement', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'DISBURSEMENT_RETRY', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     return c.json({ loanId, status: view.status }, 200);
   });

@@ -1,14 +1,17 @@
 import { z } from '@hono/zod-openapi';
-import { loanViewQuery, withdrawUpdate } from '../../workflows/definitions.js';
+import { withdrawUpdate } from '../../workflows/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { loanInScope, loanScope } from '../loan-access.js';
 import { presentLoan } from '../loan-presenter.js';
+import { readLoanView } from '../loan-view.js';
 import { loanHandle } from '../loan-workflows.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject, LoanIdParam, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const LoanSummary = z
   .object({
@@ -49,6 +52,7 @@ const detail = secureRoute({
   path: '/{loanId}',
   access: 'loan:read',
   summary: 'A loan, with its process state / 贷款详情',
+  description: 'Served from the database alone: it answers the same whether the loan\'s workflow is asleep or long past Temporal\'s retention.',
   request: { params: LoanIdParam },
   responses: { 200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } }, ...errorResponses },
 });
@@ -106,7 +110,7 @@ export const loanRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     const loan = await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).query(loanViewQuery));
+    const view = await readLoanView(deps.sql, loan);
     if (user.role !== 'BORROWER') {
       await auditRequest(c, deps.sql, { action: 'PII_READ_LOAN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     }
@@ -120,8 +124,9 @@ export const loanRoutes: RouteModule = (deps) => {
     const body = c.req.header('content-length') === '0' ? {} : await c.req.json().catch(() => ({}));
     const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
     const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }] }),
+      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }], updateId: updateIdFor(c, 'withdraw', user) }),
     );
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'LOAN_WITHDRAWN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
     return c.json({ loanId, status: view.status }, 200);
   });

@@ -105,6 +105,7 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
     try {
       const result = await loanHandle(deps.temporal, notice.reference).executeUpdate(repayUpdate, {
         args: [{ paymentId: notice.paymentId, amount: notice.amount, channel: 'BANK_TRANSFER', receivedOn, recordedBy: { userId: 'system:bank', role: 'FINANCE' } }],
+        updateId: `repay:${notice.paymentId}`,
       });
       return c.json({ accepted: true, detail: result.duplicate ? 'duplicate' : 'applied' }, 200);
     } catch (err) {

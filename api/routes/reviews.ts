@@ -4,12 +4,14 @@ import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { CONTRACT_CONTEXT } from '../../activities/loan-records.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const ReviewBody = z
   .object({
@@ -20,6 +22,7 @@ const ReviewBody = z
     annualRate: RateString.optional(),
     termCount: z.number().int().min(1).max(360).optional(),
     documents: z.array(DocumentTypeEnum).max(10).optional(),
+    round: z.number().int().min(1).max(1000).optional().openapi({ description: 'The review round this decision answers (openReview.round of the loan); a decision for an earlier round is refused with 409' }),
   })
   .openapi('ReviewDecision');
 
@@ -30,7 +33,8 @@ const submitReview = secureRoute({
   path: '/{loanId}/reviews',
   access: 'review:submit',
   summary: 'Initial or final review decision / 初审、终审决定',
-  description: 'Answers at once: 403 for role, authority or separation of duties; 409 for the wrong stage; 422 for changes outside the product.',
+  description:
+    'Answers at once: 403 for role, authority or separation of duties; 409 for the wrong stage, a round already decided or a decision for an earlier round; 422 for changes outside the product. The same Idempotency-Key again is applied once.',
   request: { params: LoanIdParam, body: { content: { 'application/json': { schema: ReviewBody } }, required: true } },
   responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: ReviewAnswer } } }, ...errorResponses },
 });
@@ -68,6 +72,7 @@ export const reviewRoutes: RouteModule = (deps) => {
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(reviewUpdate, {
         args: [{ ...body, reviewer: { userId: user.userId, role: user.role } }],
+        updateId: updateIdFor(c, 'review', user),
       }),
     ).catch(async (err: unknown) => {
       if (err instanceof ApiError && [403, 409, 422].includes(err.status)) {
@@ -75,6 +80,7 @@ export const reviewRoutes: RouteModule = (deps) => {
       }
       throw err;
     });
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision } });
     return c.json({ loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> }, 200);
   });
@@ -100,8 +106,9 @@ export const reviewRoutes: RouteModule = (deps) => {
     const { contractSha256 } = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
     const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }] }),
+      loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'sign', user) }),
     );
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'CONTRACT_SIGNED', result: 'SUCCESS', resourceType: 'contract', resourceId: contractSha256, loanId });
     return c.json({ loanId, status: view.status, signedAt: view.contract?.signedAt ?? new Date().toISOString() }, 200);
   });

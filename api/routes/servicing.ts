@@ -13,12 +13,14 @@ import type { AuthUser } from '../env.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
+import { projectionCaughtUp } from '../projection-wait.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam, LoanStatusEnum, MoneyString } from '../schemas.js';
 import { bilingual } from '../validation.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { updateIdFor } from '../update-id.js';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, bilingual('日期格式须为 YYYY-MM-DD', 'must be a date, YYYY-MM-DD'));
 
@@ -194,6 +196,7 @@ export const servicingRoutes: RouteModule = (deps) => {
     const result = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(repayUpdate, {
         args: [{ paymentId: body.paymentId, amount: body.amount, channel: body.channel, receivedOn: body.receivedOn ?? today(), recordedBy: { userId: user.userId, role: user.role } }],
+        updateId: `repay:${body.paymentId}`,
       }),
     );
     await auditRequest(c, deps.sql, {
@@ -225,7 +228,8 @@ export const servicingRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }] }));
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'collection-note', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: 'COLLECTION_NOTE', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { outcome: body.outcome } });
     return c.json({ loanId, status: view.status }, 200);
   });
@@ -235,7 +239,8 @@ export const servicingRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }] }));
+    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'write-off', user) }));
+    await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, { action: body.approve ? 'WRITE_OFF_APPROVED' : 'WRITE_OFF_REJECTED', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { comment: body.comment } });
     return c.json({ loanId, status: view.status }, 200);
   });

@@ -4,8 +4,9 @@
 //   POST /applications  starts a workflow with the same options and data converter, on the bare
 //                       worker's queue, where it runs as many activities as a new loan does
 //                       before it waits for documents (BARE_START_BATCHES, e.g. "1,1,2")
-//   GET  /loans/:id     the same loanView query on the same (real) loan workflow
-// Settings: PORT, TEMPORAL_ADDRESS, BARE_TASK_QUEUE, BARE_START_BATCHES, DATA_DIR (for the keys).
+//   GET  /loans/:id     the same database reads of the same (real) loan (api/loan-view.ts), without
+//                       scoping, audit or the applicant's decryption
+// Settings: PORT, TEMPORAL_ADDRESS, DATABASE_URL, BARE_TASK_QUEUE, BARE_START_BATCHES, DATA_DIR (for the keys).
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
@@ -16,7 +17,9 @@ import { quote, validateQuoteRequest } from '../../domain/quote.js';
 import { exitWhenParentDies } from '../../lib/managed-process.js';
 import { loadKeyring } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
-import { loanViewQuery } from '../../workflows/definitions.js';
+import type { LoanRecord } from '../../api/loan-access.js';
+import { readLoanView } from '../../api/loan-view.js';
+import { connectDb } from '../../db/client.js';
 import { LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../../workflows/search-attributes.js';
 
 async function main() {
@@ -25,6 +28,7 @@ async function main() {
   const startBatches = (process.env.BARE_START_BATCHES ?? '1').split(',').map(Number);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, dataConverter: temporalDataConverter(loadKeyring(config)) });
+  const sql = connectDb(config.DATABASE_URL!, { max: 10, applicationName: 'bare-api' });
   const app = new Hono();
 
   app.post('/quotes', async (c) => {
@@ -50,8 +54,9 @@ async function main() {
   });
 
   app.get('/loans/:id', async (c) => {
-    const view = await client.workflow.getHandle(c.req.param('id')).query(loanViewQuery);
-    return c.json(view);
+    const [loan] = await sql<LoanRecord[]>`select * from loans where id = ${c.req.param('id')}`;
+    if (!loan) return c.json({ error: 'not found' }, 404);
+    return c.json(await readLoanView(sql, loan));
   });
 
   serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' });

@@ -18,9 +18,9 @@ interface CliResult {
   stderr: string;
 }
 
-/** `temporal workflow show … --output json`, with nothing from the environment or a config file. */
-async function showHistory(loanId: string, codec?: { token: string }): Promise<CliResult> {
-  const args = ['workflow', 'show', '--workflow-id', loanId, '--address', stack.temporalAddress, '--namespace', 'default', '--output', 'json', '--disable-config-file', '--disable-config-env'];
+/** `temporal workflow <command> --workflow-id <loanId> …`, with nothing from the environment or a config file. */
+async function workflowCommand(command: string[], loanId: string, codec?: { token: string }): Promise<CliResult> {
+  const args = ['workflow', ...command, '--workflow-id', loanId, '--address', stack.temporalAddress, '--namespace', 'default', '--disable-config-file', '--disable-config-env'];
   if (codec) args.push('--codec-endpoint', `${stack.apiUrl}/codec`, '--codec-auth', `Bearer ${codec.token}`);
   try {
     const { stdout, stderr } = await run(TOOLS.temporalCli, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
@@ -30,6 +30,9 @@ async function showHistory(loanId: string, codec?: { token: string }): Promise<C
     return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
 }
+
+/** `temporal workflow show … --output json`. */
+const showHistory = (loanId: string, codec?: { token: string }) => workflowCommand(['show', '--output', 'json'], loanId, codec);
 
 type Payload = { metadata?: Record<string, unknown>; data?: unknown } | unknown;
 
@@ -112,5 +115,40 @@ describe('temporal CLI through the codec endpoint', () => {
     const shown = await showHistory(loanId, auditor);
     expect(shown.code).not.toBe(0);
     expect(shown.stdout).not.toContain('"events"');
+  });
+
+  // The README's lines, run as written there (text output, as an operator reads it).
+  it('`workflow show --detailed` prints the decoded payloads for OPS, ciphertext without the codec', async () => {
+    const ops = await api.login('ops');
+    const detailed = await workflowCommand(['show', '--detailed'], loanId, ops);
+    expect(detailed.code, detailed.stderr).toBe(0);
+    expect(detailed.stdout).toContain('CONSUMER_STD');
+    expect(detailed.stdout).toContain('家庭装修');
+    expect(detailed.stdout).not.toContain(borrower.idNumber);
+
+    const encrypted = await workflowCommand(['show', '--detailed'], loanId);
+    expect(encrypted.code, encrypted.stderr).toBe(0);
+    // Text output shows metadata as base64: the encoding is binary/encrypted.
+    expect(encrypted.stdout).toContain(`encoding: ${Buffer.from(ENCRYPTED).toString('base64')}`);
+    expect(encrypted.stdout).not.toContain('CONSUMER_STD');
+  });
+
+  it('`workflow describe`, `workflow metadata` and `workflow stack` work through the codec on a running loan', async () => {
+    const ops = await api.login('ops');
+    const described = await workflowCommand(['describe'], loanId, ops);
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toContain(loanId);
+    expect(described.stdout).toContain('loanWorkflow');
+
+    // Both send the codec `{}` for their empty query arguments before decoding the answer.
+    const metadata = await workflowCommand(['metadata'], loanId, ops);
+    expect(metadata.code, metadata.stderr).toBe(0);
+    expect(metadata.stdout).toContain('Update Definitions');
+    expect(metadata.stdout).toMatch(/^\s+review\s*$/m);
+
+    const stackTrace = await workflowCommand(['stack'], loanId, ops);
+    expect(stackTrace.code, stackTrace.stderr).toBe(0);
+    // The loan waits in review: the decoded trace names the workflow's own source lines.
+    expect(stackTrace.stdout).toMatch(/at \w+ \([^)]*workflows\/\w+\.ts:\d+:\d+\)/);
   });
 });

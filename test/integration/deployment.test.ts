@@ -22,12 +22,14 @@ describe('docker-compose.yml', () => {
     expect(resolved).toMatch(/simulators:[\s\S]*?profiles:\s*\n\s*- simulators/);
   });
 
-  it('runs the production entry points, replicates the worker and points Temporal Web at the codec endpoint', () => {
+  it('runs the production entry points, replicates the worker and points Temporal Web at the codec endpoint with credentials', () => {
     const resolved = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...SECRETS } });
     expect(resolved).toMatch(/api\/main\.ts/);
     expect(resolved).toMatch(/worker\/main\.ts/);
     expect(resolved).toMatch(/replicas: 2/);
     expect(resolved).toMatch(/TEMPORAL_CODEC_ENDPOINT: http:\/\/localhost:3000\/codec/);
+    // Temporal Web sends the OPS user's codec session cookie with each codec call.
+    expect(resolved).toMatch(/TEMPORAL_CODEC_INCLUDE_CREDENTIALS: "true"/);
     expect(resolved).toMatch(/DB: postgres12/);
     expect(resolved).not.toMatch(/APP_MODE: local/);
   });

@@ -1,4 +1,5 @@
-// The API while Temporal cannot be reached: a prompt 503 with the usual bilingual error body,
+// The API while Temporal cannot be reached: loans still read from PostgreSQL as before, and
+// every call that needs Temporal gets a prompt 503 with the usual bilingual error body,
 // never a wait of many seconds and never a 500. An API instance built the way api/main.ts builds
 // it (same connection options, same app) talks to the stack's Temporal through a TCP proxy the
 // test controls: forwarding, refusing connections (Temporal down), or accepting them and never
@@ -138,11 +139,27 @@ async function timed(method: string, path: string, options: { token?: string; bo
   return { status: response.status, ms: Math.round(performance.now() - started), body };
 }
 
+/** A signed bank callback for the loan: the API signals its workflow, so it waits for Temporal as a start or a signal does. */
+async function timedSignal(): Promise<Answer> {
+  const callback = JSON.stringify({ kind: 'TRANSFER', transferId: `trf_${randomUUID()}`, idempotencyKey: `test:${randomUUID()}`, reference: loanId, status: 'FAILED', failureReason: 'TEST', amount: '1.00', currency: 'CNY', createdAt: new Date().toISOString() });
+  return timed('POST', '/v1/partners/bank/callbacks', { raw: callback, headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, callback) });
+}
+
+/** The loan's detail is served from PostgreSQL: promptly, and the same, whatever Temporal is doing. */
+async function expectDetailAsBefore(): Promise<void> {
+  const loan = await timed('GET', `/v1/loans/${loanId}`, { token: session.token });
+  expect(loan.status, JSON.stringify(loan.body)).toBe(200);
+  expect(loan.ms).toBeLessThan(3_000);
+  expect(loan.body).toEqual(detailWhileUp);
+}
+
 function expectWorkflow503(answer: Answer, code = 'WORKFLOW_SERVICE_UNAVAILABLE'): void {
   expect(answer.status, JSON.stringify(answer)).toBe(503);
   expect(answer.body.error).toMatchObject({ code, message: { zh: expect.stringMatching(/流程服务/), en: expect.stringMatching(/workflow service/) } });
   expect(answer.body.error?.requestId).toEqual(expect.any(String));
 }
+
+let detailWhileUp: Answer['body'];
 
 describe('the API while Temporal is unreachable', () => {
   it('answers normally through the proxy while Temporal is up', async () => {
@@ -150,6 +167,10 @@ describe('the API while Temporal is unreachable', () => {
     expect(ready).toMatchObject({ status: 200, body: { status: 'ok', checks: { db: 'ok', temporal: 'ok' } } });
     const loan = await timed('GET', `/v1/loans/${loanId}`, { token: session.token });
     expect(loan.status, JSON.stringify(loan.body)).toBe(200);
+    // The loan waits for documents from here on: nothing changes it while Temporal is away.
+    await stackApi.waitForLoanStatus(session.token, loanId, 'AWAITING_DOCUMENTS');
+    await expect.poll(async () => ((await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body as { timeline?: unknown[] }).timeline?.length ?? 0).toBeGreaterThanOrEqual(2);
+    detailWhileUp = (await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body;
   });
 
   // Before the refusals: after refused connections gRPC waits out its reconnect backoff, failing
@@ -161,10 +182,11 @@ describe('the API while Temporal is unreachable', () => {
     expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } } });
     expect(ready.ms).toBeLessThan(3_000);
 
-    const query = await timed('GET', `/v1/loans/${loanId}`, { token: session.token });
-    expectWorkflow503(query);
-    expect(query.ms).toBeGreaterThanOrEqual(CALL_TIMEOUT_MS - 500);
-    expect(query.ms).toBeLessThan(CALL_TIMEOUT_MS + 2_000);
+    await expectDetailAsBefore();
+    const signal = await timedSignal();
+    expectWorkflow503(signal);
+    expect(signal.ms).toBeGreaterThanOrEqual(CALL_TIMEOUT_MS - 500);
+    expect(signal.ms).toBeLessThan(CALL_TIMEOUT_MS + 2_000);
 
     // An update that may have reached the workflow says so: check the loan before retrying.
     const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: '不需要了' } });
@@ -180,9 +202,10 @@ describe('the API while Temporal is unreachable', () => {
     expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } } });
     expect(ready.ms).toBeLessThan(3_000);
 
-    const query = await timed('GET', `/v1/loans/${loanId}`, { token: session.token });
-    expectWorkflow503(query);
-    expect(query.ms).toBeLessThan(3_000);
+    await expectDetailAsBefore();
+    const signal = await timedSignal();
+    expectWorkflow503(signal);
+    expect(signal.ms).toBeLessThan(3_000);
 
     const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: '不需要了' } });
     expectWorkflow503(update);

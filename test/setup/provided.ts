@@ -3,11 +3,15 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     timeSkippingAddress: string;
+    /** A real Temporal dev server (no time skipping) beside the time-skipping one. */
+    devServerAddress: string;
     workflowBundlePath: string;
     stack: {
       apiUrl: string;
       simulatorUrl: string;
       temporalAddress: string;
+      /** Temporal Web (http://localhost:<port>), decrypting through the API's codec. */
+      temporalWebUrl: string;
       databaseUrl: string;
       partnerDatabaseUrl: string;
       dataDir: string;

@@ -1,6 +1,6 @@
 // Integration and browser suites: the whole stack once per run, on free ports, with nothing
 // kept afterwards: embedded PostgreSQL, the Temporal dev server, the partner simulators, the
-// worker and the API, each the same code `npm start` runs.
+// worker, the API and Temporal Web, each the same code `npm start` runs.
 // Every line a service writes goes to test-artifacts/logs/<suite>/<service>.log, and before the
 // stack stops every workflow history is exported, as stored, to test-artifacts/histories/<suite>/:
 // scripts/scan-plaintext.ts checks both for personal data in clear.
@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
     simulatorPort: await freePort(),
     embeddedPgPort: await freePort(),
     temporalPort: await freePort(),
+    temporalUiPort: await freePort(),
     persistent: false,
     env: {
       ...process.env,
@@ -67,6 +68,7 @@ export default async function setup(project: TestProject) {
     apiUrl: stack.apiUrl,
     simulatorUrl: stack.simulatorUrl,
     temporalAddress: stack.temporalAddress,
+    temporalWebUrl: stack.temporalWebUrl!,
     databaseUrl: stack.databaseUrl,
     partnerDatabaseUrl: stack.partnerDatabaseUrl,
     dataDir,

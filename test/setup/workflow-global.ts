@@ -1,18 +1,15 @@
 // Workflow suite: one time-skipping test server, one embedded PostgreSQL and one workflow
 // bundle for the whole run; each test file connects to them.
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/embedded-postgres.js';
 import { exportHistories } from '../../lib/history-export.js';
 import { freePort } from '../../lib/ports.js';
-import { startTimeSkippingServer } from '../../lib/temporal-server.js';
+import { startTemporalDevServer, startTimeSkippingServer } from '../../lib/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';
-import { bundlerOptions } from '../../worker/bundler-options.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
-import { FAILURE_CONVERTER_PATH } from '../../security/payload-codec.js';
+import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import './provided.js';
 
 export default async function setup(project: TestProject) {
@@ -20,12 +17,15 @@ export default async function setup(project: TestProject) {
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort(), persistent: false });
   const port = await freePort();
   const server = await startTimeSkippingServer(port, dir);
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, failureConverterPath: FAILURE_CONVERTER_PATH });
+  // The real server as well, for the tests of messages landing in one workflow task: the
+  // time-skipping server cannot complete a task that accepts one update and rejects another.
+  const devServer = await startTemporalDevServer({ port: await freePort(), runDir: dir, headless: true });
   const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  await writeWorkflowBundle(bundlePath);
 
   project.provide('pgAdminUrl', pg.urlFor('postgres'));
   project.provide('timeSkippingAddress', `127.0.0.1:${port}`);
+  project.provide('devServerAddress', devServer.address);
   project.provide('workflowBundlePath', bundlePath);
 
   // Every history as stored, for the plaintext scan (scripts/scan-plaintext.ts --histories workflow).
@@ -38,6 +38,7 @@ export default async function setup(project: TestProject) {
       await exportHistories(`127.0.0.1:${port}`, 'default', historyDir);
     } finally {
       await server.stop();
+      await devServer.stop();
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -42,6 +42,7 @@ describe('origination on the time-skipping server', () => {
     const key = `loan:${input.loanId}:disbursement`;
     expect([...h.bank.transfers.keys()].filter((k) => k.startsWith(`loan:${input.loanId}:`))).toEqual([key]);
     expect(h.bank.transfers.get(key)!.amount).toBe(offered.offer!.netDisbursement);
+    await h.capture(input.loanId, 'auto-approval', ['auto-approval', 'disbursement']);
   });
 
   it('declines a blacklisted applicant with reasons in plain language', async () => {
@@ -55,6 +56,7 @@ describe('origination on the time-skipping server', () => {
       const [row] = await h.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
       expect(row!.status).toBe('REJECTED');
     });
+    await h.capture(input.loanId, 'decline', ['decline']);
   });
 
   it('takes a larger loan through initial and final review with changed terms', async () => {
@@ -85,20 +87,22 @@ describe('origination on the time-skipping server', () => {
       const tasks = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId} order by created_at`;
       expect(tasks.map((t) => t.status)).toEqual(['DONE', 'DONE']);
     });
+    await h.capture(input.loanId, 'two-stage-review', ['two-stage-review']);
   });
 
   it('rejects in human review', async () => {
-    const { handle, borrowerId } = await startConsumerLoan({ amount: '60000.00', profileDigit: 3 });
+    const { handle, borrowerId, input } = await startConsumerLoan({ amount: '60000.00', profileDigit: 3 });
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     const reviewer = await h.createUser('INITIAL_REVIEWER');
     await review(handle, { stage: 'INITIAL', decision: 'REJECT', comment: '收入证明与流水不符', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
     const view = await waitForStatus(handle, 'REJECTED');
     expect(view.timeline.some((t) => t.kind === 'REVIEW_INITIAL_REJECT')).toBe(true);
+    await h.capture(input.loanId, 'human-rejection', ['human-rejection']);
   });
 
-  it('loops back to intake when the initial reviewer asks for more documents', async () => {
-    const { handle, borrowerId } = await startConsumerLoan({ amount: '60000.00', profileDigit: 4 });
+  it('loops back to intake when the initial reviewer asks for more documents, then approves in both stages', async () => {
+    const { handle, borrowerId, input } = await startConsumerLoan({ amount: '60000.00', profileDigit: 4 });
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     const reviewer = await h.createUser('INITIAL_REVIEWER');
@@ -109,18 +113,27 @@ describe('origination on the time-skipping server', () => {
     await uploadDocuments(h, handle, borrowerId, ['INCOME_PROOF']);
     const back = await waitForStatus(handle, 'INITIAL_REVIEW');
     expect(back.missingDocuments).toEqual([]);
+
+    const finalReviewer = await h.createUser('FINAL_REVIEWER');
+    await review(handle, { stage: 'INITIAL', decision: 'APPROVE', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
+    await waitForStatus(handle, 'FINAL_REVIEW');
+    await review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' } });
+    const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+    expect(offered.reviews.map((r) => `${r.stage}:${r.decision}`)).toEqual(['INITIAL:REQUEST_DOCUMENTS', 'INITIAL:APPROVE', 'FINAL:APPROVE']);
+    await h.capture(input.loanId, 'more-documents-round', ['more-documents', 'two-stage-review']);
   });
 
   it('expires when documents do not arrive before the deadline', async () => {
-    const { handle } = await startConsumerLoan();
+    const { handle, input } = await startConsumerLoan();
     await waitForStatus(handle, 'AWAITING_DOCUMENTS');
     const view = await handle.result();
     expect(view.status).toBe('EXPIRED');
     expect(view.timeline.filter((t) => t.kind === 'STATUS_AWAITING_DOCUMENTS')).toHaveLength(1);
+    await h.capture(input.loanId, 'documents-expiry', ['documents-expiry']);
   });
 
   it('expires an offer the borrower does not sign in time', async () => {
-    const { handle, borrowerId } = await startConsumerLoan({ amount: '8000.00', profileDigit: 0 });
+    const { handle, borrowerId, input } = await startConsumerLoan({ amount: '8000.00', profileDigit: 0 });
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
     const before = await h.env.currentTimeMs();
@@ -128,6 +141,7 @@ describe('origination on the time-skipping server', () => {
     expect(view.status).toBe('EXPIRED');
     expect((await h.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(7 * DAY - 60_000);
     expect(offered.offer?.expiresAt).toBeDefined();
+    await h.capture(input.loanId, 'offer-expiry', ['offer-expiry']);
   });
 
   it('lets the borrower withdraw during review, and refuses it from anyone else', async () => {
@@ -142,6 +156,7 @@ describe('origination on the time-skipping server', () => {
       const [task] = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId}`;
       expect(task!.status).toBe('CANCELLED');
     });
+    await h.capture(input.loanId, 'withdrawal', ['withdrawal']);
   });
 
   it('refuses a wrong stage, a final reviewer who did the initial review, and an amount beyond authority', async () => {

@@ -84,6 +84,7 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
   // workflow task outstanding can leave the shared time-skipping server unable to skip time for
   // the test files after this one.
   await untilAsync(async () => (await handle.fetchHistory()).events?.at(-1)?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED);
+  await h.capture(loanId, 'repayment-at-activation', ['disbursement', 'partial-payment']);
   await h.client.workflow.getHandle(loanId).terminate('test done');
 });
 

@@ -56,6 +56,7 @@ it('keeps the upfront fee back from a failed-then-retried payout and pays exactl
   expect(await ledgerBalance(h, input.loanId, 'FEE_INCOME')).toBe('-100.00');
   // Interest runs on the whole principal from the day of the successful payout.
   expect((await view(handle)).servicing).toMatchObject({ principal: '8000.00', disbursedOn: active.disbursements[1]!.disbursedOn });
+  await h.capture(input.loanId, 'payout-failure-retry', ['disbursement', 'payout-failure-and-retry']);
   await h.client.workflow.getHandle(input.loanId).terminate('test done');
 });
 

@@ -55,6 +55,8 @@ describe('servicing', () => {
     const { input } = await h.seedLoan({ amount: '12000.00', profileDigit: 1 });
     const { handle, loanId, view: started } = await startSeeded(input);
     expect(started.servicing?.autoDebit).toBe(true);
+    // The offer fixes the money rules version the account then runs under (docs/operations/money-rules.md).
+    expect(started.offer?.rulesVersion).toBe(1);
     const rows = await schedule(loanId);
     expect(rows).toHaveLength(12);
     // Interest runs from the disbursement date: the first installment falls due a month after it.
@@ -80,6 +82,7 @@ describe('servicing', () => {
     expect(certificate!.sha256).toMatch(/^[0-9a-f]{64}$/);
     const reminders = h.notify.sent.filter((m) => m.params.loanId === loanId && m.template === 'REPAYMENT_REMINDER');
     expect(reminders).toHaveLength(24);
+    await h.capture(loanId, 'on-time-auto-debit', ['auto-approval', 'disbursement', 'on-time-payment']);
   });
 
   it('charges penalty interest and the late fee exactly as the engine computes them when an installment is paid late', async () => {
@@ -133,6 +136,7 @@ describe('servicing', () => {
     // The next application of this borrower is assessed with the worst lateness ever reached.
     const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
     expect(history).toMatchObject({ maxDaysPastDue: 10, currentlyOverdue: false, activeLoans: 1 });
+    await h.capture(loanId, 'late-payment', ['on-time-payment', 'late-payment']);
     await h.client.workflow.getHandle(loanId).terminate('test done');
   });
 
@@ -175,6 +179,7 @@ describe('servicing', () => {
     expect(done.status).toBe('PAID_OFF');
     expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe('0.00');
     expect(await ledgerBalance(h, loanId, 'INTEREST_RECEIVABLE')).toBe('0.00');
+    await h.capture(loanId, 'partial-early-payoff', ['partial-payment', 'early-payment', 'payoff']);
   });
 
   it('refuses repayments it must not take', async () => {
@@ -242,6 +247,7 @@ describe('servicing', () => {
     const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
     expect(history.loansWrittenOff).toBe(1);
     expect(history.maxDaysPastDue).toBeGreaterThanOrEqual(120);
+    await h.capture(loanId, 'overdue-ladder-write-off', ['overdue-ladder', 'write-off']);
   });
 });
 

@@ -59,8 +59,10 @@ const API_TIMEOUT_MS = 30_000;
  * Calls the JSON API with the session's bearer token. A 401 ends the session and returns to
  * the login page. `as: 'blob' | 'text'` reads other bodies.
  */
-export async function api(path, { method = 'GET', body, as = 'json', auth = true } = {}) {
+export async function api(path, { method = 'GET', body, as = 'json', auth = true, idempotencyKey } = {}) {
   const headers = {};
+  // The same key on a resubmitted form makes the server apply it once.
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   const s = session.get();
   if (auth && s) headers.authorization = `Bearer ${s.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

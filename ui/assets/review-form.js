@@ -42,6 +42,14 @@ const fieldLabel = (path) => {
   return key ? t(key) : path;
 };
 
+/** One key per decision this page sends: pressing submit again for the same decision is applied once. */
+const sentKeys = new Map();
+function requestKey(body) {
+  const what = JSON.stringify(body);
+  if (!sentKeys.has(what)) sentKeys.set(what, `review-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("")}`);
+  return sentKeys.get(what);
+}
+
 /** The request body for the chosen decision, or a label key saying what is missing. */
 function reviewBody(form, stage) {
   const choice = form.elements.decision.value;
@@ -125,13 +133,15 @@ export function reviewPanel({ loan, product, onRecorded }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const built = reviewBody(form, stage);
+    // The decision answers the round this page showed; a newer round refuses it (409).
+    if (built.body && loan.openReview?.stage === stage) built.body.round = loan.openReview.round;
     problem = built.missing ?? null;
     showProblem();
     if (problem) return;
     submit.disabled = true;
     submit.firstChild.textContent = t('review.submitting');
     try {
-      const answer = await api(`/v1/loans/${loan.loanId}/reviews`, { method: 'POST', body: built.body });
+      const answer = await api(`/v1/loans/${loan.loanId}/reviews`, { method: 'POST', body: built.body, idempotencyKey: requestKey(built.body) });
       await onRecorded(built.choice, answer);
     } catch (error) {
       problem = error;

@@ -106,3 +106,119 @@ describe('codec endpoint', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
   });
 });
+
+describe('codec with nothing to convert', () => {
+  it('answers {} with no payloads, as `temporal workflow metadata` and `workflow stack` send it, and audits no decryption', async () => {
+    const token = await h.login('ops');
+    const [{ count: before }] = await h.sql<[{ count: number }]>`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
+    for (const path of ['/codec/encode', '/codec/decode']) {
+      const res = await h.request('POST', path, { token, body: {} });
+      expect(res.status, path).toBe(200);
+      expect(await res.json()).toEqual({ payloads: [] });
+    }
+    const [{ count: after }] = await h.sql<[{ count: number }]>`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
+    expect(after).toBe(before);
+  });
+});
+
+describe('codec session cookie for Temporal Web', () => {
+  const TEMPORAL_WEB = 'http://localhost:8233';
+  const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('microloan_codec='));
+  const loginFor = (username: string) => h.request('POST', '/v1/auth/login', { body: { username, password: 'Demo@2026' } });
+  const decodeWith = (cookie: string | undefined, origin?: string) =>
+    h.request('POST', '/codec/decode', {
+      body: plainWire(),
+      headers: { ...(cookie ? { cookie: cookie.split(';')[0]! } : {}), ...(origin ? { origin } : {}), 'x-namespace': 'default' },
+    });
+
+  it('is set on an OPS login: the token itself, HttpOnly, SameSite=Strict, path /codec, for the token lifetime', async () => {
+    const res = await loginFor('ops');
+    const { token } = (await res.json()) as { token: string };
+    const cookie = cookieOf(res);
+    expect(cookie).toBeDefined();
+    const [pair, ...attributes] = cookie!.split(';').map((s) => s.trim());
+    expect(pair).toBe(`microloan_codec=${token}`);
+    expect(attributes).toEqual(expect.arrayContaining(['Max-Age=1800', 'Path=/codec', 'HttpOnly', 'SameSite=Strict']));
+    expect(attributes).not.toContain('Secure');
+  });
+
+  it('is Secure when the client came over HTTPS through a trusted proxy', async () => {
+    process.env.TRUST_PROXY = 'true';
+    try {
+      const res = await h.request('POST', '/v1/auth/login', { body: { username: 'ops', password: 'Demo@2026' }, headers: { 'x-forwarded-proto': 'https' } });
+      expect(cookieOf(res)!.split(';').map((s) => s.trim())).toContain('Secure');
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
+  it('is not set for roles without codec:use', async () => {
+    for (const user of ['auditor', 'admin', 'risk_manager']) expect(cookieOf(await loginFor(user)), user).toBeUndefined();
+  });
+
+  it('decrypts for Temporal Web with the cookie alone, answering its exact origin with credentials, and is audited', async () => {
+    const cookie = cookieOf(await loginFor('ops'));
+    const res = await decodeWith(cookie, TEMPORAL_WEB);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(TEMPORAL_WEB);
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(JSON.parse(unb64(((await res.json()) as Wire).payloads[0]!.data))).toEqual(APPLICATION);
+    const [row] = await h.sql`select actor_role, result, detail from audit_log where action = 'CODEC_DECODE' order by id desc limit 1`;
+    expect([row!.actor_role, row!.result, row!.detail.payloads]).toEqual(['OPS', 'SUCCESS', 1]);
+
+    const preflight = await h.request('OPTIONS', '/codec/decode', {
+      headers: { Origin: TEMPORAL_WEB, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(TEMPORAL_WEB);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
+  it('is refused from any other origin, or with no origin at all', async () => {
+    const cookie = cookieOf(await loginFor('ops'));
+    for (const origin of ['http://localhost:3000', 'http://localhost:9999', 'https://evil.example', undefined]) {
+      const res = await decodeWith(cookie, origin);
+      expect(res.status, String(origin)).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('CODEC_ORIGIN_REFUSED');
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('stops working at logout, which also clears it', async () => {
+    const login = await loginFor('ops');
+    const { token } = (await login.json()) as { token: string };
+    const cookie = cookieOf(login);
+    expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(200);
+    const logout = await h.request('POST', '/v1/auth/logout', { token });
+    expect(logout.status).toBe(204);
+    const cleared = cookieOf(logout)!.split(';').map((s) => s.trim());
+    expect(cleared).toEqual(expect.arrayContaining(['microloan_codec=', 'Max-Age=0', 'Path=/codec']));
+    // A copy of the cookie kept elsewhere is refused: it holds the revoked token.
+    expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(401);
+  });
+
+  it('stops working when an admin revokes the user\'s tokens, and expires with the token', async () => {
+    const cookie = cookieOf(await loginFor('ops'));
+    expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(200);
+    const admin = await h.login('admin');
+    const [ops] = await h.sql<{ id: string }[]>`select id from users where username = 'ops'`;
+    h.clock.now += 1_000;
+    expect((await h.request('POST', `/v1/auth/users/${ops!.id}/revoke-tokens`, { token: admin })).status).toBe(200);
+    expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(401);
+
+    h.clock.now += 1_000;
+    const fresh = cookieOf(await loginFor('ops'));
+    expect((await decodeWith(fresh, TEMPORAL_WEB)).status).toBe(200);
+    h.clock.now += 31 * 60_000;
+    expect((await decodeWith(fresh, TEMPORAL_WEB)).status).toBe(401);
+  });
+
+  it('gives a role that lost codec:use nothing: the cookie of a token whose role changed is refused', async () => {
+    const cookie = cookieOf(await loginFor('ops'));
+    await h.sql`update users set role = 'AUDITOR' where username = 'ops'`;
+    try {
+      expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(401);
+    } finally {
+      await h.sql`update users set role = 'OPS' where username = 'ops'`;
+    }
+  });
+});

@@ -31,6 +31,7 @@ const terms = (overpayment: OverpaymentHandling = 'CARRY_FORWARD'): AccountTerms
   chargesCap: '0.2400',
   allocationOrder: ['PENALTY', 'FEE', 'INTEREST', 'PRINCIPAL'],
   overpayment,
+  rulesVersion: 1,
 });
 
 const pay = (a: LoanAccount, paymentId: string, amount: string, receivedOn: string) => applyPayment(a, { paymentId, channel: 'ONLINE', amount, receivedOn, externalRef: null });

@@ -2,6 +2,7 @@
 // answers with the simulator's own deterministic profiles; the bank settles at once, with the
 // simulator's rules for failing cards; both remember every call so tests can assert exactly-once.
 import { randomUUID } from 'node:crypto';
+import { PartnerError } from '../../../partners/http.js';
 import type { BankClient, BankDebit, BankTransfer, DebitRequest, TransferRequest } from '../../../partners/bank-client.js';
 import type { BureauClient } from '../../../partners/bureau-client.js';
 import type { NotifyClient, OutgoingMessage, SentMessage } from '../../../partners/notify-client.js';
@@ -15,6 +16,8 @@ export interface FakeBank extends BankClient {
   transferCalls: number;
   /** When set, transfers stay PENDING until `settle` is called. */
   holdSettlement: boolean;
+  /** When set, the bank refuses new transfers as a bad request (HTTP 400), as it does a malformed payout. */
+  refuseTransfers: string | null;
   settle(idempotencyKey: string, status: 'SUCCEEDED' | 'FAILED', failureReason?: string): void;
 }
 
@@ -26,6 +29,7 @@ export function createFakeBank(): FakeBank {
     debits,
     transferCalls: 0,
     holdSettlement: false,
+    refuseTransfers: null,
     settle(key, status, failureReason) {
       const t = transfers.get(key);
       if (t) Object.assign(t, { status, ...(failureReason ? { failureReason } : {}), settledAt: new Date().toISOString() });
@@ -38,6 +42,9 @@ export function createFakeBank(): FakeBank {
       bank.transferCalls += 1;
       const existing = transfers.get(idempotencyKey);
       if (existing) return { ...existing, replayed: true };
+      if (bank.refuseTransfers) {
+        throw new PartnerError({ partner: 'bank', code: 'BAD_REQUEST', retryable: false, status: 400, message: `bank transfer refused: ${bank.refuseTransfers}` });
+      }
       const failed = request.toCard.endsWith('4444');
       const transfer = {
         transferId: randomUUID(),
@@ -108,14 +115,18 @@ export function createFakeBureau(): FakeBureau {
 
 export interface FakeNotify extends NotifyClient {
   sent: Array<OutgoingMessage & { idempotencyKey: string }>;
+  /** How long each send takes, to hold a workflow inside a step that sends a notice. */
+  delayMs: number;
 }
 
 export function createFakeNotify(): FakeNotify {
   const sent: FakeNotify['sent'] = [];
   const byKey = new Map<string, SentMessage>();
-  return {
+  const notify: FakeNotify = {
     sent,
+    delayMs: 0,
     async send(idempotencyKey, message) {
+      if (notify.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, notify.delayMs));
       const existing = byKey.get(idempotencyKey);
       if (existing) return { ...existing, replayed: true };
       sent.push({ ...message, idempotencyKey });
@@ -129,4 +140,5 @@ export function createFakeNotify(): FakeNotify {
       return found;
     },
   };
+  return notify;
 }

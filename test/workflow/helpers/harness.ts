@@ -3,19 +3,23 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { relative } from 'node:path';
+import { expect, inject } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
-import { loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
+import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
 import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
 import { productForLoanType, seedDefaultProducts } from '../../../db/products.js';
 import type { LoanProduct } from '../../../domain/products.js';
 import type { Application } from '../../../domain/validation/application.js';
 import type { LoanType, Role } from '../../../domain/types.js';
+import { captureWorkflow } from '../../../lib/history-capture.js';
+import { CORPUS_DIR, type CorpusPhase } from '../../../lib/history-corpus.js';
 import { createLogger } from '../../../lib/logger.js';
+import { ROOT } from '../../../lib/tools.js';
 import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
 import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
 import { generateKeyring } from '../../../security/keyring.js';
-import { temporalDataConverter } from '../../../security/payload-codec.js';
+import { createPayloadCodec, temporalDataConverter } from '../../../security/payload-codec.js';
 import type { LoanWorkflowInput } from '../../../workflows/state.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
@@ -31,12 +35,12 @@ type TestEnvFactory = { create(opts: unknown): Promise<TestWorkflowEnvironment> 
  * server (with a 5 s start-up limit) or connect without time skipping; this uses the same
  * factory they do, with an existing server that does skip time.
  */
-async function connectTimeSkipping(dataConverter: object): Promise<TestWorkflowEnvironment> {
+async function connectTimeSkipping(dataConverter: object, realServer: boolean): Promise<TestWorkflowEnvironment> {
   return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
-    address: inject('timeSkippingAddress'),
+    address: inject(realServer ? 'devServerAddress' : 'timeSkippingAddress'),
     namespace: 'default',
-    supportsTimeSkipping: true,
+    supportsTimeSkipping: !realServer,
     client: { dataConverter },
   });
 }
@@ -54,36 +58,51 @@ export interface SeedOptions {
   product?: (p: LoanProduct) => LoanProduct;
 }
 
-export async function createWorkflowHarness() {
+export interface HarnessOptions {
+  /**
+   * Keep workflows cached between tasks (the worker default). Tests that stop and start the worker
+   * turn it off: a cached workflow's next task goes to the stopped worker's own sticky queue, which
+   * the time-skipping server never hands back to the task queue.
+   */
+  cacheWorkflows?: boolean;
+  /** Run on the suite's real Temporal dev server instead of the time-skipping one (time passes for real). */
+  realServer?: boolean;
+}
+
+export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const db = await createTestDatabase(inject('pgAdminUrl'), 'wf');
   await seedDefaultProducts(db.sql);
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  const env = await connectTimeSkipping(dataConverter);
+  const env = await connectTimeSkipping(dataConverter, options.realServer === true);
   const bank = createFakeBank();
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
   const log = createLogger('workflow-test', 'silent');
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({
-      config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
-      sql: db.sql,
-      log,
-      keyring,
-      cipher,
-      bank,
-      bureau,
-      notify,
-    }),
-    dataConverter,
+  const activities = createActivities({
+    config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
+    sql: db.sql,
+    log,
+    keyring,
+    cipher,
+    bank,
+    bureau,
+    notify,
   });
-  const running = worker.run();
+  const newWorker = () =>
+    Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities,
+      dataConverter,
+      ...(options.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
+    });
+  let worker = await newWorker();
+  let running: Promise<void> | null = worker.run();
 
   const started: string[] = [];
 
@@ -119,8 +138,8 @@ export async function createWorkflowHarness() {
       ...sectionFor(loanType),
     };
     const loanId = newLoanId(new Date());
-    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate });
     const input = loanWorkflowInput({ loanId, borrowerId: user!.id, borrowerHash: borrowerHash(keyring, idNumber), channel: 'ONLINE', product, application, annualRate: product.defaultRate });
+    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate, viewFields: initialViewFields(input) });
     return { input, application };
   }
 
@@ -148,6 +167,36 @@ export async function createWorkflowHarness() {
     createUser,
     seedLoan,
     uploadDocument,
+    /** Stops this file's worker: messages sent meanwhile wait, and reach the workflow in one workflow task. */
+    async stopWorker() {
+      worker.shutdown();
+      await running;
+      running = null;
+    },
+    async startWorker() {
+      if (running) return;
+      worker = await newWorker();
+      running = worker.run();
+    },
+    /**
+     * With RECORD_HISTORY=1, writes the loan's history so far (every run, payloads decoded) into the
+     * replay corpus as `scenario` (test/workflow/histories/<scenario>/); otherwise does nothing.
+     * Call it at the end of the test, before the loan is terminated.
+     */
+    async capture(loanId: string, scenario: string, phases: readonly CorpusPhase[]): Promise<void> {
+      if (process.env.RECORD_HISTORY !== '1') return;
+      const testPath = expect.getState().testPath;
+      await captureWorkflow({
+        connection: env.connection,
+        namespace: 'default',
+        workflowId: loanId,
+        codec: createPayloadCodec(keyring),
+        corpusDir: CORPUS_DIR,
+        scenario,
+        phases,
+        source: testPath ? relative(ROOT, testPath) : 'workflow test',
+      });
+    },
     async start(input: LoanWorkflowInput) {
       started.push(input.loanId);
       return startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE);
@@ -156,8 +205,10 @@ export async function createWorkflowHarness() {
       // The time-skipping server is shared by every file: a loan left running here would wake on
       // a task queue nobody polls any more and stop time from skipping for the files after this one.
       await Promise.all(started.map((id) => env.client.workflow.getHandle(id).terminate('test file finished').catch(() => undefined)));
-      worker.shutdown();
-      await running;
+      if (running) {
+        worker.shutdown();
+        await running;
+      }
       await env.teardown();
       await db.drop();
     },

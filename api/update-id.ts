@@ -1,0 +1,20 @@
+// The id of a workflow update sent for a request. With an Idempotency-Key, a retried request
+// (a timeout, a double click, a proxy replaying it) carries the same update id, and Temporal
+// applies an update id once per run and answers the retry with the first outcome.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import type { AuthUser } from './env.js';
+import { ApiError } from './errors.js';
+
+const KEY = /^[A-Za-z0-9_:.-]{8,100}$/;
+
+export function updateIdFor(c: Context, action: string, user: AuthUser): string {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return `${action}:${randomUUID()}`;
+  if (!KEY.test(key)) {
+    const text = { zh: 'Idempotency-Key 须为 8–100 位字母、数字或 _:.-', en: 'Idempotency-Key must be 8–100 letters, digits or _:.-' };
+    throw ApiError.validation([{ field: 'Idempotency-Key', code: 'INVALID', message: text }]);
+  }
+  // Scoped to the caller and the action: one user's key can never answer for another's request.
+  return `${action}:${createHash('sha256').update(`${user.userId}\u0000${key}`).digest('hex').slice(0, 40)}`;
+}

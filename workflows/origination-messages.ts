@@ -1,0 +1,98 @@
+// The messages origination takes: documents, bank results, review decisions, the signature, a
+// withdrawal, a disbursement retry and ops' answer to a parked loan. Each handler answers only
+// when the main loop has acted on its own message, and every validator refuses a message the
+// stage has already decided, so two messages in one workflow task cannot both be taken.
+import { condition, setHandler } from '@temporalio/workflow';
+import { canClose, decide, decisionPending } from './attention.js';
+import { nowIso, type LoanContext } from './context.js';
+import {
+  bankResultSignal,
+  documentUploadedSignal,
+  loanViewQuery,
+  resolveAttentionUpdate,
+  retryDisbursementUpdate,
+  reviewUpdate,
+  signContractUpdate,
+  withdrawUpdate,
+  type Actor,
+} from './definitions.js';
+import type { BankResults } from './disbursement.js';
+import { acceptDocument, type IntakeState } from './intake.js';
+import type { ReviewState } from './review.js';
+import { validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
+
+/** Disbursement retries ops asked for, and how many of them the main loop has taken. */
+export interface RetryRequests {
+  requested: number;
+  taken: number;
+  by?: Actor;
+}
+
+export interface OriginationInbox {
+  intake: IntakeState;
+  review: ReviewState;
+  bankResults: BankResults;
+  retries: RetryRequests;
+}
+
+export function newInbox(): OriginationInbox {
+  return { intake: { received: [], requests: [] }, review: {}, bankResults: new Map(), retries: { requested: 0, taken: 0 } };
+}
+
+export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): void {
+  const { input } = ctx;
+  setHandler(loanViewQuery, () => ctx.view);
+  setHandler(documentUploadedSignal, (doc) => acceptDocument(ctx, inbox.intake, doc));
+  setHandler(bankResultSignal, (result) => {
+    inbox.bankResults.set(result.idempotencyKey, result);
+  });
+  setHandler(
+    reviewUpdate,
+    async (review) => {
+      const status = ctx.view.status;
+      // The round is taken now, in the same step as the validator's check: a second decision
+      // arriving in this workflow task finds no open round and is refused.
+      delete ctx.view.openReview;
+      inbox.review.pending = { ...review, at: nowIso() };
+      await condition(() => ctx.view.status !== status);
+      return ctx.view;
+    },
+    { validator: (review) => validateReview(ctx.view, input.product, review, inbox.review.pending !== undefined) },
+  );
+  setHandler(
+    signContractUpdate,
+    async (sign) => {
+      ctx.view.contract = { ...ctx.view.contract!, signedAt: nowIso(), signedBy: sign.signer.userId };
+      await condition(() => ctx.view.status !== 'AWAITING_SIGNATURE');
+      return ctx.view;
+    },
+    { validator: (sign) => validateSignature(ctx.view, input.borrowerId, sign) },
+  );
+  setHandler(
+    withdrawUpdate,
+    async (withdrawal) => {
+      ctx.withdrawal = withdrawal;
+      await condition(() => ctx.view.status === 'WITHDRAWN');
+      return ctx.view;
+    },
+    { validator: (withdrawal) => validateWithdrawal(ctx.view, input.borrowerId, withdrawal, ctx.withdrawal !== undefined) },
+  );
+  setHandler(
+    retryDisbursementUpdate,
+    async (actor) => {
+      inbox.retries.requested += 1;
+      inbox.retries.by = actor;
+      await condition(() => ctx.view.status !== 'DISBURSEMENT_FAILED');
+      return ctx.view;
+    },
+    { validator: (actor) => validateDisbursementRetry(ctx.view, actor, inbox.retries.requested > inbox.retries.taken) },
+  );
+  setHandler(
+    resolveAttentionUpdate,
+    async (decision) => {
+      await decide(decision);
+      return ctx.view;
+    },
+    { validator: (decision) => validateAttentionDecision(ctx.view, decision, canClose(), decisionPending()) },
+  );
+}

@@ -1,0 +1,19 @@
+// Every behaviour change to code that running loans execute is guarded by patched(<id>) with an id
+// from this list (docs/operations/upgrading.md). An id is removed only through deprecatePatch, once
+// no loan anywhere can still replay the old path.
+export const PATCHES = {
+  /** Disbursement posts the payout to the ledger. */
+  POST_DISBURSEMENT_TO_LEDGER: 'post-disbursement-to-ledger',
+  /** A non-retryable activity failure parks the loan in NEEDS_ATTENTION instead of failing the workflow. */
+  NEEDS_ATTENTION: 'needs-attention',
+  /** A disbursement retry accepted while the failed attempt is still being recorded is kept, not lost. */
+  DISBURSEMENT_RETRY_KEPT: 'disbursement-retry-kept',
+  /** Waits for the pause switch, a pending transfer or a pending debit back off from 30 s to 30 min. */
+  BACKED_OFF_POLLS: 'backed-off-polls',
+  /** Origination continues as new while it waits on the bank, so a long pause cannot outgrow a history. */
+  ORIGINATION_CONTINUE_AS_NEW: 'origination-continue-as-new',
+  /** A write-off decision that can no longer apply (the loan was cured or paid off) is answered, not left hanging. */
+  WRITE_OFF_DECISION_ANSWERED: 'write-off-decision-answered',
+  /** A withdrawal accepted just as the contract was signed is honoured before any payout starts. */
+  WITHDRAWAL_BEFORE_PAYOUT: 'withdrawal-before-payout',
+} as const;

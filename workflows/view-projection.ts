@@ -1,0 +1,103 @@
+// The parts of the loan view only the workflow knows, handed to the loans projection (loans.view_fields)
+// so every read is served from PostgreSQL. They ride on the activities the workflow calls anyway
+// (recordLoanEvent, recordServicing), and a field goes only when it changed since this run last
+// sent it, so histories stay small. The rest of the view is projected already: status, assessment
+// and offer as loans columns, the timeline as loan_events, recent payments as repayments.
+import type { LoanContext } from './context.js';
+import type { LoanView } from './state.js';
+
+export const PROJECTED_VIEW_FIELDS = [
+  'requested',
+  'requiredDocuments',
+  'missingDocuments',
+  'documents',
+  'documentDeadline',
+  'decision',
+  'reviews',
+  'contract',
+  'disbursements',
+  'closedReason',
+  'servicing',
+  'openReview',
+  'attention',
+] as const;
+
+export type ProjectedViewField = (typeof PROJECTED_VIEW_FIELDS)[number];
+
+/** Fields that changed, with their new values; null when a field went away. */
+export type ViewPatch = Partial<Record<ProjectedViewField, unknown>>;
+
+/**
+ * Orders the writes of one loan across activities and runs: [servicing run, event sequence, write
+ * since that event]. A later state of the loan always has a larger stamp.
+ */
+export type ViewStamp = [number, number, number];
+
+export interface ViewHandover {
+  view: ViewPatch;
+  viewStamp: ViewStamp;
+}
+
+/** What this run last handed over; a new run (or the servicing phase's fresh context) starts empty. */
+export interface ViewProjectionState {
+  sent: Partial<Record<ProjectedViewField, string>>;
+  /** The sequence number of the last write, and how many writes went with it. */
+  sequence: number;
+  writes: number;
+}
+
+function projectedValue(view: LoanView, field: ProjectedViewField): unknown {
+  const value = view[field];
+  // Recent payments are read from the repayments table; sending them would repeat 20 payments each time.
+  if (field === 'servicing' && view.servicing) return { ...view.servicing, recentPayments: undefined };
+  return value;
+}
+
+/** Every projected field the view has, as it is stored (JSON). */
+export function projectedFields(view: LoanView): ViewPatch {
+  const fields: ViewPatch = {};
+  for (const field of PROJECTED_VIEW_FIELDS) {
+    const value = projectedValue(view, field);
+    if (value !== undefined) fields[field] = JSON.parse(JSON.stringify(value)) as unknown;
+  }
+  return fields;
+}
+
+/**
+ * The fields that changed since the last handover of this run, stamped. `eventSequence` is the
+ * sequence number of the event being recorded; without it (an account change between events) the
+ * write is stamped after the latest event.
+ */
+export function viewHandover(ctx: LoanContext, eventSequence?: number): ViewHandover | Record<string, never> {
+  const state = (ctx.projected ??= { sent: {}, sequence: 0, writes: 0 });
+  const view = ctx.currentView ? ctx.currentView() : ctx.view;
+  const patch: ViewPatch = {};
+  for (const field of PROJECTED_VIEW_FIELDS) {
+    const value = projectedValue(view, field);
+    const json = value === undefined ? undefined : JSON.stringify(value);
+    if (json === state.sent[field]) continue;
+    if (json === undefined) {
+      patch[field] = null;
+      delete state.sent[field];
+    } else {
+      patch[field] = JSON.parse(json) as unknown;
+      state.sent[field] = json;
+    }
+  }
+  if (Object.keys(patch).length === 0) return {};
+  const run = view.servicing?.run ?? 0;
+  let stamp: ViewStamp;
+  if (eventSequence !== undefined) {
+    stamp = [run, eventSequence, 0];
+    state.sequence = eventSequence;
+    state.writes = 0;
+  } else {
+    if (state.sequence !== ctx.sequence) {
+      state.sequence = ctx.sequence;
+      state.writes = 0;
+    }
+    state.writes += 1;
+    stamp = [run, ctx.sequence, state.writes];
+  }
+  return { view: patch, viewStamp: stamp };
+}
