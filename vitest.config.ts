@@ -36,15 +36,6 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'replay',
-          include: ['test/replay/**/*.test.ts'],
-          pool: 'forks',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
-        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           pool: 'forks',
