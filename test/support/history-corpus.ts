@@ -1,49 +1,33 @@
-// The committed corpus of loan histories (test/workflow/histories/*.json) and what each one covers.
+// The committed replay corpus (lib/history-corpus.ts), each history with what the loan went through.
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { ROOT } from '../../lib/tools.js';
+import { readFileSync } from 'node:fs';
+import { CORPUS_DIR, corpusHistories } from '../../lib/history-corpus.js';
+import type { History } from '../../lib/history-export.js';
 
-const { temporal } = proto;
-const History = temporal.api.history.v1.History;
-const EventType = temporal.api.enums.v1.EventType;
-type History = proto.temporal.api.history.v1.IHistory;
-
-export const HISTORIES_DIR = join(ROOT, 'test', 'workflow', 'histories');
+const EventType = proto.temporal.api.enums.v1.EventType;
 
 export interface RecordedLoan {
-  file: string;
+  /** `<scenario folder>/<run file>`. */
+  name: string;
+  workflowId: string;
   history: History;
-  /** Every LoanStatus the loan's search attribute took, in order. */
+  /** Every LoanStatus the loan's search attribute took in this run, in order. */
   statuses: string[];
-  /** Activity types the workflow scheduled. */
+  /** Activity types the run scheduled. */
   activities: Set<string>;
-  /** Update names the workflow accepted. */
+  /** Update names the run accepted. */
   updates: Set<string>;
   timers: number;
   continuedAsNew: boolean;
 }
 
-/** Every history under the corpus folder (loose files or one folder per scenario; manifests are not histories). */
-export function loadCorpus(dir = HISTORIES_DIR): RecordedLoan[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.json') && basename(f) !== 'manifest.json')
-    .sort()
-    .map((file) => describeHistory(file, readHistory(join(dir, file))));
+export function loadCorpus(dir = CORPUS_DIR): RecordedLoan[] {
+  return corpusHistories(dir).map((h) => describeHistory(`${h.scenario}/${h.file}`, h.workflowId, historyFromJSON(JSON.parse(readFileSync(h.path, 'utf8')))));
 }
 
-/**
- * Reads a history in either JSON shape: the proto3 JSON that `temporal workflow show --output json`
- * and the SDK's historyToJSON write (event times as strings), or protobufjs' toObject form.
- */
-export function readHistory(path: string): History {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { events?: Array<{ eventTime?: unknown }> };
-  return typeof json.events?.[0]?.eventTime === 'string' ? historyFromJSON(json) : History.fromObject(json);
-}
-
-function describeHistory(file: string, history: History): RecordedLoan {
-  const loan: RecordedLoan = { file, history, statuses: [], activities: new Set(), updates: new Set(), timers: 0, continuedAsNew: false };
+function describeHistory(name: string, workflowId: string, history: History): RecordedLoan {
+  const loan: RecordedLoan = { name, workflowId, history, statuses: [], activities: new Set(), updates: new Set(), timers: 0, continuedAsNew: false };
   for (const event of history.events ?? []) {
     const status = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.LoanStatus?.data;
     if (status) loan.statuses.push(JSON.parse(Buffer.from(status).toString('utf8')) as string);

@@ -134,14 +134,33 @@ export async function bundleChangedWorkflows(change: WorkflowCodeChange): Promis
   }
 }
 
-/** Wraps statements so they run only in loans that reach them after the deploy (`patched(id)`), or always. */
+/** The registry key of a kebab-case patch id: `reminder-on-due-day` → `REMINDER_ON_DUE_DAY`. */
+export function patchKey(patchId: string): string {
+  return patchId.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * Wraps statements so they run only in loans that reach them after the deploy, as
+ * docs/operations/upgrading.md prescribes: `if (patched(PATCHES.<KEY>)) { … }`, the id registered in
+ * workflows/patches.ts (registerPatch). Without a patch id the statements run unguarded.
+ */
 export function guarded(statements: string, patchId: string | undefined): string {
-  return patchId ? `if (${PATCHED_ALIAS}(${JSON.stringify(patchId)})) {\n${statements}\n}` : statements;
+  return patchId ? `if (${PATCHED_ALIAS}(${REGISTRY_ALIAS}.${patchKey(patchId)})) {\n${statements}\n}` : statements;
 }
 
-/** The import `guarded` needs in the edited file. */
+/** The imports `guarded` needs in the edited file. */
 export function patchedImport(file: string): SourceEdit {
-  return { file, prepend: `import { patched as ${PATCHED_ALIAS} } from '@temporalio/workflow';` };
+  return {
+    file,
+    prepend: `import { patched as ${PATCHED_ALIAS} } from '@temporalio/workflow';\nimport { PATCHES as ${REGISTRY_ALIAS} } from './patches.js';`,
+  };
 }
 
+/** Adds the patch id to the registry, workflows/patches.ts. */
+export function registerPatch(patchId: string): SourceEdit {
+  return { file: PATCH_REGISTRY, find: '} as const;', replace: `  ${patchKey(patchId)}: ${JSON.stringify(patchId)},\n} as const;` };
+}
+
+const PATCH_REGISTRY = 'workflows/patches.ts';
 const PATCHED_ALIAS = 'patchedForChange';
+const REGISTRY_ALIAS = 'PATCHES_FOR_CHANGE';

@@ -3,7 +3,7 @@
 // (an activity or a timer) that loans already past that point never issued: unguarded, it breaks
 // them; guarded by patched(), it reaches only the loans that get there after the deploy.
 import type { RecordedLoan } from './history-corpus.js';
-import { guarded, patchedImport, type SourceEdit, type WorkflowCodeChange } from './mutant-bundle.js';
+import { guarded, patchedImport, registerPatch, type SourceEdit, type WorkflowCodeChange } from './mutant-bundle.js';
 
 export interface PhaseChange {
   phase: string;
@@ -15,9 +15,9 @@ export interface PhaseChange {
   edits: (patchId?: string) => SourceEdit[];
 }
 
-/** The change as a deploy would ship it: unguarded, or guarded by `patched(patchId)`. */
+/** The change as a deploy would ship it: unguarded, or guarded by `patched()` with its id registered. */
 export function asCodeChange(change: PhaseChange, patchId?: string): WorkflowCodeChange {
-  return { id: `${change.phase}${patchId ? '-patched' : ''}`, edits: change.edits(patchId) };
+  return { id: `${change.phase}${patchId ? '-patched' : ''}`, edits: [...(patchId ? [registerPatch(patchId)] : []), ...change.edits(patchId)] };
 }
 
 /** Imports a change needs, under names of their own so they cannot clash with the file's. */
@@ -59,12 +59,11 @@ ${guarded(
   `  const morning = instantOf(due.dueDate, '08:00', s.options.timeZone);
   if (morning > Date.now()) {
     if (await sleepUntil(morning, () => settledOrGone(s, number))) return;
-    await notifyBorrower(s.ctx, 'REPAYMENT_REMINDER', {
+    await notifyBorrower(s.ctx, 'REPAYMENT_DUE_TODAY', {
       installment: String(number),
       dueDate: due.dueDate,
       amount: amountOwed(s.account, number, todayOf(s)),
       autoDebit: s.autoDebit ? 'Y' : 'N',
-      daysBeforeDue: '0',
     });
   }`,
   patchId,

@@ -20,7 +20,8 @@ import { TIME_ZONE, createWorkflowHarness, type WorkflowHarness } from './helper
 import { sign, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
 import { ledgerBalance, pay, reconciliation, skipTo, view } from './helpers/servicing-driver.js';
 
-const PATCH_ID = 'extra-due-day-reminder';
+// The procedure's own example (docs/operations/upgrading.md): PATCHES.REMINDER_ON_DUE_DAY.
+const PATCH_ID = 'reminder-on-due-day';
 const EventType = temporal.api.enums.v1.EventType;
 const NON_DETERMINISTIC = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
 const RECEIVABLES = ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE'];
@@ -104,8 +105,8 @@ async function openLoan(taskQueue: string, options: { manual?: boolean } = {}): 
 /** The repayment reminders a loan's borrower got: `<installment>` for the product's, `<installment>:due-day` for v2's. */
 function reminders(loanId: string): string[] {
   return h.notify.sent
-    .filter((m) => m.params.loanId === loanId && m.template === 'REPAYMENT_REMINDER')
-    .map((m) => (m.params.daysBeforeDue === '0' ? `${m.params.installment}:due-day` : m.params.installment!));
+    .filter((m) => m.params.loanId === loanId && ['REPAYMENT_REMINDER', 'REPAYMENT_DUE_TODAY'].includes(m.template))
+    .map((m) => (m.template === 'REPAYMENT_DUE_TODAY' ? `${m.params.installment}:due-day` : m.params.installment!));
 }
 
 async function failedWorkflowTasks(handle: LoanHandle) {
