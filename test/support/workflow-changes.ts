@@ -34,6 +34,7 @@ const COLLECTIONS = 'workflows/servicing-collections.ts';
 const PAYMENTS = 'workflows/servicing-payments.ts';
 const REVIEW = 'workflows/review.ts';
 const LOAN = 'workflows/loan.ts';
+const ATTENTION = 'workflows/attention.ts';
 const CONTEXT_IMPORTS = "import { notifyBorrower as notifyForChange, record as recordForChange } from './context.js';";
 
 /**
@@ -195,6 +196,36 @@ ${guarded(`await notifyForChange(ctx, 'LOAN_CLOSED', { status });`, patchId)}`,
         find: `    return 'FAILED';\n`,
         replace: `${guarded(`    await recordForChange(ctx, 'PAYOUT_FAILED', { zh: '放款失败', en: 'Payout failed' });`, patchId)}
     return 'FAILED';
+`,
+      },
+    ],
+  },
+  {
+    phase: 'payout-pause',
+    description: 'tell the borrower once that the payout waits for disbursements to resume',
+    covers: (loan) => loan.timeline.has('DISBURSEMENT_PAUSED'),
+    edits: (patchId) => [
+      ...imports(DISBURSEMENT, patchId, CONTEXT_IMPORTS),
+      {
+        file: DISBURSEMENT,
+        find: `        noticedPause = true;\n`,
+        replace: `        noticedPause = true;
+${guarded(`        await notifyForChange(ctx, 'PAYOUT_DELAYED', {});`, patchId)}
+`,
+      },
+    ],
+  },
+  {
+    phase: 'needs-attention',
+    description: 'tell the borrower when the loan waits for a person',
+    covers: (loan) => loan.statuses.includes('NEEDS_ATTENTION'),
+    edits: (patchId) => [
+      ...imports(ATTENTION, patchId, CONTEXT_IMPORTS),
+      {
+        file: ATTENTION,
+        find: `  await condition(() => h.decision !== undefined);\n`,
+        replace: `${guarded(`  await notifyForChange(ctx, 'LOAN_ON_HOLD', {});`, patchId)}
+  await condition(() => h.decision !== undefined);
 `,
       },
     ],
