@@ -1,7 +1,7 @@
 // The replay gate catches an unversioned change in any phase. Each row of PHASE_CHANGES edits a
 // copy of the workflow code; replaying the committed corpus against that copy must fail with a
 // nondeterminism error for a loan that went through the edited phase, and the same edit guarded by
-// patched() must replay every loan cleanly. An unchanged copy replays cleanly too, so a failure
+// patched() must replay those loans cleanly. An unchanged copy replays cleanly too, so a failure
 // comes from the edit, not from the copying.
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
@@ -65,12 +65,13 @@ describe.each(PHASE_CHANGES)('$phase: $description', (change) => {
     }
   });
 
-  it.skipIf(uncovered)('guarded by patched(), replays every recorded loan', async () => {
+  // Loans that never reach the edited code replay as the control did; the ones that do are the test.
+  it.skipIf(uncovered)('guarded by patched(), replays the recorded loans that went through it', async () => {
     const patchId = `${change.phase}-change`;
     const mutant = await bundleChangedWorkflows(asCodeChange(change, patchId));
     try {
       expect(readFileSync(mutant.codePath, 'utf8')).toContain(patchId);
-      expect(failures(await replay(mutant.codePath, corpus))).toEqual([]);
+      expect(failures(await replay(mutant.codePath, covering))).toEqual([]);
     } finally {
       mutant.remove();
     }

@@ -40,10 +40,10 @@ afterEach(async () => {
   expect((await reconciliation(h)).findings).toEqual([]);
 });
 afterAll(async () => {
-  await Promise.all(started.map((id) => h?.client.workflow.getHandle(id).terminate('drill finished').catch(() => undefined)));
-  await h?.teardown();
   v2?.remove();
   v2Unpatched?.remove();
+  await Promise.all(started.map((id) => h?.client.workflow.getHandle(id).terminate('drill finished').catch(() => undefined)));
+  await h?.teardown();
 });
 
 /**
