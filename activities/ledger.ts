@@ -1,24 +1,9 @@
-// The ledger in PostgreSQL: posting journal entries (idempotent by business key, in the caller's
-// transaction), reading balances, and gathering what reconciliation compares. The rules are in
-// domain/ledger.ts; this file only moves rows.
+// Posting to the ledger in PostgreSQL: journal entries, idempotent by business key, in the
+// caller's transaction. The rules are in domain/ledger.ts; the ledger's read models are in
+// db/ledger-reads.ts.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql, TransactionSql } from '../db/client.js';
-import {
-  assertValidEntry,
-  reconcile,
-  sameEntry,
-  type Account,
-  type BankEntry,
-  type EntryKind,
-  type EntryTotals,
-  type JournalEntry,
-  type LoanPosition,
-  type PaymentChannel,
-  type PostedLine,
-  type ReconciliationReport,
-  loanBalancesOf,
-} from '../domain/ledger.js';
-import type { BankClient } from '../partners/bank-client.js';
+import { assertValidEntry, sameEntry, type Account, type EntryKind, type JournalEntry } from '../domain/ledger.js';
 import type { ActivityDeps } from './deps.js';
 
 type Db = Sql | TransactionSql;
@@ -70,121 +55,6 @@ export async function postEntries(tx: TransactionSql, entries: readonly JournalE
     inserted.push(e.businessKey);
   }
   return inserted;
-}
-
-/** One loan's lines, for its derived balances. */
-export async function loanLines(sql: Db, loanId: string): Promise<PostedLine[]> {
-  return sql<PostedLine[]>`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id = ${loanId}`;
-}
-
-export interface JournalRow {
-  businessKey: string;
-  kind: EntryKind;
-  effectiveOn: string;
-  externalRef: string | null;
-  memo: string;
-  createdAt: string;
-  lines: Array<{ account: Account; debit: string; credit: string }>;
-}
-
-/** A loan's journal, oldest first (at most `limit` entries). */
-export async function loanJournal(sql: Sql, loanId: string, limit: number): Promise<JournalRow[]> {
-  const entries = await sql<{ id: string; business_key: string; kind: EntryKind; effective_on: string; external_ref: string | null; memo: string; created_at: Date }[]>`
-    select id, business_key, kind, effective_on, external_ref, memo, created_at from journal_entries
-    where loan_id = ${loanId} order by id limit ${limit}`;
-  if (entries.length === 0) return [];
-  const lines = await sql<{ entry_id: string; account: Account; debit: string; credit: string }[]>`
-    select entry_id, account, debit, credit from journal_lines where entry_id in ${sql(entries.map((e) => e.id))} order by entry_id, line_no`;
-  return entries.map((e) => ({
-    businessKey: e.business_key,
-    kind: e.kind,
-    effectiveOn: e.effective_on,
-    externalRef: e.external_ref,
-    memo: e.memo,
-    createdAt: e.created_at.toISOString(),
-    lines: lines.filter((l) => l.entry_id === e.id).map(({ account, debit, credit }) => ({ account, debit, credit })),
-  }));
-}
-
-/** Balances of every account across all loans (trial balance), on each account's normal side. */
-export async function trialBalance(sql: Sql): Promise<Array<{ account: Account; debits: string; credits: string }>> {
-  return sql<Array<{ account: Account; debits: string; credits: string }>>`
-    select a.code as account, coalesce(sum(l.debit), 0)::numeric(16, 2)::text as debits, coalesce(sum(l.credit), 0)::numeric(16, 2)::text as credits
-    from ledger_accounts a left join journal_lines l on l.account = a.code
-    group by a.code order by a.code`;
-}
-
-async function entryTotals(sql: Sql): Promise<EntryTotals[]> {
-  return sql<EntryTotals[]>`
-    select e.business_key as "businessKey", e.loan_id as "loanId",
-           coalesce(sum(l.debit), 0)::numeric(16, 2)::text as debits, coalesce(sum(l.credit), 0)::numeric(16, 2)::text as credits
-    from journal_entries e left join journal_lines l on l.entry_id = e.id
-    group by e.id order by e.id`;
-}
-
-async function bankEntries(sql: Sql): Promise<BankEntry[]> {
-  return sql<BankEntry[]>`
-    select e.business_key as "businessKey", e.loan_id as "loanId", e.kind, e.external_ref as "externalRef", r.channel,
-           (l.debit + l.credit)::numeric(16, 2)::text as amount
-    from journal_entries e
-    join journal_lines l on l.entry_id = e.id and l.account = 'BANK'
-    left join repayments r on e.kind = 'REPAYMENT' and e.business_key = 'payment:' || r.payment_id
-    order by e.id`;
-}
-
-async function loanPositions(sql: Sql): Promise<LoanPosition[]> {
-  const loans = await sql<{ id: string; status: string; outstanding_principal: string }[]>`
-    select id, status, outstanding_principal::text from loans
-    where id in (select loan_id from journal_entries where kind = 'DISBURSEMENT') order by id`;
-  if (loans.length === 0) return [];
-  const ids = loans.map((l) => l.id);
-  const lines = await sql<PostedLine[]>`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id in ${sql(ids)}`;
-  const schedule = await sql<{ loan_id: string; outstanding: string; paid: string }[]>`
-    select loan_id, sum(principal - paid_principal)::numeric(16, 2)::text as outstanding, sum(paid_principal)::numeric(16, 2)::text as paid
-    from installments where loan_id in ${sql(ids)} group by loan_id`;
-  const payments = await sql<{ loan_id: string; total: string }[]>`
-    select loan_id, sum(amount)::numeric(16, 2)::text as total from repayments where loan_id in ${sql(ids)} group by loan_id`;
-  const sums = await sql<{ loan_id: string; disbursed: string; received: string; written_off: string }[]>`
-    select e.loan_id,
-           coalesce(sum(l.debit) filter (where e.kind = 'DISBURSEMENT' and l.account = 'LOAN_PRINCIPAL'), 0)::numeric(16, 2)::text as disbursed,
-           coalesce(sum(l.debit) filter (where e.kind = 'REPAYMENT' and l.account in ('BANK', 'CASH_ON_HAND', 'PAYMENT_GATEWAY')), 0)::numeric(16, 2)::text as received,
-           coalesce(sum(l.credit) filter (where e.kind = 'WRITE_OFF' and l.account = 'LOAN_PRINCIPAL'), 0)::numeric(16, 2)::text as written_off
-    from journal_entries e join journal_lines l on l.entry_id = e.id
-    where e.loan_id in ${sql(ids)}
-    group by e.loan_id`;
-  return loans.map((l) => {
-    const own = lines.filter((x) => x.loanId === l.id);
-    const s = schedule.find((x) => x.loan_id === l.id);
-    const m = sums.find((x) => x.loan_id === l.id);
-    return {
-      loanId: l.id,
-      status: l.status,
-      ledger: loanBalancesOf(own),
-      disbursedPrincipal: m?.disbursed ?? '0.00',
-      scheduleOutstandingPrincipal: s?.outstanding ?? '0.00',
-      schedulePaidPrincipal: s?.paid ?? '0.00',
-      projectedOutstandingPrincipal: l.outstanding_principal,
-      paymentsTotal: payments.find((p) => p.loan_id === l.id)?.total ?? '0.00',
-      ledgerPaymentsTotal: m?.received ?? '0.00',
-      writtenOffPrincipal: m?.written_off ?? '0.00',
-    };
-  });
-}
-
-/** Runs every reconciliation check against the database and the bank's own ledger. */
-export async function runReconciliation(sql: Sql, bank: Pick<BankClient, 'ledger'>, now: Date = new Date()): Promise<ReconciliationReport> {
-  const [entries, positions, onBank, bankLedger] = await Promise.all([entryTotals(sql), loanPositions(sql), bankEntries(sql), bank.ledger()]);
-  return reconcile({
-    checkedAt: now.toISOString(),
-    entries,
-    loans: positions,
-    bank: {
-      transfers: bankLedger.transfers.map((t) => ({ idempotencyKey: t.idempotencyKey, status: t.status, amount: t.amount })),
-      debits: bankLedger.debits.map((d) => ({ idempotencyKey: d.idempotencyKey, status: d.status, amount: d.amount })),
-      incoming: (bankLedger.incoming ?? []).map((i) => ({ paymentId: i.paymentId, amount: i.amount })),
-    },
-    bankEntries: onBank.map((e) => ({ ...e, channel: (e.channel ?? null) as PaymentChannel | null })),
-  });
 }
 
 export function createLedgerActivities({ sql }: ActivityDeps) {

@@ -3,9 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/client.js';
 import type { Application } from '../domain/validation/application.js';
 import type { FieldCipher } from '../security/field-crypto.js';
-import { APPLICATION_CONTEXT } from '../db/loans.js';
-
-export const CONTRACT_CONTEXT = 'contracts.html';
+import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 
 export interface LoanRow {
   id: string;

@@ -1,5 +1,5 @@
 // Notices to the borrower by SMS through the gateway, each sent at most once per business key.
-import { USER_FIELDS } from '../security/field-crypto.js';
+import { USER_FIELDS } from '../security/encryption-contexts.js';
 import type { ActivityDeps } from './deps.js';
 import { loadLoan } from './loan-records.js';
 

@@ -10,7 +10,8 @@ import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.j
 import { localDateOf } from '../domain/business-time.js';
 import { renderContract } from './contract-rendering.js';
 import type { ActivityDeps } from './deps.js';
-import { CONTRACT_CONTEXT, loadApplication } from './loan-records.js';
+import { CONTRACT_CONTEXT } from '../security/encryption-contexts.js';
+import { loadApplication } from './loan-records.js';
 import { storeViewFields } from './view-fields.js';
 import type { ViewHandover } from '../workflows/view-projection.js';
 

@@ -8,6 +8,7 @@ import { addMoney } from '../domain/money.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LoanClass, LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
+import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
 import type { BankResult } from '../workflows/definitions.js';
 import type { RepaymentResult } from '../workflows/state.js';
 import type { ActivityDeps } from './deps.js';
@@ -16,8 +17,6 @@ import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
 import type { ViewHandover } from '../workflows/view-projection.js';
-
-export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
 
 export interface ServicingProjection {
   daysPastDue: number;

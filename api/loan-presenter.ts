@@ -1,7 +1,7 @@
 // What a viewer sees of a loan: its view (read from the database, api/loan-view.ts), with the applicant masked for the role.
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import type { Application } from '../domain/validation/application.js';
-import { APPLICATION_CONTEXT } from '../db/loans.js';
+import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import { can } from '../security/permissions.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../workflows/state.js';

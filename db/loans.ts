@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Application } from '../domain/validation/application.js';
 import type { LoanProduct } from '../domain/products.js';
+import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { Sql } from './client.js';
 
-export const APPLICATION_CONTEXT = 'loans.application';
 export const CONSENT_TEXT_VERSION = 'consent-2026-01';
 
 /** Loan ids are the workflow ids: short, unguessable, sortable by day. */

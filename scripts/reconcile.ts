@@ -1,7 +1,7 @@
-// `npm run reconcile`: runs finance's reconciliation (domain/ledger.ts checks over the ledger,
+// `npm run reconcile`: runs finance's reconciliation (domain/reconciliation.ts checks over the ledger,
 // the servicing schedule, the payments and the bank's own ledger), prints every finding, and
 // exits 1 when the books are not clean.
-import { runReconciliation } from '../activities/ledger.js';
+import { runReconciliation } from '../db/ledger-reads.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../db/client.js';
 import { createLogger } from '../lib/logger.js';

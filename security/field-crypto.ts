@@ -5,13 +5,6 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const FORMAT = 'v1';
 
-/** Encryption contexts of the personal data in `users`; the same text must be used to decrypt. */
-export const USER_FIELDS = {
-  name: 'users.name',
-  phone: 'users.phone',
-  idNumber: 'users.id_number',
-} as const;
-
 /** Ciphertext that cannot be opened: unknown key, wrong context, or altered bytes. Carries no detail of the data. */
 export class DecryptionError extends Error {
   constructor(reason: string) {

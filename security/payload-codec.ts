@@ -1,6 +1,7 @@
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { fileURLToPath } from 'node:url';
+import { temporalPayloadContext } from './encryption-contexts.js';
 import { aesGcmOpen, aesGcmSeal, DecryptionError } from './field-crypto.js';
 import type { Keyring } from './keyring.js';
 
@@ -10,7 +11,6 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
-const aad = (keyId: string) => `microloan/temporal-payload/v1:${keyId}`;
 
 function metadataText(payload: Payload, key: string): string | undefined {
   const value = payload.metadata?.[key];
@@ -31,7 +31,7 @@ export function createPayloadCodec(keyring: Keyring): PayloadCodec {
       const { id, key } = keyring.currentKey();
       return payloads.map((payload) => ({
         metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(id) },
-        data: aesGcmSeal(key, ProtoPayload.encode(payload).finish(), aad(id)),
+        data: aesGcmSeal(key, ProtoPayload.encode(payload).finish(), temporalPayloadContext(id)),
       }));
     },
     async decode(payloads) {
@@ -41,7 +41,7 @@ export function createPayloadCodec(keyring: Keyring): PayloadCodec {
         if (!keyId) throw new DecryptionError('encrypted payload without a key id');
         const key = keyring.key(keyId);
         if (!key) throw new DecryptionError(`unknown key id "${keyId}"`);
-        const decoded = ProtoPayload.decode(aesGcmOpen(key, payload.data ?? new Uint8Array(), aad(keyId)));
+        const decoded = ProtoPayload.decode(aesGcmOpen(key, payload.data ?? new Uint8Array(), temporalPayloadContext(keyId)));
         return { metadata: decoded.metadata, data: decoded.data };
       });
     },

@@ -2,12 +2,9 @@
 // data stays readable with the old key), this re-encrypts every stored value still under an
 // older key, so the old key can eventually be retired. Idempotent and resumable: each row is
 // re-encrypted in its own statement, and rows already under the current key are skipped.
-import { CONTRACT_CONTEXT } from '../activities/loan-records.js';
-import { CERTIFICATE_CONTEXT } from '../activities/servicing.js';
-import { DOCUMENT_CONTEXT } from '../api/routes/documents.js';
 import type { Sql } from '../db/client.js';
-import { APPLICATION_CONTEXT } from '../db/loans.js';
-import { USER_FIELDS, type FieldCipher } from './field-crypto.js';
+import { APPLICATION_CONTEXT, CERTIFICATE_CONTEXT, CONTRACT_CONTEXT, DOCUMENT_CONTEXT, USER_FIELDS } from './encryption-contexts.js';
+import type { FieldCipher } from './field-crypto.js';
 
 /** Every encrypted text column: table, its key columns, the column and its encryption context. */
 export const ENCRYPTED_TEXT_COLUMNS = [

@@ -4,12 +4,10 @@
 // loan closes, the default of RETENTION_YEARS. After it, a loan's application, documents, contract
 // and settlement certificate bodies are removed; the ledger, repayments and the audit log stay,
 // and none of them holds personal data in clear. Every purge is written to the audit log.
-import { CONTRACT_CONTEXT } from '../activities/loan-records.js';
-import { CERTIFICATE_CONTEXT } from '../activities/servicing.js';
 import { ConfigError } from '../config/index.js';
 import type { Sql } from '../db/client.js';
-import { APPLICATION_CONTEXT } from '../db/loans.js';
 import type { Application } from '../domain/validation/application.js';
+import { APPLICATION_CONTEXT, CERTIFICATE_CONTEXT, CONTRACT_CONTEXT } from './encryption-contexts.js';
 import { recordAudit } from './audit.js';
 import type { FieldCipher } from './field-crypto.js';
 

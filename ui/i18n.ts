@@ -1,6 +1,15 @@
 // Every label of the task UI in Chinese (the default) and English. The server renders the
 // Chinese text; the browser gets the same dictionary through /ui/assets/site.js and switches.
-import { FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from '../domain/labels.js';
+import {
+  DASHBOARD_COLUMN_NAMES,
+  FREQUENCY_NAMES,
+  FUNNEL_STAGE_NAMES,
+  LOAN_CLASS_NAMES,
+  LOAN_TYPE_NAMES,
+  PORTFOLIO_MEASURE_NAMES,
+  REPAYMENT_METHOD_NAMES,
+  TASK_KIND_NAMES,
+} from '../domain/labels.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -72,12 +81,6 @@ const INBOX = {
   'taskStatus.OPEN': { zh: '待处理', en: 'Open' },
   'taskStatus.DONE': { zh: '已完成', en: 'Done' },
   'taskStatus.CANCELLED': { zh: '已取消', en: 'Cancelled' },
-  'taskKind.INITIAL_REVIEW': { zh: '初审', en: 'Initial review' },
-  'taskKind.FINAL_REVIEW': { zh: '终审', en: 'Final review' },
-  'taskKind.COLLECTION_CALL': { zh: '催收外呼', en: 'Collection call' },
-  'taskKind.SUPERVISOR': { zh: '主管跟进', en: 'Supervisor follow-up' },
-  'taskKind.LEGAL': { zh: '法务催收', en: 'Legal action' },
-  'taskKind.WRITE_OFF_REVIEW': { zh: '核销审查', en: 'Write-off review' },
   'age.seconds': { zh: '{s} 秒', en: '{s} s' },
   'age.minutes': { zh: '{m} 分钟', en: '{m} min' },
   'age.hours': { zh: '{h} 小时', en: '{h} h' },
@@ -88,9 +91,7 @@ const LOANS = {
   'loans.heading': { zh: '贷款查询', en: 'Loans' },
   'loans.filter.status': { zh: '贷款状态', en: 'Loan status' },
   'loans.col.term': { zh: '期数', en: 'Term' },
-  'loans.col.classification': { zh: '五级分类', en: 'Class' },
   'loans.col.dpd': { zh: '逾期天数', en: 'Days past due' },
-  'loans.col.outstanding': { zh: '未还本金', en: 'Outstanding principal' },
   'loans.empty': { zh: '没有符合条件的贷款', en: 'No loans match' },
 } satisfies Record<string, BilingualText>;
 
@@ -209,8 +210,6 @@ const DASHBOARD = {
   'dash.to': { zh: '结束日期', en: 'To' },
   'dash.apply': { zh: '查询', en: 'Show' },
   'dash.asOf': { zh: '数据时间：{at}（{tz}）', en: 'As of {at} ({tz})' },
-  'dash.kpi.applications': { zh: '申请笔数', en: 'Applications' },
-  'dash.kpi.approvalRate': { zh: '审批通过率', en: 'Approval rate' },
   'dash.kpi.ttdP50': { zh: '决策时长（中位数）', en: 'Time to decision (median)' },
   'dash.kpi.ttdP95': { zh: '决策时长（P95）', en: 'Time to decision (p95)' },
   'dash.kpi.disbursed': { zh: '放款金额', en: 'Disbursed' },
@@ -225,38 +224,9 @@ const DASHBOARD = {
   'dash.section.par': { zh: '风险资产率（PAR）', en: 'Portfolio at risk (PAR)' },
   'dash.section.classification': { zh: '五级分类', en: 'Five-category classification' },
   'dash.section.collections': { zh: '催收管道', en: 'Collections pipeline' },
-  'funnel.APPLIED': { zh: '提交申请', en: 'Applied' },
-  'funnel.ASSESSED': { zh: '资料齐全、进入评估', en: 'Documents complete, assessed' },
-  'funnel.INITIAL_REVIEW': { zh: '进入初审', en: 'Reached initial review' },
-  'funnel.FINAL_REVIEW': { zh: '进入终审', en: 'Reached final review' },
-  'funnel.APPROVED': { zh: '批准', en: 'Approved' },
-  'funnel.SIGNED': { zh: '签约', en: 'Signed' },
-  'funnel.DISBURSED': { zh: '放款', en: 'Disbursed' },
-  'funnel.REJECTED': { zh: '拒绝', en: 'Rejected' },
   'par.PAR1': { zh: 'PAR1（逾期超过 1 天）', en: 'PAR1 (more than 1 day past due)' },
   'par.PAR30': { zh: 'PAR30（逾期超过 30 天）', en: 'PAR30 (more than 30 days past due)' },
   'par.PAR90': { zh: 'PAR90（逾期超过 90 天）', en: 'PAR90 (more than 90 days past due)' },
-  'portfolio.disbursedAmount': { zh: '放款金额', en: 'Disbursed amount' },
-  'portfolio.disbursedLoans': { zh: '放款笔数', en: 'Loans disbursed' },
-  'portfolio.outstandingPrincipal': { zh: '在贷余额（本金）', en: 'Outstanding principal' },
-  'portfolio.activeLoans': { zh: '在贷笔数', en: 'Loans outstanding' },
-  'portfolio.overdueLoans': { zh: '逾期笔数', en: 'Loans overdue' },
-  'dash.col.date': { zh: '日期', en: 'Date' },
-  'dash.col.code': { zh: '代码', en: 'Code' },
-  'dash.col.dpdOver': { zh: '逾期天数超过', en: 'Days past due over' },
-  'dash.col.p50Hours': { zh: '中位数（小时）', en: 'Median (hours)' },
-  'dash.col.p95Hours': { zh: 'P95（小时）', en: 'p95 (hours)' },
-  'dash.col.averageHours': { zh: '平均（小时）', en: 'Average (hours)' },
-  'dash.col.stage': { zh: '阶段', en: 'Stage' },
-  'dash.col.loans': { zh: '笔数', en: 'Loans' },
-  'dash.col.share': { zh: '占申请比例', en: 'Share of applications' },
-  'dash.col.measure': { zh: '指标', en: 'Measure' },
-  'dash.col.value': { zh: '数值', en: 'Value' },
-  'dash.col.parRatio': { zh: '占在贷余额比例', en: 'Share of outstanding principal' },
-  'dash.col.collectionStage': { zh: '催收阶段', en: 'Collection stage' },
-  'dash.col.openTasks': { zh: '未结任务', en: 'Open tasks' },
-  'dash.col.overdueTasks': { zh: '超时任务', en: 'Overdue tasks' },
-  'ttd.decided': { zh: '已决策笔数', en: 'Decided' },
   'ttd.p50': { zh: '中位数', en: 'Median' },
   'ttd.p95': { zh: 'P95', en: 'p95' },
   'ttd.average': { zh: '平均', en: 'Average' },
@@ -298,17 +268,17 @@ const CODES = {
   'doc.COLLATERAL_CERTIFICATE': { zh: '抵押物权属证明', en: 'Collateral title' },
   'doc.GUARANTOR_ID': { zh: '担保人身份证', en: "Guarantor's ID card" },
   'doc.OTHER': { zh: '其他资料', en: 'Other' },
-  'class.NORMAL': { zh: '正常', en: 'Normal' },
-  'class.SPECIAL_MENTION': { zh: '关注', en: 'Special mention' },
-  'class.SUBSTANDARD': { zh: '次级', en: 'Substandard' },
-  'class.DOUBTFUL': { zh: '可疑', en: 'Doubtful' },
-  'class.LOSS': { zh: '损失', en: 'Loss' },
 } satisfies Record<string, BilingualText>;
 
 const DOMAIN_NAMES = {
   ...prefixed('loanType', LOAN_TYPE_NAMES),
   ...prefixed('method', REPAYMENT_METHOD_NAMES),
   ...prefixed('frequency', FREQUENCY_NAMES),
+  ...prefixed('class', LOAN_CLASS_NAMES),
+  ...prefixed('taskKind', TASK_KIND_NAMES),
+  ...prefixed('funnel', FUNNEL_STAGE_NAMES),
+  ...prefixed('portfolio', PORTFOLIO_MEASURE_NAMES),
+  ...DASHBOARD_COLUMN_NAMES,
 };
 
 export const DICTIONARY: Readonly<Record<string, BilingualText>> = { ...COMMON, ...LOGIN, ...INBOX, ...LOANS, ...LOAN, ...DASHBOARD, ...CODES, ...DOMAIN_NAMES };
@@ -321,6 +291,7 @@ export type LabelKey =
   | keyof typeof LOAN
   | keyof typeof DASHBOARD
   | keyof typeof CODES
+  | keyof typeof DASHBOARD_COLUMN_NAMES
   | `loanType.${LoanType}`;
 
 /** The Chinese text of a label, which the server renders before the browser may switch to English. */

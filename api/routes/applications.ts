@@ -4,7 +4,7 @@ import { validateApplication, applicantAgeOn } from '../../domain/validation/app
 import { productForLoanType } from '../../db/products.js';
 import { insertLoanApplication, newLoanId } from '../../db/loans.js';
 import { blindIndex, borrowerHash } from '../../security/blind-index.js';
-import { USER_FIELDS } from '../../security/field-crypto.js';
+import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../loan-workflows.js';

@@ -8,7 +8,7 @@ import { validateIdNumber } from '../../domain/validation/id-number.js';
 import { normalizePhone, validatePhone } from '../../domain/validation/phone.js';
 import type { Security } from '../../security/authenticator.js';
 import { blindIndex } from '../../security/blind-index.js';
-import { USER_FIELDS } from '../../security/field-crypto.js';
+import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { accountLocked } from '../../security/login-throttle.js';
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, USERNAME_PATTERN, verifyPassword } from '../../security/passwords.js';
 import { can } from '../../security/permissions.js';

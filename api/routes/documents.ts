@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/types.js';
+import { DOCUMENT_CONTEXT } from '../../security/encryption-contexts.js';
 import { documentUploadedSignal } from '../../workflows/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
@@ -13,7 +14,6 @@ import { DocumentTypeEnum, errorResponses, LoanIdParam } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-export const DOCUMENT_CONTEXT = 'documents.content';
 
 /** Accepted file kinds, recognised by their first bytes rather than by what the client claims. */
 const SIGNATURES: Array<{ type: string; magic: number[] }> = [

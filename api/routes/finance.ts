@@ -1,7 +1,7 @@
 // Finance and operations (mounted at /v1/finance): reconciliation, ledger reads, the global
 // disbursement pause switch, and retrying a failed disbursement.
 import { z } from '@hono/zod-openapi';
-import { loanJournal, loanLines, runReconciliation, trialBalance } from '../../activities/ledger.js';
+import { loanJournal, loanLines, runReconciliation, trialBalance } from '../../db/ledger-reads.js';
 import { loanBalancesOf } from '../../domain/ledger.js';
 import { createBankClient } from '../../partners/bank-client.js';
 import { retryDisbursementUpdate } from '../../workflows/definitions.js';

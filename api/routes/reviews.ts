@@ -8,7 +8,7 @@ import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
-import { CONTRACT_CONTEXT } from '../../activities/loan-records.js';
+import { CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';

@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { localDateOf } from '../../domain/business-time.js';
 import { installmentStatus } from '../../domain/servicing-account.js';
 import { addMoney } from '../../domain/money.js';
-import { CERTIFICATE_CONTEXT } from '../../activities/servicing.js';
+import { CERTIFICATE_CONTEXT } from '../../security/encryption-contexts.js';
 import { can } from '../../security/permissions.js';
 import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../workflows/definitions.js';
 import type { RepaymentResult } from '../../workflows/state.js';

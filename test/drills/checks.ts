@@ -2,7 +2,7 @@
 // its workflow, one payout per disbursed loan at the bank and in the ledger, each payment taken
 // once, and a clean reconciliation.
 import { expect } from 'vitest';
-import { runReconciliation } from '../../activities/ledger.js';
+import { runReconciliation } from '../../db/ledger-reads.js';
 import { ApiCallError } from '../support/api-client.js';
 import type { DrillStack } from './harness.js';
 import type { Outcome } from './lifecycle.js';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkRestored } from '../../db/backup/load.js';
 import type { Manifest } from '../../db/backup/manifest.js';
 import { connectDb, type Sql } from '../../db/client.js';
-import { APPLICATION_CONTEXT } from '../../db/loans.js';
+import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { freePort } from '../../lib/ports.js';
 import { startTemporalDevServer, type DevServerHandle } from '../../lib/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';

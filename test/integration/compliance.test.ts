@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOriginationActivities } from '../../activities/origination.js';
 import type { ActivityDeps } from '../../activities/deps.js';
 import { connectDb, type Sql } from '../../db/client.js';
-import { APPLICATION_CONTEXT } from '../../db/loans.js';
+import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { seedDefaultProducts } from '../../db/products.js';
 import { maskIdNumber } from '../../domain/masking.js';
 import type { Application } from '../../domain/validation/application.js';

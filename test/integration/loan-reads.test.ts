@@ -44,7 +44,7 @@ function viewFields(view: LoanView): Json {
 }
 
 /** The view's fields as the detail shows them (it shows an absent field as null). */
-const VIEW_KEYS = ['loanId', 'status', 'loanType', 'productCode', 'channel', 'requested', 'requiredDocuments', 'missingDocuments', 'documentDeadline', 'documents', 'assessment', 'decision', 'reviews', 'offer', 'contract', 'disbursements', 'servicing', 'closedReason', 'timeline'];
+const VIEW_KEYS = ['loanId', 'status', 'loanType', 'productCode', 'channel', 'requested', 'requiredDocuments', 'missingDocuments', 'documentDeadline', 'documents', 'assessment', 'decision', 'reviews', 'offer', 'contract', 'disbursements', 'servicing', 'closedReason', 'timeline', 'openReview', 'attention'];
 function sameFieldsOf(detail: Json): Json {
   return Object.fromEntries(VIEW_KEYS.filter((k) => detail[k] !== null && detail[k] !== undefined).map((k) => [k, detail[k]]));
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_EVENTS_PER_RUN } from '../../workflows/waiting.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
-import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
+import { sign, untilSleeping, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { reconciliation } from './helpers/servicing-driver.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -69,5 +69,6 @@ it('waits out a 10-day pause and a transfer pending for 3 days with every run un
   expect(sizes.length).toBeGreaterThanOrEqual(2);
   for (const size of sizes) expect(size).toBeLessThan(RUN_BOUND);
   expect((await reconciliation(h)).findings).toEqual([]);
+  await untilSleeping(handle);
   await h.capture(input.loanId, 'bounded-wait', ['bounded-wait', 'continue-as-new', 'disbursement']);
 });

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loanViewQuery, resolveAttentionUpdate, type AttentionDecision } from '../../workflows/definitions.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
-import { refusalOf, sign, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
+import { refusalOf, sign, untilSleeping, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
 import { reconciliation } from './helpers/servicing-driver.js';
 
 const CONSUMER_DOCS = ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT'] as const;
@@ -85,6 +85,7 @@ describe('NEEDS_ATTENTION', () => {
     expect(kinds).toEqual(expect.arrayContaining(['STATUS_NEEDS_ATTENTION', 'ATTENTION_RETRY', 'STATUS_ACTIVE']));
     expect(await workflowFailures(handle)).toBe(0);
     expect((await reconciliation(h)).findings).toEqual([]);
+    await untilSleeping(handle);
     await h.capture(input.loanId, 'needs-attention-retry', ['needs-attention', 'disbursement']);
   });
 
@@ -115,5 +116,6 @@ describe('NEEDS_ATTENTION', () => {
     expect(await refusalOf(resolve(handle, { action: 'CLOSE', reason: '取消', by: { userId: ops, role: 'OPS' } }))).toBe('WRONG_STAGE');
     expect((await handle.query(loanViewQuery)).status).toBe('ACTIVE');
     expect(input.loanId).toBeTruthy();
+    await untilSleeping(handle);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumberCheckChar } from '../../../domain/validation/id-number.js';
 import { blindIndex } from '../../../security/blind-index.js';
-import { USER_FIELDS } from '../../../security/field-crypto.js';
+import { USER_FIELDS } from '../../../security/encryption-contexts.js';
 import { startHarness, type Harness } from './harness.js';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);

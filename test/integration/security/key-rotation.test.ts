@@ -2,10 +2,9 @@
 // with k2 first still reads it, `reencryptAll` moves every value to k2, and then k1 can go.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DOCUMENT_CONTEXT } from '../../../api/routes/documents.js';
-import { APPLICATION_CONTEXT } from '../../../db/loans.js';
 import { seedDefaultProducts } from '../../../db/products.js';
-import { createFieldCipher, USER_FIELDS } from '../../../security/field-crypto.js';
+import { APPLICATION_CONTEXT, DOCUMENT_CONTEXT, USER_FIELDS } from '../../../security/encryption-contexts.js';
+import { createFieldCipher } from '../../../security/field-crypto.js';
 import { createKeyring, generateKeyring } from '../../../security/keyring.js';
 import { reencryptAll } from '../../../security/reencryption.js';
 import '../../setup/provided.js';

@@ -1,8 +1,8 @@
 // Helpers of the servicing integration tests: an ACTIVE loan over HTTP, and reconciliation
 // findings about a given set of loans (other test files run loans on the same stack at once).
-import { runReconciliation } from '../../../activities/ledger.js';
+import { runReconciliation } from '../../../db/ledger-reads.js';
 import { connectDb, type Sql } from '../../../db/client.js';
-import type { Finding } from '../../../domain/ledger.js';
+import type { Finding } from '../../../domain/reconciliation.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createBankClient } from '../../../partners/bank-client.js';
 import type { ApiClient, Borrower, Session } from '../../support/api-client.js';

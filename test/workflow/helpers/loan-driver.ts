@@ -1,6 +1,7 @@
 // Small steps tests take against a running loan workflow.
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
 import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate, type ReviewInput } from '../../../workflows/definitions.js';
 import type { loanWorkflow } from '../../../workflows/loan.js';
@@ -48,4 +49,19 @@ export async function refusalOf(promise: Promise<unknown>): Promise<string> {
     throw err;
   }
   throw new Error('The update was accepted, but a refusal was expected');
+}
+
+/**
+ * Waits until the loan sleeps on a timer with nothing else outstanding. A loan terminated with an
+ * activity or workflow task in flight can leave the shared time-skipping server unable to skip
+ * time for the test files after this one.
+ */
+export async function untilSleeping(handle: LoanHandle, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
+    if (last === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED) return;
+    if (Date.now() > deadline) throw new Error(`Loan ${handle.workflowId} did not settle into a sleep`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { instantOf } from '../../../domain/business-time.js';
 import type { Money } from '../../../domain/types.js';
-import { runReconciliation } from '../../../activities/ledger.js';
+import { runReconciliation } from '../../../db/ledger-reads.js';
 import { loanViewQuery, repayUpdate, type RepaymentInput } from '../../../workflows/definitions.js';
 import type { LoanView, RepaymentChannel, RepaymentResult } from '../../../workflows/state.js';
 import { TIME_ZONE, type SeedOptions, type WorkflowHarness } from './harness.js';

@@ -1,0 +1,25 @@
+// Every encryption context (the AES-GCM additional data) of the data we encrypt. A value opens
+// only under the context it was sealed with, so each text here is fixed for as long as data
+// sealed under it is kept: a new context is a new name, never an edited one.
+
+/** Personal data in `users`. */
+export const USER_FIELDS = {
+  name: 'users.name',
+  phone: 'users.phone',
+  idNumber: 'users.id_number',
+} as const;
+
+/** The application form in `loans.application_enc`. */
+export const APPLICATION_CONTEXT = 'loans.application';
+
+/** Contract bodies in `contracts.html_enc`. */
+export const CONTRACT_CONTEXT = 'contracts.html';
+
+/** Settlement certificate bodies in `settlement_certificates.html_enc`. */
+export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
+
+/** Uploaded files in `documents.content_enc`. */
+export const DOCUMENT_CONTEXT = 'documents.content';
+
+/** Temporal payloads, bound to the id of the key that sealed them. */
+export const temporalPayloadContext = (keyId: string): string => `microloan/temporal-payload/v1:${keyId}`;
