@@ -13,7 +13,7 @@ import { startLoanWorkflow } from '../../api/loan-workflows.js';
 import { addDays } from '../../domain/dates.js';
 import { createLogger } from '../../lib/logger.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
-import { bankResultSignal } from '../../workflows/definitions.js';
+import { bankResultSignal } from '../../contracts/definitions.js';
 import { bundleChangedWorkflows, type MutantBundle } from '../support/mutant-bundle.js';
 import { asCodeChange, extraDueDayReminder } from '../support/workflow-changes.js';
 import { TIME_ZONE, createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
