@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isPortFree } from '../../lib/ports.js';
 import { isAlive } from '../../lib/processes.js';
 import { ROOT } from '../../lib/tools.js';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient } from '../../drivers/api-client.js';
 
 const dirs: string[] = [];
 afterAll(() => {
