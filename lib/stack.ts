@@ -4,7 +4,7 @@ import { migrate } from '../db/migrate.js';
 import { connectDb } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
-import { createSupervisor, howItEnded, type SupervisedService, type UnexpectedExit as SupervisorExit } from './supervisor.js';
+import { createSupervisor, howItEnded, type SupervisedService, type Supervisor, type UnexpectedExit as SupervisorExit } from './supervisor.js';
 import { isPortFree, waitForPort } from './ports.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
@@ -66,8 +66,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   mkdirSync(runDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const env: NodeJS.ProcessEnv = { ...options.env, DATA_DIR: dataDir, STACK_PARENT_PID: String(process.pid) };
-  const services = new Map<string, SupervisedService>();
   const supervisor = createSupervisor<StackService>({ progress, output: options.output, onUnexpectedExit: options.onUnexpectedExit });
+  const services = stackServices(supervisor, options, env, runDir);
   // Until the stack is up, a child that exits fails the start instead of being restarted.
   const unlessStartFails = <T>(step: Promise<T>) => Promise.race([step, supervisor.startFailed]);
 
@@ -79,54 +79,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const [setting, port] of [['PORT', options.apiPort], ['SIMULATOR_PORT', options.simulatorPort]] as const) {
       if (!(await isPortFree(port))) throw new ConfigError(setting, `${port} is already in use`);
     }
-    let pg: EmbeddedPostgresHandle | undefined;
-    if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
-      progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
-      pg = await startEmbeddedPostgres({
-        dataDir: resolve(dataDir, 'postgres'),
-        port: options.embeddedPgPort,
-        persistent: options.persistent,
-        onLog: (line) => options.output?.('postgres', line.trim()),
-      });
-      stoppers.push(() => pg!.stop());
-      if (!env.DATABASE_URL) {
-        await pg.ensureDatabase('microloan');
-        env.DATABASE_URL = pg.urlFor('microloan');
-      }
-      if (!env.PARTNER_DATABASE_URL) {
-        await pg.ensureDatabase('partners');
-        env.PARTNER_DATABASE_URL = pg.urlFor('partners');
-      }
-    }
-
-    progress('Applying database migrations…');
-    const sql = connectDb(env.DATABASE_URL!, { max: 1, applicationName: 'microloan-migrate' });
-    try {
-      const applied = await migrate(sql).catch((err: Error) => {
-        throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
-      });
-      if (applied.length) progress(`Applied ${applied.join(', ')}`);
-    } finally {
-      await sql.end();
-    }
-
-    let temporal: DevServerHandle | undefined;
-    if (!env.TEMPORAL_ADDRESS) {
-      progress(`Starting the Temporal dev server on port ${options.temporalPort}…`);
-      temporal = await startTemporalDevServer({
-        port: options.temporalPort,
-        uiPort: options.temporalUiPort,
-        dbFile: options.persistent ? resolve(dataDir, 'temporal.db') : undefined,
-        codecEndpoint: `http://localhost:${options.apiPort}/codec`,
-        retentionDays: loadConfig(env).TEMPORAL_RETENTION_DAYS,
-        runDir,
-        onOutput: (line) => options.output?.('temporal', line),
-      });
-      stoppers.push(() => temporal!.stop());
-      env.TEMPORAL_ADDRESS = temporal.address;
-      // The codec's CORS answers Temporal Web's origin (api/routes/codec.ts).
-      if (options.temporalUiPort) env.TEMPORAL_UI_PORT = String(options.temporalUiPort);
-    }
+    await startDatabases(options, env, dataDir, stoppers);
+    const temporal = env.TEMPORAL_ADDRESS ? undefined : await startTemporal(options, env, dataDir, runDir, stoppers);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
     const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL;
@@ -137,47 +91,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     env.PORT = String(options.apiPort);
     env.PUBLIC_API_URL ??= `http://127.0.0.1:${options.apiPort}`;
 
-    const spawnService = (service: StackService) =>
-      spawnManaged({
-        name: service,
-        command: process.execPath,
-        args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[service])],
-        cwd: ROOT,
-        env,
-        pidFile: resolve(runDir, `${service}.pid`),
-        onOutput: (line) => options.output?.(service, line),
-      });
-    /** Starts the service under supervision, or starts it again. */
-    const launch = async (service: StackService) => {
-      const known = services.get(service);
-      if (known) return known.restart();
-      services.set(service, await supervisor.supervise({ name: service, spawn: () => spawnService(service) }));
-    };
-    const waitUntilUp = async (service: StackService, port: number) => {
-      const proc = services.get(service)!.process;
-      const died = proc.exited.then((code) => {
-        throw new Error(`${service} exited during start-up (${howItEnded(proc, code)}); see its log lines above`);
-      });
-      died.catch(() => {});
-      await Promise.race([waitForPort(port, 120_000), died]);
-    };
-
     // Bundled in a short-lived process of its own, so webpack's memory never lives in the worker.
     const bundlePath = resolve(runDir, 'workflow-bundle.js');
     const bundleBuilt = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve() : buildWorkflowBundle(bundlePath, env, options.output);
     bundleBuilt.catch(() => {});
     if (needsSimulators) {
       progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
-      await launch('simulators');
-      await waitUntilUp('simulators', options.simulatorPort);
+      await services.launch('simulators');
+      await services.waitUntilUp('simulators');
     }
     progress('Starting the worker…');
     await unlessStartFails(bundleBuilt);
     env.WORKFLOW_BUNDLE_PATH ??= bundlePath;
-    await launch('worker');
+    await services.launch('worker');
     progress(`Starting the API on port ${options.apiPort}…`);
-    await launch('api');
-    await unlessStartFails(waitUntilUp('api', options.apiPort));
+    await services.launch('api');
+    await unlessStartFails(services.waitUntilUp('api'));
     await unlessStartFails(waitForReady(`http://127.0.0.1:${options.apiPort}/readyz`, 120_000));
     supervisor.up();
 
@@ -189,11 +118,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       temporalWebUrl: temporal?.webUrl,
       databaseUrl: env.DATABASE_URL!,
       partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
-      services,
+      services: services.handles,
       async restart(service) {
-        await launch(service);
-        if (service === 'api') await waitUntilUp('api', options.apiPort);
-        if (service === 'simulators') await waitUntilUp('simulators', options.simulatorPort);
+        await services.launch(service);
+        if (service !== 'worker') await services.waitUntilUp(service);
       },
       async stop() {
         await supervisor.stop();
@@ -205,6 +133,93 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const stop of stoppers.reverse()) await stop().catch(() => {});
     throw err;
   }
+}
+
+/** The API, the worker and the simulators as supervised children, with their ports. */
+function stackServices(supervisor: Supervisor<StackService>, options: StackOptions, env: NodeJS.ProcessEnv, runDir: string) {
+  const handles = new Map<string, SupervisedService>();
+  const ports: Record<Exclude<StackService, 'worker'>, number> = { api: options.apiPort, simulators: options.simulatorPort };
+  const spawn = (service: StackService) =>
+    spawnManaged({
+      name: service,
+      command: process.execPath,
+      args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[service])],
+      cwd: ROOT,
+      env,
+      pidFile: resolve(runDir, `${service}.pid`),
+      onOutput: (line) => options.output?.(service, line),
+    });
+  return {
+    handles,
+    /** Starts the service under supervision, or starts it again. */
+    async launch(service: StackService) {
+      const known = handles.get(service);
+      if (known) return known.restart();
+      handles.set(service, await supervisor.supervise({ name: service, spawn: () => spawn(service) }));
+    },
+    /** Resolves once the service's port answers; rejects if its process exits first. */
+    async waitUntilUp(service: Exclude<StackService, 'worker'>) {
+      const proc = handles.get(service)!.process;
+      const died = proc.exited.then((code) => {
+        throw new Error(`${service} exited during start-up (${howItEnded(proc, code)}); see its log lines above`);
+      });
+      died.catch(() => {});
+      await Promise.race([waitForPort(ports[service], 120_000), died]);
+    },
+  };
+}
+
+/** Embedded PostgreSQL for whichever database URL is not set, then the migrations. */
+async function startDatabases(options: StackOptions, env: NodeJS.ProcessEnv, dataDir: string, stoppers: Array<() => Promise<void>>): Promise<void> {
+  const progress = options.progress ?? (() => {});
+  if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
+    progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
+    const pg: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+      dataDir: resolve(dataDir, 'postgres'),
+      port: options.embeddedPgPort,
+      persistent: options.persistent,
+      onLog: (line) => options.output?.('postgres', line.trim()),
+    });
+    stoppers.push(() => pg.stop());
+    if (!env.DATABASE_URL) {
+      await pg.ensureDatabase('microloan');
+      env.DATABASE_URL = pg.urlFor('microloan');
+    }
+    if (!env.PARTNER_DATABASE_URL) {
+      await pg.ensureDatabase('partners');
+      env.PARTNER_DATABASE_URL = pg.urlFor('partners');
+    }
+  }
+
+  progress('Applying database migrations…');
+  const sql = connectDb(env.DATABASE_URL!, { max: 1, applicationName: 'microloan-migrate' });
+  try {
+    const applied = await migrate(sql).catch((err: Error) => {
+      throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
+    });
+    if (applied.length) progress(`Applied ${applied.join(', ')}`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The embedded Temporal dev server, when TEMPORAL_ADDRESS names none. */
+async function startTemporal(options: StackOptions, env: NodeJS.ProcessEnv, dataDir: string, runDir: string, stoppers: Array<() => Promise<void>>): Promise<DevServerHandle> {
+  options.progress?.(`Starting the Temporal dev server on port ${options.temporalPort}…`);
+  const temporal = await startTemporalDevServer({
+    port: options.temporalPort,
+    uiPort: options.temporalUiPort,
+    dbFile: options.persistent ? resolve(dataDir, 'temporal.db') : undefined,
+    codecEndpoint: `http://localhost:${options.apiPort}/codec`,
+    retentionDays: loadConfig(env).TEMPORAL_RETENTION_DAYS,
+    runDir,
+    onOutput: (line) => options.output?.('temporal', line),
+  });
+  stoppers.push(() => temporal.stop());
+  env.TEMPORAL_ADDRESS = temporal.address;
+  // The codec's CORS answers Temporal Web's origin (api/routes/codec.ts).
+  if (options.temporalUiPort) env.TEMPORAL_UI_PORT = String(options.temporalUiPort);
+  return temporal;
 }
 
 async function buildWorkflowBundle(outPath: string, env: NodeJS.ProcessEnv, output?: (service: string, line: string) => void): Promise<void> {
