@@ -65,7 +65,7 @@ async function killAndAwaitNext(service: SupervisedService): Promise<void> {
   await until(() => service.child.pid !== pid, `a new ${service.name}`);
 }
 
-describe('supervisor', () => {
+describe('supervisor', { timeout: 60_000 }, () => {
   it('starts a crashed process again after 1, 2, 4… delays up to the cap, and from the first delay after a stable run', async () => {
     const { supervisor, supervise, exits, lines } = supervisorWithRecords();
     const worker = await supervise('worker');
@@ -79,6 +79,28 @@ describe('supervisor', () => {
     await sleep(POLICY.stableMs + 100);
     await killAndAwaitNext(worker);
     expect(exits.at(-1)!.restartInMs).toBe(100);
+  });
+
+  it('tries again later when starting a crashed process again fails', async () => {
+    const lines: string[] = [];
+    const supervisor = createSupervisor({ policy: POLICY, progress: (line) => lines.push(line) });
+    running = supervisor;
+    let attempts = 0;
+    const worker = await supervisor.supervise({
+      name: 'worker',
+      spawn: async () => {
+        attempts += 1;
+        if (attempts === 2) throw new Error('pid file busy');
+        return spawnNode('worker', CHILD.idle);
+      },
+    });
+    supervisor.up();
+    await killAndAwaitNext(worker);
+    expect(attempts).toBe(3);
+    expect(lines).toEqual([
+      'worker exited unexpectedly (killed by SIGKILL); starting it again in 0.1 s',
+      'starting worker again failed (pid file busy); trying again in 0.2 s',
+    ]);
   });
 
   it('names a process that exits before up() in startFailed instead of starting it again', async () => {
