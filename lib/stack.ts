@@ -4,7 +4,7 @@ import { migrate } from '../db/migrate.js';
 import { connectDb } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
-import { createSupervisor, howItEnded, type SupervisedService, type Supervisor, type UnexpectedExit as SupervisorExit } from './supervisor.js';
+import { howItEnded, Supervisor, type SupervisedService, type UnexpectedExit as SupervisorExit } from './supervisor.js';
 import { isPortFree, waitForPort } from './ports.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
@@ -66,7 +66,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   mkdirSync(runDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const env: NodeJS.ProcessEnv = { ...options.env, DATA_DIR: dataDir, STACK_PARENT_PID: String(process.pid) };
-  const supervisor = createSupervisor<StackService>({ progress, output: options.output, onUnexpectedExit: options.onUnexpectedExit });
+  const supervisor = new Supervisor<StackService>({ progress, output: options.output, onUnexpectedExit: options.onUnexpectedExit });
   const services = stackServices(supervisor, options, env, runDir);
   // Until the stack is up, a child that exits fails the start instead of being restarted.
   const unlessStartFails = <T>(step: Promise<T>) => Promise.race([step, supervisor.startFailed]);

@@ -50,19 +50,6 @@ export interface SupervisorOptions<Name extends string = string> {
   onUnexpectedExit?: (exit: UnexpectedExit<Name>) => void;
 }
 
-export interface Supervisor<Name extends string = string> {
-  /** Starts a service under supervision and hands back its handle. */
-  supervise(spec: ServiceSpec<Name>): Promise<SupervisedService>;
-  /**
-   * Until up() is called, a process that exits unasked is not started again: this rejects
-   * instead, naming it, so that a failing start-up fails rather than loops.
-   */
-  readonly startFailed: Promise<never>;
-  up(): void;
-  /** Stops every service, the last supervised first; no exit from here on is a crash. */
-  stop(): Promise<void>;
-}
-
 export function howItEnded(proc: ManagedProcess, code: number | null): string {
   return proc.child.signalCode ? `killed by ${proc.child.signalCode}` : `exit code ${code}`;
 }
@@ -82,133 +69,141 @@ interface Service<Name extends string> {
   end: (code: number | null) => void;
 }
 
-export function createSupervisor<Name extends string = string>(options: SupervisorOptions<Name> = {}): Supervisor<Name> {
-  const policy = options.policy ?? RESTART_POLICY;
-  const progress = options.progress ?? (() => {});
-  const services: Array<Service<Name>> = [];
+export class Supervisor<Name extends string = string> {
+  /**
+   * Until up() is called, a process that exits unasked is not started again: this rejects
+   * instead, naming it, so that a failing start-up fails rather than loops.
+   */
+  readonly startFailed: Promise<never>;
+  private failStart: (err: Error) => void = () => {};
+  private starting = true;
+  private stopping = false;
+  private readonly services: Array<Service<Name>> = [];
   /** Processes stopped on purpose: their exit is not a crash. */
-  const asked = new WeakSet<ManagedProcess>();
-  let starting = true;
-  let stopping = false;
-  let failStart: (err: Error) => void = () => {};
-  const startFailed = new Promise<never>((_, reject) => (failStart = reject));
-  startFailed.catch(() => {});
+  private readonly asked = new WeakSet<ManagedProcess>();
+  private readonly policy: RestartPolicy;
 
-  const serially = (s: Service<Name>, op: () => Promise<void>) => {
+  constructor(private readonly options: SupervisorOptions<Name> = {}) {
+    this.policy = options.policy ?? RESTART_POLICY;
+    this.startFailed = new Promise<never>((_, reject) => (this.failStart = reject));
+    this.startFailed.catch(() => {});
+  }
+
+  /** Starts a service under supervision and hands back its handle. */
+  async supervise(spec: ServiceSpec<Name>): Promise<SupervisedService> {
+    const s: Service<Name> = { spec, wanted: true, startedAt: 0, delayMs: this.policy.firstDelayMs, ops: Promise.resolve(), ended: Promise.resolve(null), end: () => {} };
+    s.ended = new Promise((r) => (s.end = r));
+    this.services.push(s);
+    const handle: SupervisedService = {
+      name: spec.name,
+      get process() {
+        if (!s.proc) throw new Error(`${spec.name} has not been started`);
+        return s.proc;
+      },
+      get child() {
+        return this.process.child;
+      },
+      get exited() {
+        return s.ended;
+      },
+      stop: (graceMs?: number) => this.stopService(s, graceMs),
+      restart: () => this.restart(s),
+    };
+    await handle.restart();
+    return handle;
+  }
+
+  /** From now on a process that exits unasked is started again. */
+  up(): void {
+    this.starting = false;
+  }
+
+  /** Stops every service, the last supervised first; no exit from here on is a crash. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const last = [...this.services].reverse();
+    for (const s of last) {
+      s.wanted = false;
+      clearTimeout(s.timer);
+    }
+    for (const s of last) await this.stopService(s);
+  }
+
+  private serially(s: Service<Name>, op: () => Promise<void>): Promise<void> {
     const next = s.ops.then(op);
     s.ops = next.catch(() => {});
     return next;
-  };
-  const newEnd = (s: Service<Name>) => {
-    s.ended = new Promise((r) => (s.end = r));
-  };
+  }
 
   // Runs inside serially().
-  const spawn = async (s: Service<Name>) => {
+  private async spawn(s: Service<Name>): Promise<void> {
     const proc = await s.spec.spawn();
     s.proc = proc;
     s.startedAt = Date.now();
     void proc.exited.then((code) => {
-      if (s.proc === proc && s.wanted && !stopping && !asked.has(proc)) onUnexpectedExit(s, proc, code);
+      if (s.proc === proc && s.wanted && !this.stopping && !this.asked.has(proc)) this.onUnexpectedExit(s, proc, code);
     });
-  };
+  }
 
-  const onUnexpectedExit = (s: Service<Name>, proc: ManagedProcess, code: number | null) => {
+  private onUnexpectedExit(s: Service<Name>, proc: ManagedProcess, code: number | null): void {
     const name = s.spec.name;
     const how = howItEnded(proc, code);
-    if (starting) {
-      failStart(new Error(`${name} exited during start-up (${how}); see its log lines above`));
+    if (this.starting) {
+      this.failStart(new Error(`${name} exited during start-up (${how}); see its log lines above`));
       return;
     }
-    if (Date.now() - s.startedAt >= policy.stableMs) s.delayMs = policy.firstDelayMs;
-    const delay = startLater(s, proc);
+    if (Date.now() - s.startedAt >= this.policy.stableMs) s.delayMs = this.policy.firstDelayMs;
+    const delay = this.startLater(s, proc);
     const line = `${name} exited unexpectedly (${how}); starting it again in ${delay / 1000} s`;
-    progress(line);
-    options.output?.(name, line);
-    options.onUnexpectedExit?.({ service: name, pid: proc.child.pid, code, signal: proc.child.signalCode, restartInMs: delay });
-  };
+    this.options.progress?.(line);
+    this.options.output?.(name, line);
+    this.options.onUnexpectedExit?.({ service: name, pid: proc.child.pid, code, signal: proc.child.signalCode, restartInMs: delay });
+  }
 
   /** Starts the service again after its current delay, unless it was stopped or restarted meanwhile. */
-  const startLater = (s: Service<Name>, dead: ManagedProcess): number => {
+  private startLater(s: Service<Name>, dead: ManagedProcess): number {
     const delay = s.delayMs;
-    s.delayMs = Math.min(delay * 2, policy.maxDelayMs);
+    s.delayMs = Math.min(delay * 2, this.policy.maxDelayMs);
     clearTimeout(s.timer);
     s.timer = setTimeout(() => {
       s.timer = undefined;
-      void serially(s, async () => {
-        if (s.wanted && s.proc === dead) await spawn(s);
+      void this.serially(s, async () => {
+        if (s.wanted && s.proc === dead) await this.spawn(s);
       }).catch((err: Error) => {
         // Not even spawned (its pid file, say): try again later.
         if (!s.wanted || s.proc !== dead) return;
-        const next = startLater(s, dead);
-        progress(`starting ${s.spec.name} again failed (${err.message}); trying again in ${next / 1000} s`);
+        const next = this.startLater(s, dead);
+        this.options.progress?.(`starting ${s.spec.name} again failed (${err.message}); trying again in ${next / 1000} s`);
       });
     }, delay);
     return delay;
-  };
+  }
 
   /** Marks the service unwanted at once, so that an exit from here on is not a crash. */
-  const stopService = (s: Service<Name>, graceMs?: number) => {
+  private stopService(s: Service<Name>, graceMs?: number): Promise<void> {
     s.wanted = false;
     clearTimeout(s.timer);
-    return serially(s, async () => {
+    return this.serially(s, async () => {
       const proc = s.proc;
       if (proc) {
-        asked.add(proc);
+        this.asked.add(proc);
         await proc.stop(graceMs);
       }
       s.end(proc ? proc.child.exitCode : null);
     });
-  };
+  }
 
-  const restart = (s: Service<Name>) =>
-    serially(s, async () => {
+  private restart(s: Service<Name>): Promise<void> {
+    return this.serially(s, async () => {
       clearTimeout(s.timer);
       if (s.proc) {
-        asked.add(s.proc);
+        this.asked.add(s.proc);
         await s.proc.stop();
       }
-      if (!s.wanted) newEnd(s);
+      if (!s.wanted) s.ended = new Promise((r) => (s.end = r));
       s.wanted = true;
-      s.delayMs = policy.firstDelayMs;
-      await spawn(s);
+      s.delayMs = this.policy.firstDelayMs;
+      await this.spawn(s);
     });
-
-  return {
-    startFailed,
-    up() {
-      starting = false;
-    },
-    async supervise(spec) {
-      const s: Service<Name> = { spec, wanted: true, startedAt: 0, delayMs: policy.firstDelayMs, ops: Promise.resolve(), ended: Promise.resolve(null), end: () => {} };
-      newEnd(s);
-      services.push(s);
-      const handle: SupervisedService = {
-        name: spec.name,
-        get process() {
-          if (!s.proc) throw new Error(`${spec.name} has not been started`);
-          return s.proc;
-        },
-        get child() {
-          return this.process.child;
-        },
-        get exited() {
-          return s.ended;
-        },
-        stop: (graceMs?: number) => stopService(s, graceMs),
-        restart: () => restart(s),
-      };
-      await handle.restart();
-      return handle;
-    },
-    async stop() {
-      stopping = true;
-      const last = [...services].reverse();
-      for (const s of last) {
-        s.wanted = false;
-        clearTimeout(s.timer);
-      }
-      for (const s of last) await stopService(s);
-    },
-  };
+  }
 }

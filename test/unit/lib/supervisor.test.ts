@@ -3,7 +3,7 @@
 // restart() are not crashes, nor is any exit once the supervisor is stopping.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnManaged, type ManagedProcess } from '../../../lib/managed-process.js';
-import { createSupervisor, type RestartPolicy, type SupervisedService, type Supervisor, type UnexpectedExit } from '../../../lib/supervisor.js';
+import { Supervisor, type RestartPolicy, type SupervisedService, type UnexpectedExit } from '../../../lib/supervisor.js';
 
 const POLICY: RestartPolicy = { firstDelayMs: 100, maxDelayMs: 400, stableMs: 1_500 };
 
@@ -45,7 +45,7 @@ function supervisorWithRecords() {
   const exits: UnexpectedExit[] = [];
   const lines: string[] = [];
   const spawned: string[] = [];
-  const supervisor = createSupervisor({ policy: POLICY, progress: (line) => lines.push(line), onUnexpectedExit: (exit) => exits.push(exit) });
+  const supervisor = new Supervisor({ policy: POLICY, progress: (line) => lines.push(line), onUnexpectedExit: (exit) => exits.push(exit) });
   running = supervisor;
   const supervise = (name: string, script = CHILD.idle) =>
     supervisor.supervise({
@@ -83,7 +83,7 @@ describe('supervisor', { timeout: 60_000 }, () => {
 
   it('tries again later when starting a crashed process again fails', async () => {
     const lines: string[] = [];
-    const supervisor = createSupervisor({ policy: POLICY, progress: (line) => lines.push(line) });
+    const supervisor = new Supervisor({ policy: POLICY, progress: (line) => lines.push(line) });
     running = supervisor;
     let attempts = 0;
     const worker = await supervisor.supervise({
