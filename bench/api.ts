@@ -5,12 +5,13 @@
 //   npm run bench:api        (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS override the defaults)
 import { Client, Connection } from '@temporalio/client';
 import { connectDb } from '../db/client.js';
-import { ApiClient } from '../test/support/api-client.js';
+import { ApiClient } from '../drivers/api-client.js';
 import { startBareApi, startBareWorker } from './lib/baseline-processes.js';
 import { startBenchStack } from './lib/bench-stack.js';
 import { activityBatches, total } from './lib/history.js';
-import { applicants } from './lib/identities.js';
-import { applicationBody, originate, pool, StatusWatcher } from './lib/lifecycle.js';
+import { applicants } from '../drivers/identities.js';
+import { applicationBody, originate, StatusWatcher } from '../drivers/origination.js';
+import { pool } from './lib/pool.js';
 import { runLoad, type LoadFigures } from './lib/load.js';
 import { saveResult } from './lib/results.js';
 import { median, ratio } from './lib/stats.js';

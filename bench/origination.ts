@@ -7,14 +7,15 @@
 //   npm run bench:origination      (BENCH_LOANS, BENCH_CONCURRENCY, BENCH_SOLO override)
 import { Client, Connection } from '@temporalio/client';
 import { connectDb, type Sql } from '../db/client.js';
-import { ApiClient } from '../test/support/api-client.js';
+import { ApiClient } from '../drivers/api-client.js';
 import { runBareLifecycles, type BareRun } from './lib/bare-runs.js';
 import { startBareWorker } from './lib/baseline-processes.js';
 import { startBenchStack } from './lib/bench-stack.js';
 import { cpuByService, cpuDelta, ownCpuSeconds } from './lib/cpu.js';
 import { activityBatches, decisionBatches, total } from './lib/history.js';
-import { applicants } from './lib/identities.js';
-import { originate, pool, StatusWatcher, type Timings } from './lib/lifecycle.js';
+import { applicants } from '../drivers/identities.js';
+import { originate, StatusWatcher, type Timings } from '../drivers/origination.js';
+import { pool } from './lib/pool.js';
 import { saveResult } from './lib/results.js';
 import { mean, percentile, ratio, round } from './lib/stats.js';
 import { markdownTable, printTable } from './lib/table.js';

@@ -7,11 +7,12 @@
 //   npm run bench:soak        (SOAK_MINUTES=10 SOAK_CLIENTS=200)
 import { createHash, randomUUID } from 'node:crypto';
 import { connectDb } from '../db/client.js';
-import { ApiClient, samplePng } from '../test/support/api-client.js';
+import { ApiClient, samplePng } from '../drivers/api-client.js';
 import { startBenchStack } from './lib/bench-stack.js';
 import { cpuByService, cpuDelta } from './lib/cpu.js';
-import { applicants, type Applicant } from './lib/identities.js';
-import { applicationBody, originate, pool, StatusWatcher } from './lib/lifecycle.js';
+import { applicants, type Applicant } from '../drivers/identities.js';
+import { applicationBody, originate, StatusWatcher } from '../drivers/origination.js';
+import { pool } from './lib/pool.js';
 import { Recorder } from './lib/recorder.js';
 import { saveResult } from './lib/results.js';
 import { percentile, ratio, round, slope } from './lib/stats.js';

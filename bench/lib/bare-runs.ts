@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { runTimeMs } from './history.js';
-import { pool } from './lifecycle.js';
+import { pool } from './pool.js';
 
 export interface BareRun {
   count: number;

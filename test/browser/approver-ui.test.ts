@@ -2,7 +2,7 @@
 // language switch, the inbox, the loan detail, and initial and final reviews of real loans.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ApiCallError, ApiClient } from '../support/api-client.js';
+import { ApiCallError, ApiClient } from '../../drivers/api-client.js';
 import { collectPageErrors, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
 
 const { apiUrl } = inject('stack');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb } from '../../db/client.js';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient } from '../../drivers/api-client.js';
 import { collectPageErrors, LAPTOP, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
 
 const { apiUrl, databaseUrl } = inject('stack');

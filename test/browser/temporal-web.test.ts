@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient } from '../../drivers/api-client.js';
 import { launchChromium, newContext, screenshot, signIn, UI_TIMEOUT_MS } from './browser.js';
 
 const stack = inject('stack');

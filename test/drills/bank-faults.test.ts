@@ -2,8 +2,8 @@
 // was made, so only its idempotency key stops a second one) while a batch goes from application
 // to payoff; two borrowers' cards are frozen, so their payouts fail for good.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicants } from '../../bench/lib/identities.js';
-import { makeCardNumber } from '../support/identities.js';
+import { applicants } from '../../drivers/identities.js';
+import { makeCardNumber } from '../../drivers/identities.js';
 import { expectRightEnd, runAll, seededRandom } from './checks.js';
 import { startDrillStack, type DrillStack } from './harness.js';
 import { runLifecycle, type Expected } from './lifecycle.js';

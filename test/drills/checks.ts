@@ -3,7 +3,7 @@
 // once, and a clean reconciliation.
 import { expect } from 'vitest';
 import { runReconciliation } from '../../db/ledger-reads.js';
-import { ApiCallError } from '../support/api-client.js';
+import { ApiCallError } from '../../drivers/api-client.js';
 import type { DrillStack } from './harness.js';
 import type { Outcome } from './lifecycle.js';
 

@@ -12,8 +12,8 @@ import { startStack, type RunningStack } from '../../lib/stack.js';
 import { startTemporalDevServer, type DevServerHandle } from '../../lib/temporal-server.js';
 import { createBankClient, type BankClient } from '../../partners/bank-client.js';
 import { createSimulatorAdminClient, type SimulatorAdminClient } from '../../simulators/admin-client.js';
-import { ApiClient } from '../support/api-client.js';
-import { StatusWatcher } from '../../bench/lib/lifecycle.js';
+import { ApiClient } from '../../drivers/api-client.js';
+import { StatusWatcher } from '../../drivers/origination.js';
 
 export interface DrillStack {
   stack: RunningStack;

@@ -3,9 +3,9 @@
 // incoming bank transfer, to PAID_OFF. Steps that meet a 503 or a dropped connection are tried
 // again until the deadline, each with the same key, as a real client would.
 import { randomUUID } from 'node:crypto';
-import { ApiCallError, type Session } from '../support/api-client.js';
-import type { Applicant } from '../../bench/lib/identities.js';
-import { applicationBody, sign, uploadDocuments } from '../../bench/lib/lifecycle.js';
+import { ApiCallError, type Session } from '../../drivers/api-client.js';
+import type { Applicant } from '../../drivers/identities.js';
+import { applicationBody, sign, uploadDocuments } from '../../drivers/origination.js';
 import type { DrillStack } from './harness.js';
 
 export type Expected = 'PAID_OFF' | 'DISBURSEMENT_FAILED';

@@ -1,8 +1,8 @@
 // PostgreSQL (ours and the simulators') is stopped mid-batch and started again. While it is
 // down the API answers 503 — never 500 — and afterwards every loan carries on to its end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicants } from '../../bench/lib/identities.js';
-import { applicationBody } from '../../bench/lib/lifecycle.js';
+import { applicants } from '../../drivers/identities.js';
+import { applicationBody } from '../../drivers/origination.js';
 import { expectRightEnd, runAll, seededRandom } from './checks.js';
 import { startDrillStack, type DrillStack } from './harness.js';
 import { runLifecycle } from './lifecycle.js';

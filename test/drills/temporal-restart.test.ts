@@ -3,8 +3,8 @@
 // calls have deadlines, so it answers 503 while the server is away); every loan carries on to its
 // end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicants } from '../../bench/lib/identities.js';
-import { applicationBody } from '../../bench/lib/lifecycle.js';
+import { applicants } from '../../drivers/identities.js';
+import { applicationBody } from '../../drivers/origination.js';
 import { expectRightEnd, runAll, seededRandom } from './checks.js';
 import { startDrillStack, type DrillStack } from './harness.js';
 import { runLifecycle } from './lifecycle.js';

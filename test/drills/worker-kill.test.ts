@@ -3,7 +3,7 @@
 // activities that were cut off run again with the same business keys, so nothing is paid out
 // or collected twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicants } from '../../bench/lib/identities.js';
+import { applicants } from '../../drivers/identities.js';
 import { expectRightEnd, runAll, seededRandom } from './checks.js';
 import { startDrillStack, type DrillStack } from './harness.js';
 import { runLifecycle, type Outcome } from './lifecycle.js';

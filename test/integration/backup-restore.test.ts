@@ -23,8 +23,8 @@ import { verifyAuditChain } from '../../security/audit-verify.js';
 import { createFieldCipher } from '../../security/field-crypto.js';
 import { readKeyFile } from '../../security/keyring.js';
 import '../setup/provided.js';
-import { ApiClient } from '../support/api-client.js';
-import { disbursedLoan } from '../support/loan-journeys.js';
+import { ApiClient } from '../../drivers/api-client.js';
+import { disbursedLoan } from '../../drivers/loan-journeys.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);

@@ -13,8 +13,8 @@ import { corpusHistories, readManifests } from '../../lib/history-corpus.js';
 import { ROOT, TOOLS } from '../../lib/tools.js';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import '../setup/provided.js';
-import { ApiClient } from '../support/api-client.js';
-import { disbursedLoan } from '../support/loan-journeys.js';
+import { ApiClient } from '../../drivers/api-client.js';
+import { disbursedLoan } from '../../drivers/loan-journeys.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');

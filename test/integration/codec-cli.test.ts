@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { maskIdNumber } from '../../domain/masking.js';
 import { TOOLS } from '../../lib/tools.js';
 import '../setup/provided.js';
-import { ApiClient, type Borrower } from '../support/api-client.js';
+import { ApiClient, type Borrower } from '../../drivers/api-client.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');

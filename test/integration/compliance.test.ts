@@ -21,9 +21,9 @@ import { generateKeyring, readKeyFile } from '../../security/keyring.js';
 import { purgeExpiredPersonalData } from '../../security/retention.js';
 import '../setup/provided.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
-import { ApiCallError, ApiClient, type Session } from '../support/api-client.js';
-import { makeIdNumber, makePhone } from '../support/identities.js';
-import { loanAwaitingSignature, type OfferedLoan } from '../support/loan-journeys.js';
+import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
+import { makeIdNumber, makePhone } from '../../drivers/identities.js';
+import { loanAwaitingSignature, type OfferedLoan } from '../../drivers/loan-journeys.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/tools.js';
-import { applicants } from '../../bench/lib/identities.js';
-import { originate } from '../../bench/lib/lifecycle.js';
+import { applicants } from '../../drivers/identities.js';
+import { originate } from '../../drivers/origination.js';
 import { startDrillStack, type DrillStack } from '../drills/harness.js';
 
 const SCHEMATHESIS = resolve(ROOT, '.tools/venv/bin/schemathesis');

@@ -12,7 +12,7 @@ import { temporalDataConverter } from '../../security/payload-codec.js';
 import { loanViewQuery } from '../../contracts/definitions.js';
 import type { LoanView } from '../../contracts/loan-view.js';
 import '../setup/provided.js';
-import { ApiClient, type Session } from '../support/api-client.js';
+import { ApiClient, type Session } from '../../drivers/api-client.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');

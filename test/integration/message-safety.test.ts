@@ -3,7 +3,7 @@
 // answers only for a parked loan, as OPS.
 import { describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
-import { ApiCallError, ApiClient } from '../support/api-client.js';
+import { ApiCallError, ApiClient } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);

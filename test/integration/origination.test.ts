@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../../domain/validation/business-license.js';
 import type { LoanType } from '../../domain/types.js';
 import '../setup/provided.js';
-import { ApiCallError, ApiClient, type Borrower, type Session } from '../support/api-client.js';
-import { makeCardNumber, makeIdNumber, makePhone } from '../support/identities.js';
+import { ApiCallError, ApiClient, type Borrower, type Session } from '../../drivers/api-client.js';
+import { makeCardNumber, makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { inject } from 'vitest';
 
 const api = new ApiClient(inject('stack').apiUrl);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../../domain/types.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from '../../security/permissions.js';
 import '../setup/provided.js';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);

@@ -25,8 +25,8 @@ import { readKeyFile } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import { createSimulatorApp, type SimulatorApp } from '../../simulators/app.js';
 import '../setup/provided.js';
-import { ApiClient } from '../support/api-client.js';
-import { makeCardNumber } from '../support/identities.js';
+import { ApiClient } from '../../drivers/api-client.js';
+import { makeCardNumber } from '../../drivers/identities.js';
 import { findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');

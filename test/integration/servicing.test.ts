@@ -9,7 +9,7 @@ import { ROOT } from '../../lib/tools.js';
 import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
-import { ApiCallError, ApiClient, type Session } from '../support/api-client.js';
+import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');

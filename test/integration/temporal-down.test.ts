@@ -20,7 +20,7 @@ import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../part
 import { createSecurity } from '../../security/authenticator.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import '../setup/provided.js';
-import { ApiClient, personalLoanApplication, type Borrower, type Session } from '../support/api-client.js';
+import { ApiClient, personalLoanApplication, type Borrower, type Session } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
 const stackApi = new ApiClient(stack.apiUrl);

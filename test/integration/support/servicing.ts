@@ -5,7 +5,7 @@ import { connectDb, type Sql } from '../../../db/client.js';
 import type { Finding } from '../../../domain/reconciliation.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createBankClient } from '../../../partners/bank-client.js';
-import type { ApiClient, Borrower, Session } from '../../support/api-client.js';
+import type { ApiClient, Borrower, Session } from '../../../drivers/api-client.js';
 
 export async function activeLoanOverHttp(api: ApiClient, overrides: Record<string, unknown> = {}): Promise<{ borrower: Borrower; session: Session; loanId: string }> {
   const borrower = await api.registerBorrower({ profileDigit: 1 });

@@ -27,6 +27,7 @@ const IMPORT_RULES: ImportRules = {
   scripts: '*',
   test: '*',
   bench: '*',
+  drivers: ['domain', 'db'],
   '.': '*',
 };
 

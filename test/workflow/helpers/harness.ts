@@ -24,7 +24,7 @@ import { createPayloadCodec, temporalDataConverter } from '../../../security/pay
 import type { LoanWorkflowInput } from '../../../contracts/loan-view.js';
 import { createTestDatabase } from '../../setup/test-database.js';
 import '../../setup/provided.js';
-import { makeCardNumber, makeIdNumber, makePhone } from '../../support/identities.js';
+import { makeCardNumber, makeIdNumber, makePhone } from '../../../drivers/identities.js';
 import { createFakeBank, createFakeBureau, createFakeNotify } from './fake-partners.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';

@@ -1,9 +1,9 @@
 // One borrower's loan through the HTTP API: register, log in, apply, upload the four documents,
-// (auto-approval) sign the contract bound to its sha256; the bench waits on the database
-// projection rather than polling the API, so the waiting adds no load of its own.
+// (auto-approval) sign the contract bound to its sha256; the waiting is on the database
+// projection rather than on the API, so it adds no load of its own.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sql } from '../../db/client.js';
-import { ApiClient, samplePng, type Session } from '../../test/support/api-client.js';
+import type { Sql } from '../db/client.js';
+import { ApiClient, samplePng, type Session } from './api-client.js';
 import type { Applicant } from './identities.js';
 
 const PNGS = [0, 1, 2, 3, 4].map((i) => samplePng(i));
@@ -132,23 +132,4 @@ export async function originate(api: ApiClient, watcher: StatusWatcher, person: 
   const end = await watcher.waitFor(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], timeoutMs);
   if (end !== 'ACTIVE') throw new Error(`loan ${loanId} ended ${end}`);
   return { loanId, token: session.token, started, applied, complete, offered, signed, active: Date.now() };
-}
-
-/** Runs `task(i)` for i in [0, count) with at most `concurrency` at once; collects results and errors. */
-export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<{ results: T[]; errors: Error[] }> {
-  const results: T[] = [];
-  const errors: Error[] = [];
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      try {
-        results.push(await task(i));
-      } catch (err) {
-        errors.push(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-  });
-  await Promise.all(lanes);
-  return { results, errors };
 }

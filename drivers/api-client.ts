@@ -1,4 +1,4 @@
-// A small client of the running API for tests: log in, register borrowers, apply, upload
+// A small client of the running API for tests and benches: log in, register borrowers, apply, upload
 // documents, wait for a loan to reach a status. Every call has a timeout; every non-2xx answer
 // throws an ApiCallError that carries the API's bilingual error body.
 import { randomUUID } from 'node:crypto';
