@@ -100,7 +100,7 @@ async function main() {
         for (let poll = 0; poll < 60 && Date.now() < deadline; poll++) {
           await think(1_000, 2_000);
           const loan = await rec.time<{ status: string }>('loan', get(`/v1/loans/${applied.loanId}`, session.token));
-          if (!loan || ['REJECTED', 'WITHDRAWN', 'EXPIRED'].includes(loan.status)) break;
+          if (!loan || ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED'].includes(loan.status)) break;
           if (loan.status !== 'AWAITING_SIGNATURE') continue;
           const contract = await rec.time('contract', get(`/v1/loans/${applied.loanId}/contract`, session.token), async (r) => Buffer.from(await r.arrayBuffer()));
           if (!contract) break;
@@ -120,9 +120,11 @@ async function main() {
         const inbox = await rec.time<{ tasks: Array<{ loanId: string; kind: string; loanStatus: string }> }>('tasks', get(`/v1/tasks?kind=${initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW'}`, session.token));
         const task = inbox?.tasks.find((t) => t.loanStatus === (initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW') && mine(t.loanId));
         if (task) {
-          await rec.time('loan', get(`/v1/loans/${task.loanId}`, session.token));
+          // The review form names the round it read and sends one key per decision, as the UI does.
+          const loan = await rec.time<{ openReview: { round: number } | null }>('loan', get(`/v1/loans/${task.loanId}`, session.token));
           await think(1_000, 3_000);
-          await rec.time('review', post(`/v1/loans/${task.loanId}/reviews`, { stage: initial ? 'INITIAL' : 'FINAL', decision: 'APPROVE', comment: initial ? '资料齐全，合规' : '综合评估通过' }, session.token));
+          const decision = { stage: initial ? 'INITIAL' : 'FINAL', decision: 'APPROVE', comment: initial ? '资料齐全，合规' : '综合评估通过', ...(loan?.openReview ? { round: loan.openReview.round } : {}) };
+          await rec.time('review', post(`/v1/loans/${task.loanId}/reviews`, decision, session.token, { 'idempotency-key': `soak-${randomUUID()}` }));
         }
         await think(2_000, 5_000);
       }
