@@ -159,6 +159,7 @@ async function main() {
       return { kind, requests: ms.length, failures: rec.samples.filter((s) => s.kind === kind && !s.ok).length, p50: round(percentile(ms, 50), 0), p99: round(percentile(ms, 99), 0) };
     });
     const failures = rec.samples.filter((s) => !s.ok).length;
+    const failureKinds = Object.fromEntries([...rec.failureCounts].sort((a, b) => b[1] - a[1]));
     const first = windows[0];
     const last = windows.at(-1);
     const drift = first && last ? ratio(last.p99, first.p99) : Number.NaN;
@@ -178,7 +179,7 @@ async function main() {
       title: 'Load and soak',
       command: `npx tsx bench/soak.ts (SOAK_MINUTES=${MINUTES} SOAK_CLIENTS=${CLIENTS})`,
       parameters: { clients: CLIENTS, minutes: MINUTES, mix: counts, activeLoans: ACTIVE_LOANS, warmupSeconds: WARMUP_MS / 1000, windowSeconds: WINDOW_MS / 1000 },
-      results: { requests: rec.samples.length, failures, failureSamples: rec.failures.slice(0, 20), windows, byKind, cpuSeconds: cpu, loansActiveAtEnd: reached!.active, loansThroughFinalReview: reached!.reviewed },
+      results: { requests: rec.samples.length, failures, failuresByKind: failureKinds, failureSamples: rec.failures.slice(0, 20), windows, byKind, cpuSeconds: cpu, loansActiveAtEnd: reached!.active, loansThroughFinalReview: reached!.reviewed },
       baseline: { firstWindow: first ?? null },
       ratio: { lastOverFirstWindowP99: drift },
       target: 'zero errors; latency flat (last minute’s p99 within 1.5 × the first’s after warm-up)',
@@ -193,6 +194,7 @@ async function main() {
         ...markdownTable(kindHeader, kindRows),
         '',
         `p99 slope over the minutes: ${p99Slope} ms per minute. By the end ${reached!.active} loans were ACTIVE and ${reached!.reviewed} had passed final review. CPU seconds by process over the run: ${Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        ...(failures ? ['', `Failures by request, status and code: ${Object.entries(failureKinds).map(([k, n]) => `${k} × ${n}`).join('; ')}.`] : []),
         ...(failures ? ['', `Failures (first few): ${rec.failures.slice(0, 5).map((f) => `${f.kind} → ${f.status} ${f.detail.slice(0, 160)}`).join('; ')}`] : []),
         '',
       ],
