@@ -33,8 +33,12 @@ export function mergeViewFields(
 /** Applies a handover to the loan's row; call inside the transaction of the write it came with. */
 export async function storeViewFields(tx: Sql | TransactionSql, loanId: string, handover: Partial<ViewHandover>): Promise<void> {
   if (!handover.view || !handover.viewStamp) return;
+  // FOR NO KEY UPDATE, the lock an UPDATE of the row takes: it orders this merge after any other
+  // write of the row. FOR UPDATE would also wait on the key-share locks that inserts referring to the
+  // loan take (a repayment, a loan event of another write in flight), which then waits on this
+  // transaction's own update of the row: a deadlock.
   const [row] = await tx<{ view_fields: Record<string, unknown>; view_field_stamps: Stamps }[]>`
-    select view_fields, view_field_stamps from loans where id = ${loanId} for update`;
+    select view_fields, view_field_stamps from loans where id = ${loanId} for no key update`;
   if (!row) return;
   const merged = mergeViewFields(row.view_fields, row.view_field_stamps, handover.view, handover.viewStamp);
   if (!merged.changed) return;

@@ -84,7 +84,17 @@ function isUnavailable(err: unknown): boolean {
   // The client's ServiceError carries the gRPC status on its cause. 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED,
   // 8 RESOURCE_EXHAUSTED (e.g. too many updates in flight on one workflow): all worth a retry.
   const codes = [(err as { code?: number } | null)?.code, (err as { cause?: { code?: number } } | null)?.cause?.code];
-  return codes.some((code) => code === 14 || code === 4 || code === 8) || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message));
+  return codes.some((code) => code === 14 || code === 4 || code === 8) || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message)) || isWorkflowTaskFailing(err, codes);
+}
+
+/**
+ * 9 FAILED_PRECONDITION "… due to Workflow Task in failed state": the loan's last workflow task
+ * failed or timed out (an overloaded worker) and is being retried; the server refuses the update
+ * before accepting it, so nothing was applied and a retry once the task succeeds is safe.
+ */
+function isWorkflowTaskFailing(err: unknown, codes: Array<number | undefined>): boolean {
+  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  return codes.includes(9) && /Workflow Task in failed state/i.test(text);
 }
 
 // ---- Deadlines on the API's Temporal calls ----------------------------------------------------

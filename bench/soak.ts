@@ -101,7 +101,7 @@ async function main() {
         for (let poll = 0; poll < 60 && Date.now() < deadline; poll++) {
           await think(1_000, 2_000);
           const loan = await rec.time<{ status: string }>('loan', get(`/v1/loans/${applied.loanId}`, session.token));
-          if (!loan || ['REJECTED', 'WITHDRAWN', 'EXPIRED'].includes(loan.status)) break;
+          if (!loan || ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED'].includes(loan.status)) break;
           if (loan.status !== 'AWAITING_SIGNATURE') continue;
           const contract = await rec.time('contract', get(`/v1/loans/${applied.loanId}/contract`, session.token), async (r) => Buffer.from(await r.arrayBuffer()));
           if (!contract) break;
@@ -121,9 +121,11 @@ async function main() {
         const inbox = await rec.time<{ tasks: Array<{ loanId: string; kind: string; loanStatus: string }> }>('tasks', get(`/v1/tasks?kind=${initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW'}`, session.token));
         const task = inbox?.tasks.find((t) => t.loanStatus === (initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW') && mine(t.loanId));
         if (task) {
-          await rec.time('loan', get(`/v1/loans/${task.loanId}`, session.token));
+          // The review form names the round it read and sends one key per decision, as the UI does.
+          const loan = await rec.time<{ openReview: { round: number } | null }>('loan', get(`/v1/loans/${task.loanId}`, session.token));
           await think(1_000, 3_000);
-          await rec.time('review', post(`/v1/loans/${task.loanId}/reviews`, { stage: initial ? 'INITIAL' : 'FINAL', decision: 'APPROVE', comment: initial ? '资料齐全，合规' : '综合评估通过' }, session.token));
+          const decision = { stage: initial ? 'INITIAL' : 'FINAL', decision: 'APPROVE', comment: initial ? '资料齐全，合规' : '综合评估通过', ...(loan?.openReview ? { round: loan.openReview.round } : {}) };
+          await rec.time('review', post(`/v1/loans/${task.loanId}/reviews`, decision, session.token, { 'idempotency-key': `soak-${randomUUID()}` }));
         }
         await think(2_000, 5_000);
       }
@@ -158,6 +160,7 @@ async function main() {
       return { kind, requests: ms.length, failures: rec.samples.filter((s) => s.kind === kind && !s.ok).length, p50: round(percentile(ms, 50), 0), p99: round(percentile(ms, 99), 0) };
     });
     const failures = rec.samples.filter((s) => !s.ok).length;
+    const failureKinds = Object.fromEntries([...rec.failureCounts].sort((a, b) => b[1] - a[1]));
     const first = windows[0];
     const last = windows.at(-1);
     const drift = first && last ? ratio(last.p99, first.p99) : Number.NaN;
@@ -177,7 +180,7 @@ async function main() {
       title: 'Load and soak',
       command: `npx tsx bench/soak.ts (SOAK_MINUTES=${MINUTES} SOAK_CLIENTS=${CLIENTS})`,
       parameters: { clients: CLIENTS, minutes: MINUTES, mix: counts, activeLoans: ACTIVE_LOANS, warmupSeconds: WARMUP_MS / 1000, windowSeconds: WINDOW_MS / 1000 },
-      results: { requests: rec.samples.length, failures, failureSamples: rec.failures.slice(0, 20), windows, byKind, cpuSeconds: cpu, loansActiveAtEnd: reached!.active, loansThroughFinalReview: reached!.reviewed },
+      results: { requests: rec.samples.length, failures, failuresByKind: failureKinds, failureSamples: rec.failures.slice(0, 20), windows, byKind, cpuSeconds: cpu, loansActiveAtEnd: reached!.active, loansThroughFinalReview: reached!.reviewed },
       baseline: { firstWindow: first ?? null },
       ratio: { lastOverFirstWindowP99: drift },
       target: 'zero errors; latency flat (last minute’s p99 within 1.5 × the first’s after warm-up)',
@@ -192,6 +195,7 @@ async function main() {
         ...markdownTable(kindHeader, kindRows),
         '',
         `p99 slope over the minutes: ${p99Slope} ms per minute. By the end ${reached!.active} loans were ACTIVE and ${reached!.reviewed} had passed final review. CPU seconds by process over the run: ${Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        ...(failures ? ['', `Failures by request, status and code: ${Object.entries(failureKinds).map(([k, n]) => `${k} × ${n}`).join('; ')}.`] : []),
         ...(failures ? ['', `Failures (first few): ${rec.failures.slice(0, 5).map((f) => `${f.kind} → ${f.status} ${f.detail.slice(0, 160)}`).join('; ')}`] : []),
         '',
       ],

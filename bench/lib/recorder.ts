@@ -10,6 +10,8 @@ export interface Sample {
 export class Recorder {
   readonly samples: Sample[] = [];
   readonly failures: Array<{ kind: string; status: number; detail: string }> = [];
+  /** Every failure counted by request kind, HTTP status (0: no answer) and the API's error code. */
+  readonly failureCounts = new Map<string, number>();
 
   /** Runs one request, timing it; a non-2xx answer or a thrown error counts as a failure. */
   async time<T>(kind: string, call: () => Promise<Response>, read: (r: Response) => Promise<T> = (r) => r.json() as Promise<T>): Promise<T | null> {
@@ -30,6 +32,9 @@ export class Recorder {
   }
 
   private fail(kind: string, status: number, detail: string) {
+    const code = /"code":"([A-Z_]+)"/.exec(detail)?.[1] ?? (status === 0 ? detail.split(':')[0] : '');
+    const key = [kind, status, code].filter(Boolean).join(' ');
+    this.failureCounts.set(key, (this.failureCounts.get(key) ?? 0) + 1);
     if (this.failures.length < 200) this.failures.push({ kind, status, detail });
   }
 }

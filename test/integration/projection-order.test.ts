@@ -75,6 +75,40 @@ describe('the loan projection', () => {
     expect(await row(loanId)).toMatchObject({ status: 'DISBURSING', contract_sha256: 'c'.repeat(64), projection_seq: 2 });
   });
 
+  it('stores view fields while another write of the same loan holds a row that refers to it', async () => {
+    // Two projection writes of one loan at once (a repayment's and a status event's): the other one
+    // has inserted a row referring to the loan, which keys-share-locks the loan row until it commits,
+    // and will update the loan row next. Locking the row FOR UPDATE to merge the view fields waited on
+    // that key-share lock while the other write waited on this one's update: a deadlock (40P01).
+    const loanId = await newLoan('ACTIVE');
+    let inserted!: () => void;
+    let release!: () => void;
+    const otherInserted = new Promise<void>((r) => (inserted = r));
+    const released = new Promise<void>((r) => (release = r));
+    const other = db.sql.begin(async (tx) => {
+      await tx`insert into loan_events (loan_id, event_key, kind, detail, at) values (${loanId}, '60:OTHER_WRITE', 'OTHER_WRITE', '{}', now())`;
+      inserted();
+      await released;
+      await tx`update loans set projection_seq = greatest(projection_seq, 60), updated_at = now() where id = ${loanId}`;
+    });
+    await otherInserted;
+    const settled = { done: false };
+    const recorded = record({ ...event(loanId, 61, 'STATUS_ACTIVE', 'ACTIVE'), view: { closedReason: 'still open' }, viewStamp: [0, 61, 0] }).finally(() => (settled.done = true));
+    // Let the write run until it finishes or waits on a lock, then let the other one go on.
+    for (let i = 0; i < 100 && !settled.done; i++) {
+      const [waiting] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+      if (waiting!.n > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    release();
+    const outcomes = await Promise.allSettled([recorded, other]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as { code?: string }).code ?? o.reason) : 'ok'))).toEqual(['ok', 'ok']);
+    const [stored] = await db.sql<{ view_fields: Record<string, unknown> }[]>`select view_fields from loans where id = ${loanId}`;
+    expect(stored!.view_fields).toMatchObject({ closedReason: 'still open' });
+    expect(await row(loanId)).toMatchObject({ status: 'ACTIVE', projection_seq: 61 });
+  });
+
   it('reads the sequence number from the event key, and refuses a key without one', () => {
     expect(eventSequence('12:STATUS_ACTIVE')).toBe(12);
     expect(() => eventSequence('STATUS_ACTIVE')).toThrow(/sequence/);

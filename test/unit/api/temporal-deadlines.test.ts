@@ -43,6 +43,20 @@ describe('mapping Temporal failures', () => {
     expect(lateUpdate).toMatchObject({ status: 503, code: 'WORKFLOW_TIMEOUT' });
     expect(workflowServiceUnavailable(new Error('boom'))).toBeNull();
   });
+
+  it('answers 503 to an update refused while the loan\'s workflow task is failing (an overloaded worker timed it out)', async () => {
+    // As the client throws it: the server refuses the update before accepting it, so a retry is safe.
+    const refused = () =>
+      Promise.reject(
+        new ServiceError('Workflow Update failed', {
+          cause: Object.assign(new Error('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 }),
+        }),
+      );
+    await expect(callWorkflow(refused)).rejects.toMatchObject({ status: 503, code: 'WORKFLOW_SERVICE_UNAVAILABLE' });
+    // Another failed precondition is not a passing state of the worker, and is not turned into a 503.
+    const other = new ServiceError('Workflow Update failed', { cause: Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9 }) });
+    expect(workflowServiceUnavailable(other)).toBeNull();
+  });
 });
 
 describe('against a port nobody listens on', () => {
