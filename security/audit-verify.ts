@@ -31,7 +31,7 @@ async function verifySnapshot(sql: Sql): Promise<AuditChainReport> {
   let rows = 0;
   let broken: { at: string; reason: string } | undefined;
 
-  await sql`select * from audit_log order by id`.cursor(1000, async (batch) => {
+  await sql`select * from audit_log order by id`.cursor(1000, (batch) => {
     for (const raw of batch) {
       const row = toAuditRecord(raw);
       rows += 1;
