@@ -4,7 +4,6 @@ import { FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from '../dom
 import type { BilingualText, LoanType } from '../domain/types.js';
 
 export type Lang = 'zh' | 'en';
-export const DEFAULT_LANG: Lang = 'zh';
 
 function prefixed(prefix: string, names: Readonly<Record<string, BilingualText>>): Record<string, BilingualText> {
   return Object.fromEntries(Object.entries(names).map(([code, text]) => [`${prefix}.${code}`, text]));
