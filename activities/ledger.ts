@@ -13,7 +13,6 @@ import {
   type EntryTotals,
   type JournalEntry,
   type LoanPosition,
-  type PaymentChannel,
   type PostedLine,
   type ReconciliationReport,
   loanBalancesOf,
@@ -183,7 +182,7 @@ export async function runReconciliation(sql: Sql, bank: Pick<BankClient, 'ledger
       debits: bankLedger.debits.map((d) => ({ idempotencyKey: d.idempotencyKey, status: d.status, amount: d.amount })),
       incoming: (bankLedger.incoming ?? []).map((i) => ({ paymentId: i.paymentId, amount: i.amount })),
     },
-    bankEntries: onBank.map((e) => ({ ...e, channel: (e.channel ?? null) as PaymentChannel | null })),
+    bankEntries: onBank.map((e) => ({ ...e, channel: e.channel ?? null })),
   });
 }
 

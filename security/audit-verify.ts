@@ -19,7 +19,7 @@ export interface AuditChainReport {
  */
 export async function verifyAuditChain(sql: Sql | TransactionSql): Promise<AuditChainReport> {
   if ('begin' in sql && typeof sql.begin === 'function') {
-    return (sql as Sql).begin('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql)) as Promise<AuditChainReport>;
+    return sql.begin<AuditChainReport>('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql));
   }
   return verifySnapshot(sql as unknown as Sql);
 }
