@@ -1,5 +1,6 @@
 // 结清证明: the certificate that a loan is fully repaid, as a self-contained HTML page.
 import { toChineseCapital } from '../domain/capital-numerals.js';
+import { escapeHtml } from '../domain/html.js';
 import { maskIdNumber } from '../domain/masking.js';
 import type { LocalDate, Money } from '../domain/types.js';
 
@@ -14,12 +15,8 @@ export interface CertificateFacts {
   paidOffOn: LocalDate;
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 export function renderSettlementCertificate(f: CertificateFacts): string {
-  const e = (v: string) => escape(v);
+  const e = escapeHtml;
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>结清证明 / Settlement certificate ${e(f.loanId)}</title></head>
 <body>

@@ -47,12 +47,13 @@ async function main() {
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
 
+  const closeAndExit = async () => {
+    await connection.close();
+    await sql.end({ timeout: 5 });
+    process.exit(0);
+  };
   const stop = () => {
-    server.close(async () => {
-      await connection.close();
-      await sql.end({ timeout: 5 });
-      process.exit(0);
-    });
+    server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.once('SIGINT', stop);

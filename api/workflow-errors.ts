@@ -23,7 +23,8 @@ function refusalDetail(failure: ApplicationFailure): { text: BilingualText; fiel
 }
 
 function isClosedWorkflow(err: unknown): boolean {
-  const message = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  const cause = err instanceof Error ? err.cause : undefined;
+  const message = err instanceof Error ? `${err.message} ${cause instanceof Error || typeof cause === 'string' ? String(cause) : ''}` : '';
   return /workflow execution already completed|already completed/i.test(message);
 }
 

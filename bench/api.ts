@@ -65,7 +65,7 @@ async function main() {
 
     console.error(`Preparing ${LOANS_QUERIED} active loans to query…`);
     const { results: loans, errors } = await pool(LOANS_QUERIED, 10, (i) => originate(api, watcher, person(i)));
-    if (errors.length) throw errors[0];
+    if (errors[0]) throw errors[0];
     // How many activities a new loan runs before it waits for documents: the bare start runs as many.
     const probe = await api.call<{ loanId: string }>('POST', '/v1/applications', { token: officer.token, body: applicationBody(person(LOANS_QUERIED)) });
     await watcher.waitFor(probe.loanId, ['AWAITING_DOCUMENTS']);

@@ -55,7 +55,7 @@ async function main() {
 
     console.error(`Warm-up: ${WARMUP} loans and ${WARMUP * 2} bare workflows…`);
     const warm = await pool(WARMUP, 5, loan);
-    if (warm.errors.length) throw warm.errors[0];
+    if (warm.errors[0]) throw warm.errors[0];
     const sample = warm.results[0]!.loanId;
     await new Promise((r) => setTimeout(r, 1_000));
     const batches = await activityBatches(temporal, sample);

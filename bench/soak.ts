@@ -43,7 +43,7 @@ async function main() {
     console.error(`Preparing ${ACTIVE_LOANS} active loans for status checks and repayments…`);
     const watcher = new StatusWatcher(sql);
     const prepared = await pool(ACTIVE_LOANS, 16, () => originate(api, watcher, newPerson()));
-    if (prepared.errors.length) throw prepared.errors[0];
+    if (prepared.errors[0]) throw prepared.errors[0];
     const loans = prepared.results.map((r) => ({ loanId: r.loanId, token: r.token }));
     const [initialReviewer, finalReviewer] = await Promise.all([api.login('initial_reviewer'), api.login('final_reviewer')]);
 

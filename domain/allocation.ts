@@ -49,8 +49,6 @@ export interface Components {
   principal: Dec;
 }
 
-export const COMPONENT_KEYS = ['penalty', 'lateFee', 'fee', 'interest', 'principal'] as const;
-
 export function zeroComponents(): Components {
   return { penalty: ZERO, lateFee: ZERO, fee: ZERO, interest: ZERO, principal: ZERO };
 }

@@ -47,12 +47,3 @@ export function instantOf(localDate: string, localTime: string, timeZone: string
   }
   return guess;
 }
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,7 @@
 import { toChineseCapital } from './capital-numerals.js';
 import { DomainError } from './errors.js';
 import { DAY_COUNT_NAMES, FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from './labels.js';
+import { escapeHtml } from './html.js';
 import { maskCard, maskIdNumber, maskPhone } from './masking.js';
 import type { DayCount, Fee, Frequency, LoanType, LocalDate, Money, PenaltyTerms, Rate, RepaymentMethod } from './types.js';
 import { Dec, isMoneyText, toMoney } from './validation/amount.js';
@@ -203,11 +204,6 @@ export function renderContractHtml(input: ContractDocumentInput): string {
     '</html>',
     '',
   ].join('\n');
-}
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const esc = escapeHtml;

@@ -97,14 +97,6 @@ export function compareDates(a: LocalDate, b: LocalDate): number {
   return toEpochDay(a) - toEpochDay(b);
 }
 
-export function minDate(a: LocalDate, b: LocalDate): LocalDate {
-  return compareDates(a, b) <= 0 ? a : b;
-}
-
-export function maxDate(a: LocalDate, b: LocalDate): LocalDate {
-  return compareDates(a, b) >= 0 ? a : b;
-}
-
 /**
  * `months` calendar months after `date`, on day `anchorDay` (default: the day of `date`),
  * clamped to the month's last day: from an anchor of 31 January, +1 is 28/29 February and

@@ -185,12 +185,6 @@ function deny(code: AuthorityDenial['code'], zh: string, en: string): AuthorityD
   return { status: 403, code, message: { zh, en } };
 }
 
-export interface FinalChanges {
-  amount?: unknown;
-  annualRate?: unknown;
-  termCount?: unknown;
-}
-
 /**
  * Problems with the terms a final reviewer wants to change; each must stay within the product's
  * limits. Field paths are `${prefix}.amount` etc. (prefix "changes" unless given).

@@ -126,10 +126,6 @@ export function minDec(a: Dec, b: Dec): Dec {
   return a.lessThan(b) ? a : b;
 }
 
-export function maxDec(a: Dec, b: Dec): Dec {
-  return a.greaterThan(b) ? a : b;
-}
-
 /** a − b, but never below zero. */
 export function shortfall(a: Dec, b: Dec): Dec {
   return a.greaterThan(b) ? a.minus(b) : ZERO;

@@ -20,11 +20,9 @@
 //   interest the rest; both only grow as days pass, so anything once paid stays owed.
 import { addDays, daysBetween } from './dates.js';
 import { yearBasis } from './day-count.js';
-import { DomainError } from './errors.js';
-import { Dec, ONE, ZERO, isDecimalText, isMoneyText, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
+import { Dec, ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
 import type { DayCount, LocalDate, Money, PenaltyTerms, Rate } from './types.js';
 
-export const DEFAULT_PENALTY_MARKUP: Rate = '0.5';
 /** The cap year: charges are capped per calendar year of 365 days whatever the day count. */
 const CAP_YEAR_DAYS = 365;
 

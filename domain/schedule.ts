@@ -258,11 +258,6 @@ export function periodInterest(balance: Dec, r: PeriodRate): Dec {
   return roundCents(product.div(r.den));
 }
 
-/** The same rate over `part / whole` of the period (pro-rata by days). */
-export function partialRate(r: PeriodRate, part: number, whole: number): PeriodRate {
-  return periodRate(r.annual, r.num * part, r.den * whole);
-}
-
 /** Due dates of a (non-BULLET) installment plan: termCount dates from the anchor. */
 function installmentDueDates(terms: ContractTerms): LocalDate[] {
   const anchor = terms.firstDueDate ?? terms.startDate;

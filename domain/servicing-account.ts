@@ -28,7 +28,7 @@ import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rul
 import { LEGACY_RULES_VERSION } from './rules-version.js';
 import { periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
 import { compareDates, daysBetween } from './dates.js';
-import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
+import { Dec, ZERO, ZERO_MONEY, money, rate, sum, toMoney } from './money.js';
 import {
   creditAppliedEntry,
   installmentFeeEntry,
@@ -408,7 +408,7 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
     const paid = payInOrder(rules, a, amount, on, entries, true);
     rows.push(...paid.rows);
     taken.push(...paid.taken);
-    let left = paid.left;
+    const left = paid.left;
     if (left.gt(0)) {
       if (a.overpayment === 'CARRY_FORWARD') {
         toCredit = left;

@@ -5,7 +5,6 @@ import { createPartnerHttp, PartnerError, type PartnerClientOptions } from './ht
 const money = z.string().regex(/^-?\d+\.\d{2}$/);
 
 export const SETTLEMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
-export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
 
 export interface AccountVerificationRequest {
   name: string;
@@ -67,7 +66,6 @@ export const settlementCallbackSchema = z.discriminatedUnion('kind', [
   transferSchema.extend({ kind: z.literal('TRANSFER') }),
   debitSchema.extend({ kind: z.literal('DEBIT') }),
 ]);
-export type SettlementCallback = z.infer<typeof settlementCallbackSchema>;
 export const incomingPaymentNoticeSchema = incomingPaymentSchema;
 
 /** Created (202) or the earlier result for the same Idempotency-Key (200). */

@@ -4,7 +4,6 @@ import { createPartnerHttp, type PartnerClientOptions } from './http.js';
 export const CHANNELS = ['SMS', 'EMAIL'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const MESSAGE_STATUSES = ['QUEUED', 'DELIVERED', 'FAILED'] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export interface OutgoingMessage {
   channel: Channel;
@@ -36,7 +35,6 @@ export const deliveryReceiptSchema = z.object({
   failureReason: z.string().optional(),
   at: z.string(),
 });
-export type DeliveryReceipt = z.infer<typeof deliveryReceiptSchema>;
 
 export interface NotifyClient {
   /** Queues a message. Safe to repeat with the same key; a different body under the same key fails with CONFLICT. */

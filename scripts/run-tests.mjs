@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: the type check, then each vitest suite in turn (replay, unit, workflow, integration,
-// browser, drills). The replay of the committed history corpus is cheap and goes first: a
+// `npm test`: the type check, lint and format check, then each vitest suite in turn (replay,
+// unit, workflow, integration, browser, drills). The replay of the committed history corpus is cheap and goes first: a
 // workflow change that breaks a recorded loan is the first thing to know. Each suite starts its
 // own servers once (a drill, its own stack per file) and prints its own count; the last line is
 // the total.
@@ -19,10 +19,18 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const summary = [];
 let failed = false;
 
-console.log('\n=== typecheck (tsc --noEmit) ===');
-const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { cwd: root, stdio: 'inherit' });
-summary.push({ suite: 'typecheck', passed: tsc.status === 0 ? 1 : 0, failed: tsc.status === 0 ? 0 : 1, skipped: 0 });
-if (tsc.status !== 0) failed = true;
+// The static checks: each counts as one passed or failed line in the summary.
+const checks = [
+  { suite: 'typecheck', title: 'tsc --noEmit', command: 'tsc', args: ['--noEmit', '-p', root] },
+  { suite: 'lint', title: 'eslint: errors fail, warnings print', command: 'eslint', args: ['.'] },
+  { suite: 'format', title: 'prettier --check', command: 'prettier', args: ['--check', '--log-level', 'warn', '.'] },
+];
+for (const check of checks) {
+  console.log(`\n=== ${check.suite} (${check.title}) ===`);
+  const run = spawnSync(bin(check.command), check.args, { cwd: root, stdio: 'inherit' });
+  summary.push({ suite: check.suite, passed: run.status === 0 ? 1 : 0, failed: run.status === 0 ? 0 : 1, skipped: 0 });
+  if (run.status !== 0) failed = true;
+}
 
 for (const suite of suites) {
   console.log(`\n=== ${suite} tests ===`);

@@ -19,7 +19,7 @@ export interface AuditChainReport {
  */
 export async function verifyAuditChain(sql: Sql | TransactionSql): Promise<AuditChainReport> {
   if ('begin' in sql && typeof sql.begin === 'function') {
-    return (sql as Sql).begin('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql)) as Promise<AuditChainReport>;
+    return sql.begin<AuditChainReport>('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql));
   }
   return verifySnapshot(sql as unknown as Sql);
 }
@@ -31,7 +31,7 @@ async function verifySnapshot(sql: Sql): Promise<AuditChainReport> {
   let rows = 0;
   let broken: { at: string; reason: string } | undefined;
 
-  await sql`select * from audit_log order by id`.cursor(1000, async (batch) => {
+  await sql`select * from audit_log order by id`.cursor(1000, (batch) => {
     for (const raw of batch) {
       const row = toAuditRecord(raw);
       rows += 1;

@@ -13,7 +13,6 @@ import {
 import type { BilingualText, LoanType } from '../domain/types.js';
 
 export type Lang = 'zh' | 'en';
-export const DEFAULT_LANG: Lang = 'zh';
 
 function prefixed(prefix: string, names: Readonly<Record<string, BilingualText>>): Record<string, BilingualText> {
   return Object.fromEntries(Object.entries(names).map(([code, text]) => [`${prefix}.${code}`, text]));

@@ -4,8 +4,8 @@ import { validateApplication, applicantAgeOn } from '../../domain/validation/app
 import { productForLoanType } from '../../db/products.js';
 import { insertLoanApplication, newLoanId } from '../../db/loans.js';
 import { blindIndex, borrowerHash } from '../../security/blind-index.js';
-import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { insertBorrower } from '../borrowers.js';
 import { ApiError } from '../errors.js';
 import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../loan-workflows.js';
 import { currentUser } from '../middleware/auth.js';
@@ -72,18 +72,12 @@ async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Applicati
   }
   const [existing] = await deps.sql<{ id: string }[]>`select id from users where id_number_hash = ${idHash}`;
   if (existing) return existing.id;
-  const phoneHash = blindIndex(deps.keyring, 'phone', application.applicant.phone);
-  const [created] = await deps.sql<{ id: string }[]>`
-    insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash)
-    values ('BORROWER', ${phoneHash}, ${deps.cipher.encrypt(application.applicant.phone, USER_FIELDS.phone)},
-            ${deps.cipher.encrypt(application.applicant.name, USER_FIELDS.name)}, ${idHash},
-            ${deps.cipher.encrypt(application.applicant.idNumber, USER_FIELDS.idNumber)}, '!')
-    on conflict (phone_hash) do nothing
-    returning id`;
+  const { phone, name, idNumber } = application.applicant;
+  const created = await insertBorrower(deps.sql, deps, { phone, name, idNumber, passwordHash: '!' });
   if (!created) {
     throw ApiError.conflict('PHONE_REGISTERED_TO_ANOTHER', { zh: '该手机号已被其他借款人注册', en: 'This phone number belongs to another borrower' });
   }
-  return created.id;
+  return created;
 }
 
 export const applicationRoutes: RouteModule = (deps) => {

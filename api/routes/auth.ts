@@ -14,6 +14,7 @@ import { burnPasswordCheck, checkPasswordPolicy, hashPassword, USERNAME_PATTERN,
 import { can } from '../../security/permissions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { clearCodecSession, setCodecSession } from '../codec-session.js';
+import { insertBorrower } from '../borrowers.js';
 import { ApiError } from '../errors.js';
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
@@ -184,22 +185,14 @@ export function authRoutes(security: Security): RouteModule {
       throwIfProblems(problems);
 
       const passwordHash = await hashPassword(body.password);
-      const [row] = await sql<{ id: string }[]>`
-        insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash, created_at)
-        values ('BORROWER',
-                ${blindIndex(keyring, 'phone', phone!)}, ${cipher.encrypt(phone!, USER_FIELDS.phone)},
-                ${cipher.encrypt(name!, USER_FIELDS.name)},
-                ${blindIndex(keyring, 'idNumber', id!.idNumber)}, ${cipher.encrypt(id!.idNumber, USER_FIELDS.idNumber)},
-                ${passwordHash}, ${now})
-        on conflict do nothing
-        returning id`;
-      if (!row) {
+      const userId = await insertBorrower(sql, security, { phone: phone!, name: name!, idNumber: id!.idNumber, passwordHash, createdAt: now });
+      if (!userId) {
         throttle.recordSourceFailure(ip, now);
         await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'FAILURE', resourceType: 'user', detail: { reason: 'DUPLICATE', phone: maskPhone(phone!) }, at: now });
         throw ApiError.conflict('ALREADY_REGISTERED', { zh: '该手机号或身份证号已注册', en: 'This phone number or ID number is already registered' });
       }
-      await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'SUCCESS', actorId: row.id, actorRole: 'BORROWER', resourceType: 'user', resourceId: row.id, at: now });
-      return c.json({ userId: row.id }, 201);
+      await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'SUCCESS', actorId: userId, actorRole: 'BORROWER', resourceType: 'user', resourceId: userId, at: now });
+      return c.json({ userId }, 201);
     });
 
     router.openapi(login, async (c) => {

@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Payload } from '@temporalio/common';
 import { getCookie } from 'hono/cookie';
+import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../../config/index.js';
 import type { Security } from '../../security/authenticator.js';
 import { DecryptionError } from '../../security/field-crypto.js';
 import { newRouter, type RouteModule } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { CODEC_SESSION_COOKIE } from '../codec-session.js';
 import { auditRequest } from '../middleware/audit.js';
@@ -87,7 +89,7 @@ export function codecRoutes(security: Security): RouteModule {
     router.use('*', cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'] }));
     // The cookie is for Temporal Web only: a page of any other origin (even one on the same site,
     // where SameSite lets the cookie through) cannot make the API decrypt with it.
-    router.use('*', async (c, next) => {
+    const refuseCookieFromOtherOrigins: MiddlewareHandler<AppEnv> = async (c, next) => {
       if (c.req.header('authorization') === undefined && getCookie(c, CODEC_SESSION_COOKIE) && !origins.includes(c.req.header('origin') ?? '')) {
         throw ApiError.forbidden(
           { zh: '编解码会话 Cookie 只接受来自 Temporal Web（CORS_ORIGINS）的请求', en: 'The codec session cookie is accepted only from Temporal Web (CORS_ORIGINS)' },
@@ -95,7 +97,8 @@ export function codecRoutes(security: Security): RouteModule {
         );
       }
       await next();
-    });
+    };
+    router.use('*', refuseCookieFromOtherOrigins);
 
     const checkNamespace = (namespace: string | undefined): string => {
       const expected = deps.config.TEMPORAL_NAMESPACE;

@@ -81,6 +81,7 @@ export const documentRoutes: RouteModule = (deps) => {
     if (!(file instanceof File)) problems.push({ field: 'file', code: 'REQUIRED', message: { zh: '请选择文件', en: 'a file is required' } });
     if (problems.length) throw ApiError.validation(problems);
     const blob = file as File;
+    const documentType = type as DocumentType;
     if (blob.size === 0) throw ApiError.validation([{ field: 'file', code: 'EMPTY', message: { zh: '文件为空', en: 'the file is empty' } }]);
     if (blob.size > MAX_DOCUMENT_BYTES) {
       throw new ApiError(413, 'FILE_TOO_LARGE', { zh: '文件不能超过 10 MB', en: 'The file must not exceed 10 MB' }, [{ field: 'file', code: 'TOO_BIG', message: { zh: '文件不能超过 10 MB', en: 'must not exceed 10 MB' } }]);
@@ -92,14 +93,14 @@ export const documentRoutes: RouteModule = (deps) => {
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const sealed = deps.cipher.seal(bytes, DOCUMENT_CONTEXT);
-    const filename = (blob.name || `${type}`).slice(0, 120);
+    const filename = (blob.name || documentType).slice(0, 120);
     const [row] = await deps.sql<{ id: string }[]>`
       insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
-      values (${loanId}, ${type as string}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
+      values (${loanId}, ${documentType}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
       returning id`;
-    await callWorkflow(() => loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, { documentId: row!.id, type: type as DocumentType, sha256 }));
-    await auditRequest(c, deps.sql, { action: 'DOCUMENT_UPLOADED', result: 'SUCCESS', resourceType: 'document', resourceId: row!.id, loanId, detail: { type, sha256, sizeBytes: bytes.length } });
-    return c.json({ documentId: row!.id, sha256, type: type as DocumentType, sizeBytes: bytes.length }, 201);
+    await callWorkflow(() => loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, { documentId: row!.id, type: documentType, sha256 }));
+    await auditRequest(c, deps.sql, { action: 'DOCUMENT_UPLOADED', result: 'SUCCESS', resourceType: 'document', resourceId: row!.id, loanId, detail: { type: documentType, sha256, sizeBytes: bytes.length } });
+    return c.json({ documentId: row!.id, sha256, type: documentType, sizeBytes: bytes.length }, 201);
   });
 
   app.openapi(download, async (c) => {

@@ -121,7 +121,7 @@ export const loanRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
-    const body = c.req.header('content-length') === '0' ? {} : await c.req.json().catch(() => ({}));
+    const body = c.req.header('content-length') === '0' ? {} : await c.req.json<unknown>().catch(() => ({}));
     const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }], updateId: updateIdFor(c, 'withdraw', user) }),

@@ -38,7 +38,7 @@ async function main() {
   });
 
   app.post('/applications', async (c) => {
-    const body = (await c.req.json()) as { amount?: string; loanType?: string };
+    const body = await c.req.json<{ amount?: string; loanType?: string }>();
     const workflowId = `bare-${randomUUID()}`;
     await client.workflow.start('bareIntake', {
       workflowId,

@@ -44,9 +44,9 @@ async function writeCopyText(tx: TransactionSql, table: string, path: string): P
     where a.attrelid = ${table}::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`;
   const out = createWriteStream(path);
   const selectList = columns.map((c) => `"${c.name.replace(/"/g, '""')}"::text`).join(', ');
-  await tx.unsafe(`select ${selectList} from "${table.replace(/"/g, '""')}"`).values().cursor(500, async (rows) => {
+  for await (const rows of tx.unsafe(`select ${selectList} from "${table.replace(/"/g, '""')}"`).values().cursor(500)) {
     await write(out, rows.map((row) => (row as Array<string | null>).map(copyField).join('\t') + '\n').join(''));
-  });
+  }
   out.end();
   await once(out, 'finish');
 }

@@ -1,7 +1,7 @@
 // Loads a verified backup into an empty database: the same migrations first, then every table's
 // rows in one transaction with triggers off (the ledger and audit log refuse changes otherwise),
 // then the sequences where they were. Afterwards `checkRestored` compares it with the manifest.
-import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';

@@ -42,6 +42,7 @@ export interface TextRule {
 }
 
 // Control characters have no place in names and free text that end up in contracts.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A trimmed, non-empty string (unless optional) of bounded length, counted in characters. */

@@ -52,11 +52,6 @@ export function formatLocalDate(date: CalendarDate): LocalDate {
   return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
 }
 
-/** Negative, zero or positive as `a` is before, on or after `b`. Both must be "YYYY-MM-DD". */
-export function compareLocalDates(a: LocalDate, b: LocalDate): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Completed years of age on `asOf`. Someone born on 29 February turns a year older on 1 March in common years. */
 export function completedYears(birthDate: LocalDate, asOf: LocalDate): number {
   const birth = parseLocalDate(birthDate);

@@ -50,6 +50,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** The fields of GET /v1/loans/:id this page shows. */
+type ApproverLoanView = {
+  applicant: { idNumber: string };
+  assessment: {
+    recommendedLimit: string;
+    score: number;
+    factors: Array<{ code: string; contribution: number }>;
+    warnings: Array<{ code: string; severity: string; message: { zh: string } }>;
+  };
+  documents: unknown[];
+  timeline: unknown[];
+};
+
 describe('sign-in page', () => {
   it('is Chinese by default, switches to English and back (kept across reloads), and shows a refused login inline', async () => {
     const { page, errors } = await freshPage();
@@ -123,7 +136,7 @@ describe('initial reviewer', () => {
   it('shows the loan: masked applicant, terms, documents inline, factor contributions, warnings, schedule and timeline', async () => {
     await page.click(`a[href="/loans/${toApprove.loanId}"]`);
     await page.waitForSelector('#review-form');
-    const loan = await client.call<Record<string, any>>('GET', `/v1/loans/${toApprove.loanId}`, { token: await pageToken(page) });
+    const loan = await client.call<ApproverLoanView>('GET', `/v1/loans/${toApprove.loanId}`, { token: await pageToken(page) });
 
     expect(await page.textContent('[data-field="idNumber"]')).toBe(loan.applicant.idNumber);
     expect(loan.applicant.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
@@ -141,11 +154,11 @@ describe('initial reviewer', () => {
     expect(await page.textContent('[data-field="score"]')).toBe(String(loan.assessment.score));
     const factors = page.locator('tr[data-factor]');
     expect(await factors.count()).toBe(loan.assessment.factors.length);
-    for (const factor of loan.assessment.factors as Array<{ code: string; contribution: number }>) {
+    for (const factor of loan.assessment.factors) {
       const shown = await page.textContent(`tr[data-factor="${factor.code}"] td:nth-child(2)`);
       expect(shown).toBe(factor.contribution > 0 ? `+${factor.contribution}` : String(factor.contribution));
     }
-    const warnings = loan.assessment.warnings as Array<{ code: string; severity: string; message: { zh: string } }>;
+    const warnings = loan.assessment.warnings;
     expect(warnings.map((w) => w.code)).toContain('THIN_FILE');
     expect(await page.locator('[data-section="loan.section.warnings"] li.warning').count()).toBe(warnings.length);
     for (const w of warnings) {

@@ -34,7 +34,7 @@ async function workflowCommand(command: string[], loanId: string, codec?: { toke
 /** `temporal workflow show … --output json`. */
 const showHistory = (loanId: string, codec?: { token: string }) => workflowCommand(['show', '--output', 'json'], loanId, codec);
 
-type Payload = { metadata?: Record<string, unknown>; data?: unknown } | unknown;
+type Payload = { metadata?: Record<string, unknown>; data?: unknown };
 
 /** Every payload-looking object in the CLI's JSON: inputs, results, memos, failures. */
 function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
@@ -49,8 +49,9 @@ function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
 }
 
 const ENCRYPTED = 'binary/encrypted';
+const dataOf = (payload: Payload): string => (typeof payload.data === 'string' ? payload.data : '');
 const encodingOf = (payload: Payload): string | undefined => {
-  const raw = (payload as { metadata?: { encoding?: unknown } })?.metadata?.encoding;
+  const raw = payload.metadata?.encoding;
   if (typeof raw !== 'string') return undefined;
   return raw === ENCRYPTED || raw.startsWith('json/') || raw.startsWith('binary/') ? raw : Buffer.from(raw, 'base64').toString('utf8');
 };
@@ -80,7 +81,7 @@ describe('temporal CLI through the codec endpoint', () => {
     expect(payloads.filter((p) => encodingOf(p) === ENCRYPTED)).toEqual([]);
 
     // The CLI prints decoded payloads as json/plain with base64 data; read them as the operator would.
-    const decoded = payloads.map((p) => Buffer.from(String((p as { data?: unknown }).data ?? ''), 'base64').toString('utf8')).join('\n');
+    const decoded = payloads.map((p) => Buffer.from(dataOf(p), 'base64').toString('utf8')).join('\n');
     expect(decoded).toContain(`"loanId":"${loanId}"`);
     expect(decoded).toContain('"code":"CONSUMER_STD"');
     expect(decoded).toContain('家庭装修');
@@ -97,7 +98,7 @@ describe('temporal CLI through the codec endpoint', () => {
     const payloads = payloadsIn(history);
     expect(payloads.length).toBeGreaterThan(5);
     for (const payload of payloads) expect(encodingOf(payload)).toBe(ENCRYPTED);
-    const decoded = payloads.map((p) => Buffer.from(String((p as { data?: unknown }).data ?? ''), 'base64').toString('latin1')).join('\n');
+    const decoded = payloads.map((p) => Buffer.from(dataOf(p), 'base64').toString('latin1')).join('\n');
     expect(decoded).not.toContain(loanId);
     expect(decoded).not.toContain('CONSUMER_STD');
   });

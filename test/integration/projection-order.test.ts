@@ -17,7 +17,8 @@ let record: ReturnType<typeof createOriginationActivities>['recordLoanEvent'];
 beforeAll(async () => {
   db = await createTestDatabase(stack.databaseUrl.replace(/\/[^/]*$/, '/postgres'), 'projection');
   const deps = { sql: db.sql, config: { BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, log: createLogger('projection-test', 'silent') } as unknown as ActivityDeps;
-  record = createOriginationActivities(deps).recordLoanEvent;
+  const activities = createOriginationActivities(deps);
+  record = activities.recordLoanEvent.bind(activities);
   await seedDefaultProducts(db.sql);
 });
 

@@ -71,7 +71,8 @@ function valueFor(param: Parameter): string {
   const example = param.example ?? schema.example;
   if (schema.enum?.length) return String(schema.enum[0]);
   if (schema.format === 'uuid') return randomUUID();
-  if (example !== undefined) return String(example);
+  if (typeof example === 'string' || typeof example === 'number' || typeof example === 'boolean') return String(example);
+  if (example !== undefined) return JSON.stringify(example);
   if (schema.type === 'integer' || schema.type === 'number') return '1';
   return 'x1';
 }

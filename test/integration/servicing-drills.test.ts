@@ -71,7 +71,7 @@ function startWorker(): ChildProcess {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => {
-    if (process.env.TEST_STACK_LOGS) process.stderr.write(`[drill-worker] ${chunk}`);
+    if (process.env.TEST_STACK_LOGS) process.stderr.write(`[drill-worker] ${chunk.toString()}`);
   });
   return child;
 }
@@ -167,14 +167,14 @@ async function disbursementEntries(loanId: string) {
 describe('disbursement drills', () => {
   it('pays every loan exactly once while the bank fails 30% of calls and times out on 10%', { timeout: 400_000 }, async () => {
     const loans = await Promise.all([drillLoan(), drillLoan(), drillLoan(), drillLoan()]);
-    await simulator.faults.update({ bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 } });
+    simulator.faults.update({ bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 } });
     try {
       for (const { loanId, token } of loans) await api.signContract(token, loanId);
       for (const { loanId } of loans) expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 300_000)).toBe('ACTIVE');
       const stats = simulator.faults.stats();
       expect(stats.bank.failures + stats.bank.timeoutsBeforeCommit + stats.bank.timeoutsAfterCommit).toBeGreaterThan(0);
     } finally {
-      await simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
+      simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
     }
     for (const { loanId } of loans) {
       const transfers = await bankTransfers(loanId);
@@ -187,7 +187,7 @@ describe('disbursement drills', () => {
   it('does not pay twice when the worker is killed with SIGKILL during the payout and restarted', { timeout: 300_000 }, async () => {
     const { loanId, token } = await drillLoan();
     // A slow bank keeps the transfer call in flight long enough to kill the worker inside it.
-    await simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 3_000 } });
+    simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 3_000 } });
     try {
       await api.signContract(token, loanId);
       const handle = client.workflow.getHandle(loanId);
@@ -204,7 +204,7 @@ describe('disbursement drills', () => {
       worker = startWorker();
       expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 240_000)).toBe('ACTIVE');
     } finally {
-      await simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
+      simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
     }
     expect(await bankTransfers(loanId)).toEqual([{ idempotency_key: `loan:${loanId}:disbursement`, status: 'SUCCEEDED', amount: '6000.00' }]);
     expect(await disbursementEntries(loanId)).toHaveLength(1);

@@ -37,7 +37,7 @@ async function together<T>(...sends: Array<() => Promise<T>>): Promise<PromiseSe
 
 async function refusalType(result: PromiseSettledResult<unknown>): Promise<string> {
   if (result.status === 'fulfilled') return 'ACCEPTED';
-  return refusalOf(Promise.reject(result.reason));
+  return refusalOf(Promise.reject(result.reason as Error));
 }
 
 /** Workflow tasks that failed (non-determinism, a handler throwing where it must not). */

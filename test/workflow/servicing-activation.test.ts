@@ -17,7 +17,7 @@ let send: NotifyClient['send'];
 let releaseHold = () => {};
 beforeAll(async () => {
   h = await createWorkflowHarness();
-  send = h.notify.send;
+  send = h.notify.send.bind(h.notify);
 });
 afterEach(async () => {
   releaseHold();

@@ -8,7 +8,7 @@ import { overdueCharges } from '../../domain/overdue.js';
 import type { PenaltyTerms } from '../../domain/types.js';
 import { writeOffUpdate, collectionNoteUpdate } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type SeedOptions, type WorkflowHarness } from './helpers/harness.js';
-import { activeLoan, ledgerBalance, pay, reconciliation, refusal, skipTo, view } from './helpers/servicing-driver.js';
+import { ledgerBalance, pay, reconciliation, refusal, skipTo, view } from './helpers/servicing-driver.js';
 
 let h: WorkflowHarness;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, groupThousands, renderContractHtml, type ContractDocumentInput } from '../../../domain/contract-document.js';
+import { groupThousands, renderContractHtml, type ContractDocumentInput } from '../../../domain/contract-document.js';
+import { escapeHtml } from '../../../domain/html.js';
 import { DomainError } from '../../../domain/errors.js';
 import { APPLICANT_ID, CARD, GUARANTOR_ID } from './fixtures.js';
 

@@ -1,5 +1,5 @@
-// Steps servicing tests take: drive a loan to ACTIVE through the real origination phases,
-// repay, move the time-skipping clock to a business date, read the ledger and reconcile.
+// Steps servicing tests take: repay, move the time-skipping clock to a business date, read the
+// ledger and reconcile.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { instantOf } from '../../../domain/business-time.js';
@@ -9,21 +9,8 @@ import type { RepaymentInput } from '../../../contracts/messages.js';
 import { loanViewQuery, repayUpdate } from '../../../contracts/definitions.js';
 import type { LoanView, RepaymentResult } from '../../../contracts/loan-view.js';
 import type { RepaymentChannel } from '../../../contracts/messages.js';
-import { TIME_ZONE, type SeedOptions, type WorkflowHarness } from './harness.js';
-import { sign, uploadDocuments, waitForStatus, type LoanHandle } from './loan-driver.js';
-
-const CONSUMER_DOCS = ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT'] as const;
-
-/** A consumer loan taken through auto-approval, signature and payout: it comes back ACTIVE. */
-export async function activeLoan(h: WorkflowHarness, options: SeedOptions = {}): Promise<{ handle: LoanHandle; loanId: string; borrowerId: string; view: LoanView }> {
-  const { input } = await h.seedLoan({ amount: '12000.00', profileDigit: 1, ...options });
-  const handle = await h.start(input);
-  await uploadDocuments(h, handle, input.borrowerId, CONSUMER_DOCS);
-  const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
-  await sign(handle, input.borrowerId, offered.contract!.sha256);
-  const view = await waitForStatus(handle, 'ACTIVE');
-  return { handle, loanId: input.loanId, borrowerId: input.borrowerId, view };
-}
+import { TIME_ZONE, type WorkflowHarness } from './harness.js';
+import type { LoanHandle } from './loan-driver.js';
 
 /** Lets the time-skipping server run the workflow's timers up to `localTime` on `date` (business time zone). */
 export async function skipTo(h: WorkflowHarness, date: string, localTime = '12:00'): Promise<void> {
@@ -64,12 +51,4 @@ export async function ledgerBalance(h: WorkflowHarness, loanId: string, account:
   const [row] = await h.sql<{ balance: string }[]>`
     select coalesce(sum(debit - credit), 0)::numeric(16, 2)::text as balance from journal_lines where loan_id = ${loanId} and account = ${account}`;
   return row!.balance;
-}
-
-/** Failures recorded in the workflow's history, for a readable test failure. */
-export async function historyFailures(handle: LoanHandle): Promise<string[]> {
-  const history = await handle.fetchHistory();
-  return (history.events ?? [])
-    .map((e) => e.activityTaskFailedEventAttributes?.failure?.message ?? e.workflowTaskFailedEventAttributes?.failure?.message ?? null)
-    .filter((m): m is string => !!m);
 }
