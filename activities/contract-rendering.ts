@@ -36,8 +36,23 @@ export function renderContract(s: ContractSources): string {
     schedule: s.offer.installments,
     fees: s.product.fees,
     penalty: s.product.penalty,
-    consents: s.consents.map((c) => ({ kind: c.kind as ConsentKind, grantedBy: a.applicant.name, grantedAt: c.granted_at.toISOString(), textVersion: c.text_version })),
-    ...(a.guarantor ? { guarantor: { name: a.guarantor.name, idNumber: a.guarantor.idNumber, phone: a.guarantor.phone } } : {}),
-    ...(a.collateral ? { collateral: { type: a.collateral.type, description: a.collateral.description, appraisedValue: a.collateral.appraisedValue } } : {}),
+    consents: s.consents.map((c) => ({
+      kind: c.kind as ConsentKind,
+      grantedBy: a.applicant.name,
+      grantedAt: c.granted_at.toISOString(),
+      textVersion: c.text_version,
+    })),
+    ...(a.guarantor
+      ? { guarantor: { name: a.guarantor.name, idNumber: a.guarantor.idNumber, phone: a.guarantor.phone } }
+      : {}),
+    ...(a.collateral
+      ? {
+          collateral: {
+            type: a.collateral.type,
+            description: a.collateral.description,
+            appraisedValue: a.collateral.appraisedValue,
+          },
+        }
+      : {}),
   });
 }

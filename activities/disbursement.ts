@@ -10,12 +10,22 @@ import { loadApplication } from './loan-records.js';
 export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
   return {
     async isDisbursementPaused(): Promise<boolean> {
-      const [flag] = await sql<{ enabled: boolean }[]>`select enabled from system_flags where name = 'DISBURSEMENTS_PAUSED'`;
+      const [flag] = await sql<
+        { enabled: boolean }[]
+      >`select enabled from system_flags where name = 'DISBURSEMENTS_PAUSED'`;
       return flag?.enabled ?? false;
     },
 
     /** Asks the bank for the transfer; its answer may already be final. */
-    async startDisbursement({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | PendingTransfer> {
+    async startDisbursement({
+      loanId,
+      idempotencyKey,
+      amount,
+    }: {
+      loanId: string;
+      idempotencyKey: string;
+      amount: string;
+    }): Promise<BankResult | PendingTransfer> {
       const application = await loadApplication(sql, cipher, loanId);
       try {
         const transfer = await bank.transfer(idempotencyKey, {
@@ -26,10 +36,17 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
           reference: loanId,
           ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
         });
-        if (transfer.status === 'PENDING') return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
-        return { transferId: transfer.transferId, idempotencyKey, status: transfer.status, ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}) };
+        if (transfer.status === 'PENDING')
+          return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
+        return {
+          transferId: transfer.transferId,
+          idempotencyKey,
+          status: transfer.status,
+          ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
+        };
       } catch (err) {
-        if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+        if (isPartnerError(err) && !err.retryable)
+          throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
         throw err;
       }
     },
@@ -38,7 +55,12 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
     async checkTransfer({ idempotencyKey }: { idempotencyKey: string }): Promise<BankResult | null> {
       const transfer = await bank.findTransferByKey(idempotencyKey);
       if (!transfer || transfer.status === 'PENDING') return null;
-      return { transferId: transfer.transferId, idempotencyKey, status: transfer.status, ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}) };
+      return {
+        transferId: transfer.transferId,
+        idempotencyKey,
+        status: transfer.status,
+        ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
+      };
     },
   };
 }

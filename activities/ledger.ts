@@ -10,7 +10,18 @@ import type { ActivityDeps } from './deps.js';
 type Db = Sql | TransactionSql;
 
 async function loadEntry(db: Db, businessKey: string): Promise<JournalEntry | null> {
-  const [row] = await db<{ id: string; business_key: string; loan_id: string; kind: EntryKind; effective_on: string; external_ref: string | null; reverses_key: string | null; memo: string }[]>`
+  const [row] = await db<
+    {
+      id: string;
+      business_key: string;
+      loan_id: string;
+      kind: EntryKind;
+      effective_on: string;
+      external_ref: string | null;
+      reverses_key: string | null;
+      memo: string;
+    }[]
+  >`
     select id, business_key, loan_id, kind, effective_on, external_ref, reverses_key, memo from journal_entries where business_key = ${businessKey}`;
   if (!row) return null;
   const lines = await db<{ account: Account; debit: string; credit: string }[]>`
@@ -44,7 +55,10 @@ export async function postEntries(tx: TransactionSql, entries: readonly JournalE
     if (!row) {
       const existing = await loadEntry(tx, e.businessKey);
       if (!existing || !sameEntry(existing, e)) {
-        throw ApplicationFailure.nonRetryable(`Ledger entry ${e.businessKey} already exists with different lines`, 'LedgerConflict');
+        throw ApplicationFailure.nonRetryable(
+          `Ledger entry ${e.businessKey} already exists with different lines`,
+          'LedgerConflict',
+        );
       }
       continue;
     }

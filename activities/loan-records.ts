@@ -15,7 +15,9 @@ export interface LoanRow {
 }
 
 export async function loadLoan(sql: Sql, loanId: string): Promise<LoanRow> {
-  const [row] = await sql<LoanRow[]>`select id, borrower_id, product_code, status, application_enc, created_at from loans where id = ${loanId}`;
+  const [row] = await sql<
+    LoanRow[]
+  >`select id, borrower_id, product_code, status, application_enc, created_at from loans where id = ${loanId}`;
   if (!row) throw ApplicationFailure.nonRetryable(`Loan ${loanId} has no database record`, 'LoanMissing');
   return row;
 }

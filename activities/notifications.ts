@@ -9,7 +9,9 @@ export function createNotificationActivities({ sql, cipher, notify, config }: Ac
     async notifyBorrower(notice: BorrowerNotice): Promise<void> {
       const idempotencyKey = `loan:${notice.loanId}:notice:${notice.eventKey}`;
       const loan = await loadLoan(sql, notice.loanId);
-      const [user] = await sql<{ phone_enc: string | null }[]>`select phone_enc from users where id = ${loan.borrower_id}`;
+      const [user] = await sql<
+        { phone_enc: string | null }[]
+      >`select phone_enc from users where id = ${loan.borrower_id}`;
       if (!user?.phone_enc) return;
       const to = cipher.decrypt(user.phone_enc, USER_FIELDS.phone);
       const sent = await notify.send(idempotencyKey, {

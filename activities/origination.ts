@@ -21,10 +21,22 @@ const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITT
 function withoutIdentifiers(application: Application): Application {
   return {
     ...application,
-    applicant: { ...application.applicant, name: maskName(application.applicant.name), idNumber: maskIdNumber(application.applicant.idNumber), phone: maskPhone(application.applicant.phone) },
+    applicant: {
+      ...application.applicant,
+      name: maskName(application.applicant.name),
+      idNumber: maskIdNumber(application.applicant.idNumber),
+      phone: maskPhone(application.applicant.phone),
+    },
     bankAccount: { ...application.bankAccount, cardNumber: maskCard(application.bankAccount.cardNumber) },
     ...(application.guarantor
-      ? { guarantor: { ...application.guarantor, name: maskName(application.guarantor.name), idNumber: maskIdNumber(application.guarantor.idNumber), phone: maskPhone(application.guarantor.phone) } }
+      ? {
+          guarantor: {
+            ...application.guarantor,
+            name: maskName(application.guarantor.name),
+            idNumber: maskIdNumber(application.guarantor.idNumber),
+            phone: maskPhone(application.guarantor.phone),
+          },
+        }
       : {}),
   };
 }
@@ -53,7 +65,7 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
         const seq = eventSequence(event.eventKey);
         const newer = tx`${seq}::int > projection_seq`;
         const field = (value: unknown, column: string) =>
-          tx`case when ${newer} then coalesce(${value as never}, ${tx(column)}) else coalesce(${tx(column)}, ${value as never}) end`;
+          tx`case when ${newer} then coalesce(${value}, ${tx(column)}) else coalesce(${tx(column)}, ${value}) end`;
         await tx`
           update loans set
             status = case when ${newer} then ${event.status} else status end,
@@ -74,7 +86,12 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
     async listDocuments(loanId: string): Promise<Array<DocumentUploaded & { receivedAt: string }>> {
       const rows = await sql<{ id: string; type: DocumentUploaded['type']; sha256: string; created_at: Date }[]>`
         select id, type, sha256, created_at from documents where loan_id = ${loanId} order by created_at`;
-      return rows.map((r) => ({ documentId: r.id, type: r.type, sha256: r.sha256, receivedAt: r.created_at.toISOString() }));
+      return rows.map((r) => ({
+        documentId: r.id,
+        type: r.type,
+        sha256: r.sha256,
+        receivedAt: r.created_at.toISOString(),
+      }));
     },
 
     async loadApplicationFacts(loanId: string): Promise<{ application: Application; applicantAge: number }> {
@@ -83,13 +100,26 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
       return { application: withoutIdentifiers(application), applicantAge: applicantAgeOn(application, today) };
     },
 
-    async fetchCreditReport({ loanId, subject }: { loanId: string; subject: 'APPLICANT' | 'GUARANTOR' }): Promise<BureauReport> {
-      const [consent] = await sql<{ id: string }[]>`select id from consents where loan_id = ${loanId} and kind = 'CREDIT_QUERY'`;
+    async fetchCreditReport({
+      loanId,
+      subject,
+    }: {
+      loanId: string;
+      subject: 'APPLICANT' | 'GUARANTOR';
+    }): Promise<BureauReport> {
+      const [consent] = await sql<
+        { id: string }[]
+      >`select id from consents where loan_id = ${loanId} and kind = 'CREDIT_QUERY'`;
       if (!consent) throw ApplicationFailure.nonRetryable('No recorded consent to the credit query', 'ConsentMissing');
       const application = await loadApplication(sql, cipher, loanId);
       const person = subject === 'APPLICANT' ? application.applicant : application.guarantor;
       if (!person) throw ApplicationFailure.nonRetryable('The application has no guarantor', 'PartnerRejected');
-      const report = await bureau.fetchReport({ idNumber: person.idNumber, name: person.name, consentId: consent.id, purpose: 'LOAN_APPLICATION' });
+      const report = await bureau.fetchReport({
+        idNumber: person.idNumber,
+        name: person.name,
+        consentId: consent.id,
+        purpose: 'LOAN_APPLICATION',
+      });
       await sql`
         insert into credit_queries (loan_id, subject, consent_id, profile, bureau_score)
         values (${loanId}, ${subject}, ${consent.id}, ${report.profile}, ${report.score})
@@ -99,18 +129,35 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
 
     async analyzeBankStatement({ loanId }: { loanId: string }): Promise<StatementSummary> {
       const application = await loadApplication(sql, cipher, loanId);
-      return bureau.analyzeStatement({ idNumber: application.applicant.idNumber, declaredMonthlyIncome: application.applicant.monthlyIncome });
+      return bureau.analyzeStatement({
+        idNumber: application.applicant.idNumber,
+        declaredMonthlyIncome: application.applicant.monthlyIncome,
+      });
     },
 
-    async loadRepaymentHistory({ borrowerId, excludeLoanId }: { borrowerId: string; excludeLoanId: string }): Promise<InternalHistory> {
-      const [row] = await sql<{ repaid: number; written_off: number; max_dpd: number; overdue: boolean; active: number }[]>`
+    async loadRepaymentHistory({
+      borrowerId,
+      excludeLoanId,
+    }: {
+      borrowerId: string;
+      excludeLoanId: string;
+    }): Promise<InternalHistory> {
+      const [row] = await sql<
+        { repaid: number; written_off: number; max_dpd: number; overdue: boolean; active: number }[]
+      >`
         select count(*) filter (where status = 'PAID_OFF')::int as repaid,
                count(*) filter (where status = 'WRITTEN_OFF')::int as written_off,
                coalesce(max(greatest(days_past_due, max_days_past_due)), 0)::int as max_dpd,
                coalesce(bool_or(status = 'OVERDUE'), false) as overdue,
                count(*) filter (where status in ('ACTIVE', 'OVERDUE', 'DISBURSING'))::int as active
         from loans where borrower_id = ${borrowerId} and id <> ${excludeLoanId}`;
-      return { loansRepaid: row!.repaid, loansWrittenOff: row!.written_off, maxDaysPastDue: row!.max_dpd, currentlyOverdue: row!.overdue, activeLoans: row!.active };
+      return {
+        loansRepaid: row!.repaid,
+        loansWrittenOff: row!.written_off,
+        maxDaysPastDue: row!.max_dpd,
+        currentlyOverdue: row!.overdue,
+        activeLoans: row!.active,
+      };
     },
 
     async openTask(task: TaskToOpen): Promise<void> {
@@ -120,7 +167,17 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
         on conflict (loan_id, task_key) do nothing`;
     },
 
-    async closeTask({ loanId, taskKey, status, closedBy }: { loanId: string; taskKey: string; status: 'DONE' | 'CANCELLED'; closedBy?: string }): Promise<void> {
+    async closeTask({
+      loanId,
+      taskKey,
+      status,
+      closedBy,
+    }: {
+      loanId: string;
+      taskKey: string;
+      status: 'DONE' | 'CANCELLED';
+      closedBy?: string;
+    }): Promise<void> {
       await sql`
         update tasks set status = ${status}, closed_at = now(), closed_by = ${closedBy ?? null}
         where loan_id = ${loanId} and task_key = ${taskKey} and status = 'OPEN'`;
@@ -130,17 +187,40 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
       await sql`update tasks set status = 'CANCELLED', closed_at = now() where loan_id = ${loanId} and status = 'OPEN'`;
     },
 
-    async generateContract({ loanId, offer, product, generatedAt }: { loanId: string; offer: Offer; product: LoanProduct; generatedAt: string }): Promise<{ sha256: string; version: number; generatedAt: string }> {
+    async generateContract({
+      loanId,
+      offer,
+      product,
+      generatedAt,
+    }: {
+      loanId: string;
+      offer: Offer;
+      product: LoanProduct;
+      generatedAt: string;
+    }): Promise<{ sha256: string; version: number; generatedAt: string }> {
       const application = await loadApplication(sql, cipher, loanId);
       const consents = await sql<{ kind: string; text_version: string; granted_at: Date }[]>`
         select kind, text_version, granted_at from consents where loan_id = ${loanId} order by kind`;
-      const html = renderContract({ loanId, offer, product, application, consents, generatedAt, companyName: config.COMPANY_NAME, timeZone: config.BUSINESS_TIME_ZONE });
+      const html = renderContract({
+        loanId,
+        offer,
+        product,
+        application,
+        consents,
+        generatedAt,
+        companyName: config.COMPANY_NAME,
+        timeZone: config.BUSINESS_TIME_ZONE,
+      });
       const sha256 = createHash('sha256').update(html, 'utf8').digest('hex');
       return sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${loanId}))`;
-        const [same] = await tx<{ version: number; created_at: Date }[]>`select version, created_at from contracts where loan_id = ${loanId} and sha256 = ${sha256}`;
+        const [same] = await tx<
+          { version: number; created_at: Date }[]
+        >`select version, created_at from contracts where loan_id = ${loanId} and sha256 = ${sha256}`;
         if (same) return { sha256, version: same.version, generatedAt };
-        const [row] = await tx<{ next: number }[]>`select coalesce(max(version), 0)::int + 1 as next from contracts where loan_id = ${loanId}`;
+        const [row] = await tx<
+          { next: number }[]
+        >`select coalesce(max(version), 0)::int + 1 as next from contracts where loan_id = ${loanId}`;
         const next = row!.next;
         await tx`insert into contracts (loan_id, version, sha256, html_enc) values (${loanId}, ${next}, ${sha256}, ${cipher.encrypt(html, CONTRACT_CONTEXT)})`;
         return { sha256, version: next, generatedAt };

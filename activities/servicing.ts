@@ -68,12 +68,22 @@ export function createServicingActivities(deps: ActivityDeps): ServicingActiviti
 
     /** A repayment accepted earlier under this paymentId (possibly in an earlier run of the workflow). */
     async findRepayment({ paymentId }: { paymentId: string }): Promise<StoredRepayment | null> {
-      const [row] = await sql<{ loan_id: string; result: RepaymentResult }[]>`select loan_id, result from repayments where payment_id = ${paymentId}`;
+      const [row] = await sql<
+        { loan_id: string; result: RepaymentResult }[]
+      >`select loan_id, result from repayments where payment_id = ${paymentId}`;
       return row ? { loanId: row.loan_id, result: row.result } : null;
     },
 
     /** Collects from the borrower's card (代扣). The key is business ids: a retry asks for the same debit. */
-    async startDebit({ loanId, idempotencyKey, amount }: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null> {
+    async startDebit({
+      loanId,
+      idempotencyKey,
+      amount,
+    }: {
+      loanId: string;
+      idempotencyKey: string;
+      amount: Money;
+    }): Promise<BankResult | null> {
       const application = await loadApplication(sql, cipher, loanId);
       try {
         const debit = await bank.debit(idempotencyKey, {
@@ -84,9 +94,15 @@ export function createServicingActivities(deps: ActivityDeps): ServicingActiviti
           ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
         });
         if (debit.status === 'PENDING') return null;
-        return { transferId: debit.debitId, idempotencyKey, status: debit.status, ...(debit.failureReason ? { failureReason: debit.failureReason } : {}) };
+        return {
+          transferId: debit.debitId,
+          idempotencyKey,
+          status: debit.status,
+          ...(debit.failureReason ? { failureReason: debit.failureReason } : {}),
+        };
       } catch (err) {
-        if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+        if (isPartnerError(err) && !err.retryable)
+          throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
         throw err;
       }
     },
@@ -95,12 +111,29 @@ export function createServicingActivities(deps: ActivityDeps): ServicingActiviti
     async checkDebit({ idempotencyKey }: { idempotencyKey: string }): Promise<BankResult | null> {
       const debit = await bank.findDebitByKey(idempotencyKey);
       if (!debit || debit.status === 'PENDING') return null;
-      return { transferId: debit.debitId, idempotencyKey, status: debit.status, ...(debit.failureReason ? { failureReason: debit.failureReason } : {}) };
+      return {
+        transferId: debit.debitId,
+        idempotencyKey,
+        status: debit.status,
+        ...(debit.failureReason ? { failureReason: debit.failureReason } : {}),
+      };
     },
 
     /** 结清证明: rendered once, stored encrypted with the sha256 of its bytes. */
-    async issueSettlementCertificate({ loanId, paidOffOn, principal, totalRepaid }: { loanId: string; paidOffOn: LocalDate; principal: Money; totalRepaid: Money }): Promise<{ sha256: string }> {
-      const [existing] = await sql<{ sha256: string }[]>`select sha256 from settlement_certificates where loan_id = ${loanId}`;
+    async issueSettlementCertificate({
+      loanId,
+      paidOffOn,
+      principal,
+      totalRepaid,
+    }: {
+      loanId: string;
+      paidOffOn: LocalDate;
+      principal: Money;
+      totalRepaid: Money;
+    }): Promise<{ sha256: string }> {
+      const [existing] = await sql<
+        { sha256: string }[]
+      >`select sha256 from settlement_certificates where loan_id = ${loanId}`;
       if (existing) return existing;
       const loan = await loadLoan(sql, loanId);
       const application = await loadApplication(sql, cipher, loanId);
@@ -119,7 +152,9 @@ export function createServicingActivities(deps: ActivityDeps): ServicingActiviti
         insert into settlement_certificates (loan_id, sha256, html_enc, paid_off_on)
         values (${loanId}, ${sha256}, ${cipher.encrypt(html, CERTIFICATE_CONTEXT)}, ${paidOffOn})
         on conflict (loan_id) do nothing`;
-      const [stored] = await sql<{ sha256: string }[]>`select sha256 from settlement_certificates where loan_id = ${loanId}`;
+      const [stored] = await sql<
+        { sha256: string }[]
+      >`select sha256 from settlement_certificates where loan_id = ${loanId}`;
       return stored!;
     },
   };

@@ -31,7 +31,11 @@ export function mergeViewFields(
 }
 
 /** Applies a handover to the loan's row; call inside the transaction of the write it came with. */
-export async function storeViewFields(tx: Sql | TransactionSql, loanId: string, handover: Partial<ViewHandover>): Promise<void> {
+export async function storeViewFields(
+  tx: Sql | TransactionSql,
+  loanId: string,
+  handover: Partial<ViewHandover>,
+): Promise<void> {
   if (!handover.view || !handover.viewStamp) return;
   // FOR NO KEY UPDATE, the lock an UPDATE of the row takes: it orders this merge after any other
   // write of the row. FOR UPDATE would also wait on the key-share locks that inserts referring to the
@@ -42,5 +46,5 @@ export async function storeViewFields(tx: Sql | TransactionSql, loanId: string, 
   if (!row) return;
   const merged = mergeViewFields(row.view_fields, row.view_field_stamps, handover.view, handover.viewStamp);
   if (!merged.changed) return;
-  await tx`update loans set view_fields = ${tx.json(merged.fields as never)}, view_field_stamps = ${tx.json(merged.stamps as never)} where id = ${loanId}`;
+  await tx`update loans set view_fields = ${tx.json(merged.fields as never)}, view_field_stamps = ${tx.json(merged.stamps)} where id = ${loanId}`;
 }

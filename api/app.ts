@@ -18,7 +18,8 @@ export type RouteModule = (deps: ApiDeps) => OpenAPIHono<AppEnv>;
 export function newRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw ApiError.validation(toFieldProblems(result.error as never, result.target === 'json' ? '' : result.target));
+      if (!result.success)
+        throw ApiError.validation(toFieldProblems(result.error, result.target === 'json' ? '' : result.target));
     },
   });
 }
@@ -26,9 +27,17 @@ export function newRouter(): OpenAPIHono<AppEnv> {
 function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 413) return new ApiError(413, 'PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'The request body is too large' });
-    if (err.status === 400) return new ApiError(400, 'MALFORMED_REQUEST', { zh: '请求格式错误（JSON 无法解析）', en: 'Malformed request body (invalid JSON)' });
-    return new ApiError(err.status as ApiError['status'], 'HTTP_ERROR', { zh: '请求无法处理', en: err.message || 'Request cannot be processed' });
+    if (err.status === 413)
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', { zh: '请求体过大', en: 'The request body is too large' });
+    if (err.status === 400)
+      return new ApiError(400, 'MALFORMED_REQUEST', {
+        zh: '请求格式错误（JSON 无法解析）',
+        en: 'Malformed request body (invalid JSON)',
+      });
+    return new ApiError(err.status as ApiError['status'], 'HTTP_ERROR', {
+      zh: '请求无法处理',
+      en: err.message || 'Request cannot be processed',
+    });
   }
   return null;
 }
@@ -41,10 +50,17 @@ export async function readiness(deps: Pick<ApiDeps, 'sql' | 'temporal'>) {
       .then(() => true)
       .catch(() => false),
   ]);
-  return { status: db && temporal ? 'ok' : 'unavailable', checks: { db: db ? 'ok' : 'down', temporal: temporal ? 'ok' : 'down' } } as const;
+  return {
+    status: db && temporal ? 'ok' : 'unavailable',
+    checks: { db: db ? 'ok' : 'down', temporal: temporal ? 'ok' : 'down' },
+  } as const;
 }
 
-export function createApp(deps: ApiDeps, routes: Array<[path: string, module: RouteModule]>, edges?: (app: App) => void): App {
+export function createApp(
+  deps: ApiDeps,
+  routes: Array<[path: string, module: RouteModule]>,
+  edges?: (app: App) => void,
+): App {
   useAuthenticator(deps.auth);
   const app = newRouter();
 
@@ -55,7 +71,10 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
     c.set('log', log);
     const started = performance.now();
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
   });
   edges?.(app);
 
@@ -64,7 +83,10 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
     const log = c.get('log') ?? deps.log;
     if (known) return c.json(errorBody(known, c.get('requestId')), known.status);
     if (isDatabaseDown(err)) {
-      const down = new ApiError(503, 'SERVICE_UNAVAILABLE', { zh: '服务暂时不可用，请稍后重试', en: 'Service temporarily unavailable, please retry' });
+      const down = new ApiError(503, 'SERVICE_UNAVAILABLE', {
+        zh: '服务暂时不可用，请稍后重试',
+        en: 'Service temporarily unavailable, please retry',
+      });
       return c.json(errorBody(down, c.get('requestId')), 503);
     }
     // Temporal unreachable or too slow, from a route that calls it without callWorkflow.
@@ -85,7 +107,11 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
   for (const [path, module] of routes) app.route(path, module(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'codecSession', { type: 'apiKey', in: 'cookie', name: CODEC_SESSION_COOKIE });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'codecSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: CODEC_SESSION_COOKIE,
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: '小额贷款信息系统 API / Micro-loan API', version: '1.0.0' },
@@ -94,7 +120,18 @@ export function createApp(deps: ApiDeps, routes: Array<[path: string, module: Ro
   return app;
 }
 
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 /** A lost or refused database connection (also SQLSTATE class 08), on the error or its causes. */
 function isDatabaseDown(err: unknown): boolean {

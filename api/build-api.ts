@@ -51,7 +51,9 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
 }
 
 export function buildApi(deps: ApiDeps, security: Security): App {
-  const origins = deps.config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = deps.config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return createApp(deps, apiRoutes(security), (app) => {
     app.use(
       '*',
@@ -66,11 +68,16 @@ export function buildApi(deps: ApiDeps, security: Security): App {
         strictTransportSecurity: deps.config.TLS_CERT_FILE ? 'max-age=31536000; includeSubDomains' : false,
       }),
     );
-    app.use('/v1/*', cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }));
+    app.use(
+      '/v1/*',
+      cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }),
+    );
     app.use('/v1/*', apiKeyChannel(deps.auth));
     app.use(
       '*',
-      bodyLimit((c) => (c.req.method === 'POST' && /\/documents$/.test(c.req.path) ? MAX_DOCUMENT_BYTES + 64 * 1024 : JSON_BODY_LIMIT)),
+      bodyLimit((c) =>
+        c.req.method === 'POST' && /\/documents$/.test(c.req.path) ? MAX_DOCUMENT_BYTES + 64 * 1024 : JSON_BODY_LIMIT,
+      ),
     );
   });
 }

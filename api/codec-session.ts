@@ -25,7 +25,12 @@ function servedOverTls(c: Context<AppEnv>, config: Pick<Config, 'TLS_CERT_FILE'>
  * site: Temporal Web on another port or another subdomain of the same domain is the same site),
  * path /codec, and gone when the token expires.
  */
-export function setCodecSession(c: Context<AppEnv>, config: Pick<Config, 'TLS_CERT_FILE'>, issued: IssuedToken, now: Date): void {
+export function setCodecSession(
+  c: Context<AppEnv>,
+  config: Pick<Config, 'TLS_CERT_FILE'>,
+  issued: IssuedToken,
+  now: Date,
+): void {
   setCookie(c, CODEC_SESSION_COOKIE, issued.token, {
     path: CODEC_COOKIE_PATH,
     httpOnly: true,
@@ -36,5 +41,10 @@ export function setCodecSession(c: Context<AppEnv>, config: Pick<Config, 'TLS_CE
 }
 
 export function clearCodecSession(c: Context<AppEnv>, config: Pick<Config, 'TLS_CERT_FILE'>): void {
-  deleteCookie(c, CODEC_SESSION_COOKIE, { path: CODEC_COOKIE_PATH, httpOnly: true, secure: servedOverTls(c, config), sameSite: 'Strict' });
+  deleteCookie(c, CODEC_SESSION_COOKIE, {
+    path: CODEC_COOKIE_PATH,
+    httpOnly: true,
+    secure: servedOverTls(c, config),
+    sameSite: 'Strict',
+  });
 }

@@ -32,7 +32,10 @@ export function docsRoutes(): Hono<AppEnv> {
     const type = ASSETS[file];
     if (!type) return c.notFound();
     if (!cache.has(file)) cache.set(file, readFileSync(join(DIST, file)));
-    return c.body(new Uint8Array(cache.get(file)!), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    return c.body(new Uint8Array(cache.get(file)!), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=86400',
+    });
   });
   return app;
 }

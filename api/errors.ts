@@ -20,14 +20,22 @@ export class ApiError extends Error {
 
   static validation(fields: FieldProblem[]): ApiError {
     const names = fields.map((f) => f.field).join(', ');
-    return new ApiError(400, 'VALIDATION_FAILED', { zh: `请求参数有误：${names}`, en: `Invalid request fields: ${names}` }, fields);
+    return new ApiError(
+      400,
+      'VALIDATION_FAILED',
+      { zh: `请求参数有误：${names}`, en: `Invalid request fields: ${names}` },
+      fields,
+    );
   }
 
   static unauthenticated(): ApiError {
     return new ApiError(401, 'UNAUTHENTICATED', { zh: '请先登录', en: 'Authentication required' });
   }
 
-  static forbidden(text: BilingualText = { zh: '无权执行此操作', en: 'You are not allowed to do this' }, code = 'FORBIDDEN'): ApiError {
+  static forbidden(
+    text: BilingualText = { zh: '无权执行此操作', en: 'You are not allowed to do this' },
+    code = 'FORBIDDEN',
+  ): ApiError {
     return new ApiError(403, code, text);
   }
 
@@ -45,5 +53,7 @@ export interface ErrorBody {
 }
 
 export function errorBody(error: ApiError, requestId?: string): ErrorBody {
-  return { error: { code: error.code, message: error.text, ...(error.fields ? { fields: error.fields } : {}), requestId } };
+  return {
+    error: { code: error.code, message: error.text, ...(error.fields ? { fields: error.fields } : {}), requestId },
+  };
 }

@@ -18,7 +18,10 @@ export function presentApplicant(application: Application, viewer: AuthUser) {
     phone: clear ? a.applicant.phone : maskPhone(a.applicant.phone),
     monthlyIncome: a.applicant.monthlyIncome,
     employer: a.applicant.employer ?? null,
-    bankAccount: { bankName: a.bankAccount.bankName, cardNumber: clear ? a.bankAccount.cardNumber : maskCard(a.bankAccount.cardNumber) },
+    bankAccount: {
+      bankName: a.bankAccount.bankName,
+      cardNumber: clear ? a.bankAccount.cardNumber : maskCard(a.bankAccount.cardNumber),
+    },
     business: a.business ?? null,
     farm: a.farm ?? null,
     collateral: a.collateral ?? null,
@@ -46,7 +49,13 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     createdAt: loan.created_at.toISOString(),
     requested: view.requested,
     /** The terms as applied for; `requested` takes a final reviewer's changes. */
-    appliedFor: { amount: loan.amount, termCount: loan.term_count, method: loan.method, frequency: loan.frequency, annualRate: loan.annual_rate },
+    appliedFor: {
+      amount: loan.amount,
+      termCount: loan.term_count,
+      method: loan.method,
+      frequency: loan.frequency,
+      annualRate: loan.annual_rate,
+    },
     applicant: presentApplicant(application, viewer),
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,

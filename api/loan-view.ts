@@ -4,10 +4,32 @@
 // received since the workflow last handed its fields over, and the latest repayments.
 import type { Sql } from '../db/client.js';
 import type { DocumentType } from '../domain/types.js';
-import { RECENT_PAYMENTS_KEPT, type LoanView, type RepaymentResult, type ServicingView, type TimelineEntry } from '../contracts/loan-view.js';
+import {
+  RECENT_PAYMENTS_KEPT,
+  type LoanView,
+  type RepaymentResult,
+  type ServicingView,
+  type TimelineEntry,
+} from '../contracts/loan-view.js';
 import type { LoanRecord } from './loan-access.js';
 
-type ViewFields = Partial<Pick<LoanView, 'requested' | 'requiredDocuments' | 'missingDocuments' | 'documents' | 'documentDeadline' | 'decision' | 'reviews' | 'contract' | 'disbursements' | 'closedReason' | 'openReview' | 'attention'>> & {
+type ViewFields = Partial<
+  Pick<
+    LoanView,
+    | 'requested'
+    | 'requiredDocuments'
+    | 'missingDocuments'
+    | 'documents'
+    | 'documentDeadline'
+    | 'decision'
+    | 'reviews'
+    | 'contract'
+    | 'disbursements'
+    | 'closedReason'
+    | 'openReview'
+    | 'attention'
+  >
+> & {
   servicing?: Omit<ServicingView, 'recentPayments'>;
 };
 
@@ -22,9 +44,14 @@ interface DocumentRow {
  * events) are added, and satisfy what is missing of their type: a document received after a
  * reviewer's request satisfies the request too (workflows/intake.ts).
  */
-export function withNewDocuments(fields: Pick<LoanView, 'documents' | 'missingDocuments'>, stored: readonly DocumentRow[]): Pick<LoanView, 'documents' | 'missingDocuments'> {
+export function withNewDocuments(
+  fields: Pick<LoanView, 'documents' | 'missingDocuments'>,
+  stored: readonly DocumentRow[],
+): Pick<LoanView, 'documents' | 'missingDocuments'> {
   const known = new Set(fields.documents.map((d) => d.documentId));
-  const added = stored.filter((d) => !known.has(d.id)).map((d) => ({ documentId: d.id, type: d.type, sha256: d.sha256 }));
+  const added = stored
+    .filter((d) => !known.has(d.id))
+    .map((d) => ({ documentId: d.id, type: d.type, sha256: d.sha256 }));
   return {
     documents: [...fields.documents, ...added],
     missingDocuments: fields.missingDocuments.filter((type) => !added.some((d) => d.type === type)),
@@ -38,7 +65,14 @@ function eventOrder(eventKey: string): number {
 
 export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView> {
   const [events, stored, payments] = await Promise.all([
-    sql<{ event_key: string; kind: string; at: Date; detail: { text: TimelineEntry['text']; actor?: TimelineEntry['actor'] | null } }[]>`
+    sql<
+      {
+        event_key: string;
+        kind: string;
+        at: Date;
+        detail: { text: TimelineEntry['text']; actor?: TimelineEntry['actor'] | null };
+      }[]
+    >`
       select event_key, kind, at, detail from loan_events where loan_id = ${loan.id} order by id`,
     sql<DocumentRow[]>`select id, type, sha256 from documents where loan_id = ${loan.id} order by created_at, id`,
     sql<{ result: RepaymentResult }[]>`
@@ -47,8 +81,16 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
   const f = loan.view_fields as ViewFields;
   const timeline = events
     .sort((a, b) => eventOrder(a.event_key) - eventOrder(b.event_key))
-    .map((e): TimelineEntry => ({ at: e.at.toISOString(), kind: e.kind, ...(e.detail.actor ? { actor: e.detail.actor } : {}), text: e.detail.text }));
-  const documents = withNewDocuments({ documents: f.documents ?? [], missingDocuments: f.missingDocuments ?? [] }, stored);
+    .map((e): TimelineEntry => ({
+      at: e.at.toISOString(),
+      kind: e.kind,
+      ...(e.detail.actor ? { actor: e.detail.actor } : {}),
+      text: e.detail.text,
+    }));
+  const documents = withNewDocuments(
+    { documents: f.documents ?? [], missingDocuments: f.missingDocuments ?? [] },
+    stored,
+  );
   return {
     loanId: loan.id,
     status: loan.status as LoanView['status'],
@@ -76,7 +118,12 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
       ? {
           servicing: {
             ...f.servicing,
-            recentPayments: payments.reverse().map(({ result: p }) => ({ paymentId: p.paymentId, channel: p.channel, amount: p.amount, receivedOn: p.receivedOn })),
+            recentPayments: payments.reverse().map(({ result: p }) => ({
+              paymentId: p.paymentId,
+              channel: p.channel,
+              amount: p.amount,
+              receivedOn: p.receivedOn,
+            })),
           },
         }
       : {}),

@@ -24,7 +24,13 @@ export function loanWorkflowInput(args: {
     loanType: a.loanType,
     channel: args.channel,
     product: args.product,
-    requested: { amount: a.amount, termCount: a.termCount, method: a.method, frequency: a.frequency, annualRate: args.annualRate },
+    requested: {
+      amount: a.amount,
+      termCount: a.termCount,
+      method: a.method,
+      frequency: a.frequency,
+      annualRate: args.annualRate,
+    },
     purpose: a.purpose,
   };
 }
@@ -46,7 +52,12 @@ export function loanHandle(client: Client, loanId: string): WorkflowHandle<LoanW
   return client.workflow.getHandle<LoanWorkflow>(loanId);
 }
 
-export async function startLoanWorkflow(client: Client, taskQueue: string, input: LoanWorkflowInput, timeZone: string): Promise<WorkflowHandle<LoanWorkflow>> {
+export async function startLoanWorkflow(
+  client: Client,
+  taskQueue: string,
+  input: LoanWorkflowInput,
+  timeZone: string,
+): Promise<WorkflowHandle<LoanWorkflow>> {
   return client.workflow.start<LoanWorkflow>('loanWorkflow', {
     workflowId: input.loanId,
     taskQueue,

@@ -35,10 +35,29 @@ async function main() {
   const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: Error) => {
     throw new ConfigError('TEMPORAL_ADDRESS', `cannot be reached (${config.TEMPORAL_ADDRESS}): ${err.message}`);
   });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(security.keyring) });
-  const app = buildApi({ config, sql, temporal, log, auth: security.auth, keyring: security.keyring, cipher: security.cipher, now: () => new Date() }, security);
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(security.keyring),
+  });
+  const app = buildApi(
+    {
+      config,
+      sql,
+      temporal,
+      log,
+      auth: security.auth,
+      keyring: security.keyring,
+      cipher: security.cipher,
+      now: () => new Date(),
+    },
+    security,
+  );
 
-  const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } : null;
+  const tls =
+    config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
+      : null;
   const server = serve({
     fetch: app.fetch,
     port: config.PORT,
@@ -62,6 +81,8 @@ async function main() {
 
 exitWhenParentDies();
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : `API failed to start: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : `API failed to start: ${err instanceof Error ? err.message : String(err)}`}\n`,
+  );
   process.exit(1);
 });

@@ -1,6 +1,13 @@
 // Each dashboard table as rows for its CSV export, headed with the words the dashboard's columns
 // use, in the language asked for.
-import { DASHBOARD_COLUMN_NAMES, FUNNEL_STAGE_NAMES, LOAN_CLASS_NAMES, PORTFOLIO_MEASURE_NAMES, TASK_KIND_NAMES, type DashboardColumn } from '../domain/labels.js';
+import {
+  DASHBOARD_COLUMN_NAMES,
+  FUNNEL_STAGE_NAMES,
+  LOAN_CLASS_NAMES,
+  PORTFOLIO_MEASURE_NAMES,
+  TASK_KIND_NAMES,
+  type DashboardColumn,
+} from '../domain/labels.js';
 import { shareOf } from '../domain/ratio.js';
 import type { DashboardFigures, ReportTable } from '../domain/reports.js';
 import { toCsv, type CsvCell } from '../lib/csv.js';
@@ -16,7 +23,10 @@ function tableOf(table: ReportTable, f: DashboardFigures, lang: Lang): Table {
   const shareOfApplied = (n: number) => shareOf(n, f.funnel.stages[0]!.loans);
   switch (table) {
     case 'applications-per-day':
-      return { columns: ['dash.col.date', 'dash.kpi.applications'], rows: f.applicationsPerDay.map((d) => [d.date, d.applications]) };
+      return {
+        columns: ['dash.col.date', 'dash.kpi.applications'],
+        rows: f.applicationsPerDay.map((d) => [d.date, d.applications]),
+      };
     case 'funnel':
       return {
         columns: ['dash.col.code', 'dash.col.stage', 'dash.col.loans', 'dash.col.share'],
@@ -29,12 +39,21 @@ function tableOf(table: ReportTable, f: DashboardFigures, lang: Lang): Table {
     case 'time-to-decision':
       return {
         columns: ['ttd.decided', 'dash.col.p50Hours', 'dash.col.p95Hours', 'dash.col.averageHours'],
-        rows: [[f.timeToDecision.decided, f.timeToDecision.p50Hours, f.timeToDecision.p95Hours, f.timeToDecision.averageHours]],
+        rows: [
+          [
+            f.timeToDecision.decided,
+            f.timeToDecision.p50Hours,
+            f.timeToDecision.p95Hours,
+            f.timeToDecision.averageHours,
+          ],
+        ],
       };
     case 'portfolio':
       return {
         columns: ['dash.col.code', 'dash.col.measure', 'dash.col.value'],
-        rows: (['disbursedAmount', 'disbursedLoans', 'outstandingPrincipal', 'activeLoans', 'overdueLoans'] as const).map((k) => [k, PORTFOLIO_MEASURE_NAMES[k][lang], f.portfolio[k]]),
+        rows: (
+          ['disbursedAmount', 'disbursedLoans', 'outstandingPrincipal', 'activeLoans', 'overdueLoans'] as const
+        ).map((k) => [k, PORTFOLIO_MEASURE_NAMES[k][lang], f.portfolio[k]]),
       };
     case 'par':
       return {
@@ -44,12 +63,31 @@ function tableOf(table: ReportTable, f: DashboardFigures, lang: Lang): Table {
     case 'classification':
       return {
         columns: ['dash.col.code', 'loans.col.classification', 'dash.col.loans', 'loans.col.outstanding'],
-        rows: f.classification.map((c) => [c.classification, LOAN_CLASS_NAMES[c.classification][lang], c.loans, c.outstandingPrincipal]),
+        rows: f.classification.map((c) => [
+          c.classification,
+          LOAN_CLASS_NAMES[c.classification][lang],
+          c.loans,
+          c.outstandingPrincipal,
+        ]),
       };
     case 'collections':
       return {
-        columns: ['dash.col.code', 'dash.col.collectionStage', 'dash.col.openTasks', 'dash.col.overdueTasks', 'dash.col.loans', 'loans.col.outstanding'],
-        rows: f.collections.map((c) => [c.kind, TASK_KIND_NAMES[c.kind][lang], c.openTasks, c.overdueTasks, c.loans, c.outstandingPrincipal]),
+        columns: [
+          'dash.col.code',
+          'dash.col.collectionStage',
+          'dash.col.openTasks',
+          'dash.col.overdueTasks',
+          'dash.col.loans',
+          'loans.col.outstanding',
+        ],
+        rows: f.collections.map((c) => [
+          c.kind,
+          TASK_KIND_NAMES[c.kind][lang],
+          c.openTasks,
+          c.overdueTasks,
+          c.loans,
+          c.outstandingPrincipal,
+        ]),
       };
   }
 }

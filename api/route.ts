@@ -25,14 +25,16 @@ function hasJsonBody(config: RouteConfig): boolean {
 export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
   const { access, codecSession, ...rest } = config;
   const middleware: MiddlewareHandler[] = [];
-  if (hasJsonBody(rest as RouteConfig)) middleware.push(requireJsonBody);
+  if (hasJsonBody(rest)) middleware.push(requireJsonBody);
   if (access !== 'PUBLIC') middleware.push(codecSession ? authenticateWithCookie(CODEC_SESSION_COOKIE) : authenticate);
   if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));
   const route = createRoute({
     ...rest,
     middleware,
-    ...(access === 'PUBLIC' ? {} : { security: codecSession ? [{ bearerAuth: [] }, { codecSession: [] }] : [{ bearerAuth: [] }] }),
+    ...(access === 'PUBLIC'
+      ? {}
+      : { security: codecSession ? [{ bearerAuth: [] }, { codecSession: [] }] : [{ bearerAuth: [] }] }),
     'x-access': access,
-  } as unknown as RouteConfig);
+  });
   return route as unknown as Omit<C, 'access' | 'codecSession'> & { getRoutingPath(): string };
 }

@@ -6,11 +6,20 @@ import { bilingual } from './validation.js';
 
 export const MoneyString = z
   .string()
-  .regex(/^\d{1,12}(\.\d{1,2})?$/, bilingual('金额须为最多两位小数的字符串，如 "1234.56"', 'must be a string amount with at most 2 decimals, e.g. "1234.56"'))
+  .regex(
+    /^\d{1,12}(\.\d{1,2})?$/,
+    bilingual(
+      '金额须为最多两位小数的字符串，如 "1234.56"',
+      'must be a string amount with at most 2 decimals, e.g. "1234.56"',
+    ),
+  )
   .openapi({ example: '10000.00' });
 export const RateString = z
   .string()
-  .regex(/^\d(\.\d{1,6})?$/, bilingual('利率须为小数字符串，如 "0.12"', 'must be a decimal fraction string, e.g. "0.12"'))
+  .regex(
+    /^\d(\.\d{1,6})?$/,
+    bilingual('利率须为小数字符串，如 "0.12"', 'must be a decimal fraction string, e.g. "0.12"'),
+  )
   .openapi({ example: '0.12' });
 
 export const BilingualSchema = z.object({ zh: z.string(), en: z.string() }).openapi('BilingualText');
@@ -33,12 +42,18 @@ export const errorResponses = {
   404: { description: 'Not found / 不存在', content: { 'application/json': { schema: ErrorSchema } } },
   409: { description: 'Conflict or wrong stage / 状态冲突', content: { 'application/json': { schema: ErrorSchema } } },
   415: { description: 'Wrong content type / 内容类型错误', content: { 'application/json': { schema: ErrorSchema } } },
-  422: { description: 'Refused by a business rule / 业务规则拒绝', content: { 'application/json': { schema: ErrorSchema } } },
+  422: {
+    description: 'Refused by a business rule / 业务规则拒绝',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
   503: { description: 'Temporarily unavailable / 暂不可用', content: { 'application/json': { schema: ErrorSchema } } },
 } as const;
 
 export const LoanIdParam = z.object({
-  loanId: z.string().regex(/^loan-\d{8}-[0-9a-f]{10}$/, bilingual('贷款编号格式不正确', 'is not a loan id')).openapi({ param: { name: 'loanId', in: 'path' }, example: 'loan-20261128-0a1b2c3d4e' }),
+  loanId: z
+    .string()
+    .regex(/^loan-\d{8}-[0-9a-f]{10}$/, bilingual('贷款编号格式不正确', 'is not a loan id'))
+    .openapi({ param: { name: 'loanId', in: 'path' }, example: 'loan-20261128-0a1b2c3d4e' }),
 });
 
 export const LoanTypeEnum = z.enum(LOAN_TYPES);

@@ -12,7 +12,10 @@ export function updateIdFor(c: Context, action: string, user: AuthUser): string 
   const key = c.req.header('idempotency-key');
   if (key === undefined) return `${action}:${randomUUID()}`;
   if (!KEY.test(key)) {
-    const text = { zh: 'Idempotency-Key 须为 8–100 位字母、数字或 _:.-', en: 'Idempotency-Key must be 8–100 letters, digits or _:.-' };
+    const text = {
+      zh: 'Idempotency-Key 须为 8–100 位字母、数字或 _:.-',
+      en: 'Idempotency-Key must be 8–100 letters, digits or _:.-',
+    };
     throw ApiError.validation([{ field: 'Idempotency-Key', code: 'INVALID', message: text }]);
   }
   // Scoped to the caller and the action: one user's key can never answer for another's request.

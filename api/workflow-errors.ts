@@ -24,7 +24,10 @@ function refusalDetail(failure: ApplicationFailure): { text: BilingualText; fiel
 
 function isClosedWorkflow(err: unknown): boolean {
   const cause = err instanceof Error ? err.cause : undefined;
-  const message = err instanceof Error ? `${err.message} ${cause instanceof Error || typeof cause === 'string' ? String(cause) : ''}` : '';
+  const message =
+    err instanceof Error
+      ? `${err.message} ${cause instanceof Error || typeof cause === 'string' ? String(cause) : ''}`
+      : '';
   return /workflow execution already completed|already completed/i.test(message);
 }
 
@@ -40,12 +43,22 @@ export function toApiError(err: unknown): ApiError | null {
   }
   // Temporal's own refusal of an update the workflow takes only in another phase (repaying a loan
   // still in origination, or in the moment between ACTIVE and servicing taking over).
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && /^No registered handler for update/.test(err.cause.message)) {
-    return ApiError.conflict(REFUSAL.WRONG_STAGE, { zh: '该贷款当前所处阶段不能进行此操作，请稍后再试', en: 'The loan is not at a stage that takes this now; try again later' });
+  if (
+    err instanceof WorkflowUpdateFailedError &&
+    err.cause instanceof ApplicationFailure &&
+    /^No registered handler for update/.test(err.cause.message)
+  ) {
+    return ApiError.conflict(REFUSAL.WRONG_STAGE, {
+      zh: '该贷款当前所处阶段不能进行此操作，请稍后再试',
+      en: 'The loan is not at a stage that takes this now; try again later',
+    });
   }
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound({ zh: '贷款流程', en: 'Loan workflow' });
   if (isClosedWorkflow(err)) {
-    return ApiError.conflict('LOAN_CLOSED', { zh: '该贷款流程已结束，不能再操作', en: 'This loan is closed; nothing more can be done to it' });
+    return ApiError.conflict('LOAN_CLOSED', {
+      zh: '该贷款流程已结束，不能再操作',
+      en: 'This loan is closed; nothing more can be done to it',
+    });
   }
   return null;
 }
@@ -78,14 +91,21 @@ export function workflowServiceUnavailable(err: unknown): ApiError | null {
     });
   }
   if (!isUnavailable(err)) return null;
-  return new ApiError(503, 'WORKFLOW_SERVICE_UNAVAILABLE', { zh: '流程服务暂不可用，请稍后重试', en: 'The workflow service is unavailable; please retry' });
+  return new ApiError(503, 'WORKFLOW_SERVICE_UNAVAILABLE', {
+    zh: '流程服务暂不可用，请稍后重试',
+    en: 'The workflow service is unavailable; please retry',
+  });
 }
 
 function isUnavailable(err: unknown): boolean {
   // The client's ServiceError carries the gRPC status on its cause. 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED,
   // 8 RESOURCE_EXHAUSTED (e.g. too many updates in flight on one workflow): all worth a retry.
   const codes = [(err as { code?: number } | null)?.code, (err as { cause?: { code?: number } } | null)?.cause?.code];
-  return codes.some((code) => code === 14 || code === 4 || code === 8) || (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message)) || isWorkflowTaskFailing(err, codes);
+  return (
+    codes.some((code) => code === 14 || code === 4 || code === 8) ||
+    (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED/.test(err.message)) ||
+    isWorkflowTaskFailing(err, codes)
+  );
 }
 
 /**
@@ -94,7 +114,8 @@ function isUnavailable(err: unknown): boolean {
  * before accepting it, so nothing was applied and a retry once the task succeeds is safe.
  */
 function isWorkflowTaskFailing(err: unknown, codes: Array<number | undefined>): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  const cause = (err as { cause?: unknown }).cause;
+  const text = err instanceof Error ? `${err.message} ${cause instanceof Error ? cause.message : ''}` : '';
   return codes.includes(9) && /Workflow Task in failed state/i.test(text);
 }
 
@@ -120,8 +141,15 @@ export interface TemporalDeadlines {
   retryWindowMs: number;
 }
 
-export function temporalDeadlines(config: Pick<Config, 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>): TemporalDeadlines {
-  return { callMs: config.TEMPORAL_CALL_TIMEOUT_MS, updateMs: config.TEMPORAL_UPDATE_TIMEOUT_MS, probeMs: READINESS_TIMEOUT_MS, retryWindowMs: TEMPORAL_RETRY_WINDOW_MS };
+export function temporalDeadlines(
+  config: Pick<Config, 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>,
+): TemporalDeadlines {
+  return {
+    callMs: config.TEMPORAL_CALL_TIMEOUT_MS,
+    updateMs: config.TEMPORAL_UPDATE_TIMEOUT_MS,
+    probeMs: READINESS_TIMEOUT_MS,
+    retryWindowMs: TEMPORAL_RETRY_WINDOW_MS,
+  };
 }
 
 /** When the callWorkflow around the current RPC began (epoch ms). */
@@ -168,7 +196,9 @@ export function temporalDeadlineInterceptor(d: TemporalDeadlines): GrpcIntercept
 }
 
 /** The options of the API's Temporal connection: bounded calls, and a quick reconnect once Temporal is back. */
-export function temporalConnectionOptions(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>): ConnectionOptions {
+export function temporalConnectionOptions(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_CALL_TIMEOUT_MS' | 'TEMPORAL_UPDATE_TIMEOUT_MS'>,
+): ConnectionOptions {
   return {
     address: config.TEMPORAL_ADDRESS,
     interceptors: [temporalDeadlineInterceptor(temporalDeadlines(config))],

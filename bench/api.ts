@@ -37,7 +37,12 @@ interface Case {
   bare: Side;
 }
 
-const quoteBody = JSON.stringify({ principal: '10000.00', annualRate: '0.12', termCount: 12, method: 'EQUAL_INSTALLMENT' });
+const quoteBody = JSON.stringify({
+  principal: '10000.00',
+  annualRate: '0.12',
+  termCount: 12,
+  method: 'EQUAL_INSTALLMENT',
+});
 const json = { 'content-type': 'application/json' };
 
 /** One of 5,000 client addresses, in turn: each stays far below the per-client quote limit. */
@@ -67,7 +72,10 @@ async function main() {
     const { results: loans, errors } = await pool(LOANS_QUERIED, 10, (i) => originate(api, watcher, person(i)));
     if (errors[0]) throw errors[0];
     // How many activities a new loan runs before it waits for documents: the bare start runs as many.
-    const probe = await api.call<{ loanId: string }>('POST', '/v1/applications', { token: officer.token, body: applicationBody(person(LOANS_QUERIED)) });
+    const probe = await api.call<{ loanId: string }>('POST', '/v1/applications', {
+      token: officer.token,
+      body: applicationBody(person(LOANS_QUERIED)),
+    });
     await watcher.waitFor(probe.loanId, ['AWAITING_DOCUMENTS']);
     await new Promise((r) => setTimeout(r, 2_000));
     const startBatches = await activityBatches(temporal, probe.loanId);
@@ -88,17 +96,48 @@ async function main() {
       {
         name: 'POST /v1/quotes',
         call: 'quote() (no Temporal call)',
-        real: { url: stack.apiUrl, request: { method: 'POST', path: '/v1/quotes', body: quoteBody, setupRequest: (r) => ({ ...r, headers: { ...json, 'x-forwarded-for': forwardedFor() } }) } },
-        bare: { url: bare.url, request: { method: 'POST', path: '/quotes', body: quoteBody, setupRequest: (r) => ({ ...r, headers: { ...json, 'x-forwarded-for': forwardedFor() } }) } },
+        real: {
+          url: stack.apiUrl,
+          request: {
+            method: 'POST',
+            path: '/v1/quotes',
+            body: quoteBody,
+            setupRequest: (r) => ({ ...r, headers: { ...json, 'x-forwarded-for': forwardedFor() } }),
+          },
+        },
+        bare: {
+          url: bare.url,
+          request: {
+            method: 'POST',
+            path: '/quotes',
+            body: quoteBody,
+            setupRequest: (r) => ({ ...r, headers: { ...json, 'x-forwarded-for': forwardedFor() } }),
+          },
+        },
       },
       {
         name: 'POST /v1/applications (loan officer)',
         call: `workflow start (+${startActivities} activities run by the worker)`,
         real: {
           url: stack.apiUrl,
-          request: { method: 'POST', path: '/v1/applications', setupRequest: (r) => ({ ...r, headers: { ...json, authorization: `Bearer ${officer.token}` }, body: nextApplication() }) },
+          request: {
+            method: 'POST',
+            path: '/v1/applications',
+            setupRequest: (r) => ({
+              ...r,
+              headers: { ...json, authorization: `Bearer ${officer.token}` },
+              body: nextApplication(),
+            }),
+          },
         },
-        bare: { url: bare.url, request: { method: 'POST', path: '/applications', setupRequest: (r) => ({ ...r, headers: json, body: nextApplication() }) } },
+        bare: {
+          url: bare.url,
+          request: {
+            method: 'POST',
+            path: '/applications',
+            setupRequest: (r) => ({ ...r, headers: json, body: nextApplication() }),
+          },
+        },
       },
       {
         name: 'GET /v1/loans/{id} (borrower, own loan)',
@@ -113,16 +152,29 @@ async function main() {
             },
           },
         },
-        bare: { url: bare.url, request: { method: 'GET', setupRequest: (r) => ({ ...r, path: `/loans/${bareLoan()}` }) } },
+        bare: {
+          url: bare.url,
+          request: { method: 'GET', setupRequest: (r) => ({ ...r, path: `/loans/${bareLoan()}` }) },
+        },
       },
       {
         name: 'GET /v1/loans/{id} (finance, audited)',
         call: 'the same database reads',
         real: {
           url: stack.apiUrl,
-          request: { method: 'GET', setupRequest: (r) => ({ ...r, path: `/v1/loans/${staffLoan()}`, headers: { authorization: `Bearer ${finance.token}` } }) },
+          request: {
+            method: 'GET',
+            setupRequest: (r) => ({
+              ...r,
+              path: `/v1/loans/${staffLoan()}`,
+              headers: { authorization: `Bearer ${finance.token}` },
+            }),
+          },
         },
-        bare: { url: bare.url, request: { method: 'GET', setupRequest: (r) => ({ ...r, path: `/loans/${bareLoan()}` }) } },
+        bare: {
+          url: bare.url,
+          request: { method: 'GET', setupRequest: (r) => ({ ...r, path: `/loans/${bareLoan()}` }) },
+        },
       },
     ];
 
@@ -131,7 +183,8 @@ async function main() {
       // The workflows the previous case started finish their first activities before this one is measured.
       await new Promise((r) => setTimeout(r, 10_000));
       console.error(`${c.name}: warm-up, then ${ROUNDS} alternating rounds of ${SECONDS} s per side…`);
-      const run = (side: Side, seconds: number) => runLoad({ url: side.url, request: side.request, connections: CONNECTIONS, durationSeconds: seconds });
+      const run = (side: Side, seconds: number) =>
+        runLoad({ url: side.url, request: side.request, connections: CONNECTIONS, durationSeconds: seconds });
       await run(c.bare, WARMUP_SECONDS);
       await run(c.real, WARMUP_SECONDS);
       const real: LoadFigures[] = [];
@@ -166,8 +219,30 @@ async function main() {
       });
     }
 
-    const header = ['endpoint', 'bare call', 'req/s', 'bare req/s', 'p50 ms', 'bare p50 ms', 'p99 ms', 'bare p99 ms', 'p99 ÷ bare', 'failed'];
-    const rows = measured.map((m) => [m.case, m.call, m.real.requestsPerSecond, m.bare.requestsPerSecond, m.real.p50Ms, m.bare.p50Ms, m.real.p99Ms, m.bare.p99Ms, m.p99Ratio, m.real.failures + m.bare.failures]);
+    const header = [
+      'endpoint',
+      'bare call',
+      'req/s',
+      'bare req/s',
+      'p50 ms',
+      'bare p50 ms',
+      'p99 ms',
+      'bare p99 ms',
+      'p99 ÷ bare',
+      'failed',
+    ];
+    const rows = measured.map((m) => [
+      m.case,
+      m.call,
+      m.real.requestsPerSecond,
+      m.bare.requestsPerSecond,
+      m.real.p50Ms,
+      m.bare.p50Ms,
+      m.real.p99Ms,
+      m.bare.p99Ms,
+      m.p99Ratio,
+      m.real.failures + m.bare.failures,
+    ]);
     printTable(header, rows);
     const missed = measured.filter((m) => m.p99Ratio > TARGET_RATIO);
     const failures = measured.reduce((t, m) => t + m.real.failures, 0);
@@ -175,13 +250,26 @@ async function main() {
       name: 'api',
       title: 'API latency beside bare Hono endpoints',
       command: `npx tsx bench/api.ts (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_CONNECTIONS=${CONNECTIONS})`,
-      parameters: { connections: CONNECTIONS, secondsPerRun: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, loansQueried: LOANS_QUERIED, startBatches },
+      parameters: {
+        connections: CONNECTIONS,
+        secondsPerRun: SECONDS,
+        rounds: ROUNDS,
+        warmupSeconds: WARMUP_SECONDS,
+        loansQueried: LOANS_QUERIED,
+        startBatches,
+      },
       results: measured.map(({ rounds, ...m }) => ({ ...m, rounds })),
-      baseline: 'bench/baseline/bare-api.ts: plain Hono, no middleware, the same Temporal call (data converter included) or database reads',
+      baseline:
+        'bench/baseline/bare-api.ts: plain Hono, no middleware, the same Temporal call (data converter included) or database reads',
       ratio: Object.fromEntries(measured.map((m) => [m.case, m.p99Ratio])),
       target: `p99 ≤ ${TARGET_RATIO} × bare endpoint`,
       met: missed.length === 0 && failures === 0,
-      headline: measured.map((m) => `${m.case.split(' (')[0]!.replace('/v1/', '')}${m.case.includes('(') ? ` (${m.case.split('(')[1]!.split(',')[0]!.replace(')', '')})` : ''} p99 ${m.p99Ratio}×`).join('; '),
+      headline: measured
+        .map(
+          (m) =>
+            `${m.case.split(' (')[0]!.replace('/v1/', '')}${m.case.includes('(') ? ` (${m.case.split('(')[1]!.split(',')[0]!.replace(')', '')})` : ''} p99 ${m.p99Ratio}×`,
+        )
+        .join('; '),
       note: '',
       markdown: [
         `autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per side after a ${WARMUP_SECONDS} s warm-up of each, bare and real alternating (bare first in odd rounds, real first in even ones). Figures are medians over the rounds; the ratio is the median of the per-round ratios.`,

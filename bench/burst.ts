@@ -58,7 +58,9 @@ const reminders = (nth: number) => async (sql: Sql, ids: string[]) => {
 };
 
 const collections = async (sql: Sql, ids: string[]) => {
-  const [r] = await sql<{ n: number }[]>`select count(distinct loan_id)::int as n from repayments where channel = 'AUTO_DEBIT' and loan_id in ${sql(ids)}`;
+  const [r] = await sql<
+    { n: number }[]
+  >`select count(distinct loan_id)::int as n from repayments where channel = 'AUTO_DEBIT' and loan_id in ${sql(ids)}`;
   return r!.n;
 };
 
@@ -72,12 +74,17 @@ async function jumpTo(connection: Connection, at: number): Promise<void> {
   if (at > now) await connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(at - now) });
 }
 
-async function timeWave(wave: { at: number }, connection: Connection, finished: () => Promise<boolean>): Promise<{ seconds: number; cpuSeconds: Record<string, number> }> {
+async function timeWave(
+  wave: { at: number },
+  connection: Connection,
+  finished: () => Promise<boolean>,
+): Promise<{ seconds: number; cpuSeconds: Record<string, number> }> {
   const cpu0 = cpuByService();
   const t0 = Date.now();
   await jumpTo(connection, wave.at + 1_000);
   while (!(await finished())) {
-    if (Date.now() - t0 > WAVE_TIMEOUT_MS) throw new Error(`a wave did not finish within ${WAVE_TIMEOUT_MS / 60_000} minutes`);
+    if (Date.now() - t0 > WAVE_TIMEOUT_MS)
+      throw new Error(`a wave did not finish within ${WAVE_TIMEOUT_MS / 60_000} minutes`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { seconds: (Date.now() - t0) / 1000, cpuSeconds: cpuDelta(cpu0, cpuByService()) };
@@ -95,7 +102,10 @@ async function runSize(n: number) {
     stack = await startBenchStack({ temporalAddress: `127.0.0.1:${port}`, env: { SIM_SETTLE_DELAY_MS: '0' } });
     sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'bench' });
     // The test server's own service (its clock) is reached through the same connection.
-    connection = await Connection.connect({ address: stack.temporalAddress, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
+    connection = await Connection.connect({
+      address: stack.temporalAddress,
+      [InternalConnectionOptionsSymbol]: { supportsTestService: true },
+    } as ConnectionOptions);
     const client = new Client({ connection });
     const api = new ApiClient(stack.apiUrl);
     const watcher = new StatusWatcher(sql);
@@ -105,15 +115,26 @@ async function runSize(n: number) {
     const { results, errors } = await pool(n, CONCURRENCY, (i) => originate(api, watcher, person(i)));
     // A loan that did not get through origination is left out of the waves and reported.
     if (errors.length > n / 10) throw new Error(`${errors.length} originations failed: ${errors[0]!.message}`);
-    if (errors.length) console.error(`N = ${n}: ${errors.length} origination(s) failed, left out: ${errors[0]!.message}`);
+    if (errors.length)
+      console.error(`N = ${n}: ${errors.length} origination(s) failed, left out: ${errors[0]!.message}`);
     const ids = results.map((r) => r.loanId);
-    const dues = await sql<{ due: string; n: number }[]>`select next_due_date::text as due, count(*)::int as n from loans where id in ${sql(ids)} group by 1`;
+    const dues = await sql<
+      { due: string; n: number }[]
+    >`select next_due_date::text as due, count(*)::int as n from loans where id in ${sql(ids)} group by 1`;
     if (dues.length !== 1) throw new Error(`the loans do not share one first due date: ${JSON.stringify(dues)}`);
     const due = dues[0]!.due;
-    const [product] = await sql<{ days: number[] }[]>`select definition->'reminderDaysBeforeDue' as days from products where code = 'CONSUMER_STD'`;
+    const [product] = await sql<
+      { days: number[] }[]
+    >`select definition->'reminderDaysBeforeDue' as days from products where code = 'CONSUMER_STD'`;
     const timeZone = stack.env.BUSINESS_TIME_ZONE ?? 'Asia/Shanghai';
     const waves: Wave[] = [
-      ...[...product!.days].sort((a, b) => b - a).map((days, i) => ({ name: `reminder ${days} days before`, at: instantOf(addDays(due, -days), REMINDER_TIME, timeZone), done: reminders(i + 1) })),
+      ...[...product!.days]
+        .sort((a, b) => b - a)
+        .map((days, i) => ({
+          name: `reminder ${days} days before`,
+          at: instantOf(addDays(due, -days), REMINDER_TIME, timeZone),
+          done: reminders(i + 1),
+        })),
       { name: 'collection on the due date (auto-debit)', at: instantOf(due, DUE_TIME, timeZone), done: collections },
     ];
 
@@ -121,7 +142,12 @@ async function runSize(n: number) {
     for (const wave of waves) {
       console.error(`N = ${n}: ${wave.name}…`);
       const timed = await timeWave(wave, connection, async () => (await wave.done(sql!, ids)) >= ids.length);
-      real.push({ name: wave.name, seconds: round(timed.seconds), perSecond: round(ids.length / timed.seconds), cpuSeconds: timed.cpuSeconds });
+      real.push({
+        name: wave.name,
+        seconds: round(timed.seconds),
+        perSecond: round(ids.length / timed.seconds),
+        cpuSeconds: timed.cpuSeconds,
+      });
     }
     const sampleWaves = (await wakeUpBatches(client, ids[0]!)).slice(-waves.length);
 
@@ -131,18 +157,40 @@ async function runSize(n: number) {
     const bare: WaveResult[] = [];
     for (const [i, wave] of waves.entries()) {
       const at = (await serverNow(connection)) + 3_600_000;
-      const started = await pool(n, 32, () => client.workflow.start('bareWave', { taskQueue, workflowId: `bare-${randomUUID()}`, args: [{ at, batches: sampleWaves[i] ?? [1] }] }));
+      const started = await pool(n, 32, () =>
+        client.workflow.start('bareWave', {
+          taskQueue,
+          workflowId: `bare-${randomUUID()}`,
+          args: [{ at, batches: sampleWaves[i] ?? [1] }],
+        }),
+      );
       // Every twin asleep before the clock moves.
       await new Promise((r) => setTimeout(r, 2_000));
       let open = started.results;
       const timed = await timeWave({ at }, connection, async () => {
-        const checks = await pool(open.length, 32, async (k) => ({ handle: open[k]!, running: (await open[k]!.describe()).status.name === 'RUNNING' }));
+        const checks = await pool(open.length, 32, async (k) => ({
+          handle: open[k]!,
+          running: (await open[k]!.describe()).status.name === 'RUNNING',
+        }));
         open = checks.results.filter((c) => c.running).map((c) => c.handle);
         return open.length === 0 && checks.errors.length === 0;
       });
-      bare.push({ name: wave.name, seconds: round(timed.seconds), perSecond: round(n / timed.seconds), cpuSeconds: timed.cpuSeconds });
+      bare.push({
+        name: wave.name,
+        seconds: round(timed.seconds),
+        perSecond: round(n / timed.seconds),
+        cpuSeconds: timed.cpuSeconds,
+      });
     }
-    return { n, loans: ids.length, failedOriginations: errors.map((e) => e.message).slice(0, 3), due, waves: waves.map((w, i) => ({ name: w.name, batches: sampleWaves[i] ?? [] })), real, bare };
+    return {
+      n,
+      loans: ids.length,
+      failedOriginations: errors.map((e) => e.message).slice(0, 3),
+      due,
+      waves: waves.map((w, i) => ({ name: w.name, batches: sampleWaves[i] ?? [] })),
+      real,
+      bare,
+    };
   } finally {
     await bareWorker?.stop();
     await connection?.close();
@@ -157,25 +205,59 @@ async function main() {
   const runs = [];
   for (const n of SIZES) runs.push(await runSize(n));
 
-  const header = ['N', 'wave', 'activity batches', 'seconds', 'per second', 'bare seconds', 'bare per second', 'seconds ÷ bare'];
-  const rows = runs.flatMap((r) => r.real.map((w, i) => [r.n, w.name, `[${r.waves[i]!.batches.join(', ')}]`, w.seconds, w.perSecond, r.bare[i]!.seconds, r.bare[i]!.perSecond, ratio(w.seconds, r.bare[i]!.seconds)]));
+  const header = [
+    'N',
+    'wave',
+    'activity batches',
+    'seconds',
+    'per second',
+    'bare seconds',
+    'bare per second',
+    'seconds ÷ bare',
+  ];
+  const rows = runs.flatMap((r) =>
+    r.real.map((w, i) => [
+      r.n,
+      w.name,
+      `[${r.waves[i]!.batches.join(', ')}]`,
+      w.seconds,
+      w.perSecond,
+      r.bare[i]!.seconds,
+      r.bare[i]!.perSecond,
+      ratio(w.seconds, r.bare[i]!.seconds),
+    ]),
+  );
   printTable(header, rows);
   const collection = runs.map((r) => [r.n, r.real.at(-1)!.seconds] as const);
   const bareCollection = runs.map((r) => [r.n, r.bare.at(-1)!.seconds] as const);
   const msPerLoan = round(slope(collection) * 1000, 1);
   const bareMsPerLoan = round(slope(bareCollection) * 1000, 1);
   const largest = runs.at(-1)!;
-  const growth = runs.length < 2
-    ? 'growth with N not measured (one size only)'
-    : `grows ${msPerLoan} ms per extra loan (bare ${bareMsPerLoan} ms per extra workflow)`;
+  const growth =
+    runs.length < 2
+      ? 'growth with N not measured (one size only)'
+      : `grows ${msPerLoan} ms per extra loan (bare ${bareMsPerLoan} ms per extra workflow)`;
   saveResult({
     name: 'burst',
     title: 'Installment burst',
     command: `npx tsx bench/burst.ts (BENCH_SIZES=${SIZES.join(',')} BENCH_CONCURRENCY=${CONCURRENCY})`,
-    parameters: { sizes: SIZES, concurrency: CONCURRENCY, server: 'Temporal time-skipping test server (the dev server cannot move its clock)', simulators: 'latency 0, SIM_SETTLE_DELAY_MS=0' },
-    results: runs.map((r) => ({ n: r.n, loans: r.loans, failedOriginations: r.failedOriginations, dueDate: r.due, waves: r.real.map((w, i) => ({ ...w, batches: r.waves[i]!.batches })) })),
+    parameters: {
+      sizes: SIZES,
+      concurrency: CONCURRENCY,
+      server: 'Temporal time-skipping test server (the dev server cannot move its clock)',
+      simulators: 'latency 0, SIM_SETTLE_DELAY_MS=0',
+    },
+    results: runs.map((r) => ({
+      n: r.n,
+      loans: r.loans,
+      failedOriginations: r.failedOriginations,
+      dueDate: r.due,
+      waves: r.real.map((w, i) => ({ ...w, batches: r.waves[i]!.batches })),
+    })),
     baseline: runs.map((r) => ({ n: r.n, waves: r.bare })),
-    ratio: Object.fromEntries(largest.real.map((w, i) => [`${w.name}, N=${largest.n}`, ratio(w.seconds, largest.bare[i]!.seconds)])),
+    ratio: Object.fromEntries(
+      largest.real.map((w, i) => [`${w.name}, N=${largest.n}`, ratio(w.seconds, largest.bare[i]!.seconds)]),
+    ),
     target: 'no target set: the time to process them all, and how it grows with N',
     met: null,
     headline: `N=${largest.n}: collection wave ${largest.real.at(-1)!.seconds} s (bare ${largest.bare.at(-1)!.seconds} s); ${growth}`,
@@ -186,7 +268,12 @@ async function main() {
       ...markdownTable(header, rows),
       '',
       `Growth of the collection wave with N (least squares over the sizes): ${growth}.`,
-      ...runs.filter((r) => r.loans < r.n).map((r) => `N=${r.n}: ${r.n - r.loans} of the loans did not get through origination on the test server and were left out of the waves (${r.failedOriginations[0] ?? ''}).`),
+      ...runs
+        .filter((r) => r.loans < r.n)
+        .map(
+          (r) =>
+            `N=${r.n}: ${r.n - r.loans} of the loans did not get through origination on the test server and were left out of the waves (${r.failedOriginations[0] ?? ''}).`,
+        ),
       '',
     ],
   });

@@ -48,7 +48,10 @@ interface Checkpoint {
 }
 
 function temporalFileBytes(dataDir: string): number {
-  return ['temporal.db', 'temporal.db-wal', 'temporal.db-shm'].map((f) => join(dataDir, f)).filter(existsSync).reduce((t, f) => t + statSync(f).size, 0);
+  return ['temporal.db', 'temporal.db-wal', 'temporal.db-shm']
+    .map((f) => join(dataDir, f))
+    .filter(existsSync)
+    .reduce((t, f) => t + statSync(f).size, 0);
 }
 
 async function databaseBytes(sql: Sql): Promise<number> {
@@ -137,14 +140,18 @@ async function main() {
       bare.push(await snapshot(bareIds.length, barePid));
       console.error(JSON.stringify(bare.at(-1)));
     }
-    const bareHistories = (await pool(Math.min(20, bareIds.length), 4, (i) => historySize(temporal, bareIds[i]!))).results;
+    const bareHistories = (await pool(Math.min(20, bareIds.length), 4, (i) => historySize(temporal, bareIds[i]!)))
+      .results;
     await bareWorker.stop();
     bareWorker = undefined;
 
     // What bundling the workflow code at start costs a worker: the same bare worker, idle, with a
     // bundle built beforehand (worker/create-worker.ts accepts one; worker/main.ts bundles at start).
     const bundlePath = join(stack.dataDir, 'bare-bundle.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: BARE_WORKFLOWS_PATH, ...bundlerOptions, logger: quietLogger })).code);
+    writeFileSync(
+      bundlePath,
+      (await bundleWorkflowCode({ workflowsPath: BARE_WORKFLOWS_PATH, ...bundlerOptions, logger: quietLogger })).code,
+    );
     const bundling = await startBareWorker(stack, { taskQueue: `${taskQueue}-idle-a`, encrypt: false });
     await settle();
     const idleBundling = round((await rssBytes(bundling.child.pid!)) / MB, 1);
@@ -165,18 +172,47 @@ async function main() {
     const bareHistoryBytes = Math.round(mean(bareHistories.map((h) => h.bytes)));
     const reached = loanIds.length;
 
-    const header = ['active', 'worker RSS MB', 'Temporal server RSS MB', 'PostgreSQL MB', 'Temporal SQLite MB', 'minutes'];
-    const rowOf = (c: Checkpoint, base: Checkpoint) => [c.count, c.workerRssMB, c.temporalRssMB, round((c.databaseBytes - base.databaseBytes) / MB, 1), round((c.temporalFileBytes - base.temporalFileBytes) / MB, 1), c.minutes];
+    const header = [
+      'active',
+      'worker RSS MB',
+      'Temporal server RSS MB',
+      'PostgreSQL MB',
+      'Temporal SQLite MB',
+      'minutes',
+    ];
+    const rowOf = (c: Checkpoint, base: Checkpoint) => [
+      c.count,
+      c.workerRssMB,
+      c.temporalRssMB,
+      round((c.databaseBytes - base.databaseBytes) / MB, 1),
+      round((c.temporalFileBytes - base.temporalFileBytes) / MB, 1),
+      c.minutes,
+    ];
     const realRows = real.map((c) => rowOf(c, empty));
     const bareRows = bare.map((c) => rowOf(c, bareStart));
     const summaryHeader = ['per item', 'loan', 'bare workflow', 'ratio'];
     const summaryRows = [
       ['PostgreSQL bytes', perLoan(real, 'databaseBytes'), perLoan(bare, 'databaseBytes'), null],
-      ['Temporal SQLite bytes', perLoan(real, 'temporalFileBytes'), perLoan(bare, 'temporalFileBytes'), ratio(perLoan(real, 'temporalFileBytes'), perLoan(bare, 'temporalFileBytes'))],
+      [
+        'Temporal SQLite bytes',
+        perLoan(real, 'temporalFileBytes'),
+        perLoan(bare, 'temporalFileBytes'),
+        ratio(perLoan(real, 'temporalFileBytes'), perLoan(bare, 'temporalFileBytes')),
+      ],
       ['history bytes (describe, mean of 20)', historyBytes, bareHistoryBytes, ratio(historyBytes, bareHistoryBytes)],
-      ['history events (mean of 20)', round(mean(histories.map((h) => h.events)), 0), round(mean(bareHistories.map((h) => h.events)), 0), null],
+      [
+        'history events (mean of 20)',
+        round(mean(histories.map((h) => h.events)), 0),
+        round(mean(bareHistories.map((h) => h.events)), 0),
+        null,
+      ],
       ['worker RSS, highest checkpoint (MB)', maxRss, bareMaxRss, ratio(maxRss, bareMaxRss)],
-      ['idle bare worker RSS: bundling at start / prebuilt bundle (MB)', null, `${idleBundling} / ${idlePrebuilt}`, null],
+      [
+        'idle bare worker RSS: bundling at start / prebuilt bundle (MB)',
+        null,
+        `${idleBundling} / ${idlePrebuilt}`,
+        null,
+      ],
     ];
     console.log('Loans:');
     printTable(header, realRows);
@@ -189,10 +225,34 @@ async function main() {
       name: 'footprint',
       title: 'Footprint of active loans',
       command: `npx tsx bench/footprint.ts (BENCH_CHECKPOINTS=${CHECKPOINTS.join(',')} BENCH_BARE_CHECKPOINTS=${BARE_CHECKPOINTS.join(',')} BENCH_CONCURRENCY=${CONCURRENCY})`,
-      parameters: { checkpoints: CHECKPOINTS, bareCheckpoints: BARE_CHECKPOINTS, concurrency: CONCURRENCY, maxMinutes: MAX_MINUTES, activityBatches: batches, workerCache: 100 },
-      results: { reached, activeInDatabase: active!.n, failures: failures.slice(0, 20), failureCount: failures.length, checkpoints: real, historyBytes, histories },
-      baseline: { checkpoints: bare, historyBytes: bareHistoryBytes, histories: bareHistories, idleWorkerRssMB: { bundlingAtStart: idleBundling, prebuiltBundle: idlePrebuilt } },
-      ratio: { historyBytes: ratio(historyBytes, bareHistoryBytes), temporalFileBytes: ratio(perLoan(real, 'temporalFileBytes'), perLoan(bare, 'temporalFileBytes')), workerRss: ratio(maxRss, bareMaxRss) },
+      parameters: {
+        checkpoints: CHECKPOINTS,
+        bareCheckpoints: BARE_CHECKPOINTS,
+        concurrency: CONCURRENCY,
+        maxMinutes: MAX_MINUTES,
+        activityBatches: batches,
+        workerCache: 100,
+      },
+      results: {
+        reached,
+        activeInDatabase: active!.n,
+        failures: failures.slice(0, 20),
+        failureCount: failures.length,
+        checkpoints: real,
+        historyBytes,
+        histories,
+      },
+      baseline: {
+        checkpoints: bare,
+        historyBytes: bareHistoryBytes,
+        histories: bareHistories,
+        idleWorkerRssMB: { bundlingAtStart: idleBundling, prebuiltBundle: idlePrebuilt },
+      },
+      ratio: {
+        historyBytes: ratio(historyBytes, bareHistoryBytes),
+        temporalFileBytes: ratio(perLoan(real, 'temporalFileBytes'), perLoan(bare, 'temporalFileBytes')),
+        workerRss: ratio(maxRss, bareMaxRss),
+      },
       target: `worker RSS < ${TARGET_RSS_MB} MB with 10,000 active loans, not growing with their number`,
       met,
       headline: `${reached.toLocaleString('en-US')} active loans: worker RSS ${maxRss} MB (bare ${bareMaxRss}), growth ${rssGrowth} MB from the first checkpoint; ${perLoan(real, 'databaseBytes').toLocaleString('en-US')} B PostgreSQL and ${perLoan(real, 'temporalFileBytes').toLocaleString('en-US')} B Temporal per loan`,

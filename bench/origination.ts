@@ -37,7 +37,12 @@ async function decisionTimes(sql: Sql, loanIds: string[]): Promise<number[]> {
 }
 
 function spread(values: number[]) {
-  return { p50: round(percentile(values, 50), 0), p95: round(percentile(values, 95), 0), max: round(Math.max(...values), 0), mean: round(mean(values), 0) };
+  return {
+    p50: round(percentile(values, 50), 0),
+    p95: round(percentile(values, 95), 0),
+    max: round(Math.max(...values), 0),
+    mean: round(mean(values), 0),
+  };
 }
 
 async function main() {
@@ -64,10 +69,15 @@ async function main() {
     const decisionSteps = total(decision);
     await runBareLifecycles(temporal, taskQueue, WARMUP * 2, 5, batches);
 
-    console.error(`Time to decision, one application at a time: ${SOLO} loans, and ${SOLO} bare ${decisionSteps}-activity workflows…`);
+    console.error(
+      `Time to decision, one application at a time: ${SOLO} loans, and ${SOLO} bare ${decisionSteps}-activity workflows…`,
+    );
     const solo: Timings[] = [];
     for (let i = 0; i < SOLO; i++) solo.push(await loan());
-    const soloDecision = await decisionTimes(sql, solo.map((t) => t.loanId));
+    const soloDecision = await decisionTimes(
+      sql,
+      solo.map((t) => t.loanId),
+    );
     const bareDecision = await runBareLifecycles(temporal, taskQueue, SOLO, 1, decision);
 
     console.error(`Throughput: bare ${LOANS}, loans ${LOANS}, bare ${LOANS}, ${CONCURRENCY} at a time…`);
@@ -79,11 +89,23 @@ async function main() {
     const seconds = (Date.now() - t0) / 1000;
     const cpu2 = { ...cpuByService(), bench: ownCpuSeconds() };
     const bareAfter = await runBareLifecycles(temporal, taskQueue, LOANS, CONCURRENCY, batches);
-    const perItem = (d: Record<string, number>, n: number) => Object.fromEntries(Object.entries(d).filter(([, v]) => v > 0).map(([k, v]) => [k, round((v * 1000) / n, 1)]));
+    const perItem = (d: Record<string, number>, n: number) =>
+      Object.fromEntries(
+        Object.entries(d)
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => [k, round((v * 1000) / n, 1)]),
+      );
     const cpuPerLoanMs = perItem(cpuDelta(cpu1, cpu2), run.results.length);
     const cpuPerBareMs = perItem(cpuDelta(cpu0, cpu1), bareBefore.latencies.length);
-    const cpuTotal = (c: Record<string, number>) => round(Object.values(c).reduce((a, b) => a + b, 0), 1);
-    const loadedDecision = await decisionTimes(sql, run.results.map((t) => t.loanId));
+    const cpuTotal = (c: Record<string, number>) =>
+      round(
+        Object.values(c).reduce((a, b) => a + b, 0),
+        1,
+      );
+    const loadedDecision = await decisionTimes(
+      sql,
+      run.results.map((t) => t.loanId),
+    );
 
     const loansPerSecond = run.results.length / seconds;
     const barePerSecond = (bareBefore.perSecond + bareAfter.perSecond) / 2;
@@ -95,22 +117,71 @@ async function main() {
 
     const header = ['figure', 'loans', 'bare workflow', 'ratio'];
     const rows = [
-      [`throughput, ${CONCURRENCY} at a time (per second)`, round(loansPerSecond), round(barePerSecond), throughputRatio],
-      ['bare throughput before / after the loans', null, `${round(bareBefore.perSecond)} / ${round(bareAfter.perSecond)}`, null],
-      ['lifecycle p50 / p95 ms (loans: registration → ACTIVE at the client; bare: start → close)', `${spread(lifecycle).p50} / ${spread(lifecycle).p95}`, `${spread(bareLatency).p50} / ${spread(bareLatency).p95}`, null],
-      [`time to decision, one at a time: p50 / p95 ms (bare: ${decisionSteps} activities)`, `${spread(soloDecision).p50} / ${spread(soloDecision).p95}`, `${spread(bareDecision.latencies).p50} / ${spread(bareDecision.latencies).p95}`, ratio(solo95, spread(bareDecision.latencies).p95)],
-      [`time to decision under the throughput run: p50 / p95 ms`, `${spread(loadedDecision).p50} / ${spread(loadedDecision).p95}`, null, null],
-      ['CPU ms per loan / per bare workflow, all processes', cpuTotal(cpuPerLoanMs), cpuTotal(cpuPerBareMs), ratio(cpuTotal(cpuPerLoanMs), cpuTotal(cpuPerBareMs))],
+      [
+        `throughput, ${CONCURRENCY} at a time (per second)`,
+        round(loansPerSecond),
+        round(barePerSecond),
+        throughputRatio,
+      ],
+      [
+        'bare throughput before / after the loans',
+        null,
+        `${round(bareBefore.perSecond)} / ${round(bareAfter.perSecond)}`,
+        null,
+      ],
+      [
+        'lifecycle p50 / p95 ms (loans: registration → ACTIVE at the client; bare: start → close)',
+        `${spread(lifecycle).p50} / ${spread(lifecycle).p95}`,
+        `${spread(bareLatency).p50} / ${spread(bareLatency).p95}`,
+        null,
+      ],
+      [
+        `time to decision, one at a time: p50 / p95 ms (bare: ${decisionSteps} activities)`,
+        `${spread(soloDecision).p50} / ${spread(soloDecision).p95}`,
+        `${spread(bareDecision.latencies).p50} / ${spread(bareDecision.latencies).p95}`,
+        ratio(solo95, spread(bareDecision.latencies).p95),
+      ],
+      [
+        `time to decision under the throughput run: p50 / p95 ms`,
+        `${spread(loadedDecision).p50} / ${spread(loadedDecision).p95}`,
+        null,
+        null,
+      ],
+      [
+        'CPU ms per loan / per bare workflow, all processes',
+        cpuTotal(cpuPerLoanMs),
+        cpuTotal(cpuPerBareMs),
+        ratio(cpuTotal(cpuPerLoanMs), cpuTotal(cpuPerBareMs)),
+      ],
       ['failed', run.errors.length, bareBefore.errors + bareAfter.errors + bareDecision.errors, null],
     ];
     printTable(header, rows);
-    const met = throughputRatio >= TARGET_THROUGHPUT_RATIO && solo95 < TARGET_DECISION_P95_MS && loaded95 < TARGET_DECISION_P95_MS && run.errors.length === 0;
-    const bareSummary = (b: BareRun) => ({ perSecond: round(b.perSecond), seconds: round(b.seconds), latency: spread(b.latencies), errors: b.errors });
+    const met =
+      throughputRatio >= TARGET_THROUGHPUT_RATIO &&
+      solo95 < TARGET_DECISION_P95_MS &&
+      loaded95 < TARGET_DECISION_P95_MS &&
+      run.errors.length === 0;
+    const bareSummary = (b: BareRun) => ({
+      perSecond: round(b.perSecond),
+      seconds: round(b.seconds),
+      latency: spread(b.latencies),
+      errors: b.errors,
+    });
     saveResult({
       name: 'origination',
       title: 'Origination throughput and time to decision',
       command: `npx tsx bench/origination.ts (BENCH_LOANS=${LOANS} BENCH_CONCURRENCY=${CONCURRENCY} BENCH_SOLO=${SOLO})`,
-      parameters: { loans: LOANS, concurrency: CONCURRENCY, soloLoans: SOLO, warmupLoans: WARMUP, activitiesPerLoan: activities, activityBatches: batches, decisionActivityBatches: decision, simulators: 'latency 0, SIM_SETTLE_DELAY_MS=0', application: 'PERSONAL_CONSUMER 10,000.00 × 12, clean bureau profile, 4 documents' },
+      parameters: {
+        loans: LOANS,
+        concurrency: CONCURRENCY,
+        soloLoans: SOLO,
+        warmupLoans: WARMUP,
+        activitiesPerLoan: activities,
+        activityBatches: batches,
+        decisionActivityBatches: decision,
+        simulators: 'latency 0, SIM_SETTLE_DELAY_MS=0',
+        application: 'PERSONAL_CONSUMER 10,000.00 × 12, clean bureau profile, 4 documents',
+      },
       results: {
         loansPerSecond: round(loansPerSecond),
         seconds: round(seconds),
@@ -141,7 +212,11 @@ async function main() {
         '',
         ...markdownTable(header, rows),
         '',
-        `CPU per loan by process, ms (the bench itself is the load generator): ${Object.entries(cpuPerLoanMs).map(([k, v]) => `${k} ${v}`).join(', ')}. Per bare workflow: ${Object.entries(cpuPerBareMs).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        `CPU per loan by process, ms (the bench itself is the load generator): ${Object.entries(cpuPerLoanMs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}. Per bare workflow: ${Object.entries(cpuPerBareMs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}.`,
         '',
       ],
     });

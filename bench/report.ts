@@ -15,7 +15,11 @@ const OUT = resolve(ROOT, 'bench/RESULTS.md');
 /** The benches in the order of the issue; the npm script that runs each. */
 const BENCHES: Array<{ name: string; script: string; title: string }> = [
   { name: 'api', script: 'npm run bench:api', title: '1a. API latency beside bare Hono endpoints' },
-  { name: 'origination', script: 'npm run bench:origination', title: '1b. Origination throughput and time to decision' },
+  {
+    name: 'origination',
+    script: 'npm run bench:origination',
+    title: '1b. Origination throughput and time to decision',
+  },
   { name: 'footprint', script: 'npm run bench:footprint', title: '1c. Footprint of active loans' },
   { name: 'worker-cache', script: 'npm run bench:worker-cache', title: '1c, continued. Worker memory by cache size' },
   { name: 'burst', script: 'npm run bench:burst', title: '1d. Installment burst' },
@@ -30,7 +34,12 @@ interface ScheduleJson {
   date: string;
   command: string;
   target: string;
-  results: Array<{ case: string; decimal: { quotesPerSecond: number }; float64: { quotesPerSecond: number }; float64OverDecimal: number }>;
+  results: Array<{
+    case: string;
+    decimal: { quotesPerSecond: number };
+    float64: { quotesPerSecond: number };
+    float64OverDecimal: number;
+  }>;
 }
 
 function read<T>(name: string): T | null {
@@ -60,7 +69,10 @@ function scheduleSection(): string[] {
   const md = resolve(DIR, 'schedule.md');
   if (!existsSync(md)) return ['Not run yet.'];
   // The file's own heading is replaced by this section's.
-  return readFileSync(md, 'utf8').trim().split('\n').filter((line, i) => !(i === 0 && line.startsWith('# ')));
+  return readFileSync(md, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((line, i) => !(i === 0 && line.startsWith('# ')));
 }
 
 export function renderResults(): string {
@@ -83,7 +95,13 @@ export function renderResults(): string {
       sections.push('Not run yet.');
       continue;
     }
-    summaryRows.push([bench.title, r.target, r.headline, r.met === null ? 'no target' : r.met ? 'met' : '**missed**', r.date.slice(0, 10)]);
+    summaryRows.push([
+      bench.title,
+      r.target,
+      r.headline,
+      r.met === null ? 'no target' : r.met ? 'met' : '**missed**',
+      r.date.slice(0, 10),
+    ]);
     sections.push(
       `Run: ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; load average at the end ${r.machine.loadAverage.join(' / ')}.`,
       `Exact command line: \`${r.command}\`.`,

@@ -153,8 +153,26 @@ function perSecond(fn: () => unknown): Rate {
 }
 
 const cases: { name: string; req: QuoteRequest }[] = [
-  { name: '12 × EQUAL_INSTALLMENT', req: { principal: '10000.00', annualRate: '0.12', termCount: 12, method: 'EQUAL_INSTALLMENT', startDate: '2026-01-31' } },
-  { name: '360 × EQUAL_INSTALLMENT', req: { principal: '1000000.00', annualRate: '0.049', termCount: 360, method: 'EQUAL_INSTALLMENT', startDate: '2026-01-31' } },
+  {
+    name: '12 × EQUAL_INSTALLMENT',
+    req: {
+      principal: '10000.00',
+      annualRate: '0.12',
+      termCount: 12,
+      method: 'EQUAL_INSTALLMENT',
+      startDate: '2026-01-31',
+    },
+  },
+  {
+    name: '360 × EQUAL_INSTALLMENT',
+    req: {
+      principal: '1000000.00',
+      annualRate: '0.049',
+      termCount: 360,
+      method: 'EQUAL_INSTALLMENT',
+      startDate: '2026-01-31',
+    },
+  },
 ];
 
 const results = cases.map(({ name, req }) => {
@@ -210,13 +228,17 @@ writeFileSync(
     '',
     `Target: ${report.target}. The float64 column runs the same algorithm on JS numbers, for the ratio only.`,
     ...(report.loadAverage[0]! > report.cores * 0.5
-      ? ['', `The machine was shared while this ran (1-minute load ${report.loadAverage[0]} on ${report.cores} cores): an idle core does better.`]
+      ? [
+          '',
+          `The machine was shared while this ran (1-minute load ${report.loadAverage[0]} on ${report.cores} cores): an idle core does better.`,
+        ]
       : []),
     '',
   ].join('\n'),
 );
 console.log(table.join('\n'));
 for (const r of results) {
-  console.log(`${r.case}: APR decimal ${r.apr.decimal}, float64 ${r.apr.float64}; installments whose float total differs: ${r.installmentsWhereFloatDiffers}`);
+  console.log(
+    `${r.case}: APR decimal ${r.apr.decimal}, float64 ${r.apr.float64}; installments whose float total differs: ${r.installmentsWhereFloatDiffers}`,
+  );
 }
-

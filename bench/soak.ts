@@ -45,19 +45,46 @@ async function main() {
     const prepared = await pool(ACTIVE_LOANS, 16, () => originate(api, watcher, newPerson()));
     if (prepared.errors[0]) throw prepared.errors[0];
     const loans = prepared.results.map((r) => ({ loanId: r.loanId, token: r.token }));
-    const [initialReviewer, finalReviewer] = await Promise.all([api.login('initial_reviewer'), api.login('final_reviewer')]);
+    const [initialReviewer, finalReviewer] = await Promise.all([
+      api.login('initial_reviewer'),
+      api.login('final_reviewer'),
+    ]);
 
     const rec = new Recorder();
     const deadline = Date.now() + MINUTES * 60_000;
-    const json = (token?: string, extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra });
-    const post = (path: string, body: unknown, token?: string, extra?: Record<string, string>) => () => fetch(`${base}${path}`, { method: 'POST', headers: json(token, extra), body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-    const get = (path: string, token: string) => () => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+    const json = (token?: string, extra: Record<string, string> = {}) => ({
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...extra,
+    });
+    const post = (path: string, body: unknown, token?: string, extra?: Record<string, string>) => () =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: json(token, extra),
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const get = (path: string, token: string) => () =>
+      fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
 
     const quoteShopper = async (i: number) => {
       const address = `10.1.${i >> 8}.${i & 255}`;
       while (Date.now() < deadline) {
         const termCount = [6, 12, 24, 36][Math.floor(Math.random() * 4)]!;
-        await rec.time('quote', post('/v1/quotes', { principal: `${1 + Math.floor(Math.random() * 50)}000.00`, annualRate: '0.12', termCount, method: 'EQUAL_INSTALLMENT' }, undefined, { 'x-forwarded-for': address }));
+        await rec.time(
+          'quote',
+          post(
+            '/v1/quotes',
+            {
+              principal: `${1 + Math.floor(Math.random() * 50)}000.00`,
+              annualRate: '0.12',
+              termCount,
+              method: 'EQUAL_INSTALLMENT',
+            },
+            undefined,
+            { 'x-forwarded-for': address },
+          ),
+        );
         await think(500, 2_500);
       }
     };
@@ -74,7 +101,14 @@ async function main() {
       let k = i;
       while (Date.now() < deadline) {
         const loan = loans[k++ % loans.length]!;
-        await rec.time('repay', post(`/v1/loans/${loan.loanId}/repayments`, { paymentId: `soak-${randomUUID()}`, amount: '10.00', channel: 'ONLINE' }, loan.token));
+        await rec.time(
+          'repay',
+          post(
+            `/v1/loans/${loan.loanId}/repayments`,
+            { paymentId: `soak-${randomUUID()}`, amount: '10.00', channel: 'ONLINE' },
+            loan.token,
+          ),
+        );
         await think(2_000, 6_000);
       }
     };
@@ -82,12 +116,23 @@ async function main() {
       while (Date.now() < deadline) {
         const p = newPerson();
         const large = i % 3 === 0; // above auto-approval: goes to the reviewers
-        if (!(await rec.time('register', post('/v1/auth/register', { phone: p.phone, password: p.password, name: p.name, idNumber: p.idNumber })))) continue;
-        const session = await rec.time<{ token: string }>('login', post('/v1/auth/login', { username: p.phone, password: p.password }));
+        if (
+          !(await rec.time(
+            'register',
+            post('/v1/auth/register', { phone: p.phone, password: p.password, name: p.name, idNumber: p.idNumber }),
+          ))
+        )
+          continue;
+        const session = await rec.time<{ token: string }>(
+          'login',
+          post('/v1/auth/login', { username: p.phone, password: p.password }),
+        );
         if (!session) continue;
         const applied = await rec.time<{ loanId: string; requiredDocuments: string[] }>(
           'apply',
-          post('/v1/applications', applicationBody(p, large ? '50000.00' : '10000.00'), session.token, { 'idempotency-key': `soak-${randomUUID()}` }),
+          post('/v1/applications', applicationBody(p, large ? '50000.00' : '10000.00'), session.token, {
+            'idempotency-key': `soak-${randomUUID()}`,
+          }),
         );
         if (!applied) continue;
         for (const [d, type] of applied.requiredDocuments.entries()) {
@@ -95,7 +140,14 @@ async function main() {
           const form = new FormData();
           form.set('type', type);
           form.set('file', new Blob([PNGS[d % PNGS.length]!], { type: 'image/png' }), `${type.toLowerCase()}.png`);
-          await rec.time('document', () => fetch(`${base}/v1/loans/${applied.loanId}/documents`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` }, body: form, signal: AbortSignal.timeout(30_000) }));
+          await rec.time('document', () =>
+            fetch(`${base}/v1/loans/${applied.loanId}/documents`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${session.token}` },
+              body: form,
+              signal: AbortSignal.timeout(30_000),
+            }),
+          );
         }
         // The borrower's app polls until there is a contract to sign (the reviewers decide the large ones).
         for (let poll = 0; poll < 60 && Date.now() < deadline; poll++) {
@@ -103,9 +155,20 @@ async function main() {
           const loan = await rec.time<{ status: string }>('loan', get(`/v1/loans/${applied.loanId}`, session.token));
           if (!loan || ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED'].includes(loan.status)) break;
           if (loan.status !== 'AWAITING_SIGNATURE') continue;
-          const contract = await rec.time('contract', get(`/v1/loans/${applied.loanId}/contract`, session.token), async (r) => Buffer.from(await r.arrayBuffer()));
+          const contract = await rec.time(
+            'contract',
+            get(`/v1/loans/${applied.loanId}/contract`, session.token),
+            async (r) => Buffer.from(await r.arrayBuffer()),
+          );
           if (!contract) break;
-          await rec.time('sign', post(`/v1/loans/${applied.loanId}/contract/sign`, { contractSha256: createHash('sha256').update(contract).digest('hex') }, session.token));
+          await rec.time(
+            'sign',
+            post(
+              `/v1/loans/${applied.loanId}/contract/sign`,
+              { contractSha256: createHash('sha256').update(contract).digest('hex') },
+              session.token,
+            ),
+          );
           break;
         }
         await think(1_000, 3_000);
@@ -116,23 +179,45 @@ async function main() {
       const initial = i % 2 === 0;
       const session = initial ? initialReviewer : finalReviewer;
       const share = Math.max(1, Math.floor(clientsOf('review') / 2));
-      const mine = (loanId: string) => parseInt(createHash('sha1').update(loanId).digest('hex').slice(0, 6), 16) % share === Math.floor(i / 2) % share;
+      const mine = (loanId: string) =>
+        parseInt(createHash('sha1').update(loanId).digest('hex').slice(0, 6), 16) % share === Math.floor(i / 2) % share;
       while (Date.now() < deadline) {
-        const inbox = await rec.time<{ tasks: Array<{ loanId: string; kind: string; loanStatus: string }> }>('tasks', get(`/v1/tasks?kind=${initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW'}`, session.token));
-        const task = inbox?.tasks.find((t) => t.loanStatus === (initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW') && mine(t.loanId));
+        const inbox = await rec.time<{ tasks: Array<{ loanId: string; kind: string; loanStatus: string }> }>(
+          'tasks',
+          get(`/v1/tasks?kind=${initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW'}`, session.token),
+        );
+        const task = inbox?.tasks.find(
+          (t) => t.loanStatus === (initial ? 'INITIAL_REVIEW' : 'FINAL_REVIEW') && mine(t.loanId),
+        );
         if (task) {
           // The review form names the round it read and sends one key per decision, as the UI does.
-          const loan = await rec.time<{ openReview: { round: number } | null }>('loan', get(`/v1/loans/${task.loanId}`, session.token));
+          const loan = await rec.time<{ openReview: { round: number } | null }>(
+            'loan',
+            get(`/v1/loans/${task.loanId}`, session.token),
+          );
           await think(1_000, 3_000);
-          const decision = { stage: initial ? 'INITIAL' : 'FINAL', decision: 'APPROVE', comment: initial ? '资料齐全，合规' : '综合评估通过', ...(loan?.openReview ? { round: loan.openReview.round } : {}) };
-          await rec.time('review', post(`/v1/loans/${task.loanId}/reviews`, decision, session.token, { 'idempotency-key': `soak-${randomUUID()}` }));
+          const decision = {
+            stage: initial ? 'INITIAL' : 'FINAL',
+            decision: 'APPROVE',
+            comment: initial ? '资料齐全，合规' : '综合评估通过',
+            ...(loan?.openReview ? { round: loan.openReview.round } : {}),
+          };
+          await rec.time(
+            'review',
+            post(`/v1/loans/${task.loanId}/reviews`, decision, session.token, {
+              'idempotency-key': `soak-${randomUUID()}`,
+            }),
+          );
         }
         await think(2_000, 5_000);
       }
     };
 
     const kinds = Object.entries(MIX) as Array<[keyof typeof MIX, number]>;
-    const counts = Object.fromEntries(kinds.map(([k, share]) => [k, Math.round(share * CLIENTS)])) as Record<keyof typeof MIX, number>;
+    const counts = Object.fromEntries(kinds.map(([k, share]) => [k, Math.round(share * CLIENTS)])) as Record<
+      keyof typeof MIX,
+      number
+    >;
     counts.quote += CLIENTS - Object.values(counts).reduce((a, b) => a + b, 0);
     function clientsOf(kind: keyof typeof MIX) {
       return counts[kind];
@@ -141,10 +226,14 @@ async function main() {
     console.error(`Soak: ${CLIENTS} clients (${JSON.stringify(counts)}) for ${MINUTES} minutes…`);
     const started = Date.now();
     const cpu0 = cpuByService();
-    await Promise.all(kinds.flatMap(([kind]) => Array.from({ length: counts[kind] }, async (_, i) => {
-      await sleep(Math.random() * 5_000); // clients arrive over the first seconds, not all at once
-      await run[kind](i);
-    })));
+    await Promise.all(
+      kinds.flatMap(([kind]) =>
+        Array.from({ length: counts[kind] }, async (_, i) => {
+          await sleep(Math.random() * 5_000); // clients arrive over the first seconds, not all at once
+          await run[kind](i);
+        }),
+      ),
+    );
     const cpu = cpuDelta(cpu0, cpuByService());
     const seconds = (Date.now() - started) / 1000;
 
@@ -153,11 +242,23 @@ async function main() {
     for (let w = started + WARMUP_MS; w + WINDOW_MS <= started + seconds * 1000 + 1; w += WINDOW_MS) {
       const inWindow = rec.samples.filter((s) => s.at >= w && s.at < w + WINDOW_MS);
       const ms = inWindow.map((s) => s.ms);
-      windows.push({ minute: round((w - started) / 60_000, 0) + 1, requests: inWindow.length, failures: inWindow.filter((s) => !s.ok).length, p50: round(percentile(ms, 50), 0), p99: round(percentile(ms, 99), 0) });
+      windows.push({
+        minute: round((w - started) / 60_000, 0) + 1,
+        requests: inWindow.length,
+        failures: inWindow.filter((s) => !s.ok).length,
+        p50: round(percentile(ms, 50), 0),
+        p99: round(percentile(ms, 99), 0),
+      });
     }
     const byKind = [...new Set(rec.samples.map((s) => s.kind))].map((kind) => {
       const ms = rec.samples.filter((s) => s.kind === kind).map((s) => s.ms);
-      return { kind, requests: ms.length, failures: rec.samples.filter((s) => s.kind === kind && !s.ok).length, p50: round(percentile(ms, 50), 0), p99: round(percentile(ms, 99), 0) };
+      return {
+        kind,
+        requests: ms.length,
+        failures: rec.samples.filter((s) => s.kind === kind && !s.ok).length,
+        p50: round(percentile(ms, 50), 0),
+        p99: round(percentile(ms, 99), 0),
+      };
     });
     const failures = rec.samples.filter((s) => !s.ok).length;
     const failureKinds = Object.fromEntries([...rec.failureCounts].sort((a, b) => b[1] - a[1]));
@@ -179,8 +280,25 @@ async function main() {
       name: 'soak',
       title: 'Load and soak',
       command: `npx tsx bench/soak.ts (SOAK_MINUTES=${MINUTES} SOAK_CLIENTS=${CLIENTS})`,
-      parameters: { clients: CLIENTS, minutes: MINUTES, mix: counts, activeLoans: ACTIVE_LOANS, warmupSeconds: WARMUP_MS / 1000, windowSeconds: WINDOW_MS / 1000 },
-      results: { requests: rec.samples.length, failures, failuresByKind: failureKinds, failureSamples: rec.failures.slice(0, 20), windows, byKind, cpuSeconds: cpu, loansActiveAtEnd: reached!.active, loansThroughFinalReview: reached!.reviewed },
+      parameters: {
+        clients: CLIENTS,
+        minutes: MINUTES,
+        mix: counts,
+        activeLoans: ACTIVE_LOANS,
+        warmupSeconds: WARMUP_MS / 1000,
+        windowSeconds: WINDOW_MS / 1000,
+      },
+      results: {
+        requests: rec.samples.length,
+        failures,
+        failuresByKind: failureKinds,
+        failureSamples: rec.failures.slice(0, 20),
+        windows,
+        byKind,
+        cpuSeconds: cpu,
+        loansActiveAtEnd: reached!.active,
+        loansThroughFinalReview: reached!.reviewed,
+      },
       baseline: { firstWindow: first ?? null },
       ratio: { lastOverFirstWindowP99: drift },
       target: 'zero errors; latency flat (last minute’s p99 within 1.5 × the first’s after warm-up)',
@@ -194,9 +312,29 @@ async function main() {
         '',
         ...markdownTable(kindHeader, kindRows),
         '',
-        `p99 slope over the minutes: ${p99Slope} ms per minute. By the end ${reached!.active} loans were ACTIVE and ${reached!.reviewed} had passed final review. CPU seconds by process over the run: ${Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-        ...(failures ? ['', `Failures by request, status and code: ${Object.entries(failureKinds).map(([k, n]) => `${k} × ${n}`).join('; ')}.`] : []),
-        ...(failures ? ['', `Failures (first few): ${rec.failures.slice(0, 5).map((f) => `${f.kind} → ${f.status} ${f.detail.slice(0, 160)}`).join('; ')}`] : []),
+        `p99 slope over the minutes: ${p99Slope} ms per minute. By the end ${reached!.active} loans were ACTIVE and ${reached!.reviewed} had passed final review. CPU seconds by process over the run: ${Object.entries(
+          cpu,
+        )
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}.`,
+        ...(failures
+          ? [
+              '',
+              `Failures by request, status and code: ${Object.entries(failureKinds)
+                .map(([k, n]) => `${k} × ${n}`)
+                .join('; ')}.`,
+            ]
+          : []),
+        ...(failures
+          ? [
+              '',
+              `Failures (first few): ${rec.failures
+                .slice(0, 5)
+                .map((f) => `${f.kind} → ${f.status} ${f.detail.slice(0, 160)}`)
+                .join('; ')}`,
+            ]
+          : []),
         '',
       ],
     });

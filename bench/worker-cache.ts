@@ -40,7 +40,13 @@ async function startWorker(stack: BenchStack, cache: number, bundlePath: string 
     command: process.execPath,
     args: ['--import', 'tsx', resolve(ROOT, 'worker/main.ts')],
     cwd: ROOT,
-    env: { ...env, LOG_LEVEL: 'info', STACK_PARENT_PID: String(process.pid), WORKER_MAX_CACHED_WORKFLOWS: String(cache), ...(bundlePath ? { WORKFLOW_BUNDLE_PATH: bundlePath } : {}) },
+    env: {
+      ...env,
+      LOG_LEVEL: 'info',
+      STACK_PARENT_PID: String(process.pid),
+      WORKER_MAX_CACHED_WORKFLOWS: String(cache),
+      ...(bundlePath ? { WORKFLOW_BUNDLE_PATH: bundlePath } : {}),
+    },
     onOutput: (line) => {
       if (line.includes('worker started')) ready();
     },
@@ -53,7 +59,10 @@ async function main() {
   const stack = await startBenchStack({ env: { SIM_SETTLE_DELAY_MS: '0' } });
   const sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'bench' });
   const keyring = loadKeyring(loadConfig(stack.env));
-  const temporal = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }), dataConverter: temporalDataConverter(keyring) });
+  const temporal = new Client({
+    connection: await Connection.connect({ address: stack.temporalAddress }),
+    dataConverter: temporalDataConverter(keyring),
+  });
   const settle = () => new Promise((r) => setTimeout(r, 5_000));
   try {
     const api = new ApiClient(stack.apiUrl);
@@ -79,11 +88,23 @@ async function main() {
       const seconds = (Date.now() - t0) / 1000;
       await settle();
       const full = round((await rssBytes(pid)) / MB, 1);
-      return { idleRssMB: idle, fullRssMB: full, queries: first.results.length, failed: first.errors.length, seconds: round(seconds), queryP50Ms: round(percentile(first.results, 50), 1), queryP99Ms: round(percentile(first.results, 99), 1) };
+      return {
+        idleRssMB: idle,
+        fullRssMB: full,
+        queries: first.results.length,
+        failed: first.errors.length,
+        seconds: round(seconds),
+        queryP50Ms: round(percentile(first.results, 50), 1),
+        queryP99Ms: round(percentile(first.results, 99), 1),
+      };
     };
 
     const settings = [
-      ...CACHES.map((cache) => ({ cache, bundlePath: bundlePath as string | undefined, config: `cache ${cache.toLocaleString('en-US')}, prebuilt bundle${cache === SHIPPED_CACHE ? ' (as shipped)' : ''}` })),
+      ...CACHES.map((cache) => ({
+        cache,
+        bundlePath: bundlePath,
+        config: `cache ${cache.toLocaleString('en-US')}, prebuilt bundle${cache === SHIPPED_CACHE ? ' (as shipped)' : ''}`,
+      })),
       { cache: 2_000, bundlePath: undefined, config: 'cache 2,000, bundled at start (the earlier default)' },
     ];
     const measured = [];
@@ -99,8 +120,24 @@ async function main() {
     const shipped = measured.find((m) => m.cache === SHIPPED_CACHE && m.bundlePath) ?? measured[0]!;
     const variants = measured.filter((m) => m !== shipped);
 
-    const rows = measured.map((v) => [v.config, v.idleRssMB, v.fullRssMB, round(v.fullRssMB / shipped.fullRssMB, 2), v.queryP50Ms, v.queryP99Ms, v.failed]);
-    const header = ['worker', 'idle RSS MB', `RSS after touching ${ids.length.toLocaleString('en-US')} loans MB`, '÷ as shipped', 'query p50 ms', 'query p99 ms', 'failed'];
+    const rows = measured.map((v) => [
+      v.config,
+      v.idleRssMB,
+      v.fullRssMB,
+      round(v.fullRssMB / shipped.fullRssMB, 2),
+      v.queryP50Ms,
+      v.queryP99Ms,
+      v.failed,
+    ]);
+    const header = [
+      'worker',
+      'idle RSS MB',
+      `RSS after touching ${ids.length.toLocaleString('en-US')} loans MB`,
+      '÷ as shipped',
+      'query p50 ms',
+      'query p99 ms',
+      'failed',
+    ];
     printTable(header, rows);
     saveResult({
       name: 'worker-cache',

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** A setting that is wrong or missing. Entry points print `message` as one line and exit non-zero. */
 export class ConfigError extends Error {
-  constructor(readonly setting: string, detail: string) {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
     super(`Configuration error: ${setting} ${detail}`);
     this.name = 'ConfigError';
   }

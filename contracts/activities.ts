@@ -3,7 +3,16 @@
 import type { JournalEntry } from '../domain/ledger.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
-import type { BilingualText, BureauReport, InternalHistory, LoanClass, LoanStatus, LocalDate, Money, StatementSummary } from '../domain/types.js';
+import type {
+  BilingualText,
+  BureauReport,
+  InternalHistory,
+  LoanClass,
+  LoanStatus,
+  LocalDate,
+  Money,
+  StatementSummary,
+} from '../domain/types.js';
 import type { Application } from '../domain/validation/application.js';
 import type { Offer, RepaymentResult } from './loan-view.js';
 import type { BankResult, DocumentUploaded } from './messages.js';
@@ -94,7 +103,12 @@ export interface OriginationActivities {
   openTask(task: TaskToOpen): Promise<void>;
   closeTask(args: { loanId: string; taskKey: string; status: 'DONE' | 'CANCELLED'; closedBy?: string }): Promise<void>;
   closeOpenTasks(args: { loanId: string }): Promise<void>;
-  generateContract(args: { loanId: string; offer: Offer; product: LoanProduct; generatedAt: string }): Promise<{ sha256: string; version: number; generatedAt: string }>;
+  generateContract(args: {
+    loanId: string;
+    offer: Offer;
+    product: LoanProduct;
+    generatedAt: string;
+  }): Promise<{ sha256: string; version: number; generatedAt: string }>;
 }
 
 export interface NotificationActivities {
@@ -103,7 +117,11 @@ export interface NotificationActivities {
 
 export interface DisbursementActivities {
   isDisbursementPaused(): Promise<boolean>;
-  startDisbursement(args: { loanId: string; idempotencyKey: string; amount: string }): Promise<BankResult | PendingTransfer>;
+  startDisbursement(args: {
+    loanId: string;
+    idempotencyKey: string;
+    amount: string;
+  }): Promise<BankResult | PendingTransfer>;
   checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
 }
 
@@ -117,8 +135,14 @@ export interface ServicingActivities extends LedgerActivities {
   findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
   startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
   checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
-  issueSettlementCertificate(args: { loanId: string; paidOffOn: LocalDate; principal: Money; totalRepaid: Money }): Promise<{ sha256: string }>;
+  issueSettlementCertificate(args: {
+    loanId: string;
+    paidOffOn: LocalDate;
+    principal: Money;
+    totalRepaid: Money;
+  }): Promise<{ sha256: string }>;
 }
 
 /** Every activity of the loan workflow; the worker registers an implementation of all of them. */
-export interface Activities extends OriginationActivities, NotificationActivities, DisbursementActivities, ServicingActivities {}
+export interface Activities
+  extends OriginationActivities, NotificationActivities, DisbursementActivities, ServicingActivities {}

@@ -3,7 +3,18 @@
 // strings, business dates as "YYYY-MM-DD".
 import type { CreditAssessment } from '../domain/scoring.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { BilingualText, DocumentType, Frequency, LoanClass, LoanStatus, LoanType, LocalDate, Money, Rate, RepaymentMethod } from '../domain/types.js';
+import type {
+  BilingualText,
+  DocumentType,
+  Frequency,
+  LoanClass,
+  LoanStatus,
+  LoanType,
+  LocalDate,
+  Money,
+  Rate,
+  RepaymentMethod,
+} from '../domain/types.js';
 import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
 import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
 
@@ -150,7 +161,12 @@ export interface ServicingView {
   daysPastDue: number;
   maxDaysPastDue: number;
   classification: LoanClass;
-  collections: { episodeStart: LocalDate | null; stepsTaken: number[]; writeOffReview: WriteOffReview; promisedOn: LocalDate | null };
+  collections: {
+    episodeStart: LocalDate | null;
+    stepsTaken: number[];
+    writeOffReview: WriteOffReview;
+    promisedOn: LocalDate | null;
+  };
   recentPayments: PaymentSummary[];
   /** Continue-as-new generation of the workflow run. */
   run: number;

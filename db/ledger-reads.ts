@@ -1,8 +1,14 @@
 // The ledger's read models in PostgreSQL: a loan's lines and journal, the trial balance, and
 // the inputs reconciliation compares (domain/reconciliation.ts), gathered from the ledger, the
 // servicing schedule, the payments and the bank's own records.
-import { loanBalancesOf, type Account, type EntryKind, type PaymentChannel, type PostedLine } from '../domain/ledger.js';
-import { reconcile, type BankEntry, type EntryTotals, type LoanPosition, type ReconciliationReport } from '../domain/reconciliation.js';
+import { loanBalancesOf, type Account, type EntryKind, type PostedLine } from '../domain/ledger.js';
+import {
+  reconcile,
+  type BankEntry,
+  type EntryTotals,
+  type LoanPosition,
+  type ReconciliationReport,
+} from '../domain/reconciliation.js';
 import type { BankClient } from '../partners/bank-client.js';
 import type { Sql, TransactionSql } from './client.js';
 
@@ -10,7 +16,9 @@ type Db = Sql | TransactionSql;
 
 /** One loan's lines, for its derived balances. */
 export async function loanLines(sql: Db, loanId: string): Promise<PostedLine[]> {
-  return sql<PostedLine[]>`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id = ${loanId}`;
+  return sql<
+    PostedLine[]
+  >`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id = ${loanId}`;
 }
 
 export interface JournalRow {
@@ -25,7 +33,17 @@ export interface JournalRow {
 
 /** A loan's journal, oldest first (at most `limit` entries). */
 export async function loanJournal(sql: Sql, loanId: string, limit: number): Promise<JournalRow[]> {
-  const entries = await sql<{ id: string; business_key: string; kind: EntryKind; effective_on: string; external_ref: string | null; memo: string; created_at: Date }[]>`
+  const entries = await sql<
+    {
+      id: string;
+      business_key: string;
+      kind: EntryKind;
+      effective_on: string;
+      external_ref: string | null;
+      memo: string;
+      created_at: Date;
+    }[]
+  >`
     select id, business_key, kind, effective_on, external_ref, memo, created_at from journal_entries
     where loan_id = ${loanId} order by id limit ${limit}`;
   if (entries.length === 0) return [];
@@ -74,7 +92,9 @@ async function loanPositions(sql: Sql): Promise<LoanPosition[]> {
     where id in (select loan_id from journal_entries where kind = 'DISBURSEMENT') order by id`;
   if (loans.length === 0) return [];
   const ids = loans.map((l) => l.id);
-  const lines = await sql<PostedLine[]>`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id in ${sql(ids)}`;
+  const lines = await sql<
+    PostedLine[]
+  >`select account, loan_id as "loanId", debit, credit from journal_lines where loan_id in ${sql(ids)}`;
   const schedule = await sql<{ loan_id: string; outstanding: string; paid: string }[]>`
     select loan_id, sum(principal - paid_principal)::numeric(16, 2)::text as outstanding, sum(paid_principal)::numeric(16, 2)::text as paid
     from installments where loan_id in ${sql(ids)} group by loan_id`;
@@ -108,17 +128,30 @@ async function loanPositions(sql: Sql): Promise<LoanPosition[]> {
 }
 
 /** Runs every reconciliation check against the database and the bank's own ledger. */
-export async function runReconciliation(sql: Sql, bank: Pick<BankClient, 'ledger'>, now: Date = new Date()): Promise<ReconciliationReport> {
-  const [entries, positions, onBank, bankLedger] = await Promise.all([entryTotals(sql), loanPositions(sql), bankEntries(sql), bank.ledger()]);
+export async function runReconciliation(
+  sql: Sql,
+  bank: Pick<BankClient, 'ledger'>,
+  now: Date = new Date(),
+): Promise<ReconciliationReport> {
+  const [entries, positions, onBank, bankLedger] = await Promise.all([
+    entryTotals(sql),
+    loanPositions(sql),
+    bankEntries(sql),
+    bank.ledger(),
+  ]);
   return reconcile({
     checkedAt: now.toISOString(),
     entries,
     loans: positions,
     bank: {
-      transfers: bankLedger.transfers.map((t) => ({ idempotencyKey: t.idempotencyKey, status: t.status, amount: t.amount })),
+      transfers: bankLedger.transfers.map((t) => ({
+        idempotencyKey: t.idempotencyKey,
+        status: t.status,
+        amount: t.amount,
+      })),
       debits: bankLedger.debits.map((d) => ({ idempotencyKey: d.idempotencyKey, status: d.status, amount: d.amount })),
       incoming: (bankLedger.incoming ?? []).map((i) => ({ paymentId: i.paymentId, amount: i.amount })),
     },
-    bankEntries: onBank.map((e) => ({ ...e, channel: (e.channel ?? null) as PaymentChannel | null })),
+    bankEntries: onBank.map((e) => ({ ...e, channel: e.channel ?? null })),
   });
 }

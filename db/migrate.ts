@@ -17,7 +17,11 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   return Promise.all(
     files.map(async (file) => {
       const text = await readFile(join(dir, file), 'utf8');
-      return { version: file.replace(/\.sql$/, ''), sql: text, checksum: createHash('sha256').update(text).digest('hex') };
+      return {
+        version: file.replace(/\.sql$/, ''),
+        sql: text,
+        checksum: createHash('sha256').update(text).digest('hex'),
+      };
     }),
   );
 }
@@ -33,7 +37,12 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
     await tx`select pg_advisory_xact_lock(727274001)`;
     await tx`create table if not exists schema_migrations (
       version text primary key, checksum text not null, applied_at timestamptz not null default now())`;
-    const done = new Map((await tx`select version, checksum from schema_migrations`).map((r) => [r.version as string, r.checksum as string]));
+    const done = new Map(
+      (await tx`select version, checksum from schema_migrations`).map((r) => [
+        r.version as string,
+        r.checksum as string,
+      ]),
+    );
     for (const m of migrations) {
       const known = done.get(m.version);
       if (known !== undefined) {

@@ -14,7 +14,9 @@ export async function seedDefaultProducts(sql: Sql): Promise<void> {
 }
 
 export async function findProduct(sql: Sql, code: string): Promise<LoanProduct | null> {
-  const [row] = await sql<{ definition: LoanProduct }[]>`select definition from products where code = ${code} and active`;
+  const [row] = await sql<
+    { definition: LoanProduct }[]
+  >`select definition from products where code = ${code} and active`;
   return row?.definition ?? null;
 }
 
@@ -27,13 +29,20 @@ export async function productForLoanType(sql: Sql, loanType: LoanType, code?: st
   return row?.definition ?? null;
 }
 
-export async function listProducts(sql: Sql, includeInactive = false): Promise<Array<LoanProduct & { version: number; active: boolean }>> {
+export async function listProducts(
+  sql: Sql,
+  includeInactive = false,
+): Promise<Array<LoanProduct & { version: number; active: boolean }>> {
   const rows = await sql<{ definition: LoanProduct; version: number; active: boolean }[]>`
     select definition, version, active from products ${includeInactive ? sql`` : sql`where active`} order by loan_type, code`;
   return rows.map((r) => ({ ...r.definition, version: r.version, active: r.active }));
 }
 
-export async function saveProduct(sql: Sql, product: LoanProduct, updatedBy: string): Promise<{ version: number; created: boolean }> {
+export async function saveProduct(
+  sql: Sql,
+  product: LoanProduct,
+  updatedBy: string,
+): Promise<{ version: number; created: boolean }> {
   const [row] = await sql<{ version: number; created: boolean }[]>`
     insert into products (code, loan_type, definition, updated_by)
     values (${product.code}, ${product.loanType}, ${sql.json(product as never)}, ${updatedBy})

@@ -131,7 +131,13 @@ async function book(sql: Sql) {
     par: PAR_BUCKETS.map((b) => {
       const key = b.bucket.toLowerCase();
       const amount = r![`${key}_amount`] as string;
-      return { bucket: b.bucket, daysPastDueOver: b.daysPastDueOver, loans: r![`${key}_loans`] as number, outstandingPrincipal: amount, ratio: ratio(amount, total) };
+      return {
+        bucket: b.bucket,
+        daysPastDueOver: b.daysPastDueOver,
+        loans: r![`${key}_loans`] as number,
+        outstandingPrincipal: amount,
+        ratio: ratio(amount, total),
+      };
     }),
   };
 }
@@ -142,7 +148,11 @@ async function classification(sql: Sql) {
     from loans where status in ${sql(BOOK_STATUSES)} group by classification`;
   return LOAN_CLASSES.map((cls) => {
     const r = rows.find((x) => x.classification === cls);
-    return { classification: cls, loans: (r?.loans as number) ?? 0, outstandingPrincipal: (r?.outstanding as string) ?? '0.00' };
+    return {
+      classification: cls,
+      loans: (r?.loans as number) ?? 0,
+      outstandingPrincipal: (r?.outstanding as string) ?? '0.00',
+    };
   });
 }
 

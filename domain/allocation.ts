@@ -4,10 +4,16 @@
 // covers penalty interest and then the late fee. No component ever receives more than is owed
 // on it; what is left over is returned to the caller.
 import { DomainError, problem, type FieldProblem } from './errors.js';
-import { Dec, ZERO, formatCents, minDec, money, toMoney } from './money.js';
+import type { Dec } from './money.js';
+import { ZERO, formatCents, minDec, money, toMoney } from './money.js';
 import { ALLOCATION_COMPONENTS, type AllocationComponent, type Money } from './types.js';
 
-export const DEFAULT_ALLOCATION_ORDER: readonly AllocationComponent[] = Object.freeze(['PENALTY', 'FEE', 'INTEREST', 'PRINCIPAL'] as const);
+export const DEFAULT_ALLOCATION_ORDER: readonly AllocationComponent[] = Object.freeze([
+  'PENALTY',
+  'FEE',
+  'INTEREST',
+  'PRINCIPAL',
+] as const);
 
 /** What is owed on one installment, by component. */
 export interface OwedAmounts {
@@ -89,7 +95,8 @@ export function validateAllocationOrder(order: unknown, field = 'allocationOrder
 
 export function assertAllocationOrder(order: readonly AllocationComponent[]): void {
   const problems = validateAllocationOrder(order);
-  if (problems.length > 0) throw new DomainError('INVALID_ALLOCATION_ORDER', (problems[0] as FieldProblem).message, 'allocationOrder');
+  if (problems.length > 0)
+    throw new DomainError('INVALID_ALLOCATION_ORDER', (problems[0] as FieldProblem).message, 'allocationOrder');
 }
 
 const KEYS_OF: Record<AllocationComponent, readonly (keyof Components)[]> = {
@@ -125,10 +132,15 @@ export function allocateComponents(
 }
 
 /** Pays `funds` into the installments in the order given; never more than is owed on any component. */
-export function allocate(funds: Money, owed: readonly OwedInstallment[], order: readonly AllocationComponent[] = DEFAULT_ALLOCATION_ORDER): AllocationResult {
+export function allocate(
+  funds: Money,
+  owed: readonly OwedInstallment[],
+  order: readonly AllocationComponent[] = DEFAULT_ALLOCATION_ORDER,
+): AllocationResult {
   assertAllocationOrder(order);
   const available = money(funds);
-  if (available.isNeg()) throw new DomainError('INVALID_AMOUNT', { zh: '金额不得为负', en: 'Funds must not be negative' });
+  if (available.isNeg())
+    throw new DomainError('INVALID_AMOUNT', { zh: '金额不得为负', en: 'Funds must not be negative' });
   const items = owed.map((o) => ({
     number: o.number,
     owed: {

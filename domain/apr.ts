@@ -136,7 +136,10 @@ function valueAndSlope(flows: GridCashFlows, stream: PaymentStream, i: Dec): { n
   }
   const vL = v.pow(L);
   const npv = vL.times(poly).minus(flows.received);
-  const slope = vL.times(v).times(L.times(poly).plus(v.times(deriv))).neg();
+  const slope = vL
+    .times(v)
+    .times(L.times(poly).plus(v.times(deriv)))
+    .neg();
   return { npv, slope };
 }
 
@@ -145,7 +148,10 @@ function bisect(flows: GridCashFlows, stream: PaymentStream): Dec {
   let hi = ONE;
   for (let n = 0; n < 200 && presentValue(flows, stream, hi).gt(0); n++) hi = hi.times(2);
   if (presentValue(flows, stream, lo).lt(0) || presentValue(flows, stream, hi).gt(0)) {
-    throw new DomainError('IRR_NOT_FOUND', { zh: '无法求得内部收益率', en: 'No internal rate of return for these cash flows' });
+    throw new DomainError('IRR_NOT_FOUND', {
+      zh: '无法求得内部收益率',
+      en: 'No internal rate of return for these cash flows',
+    });
   }
   for (let n = 0; n < BISECTION_LIMIT && hi.minus(lo).gt(TOLERANCE); n++) {
     const mid = lo.plus(hi).div(2);
@@ -161,7 +167,10 @@ function bisect(flows: GridCashFlows, stream: PaymentStream): Dec {
  */
 export function solvePeriodicIrr(flows: GridCashFlows, guess: Dec = ZERO): Dec {
   if (!flows.received.gt(0) || flows.payments.length === 0 || flows.payments.some((p) => p.isNeg())) {
-    throw new DomainError('IRR_NOT_FOUND', { zh: '现金流无效', en: 'Cash flows need a positive receipt and non-negative payments' });
+    throw new DomainError('IRR_NOT_FOUND', {
+      zh: '现金流无效',
+      en: 'Cash flows need a positive receipt and non-negative payments',
+    });
   }
   const stream = paymentStream(flows.payments);
   const curvature = flows.firstPeriodLength.plus(flows.payments.length).div(2);
@@ -220,7 +229,10 @@ export function annualPercentageRate(schedule: Schedule): AprResult {
  */
 export function checkAprCap(apr: Rate, cap: Rate = DEFAULT_APR_CAP, field = 'annualRate'): FieldProblem | null {
   if (!isDecimalText(apr) || !isDecimalText(cap)) {
-    throw new DomainError('INVALID_RATE', { zh: '年化利率或上限格式不正确', en: 'APR and cap must be decimal fractions' });
+    throw new DomainError('INVALID_RATE', {
+      zh: '年化利率或上限格式不正确',
+      en: 'APR and cap must be decimal fractions',
+    });
   }
   if (rate(apr).lte(rate(cap))) return null;
   const pct = (r: Rate): string => rate(r).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);

@@ -23,7 +23,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 function parts(epochMs: number, timeZone: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  for (const p of formatter(timeZone).formatToParts(new Date(epochMs)))
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
   return out;
 }
 
@@ -42,7 +43,7 @@ export function instantOf(localDate: string, localTime: string, timeZone: string
   let guess = asUtc;
   for (let i = 0; i < 2; i++) {
     const p = parts(guess, timeZone);
-    const shown = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    const shown = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second);
     guess = asUtc - (shown - guess);
   }
   return guess;

@@ -17,7 +17,10 @@ const AMOUNT = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 export function toChineseCapital(amount: Money): string {
   const match = AMOUNT.exec(amount);
   if (!match) {
-    throw new DomainError('INVALID_AMOUNT', { zh: `无法转换为大写金额：${amount}`, en: `cannot write ${amount} in capital numerals` });
+    throw new DomainError('INVALID_AMOUNT', {
+      zh: `无法转换为大写金额：${amount}`,
+      en: `cannot write ${amount} in capital numerals`,
+    });
   }
   const integer = match[1]!.replace(/^0+(?=\d)/, '');
   const cents = (match[2] ?? '').padEnd(2, '0');

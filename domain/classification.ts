@@ -22,7 +22,10 @@ export const DEFAULT_CLASSIFICATION_THRESHOLDS: Readonly<ClassificationThreshold
 const KEYS = ['specialMentionFrom', 'substandardFrom', 'doubtfulFrom', 'lossFrom'] as const;
 
 /** Checks configured thresholds: whole numbers, at least 1, strictly increasing. */
-export function validateClassificationThresholds(input: unknown, field = 'classification'): Result<ClassificationThresholds> {
+export function validateClassificationThresholds(
+  input: unknown,
+  field = 'classification',
+): Result<ClassificationThresholds> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail(problem(field, 'NOT_AN_OBJECT', '分类阈值须为对象', 'thresholds must be an object'));
   }
@@ -32,11 +35,20 @@ export function validateClassificationThresholds(input: unknown, field = 'classi
   for (const key of KEYS) {
     const value = record[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      problems.push(problem(`${field}.${key}`, 'NOT_A_POSITIVE_INTEGER', '须为正整数天数', 'must be a whole number of days, at least 1'));
+      problems.push(
+        problem(
+          `${field}.${key}`,
+          'NOT_A_POSITIVE_INTEGER',
+          '须为正整数天数',
+          'must be a whole number of days, at least 1',
+        ),
+      );
       continue;
     }
     if (value <= previous) {
-      problems.push(problem(`${field}.${key}`, 'NOT_INCREASING', '须大于前一档阈值', 'must be greater than the previous threshold'));
+      problems.push(
+        problem(`${field}.${key}`, 'NOT_INCREASING', '须大于前一档阈值', 'must be greater than the previous threshold'),
+      );
     }
     previous = value;
   }
@@ -55,7 +67,10 @@ export function classifyByDaysPastDue(
   thresholds: ClassificationThresholds = DEFAULT_CLASSIFICATION_THRESHOLDS,
 ): LoanClass {
   if (!Number.isInteger(daysPastDue) || daysPastDue < 0) {
-    throw new DomainError('INVALID_DAYS_PAST_DUE', { zh: '逾期天数须为非负整数', en: 'Days past due must be a non-negative integer' });
+    throw new DomainError('INVALID_DAYS_PAST_DUE', {
+      zh: '逾期天数须为非负整数',
+      en: 'Days past due must be a non-negative integer',
+    });
   }
   if (daysPastDue >= thresholds.lossFrom) return 'LOSS';
   if (daysPastDue >= thresholds.doubtfulFrom) return 'DOUBTFUL';

@@ -50,7 +50,11 @@ export function stepTaskKey(step: EscalationStep, episodeStart: LocalDate): stri
  * Steps due at `daysPastDue` that have not been taken yet, in ladder order. A loan found late
  * (after a long outage, say) takes every step it has passed, so none is skipped.
  */
-export function stepsDue(ladder: readonly EscalationStep[], daysPastDue: number, taken: readonly number[]): EscalationStep[] {
+export function stepsDue(
+  ladder: readonly EscalationStep[],
+  daysPastDue: number,
+  taken: readonly number[],
+): EscalationStep[] {
   return ladder.filter((s) => s.daysPastDue <= daysPastDue && !taken.includes(s.daysPastDue));
 }
 

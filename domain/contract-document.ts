@@ -3,7 +3,17 @@ import { DomainError } from './errors.js';
 import { DAY_COUNT_NAMES, FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from './labels.js';
 import { escapeHtml } from './html.js';
 import { maskCard, maskIdNumber, maskPhone } from './masking.js';
-import type { DayCount, Fee, Frequency, LoanType, LocalDate, Money, PenaltyTerms, Rate, RepaymentMethod } from './types.js';
+import type {
+  DayCount,
+  Fee,
+  Frequency,
+  LoanType,
+  LocalDate,
+  Money,
+  PenaltyTerms,
+  Rate,
+  RepaymentMethod,
+} from './types.js';
 import { Dec, isMoneyText, toMoney } from './validation/amount.js';
 import type { CollateralType } from './validation/application.js';
 import { isLocalDate } from './validation/local-date.js';
@@ -114,7 +124,11 @@ export function renderContractHtml(input: ContractDocumentInput): string {
     row('联系电话', maskPhone(borrower.phone)),
     borrower.address ? row('住址', borrower.address) : '',
     ...(input.guarantor
-      ? [row('保证人（丙方）', input.guarantor.name), row('身份证号码', maskIdNumber(input.guarantor.idNumber)), row('联系电话', maskPhone(input.guarantor.phone))]
+      ? [
+          row('保证人（丙方）', input.guarantor.name),
+          row('身份证号码', maskIdNumber(input.guarantor.idNumber)),
+          row('联系电话', maskPhone(input.guarantor.phone)),
+        ]
       : []),
   ].filter((line) => line !== '');
 
@@ -163,26 +177,38 @@ export function renderContractHtml(input: ContractDocumentInput): string {
   section('逾期责任', penaltyText(input.annualRate, input.penalty));
   section(
     '提前还款',
-    p('乙方可提前偿还全部或部分借款，利息按实际占用天数计算，甲方不收取提前还款违约金。提前还款的，剩余还款计划由甲方重新计算并告知乙方。'),
+    p(
+      '乙方可提前偿还全部或部分借款，利息按实际占用天数计算，甲方不收取提前还款违约金。提前还款的，剩余还款计划由甲方重新计算并告知乙方。',
+    ),
   );
   if (input.guarantor || input.collateral) section('担保', guaranteeText(input));
   section('授权与同意', consentsTable(input.consents));
   section(
     '争议解决',
-    p('本合同适用中华人民共和国法律。因本合同发生的争议，由双方协商解决；协商不成的，任何一方均可向甲方住所地有管辖权的人民法院提起诉讼。'),
+    p(
+      '本合同适用中华人民共和国法律。因本合同发生的争议，由双方协商解决；协商不成的，任何一方均可向甲方住所地有管辖权的人民法院提起诉讼。',
+    ),
   );
   section(
     '合同生效',
-    p('本合同自各方签字（盖章）或以电子签名方式签署之日起生效，至乙方还清全部借款本息及费用之日终止。本合同以电子形式保存，与纸质合同具有同等法律效力。'),
+    p(
+      '本合同自各方签字（盖章）或以电子签名方式签署之日起生效，至乙方还清全部借款本息及费用之日终止。本合同以电子形式保存，与纸质合同具有同等法律效力。',
+    ),
   );
 
   const signatures = [
     `<td>贷款人（甲方）：${esc(lender.name)}<br>（盖章）<br>日期：${esc(input.contractDate)}</td>`,
     `<td>借款人（乙方）：${esc(borrower.name)}<br>（签字）<br>日期：${esc(input.contractDate)}</td>`,
-    ...(input.guarantor ? [`<td>保证人（丙方）：${esc(input.guarantor.name)}<br>（签字）<br>日期：${esc(input.contractDate)}</td>`, '<td></td>'] : []),
+    ...(input.guarantor
+      ? [
+          `<td>保证人（丙方）：${esc(input.guarantor.name)}<br>（签字）<br>日期：${esc(input.contractDate)}</td>`,
+          '<td></td>',
+        ]
+      : []),
   ];
   const signatureRows: string[] = [];
-  for (let i = 0; i < signatures.length; i += 2) signatureRows.push(`<tr>${signatures[i]}${signatures[i + 1] ?? ''}</tr>`);
+  for (let i = 0; i < signatures.length; i += 2)
+    signatureRows.push(`<tr>${signatures[i]}${signatures[i + 1] ?? ''}</tr>`);
 
   return [
     '<!DOCTYPE html>',
@@ -232,13 +258,16 @@ function chineseOrdinal(n: number): string {
 function feesText(fees: Fee[]): string {
   if (fees.length === 0) return '除上述利息外，甲方不向乙方收取任何其他费用。';
   const items = fees.map((fee) =>
-    fee.kind === 'UPFRONT' ? `一次性服务费人民币 ${esc(toMoney(fee.amount))} 元，于放款时收取` : `每期服务费人民币 ${esc(toMoney(fee.amount))} 元，随各期还款收取`,
+    fee.kind === 'UPFRONT'
+      ? `一次性服务费人民币 ${esc(toMoney(fee.amount))} 元，于放款时收取`
+      : `每期服务费人民币 ${esc(toMoney(fee.amount))} 元，随各期还款收取`,
   );
   return `乙方须支付的费用为：${items.join('；')}。除此以外，甲方不收取其他费用。`;
 }
 
 function scheduleTable(schedule: ContractInstallment[]): string {
-  const sum = (pick: (i: ContractInstallment) => Money) => toMoney(schedule.reduce((acc, i) => acc.plus(pick(i)), new Dec(0)));
+  const sum = (pick: (i: ContractInstallment) => Money) =>
+    toMoney(schedule.reduce((acc, i) => acc.plus(pick(i)), new Dec(0)));
   const body = schedule.map(
     (i) =>
       `<tr><td class="num">${i.number}</td><td>${esc(i.dueDate)}</td><td class="num">${esc(groupThousands(i.principal))}</td>` +
@@ -272,7 +301,9 @@ function penaltyText(annualRate: Rate, penalty: PenaltyTerms): string {
       `超过宽限期仍未还清的，自应还款日起对逾期本金按罚息利率计收罚息。罚息利率为本合同年利率上浮 ${esc(formatPercent(penalty.penaltyMarkup, 0))}，` +
         `即年利率 ${esc(formatPercent(penaltyRate))}；${lateFee}。`,
     ),
-    p('乙方逾期的，甲方有权通过短信、电话等方式催收，并有权依法将逾期信息报送金融信用信息基础数据库；逾期超过30天的，甲方有权宣布借款提前到期并依法追偿。'),
+    p(
+      '乙方逾期的，甲方有权通过短信、电话等方式催收，并有权依法将逾期信息报送金融信用信息基础数据库；逾期超过30天的，甲方有权宣布借款提前到期并依法追偿。',
+    ),
   ].join('\n');
 }
 
@@ -280,7 +311,9 @@ function guaranteeText(input: ContractDocumentInput): string {
   const parts: string[] = [];
   if (input.guarantor) {
     parts.push(
-      p(`丙方 ${esc(input.guarantor.name)} 自愿为乙方在本合同项下的全部债务提供连带责任保证，保证期间为主债务履行期限届满之日起三年。`),
+      p(
+        `丙方 ${esc(input.guarantor.name)} 自愿为乙方在本合同项下的全部债务提供连带责任保证，保证期间为主债务履行期限届满之日起三年。`,
+      ),
     );
   }
   if (input.collateral) {
@@ -298,7 +331,8 @@ function guaranteeText(input: ContractDocumentInput): string {
 function consentsTable(consents: ConsentRecord[]): string {
   if (consents.length === 0) return p('无。');
   const rows = consents.map(
-    (c) => `<tr><td>${esc(CONSENT_NAMES[c.kind])}</td><td>${esc(c.grantedBy)}</td><td>${esc(c.grantedAt)}</td><td>${esc(c.textVersion)}</td></tr>`,
+    (c) =>
+      `<tr><td>${esc(CONSENT_NAMES[c.kind])}</td><td>${esc(c.grantedBy)}</td><td>${esc(c.grantedAt)}</td><td>${esc(c.textVersion)}</td></tr>`,
   );
   return [
     p('乙方已在申请时阅读并同意以下授权，授权记录如下：'),
@@ -313,7 +347,10 @@ function consentsTable(consents: ConsentRecord[]): string {
 
 function checkInput(input: ContractDocumentInput): void {
   const bad = (what: string) => {
-    throw new DomainError('INVALID_CONTRACT_INPUT', { zh: `合同数据无效：${what}`, en: `invalid contract data: ${what}` });
+    throw new DomainError('INVALID_CONTRACT_INPUT', {
+      zh: `合同数据无效：${what}`,
+      en: `invalid contract data: ${what}`,
+    });
   };
   if (!isMoneyText(input.amount)) bad('amount');
   if (!isLocalDate(input.contractDate)) bad('contractDate');
@@ -324,7 +361,11 @@ function checkInput(input: ContractDocumentInput): void {
       if (!/^-?\d+(\.\d{1,2})?$/.test(i[key])) bad(`schedule.${index}.${key}`);
     }
   }
-  for (const [key, value] of [['annualRate', input.annualRate], ['apr', input.apr], ['penalty.penaltyMarkup', input.penalty.penaltyMarkup]] as const) {
+  for (const [key, value] of [
+    ['annualRate', input.annualRate],
+    ['apr', input.apr],
+    ['penalty.penaltyMarkup', input.penalty.penaltyMarkup],
+  ] as const) {
     if (!/^\d+(\.\d+)?$/.test(value)) bad(key);
   }
   if (!/^\d+(\.\d+)?$/.test(input.penalty.lateFee.value)) bad('penalty.lateFee.value');

@@ -42,7 +42,10 @@ export function isValidLocalDate(value: unknown): value is LocalDate {
 export function parseLocalDate(value: LocalDate): CivilDate {
   const parsed = tryParseLocalDate(value);
   if (!parsed) {
-    throw new DomainError('INVALID_DATE', { zh: `日期无效：${String(value)}`, en: `Not a calendar date: ${String(value)}` });
+    throw new DomainError('INVALID_DATE', {
+      zh: `日期无效：${String(value)}`,
+      en: `Not a calendar date: ${String(value)}`,
+    });
   }
   return parsed;
 }

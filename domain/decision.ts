@@ -34,7 +34,12 @@ export interface Decision {
  * score below the product floor. Otherwise small low-risk loans are approved automatically when
  * the product allows it, and everything else goes to a person.
  */
-export function decide(assessment: CreditAssessment, application: Application, product: LoanProduct, applicantAge: number): Decision {
+export function decide(
+  assessment: CreditAssessment,
+  application: Application,
+  product: LoanProduct,
+  applicantAge: number,
+): Decision {
   const declines = new Reasons();
   if (applicantAge < product.minAge || applicantAge > product.maxAge) {
     declines.add(
@@ -44,7 +49,11 @@ export function decide(assessment: CreditAssessment, application: Application, p
     );
   }
   if (assessment.signals.blacklisted) {
-    declines.add('BLACKLISTED', '您的信用记录中存在不良名单记录，暂不符合借款条件', 'Your credit record contains a blacklist entry, so we cannot lend at this time');
+    declines.add(
+      'BLACKLISTED',
+      '您的信用记录中存在不良名单记录，暂不符合借款条件',
+      'Your credit record contains a blacklist entry, so we cannot lend at this time',
+    );
   }
   if (new Dec(assessment.signals.bureauCurrentOverdue).gt(0)) {
     const amount = toMoney(assessment.signals.bureauCurrentOverdue);
@@ -55,17 +64,29 @@ export function decide(assessment: CreditAssessment, application: Application, p
     );
   }
   if (assessment.signals.internalCurrentlyOverdue) {
-    declines.add('INTERNAL_OVERDUE', '您在本机构有贷款正在逾期，请先还清逾期款项', 'A loan you have with us is overdue; please repay it first');
+    declines.add(
+      'INTERNAL_OVERDUE',
+      '您在本机构有贷款正在逾期，请先还清逾期款项',
+      'A loan you have with us is overdue; please repay it first',
+    );
   }
   if (assessment.score < product.scoreFloor) {
-    declines.add('SCORE_BELOW_FLOOR', '综合信用评估未达到本产品的最低要求', 'Your overall credit assessment is below what this product requires');
+    declines.add(
+      'SCORE_BELOW_FLOOR',
+      '综合信用评估未达到本产品的最低要求',
+      'Your overall credit assessment is below what this product requires',
+    );
   }
   if (declines.codes.length > 0) return { outcome: 'DECLINE', reasons: declines.texts, reasonCodes: declines.codes };
 
   const review = new Reasons();
   const policy = product.autoDecision;
   if (!policy.enabled) {
-    review.add('MANUAL_PRODUCT', '本产品的申请均需人工审核', 'Every application for this product is reviewed by a person');
+    review.add(
+      'MANUAL_PRODUCT',
+      '本产品的申请均需人工审核',
+      'Every application for this product is reviewed by a person',
+    );
   }
   if (new Dec(application.amount).gt(policy.maxAmount)) {
     review.add(
@@ -162,7 +183,11 @@ export function checkReviewAuthority(input: ReviewAuthorityInput): AuthorityDeni
   const limit = authority.finalApprovers.find((entry) => entry.role === reviewer.role);
   if (!limit) return deny('REVIEW_ROLE_NOT_ALLOWED', '您的角色无权进行终审', 'Your role may not give final approval');
   if (input.initialReviewerId !== undefined && input.initialReviewerId === reviewer.userId) {
-    return deny('SEPARATION_OF_DUTIES', '终审人不能与初审人为同一人', 'The final reviewer must be someone other than the initial reviewer');
+    return deny(
+      'SEPARATION_OF_DUTIES',
+      '终审人不能与初审人为同一人',
+      'The final reviewer must be someone other than the initial reviewer',
+    );
   }
   const approving = input.decision === undefined || input.decision === 'APPROVE';
   if (approving && limit.maxAmount !== null && new Dec(input.amount).gt(limit.maxAmount)) {
@@ -191,14 +216,21 @@ function deny(code: AuthorityDenial['code'], zh: string, en: string): AuthorityD
  */
 export function checkFinalChanges(changes: unknown, product: LoanProduct, prefix = 'changes'): FieldProblem[] {
   if (changes === undefined || changes === null) return [];
-  if (!isRecord(changes)) return [problem(prefix || '(body)', 'NOT_AN_OBJECT', '变更内容须为对象', 'changes must be an object')];
+  if (!isRecord(changes))
+    return [problem(prefix || '(body)', 'NOT_AN_OBJECT', '变更内容须为对象', 'changes must be an object')];
   const problems: FieldProblem[] = [];
   if (changes.amount !== undefined) {
-    const result = parseMoneyField(changes.amount, path(prefix, 'amount'), { min: product.minAmount, max: product.maxAmount });
+    const result = parseMoneyField(changes.amount, path(prefix, 'amount'), {
+      min: product.minAmount,
+      max: product.maxAmount,
+    });
     if (!result.ok) problems.push(...result.problems);
   }
   if (changes.annualRate !== undefined) {
-    const result = parseRateField(changes.annualRate, path(prefix, 'annualRate'), { min: product.minRate, max: product.maxRate });
+    const result = parseRateField(changes.annualRate, path(prefix, 'annualRate'), {
+      min: product.minRate,
+      max: product.maxRate,
+    });
     if (!result.ok) problems.push(...result.problems);
   }
   if (changes.termCount !== undefined) {

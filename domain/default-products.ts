@@ -195,5 +195,7 @@ export function defaultProductFor(loanType: LoanType): LoanProduct {
 
 /** All six default products, in LOAN_TYPES order (fresh objects). */
 export function defaultProducts(): LoanProduct[] {
-  return (['PERSONAL_CONSUMER', 'INDIVIDUAL_BUSINESS', 'FARMER', 'CREDIT', 'COLLATERAL', 'GUARANTEED'] as const).map(build);
+  return (['PERSONAL_CONSUMER', 'INDIVIDUAL_BUSINESS', 'FARMER', 'CREDIT', 'COLLATERAL', 'GUARANTEED'] as const).map(
+    build,
+  );
 }

@@ -12,7 +12,8 @@
 //   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
 //   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
 import { DomainError } from './errors.js';
-import { Dec, ZERO, ZERO_MONEY, isMoneyText, money, sum, toMoney } from './money.js';
+import type { Dec } from './money.js';
+import { ZERO, ZERO_MONEY, isMoneyText, money, sum, toMoney } from './money.js';
 import type { BilingualText, LocalDate, Money } from './types.js';
 
 export const ACCOUNTS = [
@@ -103,7 +104,8 @@ export const ledgerKeys = {
   disbursement: (loanId: string) => `loan:${loanId}:disbursement`,
   interest: (loanId: string, installment: number) => `loan:${loanId}:interest:${installment}`,
   installmentFee: (loanId: string, installment: number) => `loan:${loanId}:fee:${installment}`,
-  penaltyInterest: (loanId: string, installment: number, through: LocalDate) => `loan:${loanId}:penalty:${installment}:${through}`,
+  penaltyInterest: (loanId: string, installment: number, through: LocalDate) =>
+    `loan:${loanId}:penalty:${installment}:${through}`,
   lateFee: (loanId: string, installment: number, on: LocalDate) => `loan:${loanId}:late-fee:${installment}:${on}`,
   payment: (paymentId: string) => `payment:${paymentId}`,
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
@@ -124,7 +126,10 @@ function nonZero(lines: JournalLine[]): JournalLine[] {
   return lines.filter((l) => !money(l.debit).isZero() || !money(l.credit).isZero());
 }
 
-function entry(fields: Omit<JournalEntry, 'externalRef' | 'reversesKey' | 'lines'> & Partial<Pick<JournalEntry, 'externalRef' | 'reversesKey'>> & { lines: JournalLine[] }): JournalEntry {
+function entry(
+  fields: Omit<JournalEntry, 'externalRef' | 'reversesKey' | 'lines'> &
+    Partial<Pick<JournalEntry, 'externalRef' | 'reversesKey'>> & { lines: JournalLine[] },
+): JournalEntry {
   const built: JournalEntry = {
     businessKey: fields.businessKey,
     loanId: fields.loanId,
@@ -143,7 +148,13 @@ function entry(fields: Omit<JournalEntry, 'externalRef' | 'reversesKey' | 'lines
  * The payout: the whole principal becomes receivable; the bank pays out the net amount and the
  * upfront fee, kept back from the payout, is earned at once.
  */
-export function disbursementEntry(p: { loanId: string; principal: Money; upfrontFee: Money; disbursedOn: LocalDate; transferKey: string }): JournalEntry {
+export function disbursementEntry(p: {
+  loanId: string;
+  principal: Money;
+  upfrontFee: Money;
+  disbursedOn: LocalDate;
+  transferKey: string;
+}): JournalEntry {
   const principal = money(p.principal);
   const fee = money(p.upfrontFee);
   return entry({
@@ -170,7 +181,12 @@ export function interestEntry(p: { loanId: string; installment: number; amount: 
   });
 }
 
-export function installmentFeeEntry(p: { loanId: string; installment: number; amount: Money; on: LocalDate }): JournalEntry {
+export function installmentFeeEntry(p: {
+  loanId: string;
+  installment: number;
+  amount: Money;
+  on: LocalDate;
+}): JournalEntry {
   const amount = money(p.amount);
   return entry({
     businessKey: ledgerKeys.installmentFee(p.loanId, p.installment),
@@ -183,7 +199,12 @@ export function installmentFeeEntry(p: { loanId: string; installment: number; am
 }
 
 /** Penalty interest on installment n accrued since the last posting, through `through`. */
-export function penaltyInterestEntry(p: { loanId: string; installment: number; amount: Money; through: LocalDate }): JournalEntry {
+export function penaltyInterestEntry(p: {
+  loanId: string;
+  installment: number;
+  amount: Money;
+  through: LocalDate;
+}): JournalEntry {
   const amount = money(p.amount);
   return entry({
     businessKey: ledgerKeys.penaltyInterest(p.loanId, p.installment, p.through),
@@ -249,7 +270,12 @@ export function repaymentEntry(p: {
 }
 
 /** Credit kept from an earlier overpayment pays what has fallen due. */
-export function creditAppliedEntry(p: { loanId: string; sequence: number; on: LocalDate; allocated: Allocated }): JournalEntry {
+export function creditAppliedEntry(p: {
+  loanId: string;
+  sequence: number;
+  on: LocalDate;
+  allocated: Allocated;
+}): JournalEntry {
   const total = sum([p.allocated.penalty, p.allocated.fee, p.allocated.interest, p.allocated.principal].map(money));
   return entry({
     businessKey: ledgerKeys.creditApplied(p.loanId, p.sequence),
@@ -277,7 +303,11 @@ export function writeOffEntry(p: { loanId: string; on: LocalDate; open: Allocate
 /** Undoes an entry with its mirror image; the original stays in the ledger. */
 export function reversalOf(original: JournalEntry, p: { on: LocalDate; reason: string }): JournalEntry {
   if (original.kind === 'REVERSAL') {
-    throw new DomainError('INVALID_REVERSAL', { zh: '冲正分录不能再次冲正', en: 'A reversal cannot itself be reversed' }, 'businessKey');
+    throw new DomainError(
+      'INVALID_REVERSAL',
+      { zh: '冲正分录不能再次冲正', en: 'A reversal cannot itself be reversed' },
+      'businessKey',
+    );
   }
   return entry({
     businessKey: ledgerKeys.reversal(original.businessKey),
@@ -296,21 +326,32 @@ export function reversalOf(original: JournalEntry, p: { on: LocalDate; reason: s
 /** Why an entry may not be posted, or null. */
 export function entryProblem(e: JournalEntry): BilingualText | null {
   if (!e.businessKey) return { zh: '分录缺少业务键', en: 'the entry has no business key' };
-  if (e.lines.length < 2) return { zh: `分录 ${e.businessKey} 至少需要两行`, en: `entry ${e.businessKey} needs at least two lines` };
+  if (e.lines.length < 2)
+    return { zh: `分录 ${e.businessKey} 至少需要两行`, en: `entry ${e.businessKey} needs at least two lines` };
   let debits = ZERO;
   let credits = ZERO;
   for (const line of e.lines) {
-    if (!ACCOUNTS.includes(line.account)) return { zh: `未知科目 ${line.account}`, en: `unknown account ${line.account}` };
-    if (!isMoneyText(line.debit) || !isMoneyText(line.credit)) return { zh: `分录 ${e.businessKey} 金额格式错误`, en: `entry ${e.businessKey} has a malformed amount` };
+    if (!ACCOUNTS.includes(line.account))
+      return { zh: `未知科目 ${line.account}`, en: `unknown account ${line.account}` };
+    if (!isMoneyText(line.debit) || !isMoneyText(line.credit))
+      return { zh: `分录 ${e.businessKey} 金额格式错误`, en: `entry ${e.businessKey} has a malformed amount` };
     const d = money(line.debit);
     const c = money(line.credit);
-    if (d.isNeg() || c.isNeg()) return { zh: `分录 ${e.businessKey} 含负数金额`, en: `entry ${e.businessKey} has a negative amount` };
-    if (d.isZero() === c.isZero()) return { zh: `分录 ${e.businessKey} 每行须只有借方或贷方`, en: `each line of ${e.businessKey} must be a debit or a credit, not both or neither` };
+    if (d.isNeg() || c.isNeg())
+      return { zh: `分录 ${e.businessKey} 含负数金额`, en: `entry ${e.businessKey} has a negative amount` };
+    if (d.isZero() === c.isZero())
+      return {
+        zh: `分录 ${e.businessKey} 每行须只有借方或贷方`,
+        en: `each line of ${e.businessKey} must be a debit or a credit, not both or neither`,
+      };
     debits = debits.plus(d);
     credits = credits.plus(c);
   }
   if (!debits.eq(credits)) {
-    return { zh: `分录 ${e.businessKey} 借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`, en: `entry ${e.businessKey} does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}` };
+    return {
+      zh: `分录 ${e.businessKey} 借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`,
+      en: `entry ${e.businessKey} does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}`,
+    };
   }
   return null;
 }
@@ -327,7 +368,13 @@ export function sameEntry(a: JournalEntry, b: JournalEntry): boolean {
       .map((l) => `${l.account}:${money(l.debit).toFixed(2)}:${money(l.credit).toFixed(2)}`)
       .sort()
       .join('|');
-  return a.businessKey === b.businessKey && a.loanId === b.loanId && a.kind === b.kind && (a.externalRef ?? null) === (b.externalRef ?? null) && lines(a) === lines(b);
+  return (
+    a.businessKey === b.businessKey &&
+    a.loanId === b.loanId &&
+    a.kind === b.kind &&
+    (a.externalRef ?? null) === (b.externalRef ?? null) &&
+    lines(a) === lines(b)
+  );
 }
 
 // ---- balances -------------------------------------------------------------------------------

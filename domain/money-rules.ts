@@ -13,7 +13,14 @@ import { DomainError } from './errors.js';
 import type { Dec } from './money.js';
 import { overdueCharges, type ChargeTerms, type OverdueCharges, type OverdueInstallment } from './overdue.js';
 import { accruedInterestDec, type PeriodAccrual } from './prepayment.js';
-import { amortize, buildScheduleWithGrid, type Amortization, type AmortizationPlan, type ScheduleTerms, type ScheduleWithGrid } from './schedule.js';
+import {
+  amortize,
+  buildScheduleWithGrid,
+  type Amortization,
+  type AmortizationPlan,
+  type ScheduleTerms,
+  type ScheduleWithGrid,
+} from './schedule.js';
 import type { AllocationComponent, LoanClass, LocalDate } from './types.js';
 import type { LoanAccount } from './servicing-account.js';
 

@@ -37,7 +37,10 @@ export function isDecimalText(value: unknown): value is string {
 /** Reads a money string (at most two decimals). Throws DomainError INVALID_MONEY otherwise. */
 export function money(value: Money): Dec {
   if (!isMoneyText(value)) {
-    throw new DomainError('INVALID_MONEY', { zh: `金额格式不正确：${String(value)}`, en: `Malformed money amount: ${String(value)}` });
+    throw new DomainError('INVALID_MONEY', {
+      zh: `金额格式不正确：${String(value)}`,
+      en: `Malformed money amount: ${String(value)}`,
+    });
   }
   return new Dec(value);
 }
@@ -45,7 +48,10 @@ export function money(value: Money): Dec {
 /** Reads a rate given as a decimal fraction ("0.049"). Throws DomainError INVALID_RATE otherwise. */
 export function rate(value: Rate): Dec {
   if (!isDecimalText(value)) {
-    throw new DomainError('INVALID_RATE', { zh: `利率格式不正确：${String(value)}`, en: `Malformed rate: ${String(value)}` });
+    throw new DomainError('INVALID_RATE', {
+      zh: `利率格式不正确：${String(value)}`,
+      en: `Malformed rate: ${String(value)}`,
+    });
   }
   return new Dec(value);
 }

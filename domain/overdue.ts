@@ -20,7 +20,8 @@
 //   interest the rest; both only grow as days pass, so anything once paid stays owed.
 import { addDays, daysBetween } from './dates.js';
 import { yearBasis } from './day-count.js';
-import { Dec, ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
+import type { Dec } from './money.js';
+import { ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
 import type { DayCount, LocalDate, Money, PenaltyTerms, Rate } from './types.js';
 
 /** The cap year: charges are capped per calendar year of 365 days whatever the day count. */
@@ -82,7 +83,12 @@ export function penaltyAnnualRate(annualRate: Rate, markup: Rate): Dec {
  * Σ over days (dueDate, asOf] of the amount unpaid at the end of the day before, from the
  * amount due and dated payments: amount × D − Σ paid × (asOf − max(paidOn, dueDate)).
  */
-function overdueAmountDays(amountDue: Dec, payments: readonly { date: LocalDate; amount: Dec }[], dueDate: LocalDate, asOf: LocalDate): Dec {
+function overdueAmountDays(
+  amountDue: Dec,
+  payments: readonly { date: LocalDate; amount: Dec }[],
+  dueDate: LocalDate,
+  asOf: LocalDate,
+): Dec {
   const days = daysBetween(dueDate, asOf);
   let total = amountDue.times(days);
   for (const p of payments) {
@@ -113,8 +119,15 @@ export function overdueCharges(inst: OverdueInstallment, terms: ChargeTerms, asO
     inst.dueDate,
     asOf,
   );
-  const penaltyExact = principalDays.times(penaltyAnnualRate(terms.annualRate, terms.penalty.penaltyMarkup)).div(yearBasis(terms.dayCount));
-  const owedDays = overdueAmountDays(owed, receipts.map((r) => ({ date: r.date, amount: paidOf(r) })), inst.dueDate, asOf);
+  const penaltyExact = principalDays
+    .times(penaltyAnnualRate(terms.annualRate, terms.penalty.penaltyMarkup))
+    .div(yearBasis(terms.dayCount));
+  const owedDays = overdueAmountDays(
+    owed,
+    receipts.map((r) => ({ date: r.date, amount: paidOf(r) })),
+    inst.dueDate,
+    asOf,
+  );
   const cap = roundCents(owedDays.times(rate(terms.chargesCap)).div(CAP_YEAR_DAYS));
 
   const rule = terms.penalty.lateFee;

@@ -7,7 +7,8 @@
 // interest. This is what a payoff charges for the current period (see servicing-account.ts,
 // which also re-amortizes the schedule after a principal prepayment).
 import { daysBetween } from './dates.js';
-import { Dec, money, roundCents } from './money.js';
+import type { Dec } from './money.js';
+import { money, roundCents } from './money.js';
 import type { LocalDate, Money } from './types.js';
 
 /** The interest of one period and how much of it is already fixed. */

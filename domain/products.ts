@@ -47,7 +47,12 @@ export interface EscalationStep {
 }
 
 /** Roles that may take part in credit review at all. */
-export const REVIEW_ROLES = ['INITIAL_REVIEWER', 'FINAL_REVIEWER', 'RISK_MANAGER', 'ADMIN'] as const satisfies readonly Role[];
+export const REVIEW_ROLES = [
+  'INITIAL_REVIEWER',
+  'FINAL_REVIEWER',
+  'RISK_MANAGER',
+  'ADMIN',
+] as const satisfies readonly Role[];
 export type ReviewRole = (typeof REVIEW_ROLES)[number];
 
 /** `role` may give final approval for amounts up to `maxAmount`; null means no limit. */
@@ -79,7 +84,12 @@ export interface AutoDecisionPolicy {
  * What happens to money paid beyond what is due: keep it as a credit for the next installments,
  * prepay principal and shorten the term, prepay principal and lower the installments, or refund it.
  */
-export const OVERPAYMENT_HANDLINGS = ['CARRY_FORWARD', 'PREPAY_REDUCE_TERM', 'PREPAY_REDUCE_INSTALLMENT', 'REFUND'] as const;
+export const OVERPAYMENT_HANDLINGS = [
+  'CARRY_FORWARD',
+  'PREPAY_REDUCE_TERM',
+  'PREPAY_REDUCE_INSTALLMENT',
+  'REFUND',
+] as const;
 export type OverpaymentHandling = (typeof OVERPAYMENT_HANDLINGS)[number];
 
 export interface LoanProduct {
@@ -150,7 +160,12 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
   const code = readText(input.code, 'code', problems, { maxLength: 32 });
   if (code !== undefined && !PRODUCT_CODE.test(code)) {
     problems.push(
-      problem('code', 'INVALID_PRODUCT_CODE', '产品代码须为大写字母开头的字母、数字、-、_ 组合（2–32位）', 'code must be 2–32 capital letters, digits, - or _, starting with a letter'),
+      problem(
+        'code',
+        'INVALID_PRODUCT_CODE',
+        '产品代码须为大写字母开头的字母、数字、-、_ 组合（2–32位）',
+        'code must be 2–32 capital letters, digits, - or _, starting with a letter',
+      ),
     );
   }
   const loanType = readEnum(input.loanType, LOAN_TYPES, 'loanType', problems);
@@ -159,7 +174,9 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
   const minAmount = take(parseMoneyField(input.minAmount, 'minAmount'), problems);
   const maxAmount = take(parseMoneyField(input.maxAmount, 'maxAmount'), problems);
   if (minAmount && maxAmount && new Dec(minAmount).gt(maxAmount)) {
-    problems.push(problem('minAmount', 'MIN_ABOVE_MAX', '最低金额不能高于最高金额', 'minAmount must not exceed maxAmount'));
+    problems.push(
+      problem('minAmount', 'MIN_ABOVE_MAX', '最低金额不能高于最高金额', 'minAmount must not exceed maxAmount'),
+    );
   }
 
   const minTerm = readInteger(input.minTerm, 'minTerm', problems, 1, 360);
@@ -177,8 +194,20 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
   const defaultRate = take(parseRateField(input.defaultRate, 'defaultRate', { max: rateMax }), problems);
   if (minRate && maxRate && new Dec(minRate).gt(maxRate)) {
     problems.push(problem('minRate', 'MIN_ABOVE_MAX', '最低利率不能高于最高利率', 'minRate must not exceed maxRate'));
-  } else if (minRate && maxRate && defaultRate && (new Dec(defaultRate).lt(minRate) || new Dec(defaultRate).gt(maxRate))) {
-    problems.push(problem('defaultRate', 'OUT_OF_RANGE', '默认利率须在最低与最高利率之间', 'defaultRate must lie between minRate and maxRate'));
+  } else if (
+    minRate &&
+    maxRate &&
+    defaultRate &&
+    (new Dec(defaultRate).lt(minRate) || new Dec(defaultRate).gt(maxRate))
+  ) {
+    problems.push(
+      problem(
+        'defaultRate',
+        'OUT_OF_RANGE',
+        '默认利率须在最低与最高利率之间',
+        'defaultRate must lie between minRate and maxRate',
+      ),
+    );
   }
   const dayCount = readEnum(input.dayCount, DAY_COUNTS, 'dayCount', problems);
   const fees = readFees(input.fees, problems);
@@ -189,7 +218,12 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     const missing = TYPE_REQUIRED_DOCUMENTS[loanType].filter((doc) => !requiredDocuments.includes(doc));
     if (missing.length > 0) {
       problems.push(
-        problem('requiredDocuments', 'MISSING_REQUIRED_DOCUMENTS', `该贷款类型必须要求以下材料：${missing.join(', ')}`, `this loan type must require: ${missing.join(', ')}`),
+        problem(
+          'requiredDocuments',
+          'MISSING_REQUIRED_DOCUMENTS',
+          `该贷款类型必须要求以下材料：${missing.join(', ')}`,
+          `this loan type must require: ${missing.join(', ')}`,
+        ),
       );
     }
   }
@@ -216,7 +250,12 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
   const allocationOrder = readEnumList(input.allocationOrder, ALLOCATION_COMPONENTS, 'allocationOrder', problems);
   if (allocationOrder && allocationOrder.length !== ALLOCATION_COMPONENTS.length) {
     problems.push(
-      problem('allocationOrder', 'INCOMPLETE_ORDER', `须列出全部还款分配项：${ALLOCATION_COMPONENTS.join(', ')}`, `must list every component once: ${ALLOCATION_COMPONENTS.join(', ')}`),
+      problem(
+        'allocationOrder',
+        'INCOMPLETE_ORDER',
+        `须列出全部还款分配项：${ALLOCATION_COMPONENTS.join(', ')}`,
+        `must list every component once: ${ALLOCATION_COMPONENTS.join(', ')}`,
+      ),
     );
   }
   const overpayment = readEnum(input.overpayment, OVERPAYMENT_HANDLINGS, 'overpayment', problems);
@@ -265,7 +304,14 @@ function readBilingual(value: unknown, field: string, problems: Problems): Bilin
 
 function readFees(value: unknown, problems: Problems): Fee[] | undefined {
   if (!Array.isArray(value)) {
-    problems.push(problem('fees', value === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY', '费用须为数组（可为空）', 'fees must be a list (possibly empty)'));
+    problems.push(
+      problem(
+        'fees',
+        value === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY',
+        '费用须为数组（可为空）',
+        'fees must be a list (possibly empty)',
+      ),
+    );
     return undefined;
   }
   if (value.length > 10) {
@@ -295,7 +341,12 @@ function readPenalty(value: unknown, problems: Problems): PenaltyTerms | undefin
   let lateFee: LateFeeRule | undefined;
   const rule = readObject(penalty.lateFee, 'penalty.lateFee', problems);
   if (rule) {
-    const kind = readEnum(rule.kind, ['FLAT', 'PERCENT_OF_OVERDUE_INSTALLMENT'] as const, 'penalty.lateFee.kind', problems);
+    const kind = readEnum(
+      rule.kind,
+      ['FLAT', 'PERCENT_OF_OVERDUE_INSTALLMENT'] as const,
+      'penalty.lateFee.kind',
+      problems,
+    );
     const amount =
       kind === 'FLAT'
         ? take(parseMoneyField(rule.value, 'penalty.lateFee.value', { allowZero: true, max: '1000.00' }), problems)
@@ -304,13 +355,17 @@ function readPenalty(value: unknown, problems: Problems): PenaltyTerms | undefin
           : undefined;
     if (kind && amount !== undefined) lateFee = { kind, value: amount };
   }
-  return penaltyMarkup !== undefined && graceDays !== undefined && lateFee ? { penaltyMarkup, lateFee, graceDays } : undefined;
+  return penaltyMarkup !== undefined && graceDays !== undefined && lateFee
+    ? { penaltyMarkup, lateFee, graceDays }
+    : undefined;
 }
 
 function readReminders(value: unknown, problems: Problems): number[] | undefined {
   const field = 'reminderDaysBeforeDue';
   if (!Array.isArray(value)) {
-    problems.push(problem(field, value === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY', '应为天数数组', 'must be a list of day counts'));
+    problems.push(
+      problem(field, value === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY', '应为天数数组', 'must be a list of day counts'),
+    );
     return undefined;
   }
   if (value.length > 5) {
@@ -346,18 +401,34 @@ function readEscalation(value: unknown, problems: Problems): EscalationStep[] | 
   const valid = steps as EscalationStep[];
   for (let i = 1; i < valid.length; i += 1) {
     if (valid[i]!.daysPastDue <= valid[i - 1]!.daysPastDue) {
-      problems.push(problem(field, 'NOT_ASCENDING', '升级步骤须按逾期天数严格递增', 'steps must be in strictly ascending daysPastDue'));
+      problems.push(
+        problem(
+          field,
+          'NOT_ASCENDING',
+          '升级步骤须按逾期天数严格递增',
+          'steps must be in strictly ascending daysPastDue',
+        ),
+      );
       return undefined;
     }
   }
   return valid;
 }
 
-function readAuthority(value: unknown, productMax: Money | undefined, problems: Problems): ApprovalAuthority | undefined {
+function readAuthority(
+  value: unknown,
+  productMax: Money | undefined,
+  problems: Problems,
+): ApprovalAuthority | undefined {
   const field = 'approvalAuthority';
   const authority = readObject(value, field, problems);
   if (!authority) return undefined;
-  const initialReviewerRoles = readEnumList(authority.initialReviewerRoles, REVIEW_ROLES, path(field, 'initialReviewerRoles'), problems);
+  const initialReviewerRoles = readEnumList(
+    authority.initialReviewerRoles,
+    REVIEW_ROLES,
+    path(field, 'initialReviewerRoles'),
+    problems,
+  );
   const listField = path(field, 'finalApprovers');
   if (!Array.isArray(authority.finalApprovers) || authority.finalApprovers.length === 0) {
     problems.push(problem(listField, 'REQUIRED', '须至少设置一个终审角色', 'needs at least one final approver role'));
@@ -369,7 +440,8 @@ function readAuthority(value: unknown, productMax: Money | undefined, problems: 
     const limit = readObject(item, itemField, problems);
     if (!limit) return undefined;
     const role = readEnum(limit.role, REVIEW_ROLES, path(itemField, 'role'), problems);
-    const maxAmount = limit.maxAmount === null ? null : take(parseMoneyField(limit.maxAmount, path(itemField, 'maxAmount')), problems);
+    const maxAmount =
+      limit.maxAmount === null ? null : take(parseMoneyField(limit.maxAmount, path(itemField, 'maxAmount')), problems);
     return role && maxAmount !== undefined ? { role, maxAmount } : undefined;
   });
   if (problems.length > before || !initialReviewerRoles) return undefined;
@@ -380,7 +452,12 @@ function readAuthority(value: unknown, productMax: Money | undefined, problems: 
   }
   if (productMax && !limits.some((l) => l.maxAmount === null || new Dec(l.maxAmount).gte(productMax))) {
     problems.push(
-      problem(listField, 'NO_APPROVER_FOR_MAX_AMOUNT', '须有角色能够审批产品最高金额', 'some role must be able to approve the product maximum amount'),
+      problem(
+        listField,
+        'NO_APPROVER_FOR_MAX_AMOUNT',
+        '须有角色能够审批产品最高金额',
+        'some role must be able to approve the product maximum amount',
+      ),
     );
     return undefined;
   }
@@ -396,8 +473,17 @@ function readAutoDecision(value: unknown, problems: Problems): AutoDecisionPolic
   const minScore = readInteger(policy.minScore, path(field, 'minScore'), problems, 0, 1000);
   const allowedGrades = readEnumList(policy.allowedGrades, CREDIT_GRADES, path(field, 'allowedGrades'), problems);
   if (allowedGrades?.includes('E')) {
-    problems.push(problem(path(field, 'allowedGrades'), 'GRADE_NOT_ALLOWED', 'E级不能自动审批', 'grade E can never be approved automatically'));
+    problems.push(
+      problem(
+        path(field, 'allowedGrades'),
+        'GRADE_NOT_ALLOWED',
+        'E级不能自动审批',
+        'grade E can never be approved automatically',
+      ),
+    );
     return undefined;
   }
-  return enabled !== undefined && maxAmount && minScore !== undefined && allowedGrades ? { enabled, maxAmount, minScore, allowedGrades } : undefined;
+  return enabled !== undefined && maxAmount && minScore !== undefined && allowedGrades
+    ? { enabled, maxAmount, minScore, allowedGrades }
+    : undefined;
 }

@@ -96,11 +96,15 @@ function readAmount(value: unknown, field: string, problems: Problems): Money | 
     return null;
   }
   if (typeof value !== 'string') {
-    problems.push(problem(field, 'NOT_A_STRING', '金额须为字符串，例如 "1000.00"', 'must be a string such as "1000.00"'));
+    problems.push(
+      problem(field, 'NOT_A_STRING', '金额须为字符串，例如 "1000.00"', 'must be a string such as "1000.00"'),
+    );
     return null;
   }
   if (!SIGNED_NUMBER.test(value)) {
-    problems.push(problem(field, 'MALFORMED_AMOUNT', '金额格式不正确，例如 "1000.00"', 'is not an amount such as "1000.00"'));
+    problems.push(
+      problem(field, 'MALFORMED_AMOUNT', '金额格式不正确，例如 "1000.00"', 'is not an amount such as "1000.00"'),
+    );
     return null;
   }
   const decimals = value.split('.')[1]?.length ?? 0;
@@ -114,7 +118,14 @@ function readAmount(value: unknown, field: string, problems: Problems): Money | 
     return null;
   }
   if (amount.gt(QUOTE_LIMITS.maxAmount)) {
-    problems.push(problem(field, 'TOO_LARGE', `金额不得超过 ${QUOTE_LIMITS.maxAmount}`, `must not exceed ${QUOTE_LIMITS.maxAmount}`));
+    problems.push(
+      problem(
+        field,
+        'TOO_LARGE',
+        `金额不得超过 ${QUOTE_LIMITS.maxAmount}`,
+        `must not exceed ${QUOTE_LIMITS.maxAmount}`,
+      ),
+    );
     return null;
   }
   return amount.toFixed(2);
@@ -126,12 +137,24 @@ function readRate(value: unknown, field: string, problems: Problems): Rate | nul
     return null;
   }
   if (typeof value !== 'string') {
-    problems.push(problem(field, 'NOT_A_STRING', '利率须为小数字符串，例如 "0.12" 表示年利率 12%', 'must be a decimal string such as "0.12" for 12% a year'));
+    problems.push(
+      problem(
+        field,
+        'NOT_A_STRING',
+        '利率须为小数字符串，例如 "0.12" 表示年利率 12%',
+        'must be a decimal string such as "0.12" for 12% a year',
+      ),
+    );
     return null;
   }
   if (!SIGNED_NUMBER.test(value) || (value.split('.')[1]?.length ?? 0) > QUOTE_LIMITS.maxRateDecimals) {
     problems.push(
-      problem(field, 'MALFORMED_RATE', `利率格式不正确，须为小数（最多 ${QUOTE_LIMITS.maxRateDecimals} 位），例如 "0.12"`, `is not a decimal fraction (at most ${QUOTE_LIMITS.maxRateDecimals} decimals) such as "0.12"`),
+      problem(
+        field,
+        'MALFORMED_RATE',
+        `利率格式不正确，须为小数（最多 ${QUOTE_LIMITS.maxRateDecimals} 位），例如 "0.12"`,
+        `is not a decimal fraction (at most ${QUOTE_LIMITS.maxRateDecimals} decimals) such as "0.12"`,
+      ),
     );
     return null;
   }
@@ -147,7 +170,13 @@ function readRate(value: unknown, field: string, problems: Problems): Rate | nul
   return value;
 }
 
-function readEnum<T extends string>(value: unknown, allowed: readonly T[], field: string, code: string, problems: Problems): T | null {
+function readEnum<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  code: string,
+  problems: Problems,
+): T | null {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   problems.push(problem(field, code, `须为以下之一：${allowed.join('、')}`, `must be one of ${allowed.join(', ')}`));
   return null;
@@ -156,12 +185,24 @@ function readEnum<T extends string>(value: unknown, allowed: readonly T[], field
 function readDate(value: unknown, field: string, problems: Problems): LocalDate | null {
   const parsed = tryParseLocalDate(value);
   if (!parsed) {
-    problems.push(problem(field, 'INVALID_DATE', '日期无效，格式为 YYYY-MM-DD 且须为真实日期', 'must be a real calendar date as YYYY-MM-DD'));
+    problems.push(
+      problem(
+        field,
+        'INVALID_DATE',
+        '日期无效，格式为 YYYY-MM-DD 且须为真实日期',
+        'must be a real calendar date as YYYY-MM-DD',
+      ),
+    );
     return null;
   }
   if (parsed.year < QUOTE_LIMITS.minYear || parsed.year > QUOTE_LIMITS.maxYear) {
     problems.push(
-      problem(field, 'DATE_OUT_OF_RANGE', `年份须在 ${QUOTE_LIMITS.minYear} 至 ${QUOTE_LIMITS.maxYear} 之间`, `year must be between ${QUOTE_LIMITS.minYear} and ${QUOTE_LIMITS.maxYear}`),
+      problem(
+        field,
+        'DATE_OUT_OF_RANGE',
+        `年份须在 ${QUOTE_LIMITS.minYear} 至 ${QUOTE_LIMITS.maxYear} 之间`,
+        `year must be between ${QUOTE_LIMITS.minYear} and ${QUOTE_LIMITS.maxYear}`,
+      ),
     );
     return null;
   }
@@ -192,14 +233,23 @@ function readFees(value: unknown, problems: Problems): Fee[] | null {
     return null;
   }
   if (value.length > QUOTE_LIMITS.maxFees) {
-    problems.push(problem('fees', 'TOO_MANY_FEES', `费用最多 ${QUOTE_LIMITS.maxFees} 项`, `may list at most ${QUOTE_LIMITS.maxFees} fees`));
+    problems.push(
+      problem(
+        'fees',
+        'TOO_MANY_FEES',
+        `费用最多 ${QUOTE_LIMITS.maxFees} 项`,
+        `may list at most ${QUOTE_LIMITS.maxFees} fees`,
+      ),
+    );
     return null;
   }
   const fees: Fee[] = [];
   let complete = true;
   value.forEach((entry: unknown, i) => {
     if (!isRecord(entry)) {
-      problems.push(problem(`fees.${i}`, 'NOT_AN_OBJECT', '每项费用须含 kind 与 amount', 'must be an object with kind and amount'));
+      problems.push(
+        problem(`fees.${i}`, 'NOT_AN_OBJECT', '每项费用须含 kind 与 amount', 'must be an object with kind and amount'),
+      );
       complete = false;
       return;
     }
@@ -211,13 +261,26 @@ function readFees(value: unknown, problems: Problems): Fee[] | null {
   return complete ? fees : null;
 }
 
-function readFirstDueDate(value: unknown, startDate: LocalDate | null, frequency: Frequency | null, problems: Problems): LocalDate | null {
+function readFirstDueDate(
+  value: unknown,
+  startDate: LocalDate | null,
+  frequency: Frequency | null,
+  problems: Problems,
+): LocalDate | null {
   const date = readDate(value, 'firstDueDate', problems);
   if (!date || !startDate || !frequency) return date;
-  const latest = frequency === 'MONTHLY' ? addMonths(startDate, 2) : addDays(startDate, 2 * { BIWEEKLY: 14, WEEKLY: 7, DAILY: 1 }[frequency]);
+  const latest =
+    frequency === 'MONTHLY'
+      ? addMonths(startDate, 2)
+      : addDays(startDate, 2 * { BIWEEKLY: 14, WEEKLY: 7, DAILY: 1 }[frequency]);
   if (compareDates(date, startDate) <= 0 || compareDates(date, latest) > 0) {
     problems.push(
-      problem('firstDueDate', 'FIRST_DUE_DATE_OUT_OF_RANGE', `首期还款日须晚于起始日，且不晚于 ${latest}`, `must be after the start date and no later than ${latest}`),
+      problem(
+        'firstDueDate',
+        'FIRST_DUE_DATE_OUT_OF_RANGE',
+        `首期还款日须晚于起始日，且不晚于 ${latest}`,
+        `must be after the start date and no later than ${latest}`,
+      ),
     );
     return null;
   }
@@ -237,16 +300,33 @@ export function validateQuoteRequest(body: unknown, today: LocalDate): Result<Qu
   const principal = readAmount(body.principal, 'principal', problems);
   const annualRate = readRate(body.annualRate, 'annualRate', problems);
   const method = readEnum(body.method, REPAYMENT_METHODS, 'method', 'UNKNOWN_METHOD', problems);
-  const frequency = body.frequency === undefined ? 'MONTHLY' : readEnum(body.frequency, FREQUENCIES, 'frequency', 'UNKNOWN_FREQUENCY', problems);
-  const dayCount = body.dayCount === undefined ? undefined : readEnum(body.dayCount, DAY_COUNTS, 'dayCount', 'UNKNOWN_DAY_COUNT', problems);
+  const frequency =
+    body.frequency === undefined
+      ? 'MONTHLY'
+      : readEnum(body.frequency, FREQUENCIES, 'frequency', 'UNKNOWN_FREQUENCY', problems);
+  const dayCount =
+    body.dayCount === undefined
+      ? undefined
+      : readEnum(body.dayCount, DAY_COUNTS, 'dayCount', 'UNKNOWN_DAY_COUNT', problems);
   const termCount = readTermCount(body.termCount, frequency, problems);
-  const startDate = body.startDate === undefined || body.startDate === null ? today : readDate(body.startDate, 'startDate', problems);
-  const firstDueDate = body.firstDueDate === undefined || body.firstDueDate === null ? null : readFirstDueDate(body.firstDueDate, startDate, frequency, problems);
+  const startDate =
+    body.startDate === undefined || body.startDate === null ? today : readDate(body.startDate, 'startDate', problems);
+  const firstDueDate =
+    body.firstDueDate === undefined || body.firstDueDate === null
+      ? null
+      : readFirstDueDate(body.firstDueDate, startDate, frequency, problems);
   const fees = readFees(body.fees, problems);
   if (principal && fees) {
     const upfront = sum(fees.filter((f) => f.kind === 'UPFRONT').map((f) => money(f.amount)));
     if (upfront.gte(money(principal))) {
-      problems.push(problem('fees', 'UPFRONT_FEES_EXCEED_PRINCIPAL', '前置费用须小于借款本金', 'upfront fees must be less than the principal'));
+      problems.push(
+        problem(
+          'fees',
+          'UPFRONT_FEES_EXCEED_PRINCIPAL',
+          '前置费用须小于借款本金',
+          'upfront fees must be less than the principal',
+        ),
+      );
     }
   }
   if (problems.length > 0) return fail(...problems);
@@ -258,4 +338,3 @@ export function validateQuoteRequest(body: unknown, today: LocalDate): Result<Qu
   if (firstDueDate) request.firstDueDate = firstDueDate;
   return ok(request);
 }
-

@@ -54,11 +54,27 @@ export function checkDoubleEntry(entries: readonly EntryTotals[]): Finding[] {
     debits = debits.plus(d);
     credits = credits.plus(c);
     if (!d.eq(c)) {
-      findings.push(finding('ENTRY_UNBALANCED', e.loanId, e.businessKey, `分录 ${e.businessKey} 借贷不平：借 ${e.debits} 贷 ${e.credits}`, `entry ${e.businessKey} does not balance: debits ${e.debits}, credits ${e.credits}`));
+      findings.push(
+        finding(
+          'ENTRY_UNBALANCED',
+          e.loanId,
+          e.businessKey,
+          `分录 ${e.businessKey} 借贷不平：借 ${e.debits} 贷 ${e.credits}`,
+          `entry ${e.businessKey} does not balance: debits ${e.debits}, credits ${e.credits}`,
+        ),
+      );
     }
   }
   if (!debits.eq(credits)) {
-    findings.push(finding('LEDGER_UNBALANCED', null, null, `总账借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`, `the ledger does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}`));
+    findings.push(
+      finding(
+        'LEDGER_UNBALANCED',
+        null,
+        null,
+        `总账借贷不平：借 ${toMoney(debits)} 贷 ${toMoney(credits)}`,
+        `the ledger does not balance: debits ${toMoney(debits)}, credits ${toMoney(credits)}`,
+      ),
+    );
   }
   return findings;
 }
@@ -91,30 +107,62 @@ export function checkLoanPositions(loans: readonly LoanPosition[]): Finding[] {
   for (const l of loans) {
     for (const [name, value] of Object.entries(l.ledger) as Array<[keyof LoanLedgerBalances, Money]>) {
       if (money(value).isNeg()) {
-        findings.push(finding('NEGATIVE_BALANCE', l.loanId, null, `贷款 ${l.loanId} 的${name}余额为负：${value}`, `loan ${l.loanId} has a negative ${name} balance: ${value}`));
+        findings.push(
+          finding(
+            'NEGATIVE_BALANCE',
+            l.loanId,
+            null,
+            `贷款 ${l.loanId} 的${name}余额为负：${value}`,
+            `loan ${l.loanId} has a negative ${name} balance: ${value}`,
+          ),
+        );
       }
     }
     const written = money(l.writtenOffPrincipal);
     const expected = l.status === 'WRITTEN_OFF' ? ZERO : money(l.scheduleOutstandingPrincipal);
     if (!money(l.ledger.principal).eq(expected)) {
       findings.push(
-        finding('PRINCIPAL_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，按还款计划应为 ${toMoney(expected)}`, `loan ${l.loanId}: ledger principal ${l.ledger.principal}, the schedule and payments imply ${toMoney(expected)}`),
+        finding(
+          'PRINCIPAL_MISMATCH',
+          l.loanId,
+          null,
+          `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，按还款计划应为 ${toMoney(expected)}`,
+          `loan ${l.loanId}: ledger principal ${l.ledger.principal}, the schedule and payments imply ${toMoney(expected)}`,
+        ),
       );
     }
     const implied = money(l.disbursedPrincipal).minus(money(l.schedulePaidPrincipal)).minus(written);
     if (!money(l.ledger.principal).eq(implied)) {
       findings.push(
-        finding('PRINCIPAL_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，放款减已还应为 ${toMoney(implied)}`, `loan ${l.loanId}: ledger principal ${l.ledger.principal}, disbursed less repaid is ${toMoney(implied)}`),
+        finding(
+          'PRINCIPAL_MISMATCH',
+          l.loanId,
+          null,
+          `贷款 ${l.loanId} 账面本金 ${l.ledger.principal}，放款减已还应为 ${toMoney(implied)}`,
+          `loan ${l.loanId}: ledger principal ${l.ledger.principal}, disbursed less repaid is ${toMoney(implied)}`,
+        ),
       );
     }
     if (!money(l.projectedOutstandingPrincipal).eq(money(l.ledger.principal))) {
       findings.push(
-        finding('PROJECTION_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 列表显示本金 ${l.projectedOutstandingPrincipal}，账面为 ${l.ledger.principal}`, `loan ${l.loanId}: the loans list shows principal ${l.projectedOutstandingPrincipal}, the ledger ${l.ledger.principal}`),
+        finding(
+          'PROJECTION_MISMATCH',
+          l.loanId,
+          null,
+          `贷款 ${l.loanId} 列表显示本金 ${l.projectedOutstandingPrincipal}，账面为 ${l.ledger.principal}`,
+          `loan ${l.loanId}: the loans list shows principal ${l.projectedOutstandingPrincipal}, the ledger ${l.ledger.principal}`,
+        ),
       );
     }
     if (!money(l.paymentsTotal).eq(money(l.ledgerPaymentsTotal))) {
       findings.push(
-        finding('PAYMENTS_MISMATCH', l.loanId, null, `贷款 ${l.loanId} 还款记录合计 ${l.paymentsTotal}，账面收款 ${l.ledgerPaymentsTotal}`, `loan ${l.loanId}: repayments total ${l.paymentsTotal}, the ledger received ${l.ledgerPaymentsTotal}`),
+        finding(
+          'PAYMENTS_MISMATCH',
+          l.loanId,
+          null,
+          `贷款 ${l.loanId} 还款记录合计 ${l.paymentsTotal}，账面收款 ${l.ledgerPaymentsTotal}`,
+          `loan ${l.loanId}: repayments total ${l.paymentsTotal}, the ledger received ${l.ledgerPaymentsTotal}`,
+        ),
       );
     }
   }
@@ -166,18 +214,48 @@ function matchOneToOne(
   for (const b of bank) {
     const entries = byRef.get(b.key) ?? [];
     if (entries.length === 0) {
-      findings.push(finding(codes.missingEntry, null, b.key, `银行${words.zh} ${b.key}（${b.amount}）在账上没有对应分录`, `bank ${words.en} ${b.key} (${b.amount}) has no ledger entry`));
+      findings.push(
+        finding(
+          codes.missingEntry,
+          null,
+          b.key,
+          `银行${words.zh} ${b.key}（${b.amount}）在账上没有对应分录`,
+          `bank ${words.en} ${b.key} (${b.amount}) has no ledger entry`,
+        ),
+      );
     } else if (entries.length > 1) {
-      findings.push(finding('DUPLICATE_BANK_ENTRY', entries[0]!.loanId, b.key, `银行${words.zh} ${b.key} 在账上有 ${entries.length} 笔分录`, `bank ${words.en} ${b.key} has ${entries.length} ledger entries`));
+      findings.push(
+        finding(
+          'DUPLICATE_BANK_ENTRY',
+          entries[0]!.loanId,
+          b.key,
+          `银行${words.zh} ${b.key} 在账上有 ${entries.length} 笔分录`,
+          `bank ${words.en} ${b.key} has ${entries.length} ledger entries`,
+        ),
+      );
     } else if (!money(entries[0]!.amount).eq(money(b.amount))) {
       findings.push(
-        finding('AMOUNT_MISMATCH', entries[0]!.loanId, b.key, `银行${words.zh} ${b.key} 金额 ${b.amount}，账上为 ${entries[0]!.amount}`, `bank ${words.en} ${b.key} is ${b.amount}, the ledger says ${entries[0]!.amount}`),
+        finding(
+          'AMOUNT_MISMATCH',
+          entries[0]!.loanId,
+          b.key,
+          `银行${words.zh} ${b.key} 金额 ${b.amount}，账上为 ${entries[0]!.amount}`,
+          `bank ${words.en} ${b.key} is ${b.amount}, the ledger says ${entries[0]!.amount}`,
+        ),
       );
     }
   }
   for (const e of ledger) {
     if (!e.externalRef || !bankKeys.has(e.externalRef)) {
-      findings.push(finding(codes.missingBank, e.loanId, e.businessKey, `分录 ${e.businessKey} 在银行没有对应的成功${words.zh}`, `entry ${e.businessKey} has no successful bank ${words.en}`));
+      findings.push(
+        finding(
+          codes.missingBank,
+          e.loanId,
+          e.businessKey,
+          `分录 ${e.businessKey} 在银行没有对应的成功${words.zh}`,
+          `entry ${e.businessKey} has no successful bank ${words.en}`,
+        ),
+      );
     }
   }
   return findings;
@@ -188,14 +266,28 @@ function matchOneToOne(
  * every disbursement entry a SUCCEEDED transfer, with the same amount; the same for debits and
  * auto-debit repayments, and for incoming transfers and bank-transfer repayments.
  */
-export function checkBankAgreement(bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] }, entries: readonly BankEntry[]): Finding[] {
-  const succeeded = (list: readonly BankSettlement[]) => list.filter((s) => s.status === 'SUCCEEDED').map((s) => ({ key: s.idempotencyKey, amount: s.amount }));
+export function checkBankAgreement(
+  bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] },
+  entries: readonly BankEntry[],
+): Finding[] {
+  const succeeded = (list: readonly BankSettlement[]) =>
+    list.filter((s) => s.status === 'SUCCEEDED').map((s) => ({ key: s.idempotencyKey, amount: s.amount }));
   const live = entries.filter((e) => e.kind !== 'REVERSAL');
   const reversed = new Set(entries.filter((e) => e.kind === 'REVERSAL').map((e) => e.externalRef));
   const standing = live.filter((e) => !(e.externalRef && reversed.has(e.externalRef)));
   return [
-    ...matchOneToOne(succeeded(bank.transfers), standing.filter((e) => e.kind === 'DISBURSEMENT'), { missingEntry: 'TRANSFER_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_TRANSFER' }, { zh: '放款', en: 'transfer' }),
-    ...matchOneToOne(succeeded(bank.debits), standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'AUTO_DEBIT'), { missingEntry: 'DEBIT_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_DEBIT' }, { zh: '代扣', en: 'debit' }),
+    ...matchOneToOne(
+      succeeded(bank.transfers),
+      standing.filter((e) => e.kind === 'DISBURSEMENT'),
+      { missingEntry: 'TRANSFER_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_TRANSFER' },
+      { zh: '放款', en: 'transfer' },
+    ),
+    ...matchOneToOne(
+      succeeded(bank.debits),
+      standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'AUTO_DEBIT'),
+      { missingEntry: 'DEBIT_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_DEBIT' },
+      { zh: '代扣', en: 'debit' },
+    ),
     ...matchOneToOne(
       bank.incoming.map((i) => ({ key: i.paymentId, amount: i.amount })),
       standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'BANK_TRANSFER'),
@@ -220,7 +312,11 @@ export function reconcile(input: {
   bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] };
   bankEntries: readonly BankEntry[];
 }): ReconciliationReport {
-  const findings = [...checkDoubleEntry(input.entries), ...checkLoanPositions(input.loans), ...checkBankAgreement(input.bank, input.bankEntries)];
+  const findings = [
+    ...checkDoubleEntry(input.entries),
+    ...checkLoanPositions(input.loans),
+    ...checkBankAgreement(input.bank, input.bankEntries),
+  ];
   return {
     clean: findings.length === 0,
     checkedAt: input.checkedAt,
@@ -231,7 +327,10 @@ export function reconcile(input: {
       bankDebits: input.bank.debits.length,
       bankIncoming: input.bank.incoming.length,
     },
-    totals: { debits: toMoney(sum(input.entries.map((e) => money(e.debits)))), credits: toMoney(sum(input.entries.map((e) => money(e.credits)))) },
+    totals: {
+      debits: toMoney(sum(input.entries.map((e) => money(e.debits)))),
+      credits: toMoney(sum(input.entries.map((e) => money(e.credits)))),
+    },
     findings,
   };
 }

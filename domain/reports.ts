@@ -2,7 +2,15 @@
 // stages, the tables it exports, and the shape of its figures. The queries are db/reports.ts.
 import type { LoanClass } from './types.js';
 
-export const FUNNEL_STAGES = ['APPLIED', 'ASSESSED', 'INITIAL_REVIEW', 'FINAL_REVIEW', 'APPROVED', 'SIGNED', 'DISBURSED'] as const;
+export const FUNNEL_STAGES = [
+  'APPLIED',
+  'ASSESSED',
+  'INITIAL_REVIEW',
+  'FINAL_REVIEW',
+  'APPROVED',
+  'SIGNED',
+  'DISBURSED',
+] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 export const PAR_BUCKETS = [
@@ -15,7 +23,15 @@ export const PAR_BUCKETS = [
 export const COLLECTION_KINDS = ['COLLECTION_CALL', 'SUPERVISOR', 'LEGAL', 'WRITE_OFF_REVIEW'] as const;
 export type CollectionKind = (typeof COLLECTION_KINDS)[number];
 
-export const REPORT_TABLES = ['applications-per-day', 'funnel', 'time-to-decision', 'portfolio', 'par', 'classification', 'collections'] as const;
+export const REPORT_TABLES = [
+  'applications-per-day',
+  'funnel',
+  'time-to-decision',
+  'portfolio',
+  'par',
+  'classification',
+  'collections',
+] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
 /** Business-calendar dates [from, to] in the business time zone. */
@@ -31,7 +47,12 @@ export interface DashboardFigures {
   generatedAt: string;
   applicationsPerDay: Array<{ date: string; applications: number }>;
   applications: number;
-  funnel: { stages: Array<{ stage: FunnelStage; loans: number }>; approved: number; rejected: number; approvalRate: string | null };
+  funnel: {
+    stages: Array<{ stage: FunnelStage; loans: number }>;
+    approved: number;
+    rejected: number;
+    approvalRate: string | null;
+  };
   timeToDecision: { decided: number; p50Hours: number | null; p95Hours: number | null; averageHours: number | null };
   portfolio: {
     disbursedAmount: string;
@@ -42,7 +63,19 @@ export interface DashboardFigures {
     activeLoans: number;
     overdueLoans: number;
   };
-  par: Array<{ bucket: string; daysPastDueOver: number; loans: number; outstandingPrincipal: string; ratio: string | null }>;
+  par: Array<{
+    bucket: string;
+    daysPastDueOver: number;
+    loans: number;
+    outstandingPrincipal: string;
+    ratio: string | null;
+  }>;
   classification: Array<{ classification: LoanClass; loans: number; outstandingPrincipal: string }>;
-  collections: Array<{ kind: CollectionKind; openTasks: number; overdueTasks: number; loans: number; outstandingPrincipal: string }>;
+  collections: Array<{
+    kind: CollectionKind;
+    openTasks: number;
+    overdueTasks: number;
+    loans: number;
+    outstandingPrincipal: string;
+  }>;
 }

@@ -50,19 +50,42 @@ function lastPostedOn(a: LoanAccount): LocalDate {
 }
 
 /** Move `account` onto `toVersion` as of `asOf` (see the contract above). */
-export function migrateAccount(account: LoanAccount, toVersion: number, asOf: LocalDate, book: RuleBook = RULE_BOOK): Migration {
+export function migrateAccount(
+  account: LoanAccount,
+  toVersion: number,
+  asOf: LocalDate,
+  book: RuleBook = RULE_BOOK,
+): Migration {
   const from = rulesVersionOf(account);
   rulesFor(from, book);
   rulesFor(toVersion, book);
   if (toVersion === from) return { account, entries: [], changed: [], from, to: toVersion };
-  if (toVersion < from) refuse('RULES_DOWNGRADE_REFUSED', `不能从计息规则版本 ${from} 改回 ${toVersion}`, `A loan on money rules version ${from} cannot go back to ${toVersion}`);
-  if (account.writtenOffOn !== null || isPaidOff(account)) refuse('LOAN_CLOSED', '贷款已结清或核销，无需迁移', 'The loan is paid off or written off: there is nothing to migrate');
+  if (toVersion < from)
+    refuse(
+      'RULES_DOWNGRADE_REFUSED',
+      `不能从计息规则版本 ${from} 改回 ${toVersion}`,
+      `A loan on money rules version ${from} cannot go back to ${toVersion}`,
+    );
+  if (account.writtenOffOn !== null || isPaidOff(account))
+    refuse(
+      'LOAN_CLOSED',
+      '贷款已结清或核销，无需迁移',
+      'The loan is paid off or written off: there is nothing to migrate',
+    );
   if (compareDates(asOf, lastPostedOn(account)) < 0) {
-    refuse('MIGRATION_BEFORE_POSTINGS', `迁移日期 ${asOf} 早于已入账的业务`, `The migration date ${asOf} is before something already posted on the loan`);
+    refuse(
+      'MIGRATION_BEFORE_POSTINGS',
+      `迁移日期 ${asOf} 早于已入账的业务`,
+      `The migration date ${asOf} is before something already posted on the loan`,
+    );
   }
   const late = account.installments.find((i) => compareDates(i.dueDate, asOf) <= 0 && !isSettled(i));
   if (late) {
-    refuse('LOAN_NOT_CURRENT', `第 ${late.number} 期已到期未还清，贷款恢复正常后再迁移`, `Installment ${late.number} is due and unpaid: migrate once the loan is current`);
+    refuse(
+      'LOAN_NOT_CURRENT',
+      `第 ${late.number} 期已到期未还清，贷款恢复正常后再迁移`,
+      `Installment ${late.number} is due and unpaid: migrate once the loan is current`,
+    );
   }
 
   const brought = accrue(account, asOf, book);
@@ -80,12 +103,24 @@ export function migrateAccount(account: LoanAccount, toVersion: number, asOf: Lo
   return { account: next, entries: brought.entries, changed: [...changed].sort((x, y) => x - y), from, to: toVersion };
 }
 
-const PAID_FIELDS = ['paidPrincipal', 'paidInterest', 'paidFee', 'paidPenalty', 'penaltyCharged', 'lateFee', 'paidOn'] as const;
+const PAID_FIELDS = [
+  'paidPrincipal',
+  'paidInterest',
+  'paidFee',
+  'paidPenalty',
+  'penaltyCharged',
+  'lateFee',
+  'paidOn',
+] as const;
 
 /** Throws unless the migrated account keeps everything the contract above says stays. */
 function keepsWhatWasPosted(old: LoanAccount, next: LoanAccount, asOf: LocalDate): void {
   const broken = (what: string): never =>
-    refuse('MIGRATION_CHANGED_POSTINGS', `迁移改变了已入账的数据：${what}`, `The migration changed what was already posted: ${what}`);
+    refuse(
+      'MIGRATION_CHANGED_POSTINGS',
+      `迁移改变了已入账的数据：${what}`,
+      `The migration changed what was already posted: ${what}`,
+    );
   for (const key of ['loanId', 'disbursedOn', 'credit', 'creditApplications', 'writtenOffOn'] as const) {
     if (old[key] !== next[key]) broken(key);
   }

@@ -29,7 +29,10 @@ export function rulesVersionPatchId(version: number): string {
  * written before version N existed has no marker N, so its replay keeps the version it had.
  * With one version there is nothing to ask and no marker is written.
  */
-export function chooseRulesVersion(patched: (patchId: string) => boolean, current: number = CURRENT_RULES_VERSION): number {
+export function chooseRulesVersion(
+  patched: (patchId: string) => boolean,
+  current: number = CURRENT_RULES_VERSION,
+): number {
   for (let version = current; version > LEGACY_RULES_VERSION; version--) {
     if (patched(rulesVersionPatchId(version))) return version;
   }

@@ -35,10 +35,35 @@
 //   BULLET's single period is the whole term: first period plus (n − 1) regular periods.
 //
 // The same rules re-amortize a balance after a prepayment (prepayment.ts calls `amortize`).
-import { addDays, addMonths, compareDates, daysInMonth, formatLocalDate, fromEpochDay, isValidLocalDate, parseLocalDate, toEpochDay } from './dates.js';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysInMonth,
+  formatLocalDate,
+  fromEpochDay,
+  isValidLocalDate,
+  parseLocalDate,
+  toEpochDay,
+} from './dates.js';
 import { DEFAULT_DAY_COUNT, dayCountDays, yearBasis } from './day-count.js';
 import { DomainError } from './errors.js';
-import { CENT, Dec, ONE, ZERO, formatCents as cents, isDecimalText, powInt, isMoneyText, money, rate, roundCents, sum, toMoney, truncateCents } from './money.js';
+import {
+  CENT,
+  Dec,
+  ONE,
+  ZERO,
+  formatCents as cents,
+  isDecimalText,
+  powInt,
+  isMoneyText,
+  money,
+  rate,
+  roundCents,
+  sum,
+  toMoney,
+  truncateCents,
+} from './money.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -165,9 +190,11 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
     throw invalidTerms('termCount', 'term count must be a positive integer', '期数须为正整数');
   }
   if (!FREQUENCIES.includes(frequency)) throw invalidTerms('frequency', 'unknown frequency', '未知还款频率');
-  if (!REPAYMENT_METHODS.includes(terms.method)) throw invalidTerms('method', 'unknown repayment method', '未知还款方式');
+  if (!REPAYMENT_METHODS.includes(terms.method))
+    throw invalidTerms('method', 'unknown repayment method', '未知还款方式');
   if (!DAY_COUNTS.includes(dayCount)) throw invalidTerms('dayCount', 'unknown day count', '未知计息基准');
-  if (!isValidLocalDate(terms.startDate)) throw invalidTerms('startDate', 'start date is not a calendar date', '起始日期无效');
+  if (!isValidLocalDate(terms.startDate))
+    throw invalidTerms('startDate', 'start date is not a calendar date', '起始日期无效');
   for (const [i, f] of fees.entries()) {
     if (!FEE_KINDS.includes(f.kind)) throw invalidTerms(`fees.${i}.kind`, 'unknown fee kind', '未知费用类型');
     if (!isMoneyText(f.amount) || money(f.amount).isNeg()) {
@@ -180,10 +207,18 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
   }
   let firstDueDate: LocalDate | null = terms.firstDueDate ?? null;
   if (firstDueDate !== null) {
-    if (!isValidLocalDate(firstDueDate)) throw invalidTerms('firstDueDate', 'first due date is not a calendar date', '首期还款日无效');
+    if (!isValidLocalDate(firstDueDate))
+      throw invalidTerms('firstDueDate', 'first due date is not a calendar date', '首期还款日无效');
     const regular = periodEnd(terms.startDate, frequency, 1);
-    if (compareDates(firstDueDate, terms.startDate) <= 0 || compareDates(firstDueDate, periodEnd(terms.startDate, frequency, 2)) > 0) {
-      throw invalidTerms('firstDueDate', 'first due date must be after the start date and at most two periods later', '首期还款日须晚于起始日且不超过两个周期');
+    if (
+      compareDates(firstDueDate, terms.startDate) <= 0 ||
+      compareDates(firstDueDate, periodEnd(terms.startDate, frequency, 2)) > 0
+    ) {
+      throw invalidTerms(
+        'firstDueDate',
+        'first due date must be after the start date and at most two periods later',
+        '首期还款日须晚于起始日且不超过两个周期',
+      );
     }
     if (firstDueDate === regular) firstDueDate = null;
   }
@@ -202,7 +237,9 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
 
 /** The date `periods` regular periods after `anchor`, on the anchor's day for months. */
 function periodEnd(anchor: LocalDate, frequency: Frequency, periods: number, anchorDay?: number): LocalDate {
-  return frequency === 'MONTHLY' ? addMonths(anchor, periods, anchorDay) : addDays(anchor, periods * PERIOD_DAYS[frequency]);
+  return frequency === 'MONTHLY'
+    ? addMonths(anchor, periods, anchorDay)
+    : addDays(anchor, periods * PERIOD_DAYS[frequency]);
 }
 
 /** A span of time in years as an exact fraction num / den. */
@@ -283,11 +320,17 @@ function installmentDueDates(terms: ContractTerms): LocalDate[] {
 export function periodGrid(terms: ContractTerms): PeriodGrid {
   const annual = rate(terms.annualRate);
   const regular = regularYears(terms.frequency, terms.dayCount);
-  const first = terms.firstDueDate === null ? regular : firstPeriodYears(terms.startDate, terms.firstDueDate, terms.frequency, terms.dayCount);
+  const first =
+    terms.firstDueDate === null
+      ? regular
+      : firstPeriodYears(terms.startDate, terms.firstDueDate, terms.frequency, terms.dayCount);
   const dueDates = installmentDueDates(terms);
   if (terms.method === 'BULLET') {
     // first + (n − 1) regular periods, over a common denominator
-    const term: Years = { num: first.num * regular.den + (terms.termCount - 1) * regular.num * first.den, den: first.den * regular.den };
+    const term: Years = {
+      num: first.num * regular.den + (terms.termCount - 1) * regular.num * first.den,
+      den: first.den * regular.den,
+    };
     const termRate = periodRate(annual, term.num, term.den);
     return {
       dueDates: [dueDates[dueDates.length - 1] as LocalDate],
@@ -306,7 +349,8 @@ export function periodGrid(terms: ContractTerms): PeriodGrid {
     regularRate,
     firstRate: terms.firstDueDate === null ? regularRate : periodRate(annual, first.num, first.den),
     periodsPerYear: new Dec(regular.den).div(regular.num),
-    firstPeriodLength: terms.firstDueDate === null ? ONE : new Dec(first.num * regular.den).div(first.den * regular.num),
+    firstPeriodLength:
+      terms.firstDueDate === null ? ONE : new Dec(first.num * regular.den).div(first.den * regular.num),
   };
 }
 
@@ -389,7 +433,8 @@ function equalInstallment(plan: AmortizationPlan): Amortization {
   for (;;) {
     const rows = levelRows(plan, level, false);
     if (rows) return { rows, installmentAmount: level, principalPerPeriod: null };
-    if (level.lte(interestOnly)) throw invalidTerms('termCount', 'no level payment fits these terms', '无法为该条件计算等额还款额');
+    if (level.lte(interestOnly))
+      throw invalidTerms('termCount', 'no level payment fits these terms', '无法为该条件计算等额还款额');
     level = Dec.max(level.minus(CENT), interestOnly);
   }
 }
@@ -416,7 +461,11 @@ function principalAtEnd(plan: AmortizationPlan): Amortization {
   const interest = periodInterest(plan.balance, plan.rate);
   for (let k = 1; k <= plan.count; k++) {
     const last = k === plan.count;
-    rows.push({ principal: last ? plan.balance : ZERO, interest: k === 1 ? plan.firstInterest : interest, remaining: last ? ZERO : plan.balance });
+    rows.push({
+      principal: last ? plan.balance : ZERO,
+      interest: k === 1 ? plan.firstInterest : interest,
+      remaining: last ? ZERO : plan.balance,
+    });
   }
   return { rows, installmentAmount: null, principalPerPeriod: null };
 }
@@ -443,8 +492,6 @@ export interface ScheduleWithGrid {
   /** Installment totals as Decimals (the APR's cash flows, without re-parsing). */
   payments: Dec[];
 }
-
-
 
 function feeTotal(fees: readonly Fee[], kind: Fee['kind']): Dec {
   return sum(fees.filter((f) => f.kind === kind).map((f) => money(f.amount)));

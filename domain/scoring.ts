@@ -1,7 +1,16 @@
 import { gradeForScore, type CreditGrade } from './credit-grade.js';
 import { INDUSTRIES } from './industries.js';
 import type { LoanProduct } from './products.js';
-import type { BilingualText, BureauReport, Frequency, InternalHistory, LocalDate, Money, Rate, StatementSummary } from './types.js';
+import type {
+  BilingualText,
+  BureauReport,
+  Frequency,
+  InternalHistory,
+  LocalDate,
+  Money,
+  Rate,
+  StatementSummary,
+} from './types.js';
 import { Dec, toMoney } from './validation/amount.js';
 import type { Application } from './validation/application.js';
 import { daysBetween, isLocalDate } from './validation/local-date.js';
@@ -85,7 +94,12 @@ class Scorecard {
   readonly warnings: CreditWarning[] = [];
 
   factor(code: string, contribution: number, label: [string, string], detail: [string, string]): void {
-    this.factors.push({ code, label: { zh: label[0], en: label[1] }, contribution, detail: { zh: detail[0], en: detail[1] } });
+    this.factors.push({
+      code,
+      label: { zh: label[0], en: label[1] },
+      contribution,
+      detail: { zh: detail[0], en: detail[1] },
+    });
   }
 
   warn(code: string, severity: WarningSeverity, zh: string, en: string): void {
@@ -134,7 +148,12 @@ export function assessCredit(input: CreditAssessmentInput): CreditAssessment {
   const raw = card.total();
   const score = Math.min(1000, Math.max(0, raw));
   if (score !== raw) {
-    card.factor('SCORE_BOUND', score - raw, ['分数边界', 'Score bounds'], ['评分限定在0至1000之间', 'Scores are kept between 0 and 1000']);
+    card.factor(
+      'SCORE_BOUND',
+      score - raw,
+      ['分数边界', 'Score bounds'],
+      ['评分限定在0至1000之间', 'Scores are kept between 0 and 1000'],
+    );
   }
   const grade = gradeForScore(score);
   const rateBand = rateBandFor(grade, product);
@@ -161,17 +180,24 @@ export function assessCredit(input: CreditAssessmentInput): CreditAssessment {
 function scoreBureau(card: Scorecard, bureau: BureauReport): boolean {
   const thinFile = bureau.score === null || bureau.creditHistoryMonths < 6;
   if (thinFile) {
-    card.factor('THIN_FILE', -40, ['征信记录不足', 'Thin credit file'], [
-      `征信历史 ${bureau.creditHistoryMonths} 个月，无可用评分`,
-      `${bureau.creditHistoryMonths} months of credit history, no usable bureau score`,
-    ]);
+    card.factor(
+      'THIN_FILE',
+      -40,
+      ['征信记录不足', 'Thin credit file'],
+      [
+        `征信历史 ${bureau.creditHistoryMonths} 个月，无可用评分`,
+        `${bureau.creditHistoryMonths} months of credit history, no usable bureau score`,
+      ],
+    );
     card.warn('THIN_FILE', 'MEDIUM', '征信记录不足（白户），需人工核实', 'Thin credit file; needs manual verification');
   } else {
     const bureauScore = bureau.score!;
-    card.factor('BUREAU_SCORE', Math.round((bureauScore - 600) * 0.8), ['征信评分', 'Bureau score'], [
-      `征信评分 ${bureauScore}（300–850）`,
-      `Bureau score ${bureauScore} (300–850)`,
-    ]);
+    card.factor(
+      'BUREAU_SCORE',
+      Math.round((bureauScore - 600) * 0.8),
+      ['征信评分', 'Bureau score'],
+      [`征信评分 ${bureauScore}（300–850）`, `Bureau score ${bureauScore} (300–850)`],
+    );
     const days = bureau.maxOverdueDaysLast24Months;
     const [points, zh, en] =
       days === 0
@@ -185,17 +211,37 @@ function scoreBureau(card: Scorecard, bureau: BureauReport): boolean {
   }
   if (new Dec(bureau.currentOverdueAmount).gt(0)) {
     const amount = toMoney(bureau.currentOverdueAmount);
-    card.factor('BUREAU_CURRENT_OVERDUE', -200, ['当前逾期', 'Currently overdue'], [`征信显示当前逾期 ${amount} 元`, `Bureau shows ${amount} overdue now`]);
-    card.warn('BUREAU_CURRENT_OVERDUE', 'HIGH', `征信显示当前逾期金额 ${amount} 元`, `Bureau reports ${amount} currently overdue`);
+    card.factor(
+      'BUREAU_CURRENT_OVERDUE',
+      -200,
+      ['当前逾期', 'Currently overdue'],
+      [`征信显示当前逾期 ${amount} 元`, `Bureau shows ${amount} overdue now`],
+    );
+    card.warn(
+      'BUREAU_CURRENT_OVERDUE',
+      'HIGH',
+      `征信显示当前逾期金额 ${amount} 元`,
+      `Bureau reports ${amount} currently overdue`,
+    );
   }
   if (bureau.blacklisted) {
     card.factor('BLACKLISTED', -300, ['黑名单', 'Blacklist'], ['命中征信黑名单', 'Listed on the bureau blacklist']);
     card.warn('BLACKLISTED', 'HIGH', '命中黑名单', 'Blacklist hit');
   }
   if (bureau.openLoans >= 5) {
-    card.factor('OPEN_LOANS', -40, ['在贷笔数', 'Open loans'], [`在贷 ${bureau.openLoans} 笔`, `${bureau.openLoans} open loans`]);
+    card.factor(
+      'OPEN_LOANS',
+      -40,
+      ['在贷笔数', 'Open loans'],
+      [`在贷 ${bureau.openLoans} 笔`, `${bureau.openLoans} open loans`],
+    );
   } else if (bureau.openLoans >= 3) {
-    card.factor('OPEN_LOANS', -15, ['在贷笔数', 'Open loans'], [`在贷 ${bureau.openLoans} 笔`, `${bureau.openLoans} open loans`]);
+    card.factor(
+      'OPEN_LOANS',
+      -15,
+      ['在贷笔数', 'Open loans'],
+      [`在贷 ${bureau.openLoans} 笔`, `${bureau.openLoans} open loans`],
+    );
   }
   return thinFile;
 }
@@ -203,16 +249,25 @@ function scoreBureau(card: Scorecard, bureau: BureauReport): boolean {
 function scoreMultiLending(card: Scorecard, bureau: BureauReport): void {
   const queries = bureau.queriesLast3Months;
   if (queries >= MULTI_LENDING_QUERIES) {
-    card.factor('RECENT_APPLICATIONS', -60, ['近期申请次数', 'Recent credit applications'], [
-      `近3个月被 ${queries} 家机构查询`,
-      `${queries} lender enquiries in 3 months`,
-    ]);
-    card.warn('MULTI_LENDING', queries >= 10 ? 'HIGH' : 'MEDIUM', `多头借贷：近3个月征信查询 ${queries} 次`, `Borrowing from many lenders: ${queries} enquiries in 3 months`);
+    card.factor(
+      'RECENT_APPLICATIONS',
+      -60,
+      ['近期申请次数', 'Recent credit applications'],
+      [`近3个月被 ${queries} 家机构查询`, `${queries} lender enquiries in 3 months`],
+    );
+    card.warn(
+      'MULTI_LENDING',
+      queries >= 10 ? 'HIGH' : 'MEDIUM',
+      `多头借贷：近3个月征信查询 ${queries} 次`,
+      `Borrowing from many lenders: ${queries} enquiries in 3 months`,
+    );
   } else if (queries >= 3) {
-    card.factor('RECENT_APPLICATIONS', -20, ['近期申请次数', 'Recent credit applications'], [
-      `近3个月被 ${queries} 家机构查询`,
-      `${queries} lender enquiries in 3 months`,
-    ]);
+    card.factor(
+      'RECENT_APPLICATIONS',
+      -20,
+      ['近期申请次数', 'Recent credit applications'],
+      [`近3个月被 ${queries} 家机构查询`, `${queries} lender enquiries in 3 months`],
+    );
   }
 }
 
@@ -232,7 +287,12 @@ function assessIncome(card: Scorecard, application: Application, statement: Stat
     const ceiling = inflow.times('1.5');
     declaredCredited = Dec.min(declared, ceiling);
     if (declared.gt(ceiling)) {
-      card.warn('INCOME_NOT_SUPPORTED', 'MEDIUM', `申报月收入 ${toMoney(declared)} 元明显高于流水`, `Declared income ${toMoney(declared)} is well above the statement inflow`);
+      card.warn(
+        'INCOME_NOT_SUPPORTED',
+        'MEDIUM',
+        `申报月收入 ${toMoney(declared)} 元明显高于流水`,
+        `Declared income ${toMoney(declared)} is well above the statement inflow`,
+      );
     }
   } else {
     declaredCredited = declared.times('0.7');
@@ -245,10 +305,15 @@ function scoreCapacity(card: Scorecard, bureau: BureauReport, newInstallment: Mo
   const dti = income.isZero() ? DTI_CAP : Dec.min(debt.div(income), DTI_CAP);
   const points = dti.lte('0.3') ? 80 : dti.lte('0.4') ? 40 : dti.lte('0.5') ? 0 : dti.lte('0.7') ? -80 : -160;
   const shown = formatPercent(toRate(dti), 1);
-  card.factor('REPAYMENT_CAPACITY', points, ['还款能力', 'Repayment capacity'], [
-    `负债收入比 ${shown}（月还款 ${toMoney(debt)} 元 / 认定月收入 ${toMoney(income)} 元）`,
-    `Debt-to-income ${shown} (monthly payments ${toMoney(debt)} / assessed income ${toMoney(income)})`,
-  ]);
+  card.factor(
+    'REPAYMENT_CAPACITY',
+    points,
+    ['还款能力', 'Repayment capacity'],
+    [
+      `负债收入比 ${shown}（月还款 ${toMoney(debt)} 元 / 认定月收入 ${toMoney(income)} 元）`,
+      `Debt-to-income ${shown} (monthly payments ${toMoney(debt)} / assessed income ${toMoney(income)})`,
+    ],
+  );
   if (dti.gt(DTI_WARNING_ABOVE)) {
     card.warn('HIGH_DTI', 'HIGH', `负债收入比 ${shown}，超过50%`, `Debt-to-income ${shown} is above 50%`);
   }
@@ -258,34 +323,79 @@ function scoreCapacity(card: Scorecard, bureau: BureauReport, newInstallment: Mo
 function scoreStatement(card: Scorecard, statement: StatementSummary, seasonalBusiness: boolean): void {
   const months = statement.monthsCovered;
   if (months >= 6) {
-    card.factor('STATEMENT_HISTORY', 15, ['流水覆盖期', 'Statement coverage'], [`银行流水覆盖 ${months} 个月`, `Bank statement covers ${months} months`]);
+    card.factor(
+      'STATEMENT_HISTORY',
+      15,
+      ['流水覆盖期', 'Statement coverage'],
+      [`银行流水覆盖 ${months} 个月`, `Bank statement covers ${months} months`],
+    );
   } else if (months < 3) {
-    card.factor('STATEMENT_HISTORY', -30, ['流水覆盖期', 'Statement coverage'], [`银行流水仅覆盖 ${months} 个月`, `Bank statement covers only ${months} months`]);
+    card.factor(
+      'STATEMENT_HISTORY',
+      -30,
+      ['流水覆盖期', 'Statement coverage'],
+      [`银行流水仅覆盖 ${months} 个月`, `Bank statement covers only ${months} months`],
+    );
     card.warn('SHORT_STATEMENT', 'LOW', '银行流水不足3个月', 'Bank statement covers less than 3 months');
   }
   // Farm income is seasonal by nature; its variability is judged in scoreFarm instead.
   if (!seasonalBusiness) {
     const cv = new Dec(statement.inflowVariability);
     const shown = formatPercent(toRate(cv), 0);
-    if (cv.lte('0.25')) card.factor('INCOME_STABILITY', 15, ['收入稳定性', 'Income stability'], [`月入账波动 ${shown}，稳定`, `Monthly inflow varies ${shown}: steady`]);
-    else if (cv.gt('0.6')) card.factor('INCOME_STABILITY', -25, ['收入稳定性', 'Income stability'], [`月入账波动 ${shown}，不稳定`, `Monthly inflow varies ${shown}: unsteady`]);
+    if (cv.lte('0.25'))
+      card.factor(
+        'INCOME_STABILITY',
+        15,
+        ['收入稳定性', 'Income stability'],
+        [`月入账波动 ${shown}，稳定`, `Monthly inflow varies ${shown}: steady`],
+      );
+    else if (cv.gt('0.6'))
+      card.factor(
+        'INCOME_STABILITY',
+        -25,
+        ['收入稳定性', 'Income stability'],
+        [`月入账波动 ${shown}，不稳定`, `Monthly inflow varies ${shown}: unsteady`],
+      );
   }
   if (months > 0 && new Dec(statement.averageMonthlyOutflow).gt(statement.averageMonthlyInflow)) {
-    card.factor('NEGATIVE_CASH_FLOW', -30, ['现金流', 'Cash flow'], ['月均支出高于月均收入', 'Average monthly outflow exceeds inflow']);
+    card.factor(
+      'NEGATIVE_CASH_FLOW',
+      -30,
+      ['现金流', 'Cash flow'],
+      ['月均支出高于月均收入', 'Average monthly outflow exceeds inflow'],
+    );
   }
   const bounced = statement.bouncedPayments;
   if (bounced === 0 && months > 0) {
-    card.factor('BOUNCED_PAYMENTS', 10, ['扣款失败', 'Bounced payments'], ['流水中无扣款失败', 'No bounced payments on the statement']);
+    card.factor(
+      'BOUNCED_PAYMENTS',
+      10,
+      ['扣款失败', 'Bounced payments'],
+      ['流水中无扣款失败', 'No bounced payments on the statement'],
+    );
   } else if (bounced > 0) {
-    card.factor('BOUNCED_PAYMENTS', -Math.min(100, 25 * bounced), ['扣款失败', 'Bounced payments'], [`扣款失败 ${bounced} 次`, `${bounced} bounced payments`]);
-    card.warn('BOUNCED_PAYMENTS', bounced >= 3 ? 'MEDIUM' : 'LOW', `流水中扣款失败 ${bounced} 次`, `${bounced} bounced payments on the statement`);
+    card.factor(
+      'BOUNCED_PAYMENTS',
+      -Math.min(100, 25 * bounced),
+      ['扣款失败', 'Bounced payments'],
+      [`扣款失败 ${bounced} 次`, `${bounced} bounced payments`],
+    );
+    card.warn(
+      'BOUNCED_PAYMENTS',
+      bounced >= 3 ? 'MEDIUM' : 'LOW',
+      `流水中扣款失败 ${bounced} 次`,
+      `${bounced} bounced payments on the statement`,
+    );
   }
 }
 
 function scoreInternalHistory(card: Scorecard, history: InternalHistory): void {
   const label: [string, string] = ['本机构还款记录', 'History with us'];
   if (history.loansWrittenOff > 0) {
-    card.factor('PRIOR_WRITE_OFF', -250, label, [`曾有 ${history.loansWrittenOff} 笔贷款核销`, `${history.loansWrittenOff} earlier loans written off`]);
+    card.factor('PRIOR_WRITE_OFF', -250, label, [
+      `曾有 ${history.loansWrittenOff} 笔贷款核销`,
+      `${history.loansWrittenOff} earlier loans written off`,
+    ]);
     card.warn('PRIOR_WRITE_OFF', 'HIGH', '在本机构有核销记录', 'Has a loan written off with us');
   }
   if (history.currentlyOverdue) {
@@ -293,15 +403,27 @@ function scoreInternalHistory(card: Scorecard, history: InternalHistory): void {
     card.warn('INTERNAL_OVERDUE', 'HIGH', '在本机构有贷款正在逾期', 'A loan with us is currently overdue');
   }
   if (history.maxDaysPastDue > 30) {
-    card.factor('INTERNAL_LATE_PAYMENTS', -60, label, [`在本机构最长逾期 ${history.maxDaysPastDue} 天`, `Longest delay with us: ${history.maxDaysPastDue} days`]);
+    card.factor('INTERNAL_LATE_PAYMENTS', -60, label, [
+      `在本机构最长逾期 ${history.maxDaysPastDue} 天`,
+      `Longest delay with us: ${history.maxDaysPastDue} days`,
+    ]);
   } else if (history.maxDaysPastDue > 0) {
-    card.factor('INTERNAL_LATE_PAYMENTS', -20, label, [`在本机构最长逾期 ${history.maxDaysPastDue} 天`, `Longest delay with us: ${history.maxDaysPastDue} days`]);
+    card.factor('INTERNAL_LATE_PAYMENTS', -20, label, [
+      `在本机构最长逾期 ${history.maxDaysPastDue} 天`,
+      `Longest delay with us: ${history.maxDaysPastDue} days`,
+    ]);
   } else if (history.loansRepaid > 0 && history.loansWrittenOff === 0) {
     const points = Math.min(60, 15 * history.loansRepaid);
-    card.factor('REPEAT_CUSTOMER', points, label, [`已按时结清 ${history.loansRepaid} 笔贷款`, `${history.loansRepaid} loans repaid on time`]);
+    card.factor('REPEAT_CUSTOMER', points, label, [
+      `已按时结清 ${history.loansRepaid} 笔贷款`,
+      `${history.loansRepaid} loans repaid on time`,
+    ]);
   }
   if (history.activeLoans >= 2) {
-    card.factor('ACTIVE_LOANS_WITH_US', -30, label, [`在本机构已有 ${history.activeLoans} 笔在贷`, `${history.activeLoans} loans with us already active`]);
+    card.factor('ACTIVE_LOANS_WITH_US', -30, label, [
+      `在本机构已有 ${history.activeLoans} 笔在贷`,
+      `${history.activeLoans} loans with us already active`,
+    ]);
   }
 }
 
@@ -311,25 +433,42 @@ function scoreBusiness(card: Scorecard, application: Application, statement: Sta
   const industry = INDUSTRIES[business.industry];
   const tierPoints = { LOW: 20, MEDIUM: 0, HIGH: -40 }[industry.riskTier];
   const tierName = { LOW: ['低', 'low'], MEDIUM: ['中', 'medium'], HIGH: ['高', 'high'] }[industry.riskTier];
-  card.factor('INDUSTRY_RISK', tierPoints, ['行业风险', 'Industry risk'], [
-    `${industry.name.zh}，行业风险${tierName[0]}`,
-    `${industry.name.en}: ${tierName[1]} industry risk`,
-  ]);
+  card.factor(
+    'INDUSTRY_RISK',
+    tierPoints,
+    ['行业风险', 'Industry risk'],
+    [`${industry.name.zh}，行业风险${tierName[0]}`, `${industry.name.en}: ${tierName[1]} industry risk`],
+  );
 
   const annualRevenue = new Dec(business.monthlyRevenue).times(12);
   const ratio = new Dec(application.amount).div(annualRevenue);
   const points = ratio.lte('0.25') ? 30 : ratio.lte('0.5') ? 10 : ratio.lte('1') ? -20 : -60;
   const shown = formatPercent(toRate(ratio), 0);
-  card.factor('BUSINESS_SCALE', points, ['经营规模', 'Business scale'], [
-    `申请金额为年营业额的 ${shown}`,
-    `Requested amount is ${shown} of annual revenue`,
-  ]);
+  card.factor(
+    'BUSINESS_SCALE',
+    points,
+    ['经营规模', 'Business scale'],
+    [`申请金额为年营业额的 ${shown}`, `Requested amount is ${shown} of annual revenue`],
+  );
   if (ratio.gt(1)) {
     card.warn('LOAN_EXCEEDS_REVENUE', 'MEDIUM', '申请金额超过年营业额', 'Requested amount exceeds annual revenue');
   }
-  if (statement.monthsCovered >= 3 && new Dec(business.monthlyRevenue).gt(new Dec(statement.averageMonthlyInflow).times(2))) {
-    card.factor('REVENUE_NOT_SUPPORTED', -20, ['营业额核实', 'Revenue check'], ['申报营业额超过流水入账的两倍', 'Declared revenue is more than twice the statement inflow']);
-    card.warn('REVENUE_NOT_SUPPORTED', 'MEDIUM', '申报营业额与流水不符', 'Declared revenue is not supported by the statement');
+  if (
+    statement.monthsCovered >= 3 &&
+    new Dec(business.monthlyRevenue).gt(new Dec(statement.averageMonthlyInflow).times(2))
+  ) {
+    card.factor(
+      'REVENUE_NOT_SUPPORTED',
+      -20,
+      ['营业额核实', 'Revenue check'],
+      ['申报营业额超过流水入账的两倍', 'Declared revenue is more than twice the statement inflow'],
+    );
+    card.warn(
+      'REVENUE_NOT_SUPPORTED',
+      'MEDIUM',
+      '申报营业额与流水不符',
+      'Declared revenue is not supported by the statement',
+    );
   }
 }
 
@@ -338,26 +477,53 @@ function scoreFarm(card: Scorecard, application: Application, statement: Stateme
   if (!farm) return;
   const area = new Dec(farm.landAreaMu);
   const points = area.gte(50) ? 30 : area.gte(10) ? 15 : area.gte(3) ? 0 : -20;
-  card.factor('FARM_SCALE', points, ['经营规模', 'Farm scale'], [`经营土地 ${farm.landAreaMu} 亩`, `${farm.landAreaMu} mu of land farmed`]);
+  card.factor(
+    'FARM_SCALE',
+    points,
+    ['经营规模', 'Farm scale'],
+    [`经营土地 ${farm.landAreaMu} 亩`, `${farm.landAreaMu} mu of land farmed`],
+  );
   if (farm.cooperative !== undefined) {
-    card.factor('COOPERATIVE_MEMBER', 15, ['合作社', 'Cooperative'], [`合作社成员：${farm.cooperative}`, `Member of a cooperative: ${farm.cooperative}`]);
+    card.factor(
+      'COOPERATIVE_MEMBER',
+      15,
+      ['合作社', 'Cooperative'],
+      [`合作社成员：${farm.cooperative}`, `Member of a cooperative: ${farm.cooperative}`],
+    );
   }
   if (farm.crops.length >= 2 || (farm.crops.length >= 1 && farm.livestock !== undefined)) {
-    card.factor('DIVERSIFIED_FARMING', 10, ['经营多样性', 'Diversification'], ['种养多样，风险分散', 'Several crops or livestock spread the risk']);
+    card.factor(
+      'DIVERSIFIED_FARMING',
+      10,
+      ['经营多样性', 'Diversification'],
+      ['种养多样，风险分散', 'Several crops or livestock spread the risk'],
+    );
   }
 
   const cv = new Dec(statement.inflowVariability);
   const shown = formatPercent(toRate(cv), 0);
   const seasonal = cv.lte('0.4') ? 10 : cv.lte('0.8') ? 0 : -30;
-  card.factor('SEASONALITY', seasonal, ['收入季节性', 'Seasonality'], [`月入账波动 ${shown}`, `Monthly inflow varies ${shown}`]);
+  card.factor(
+    'SEASONALITY',
+    seasonal,
+    ['收入季节性', 'Seasonality'],
+    [`月入账波动 ${shown}`, `Monthly inflow varies ${shown}`],
+  );
   if (cv.gt('0.8')) {
-    card.warn('SEASONAL_INCOME', 'LOW', '收入季节性很强，注意还款日与收获期匹配', 'Strongly seasonal income; match due dates to harvests');
+    card.warn(
+      'SEASONAL_INCOME',
+      'LOW',
+      '收入季节性很强，注意还款日与收获期匹配',
+      'Strongly seasonal income; match due dates to harvests',
+    );
   }
   if (cv.gt('0.5') && (application.method === 'EQUAL_INSTALLMENT' || application.method === 'EQUAL_PRINCIPAL')) {
-    card.factor('SCHEDULE_VS_SEASONALITY', -15, ['还款方式匹配', 'Repayment fit'], [
-      '收入季节性强，但选择了按月等额还款',
-      'Seasonal income repaid in equal monthly installments',
-    ]);
+    card.factor(
+      'SCHEDULE_VS_SEASONALITY',
+      -15,
+      ['还款方式匹配', 'Repayment fit'],
+      ['收入季节性强，但选择了按月等额还款', 'Seasonal income repaid in equal monthly installments'],
+    );
   }
 }
 
@@ -367,24 +533,44 @@ function scoreCollateral(card: Scorecard, application: Application, product: Loa
   const ltv = new Dec(application.amount).plus(collateral.existingLiens).div(collateral.appraisedValue);
   const points = ltv.lte('0.5') ? 80 : ltv.lte('0.7') ? 40 : ltv.lte('0.8') ? -20 : ltv.lte('1') ? -120 : -250;
   const shown = formatPercent(toRate(ltv), 1);
-  card.factor('LOAN_TO_VALUE', points, ['抵押率', 'Loan-to-value'], [
-    `抵押率 ${shown}（申请金额加已有负担 / 评估价值 ${toMoney(collateral.appraisedValue)} 元）`,
-    `LTV ${shown} (amount plus existing liens / appraised value ${toMoney(collateral.appraisedValue)})`,
-  ]);
+  card.factor(
+    'LOAN_TO_VALUE',
+    points,
+    ['抵押率', 'Loan-to-value'],
+    [
+      `抵押率 ${shown}（申请金额加已有负担 / 评估价值 ${toMoney(collateral.appraisedValue)} 元）`,
+      `LTV ${shown} (amount plus existing liens / appraised value ${toMoney(collateral.appraisedValue)})`,
+    ],
+  );
   const maxLtv = product.maxLtv ?? DEFAULT_MAX_LTV;
   if (ltv.gt(maxLtv)) {
-    card.warn('HIGH_LTV', 'HIGH', `抵押率 ${shown} 超过上限 ${formatPercent(maxLtv, 0)}`, `LTV ${shown} is above the ${formatPercent(maxLtv, 0)} limit`);
+    card.warn(
+      'HIGH_LTV',
+      'HIGH',
+      `抵押率 ${shown} 超过上限 ${formatPercent(maxLtv, 0)}`,
+      `LTV ${shown} is above the ${formatPercent(maxLtv, 0)} limit`,
+    );
   }
   return toRate(ltv);
 }
 
-function scoreGuarantor(card: Scorecard, application: Application, bureau: BureauReport | undefined, newInstallment: Money): void {
+function scoreGuarantor(
+  card: Scorecard,
+  application: Application,
+  bureau: BureauReport | undefined,
+  newInstallment: Money,
+): void {
   const guarantor = application.guarantor;
   if (!guarantor) return;
   const label: [string, string] = ['保证人', 'Guarantor'];
   if (!bureau) {
     card.factor('GUARANTOR_NOT_ASSESSED', -40, label, ['未取得保证人征信', 'No bureau report for the guarantor']);
-    card.warn('GUARANTOR_NOT_ASSESSED', 'MEDIUM', '未取得保证人征信报告', 'The guarantor has not been checked with the bureau');
+    card.warn(
+      'GUARANTOR_NOT_ASSESSED',
+      'MEDIUM',
+      '未取得保证人征信报告',
+      'The guarantor has not been checked with the bureau',
+    );
     return;
   }
   if (bureau.blacklisted) {
@@ -413,7 +599,12 @@ function scoreGuarantor(card: Scorecard, application: Application, bureau: Burea
     `Guarantor's spare monthly income ${toMoney(Dec.max(spare, 0))}, ${Dec.max(coverage, 0).toFixed(1)}× the installment`,
   ]);
   if (coverage.lt(1)) {
-    card.warn('GUARANTOR_WEAK_CAPACITY', 'MEDIUM', '保证人代偿能力不足', "The guarantor's income could not cover the installment");
+    card.warn(
+      'GUARANTOR_WEAK_CAPACITY',
+      'MEDIUM',
+      '保证人代偿能力不足',
+      "The guarantor's income could not cover the installment",
+    );
   }
 }
 
@@ -457,7 +648,9 @@ function recommendLimit(
   limit = Dec.min(limit, product.maxAmount);
   if (application.collateral) {
     const maxLtv = product.maxLtv ?? DEFAULT_MAX_LTV;
-    const room = new Dec(application.collateral.appraisedValue).times(maxLtv).minus(application.collateral.existingLiens);
+    const room = new Dec(application.collateral.appraisedValue)
+      .times(maxLtv)
+      .minus(application.collateral.existingLiens);
     limit = Dec.min(limit, Dec.max(room, 0));
   }
   const hundreds = limit.div(100).floor().times(100);

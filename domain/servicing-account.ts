@@ -110,9 +110,18 @@ function rulesOf(a: LoanAccount, book: RuleBook): MoneyRules {
 }
 
 /** Opens the account on the disbursement date: interest runs from the day the money left. */
-export function openAccount(loanId: string, terms: AccountTerms, disbursedOn: LocalDate, book: RuleBook = RULE_BOOK): LoanAccount {
+export function openAccount(
+  loanId: string,
+  terms: AccountTerms,
+  disbursedOn: LocalDate,
+  book: RuleBook = RULE_BOOK,
+): LoanAccount {
   const { rulesVersion, ...scheduleTerms } = terms;
-  const { schedule, grid } = rulesFor(rulesVersion, book).schedule({ ...scheduleTerms, startDate: disbursedOn, firstDueDate: null });
+  const { schedule, grid } = rulesFor(rulesVersion, book).schedule({
+    ...scheduleTerms,
+    startDate: disbursedOn,
+    firstDueDate: null,
+  });
   return {
     loanId,
     rulesVersion,
@@ -189,7 +198,12 @@ export function isPaidOff(a: LoanAccount): boolean {
 }
 
 /** The engine's penalty interest and late fee on an installment as of a date. */
-export function chargesOn(a: LoanAccount, i: InstallmentState, asOf: LocalDate, book: RuleBook = RULE_BOOK): OverdueCharges {
+export function chargesOn(
+  a: LoanAccount,
+  i: InstallmentState,
+  asOf: LocalDate,
+  book: RuleBook = RULE_BOOK,
+): OverdueCharges {
   return chargesBy(rulesOf(a, book), a, i, asOf);
 }
 
@@ -217,8 +231,10 @@ function clone(a: LoanAccount): LoanAccount {
 function charge(a: LoanAccount, i: InstallmentState, on: LocalDate, entries: JournalEntry[]): void {
   if (i.charged) return;
   i.charged = true;
-  if (money(i.interest).gt(0)) entries.push(interestEntry({ loanId: a.loanId, installment: i.number, amount: i.interest, on }));
-  if (money(i.fee).gt(0)) entries.push(installmentFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.fee, on }));
+  if (money(i.interest).gt(0))
+    entries.push(interestEntry({ loanId: a.loanId, installment: i.number, amount: i.interest, on }));
+  if (money(i.fee).gt(0))
+    entries.push(installmentFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.fee, on }));
 }
 
 /**
@@ -242,7 +258,9 @@ function accrueBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Pos
       const charges = chargesBy(rules, a, i, asOf);
       const penalty = money(charges.penalty).minus(money(i.penaltyCharged));
       if (penalty.gt(0)) {
-        entries.push(penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(penalty), through: asOf }));
+        entries.push(
+          penaltyInterestEntry({ loanId: a.loanId, installment: i.number, amount: toMoney(penalty), through: asOf }),
+        );
         i.penaltyCharged = charges.penalty;
       }
       const lateFee = money(charges.lateFee).minus(money(i.lateFee));
@@ -265,23 +283,48 @@ export interface InstallmentAllocation {
 }
 
 /** Pays one installment from `available` in the product's order; returns what it took. */
-function payInstallment(rules: MoneyRules, a: LoanAccount, i: InstallmentState, available: Dec, on: LocalDate): { taken: Owed; left: Dec } {
+function payInstallment(
+  rules: MoneyRules,
+  a: LoanAccount,
+  i: InstallmentState,
+  available: Dec,
+  on: LocalDate,
+): { taken: Owed; left: Dec } {
   const owed = owedOn(i);
   const positive = (d: Dec) => Dec.max(d, ZERO);
   const { lines, remaining } = rules.allocate(
     available,
-    [{ number: i.number, owed: { penalty: positive(owed.penalty), lateFee: ZERO, fee: positive(owed.fee), interest: positive(owed.interest), principal: positive(owed.principal) } }],
+    [
+      {
+        number: i.number,
+        owed: {
+          penalty: positive(owed.penalty),
+          lateFee: ZERO,
+          fee: positive(owed.fee),
+          interest: positive(owed.interest),
+          principal: positive(owed.principal),
+        },
+      },
+    ],
     a.allocationOrder,
   );
   const paid = lines[0]?.paid;
-  const taken: Owed = { penalty: paid?.penalty ?? ZERO, fee: paid?.fee ?? ZERO, interest: paid?.interest ?? ZERO, principal: paid?.principal ?? ZERO };
+  const taken: Owed = {
+    penalty: paid?.penalty ?? ZERO,
+    fee: paid?.fee ?? ZERO,
+    interest: paid?.interest ?? ZERO,
+    principal: paid?.principal ?? ZERO,
+  };
   const left = remaining;
   i.paidPenalty = toMoney(money(i.paidPenalty).plus(taken.penalty));
   i.paidFee = toMoney(money(i.paidFee).plus(taken.fee));
   i.paidInterest = toMoney(money(i.paidInterest).plus(taken.interest));
   i.paidPrincipal = toMoney(money(i.paidPrincipal).plus(taken.principal));
   if (taken.principal.plus(taken.interest).plus(taken.fee).gt(0)) {
-    i.receipts = [...i.receipts, { date: on, principal: toMoney(taken.principal), interest: toMoney(taken.interest), fee: toMoney(taken.fee) }];
+    i.receipts = [
+      ...i.receipts,
+      { date: on, principal: toMoney(taken.principal), interest: toMoney(taken.interest), fee: toMoney(taken.fee) },
+    ];
   }
   if (isSettled(i) && i.paidOn === null) i.paidOn = on;
   return { taken, left };
@@ -297,7 +340,14 @@ function toAllocated(parts: readonly Owed[]): Allocated {
 }
 
 /** Pays installments due by `on`, oldest first, then the next one ahead; returns the allocations and what is left. */
-function payInOrder(rules: MoneyRules, a: LoanAccount, available: Dec, on: LocalDate, entries: JournalEntry[], includeNext: boolean): { rows: InstallmentAllocation[]; taken: Owed[]; left: Dec } {
+function payInOrder(
+  rules: MoneyRules,
+  a: LoanAccount,
+  available: Dec,
+  on: LocalDate,
+  entries: JournalEntry[],
+  includeNext: boolean,
+): { rows: InstallmentAllocation[]; taken: Owed[]; left: Dec } {
   const rows: InstallmentAllocation[] = [];
   const taken: Owed[] = [];
   let left = available;
@@ -314,7 +364,13 @@ function payInOrder(rules: MoneyRules, a: LoanAccount, available: Dec, on: Local
     const paid = payInstallment(rules, a, i, left, on);
     left = paid.left;
     taken.push(paid.taken);
-    rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
+    rows.push({
+      number: i.number,
+      penalty: toMoney(paid.taken.penalty),
+      fee: toMoney(paid.taken.fee),
+      interest: toMoney(paid.taken.interest),
+      principal: toMoney(paid.taken.principal),
+    });
   }
   return { rows, taken, left };
 }
@@ -344,7 +400,10 @@ function currentInterest(rules: MoneyRules, a: LoanAccount, i: InstallmentState,
   const start = index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
   if (daysBetween(start, asOf) <= 0) return ZERO;
   const unpaid = toMoney(money(i.interest).minus(money(i.paidInterest)));
-  return rules.accruedInterest({ dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start }, asOf);
+  return rules.accruedInterest(
+    { dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start },
+    asOf,
+  );
 }
 
 export interface PaymentInput {
@@ -398,10 +457,17 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
     const gross = amount.plus(credit).minus(left);
     const usedCredit = Dec.min(credit, gross);
     const fromCredit = creditSlice(taken, usedCredit);
-    if (usedCredit.gt(0)) entries.push(creditAppliedEntry({ loanId: a.loanId, sequence: ++a.creditApplications, on, allocated: fromCredit }));
+    if (usedCredit.gt(0))
+      entries.push(
+        creditAppliedEntry({ loanId: a.loanId, sequence: ++a.creditApplications, on, allocated: fromCredit }),
+      );
     if (credit.gt(usedCredit)) entries.push(creditToRefund(a, credit.minus(usedCredit), on));
     paidFromPayment = minus(toAllocated(taken), fromCredit);
-    prepaid = sum(rows.filter((r) => compareDates(a.installments.find((i) => i.number === r.number)?.dueDate ?? on, on) > 0).map((r) => money(r.principal)));
+    prepaid = sum(
+      rows
+        .filter((r) => compareDates(a.installments.find((i) => i.number === r.number)?.dueDate ?? on, on) > 0)
+        .map((r) => money(r.principal)),
+    );
     toRefund = amount.minus(gross.minus(usedCredit));
     a.credit = ZERO_MONEY;
   } else {
@@ -416,7 +482,13 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
       } else if (a.overpayment === 'REFUND') {
         toRefund = left;
       } else {
-        const result = prepayPrincipal(rules, a, left, a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT', on);
+        const result = prepayPrincipal(
+          rules,
+          a,
+          left,
+          a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT',
+          on,
+        );
         prepaid = result.prepaid;
         taken.push({ penalty: ZERO, fee: ZERO, interest: ZERO, principal: result.prepaid });
         rows.push(...result.rows);
@@ -464,7 +536,13 @@ function mergeRows(rows: readonly InstallmentAllocation[]): InstallmentAllocatio
     byNumber.set(
       r.number,
       prev
-        ? { number: r.number, penalty: toMoney(money(prev.penalty).plus(money(r.penalty))), fee: toMoney(money(prev.fee).plus(money(r.fee))), interest: toMoney(money(prev.interest).plus(money(r.interest))), principal: toMoney(money(prev.principal).plus(money(r.principal))) }
+        ? {
+            number: r.number,
+            penalty: toMoney(money(prev.penalty).plus(money(r.penalty))),
+            fee: toMoney(money(prev.fee).plus(money(r.fee))),
+            interest: toMoney(money(prev.interest).plus(money(r.interest))),
+            principal: toMoney(money(prev.principal).plus(money(r.principal))),
+          }
         : r,
     );
   }
@@ -512,7 +590,15 @@ function creditToRefund(a: LoanAccount, amount: Dec, on: LocalDate): JournalEntr
  * Pays everything: due installments in full, the current period with interest to the day, later
  * principal without interest. The schedule ends with the current period. Returns what is left.
  */
-function closeLoan(rules: MoneyRules, a: LoanAccount, on: LocalDate, available: Dec, entries: JournalEntry[], rows: InstallmentAllocation[], taken: Owed[]): Dec {
+function closeLoan(
+  rules: MoneyRules,
+  a: LoanAccount,
+  on: LocalDate,
+  available: Dec,
+  entries: JournalEntry[],
+  rows: InstallmentAllocation[],
+  taken: Owed[],
+): Dec {
   let left = available;
   const current = a.installments.find((i) => !isSettled(i) && compareDates(i.dueDate, on) > 0 && !i.charged);
   if (current) {
@@ -529,7 +615,13 @@ function closeLoan(rules: MoneyRules, a: LoanAccount, on: LocalDate, available: 
     const paid = payInstallment(rules, a, i, left, on);
     left = paid.left;
     taken.push(paid.taken);
-    rows.push({ number: i.number, penalty: toMoney(paid.taken.penalty), fee: toMoney(paid.taken.fee), interest: toMoney(paid.taken.interest), principal: toMoney(paid.taken.principal) });
+    rows.push({
+      number: i.number,
+      penalty: toMoney(paid.taken.penalty),
+      fee: toMoney(paid.taken.fee),
+      interest: toMoney(paid.taken.interest),
+      principal: toMoney(paid.taken.principal),
+    });
   }
   return left;
 }
@@ -538,7 +630,19 @@ function closeLoan(rules: MoneyRules, a: LoanAccount, on: LocalDate, available: 
  * Principal paid ahead: it lowers the balance after the next unpaid installment, and the
  * installments after it are re-amortized with the engine's rules.
  */
-function prepayPrincipal(rules: MoneyRules, a: LoanAccount, available: Dec, mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT', on: LocalDate): { prepaid: Dec; left: Dec; rows: InstallmentAllocation[]; changed: number[]; reamortized: PaymentAllocation['reamortized'] } {
+function prepayPrincipal(
+  rules: MoneyRules,
+  a: LoanAccount,
+  available: Dec,
+  mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT',
+  on: LocalDate,
+): {
+  prepaid: Dec;
+  left: Dec;
+  rows: InstallmentAllocation[];
+  changed: number[];
+  reamortized: PaymentAllocation['reamortized'];
+} {
   const firstOpen = a.installments.findIndex((i) => !isSettled(i));
   if (firstOpen < 0) return { prepaid: ZERO, left: available, rows: [], changed: [], reamortized: null };
   const later = a.installments.slice(firstOpen);
@@ -554,7 +658,13 @@ function prepayPrincipal(rules: MoneyRules, a: LoanAccount, available: Dec, mode
       i.paidPrincipal = i.principal;
       i.paidOn = on;
     }
-    rows.push({ number: later[0]!.number, penalty: ZERO_MONEY, fee: ZERO_MONEY, interest: ZERO_MONEY, principal: toMoney(prepaid) });
+    rows.push({
+      number: later[0]!.number,
+      penalty: ZERO_MONEY,
+      fee: ZERO_MONEY,
+      interest: ZERO_MONEY,
+      principal: toMoney(prepaid),
+    });
     return { prepaid, left: available.minus(prepaid), rows, changed: later.map((i) => i.number), reamortized: mode };
   }
   const regular = periodRate(rate(a.terms.annualRate), a.periodYears.num, a.periodYears.den);
@@ -585,12 +695,26 @@ function prepayPrincipal(rules: MoneyRules, a: LoanAccount, available: Dec, mode
   first.principal = toMoney(money(first.principal).plus(prepaid));
   first.paidPrincipal = toMoney(prepaid);
   first.receipts = [{ date: on, principal: toMoney(prepaid), interest: ZERO_MONEY, fee: ZERO_MONEY }];
-  if (!keepLevel && a.installmentAmount) a.installmentAmount = plan.installmentAmount ? toMoney(plan.installmentAmount) : a.installmentAmount;
-  if (!keepLevel && a.principalPerPeriod) a.principalPerPeriod = plan.principalPerPeriod ? toMoney(plan.principalPerPeriod) : a.principalPerPeriod;
+  if (!keepLevel && a.installmentAmount)
+    a.installmentAmount = plan.installmentAmount ? toMoney(plan.installmentAmount) : a.installmentAmount;
+  if (!keepLevel && a.principalPerPeriod)
+    a.principalPerPeriod = plan.principalPerPeriod ? toMoney(plan.principalPerPeriod) : a.principalPerPeriod;
   const dropped = later.slice(rebuilt.length).map((i) => i.number);
   a.installments = [...a.installments.slice(0, firstOpen), ...rebuilt];
-  rows.push({ number: first.number, penalty: ZERO_MONEY, fee: ZERO_MONEY, interest: ZERO_MONEY, principal: toMoney(prepaid) });
-  return { prepaid, left: available.minus(prepaid), rows, changed: [...rebuilt.map((i) => i.number), ...dropped], reamortized: mode };
+  rows.push({
+    number: first.number,
+    penalty: ZERO_MONEY,
+    fee: ZERO_MONEY,
+    interest: ZERO_MONEY,
+    principal: toMoney(prepaid),
+  });
+  return {
+    prepaid,
+    left: available.minus(prepaid),
+    rows,
+    changed: [...rebuilt.map((i) => i.number), ...dropped],
+    reamortized: mode,
+  };
 }
 
 /** On a due date (or any later touch): credit kept from overpayments pays what has fallen due. */
@@ -606,8 +730,14 @@ export function applyCredit(account: LoanAccount, on: LocalDate, book: RuleBook 
   if (used.lte(0)) return accrued;
   a.credit = toMoney(paid.left);
   a.creditApplications += 1;
-  entries.push(creditAppliedEntry({ loanId: a.loanId, sequence: a.creditApplications, on, allocated: toAllocated(paid.taken) }));
-  return { account: a, entries, changed: [...new Set([...accrued.changed, ...paid.rows.map((r) => r.number)])].sort((x, y) => x - y) };
+  entries.push(
+    creditAppliedEntry({ loanId: a.loanId, sequence: a.creditApplications, on, allocated: toAllocated(paid.taken) }),
+  );
+  return {
+    account: a,
+    entries,
+    changed: [...new Set([...accrued.changed, ...paid.rows.map((r) => r.number)])].sort((x, y) => x - y),
+  };
 }
 
 /** The approved write-off: charges brought up to the day, credit used, everything still open taken to losses. */
@@ -665,7 +795,15 @@ export function balancesOn(account: LoanAccount, asOf: LocalDate, book: RuleBook
     penalty = penalty.plus(o.penalty);
     if (compareDates(i.dueDate, asOf) <= 0) due = due.plus(totalOf(o));
   }
-  if (a.writtenOffOn !== null) return { principal: ZERO_MONEY, interest: ZERO_MONEY, fees: ZERO_MONEY, penalty: ZERO_MONEY, credit: a.credit, totalDue: ZERO_MONEY };
+  if (a.writtenOffOn !== null)
+    return {
+      principal: ZERO_MONEY,
+      interest: ZERO_MONEY,
+      fees: ZERO_MONEY,
+      penalty: ZERO_MONEY,
+      credit: a.credit,
+      totalDue: ZERO_MONEY,
+    };
   return {
     principal: toMoney(principal),
     interest: toMoney(interest),
@@ -701,7 +839,13 @@ export function outstandingPrincipal(a: LoanAccount): Money {
 
 export type InstallmentStatus = 'UPCOMING' | 'DUE' | 'PAID' | 'PARTIAL' | 'OVERDUE';
 
-export function installmentStatus(i: Pick<InstallmentState, 'dueDate' | 'principal' | 'interest' | 'fee' | 'paidPrincipal' | 'paidInterest' | 'paidFee' | 'paidOn'>, today: LocalDate): InstallmentStatus {
+export function installmentStatus(
+  i: Pick<
+    InstallmentState,
+    'dueDate' | 'principal' | 'interest' | 'fee' | 'paidPrincipal' | 'paidInterest' | 'paidFee' | 'paidOn'
+  >,
+  today: LocalDate,
+): InstallmentStatus {
   if (i.paidOn !== null) return 'PAID';
   const cmp = compareDates(i.dueDate, today);
   if (cmp < 0) return 'OVERDUE';

@@ -9,14 +9,23 @@ export const DEMO_STAFF_PASSWORD = 'Demo@2026';
 const CALL_TIMEOUT_MS = 30_000;
 
 /** A complete personal consumer loan application for `borrower` (60,000.00 over 12 months unless overridden). */
-export function personalLoanApplication(borrower: Pick<Borrower, 'name' | 'idNumber' | 'phone'>, overrides: Json = {}): Json {
+export function personalLoanApplication(
+  borrower: Pick<Borrower, 'name' | 'idNumber' | 'phone'>,
+  overrides: Json = {},
+): Json {
   return {
     loanType: 'PERSONAL_CONSUMER',
     amount: '60000.00',
     termCount: 12,
     method: 'EQUAL_INSTALLMENT',
     purpose: '家庭装修',
-    applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '18000.00', employer: '杭州某科技有限公司' },
+    applicant: {
+      name: borrower.name,
+      idNumber: borrower.idNumber,
+      phone: borrower.phone,
+      monthlyIncome: '18000.00',
+      employer: '杭州某科技有限公司',
+    },
     bankAccount: { cardNumber: makeCardNumber(), bankName: '中国工商银行' },
     consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
     ...overrides,
@@ -59,7 +68,11 @@ type Json = Record<string, unknown>;
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async call<T = Json>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; form?: FormData } = {}): Promise<T> {
+  async call<T = Json>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; form?: FormData } = {},
+  ): Promise<T> {
     const response = await this.fetch(method, path, options);
     const text = await response.text();
     const body = text ? (JSON.parse(text) as unknown) : null;
@@ -68,7 +81,11 @@ export class ApiClient {
   }
 
   /** The raw response, for bodies that are not JSON (documents, contracts, CSV). */
-  async fetch(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; form?: FormData } = {}): Promise<Response> {
+  async fetch(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; form?: FormData } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: BodyInit | undefined;
@@ -85,31 +102,50 @@ export class ApiClient {
   }
 
   /** Registers a borrower with a clean bureau profile (unless `profileDigit` says otherwise). */
-  async registerBorrower(options: { name?: string; profileDigit?: number; birthDate?: string } = {}): Promise<Borrower> {
+  async registerBorrower(
+    options: { name?: string; profileDigit?: number; birthDate?: string } = {},
+  ): Promise<Borrower> {
     const borrower = {
       phone: makePhone(),
       password: `Borrow${randomUUID().slice(0, 8)}9`,
       name: options.name ?? '张伟',
-      idNumber: makeIdNumber({ profileDigit: options.profileDigit ?? 1, birthDate: options.birthDate ?? randomBirthDate() }),
+      idNumber: makeIdNumber({
+        profileDigit: options.profileDigit ?? 1,
+        birthDate: options.birthDate ?? randomBirthDate(),
+      }),
     };
     const { userId } = await this.call<{ userId: string }>('POST', '/v1/auth/register', { body: borrower });
     return { ...borrower, userId };
   }
 
   /** Applies for a personal consumer loan as the borrower; returns the loan id and its required documents. */
-  async applyForLoan(token: string, borrower: Borrower, overrides: Json = {}): Promise<{ loanId: string; requiredDocuments: string[] }> {
+  async applyForLoan(
+    token: string,
+    borrower: Borrower,
+    overrides: Json = {},
+  ): Promise<{ loanId: string; requiredDocuments: string[] }> {
     const application = personalLoanApplication(borrower, overrides);
-    return this.call('POST', '/v1/applications', { token, body: application, headers: { 'idempotency-key': `test-${randomUUID()}` } });
+    return this.call('POST', '/v1/applications', {
+      token,
+      body: application,
+      headers: { 'idempotency-key': `test-${randomUUID()}` },
+    });
   }
 
   /** Uploads a small real PNG for each document type. */
-  async uploadRequiredDocuments(token: string, loanId: string, types: readonly string[]): Promise<Array<{ documentId: string; type: string }>> {
+  async uploadRequiredDocuments(
+    token: string,
+    loanId: string,
+    types: readonly string[],
+  ): Promise<Array<{ documentId: string; type: string }>> {
     const uploaded = [];
     for (const [index, type] of types.entries()) {
       const form = new FormData();
       form.set('type', type);
       form.set('file', new Blob([samplePng(index)], { type: 'image/png' }), `${type.toLowerCase()}.png`);
-      uploaded.push(await this.call<{ documentId: string; type: string }>('POST', `/v1/loans/${loanId}/documents`, { token, form }));
+      uploaded.push(
+        await this.call<{ documentId: string; type: string }>('POST', `/v1/loans/${loanId}/documents`, { token, form }),
+      );
     }
     return uploaded;
   }
@@ -119,7 +155,12 @@ export class ApiClient {
   }
 
   /** Polls the loan until its status is one of `statuses`; throws with the last status after `timeoutMs`. */
-  async waitForLoanStatus(token: string, loanId: string, statuses: string | readonly string[], timeoutMs = 60_000): Promise<LoanSummary & Json> {
+  async waitForLoanStatus(
+    token: string,
+    loanId: string,
+    statuses: string | readonly string[],
+    timeoutMs = 60_000,
+  ): Promise<LoanSummary & Json> {
     const wanted = typeof statuses === 'string' ? [statuses] : statuses;
     const deadline = Date.now() + timeoutMs;
     let last: (LoanSummary & Json) | null = null;
@@ -128,7 +169,9 @@ export class ApiClient {
       if (wanted.includes(last.status)) return last;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    throw new Error(`loan ${loanId} did not reach ${wanted.join(' or ')} within ${timeoutMs} ms; last status ${last?.status ?? 'unknown'}`);
+    throw new Error(
+      `loan ${loanId} did not reach ${wanted.join(' or ')} within ${timeoutMs} ms; last status ${last?.status ?? 'unknown'}`,
+    );
   }
 
   /**
@@ -139,7 +182,11 @@ export class ApiClient {
   async waitForTask(token: string, loanId: string, kind: string, timeoutMs = 30_000): Promise<Json> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const { tasks } = await this.call<{ tasks: Array<Json & { loanId: string; kind: string }> }>('GET', `/v1/tasks?status=OPEN&kind=${kind}&limit=500`, { token });
+      const { tasks } = await this.call<{ tasks: Array<Json & { loanId: string; kind: string }> }>(
+        'GET',
+        `/v1/tasks?status=OPEN&kind=${kind}&limit=500`,
+        { token },
+      );
       const task = tasks.find((t) => t.loanId === loanId);
       if (task) return task;
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -151,7 +198,11 @@ export class ApiClient {
   async loanInInitialReview(options: { name?: string; amount?: string; profileDigit?: number } = {}) {
     const borrower = await this.registerBorrower({ name: options.name, profileDigit: options.profileDigit });
     const session = await this.login(borrower.phone, borrower.password);
-    const { loanId, requiredDocuments } = await this.applyForLoan(session.token, borrower, options.amount ? { amount: options.amount } : {});
+    const { loanId, requiredDocuments } = await this.applyForLoan(
+      session.token,
+      borrower,
+      options.amount ? { amount: options.amount } : {},
+    );
     await this.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
     await this.waitForLoanStatus(session.token, loanId, 'INITIAL_REVIEW');
     return { borrower, session, loanId };
@@ -227,6 +278,11 @@ export function samplePng(variant = 0): Uint8Array<ArrayBuffer> {
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 2; // truecolour RGB
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
   return new Uint8Array(png);
 }

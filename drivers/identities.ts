@@ -59,7 +59,9 @@ export function applicants(salt = randomInt(0, 90)) {
     const birth = addDays('1975-01-01', index % BIRTH_DAYS).replace(/-/g, '');
     const seq = String((Math.floor(index / BIRTH_DAYS) + salt) % 100).padStart(2, '0');
     const first17 = `110105${birth}${seq}${profileDigit}`;
-    const serial = String(salt * 1_000_000 + index).padStart(8, '0').slice(-8);
+    const serial = String(salt * 1_000_000 + index)
+      .padStart(8, '0')
+      .slice(-8);
     // The bank simulator refuses payouts to cards ending 4444 and debits from cards ending 5555.
     const cardOf = (prefix: string) => `${prefix}${serial.slice(1)}` + luhnCheckDigit(`${prefix}${serial.slice(1)}`);
     const card = [cardOf('62220210'), cardOf('62220211')].find((c) => !/(4444|5555)$/.test(c))!;

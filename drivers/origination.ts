@@ -3,18 +3,25 @@
 // projection rather than on the API, so it adds no load of its own.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sql } from '../db/client.js';
-import { ApiClient, samplePng, type Session } from './api-client.js';
+import type { ApiClient } from './api-client.js';
+import { samplePng, type Session } from './api-client.js';
 import type { Applicant } from './identities.js';
 
 const PNGS = [0, 1, 2, 3, 4].map((i) => samplePng(i));
 
 /** Waits on loans' statuses by polling the projection for every loan waited on at once. */
 export class StatusWatcher {
-  private readonly waiting = new Map<string, Array<{ statuses: readonly string[]; resolve: (s: string) => void; reject: (e: Error) => void; deadline: number }>>();
+  private readonly waiting = new Map<
+    string,
+    Array<{ statuses: readonly string[]; resolve: (s: string) => void; reject: (e: Error) => void; deadline: number }>
+  >();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
-  constructor(private readonly sql: Sql, private readonly intervalMs = 50) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly intervalMs = 50,
+  ) {}
 
   waitFor(loanId: string, statuses: readonly string[], timeoutMs = 120_000): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -35,14 +42,19 @@ export class StatusWatcher {
         this.timer = undefined;
         return;
       }
-      const rows = await this.sql<{ id: string; status: string }[]>`select id, status from loans where id in ${this.sql(ids)}`;
+      const rows = await this.sql<
+        { id: string; status: string }[]
+      >`select id, status from loans where id in ${this.sql(ids)}`;
       const status = new Map(rows.map((r) => [r.id, r.status]));
       const now = Date.now();
       for (const id of ids) {
         const current = status.get(id);
         const left = (this.waiting.get(id) ?? []).filter((w) => {
           if (current && w.statuses.includes(current)) w.resolve(current);
-          else if (now > w.deadline) w.reject(new Error(`loan ${id} did not reach ${w.statuses.join('/')} in time; it is ${current ?? 'missing'}`));
+          else if (now > w.deadline)
+            w.reject(
+              new Error(`loan ${id} did not reach ${w.statuses.join('/')} in time; it is ${current ?? 'missing'}`),
+            );
           else return true;
           return false;
         });
@@ -77,7 +89,9 @@ export interface OriginationOptions {
 }
 
 export async function register(api: ApiClient, person: Applicant): Promise<Session> {
-  await api.call('POST', '/v1/auth/register', { body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber } });
+  await api.call('POST', '/v1/auth/register', {
+    body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber },
+  });
   return api.login(person.phone, person.password);
 }
 
@@ -88,13 +102,24 @@ export function applicationBody(person: Applicant, amount = '10000.00', termCoun
     termCount,
     method: 'EQUAL_INSTALLMENT',
     purpose: '家庭装修',
-    applicant: { name: person.name, idNumber: person.idNumber, phone: person.phone, monthlyIncome: '18000.00', employer: '杭州某科技有限公司' },
+    applicant: {
+      name: person.name,
+      idNumber: person.idNumber,
+      phone: person.phone,
+      monthlyIncome: '18000.00',
+      employer: '杭州某科技有限公司',
+    },
     bankAccount: { cardNumber: person.cardNumber, bankName: '中国工商银行' },
     consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
   };
 }
 
-export async function uploadDocuments(api: ApiClient, token: string, loanId: string, types: readonly string[]): Promise<void> {
+export async function uploadDocuments(
+  api: ApiClient,
+  token: string,
+  loanId: string,
+  types: readonly string[],
+): Promise<void> {
   for (const [index, type] of types.entries()) {
     const form = new FormData();
     form.set('type', type);
@@ -106,27 +131,48 @@ export async function uploadDocuments(api: ApiClient, token: string, loanId: str
 export async function sign(api: ApiClient, token: string, loanId: string): Promise<void> {
   const response = await api.fetch('GET', `/v1/loans/${loanId}/contract`, { token });
   if (!response.ok) throw new Error(`GET contract of ${loanId}: HTTP ${response.status}`);
-  const sha256 = createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex');
+  const sha256 = createHash('sha256')
+    .update(Buffer.from(await response.arrayBuffer()))
+    .digest('hex');
   await api.call('POST', `/v1/loans/${loanId}/contract/sign`, { token, body: { contractSha256: sha256 } });
 }
 
 /** A complete, clean, small application from registration to ACTIVE (or to the offer). */
-export async function originate(api: ApiClient, watcher: StatusWatcher, person: Applicant, options: OriginationOptions = {}): Promise<Timings & { token: string }> {
+export async function originate(
+  api: ApiClient,
+  watcher: StatusWatcher,
+  person: Applicant,
+  options: OriginationOptions = {},
+): Promise<Timings & { token: string }> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const started = Date.now();
   const session = await register(api, person);
-  const { loanId, requiredDocuments } = await api.call<{ loanId: string; requiredDocuments: string[] }>('POST', '/v1/applications', {
-    token: session.token,
-    body: applicationBody(person, options.amount, options.termCount),
-    headers: { 'idempotency-key': `bench-${randomUUID()}` },
-  });
+  const { loanId, requiredDocuments } = await api.call<{ loanId: string; requiredDocuments: string[] }>(
+    'POST',
+    '/v1/applications',
+    {
+      token: session.token,
+      body: applicationBody(person, options.amount, options.termCount),
+      headers: { 'idempotency-key': `bench-${randomUUID()}` },
+    },
+  );
   const applied = Date.now();
   await uploadDocuments(api, session.token, loanId, requiredDocuments);
   const complete = Date.now();
   const decided = await watcher.waitFor(loanId, ['AWAITING_SIGNATURE', 'INITIAL_REVIEW', 'REJECTED'], timeoutMs);
   if (decided !== 'AWAITING_SIGNATURE') throw new Error(`loan ${loanId} was not auto-approved: ${decided}`);
   const offered = Date.now();
-  if (options.until === 'AWAITING_SIGNATURE') return { loanId, token: session.token, started, applied, complete, offered, signed: Number.NaN, active: Number.NaN };
+  if (options.until === 'AWAITING_SIGNATURE')
+    return {
+      loanId,
+      token: session.token,
+      started,
+      applied,
+      complete,
+      offered,
+      signed: Number.NaN,
+      active: Number.NaN,
+    };
   await sign(api, session.token, loanId);
   const signed = Date.now();
   const end = await watcher.waitFor(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], timeoutMs);

@@ -49,7 +49,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runsAsRoot = process.getuid?.() === 0;
   if (runsAsRoot) letPostgresUserReach(dirname(dataDir));
   if (!(await isPortFree(options.port))) {
-    throw new ConfigError('EMBEDDED_PG_PORT', `${options.port} is already in use; stop what uses it or choose another port`);
+    throw new ConfigError(
+      'EMBEDDED_PG_PORT',
+      `${options.port} is already in use; stop what uses it or choose another port`,
+    );
   }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -21,5 +21,9 @@ export interface CaptureRequest {
 export async function captureWorkflow(request: CaptureRequest): Promise<ScenarioManifest> {
   const runs = await fetchRunChain(request.connection, request.namespace, request.workflowId);
   for (const run of runs) await decodeHistory(run.history, request.codec);
-  return writeScenario(request.corpusDir, { scenario: request.scenario, phases: request.phases, workflowId: request.workflowId, source: request.source }, runs);
+  return writeScenario(
+    request.corpusDir,
+    { scenario: request.scenario, phases: request.phases, workflowId: request.workflowId, source: request.source },
+    runs,
+  );
 }

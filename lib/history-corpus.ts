@@ -61,9 +61,13 @@ export interface CorpusHistory {
 }
 
 export function codeCommit(): { commit: string; dirty: boolean } {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', 'workflows', 'domain') !== '' };
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      dirty: git('status', '--porcelain', '--', 'workflows', 'domain') !== '',
+    };
   } catch {
     return { commit: 'unknown', dirty: true };
   }
@@ -75,7 +79,8 @@ export function writeScenario(
   scenario: { scenario: string; phases: readonly string[]; workflowId: string; source: string },
   runs: ReadonlyArray<{ runId: string; history: History }>,
 ): ScenarioManifest {
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(scenario.scenario)) throw new Error(`scenario name "${scenario.scenario}" must be letters, digits, ".", "_" or "-"`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(scenario.scenario))
+    throw new Error(`scenario name "${scenario.scenario}" must be letters, digits, ".", "_" or "-"`);
   if (runs.length === 0) throw new Error(`scenario ${scenario.scenario}: no runs to write`);
   const dir = join(corpusDir, scenario.scenario);
   rmSync(dir, { recursive: true, force: true });
@@ -111,9 +116,12 @@ export function readManifests(corpusDir: string): Array<ScenarioManifest & { fol
       const path = join(corpusDir, folder, MANIFEST_FILE);
       if (!existsSync(path)) throw new Error(`${folder}/ has no ${MANIFEST_FILE}`);
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as ScenarioManifest;
-      const files = readdirSync(join(corpusDir, folder)).filter((f) => f !== MANIFEST_FILE).sort();
+      const files = readdirSync(join(corpusDir, folder))
+        .filter((f) => f !== MANIFEST_FILE)
+        .sort();
       const listed = manifest.runs.map((r) => r.file).sort();
-      if (JSON.stringify(files) !== JSON.stringify(listed)) throw new Error(`${folder}/ holds ${files.join(', ')} but its manifest lists ${listed.join(', ')}`);
+      if (JSON.stringify(files) !== JSON.stringify(listed))
+        throw new Error(`${folder}/ holds ${files.join(', ')} but its manifest lists ${listed.join(', ')}`);
       return { ...manifest, folder };
     });
 }
@@ -121,6 +129,12 @@ export function readManifests(corpusDir: string): Array<ScenarioManifest & { fol
 /** Every history in the corpus, folder by folder, runs in order. */
 export function corpusHistories(corpusDir: string): CorpusHistory[] {
   return readManifests(corpusDir).flatMap((m) =>
-    m.runs.map((run) => ({ scenario: m.folder, file: run.file, path: join(corpusDir, m.folder, run.file), runId: run.runId, workflowId: m.workflowId })),
+    m.runs.map((run) => ({
+      scenario: m.folder,
+      file: run.file,
+      path: join(corpusDir, m.folder, run.file),
+      runId: run.runId,
+      workflowId: m.workflowId,
+    })),
   );
 }

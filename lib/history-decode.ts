@@ -28,7 +28,8 @@ export async function decodeHistory(history: History, codec: PayloadCodec): Prom
   for (let start = 0; start < sealed.length; start += BATCH) {
     const batch = sealed.slice(start, start + BATCH);
     const decoded = await codec.decode(batch);
-    if (decoded.length !== batch.length) throw new Error(`the codec answered ${decoded.length} payloads for ${batch.length}`);
+    if (decoded.length !== batch.length)
+      throw new Error(`the codec answered ${decoded.length} payloads for ${batch.length}`);
     batch.forEach((payload, i) => {
       payload.metadata = decoded[i]!.metadata;
       payload.data = decoded[i]!.data;
@@ -45,12 +46,19 @@ interface WirePayload {
 }
 
 const toWire = (p: Payload): WirePayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value ?? new Uint8Array()).toString('base64'),
+    ]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
 const fromWire = (p: WirePayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([key, value]) => [key, new Uint8Array(Buffer.from(value, 'base64'))])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([key, value]) => [key, new Uint8Array(Buffer.from(value, 'base64'))]),
+  ),
   data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
 });
 
@@ -68,11 +76,18 @@ export function remoteCodec(options: RemoteCodecOptions): PayloadCodec {
   const call = async (path: 'decode' | 'encode', payloads: Payload[]): Promise<Payload[]> => {
     const response = await fetch(`${base}/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-namespace': options.namespace, ...(options.auth ? { authorization: options.auth } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-namespace': options.namespace,
+        ...(options.auth ? { authorization: options.auth } : {}),
+      },
       body: JSON.stringify({ payloads: payloads.map(toWire) }),
       signal: AbortSignal.timeout(60_000),
     });
-    if (!response.ok) throw new Error(`the codec endpoint ${base}/${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(
+        `the codec endpoint ${base}/${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+      );
     const body = (await response.json()) as { payloads?: WirePayload[] };
     return (body.payloads ?? []).map(fromWire);
   };

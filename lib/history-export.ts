@@ -29,13 +29,19 @@ export async function listExecutions(connection: Connection, namespace: string, 
   const found: Execution[] = [];
   const add = (executions: Listed) => {
     for (const info of executions ?? []) {
-      if (info.execution?.workflowId && info.execution.runId) found.push({ workflowId: info.execution.workflowId, runId: info.execution.runId });
+      if (info.execution?.workflowId && info.execution.runId)
+        found.push({ workflowId: info.execution.workflowId, runId: info.execution.runId });
     }
   };
   let nextPageToken: Uint8Array | undefined;
   try {
     do {
-      const page = await connection.workflowService.listWorkflowExecutions({ namespace, query: query ?? '', pageSize: 1000, nextPageToken });
+      const page = await connection.workflowService.listWorkflowExecutions({
+        namespace,
+        query: query ?? '',
+        pageSize: 1000,
+        nextPageToken,
+      });
       add(page.executions);
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
     } while (nextPageToken);
@@ -47,9 +53,17 @@ export async function listExecutions(connection: Connection, namespace: string, 
   const since = { earliestTime: { seconds: 0 }, latestTime: { seconds: 7_258_118_400 } }; // 2200: time skipping runs far ahead
   type Listing = { executions?: Listed; nextPageToken?: Uint8Array | null };
   // protobufjs wants Long for the seconds; plain numbers encode the same.
-  type Request = { namespace: string; maximumPageSize: number; nextPageToken?: Uint8Array; startTimeFilter: typeof since };
+  type Request = {
+    namespace: string;
+    maximumPageSize: number;
+    nextPageToken?: Uint8Array;
+    startTimeFilter: typeof since;
+  };
   const service = connection.workflowService;
-  const listings: Array<(request: Request) => Promise<Listing>> = [(r) => service.listOpenWorkflowExecutions(r as never), (r) => service.listClosedWorkflowExecutions(r as never)];
+  const listings: Array<(request: Request) => Promise<Listing>> = [
+    (r) => service.listOpenWorkflowExecutions(r as never),
+    (r) => service.listClosedWorkflowExecutions(r as never),
+  ];
   for (const list of listings) {
     nextPageToken = undefined;
     do {
@@ -66,7 +80,12 @@ export async function fetchHistory(connection: Connection, namespace: string, ex
   const events: NonNullable<History['events']> = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await connection.workflowService.getWorkflowExecutionHistory({ namespace, execution, nextPageToken, maximumPageSize: 1000 });
+    const page = await connection.workflowService.getWorkflowExecutionHistory({
+      namespace,
+      execution,
+      nextPageToken,
+      maximumPageSize: 1000,
+    });
     events.push(...(page.history?.events ?? []));
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
@@ -77,8 +96,15 @@ export async function fetchHistory(connection: Connection, namespace: string, ex
  * Every run of a workflow's continue-as-new chain, oldest first: from the latest run back through
  * each run's `continuedExecutionRunId`. A run the server no longer holds (past retention) ends the walk.
  */
-export async function fetchRunChain(connection: Connection, namespace: string, workflowId: string): Promise<Array<{ runId: string; history: History }>> {
-  const described = await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId } });
+export async function fetchRunChain(
+  connection: Connection,
+  namespace: string,
+  workflowId: string,
+): Promise<Array<{ runId: string; history: History }>> {
+  const described = await connection.workflowService.describeWorkflowExecution({
+    namespace,
+    execution: { workflowId },
+  });
   const runs: Array<{ runId: string; history: History }> = [];
   let runId: string | undefined = described.workflowExecutionInfo?.execution?.runId ?? undefined;
   while (runId) {

@@ -15,7 +15,11 @@ export interface BackfillReport {
   gone: string[];
 }
 
-export async function backfillLoanViews(sql: Sql, client: Client, loanIds?: readonly string[]): Promise<BackfillReport> {
+export async function backfillLoanViews(
+  sql: Sql,
+  client: Client,
+  loanIds?: readonly string[],
+): Promise<BackfillReport> {
   const ids = loanIds ?? (await sql<{ id: string }[]>`select id from loans order by created_at`).map((r) => r.id);
   const report: BackfillReport = { filled: [], gone: [] };
   let next = 0;
@@ -24,7 +28,9 @@ export async function backfillLoanViews(sql: Sql, client: Client, loanIds?: read
       const loanId = ids[next++]!;
       try {
         const view = await client.workflow.getHandle(loanId).query(loanViewQuery);
-        await sql.begin((tx) => storeViewFields(tx, loanId, { view: projectedFields(view), viewStamp: BACKFILL_STAMP }));
+        await sql.begin((tx) =>
+          storeViewFields(tx, loanId, { view: projectedFields(view), viewStamp: BACKFILL_STAMP }),
+        );
         report.filled.push(loanId);
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;

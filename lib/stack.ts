@@ -66,7 +66,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   mkdirSync(runDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const env: NodeJS.ProcessEnv = { ...options.env, DATA_DIR: dataDir, STACK_PARENT_PID: String(process.pid) };
-  const supervisor = new Supervisor<StackService>({ progress, output: options.output, onUnexpectedExit: options.onUnexpectedExit });
+  const supervisor = new Supervisor<StackService>({
+    progress,
+    output: options.output,
+    onUnexpectedExit: options.onUnexpectedExit,
+  });
   const services = stackServices(supervisor, options, env, runDir);
   // Until the stack is up, a child that exits fails the start instead of being restarted.
   const unlessStartFails = <T>(step: Promise<T>) => Promise.race([step, supervisor.startFailed]);
@@ -75,8 +79,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stopLeftovers(runDir);
     // Created once here in local mode, so the API and the worker never race to create it; a bad
     // key setting stops everything before anything starts.
-    loadKeyring({ APP_MODE: (env.APP_MODE as 'local' | 'production') ?? 'local', DATA_KEYS: env.DATA_KEYS, DATA_KEY_FILE: env.DATA_KEY_FILE, DATA_DIR: dataDir }, env);
-    for (const [setting, port] of [['PORT', options.apiPort], ['SIMULATOR_PORT', options.simulatorPort]] as const) {
+    loadKeyring(
+      {
+        APP_MODE: (env.APP_MODE as 'local' | 'production') ?? 'local',
+        DATA_KEYS: env.DATA_KEYS,
+        DATA_KEY_FILE: env.DATA_KEY_FILE,
+        DATA_DIR: dataDir,
+      },
+      env,
+    );
+    for (const [setting, port] of [
+      ['PORT', options.apiPort],
+      ['SIMULATOR_PORT', options.simulatorPort],
+    ] as const) {
       if (!(await isPortFree(port))) throw new ConfigError(setting, `${port} is already in use`);
     }
     await startDatabases(options, env, dataDir, stoppers);
@@ -93,7 +108,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     // Bundled in a short-lived process of its own, so webpack's memory never lives in the worker.
     const bundlePath = resolve(runDir, 'workflow-bundle.js');
-    const bundleBuilt = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve() : buildWorkflowBundle(bundlePath, env, options.output);
+    const bundleBuilt = env.WORKFLOW_BUNDLE_PATH
+      ? Promise.resolve()
+      : buildWorkflowBundle(bundlePath, env, options.output);
     bundleBuilt.catch(() => {});
     if (needsSimulators) {
       progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
@@ -136,9 +153,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 }
 
 /** The API, the worker and the simulators as supervised children, with their ports. */
-function stackServices(supervisor: Supervisor<StackService>, options: StackOptions, env: NodeJS.ProcessEnv, runDir: string) {
+function stackServices(
+  supervisor: Supervisor<StackService>,
+  options: StackOptions,
+  env: NodeJS.ProcessEnv,
+  runDir: string,
+) {
   const handles = new Map<string, SupervisedService>();
-  const ports: Record<Exclude<StackService, 'worker'>, number> = { api: options.apiPort, simulators: options.simulatorPort };
+  const ports: Record<Exclude<StackService, 'worker'>, number> = {
+    api: options.apiPort,
+    simulators: options.simulatorPort,
+  };
   const spawn = (service: StackService) =>
     spawnManaged({
       name: service,
@@ -170,7 +195,12 @@ function stackServices(supervisor: Supervisor<StackService>, options: StackOptio
 }
 
 /** Embedded PostgreSQL for whichever database URL is not set, then the migrations. */
-async function startDatabases(options: StackOptions, env: NodeJS.ProcessEnv, dataDir: string, stoppers: Array<() => Promise<void>>): Promise<void> {
+async function startDatabases(
+  options: StackOptions,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  stoppers: Array<() => Promise<void>>,
+): Promise<void> {
   const progress = options.progress ?? (() => {});
   if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
     progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
@@ -192,7 +222,7 @@ async function startDatabases(options: StackOptions, env: NodeJS.ProcessEnv, dat
   }
 
   progress('Applying database migrations…');
-  const sql = connectDb(env.DATABASE_URL!, { max: 1, applicationName: 'microloan-migrate' });
+  const sql = connectDb(env.DATABASE_URL, { max: 1, applicationName: 'microloan-migrate' });
   try {
     const applied = await migrate(sql).catch((err: Error) => {
       throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
@@ -204,7 +234,13 @@ async function startDatabases(options: StackOptions, env: NodeJS.ProcessEnv, dat
 }
 
 /** The embedded Temporal dev server, when TEMPORAL_ADDRESS names none. */
-async function startTemporal(options: StackOptions, env: NodeJS.ProcessEnv, dataDir: string, runDir: string, stoppers: Array<() => Promise<void>>): Promise<DevServerHandle> {
+async function startTemporal(
+  options: StackOptions,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  runDir: string,
+  stoppers: Array<() => Promise<void>>,
+): Promise<DevServerHandle> {
   options.progress?.(`Starting the Temporal dev server on port ${options.temporalPort}…`);
   const temporal = await startTemporalDevServer({
     port: options.temporalPort,
@@ -222,7 +258,11 @@ async function startTemporal(options: StackOptions, env: NodeJS.ProcessEnv, data
   return temporal;
 }
 
-async function buildWorkflowBundle(outPath: string, env: NodeJS.ProcessEnv, output?: (service: string, line: string) => void): Promise<void> {
+async function buildWorkflowBundle(
+  outPath: string,
+  env: NodeJS.ProcessEnv,
+  output?: (service: string, line: string) => void,
+): Promise<void> {
   const builder = await spawnManaged({
     name: 'workflow-bundle',
     command: process.execPath,
@@ -232,7 +272,8 @@ async function buildWorkflowBundle(outPath: string, env: NodeJS.ProcessEnv, outp
     onOutput: (line) => output?.('worker', line),
   });
   const code = await builder.exited;
-  if (code !== 0) throw new Error(`building the workflow bundle failed (exit code ${code}); see the worker's log lines above`);
+  if (code !== 0)
+    throw new Error(`building the workflow bundle failed (exit code ${code}); see the worker's log lines above`);
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {

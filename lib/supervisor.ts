@@ -91,7 +91,15 @@ export class Supervisor<Name extends string = string> {
 
   /** Starts a service under supervision and hands back its handle. */
   async supervise(spec: ServiceSpec<Name>): Promise<SupervisedService> {
-    const s: Service<Name> = { spec, wanted: true, startedAt: 0, delayMs: this.policy.firstDelayMs, ops: Promise.resolve(), ended: Promise.resolve(null), end: () => {} };
+    const s: Service<Name> = {
+      spec,
+      wanted: true,
+      startedAt: 0,
+      delayMs: this.policy.firstDelayMs,
+      ops: Promise.resolve(),
+      ended: Promise.resolve(null),
+      end: () => {},
+    };
     s.ended = new Promise((r) => (s.end = r));
     this.services.push(s);
     const handle: SupervisedService = {
@@ -157,7 +165,13 @@ export class Supervisor<Name extends string = string> {
     const line = `${name} exited unexpectedly (${how}); starting it again in ${delay / 1000} s`;
     this.options.progress?.(line);
     this.options.output?.(name, line);
-    this.options.onUnexpectedExit?.({ service: name, pid: proc.child.pid, code, signal: proc.child.signalCode, restartInMs: delay });
+    this.options.onUnexpectedExit?.({
+      service: name,
+      pid: proc.child.pid,
+      code,
+      signal: proc.child.signalCode,
+      restartInMs: delay,
+    });
   }
 
   /** Starts the service again after its current delay, unless it was stopped or restarted meanwhile. */
@@ -173,7 +187,9 @@ export class Supervisor<Name extends string = string> {
         // Not even spawned (its pid file, say): try again later.
         if (!s.wanted || s.proc !== dead) return;
         const next = this.startLater(s, dead);
-        this.options.progress?.(`starting ${s.spec.name} again failed (${err.message}); trying again in ${next / 1000} s`);
+        this.options.progress?.(
+          `starting ${s.spec.name} again failed (${err.message}); trying again in ${next / 1000} s`,
+        );
       });
     }, delay);
     return delay;

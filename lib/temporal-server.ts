@@ -64,7 +64,10 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
 export async function setNamespaceRetention(address: string, namespace: string, days: number): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: 5_000 });
   try {
-    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) } });
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) },
+    });
   } finally {
     await connection.close();
   }
@@ -83,9 +86,22 @@ export async function namespaceRetentionDays(address: string, namespace: string)
 
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServerHandle> {
   const cli = requireTool(TOOLS.temporalCli, 'The Temporal CLI');
-  if (!(await isPortFree(options.port))) throw new ConfigError('TEMPORAL_PORT', `${options.port} is already in use; choose another or set TEMPORAL_ADDRESS`);
-  if (options.uiPort && !(await isPortFree(options.uiPort))) throw new ConfigError('TEMPORAL_UI_PORT', `${options.uiPort} is already in use`);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default'];
+  if (!(await isPortFree(options.port)))
+    throw new ConfigError('TEMPORAL_PORT', `${options.port} is already in use; choose another or set TEMPORAL_ADDRESS`);
+  if (options.uiPort && !(await isPortFree(options.uiPort)))
+    throw new ConfigError('TEMPORAL_UI_PORT', `${options.uiPort} is already in use`);
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'error',
+    '--namespace',
+    'default',
+  ];
   if (options.dbFile) args.push('--db-filename', resolve(options.dbFile));
   // With a UI, the dev server serves it on a private port and Temporal Web (lib/temporal-web.ts)
   // answers on uiPort with the codec's credentials setting on.
@@ -113,7 +129,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.retentionDays !== undefined) await setNamespaceRetention(address, 'default', options.retentionDays);
   let web: TemporalWebHandle | undefined;
   try {
-    if (withUi) web = await startTemporalWeb({ host: '127.0.0.1', port: options.uiPort!, upstreamPort: privateUiPort! });
+    if (withUi)
+      web = await startTemporalWeb({ host: '127.0.0.1', port: options.uiPort!, upstreamPort: privateUiPort! });
   } catch (err) {
     await proc.stop();
     throw err;
@@ -137,14 +154,21 @@ const INDEXED_TYPE = {
 
 export async function startTimeSkippingServer(port: number, runDir: string): Promise<ManagedProcess> {
   const binary = requireTool(TOOLS.timeSkippingServer, 'The Temporal time-skipping test server');
-  const proc = await spawnManaged({ name: 'temporal-test-server', command: binary, args: [String(port)], pidFile: resolve(runDir, `temporal-test-server-${port}.pid`) });
+  const proc = await spawnManaged({
+    name: 'temporal-test-server',
+    command: binary,
+    args: [String(port)],
+    pidFile: resolve(runDir, `temporal-test-server-${port}.pid`),
+  });
   await waitForPort(port, 60_000);
   // The test server knows no custom search attributes until told.
   const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
   try {
     await connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_TYPE[type]])),
+      searchAttributes: Object.fromEntries(
+        Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_TYPE[type]]),
+      ),
     });
   } finally {
     await connection.close();

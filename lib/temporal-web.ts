@@ -31,33 +31,36 @@ function forward(options: TemporalWebOptions, req: IncomingMessage, res: ServerR
   const headers = { ...req.headers };
   // The settings answer is rewritten, so it must come back uncompressed.
   if (isSettings) delete headers['accept-encoding'];
-  const upstream = request({ host: '127.0.0.1', port: options.upstreamPort, method: req.method, path: req.url, headers }, (answer) => {
-    if (!isSettings || answer.statusCode !== 200) {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    answer.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_SETTINGS_BYTES) answer.destroy(new Error('Temporal Web settings too large'));
-      else chunks.push(chunk);
-    });
-    answer.on('end', () => {
-      let body: Buffer;
-      try {
-        body = withCodecCredentials(Buffer.concat(chunks));
-      } catch {
-        res.writeHead(502).end();
+  const upstream = request(
+    { host: '127.0.0.1', port: options.upstreamPort, method: req.method, path: req.url, headers },
+    (answer) => {
+      if (!isSettings || answer.statusCode !== 200) {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
         return;
       }
-      const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = answer.headers;
-      res.writeHead(200, { ...rest, 'content-length': String(body.length) });
-      res.end(body);
-    });
-    answer.on('error', () => res.destroy());
-  });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_SETTINGS_BYTES) answer.destroy(new Error('Temporal Web settings too large'));
+        else chunks.push(chunk);
+      });
+      answer.on('end', () => {
+        let body: Buffer;
+        try {
+          body = withCodecCredentials(Buffer.concat(chunks));
+        } catch {
+          res.writeHead(502).end();
+          return;
+        }
+        const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = answer.headers;
+        res.writeHead(200, { ...rest, 'content-length': String(body.length) });
+        res.end(body);
+      });
+      answer.on('error', () => res.destroy());
+    },
+  );
   upstream.on('error', () => {
     if (!res.headersSent) res.writeHead(502).end();
     else res.destroy();

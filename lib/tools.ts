@@ -12,6 +12,7 @@ export const TOOLS = {
 };
 
 export function requireTool(path: string, what: string): string {
-  if (!existsSync(path)) throw new Error(`${what} not found at ${path}; run \`npm start\` or \`npm test\` once to install it`);
+  if (!existsSync(path))
+    throw new Error(`${what} not found at ${path}; run \`npm start\` or \`npm test\` once to install it`);
   return path;
 }

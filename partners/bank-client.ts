@@ -50,7 +50,12 @@ const debitSchema = z.object({ debitId: z.string(), ...settlementFields });
 export type BankTransfer = z.infer<typeof transferSchema>;
 export type BankDebit = z.infer<typeof debitSchema>;
 
-const incomingPaymentSchema = z.object({ paymentId: z.string(), reference: z.string(), amount: money, receivedAt: z.string() });
+const incomingPaymentSchema = z.object({
+  paymentId: z.string(),
+  reference: z.string(),
+  amount: money,
+  receivedAt: z.string(),
+});
 /** The body of the bank's signed notification of a borrower's incoming payment. */
 export type IncomingPaymentNotice = z.infer<typeof incomingPaymentSchema>;
 
@@ -101,50 +106,95 @@ export function createBankClient(options: PartnerClientOptions): BankClient {
   return {
     async verifyAccount(request) {
       const { data } = await http.call({
-        operation: 'verifyAccount', method: 'POST', path: 'accounts/verify', json: request, idempotent: true, schema: accountVerificationSchema,
+        operation: 'verifyAccount',
+        method: 'POST',
+        path: 'accounts/verify',
+        json: request,
+        idempotent: true,
+        schema: accountVerificationSchema,
       });
       return data;
     },
     async transfer(idempotencyKey, request) {
       const { status, data } = await http.call({
-        operation: 'transfer', method: 'POST', path: 'transfers', json: request, headers: keyed(idempotencyKey), idempotent: true, schema: transferSchema,
+        operation: 'transfer',
+        method: 'POST',
+        path: 'transfers',
+        json: request,
+        headers: keyed(idempotencyKey),
+        idempotent: true,
+        schema: transferSchema,
       });
       return { ...data, replayed: status === 200 };
     },
     async getTransfer(transferId) {
       const { data } = await http.call({
-        operation: 'getTransfer', method: 'GET', path: `transfers/${encodeURIComponent(transferId)}`, idempotent: true, schema: transferSchema,
+        operation: 'getTransfer',
+        method: 'GET',
+        path: `transfers/${encodeURIComponent(transferId)}`,
+        idempotent: true,
+        schema: transferSchema,
       });
       return data;
     },
     findTransferByKey(idempotencyKey) {
       return nullWhenNotFound(
         http
-          .call({ operation: 'findTransferByKey', method: 'GET', path: 'transfers', searchParams: { idempotencyKey }, idempotent: true, schema: transferSchema })
+          .call({
+            operation: 'findTransferByKey',
+            method: 'GET',
+            path: 'transfers',
+            searchParams: { idempotencyKey },
+            idempotent: true,
+            schema: transferSchema,
+          })
           .then((r) => r.data),
       );
     },
     async debit(idempotencyKey, request) {
       const { status, data } = await http.call({
-        operation: 'debit', method: 'POST', path: 'debits', json: request, headers: keyed(idempotencyKey), idempotent: true, schema: debitSchema,
+        operation: 'debit',
+        method: 'POST',
+        path: 'debits',
+        json: request,
+        headers: keyed(idempotencyKey),
+        idempotent: true,
+        schema: debitSchema,
       });
       return { ...data, replayed: status === 200 };
     },
     async getDebit(debitId) {
       const { data } = await http.call({
-        operation: 'getDebit', method: 'GET', path: `debits/${encodeURIComponent(debitId)}`, idempotent: true, schema: debitSchema,
+        operation: 'getDebit',
+        method: 'GET',
+        path: `debits/${encodeURIComponent(debitId)}`,
+        idempotent: true,
+        schema: debitSchema,
       });
       return data;
     },
     findDebitByKey(idempotencyKey) {
       return nullWhenNotFound(
         http
-          .call({ operation: 'findDebitByKey', method: 'GET', path: 'debits', searchParams: { idempotencyKey }, idempotent: true, schema: debitSchema })
+          .call({
+            operation: 'findDebitByKey',
+            method: 'GET',
+            path: 'debits',
+            searchParams: { idempotencyKey },
+            idempotent: true,
+            schema: debitSchema,
+          })
           .then((r) => r.data),
       );
     },
     async ledger() {
-      const { data } = await http.call({ operation: 'ledger', method: 'GET', path: 'ledger', idempotent: true, schema: ledgerSchema });
+      const { data } = await http.call({
+        operation: 'ledger',
+        method: 'GET',
+        path: 'ledger',
+        idempotent: true,
+        schema: ledgerSchema,
+      });
       return data;
     },
   };

@@ -50,12 +50,24 @@ export function createBureauClient(options: PartnerClientOptions): BureauClient 
   const http = createPartnerHttp('bureau', options);
   return {
     async fetchReport(request) {
-      const { data } = await http.call({ operation: 'fetchReport', method: 'POST', path: 'reports', json: request, idempotent: true, schema: reportSchema });
+      const { data } = await http.call({
+        operation: 'fetchReport',
+        method: 'POST',
+        path: 'reports',
+        json: request,
+        idempotent: true,
+        schema: reportSchema,
+      });
       return data;
     },
     async analyzeStatement(request) {
       const { data } = await http.call({
-        operation: 'analyzeStatement', method: 'POST', path: 'statements/analyze', json: request, idempotent: true, schema: statementSchema,
+        operation: 'analyzeStatement',
+        method: 'POST',
+        path: 'statements/analyze',
+        json: request,
+        idempotent: true,
+        schema: statementSchema,
       });
       return data;
     },

@@ -28,7 +28,14 @@ export class PartnerError extends Error {
   /** The partner's own error code from the response body, when it sent one. */
   readonly partnerCode?: string;
 
-  constructor(fields: { partner: PartnerName; code: PartnerErrorCode; retryable: boolean; status?: number; partnerCode?: string; message: string }) {
+  constructor(fields: {
+    partner: PartnerName;
+    code: PartnerErrorCode;
+    retryable: boolean;
+    status?: number;
+    partnerCode?: string;
+    message: string;
+  }) {
     super(fields.message);
     this.name = 'PartnerError';
     this.partner = fields.partner;
@@ -112,7 +119,12 @@ async function partnerCodeOf(response: Response): Promise<string | undefined> {
   }
 }
 
-async function toPartnerError(partner: PartnerName, err: unknown, idempotent: boolean, operation: string): Promise<PartnerError> {
+async function toPartnerError(
+  partner: PartnerName,
+  err: unknown,
+  idempotent: boolean,
+  operation: string,
+): Promise<PartnerError> {
   if (err instanceof PartnerError) return err;
   if (err instanceof HTTPError) {
     const status = err.response.status;
@@ -121,13 +133,21 @@ async function toPartnerError(partner: PartnerName, err: unknown, idempotent: bo
     const retryable = status === 429 || status === 503 || (idempotent && (status >= 500 || status === 408));
     const partnerCode = await partnerCodeOf(err.response);
     return new PartnerError({
-      partner, code, retryable, status,
+      partner,
+      code,
+      retryable,
+      status,
       ...(partnerCode ? { partnerCode } : {}),
       message: `${partner} ${operation} failed with HTTP ${status}${partnerCode ? ` (${partnerCode})` : ''}`,
     });
   }
   if (err instanceof TimeoutError) {
-    return new PartnerError({ partner, code: 'TIMEOUT', retryable: idempotent, message: `${partner} ${operation} timed out; the outcome is unknown` });
+    return new PartnerError({
+      partner,
+      code: 'TIMEOUT',
+      retryable: idempotent,
+      message: `${partner} ${operation} timed out; the outcome is unknown`,
+    });
   }
   const sysCode = errorCodeOf(err);
   const notSent = sysCode !== undefined && NOT_SENT_CODES.has(sysCode);
@@ -183,23 +203,44 @@ export function createPartnerHttp(partner: PartnerName, options: PartnerClientOp
           const parsed = body === NOT_JSON ? null : request.schema.safeParse(body);
           if (!parsed) {
             throw new PartnerError({
-              partner, code: 'INVALID_RESPONSE', retryable: false, status: response.status,
+              partner,
+              code: 'INVALID_RESPONSE',
+              retryable: false,
+              status: response.status,
               message: `${partner} ${request.operation} returned a body that is not JSON`,
             });
           }
           if (!parsed.success) {
             throw new PartnerError({
-              partner, code: 'INVALID_RESPONSE', retryable: false, status: response.status,
+              partner,
+              code: 'INVALID_RESPONSE',
+              retryable: false,
+              status: response.status,
               message: `${partner} ${request.operation} returned an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
             });
           }
-          log.debug({ operation: request.operation, status: response.status, attempt, ms: Math.round(performance.now() - started) }, 'partner call');
+          log.debug(
+            {
+              operation: request.operation,
+              status: response.status,
+              attempt,
+              ms: Math.round(performance.now() - started),
+            },
+            'partner call',
+          );
           return { status: response.status, data: parsed.data };
         } catch (err) {
           const failure = await toPartnerError(partner, err, request.idempotent, request.operation);
           const willRetry = failure.retryable && attempt < maxAttempts;
           log[willRetry ? 'warn' : 'info'](
-            { operation: request.operation, attempt, code: failure.code, status: failure.status, partnerCode: failure.partnerCode, willRetry },
+            {
+              operation: request.operation,
+              attempt,
+              code: failure.code,
+              status: failure.status,
+              partnerCode: failure.partnerCode,
+              willRetry,
+            },
             'partner call failed',
           );
           if (!willRetry) throw failure;

@@ -47,14 +47,23 @@ export function createNotifyClient(options: PartnerClientOptions): NotifyClient 
   return {
     async send(idempotencyKey, message) {
       const { status, data } = await http.call({
-        operation: 'send', method: 'POST', path: 'messages', json: message,
-        headers: { 'Idempotency-Key': idempotencyKey }, idempotent: true, schema: messageSchema,
+        operation: 'send',
+        method: 'POST',
+        path: 'messages',
+        json: message,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        idempotent: true,
+        schema: messageSchema,
       });
       return { ...data, replayed: status === 200 };
     },
     async get(messageId) {
       const { data } = await http.call({
-        operation: 'getMessage', method: 'GET', path: `messages/${encodeURIComponent(messageId)}`, idempotent: true, schema: messageSchema,
+        operation: 'getMessage',
+        method: 'GET',
+        path: `messages/${encodeURIComponent(messageId)}`,
+        idempotent: true,
+        schema: messageSchema,
       });
       return data;
     },

@@ -38,7 +38,11 @@ export function signCallback(secret: string, timestamp: string, rawBody: string)
 }
 
 /** The two headers to send with `rawBody`. */
-export function callbackSignatureHeaders(secret: string, rawBody: string, now: Date = new Date()): Record<string, string> {
+export function callbackSignatureHeaders(
+  secret: string,
+  rawBody: string,
+  now: Date = new Date(),
+): Record<string, string> {
   const timestamp = String(unixSeconds(now));
   return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signCallback(secret, timestamp, rawBody) };
 }

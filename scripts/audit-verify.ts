@@ -19,7 +19,9 @@ async function main(): Promise<number> {
       console.log(`审计日志完整 / Audit chain intact: ${report.rows} rows, last hash ${report.lastHash}`);
       return 0;
     }
-    console.error(`审计日志已被篡改 / Audit chain BROKEN at ${report.brokenAt}: ${report.reason} (${report.rows} rows checked)`);
+    console.error(
+      `审计日志已被篡改 / Audit chain BROKEN at ${report.brokenAt}: ${report.reason} (${report.rows} rows checked)`,
+    );
     return 1;
   } finally {
     await sql.end();

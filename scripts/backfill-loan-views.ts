@@ -15,9 +15,15 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (!config.TEMPORAL_ADDRESS && config.APP_MODE !== 'local') throw new ConfigError('TEMPORAL_ADDRESS', 'must be set');
   const sql = connectDb(localDatabaseUrl(config), { max: AT_ONCE, applicationName: 'microloan-backfill' });
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.TEMPORAL_PORT ?? 7233}` });
+  const connection = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.TEMPORAL_PORT ?? 7233}`,
+  });
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(loadKeyring(config)) });
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(loadKeyring(config)),
+    });
     const report = await backfillLoanViews(sql, client);
     console.log(`已补齐 ${report.filled.length} 笔贷款 / ${report.filled.length} loans filled from their workflows`);
     for (const id of report.gone) console.log(`- ${id}: Temporal 中已无此流程 / no longer in Temporal`);

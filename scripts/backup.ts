@@ -7,7 +7,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../db/client.js';
 import { dumpDatabase } from '../db/backup/dump.js';
-import { BACKUP_FORMAT, CHECKSUM_FILE, checksumLines, MANIFEST_FILE, sha256File, type Manifest, type TemporalEntry } from '../db/backup/manifest.js';
+import {
+  BACKUP_FORMAT,
+  CHECKSUM_FILE,
+  checksumLines,
+  MANIFEST_FILE,
+  sha256File,
+  type Manifest,
+  type TemporalEntry,
+} from '../db/backup/manifest.js';
 import { backupTemporalFile, temporalServerRunning } from '../db/backup/temporal-file.js';
 import { ROOT } from '../lib/tools.js';
 import { localDatabaseUrl } from './database-url.js';
@@ -25,12 +33,16 @@ async function main(): Promise<number> {
   const dataDir = resolve(ROOT, config.DATA_DIR);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(values.out ?? join(dataDir, 'backups', stamp));
-  if (existsSync(out) && readdirSync(out).length > 0) throw new ConfigError('--out', `${out} is not empty; back up into a new folder`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new ConfigError('--out', `${out} is not empty; back up into a new folder`);
   mkdirSync(out, { recursive: true, mode: 0o700 });
 
   const progress = (line: string) => process.stderr.write(`▸ ${line}\n`);
   progress('dumping the system database…');
-  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), { max: 1, applicationName: 'microloan-backup' });
+  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), {
+    max: 1,
+    applicationName: 'microloan-backup',
+  });
   let dumped: Awaited<ReturnType<typeof dumpDatabase>>;
   try {
     dumped = await dumpDatabase(sql, out);
@@ -39,10 +51,16 @@ async function main(): Promise<number> {
   }
 
   // The embedded dev server's file, unless Temporal runs elsewhere (then it has its own backups).
-  const temporalSource = values['no-temporal'] ? null : (values['temporal-db'] ?? (config.TEMPORAL_ADDRESS ? null : join(dataDir, 'temporal.db')));
+  const temporalSource = values['no-temporal']
+    ? null
+    : (values['temporal-db'] ?? (config.TEMPORAL_ADDRESS ? null : join(dataDir, 'temporal.db')));
   let temporal: TemporalEntry | null = null;
   if (temporalSource) {
-    if (!existsSync(temporalSource)) throw new ConfigError('--temporal-db', `${temporalSource} does not exist (pass --no-temporal when Temporal is external)`);
+    if (!existsSync(temporalSource))
+      throw new ConfigError(
+        '--temporal-db',
+        `${temporalSource} does not exist (pass --no-temporal when Temporal is external)`,
+      );
     progress(`copying the Temporal database ${temporalSource}…`);
     mkdirSync(join(out, 'temporal'), { recursive: true });
     const file = 'temporal/temporal.db';
@@ -52,19 +70,33 @@ async function main(): Promise<number> {
 
   const manifest: Manifest = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), ...dumped, temporal };
   writeFileSync(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-  const files = [...manifest.database.tables, ...(temporal ? [temporal] : []), { file: MANIFEST_FILE, sha256: await sha256File(join(out, MANIFEST_FILE)) }];
+  const files = [
+    ...manifest.database.tables,
+    ...(temporal ? [temporal] : []),
+    { file: MANIFEST_FILE, sha256: await sha256File(join(out, MANIFEST_FILE)) },
+  ];
   writeFileSync(join(out, CHECKSUM_FILE), checksumLines(files), { mode: 0o600 });
 
   const rows = manifest.database.tables.reduce((n, t) => n + t.rows, 0);
   console.log(`备份完成 / Backup written to ${relative(process.cwd(), out) || out}`);
-  console.log(`  database   ${manifest.database.tables.length} tables, ${rows} rows, migrations up to ${manifest.database.migrations.at(-1)?.version ?? '(none)'}`);
-  console.log(`  ledger     ${manifest.ledger.entries} entries, debits ${manifest.ledger.debits}, credits ${manifest.ledger.credits}`);
+  console.log(
+    `  database   ${manifest.database.tables.length} tables, ${rows} rows, migrations up to ${manifest.database.migrations.at(-1)?.version ?? '(none)'}`,
+  );
+  console.log(
+    `  ledger     ${manifest.ledger.entries} entries, debits ${manifest.ledger.debits}, credits ${manifest.ledger.credits}`,
+  );
   console.log(`  audit      ${manifest.audit.rows} rows, head ${manifest.audit.lastHash}`);
-  console.log(`  temporal   ${temporal ? `${temporal.file} (${temporal.bytes} bytes, ${temporal.method})` : 'not included (external Temporal or --no-temporal)'}`);
+  console.log(
+    `  temporal   ${temporal ? `${temporal.file} (${temporal.bytes} bytes, ${temporal.method})` : 'not included (external Temporal or --no-temporal)'}`,
+  );
   console.log(`  checksums  ${CHECKSUM_FILE} (sha256sum -c ${CHECKSUM_FILE})`);
-  console.log('  The backup holds encrypted personal data but not the keys: keep DATA_KEYS / the key file in a separate safe place.');
+  console.log(
+    '  The backup holds encrypted personal data but not the keys: keep DATA_KEYS / the key file in a separate safe place.',
+  );
   if (!manifest.audit.chainOk) {
-    console.error('审计日志链已断裂 / The audit chain was already broken when this backup was taken; run `npm run audit:verify`.');
+    console.error(
+      '审计日志链已断裂 / The audit chain was already broken when this backup was taken; run `npm run audit:verify`.',
+    );
     return 1;
   }
   return 0;

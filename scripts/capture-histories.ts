@@ -41,38 +41,61 @@ async function main(): Promise<number> {
     },
   });
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
-  if (!values['workflow-id'] && !values.query) throw new UsageError('name the loans: --workflow-id <loanId> (repeatable) or --query \'<visibility query>\'');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
+  if (!values['workflow-id'] && !values.query)
+    throw new UsageError("name the loans: --workflow-id <loanId> (repeatable) or --query '<visibility query>'");
   if (values['codec-auth'] && !values['codec-endpoint']) throw new UsageError('--codec-auth needs --codec-endpoint');
 
   const config = loadConfig();
   const address = values.address ?? config.TEMPORAL_ADDRESS ?? `127.0.0.1:${process.env.TEMPORAL_PORT ?? '7233'}`;
   const namespace = values.namespace ?? config.TEMPORAL_NAMESPACE;
   let codec: PayloadCodec;
-  if (values['codec-endpoint']) codec = remoteCodec({ endpoint: values['codec-endpoint'], auth: values['codec-auth'], namespace });
+  if (values['codec-endpoint'])
+    codec = remoteCodec({ endpoint: values['codec-endpoint'], auth: values['codec-auth'], namespace });
   else {
     // Fresh keys would decrypt nothing: in local mode the stack's key file must already exist.
     const keyFile = localKeyFilePath(config);
     if (!config.DATA_KEYS && !config.DATA_KEY_FILE && !existsSync(keyFile)) {
-      throw new UsageError(`no keys to decode with: ${keyFile} does not exist; set DATA_KEYS or DATA_KEY_FILE, or give --codec-endpoint and --codec-auth`);
+      throw new UsageError(
+        `no keys to decode with: ${keyFile} does not exist; set DATA_KEYS or DATA_KEY_FILE, or give --codec-endpoint and --codec-auth`,
+      );
     }
     codec = createPayloadCodec(loadKeyring(config));
   }
-  const phases = values.phases.split(',').map((p) => p.trim()).filter(Boolean);
+  const phases = values.phases
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const out = resolve(values.out);
 
   const connection = await Connection.connect({ address });
   try {
     const named = values['workflow-id'] ?? [];
-    const queried = values.query ? (await listExecutions(connection, namespace, values.query)).map((e) => e.workflowId) : [];
+    const queried = values.query
+      ? (await listExecutions(connection, namespace, values.query)).map((e) => e.workflowId)
+      : [];
     const workflowIds = [...new Set([...named, ...queried])].slice(0, limit);
     if (workflowIds.length === 0) {
       console.error(`no workflow matches ${values.query}`);
       return 1;
     }
     for (const workflowId of workflowIds) {
-      const scenario = values.scenario ? (workflowIds.length === 1 ? values.scenario : `${values.scenario}-${workflowId}`) : workflowId;
-      const manifest = await captureWorkflow({ connection, namespace, workflowId, codec, corpusDir: out, scenario, phases, source: `${address}/${namespace}` });
+      const scenario = values.scenario
+        ? workflowIds.length === 1
+          ? values.scenario
+          : `${values.scenario}-${workflowId}`
+        : workflowId;
+      const manifest = await captureWorkflow({
+        connection,
+        namespace,
+        workflowId,
+        codec,
+        corpusDir: out,
+        scenario,
+        phases,
+        source: `${address}/${namespace}`,
+      });
       const events = manifest.runs.reduce((n, r) => n + r.events, 0);
       console.log(`✔ ${workflowId}: ${manifest.runs.length} run(s), ${events} events → ${resolve(out, scenario)}`);
     }
@@ -85,7 +108,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(err instanceof UsageError || err instanceof ConfigError ? err.message : `capture failed: ${err.message}`);
+    console.error(
+      err instanceof UsageError || err instanceof ConfigError ? err.message : `capture failed: ${err.message}`,
+    );
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

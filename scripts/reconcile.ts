@@ -25,8 +25,11 @@ async function main(): Promise<number> {
       `对账 / Reconciliation at ${report.checkedAt}: ${c.entries} entries, ${c.loans} loans, bank ${c.bankTransfers} transfers / ${c.bankDebits} debits / ${c.bankIncoming} incoming; ` +
         `debits ${report.totals.debits} = credits ${report.totals.credits}`,
     );
-    for (const f of report.findings) console.log(`- ${f.code}${f.loanId ? ` [${f.loanId}]` : ''}: ${f.text.zh} / ${f.text.en}`);
-    console.log(report.clean ? '账目相符 / Clean' : `发现 ${report.findings.length} 项差异 / ${report.findings.length} findings`);
+    for (const f of report.findings)
+      console.log(`- ${f.code}${f.loanId ? ` [${f.loanId}]` : ''}: ${f.text.zh} / ${f.text.en}`);
+    console.log(
+      report.clean ? '账目相符 / Clean' : `发现 ${report.findings.length} 项差异 / ${report.findings.length} findings`,
+    );
     return report.clean ? 0 : 1;
   } finally {
     await sql.end();

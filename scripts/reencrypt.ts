@@ -15,7 +15,10 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'database-url': { type: 'string' } } });
   const config = loadConfig();
   const keyring = loadKeyring(config);
-  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), { max: 2, applicationName: 'microloan-reencrypt' });
+  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), {
+    max: 2,
+    applicationName: 'microloan-reencrypt',
+  });
   try {
     const report = await reencryptAll(sql, createFieldCipher(keyring), keyring.currentKeyId);
     console.log(`重新加密完成 / Re-encrypted under key ${report.currentKeyId}:`);

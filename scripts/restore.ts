@@ -38,20 +38,37 @@ async function main(): Promise<number> {
   const from = resolve(values.from);
 
   const { manifest, problems } = await verifyBackup(from);
-  if (!manifest || problems.length > 0) return refuse(problems, 'the backup does not match its checksums; nothing was changed');
+  if (!manifest || problems.length > 0)
+    return refuse(problems, 'the backup does not match its checksums; nothing was changed');
   const migrations = await migrationProblems(manifest);
-  if (migrations.length > 0) return refuse(migrations, 'this checkout cannot rebuild the backup’s schema; nothing was changed');
+  if (migrations.length > 0)
+    return refuse(migrations, 'this checkout cannot rebuild the backup’s schema; nothing was changed');
 
-  const temporalTarget = manifest.temporal && !values['skip-temporal'] ? resolve(values['temporal-db'] ?? join(dataDir, 'temporal.db')) : null;
+  const temporalTarget =
+    manifest.temporal && !values['skip-temporal']
+      ? resolve(values['temporal-db'] ?? join(dataDir, 'temporal.db'))
+      : null;
   if (temporalTarget) {
-    if (temporalServerRunning(dataDir)) return refuse(['stop the stack (Ctrl-C on npm start) first'], 'the Temporal dev server is running; nothing was changed');
-    if (existsSync(temporalTarget) && !values.replace) return refuse([`${temporalTarget} exists; pass --replace to overwrite it`], 'nothing was changed');
+    if (temporalServerRunning(dataDir))
+      return refuse(
+        ['stop the stack (Ctrl-C on npm start) first'],
+        'the Temporal dev server is running; nothing was changed',
+      );
+    if (existsSync(temporalTarget) && !values.replace)
+      return refuse([`${temporalTarget} exists; pass --replace to overwrite it`], 'nothing was changed');
   }
 
-  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), { max: 1, applicationName: 'microloan-restore' });
+  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), {
+    max: 1,
+    applicationName: 'microloan-restore',
+  });
   try {
     if (!(await isEmptyDatabase(sql))) {
-      if (!values.replace) return refuse(['the target database already has tables; restore into a new, empty database or pass --replace'], 'nothing was changed');
+      if (!values.replace)
+        return refuse(
+          ['the target database already has tables; restore into a new, empty database or pass --replace'],
+          'nothing was changed',
+        );
       await sql`drop schema public cascade`;
       await sql`create schema public`;
     }
@@ -64,13 +81,19 @@ async function main(): Promise<number> {
 
   if (temporalTarget && manifest.temporal) {
     restoreTemporalFile(join(from, manifest.temporal.file), temporalTarget);
-    if ((await sha256File(temporalTarget)) !== manifest.temporal.sha256) return refuse([`${temporalTarget} does not match the backup's sha256`], 'the Temporal file was not copied intact');
+    if ((await sha256File(temporalTarget)) !== manifest.temporal.sha256)
+      return refuse(
+        [`${temporalTarget} does not match the backup's sha256`],
+        'the Temporal file was not copied intact',
+      );
   }
 
   const rows = manifest.database.tables.reduce((n, t) => n + t.rows, 0);
   console.log(`恢复完成并已核对 / Restored and verified from ${from}`);
   console.log(`  database   ${manifest.database.tables.length} tables, ${rows} rows match the manifest`);
-  console.log(`  ledger     ${manifest.ledger.entries} entries, debits ${manifest.ledger.debits} = credits ${manifest.ledger.credits}`);
+  console.log(
+    `  ledger     ${manifest.ledger.entries} entries, debits ${manifest.ledger.debits} = credits ${manifest.ledger.credits}`,
+  );
   console.log(`  audit      chain intact, ${manifest.audit.rows} rows, head ${manifest.audit.lastHash}`);
   console.log(`  temporal   ${temporalTarget ? temporalTarget : 'not restored'}`);
   return 0;

@@ -19,18 +19,31 @@ async function main(): Promise<number> {
     },
   });
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new ConfigError('--limit', 'must be a whole number from 1 to 100000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    throw new ConfigError('--limit', 'must be a whole number from 1 to 100000');
   const config = loadConfig();
   const years = retentionYears();
   const cipher = createFieldCipher(loadKeyring(config));
-  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), { max: 2, applicationName: 'microloan-retention' });
+  const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), {
+    max: 2,
+    applicationName: 'microloan-retention',
+  });
   try {
-    const run = await purgeExpiredPersonalData(sql, cipher, { now: new Date(), years, dryRun: values['dry-run'], limit });
+    const run = await purgeExpiredPersonalData(sql, cipher, {
+      now: new Date(),
+      years,
+      dryRun: values['dry-run'],
+      limit,
+    });
     const verb = values['dry-run'] ? 'would purge' : 'purged';
     console.log(`保存期限 ${years} 年 / Retention ${years} years: loans closed before ${run.cutoff}`);
-    console.log(`  ${verb} ${run.purged.length} loan(s)${run.remaining > 0 ? `; ${run.remaining}+ more left for the next run` : ''}`);
+    console.log(
+      `  ${verb} ${run.purged.length} loan(s)${run.remaining > 0 ? `; ${run.remaining}+ more left for the next run` : ''}`,
+    );
     for (const loan of run.purged) {
-      console.log(`  ${loan.loanId}  closed ${loan.closedAt.slice(0, 10)}${values['dry-run'] ? '' : `  documents ${loan.documents}, contracts ${loan.contracts}, certificate ${loan.certificate ? 'yes' : 'no'}`}`);
+      console.log(
+        `  ${loan.loanId}  closed ${loan.closedAt.slice(0, 10)}${values['dry-run'] ? '' : `  documents ${loan.documents}, contracts ${loan.contracts}, certificate ${loan.certificate ? 'yes' : 'no'}`}`,
+      );
     }
     return 0;
   } finally {

@@ -43,7 +43,12 @@ for (const suite of suites) {
   let counts = { suite, passed: 0, failed: 0, skipped: 0 };
   try {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    counts = { suite, passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+    counts = {
+      suite,
+      passed: report.numPassedTests,
+      failed: report.numFailedTests,
+      skipped: report.numPendingTests + report.numTodoTests,
+    };
   } catch {
     counts.failed = 1;
   }
@@ -59,14 +64,31 @@ const scanned = suites.filter((suite) => suite === 'integration' || suite === 'b
 const historiesOnly = suites.filter((suite) => suite === 'workflow');
 if (scanned.length + historiesOnly.length > 0) {
   console.log(`\n=== plaintext scan (${[...scanned, ...historiesOnly].join(', ')}: logs and Temporal histories) ===`);
-  const args = [...scanned.flatMap((suite) => ['--suite', suite]), ...historiesOnly.flatMap((suite) => ['--histories', suite])];
-  const scan = spawnSync(bin('tsx'), [join(root, 'scripts', 'scan-plaintext.ts'), ...args], { cwd: root, stdio: 'inherit' });
-  summary.push({ suite: 'plaintext-scan', passed: scan.status === 0 ? 1 : 0, failed: scan.status === 0 ? 0 : 1, skipped: 0 });
+  const args = [
+    ...scanned.flatMap((suite) => ['--suite', suite]),
+    ...historiesOnly.flatMap((suite) => ['--histories', suite]),
+  ];
+  const scan = spawnSync(bin('tsx'), [join(root, 'scripts', 'scan-plaintext.ts'), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  summary.push({
+    suite: 'plaintext-scan',
+    passed: scan.status === 0 ? 1 : 0,
+    failed: scan.status === 0 ? 0 : 1,
+    skipped: 0,
+  });
   if (scan.status !== 0) failed = true;
 }
 
 console.log('\n=== summary ===');
-for (const s of summary) console.log(`${s.suite.padEnd(14)} ${String(s.passed).padStart(5)} passed  ${String(s.failed).padStart(3)} failed  ${String(s.skipped).padStart(3)} skipped`);
-const total = summary.reduce((t, s) => ({ passed: t.passed + s.passed, failed: t.failed + s.failed, skipped: t.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+for (const s of summary)
+  console.log(
+    `${s.suite.padEnd(14)} ${String(s.passed).padStart(5)} passed  ${String(s.failed).padStart(3)} failed  ${String(s.skipped).padStart(3)} skipped`,
+  );
+const total = summary.reduce(
+  (t, s) => ({ passed: t.passed + s.passed, failed: t.failed + s.failed, skipped: t.skipped + s.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failed ? 1 : 0);

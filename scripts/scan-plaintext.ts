@@ -58,7 +58,8 @@ function scanLogs(dir: string, tally: Tally): void {
       .forEach((text, index) => {
         if (!text) return;
         tally.logLines += 1;
-        for (const finding of findPlaintextDeep(text)) tally.findings.push({ ...finding, file: shown(file), line: index + 1 });
+        for (const finding of findPlaintextDeep(text))
+          tally.findings.push({ ...finding, file: shown(file), line: index + 1 });
       });
   }
 }
@@ -71,7 +72,8 @@ function scanHistories(dir: string, tally: Tally): void {
   }
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as HistoryExportReport;
   const files = filesIn(dir, '.json');
-  if (files.length !== report.executions) tally.problems.push(`${shown(dir)} holds ${files.length} histories; the export wrote ${report.executions}`);
+  if (files.length !== report.executions)
+    tally.problems.push(`${shown(dir)} holds ${files.length} histories; the export wrote ${report.executions}`);
   for (const file of files) {
     const history = JSON.parse(readFileSync(file, 'utf8')) as { events?: unknown[] };
     tally.histories += 1;
@@ -88,7 +90,9 @@ function print(label: string, tally: Tally): boolean {
   );
   for (const problem of tally.problems) console.log(`    missing: ${problem}`);
   for (const f of tally.findings.slice(0, 50)) {
-    console.log(`    ${f.kind.padEnd(9)} ${f.masked.padEnd(22)} ${f.file}${f.line ? `:${f.line}` : ''}${f.path ? ` at ${f.path}` : ''}`);
+    console.log(
+      `    ${f.kind.padEnd(9)} ${f.masked.padEnd(22)} ${f.file}${f.line ? `:${f.line}` : ''}${f.path ? ` at ${f.path}` : ''}`,
+    );
   }
   if (tally.findings.length > 50) console.log(`    … and ${tally.findings.length - 50} more`);
   return clean;

@@ -6,7 +6,17 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { startStack } from '../lib/stack.js';
 import { ROOT } from '../lib/tools.js';
 
-const DEMO_USERS = ['loan_officer', 'initial_reviewer', 'final_reviewer', 'finance', 'collector', 'risk_manager', 'auditor', 'ops', 'admin'];
+const DEMO_USERS = [
+  'loan_officer',
+  'initial_reviewer',
+  'final_reviewer',
+  'finance',
+  'collector',
+  'risk_manager',
+  'auditor',
+  'ops',
+  'admin',
+];
 
 function fatal(message: string): never {
   process.stderr.write(`\x1b[31m✖ ${message}\x1b[0m\n`);
@@ -33,7 +43,8 @@ async function main() {
   mkdirSync(logDir, { recursive: true });
   const logFiles = new Map<string, WriteStream>();
   const output = (service: string, line: string) => {
-    if (!logFiles.has(service)) logFiles.set(service, createWriteStream(resolve(logDir, `${service}.log`), { flags: 'a' }));
+    if (!logFiles.has(service))
+      logFiles.set(service, createWriteStream(resolve(logDir, `${service}.log`), { flags: 'a' }));
     logFiles.get(service)!.write(line + '\n');
     const level = /"level":(\d+)/.exec(line)?.[1];
     if (level && Number(level) >= 50) process.stderr.write(`[${service}] ${line}\n`);

@@ -19,7 +19,9 @@ export interface AuditChainReport {
  */
 export async function verifyAuditChain(sql: Sql | TransactionSql): Promise<AuditChainReport> {
   if ('begin' in sql && typeof sql.begin === 'function') {
-    return sql.begin<AuditChainReport>('isolation level repeatable read read only', (tx) => verifySnapshot(tx as unknown as Sql));
+    return sql.begin<AuditChainReport>('isolation level repeatable read read only', (tx) =>
+      verifySnapshot(tx as unknown as Sql),
+    );
   }
   return verifySnapshot(sql as unknown as Sql);
 }
@@ -35,8 +37,10 @@ async function verifySnapshot(sql: Sql): Promise<AuditChainReport> {
     for (const raw of batch) {
       const row = toAuditRecord(raw);
       rows += 1;
-      if (row.prevHash !== prevHash) broken = { at: row.id, reason: 'prev_hash does not match the previous row (a row was removed or reordered)' };
-      else if (auditRowHash(prevHash, row) !== row.hash) broken = { at: row.id, reason: 'hash does not match the row contents (the row was altered)' };
+      if (row.prevHash !== prevHash)
+        broken = { at: row.id, reason: 'prev_hash does not match the previous row (a row was removed or reordered)' };
+      else if (auditRowHash(prevHash, row) !== row.hash)
+        broken = { at: row.id, reason: 'hash does not match the row contents (the row was altered)' };
       if (broken) return sql.CLOSE;
       prevHash = row.hash;
       lastId = row.id;
@@ -45,10 +49,14 @@ async function verifySnapshot(sql: Sql): Promise<AuditChainReport> {
   });
 
   if (!broken) {
-    const [head] = await sql<{ last_id: string; last_hash: string }[]>`select last_id::text, last_hash from audit_chain_head where singleton`;
+    const [head] = await sql<
+      { last_id: string; last_hash: string }[]
+    >`select last_id::text, last_hash from audit_chain_head where singleton`;
     if (!head || head.last_hash !== prevHash || head.last_id !== lastId) {
       broken = { at: 'head', reason: 'the chain head does not match the last row (rows were removed from the end)' };
     }
   }
-  return broken ? { ok: false, rows, brokenAt: broken.at, reason: broken.reason, lastHash: prevHash } : { ok: true, rows, lastHash: prevHash };
+  return broken
+    ? { ok: false, rows, brokenAt: broken.at, reason: broken.reason, lastHash: prevHash }
+    : { ok: true, rows, lastHash: prevHash };
 }

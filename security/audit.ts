@@ -120,7 +120,7 @@ async function append(tx: TransactionSql, event: AuditEvent): Promise<{ id: stri
  */
 export async function recordAudit(sql: Sql | TransactionSql, event: AuditEvent): Promise<{ id: string; hash: string }> {
   if ('begin' in sql && typeof sql.begin === 'function') {
-    return (sql as Sql).begin((tx) => append(tx, event)) as Promise<{ id: string; hash: string }>;
+    return sql.begin((tx) => append(tx, event));
   }
   return append(sql as TransactionSql, event);
 }

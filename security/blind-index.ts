@@ -12,7 +12,9 @@ export function normalizeForIndex(kind: BlindIndexKind, value: string): string {
 
 /** Deterministic HMAC-SHA256 (hex) of a normalized value: equality lookups on encrypted columns (`*_hash`). */
 export function blindIndex(keyring: Keyring, kind: BlindIndexKind, value: string): string {
-  return createHmac('sha256', keyring.hmacKey).update(`blind-index/v1/${kind}:${normalizeForIndex(kind, value)}`).digest('hex');
+  return createHmac('sha256', keyring.hmacKey)
+    .update(`blind-index/v1/${kind}:${normalizeForIndex(kind, value)}`)
+    .digest('hex');
 }
 
 const searchAttributeKeys = new WeakMap<Keyring, Buffer>();

@@ -40,7 +40,14 @@ export async function seedDemoUsers(sql: Sql, config: Pick<Config, 'APP_MODE'>):
     const id = await createIfMissing(sql, username, role, DEMO_PASSWORD);
     if (!id) continue;
     created.push(username);
-    await recordAudit(sql, { action: 'USER_CREATE', result: 'SUCCESS', actorRole: 'SYSTEM', resourceType: 'user', resourceId: id, detail: { username, role, demo: true } });
+    await recordAudit(sql, {
+      action: 'USER_CREATE',
+      result: 'SUCCESS',
+      actorRole: 'SYSTEM',
+      resourceType: 'user',
+      resourceId: id,
+      detail: { username, role, demo: true },
+    });
   }
   return created;
 }
@@ -49,19 +56,35 @@ export async function seedDemoUsers(sql: Sql, config: Pick<Config, 'APP_MODE'>):
  * The first administrator outside local mode, from BOOTSTRAP_ADMIN_USERNAME / _PASSWORD.
  * Creates it once; never changes an existing account. Returns whether it was created.
  */
-export async function bootstrapAdmin(sql: Sql, config: Pick<Config, 'BOOTSTRAP_ADMIN_USERNAME' | 'BOOTSTRAP_ADMIN_PASSWORD'>): Promise<boolean> {
+export async function bootstrapAdmin(
+  sql: Sql,
+  config: Pick<Config, 'BOOTSTRAP_ADMIN_USERNAME' | 'BOOTSTRAP_ADMIN_PASSWORD'>,
+): Promise<boolean> {
   const username = config.BOOTSTRAP_ADMIN_USERNAME?.trim().toLowerCase();
   const password = config.BOOTSTRAP_ADMIN_PASSWORD;
   if (!username && !password) return false;
-  if (!username) throw new ConfigError('BOOTSTRAP_ADMIN_USERNAME', 'must be set together with BOOTSTRAP_ADMIN_PASSWORD');
-  if (!password) throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'must be set together with BOOTSTRAP_ADMIN_USERNAME');
+  if (!username)
+    throw new ConfigError('BOOTSTRAP_ADMIN_USERNAME', 'must be set together with BOOTSTRAP_ADMIN_PASSWORD');
+  if (!password)
+    throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'must be set together with BOOTSTRAP_ADMIN_USERNAME');
   if (!USERNAME_PATTERN.test(username)) {
-    throw new ConfigError('BOOTSTRAP_ADMIN_USERNAME', 'must start with a letter and have 3–32 lowercase letters, digits, _ . or -');
+    throw new ConfigError(
+      'BOOTSTRAP_ADMIN_USERNAME',
+      'must start with a letter and have 3–32 lowercase letters, digits, _ . or -',
+    );
   }
   const problems = checkPasswordPolicy(password, { username });
-  if (problems.length > 0) throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', `is too weak: ${problems.map((p) => p.message.en).join('; ')}`);
+  if (problems.length > 0)
+    throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', `is too weak: ${problems.map((p) => p.message.en).join('; ')}`);
   const id = await createIfMissing(sql, username, 'ADMIN', password);
   if (!id) return false;
-  await recordAudit(sql, { action: 'USER_CREATE', result: 'SUCCESS', actorRole: 'SYSTEM', resourceType: 'user', resourceId: id, detail: { username, role: 'ADMIN', bootstrap: true } });
+  await recordAudit(sql, {
+    action: 'USER_CREATE',
+    result: 'SUCCESS',
+    actorRole: 'SYSTEM',
+    resourceType: 'user',
+    resourceId: id,
+    detail: { username, role: 'ADMIN', bootstrap: true },
+  });
   return true;
 }

@@ -58,7 +58,8 @@ export interface FieldCipher {
 function parse(ciphertext: string): { keyId: string; body: Buffer } {
   const first = ciphertext.indexOf(':');
   const second = ciphertext.indexOf(':', first + 1);
-  if (first < 0 || second < 0 || ciphertext.slice(0, first) !== FORMAT) throw new DecryptionError('not a v1 field ciphertext');
+  if (first < 0 || second < 0 || ciphertext.slice(0, first) !== FORMAT)
+    throw new DecryptionError('not a v1 field ciphertext');
   return { keyId: ciphertext.slice(first + 1, second), body: Buffer.from(ciphertext.slice(second + 1), 'base64') };
 }
 

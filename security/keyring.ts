@@ -27,7 +27,13 @@ export type KeyringConfig = Pick<Config, 'APP_MODE' | 'DATA_KEYS' | 'DATA_KEY_FI
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-function decodeKey(setting: string, what: string, value: Buffer | string, minBytes: number, exactBytes?: number): Buffer {
+function decodeKey(
+  setting: string,
+  what: string,
+  value: Buffer | string,
+  minBytes: number,
+  exactBytes?: number,
+): Buffer {
   let bytes: Buffer;
   if (Buffer.isBuffer(value)) bytes = value;
   else {
@@ -36,9 +42,13 @@ function decodeKey(setting: string, what: string, value: Buffer | string, minByt
     bytes = Buffer.from(text, 'base64');
   }
   if (exactBytes !== undefined && bytes.length !== exactBytes) {
-    throw new ConfigError(setting, `has ${what} of ${bytes.length} bytes; it must be ${exactBytes} bytes (base64 of 32 random bytes)`);
+    throw new ConfigError(
+      setting,
+      `has ${what} of ${bytes.length} bytes; it must be ${exactBytes} bytes (base64 of 32 random bytes)`,
+    );
   }
-  if (bytes.length < minBytes) throw new ConfigError(setting, `has ${what} of ${bytes.length} bytes; it must be at least ${minBytes} bytes`);
+  if (bytes.length < minBytes)
+    throw new ConfigError(setting, `has ${what} of ${bytes.length} bytes; it must be at least ${minBytes} bytes`);
   return bytes;
 }
 
@@ -46,7 +56,8 @@ function decodeKey(setting: string, what: string, value: Buffer | string, minByt
 export function createKeyring(spec: KeyringSpec, setting = 'DATA_KEYS'): Keyring {
   const keys = new Map<string, Buffer>();
   for (const [id, value] of Object.entries(spec.keys)) {
-    if (!KEY_ID.test(id)) throw new ConfigError(setting, `has an invalid key id "${id.slice(0, 40)}" (use letters, digits, _ or -)`);
+    if (!KEY_ID.test(id))
+      throw new ConfigError(setting, `has an invalid key id "${id.slice(0, 40)}" (use letters, digits, _ or -)`);
     keys.set(id, decodeKey(setting, `key ${id}`, value, 32, 32));
   }
   if (keys.size === 0) throw new ConfigError(setting, 'holds no keys');
@@ -66,7 +77,10 @@ export function createKeyring(spec: KeyringSpec, setting = 'DATA_KEYS'): Keyring
 
 /** "k1:base64,k2:base64" — the first entry is current. */
 export function parseDataKeys(text: string, hmac: string | undefined): Keyring {
-  const entries = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new ConfigError('DATA_KEYS', 'is empty; expected "keyId:base64,keyId:base64"');
   const keys: Record<string, string> = {};
   for (const entry of entries) {
@@ -95,15 +109,25 @@ export function readKeyFile(path: string, setting = 'DATA_KEY_FILE', hmacOverrid
     throw new ConfigError(setting, `points to ${path}, which is not valid JSON`);
   }
   const file = parsed as Partial<{ current: unknown; keys: unknown; hmac: unknown }>;
-  if (typeof file !== 'object' || file === null || typeof file.current !== 'string' || typeof file.keys !== 'object' || file.keys === null) {
-    throw new ConfigError(setting, `points to ${path}, which must hold { "current": id, "keys": { id: base64 }, "hmac": base64 }`);
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    typeof file.current !== 'string' ||
+    typeof file.keys !== 'object' ||
+    file.keys === null
+  ) {
+    throw new ConfigError(
+      setting,
+      `points to ${path}, which must hold { "current": id, "keys": { id: base64 }, "hmac": base64 }`,
+    );
   }
   const keys = file.keys as Record<string, unknown>;
   for (const [id, value] of Object.entries(keys)) {
     if (typeof value !== 'string') throw new ConfigError(setting, `has key ${id} that is not a base64 string`);
   }
   const hmac = hmacOverride ?? file.hmac;
-  if (typeof hmac !== 'string') throw new ConfigError(setting, `points to ${path}, which has no "hmac" key (or set DATA_HMAC_KEY)`);
+  if (typeof hmac !== 'string')
+    throw new ConfigError(setting, `points to ${path}, which has no "hmac" key (or set DATA_HMAC_KEY)`);
   return createKeyring({ current: file.current, keys: keys as Record<string, string>, hmac }, setting);
 }
 
@@ -140,7 +164,8 @@ export function loadKeyring(config: KeyringConfig, env: NodeJS.ProcessEnv = proc
   const hmac = env.DATA_HMAC_KEY?.trim() || undefined;
   if (config.DATA_KEYS) return parseDataKeys(config.DATA_KEYS, hmac);
   if (config.DATA_KEY_FILE) return readKeyFile(config.DATA_KEY_FILE, 'DATA_KEY_FILE', hmac);
-  if (config.APP_MODE !== 'local') throw new ConfigError('DATA_KEYS', 'or DATA_KEY_FILE must be set outside local mode');
+  if (config.APP_MODE !== 'local')
+    throw new ConfigError('DATA_KEYS', 'or DATA_KEY_FILE must be set outside local mode');
   const path = localKeyFilePath(config);
   ensureLocalKeyFile(path);
   return readKeyFile(path, `DATA_DIR (${path})`, hmac);

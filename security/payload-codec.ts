@@ -41,7 +41,9 @@ export function createPayloadCodec(keyring: Keyring): PayloadCodec {
         if (!keyId) throw new DecryptionError('encrypted payload without a key id');
         const key = keyring.key(keyId);
         if (!key) throw new DecryptionError(`unknown key id "${keyId}"`);
-        const decoded = ProtoPayload.decode(aesGcmOpen(key, payload.data ?? new Uint8Array(), temporalPayloadContext(keyId)));
+        const decoded = ProtoPayload.decode(
+          aesGcmOpen(key, payload.data ?? new Uint8Array(), temporalPayloadContext(keyId)),
+        );
         return { metadata: decoded.metadata, data: decoded.data };
       });
     },

@@ -2,50 +2,147 @@ import type { Role } from '../domain/types.js';
 
 /** Everything a route can require. One name per capability, `<resource>:<action>`. */
 export const PERMISSIONS = [
-  'loan:apply',            // submit an application (borrower for self, loan officer on behalf)
-  'loan:read',             // read a loan within the caller's scope
-  'loan:list',             // list and search loans within scope
+  'loan:apply', // submit an application (borrower for self, loan officer on behalf)
+  'loan:read', // read a loan within the caller's scope
+  'loan:list', // list and search loans within scope
   'loan:withdraw',
   'document:upload',
   'document:read',
-  'review:submit',         // send a review decision; the workflow checks stage, role and authority
+  'review:submit', // send a review decision; the workflow checks stage, role and authority
   'contract:read',
   'contract:sign',
-  'repayment:online',      // borrower pays own loan online
-  'repayment:record',      // finance records cash or bank transfers
+  'repayment:online', // borrower pays own loan online
+  'repayment:record', // finance records cash or bank transfers
   'repayment:read',
   'task:read',
-  'collection:act',        // collectors record contact outcomes
+  'collection:act', // collectors record contact outcomes
   'writeoff:approve',
   'product:read',
   'product:manage',
   'disbursement:retry',
   'disbursement:pause',
-  'loan:resolve',          // ops retry the failed step of a loan in NEEDS_ATTENTION, or close it before payout
+  'loan:resolve', // ops retry the failed step of a loan in NEEDS_ATTENTION, or close it before payout
   'ledger:read',
   'reconciliation:run',
   'report:read',
   'audit:read',
-  'codec:use',             // decrypt Temporal payloads for Temporal Web and the CLI
+  'codec:use', // decrypt Temporal payloads for Temporal Web and the CLI
   'user:manage',
   'apikey:manage',
-  'pii:unmasked',          // see personal data without masking
-  'compliance:manage',     // the sanctions / blacklist / AML screening list
+  'pii:unmasked', // see personal data without masking
+  'compliance:manage', // the sanctions / blacklist / AML screening list
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** The one table that says who may do what. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  BORROWER: ['loan:apply', 'loan:read', 'loan:list', 'loan:withdraw', 'document:upload', 'document:read', 'contract:read', 'contract:sign', 'repayment:online', 'repayment:read', 'product:read'],
-  LOAN_OFFICER: ['loan:apply', 'loan:read', 'loan:list', 'loan:withdraw', 'document:upload', 'document:read', 'contract:read', 'repayment:read', 'product:read', 'task:read'],
-  INITIAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'contract:read', 'task:read', 'product:read'],
-  FINAL_REVIEWER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'contract:read', 'task:read', 'product:read', 'report:read'],
-  FINANCE: ['loan:read', 'loan:list', 'repayment:record', 'repayment:read', 'ledger:read', 'reconciliation:run', 'disbursement:retry', 'report:read', 'product:read', 'contract:read'],
+  BORROWER: [
+    'loan:apply',
+    'loan:read',
+    'loan:list',
+    'loan:withdraw',
+    'document:upload',
+    'document:read',
+    'contract:read',
+    'contract:sign',
+    'repayment:online',
+    'repayment:read',
+    'product:read',
+  ],
+  LOAN_OFFICER: [
+    'loan:apply',
+    'loan:read',
+    'loan:list',
+    'loan:withdraw',
+    'document:upload',
+    'document:read',
+    'contract:read',
+    'repayment:read',
+    'product:read',
+    'task:read',
+  ],
+  INITIAL_REVIEWER: [
+    'loan:read',
+    'loan:list',
+    'document:read',
+    'review:submit',
+    'contract:read',
+    'task:read',
+    'product:read',
+  ],
+  FINAL_REVIEWER: [
+    'loan:read',
+    'loan:list',
+    'document:read',
+    'review:submit',
+    'contract:read',
+    'task:read',
+    'product:read',
+    'report:read',
+  ],
+  FINANCE: [
+    'loan:read',
+    'loan:list',
+    'repayment:record',
+    'repayment:read',
+    'ledger:read',
+    'reconciliation:run',
+    'disbursement:retry',
+    'report:read',
+    'product:read',
+    'contract:read',
+  ],
   COLLECTOR: ['loan:read', 'loan:list', 'repayment:read', 'task:read', 'collection:act', 'product:read'],
-  RISK_MANAGER: ['loan:read', 'loan:list', 'document:read', 'review:submit', 'product:read', 'product:manage', 'writeoff:approve', 'report:read', 'repayment:read', 'task:read', 'contract:read', 'disbursement:pause', 'compliance:manage'],
-  AUDITOR: ['loan:read', 'loan:list', 'audit:read', 'ledger:read', 'report:read', 'repayment:read', 'product:read', 'contract:read'],
-  OPS: ['loan:read', 'loan:list', 'loan:resolve', 'codec:use', 'disbursement:retry', 'disbursement:pause', 'reconciliation:run', 'report:read', 'product:read', 'task:read'],
-  ADMIN: ['loan:read', 'loan:list', 'review:submit', 'user:manage', 'apikey:manage', 'product:read', 'product:manage', 'report:read', 'audit:read', 'disbursement:pause', 'compliance:manage'],
+  RISK_MANAGER: [
+    'loan:read',
+    'loan:list',
+    'document:read',
+    'review:submit',
+    'product:read',
+    'product:manage',
+    'writeoff:approve',
+    'report:read',
+    'repayment:read',
+    'task:read',
+    'contract:read',
+    'disbursement:pause',
+    'compliance:manage',
+  ],
+  AUDITOR: [
+    'loan:read',
+    'loan:list',
+    'audit:read',
+    'ledger:read',
+    'report:read',
+    'repayment:read',
+    'product:read',
+    'contract:read',
+  ],
+  OPS: [
+    'loan:read',
+    'loan:list',
+    'loan:resolve',
+    'codec:use',
+    'disbursement:retry',
+    'disbursement:pause',
+    'reconciliation:run',
+    'report:read',
+    'product:read',
+    'task:read',
+  ],
+  ADMIN: [
+    'loan:read',
+    'loan:list',
+    'review:submit',
+    'user:manage',
+    'apikey:manage',
+    'product:read',
+    'product:manage',
+    'report:read',
+    'audit:read',
+    'disbursement:pause',
+    'compliance:manage',
+  ],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -132,7 +132,8 @@ export function findPlaintextInJson(document: unknown): LocatedFinding[] {
   const walk = (value: unknown, path: string, depth: number) => {
     if (depth > 200) return;
     if (typeof value === 'string') scanText(value, path, 0, out);
-    else if (typeof value === 'number' || typeof value === 'bigint') scanText(String(value), path, MAX_DECODE_DEPTH, out);
+    else if (typeof value === 'number' || typeof value === 'bigint')
+      scanText(String(value), path, MAX_DECODE_DEPTH, out);
     else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
     else if (value && typeof value === 'object') {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {

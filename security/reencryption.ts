@@ -3,7 +3,13 @@
 // older key, so the old key can eventually be retired. Idempotent and resumable: each row is
 // re-encrypted in its own statement, and rows already under the current key are skipped.
 import type { Sql } from '../db/client.js';
-import { APPLICATION_CONTEXT, CERTIFICATE_CONTEXT, CONTRACT_CONTEXT, DOCUMENT_CONTEXT, USER_FIELDS } from './encryption-contexts.js';
+import {
+  APPLICATION_CONTEXT,
+  CERTIFICATE_CONTEXT,
+  CONTRACT_CONTEXT,
+  DOCUMENT_CONTEXT,
+  USER_FIELDS,
+} from './encryption-contexts.js';
 import type { FieldCipher } from './field-crypto.js';
 
 /** Every encrypted text column: table, its key columns, the column and its encryption context. */
@@ -54,7 +60,10 @@ export async function reencryptAll(sql: Sql, cipher: FieldCipher, currentKeyId: 
       select id, key_id, content_enc from documents where key_id <> ${currentKeyId} limit ${BATCH / 10}`;
     if (rows.length === 0) break;
     for (const row of rows) {
-      const sealed = cipher.seal(cipher.open({ keyId: row.key_id, bytes: row.content_enc }, DOCUMENT_CONTEXT), DOCUMENT_CONTEXT);
+      const sealed = cipher.seal(
+        cipher.open({ keyId: row.key_id, bytes: row.content_enc }, DOCUMENT_CONTEXT),
+        DOCUMENT_CONTEXT,
+      );
       await sql`update documents set content_enc = ${sealed.bytes}, key_id = ${sealed.keyId} where id = ${row.id} and key_id = ${row.key_id}`;
     }
     documents += rows.length;

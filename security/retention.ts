@@ -18,7 +18,8 @@ export function retentionYears(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.RETENTION_YEARS?.trim();
   if (!raw) return DEFAULT_RETENTION_YEARS;
   const years = Number(raw);
-  if (!Number.isInteger(years) || years < 1 || years > 50) throw new ConfigError('RETENTION_YEARS', `must be a whole number of years from 1 to 50, got "${raw.slice(0, 20)}"`);
+  if (!Number.isInteger(years) || years < 1 || years > 50)
+    throw new ConfigError('RETENTION_YEARS', `must be a whole number of years from 1 to 50, got "${raw.slice(0, 20)}"`);
   return years;
 }
 
@@ -44,7 +45,17 @@ export function redactApplication(a: Application, purgedAt: string): Application
     ...(a.business ? { business: { ...a.business, licenseNumber: '' } } : {}),
     ...(a.farm ? { farm: { landAreaMu: a.farm.landAreaMu, crops: a.farm.crops } } : {}),
     ...(a.collateral ? { collateral: { ...a.collateral, description: '' } } : {}),
-    ...(a.guarantor ? { guarantor: { name: '', idNumber: '', phone: '', monthlyIncome: a.guarantor.monthlyIncome, relationship: a.guarantor.relationship } } : {}),
+    ...(a.guarantor
+      ? {
+          guarantor: {
+            name: '',
+            idNumber: '',
+            phone: '',
+            monthlyIncome: a.guarantor.monthlyIncome,
+            relationship: a.guarantor.relationship,
+          },
+        }
+      : {}),
     purgedAt,
   };
 }
@@ -85,27 +96,48 @@ export async function purgeExpiredPersonalData(
     where closed_at < ${cutoff} and pii_purged_at is null and status in ${sql(CLOSED_STATUSES)}
     order by closed_at limit ${limit + 1}`;
   const batch = due.slice(0, limit);
-  const run: RetentionRun = { cutoff: cutoff.toISOString(), years: options.years, purged: [], remaining: due.length - batch.length };
+  const run: RetentionRun = {
+    cutoff: cutoff.toISOString(),
+    years: options.years,
+    purged: [],
+    remaining: due.length - batch.length,
+  };
   if (options.dryRun) {
-    run.purged = batch.map((l) => ({ loanId: l.id, closedAt: l.closed_at.toISOString(), documents: 0, contracts: 0, certificate: false }));
+    run.purged = batch.map((l) => ({
+      loanId: l.id,
+      closedAt: l.closed_at.toISOString(),
+      documents: 0,
+      contracts: 0,
+      certificate: false,
+    }));
     return run;
   }
   const purgedAt = options.now.toISOString();
   for (const loan of batch) {
     const done = await sql.begin(async (tx) => {
-      const [row] = await tx<{ application_enc: string }[]>`select application_enc from loans where id = ${loan.id} and pii_purged_at is null for update`;
+      const [row] = await tx<
+        { application_enc: string }[]
+      >`select application_enc from loans where id = ${loan.id} and pii_purged_at is null for update`;
       if (!row) return null;
       const application = JSON.parse(cipher.decrypt(row.application_enc, APPLICATION_CONTEXT)) as Application;
       await tx`update loans set application_enc = ${cipher.encrypt(JSON.stringify(redactApplication(application, purgedAt)), APPLICATION_CONTEXT)},
                                 pii_purged_at = ${options.now} where id = ${loan.id}`;
-      const documents = await tx<{ id: string; type: string; sha256: string }[]>`delete from documents where loan_id = ${loan.id} returning id, type, sha256`;
+      const documents = await tx<
+        { id: string; type: string; sha256: string }[]
+      >`delete from documents where loan_id = ${loan.id} returning id, type, sha256`;
       const contracts = await tx`
         update contracts set html_enc = ${cipher.encrypt(purgedNotice({ zh: '借款合同', en: 'loan contract' }, purgedAt, options.years), CONTRACT_CONTEXT)}
         where loan_id = ${loan.id} returning version`;
       const certificates = await tx`
         update settlement_certificates set html_enc = ${cipher.encrypt(purgedNotice({ zh: '结清证明', en: 'settlement certificate' }, purgedAt, options.years), CERTIFICATE_CONTEXT)}
         where loan_id = ${loan.id} returning loan_id`;
-      const result: PurgedLoan = { loanId: loan.id, closedAt: loan.closed_at.toISOString(), documents: documents.length, contracts: contracts.length, certificate: certificates.length > 0 };
+      const result: PurgedLoan = {
+        loanId: loan.id,
+        closedAt: loan.closed_at.toISOString(),
+        documents: documents.length,
+        contracts: contracts.length,
+        certificate: certificates.length > 0,
+      };
       await recordAudit(tx, {
         action: 'PII_PURGED',
         result: 'SUCCESS',
@@ -124,7 +156,7 @@ export async function purgeExpiredPersonalData(
       });
       return result;
     });
-    if (done) run.purged.push(done as PurgedLoan);
+    if (done) run.purged.push(done);
   }
   return run;
 }

@@ -27,7 +27,10 @@ export interface ScreeningHit {
 
 /** NFKC, no spaces or middle dots (维吾尔族 names are written with ·), Latin letters lowercased. */
 export function normalizeName(name: string): string {
-  return name.normalize('NFKC').replace(/[\s·•・.]/g, '').toLowerCase();
+  return name
+    .normalize('NFKC')
+    .replace(/[\s·•・.]/g, '')
+    .toLowerCase();
 }
 
 const nameKeys = new WeakMap<Keyring, Buffer>();
@@ -65,10 +68,28 @@ export function screeningIdentity(keyring: Keyring, person: { idNumber?: string;
  * The first list entry the applicant or the guarantor matches, or null when neither does.
  * Called before an application is stored; a hit refuses it.
  */
-export async function screenApplicant(sql: Sql | TransactionSql, keyring: Keyring, application: Pick<Application, 'applicant' | 'guarantor'>): Promise<ScreeningHit | null> {
+export async function screenApplicant(
+  sql: Sql | TransactionSql,
+  keyring: Keyring,
+  application: Pick<Application, 'applicant' | 'guarantor'>,
+): Promise<ScreeningHit | null> {
   const people: Array<{ subject: ScreenedSubject; prefix: string; idNumber: string; name: string }> = [
-    { subject: 'APPLICANT', prefix: 'applicant', idNumber: application.applicant.idNumber, name: application.applicant.name },
-    ...(application.guarantor ? [{ subject: 'GUARANTOR' as const, prefix: 'guarantor', idNumber: application.guarantor.idNumber, name: application.guarantor.name }] : []),
+    {
+      subject: 'APPLICANT',
+      prefix: 'applicant',
+      idNumber: application.applicant.idNumber,
+      name: application.applicant.name,
+    },
+    ...(application.guarantor
+      ? [
+          {
+            subject: 'GUARANTOR' as const,
+            prefix: 'guarantor',
+            idNumber: application.guarantor.idNumber,
+            name: application.guarantor.name,
+          },
+        ]
+      : []),
   ];
   for (const person of people) {
     const idHash = blindIndex(keyring, 'idNumber', person.idNumber);
@@ -80,7 +101,14 @@ export async function screenApplicant(sql: Sql | TransactionSql, keyring: Keyrin
       order by (id_number_hash is not null) desc, created_at
       limit 1`;
     if (entry) {
-      return { subject: person.subject, field: `${person.prefix}.${entry.by_id ? 'idNumber' : 'name'}`, entryId: entry.id, list: entry.list, source: entry.source, reason: entry.reason };
+      return {
+        subject: person.subject,
+        field: `${person.prefix}.${entry.by_id ? 'idNumber' : 'name'}`,
+        entryId: entry.id,
+        list: entry.list,
+        source: entry.source,
+        reason: entry.reason,
+      };
     }
   }
   return null;

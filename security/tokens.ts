@@ -60,10 +60,15 @@ export function resolveTokenSecret(config: Pick<Config, 'TOKEN_SECRET' | 'APP_MO
 function isClaims(value: unknown): value is AccessTokenClaims {
   const c = value as Partial<AccessTokenClaims> | null;
   return (
-    typeof c === 'object' && c !== null &&
-    typeof c.sub === 'string' && typeof c.username === 'string' && typeof c.jti === 'string' &&
-    typeof c.iat === 'number' && typeof c.exp === 'number' &&
-    typeof c.role === 'string' && (ROLES as readonly string[]).includes(c.role)
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.sub === 'string' &&
+    typeof c.username === 'string' &&
+    typeof c.jti === 'string' &&
+    typeof c.iat === 'number' &&
+    typeof c.exp === 'number' &&
+    typeof c.role === 'string' &&
+    (ROLES as readonly string[]).includes(c.role)
   );
 }
 

@@ -10,7 +10,12 @@ import { recipientHash, type Channel } from './notify/recipient.js';
 
 const profileSchema = z.object({ failureRate: z.number(), timeoutRate: z.number(), latencyMs: z.number() });
 const settingsSchema = z.object({ bank: profileSchema, bureau: profileSchema, notify: profileSchema });
-const statsEntry = z.object({ requests: z.number(), failures: z.number(), timeoutsBeforeCommit: z.number(), timeoutsAfterCommit: z.number() });
+const statsEntry = z.object({
+  requests: z.number(),
+  failures: z.number(),
+  timeoutsBeforeCommit: z.number(),
+  timeoutsAfterCommit: z.number(),
+});
 const statsSchema = z.object({ seed: z.number(), bank: statsEntry, bureau: statsEntry, notify: statsEntry });
 const recordedMessageSchema = z.object({
   messageId: z.string(),
@@ -61,40 +66,84 @@ export interface SimulatorAdminClientOptions {
 export function createSimulatorAdminClient(options: SimulatorAdminClientOptions): SimulatorAdminClient {
   const http = createPartnerHttp('simulator', options);
   const setFaults = async (patch: FaultPatch) =>
-    (await http.call({ operation: 'setFaults', method: 'PUT', path: 'admin/faults', json: patch, idempotent: true, schema: settingsSchema })).data;
+    (
+      await http.call({
+        operation: 'setFaults',
+        method: 'PUT',
+        path: 'admin/faults',
+        json: patch,
+        idempotent: true,
+        schema: settingsSchema,
+      })
+    ).data;
 
   return {
     async getFaults() {
-      return (await http.call({ operation: 'getFaults', method: 'GET', path: 'admin/faults', idempotent: true, schema: settingsSchema })).data;
+      return (
+        await http.call({
+          operation: 'getFaults',
+          method: 'GET',
+          path: 'admin/faults',
+          idempotent: true,
+          schema: settingsSchema,
+        })
+      ).data;
     },
     setFaults,
     clearFaults() {
       const none = { failureRate: 0, timeoutRate: 0, latencyMs: 0 };
-      return setFaults(Object.fromEntries(SIMULATORS.map((s) => [s, none])) as FaultPatch);
+      return setFaults(Object.fromEntries(SIMULATORS.map((s) => [s, none])));
     },
     async faultStats() {
-      return (await http.call({ operation: 'faultStats', method: 'GET', path: 'admin/faults/stats', idempotent: true, schema: statsSchema })).data;
+      return (
+        await http.call({
+          operation: 'faultStats',
+          method: 'GET',
+          path: 'admin/faults/stats',
+          idempotent: true,
+          schema: statsSchema,
+        })
+      ).data;
     },
     async reset() {
-      await http.call({ operation: 'reset', method: 'POST', path: 'admin/reset', idempotent: true, schema: z.object({ reset: z.literal(true) }) });
+      await http.call({
+        operation: 'reset',
+        method: 'POST',
+        path: 'admin/reset',
+        idempotent: true,
+        schema: z.object({ reset: z.literal(true) }),
+      });
     },
     async simulateIncomingPayment(request) {
       const { data } = await http.call({
-        operation: 'simulateIncomingPayment', method: 'POST', path: 'bank/incoming', json: request, idempotent: false, schema: incomingPaymentNoticeSchema,
+        operation: 'simulateIncomingPayment',
+        method: 'POST',
+        path: 'bank/incoming',
+        json: request,
+        idempotent: false,
+        schema: incomingPaymentNoticeSchema,
       });
       return data;
     },
     async messagesTo(channel, to) {
       const { data } = await http.call({
-        operation: 'messagesTo', method: 'GET', path: 'notify/messages', searchParams: { to: recipientHash(channel, to) },
-        idempotent: true, schema: z.object({ messages: z.array(recordedMessageSchema) }),
+        operation: 'messagesTo',
+        method: 'GET',
+        path: 'notify/messages',
+        searchParams: { to: recipientHash(channel, to) },
+        idempotent: true,
+        schema: z.object({ messages: z.array(recordedMessageSchema) }),
       });
       return data.messages;
     },
     async bureauEnquiryCount(idNumber) {
       const { data } = await http.call({
-        operation: 'bureauEnquiryCount', method: 'GET', path: 'admin/bureau/enquiries', searchParams: { idNumberHash: idNumberHash(idNumber) },
-        idempotent: true, schema: z.object({ idNumberHash: z.string(), count: z.number().int() }),
+        operation: 'bureauEnquiryCount',
+        method: 'GET',
+        path: 'admin/bureau/enquiries',
+        searchParams: { idNumberHash: idNumberHash(idNumber) },
+        idempotent: true,
+        schema: z.object({ idNumberHash: z.string(), count: z.number().int() }),
       });
       return data.count;
     },

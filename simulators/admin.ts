@@ -34,7 +34,13 @@ export function adminRoutes({ sql, log, faults, allowReset }: AdminRouteDeps): H
   app.get('/faults/stats', (c) => c.json({ seed: faults.currentSeed(), ...faults.stats() }));
 
   app.post('/reset', async (c) => {
-    if (!allowReset) return errorResponse(c, 403, 'RESET_DISABLED', 'Reset is refused unless the simulator runs with SIM_ALLOW_RESET=1');
+    if (!allowReset)
+      return errorResponse(
+        c,
+        403,
+        'RESET_DISABLED',
+        'Reset is refused unless the simulator runs with SIM_ALLOW_RESET=1',
+      );
     await truncateSimulatorTables(sql);
     faults.reset();
     log.warn('simulator state reset');
@@ -43,7 +49,8 @@ export function adminRoutes({ sql, log, faults, allowReset }: AdminRouteDeps): H
 
   app.get('/bureau/enquiries', async (c) => {
     const hash = c.req.query('idNumberHash') ?? '';
-    if (!/^[0-9a-f]{64}$/.test(hash)) return errorResponse(c, 400, 'INVALID_REQUEST', 'idNumberHash must be a SHA-256 hex');
+    if (!/^[0-9a-f]{64}$/.test(hash))
+      return errorResponse(c, 400, 'INVALID_REQUEST', 'idNumberHash must be a SHA-256 hex');
     return c.json({ idNumberHash: hash, count: await enquiryCount(sql, hash) });
   });
 

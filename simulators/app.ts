@@ -92,24 +92,36 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    log.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
   });
   app.onError((err, c) => {
-    if (isConnectionFailure(err)) return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'Temporarily unavailable, please retry');
+    if (isConnectionFailure(err))
+      return errorResponse(c, 503, 'SERVICE_UNAVAILABLE', 'Temporarily unavailable, please retry');
     log.error({ err, path: c.req.path }, 'unhandled error');
     return errorResponse(c, 500, 'INTERNAL', 'Internal error');
   });
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', 'No such route'));
 
-  app.get('/healthz', async (c) => ((await isDbReachable(sql)) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503)));
+  app.get('/healthz', async (c) =>
+    (await isDbReachable(sql)) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503),
+  );
 
-  app.use('/bank/*', faults.middleware('bank', (path) => BANK_SIMULATOR_ONLY_PATHS.includes(path)));
+  app.use(
+    '/bank/*',
+    faults.middleware('bank', (path) => BANK_SIMULATOR_ONLY_PATHS.includes(path)),
+  );
   app.use('/bureau/*', faults.middleware('bureau'));
   app.use('/notify/*', faults.middleware('notify'));
   app.route('/bank', bankRoutes({ sql, log: bankLog }));
   app.route('/bureau', bureauRoutes({ sql, now }));
   app.route('/notify', notifyRoutes({ sql, log: notifyLog }));
-  app.route('/admin', adminRoutes({ sql, log: log.child({ component: 'admin' }), faults, allowReset: deps.allowReset ?? false }));
+  app.route(
+    '/admin',
+    adminRoutes({ sql, log: log.child({ component: 'admin' }), faults, allowReset: deps.allowReset ?? false }),
+  );
 
   return {
     app,

@@ -14,7 +14,12 @@ export interface CallbackPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 60_000, timeoutMs: 5_000 };
+export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 250,
+  maxDelayMs: 60_000,
+  timeoutMs: 5_000,
+};
 
 // A claimed callback is not offered again for this long, unless its attempt finishes first.
 const LEASE_SECONDS = 60;
@@ -43,7 +48,12 @@ export function retryDelayMs(policy: CallbackPolicy, attemptsSoFar: number): num
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attemptsSoFar - 1));
 }
 
-async function post(url: string, body: string, secret: string, timeoutMs: number): Promise<{ status?: number; error?: string }> {
+async function post(
+  url: string,
+  body: string,
+  secret: string,
+  timeoutMs: number,
+): Promise<{ status?: number; error?: string }> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -94,7 +104,13 @@ export class CallbackDispatcher {
   private async send(callback: ClaimedCallback): Promise<void> {
     const result = await post(callback.url, callback.body, this.secret, this.policy.timeoutMs);
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
-    const context = { source: callback.source, subjectId: callback.subject_id, attempt: callback.attempts, status: result.status, error: result.error };
+    const context = {
+      source: callback.source,
+      subjectId: callback.subject_id,
+      attempt: callback.attempts,
+      status: result.status,
+      error: result.error,
+    };
     try {
       if (delivered) {
         await this.sql`

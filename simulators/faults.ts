@@ -38,8 +38,15 @@ export const NO_FAULTS: FaultProfile = { failureRate: 0, timeoutRate: 0, latency
 export const DEFAULT_HANG_MS = 30_000;
 
 const rate = z.number().min(0).max(1);
-const profileFields = z.object({ failureRate: rate, timeoutRate: rate, latencyMs: z.number().int().min(0).max(60_000) });
-const profileSchema = profileFields.refine((p) => p.failureRate + p.timeoutRate <= 1, 'failureRate + timeoutRate must not exceed 1');
+const profileFields = z.object({
+  failureRate: rate,
+  timeoutRate: rate,
+  latencyMs: z.number().int().min(0).max(60_000),
+});
+const profileSchema = profileFields.refine(
+  (p) => p.failureRate + p.timeoutRate <= 1,
+  'failureRate + timeoutRate must not exceed 1',
+);
 
 export const faultPatchSchema = z
   .object({
@@ -68,7 +75,8 @@ function readRate(env: NodeJS.ProcessEnv, name: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return 0;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(name, `must be a number from 0 to 1, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new ConfigError(name, `must be a number from 0 to 1, got "${raw}"`);
   return value;
 }
 
@@ -76,7 +84,8 @@ function readLatency(env: NodeJS.ProcessEnv, name: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return 0;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 60_000) throw new ConfigError(name, `must be whole milliseconds from 0 to 60000, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || value > 60_000)
+    throw new ConfigError(name, `must be whole milliseconds from 0 to 60000, got "${raw}"`);
   return value;
 }
 
@@ -157,7 +166,8 @@ export class FaultInjector {
     for (const simulator of SIMULATORS) {
       const merged = { ...next[simulator], ...patch[simulator] };
       const checked = profileSchema.safeParse(merged);
-      if (!checked.success) throw new RangeError(`${simulator}: ${checked.error.issues[0]?.message ?? 'invalid fault profile'}`);
+      if (!checked.success)
+        throw new RangeError(`${simulator}: ${checked.error.issues[0]?.message ?? 'invalid fault profile'}`);
       next[simulator] = checked.data;
     }
     this.current = next;

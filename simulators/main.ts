@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   server.once('listening', () => {
-    log.info({ port: settings.port, host: settings.host, faults: settings.faults, seed: settings.seed }, 'partner simulators listening');
+    log.info(
+      { port: settings.port, host: settings.host, faults: settings.faults, seed: settings.seed },
+      'partner simulators listening',
+    );
   });
 
   let stopping = false;

@@ -29,9 +29,21 @@ const KEY_SHAPE = /^[\x21-\x7e]{1,128}$/;
 
 export function idempotencyKeyOf(c: Context): Parsed<string> {
   const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
-  if (!key) return { ok: false, response: errorResponse(c, 400, 'IDEMPOTENCY_KEY_REQUIRED', 'The Idempotency-Key header is required') };
+  if (!key)
+    return {
+      ok: false,
+      response: errorResponse(c, 400, 'IDEMPOTENCY_KEY_REQUIRED', 'The Idempotency-Key header is required'),
+    };
   if (!KEY_SHAPE.test(key)) {
-    return { ok: false, response: errorResponse(c, 400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 printable ASCII characters') };
+    return {
+      ok: false,
+      response: errorResponse(
+        c,
+        400,
+        'INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1–128 printable ASCII characters',
+      ),
+    };
   }
   return { ok: true, value: key };
 }

@@ -5,7 +5,13 @@ const SCHEMA_FILE = new URL('./schema.sql', import.meta.url);
 // Two simulator processes booting on one database would otherwise race on `create table if not exists`.
 const SCHEMA_LOCK = 74_201_001;
 
-export const SIMULATOR_TABLES = ['bank_payments', 'bank_incoming_payments', 'bureau_enquiries', 'notify_messages', 'partner_callbacks'] as const;
+export const SIMULATOR_TABLES = [
+  'bank_payments',
+  'bank_incoming_payments',
+  'bureau_enquiries',
+  'notify_messages',
+  'partner_callbacks',
+] as const;
 
 export async function ensureSimulatorSchema(sql: Sql): Promise<void> {
   const ddl = await readFile(SCHEMA_FILE, 'utf8');

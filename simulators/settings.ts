@@ -21,20 +21,26 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new ConfigError(name, `must be a whole number from 0 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new ConfigError(name, `must be a whole number from 0 to ${max}, got "${raw}"`);
   return value;
 }
 
 function postgresUrl(env: NodeJS.ProcessEnv, name: string): string {
   const raw = env[name];
-  if (!raw) throw new ConfigError(name, 'must be set to the simulators\' own postgres database, e.g. postgres://user:pass@127.0.0.1:5432/partners');
+  if (!raw)
+    throw new ConfigError(
+      name,
+      "must be set to the simulators' own postgres database, e.g. postgres://user:pass@127.0.0.1:5432/partners",
+    );
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(name, 'is not a URL');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(name, 'must be a postgres:// URL');
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(name, 'must be a postgres:// URL');
   return raw;
 }
 
@@ -46,14 +52,16 @@ function postgresUrl(env: NodeJS.ProcessEnv, name: string): string {
  */
 export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): SimulatorSettings {
   const mode = env.APP_MODE || 'local';
-  if (mode !== 'local' && mode !== 'production') throw new ConfigError('APP_MODE', `must be local or production, got "${mode}"`);
+  if (mode !== 'local' && mode !== 'production')
+    throw new ConfigError('APP_MODE', `must be local or production, got "${mode}"`);
   // The shared schema checks the shared settings; its production rules are the API's and worker's
   // (DATABASE_URL, TEMPORAL_ADDRESS, …), not the simulators', so they are not applied here.
   const config = loadConfig({ ...env, APP_MODE: 'local' });
   const callbackSecret = config.BANK_CALLBACK_SECRET ?? (mode === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
   if (!callbackSecret) throw new ConfigError('BANK_CALLBACK_SECRET', 'must be set in production mode');
   const allowReset = env.SIM_ALLOW_RESET ?? '0';
-  if (allowReset !== '0' && allowReset !== '1') throw new ConfigError('SIM_ALLOW_RESET', `must be 0 or 1, got "${allowReset}"`);
+  if (allowReset !== '0' && allowReset !== '1')
+    throw new ConfigError('SIM_ALLOW_RESET', `must be 0 or 1, got "${allowReset}"`);
   return {
     port: config.SIMULATOR_PORT,
     host: env.SIMULATOR_HOST || '127.0.0.1',

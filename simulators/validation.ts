@@ -7,7 +7,9 @@ export const positiveMoney = z
   .regex(/^\d{1,16}\.\d{2}$/, 'must be an amount with two decimals, e.g. "1234.56"')
   .refine((v) => new Decimal(v).gt(0), 'must be greater than zero');
 
-export const nonNegativeMoney = z.string().regex(/^\d{1,16}\.\d{2}$/, 'must be an amount with two decimals, e.g. "1234.56"');
+export const nonNegativeMoney = z
+  .string()
+  .regex(/^\d{1,16}\.\d{2}$/, 'must be an amount with two decimals, e.g. "1234.56"');
 
 /** 12–19 digits; spaces and dashes are dropped. */
 export const cardNumber = z

@@ -46,13 +46,19 @@ const COMMON = {
 
 const LOGIN = {
   'login.heading': { zh: '登录', en: 'Sign in' },
-  'login.intro': { zh: '审批、催收与运营人员请使用工号登录。', en: 'Reviewers, collectors and operations staff sign in with their username.' },
+  'login.intro': {
+    zh: '审批、催收与运营人员请使用工号登录。',
+    en: 'Reviewers, collectors and operations staff sign in with their username.',
+  },
   'login.username': { zh: '用户名', en: 'Username' },
   'login.usernameHint': { zh: '员工用户名，或借款人手机号', en: "Staff username, or a borrower's mobile number" },
   'login.password': { zh: '密码', en: 'Password' },
   'login.submit': { zh: '登录', en: 'Sign in' },
   'login.submitting': { zh: '正在登录…', en: 'Signing in…' },
-  'login.demo': { zh: '本地演示账号：initial_reviewer、final_reviewer、collector、risk_manager 等，密码 Demo@2026', en: 'Local demo accounts: initial_reviewer, final_reviewer, collector, risk_manager and others, password Demo@2026' },
+  'login.demo': {
+    zh: '本地演示账号：initial_reviewer、final_reviewer、collector、risk_manager 等，密码 Demo@2026',
+    en: 'Local demo accounts: initial_reviewer, final_reviewer, collector, risk_manager and others, password Demo@2026',
+  },
   'login.expired': { zh: '登录已失效，请重新登录', en: 'Your session has ended; please sign in again' },
 } satisfies Record<string, BilingualText>;
 
@@ -131,7 +137,10 @@ const LOAN = {
   'terms.apr': { zh: '年化利率（APR）', en: 'APR' },
   'terms.netDisbursement': { zh: '实际到账', en: 'Net disbursement' },
   'terms.totalPayment': { zh: '应还总额', en: 'Total repayment' },
-  'terms.productLimits': { zh: '产品范围：金额 {minAmount}–{maxAmount}，期数 {minTerm}–{maxTerm}，年利率 {minRate}–{maxRate}', en: 'Product limits: amount {minAmount}–{maxAmount}, {minTerm}–{maxTerm} installments, rate {minRate}–{maxRate}' },
+  'terms.productLimits': {
+    zh: '产品范围：金额 {minAmount}–{maxAmount}，期数 {minTerm}–{maxTerm}，年利率 {minRate}–{maxRate}',
+    en: 'Product limits: amount {minAmount}–{maxAmount}, {minTerm}–{maxTerm} installments, rate {minRate}–{maxRate}',
+  },
   'loan.section.decision': { zh: '自动决策', en: 'Automated decision' },
   'decision.AUTO_APPROVE': { zh: '自动通过', en: 'Approved automatically' },
   'decision.DECLINE': { zh: '自动拒绝', en: 'Declined automatically' },
@@ -192,9 +201,15 @@ const LOAN = {
   'review.newTerm': { zh: '批准期数', en: 'Approved installments' },
   'review.submit': { zh: '提交审批', en: 'Submit decision' },
   'review.submitting': { zh: '正在提交…', en: 'Submitting…' },
-  'review.recorded': { zh: '已提交：{decision}。贷款状态：{status}', en: 'Recorded: {decision}. Loan status: {status}' },
+  'review.recorded': {
+    zh: '已提交：{decision}。贷款状态：{status}',
+    en: 'Recorded: {decision}. Loan status: {status}',
+  },
   'review.refused': { zh: '审批未被接受：', en: 'The decision was refused:' },
-  'review.noChanges': { zh: '请至少修改金额、利率或期数中的一项', en: 'Change at least one of the amount, rate or term' },
+  'review.noChanges': {
+    zh: '请至少修改金额、利率或期数中的一项',
+    en: 'Change at least one of the amount, rate or term',
+  },
   'action.APPROVE': { zh: '通过', en: 'Approve' },
   'action.REJECT': { zh: '拒绝', en: 'Reject' },
   'action.REQUEST_DOCUMENTS': { zh: '要求补充资料', en: 'Request documents' },
@@ -280,7 +295,16 @@ const DOMAIN_NAMES = {
   ...DASHBOARD_COLUMN_NAMES,
 };
 
-export const DICTIONARY: Readonly<Record<string, BilingualText>> = { ...COMMON, ...LOGIN, ...INBOX, ...LOANS, ...LOAN, ...DASHBOARD, ...CODES, ...DOMAIN_NAMES };
+export const DICTIONARY: Readonly<Record<string, BilingualText>> = {
+  ...COMMON,
+  ...LOGIN,
+  ...INBOX,
+  ...LOANS,
+  ...LOAN,
+  ...DASHBOARD,
+  ...CODES,
+  ...DOMAIN_NAMES,
+};
 
 export type LabelKey =
   | keyof typeof COMMON

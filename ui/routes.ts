@@ -28,7 +28,11 @@ export const uiRoutes: RouteModule = (deps) => {
     const asset = assets.get(c.req.param('file'));
     if (!asset) return page(c, NotFoundPage(), 404);
     if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304, { etag: asset.etag });
-    return c.body(asset.body, 200, { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'no-cache' });
+    return c.body(asset.body, 200, {
+      'content-type': asset.contentType,
+      etag: asset.etag,
+      'cache-control': 'no-cache',
+    });
   });
 
   app.get('/', (c) => page(c, LoginPage({ showDemoAccounts: deps.config.APP_MODE === 'local' })));

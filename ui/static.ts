@@ -26,7 +26,8 @@ const ASSET_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 function asset(body: Uint8Array | string, contentType: string): Asset {
-  const bytes: Uint8Array<ArrayBuffer> = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+  const bytes: Uint8Array<ArrayBuffer> =
+    typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
   return { body: bytes, contentType, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"` };
 }
 

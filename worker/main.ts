@@ -21,7 +21,10 @@ async function main() {
     if (!config[setting]) throw new ConfigError(setting, 'must be set for the worker');
   }
   if (config.WORKFLOW_BUNDLE_PATH && !existsSync(config.WORKFLOW_BUNDLE_PATH)) {
-    throw new ConfigError('WORKFLOW_BUNDLE_PATH', `names no file (${config.WORKFLOW_BUNDLE_PATH}); build it with npm run build:workflows`);
+    throw new ConfigError(
+      'WORKFLOW_BUNDLE_PATH',
+      `names no file (${config.WORKFLOW_BUNDLE_PATH}); build it with npm run build:workflows`,
+    );
   }
   const log = createLogger('worker', config.LOG_LEVEL);
   logTemporalThroughPino(log);
@@ -61,6 +64,8 @@ async function main() {
 
 exitWhenParentDies();
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : `Worker failed: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : `Worker failed: ${err instanceof Error ? err.message : String(err)}`}\n`,
+  );
   process.exit(1);
 });

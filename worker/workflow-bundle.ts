@@ -12,7 +12,12 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
  * which keeps webpack's memory out of the long-lived worker process.
  */
 export async function writeWorkflowBundle(outPath: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions, failureConverterPath: FAILURE_CONVERTER_PATH, logger: silent });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    ...bundlerOptions,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: silent,
+  });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
 }

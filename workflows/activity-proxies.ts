@@ -10,7 +10,12 @@ export const rawRecords = proxyActivities<Activities>({
 /** Partner calls: bounded by the partner's timeout, retried with backoff; idempotent by business keys. */
 export const rawPartners = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['PartnerRejected', 'ConsentMissing'] },
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '5 minutes',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['PartnerRejected', 'ConsentMissing'],
+  },
 });
 
 /**

@@ -15,7 +15,9 @@ export async function assess(ctx: LoanContext): Promise<AssessmentOutcome> {
     partners.fetchCreditReport({ loanId, subject: 'APPLICANT' }),
     partners.analyzeBankStatement({ loanId }),
     records.loadRepaymentHistory({ borrowerId: ctx.input.borrowerId, excludeLoanId: loanId }),
-    facts.application.guarantor ? partners.fetchCreditReport({ loanId, subject: 'GUARANTOR' }) : Promise.resolve(undefined),
+    facts.application.guarantor
+      ? partners.fetchCreditReport({ loanId, subject: 'GUARANTOR' })
+      : Promise.resolve(undefined),
   ]);
   const estimate = buildOffer(ctx.input.product, ctx.view.requested, today(ctx));
   const assessment = assessCredit({
@@ -31,7 +33,10 @@ export async function assess(ctx: LoanContext): Promise<AssessmentOutcome> {
   const decision = decide(assessment, facts.application, ctx.input.product, facts.applicantAge);
   ctx.view.assessment = assessment;
   ctx.view.decision = { outcome: decision.outcome, reasons: decision.reasons };
-  const gradeText = { zh: `评分 ${assessment.score}，等级 ${assessment.grade}`, en: `Score ${assessment.score}, grade ${assessment.grade}` };
+  const gradeText = {
+    zh: `评分 ${assessment.score}，等级 ${assessment.grade}`,
+    en: `Score ${assessment.score}, grade ${assessment.grade}`,
+  };
   await record(ctx, 'ASSESSED', gradeText, {
     detail: { outcome: decision.outcome },
     projection: { assessment },

@@ -63,7 +63,9 @@ export async function decide(decision: AttentionDecision): Promise<void> {
   const ticket = h.resolved + 1;
   h.decision = decision;
   // A closed loan answers once it shows CANCELLED; a retried one as soon as the step runs again.
-  await condition(() => h.resolved >= ticket && (decision.action === 'RETRY' || h.ctx.view.status !== 'NEEDS_ATTENTION'));
+  await condition(
+    () => h.resolved >= ticket && (decision.action === 'RETRY' || h.ctx.view.status !== 'NEEDS_ATTENTION'),
+  );
 }
 
 function causeOf(err: unknown): string {
@@ -86,15 +88,41 @@ async function park(step: string, err: unknown): Promise<AttentionDecision> {
   const h = host!;
   const { ctx } = h;
   h.opened += 1;
-  const open: AttentionCase = { number: h.opened, step, cause: causeOf(err), since: nowIso(), resumeStatus: ctx.view.status };
+  const open: AttentionCase = {
+    number: h.opened,
+    step,
+    cause: causeOf(err),
+    since: nowIso(),
+    resumeStatus: ctx.view.status,
+  };
   h.ctx.view.attention = open;
   h.parking = true;
   const taskKey = `NEEDS_ATTENTION:${open.number}`;
   setStatusQuietly(ctx, 'NEEDS_ATTENTION');
-  const reason: BilingualText = { zh: `步骤 ${step} 失败，需人工处理：${open.cause}`, en: `Step ${step} failed and needs a person: ${open.cause}` };
+  const reason: BilingualText = {
+    zh: `步骤 ${step} 失败，需人工处理：${open.cause}`,
+    en: `Step ${step} failed and needs a person: ${open.cause}`,
+  };
   // The parking records use the plain proxies: a failure here must not park again.
-  await rawRecords.openTask({ loanId: ctx.view.loanId, kind: 'NEEDS_ATTENTION', taskKey, role: 'OPS', dueAt: new Date(Date.now() + DAY_MS).toISOString(), detail: { step, cause: open.cause } }).catch(() => undefined);
-  await record(ctx, 'STATUS_NEEDS_ATTENTION', { zh: `${statusText('NEEDS_ATTENTION').zh}：${reason.zh}`, en: `${statusText('NEEDS_ATTENTION').en}: ${reason.en}` }, { detail: { step, cause: open.cause } }).catch(() => undefined);
+  await rawRecords
+    .openTask({
+      loanId: ctx.view.loanId,
+      kind: 'NEEDS_ATTENTION',
+      taskKey,
+      role: 'OPS',
+      dueAt: new Date(Date.now() + DAY_MS).toISOString(),
+      detail: { step, cause: open.cause },
+    })
+    .catch(() => undefined);
+  await record(
+    ctx,
+    'STATUS_NEEDS_ATTENTION',
+    {
+      zh: `${statusText('NEEDS_ATTENTION').zh}：${reason.zh}`,
+      en: `${statusText('NEEDS_ATTENTION').en}: ${reason.en}`,
+    },
+    { detail: { step, cause: open.cause } },
+  ).catch(() => undefined);
 
   h.parking = false;
 
@@ -103,7 +131,9 @@ async function park(step: string, err: unknown): Promise<AttentionDecision> {
   h.decision = undefined;
   delete h.ctx.view.attention;
   h.parking = true;
-  await rawRecords.closeTask({ loanId: ctx.view.loanId, taskKey, status: 'DONE', closedBy: decision.by.userId }).catch(() => undefined);
+  await rawRecords
+    .closeTask({ loanId: ctx.view.loanId, taskKey, status: 'DONE', closedBy: decision.by.userId })
+    .catch(() => undefined);
   if (decision.action === 'RETRY') setStatusQuietly(ctx, open.resumeStatus);
   await record(
     ctx,

@@ -94,12 +94,25 @@ export async function changeStatus(
     ? { zh: `${statusText(status).zh}：${options.reason.zh}`, en: `${statusText(status).en}: ${options.reason.en}` }
     : statusText(status);
   await record(ctx, `STATUS_${status}`, text, { actor: options.actor, projection: options.projection });
-  await notifyBorrower(ctx, 'LOAN_STATUS_CHANGED', { status, statusZh: statusText(status).zh, reason: options.reason?.zh ?? '' });
+  await notifyBorrower(ctx, 'LOAN_STATUS_CHANGED', {
+    status,
+    statusZh: statusText(status).zh,
+    reason: options.reason?.zh ?? '',
+  });
 }
 
-export async function notifyBorrower(ctx: LoanContext, template: string, params: Record<string, string>): Promise<void> {
+export async function notifyBorrower(
+  ctx: LoanContext,
+  template: string,
+  params: Record<string, string>,
+): Promise<void> {
   try {
-    await notifications.notifyBorrower({ loanId: ctx.view.loanId, eventKey: nextEventKey(ctx, template), template, params });
+    await notifications.notifyBorrower({
+      loanId: ctx.view.loanId,
+      eventKey: nextEventKey(ctx, template),
+      template,
+      params,
+    });
   } catch {
     // The notice is logged as failed by the activity; the loan goes on without it.
   }

@@ -37,14 +37,22 @@ function attemptInFlight(ctx: LoanContext): DisbursementRecord | undefined {
  * Pays out, or goes on waiting for a payout a previous run started (`resumed`: this run continued
  * as new from a long wait, so the loan is already DISBURSING and the pause already noted).
  */
-export async function disburse(ctx: LoanContext, results: BankResults, requestedBy?: Actor, resumed = false): Promise<DisbursementOutcome> {
+export async function disburse(
+  ctx: LoanContext,
+  results: BankResults,
+  requestedBy?: Actor,
+  resumed = false,
+): Promise<DisbursementOutcome> {
   if (!resumed) await changeStatus(ctx, 'DISBURSING', { actor: requestedBy });
   let attempt = resumed ? attemptInFlight(ctx) : undefined;
   if (!attempt) {
     let noticedPause = resumed;
     for (let polls = 0; await records.isDisbursementPaused(); polls += 1) {
       if (!noticedPause) {
-        await record(ctx, 'DISBURSEMENT_PAUSED', { zh: '放款已被暂停，恢复后自动继续', en: 'Disbursements are paused; this loan continues when they resume' });
+        await record(ctx, 'DISBURSEMENT_PAUSED', {
+          zh: '放款已被暂停，恢复后自动继续',
+          en: 'Disbursements are paused; this loan continues when they resume',
+        });
         noticedPause = true;
       }
       if (timeToContinue()) return 'CONTINUE';
@@ -58,7 +66,11 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
       amount: offer.netDisbursement,
     };
     ctx.view.disbursements.push(attempt);
-    const started = await partners.startDisbursement({ loanId: ctx.view.loanId, idempotencyKey: attempt.idempotencyKey, amount: attempt.amount });
+    const started = await partners.startDisbursement({
+      loanId: ctx.view.loanId,
+      idempotencyKey: attempt.idempotencyKey,
+      amount: attempt.amount,
+    });
     attempt.transferId = started.transferId;
     if (started.status !== 'PENDING') results.set(attempt.idempotencyKey, started);
   }
@@ -78,7 +90,10 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
 
   if (attempt.status === 'FAILED') {
     await changeStatus(ctx, 'DISBURSEMENT_FAILED', {
-      reason: { zh: `银行退回：${attempt.failureReason ?? '未知原因'}`, en: `Rejected by the bank: ${attempt.failureReason ?? 'unknown reason'}` },
+      reason: {
+        zh: `银行退回：${attempt.failureReason ?? '未知原因'}`,
+        en: `Rejected by the bank: ${attempt.failureReason ?? 'unknown reason'}`,
+      },
     });
     return 'FAILED';
   }
@@ -87,7 +102,13 @@ export async function disburse(ctx: LoanContext, results: BankResults, requested
     const offer = ctx.view.offer!;
     // The money left: principal receivable, the bank paid the net amount, the upfront fee earned.
     await records.postJournal([
-      disbursementEntry({ loanId: ctx.view.loanId, principal: offer.amount, upfrontFee: offer.upfrontFee, disbursedOn: attempt.disbursedOn, transferKey: attempt.idempotencyKey }),
+      disbursementEntry({
+        loanId: ctx.view.loanId,
+        principal: offer.amount,
+        upfrontFee: offer.upfrontFee,
+        disbursedOn: attempt.disbursedOn,
+        transferKey: attempt.idempotencyKey,
+      }),
     ]);
   }
   return 'DISBURSED';

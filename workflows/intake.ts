@@ -27,7 +27,11 @@ export function missingDocuments(required: DocumentType[], intake: IntakeState):
   return missing;
 }
 
-export function acceptDocument(ctx: LoanContext, intake: IntakeState, doc: DocumentUploaded & { receivedAt?: string }): void {
+export function acceptDocument(
+  ctx: LoanContext,
+  intake: IntakeState,
+  doc: DocumentUploaded & { receivedAt?: string },
+): void {
   if (intake.received.some((d) => d.documentId === doc.documentId)) return;
   const receivedAt = doc.receivedAt ?? nowIso();
   intake.received.push({ documentId: doc.documentId, type: doc.type, sha256: doc.sha256, receivedAt });
@@ -36,7 +40,9 @@ export function acceptDocument(ctx: LoanContext, intake: IntakeState, doc: Docum
 }
 
 export function refreshMissing(ctx: LoanContext, intake: IntakeState): void {
-  ctx.view.requiredDocuments = [...new Set([...ctx.input.product.requiredDocuments, ...intake.requests.map((r) => r.type)])];
+  ctx.view.requiredDocuments = [
+    ...new Set([...ctx.input.product.requiredDocuments, ...intake.requests.map((r) => r.type)]),
+  ];
   ctx.view.missingDocuments = missingDocuments(ctx.input.product.requiredDocuments, intake);
 }
 

@@ -38,12 +38,21 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   const carried = args.kind === 'DISBURSEMENT' ? args.carried : undefined;
   const input = carried?.input ?? (args as { input: LoanWorkflowInput }).input;
   const options = carried?.options ?? (args as { options: LoanWorkflowOptions }).options;
-  const ctx: LoanContext = { input, timeZone: options.timeZone, sequence: carried?.sequence ?? 0, view: carried?.view ?? newView(input) };
+  const ctx: LoanContext = {
+    input,
+    timeZone: options.timeZone,
+    sequence: carried?.sequence ?? 0,
+    view: carried?.view ?? newView(input),
+  };
   const inbox = newInbox();
   if (carried) inbox.retries = carried.retries;
   listenInOrigination(ctx, inbox);
   // Ops may close a parked loan only while no transfer has been accepted by the bank.
-  attendTo(ctx, () => ctx.view.disbursements.every((d) => d.status === 'FAILED' || d.transferId === undefined), carried?.attentionCases ?? 0);
+  attendTo(
+    ctx,
+    () => ctx.view.disbursements.every((d) => d.status === 'FAILED' || d.transferId === undefined),
+    carried?.attentionCases ?? 0,
+  );
 
   try {
     if (!carried) {
@@ -101,7 +110,11 @@ async function originate(ctx: LoanContext, inbox: OriginationInbox): Promise<Loa
   for (;;) {
     const documents = await intake(ctx, inbox.intake);
     if (documents === 'WITHDRAWN') return withdrawn(ctx);
-    if (documents === 'EXPIRED') return finish(ctx, 'EXPIRED', { zh: '未在期限内补齐资料', en: 'Required documents were not received before the deadline' });
+    if (documents === 'EXPIRED')
+      return finish(ctx, 'EXPIRED', {
+        zh: '未在期限内补齐资料',
+        en: 'Required documents were not received before the deadline',
+      });
 
     const outcome = await assess(ctx);
     if (ctx.withdrawal) return withdrawn(ctx);
@@ -129,14 +142,20 @@ async function originate(ctx: LoanContext, inbox: OriginationInbox): Promise<Loa
 
   const signature = await contractPhase(ctx);
   if (signature === 'WITHDRAWN') return withdrawn(ctx);
-  if (signature === 'EXPIRED') return finish(ctx, 'EXPIRED', { zh: '借款人未在有效期内签约', en: 'The offer expired before the borrower signed' });
+  if (signature === 'EXPIRED')
+    return finish(ctx, 'EXPIRED', { zh: '借款人未在有效期内签约', en: 'The offer expired before the borrower signed' });
   // A withdrawal accepted while the signature was being recorded still comes before the payout.
   if (ctx.withdrawal && patched(PATCHES.WITHDRAWAL_BEFORE_PAYOUT)) return withdrawn(ctx);
   return undefined;
 }
 
 /** Pays out (again after each retry ops ask for), then services the loan. */
-async function payOut(ctx: LoanContext, inbox: OriginationInbox, options: LoanWorkflowOptions, resumed: boolean): Promise<LoanView> {
+async function payOut(
+  ctx: LoanContext,
+  inbox: OriginationInbox,
+  options: LoanWorkflowOptions,
+  resumed: boolean,
+): Promise<LoanView> {
   const { retries } = inbox;
   let requestedBy: Actor | undefined;
   for (let first = true; ; first = false) {
@@ -149,10 +168,23 @@ async function payOut(ctx: LoanContext, inbox: OriginationInbox, options: LoanWo
     retries.taken = retries.requested;
     requestedBy = retries.by;
   }
-  return serviceLoan({ kind: 'SERVICING', fromOrigination: { input: ctx.input, options, view: ctx.view, sequence: ctx.sequence, attentionCases: attentionCount() } });
+  return serviceLoan({
+    kind: 'SERVICING',
+    fromOrigination: {
+      input: ctx.input,
+      options,
+      view: ctx.view,
+      sequence: ctx.sequence,
+      attentionCases: attentionCount(),
+    },
+  });
 }
 
-async function continueDisbursement(ctx: LoanContext, options: LoanWorkflowOptions, retries: RetryRequests): Promise<never> {
+async function continueDisbursement(
+  ctx: LoanContext,
+  options: LoanWorkflowOptions,
+  retries: RetryRequests,
+): Promise<never> {
   await condition(allHandlersFinished);
   const view = { ...ctx.view, timeline: ctx.view.timeline.slice(-TIMELINE_KEPT) };
   return continueAsNew<typeof loanWorkflow>({

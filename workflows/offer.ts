@@ -12,16 +12,19 @@ import type { Offer, RequestedTerms } from '../contracts/loan-view.js';
 
 export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDate: string): Offer {
   const rulesVersion = chooseRulesVersion((patchId) => patched(patchId));
-  const q = quote({
-    principal: terms.amount,
-    annualRate: terms.annualRate,
-    termCount: terms.termCount,
-    frequency: terms.frequency,
-    method: terms.method,
-    startDate,
-    fees: product.fees,
-    dayCount: product.dayCount,
-  }, rulesFor(rulesVersion));
+  const q = quote(
+    {
+      principal: terms.amount,
+      annualRate: terms.annualRate,
+      termCount: terms.termCount,
+      frequency: terms.frequency,
+      method: terms.method,
+      startDate,
+      fees: product.fees,
+      dayCount: product.dayCount,
+    },
+    rulesFor(rulesVersion),
+  );
   const upfrontFee = sumMoney(product.fees.filter((f) => f.kind === 'UPFRONT').map((f) => f.amount));
   return {
     ...terms,
@@ -32,7 +35,14 @@ export function buildOffer(product: LoanProduct, terms: RequestedTerms, startDat
     totalPayment: q.totalPayment,
     apr: q.apr,
     effectiveAnnualRate: q.effectiveAnnualRate,
-    installments: q.installments.map(({ number, dueDate, principal, interest, fee, total }) => ({ number, dueDate, principal, interest, fee, total })),
+    installments: q.installments.map(({ number, dueDate, principal, interest, fee, total }) => ({
+      number,
+      dueDate,
+      principal,
+      interest,
+      fee,
+      total,
+    })),
     rulesVersion,
   };
 }

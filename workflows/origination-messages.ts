@@ -6,11 +6,26 @@ import { condition, setHandler } from '@temporalio/workflow';
 import { canClose, decide, decisionPending } from './attention.js';
 import { nowIso, type LoanContext } from './context.js';
 import type { Actor } from '../contracts/messages.js';
-import { bankResultSignal, documentUploadedSignal, loanViewQuery, resolveAttentionUpdate, retryDisbursementUpdate, reviewUpdate, signContractUpdate, withdrawUpdate } from '../contracts/definitions.js';
+import {
+  bankResultSignal,
+  documentUploadedSignal,
+  loanViewQuery,
+  resolveAttentionUpdate,
+  retryDisbursementUpdate,
+  reviewUpdate,
+  signContractUpdate,
+  withdrawUpdate,
+} from '../contracts/definitions.js';
 import type { BankResults } from './disbursement.js';
 import { acceptDocument, type IntakeState } from './intake.js';
 import type { ReviewState } from './review.js';
-import { validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
+import {
+  validateAttentionDecision,
+  validateDisbursementRetry,
+  validateReview,
+  validateSignature,
+  validateWithdrawal,
+} from './validators.js';
 
 /** Disbursement retries ops asked for, and how many of them the main loop has taken. */
 export interface RetryRequests {
@@ -27,7 +42,12 @@ export interface OriginationInbox {
 }
 
 export function newInbox(): OriginationInbox {
-  return { intake: { received: [], requests: [] }, review: {}, bankResults: new Map(), retries: { requested: 0, taken: 0 } };
+  return {
+    intake: { received: [], requests: [] },
+    review: {},
+    bankResults: new Map(),
+    retries: { requested: 0, taken: 0 },
+  };
 }
 
 export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): void {
@@ -66,7 +86,10 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => ctx.view.status === 'WITHDRAWN');
       return ctx.view;
     },
-    { validator: (withdrawal) => validateWithdrawal(ctx.view, input.borrowerId, withdrawal, ctx.withdrawal !== undefined) },
+    {
+      validator: (withdrawal) =>
+        validateWithdrawal(ctx.view, input.borrowerId, withdrawal, ctx.withdrawal !== undefined),
+    },
   );
   setHandler(
     retryDisbursementUpdate,

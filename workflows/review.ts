@@ -17,9 +17,17 @@ export interface ReviewState {
 
 const STAGE_STATUS = { INITIAL: 'INITIAL_REVIEW', FINAL: 'FINAL_REVIEW' } as const;
 const STAGE_ROLE = { INITIAL: 'INITIAL_REVIEWER', FINAL: 'FINAL_REVIEWER' } as const;
-const STAGE_TEXT = { INITIAL: { zh: '初审', en: 'Initial review' }, FINAL: { zh: '终审', en: 'Final review' } } as const;
+const STAGE_TEXT = {
+  INITIAL: { zh: '初审', en: 'Initial review' },
+  FINAL: { zh: '终审', en: 'Final review' },
+} as const;
 
-export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeState: IntakeState, stage: ReviewStage): Promise<ReviewOutcome> {
+export async function reviewStage(
+  ctx: LoanContext,
+  state: ReviewState,
+  intakeState: IntakeState,
+  stage: ReviewStage,
+): Promise<ReviewOutcome> {
   const round = ctx.view.reviews.filter((r) => r.stage === stage).length + 1;
   const taskKey = `${STAGE_STATUS[stage]}:${round}`;
   // The round opens for one decision with the status, in one step: the update handler takes it.
@@ -31,7 +39,11 @@ export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeSt
     taskKey,
     role: STAGE_ROLE[stage],
     dueAt: new Date(Date.now() + 2 * DAY_MS).toISOString(),
-    detail: { amount: ctx.view.requested.amount, loanType: ctx.view.loanType, grade: ctx.view.assessment?.grade ?? null },
+    detail: {
+      amount: ctx.view.requested.amount,
+      loanType: ctx.view.loanType,
+      grade: ctx.view.assessment?.grade ?? null,
+    },
   });
 
   const outcome = await waitUntil(ctx, () => state.pending?.stage === stage);
@@ -43,7 +55,14 @@ export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeSt
   const review = state.pending!;
   state.pending = undefined;
   const changes = stage === 'FINAL' && review.decision === 'APPROVE' ? pickChanges(review) : undefined;
-  ctx.view.reviews.push({ stage, decision: review.decision, comment: review.comment, reviewer: review.reviewer, at: review.at, ...(changes ? { changes } : {}) });
+  ctx.view.reviews.push({
+    stage,
+    decision: review.decision,
+    comment: review.comment,
+    reviewer: review.reviewer,
+    at: review.at,
+    ...(changes ? { changes } : {}),
+  });
   if (changes) ctx.view.requested = { ...ctx.view.requested, ...changes };
 
   await records.closeTask({ loanId: ctx.view.loanId, taskKey, status: 'DONE', closedBy: review.reviewer.userId });
@@ -51,8 +70,15 @@ export async function reviewStage(ctx: LoanContext, state: ReviewState, intakeSt
   await record(
     ctx,
     `REVIEW_${stage}_${review.decision}`,
-    { zh: `${STAGE_TEXT[stage].zh}：${decisionText(review.decision).zh}。${review.comment}`, en: `${STAGE_TEXT[stage].en}: ${decisionText(review.decision).en}. ${review.comment}` },
-    { actor: review.reviewer, detail: { changes: changes ?? null }, projection: { [reviewerColumn]: review.reviewer.userId } },
+    {
+      zh: `${STAGE_TEXT[stage].zh}：${decisionText(review.decision).zh}。${review.comment}`,
+      en: `${STAGE_TEXT[stage].en}: ${decisionText(review.decision).en}. ${review.comment}`,
+    },
+    {
+      actor: review.reviewer,
+      detail: { changes: changes ?? null },
+      projection: { [reviewerColumn]: review.reviewer.userId },
+    },
   );
 
   if (review.decision === 'REJECT') return 'REJECTED';

@@ -38,7 +38,10 @@ function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number 
   const step = nextStep(ladder, s.collections.taken);
   if (step) times.push(instantOf(stepDate(step, start), COLLECTIONS_TIME, s.options.timeZone));
   const oldest = oldestOverdue(s.account, todayOf(s));
-  if (oldest) times.push(instantOf(addDays(oldest.dueDate, s.account.penalty.graceDays + 1), COLLECTIONS_TIME, s.options.timeZone));
+  if (oldest)
+    times.push(
+      instantOf(addDays(oldest.dueDate, s.account.penalty.graceDays + 1), COLLECTIONS_TIME, s.options.timeZone),
+    );
   const upcoming = s.account.installments.find((i) => i.dueDate > todayOf(s) && i.paidOn === null);
   if (upcoming) times.push(instantOf(upcoming.dueDate, DUE_TIME, s.options.timeZone));
   // Days past due, classification and the loans list move every day while the loan is late.
@@ -63,14 +66,31 @@ async function takeStep(s: ServicingState, step: EscalationStep, dpd: number): P
   }
   if (work.sms) await notifyBorrower(s.ctx, work.sms, { daysPastDue: String(dpd), amountDue });
   if (step.action === 'WRITE_OFF_REVIEW') s.collections.writeOffReview = 'PENDING';
-  await record(s.ctx, `COLLECTION_${step.action}`, {
-    zh: `逾期 ${dpd} 天：${ACTION_ZH[step.action]}（应还 ${amountDue} 元）`,
-    en: `${dpd} days past due: ${ACTION_EN[step.action]} (CNY ${amountDue} due)`,
-  }, { detail: { daysPastDue: dpd, action: step.action } });
+  await record(
+    s.ctx,
+    `COLLECTION_${step.action}`,
+    {
+      zh: `逾期 ${dpd} 天：${ACTION_ZH[step.action]}（应还 ${amountDue} 元）`,
+      en: `${dpd} days past due: ${ACTION_EN[step.action]} (CNY ${amountDue} due)`,
+    },
+    { detail: { daysPastDue: dpd, action: step.action } },
+  );
 }
 
-const ACTION_ZH = { SMS: '短信提醒', COLLECTOR_CALL: '催收员电话催收', SUPERVISOR: '升级至催收主管', LEGAL: '转法务或委外催收', WRITE_OFF_REVIEW: '提交核销审查' } as const;
-const ACTION_EN = { SMS: 'SMS reminder', COLLECTOR_CALL: 'collector call task', SUPERVISOR: 'escalated to the supervisor', LEGAL: 'legal or outsourced collection', WRITE_OFF_REVIEW: 'write-off review' } as const;
+const ACTION_ZH = {
+  SMS: '短信提醒',
+  COLLECTOR_CALL: '催收员电话催收',
+  SUPERVISOR: '升级至催收主管',
+  LEGAL: '转法务或委外催收',
+  WRITE_OFF_REVIEW: '提交核销审查',
+} as const;
+const ACTION_EN = {
+  SMS: 'SMS reminder',
+  COLLECTOR_CALL: 'collector call task',
+  SUPERVISOR: 'escalated to the supervisor',
+  LEGAL: 'legal or outsourced collection',
+  WRITE_OFF_REVIEW: 'write-off review',
+} as const;
 
 async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]): Promise<void> {
   const start = s.collections.episodeStart!;
@@ -85,21 +105,36 @@ async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]
  * written off ('WRITTEN_OFF') or closed by a payment ('CLOSED'), or when this run's history is
  * long enough to continue as new ('CONTINUE'; collections resume from the carried state).
  */
-export async function escalateOverdue(s: ServicingState, historyFull: () => boolean): Promise<'CURED' | 'WRITTEN_OFF' | 'CLOSED' | 'CONTINUE'> {
+export async function escalateOverdue(
+  s: ServicingState,
+  historyFull: () => boolean,
+): Promise<'CURED' | 'WRITTEN_OFF' | 'CLOSED' | 'CONTINUE'> {
   const ladder = ladderOf(s.input.product);
   s.collections.episodeStart ??= oldestOverdue(s.account, todayOf(s))!.dueDate;
   await bringUpToDate(s);
-  if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s)) await changeStatus(s.ctx, 'OVERDUE', { reason: { zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`, en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time` } });
+  if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s))
+    await changeStatus(s.ctx, 'OVERDUE', {
+      reason: {
+        zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`,
+        en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time`,
+      },
+    });
 
   for (;;) {
     if (firstUnsettled(s.account) === null) {
-      answerUnappliedWriteOff(s, { zh: '贷款已还清，该核销决定未执行', en: 'The loan was repaid before this write-off decision could be applied' });
+      answerUnappliedWriteOff(s, {
+        zh: '贷款已还清，该核销决定未执行',
+        en: 'The loan was repaid before this write-off decision could be applied',
+      });
       return 'CLOSED';
     }
     if (!overdueNow(s)) {
       await closeEpisode(s, ladder);
       await changeStatus(s.ctx, 'ACTIVE', { reason: { zh: '逾期款项已还清', en: 'The overdue amounts are repaid' } });
-      answerUnappliedWriteOff(s, { zh: '逾期款项已还清，该核销决定未执行', en: 'The overdue amounts were repaid before this write-off decision could be applied' });
+      answerUnappliedWriteOff(s, {
+        zh: '逾期款项已还清，该核销决定未执行',
+        en: 'The overdue amounts were repaid before this write-off decision could be applied',
+      });
       return 'CURED';
     }
     if (s.writeOffDecision) {
@@ -110,8 +145,21 @@ export async function escalateOverdue(s: ServicingState, historyFull: () => bool
         return 'WRITTEN_OFF';
       }
       s.collections.writeOffReview = 'REJECTED';
-      await records.closeTask({ loanId: s.input.loanId, taskKey: `WRITE_OFF_REVIEW:${s.collections.episodeStart}`, status: 'DONE', closedBy: decision.by.userId });
-      await record(s.ctx, 'WRITE_OFF_REJECTED', { zh: `核销未获批准，继续催收：${decision.comment}`, en: `Write-off not approved; collections continue: ${decision.comment}` }, { actor: decision.by });
+      await records.closeTask({
+        loanId: s.input.loanId,
+        taskKey: `WRITE_OFF_REVIEW:${s.collections.episodeStart}`,
+        status: 'DONE',
+        closedBy: decision.by.userId,
+      });
+      await record(
+        s.ctx,
+        'WRITE_OFF_REJECTED',
+        {
+          zh: `核销未获批准，继续催收：${decision.comment}`,
+          en: `Write-off not approved; collections continue: ${decision.comment}`,
+        },
+        { actor: decision.by },
+      );
       s.writeOffDecision = null;
     }
     const dpd = dpdOf(s.account, todayOf(s));
@@ -119,7 +167,8 @@ export async function escalateOverdue(s: ServicingState, historyFull: () => bool
     if (steps.length > 0) await bringUpToDate(s);
     for (const step of steps) await takeStep(s, step, dpd);
     // A decision that came in meanwhile is taken first: continuing as new would leave it unanswered.
-    if (historyFull() && !(s.writeOffDecision !== null && patched(PATCHES.WRITE_OFF_DECISION_ANSWERED))) return 'CONTINUE';
+    if (historyFull() && !(s.writeOffDecision !== null && patched(PATCHES.WRITE_OFF_DECISION_ANSWERED)))
+      return 'CONTINUE';
 
     const version = s.version;
     const changed = () => s.version !== version || s.writeOffDecision !== null;

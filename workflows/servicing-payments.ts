@@ -1,7 +1,15 @@
 // Money coming in: repayments from any channel (idempotent by paymentId) and auto-debits from
 // the borrower's card on the due date.
 import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { applyPayment, balancesOn, dueNow, isPaidOff, oldestOverdue, payoffAmount, type PaymentInput } from '../domain/servicing-account.js';
+import {
+  applyPayment,
+  balancesOn,
+  dueNow,
+  isPaidOff,
+  oldestOverdue,
+  payoffAmount,
+  type PaymentInput,
+} from '../domain/servicing-account.js';
 import { money } from '../domain/money.js';
 import { partners, rawPartners, records } from './activity-proxies.js';
 import { record } from './context.js';
@@ -17,7 +25,9 @@ export const MAX_DEBIT_TRIES = 3;
 const DEBIT_POLL_BEFORE_BACKOFF = 30_000;
 
 function remember(s: ServicingState, result: RepaymentResult): void {
-  s.recentPayments = [...s.recentPayments.filter((p) => p.paymentId !== result.paymentId), result].slice(-RECENT_PAYMENTS_KEPT);
+  s.recentPayments = [...s.recentPayments.filter((p) => p.paymentId !== result.paymentId), result].slice(
+    -RECENT_PAYMENTS_KEPT,
+  );
 }
 
 /**
@@ -25,7 +35,11 @@ function remember(s: ServicingState, result: RepaymentResult): void {
  * later in this run, or in an earlier run (the payments table remembers) — changes nothing and
  * gets the original answer with duplicate: true.
  */
-export async function repay(s: ServicingState, input: RepaymentInput, externalRef: string | null = null): Promise<RepaymentResult> {
+export async function repay(
+  s: ServicingState,
+  input: RepaymentInput,
+  externalRef: string | null = null,
+): Promise<RepaymentResult> {
   const recent = s.recentPayments.find((p) => p.paymentId === input.paymentId);
   if (recent) return { ...recent, duplicate: true };
   const running = s.inFlight.get(input.paymentId);
@@ -39,14 +53,23 @@ export async function repay(s: ServicingState, input: RepaymentInput, externalRe
   }
 }
 
-async function acceptNew(s: ServicingState, input: RepaymentInput, externalRef: string | null): Promise<RepaymentResult> {
+async function acceptNew(
+  s: ServicingState,
+  input: RepaymentInput,
+  externalRef: string | null,
+): Promise<RepaymentResult> {
   const stored = await records.findRepayment({ paymentId: input.paymentId });
   if (stored) {
     if (stored.loanId !== s.input.loanId) {
       throw ApplicationFailure.create({
         type: REFUSAL.INVALID,
         message: 'This paymentId was already used for another loan',
-        details: [{ text: { zh: '该 paymentId 已用于另一笔贷款', en: 'This paymentId was already used for another loan' }, field: 'paymentId' }],
+        details: [
+          {
+            text: { zh: '该 paymentId 已用于另一笔贷款', en: 'This paymentId was already used for another loan' },
+            field: 'paymentId',
+          },
+        ],
         nonRetryable: true,
       });
     }
@@ -57,7 +80,12 @@ async function acceptNew(s: ServicingState, input: RepaymentInput, externalRef: 
     throw ApplicationFailure.create({
       type: REFUSAL.WRONG_STAGE,
       message: 'The loan closed before this payment could be applied',
-      details: [{ text: { zh: '贷款已结清或核销，不能再还款', en: 'The loan closed before this payment could be applied' }, field: 'paymentId' }],
+      details: [
+        {
+          text: { zh: '贷款已结清或核销，不能再还款', en: 'The loan closed before this payment could be applied' },
+          field: 'paymentId',
+        },
+      ],
       nonRetryable: true,
     });
   }
@@ -88,13 +116,21 @@ async function acceptNew(s: ServicingState, input: RepaymentInput, externalRef: 
   await record(
     s.ctx,
     'REPAYMENT_RECEIVED',
-    { zh: `收到还款 ${payment.amount} 元（${channelZh[input.channel]}）`, en: `Repayment of CNY ${payment.amount} received (${input.channel})` },
+    {
+      zh: `收到还款 ${payment.amount} 元（${channelZh[input.channel]}）`,
+      en: `Repayment of CNY ${payment.amount} received (${input.channel})`,
+    },
     { actor: input.recordedBy, detail: { paymentId: input.paymentId, allocation: posting.allocation } },
   );
   return result;
 }
 
-const channelZh: Record<RepaymentInput['channel'], string> = { ONLINE: '线上', BANK_TRANSFER: '银行转账', CASH: '现金', AUTO_DEBIT: '自动代扣' };
+const channelZh: Record<RepaymentInput['channel'], string> = {
+  ONLINE: '线上',
+  BANK_TRANSFER: '银行转账',
+  CASH: '现金',
+  AUTO_DEBIT: '自动代扣',
+};
 
 const SYSTEM = { userId: 'system', role: 'OPS' } as const;
 

@@ -16,7 +16,13 @@ import {
 import type { LoanContext } from './context.js';
 import type { BankResult, WriteOffDecision } from '../contracts/messages.js';
 import type { LoanWorkflowOptions } from '../contracts/loan-workflow.js';
-import type { LoanView, LoanWorkflowInput, RepaymentResult, ServicingView, WriteOffReview } from '../contracts/loan-view.js';
+import type {
+  LoanView,
+  LoanWorkflowInput,
+  RepaymentResult,
+  ServicingView,
+  WriteOffReview,
+} from '../contracts/loan-view.js';
 
 export interface CollectionsState {
   /** Due date of the oldest unpaid installment when the loan went overdue; null while current. */
@@ -52,7 +58,13 @@ export interface CarriedServicing {
 export type ServicingStart =
   | {
       kind: 'SERVICING';
-      fromOrigination: { input: LoanWorkflowInput; options: LoanWorkflowOptions; view: LoanView; sequence: number; attentionCases?: number };
+      fromOrigination: {
+        input: LoanWorkflowInput;
+        options: LoanWorkflowOptions;
+        view: LoanView;
+        sequence: number;
+        attentionCases?: number;
+      };
       carried?: undefined;
     }
   | { kind: 'SERVICING'; carried: CarriedServicing; fromOrigination?: undefined };
@@ -94,12 +106,25 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
     installmentsPaid: a.installments.filter(isSettled).length,
     balances: balancesOn(a, today),
     payoffToday: closed ? '0.00' : payoffAmount(a, today),
-    nextDue: next && !closed ? { number: next.number, dueDate: next.dueDate, amount: amountOwed(a, next.number, today) } : null,
+    nextDue:
+      next && !closed
+        ? { number: next.number, dueDate: next.dueDate, amount: amountOwed(a, next.number, today) }
+        : null,
     daysPastDue: dpd,
     maxDaysPastDue: Math.max(s.maxDaysPastDue, dpd),
     classification: classificationOn(a, today),
-    collections: { episodeStart: s.collections.episodeStart, stepsTaken: [...s.collections.taken], writeOffReview: s.collections.writeOffReview, promisedOn: s.collections.promisedOn },
-    recentPayments: s.recentPayments.map((p) => ({ paymentId: p.paymentId, channel: p.channel, amount: p.amount, receivedOn: p.receivedOn })),
+    collections: {
+      episodeStart: s.collections.episodeStart,
+      stepsTaken: [...s.collections.taken],
+      writeOffReview: s.collections.writeOffReview,
+      promisedOn: s.collections.promisedOn,
+    },
+    recentPayments: s.recentPayments.map((p) => ({
+      paymentId: p.paymentId,
+      channel: p.channel,
+      amount: p.amount,
+      receivedOn: p.receivedOn,
+    })),
     run: s.run,
   };
 }

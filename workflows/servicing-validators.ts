@@ -12,61 +12,128 @@ const SERVICED = ['ACTIVE', 'OVERDUE'];
 
 export function validateRepayment(s: ServicingState, input: RepaymentInput): void {
   if (!PAYMENT_ID.test(input.paymentId ?? '')) {
-    refuse(REFUSAL.INVALID, { zh: 'paymentId 须为 1–120 位字母、数字或 :_.-', en: 'paymentId must be 1–120 letters, digits or :_.-' }, 'paymentId');
+    refuse(
+      REFUSAL.INVALID,
+      { zh: 'paymentId 须为 1–120 位字母、数字或 :_.-', en: 'paymentId must be 1–120 letters, digits or :_.-' },
+      'paymentId',
+    );
   }
   // A repeat of an accepted payment is answered with the original result whatever the loan's state.
   if (s.recentPayments.some((p) => p.paymentId === input.paymentId) || s.inFlight.has(input.paymentId)) return;
   if (!SERVICED.includes(s.ctx.view.status) || s.closed) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${s.ctx.view.status}，不能还款`, en: `The loan is ${s.ctx.view.status}; it takes no repayments` }, 'paymentId');
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `当前状态为 ${s.ctx.view.status}，不能还款`,
+        en: `The loan is ${s.ctx.view.status}; it takes no repayments`,
+      },
+      'paymentId',
+    );
   }
   const by = input.recordedBy;
   if (input.channel === 'ONLINE') {
     if (by.role !== 'BORROWER' || by.userId !== s.input.borrowerId) {
-      refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人本人可以在线还款', en: 'Only the borrower can pay this loan online' }, 'channel');
+      refuse(
+        REFUSAL.FORBIDDEN,
+        { zh: '只有借款人本人可以在线还款', en: 'Only the borrower can pay this loan online' },
+        'channel',
+      );
     }
   } else if (input.channel === 'CASH' || input.channel === 'BANK_TRANSFER') {
     if (by.role !== 'FINANCE' && by.role !== 'OPS') {
-      refuse(REFUSAL.FORBIDDEN, { zh: '只有财务可以登记现金或银行转账还款', en: 'Only finance can record cash or bank-transfer repayments' }, 'channel');
+      refuse(
+        REFUSAL.FORBIDDEN,
+        { zh: '只有财务可以登记现金或银行转账还款', en: 'Only finance can record cash or bank-transfer repayments' },
+        'channel',
+      );
     }
   } else {
-    refuse(REFUSAL.INVALID, { zh: '代扣还款只能由系统发起', en: 'Auto-debit repayments are made by the system only' }, 'channel');
-  }
-  if (!isMoneyText(input.amount) || money(input.amount).lte(0) || money(input.amount).gt('100000000')) {
-    refuse(REFUSAL.INVALID, { zh: '还款金额须为大于零、最多两位小数的金额', en: 'amount must be a positive amount with at most two decimals' }, 'amount');
-  }
-  const today = todayOf(s);
-  if (!isValidLocalDate(input.receivedOn) || compareDates(input.receivedOn, today) > 0 || compareDates(input.receivedOn, s.accruedThrough) < 0) {
     refuse(
       REFUSAL.INVALID,
-      { zh: `到账日期须在 ${s.accruedThrough} 至今天（${today}）之间`, en: `receivedOn must be between ${s.accruedThrough} and today (${today})` },
+      { zh: '代扣还款只能由系统发起', en: 'Auto-debit repayments are made by the system only' },
+      'channel',
+    );
+  }
+  if (!isMoneyText(input.amount) || money(input.amount).lte(0) || money(input.amount).gt('100000000')) {
+    refuse(
+      REFUSAL.INVALID,
+      {
+        zh: '还款金额须为大于零、最多两位小数的金额',
+        en: 'amount must be a positive amount with at most two decimals',
+      },
+      'amount',
+    );
+  }
+  const today = todayOf(s);
+  if (
+    !isValidLocalDate(input.receivedOn) ||
+    compareDates(input.receivedOn, today) > 0 ||
+    compareDates(input.receivedOn, s.accruedThrough) < 0
+  ) {
+    refuse(
+      REFUSAL.INVALID,
+      {
+        zh: `到账日期须在 ${s.accruedThrough} 至今天（${today}）之间`,
+        en: `receivedOn must be between ${s.accruedThrough} and today (${today})`,
+      },
       'receivedOn',
     );
   }
 }
 
 export function validateWriteOff(s: ServicingState, decision: WriteOffDecision): void {
-  if (s.ctx.view.status !== 'OVERDUE' || s.collections.writeOffReview !== 'PENDING' || s.writeOffDecision !== null || s.closed || isPaidOff(s.account)) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: '该贷款没有待审批的核销申请', en: 'This loan has no write-off review waiting for a decision' }, 'approve');
+  if (
+    s.ctx.view.status !== 'OVERDUE' ||
+    s.collections.writeOffReview !== 'PENDING' ||
+    s.writeOffDecision !== null ||
+    s.closed ||
+    isPaidOff(s.account)
+  ) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      { zh: '该贷款没有待审批的核销申请', en: 'This loan has no write-off review waiting for a decision' },
+      'approve',
+    );
   }
   if (decision.by.role !== 'RISK_MANAGER') {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有风险经理可以审批核销', en: 'Only a risk manager can decide a write-off' }, 'approve');
+    refuse(
+      REFUSAL.FORBIDDEN,
+      { zh: '只有风险经理可以审批核销', en: 'Only a risk manager can decide a write-off' },
+      'approve',
+    );
   }
-  if (!decision.comment?.trim()) refuse(REFUSAL.INVALID, { zh: '请填写核销审批意见', en: 'A comment is required' }, 'comment');
+  if (!decision.comment?.trim())
+    refuse(REFUSAL.INVALID, { zh: '请填写核销审批意见', en: 'A comment is required' }, 'comment');
 }
 
 export function validateCollectionNote(s: ServicingState, note: CollectionNote): void {
   if (s.ctx.view.status !== 'OVERDUE') {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${s.ctx.view.status}，无需催收`, en: `The loan is ${s.ctx.view.status}; it is not in collections` }, 'outcome');
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `当前状态为 ${s.ctx.view.status}，无需催收`,
+        en: `The loan is ${s.ctx.view.status}; it is not in collections`,
+      },
+      'outcome',
+    );
   }
   if (note.by.role !== 'COLLECTOR' && note.by.role !== 'RISK_MANAGER') {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有催收员或风险经理可以登记催收记录', en: 'Only collectors and risk managers record collection notes' }, 'outcome');
+    refuse(
+      REFUSAL.FORBIDDEN,
+      { zh: '只有催收员或风险经理可以登记催收记录', en: 'Only collectors and risk managers record collection notes' },
+      'outcome',
+    );
   }
   if (!note.note?.trim() || note.note.length > 1000) {
     refuse(REFUSAL.INVALID, { zh: '催收记录须为 1–1000 个字符', en: 'note must be 1–1000 characters' }, 'note');
   }
   if (note.outcome === 'PROMISE_TO_PAY') {
     if (!note.promisedOn || !isValidLocalDate(note.promisedOn) || compareDates(note.promisedOn, todayOf(s)) < 0) {
-      refuse(REFUSAL.INVALID, { zh: '承诺还款日期须为今天或以后的日期', en: 'promisedOn must be today or a later date' }, 'promisedOn');
+      refuse(
+        REFUSAL.INVALID,
+        { zh: '承诺还款日期须为今天或以后的日期', en: 'promisedOn must be today or a later date' },
+        'promisedOn',
+      );
     }
   }
 }

@@ -7,19 +7,51 @@ import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
 import { money, sum, toMoney } from '../domain/money.js';
 import { LEGACY_RULES_VERSION } from '../domain/rules-version.js';
-import { amountOwed, firstUnsettled, isPaidOff, isSettled, oldestOverdue, openAccount, type InstallmentState } from '../domain/servicing-account.js';
+import {
+  amountOwed,
+  firstUnsettled,
+  isPaidOff,
+  isSettled,
+  oldestOverdue,
+  openAccount,
+  type InstallmentState,
+} from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
 import { attendTo, attentionCount, decide, decisionPending } from './attention.js';
 import { changeStatus, notifyBorrower, record, type LoanContext } from './context.js';
 import { REFUSAL, type CollectionNote } from '../contracts/messages.js';
-import { bankResultSignal, collectionNoteUpdate, loanViewQuery, repayUpdate, resolveAttentionUpdate, retryDisbursementUpdate, reviewUpdate, signContractUpdate, withdrawUpdate, writeOffUpdate } from '../contracts/definitions.js';
+import {
+  bankResultSignal,
+  collectionNoteUpdate,
+  loanViewQuery,
+  repayUpdate,
+  resolveAttentionUpdate,
+  retryDisbursementUpdate,
+  reviewUpdate,
+  signContractUpdate,
+  withdrawUpdate,
+  writeOffUpdate,
+} from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
-import { loanViewOf, todayOf, type CarriedServicing, type ServicingStart, type ServicingState } from './servicing-state.js';
+import {
+  loanViewOf,
+  todayOf,
+  type CarriedServicing,
+  type ServicingStart,
+  type ServicingState,
+} from './servicing-state.js';
 import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
-import { refuse, validateAttentionDecision, validateDisbursementRetry, validateReview, validateSignature, validateWithdrawal } from './validators.js';
+import {
+  refuse,
+  validateAttentionDecision,
+  validateDisbursementRetry,
+  validateReview,
+  validateSignature,
+  validateWithdrawal,
+} from './validators.js';
 import { historyFull } from './waiting.js';
 import type { LoanView } from '../contracts/loan-view.js';
 
@@ -53,11 +85,18 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       await remindBeforeDue(s, next);
       await collectInstallment(s, next);
     }
-    if (!s.closed && !isPaidOff(s.account) && (settledCount(s) - settledAtStart >= INSTALLMENTS_PER_RUN || historyFull())) {
+    if (
+      !s.closed &&
+      !isPaidOff(s.account) &&
+      (settledCount(s) - settledAtStart >= INSTALLMENTS_PER_RUN || historyFull())
+    ) {
       return continueAsNewFrom(s);
     }
   }
-  answerUnappliedWriteOff(s, { zh: '贷款已结清或核销，该核销决定未执行', en: 'The loan closed before this write-off decision could be applied' });
+  answerUnappliedWriteOff(s, {
+    zh: '贷款已结清或核销，该核销决定未执行',
+    en: 'The loan closed before this write-off decision could be applied',
+  });
   await condition(allHandlersFinished);
   return loanViewOf(s);
 }
@@ -84,7 +123,10 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
     },
     paidOut.disbursedOn!,
   );
-  const autoDebitOn = await records.loadAutoDebit({ loanId: input.loanId, productDefault: autoDebitByDefault(input.product) });
+  const autoDebitOn = await records.loadAutoDebit({
+    loanId: input.loanId,
+    productDefault: autoDebitByDefault(input.product),
+  });
   const s = stateOf({
     input,
     options,
@@ -121,7 +163,12 @@ function resume(carried: CarriedServicing): ServicingState {
 }
 
 function stateOf(carried: CarriedServicing): ServicingState {
-  const ctx: LoanContext = { input: carried.input, view: carried.view, timeZone: carried.options.timeZone, sequence: carried.sequence };
+  const ctx: LoanContext = {
+    input: carried.input,
+    view: carried.view,
+    timeZone: carried.options.timeZone,
+    sequence: carried.sequence,
+  };
   const s: ServicingState = {
     ...carried,
     ctx,
@@ -167,7 +214,9 @@ function listen(s: ServicingState): void {
     },
     { validator: (decision) => validateAttentionDecision(s.ctx.view, decision, false, decisionPending()) },
   );
-  setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), { validator: (note) => validateCollectionNote(s, note) });
+  setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), {
+    validator: (note) => validateCollectionNote(s, note),
+  });
 }
 
 /**
@@ -176,10 +225,18 @@ function listen(s: ServicingState): void {
  */
 function refuseOriginationMessages(s: ServicingState): void {
   const view = () => loanViewOf(s);
-  setHandler(reviewUpdate, async () => view(), { validator: (review) => validateReview(s.ctx.view, s.input.product, review) });
-  setHandler(signContractUpdate, async () => view(), { validator: (sign) => validateSignature(s.ctx.view, s.input.borrowerId, sign) });
-  setHandler(withdrawUpdate, async () => view(), { validator: (withdrawal) => validateWithdrawal(s.ctx.view, s.input.borrowerId, withdrawal) });
-  setHandler(retryDisbursementUpdate, async () => view(), { validator: (actor) => validateDisbursementRetry(s.ctx.view, actor) });
+  setHandler(reviewUpdate, async () => view(), {
+    validator: (review) => validateReview(s.ctx.view, s.input.product, review),
+  });
+  setHandler(signContractUpdate, async () => view(), {
+    validator: (sign) => validateSignature(s.ctx.view, s.input.borrowerId, sign),
+  });
+  setHandler(withdrawUpdate, async () => view(), {
+    validator: (withdrawal) => validateWithdrawal(s.ctx.view, s.input.borrowerId, withdrawal),
+  });
+  setHandler(retryDisbursementUpdate, async () => view(), {
+    validator: (actor) => validateDisbursementRetry(s.ctx.view, actor),
+  });
 }
 
 function installment(s: ServicingState, number: number): InstallmentState | undefined {
@@ -227,18 +284,32 @@ async function collectInstallment(s: ServicingState, number: number): Promise<vo
   if (await sleepUntil(instantOf(due.dueDate, DUE_TIME, s.options.timeZone), () => settledOrGone(s, number))) return;
   await bringUpToDate(s);
   if (!settledOrGone(s, number)) await autoDebit(s);
-  if (!settledOrGone(s, number)) await sleepUntil(instantOf(addDays(due.dueDate, 1), '00:00', s.options.timeZone), () => settledOrGone(s, number));
+  if (!settledOrGone(s, number))
+    await sleepUntil(instantOf(addDays(due.dueDate, 1), '00:00', s.options.timeZone), () => settledOrGone(s, number));
 }
 
 /** 结清: the settlement certificate, tasks closed, the borrower told. */
 async function settleLoan(s: ServicingState): Promise<void> {
   s.closed = true;
-  const paid = sum(s.account.installments.flatMap((i) => [i.paidPrincipal, i.paidInterest, i.paidFee, i.paidPenalty].map(money)));
-  const paidOffOn = s.account.installments.reduce((last, i) => (i.paidOn && i.paidOn > last ? i.paidOn : last), s.account.disbursedOn);
-  const { sha256 } = await records.issueSettlementCertificate({ loanId: s.input.loanId, paidOffOn, principal: s.account.terms.principal, totalRepaid: toMoney(paid) });
+  const paid = sum(
+    s.account.installments.flatMap((i) => [i.paidPrincipal, i.paidInterest, i.paidFee, i.paidPenalty].map(money)),
+  );
+  const paidOffOn = s.account.installments.reduce(
+    (last, i) => (i.paidOn && i.paidOn > last ? i.paidOn : last),
+    s.account.disbursedOn,
+  );
+  const { sha256 } = await records.issueSettlementCertificate({
+    loanId: s.input.loanId,
+    paidOffOn,
+    principal: s.account.terms.principal,
+    totalRepaid: toMoney(paid),
+  });
   await records.closeOpenTasks({ loanId: s.input.loanId });
   await changeStatus(s.ctx, 'PAID_OFF', {
-    reason: { zh: `已全部还清，结清证明摘要 ${sha256.slice(0, 12)}`, en: `Repaid in full; settlement certificate ${sha256.slice(0, 12)}` },
+    reason: {
+      zh: `已全部还清，结清证明摘要 ${sha256.slice(0, 12)}`,
+      en: `Repaid in full; settlement certificate ${sha256.slice(0, 12)}`,
+    },
     projection: { closed: true },
   });
 }
@@ -248,16 +319,30 @@ async function takeCollectionNote(s: ServicingState, note: CollectionNote): Prom
   await record(
     s.ctx,
     `COLLECTION_NOTE_${note.outcome}`,
-    { zh: `催收记录：${OUTCOME_ZH[note.outcome]}${note.promisedOn ? `（承诺 ${note.promisedOn} 还款）` : ''}`, en: `Collection note: ${note.outcome}${note.promisedOn ? ` (promised for ${note.promisedOn})` : ''}` },
+    {
+      zh: `催收记录：${OUTCOME_ZH[note.outcome]}${note.promisedOn ? `（承诺 ${note.promisedOn} 还款）` : ''}`,
+      en: `Collection note: ${note.outcome}${note.promisedOn ? ` (promised for ${note.promisedOn})` : ''}`,
+    },
     { actor: note.by, detail: { outcome: note.outcome, note: note.note, promisedOn: note.promisedOn ?? null } },
   );
   if (s.collections.episodeStart) {
-    await records.closeTask({ loanId: s.input.loanId, taskKey: `COLLECTION_CALL:${s.collections.episodeStart}`, status: 'DONE', closedBy: note.by.userId });
+    await records.closeTask({
+      loanId: s.input.loanId,
+      taskKey: `COLLECTION_CALL:${s.collections.episodeStart}`,
+      status: 'DONE',
+      closedBy: note.by.userId,
+    });
   }
   return loanViewOf(s);
 }
 
-const OUTCOME_ZH: Record<CollectionNote['outcome'], string> = { CONTACTED: '已联系', PROMISE_TO_PAY: '承诺还款', NO_ANSWER: '无人接听', REFUSED: '拒绝还款', DISPUTED: '有异议' };
+const OUTCOME_ZH: Record<CollectionNote['outcome'], string> = {
+  CONTACTED: '已联系',
+  PROMISE_TO_PAY: '承诺还款',
+  NO_ANSWER: '无人接听',
+  REFUSED: '拒绝还款',
+  DISPUTED: '有异议',
+};
 
 function settledCount(s: ServicingState): number {
   return s.account.installments.filter(isSettled).length;

@@ -4,37 +4,92 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { checkFinalChanges, checkReviewAuthority } from '../domain/decision.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { BilingualText, LoanStatus } from '../domain/types.js';
-import { REFUSAL, type RefusalType, type ReviewInput, type SignInput, type WithdrawInput, type Actor, type AttentionDecision } from '../contracts/messages.js';
+import {
+  REFUSAL,
+  type RefusalType,
+  type ReviewInput,
+  type SignInput,
+  type WithdrawInput,
+  type Actor,
+  type AttentionDecision,
+} from '../contracts/messages.js';
 import type { LoanView } from '../contracts/loan-view.js';
 
 export function refuse(type: RefusalType, text: BilingualText, field?: string): never {
-  throw ApplicationFailure.create({ type, message: text.en, details: [{ text, field: field ?? null }], nonRetryable: true });
+  throw ApplicationFailure.create({
+    type,
+    message: text.en,
+    details: [{ text, field: field ?? null }],
+    nonRetryable: true,
+  });
 }
 
-const BEFORE_DISBURSEMENT: LoanStatus[] = ['AWAITING_DOCUMENTS', 'ASSESSING', 'INITIAL_REVIEW', 'FINAL_REVIEW', 'AWAITING_SIGNATURE'];
+const BEFORE_DISBURSEMENT: LoanStatus[] = [
+  'AWAITING_DOCUMENTS',
+  'ASSESSING',
+  'INITIAL_REVIEW',
+  'FINAL_REVIEW',
+  'AWAITING_SIGNATURE',
+];
 
-export function validateReview(view: LoanView, product: LoanProduct, input: ReviewInput, decisionPending = false): void {
+export function validateReview(
+  view: LoanView,
+  product: LoanProduct,
+  input: ReviewInput,
+  decisionPending = false,
+): void {
   const expected = input.stage === 'INITIAL' ? 'INITIAL_REVIEW' : 'FINAL_REVIEW';
   if (view.status !== expected) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，不能进行${input.stage === 'INITIAL' ? '初审' : '终审'}`, en: `The loan is ${view.status}, not in ${input.stage.toLowerCase()} review` }, 'stage');
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `当前状态为 ${view.status}，不能进行${input.stage === 'INITIAL' ? '初审' : '终审'}`,
+        en: `The loan is ${view.status}, not in ${input.stage.toLowerCase()} review`,
+      },
+      'stage',
+    );
   }
   const open = view.openReview;
   if (decisionPending || !open || open.stage !== input.stage) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: '本轮审批已有决定正在处理，请刷新后查看', en: 'A decision for this review round is already being recorded; reload the loan' }, 'stage');
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: '本轮审批已有决定正在处理，请刷新后查看',
+        en: 'A decision for this review round is already being recorded; reload the loan',
+      },
+      'stage',
+    );
   }
   if (input.round !== undefined && input.round !== open.round) {
     refuse(
       REFUSAL.WRONG_STAGE,
-      { zh: `该决定针对第 ${input.round} 轮审批，当前为第 ${open.round} 轮，请刷新后重新审批`, en: `This decision answers review round ${input.round}, but round ${open.round} is open; reload the loan and decide again` },
+      {
+        zh: `该决定针对第 ${input.round} 轮审批，当前为第 ${open.round} 轮，请刷新后重新审批`,
+        en: `This decision answers review round ${input.round}, but round ${open.round} is open; reload the loan and decide again`,
+      },
       'round',
     );
   }
-  if (input.stage === 'INITIAL' && input.decision === 'APPROVE' && (input.amount || input.annualRate || input.termCount)) {
-    refuse(REFUSAL.INVALID, { zh: '初审不能修改金额、利率或期限', en: 'Initial review cannot change amount, rate or term' }, 'amount');
+  if (
+    input.stage === 'INITIAL' &&
+    input.decision === 'APPROVE' &&
+    (input.amount || input.annualRate || input.termCount)
+  ) {
+    refuse(
+      REFUSAL.INVALID,
+      { zh: '初审不能修改金额、利率或期限', en: 'Initial review cannot change amount, rate or term' },
+      'amount',
+    );
   }
   if (input.decision === 'REQUEST_DOCUMENTS') {
-    if (input.stage !== 'INITIAL') refuse(REFUSAL.INVALID, { zh: '只有初审可以要求补充资料', en: 'Only the initial review can request documents' }, 'decision');
-    if (!input.documents?.length) refuse(REFUSAL.INVALID, { zh: '请列出需要补充的资料', en: 'List the documents to request' }, 'documents');
+    if (input.stage !== 'INITIAL')
+      refuse(
+        REFUSAL.INVALID,
+        { zh: '只有初审可以要求补充资料', en: 'Only the initial review can request documents' },
+        'decision',
+      );
+    if (!input.documents?.length)
+      refuse(REFUSAL.INVALID, { zh: '请列出需要补充的资料', en: 'List the documents to request' }, 'documents');
   }
   if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
   const amount = input.amount ?? view.requested.amount;
@@ -49,14 +104,20 @@ export function validateReview(view: LoanView, product: LoanProduct, input: Revi
   });
   if (authority) refuse(REFUSAL.FORBIDDEN, authority.message);
   if (input.stage === 'FINAL' && input.decision === 'APPROVE') {
-    const problems = checkFinalChanges({ amount: input.amount, annualRate: input.annualRate, termCount: input.termCount }, product);
+    const problems = checkFinalChanges(
+      { amount: input.amount, annualRate: input.annualRate, termCount: input.termCount },
+      product,
+    );
     if (problems.length > 0) refuse(REFUSAL.INVALID, problems[0]!.message, problems[0]!.field);
   }
 }
 
 export function validateSignature(view: LoanView, borrowerId: string, input: SignInput): void {
   if (view.status !== 'AWAITING_SIGNATURE') {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，不能签约`, en: `The loan is ${view.status}; there is no contract to sign` });
+    refuse(REFUSAL.WRONG_STAGE, {
+      zh: `当前状态为 ${view.status}，不能签约`,
+      en: `The loan is ${view.status}; there is no contract to sign`,
+    });
   }
   if (input.signer.role !== 'BORROWER' || input.signer.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人本人可以签署合同', en: 'Only the borrower can sign the contract' });
@@ -65,35 +126,69 @@ export function validateSignature(view: LoanView, borrowerId: string, input: Sig
     refuse(REFUSAL.WRONG_STAGE, { zh: '合同已签署', en: 'The contract is already signed' });
   }
   if (input.contractSha256 !== view.contract?.sha256) {
-    refuse(REFUSAL.INVALID, { zh: '合同摘要不符，请重新查看最新合同后签署', en: 'The contract hash does not match the current contract' }, 'contractSha256');
+    refuse(
+      REFUSAL.INVALID,
+      { zh: '合同摘要不符，请重新查看最新合同后签署', en: 'The contract hash does not match the current contract' },
+      'contractSha256',
+    );
   }
 }
 
-export function validateWithdrawal(view: LoanView, borrowerId: string, input: WithdrawInput, alreadyWithdrawing = false): void {
+export function validateWithdrawal(
+  view: LoanView,
+  borrowerId: string,
+  input: WithdrawInput,
+  alreadyWithdrawing = false,
+): void {
   if (!BEFORE_DISBURSEMENT.includes(view.status) || alreadyWithdrawing) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，放款开始后不能撤回`, en: `The loan is ${view.status}; it can only be withdrawn before disbursement` });
+    refuse(REFUSAL.WRONG_STAGE, {
+      zh: `当前状态为 ${view.status}，放款开始后不能撤回`,
+      en: `The loan is ${view.status}; it can only be withdrawn before disbursement`,
+    });
   }
   const isBorrower = input.by.role === 'BORROWER' && input.by.userId === borrowerId;
   if (!isBorrower && input.by.role !== 'LOAN_OFFICER') {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人或客户经理可以撤回申请', en: 'Only the borrower or a loan officer can withdraw the application' });
+    refuse(REFUSAL.FORBIDDEN, {
+      zh: '只有借款人或客户经理可以撤回申请',
+      en: 'Only the borrower or a loan officer can withdraw the application',
+    });
   }
 }
 
 export function validateDisbursementRetry(view: LoanView, actor: Actor, retryPending = false): void {
   if (view.status !== 'DISBURSEMENT_FAILED' || retryPending) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，无需重新放款`, en: `The loan is ${view.status}; there is no failed disbursement to retry` });
+    refuse(REFUSAL.WRONG_STAGE, {
+      zh: `当前状态为 ${view.status}，无需重新放款`,
+      en: `The loan is ${view.status}; there is no failed disbursement to retry`,
+    });
   }
   if (!['FINANCE', 'OPS'].includes(actor.role)) {
     refuse(REFUSAL.FORBIDDEN, { zh: '只有财务或运维可以重新放款', en: 'Only finance or ops can retry a disbursement' });
   }
 }
 
-export function validateAttentionDecision(view: LoanView, decision: AttentionDecision, closable: boolean, decisionPending = false): void {
+export function validateAttentionDecision(
+  view: LoanView,
+  decision: AttentionDecision,
+  closable: boolean,
+  decisionPending = false,
+): void {
   if (view.status !== 'NEEDS_ATTENTION' || !view.attention || decisionPending) {
-    refuse(REFUSAL.WRONG_STAGE, { zh: `当前状态为 ${view.status}，没有待处理的问题`, en: `The loan is ${view.status}; nothing is waiting for ops` }, 'action');
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `当前状态为 ${view.status}，没有待处理的问题`,
+        en: `The loan is ${view.status}; nothing is waiting for ops`,
+      },
+      'action',
+    );
   }
   if (decision.by.role !== 'OPS') {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有运维人员可以处理挂起的贷款', en: 'Only ops can resolve a parked loan' }, 'action');
+    refuse(
+      REFUSAL.FORBIDDEN,
+      { zh: '只有运维人员可以处理挂起的贷款', en: 'Only ops can resolve a parked loan' },
+      'action',
+    );
   }
   if (decision.action !== 'RETRY' && decision.action !== 'CLOSE') {
     refuse(REFUSAL.INVALID, { zh: 'action 须为 RETRY 或 CLOSE', en: 'action must be RETRY or CLOSE' }, 'action');
@@ -104,7 +199,10 @@ export function validateAttentionDecision(view: LoanView, decision: AttentionDec
   if (decision.action === 'CLOSE' && !closable) {
     refuse(
       REFUSAL.WRONG_STAGE,
-      { zh: '款项已经或可能已经放出，不能直接关闭；请重试，或走核销流程', en: 'Money has or may have left for this loan, so it cannot simply be closed; retry, or use the write-off process' },
+      {
+        zh: '款项已经或可能已经放出，不能直接关闭；请重试，或走核销流程',
+        en: 'Money has or may have left for this loan, so it cannot simply be closed; retry, or use the write-off process',
+      },
       'action',
     );
   }

@@ -3,7 +3,14 @@
 // (recordLoanEvent, recordServicing), and a field goes only when it changed since this run last
 // sent it, so histories stay small. The rest of the view is projected already: status, assessment
 // and offer as loans columns, the timeline as loan_events, recent payments as repayments.
-import { PROJECTED_VIEW_FIELDS, projectedValue, type ProjectedViewField, type ViewHandover, type ViewPatch, type ViewStamp } from '../contracts/view-fields.js';
+import {
+  PROJECTED_VIEW_FIELDS,
+  projectedValue,
+  type ProjectedViewField,
+  type ViewHandover,
+  type ViewPatch,
+  type ViewStamp,
+} from '../contracts/view-fields.js';
 import type { LoanContext } from './context.js';
 
 /** What this run last handed over; a new run (or the servicing phase's fresh context) starts empty. */

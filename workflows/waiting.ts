@@ -7,7 +7,8 @@ export type WaitOutcome = 'READY' | 'WITHDRAWN' | 'TIMEOUT';
 /** Waits for `ready`, for the borrower to withdraw, or for the timeout, whichever comes first. */
 export async function waitUntil(ctx: LoanContext, ready: () => boolean, timeoutMs?: number): Promise<WaitOutcome> {
   const done = () => ready() || ctx.withdrawal !== undefined;
-  const inTime = timeoutMs === undefined ? (await condition(done), true) : await condition(done, Math.max(1, timeoutMs));
+  const inTime =
+    timeoutMs === undefined ? (await condition(done), true) : await condition(done, Math.max(1, timeoutMs));
   if (ctx.withdrawal) return 'WITHDRAWN';
   return inTime ? 'READY' : 'TIMEOUT';
 }

@@ -14,7 +14,11 @@ interface NodeBindings {
  */
 export function sourceIp(c: Context): string {
   if (process.env.TRUST_PROXY === 'true') {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (forwarded?.length) return forwarded[forwarded.length - 1]!;
   }
   const env = c.env as NodeBindings | undefined;
@@ -29,7 +33,11 @@ export type RequestAuditEvent = Omit<AuditEvent, 'actorId' | 'actorRole' | 'sour
  * Records who (the signed-in user, or the given actor), what, when, from where and the result.
  * Awaited by the route: when the audit row cannot be written, the request fails too.
  */
-export async function auditRequest(c: Context<AppEnv>, sql: Sql | TransactionSql, event: RequestAuditEvent): Promise<void> {
+export async function auditRequest(
+  c: Context<AppEnv>,
+  sql: Sql | TransactionSql,
+  event: RequestAuditEvent,
+): Promise<void> {
   const user = c.get('user');
   const channel = c.get('channel');
   await recordAudit(sql, {

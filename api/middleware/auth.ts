@@ -22,7 +22,8 @@ async function signInWith(c: Context<AppEnv>, token: string | undefined, next: N
   await next();
 }
 
-export const authenticate: MiddlewareHandler<AppEnv> = (c, next) => signInWith(c, bearerToken(c.req.header('authorization')), next);
+export const authenticate: MiddlewareHandler<AppEnv> = (c, next) =>
+  signInWith(c, bearerToken(c.req.header('authorization')), next);
 
 /**
  * The bearer token, or else the access token held in the named cookie (for browsers that cannot
@@ -40,7 +41,10 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     const user = c.get('user');
     if (!user) throw ApiError.unauthenticated();
     if (!can(user.role, permission)) {
-      throw ApiError.forbidden({ zh: `当前角色无权执行此操作（需要 ${permission}）`, en: `Your role lacks the permission ${permission}` });
+      throw ApiError.forbidden({
+        zh: `当前角色无权执行此操作（需要 ${permission}）`,
+        en: `Your role lacks the permission ${permission}`,
+      });
     }
     await next();
   };
@@ -50,7 +54,10 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
   const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
   if (hasBody && !/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', { zh: '请求体必须为 application/json', en: 'The request body must be application/json' });
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', {
+      zh: '请求体必须为 application/json',
+      en: 'The request body must be application/json',
+    });
   }
   await next();
 };

@@ -14,7 +14,9 @@ const tooLarge = () => {
  * a body stream for each one (also for GETs) instead of reading the body directly: that alone cost
  * more CPU than the quote calculation (bench/notes/api.md).
  */
-export function bodyLimit(maxBytes: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => number): MiddlewareHandler<AppEnv> {
+export function bodyLimit(
+  maxBytes: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => number,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     const length = c.req.header('content-length');

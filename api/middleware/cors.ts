@@ -9,7 +9,10 @@ const ALLOW_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
  * route runs, which makes Hono rebuild the route's response from its body stream and takes every
  * response off the Node adapter's fast path (bench/notes/api.md).
  */
-export function cors(options: { origins: readonly string[]; allowHeaders: readonly string[] }): MiddlewareHandler<AppEnv> {
+export function cors(options: {
+  origins: readonly string[];
+  allowHeaders: readonly string[];
+}): MiddlewareHandler<AppEnv> {
   const allowed = new Set(options.origins);
   const allowHeaders = options.allowHeaders.join(',');
   return async (c, next) => {

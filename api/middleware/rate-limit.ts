@@ -13,7 +13,10 @@ export function rateLimit(options: { limit: number; windowMs: number }): Middlew
     const wait = window.retryAfterMs(key, now);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      throw new ApiError(429, 'RATE_LIMITED', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; please slow down' });
+      throw new ApiError(429, 'RATE_LIMITED', {
+        zh: '请求过于频繁，请稍后再试',
+        en: 'Too many requests; please slow down',
+      });
     }
     window.hit(key, now);
     await next();

@@ -18,7 +18,11 @@ export function apiKeyChannel(auth: Authenticator): MiddlewareHandler<AppEnv> {
     const key = c.req.header('x-api-key');
     if (key !== undefined) {
       const found = await auth.verifyApiKey(key.trim());
-      if (!found) throw new ApiError(401, 'INVALID_API_KEY', { zh: 'API 密钥无效或已吊销', en: 'The API key is invalid or revoked' });
+      if (!found)
+        throw new ApiError(401, 'INVALID_API_KEY', {
+          zh: 'API 密钥无效或已吊销',
+          en: 'The API key is invalid or revoked',
+        });
       c.set('channel', found.channel);
     }
     await next();
@@ -40,7 +44,10 @@ const CreateBody = z
   .object({
     channel: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{2,40}$/, bilingual('渠道名须为 2–40 位字母、数字、_ 或 -', 'channel must have 2–40 letters, digits, _ or -'))
+      .regex(
+        /^[A-Za-z0-9_-]{2,40}$/,
+        bilingual('渠道名须为 2–40 位字母、数字、_ 或 -', 'channel must have 2–40 letters, digits, _ or -'),
+      )
       .openapi({ example: 'WECHAT_MINIAPP' }),
   })
   .openapi('CreateApiKeyRequest');
@@ -52,7 +59,10 @@ const create = secureRoute({
   summary: '创建渠道 API 密钥（仅显示一次）/ Create a channel API key (shown once)',
   request: { body: { required: true, content: { 'application/json': { schema: CreateBody } } } },
   responses: {
-    201: { description: 'The key; it is not stored and cannot be shown again', content: { 'application/json': { schema: Info.extend({ key: z.string() }) } } },
+    201: {
+      description: 'The key; it is not stored and cannot be shown again',
+      content: { 'application/json': { schema: Info.extend({ key: z.string() }) } },
+    },
   },
 });
 
@@ -61,7 +71,12 @@ const list = secureRoute({
   path: '/',
   access: 'apikey:manage',
   summary: '渠道 API 密钥列表 / List channel API keys',
-  responses: { 200: { description: 'Keys, newest first (without the keys themselves)', content: { 'application/json': { schema: z.object({ items: z.array(Info) }) } } } },
+  responses: {
+    200: {
+      description: 'Keys, newest first (without the keys themselves)',
+      content: { 'application/json': { schema: z.object({ items: z.array(Info) }) } },
+    },
+  },
 });
 
 const revoke = secureRoute({
@@ -93,21 +108,38 @@ export function apiKeyRoutes(security: Security): RouteModule {
       const user = currentUser(c);
       const now = deps.now();
       const made = await security.apiKeys.create(channel, user.userId, now);
-      await auditRequest(c, deps.sql, { action: 'API_KEY_CREATE', result: 'SUCCESS', resourceType: 'api_key', resourceId: made.id, detail: { channel, keyPrefix: made.keyPrefix }, at: now });
+      await auditRequest(c, deps.sql, {
+        action: 'API_KEY_CREATE',
+        result: 'SUCCESS',
+        resourceType: 'api_key',
+        resourceId: made.id,
+        detail: { channel, keyPrefix: made.keyPrefix },
+        at: now,
+      });
       return c.json({ ...made, createdAt: made.createdAt.toISOString(), revokedAt: iso(made.revokedAt) }, 201);
     });
 
     router.openapi(list, async (c) => {
       const items = await security.apiKeys.list();
-      return c.json({ items: items.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) })) }, 200);
+      return c.json(
+        { items: items.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) })) },
+        200,
+      );
     });
 
     router.openapi(revoke, async (c) => {
       const { id } = c.req.valid('param');
       const user = currentUser(c);
       const now = deps.now();
-      if (!(await security.apiKeys.revoke(id, user.userId, now))) throw ApiError.notFound({ zh: '有效的 API 密钥', en: 'Active API key' });
-      await auditRequest(c, deps.sql, { action: 'API_KEY_REVOKE', result: 'SUCCESS', resourceType: 'api_key', resourceId: id, at: now });
+      if (!(await security.apiKeys.revoke(id, user.userId, now)))
+        throw ApiError.notFound({ zh: '有效的 API 密钥', en: 'Active API key' });
+      await auditRequest(c, deps.sql, {
+        action: 'API_KEY_REVOKE',
+        result: 'SUCCESS',
+        resourceType: 'api_key',
+        resourceId: id,
+        at: now,
+      });
       return c.body(null, 204);
     });
 

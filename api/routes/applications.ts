@@ -11,7 +11,15 @@ import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../loan
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
-import { DocumentTypeEnum, errorResponses, FrequencyEnum, LoanStatusEnum, LoanTypeEnum, MoneyString, RepaymentMethodEnum } from '../schemas.js';
+import {
+  DocumentTypeEnum,
+  errorResponses,
+  FrequencyEnum,
+  LoanStatusEnum,
+  LoanTypeEnum,
+  MoneyString,
+  RepaymentMethodEnum,
+} from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { refuseScreenedApplicant } from './compliance.js';
 import type { ApiDeps } from '../env.js';
@@ -31,16 +39,41 @@ const ApplicationBody = z
     purpose: z.string().max(200),
     applicant: z.object({ ...Person, monthlyIncome: MoneyString, employer: z.string().max(100).optional() }),
     bankAccount: z.object({ cardNumber: z.string().max(23), bankName: z.string().max(50) }),
-    consent: z.object({ creditQuery: z.boolean(), dataProcessing: z.boolean(), textVersion: z.string().max(40).optional() }),
-    business: z.object({ licenseNumber: z.string().max(30), industry: z.string().max(40), monthlyRevenue: MoneyString }).optional(),
-    farm: z.object({ landAreaMu: z.string().max(12), crops: z.array(z.string().max(20)).max(20), livestock: z.string().max(100).optional(), cooperative: z.string().max(100).optional() }).optional(),
-    collateral: z.object({ type: z.string().max(30), description: z.string().max(500), appraisedValue: MoneyString, existingLiens: MoneyString }).optional(),
+    consent: z.object({
+      creditQuery: z.boolean(),
+      dataProcessing: z.boolean(),
+      textVersion: z.string().max(40).optional(),
+    }),
+    business: z
+      .object({ licenseNumber: z.string().max(30), industry: z.string().max(40), monthlyRevenue: MoneyString })
+      .optional(),
+    farm: z
+      .object({
+        landAreaMu: z.string().max(12),
+        crops: z.array(z.string().max(20)).max(20),
+        livestock: z.string().max(100).optional(),
+        cooperative: z.string().max(100).optional(),
+      })
+      .optional(),
+    collateral: z
+      .object({
+        type: z.string().max(30),
+        description: z.string().max(500),
+        appraisedValue: MoneyString,
+        existingLiens: MoneyString,
+      })
+      .optional(),
     guarantor: z.object({ ...Person, monthlyIncome: MoneyString, relationship: z.string().max(30) }).optional(),
   })
   .openapi('LoanApplication');
 
 const Created = z
-  .object({ loanId: z.string(), status: LoanStatusEnum, requiredDocuments: z.array(DocumentTypeEnum), replayed: z.boolean() })
+  .object({
+    loanId: z.string(),
+    status: LoanStatusEnum,
+    requiredDocuments: z.array(DocumentTypeEnum),
+    replayed: z.boolean(),
+  })
   .openapi('ApplicationAccepted');
 
 const submit = secureRoute({
@@ -48,14 +81,18 @@ const submit = secureRoute({
   path: '/',
   access: 'loan:apply',
   summary: 'Apply for a loan / 提交借款申请',
-  description: 'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan.',
+  description:
+    'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan.',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
     body: { content: { 'application/json': { schema: ApplicationBody } }, required: true },
   },
   responses: {
     201: { description: 'Accepted', content: { 'application/json': { schema: Created } } },
-    200: { description: 'The same Idempotency-Key again: the loan it created', content: { 'application/json': { schema: Created } } },
+    200: {
+      description: 'The same Idempotency-Key again: the loan it created',
+      content: { 'application/json': { schema: Created } },
+    },
     ...errorResponses,
   },
 });
@@ -64,9 +101,17 @@ const submit = secureRoute({
 async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Application): Promise<string> {
   const idHash = blindIndex(deps.keyring, 'idNumber', application.applicant.idNumber);
   if (user.role === 'BORROWER') {
-    const [self] = await deps.sql<{ id_number_hash: string | null }[]>`select id_number_hash from users where id = ${user.userId}`;
+    const [self] = await deps.sql<
+      { id_number_hash: string | null }[]
+    >`select id_number_hash from users where id = ${user.userId}`;
     if (self?.id_number_hash !== idHash) {
-      throw ApiError.validation([{ field: 'applicant.idNumber', code: 'NOT_YOUR_ID', message: { zh: '身份证号须与注册信息一致', en: 'must match the ID number you registered with' } }]);
+      throw ApiError.validation([
+        {
+          field: 'applicant.idNumber',
+          code: 'NOT_YOUR_ID',
+          message: { zh: '身份证号须与注册信息一致', en: 'must match the ID number you registered with' },
+        },
+      ]);
     }
     return user.userId;
   }
@@ -75,7 +120,10 @@ async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Applicati
   const { phone, name, idNumber } = application.applicant;
   const created = await insertBorrower(deps.sql, deps, { phone, name, idNumber, passwordHash: '!' });
   if (!created) {
-    throw ApiError.conflict('PHONE_REGISTERED_TO_ANOTHER', { zh: '该手机号已被其他借款人注册', en: 'This phone number belongs to another borrower' });
+    throw ApiError.conflict('PHONE_REGISTERED_TO_ANOTHER', {
+      zh: '该手机号已被其他借款人注册',
+      en: 'This phone number belongs to another borrower',
+    });
   }
   return created;
 }
@@ -87,7 +135,13 @@ export const applicationRoutes: RouteModule = (deps) => {
     const body = c.req.valid('json');
     const product = await productForLoanType(deps.sql, body.loanType, body.productCode);
     if (!product) {
-      throw ApiError.validation([{ field: body.productCode ? 'productCode' : 'loanType', code: 'NO_PRODUCT', message: { zh: '没有可用的贷款产品', en: 'no active product for this loan type' } }]);
+      throw ApiError.validation([
+        {
+          field: body.productCode ? 'productCode' : 'loanType',
+          code: 'NO_PRODUCT',
+          message: { zh: '没有可用的贷款产品', en: 'no active product for this loan type' },
+        },
+      ]);
     }
     const today = localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
     const validated = validateApplication(body, product, today);
@@ -130,7 +184,9 @@ export const applicationRoutes: RouteModule = (deps) => {
     const input = inputFor(result.loanId);
     // Starting again for a replayed key attaches to the running workflow, so a request that
     // stored the loan but failed to start it is completed by its retry.
-    await callWorkflow(() => startLoanWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input, deps.config.BUSINESS_TIME_ZONE));
+    await callWorkflow(() =>
+      startLoanWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input, deps.config.BUSINESS_TIME_ZONE),
+    );
     if (result.kind === 'CREATED') {
       await auditRequest(c, deps.sql, {
         action: 'LOAN_APPLICATION_SUBMITTED',
@@ -138,11 +194,25 @@ export const applicationRoutes: RouteModule = (deps) => {
         resourceType: 'loan',
         resourceId: result.loanId,
         loanId: result.loanId,
-        detail: { channel, loanType: application.loanType, amount: application.amount, applicantAge: applicantAgeOn(application, today) },
+        detail: {
+          channel,
+          loanType: application.loanType,
+          amount: application.amount,
+          applicantAge: applicantAgeOn(application, today),
+        },
       });
     }
-    const status = result.kind === 'REPLAYED' ? (result.status as z.infer<typeof LoanStatusEnum>) : 'AWAITING_DOCUMENTS';
-    return c.json({ loanId: result.loanId, status, requiredDocuments: product.requiredDocuments, replayed: result.kind === 'REPLAYED' }, result.kind === 'CREATED' ? 201 : 200);
+    const status =
+      result.kind === 'REPLAYED' ? (result.status as z.infer<typeof LoanStatusEnum>) : 'AWAITING_DOCUMENTS';
+    return c.json(
+      {
+        loanId: result.loanId,
+        status,
+        requiredDocuments: product.requiredDocuments,
+        replayed: result.kind === 'REPLAYED',
+      },
+      result.kind === 'CREATED' ? 201 : 200,
+    );
   });
   return app;
 };

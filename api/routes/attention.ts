@@ -15,7 +15,10 @@ import { callWorkflow } from '../workflow-errors.js';
 
 const Resolution = z
   .object({
-    action: z.enum(['RETRY', 'CLOSE']).openapi({ description: 'RETRY runs the failed step again with the same input and keys; CLOSE cancels a loan no money has left for' }),
+    action: z.enum(['RETRY', 'CLOSE']).openapi({
+      description:
+        'RETRY runs the failed step again with the same input and keys; CLOSE cancels a loan no money has left for',
+    }),
     reason: z.string().trim().min(1, bilingual('请填写处理说明', 'reason is required')).max(500),
   })
   .strict()
@@ -29,7 +32,13 @@ const resolve = secureRoute({
   description:
     'Only for a loan in NEEDS_ATTENTION (409 otherwise). RETRY runs the step that failed again; CLOSE ends the loan as CANCELLED and is refused with 409 once the bank may have paid out. The same Idempotency-Key again is applied once.',
   request: { params: LoanIdParam, body: { content: { 'application/json': { schema: Resolution } }, required: true } },
-  responses: { 200: { description: 'The loan after the decision', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'The loan after the decision',
+      content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 export const attentionRoutes: RouteModule = (deps) => {
@@ -46,7 +55,14 @@ export const attentionRoutes: RouteModule = (deps) => {
         updateId: updateIdFor(c, 'resolve-attention', user),
       }),
     );
-    await auditRequest(c, deps.sql, { action: `ATTENTION_${body.action}`, result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { reason: body.reason } });
+    await auditRequest(c, deps.sql, {
+      action: `ATTENTION_${body.action}`,
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+      detail: { reason: body.reason },
+    });
     return c.json({ loanId, status: view.status }, 200);
   });
 

@@ -5,7 +5,13 @@ import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { bilingual } from '../validation.js';
 
-const instant = z.iso.datetime({ offset: true, error: bilingual('须为 ISO 8601 时间，如 2026-01-31T00:00:00+08:00', 'must be an ISO 8601 instant, e.g. 2026-01-31T00:00:00+08:00') });
+const instant = z.iso.datetime({
+  offset: true,
+  error: bilingual(
+    '须为 ISO 8601 时间，如 2026-01-31T00:00:00+08:00',
+    'must be an ISO 8601 instant, e.g. 2026-01-31T00:00:00+08:00',
+  ),
+});
 
 const Query = z.object({
   loanId: z.string().min(1).max(64).optional(),
@@ -13,7 +19,11 @@ const Query = z.object({
   from: instant.optional().openapi({ description: 'inclusive' }),
   to: instant.optional().openapi({ description: 'exclusive' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.string().regex(/^\d{1,19}$/, bilingual('须为审计记录编号', 'must be an audit entry id')).optional().openapi({ description: 'page: entries with a smaller id' }),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, bilingual('须为审计记录编号', 'must be an audit entry id'))
+    .optional()
+    .openapi({ description: 'page: entries with a smaller id' }),
 });
 
 const Entry = z
@@ -43,7 +53,9 @@ const list = secureRoute({
   responses: {
     200: {
       description: 'Newest first; pass `nextBefore` as `before` for the next page',
-      content: { 'application/json': { schema: z.object({ items: z.array(Entry), nextBefore: z.string().nullable() }) } },
+      content: {
+        'application/json': { schema: z.object({ items: z.array(Entry), nextBefore: z.string().nullable() }) },
+      },
     },
   },
 });
@@ -66,7 +78,10 @@ export const auditRoutes: RouteModule = (deps) => {
       action: 'AUDIT_QUERY',
       result: 'SUCCESS',
       loanId: q.loanId ?? null,
-      detail: { filter: { loanId: q.loanId, userId: q.userId, from: q.from, to: q.to, before: q.before, limit: q.limit }, rows: rows.length },
+      detail: {
+        filter: { loanId: q.loanId, userId: q.userId, from: q.from, to: q.to, before: q.before, limit: q.limit },
+        rows: rows.length,
+      },
       at: deps.now(),
     });
     return c.json(

@@ -10,7 +10,13 @@ import type { Security } from '../../security/authenticator.js';
 import { blindIndex } from '../../security/blind-index.js';
 import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { accountLocked } from '../../security/login-throttle.js';
-import { burnPasswordCheck, checkPasswordPolicy, hashPassword, USERNAME_PATTERN, verifyPassword } from '../../security/passwords.js';
+import {
+  burnPasswordCheck,
+  checkPasswordPolicy,
+  hashPassword,
+  USERNAME_PATTERN,
+  verifyPassword,
+} from '../../security/passwords.js';
 import { can } from '../../security/permissions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { clearCodecSession, setCodecSession } from '../codec-session.js';
@@ -36,7 +42,7 @@ const RegisterBody = z
 
 const LoginBody = z
   .object({
-    username: z.string().min(1).max(64).openapi({ description: 'Staff username, or a borrower\'s mobile number' }),
+    username: z.string().min(1).max(64).openapi({ description: "Staff username, or a borrower's mobile number" }),
     password: z.string().min(1).max(256),
   })
   .openapi('LoginRequest');
@@ -89,7 +95,8 @@ const login = secureRoute({
   request: { body: { required: true, content: { 'application/json': { schema: LoginBody } } } },
   responses: {
     200: {
-      description: 'Access token. For a role with codec:use, also the HttpOnly codec session cookie (path /codec) holding it, for Temporal Web',
+      description:
+        'Access token. For a role with codec:use, also the HttpOnly codec session cookie (path /codec) holding it, for Temporal Web',
       content: { 'application/json': { schema: LoginResult } },
     },
     401: { description: 'Wrong username or password' },
@@ -179,19 +186,45 @@ export function authRoutes(security: Security): RouteModule {
       await throttle.assertSourceAllowed(ip, now);
       const problems: FieldProblem[] = [];
       const phone = take(validatePhone(body.phone, 'phone'), problems);
-      const id = take(validateIdNumber(body.idNumber, localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE), 'idNumber'), problems);
+      const id = take(
+        validateIdNumber(body.idNumber, localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE), 'idNumber'),
+        problems,
+      );
       const name = readText(body.name, 'name', problems, { maxLength: 50 });
       problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
       throwIfProblems(problems);
 
       const passwordHash = await hashPassword(body.password);
-      const userId = await insertBorrower(sql, security, { phone: phone!, name: name!, idNumber: id!.idNumber, passwordHash, createdAt: now });
+      const userId = await insertBorrower(sql, security, {
+        phone: phone!,
+        name: name!,
+        idNumber: id!.idNumber,
+        passwordHash,
+        createdAt: now,
+      });
       if (!userId) {
         throttle.recordSourceFailure(ip, now);
-        await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'FAILURE', resourceType: 'user', detail: { reason: 'DUPLICATE', phone: maskPhone(phone!) }, at: now });
-        throw ApiError.conflict('ALREADY_REGISTERED', { zh: '该手机号或身份证号已注册', en: 'This phone number or ID number is already registered' });
+        await auditRequest(c, sql, {
+          action: 'USER_REGISTER',
+          result: 'FAILURE',
+          resourceType: 'user',
+          detail: { reason: 'DUPLICATE', phone: maskPhone(phone!) },
+          at: now,
+        });
+        throw ApiError.conflict('ALREADY_REGISTERED', {
+          zh: '该手机号或身份证号已注册',
+          en: 'This phone number or ID number is already registered',
+        });
       }
-      await auditRequest(c, sql, { action: 'USER_REGISTER', result: 'SUCCESS', actorId: userId, actorRole: 'BORROWER', resourceType: 'user', resourceId: userId, at: now });
+      await auditRequest(c, sql, {
+        action: 'USER_REGISTER',
+        result: 'SUCCESS',
+        actorId: userId,
+        actorRole: 'BORROWER',
+        resourceType: 'user',
+        resourceId: userId,
+        at: now,
+      });
       return c.json({ userId }, 201);
     });
 
@@ -201,7 +234,11 @@ export function authRoutes(security: Security): RouteModule {
       const ip = sourceIp(c);
       const phone = normalizePhone(username);
       const shown = phone ? maskPhone(phone) : username.trim().toLowerCase().slice(0, 64);
-      const audit = (result: 'SUCCESS' | 'FAILURE' | 'DENIED', reason: string | null, user?: { id: string; role: string }) =>
+      const audit = (
+        result: 'SUCCESS' | 'FAILURE' | 'DENIED',
+        reason: string | null,
+        user?: { id: string; role: string },
+      ) =>
         auditRequest(c, sql, {
           action: 'LOGIN',
           result,
@@ -244,7 +281,10 @@ export function authRoutes(security: Security): RouteModule {
       }
       if (user.status !== 'ACTIVE') {
         await audit('DENIED', 'ACCOUNT_DISABLED', user);
-        throw ApiError.forbidden({ zh: '账户已停用，请联系管理员', en: 'This account is disabled; contact an administrator' }, 'ACCOUNT_DISABLED');
+        throw ApiError.forbidden(
+          { zh: '账户已停用，请联系管理员', en: 'This account is disabled; contact an administrator' },
+          'ACCOUNT_DISABLED',
+        );
       }
 
       await throttle.recordSuccess(ip, user.id, now);
@@ -259,7 +299,13 @@ export function authRoutes(security: Security): RouteModule {
       const claims = token ? signer.verify(token, deps.now()) : null;
       if (!claims) throw ApiError.unauthenticated();
       await revocations.revoke(claims, 'LOGOUT');
-      await auditRequest(c, sql, { action: 'LOGOUT', result: 'SUCCESS', resourceType: 'token', resourceId: claims.jti, at: deps.now() });
+      await auditRequest(c, sql, {
+        action: 'LOGOUT',
+        result: 'SUCCESS',
+        resourceType: 'token',
+        resourceId: claims.jti,
+        at: deps.now(),
+      });
       clearCodecSession(c, deps.config);
       return c.body(null, 204);
     });
@@ -269,7 +315,8 @@ export function authRoutes(security: Security): RouteModule {
       const [row] = await sql<{ phone_enc: string | null; name_enc: string | null; id_number_enc: string | null }[]>`
         select phone_enc, name_enc, id_number_enc from users where id = ${user.userId}`;
       if (!row) throw ApiError.unauthenticated();
-      const open = (value: string | null, context: string, mask: (v: string) => string) => (value ? mask(cipher.decrypt(value, context)) : null);
+      const open = (value: string | null, context: string, mask: (v: string) => string) =>
+        value ? mask(cipher.decrypt(value, context)) : null;
       return c.json(
         {
           userId: user.userId,
@@ -290,7 +337,12 @@ export function authRoutes(security: Security): RouteModule {
       const problems: FieldProblem[] = [];
       if (!USERNAME_PATTERN.test(username)) {
         problems.push(
-          problem('username', 'INVALID_USERNAME', '用户名须以字母开头，3–32 位小写字母、数字、_ . -', 'Username must start with a letter and have 3–32 lowercase letters, digits, _ . or -'),
+          problem(
+            'username',
+            'INVALID_USERNAME',
+            '用户名须以字母开头，3–32 位小写字母、数字、_ . -',
+            'Username must start with a letter and have 3–32 lowercase letters, digits, _ . or -',
+          ),
         );
       }
       const name = body.name === undefined ? undefined : readText(body.name, 'name', problems, { maxLength: 50 });
@@ -303,8 +355,16 @@ export function authRoutes(security: Security): RouteModule {
         values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now})
         on conflict do nothing
         returning id`;
-      if (!row) throw ApiError.conflict('USERNAME_TAKEN', { zh: '用户名已被使用', en: 'This username is already taken' });
-      await auditRequest(c, sql, { action: 'USER_CREATE', result: 'SUCCESS', resourceType: 'user', resourceId: row.id, detail: { username, role: body.role }, at: now });
+      if (!row)
+        throw ApiError.conflict('USERNAME_TAKEN', { zh: '用户名已被使用', en: 'This username is already taken' });
+      await auditRequest(c, sql, {
+        action: 'USER_CREATE',
+        result: 'SUCCESS',
+        resourceType: 'user',
+        resourceId: row.id,
+        detail: { username, role: body.role },
+        at: now,
+      });
       return c.json({ userId: row.id }, 201);
     });
 
@@ -314,7 +374,13 @@ export function authRoutes(security: Security): RouteModule {
       const [exists] = await sql`select 1 from users where id = ${id}`;
       if (!exists) throw ApiError.notFound({ zh: '用户', en: 'User' });
       await revocations.revokeAllForUser(id, now);
-      await auditRequest(c, sql, { action: 'USER_TOKENS_REVOKE', result: 'SUCCESS', resourceType: 'user', resourceId: id, at: now });
+      await auditRequest(c, sql, {
+        action: 'USER_TOKENS_REVOKE',
+        result: 'SUCCESS',
+        resourceType: 'user',
+        resourceId: id,
+        at: now,
+      });
       return c.json({ userId: id, revokedAt: now.toISOString() }, 200);
     });
 

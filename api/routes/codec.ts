@@ -38,7 +38,8 @@ function fromWire(p: Wire): Payload {
 
 function toWire(p: Payload): { metadata: Record<string, string>; data: string } {
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(p.metadata ?? {})) if (value) metadata[key] = Buffer.from(value).toString('base64');
+  for (const [key, value] of Object.entries(p.metadata ?? {}))
+    if (value) metadata[key] = Buffer.from(value).toString('base64');
   return { metadata, data: p.data ? Buffer.from(p.data).toString('base64') : '' };
 }
 
@@ -52,12 +53,20 @@ function jsonBody<S extends z.ZodType>(c: { req: { valid(target: never): unknown
 
 /** CORS_ORIGINS (comma-separated), else Temporal Web on this machine. */
 export function codecCorsOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'TEMPORAL_UI_PORT'>): string[] {
-  const listed = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
-  return listed.length > 0 ? listed : [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`];
+  const listed = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return listed.length > 0
+    ? listed
+    : [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`];
 }
 
 const namespaceHeader = z.object({
-  'x-namespace': z.string().max(255).optional().openapi({ param: { name: 'x-namespace', in: 'header' } }),
+  'x-namespace': z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ param: { name: 'x-namespace', in: 'header' } }),
 });
 
 const codecRoute = (path: '/decode' | '/encode', summary: string) =>
@@ -67,15 +76,23 @@ const codecRoute = (path: '/decode' | '/encode', summary: string) =>
     access: 'codec:use',
     codecSession: true,
     summary,
-    request: { headers: namespaceHeader, body: { required: true, content: { 'application/json': { schema: PayloadsRequest } } } },
+    request: {
+      headers: namespaceHeader,
+      body: { required: true, content: { 'application/json': { schema: PayloadsRequest } } },
+    },
     responses: {
       200: { description: 'Payloads', content: { 'application/json': { schema: Payloads } } },
       400: { description: 'Unknown namespace, or payloads that cannot be decrypted' },
-      403: { description: 'No codec:use permission, or the codec session cookie sent from an origin not in CORS_ORIGINS' },
+      403: {
+        description: 'No codec:use permission, or the codec session cookie sent from an origin not in CORS_ORIGINS',
+      },
     },
   });
 
-const decode = codecRoute('/decode', '解密 Temporal 负载（Temporal Web / CLI）/ Decode Temporal payloads for Temporal Web and the CLI');
+const decode = codecRoute(
+  '/decode',
+  '解密 Temporal 负载（Temporal Web / CLI）/ Decode Temporal payloads for Temporal Web and the CLI',
+);
 const encode = codecRoute('/encode', '加密 Temporal 负载 / Encode Temporal payloads');
 
 /**
@@ -90,9 +107,16 @@ export function codecRoutes(security: Security): RouteModule {
     // The cookie is for Temporal Web only: a page of any other origin (even one on the same site,
     // where SameSite lets the cookie through) cannot make the API decrypt with it.
     const refuseCookieFromOtherOrigins: MiddlewareHandler<AppEnv> = async (c, next) => {
-      if (c.req.header('authorization') === undefined && getCookie(c, CODEC_SESSION_COOKIE) && !origins.includes(c.req.header('origin') ?? '')) {
+      if (
+        c.req.header('authorization') === undefined &&
+        getCookie(c, CODEC_SESSION_COOKIE) &&
+        !origins.includes(c.req.header('origin') ?? '')
+      ) {
         throw ApiError.forbidden(
-          { zh: '编解码会话 Cookie 只接受来自 Temporal Web（CORS_ORIGINS）的请求', en: 'The codec session cookie is accepted only from Temporal Web (CORS_ORIGINS)' },
+          {
+            zh: '编解码会话 Cookie 只接受来自 Temporal Web（CORS_ORIGINS）的请求',
+            en: 'The codec session cookie is accepted only from Temporal Web (CORS_ORIGINS)',
+          },
           'CODEC_ORIGIN_REFUSED',
         );
       }
@@ -103,7 +127,10 @@ export function codecRoutes(security: Security): RouteModule {
     const checkNamespace = (namespace: string | undefined): string => {
       const expected = deps.config.TEMPORAL_NAMESPACE;
       if (namespace !== undefined && namespace !== '' && namespace !== expected) {
-        throw new ApiError(400, 'UNKNOWN_NAMESPACE', { zh: `不支持的命名空间：${namespace.slice(0, 64)}`, en: `Unknown namespace: ${namespace.slice(0, 64)}` });
+        throw new ApiError(400, 'UNKNOWN_NAMESPACE', {
+          zh: `不支持的命名空间：${namespace.slice(0, 64)}`,
+          en: `Unknown namespace: ${namespace.slice(0, 64)}`,
+        });
       }
       return expected;
     };
@@ -117,11 +144,24 @@ export function codecRoutes(security: Security): RouteModule {
         decoded = await security.codec.decode(payloads.map(fromWire));
       } catch (err) {
         if (!(err instanceof DecryptionError)) throw err;
-        await auditRequest(c, deps.sql, { action: 'CODEC_DECODE', result: 'FAILURE', detail: { namespace, payloads: payloads.length }, at: deps.now() });
-        throw new ApiError(400, 'CODEC_DECODE_FAILED', { zh: '负载无法解密（密钥未知或数据被改动）', en: 'Payloads cannot be decrypted (unknown key or altered data)' });
+        await auditRequest(c, deps.sql, {
+          action: 'CODEC_DECODE',
+          result: 'FAILURE',
+          detail: { namespace, payloads: payloads.length },
+          at: deps.now(),
+        });
+        throw new ApiError(400, 'CODEC_DECODE_FAILED', {
+          zh: '负载无法解密（密钥未知或数据被改动）',
+          en: 'Payloads cannot be decrypted (unknown key or altered data)',
+        });
       }
       // Recorded before any plaintext leaves: no audit row, no answer.
-      await auditRequest(c, deps.sql, { action: 'CODEC_DECODE', result: 'SUCCESS', detail: { namespace, payloads: payloads.length }, at: deps.now() });
+      await auditRequest(c, deps.sql, {
+        action: 'CODEC_DECODE',
+        result: 'SUCCESS',
+        detail: { namespace, payloads: payloads.length },
+        at: deps.now(),
+      });
       return c.json({ payloads: decoded.map(toWire) }, 200);
     });
 

@@ -15,7 +15,9 @@ import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
 import { bilingual } from '../validation.js';
 
-const ListEnum = z.enum(SCREENING_LISTS).openapi({ description: 'SANCTIONS 制裁名单, BLACKLIST 内部黑名单, AML_WATCH 反洗钱关注名单' });
+const ListEnum = z
+  .enum(SCREENING_LISTS)
+  .openapi({ description: 'SANCTIONS 制裁名单, BLACKLIST 内部黑名单, AML_WATCH 反洗钱关注名单' });
 
 const EntryBody = z
   .object({
@@ -45,7 +47,8 @@ const create = secureRoute({
   path: '/screening-entries',
   access: 'compliance:manage',
   summary: '新增筛查名单条目 / Add a sanctions, blacklist or AML watch-list entry',
-  description: 'An ID number, a name, or both. Only blind indexes and masked forms are stored. Applications from a listed applicant or guarantor are refused with 422 APPLICANT_SCREENED.',
+  description:
+    'An ID number, a name, or both. Only blind indexes and masked forms are stored. Applications from a listed applicant or guarantor are refused with 422 APPLICANT_SCREENED.',
   request: { body: { required: true, content: { 'application/json': { schema: EntryBody } } } },
   responses: { 201: { description: 'Added', content: { 'application/json': { schema: Entry } } }, ...errorResponses },
 });
@@ -62,7 +65,13 @@ const list = secureRoute({
       offset: z.coerce.number().int().min(0).max(100_000).default(0),
     }),
   },
-  responses: { 200: { description: 'Active entries, newest first', content: { 'application/json': { schema: z.object({ items: z.array(Entry), total: z.number() }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Active entries, newest first',
+      content: { 'application/json': { schema: z.object({ items: z.array(Entry), total: z.number() }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const remove = secureRoute({
@@ -102,7 +111,11 @@ const present = (r: EntryRow) => ({
  * applicant or guarantor on a screening list, and audits the refusal. The answer does not say
  * which list, so a listed person is not tipped off; the audit row does.
  */
-export async function refuseScreenedApplicant(c: Context<AppEnv>, deps: Pick<ApiDeps, 'sql' | 'keyring'>, application: Pick<Application, 'applicant' | 'guarantor'>): Promise<void> {
+export async function refuseScreenedApplicant(
+  c: Context<AppEnv>,
+  deps: Pick<ApiDeps, 'sql' | 'keyring'>,
+  application: Pick<Application, 'applicant' | 'guarantor'>,
+): Promise<void> {
   const hit = await screenApplicant(deps.sql, deps.keyring, application);
   if (!hit) return;
   await auditRequest(c, deps.sql, {
@@ -112,7 +125,8 @@ export async function refuseScreenedApplicant(c: Context<AppEnv>, deps: Pick<Api
     resourceId: hit.entryId,
     detail: { subject: hit.subject, field: hit.field, list: hit.list },
   });
-  const who = hit.subject === 'APPLICANT' ? { zh: '申请人', en: 'The applicant' } : { zh: '担保人', en: 'The guarantor' };
+  const who =
+    hit.subject === 'APPLICANT' ? { zh: '申请人', en: 'The applicant' } : { zh: '担保人', en: 'The guarantor' };
   const text = {
     zh: `${who.zh}未通过反洗钱及黑名单合规筛查，本申请不予受理`,
     en: `${who.en} did not pass the anti-money-laundering and blacklist screening; the application cannot be accepted`,
@@ -131,13 +145,24 @@ export const complianceRoutes: RouteModule = (deps) => {
     const problems: FieldProblem[] = [];
     let idNumber: string | undefined;
     if (body.idNumber !== undefined && body.idNumber.trim() !== '') {
-      const checked = validateIdNumber(body.idNumber, localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE), 'idNumber');
+      const checked = validateIdNumber(
+        body.idNumber,
+        localDateOf(now.getTime(), deps.config.BUSINESS_TIME_ZONE),
+        'idNumber',
+      );
       if (checked.ok) idNumber = checked.value.idNumber;
       else problems.push(...checked.problems);
     }
-    const name = body.name !== undefined && body.name.trim() !== '' ? readText(body.name, 'name', problems, { maxLength: 50 }) : undefined;
+    const name =
+      body.name !== undefined && body.name.trim() !== ''
+        ? readText(body.name, 'name', problems, { maxLength: 50 })
+        : undefined;
     if (!idNumber && !name && problems.length === 0) {
-      problems.push({ field: 'idNumber', code: 'REQUIRED', message: { zh: '身份证号码与姓名至少填写一项', en: 'give an ID number, a name, or both' } });
+      problems.push({
+        field: 'idNumber',
+        code: 'REQUIRED',
+        message: { zh: '身份证号码与姓名至少填写一项', en: 'give an ID number, a name, or both' },
+      });
     }
     if (problems.length > 0) throw ApiError.validation(problems);
 
@@ -148,7 +173,11 @@ export const complianceRoutes: RouteModule = (deps) => {
               ${body.source.trim()}, ${body.reason.trim()}, ${user.userId}, ${now})
       on conflict do nothing
       returning id, list, id_number_masked, name_masked, source, reason, created_by, created_at`;
-    if (!row) throw ApiError.conflict('ALREADY_LISTED', { zh: '该身份证号码已在此名单中', en: 'This ID number is already on this list' });
+    if (!row)
+      throw ApiError.conflict('ALREADY_LISTED', {
+        zh: '该身份证号码已在此名单中',
+        en: 'This ID number is already on this list',
+      });
     await auditRequest(c, deps.sql, {
       action: 'SCREENING_ENTRY_ADDED',
       result: 'SUCCESS',
@@ -178,7 +207,14 @@ export const complianceRoutes: RouteModule = (deps) => {
       update screening_entries set removed_at = ${now}, removed_by = ${user.userId}
       where id = ${id} and removed_at is null returning list`;
     if (!row) throw ApiError.notFound({ zh: '名单条目', en: 'Screening entry' });
-    await auditRequest(c, deps.sql, { action: 'SCREENING_ENTRY_REMOVED', result: 'SUCCESS', resourceType: 'screening_entry', resourceId: id, detail: { list: row.list }, at: now });
+    await auditRequest(c, deps.sql, {
+      action: 'SCREENING_ENTRY_REMOVED',
+      result: 'SUCCESS',
+      resourceType: 'screening_entry',
+      resourceId: id,
+      detail: { list: row.list },
+      at: now,
+    });
     return c.body(null, 204);
   });
 

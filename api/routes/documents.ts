@@ -36,12 +36,28 @@ const upload = secureRoute({
   request: {
     params: LoanIdParam,
     body: {
-      content: { 'multipart/form-data': { schema: z.object({ type: DocumentTypeEnum, file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
+      content: {
+        'multipart/form-data': {
+          schema: z.object({ type: DocumentTypeEnum, file: z.any().openapi({ type: 'string', format: 'binary' }) }),
+        },
+      },
       required: true,
     },
   },
   responses: {
-    201: { description: 'Stored', content: { 'application/json': { schema: z.object({ documentId: z.string(), sha256: z.string(), type: DocumentTypeEnum, sizeBytes: z.number() }) } } },
+    201: {
+      description: 'Stored',
+      content: {
+        'application/json': {
+          schema: z.object({
+            documentId: z.string(),
+            sha256: z.string(),
+            type: DocumentTypeEnum,
+            sizeBytes: z.number(),
+          }),
+        },
+      },
+    },
     413: errorResponses[400],
     ...errorResponses,
   },
@@ -52,7 +68,14 @@ const download = secureRoute({
   path: '/{loanId}/documents/{documentId}',
   access: 'document:read',
   summary: 'View a document / 查看资料',
-  request: { params: LoanIdParam.extend({ documentId: z.string().uuid().openapi({ param: { name: 'documentId', in: 'path' } }) }) },
+  request: {
+    params: LoanIdParam.extend({
+      documentId: z
+        .string()
+        .uuid()
+        .openapi({ param: { name: 'documentId', in: 'path' } }),
+    }),
+  },
   responses: { 200: { description: 'The file, as uploaded' }, ...errorResponses },
 });
 
@@ -64,10 +87,16 @@ export const documentRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const loan = await loanInScope(deps.sql, user, loanId);
     if (!UPLOADABLE_STATUSES.has(loan.status)) {
-      throw ApiError.conflict('WRONG_STAGE', { zh: `贷款状态为 ${loan.status}，不能再上传资料`, en: `The loan is ${loan.status}; documents can no longer be added` });
+      throw ApiError.conflict('WRONG_STAGE', {
+        zh: `贷款状态为 ${loan.status}，不能再上传资料`,
+        en: `The loan is ${loan.status}; documents can no longer be added`,
+      });
     }
     if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) {
-      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', { zh: '请以 multipart/form-data 上传', en: 'Upload as multipart/form-data' });
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', {
+        zh: '请以 multipart/form-data 上传',
+        en: 'Upload as multipart/form-data',
+      });
     }
     const form = await c.req.parseBody().catch(() => {
       throw new ApiError(400, 'MALFORMED_REQUEST', { zh: '表单格式错误', en: 'Malformed multipart body' });
@@ -76,20 +105,39 @@ export const documentRoutes: RouteModule = (deps) => {
     const file = form.file;
     const problems = [];
     if (typeof type !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(type)) {
-      problems.push({ field: 'type', code: 'INVALID_VALUE', message: { zh: `资料类型无效，可选：${DOCUMENT_TYPES.join(', ')}`, en: `must be one of: ${DOCUMENT_TYPES.join(', ')}` } });
+      problems.push({
+        field: 'type',
+        code: 'INVALID_VALUE',
+        message: {
+          zh: `资料类型无效，可选：${DOCUMENT_TYPES.join(', ')}`,
+          en: `must be one of: ${DOCUMENT_TYPES.join(', ')}`,
+        },
+      });
     }
-    if (!(file instanceof File)) problems.push({ field: 'file', code: 'REQUIRED', message: { zh: '请选择文件', en: 'a file is required' } });
+    if (!(file instanceof File))
+      problems.push({ field: 'file', code: 'REQUIRED', message: { zh: '请选择文件', en: 'a file is required' } });
     if (problems.length) throw ApiError.validation(problems);
     const blob = file as File;
     const documentType = type as DocumentType;
-    if (blob.size === 0) throw ApiError.validation([{ field: 'file', code: 'EMPTY', message: { zh: '文件为空', en: 'the file is empty' } }]);
+    if (blob.size === 0)
+      throw ApiError.validation([
+        { field: 'file', code: 'EMPTY', message: { zh: '文件为空', en: 'the file is empty' } },
+      ]);
     if (blob.size > MAX_DOCUMENT_BYTES) {
-      throw new ApiError(413, 'FILE_TOO_LARGE', { zh: '文件不能超过 10 MB', en: 'The file must not exceed 10 MB' }, [{ field: 'file', code: 'TOO_BIG', message: { zh: '文件不能超过 10 MB', en: 'must not exceed 10 MB' } }]);
+      throw new ApiError(413, 'FILE_TOO_LARGE', { zh: '文件不能超过 10 MB', en: 'The file must not exceed 10 MB' }, [
+        { field: 'file', code: 'TOO_BIG', message: { zh: '文件不能超过 10 MB', en: 'must not exceed 10 MB' } },
+      ]);
     }
     const bytes = new Uint8Array(await blob.arrayBuffer());
     const contentType = sniffContentType(bytes);
     if (!contentType) {
-      throw ApiError.validation([{ field: 'file', code: 'UNSUPPORTED_FILE', message: { zh: '仅支持 JPEG、PNG 或 PDF 文件', en: 'only JPEG, PNG or PDF files are accepted' } }]);
+      throw ApiError.validation([
+        {
+          field: 'file',
+          code: 'UNSUPPORTED_FILE',
+          message: { zh: '仅支持 JPEG、PNG 或 PDF 文件', en: 'only JPEG, PNG or PDF files are accepted' },
+        },
+      ]);
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const sealed = deps.cipher.seal(bytes, DOCUMENT_CONTEXT);
@@ -98,8 +146,21 @@ export const documentRoutes: RouteModule = (deps) => {
       insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
       values (${loanId}, ${documentType}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
       returning id`;
-    await callWorkflow(() => loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, { documentId: row!.id, type: documentType, sha256 }));
-    await auditRequest(c, deps.sql, { action: 'DOCUMENT_UPLOADED', result: 'SUCCESS', resourceType: 'document', resourceId: row!.id, loanId, detail: { type: documentType, sha256, sizeBytes: bytes.length } });
+    await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, {
+        documentId: row!.id,
+        type: documentType,
+        sha256,
+      }),
+    );
+    await auditRequest(c, deps.sql, {
+      action: 'DOCUMENT_UPLOADED',
+      result: 'SUCCESS',
+      resourceType: 'document',
+      resourceId: row!.id,
+      loanId,
+      detail: { type: documentType, sha256, sizeBytes: bytes.length },
+    });
     return c.json({ documentId: row!.id, sha256, type: documentType, sizeBytes: bytes.length }, 201);
   });
 
@@ -107,11 +168,20 @@ export const documentRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId, documentId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
-    const [doc] = await deps.sql<{ content_type: string; filename: string; content_enc: Buffer; key_id: string; sha256: string; type: string }[]>`
+    const [doc] = await deps.sql<
+      { content_type: string; filename: string; content_enc: Buffer; key_id: string; sha256: string; type: string }[]
+    >`
       select content_type, filename, content_enc, key_id, sha256, type from documents where id = ${documentId} and loan_id = ${loanId}`;
     if (!doc) throw ApiError.notFound({ zh: '资料', en: 'Document' });
     const bytes = deps.cipher.open({ keyId: doc.key_id, bytes: doc.content_enc }, DOCUMENT_CONTEXT);
-    await auditRequest(c, deps.sql, { action: 'PII_READ_DOCUMENT', result: 'SUCCESS', resourceType: 'document', resourceId: documentId, loanId, detail: { type: doc.type } });
+    await auditRequest(c, deps.sql, {
+      action: 'PII_READ_DOCUMENT',
+      result: 'SUCCESS',
+      resourceType: 'document',
+      resourceId: documentId,
+      loanId,
+      detail: { type: doc.type },
+    });
     return new Response(new Uint8Array(bytes), {
       status: 200,
       headers: {
@@ -120,7 +190,7 @@ export const documentRoutes: RouteModule = (deps) => {
         'x-content-sha256': doc.sha256,
         'cache-control': 'private, no-store',
       },
-    }) as never;
+    });
   });
   return app;
 };

@@ -17,7 +17,12 @@ import { errorResponses, LoanIdParam, LoanStatusEnum } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
 
-const Finding = z.object({ code: z.string(), loanId: z.string().nullable(), ref: z.string().nullable(), text: z.object({ zh: z.string(), en: z.string() }) });
+const Finding = z.object({
+  code: z.string(),
+  loanId: z.string().nullable(),
+  ref: z.string().nullable(),
+  text: z.object({ zh: z.string(), en: z.string() }),
+});
 const Report = z
   .object({
     clean: z.boolean(),
@@ -33,8 +38,15 @@ const reconciliation = secureRoute({
   path: '/reconciliation',
   access: 'reconciliation:run',
   summary: 'Reconcile the ledger / 对账',
-  description: 'Debits equal credits; each loan’s balance equals what its schedule and payments imply; the bank’s transfers, debits and incoming payments match the ledger one to one.',
-  responses: { 200: { description: 'The report; `clean` is false when anything was found', content: { 'application/json': { schema: Report } } }, ...errorResponses },
+  description:
+    'Debits equal credits; each loan’s balance equals what its schedule and payments imply; the bank’s transfers, debits and incoming payments match the ledger one to one.',
+  responses: {
+    200: {
+      description: 'The report; `clean` is false when anything was found',
+      content: { 'application/json': { schema: Report } },
+    },
+    ...errorResponses,
+  },
 });
 
 const trial = secureRoute({
@@ -42,7 +54,19 @@ const trial = secureRoute({
   path: '/ledger/trial-balance',
   access: 'ledger:read',
   summary: 'Trial balance / 试算平衡表',
-  responses: { 200: { description: 'Debits and credits per account', content: { 'application/json': { schema: z.object({ accounts: z.array(z.object({ account: z.string(), debits: z.string(), credits: z.string() })) }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Debits and credits per account',
+      content: {
+        'application/json': {
+          schema: z.object({
+            accounts: z.array(z.object({ account: z.string(), debits: z.string(), credits: z.string() })),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
 });
 
 const loanLedger = secureRoute({
@@ -51,11 +75,33 @@ const loanLedger = secureRoute({
   access: 'ledger:read',
   summary: 'A loan’s journal and balances / 单笔贷款分录',
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'Journal entries oldest first, balances derived from them', content: { 'application/json': { schema: z.object({ loanId: z.string(), balances: z.record(z.string(), z.string()), entries: z.array(z.record(z.string(), z.unknown())) }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Journal entries oldest first, balances derived from them',
+      content: {
+        'application/json': {
+          schema: z.object({
+            loanId: z.string(),
+            balances: z.record(z.string(), z.string()),
+            entries: z.array(z.record(z.string(), z.unknown())),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
 });
 
-const PauseBody = z.object({ paused: z.boolean(), reason: z.string().min(1).max(500) }).strict().openapi('DisbursementPause');
-const PauseState = z.object({ paused: z.boolean(), reason: z.string().nullable(), changedBy: z.string().nullable(), changedAt: z.string() });
+const PauseBody = z
+  .object({ paused: z.boolean(), reason: z.string().min(1).max(500) })
+  .strict()
+  .openapi('DisbursementPause');
+const PauseState = z.object({
+  paused: z.boolean(),
+  reason: z.string().nullable(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string(),
+});
 
 const pause = secureRoute({
   method: 'put',
@@ -64,7 +110,10 @@ const pause = secureRoute({
   summary: 'Pause or resume all disbursements / 暂停或恢复放款',
   description: 'Loans reaching disbursement while paused wait, and continue by themselves when resumed.',
   request: { body: { content: { 'application/json': { schema: PauseBody } }, required: true } },
-  responses: { 200: { description: 'The switch now', content: { 'application/json': { schema: PauseState } } }, ...errorResponses },
+  responses: {
+    200: { description: 'The switch now', content: { 'application/json': { schema: PauseState } } },
+    ...errorResponses,
+  },
 });
 
 const retry = secureRoute({
@@ -72,19 +121,33 @@ const retry = secureRoute({
   path: '/loans/{loanId}/disbursement/retry',
   access: 'disbursement:retry',
   summary: 'Retry a failed disbursement / 重新放款',
-  description: 'Only for a loan in DISBURSEMENT_FAILED (409 otherwise). The retry is a new transfer under its own idempotency key; the failed one can never pay.',
+  description:
+    'Only for a loan in DISBURSEMENT_FAILED (409 otherwise). The retry is a new transfer under its own idempotency key; the failed one can never pay.',
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'The loan after the retry started', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'The loan after the retry started',
+      content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 export const financeRoutes: RouteModule = (deps) => {
   const app = newRouter();
-  const bank = deps.config.BANK_URL ? createBankClient({ baseUrl: deps.config.BANK_URL, log: deps.log, timeoutMs: 10_000 }) : null;
+  const bank = deps.config.BANK_URL
+    ? createBankClient({ baseUrl: deps.config.BANK_URL, log: deps.log, timeoutMs: 10_000 })
+    : null;
 
   app.openapi(reconciliation, async (c) => {
-    if (!bank) throw new ApiError(503, 'BANK_NOT_CONFIGURED', { zh: '未配置银行接口', en: 'BANK_URL is not configured' });
+    if (!bank)
+      throw new ApiError(503, 'BANK_NOT_CONFIGURED', { zh: '未配置银行接口', en: 'BANK_URL is not configured' });
     const report = await runReconciliation(deps.sql, bank, deps.now());
-    await auditRequest(c, deps.sql, { action: 'RECONCILIATION_RUN', result: 'SUCCESS', detail: { clean: report.clean, findings: report.findings.length } });
+    await auditRequest(c, deps.sql, {
+      action: 'RECONCILIATION_RUN',
+      result: 'SUCCESS',
+      detail: { clean: report.clean, findings: report.findings.length },
+    });
     return c.json(report, 200);
   });
 
@@ -94,28 +157,58 @@ export const financeRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, currentUser(c), loanId);
     const [entries, lines] = await Promise.all([loanJournal(deps.sql, loanId, 5_000), loanLines(deps.sql, loanId)]);
-    return c.json({ loanId, balances: { ...loanBalancesOf(lines) }, entries: entries as unknown as Array<Record<string, unknown>> }, 200);
+    return c.json(
+      { loanId, balances: { ...loanBalancesOf(lines) }, entries: entries as unknown as Array<Record<string, unknown>> },
+      200,
+    );
   });
 
   app.openapi(pause, async (c) => {
     const user = currentUser(c);
     const { paused, reason } = c.req.valid('json');
-    const [row] = await deps.sql<{ enabled: boolean; reason: string | null; changed_by: string | null; changed_at: Date }[]>`
+    const [row] = await deps.sql<
+      { enabled: boolean; reason: string | null; changed_by: string | null; changed_at: Date }[]
+    >`
       insert into system_flags (name, enabled, reason, changed_by, changed_at)
       values ('DISBURSEMENTS_PAUSED', ${paused}, ${reason}, ${user.userId}, now())
       on conflict (name) do update set enabled = excluded.enabled, reason = excluded.reason, changed_by = excluded.changed_by, changed_at = now()
       returning enabled, reason, changed_by, changed_at`;
-    await auditRequest(c, deps.sql, { action: paused ? 'DISBURSEMENTS_PAUSED' : 'DISBURSEMENTS_RESUMED', result: 'SUCCESS', resourceType: 'system_flag', resourceId: 'DISBURSEMENTS_PAUSED', detail: { reason } });
-    return c.json({ paused: row!.enabled, reason: row!.reason, changedBy: row!.changed_by, changedAt: row!.changed_at.toISOString() }, 200);
+    await auditRequest(c, deps.sql, {
+      action: paused ? 'DISBURSEMENTS_PAUSED' : 'DISBURSEMENTS_RESUMED',
+      result: 'SUCCESS',
+      resourceType: 'system_flag',
+      resourceId: 'DISBURSEMENTS_PAUSED',
+      detail: { reason },
+    });
+    return c.json(
+      {
+        paused: row!.enabled,
+        reason: row!.reason,
+        changedBy: row!.changed_by,
+        changedAt: row!.changed_at.toISOString(),
+      },
+      200,
+    );
   });
 
   app.openapi(retry, async (c) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: user.userId, role: user.role }], updateId: updateIdFor(c, 'retry-disbursement', user) }));
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(retryDisbursementUpdate, {
+        args: [{ userId: user.userId, role: user.role }],
+        updateId: updateIdFor(c, 'retry-disbursement', user),
+      }),
+    );
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: 'DISBURSEMENT_RETRY', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
+    await auditRequest(c, deps.sql, {
+      action: 'DISBURSEMENT_RETRY',
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+    });
     return c.json({ loanId, status: view.status }, 200);
   });
 

@@ -44,7 +44,13 @@ const list = secureRoute({
       offset: z.coerce.number().int().min(0).max(100_000).default(0),
     }),
   },
-  responses: { 200: { description: 'Loans', content: { 'application/json': { schema: z.object({ loans: z.array(LoanSummary), total: z.number() }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Loans',
+      content: { 'application/json': { schema: z.object({ loans: z.array(LoanSummary), total: z.number() }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const detail = secureRoute({
@@ -52,9 +58,13 @@ const detail = secureRoute({
   path: '/{loanId}',
   access: 'loan:read',
   summary: 'A loan, with its process state / 贷款详情',
-  description: 'Served from the database alone: it answers the same whether the loan\'s workflow is asleep or long past Temporal\'s retention.',
+  description:
+    "Served from the database alone: it answers the same whether the loan's workflow is asleep or long past Temporal's retention.",
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } }, ...errorResponses },
+  responses: {
+    200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } },
+    ...errorResponses,
+  },
 });
 
 const withdraw = secureRoute({
@@ -64,9 +74,18 @@ const withdraw = secureRoute({
   summary: 'Withdraw before disbursement / 撤回申请',
   request: {
     params: LoanIdParam,
-    body: { content: { 'application/json': { schema: z.object({ reason: z.string().max(200).optional() }) } }, required: false },
+    body: {
+      content: { 'application/json': { schema: z.object({ reason: z.string().max(200).optional() }) } },
+      required: false,
+    },
   },
-  responses: { 200: { description: 'Withdrawn', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Withdrawn',
+      content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 export const loanRoutes: RouteModule = (deps) => {
@@ -112,7 +131,13 @@ export const loanRoutes: RouteModule = (deps) => {
     const loan = await loanInScope(deps.sql, user, loanId);
     const view = await readLoanView(deps.sql, loan);
     if (user.role !== 'BORROWER') {
-      await auditRequest(c, deps.sql, { action: 'PII_READ_LOAN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
+      await auditRequest(c, deps.sql, {
+        action: 'PII_READ_LOAN',
+        result: 'SUCCESS',
+        resourceType: 'loan',
+        resourceId: loanId,
+        loanId,
+      });
     }
     return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
   });
@@ -122,12 +147,22 @@ export const loanRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, user, loanId);
     const body = c.req.header('content-length') === '0' ? {} : await c.req.json<unknown>().catch(() => ({}));
-    const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
+    const reason =
+      typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
     const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, { args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }], updateId: updateIdFor(c, 'withdraw', user) }),
+      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, {
+        args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }],
+        updateId: updateIdFor(c, 'withdraw', user),
+      }),
     );
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: 'LOAN_WITHDRAWN', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId });
+    await auditRequest(c, deps.sql, {
+      action: 'LOAN_WITHDRAWN',
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+    });
     return c.json({ loanId, status: view.status }, 200);
   });
 

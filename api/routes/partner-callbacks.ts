@@ -25,7 +25,10 @@ const bankCallback = secureRoute({
   access: 'PUBLIC',
   summary: 'Bank settlement callback (transfer or debit) / 银行结算回调',
   description: `${signedBody} A transfer result is signalled to the loan's workflow; a debit result too (the auto-debit waits for it).`,
-  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+  responses: {
+    200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } },
+    ...errorResponses,
+  },
 });
 
 const bankIncoming = secureRoute({
@@ -34,7 +37,10 @@ const bankIncoming = secureRoute({
   access: 'PUBLIC',
   summary: 'Incoming payment notice / 来账通知',
   description: `${signedBody} Applied to the loan named in \`reference\` as a BANK_TRANSFER repayment whose paymentId is the bank's.`,
-  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+  responses: {
+    200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } },
+    ...errorResponses,
+  },
 });
 
 const notifyReceipt = secureRoute({
@@ -43,22 +49,36 @@ const notifyReceipt = secureRoute({
   access: 'PUBLIC',
   summary: 'SMS delivery receipt / 短信回执',
   description: signedBody,
-  responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } }, ...errorResponses },
+  responses: {
+    200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } },
+    ...errorResponses,
+  },
 });
 
 function callbackSecret(deps: ApiDeps): string {
-  const secret = deps.config.BANK_CALLBACK_SECRET ?? (deps.config.APP_MODE === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
-  if (!secret) throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', { zh: '未配置回调密钥', en: 'BANK_CALLBACK_SECRET is not configured' });
+  const secret =
+    deps.config.BANK_CALLBACK_SECRET ?? (deps.config.APP_MODE === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
+  if (!secret)
+    throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', {
+      zh: '未配置回调密钥',
+      en: 'BANK_CALLBACK_SECRET is not configured',
+    });
   return secret;
 }
 
 /** The verified, parsed body, or 401 (bad signature) / 400 (not the expected shape). */
 async function verified<T>(c: Context<AppEnv>, deps: ApiDeps, schema: z.ZodType<T>): Promise<T> {
   const raw = await c.req.text();
-  const check = verifyCallbackSignature(signedCallbackFrom(c.req.raw.headers, raw), { secret: callbackSecret(deps), now: deps.now() });
+  const check = verifyCallbackSignature(signedCallbackFrom(c.req.raw.headers, raw), {
+    secret: callbackSecret(deps),
+    now: deps.now(),
+  });
   if (!check.ok) {
     c.get('log').warn({ reason: check.reason, path: c.req.path }, 'partner callback refused');
-    throw new ApiError(401, 'BAD_SIGNATURE', { zh: '回调签名无效', en: `The callback signature is not valid (${check.reason})` });
+    throw new ApiError(401, 'BAD_SIGNATURE', {
+      zh: '回调签名无效',
+      en: `The callback signature is not valid (${check.reason})`,
+    });
   }
   let json: unknown;
   try {
@@ -67,7 +87,11 @@ async function verified<T>(c: Context<AppEnv>, deps: ApiDeps, schema: z.ZodType<
     throw new ApiError(400, 'MALFORMED_REQUEST', { zh: '回调内容不是 JSON', en: 'The callback body is not JSON' });
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ApiError(400, 'VALIDATION_FAILED', { zh: '回调内容格式不正确', en: `The callback body is not as expected: ${parsed.error.issues[0]?.message ?? ''}` });
+  if (!parsed.success)
+    throw new ApiError(400, 'VALIDATION_FAILED', {
+      zh: '回调内容格式不正确',
+      en: `The callback body is not as expected: ${parsed.error.issues[0]?.message ?? ''}`,
+    });
   return parsed.data;
 }
 
@@ -104,7 +128,15 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
     const receivedOn = localDateOf(Date.parse(notice.receivedAt), deps.config.BUSINESS_TIME_ZONE);
     try {
       const result = await loanHandle(deps.temporal, notice.reference).executeUpdate(repayUpdate, {
-        args: [{ paymentId: notice.paymentId, amount: notice.amount, channel: 'BANK_TRANSFER', receivedOn, recordedBy: { userId: 'system:bank', role: 'FINANCE' } }],
+        args: [
+          {
+            paymentId: notice.paymentId,
+            amount: notice.amount,
+            channel: 'BANK_TRANSFER',
+            receivedOn,
+            recordedBy: { userId: 'system:bank', role: 'FINANCE' },
+          },
+        ],
         updateId: `repay:${notice.paymentId}`,
       });
       return c.json({ accepted: true, detail: result.duplicate ? 'duplicate' : 'applied' }, 200);
@@ -122,7 +154,8 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
 
   app.openapi(notifyReceipt, async (c) => {
     const receipt = await verified(c, deps, deliveryReceiptSchema);
-    const updated = await deps.sql`update notifications set status = ${receipt.status} where message_id = ${receipt.messageId}`;
+    const updated =
+      await deps.sql`update notifications set status = ${receipt.status} where message_id = ${receipt.messageId}`;
     return c.json({ accepted: updated.count > 0 }, 200);
   });
 

@@ -8,7 +8,12 @@ import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject } from '../schemas.js';
 
-const CodeParam = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_-]{1,31}$/).openapi({ param: { name: 'code', in: 'path' }, example: 'CONSUMER_STD' }) });
+const CodeParam = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_-]{1,31}$/)
+    .openapi({ param: { name: 'code', in: 'path' }, example: 'CONSUMER_STD' }),
+});
 const Product = JsonObject.openapi('LoanProduct');
 
 const list = secureRoute({
@@ -16,7 +21,13 @@ const list = secureRoute({
   path: '/',
   access: 'product:read',
   summary: 'Loan products / 贷款产品',
-  responses: { 200: { description: 'Active products', content: { 'application/json': { schema: z.object({ products: z.array(Product) }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Active products',
+      content: { 'application/json': { schema: z.object({ products: z.array(Product) }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const one = secureRoute({
@@ -25,7 +36,10 @@ const one = secureRoute({
   access: 'product:read',
   summary: 'One loan product / 产品详情',
   request: { params: CodeParam },
-  responses: { 200: { description: 'The product', content: { 'application/json': { schema: Product } } }, ...errorResponses },
+  responses: {
+    200: { description: 'The product', content: { 'application/json': { schema: Product } } },
+    ...errorResponses,
+  },
 });
 
 const put = secureRoute({
@@ -36,14 +50,21 @@ const put = secureRoute({
   description: 'Loans already applied for keep the product as it was when they applied.',
   request: { params: CodeParam, body: { content: { 'application/json': { schema: Product } }, required: true } },
   responses: {
-    200: { description: 'Saved', content: { 'application/json': { schema: z.object({ code: z.string(), version: z.number(), created: z.boolean() }) } } },
+    200: {
+      description: 'Saved',
+      content: {
+        'application/json': { schema: z.object({ code: z.string(), version: z.number(), created: z.boolean() }) },
+      },
+    },
     ...errorResponses,
   },
 });
 
 export const productRoutes: RouteModule = (deps) => {
   const app = newRouter();
-  app.openapi(list, async (c) => c.json({ products: (await listProducts(deps.sql)) as unknown as Array<Record<string, unknown>> }, 200));
+  app.openapi(list, async (c) =>
+    c.json({ products: (await listProducts(deps.sql)) as unknown as Array<Record<string, unknown>> }, 200),
+  );
   app.openapi(one, async (c) => {
     const product = await findProduct(deps.sql, c.req.valid('param').code);
     if (!product) throw ApiError.notFound({ zh: '产品', en: 'Product' });
@@ -55,7 +76,13 @@ export const productRoutes: RouteModule = (deps) => {
     const checked = validateProduct({ ...c.req.valid('json'), code });
     if (!checked.ok) throw ApiError.validation(checked.problems);
     const saved = await saveProduct(deps.sql, checked.value, user.userId);
-    await auditRequest(c, deps.sql, { action: 'PRODUCT_SAVED', result: 'SUCCESS', resourceType: 'product', resourceId: code, detail: { version: saved.version } });
+    await auditRequest(c, deps.sql, {
+      action: 'PRODUCT_SAVED',
+      result: 'SUCCESS',
+      resourceType: 'product',
+      resourceId: code,
+      detail: { version: saved.version },
+    });
     return c.json({ code, version: saved.version, created: saved.created }, 200);
   });
   return app;

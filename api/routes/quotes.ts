@@ -15,7 +15,10 @@ const QuoteBody = z
     frequency: FrequencyEnum.optional(),
     method: RepaymentMethodEnum,
     startDate: z.string().optional().openapi({ example: '2026-12-01' }),
-    fees: z.array(z.object({ kind: z.enum(['UPFRONT', 'PER_INSTALLMENT']), amount: MoneyString })).max(10).optional(),
+    fees: z
+      .array(z.object({ kind: z.enum(['UPFRONT', 'PER_INSTALLMENT']), amount: MoneyString }))
+      .max(10)
+      .optional(),
   })
   .openapi('QuoteRequest');
 
@@ -46,9 +49,14 @@ const create = secureRoute({
   path: '/',
   access: 'PUBLIC',
   summary: 'Repayment trial calculation / 还款试算',
-  description: 'The schedule and APR (PBoC Announcement [2021] No. 3) a channel shows before a borrower applies. No login; rate-limited per client.',
+  description:
+    'The schedule and APR (PBoC Announcement [2021] No. 3) a channel shows before a borrower applies. No login; rate-limited per client.',
   request: { body: { content: { 'application/json': { schema: QuoteBody } }, required: true } },
-  responses: { 200: { description: 'The schedule', content: { 'application/json': { schema: QuoteAnswer } } }, 429: errorResponses[400], ...errorResponses },
+  responses: {
+    200: { description: 'The schedule', content: { 'application/json': { schema: QuoteAnswer } } },
+    429: errorResponses[400],
+    ...errorResponses,
+  },
 });
 
 export const quoteRoutes: RouteModule = (deps) => {
@@ -59,7 +67,23 @@ export const quoteRoutes: RouteModule = (deps) => {
     const checked = validateQuoteRequest(c.req.valid('json'), today);
     if (!checked.ok) throw ApiError.validation(checked.problems);
     const q = quote(checked.value);
-    return c.json({ ...q, installments: q.installments.map(({ number, dueDate, principal, interest, fee, total, remainingPrincipal }) => ({ number, dueDate, principal, interest, fee, total, remainingPrincipal })) }, 200);
+    return c.json(
+      {
+        ...q,
+        installments: q.installments.map(
+          ({ number, dueDate, principal, interest, fee, total, remainingPrincipal }) => ({
+            number,
+            dueDate,
+            principal,
+            interest,
+            fee,
+            total,
+            remainingPrincipal,
+          }),
+        ),
+      },
+      200,
+    );
   });
   return app;
 };

@@ -16,14 +16,22 @@ import { errorResponses } from '../schemas.js';
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
-const LocalDateQuery = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).openapi({ example: '2026-11-28' });
+const LocalDateQuery = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .openapi({ example: '2026-11-28' });
 const PeriodQuery = z.object({
-  from: LocalDateQuery.optional().openapi({ description: `First business date; default ${DEFAULT_DAYS - 1} days before "to"` }),
+  from: LocalDateQuery.optional().openapi({
+    description: `First business date; default ${DEFAULT_DAYS - 1} days before "to"`,
+  }),
   to: LocalDateQuery.optional().openapi({ description: 'Last business date; default today in BUSINESS_TIME_ZONE' }),
 });
 
 const Money = z.string().openapi({ example: '50000.00' });
-const Ratio = z.string().nullable().openapi({ description: 'Decimal fraction to four places; null when the denominator is zero', example: '0.0412' });
+const Ratio = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Decimal fraction to four places; null when the denominator is zero', example: '0.0412' });
 const Dashboard = z
   .object({
     period: z.object({ from: z.string(), to: z.string(), timeZone: z.string() }),
@@ -36,7 +44,12 @@ const Dashboard = z
       rejected: z.number(),
       approvalRate: Ratio,
     }),
-    timeToDecision: z.object({ decided: z.number(), p50Hours: z.number().nullable(), p95Hours: z.number().nullable(), averageHours: z.number().nullable() }),
+    timeToDecision: z.object({
+      decided: z.number(),
+      p50Hours: z.number().nullable(),
+      p95Hours: z.number().nullable(),
+      averageHours: z.number().nullable(),
+    }),
     portfolio: z.object({
       disbursedAmount: Money,
       disbursedLoans: z.number(),
@@ -45,9 +58,27 @@ const Dashboard = z
       activeLoans: z.number(),
       overdueLoans: z.number(),
     }),
-    par: z.array(z.object({ bucket: z.string(), daysPastDueOver: z.number(), loans: z.number(), outstandingPrincipal: Money, ratio: Ratio })),
-    classification: z.array(z.object({ classification: z.enum(LOAN_CLASSES), loans: z.number(), outstandingPrincipal: Money })),
-    collections: z.array(z.object({ kind: z.string(), openTasks: z.number(), overdueTasks: z.number(), loans: z.number(), outstandingPrincipal: Money })),
+    par: z.array(
+      z.object({
+        bucket: z.string(),
+        daysPastDueOver: z.number(),
+        loans: z.number(),
+        outstandingPrincipal: Money,
+        ratio: Ratio,
+      }),
+    ),
+    classification: z.array(
+      z.object({ classification: z.enum(LOAN_CLASSES), loans: z.number(), outstandingPrincipal: Money }),
+    ),
+    collections: z.array(
+      z.object({
+        kind: z.string(),
+        openTasks: z.number(),
+        overdueTasks: z.number(),
+        loans: z.number(),
+        outstandingPrincipal: Money,
+      }),
+    ),
   })
   .openapi('DashboardFigures');
 
@@ -59,7 +90,10 @@ const dashboard = secureRoute({
   description:
     'Applications per day, the approval funnel of loans applied for in the period, time to decision of loans decided in the period, amounts disbursed in the period, and the loan book as of now: outstanding principal, PAR1/30/90, the five-category classification and the collections pipeline.',
   request: { query: PeriodQuery },
-  responses: { 200: { description: 'The figures', content: { 'application/json': { schema: Dashboard } } }, ...errorResponses },
+  responses: {
+    200: { description: 'The figures', content: { 'application/json': { schema: Dashboard } } },
+    ...errorResponses,
+  },
 });
 
 const exportTable = secureRoute({
@@ -67,7 +101,8 @@ const exportTable = secureRoute({
   path: '/export/{table}',
   access: 'report:read',
   summary: 'One dashboard table as CSV / 导出看板表格',
-  description: 'UTF-8 with a byte-order mark, so spreadsheet programs show the Chinese; headers in the language asked for.',
+  description:
+    'UTF-8 with a byte-order mark, so spreadsheet programs show the Chinese; headers in the language asked for.',
   request: {
     params: z.object({ table: z.enum(REPORT_TABLES).openapi({ param: { name: 'table', in: 'path' } }) }),
     query: PeriodQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }),
@@ -81,12 +116,21 @@ export function reportPeriod(query: { from?: string; to?: string }, today: strin
   // The default start is counted back from "to", which must be a date first.
   const from = query.from ?? (toValid ? addDays(to, -(DEFAULT_DAYS - 1)) : undefined);
   const problems = [];
-  if (from !== undefined && !isValidLocalDate(from)) problems.push(problem('from', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
+  if (from !== undefined && !isValidLocalDate(from))
+    problems.push(problem('from', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
   if (!toValid) problems.push(problem('to', 'INVALID_DATE', '日期无效', 'is not a calendar date'));
   if (from !== undefined && problems.length === 0) {
     const span = daysBetween(from, to);
     if (span < 0) problems.push(problem('from', 'AFTER_TO', '开始日期不能晚于结束日期', 'must not be after "to"'));
-    else if (span >= MAX_DAYS) problems.push(problem('from', 'PERIOD_TOO_LONG', `查询区间不能超过 ${MAX_DAYS} 天`, `the period must not exceed ${MAX_DAYS} days`));
+    else if (span >= MAX_DAYS)
+      problems.push(
+        problem(
+          'from',
+          'PERIOD_TOO_LONG',
+          `查询区间不能超过 ${MAX_DAYS} 天`,
+          `the period must not exceed ${MAX_DAYS} days`,
+        ),
+      );
   }
   if (problems.length || from === undefined) throw ApiError.validation(problems);
   return { from, to, timeZone };
@@ -116,7 +160,7 @@ export const reportRoutes: RouteModule = (deps) => {
         'content-disposition': `attachment; filename="${table}_${period.from}_${period.to}.csv"`,
         'cache-control': 'private, no-store',
       },
-    }) as never;
+    });
   });
 
   return app;

@@ -22,11 +22,18 @@ const ReviewBody = z
     annualRate: RateString.optional(),
     termCount: z.number().int().min(1).max(360).optional(),
     documents: z.array(DocumentTypeEnum).max(10).optional(),
-    round: z.number().int().min(1).max(1000).optional().openapi({ description: 'The review round this decision answers (openReview.round of the loan); a decision for an earlier round is refused with 409' }),
+    round: z.number().int().min(1).max(1000).optional().openapi({
+      description:
+        'The review round this decision answers (openReview.round of the loan); a decision for an earlier round is refused with 409',
+    }),
   })
   .openapi('ReviewDecision');
 
-const ReviewAnswer = z.object({ loanId: z.string(), status: LoanStatusEnum, reviews: z.array(z.record(z.string(), z.unknown())) });
+const ReviewAnswer = z.object({
+  loanId: z.string(),
+  status: LoanStatusEnum,
+  reviews: z.array(z.record(z.string(), z.unknown())),
+});
 
 const submitReview = secureRoute({
   method: 'post',
@@ -36,7 +43,10 @@ const submitReview = secureRoute({
   description:
     'Answers at once: 403 for role, authority or separation of duties; 409 for the wrong stage, a round already decided or a decision for an earlier round; 422 for changes outside the product. The same Idempotency-Key again is applied once.',
   request: { params: LoanIdParam, body: { content: { 'application/json': { schema: ReviewBody } }, required: true } },
-  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: ReviewAnswer } } }, ...errorResponses },
+  responses: {
+    200: { description: 'Recorded', content: { 'application/json': { schema: ReviewAnswer } } },
+    ...errorResponses,
+  },
 });
 
 const contract = secureRoute({
@@ -56,9 +66,20 @@ const signContract = secureRoute({
   summary: 'Sign the contract / 签署合同',
   request: {
     params: LoanIdParam,
-    body: { content: { 'application/json': { schema: z.object({ contractSha256: z.string().regex(/^[0-9a-f]{64}$/) }) } }, required: true },
+    body: {
+      content: { 'application/json': { schema: z.object({ contractSha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
+      required: true,
+    },
   },
-  responses: { 200: { description: 'Signed', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum, signedAt: z.string() }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Signed',
+      content: {
+        'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum, signedAt: z.string() }) },
+      },
+    },
+    ...errorResponses,
+  },
 });
 
 export const reviewRoutes: RouteModule = (deps) => {
@@ -76,13 +97,30 @@ export const reviewRoutes: RouteModule = (deps) => {
       }),
     ).catch(async (err: unknown) => {
       if (err instanceof ApiError && [403, 409, 422].includes(err.status)) {
-        await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'DENIED', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision, refusal: err.code } });
+        await auditRequest(c, deps.sql, {
+          action: `REVIEW_${body.stage}`,
+          result: 'DENIED',
+          resourceType: 'loan',
+          resourceId: loanId,
+          loanId,
+          detail: { decision: body.decision, refusal: err.code },
+        });
       }
       throw err;
     });
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: `REVIEW_${body.stage}`, result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { decision: body.decision } });
-    return c.json({ loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> }, 200);
+    await auditRequest(c, deps.sql, {
+      action: `REVIEW_${body.stage}`,
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+      detail: { decision: body.decision },
+    });
+    return c.json(
+      { loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> },
+      200,
+    );
   });
 
   app.openapi(contract, async (c) => {
@@ -93,11 +131,22 @@ export const reviewRoutes: RouteModule = (deps) => {
       select sha256, html_enc, version from contracts where loan_id = ${loanId} order by version desc limit 1`;
     if (!row) throw ApiError.notFound({ zh: '合同', en: 'Contract' });
     const html = deps.cipher.decrypt(row.html_enc, CONTRACT_CONTEXT);
-    await auditRequest(c, deps.sql, { action: 'PII_READ_CONTRACT', result: 'SUCCESS', resourceType: 'contract', resourceId: `${loanId}:${row.version}`, loanId });
+    await auditRequest(c, deps.sql, {
+      action: 'PII_READ_CONTRACT',
+      result: 'SUCCESS',
+      resourceType: 'contract',
+      resourceId: `${loanId}:${row.version}`,
+      loanId,
+    });
     return new Response(html, {
       status: 200,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'x-contract-sha256': row.sha256, 'x-contract-version': String(row.version), 'cache-control': 'private, no-store' },
-    }) as never;
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'x-contract-sha256': row.sha256,
+        'x-contract-version': String(row.version),
+        'cache-control': 'private, no-store',
+      },
+    });
   });
 
   app.openapi(signContract, async (c) => {
@@ -106,10 +155,19 @@ export const reviewRoutes: RouteModule = (deps) => {
     const { contractSha256 } = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
     const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'sign', user) }),
+      loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, {
+        args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }],
+        updateId: updateIdFor(c, 'sign', user),
+      }),
     );
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: 'CONTRACT_SIGNED', result: 'SUCCESS', resourceType: 'contract', resourceId: contractSha256, loanId });
+    await auditRequest(c, deps.sql, {
+      action: 'CONTRACT_SIGNED',
+      result: 'SUCCESS',
+      resourceType: 'contract',
+      resourceId: contractSha256,
+      loanId,
+    });
     return c.json({ loanId, status: view.status, signedAt: view.contract?.signedAt ?? new Date().toISOString() }, 200);
   });
 

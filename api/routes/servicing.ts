@@ -22,7 +22,9 @@ import { bilingual } from '../validation.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
 
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, bilingual('日期格式须为 YYYY-MM-DD', 'must be a date, YYYY-MM-DD'));
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, bilingual('日期格式须为 YYYY-MM-DD', 'must be a date, YYYY-MM-DD'));
 
 const ScheduleLine = z
   .object({
@@ -39,10 +41,17 @@ const ScheduleLine = z
 
 const RepaymentBody = z
   .object({
-    paymentId: z.string().regex(/^[A-Za-z0-9:_.-]{1,120}$/, bilingual('paymentId 须为 1–120 位字母、数字或 :_.-', 'must be 1–120 letters, digits or :_.-')),
+    paymentId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9:_.-]{1,120}$/,
+        bilingual('paymentId 须为 1–120 位字母、数字或 :_.-', 'must be 1–120 letters, digits or :_.-'),
+      ),
     amount: MoneyString,
     channel: z.enum(['ONLINE', 'BANK_TRANSFER', 'CASH']),
-    receivedOn: LocalDate.optional().openapi({ description: 'Business date the money arrived; default today. Finance may give an earlier date.' }),
+    receivedOn: LocalDate.optional().openapi({
+      description: 'Business date the money arrived; default today. Finance may give an earlier date.',
+    }),
   })
   .strict()
   .openapi('RepaymentRequest');
@@ -69,7 +78,13 @@ const schedule = secureRoute({
   access: 'repayment:read',
   summary: 'Repayment schedule / 还款计划',
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'Installments as servicing keeps them', content: { 'application/json': { schema: z.object({ installments: z.array(ScheduleLine) }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Installments as servicing keeps them',
+      content: { 'application/json': { schema: z.object({ installments: z.array(ScheduleLine) }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const listRepayments = secureRoute({
@@ -78,7 +93,13 @@ const listRepayments = secureRoute({
   access: 'repayment:read',
   summary: 'Repayments received / 还款记录',
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'Oldest first', content: { 'application/json': { schema: z.object({ items: z.array(RepaymentAnswer) }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Oldest first',
+      content: { 'application/json': { schema: z.object({ items: z.array(RepaymentAnswer) }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const postRepayment = secureRoute({
@@ -89,10 +110,16 @@ const postRepayment = secureRoute({
   description:
     'ONLINE needs repayment:online and the caller must be the borrower of the loan; CASH and BANK_TRANSFER need repayment:record (finance). ' +
     'The same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
-  request: { params: LoanIdParam, body: { content: { 'application/json': { schema: RepaymentBody } }, required: true } },
+  request: {
+    params: LoanIdParam,
+    body: { content: { 'application/json': { schema: RepaymentBody } }, required: true },
+  },
   responses: {
     201: { description: 'Applied', content: { 'application/json': { schema: RepaymentAnswer } } },
-    200: { description: 'Already applied (duplicate paymentId)', content: { 'application/json': { schema: RepaymentAnswer } } },
+    200: {
+      description: 'Already applied (duplicate paymentId)',
+      content: { 'application/json': { schema: RepaymentAnswer } },
+    },
     ...errorResponses,
   },
 });
@@ -118,7 +145,11 @@ const collectionNote = secureRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ outcome: z.enum(['CONTACTED', 'PROMISE_TO_PAY', 'NO_ANSWER', 'REFUSED', 'DISPUTED']), note: z.string().min(1).max(1000), promisedOn: LocalDate.optional() })
+            .object({
+              outcome: z.enum(['CONTACTED', 'PROMISE_TO_PAY', 'NO_ANSWER', 'REFUSED', 'DISPUTED']),
+              note: z.string().min(1).max(1000),
+              promisedOn: LocalDate.optional(),
+            })
             .strict()
             .openapi('CollectionNote'),
         },
@@ -126,7 +157,13 @@ const collectionNote = secureRoute({
       required: true,
     },
   },
-  responses: { 200: { description: 'Recorded', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Recorded',
+      content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 const writeOffDecision = secureRoute({
@@ -134,20 +171,49 @@ const writeOffDecision = secureRoute({
   path: '/{loanId}/write-off-decision',
   access: 'writeoff:approve',
   summary: 'Approve or reject a write-off / 核销审批',
-  description: 'Only after the escalation ladder opened a write-off review (409 otherwise). Approval posts the write-off to the ledger and closes the loan.',
+  description:
+    'Only after the escalation ladder opened a write-off review (409 otherwise). Approval posts the write-off to the ledger and closes the loan.',
   request: {
     params: LoanIdParam,
-    body: { content: { 'application/json': { schema: z.object({ approve: z.boolean(), comment: z.string().min(1).max(1000) }).strict().openapi('WriteOffDecision') } }, required: true },
+    body: {
+      content: {
+        'application/json': {
+          schema: z
+            .object({ approve: z.boolean(), comment: z.string().min(1).max(1000) })
+            .strict()
+            .openapi('WriteOffDecision'),
+        },
+      },
+      required: true,
+    },
   },
-  responses: { 200: { description: 'Decided', content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } } }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'Decided',
+      content: { 'application/json': { schema: z.object({ loanId: z.string(), status: LoanStatusEnum }) } },
+    },
+    ...errorResponses,
+  },
 });
 
-function requireRepaymentPermission(user: AuthUser, channel: 'ONLINE' | 'BANK_TRANSFER' | 'CASH', borrowerId: string): void {
+function requireRepaymentPermission(
+  user: AuthUser,
+  channel: 'ONLINE' | 'BANK_TRANSFER' | 'CASH',
+  borrowerId: string,
+): void {
   if (channel === 'ONLINE') {
-    if (!can(user.role, 'repayment:online')) throw ApiError.forbidden({ zh: '当前角色无权在线还款（需要 repayment:online）', en: 'Your role lacks the permission repayment:online' });
-    if (user.userId !== borrowerId) throw ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' });
+    if (!can(user.role, 'repayment:online'))
+      throw ApiError.forbidden({
+        zh: '当前角色无权在线还款（需要 repayment:online）',
+        en: 'Your role lacks the permission repayment:online',
+      });
+    if (user.userId !== borrowerId)
+      throw ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' });
   } else if (!can(user.role, 'repayment:record')) {
-    throw ApiError.forbidden({ zh: '当前角色无权登记现金或转账还款（需要 repayment:record）', en: 'Your role lacks the permission repayment:record' });
+    throw ApiError.forbidden({
+      zh: '当前角色无权登记现金或转账还款（需要 repayment:record）',
+      en: 'Your role lacks the permission repayment:record',
+    });
   }
 }
 
@@ -158,7 +224,19 @@ export const servicingRoutes: RouteModule = (deps) => {
   app.openapi(schedule, async (c) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, currentUser(c), loanId);
-    const rows = await deps.sql<{ number: number; due_date: string; principal: string; interest: string; fee: string; paid_principal: string; paid_interest: string; paid_fee: string; paid_on: string | null }[]>`
+    const rows = await deps.sql<
+      {
+        number: number;
+        due_date: string;
+        principal: string;
+        interest: string;
+        fee: string;
+        paid_principal: string;
+        paid_interest: string;
+        paid_fee: string;
+        paid_on: string | null;
+      }[]
+    >`
       select number, due_date, principal::text, interest::text, fee::text, paid_principal::text, paid_interest::text, paid_fee::text, paid_on
       from installments where loan_id = ${loanId} order by number`;
     const on = today();
@@ -169,7 +247,19 @@ export const servicingRoutes: RouteModule = (deps) => {
       interest: r.interest,
       fee: r.fee,
       total: addMoney(addMoney(r.principal, r.interest), r.fee),
-      status: installmentStatus({ dueDate: r.due_date, principal: r.principal, interest: r.interest, fee: r.fee, paidPrincipal: r.paid_principal, paidInterest: r.paid_interest, paidFee: r.paid_fee, paidOn: r.paid_on }, on),
+      status: installmentStatus(
+        {
+          dueDate: r.due_date,
+          principal: r.principal,
+          interest: r.interest,
+          fee: r.fee,
+          paidPrincipal: r.paid_principal,
+          paidInterest: r.paid_interest,
+          paidFee: r.paid_fee,
+          paidOn: r.paid_on,
+        },
+        on,
+      ),
       ...(r.paid_on ? { paidAt: r.paid_on } : {}),
     }));
     return c.json({ installments }, 200);
@@ -178,7 +268,9 @@ export const servicingRoutes: RouteModule = (deps) => {
   app.openapi(listRepayments, async (c) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, currentUser(c), loanId);
-    const rows = await deps.sql<{ result: RepaymentResult }[]>`select result from repayments where loan_id = ${loanId} order by created_at, payment_id`;
+    const rows = await deps.sql<
+      { result: RepaymentResult }[]
+    >`select result from repayments where loan_id = ${loanId} order by created_at, payment_id`;
     return c.json({ items: rows.map((r) => r.result as unknown as z.infer<typeof RepaymentAnswer>) }, 200);
   });
 
@@ -188,14 +280,28 @@ export const servicingRoutes: RouteModule = (deps) => {
     const body = c.req.valid('json');
     const loan = await loanInScope(deps.sql, user, loanId);
     requireRepaymentPermission(user, body.channel, loan.borrower_id);
-    const [earlier] = await deps.sql<{ loan_id: string; result: RepaymentResult }[]>`select loan_id, result from repayments where payment_id = ${body.paymentId}`;
+    const [earlier] = await deps.sql<
+      { loan_id: string; result: RepaymentResult }[]
+    >`select loan_id, result from repayments where payment_id = ${body.paymentId}`;
     if (earlier) {
-      if (earlier.loan_id !== loanId) throw ApiError.conflict('PAYMENT_ID_REUSED', { zh: '该 paymentId 已用于另一笔贷款', en: 'This paymentId was already used for another loan' });
+      if (earlier.loan_id !== loanId)
+        throw ApiError.conflict('PAYMENT_ID_REUSED', {
+          zh: '该 paymentId 已用于另一笔贷款',
+          en: 'This paymentId was already used for another loan',
+        });
       return c.json({ ...earlier.result, duplicate: true } as unknown as z.infer<typeof RepaymentAnswer>, 200);
     }
     const result = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(repayUpdate, {
-        args: [{ paymentId: body.paymentId, amount: body.amount, channel: body.channel, receivedOn: body.receivedOn ?? today(), recordedBy: { userId: user.userId, role: user.role } }],
+        args: [
+          {
+            paymentId: body.paymentId,
+            amount: body.amount,
+            channel: body.channel,
+            receivedOn: body.receivedOn ?? today(),
+            recordedBy: { userId: user.userId, role: user.role },
+          },
+        ],
         updateId: `repay:${body.paymentId}`,
       }),
     );
@@ -213,14 +319,26 @@ export const servicingRoutes: RouteModule = (deps) => {
   app.openapi(certificate, async (c) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, currentUser(c), loanId);
-    const [row] = await deps.sql<{ sha256: string; html_enc: string }[]>`select sha256, html_enc from settlement_certificates where loan_id = ${loanId}`;
+    const [row] = await deps.sql<
+      { sha256: string; html_enc: string }[]
+    >`select sha256, html_enc from settlement_certificates where loan_id = ${loanId}`;
     if (!row) throw ApiError.notFound({ zh: '结清证明', en: 'Settlement certificate' });
     const html = deps.cipher.decrypt(row.html_enc, CERTIFICATE_CONTEXT);
-    await auditRequest(c, deps.sql, { action: 'PII_READ_SETTLEMENT_CERTIFICATE', result: 'SUCCESS', resourceType: 'settlement_certificate', resourceId: loanId, loanId });
+    await auditRequest(c, deps.sql, {
+      action: 'PII_READ_SETTLEMENT_CERTIFICATE',
+      result: 'SUCCESS',
+      resourceType: 'settlement_certificate',
+      resourceId: loanId,
+      loanId,
+    });
     return new Response(html, {
       status: 200,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'x-certificate-sha256': row.sha256, 'cache-control': 'private, no-store' },
-    }) as never;
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'x-certificate-sha256': row.sha256,
+        'cache-control': 'private, no-store',
+      },
+    });
   });
 
   app.openapi(collectionNote, async (c) => {
@@ -228,9 +346,21 @@ export const servicingRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'collection-note', user) }));
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(collectionNoteUpdate, {
+        args: [{ ...body, by: { userId: user.userId, role: user.role } }],
+        updateId: updateIdFor(c, 'collection-note', user),
+      }),
+    );
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: 'COLLECTION_NOTE', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { outcome: body.outcome } });
+    await auditRequest(c, deps.sql, {
+      action: 'COLLECTION_NOTE',
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+      detail: { outcome: body.outcome },
+    });
     return c.json({ loanId, status: view.status }, 200);
   });
 
@@ -239,9 +369,21 @@ export const servicingRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
-    const view = await callWorkflow(() => loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, { args: [{ ...body, by: { userId: user.userId, role: user.role } }], updateId: updateIdFor(c, 'write-off', user) }));
+    const view = await callWorkflow(() =>
+      loanHandle(deps.temporal, loanId).executeUpdate(writeOffUpdate, {
+        args: [{ ...body, by: { userId: user.userId, role: user.role } }],
+        updateId: updateIdFor(c, 'write-off', user),
+      }),
+    );
     await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, { action: body.approve ? 'WRITE_OFF_APPROVED' : 'WRITE_OFF_REJECTED', result: 'SUCCESS', resourceType: 'loan', resourceId: loanId, loanId, detail: { comment: body.comment } });
+    await auditRequest(c, deps.sql, {
+      action: body.approve ? 'WRITE_OFF_APPROVED' : 'WRITE_OFF_REJECTED',
+      result: 'SUCCESS',
+      resourceType: 'loan',
+      resourceId: loanId,
+      loanId,
+      detail: { comment: body.comment },
+    });
     return c.json({ loanId, status: view.status }, 200);
   });
 

@@ -48,7 +48,12 @@ const inbox = secureRoute({
     }),
   },
   responses: {
-    200: { description: 'Tasks, oldest first, with counts by kind', content: { 'application/json': { schema: z.object({ tasks: z.array(Task), counts: z.record(z.string(), z.number()) }) } } },
+    200: {
+      description: 'Tasks, oldest first, with counts by kind',
+      content: {
+        'application/json': { schema: z.object({ tasks: z.array(Task), counts: z.record(z.string(), z.number()) }) },
+      },
+    },
     ...errorResponses,
   },
 });
@@ -61,7 +66,8 @@ export const taskRoutes: RouteModule = (deps) => {
     const roles = INBOX[user.role] ?? [];
     const now = deps.now();
     if (roles.length === 0) return c.json({ tasks: [], counts: {} }, 200);
-    const mine = user.role === 'COLLECTOR' ? deps.sql`and (t.assignee_id is null or t.assignee_id = ${user.userId})` : deps.sql``;
+    const mine =
+      user.role === 'COLLECTOR' ? deps.sql`and (t.assignee_id is null or t.assignee_id = ${user.userId})` : deps.sql``;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
       select t.id, t.loan_id, t.kind, t.role, t.status, t.assignee_id, t.detail, t.created_at, t.due_at,
              l.status as loan_status, l.loan_type, l.amount

@@ -43,7 +43,12 @@ async function main() {
     await client.workflow.start('bareIntake', {
       workflowId,
       taskQueue,
-      args: [{ batches: startBatches, payload: { kind: 'ORIGINATION', input: body, options: { timeZone: config.BUSINESS_TIME_ZONE } } }],
+      args: [
+        {
+          batches: startBatches,
+          payload: { kind: 'ORIGINATION', input: body, options: { timeZone: config.BUSINESS_TIME_ZONE } },
+        },
+      ],
       typedSearchAttributes: [
         { key: LoanStatusKey, value: 'AWAITING_DOCUMENTS' },
         { key: LoanTypeKey, value: body.loanType ?? 'PERSONAL_CONSUMER' },

@@ -11,7 +11,6 @@ import { bundlerOptions } from '../../worker/bundler-options.js';
 import * as activities from './activities.js';
 import { BARE_WORKFLOWS_PATH } from './paths.js';
 
-
 async function main() {
   const address = process.env.TEMPORAL_ADDRESS;
   const taskQueue = process.env.BARE_TASK_QUEUE;

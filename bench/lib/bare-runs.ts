@@ -13,10 +13,20 @@ export interface BareRun {
   errors: number;
 }
 
-export async function runBareLifecycles(client: Client, taskQueue: string, count: number, concurrency: number, batches: number[]): Promise<BareRun> {
+export async function runBareLifecycles(
+  client: Client,
+  taskQueue: string,
+  count: number,
+  concurrency: number,
+  batches: number[],
+): Promise<BareRun> {
   const started = Date.now();
   const { results: ids, errors } = await pool(count, concurrency, async () => {
-    const handle = await client.workflow.start('bareLifecycle', { taskQueue, workflowId: `bare-${randomUUID()}`, args: [{ batches }] });
+    const handle = await client.workflow.start('bareLifecycle', {
+      taskQueue,
+      workflowId: `bare-${randomUUID()}`,
+      args: [{ batches }],
+    });
     await handle.result();
     return handle.workflowId;
   });

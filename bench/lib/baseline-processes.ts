@@ -6,7 +6,13 @@ import { freePort, waitForPort } from '../../lib/ports.js';
 import { ROOT } from '../../lib/tools.js';
 import type { BenchStack } from './bench-stack.js';
 
-async function startChild(stack: BenchStack, name: string, entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ManagedProcess> {
+async function startChild(
+  stack: BenchStack,
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<ManagedProcess> {
   let markReady = () => {};
   const isReady = new Promise<void>((r) => (markReady = r));
   const proc = await spawnManaged({
@@ -23,18 +29,30 @@ async function startChild(stack: BenchStack, name: string, entry: string, env: N
   const died = proc.exited.then((code) => {
     throw new Error(`${name} exited with code ${code} before it was ready`);
   });
-  const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} was not ready within 180 s`)), 180_000).unref());
+  const late = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`${name} was not ready within 180 s`)), 180_000).unref(),
+  );
   await Promise.race([isReady, died, late]);
   died.catch(() => {});
   return proc;
 }
 
-export function startBareWorker(stack: BenchStack, options: { taskQueue: string; encrypt: boolean; bundlePath?: string }): Promise<ManagedProcess> {
-  const env = { BARE_TASK_QUEUE: options.taskQueue, BARE_ENCRYPT: options.encrypt ? '1' : '0', ...(options.bundlePath ? { BARE_BUNDLE_PATH: options.bundlePath } : {}) };
+export function startBareWorker(
+  stack: BenchStack,
+  options: { taskQueue: string; encrypt: boolean; bundlePath?: string },
+): Promise<ManagedProcess> {
+  const env = {
+    BARE_TASK_QUEUE: options.taskQueue,
+    BARE_ENCRYPT: options.encrypt ? '1' : '0',
+    ...(options.bundlePath ? { BARE_BUNDLE_PATH: options.bundlePath } : {}),
+  };
   return startChild(stack, 'bare-worker', 'bench/baseline/worker.ts', env, /bare worker ready/);
 }
 
-export async function startBareApi(stack: BenchStack, options: { taskQueue: string; startBatches: number[] }): Promise<{ process: ManagedProcess; url: string }> {
+export async function startBareApi(
+  stack: BenchStack,
+  options: { taskQueue: string; startBatches: number[] },
+): Promise<{ process: ManagedProcess; url: string }> {
   const port = await freePort();
   const proc = await startChild(
     stack,

@@ -37,7 +37,10 @@ function serviceOf(cmd: string): string {
 
 /** CPU seconds by service for every process below this one. */
 export function cpuByService(root = process.pid): Record<string, number> {
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d))).filter((p): p is Proc => p !== null);
+  const procs = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d)))
+    .filter((p): p is Proc => p !== null);
   const children = new Map<number, Proc[]>();
   for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const totals: Record<string, number> = {};
@@ -60,13 +63,17 @@ export function ownCpuSeconds(): number {
 
 export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) out[key] = Number(((after[key] ?? 0) - (before[key] ?? 0)).toFixed(2));
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+    out[key] = Number(((after[key] ?? 0) - (before[key] ?? 0)).toFixed(2));
   return out;
 }
 
 /** Pids of descendants whose command line matches. */
 export function descendantPids(pattern: RegExp, root = process.pid): number[] {
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d))).filter((p): p is Proc => p !== null);
+  const procs = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d)))
+    .filter((p): p is Proc => p !== null);
   const below = new Set([root]);
   let grew = true;
   while (grew) {

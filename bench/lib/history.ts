@@ -42,8 +42,11 @@ export async function decisionBatches(client: Client, workflowId: string): Promi
   all.forEach((e, i) => {
     if (e.workflowExecutionSignaledEventAttributes?.signalName === 'documentUploaded') lastDocument = i;
   });
-  const contract = all.findIndex((e, i) => i > lastDocument && e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateContract');
-  if (lastDocument < 0 || contract < 0) throw new Error(`${workflowId}: no document signal or no contract in its history`);
+  const contract = all.findIndex(
+    (e, i) => i > lastDocument && e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateContract',
+  );
+  if (lastDocument < 0 || contract < 0)
+    throw new Error(`${workflowId}: no document signal or no contract in its history`);
   return batchesOf(all.slice(lastDocument + 1, contract + 1));
 }
 

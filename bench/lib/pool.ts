@@ -1,7 +1,11 @@
 // Bounded concurrency for load runs.
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once; collects results and errors. */
-export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<{ results: T[]; errors: Error[] }> {
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<{ results: T[]; errors: Error[] }> {
   const results: T[] = [];
   const errors: Error[] = [];
   let next = 0;

@@ -14,7 +14,11 @@ export class Recorder {
   readonly failureCounts = new Map<string, number>();
 
   /** Runs one request, timing it; a non-2xx answer or a thrown error counts as a failure. */
-  async time<T>(kind: string, call: () => Promise<Response>, read: (r: Response) => Promise<T> = (r) => r.json() as Promise<T>): Promise<T | null> {
+  async time<T>(
+    kind: string,
+    call: () => Promise<Response>,
+    read: (r: Response) => Promise<T> = (r) => r.json() as Promise<T>,
+  ): Promise<T | null> {
     const at = Date.now();
     const t0 = performance.now();
     try {

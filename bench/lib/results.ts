@@ -29,8 +29,14 @@ export interface BenchResult {
   markdown: string[];
 }
 
-export function saveResult(result: Omit<BenchResult, 'machine' | 'date'> & { machine?: Machine; date?: string }): BenchResult {
-  const full: BenchResult = { ...result, machine: result.machine ?? machine(), date: result.date ?? new Date().toISOString() };
+export function saveResult(
+  result: Omit<BenchResult, 'machine' | 'date'> & { machine?: Machine; date?: string },
+): BenchResult {
+  const full: BenchResult = {
+    ...result,
+    machine: result.machine ?? machine(),
+    date: result.date ?? new Date().toISOString(),
+  };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(resolve(RESULTS_DIR, `${full.name}.json`), `${JSON.stringify(full, null, 2)}\n`);
   writeResultsMarkdown();

@@ -2,14 +2,17 @@ export type Cell = string | number | boolean | null | undefined;
 
 function show(cell: Cell): string {
   if (cell === null || cell === undefined) return '—';
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—';
+  if (typeof cell === 'number')
+    return Number.isFinite(cell) ? cell.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—';
   if (typeof cell === 'boolean') return cell ? 'yes' : 'no';
   return cell;
 }
 
 /** A markdown table; numbers right-aligned. */
 export function markdownTable(header: string[], rows: Cell[][]): string[] {
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
+  const numeric = header.map(
+    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined),
+  );
   return [
     `| ${header.join(' | ')} |`,
     `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`,

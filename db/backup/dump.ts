@@ -17,7 +17,9 @@ export async function sequenceStates(tx: Sql | TransactionSql): Promise<Sequence
     where n.nspname = 'public' and c.relkind = 'S' order by c.relname`;
   const states: SequenceEntry[] = [];
   for (const { name } of names) {
-    const [state] = await tx<{ last_value: string; is_called: boolean }[]>`select last_value::text, is_called from ${tx(name)}`;
+    const [state] = await tx<
+      { last_value: string; is_called: boolean }[]
+    >`select last_value::text, is_called from ${tx(name)}`;
     states.push({ name, lastValue: state!.last_value, isCalled: state!.is_called });
   }
   return states;
@@ -44,7 +46,10 @@ async function writeCopyText(tx: TransactionSql, table: string, path: string): P
     where a.attrelid = ${table}::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`;
   const out = createWriteStream(path);
   const selectList = columns.map((c) => `"${c.name.replace(/"/g, '""')}"::text`).join(', ');
-  for await (const rows of tx.unsafe(`select ${selectList} from "${table.replace(/"/g, '""')}"`).values().cursor(500)) {
+  for await (const rows of tx
+    .unsafe(`select ${selectList} from "${table.replace(/"/g, '""')}"`)
+    .values()
+    .cursor(500)) {
     await write(out, rows.map((row) => (row as Array<string | null>).map(copyField).join('\t') + '\n').join(''));
   }
   out.end();
@@ -55,7 +60,9 @@ export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest
   mkdirSync(join(dir, 'db'), { recursive: true });
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [version] = await tx<{ server_version: string }[]>`show server_version`;
-    const migrations = await tx<{ version: string; checksum: string }[]>`select version, checksum from schema_migrations order by version`;
+    const migrations = await tx<
+      { version: string; checksum: string }[]
+    >`select version, checksum from schema_migrations order by version`;
     const tables: TableEntry[] = [];
     const names = (await tablesInDependencyOrder(tx)).filter((t) => t !== MIGRATIONS_TABLE);
     for (const [index, name] of names.entries()) {
@@ -67,11 +74,18 @@ export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest
     const sequences = await sequenceStates(tx);
     const ledger = await ledgerTotals(tx);
     const chain = await verifyAuditChain(tx);
-    const [head] = await tx<{ last_id: string; last_hash: string }[]>`select last_id::text, last_hash from audit_chain_head where singleton`;
+    const [head] = await tx<
+      { last_id: string; last_hash: string }[]
+    >`select last_id::text, last_hash from audit_chain_head where singleton`;
     return {
-      database: { serverVersion: version!.server_version, migrations: migrations.map((m) => ({ version: m.version, checksum: m.checksum })), tables, sequences },
+      database: {
+        serverVersion: version!.server_version,
+        migrations: migrations.map((m) => ({ version: m.version, checksum: m.checksum })),
+        tables,
+        sequences,
+      },
       ledger,
       audit: { rows: chain.rows, lastId: head!.last_id, lastHash: head!.last_hash, chainOk: chain.ok },
     };
-  }) as Promise<Pick<Manifest, 'database' | 'ledger' | 'audit'>>;
+  });
 }

@@ -36,7 +36,8 @@ export async function isEmptyDatabase(sql: Sql): Promise<boolean> {
 async function migrateToBackup(sql: Sql, manifest: Manifest): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'microloan-restore-migrations-'));
   try {
-    for (const m of manifest.database.migrations) copyFileSync(join(MIGRATIONS_DIR, `${m.version}.sql`), join(dir, `${m.version}.sql`));
+    for (const m of manifest.database.migrations)
+      copyFileSync(join(MIGRATIONS_DIR, `${m.version}.sql`), join(dir, `${m.version}.sql`));
     await migrate(sql, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -73,12 +74,16 @@ export async function checkRestored(sql: Sql, manifest: Manifest): Promise<strin
   }
   const ledger = await ledgerTotals(sql);
   if (JSON.stringify(ledger) !== JSON.stringify(manifest.ledger)) {
-    problems.push(`ledger totals differ: debits ${ledger.debits} / credits ${ledger.credits} over ${ledger.lines} lines, the backup has ${manifest.ledger.debits} / ${manifest.ledger.credits} over ${manifest.ledger.lines}`);
+    problems.push(
+      `ledger totals differ: debits ${ledger.debits} / credits ${ledger.credits} over ${ledger.lines} lines, the backup has ${manifest.ledger.debits} / ${manifest.ledger.credits} over ${manifest.ledger.lines}`,
+    );
   }
   const chain = await verifyAuditChain(sql);
   if (!chain.ok) problems.push(`audit chain broken at ${chain.brokenAt}: ${chain.reason}`);
   if (chain.lastHash !== manifest.audit.lastHash || chain.rows !== manifest.audit.rows) {
-    problems.push(`audit chain ends at ${chain.lastHash.slice(0, 12)}… after ${chain.rows} rows; the backup's ends at ${manifest.audit.lastHash.slice(0, 12)}… after ${manifest.audit.rows}`);
+    problems.push(
+      `audit chain ends at ${chain.lastHash.slice(0, 12)}… after ${chain.rows} rows; the backup's ends at ${manifest.audit.lastHash.slice(0, 12)}… after ${manifest.audit.rows}`,
+    );
   }
   const sequences = JSON.stringify(await sequenceStates(sql));
   if (sequences !== JSON.stringify(manifest.database.sequences)) problems.push('sequences differ from the backup');

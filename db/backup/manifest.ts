@@ -89,7 +89,8 @@ export async function verifyBackup(dir: string): Promise<{ manifest: Manifest | 
   if (manifest.format !== BACKUP_FORMAT) problems.push(`unknown backup format ${String(manifest.format)}`);
   const listed = [...manifest.database.tables, ...(manifest.temporal ? [manifest.temporal] : [])];
   for (const entry of listed) {
-    if (sums.get(entry.file) !== entry.sha256) problems.push(`${entry.file}: the manifest and ${CHECKSUM_FILE} disagree`);
+    if (sums.get(entry.file) !== entry.sha256)
+      problems.push(`${entry.file}: the manifest and ${CHECKSUM_FILE} disagree`);
   }
   return { manifest, problems };
 }

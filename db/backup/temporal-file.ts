@@ -21,18 +21,28 @@ export function temporalServerRunning(dataDir: string): boolean {
 }
 
 function assertPlainPath(path: string): void {
-  if (/["'\n\\]/.test(path)) throw new Error(`cannot hand the path ${JSON.stringify(path)} to sqlite3; use one without quotes or backslashes`);
+  if (/["'\n\\]/.test(path))
+    throw new Error(`cannot hand the path ${JSON.stringify(path)} to sqlite3; use one without quotes or backslashes`);
 }
 
-export function backupTemporalFile(source: string, target: string, serverRunning: boolean): 'sqlite3 VACUUM INTO' | 'copy' {
+export function backupTemporalFile(
+  source: string,
+  target: string,
+  serverRunning: boolean,
+): 'sqlite3 VACUUM INTO' | 'copy' {
   const cli = sqliteCli();
   if (cli) {
     assertPlainPath(target);
-    execFileSync(cli, ['-cmd', '.timeout 60000', source, `VACUUM INTO '${target}'`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    execFileSync(cli, ['-cmd', '.timeout 60000', source, `VACUUM INTO '${target}'`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 300_000,
+    });
     return 'sqlite3 VACUUM INTO';
   }
   if (serverRunning) {
-    throw new Error('the Temporal dev server is running and sqlite3 is not installed: install sqlite3 (apt-get install sqlite3) or stop the stack first');
+    throw new Error(
+      'the Temporal dev server is running and sqlite3 is not installed: install sqlite3 (apt-get install sqlite3) or stop the stack first',
+    );
   }
   copyFileSync(source, target);
   return 'copy';

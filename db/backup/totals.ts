@@ -34,9 +34,11 @@ export async function ledgerTotals(sql: Db): Promise<LedgerTotals> {
 
 /** Tables of the public schema, parents before children, so a load never meets a missing parent. */
 export async function tablesInDependencyOrder(sql: Db): Promise<string[]> {
-  const tables = (await sql<{ name: string }[]>`
+  const tables = (
+    await sql<{ name: string }[]>`
     select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`).map((t) => t.name);
+    where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`
+  ).map((t) => t.name);
   const edges = await sql<{ child: string; parent: string }[]>`
     select c.relname as child, p.relname as parent
     from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_class p on p.oid = k.confrelid

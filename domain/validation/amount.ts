@@ -37,11 +37,18 @@ export function parseMoneyField(value: unknown, field: string, bounds: MoneyBoun
     return fail(problem(field, 'REQUIRED', '必填', 'is required'));
   }
   if (typeof value !== 'string') {
-    return fail(problem(field, 'NOT_A_STRING', '金额须以字符串表示，例如 "1000.00"', 'must be a string such as "1000.00"'));
+    return fail(
+      problem(field, 'NOT_A_STRING', '金额须以字符串表示，例如 "1000.00"', 'must be a string such as "1000.00"'),
+    );
   }
   if (!MONEY_TEXT.test(value)) {
     return fail(
-      problem(field, 'INVALID_AMOUNT_FORMAT', '金额格式不正确，最多两位小数，例如 "1000.00"', 'must be a number with at most two decimals, e.g. "1000.00"'),
+      problem(
+        field,
+        'INVALID_AMOUNT_FORMAT',
+        '金额格式不正确，最多两位小数，例如 "1000.00"',
+        'must be a number with at most two decimals, e.g. "1000.00"',
+      ),
     );
   }
   const amount = new Dec(value);
@@ -53,10 +60,24 @@ export function parseMoneyField(value: unknown, field: string, bounds: MoneyBoun
   }
   const problems: FieldProblem[] = [];
   if (bounds.min !== undefined && amount.lt(bounds.min)) {
-    problems.push(problem(field, 'AMOUNT_BELOW_MIN', `金额不能低于 ${toMoney(bounds.min)} 元`, `must be at least ${toMoney(bounds.min)}`));
+    problems.push(
+      problem(
+        field,
+        'AMOUNT_BELOW_MIN',
+        `金额不能低于 ${toMoney(bounds.min)} 元`,
+        `must be at least ${toMoney(bounds.min)}`,
+      ),
+    );
   }
   if (bounds.max !== undefined && amount.gt(bounds.max)) {
-    problems.push(problem(field, 'AMOUNT_ABOVE_MAX', `金额不能高于 ${toMoney(bounds.max)} 元`, `must be at most ${toMoney(bounds.max)}`));
+    problems.push(
+      problem(
+        field,
+        'AMOUNT_ABOVE_MAX',
+        `金额不能高于 ${toMoney(bounds.max)} 元`,
+        `must be at most ${toMoney(bounds.max)}`,
+      ),
+    );
   }
   return problems.length > 0 ? fail(...problems) : ok(toMoney(amount));
 }

@@ -1,7 +1,15 @@
 import { fail, ok, problem, type Result } from '../errors.js';
 import { INDUSTRY_CODES, type IndustryCode } from '../industries.js';
 import type { LoanProduct } from '../products.js';
-import { LOAN_TYPES, REPAYMENT_METHODS, type Frequency, type LoanType, type LocalDate, type Money, type RepaymentMethod } from '../types.js';
+import {
+  LOAN_TYPES,
+  REPAYMENT_METHODS,
+  type Frequency,
+  type LoanType,
+  type LocalDate,
+  type Money,
+  type RepaymentMethod,
+} from '../types.js';
 import { Dec, parseMoneyField } from './amount.js';
 import { validateBankCard } from './bank-card.js';
 import { validateLicenseNumber } from './business-license.js';
@@ -13,7 +21,17 @@ import { validatePhone } from './phone.js';
 export const COLLATERAL_TYPES = ['REAL_ESTATE', 'VEHICLE', 'EQUIPMENT', 'LAND_USE_RIGHT', 'DEPOSIT', 'OTHER'] as const;
 export type CollateralType = (typeof COLLATERAL_TYPES)[number];
 
-export const GUARANTOR_RELATIONSHIPS = ['SPOUSE', 'PARENT', 'CHILD', 'SIBLING', 'RELATIVE', 'FRIEND', 'COLLEAGUE', 'BUSINESS_PARTNER', 'OTHER'] as const;
+export const GUARANTOR_RELATIONSHIPS = [
+  'SPOUSE',
+  'PARENT',
+  'CHILD',
+  'SIBLING',
+  'RELATIVE',
+  'FRIEND',
+  'COLLEAGUE',
+  'BUSINESS_PARTNER',
+  'OTHER',
+] as const;
 export type GuarantorRelationship = (typeof GUARANTOR_RELATIONSHIPS)[number];
 
 export interface Applicant {
@@ -103,18 +121,31 @@ const LAND_AREA = /^\d{1,6}(\.\d{1,2})?$/;
  * problem; field paths follow the input ("applicant.idNumber", "farm.crops.0").
  */
 export function validateApplication(input: unknown, product: LoanProduct, today: LocalDate): Result<Application> {
-  if (!isRecord(input)) return fail(problem('(body)', 'NOT_AN_OBJECT', '申请须为对象', 'application must be an object'));
+  if (!isRecord(input))
+    return fail(problem('(body)', 'NOT_AN_OBJECT', '申请须为对象', 'application must be an object'));
   const problems: Problems = [];
 
   const loanType = readEnum(input.loanType, LOAN_TYPES, 'loanType', problems);
   if (loanType && loanType !== product.loanType) {
-    problems.push(problem('loanType', 'PRODUCT_MISMATCH', '贷款类型与所选产品不符', 'loan type does not match the chosen product'));
+    problems.push(
+      problem('loanType', 'PRODUCT_MISMATCH', '贷款类型与所选产品不符', 'loan type does not match the chosen product'),
+    );
   }
-  const amount = take(parseMoneyField(input.amount, 'amount', { min: product.minAmount, max: product.maxAmount }), problems);
+  const amount = take(
+    parseMoneyField(input.amount, 'amount', { min: product.minAmount, max: product.maxAmount }),
+    problems,
+  );
   const termCount = readTerm(input.termCount, product, problems);
   const method = readEnum(input.method, REPAYMENT_METHODS, 'method', problems);
   if (method && !product.methods.includes(method)) {
-    problems.push(problem('method', 'METHOD_NOT_OFFERED', '该产品不支持此还款方式', 'this product does not offer that repayment method'));
+    problems.push(
+      problem(
+        'method',
+        'METHOD_NOT_OFFERED',
+        '该产品不支持此还款方式',
+        'this product does not offer that repayment method',
+      ),
+    );
   }
   const frequency = readFrequency(input.frequency, product, problems);
   const purpose = readText(input.purpose, 'purpose', problems, { maxLength: 200 });
@@ -127,7 +158,8 @@ export function validateApplication(input: unknown, product: LoanProduct, today:
   const business = section === 'business' ? readBusiness(input.business, problems) : undefined;
   const farm = section === 'farm' ? readFarm(input.farm, problems) : undefined;
   const collateral = section === 'collateral' ? readCollateral(input.collateral, problems) : undefined;
-  const guarantor = section === 'guarantor' ? readGuarantor(input.guarantor, applicant?.idNumber, today, problems) : undefined;
+  const guarantor =
+    section === 'guarantor' ? readGuarantor(input.guarantor, applicant?.idNumber, today, problems) : undefined;
 
   if (problems.length > 0) return fail(...problems);
   return ok({
@@ -156,7 +188,12 @@ export function applicantAgeOn(application: Application, asOf: LocalDate): numbe
 function readTerm(value: unknown, product: LoanProduct, problems: Problems): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && (value < product.minTerm || value > product.maxTerm)) {
     problems.push(
-      problem('termCount', 'TERM_OUT_OF_RANGE', `期数须在 ${product.minTerm} 至 ${product.maxTerm} 期之间`, `term must be between ${product.minTerm} and ${product.maxTerm} installments`),
+      problem(
+        'termCount',
+        'TERM_OUT_OF_RANGE',
+        `期数须在 ${product.minTerm} 至 ${product.maxTerm} 期之间`,
+        `term must be between ${product.minTerm} and ${product.maxTerm} installments`,
+      ),
     );
     return undefined;
   }
@@ -210,15 +247,28 @@ function readConsent(value: unknown, problems: Problems): Consent | undefined {
   const before = problems.length;
   if (consent.creditQuery !== true) {
     problems.push(
-      problem(path(field, 'creditQuery'), 'CONSENT_REQUIRED', '须同意查询个人征信报告', 'you must agree to the credit bureau enquiry'),
+      problem(
+        path(field, 'creditQuery'),
+        'CONSENT_REQUIRED',
+        '须同意查询个人征信报告',
+        'you must agree to the credit bureau enquiry',
+      ),
     );
   }
   if (consent.dataProcessing !== true) {
     problems.push(
-      problem(path(field, 'dataProcessing'), 'CONSENT_REQUIRED', '须同意个人信息处理授权', 'you must agree to the processing of your personal data'),
+      problem(
+        path(field, 'dataProcessing'),
+        'CONSENT_REQUIRED',
+        '须同意个人信息处理授权',
+        'you must agree to the processing of your personal data',
+      ),
     );
   }
-  const textVersion = readText(consent.textVersion, path(field, 'textVersion'), problems, { optional: true, maxLength: 50 });
+  const textVersion = readText(consent.textVersion, path(field, 'textVersion'), problems, {
+    optional: true,
+    maxLength: 50,
+  });
   if (problems.length > before) return undefined;
   return { creditQuery: true, dataProcessing: true, ...(textVersion !== undefined ? { textVersion } : {}) };
 }
@@ -230,7 +280,9 @@ function readBusiness(value: unknown, problems: Problems): BusinessInfo | undefi
   const licenseNumber = take(validateLicenseNumber(business.licenseNumber, path(field, 'licenseNumber')), problems);
   const industry = readEnum(business.industry, INDUSTRY_CODES, path(field, 'industry'), problems);
   const monthlyRevenue = take(parseMoneyField(business.monthlyRevenue, path(field, 'monthlyRevenue')), problems);
-  return licenseNumber !== undefined && industry && monthlyRevenue !== undefined ? { licenseNumber, industry, monthlyRevenue } : undefined;
+  return licenseNumber !== undefined && industry && monthlyRevenue !== undefined
+    ? { licenseNumber, industry, monthlyRevenue }
+    : undefined;
 }
 
 function readFarm(value: unknown, problems: Problems): FarmInfo | undefined {
@@ -242,25 +294,53 @@ function readFarm(value: unknown, problems: Problems): FarmInfo | undefined {
   const areaField = path(field, 'landAreaMu');
   if (farm.landAreaMu === undefined || farm.landAreaMu === null || farm.landAreaMu === '') {
     problems.push(problem(areaField, 'REQUIRED', '请填写土地面积（亩）', 'land area in mu is required'));
-  } else if (typeof farm.landAreaMu !== 'string' || !LAND_AREA.test(farm.landAreaMu) || new Dec(farm.landAreaMu).lte(0)) {
-    problems.push(problem(areaField, 'INVALID_LAND_AREA', '土地面积须为大于零的数字（亩，最多两位小数）', 'land area must be a positive number of mu with at most two decimals'));
+  } else if (
+    typeof farm.landAreaMu !== 'string' ||
+    !LAND_AREA.test(farm.landAreaMu) ||
+    new Dec(farm.landAreaMu).lte(0)
+  ) {
+    problems.push(
+      problem(
+        areaField,
+        'INVALID_LAND_AREA',
+        '土地面积须为大于零的数字（亩，最多两位小数）',
+        'land area must be a positive number of mu with at most two decimals',
+      ),
+    );
   } else {
     landAreaMu = new Dec(farm.landAreaMu).toFixed(2);
   }
   const cropsField = path(field, 'crops');
   let crops: string[] | undefined;
   if (!Array.isArray(farm.crops)) {
-    problems.push(problem(cropsField, farm.crops === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY', '请列出种植作物', 'crops must be a list'));
+    problems.push(
+      problem(
+        cropsField,
+        farm.crops === undefined ? 'REQUIRED' : 'NOT_AN_ARRAY',
+        '请列出种植作物',
+        'crops must be a list',
+      ),
+    );
   } else if (farm.crops.length > 20) {
     problems.push(problem(cropsField, 'TOO_MANY', '作物最多20项', 'at most 20 crops'));
   } else {
     const read = farm.crops.map((crop, index) => readText(crop, path(cropsField, index), problems, { maxLength: 30 }));
-    if (read.every((crop) => crop !== undefined)) crops = read as string[];
+    if (read.every((crop) => crop !== undefined)) crops = read;
   }
   const livestock = readText(farm.livestock, path(field, 'livestock'), problems, { optional: true, maxLength: 100 });
-  const cooperative = readText(farm.cooperative, path(field, 'cooperative'), problems, { optional: true, maxLength: 100 });
+  const cooperative = readText(farm.cooperative, path(field, 'cooperative'), problems, {
+    optional: true,
+    maxLength: 100,
+  });
   if (crops !== undefined && crops.length === 0 && livestock === undefined) {
-    problems.push(problem(cropsField, 'NO_FARMING_ACTIVITY', '请至少填写一种作物或养殖情况', 'list at least one crop or the livestock kept'));
+    problems.push(
+      problem(
+        cropsField,
+        'NO_FARMING_ACTIVITY',
+        '请至少填写一种作物或养殖情况',
+        'list at least one crop or the livestock kept',
+      ),
+    );
   }
   if (problems.length > before || landAreaMu === undefined || crops === undefined) return undefined;
   return {
@@ -278,10 +358,18 @@ function readCollateral(value: unknown, problems: Problems): CollateralInfo | un
   const type = readEnum(collateral.type, COLLATERAL_TYPES, path(field, 'type'), problems);
   const description = readText(collateral.description, path(field, 'description'), problems, { maxLength: 500 });
   const appraisedValue = take(parseMoneyField(collateral.appraisedValue, path(field, 'appraisedValue')), problems);
-  const existingLiens = take(parseMoneyField(collateral.existingLiens ?? '0.00', path(field, 'existingLiens'), { allowZero: true }), problems);
+  const existingLiens = take(
+    parseMoneyField(collateral.existingLiens ?? '0.00', path(field, 'existingLiens'), { allowZero: true }),
+    problems,
+  );
   if (appraisedValue !== undefined && existingLiens !== undefined && new Dec(existingLiens).gte(appraisedValue)) {
     problems.push(
-      problem(path(field, 'existingLiens'), 'NO_EQUITY', '抵押物已有负担不低于评估价值，无剩余担保价值', 'existing liens leave no value in the collateral'),
+      problem(
+        path(field, 'existingLiens'),
+        'NO_EQUITY',
+        '抵押物已有负担不低于评估价值，无剩余担保价值',
+        'existing liens leave no value in the collateral',
+      ),
     );
     return undefined;
   }
@@ -290,7 +378,12 @@ function readCollateral(value: unknown, problems: Problems): CollateralInfo | un
     : undefined;
 }
 
-function readGuarantor(value: unknown, applicantId: string | undefined, today: LocalDate, problems: Problems): GuarantorInfo | undefined {
+function readGuarantor(
+  value: unknown,
+  applicantId: string | undefined,
+  today: LocalDate,
+  problems: Problems,
+): GuarantorInfo | undefined {
   const field = 'guarantor';
   const guarantor = readObject(value, field, problems);
   if (!guarantor) return undefined;
@@ -298,17 +391,35 @@ function readGuarantor(value: unknown, applicantId: string | undefined, today: L
   const id = take(validateIdNumber(guarantor.idNumber, today, path(field, 'idNumber')), problems);
   let idNumber = id?.idNumber;
   if (id && id.age < 18) {
-    problems.push(problem(path(field, 'idNumber'), 'GUARANTOR_UNDERAGE', '保证人须年满18周岁', 'the guarantor must be at least 18 years old'));
+    problems.push(
+      problem(
+        path(field, 'idNumber'),
+        'GUARANTOR_UNDERAGE',
+        '保证人须年满18周岁',
+        'the guarantor must be at least 18 years old',
+      ),
+    );
     idNumber = undefined;
   }
   if (id && applicantId !== undefined && id.idNumber === applicantId) {
-    problems.push(problem(path(field, 'idNumber'), 'GUARANTOR_IS_APPLICANT', '保证人不能是申请人本人', 'the guarantor cannot be the applicant'));
+    problems.push(
+      problem(
+        path(field, 'idNumber'),
+        'GUARANTOR_IS_APPLICANT',
+        '保证人不能是申请人本人',
+        'the guarantor cannot be the applicant',
+      ),
+    );
     idNumber = undefined;
   }
   const phone = take(validatePhone(guarantor.phone, path(field, 'phone')), problems);
   const monthlyIncome = take(parseMoneyField(guarantor.monthlyIncome, path(field, 'monthlyIncome')), problems);
   const relationship = readEnum(guarantor.relationship, GUARANTOR_RELATIONSHIPS, path(field, 'relationship'), problems);
-  return name !== undefined && idNumber !== undefined && phone !== undefined && monthlyIncome !== undefined && relationship
+  return name !== undefined &&
+    idNumber !== undefined &&
+    phone !== undefined &&
+    monthlyIncome !== undefined &&
+    relationship
     ? { name, idNumber, phone, monthlyIncome, relationship }
     : undefined;
 }

@@ -37,10 +37,19 @@ export function validateBankCard(value: unknown, field = 'cardNumber'): Result<s
   }
   const digits = normalizeCardNumber(value);
   if (!CARD_DIGITS.test(digits)) {
-    return fail(problem(field, 'INVALID_CARD_FORMAT', '银行卡号应为12至19位数字', 'card number must have 12 to 19 digits'));
+    return fail(
+      problem(field, 'INVALID_CARD_FORMAT', '银行卡号应为12至19位数字', 'card number must have 12 to 19 digits'),
+    );
   }
   if (!isLuhnValid(digits)) {
-    return fail(problem(field, 'INVALID_CARD_CHECKSUM', '银行卡号校验失败，请核对', 'card number fails the check digit; please check it'));
+    return fail(
+      problem(
+        field,
+        'INVALID_CARD_CHECKSUM',
+        '银行卡号校验失败，请核对',
+        'card number fails the check digit; please check it',
+      ),
+    );
   }
   return ok(digits);
 }

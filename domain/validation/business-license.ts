@@ -24,11 +24,23 @@ export function validateLicenseNumber(value: unknown, field = 'licenseNumber'): 
   const code = value.trim().toUpperCase();
   if (!SHAPE.test(code)) {
     return fail(
-      problem(field, 'INVALID_LICENSE_NUMBER', '统一社会信用代码应为18位（不含I、O、S、V、Z）', 'must be an 18-character unified social credit code (no I, O, S, V, Z)'),
+      problem(
+        field,
+        'INVALID_LICENSE_NUMBER',
+        '统一社会信用代码应为18位（不含I、O、S、V、Z）',
+        'must be an 18-character unified social credit code (no I, O, S, V, Z)',
+      ),
     );
   }
   if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) {
-    return fail(problem(field, 'INVALID_LICENSE_CHECKSUM', '统一社会信用代码校验位不正确', 'the unified social credit code check character is wrong'));
+    return fail(
+      problem(
+        field,
+        'INVALID_LICENSE_CHECKSUM',
+        '统一社会信用代码校验位不正确',
+        'the unified social credit code check character is wrong',
+      ),
+    );
   }
   return ok(code);
 }

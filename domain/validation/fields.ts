@@ -59,11 +59,15 @@ export function readText(value: unknown, field: string, problems: Problems, rule
   const text = value.trim();
   const length = Array.from(text).length;
   if (length < minLength) {
-    problems.push(problem(field, 'TOO_SHORT', `至少 ${minLength} 个字符`, `must have at least ${minLength} characters`));
+    problems.push(
+      problem(field, 'TOO_SHORT', `至少 ${minLength} 个字符`, `must have at least ${minLength} characters`),
+    );
     return undefined;
   }
   if (length > maxLength) {
-    problems.push(problem(field, 'TOO_LONG', `不能超过 ${maxLength} 个字符`, `must have at most ${maxLength} characters`));
+    problems.push(
+      problem(field, 'TOO_LONG', `不能超过 ${maxLength} 个字符`, `must have at most ${maxLength} characters`),
+    );
     return undefined;
   }
   if (CONTROL_CHARS.test(text)) {
@@ -73,7 +77,13 @@ export function readText(value: unknown, field: string, problems: Problems, rule
   return text;
 }
 
-export function readInteger(value: unknown, field: string, problems: Problems, min: number, max: number): number | undefined {
+export function readInteger(
+  value: unknown,
+  field: string,
+  problems: Problems,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined || value === null) {
     problems.push(required(field));
     return undefined;
@@ -91,24 +101,40 @@ export function readInteger(value: unknown, field: string, problems: Problems, m
 
 export function readBoolean(value: unknown, field: string, problems: Problems): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  problems.push(value === undefined ? required(field) : problem(field, 'NOT_A_BOOLEAN', '应为 true 或 false', 'must be true or false'));
+  problems.push(
+    value === undefined
+      ? required(field)
+      : problem(field, 'NOT_A_BOOLEAN', '应为 true 或 false', 'must be true or false'),
+  );
   return undefined;
 }
 
-export function readEnum<T extends string>(value: unknown, allowed: readonly T[], field: string, problems: Problems): T | undefined {
+export function readEnum<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  problems: Problems,
+): T | undefined {
   if (value === undefined || value === null || value === '') {
     problems.push(required(field));
     return undefined;
   }
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    problems.push(problem(field, 'INVALID_VALUE', `取值无效，可选：${allowed.join(', ')}`, `must be one of: ${allowed.join(', ')}`));
+    problems.push(
+      problem(field, 'INVALID_VALUE', `取值无效，可选：${allowed.join(', ')}`, `must be one of: ${allowed.join(', ')}`),
+    );
     return undefined;
   }
   return value as T;
 }
 
 /** A non-empty list of distinct allowed values. */
-export function readEnumList<T extends string>(value: unknown, allowed: readonly T[], field: string, problems: Problems): T[] | undefined {
+export function readEnumList<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  problems: Problems,
+): T[] | undefined {
   if (!Array.isArray(value)) {
     problems.push(value === undefined ? required(field) : problem(field, 'NOT_AN_ARRAY', '应为数组', 'must be a list'));
     return undefined;

@@ -7,13 +7,41 @@ import { completedYears, formatLocalDate, isRealDate } from './local-date.js';
  * 83 used by residence permits of Taiwan residents (81 Hong Kong and 82 Macao also appear there).
  */
 export const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15',
-  '21', '22', '23',
-  '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54',
-  '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -64,7 +92,12 @@ export function validateIdNumber(value: unknown, asOf: LocalDate, field = 'idNum
   }
   if (!ID_SHAPE.test(idNumber)) {
     return fail(
-      problem(field, 'INVALID_FORMAT', '身份证号码前17位须为数字，最后一位为数字或X', 'ID number must be 17 digits followed by a digit or X'),
+      problem(
+        field,
+        'INVALID_FORMAT',
+        '身份证号码前17位须为数字，最后一位为数字或X',
+        'ID number must be 17 digits followed by a digit or X',
+      ),
     );
   }
 
@@ -77,15 +110,32 @@ export function validateIdNumber(value: unknown, asOf: LocalDate, field = 'idNum
   const year = Number(idNumber.slice(6, 10));
   const month = Number(idNumber.slice(10, 12));
   const day = Number(idNumber.slice(12, 14));
-  const birthDate = isRealDate(year, month, day) && year >= EARLIEST_BIRTH_YEAR ? formatLocalDate({ year, month, day }) : null;
+  const birthDate =
+    isRealDate(year, month, day) && year >= EARLIEST_BIRTH_YEAR ? formatLocalDate({ year, month, day }) : null;
   if (birthDate === null) {
-    problems.push(problem(field, 'INVALID_BIRTH_DATE', '身份证号码中的出生日期无效', 'ID number contains an impossible birth date'));
+    problems.push(
+      problem(field, 'INVALID_BIRTH_DATE', '身份证号码中的出生日期无效', 'ID number contains an impossible birth date'),
+    );
   } else if (birthDate > asOf) {
-    problems.push(problem(field, 'BIRTH_DATE_IN_FUTURE', '身份证号码中的出生日期晚于今天', 'ID number has a birth date in the future'));
+    problems.push(
+      problem(
+        field,
+        'BIRTH_DATE_IN_FUTURE',
+        '身份证号码中的出生日期晚于今天',
+        'ID number has a birth date in the future',
+      ),
+    );
   }
 
   if (idNumberCheckChar(idNumber.slice(0, 17)) !== idNumber[17]) {
-    problems.push(problem(field, 'INVALID_CHECKSUM', '身份证号码校验位不正确，请核对', 'ID number check digit is wrong; please check the number'));
+    problems.push(
+      problem(
+        field,
+        'INVALID_CHECKSUM',
+        '身份证号码校验位不正确，请核对',
+        'ID number check digit is wrong; please check the number',
+      ),
+    );
   }
 
   if (problems.length > 0 || birthDate === null) return fail(...problems);

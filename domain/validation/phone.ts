@@ -21,6 +21,13 @@ export function validatePhone(value: unknown, field = 'phone'): Result<string> {
   }
   const phone = normalizePhone(value);
   return phone === null
-    ? fail(problem(field, 'INVALID_PHONE', '请填写有效的11位中国大陆手机号码', 'must be a valid 11-digit mainland China mobile number'))
+    ? fail(
+        problem(
+          field,
+          'INVALID_PHONE',
+          '请填写有效的11位中国大陆手机号码',
+          'must be a valid 11-digit mainland China mobile number',
+        ),
+      )
     : ok(phone);
 }

@@ -29,7 +29,14 @@ export function parseRateField(value: unknown, field: string, bounds: RateBounds
     return fail(problem(field, 'REQUIRED', '必填', 'is required'));
   }
   if (typeof value !== 'string' || !RATE_TEXT.test(value)) {
-    return fail(problem(field, 'INVALID_RATE_FORMAT', '利率须为小数字符串，例如 "0.12" 表示 12%', 'must be a decimal string such as "0.12" for 12%'));
+    return fail(
+      problem(
+        field,
+        'INVALID_RATE_FORMAT',
+        '利率须为小数字符串，例如 "0.12" 表示 12%',
+        'must be a decimal string such as "0.12" for 12%',
+      ),
+    );
   }
   const rate = new Dec(value);
   if (rate.gte(10)) return fail(problem(field, 'RATE_TOO_LARGE', '利率过大', 'is too large'));
@@ -37,10 +44,24 @@ export function parseRateField(value: unknown, field: string, bounds: RateBounds
     return fail(problem(field, 'RATE_NOT_POSITIVE', '利率必须大于零', 'must be greater than zero'));
   }
   if (bounds.min !== undefined && rate.lt(bounds.min)) {
-    return fail(problem(field, 'RATE_BELOW_MIN', `不能低于 ${formatPercent(bounds.min)}`, `must be at least ${formatPercent(bounds.min)}`));
+    return fail(
+      problem(
+        field,
+        'RATE_BELOW_MIN',
+        `不能低于 ${formatPercent(bounds.min)}`,
+        `must be at least ${formatPercent(bounds.min)}`,
+      ),
+    );
   }
   if (bounds.max !== undefined && rate.gt(bounds.max)) {
-    return fail(problem(field, 'RATE_ABOVE_MAX', `不能高于 ${formatPercent(bounds.max)}`, `must be at most ${formatPercent(bounds.max)}`));
+    return fail(
+      problem(
+        field,
+        'RATE_ABOVE_MAX',
+        `不能高于 ${formatPercent(bounds.max)}`,
+        `must be at most ${formatPercent(bounds.max)}`,
+      ),
+    );
   }
   return ok(toRate(rate));
 }

@@ -30,5 +30,7 @@ export async function receiveIncomingPayment(
 }
 
 export async function listIncomingPayments(sql: Sql): Promise<IncomingRow[]> {
-  return sql<IncomingRow[]>`select payment_id, reference, amount, received_at from bank_incoming_payments order by received_at, payment_id`;
+  return sql<
+    IncomingRow[]
+  >`select payment_id, reference, amount, received_at from bank_incoming_payments order by received_at, payment_id`;
 }

@@ -34,7 +34,12 @@ const debitSchema = z.object({
   callbackUrl: httpUrl.optional(),
 });
 
-const incomingSchema = z.object({ reference: text(64), amount: positiveMoney, fromCard: cardNumber.optional(), notifyUrl: httpUrl });
+const incomingSchema = z.object({
+  reference: text(64),
+  amount: positiveMoney,
+  fromCard: cardNumber.optional(),
+  notifyUrl: httpUrl,
+});
 
 interface SettlementBody {
   amount: string;
@@ -52,7 +57,11 @@ interface SettlementSpec<T extends SettlementBody> {
 }
 
 /** POST (idempotent by key), GET by id and GET by key, the same for transfers and debits. */
-function addSettlementRoutes<T extends SettlementBody>(app: Hono, { sql, log }: BankRouteDeps, spec: SettlementSpec<T>): void {
+function addSettlementRoutes<T extends SettlementBody>(
+  app: Hono,
+  { sql, log }: BankRouteDeps,
+  spec: SettlementSpec<T>,
+): void {
   const { kind, path } = spec;
   const label = kind.toLowerCase();
 
@@ -78,7 +87,12 @@ function addSettlementRoutes<T extends SettlementBody>(app: Hono, { sql, log }: 
       outcomeReason: reason,
     });
     if (result.kind === 'KEY_REUSED') {
-      return errorResponse(c, 409, 'IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was already used for a different ${label}`);
+      return errorResponse(
+        c,
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        `This Idempotency-Key was already used for a different ${label}`,
+      );
     }
     if (result.kind === 'CREATED') log.info({ paymentId: result.payment.payment_id, kind }, 'accepted');
     return c.json(paymentView(result.payment), result.kind === 'CREATED' ? 202 : 200);
@@ -109,12 +123,32 @@ export function bankRoutes(deps: BankRouteDeps): Hono {
     return c.json({ match: mismatched.length === 0, mismatched });
   });
 
-  addSettlementRoutes(app, deps, { kind: 'TRANSFER', path: '/transfers', idPrefix: 'trf', schema: transferSchema, cardOf: (b) => b.toCard });
-  addSettlementRoutes(app, deps, { kind: 'DEBIT', path: '/debits', idPrefix: 'dbt', schema: debitSchema, cardOf: (b) => b.fromCard });
+  addSettlementRoutes(app, deps, {
+    kind: 'TRANSFER',
+    path: '/transfers',
+    idPrefix: 'trf',
+    schema: transferSchema,
+    cardOf: (b) => b.toCard,
+  });
+  addSettlementRoutes(app, deps, {
+    kind: 'DEBIT',
+    path: '/debits',
+    idPrefix: 'dbt',
+    schema: debitSchema,
+    cardOf: (b) => b.fromCard,
+  });
 
   app.get('/ledger', async (c) => {
-    const [transfers, debits, incoming] = await Promise.all([listPayments(sql, 'TRANSFER'), listPayments(sql, 'DEBIT'), listIncomingPayments(sql)]);
-    return c.json({ transfers: transfers.map(paymentView), debits: debits.map(paymentView), incoming: incoming.map(incomingView) });
+    const [transfers, debits, incoming] = await Promise.all([
+      listPayments(sql, 'TRANSFER'),
+      listPayments(sql, 'DEBIT'),
+      listIncomingPayments(sql),
+    ]);
+    return c.json({
+      transfers: transfers.map(paymentView),
+      debits: debits.map(paymentView),
+      incoming: incoming.map(incomingView),
+    });
   });
 
   // Simulator-only: a borrower pays into our account; the bank notifies us.

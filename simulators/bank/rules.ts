@@ -28,7 +28,12 @@ export const FAILING_CARDS: Record<SettlementKind, { suffix: string; reason: str
   DEBIT: { suffix: '5555', reason: 'INSUFFICIENT_FUNDS' },
 };
 
-export function settlementOutcome(kind: SettlementKind, cardNumber: string): { outcome: 'SUCCEEDED' | 'FAILED'; reason: string | null } {
+export function settlementOutcome(
+  kind: SettlementKind,
+  cardNumber: string,
+): { outcome: 'SUCCEEDED' | 'FAILED'; reason: string | null } {
   const failing = FAILING_CARDS[kind];
-  return cardNumber.endsWith(failing.suffix) ? { outcome: 'FAILED', reason: failing.reason } : { outcome: 'SUCCEEDED', reason: null };
+  return cardNumber.endsWith(failing.suffix)
+    ? { outcome: 'FAILED', reason: failing.reason }
+    : { outcome: 'SUCCEEDED', reason: null };
 }

@@ -73,8 +73,14 @@ export async function findPayment(sql: Sql, kind: SettlementKind, paymentId: str
   return row;
 }
 
-export async function findPaymentByKey(sql: Sql, kind: SettlementKind, idempotencyKey: string): Promise<PaymentRow | undefined> {
-  const [row] = await sql<PaymentRow[]>`select * from bank_payments where kind = ${kind} and idempotency_key = ${idempotencyKey}`;
+export async function findPaymentByKey(
+  sql: Sql,
+  kind: SettlementKind,
+  idempotencyKey: string,
+): Promise<PaymentRow | undefined> {
+  const [row] = await sql<
+    PaymentRow[]
+  >`select * from bank_payments where kind = ${kind} and idempotency_key = ${idempotencyKey}`;
   return row;
 }
 
@@ -100,7 +106,12 @@ export async function settleDuePayments(sql: Sql, settleDelayMs: number, log: Lo
       returning *`;
     for (const row of rows) {
       if (row.callback_url) {
-        await enqueueCallback(tx, { source: 'bank', subjectId: row.payment_id, url: row.callback_url, body: { kind: row.kind, ...paymentView(row) } });
+        await enqueueCallback(tx, {
+          source: 'bank',
+          subjectId: row.payment_id,
+          url: row.callback_url,
+          body: { kind: row.kind, ...paymentView(row) },
+        });
       }
     }
     return rows;

@@ -20,7 +20,16 @@ export type BureauProfile = (typeof BUREAU_PROFILES)[number];
  * (apart from reportedAt). Example: 11010119900101123X → sequence 1123 → 3 → CLEAN.
  */
 export const PROFILE_BY_SEQUENCE_DIGIT: readonly BureauProfile[] = [
-  'CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'THIN_FILE', 'DELINQUENT', 'MULTI_LENDER', 'BLACKLISTED',
+  'CLEAN',
+  'CLEAN',
+  'CLEAN',
+  'CLEAN',
+  'CLEAN',
+  'CLEAN',
+  'THIN_FILE',
+  'DELINQUENT',
+  'MULTI_LENDER',
+  'BLACKLISTED',
 ];
 
 export function sequenceCode(idNumber: string): number {
@@ -57,44 +66,79 @@ function centsToMoney(cents: number): string {
 type ReportFigures = Omit<BureauReport, 'idNumberHash' | 'profile' | 'reportedAt'>;
 
 function figuresFor(profile: BureauProfile, s: number[]): ReportFigures {
-  const [score, overdue, worstDays, loans, debt, enquiries, history] = [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!];
-  const monthlyDebt = (openLoans: number, minCents: number, maxCents: number) => centsToMoney(openLoans * between(debt, minCents, maxCents));
+  const [score, overdue, worstDays, loans, debt, enquiries, history] = [
+    s[0]!,
+    s[1]!,
+    s[2]!,
+    s[3]!,
+    s[4]!,
+    s[5]!,
+    s[6]!,
+  ];
+  const monthlyDebt = (openLoans: number, minCents: number, maxCents: number) =>
+    centsToMoney(openLoans * between(debt, minCents, maxCents));
   switch (profile) {
     case 'CLEAN': {
       const openLoans = between(loans, 0, 2);
       return {
-        score: between(score, 700, 800), blacklisted: false, currentOverdueAmount: '0.00', maxOverdueDaysLast24Months: 0,
-        openLoans, monthlyDebtPayments: monthlyDebt(openLoans, 30_000, 179_999),
-        queriesLast3Months: between(enquiries, 0, 2), creditHistoryMonths: between(history, 24, 120),
+        score: between(score, 700, 800),
+        blacklisted: false,
+        currentOverdueAmount: '0.00',
+        maxOverdueDaysLast24Months: 0,
+        openLoans,
+        monthlyDebtPayments: monthlyDebt(openLoans, 30_000, 179_999),
+        queriesLast3Months: between(enquiries, 0, 2),
+        creditHistoryMonths: between(history, 24, 120),
       };
     }
     case 'THIN_FILE':
       return {
-        score: null, blacklisted: false, currentOverdueAmount: '0.00', maxOverdueDaysLast24Months: 0,
-        openLoans: 0, monthlyDebtPayments: '0.00', queriesLast3Months: between(enquiries, 0, 1), creditHistoryMonths: between(history, 0, 3),
+        score: null,
+        blacklisted: false,
+        currentOverdueAmount: '0.00',
+        maxOverdueDaysLast24Months: 0,
+        openLoans: 0,
+        monthlyDebtPayments: '0.00',
+        queriesLast3Months: between(enquiries, 0, 1),
+        creditHistoryMonths: between(history, 0, 3),
       };
     case 'DELINQUENT': {
       const openLoans = between(loans, 1, 3);
       return {
-        score: between(score, 450, 580), blacklisted: false, currentOverdueAmount: centsToMoney(between(overdue, 50_000, 2_049_999)),
-        maxOverdueDaysLast24Months: between(worstDays, 60, 180), openLoans, monthlyDebtPayments: monthlyDebt(openLoans, 50_000, 299_999),
-        queriesLast3Months: between(enquiries, 0, 4), creditHistoryMonths: between(history, 12, 96),
+        score: between(score, 450, 580),
+        blacklisted: false,
+        currentOverdueAmount: centsToMoney(between(overdue, 50_000, 2_049_999)),
+        maxOverdueDaysLast24Months: between(worstDays, 60, 180),
+        openLoans,
+        monthlyDebtPayments: monthlyDebt(openLoans, 50_000, 299_999),
+        queriesLast3Months: between(enquiries, 0, 4),
+        creditHistoryMonths: between(history, 12, 96),
       };
     }
     case 'MULTI_LENDER': {
       const openLoans = between(loans, 4, 8);
       return {
-        score: between(score, 560, 650), blacklisted: false, currentOverdueAmount: '0.00', maxOverdueDaysLast24Months: between(worstDays, 0, 29),
-        openLoans, monthlyDebtPayments: monthlyDebt(openLoans, 40_000, 199_999),
-        queriesLast3Months: between(enquiries, 8, 15), creditHistoryMonths: between(history, 6, 60),
+        score: between(score, 560, 650),
+        blacklisted: false,
+        currentOverdueAmount: '0.00',
+        maxOverdueDaysLast24Months: between(worstDays, 0, 29),
+        openLoans,
+        monthlyDebtPayments: monthlyDebt(openLoans, 40_000, 199_999),
+        queriesLast3Months: between(enquiries, 8, 15),
+        creditHistoryMonths: between(history, 6, 60),
       };
     }
     case 'BLACKLISTED': {
       const openLoans = between(loans, 1, 4);
       return {
-        score: between(score, 300, 400), blacklisted: true, currentOverdueAmount: centsToMoney(between(overdue, 100_000, 5_099_999)),
-        maxOverdueDaysLast24Months: between(worstDays, 180, 360), openLoans, monthlyDebtPayments: monthlyDebt(openLoans, 50_000, 299_999),
-        queriesLast3Months: between(enquiries, 0, 9), creditHistoryMonths: between(history, 12, 120),
+        score: between(score, 300, 400),
+        blacklisted: true,
+        currentOverdueAmount: centsToMoney(between(overdue, 100_000, 5_099_999)),
+        maxOverdueDaysLast24Months: between(worstDays, 180, 360),
+        openLoans,
+        monthlyDebtPayments: monthlyDebt(openLoans, 50_000, 299_999),
+        queriesLast3Months: between(enquiries, 0, 9),
+        creditHistoryMonths: between(history, 12, 120),
       };
     }
   }

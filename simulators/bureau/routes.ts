@@ -7,7 +7,12 @@ import { recordEnquiry } from './enquiries.js';
 import { buildBureauReport, idNumberHash } from './profiles.js';
 import { analyzeStatement } from './statements.js';
 
-const reportSchema = z.object({ idNumber, name: text(100), consentId: z.string().trim().max(128).optional(), purpose: text(64) });
+const reportSchema = z.object({
+  idNumber,
+  name: text(100),
+  consentId: z.string().trim().max(128).optional(),
+  purpose: text(64),
+});
 const statementSchema = z.object({ idNumber, declaredMonthlyIncome: nonNegativeMoney });
 
 /** The credit bureau (征信): reports under recorded consent, and bank-statement analysis. */
@@ -18,7 +23,13 @@ export function bureauRoutes({ sql, now }: { sql: Sql; now: () => Date }): Hono 
     const parsed = await parseJsonBody(c, reportSchema);
     if (!parsed.ok) return parsed.response;
     const { consentId, purpose } = parsed.value;
-    if (!consentId) return errorResponse(c, 400, 'CONSENT_REQUIRED', 'A credit report needs the applicant\'s consent: consentId is required');
+    if (!consentId)
+      return errorResponse(
+        c,
+        400,
+        'CONSENT_REQUIRED',
+        "A credit report needs the applicant's consent: consentId is required",
+      );
     const hash = idNumberHash(parsed.value.idNumber);
     await recordEnquiry(sql, { idNumberHash: hash, consentId, purpose });
     return c.json(buildBureauReport(parsed.value.idNumber, now()));

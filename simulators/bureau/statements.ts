@@ -14,10 +14,20 @@ function fraction(slot: number, minPercent: number, maxPercent: number): Decimal
  * chosen by the ID number's hash, so the same inputs always give the same summary.
  */
 export function analyzeStatement(idNumber: string, declaredMonthlyIncome: string): StatementSummary {
-  const [months, inflowShare, outflowShare, variability, bounced] = hashSlots(idNumber).slice(3, 8) as [number, number, number, number, number];
+  const [months, inflowShare, outflowShare, variability, bounced] = hashSlots(idNumber).slice(3, 8) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const risky = RISKY.has(bureauProfileOf(idNumber));
-  const inflow = new Decimal(declaredMonthlyIncome).times(fraction(inflowShare, 80, 120)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-  const outflow = inflow.times(risky ? fraction(outflowShare, 85, 110) : fraction(outflowShare, 50, 95)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const inflow = new Decimal(declaredMonthlyIncome)
+    .times(fraction(inflowShare, 80, 120))
+    .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const outflow = inflow
+    .times(risky ? fraction(outflowShare, 85, 110) : fraction(outflowShare, 50, 95))
+    .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   return {
     monthsCovered: 6 + (months % 7),
     averageMonthlyInflow: inflow.toFixed(2),

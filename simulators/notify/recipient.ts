@@ -29,8 +29,12 @@ export function maskRecipient(channel: Channel, normalized: string): string {
 }
 
 /** SMS to a number ending "0000" and email to an address whose local part ends "0000" fail. */
-export function deliveryOutcome(channel: Channel, normalized: string): { outcome: 'DELIVERED' | 'FAILED'; reason: string | null } {
+export function deliveryOutcome(
+  channel: Channel,
+  normalized: string,
+): { outcome: 'DELIVERED' | 'FAILED'; reason: string | null } {
   if (channel === 'SMS' && normalized.endsWith('0000')) return { outcome: 'FAILED', reason: 'UNREACHABLE' };
-  if (channel === 'EMAIL' && normalized.split('@')[0]!.endsWith('0000')) return { outcome: 'FAILED', reason: 'MAILBOX_UNAVAILABLE' };
+  if (channel === 'EMAIL' && normalized.split('@')[0]!.endsWith('0000'))
+    return { outcome: 'FAILED', reason: 'MAILBOX_UNAVAILABLE' };
   return { outcome: 'DELIVERED', reason: null };
 }

@@ -30,7 +30,12 @@ export function notifyRoutes({ sql, log }: { sql: Sql; log: Logger }): Hono {
     const message = parsed.value;
     const to = normalizeRecipient(message.channel, message.to);
     if (to === null) {
-      return errorResponse(c, 400, 'INVALID_RECIPIENT', message.channel === 'SMS' ? 'to must be a mainland China mobile number' : 'to must be an email address');
+      return errorResponse(
+        c,
+        400,
+        'INVALID_RECIPIENT',
+        message.channel === 'SMS' ? 'to must be a mainland China mobile number' : 'to must be an email address',
+      );
     }
     const { outcome, reason } = deliveryOutcome(message.channel, to);
     const result = await queueMessage(sql, {
@@ -47,9 +52,18 @@ export function notifyRoutes({ sql, log }: { sql: Sql; log: Logger }): Hono {
       outcomeReason: reason,
     });
     if (result.kind === 'KEY_REUSED') {
-      return errorResponse(c, 409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different message');
+      return errorResponse(
+        c,
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different message',
+      );
     }
-    if (result.kind === 'CREATED') log.info({ messageId: result.message.message_id, channel: message.channel, template: message.template }, 'queued');
+    if (result.kind === 'CREATED')
+      log.info(
+        { messageId: result.message.message_id, channel: message.channel, template: message.template },
+        'queued',
+      );
     return c.json(messageView(result.message), result.kind === 'CREATED' ? 202 : 200);
   });
 
@@ -61,7 +75,8 @@ export function notifyRoutes({ sql, log }: { sql: Sql; log: Logger }): Hono {
   // For tests: looked up by the SHA-256 of the recipient, so no phone number or address is ever in a URL.
   app.get('/messages', async (c) => {
     const toHash = c.req.query('to') ?? '';
-    if (!SHA256_HEX.test(toHash)) return errorResponse(c, 400, 'INVALID_REQUEST', 'to must be the SHA-256 hex of the recipient');
+    if (!SHA256_HEX.test(toHash))
+      return errorResponse(c, 400, 'INVALID_REQUEST', 'to must be the SHA-256 hex of the recipient');
     const rows = await messagesTo(sql, toHash);
     return c.json({ messages: rows.map((row) => ({ ...messageView(row), params: row.params })) });
   });

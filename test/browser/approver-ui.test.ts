@@ -3,11 +3,21 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiCallError, ApiClient } from '../../drivers/api-client.js';
-import { collectPageErrors, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
+import {
+  collectPageErrors,
+  launchChromium,
+  newContext,
+  overflowsHorizontally,
+  pageToken,
+  screenshot,
+  signIn,
+  TABLET,
+} from './browser.js';
 
 const { apiUrl } = inject('stack');
 const client = new ApiClient(apiUrl);
-const money = (value: string) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
+const money = (value: string) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
 
 type LoanInReview = Awaited<ReturnType<ApiClient['loanInInitialReview']>>;
 let browser: Browser;
@@ -111,7 +121,9 @@ describe('initial reviewer', () => {
       expect(await row.getAttribute('data-task-kind')).toBe('INITIAL_REVIEW');
       expect(await row.locator('.age').getAttribute('class')).toContain('age-ok');
     }
-    const api = await client.call<{ counts: Record<string, number> }>('GET', '/v1/tasks?status=OPEN&limit=500', { token: await pageToken(page) });
+    const api = await client.call<{ counts: Record<string, number> }>('GET', '/v1/tasks?status=OPEN&limit=500', {
+      token: await pageToken(page),
+    });
     expect(await page.textContent('.tab[data-kind="INITIAL_REVIEW"] .count')).toBe(String(api.counts.INITIAL_REVIEW));
     expect(await page.textContent('#task-total')).toBe(`共 ${api.counts.INITIAL_REVIEW} 条`);
     expect(await page.textContent(`tr[data-loan-id="${toApprove.loanId}"] td:nth-child(4)`)).toBe('¥60,000.00');
@@ -136,7 +148,9 @@ describe('initial reviewer', () => {
   it('shows the loan: masked applicant, terms, documents inline, factor contributions, warnings, schedule and timeline', async () => {
     await page.click(`a[href="/loans/${toApprove.loanId}"]`);
     await page.waitForSelector('#review-form');
-    const loan = await client.call<ApproverLoanView>('GET', `/v1/loans/${toApprove.loanId}`, { token: await pageToken(page) });
+    const loan = await client.call<ApproverLoanView>('GET', `/v1/loans/${toApprove.loanId}`, {
+      token: await pageToken(page),
+    });
 
     expect(await page.textContent('[data-field="idNumber"]')).toBe(loan.applicant.idNumber);
     expect(loan.applicant.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
@@ -149,7 +163,11 @@ describe('initial reviewer', () => {
 
     const images = page.locator('[data-section="loan.section.documents"] img');
     await expect.poll(() => images.count(), { timeout: 10_000 }).toBe(loan.documents.length);
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.document img')).every((img) => img.complete && img.naturalWidth === 240));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('.document img')).every(
+        (img) => img.complete && img.naturalWidth === 240,
+      ),
+    );
 
     expect(await page.textContent('[data-field="score"]')).toBe(String(loan.assessment.score));
     const factors = page.locator('tr[data-factor]');
@@ -179,7 +197,9 @@ describe('initial reviewer', () => {
     const loan = await client.loan(toApprove.session.token, toApprove.loanId);
     expect(loan.status).toBe('FINAL_REVIEW');
     expect(await page.getAttribute('#loan-status .badge', 'data-status')).toBe('FINAL_REVIEW');
-    expect(await page.locator('.timeline li[data-kind="REVIEW_INITIAL_APPROVE"] .actor').getAttribute('data-role')).toBe('INITIAL_REVIEWER');
+    expect(
+      await page.locator('.timeline li[data-kind="REVIEW_INITIAL_APPROVE"] .actor').getAttribute('data-role'),
+    ).toBe('INITIAL_REVIEWER');
     // Final review is not this role's stage: no form.
     expect(await page.locator('#review-form').count()).toBe(0);
   });
@@ -195,9 +215,16 @@ describe('initial reviewer', () => {
 
   it('asks for more documents through the UI', async () => {
     await page.goto(`${apiUrl}/loans/${toAskDocuments.loanId}`);
-    await submitReview(page, 'REQUEST_DOCUMENTS', '请补充近三个月收入证明', () => page.check('#review-form input[name="documents"][value="INCOME_PROOF"]'));
+    await submitReview(page, 'REQUEST_DOCUMENTS', '请补充近三个月收入证明', () =>
+      page.check('#review-form input[name="documents"][value="INCOME_PROOF"]'),
+    );
     await page.waitForSelector('#review-notice');
-    const loan = await client.waitForLoanStatus(toAskDocuments.session.token, toAskDocuments.loanId, 'AWAITING_DOCUMENTS', 20_000);
+    const loan = await client.waitForLoanStatus(
+      toAskDocuments.session.token,
+      toAskDocuments.loanId,
+      'AWAITING_DOCUMENTS',
+      20_000,
+    );
     expect(loan.missingDocuments).toEqual(['INCOME_PROOF']);
     expect(errors).toEqual([]);
   });
@@ -222,13 +249,18 @@ describe('final reviewer', () => {
 
     // The same request straight to the API: refused by the validator, so it leaves no trace.
     const refused = await client
-      .call('POST', `/v1/loans/${toApprove.loanId}/reviews`, { token: await pageToken(page), body: { stage: 'FINAL', decision: 'APPROVE', comment: '上调利率', annualRate: '0.3000' } })
+      .call('POST', `/v1/loans/${toApprove.loanId}/reviews`, {
+        token: await pageToken(page),
+        body: { stage: 'FINAL', decision: 'APPROVE', comment: '上调利率', annualRate: '0.3000' },
+      })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiCallError);
     const { status, body } = refused as ApiCallError;
     expect(status).toBe(422);
 
-    await submitReview(page, 'APPROVE_WITH_CHANGES', '上调利率', () => page.fill('#review-form input[name="ratePercent"]', '30'));
+    await submitReview(page, 'APPROVE_WITH_CHANGES', '上调利率', () =>
+      page.fill('#review-form input[name="ratePercent"]', '30'),
+    );
     const inline = page.locator('#review-form .alert-error');
     await inline.waitFor();
     expect(body!.error!.code).toBe('INVALID');
@@ -236,7 +268,9 @@ describe('final reviewer', () => {
     expect(await inline.getAttribute('data-code')).toBe('INVALID');
     expect(await inline.textContent()).toBe(`审批未被接受： 批准年利率（%）：${body!.error!.message.zh}`);
     await page.click('#lang-switch');
-    expect(await inline.textContent()).toBe(`The decision was refused: Approved annual rate (%): ${body!.error!.message.en}`);
+    expect(await inline.textContent()).toBe(
+      `The decision was refused: Approved annual rate (%): ${body!.error!.message.en}`,
+    );
     await page.click('#lang-switch');
     expect((await client.loan(toApprove.session.token, toApprove.loanId)).status).toBe('FINAL_REVIEW');
     await screenshot(page, 'loan-detail-refusal');
@@ -247,7 +281,12 @@ describe('final reviewer', () => {
       await page.fill('#review-form input[name="termCount"]', '24');
     });
     await page.waitForSelector('#review-notice');
-    const loan = await client.waitForLoanStatus(toApprove.session.token, toApprove.loanId, 'AWAITING_SIGNATURE', 30_000);
+    const loan = await client.waitForLoanStatus(
+      toApprove.session.token,
+      toApprove.loanId,
+      'AWAITING_SIGNATURE',
+      30_000,
+    );
     const offer = loan.offer as { amount: string; installments: unknown[] };
     expect(offer.amount).toBe('50000.00');
     expect(offer.installments).toHaveLength(24);
@@ -255,8 +294,17 @@ describe('final reviewer', () => {
     await page.reload();
     await page.waitForSelector('[data-section="loan.section.schedule"] tbody tr');
     expect(await page.locator('[data-section="loan.section.schedule"] tbody tr').count()).toBe(24);
-    const terms = await page.locator('[data-section="loan.section.terms"] tbody tr').first().locator('td').allTextContents();
-    expect(terms).toEqual(['金额', '¥60,000.00', money((loan.assessment as { recommendedLimit: string }).recommendedLimit), '¥50,000.00']);
+    const terms = await page
+      .locator('[data-section="loan.section.terms"] tbody tr')
+      .first()
+      .locator('td')
+      .allTextContents();
+    expect(terms).toEqual([
+      '金额',
+      '¥60,000.00',
+      money((loan.assessment as { recommendedLimit: string }).recommendedLimit),
+      '¥50,000.00',
+    ]);
     expect(await page.getAttribute('#loan-status .badge', 'data-status')).toBe('AWAITING_SIGNATURE');
     await screenshot(page, 'loan-detail');
     expect(errors).toEqual([]);
@@ -274,7 +322,9 @@ describe('session', () => {
     await Promise.all([page.waitForURL((url) => url.pathname === '/loans'), page.click('#login-submit')]);
     await page.waitForSelector('#content table, #content .empty');
     expect(await page.inputValue('select[name="status"]')).toBe('REJECTED');
-    const statuses = await page.locator('#content tbody tr [data-status]').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status));
+    const statuses = await page
+      .locator('#content tbody tr [data-status]')
+      .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status));
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['REJECTED']));
 
@@ -306,13 +356,23 @@ describe('navigation by role', () => {
       expect(await navLabels(page)).toEqual(labels);
       if (home === '/inbox') {
         // Collection cases for the collector; final reviews among others for the risk manager.
-        const api = await client.call<{ tasks: unknown[] }>('GET', '/v1/tasks?status=OPEN&limit=500', { token: await pageToken(page) });
+        const api = await client.call<{ tasks: unknown[] }>('GET', '/v1/tasks?status=OPEN&limit=500', {
+          token: await pageToken(page),
+        });
         await page.waitForSelector('#content table, #content .empty');
         expect(await page.locator('#content tbody tr').count()).toBe(api.tasks.length);
       } else {
-        const api = await client.call<{ loans: Array<{ loanId: string }>; total: number }>('GET', '/v1/loans?limit=20&offset=0', { token: await pageToken(page) });
+        const api = await client.call<{ loans: Array<{ loanId: string }>; total: number }>(
+          'GET',
+          '/v1/loans?limit=20&offset=0',
+          { token: await pageToken(page) },
+        );
         await page.waitForSelector('#content table');
-        expect(await page.locator('#content tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.loanId))).toEqual(api.loans.map((l) => l.loanId));
+        expect(
+          await page
+            .locator('#content tbody tr')
+            .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.loanId)),
+        ).toEqual(api.loans.map((l) => l.loanId));
         expect(await page.textContent('#loan-total')).toBe(`共 ${api.total} 条`);
       }
       expect(errors).toEqual([]);

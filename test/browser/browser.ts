@@ -21,7 +21,12 @@ export function launchChromium(): Promise<Browser> {
 
 /** A fresh browser profile: its own sessionStorage and localStorage. */
 export async function newContext(browser: Browser, viewport = LAPTOP): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
   return context;
@@ -44,7 +49,9 @@ export async function signIn(page: Page, apiUrl: string, username: string, passw
 
 /** The bearer token the page keeps in sessionStorage. */
 export async function pageToken(page: Page): Promise<string> {
-  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('microloan.session') ?? '{}').token as string | undefined);
+  const token = await page.evaluate(
+    () => JSON.parse(sessionStorage.getItem('microloan.session') ?? '{}').token as string | undefined,
+  );
   if (!token) throw new Error('the page has no session token');
   return token;
 }

@@ -6,21 +6,51 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb } from '../../db/client.js';
 import { ApiClient } from '../../drivers/api-client.js';
-import { collectPageErrors, LAPTOP, launchChromium, newContext, overflowsHorizontally, pageToken, screenshot, signIn, TABLET } from './browser.js';
+import {
+  collectPageErrors,
+  LAPTOP,
+  launchChromium,
+  newContext,
+  overflowsHorizontally,
+  pageToken,
+  screenshot,
+  signIn,
+  TABLET,
+} from './browser.js';
 
 const { apiUrl, databaseUrl } = inject('stack');
 const client = new ApiClient(apiUrl);
-const TABLES = ['applications-per-day', 'funnel', 'time-to-decision', 'portfolio', 'par', 'classification', 'collections'];
-const money = (value: string) => new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
+const TABLES = [
+  'applications-per-day',
+  'funnel',
+  'time-to-decision',
+  'portfolio',
+  'par',
+  'classification',
+  'collections',
+];
+const money = (value: string) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
 const percent = (ratio: string | null) => (ratio === null ? '—' : `${(Number(ratio) * 100).toFixed(2)}%`);
 
 interface Figures {
   period: { from: string; to: string; timeZone: string };
   applications: number;
   applicationsPerDay: Array<{ date: string; applications: number }>;
-  funnel: { stages: Array<{ stage: string; loans: number }>; approved: number; rejected: number; approvalRate: string | null };
+  funnel: {
+    stages: Array<{ stage: string; loans: number }>;
+    approved: number;
+    rejected: number;
+    approvalRate: string | null;
+  };
   timeToDecision: { decided: number; p50Hours: number | null; p95Hours: number | null };
-  portfolio: { disbursedAmount: string; disbursedLoans: number; outstandingPrincipal: string; activeLoans: number; overdueLoans: number };
+  portfolio: {
+    disbursedAmount: string;
+    disbursedLoans: number;
+    outstandingPrincipal: string;
+    activeLoans: number;
+    overdueLoans: number;
+  };
   par: Array<{ bucket: string; loans: number; outstandingPrincipal: string; ratio: string | null }>;
   classification: Array<{ classification: string; loans: number; outstandingPrincipal: string }>;
   collections: Array<{ kind: string; openTasks: number }>;
@@ -46,9 +76,15 @@ async function disbursedLoan(): Promise<string> {
   const { loanId, session } = await client.loanInInitialReview({ name: '赵磊', amount: '30000.00' });
   const [initial, final] = await Promise.all([client.login('initial_reviewer'), client.login('final_reviewer')]);
   await client.waitForTask(initial.token, loanId, 'INITIAL_REVIEW');
-  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' } });
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, {
+    token: initial.token,
+    body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' },
+  });
   await client.waitForTask(final.token, loanId, 'FINAL_REVIEW');
-  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: final.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '同意放款' } });
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, {
+    token: final.token,
+    body: { stage: 'FINAL', decision: 'APPROVE', comment: '同意放款' },
+  });
   await client.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 30_000);
   await client.signContract(session.token, loanId);
   await client.waitForLoanStatus(session.token, loanId, 'ACTIVE', 60_000);
@@ -59,7 +95,10 @@ async function rejectedLoan(): Promise<string> {
   const { loanId, session } = await client.loanInInitialReview({ name: '孙丽', amount: '25000.00' });
   const initial = await client.login('initial_reviewer');
   await client.waitForTask(initial.token, loanId, 'INITIAL_REVIEW');
-  await client.call('POST', `/v1/loans/${loanId}/reviews`, { token: initial.token, body: { stage: 'INITIAL', decision: 'REJECT', comment: '负债过高' } });
+  await client.call('POST', `/v1/loans/${loanId}/reviews`, {
+    token: initial.token,
+    body: { stage: 'INITIAL', decision: 'REJECT', comment: '负债过高' },
+  });
   await client.waitForLoanStatus(session.token, loanId, 'REJECTED', 20_000);
   return loanId;
 }
@@ -95,22 +134,41 @@ describe('operations dashboard', () => {
     const f = await apiFigures();
 
     expect(await kpi('applications')).toEqual({ value: String(f.applications), text: String(f.applications) });
-    expect(await kpi('approvalRate')).toEqual({ value: f.funnel.approvalRate ?? '', text: percent(f.funnel.approvalRate) });
+    expect(await kpi('approvalRate')).toEqual({
+      value: f.funnel.approvalRate ?? '',
+      text: percent(f.funnel.approvalRate),
+    });
     expect((await kpi('ttdP50')).value).toBe(String(f.timeToDecision.p50Hours));
     expect((await kpi('ttdP95')).value).toBe(String(f.timeToDecision.p95Hours));
-    expect(await kpi('disbursed')).toEqual({ value: f.portfolio.disbursedAmount, text: money(f.portfolio.disbursedAmount) });
-    expect(await kpi('outstanding')).toEqual({ value: f.portfolio.outstandingPrincipal, text: money(f.portfolio.outstandingPrincipal) });
-    for (const p of f.par) expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
+    expect(await kpi('disbursed')).toEqual({
+      value: f.portfolio.disbursedAmount,
+      text: money(f.portfolio.disbursedAmount),
+    });
+    expect(await kpi('outstanding')).toEqual({
+      value: f.portfolio.outstandingPrincipal,
+      text: money(f.portfolio.outstandingPrincipal),
+    });
+    for (const p of f.par)
+      expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
 
     const today = f.applicationsPerDay.at(-1)!;
-    expect(await page.getAttribute(`[data-table="applications-per-day"] tr[data-date="${today.date}"]`, 'data-value')).toBe(String(today.applications));
-    for (const s of f.funnel.stages) expect(await page.getAttribute(`tr[data-stage="${s.stage}"]`, 'data-value')).toBe(String(s.loans));
+    expect(
+      await page.getAttribute(`[data-table="applications-per-day"] tr[data-date="${today.date}"]`, 'data-value'),
+    ).toBe(String(today.applications));
+    for (const s of f.funnel.stages)
+      expect(await page.getAttribute(`tr[data-stage="${s.stage}"]`, 'data-value')).toBe(String(s.loans));
     expect(await page.getAttribute('tr[data-stage="REJECTED"]', 'data-value')).toBe(String(f.funnel.rejected));
     for (const c of f.classification) {
       const row = page.locator(`tr[data-classification="${c.classification}"]`);
-      expect([await row.getAttribute('data-loans'), await row.getAttribute('data-value')]).toEqual([String(c.loans), c.outstandingPrincipal]);
+      expect([await row.getAttribute('data-loans'), await row.getAttribute('data-value')]).toEqual([
+        String(c.loans),
+        c.outstandingPrincipal,
+      ]);
     }
-    for (const c of f.collections) expect(await page.getAttribute(`[data-table="collections"] tr[data-kind="${c.kind}"]`, 'data-value')).toBe(String(c.openTasks));
+    for (const c of f.collections)
+      expect(await page.getAttribute(`[data-table="collections"] tr[data-kind="${c.kind}"]`, 'data-value')).toBe(
+        String(c.openTasks),
+      );
     for (const name of ['disbursedAmount', 'outstandingPrincipal', 'activeLoans'] as const) {
       expect(await page.getAttribute(`tr[data-measure="${name}"]`, 'data-value')).toBe(String(f.portfolio[name]));
     }
@@ -120,9 +178,16 @@ describe('operations dashboard', () => {
   it('has figures that agree with the loans: applications, funnel, disbursed, outstanding, PAR, classification', async () => {
     const f = await apiFigures();
     const auditor = await client.login('auditor');
-    const { loans, total } = await client.call<{ loans: ListedLoan[]; total: number }>('GET', '/v1/loans?limit=200', { token: auditor.token });
+    const { loans, total } = await client.call<{ loans: ListedLoan[]; total: number }>('GET', '/v1/loans?limit=200', {
+      token: auditor.token,
+    });
     expect(loans).toHaveLength(total);
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: f.period.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const day = new Intl.DateTimeFormat('en-CA', {
+      timeZone: f.period.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const inPeriod = loans.filter((l) => {
       const d = day.format(new Date(l.createdAt));
       return d >= f.period.from && d <= f.period.to;
@@ -134,7 +199,11 @@ describe('operations dashboard', () => {
     expect(f.applications).toBe(inPeriod.length);
     expect(f.funnel.stages.find((s) => s.stage === 'APPLIED')!.loans).toBe(inPeriod.length);
     expect(f.funnel.rejected).toBe(inPeriod.filter((l) => l.status === 'REJECTED').length);
-    expect(f.funnel.approved).toBe(inPeriod.filter((l) => ['AWAITING_SIGNATURE', 'DISBURSING', 'ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status)).length);
+    expect(f.funnel.approved).toBe(
+      inPeriod.filter((l) =>
+        ['AWAITING_SIGNATURE', 'DISBURSING', 'ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status),
+      ).length,
+    );
     expect(f.funnel.approvalRate).toBe((f.funnel.approved / (f.funnel.approved + f.funnel.rejected)).toFixed(4));
     expect(f.timeToDecision.decided).toBe(f.funnel.approved + f.funnel.rejected);
 
@@ -142,16 +211,21 @@ describe('operations dashboard', () => {
     expect(paidOut.map((l) => l.loanId)).toContain(disbursedLoanId);
     expect(Math.round(Number(f.portfolio.disbursedAmount) * 100)).toBe(cents(paidOut.map((l) => l.amount)));
     expect(f.portfolio.disbursedLoans).toBe(paidOut.length);
-    expect(Math.round(Number(f.portfolio.outstandingPrincipal) * 100)).toBe(cents(book.map((l) => l.outstandingPrincipal)));
+    expect(Math.round(Number(f.portfolio.outstandingPrincipal) * 100)).toBe(
+      cents(book.map((l) => l.outstandingPrincipal)),
+    );
     expect(Number(f.portfolio.outstandingPrincipal)).toBeGreaterThan(0);
     expect(f.portfolio.activeLoans).toBe(book.length);
-    for (const c of f.classification) expect(c.loans).toBe(book.filter((l) => l.classification === c.classification).length);
+    for (const c of f.classification)
+      expect(c.loans).toBe(book.filter((l) => l.classification === c.classification).length);
     // Freshly paid out and nothing due yet: nothing at risk.
     expect(f.par.map((p) => p.ratio)).toEqual(['0.0000', '0.0000', '0.0000']);
   });
 
   it('draws its charts with Chart.js served by the API', async () => {
-    const drawn = await page.evaluate(`Array.from(document.querySelectorAll('[data-table] canvas')).map((c) => !!window.Chart.getChart(c) && c.width > 0)`);
+    const drawn = await page.evaluate(
+      `Array.from(document.querySelectorAll('[data-table] canvas')).map((c) => !!window.Chart.getChart(c) && c.width > 0)`,
+    );
     expect(drawn).toEqual([true, true, true, true, true]);
     expect(await page.locator('[data-table="classification"] canvas').count()).toBe(1);
     const chartJs = await client.fetch('GET', '/ui/assets/chart.umd.js');
@@ -174,7 +248,16 @@ describe('operations dashboard', () => {
     const classification = (await download('classification')).toString('utf8').slice(1).trim().split('\r\n');
     expect(classification).toEqual([
       '代码,五级分类,笔数,未还本金',
-      ...f.classification.map((c) => [c.classification, { NORMAL: '正常', SPECIAL_MENTION: '关注', SUBSTANDARD: '次级', DOUBTFUL: '可疑', LOSS: '损失' }[c.classification], c.loans, c.outstandingPrincipal].join(',')),
+      ...f.classification.map((c) =>
+        [
+          c.classification,
+          { NORMAL: '正常', SPECIAL_MENTION: '关注', SUBSTANDARD: '次级', DOUBTFUL: '可疑', LOSS: '损失' }[
+            c.classification
+          ],
+          c.loans,
+          c.outstandingPrincipal,
+        ].join(','),
+      ),
     ]);
     const perDay = (await download('applications-per-day')).toString('utf8').slice(1).trim().split('\r\n');
     expect(perDay[0]).toBe('日期,申请笔数');
@@ -193,8 +276,16 @@ describe('operations dashboard', () => {
   it('leads to a paid-out loan whose detail shows servicing and the schedule as servicing keeps it', async () => {
     const token = await pageToken(page);
     const [loan, live] = await Promise.all([
-      client.call<{ servicing: { balances: { principal: string }; installmentCount: number } }>('GET', `/v1/loans/${disbursedLoanId}`, { token }),
-      client.call<{ installments: Array<{ number: number; status: string; total: string }> }>('GET', `/v1/loans/${disbursedLoanId}/schedule`, { token }),
+      client.call<{ servicing: { balances: { principal: string }; installmentCount: number } }>(
+        'GET',
+        `/v1/loans/${disbursedLoanId}`,
+        { token },
+      ),
+      client.call<{ installments: Array<{ number: number; status: string; total: string }> }>(
+        'GET',
+        `/v1/loans/${disbursedLoanId}/schedule`,
+        { token },
+      ),
     ]);
     await page.goto(`${apiUrl}/loans/${disbursedLoanId}`);
     const servicing = page.locator('[data-section="servicing.heading"]');
@@ -203,7 +294,9 @@ describe('operations dashboard', () => {
     expect(loan.servicing.balances.principal).toBe('30000.00');
     const rows = page.locator('[data-section="loan.section.schedule"] tbody tr');
     await expect.poll(() => rows.count()).toBe(loan.servicing.installmentCount);
-    expect(await rows.locator('[data-status]').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status))).toEqual(live.installments.map((i) => i.status));
+    expect(
+      await rows.locator('[data-status]').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.status)),
+    ).toEqual(live.installments.map((i) => i.status));
     expect(await rows.first().locator('td').nth(5).textContent()).toBe(money(live.installments[0]!.total));
     expect(await page.locator('.detail-side [data-section="loan.section.review"]').count()).toBe(0);
     await screenshot(page, 'loan-detail-servicing');
@@ -234,12 +327,21 @@ describe('operations dashboard', () => {
       const total = Number(f.portfolio.outstandingPrincipal);
       const late = Number(f.par[0]!.outstandingPrincipal);
       expect(late).toBe(30000);
-      expect(f.par.map((p) => [p.bucket, p.loans])).toEqual([['PAR1', 1], ['PAR30', 1], ['PAR90', 0]]);
+      expect(f.par.map((p) => [p.bucket, p.loans])).toEqual([
+        ['PAR1', 1],
+        ['PAR30', 1],
+        ['PAR90', 0],
+      ]);
       expect(f.par[0]!.ratio).toBe((late / total).toFixed(4));
       expect(f.par[2]!.ratio).toBe('0.0000');
       expect(f.portfolio.overdueLoans).toBe(1);
-      expect(f.classification.find((c) => c.classification === 'SPECIAL_MENTION')).toEqual({ classification: 'SPECIAL_MENTION', loans: 1, outstandingPrincipal: '30000.00' });
-      for (const p of f.par) expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
+      expect(f.classification.find((c) => c.classification === 'SPECIAL_MENTION')).toEqual({
+        classification: 'SPECIAL_MENTION',
+        loans: 1,
+        outstandingPrincipal: '30000.00',
+      });
+      for (const p of f.par)
+        expect(await kpi(p.bucket.toLowerCase())).toEqual({ value: p.ratio ?? '', text: percent(p.ratio) });
       expect(await page.getAttribute('tr[data-classification="SPECIAL_MENTION"]', 'data-loans')).toBe('1');
       await screenshot(page, 'dashboard-overdue-book');
     } finally {

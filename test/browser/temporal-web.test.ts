@@ -27,7 +27,8 @@ async function freshPage(): Promise<Page> {
   return context.newPage();
 }
 
-const isDecodeCall = (response: Response) => new URL(response.url()).pathname === '/codec/decode' && response.request().method() === 'POST';
+const isDecodeCall = (response: Response) =>
+  new URL(response.url()).pathname === '/codec/decode' && response.request().method() === 'POST';
 
 /** Opens the loan's workflow page and waits for Temporal Web's first call to the codec. */
 async function openWorkflow(page: Page): Promise<Response> {
@@ -48,9 +49,15 @@ afterAll(async () => {
 describe('Temporal Web through the API codec', () => {
   it('shows an OPS user signed in to the approver UI the decrypted workflow input, and each decryption is audited', async () => {
     const auditor = await client.login('auditor');
-    const ops = await client.call<{ userId: string }>('GET', '/v1/auth/me', { token: (await client.login('ops')).token });
+    const ops = await client.call<{ userId: string }>('GET', '/v1/auth/me', {
+      token: (await client.login('ops')).token,
+    });
     const decryptions = async () => {
-      const trail = await client.call<{ items: Array<{ action: string; result: string }> }>('GET', `/v1/audit?userId=${ops.userId}&limit=1000`, { token: auditor.token });
+      const trail = await client.call<{ items: Array<{ action: string; result: string }> }>(
+        'GET',
+        `/v1/audit?userId=${ops.userId}&limit=1000`,
+        { token: auditor.token },
+      );
       return trail.items.filter((e) => e.action === 'CODEC_DECODE' && e.result === 'SUCCESS').length;
     };
     const before = await decryptions();
@@ -59,7 +66,9 @@ describe('Temporal Web through the API codec', () => {
     await signIn(page, approverUrl, 'ops');
     // The session cookie is out of the page scripts' reach and goes only to the codec.
     expect(await page.evaluate(() => document.cookie)).not.toContain('microloan_codec');
-    const [cookie] = (await page.context().cookies(`${approverUrl}/codec/decode`)).filter((c) => c.name === 'microloan_codec');
+    const [cookie] = (await page.context().cookies(`${approverUrl}/codec/decode`)).filter(
+      (c) => c.name === 'microloan_codec',
+    );
     expect(cookie).toMatchObject({ path: '/codec', httpOnly: true, sameSite: 'Strict' });
     expect(await page.context().cookies(`${approverUrl}/v1/loans`)).toEqual([]);
     const call = await openWorkflow(page);

@@ -27,23 +27,50 @@ export async function expectRightEnd(d: DrillStack, outcomes: Outcome[]): Promis
   const ids = outcomes.map((o) => o.loanId);
   const finance = await d.api.login('finance');
 
-  const statuses = await d.sql<{ id: string; status: string }[]>`select id, status from loans where id in ${d.sql(ids)}`;
+  const statuses = await d.sql<
+    { id: string; status: string }[]
+  >`select id, status from loans where id in ${d.sql(ids)}`;
   const views = await Promise.all(ids.map(async (id) => (await viewOnceServed(d, finance.token, id)).status));
   const bank = await d.bank.ledger();
   const entries = await d.sql<{ loan_id: string; kind: string; n: number }[]>`
     select loan_id, kind, count(*)::int as n from journal_entries where loan_id in ${d.sql(ids)} and kind in ('DISBURSEMENT', 'REPAYMENT') group by loan_id, kind`;
-  const repayments = await d.sql<{ loan_id: string; payment_id: string }[]>`select loan_id, payment_id from repayments where loan_id in ${d.sql(ids)}`;
+  const repayments = await d.sql<
+    { loan_id: string; payment_id: string }[]
+  >`select loan_id, payment_id from repayments where loan_id in ${d.sql(ids)}`;
   const count = (loanId: string, kind: string) => entries.find((e) => e.loan_id === loanId && e.kind === kind)?.n ?? 0;
 
   for (const [i, o] of outcomes.entries()) {
     const paidOut = o.expected === 'PAID_OFF' ? 1 : 0;
-    expect({ loanId: o.loanId, status: statuses.find((s) => s.id === o.loanId)?.status, view: views[i] }).toEqual({ loanId: o.loanId, status: o.expected, view: o.expected });
+    expect({ loanId: o.loanId, status: statuses.find((s) => s.id === o.loanId)?.status, view: views[i] }).toEqual({
+      loanId: o.loanId,
+      status: o.expected,
+      view: o.expected,
+    });
     const transfers = bank.transfers.filter((t) => t.reference === o.loanId);
-    expect({ loanId: o.loanId, transfers: transfers.length, succeeded: transfers.filter((t) => t.status === 'SUCCEEDED').length }).toEqual({ loanId: o.loanId, transfers: 1, succeeded: paidOut });
-    expect({ loanId: o.loanId, disbursementEntries: count(o.loanId, 'DISBURSEMENT') }).toEqual({ loanId: o.loanId, disbursementEntries: paidOut });
-    expect({ loanId: o.loanId, incoming: bank.incoming.filter((p) => p.reference === o.loanId).length }).toEqual({ loanId: o.loanId, incoming: o.payments.length > 0 ? 1 : 0 });
-    expect({ loanId: o.loanId, payments: repayments.filter((r) => r.loan_id === o.loanId).map((r) => r.payment_id).sort() }).toEqual({ loanId: o.loanId, payments: [...o.payments].sort() });
-    expect({ loanId: o.loanId, repaymentEntries: count(o.loanId, 'REPAYMENT') }).toEqual({ loanId: o.loanId, repaymentEntries: o.payments.length });
+    expect({
+      loanId: o.loanId,
+      transfers: transfers.length,
+      succeeded: transfers.filter((t) => t.status === 'SUCCEEDED').length,
+    }).toEqual({ loanId: o.loanId, transfers: 1, succeeded: paidOut });
+    expect({ loanId: o.loanId, disbursementEntries: count(o.loanId, 'DISBURSEMENT') }).toEqual({
+      loanId: o.loanId,
+      disbursementEntries: paidOut,
+    });
+    expect({ loanId: o.loanId, incoming: bank.incoming.filter((p) => p.reference === o.loanId).length }).toEqual({
+      loanId: o.loanId,
+      incoming: o.payments.length > 0 ? 1 : 0,
+    });
+    expect({
+      loanId: o.loanId,
+      payments: repayments
+        .filter((r) => r.loan_id === o.loanId)
+        .map((r) => r.payment_id)
+        .sort(),
+    }).toEqual({ loanId: o.loanId, payments: [...o.payments].sort() });
+    expect({ loanId: o.loanId, repaymentEntries: count(o.loanId, 'REPAYMENT') }).toEqual({
+      loanId: o.loanId,
+      repaymentEntries: o.payments.length,
+    });
   }
   expect(bank.debits.filter((x) => ids.includes(x.reference))).toEqual([]);
 

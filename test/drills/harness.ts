@@ -64,7 +64,8 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
 
   const pgPort = await freePort();
   const pgDir = join(dataDir, 'own-postgres');
-  const startPg = () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, persistent: true, onLog: (l) => keep('postgres', l.trim()) });
+  const startPg = () =>
+    startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, persistent: true, onLog: (l) => keep('postgres', l.trim()) });
   let pg: EmbeddedPostgresHandle | undefined;
   if (options.ownPostgres) {
     pg = await startPg();
@@ -76,7 +77,12 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
 
   const temporalPort = await freePort();
   const startTemporal = () =>
-    startTemporalDevServer({ port: temporalPort, dbFile: join(dataDir, 'own-temporal.db'), runDir: join(dataDir, 'own-run'), onOutput: (l) => keep('temporal', l) });
+    startTemporalDevServer({
+      port: temporalPort,
+      dbFile: join(dataDir, 'own-temporal.db'),
+      runDir: join(dataDir, 'own-run'),
+      onOutput: (l) => keep('temporal', l),
+    });
   let temporal: DevServerHandle | undefined;
   if (options.ownTemporal) {
     temporal = await startTemporal();
@@ -99,8 +105,15 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
       if (exit.pid !== undefined && killedOnPurpose.has(exit.pid)) return;
       const name = exit.service;
       const how = exit.signal ? `killed by ${exit.signal}` : `code ${exit.code}`;
-      crashes.push({ service: name, code: exit.code, at: new Date().toISOString(), lastLines: logs.filter((l) => l.startsWith(`[${name}]`)).slice(-8) });
-      process.stderr.write(`drill: ${name} exited on its own (${how}); the stack starts it again in ${exit.restartInMs / 1000} s\n`);
+      crashes.push({
+        service: name,
+        code: exit.code,
+        at: new Date().toISOString(),
+        lastLines: logs.filter((l) => l.startsWith(`[${name}]`)).slice(-8),
+      });
+      process.stderr.write(
+        `drill: ${name} exited on its own (${how}); the stack starts it again in ${exit.restartInMs / 1000} s\n`,
+      );
     },
   }).catch(async (err: Error) => {
     await temporal?.stop();

@@ -21,7 +21,10 @@ const PARTIAL = '500.00';
 
 function transient(err: unknown): boolean {
   if (err instanceof ApiCallError) return err.status === 503 || err.status === 502 || err.status === 504;
-  return err instanceof TypeError || (err instanceof Error && /fetch failed|ECONNRESET|ECONNREFUSED|socket|timeout|aborted/i.test(err.message));
+  return (
+    err instanceof TypeError ||
+    (err instanceof Error && /fetch failed|ECONNRESET|ECONNREFUSED|socket|timeout|aborted/i.test(err.message))
+  );
 }
 
 async function patiently<T>(deadline: number, step: () => Promise<T>): Promise<T> {
@@ -38,7 +41,9 @@ async function patiently<T>(deadline: number, step: () => Promise<T>): Promise<T
 async function register(d: DrillStack, person: Applicant, deadline: number): Promise<Session> {
   await patiently(deadline, async () => {
     try {
-      await d.api.call('POST', '/v1/auth/register', { body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber } });
+      await d.api.call('POST', '/v1/auth/register', {
+        body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber },
+      });
     } catch (err) {
       // A retry after an answer that was lost: the first attempt registered them.
       if (!(err instanceof ApiCallError && err.status === 409)) throw err;
@@ -56,7 +61,8 @@ async function payoffAmount(d: DrillStack, token: string, loanId: string, deadli
     const loan = await patiently(deadline, () => d.api.loan(token, loanId));
     const servicing = loan.servicing as { payoffToday?: string } | null;
     if (servicing?.payoffToday) return servicing.payoffToday;
-    if (Date.now() > deadline) throw new Error(`loan ${loanId} shows no payoff amount: ${JSON.stringify(loan.servicing)}`);
+    if (Date.now() > deadline)
+      throw new Error(`loan ${loanId} shows no payoff amount: ${JSON.stringify(loan.servicing)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -79,7 +85,11 @@ async function payByBankTransfer(d: DrillStack, loanId: string, amount: string, 
     const already = (await bankLedger(d, deadline)).incoming.find((p) => p.reference === loanId);
     if (already) return already.paymentId;
     try {
-      const notice = await d.admin.simulateIncomingPayment({ reference: loanId, amount, notifyUrl: `${d.stack.apiUrl}/v1/partners/bank/incoming` });
+      const notice = await d.admin.simulateIncomingPayment({
+        reference: loanId,
+        amount,
+        notifyUrl: `${d.stack.apiUrl}/v1/partners/bank/incoming`,
+      });
       return notice.paymentId;
     } catch (err) {
       if (Date.now() > deadline) throw err;
@@ -102,28 +112,49 @@ async function signOnce(d: DrillStack, token: string, loanId: string, deadline: 
       if (err instanceof ApiCallError && err.status === 409) return; // signed by an earlier attempt
       if (!transient(err) || Date.now() > deadline) throw err;
     }
-    const moved = await d.watcher.waitFor(loanId, ['DISBURSING', 'ACTIVE', 'DISBURSEMENT_FAILED'], 20_000).catch(() => null);
+    const moved = await d.watcher
+      .waitFor(loanId, ['DISBURSING', 'ACTIVE', 'DISBURSEMENT_FAILED'], 20_000)
+      .catch(() => null);
     if (moved) return;
   }
 }
 
 /** What a loan that did not reach its end shows: for the failing drill's message. */
-async function whereItStands(d: DrillStack, token: string, loanId: string, sent: Record<string, string>): Promise<string> {
-  const read = async (what: string, f: () => Promise<unknown>) => `${what}: ${await f().then((v) => JSON.stringify(v), (e: Error) => `unreadable (${e.message})`)}`;
+async function whereItStands(
+  d: DrillStack,
+  token: string,
+  loanId: string,
+  sent: Record<string, string>,
+): Promise<string> {
+  const read = async (what: string, f: () => Promise<unknown>) =>
+    `${what}: ${await f().then(
+      (v) => JSON.stringify(v),
+      (e: Error) => `unreadable (${e.message})`,
+    )}`;
   return [
     `sent: ${JSON.stringify(sent)}`,
     await read('loan', async () => {
       const loan = await d.api.loan(token, loanId);
-      return { status: loan.status, servicing: loan.servicing, timeline: (loan.timeline as unknown[] | undefined)?.slice(-5) };
+      return {
+        status: loan.status,
+        servicing: loan.servicing,
+        timeline: (loan.timeline as unknown[] | undefined)?.slice(-5),
+      };
     }),
     await read('repayments', () => d.api.call('GET', `/v1/loans/${loanId}/repayments`, { token })),
     await read('bank incoming', async () => (await d.bank.ledger()).incoming.filter((p) => p.reference === loanId)),
   ].join('\n');
 }
 
-export async function runLifecycle(d: DrillStack, person: Applicant, expected: Expected, timeoutMs: number): Promise<Outcome> {
+export async function runLifecycle(
+  d: DrillStack,
+  person: Applicant,
+  expected: Expected,
+  timeoutMs: number,
+): Promise<Outcome> {
   const deadline = Date.now() + timeoutMs;
-  const waitFor = (loanId: string, statuses: string[]) => d.watcher.waitFor(loanId, statuses, Math.max(1, deadline - Date.now()));
+  const waitFor = (loanId: string, statuses: string[]) =>
+    d.watcher.waitFor(loanId, statuses, Math.max(1, deadline - Date.now()));
   const session = await register(d, person, deadline);
   const key = `drill-${randomUUID()}`;
   const { loanId, requiredDocuments } = await patiently(deadline, () =>
@@ -142,11 +173,16 @@ export async function runLifecycle(d: DrillStack, person: Applicant, expected: E
   if (decided !== 'AWAITING_SIGNATURE') throw new Error(`loan ${loanId} was not auto-approved: ${decided}`);
   await signOnce(d, session.token, loanId, deadline);
   const paidOut = await waitFor(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED']);
-  if (expected === 'DISBURSEMENT_FAILED' || paidOut === 'DISBURSEMENT_FAILED') return { loanId, expected, payments: [] };
+  if (expected === 'DISBURSEMENT_FAILED' || paidOut === 'DISBURSEMENT_FAILED')
+    return { loanId, expected, payments: [] };
 
   await payoffAmount(d, session.token, loanId, deadline);
   const online = `drill-${loanId}-online`;
-  const repay = () => d.api.call('POST', `/v1/loans/${loanId}/repayments`, { token: session.token, body: { paymentId: online, amount: PARTIAL, channel: 'ONLINE' } });
+  const repay = () =>
+    d.api.call('POST', `/v1/loans/${loanId}/repayments`, {
+      token: session.token,
+      body: { paymentId: online, amount: PARTIAL, channel: 'ONLINE' },
+    });
   await patiently(deadline, repay);
   await patiently(deadline, repay);
   const payoff = await payoffAmount(d, session.token, loanId, deadline);

@@ -34,28 +34,54 @@ describe('postgres.js when the server closes its connections', () => {
     // Where Node itself resolves `import 'postgres'` (what the services use) and `require('postgres')`.
     const resolved = (kind: 'import' | 'require') =>
       fileURLToPath(
-        execFileSync(process.execPath, ['--input-type=module', '-e', kind === 'import' ? "console.log(import.meta.resolve('postgres'))" : "import { createRequire } from 'node:module'; console.log('file://' + createRequire(process.cwd() + '/').resolve('postgres'))"], { cwd: ROOT, encoding: 'utf8' }).trim(),
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            kind === 'import'
+              ? "console.log(import.meta.resolve('postgres'))"
+              : "import { createRequire } from 'node:module'; console.log('file://' + createRequire(process.cwd() + '/').resolve('postgres'))",
+          ],
+          { cwd: ROOT, encoding: 'utf8' },
+        ).trim(),
       );
     const esm = resolved('import');
     const cjs = resolved('require');
     const pkgDir = resolve(dirname(esm), '..');
-    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string; exports: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      version: string;
+      exports: Record<string, string>;
+    };
     expect(pkg.exports.import).toBe('./src/index.js');
     // Plus the workerd build, which nothing here loads, so the patch leaves no copy unguarded.
-    for (const connection of [join(dirname(esm), 'connection.js'), join(dirname(cjs), 'connection.js'), join(pkgDir, dirname(pkg.exports.workerd!), 'connection.js')]) {
+    for (const connection of [
+      join(dirname(esm), 'connection.js'),
+      join(dirname(cjs), 'connection.js'),
+      join(pkgDir, dirname(pkg.exports.workerd!), 'connection.js'),
+    ]) {
       const text = readFileSync(connection, 'utf8');
-      expect(text, `${connection} lacks the nextWrite guard; run npm install (postinstall: patch-package)`).toContain(GUARD);
+      expect(text, `${connection} lacks the nextWrite guard; run npm install (postinstall: patch-package)`).toContain(
+        GUARD,
+      );
       expect(text).toMatch(/function nextWrite\(fn\) \{\n\s+if \(!socket\)/);
     }
-    expect(pkg.version, 'postgres.js changed version: check whether the release fixes the null-socket write, then drop or regenerate patches/postgres+*.patch').toBe('3.4.9');
+    expect(
+      pkg.version,
+      'postgres.js changed version: check whether the release fixes the null-socket write, then drop or regenerate patches/postgres+*.patch',
+    ).toBe('3.4.9');
   });
 
   it('a process whose backends are terminated under it keeps running, and its queries fail catchably', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/drills/support/driver-under-termination.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: pg!.urlFor('postgres') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/drills/support/driver-under-termination.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: pg!.urlFor('postgres') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

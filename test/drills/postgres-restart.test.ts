@@ -26,9 +26,14 @@ describe('PostgreSQL restarted mid-run', () => {
     const random = seededRandom();
     const person = applicants();
     const officer = await d.api.login('loan_officer');
-    const probeLoan = await d.api.call<{ loanId: string }>('POST', '/v1/applications', { token: officer.token, body: applicationBody(person(100)) });
+    const probeLoan = await d.api.call<{ loanId: string }>('POST', '/v1/applications', {
+      token: officer.token,
+      body: applicationBody(person(100)),
+    });
 
-    const lifecycles = runAll(Array.from({ length: LOANS }, (_, i) => () => runLifecycle(d, person(i), 'PAID_OFF', 420_000)));
+    const lifecycles = runAll(
+      Array.from({ length: LOANS }, (_, i) => () => runLifecycle(d, person(i), 'PAID_OFF', 420_000)),
+    );
     lifecycles.catch(() => {});
     await new Promise((r) => setTimeout(r, 1_500 + random.next() * 4_000));
     let seen: Record<string, number[]> = {};
@@ -37,12 +42,23 @@ describe('PostgreSQL restarted mid-run', () => {
       seen = await probeWhile(apiProbes(d, officer.token, probeLoan.loanId), down);
     });
     const outcomes = await lifecycles.catch((err: unknown) => {
-      throw new Error(`seed ${random.seed}: ${String(err)}\n${d.logs.filter((l) => !l.startsWith('[postgres]')).slice(-30).join('\n')}`);
+      throw new Error(
+        `seed ${random.seed}: ${String(err)}\n${d.logs
+          .filter((l) => !l.startsWith('[postgres]'))
+          .slice(-30)
+          .join('\n')}`,
+      );
     });
 
-    if (d.crashes.length) console.warn(`services that crashed while PostgreSQL restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`);
+    if (d.crashes.length)
+      console.warn(
+        `services that crashed while PostgreSQL restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`,
+      );
     const all = Object.values(seen).flat();
-    expect(all.filter((s) => s >= 500 && s !== 503), JSON.stringify(seen)).toEqual([]);
+    expect(
+      all.filter((s) => s >= 500 && s !== 503),
+      JSON.stringify(seen),
+    ).toEqual([]);
     expect(seen['GET /v1/loans/{id}'], JSON.stringify(seen)).toContain(503);
     expect(seen['POST /v1/auth/login'], JSON.stringify(seen)).toContain(503);
     expect(seen['GET /readyz'], JSON.stringify(seen)).toContain(503);

@@ -7,7 +7,11 @@ export interface Probe {
 }
 
 /** Each probe once every `everyMs` until `until` resolves; the status codes seen, by probe. */
-export async function probeWhile(probes: Probe[], until: Promise<unknown>, everyMs = 250): Promise<Record<string, number[]>> {
+export async function probeWhile(
+  probes: Probe[],
+  until: Promise<unknown>,
+  everyMs = 250,
+): Promise<Record<string, number[]>> {
   // Each answer is awaited (up to the probe's own timeout) before the next round.
   const seen: Record<string, number[]> = Object.fromEntries(probes.map((p) => [p.name, []]));
   let done = false;
@@ -40,11 +44,28 @@ export function internalErrors(d: DrillStack): string[] {
 export function apiProbes(d: DrillStack, token: string, loanId: string, timeoutMs = 10_000): Probe[] {
   const timeout = () => AbortSignal.timeout(timeoutMs);
   return [
-    { name: 'GET /v1/loans/{id}', send: () => fetch(`${d.stack.apiUrl}/v1/loans/${loanId}`, { headers: { authorization: `Bearer ${token}` }, signal: timeout() }) },
-    { name: 'GET /v1/loans', send: () => fetch(`${d.stack.apiUrl}/v1/loans`, { headers: { authorization: `Bearer ${token}` }, signal: timeout() }) },
+    {
+      name: 'GET /v1/loans/{id}',
+      send: () =>
+        fetch(`${d.stack.apiUrl}/v1/loans/${loanId}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: timeout(),
+        }),
+    },
+    {
+      name: 'GET /v1/loans',
+      send: () =>
+        fetch(`${d.stack.apiUrl}/v1/loans`, { headers: { authorization: `Bearer ${token}` }, signal: timeout() }),
+    },
     {
       name: 'POST /v1/auth/login',
-      send: () => fetch(`${d.stack.apiUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'finance', password: 'Demo@2026' }), signal: timeout() }),
+      send: () =>
+        fetch(`${d.stack.apiUrl}/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'finance', password: 'Demo@2026' }),
+          signal: timeout(),
+        }),
     },
     { name: 'GET /readyz', send: () => fetch(`${d.stack.apiUrl}/readyz`, { signal: timeout() }) },
   ];

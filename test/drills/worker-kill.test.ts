@@ -26,7 +26,9 @@ describe('worker killed with SIGKILL mid-batch', () => {
     const random = seededRandom();
     const person = applicants();
     let done = false;
-    const lifecycles = runAll(Array.from({ length: LOANS }, (_, i) => () => runLifecycle(d, person(i), 'PAID_OFF', 300_000))).finally(() => {
+    const lifecycles = runAll(
+      Array.from({ length: LOANS }, (_, i) => () => runLifecycle(d, person(i), 'PAID_OFF', 300_000)),
+    ).finally(() => {
       done = true;
     });
     const kills: number[] = [];
@@ -41,7 +43,9 @@ describe('worker killed with SIGKILL mid-batch', () => {
     try {
       outcomes = await lifecycles;
     } catch (err) {
-      throw new Error(`seed ${random.seed}, kills at ${kills.join(', ')} ms: ${String(err)}\n${d.logs.slice(-30).join('\n')}`);
+      throw new Error(
+        `seed ${random.seed}, kills at ${kills.join(', ')} ms: ${String(err)}\n${d.logs.slice(-30).join('\n')}`,
+      );
     }
     expect(kills.length, `the batch ended before the worker was killed (seed ${random.seed})`).toBeGreaterThan(0);
     await expectRightEnd(d, outcomes);

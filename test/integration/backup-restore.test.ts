@@ -85,16 +85,29 @@ async function withScratch<T>(use: (sql: Sql) => Promise<T>): Promise<T> {
   }
 }
 
-const tableCount = () => withScratch(async (sql) => (await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public'`)[0]!.n);
+const tableCount = () =>
+  withScratch(
+    async (sql) =>
+      (await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public'`)[0]!.n,
+  );
 
 beforeAll(async () => {
   mkdirSync(join(temporalDb, '..'), { recursive: true });
   mkdirSync(join(work, 'data'), { recursive: true });
-  temporal = await startTemporalDevServer({ port: await freePort(), dbFile: temporalDb, runDir: join(work, 'run-source'), headless: true });
+  temporal = await startTemporalDevServer({
+    port: await freePort(),
+    dbFile: temporalDb,
+    runDir: join(work, 'run-source'),
+    headless: true,
+  });
   const connection = await Connection.connect({ address: temporal.address });
   try {
     // Nobody polls this queue: the workflow just waits, which is enough to find it again after the restore.
-    await new Client({ connection }).workflow.start('backupDrill', { workflowId: drillWorkflowId, taskQueue: 'backup-drill', args: [] });
+    await new Client({ connection }).workflow.start('backupDrill', {
+      workflowId: drillWorkflowId,
+      taskQueue: 'backup-drill',
+      args: [],
+    });
   } finally {
     await connection.close();
   }
@@ -115,11 +128,27 @@ describe('backup and restore drill', () => {
   let manifest: Manifest;
 
   it('npm run backup writes every table, the ledger totals, the audit head and the Temporal file, with checksums', async () => {
-    const { code, out } = await runScript('backup', ['--database-url', stack.databaseUrl, '--out', backupDir, '--temporal-db', temporalDb]);
+    const { code, out } = await runScript('backup', [
+      '--database-url',
+      stack.databaseUrl,
+      '--out',
+      backupDir,
+      '--temporal-db',
+      temporalDb,
+    ]);
     expect(code, out).toBe(0);
     manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as Manifest;
     const tables = manifest.database.tables.map((t) => t.name);
-    for (const table of ['users', 'loans', 'documents', 'journal_entries', 'journal_lines', 'audit_log', 'audit_chain_head']) expect(tables).toContain(table);
+    for (const table of [
+      'users',
+      'loans',
+      'documents',
+      'journal_entries',
+      'journal_lines',
+      'audit_log',
+      'audit_chain_head',
+    ])
+      expect(tables).toContain(table);
     expect(tables.indexOf('users')).toBeLessThan(tables.indexOf('loans'));
     expect(tables.indexOf('journal_entries')).toBeLessThan(tables.indexOf('journal_lines'));
     expect(manifest.database.tables.find((t) => t.name === 'loans')!.rows).toBeGreaterThan(0);
@@ -138,7 +167,13 @@ describe('backup and restore drill', () => {
 
   it('a restore into a scratch database reproduces it', async () => {
     await createScratch();
-    const { code, out } = await runScript('restore', ['--from', backupDir, '--database-url', scratchUrl, '--skip-temporal']);
+    const { code, out } = await runScript('restore', [
+      '--from',
+      backupDir,
+      '--database-url',
+      scratchUrl,
+      '--skip-temporal',
+    ]);
     expect(code, out).toBe(0);
     expect(await withScratch((sql) => checkRestored(sql, manifest))).toEqual([]);
   });
@@ -153,7 +188,13 @@ describe('backup and restore drill', () => {
     const original = readFileSync(loans, 'utf8');
     expect(original).toContain('\t8000.00\t');
     writeFileSync(loans, original.replace('\t8000.00\t', '\t9000.00\t'));
-    const { code, out } = await runScript('restore', ['--from', tampered, '--database-url', scratchUrl, '--skip-temporal']);
+    const { code, out } = await runScript('restore', [
+      '--from',
+      tampered,
+      '--database-url',
+      scratchUrl,
+      '--skip-temporal',
+    ]);
     expect(code).toBe(1);
     expect(out).toMatch(/Restore refused/);
     expect(out).toContain('does not match its sha256');
@@ -163,7 +204,14 @@ describe('backup and restore drill', () => {
   it('the wiped database comes back: row counts, ledger totals, audit chain, and data that still decrypts', async () => {
     const temporalTarget = join(work, 'temporal-restored', 'temporal.db');
     mkdirSync(join(temporalTarget, '..'), { recursive: true });
-    const { code, out } = await runScript('restore', ['--from', backupDir, '--database-url', scratchUrl, '--temporal-db', temporalTarget]);
+    const { code, out } = await runScript('restore', [
+      '--from',
+      backupDir,
+      '--database-url',
+      scratchUrl,
+      '--temporal-db',
+      temporalTarget,
+    ]);
     expect(code, out).toBe(0);
     expect(out).toContain('Restored and verified');
 
@@ -176,7 +224,8 @@ describe('backup and restore drill', () => {
       const [totals] = await sql<{ debits: string; credits: string }[]>`
         select sum(debit)::numeric(18, 2)::text as debits, sum(credit)::numeric(18, 2)::text as credits from journal_lines`;
       expect(totals).toEqual({ debits: manifest.ledger.debits, credits: manifest.ledger.credits });
-      const [disbursed] = await sql`select kind from journal_entries where business_key = ${`loan:${loanId}:disbursement`}`;
+      const [disbursed] =
+        await sql`select kind from journal_entries where business_key = ${`loan:${loanId}:disbursement`}`;
       expect(disbursed).toEqual({ kind: 'DISBURSEMENT' });
 
       const chain = await verifyAuditChain(sql);
@@ -186,13 +235,22 @@ describe('backup and restore drill', () => {
       expect(BigInt(next!.id)).toBeGreaterThan(BigInt(manifest.audit.lastId));
 
       const cipher = createFieldCipher(readKeyFile(stack.dataKeyFile));
-      const [loan] = await sql<{ application_enc: string; status: string }[]>`select application_enc, status from loans where id = ${loanId}`;
+      const [loan] = await sql<
+        { application_enc: string; status: string }[]
+      >`select application_enc, status from loans where id = ${loanId}`;
       expect(loan!.status).toBe('ACTIVE');
-      const application = JSON.parse(cipher.decrypt(loan!.application_enc, APPLICATION_CONTEXT)) as { applicant: { name: string } };
+      const application = JSON.parse(cipher.decrypt(loan!.application_enc, APPLICATION_CONTEXT)) as {
+        applicant: { name: string };
+      };
       expect(application.applicant.name).toBe(applicantName);
     });
 
-    restoredTemporal = await startTemporalDevServer({ port: await freePort(), dbFile: temporalTarget, runDir: join(work, 'run-restored'), headless: true });
+    restoredTemporal = await startTemporalDevServer({
+      port: await freePort(),
+      dbFile: temporalTarget,
+      runDir: join(work, 'run-restored'),
+      headless: true,
+    });
     const connection = await Connection.connect({ address: restoredTemporal.address });
     try {
       const described = await new Client({ connection }).workflow.getHandle(drillWorkflowId).describe();
@@ -203,7 +261,13 @@ describe('backup and restore drill', () => {
   });
 
   it('refuses to restore over a database that already has tables', async () => {
-    const { code, out } = await runScript('restore', ['--from', backupDir, '--database-url', scratchUrl, '--skip-temporal']);
+    const { code, out } = await runScript('restore', [
+      '--from',
+      backupDir,
+      '--database-url',
+      scratchUrl,
+      '--skip-temporal',
+    ]);
     expect(code).toBe(1);
     expect(out).toContain('already has tables');
     expect(readdirSync(backupDir)).toContain('manifest.json');

@@ -20,19 +20,39 @@ interface CliResult {
 
 /** `temporal workflow <command> --workflow-id <loanId> …`, with nothing from the environment or a config file. */
 async function workflowCommand(command: string[], loanId: string, codec?: { token: string }): Promise<CliResult> {
-  const args = ['workflow', ...command, '--workflow-id', loanId, '--address', stack.temporalAddress, '--namespace', 'default', '--disable-config-file', '--disable-config-env'];
+  const args = [
+    'workflow',
+    ...command,
+    '--workflow-id',
+    loanId,
+    '--address',
+    stack.temporalAddress,
+    '--namespace',
+    'default',
+    '--disable-config-file',
+    '--disable-config-env',
+  ];
   if (codec) args.push('--codec-endpoint', `${stack.apiUrl}/codec`, '--codec-auth', `Bearer ${codec.token}`);
   try {
-    const { stdout, stderr } = await run(TOOLS.temporalCli, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    const { stdout, stderr } = await run(TOOLS.temporalCli, args, {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
   }
 }
 
 /** `temporal workflow show … --output json`. */
-const showHistory = (loanId: string, codec?: { token: string }) => workflowCommand(['show', '--output', 'json'], loanId, codec);
+const showHistory = (loanId: string, codec?: { token: string }) =>
+  workflowCommand(['show', '--output', 'json'], loanId, codec);
 
 type Payload = { metadata?: Record<string, unknown>; data?: unknown };
 
@@ -53,7 +73,9 @@ const dataOf = (payload: Payload): string => (typeof payload.data === 'string' ?
 const encodingOf = (payload: Payload): string | undefined => {
   const raw = payload.metadata?.encoding;
   if (typeof raw !== 'string') return undefined;
-  return raw === ENCRYPTED || raw.startsWith('json/') || raw.startsWith('binary/') ? raw : Buffer.from(raw, 'base64').toString('utf8');
+  return raw === ENCRYPTED || raw.startsWith('json/') || raw.startsWith('binary/')
+    ? raw
+    : Buffer.from(raw, 'base64').toString('utf8');
 };
 
 let borrower: Borrower;

@@ -50,20 +50,34 @@ async function refusal(promise: Promise<unknown>): Promise<ApiCallError> {
 }
 
 /** A name no other test uses, so a name-only list entry cannot refuse someone else's application. */
-const rareName = () => `司马${String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x5000), 0x4e00 + Math.floor(Math.random() * 0x5000))}`;
+const rareName = () =>
+  `司马${String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 0x5000), 0x4e00 + Math.floor(Math.random() * 0x5000))}`;
 
 describe('screening against sanctions, blacklist and AML watch lists', () => {
   it('refuses a listed applicant with 422 APPLICANT_SCREENED before storing anything, audited; accepts once the entry is removed', async () => {
     const borrower = await api.registerBorrower({ name: rareName() });
     const session = await api.login(borrower.phone, borrower.password);
-    const entry = await api.call<{ id: string; idNumber: string; name: string | null; list: string }>('POST', '/v1/compliance/screening-entries', {
-      token: riskManager.token,
-      body: { list: 'BLACKLIST', idNumber: borrower.idNumber, source: '内部黑名单 2026-03', reason: '提供虚假材料骗贷' },
-    });
+    const entry = await api.call<{ id: string; idNumber: string; name: string | null; list: string }>(
+      'POST',
+      '/v1/compliance/screening-entries',
+      {
+        token: riskManager.token,
+        body: {
+          list: 'BLACKLIST',
+          idNumber: borrower.idNumber,
+          source: '内部黑名单 2026-03',
+          reason: '提供虚假材料骗贷',
+        },
+      },
+    );
     expect(entry.idNumber).toBe(maskIdNumber(borrower.idNumber));
     expect(entry.list).toBe('BLACKLIST');
 
-    const listed = await api.call<{ items: Array<{ id: string; idNumber: string | null }> }>('GET', '/v1/compliance/screening-entries?list=BLACKLIST', { token: riskManager.token });
+    const listed = await api.call<{ items: Array<{ id: string; idNumber: string | null }> }>(
+      'GET',
+      '/v1/compliance/screening-entries?list=BLACKLIST',
+      { token: riskManager.token },
+    );
     expect(listed.items.find((i) => i.id === entry.id)?.idNumber).toBe(maskIdNumber(borrower.idNumber));
     expect(JSON.stringify(listed)).not.toContain(borrower.idNumber);
 
@@ -72,13 +86,21 @@ describe('screening against sanctions, blacklist and AML watch lists', () => {
     expect(refused.body?.error?.code).toBe('APPLICANT_SCREENED');
     expect(refused.body?.error?.message.zh).toContain('申请人');
     expect(refused.body?.error?.message.en).toContain('applicant');
-    expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'applicant.idNumber', code: 'SCREENED' })]);
+    expect(refused.body?.error?.fields).toEqual([
+      expect.objectContaining({ field: 'applicant.idNumber', code: 'SCREENED' }),
+    ]);
     const mine = await api.call<{ total: number }>('GET', '/v1/loans', { token: session.token });
     expect(mine.total).toBe(0);
 
-    const audit = await api.call<{ items: Array<{ action: string; result: string; resourceId: string; detail: Record<string, unknown> }> }>('GET', `/v1/audit?userId=${borrower.userId}`, { token: auditor.token });
+    const audit = await api.call<{
+      items: Array<{ action: string; result: string; resourceId: string; detail: Record<string, unknown> }>;
+    }>('GET', `/v1/audit?userId=${borrower.userId}`, { token: auditor.token });
     const screened = audit.items.find((e) => e.action === 'APPLICATION_SCREENED');
-    expect(screened).toMatchObject({ result: 'DENIED', resourceId: entry.id, detail: expect.objectContaining({ subject: 'APPLICANT', list: 'BLACKLIST' }) });
+    expect(screened).toMatchObject({
+      result: 'DENIED',
+      resourceId: entry.id,
+      detail: expect.objectContaining({ subject: 'APPLICANT', list: 'BLACKLIST' }),
+    });
 
     await api.call('DELETE', `/v1/compliance/screening-entries/${entry.id}`, { token: riskManager.token });
     const { loanId } = await api.applyForLoan(session.token, borrower);
@@ -87,11 +109,27 @@ describe('screening against sanctions, blacklist and AML watch lists', () => {
 
   it('refuses a guarantor on a name-only sanctions entry, naming the guarantor', async () => {
     const guarantorName = rareName();
-    await api.call('POST', '/v1/compliance/screening-entries', { token: riskManager.token, body: { list: 'SANCTIONS', name: ` ${guarantorName} `, source: '联合国安理会制裁名单', reason: '资产冻结对象' } });
+    await api.call('POST', '/v1/compliance/screening-entries', {
+      token: riskManager.token,
+      body: { list: 'SANCTIONS', name: ` ${guarantorName} `, source: '联合国安理会制裁名单', reason: '资产冻结对象' },
+    });
     const borrower = await api.registerBorrower({ name: rareName() });
     const session = await api.login(borrower.phone, borrower.password);
-    const guarantor = { name: guarantorName, idNumber: makeIdNumber({ birthDate: '1970-02-02' }), phone: makePhone(), monthlyIncome: '20000.00', relationship: 'FRIEND' };
-    const refused = await refusal(api.applyForLoan(session.token, borrower, { loanType: 'GUARANTEED', amount: '50000.00', termCount: 24, guarantor }));
+    const guarantor = {
+      name: guarantorName,
+      idNumber: makeIdNumber({ birthDate: '1970-02-02' }),
+      phone: makePhone(),
+      monthlyIncome: '20000.00',
+      relationship: 'FRIEND',
+    };
+    const refused = await refusal(
+      api.applyForLoan(session.token, borrower, {
+        loanType: 'GUARANTEED',
+        amount: '50000.00',
+        termCount: 24,
+        guarantor,
+      }),
+    );
     expect(refused.status).toBe(422);
     expect(refused.body?.error?.code).toBe('APPLICANT_SCREENED');
     expect(refused.body?.error?.message.zh).toContain('担保人');
@@ -99,15 +137,35 @@ describe('screening against sanctions, blacklist and AML watch lists', () => {
   });
 
   it('validates list entries: an ID number or a name, a real ID number, no duplicates', async () => {
-    const missing = await refusal(api.call('POST', '/v1/compliance/screening-entries', { token: riskManager.token, body: { list: 'AML_WATCH', source: 's', reason: 'r' } }));
+    const missing = await refusal(
+      api.call('POST', '/v1/compliance/screening-entries', {
+        token: riskManager.token,
+        body: { list: 'AML_WATCH', source: 's', reason: 'r' },
+      }),
+    );
     expect(missing.status).toBe(400);
     expect(missing.body?.error?.fields).toEqual([expect.objectContaining({ field: 'idNumber', code: 'REQUIRED' })]);
-    const wrong = await refusal(api.call('POST', '/v1/compliance/screening-entries', { token: riskManager.token, body: { list: 'AML_WATCH', idNumber: '110105199001011234', source: 's', reason: 'r' } }));
+    const wrong = await refusal(
+      api.call('POST', '/v1/compliance/screening-entries', {
+        token: riskManager.token,
+        body: { list: 'AML_WATCH', idNumber: '110105199001011234', source: 's', reason: 'r' },
+      }),
+    );
     expect(wrong.status).toBe(400);
-    expect(wrong.body?.error?.fields).toEqual([expect.objectContaining({ field: 'idNumber', code: 'INVALID_CHECKSUM' })]);
+    expect(wrong.body?.error?.fields).toEqual([
+      expect.objectContaining({ field: 'idNumber', code: 'INVALID_CHECKSUM' }),
+    ]);
     const idNumber = makeIdNumber({ birthDate: '1966-06-06' });
-    await api.call('POST', '/v1/compliance/screening-entries', { token: riskManager.token, body: { list: 'AML_WATCH', idNumber, source: '可疑交易报告', reason: '频繁大额现金' } });
-    const again = await refusal(api.call('POST', '/v1/compliance/screening-entries', { token: riskManager.token, body: { list: 'AML_WATCH', idNumber: idNumber.toLowerCase(), source: 's', reason: 'r' } }));
+    await api.call('POST', '/v1/compliance/screening-entries', {
+      token: riskManager.token,
+      body: { list: 'AML_WATCH', idNumber, source: '可疑交易报告', reason: '频繁大额现金' },
+    });
+    const again = await refusal(
+      api.call('POST', '/v1/compliance/screening-entries', {
+        token: riskManager.token,
+        body: { list: 'AML_WATCH', idNumber: idNumber.toLowerCase(), source: 's', reason: 'r' },
+      }),
+    );
     expect(again.status).toBe(409);
   });
 });
@@ -134,13 +192,27 @@ describe('consent before any credit bureau lookup', () => {
         throw new Error('not used');
       },
     };
-    const deps = { sql: db.sql, cipher, keyring, bureau, config: { COMPANY_NAME: 'x', BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, log: createLogger('consent-test', 'silent') } as unknown as ActivityDeps;
+    const deps = {
+      sql: db.sql,
+      cipher,
+      keyring,
+      bureau,
+      config: { COMPANY_NAME: 'x', BUSINESS_TIME_ZONE: 'Asia/Shanghai' },
+      log: createLogger('consent-test', 'silent'),
+    } as unknown as ActivityDeps;
     const activities = createOriginationActivities(deps);
 
     await seedDefaultProducts(db.sql);
-    const [user] = await db.sql<{ id: string }[]>`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
+    const [user] = await db.sql<
+      { id: string }[]
+    >`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
     const application = {
-      loanType: 'PERSONAL_CONSUMER', amount: '8000.00', termCount: 12, method: 'EQUAL_INSTALLMENT', frequency: 'MONTHLY', purpose: '装修',
+      loanType: 'PERSONAL_CONSUMER',
+      amount: '8000.00',
+      termCount: 12,
+      method: 'EQUAL_INSTALLMENT',
+      frequency: 'MONTHLY',
+      purpose: '装修',
       applicant: { name: '孙丽', idNumber: makeIdNumber(), phone: makePhone(), monthlyIncome: '9000.00' },
       bankAccount: { cardNumber: '6222020000000000', bankName: '工商银行' },
       consent: { creditQuery: true, dataProcessing: true },
@@ -151,7 +223,10 @@ describe('consent before any credit bureau lookup', () => {
       values (${loanId}, ${user!.id}, 'PERSONAL_CONSUMER', 'CONSUMER_STD', '8000.00', 12, 'EQUAL_INSTALLMENT', '0.12', 'ONLINE', ${user!.id}, 'ASSESSING',
               ${cipher.encrypt(JSON.stringify(application), APPLICATION_CONTEXT)})`;
 
-    await expect(activities.fetchCreditReport({ loanId, subject: 'APPLICANT' })).rejects.toMatchObject({ type: 'ConsentMissing', nonRetryable: true });
+    await expect(activities.fetchCreditReport({ loanId, subject: 'APPLICANT' })).rejects.toMatchObject({
+      type: 'ConsentMissing',
+      nonRetryable: true,
+    });
     expect(calls).toEqual([]);
     expect(await db.sql`select 1 from credit_queries where loan_id = ${loanId}`).toHaveLength(0);
 
@@ -159,7 +234,8 @@ describe('consent before any credit bureau lookup', () => {
       insert into consents (loan_id, user_id, kind, text_version) values (${loanId}, ${user!.id}, 'CREDIT_QUERY', 'v1') returning id`;
     await activities.fetchCreditReport({ loanId, subject: 'APPLICANT' });
     expect(calls.map((c) => c.consentId)).toEqual([consent!.id]);
-    const [query] = await db.sql`select consent_id from credit_queries where loan_id = ${loanId} and subject = 'APPLICANT'`;
+    const [query] =
+      await db.sql`select consent_id from credit_queries where loan_id = ${loanId} and subject = 'APPLICANT'`;
     expect(query).toEqual({ consent_id: consent!.id });
   });
 });
@@ -176,10 +252,17 @@ describe('retention keeps the money and the audit trail', () => {
   it('purges a paid-off loan closed six years ago: ledger lines untouched, each purge audited, the chain intact', async () => {
     const cipher = createFieldCipher(generateKeyring());
     await seedDefaultProducts(db.sql);
-    const [user] = await db.sql<{ id: string }[]>`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
+    const [user] = await db.sql<
+      { id: string }[]
+    >`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
     const idNumber = makeIdNumber();
     const application = {
-      loanType: 'PERSONAL_CONSUMER', amount: '5000.00', termCount: 6, method: 'EQUAL_INSTALLMENT', frequency: 'MONTHLY', purpose: '医疗',
+      loanType: 'PERSONAL_CONSUMER',
+      amount: '5000.00',
+      termCount: 6,
+      method: 'EQUAL_INSTALLMENT',
+      frequency: 'MONTHLY',
+      purpose: '医疗',
       applicant: { name: '周敏', idNumber, phone: makePhone(), monthlyIncome: '7000.00', employer: '某厂' },
       bankAccount: { cardNumber: '6222020000000000', bankName: '建设银行' },
       consent: { creditQuery: true, dataProcessing: true },
@@ -204,7 +287,8 @@ describe('retention keeps the money and the audit trail', () => {
       await tx`insert into journal_lines (entry_id, line_no, account, loan_id, debit, credit) values
         (${entry!.id}, 1, 'LOAN_PRINCIPAL', ${old}, '5000.00', 0), (${entry!.id}, 2, 'BANK', ${old}, 0, '5000.00')`;
     });
-    const ledger = () => db.sql`select entry_id, line_no, account, debit, credit from journal_lines order by entry_id, line_no`;
+    const ledger = () =>
+      db.sql`select entry_id, line_no, account, debit, credit from journal_lines order by entry_id, line_no`;
     const ledgerBefore = await ledger();
 
     const run = await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 5 });
@@ -223,16 +307,28 @@ describe('retention keeps the money and the audit trail', () => {
     expect(audit).toEqual([{ action: 'PII_PURGED', loan_id: old, actor_role: 'SYSTEM' }]);
     expect(await verifyAuditChain(db.sql)).toMatchObject({ ok: true, rows: 1 });
     expect((await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 5 })).purged).toEqual([]);
-    expect((await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 1 })).purged.map((p) => p.loanId)).toEqual([recent]);
+    expect(
+      (await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 1 })).purged.map((p) => p.loanId),
+    ).toEqual([recent]);
   });
 });
 
 function runRetention(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'retention.ts'), '--database-url', stack.databaseUrl, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_MODE: 'local', DATA_KEY_FILE: stack.dataKeyFile, RETENTION_YEARS: '5' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts', 'retention.ts'), '--database-url', stack.databaseUrl, ...args],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          APP_MODE: 'local',
+          DATA_KEY_FILE: stack.dataKeyFile,
+          RETENTION_YEARS: '5',
+        },
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -281,10 +377,14 @@ describe('APR disclosure and retention of personal data', () => {
 
     const run = await runRetention([]);
     expect(run.code, run.out).toBe(0);
-    expect(run.out).toMatch(new RegExp(`${loanId}\\s+closed \\S+\\s+documents ${before!.documents}, contracts ${before!.contracts}`));
+    expect(run.out).toMatch(
+      new RegExp(`${loanId}\\s+closed \\S+\\s+documents ${before!.documents}, contracts ${before!.contracts}`),
+    );
 
     const cipher = createFieldCipher(readKeyFile(stack.dataKeyFile));
-    const [loan] = await stackSql<{ application_enc: string; pii_purged_at: Date | null; amount: string }[]>`select application_enc, pii_purged_at, amount from loans where id = ${loanId}`;
+    const [loan] = await stackSql<
+      { application_enc: string; pii_purged_at: Date | null; amount: string }[]
+    >`select application_enc, pii_purged_at, amount from loans where id = ${loanId}`;
     expect(loan!.pii_purged_at).not.toBeNull();
     const kept = JSON.parse(cipher.decrypt(loan!.application_enc, APPLICATION_CONTEXT)) as Application;
     expect(kept.amount).toBe('8000.00');
@@ -300,7 +400,9 @@ describe('APR disclosure and retention of personal data', () => {
     expect(contract).toContain('retention period');
     expect(contract).not.toContain(borrower.name);
 
-    const audit = await api.call<{ items: Array<{ action: string; actorRole: string; detail: { documents: unknown[] } }> }>('GET', `/v1/audit?loanId=${loanId}`, { token: auditor.token });
+    const audit = await api.call<{
+      items: Array<{ action: string; actorRole: string; detail: { documents: unknown[] } }>;
+    }>('GET', `/v1/audit?loanId=${loanId}`, { token: auditor.token });
     const purge = audit.items.find((e) => e.action === 'PII_PURGED');
     expect(purge?.actorRole).toBe('SYSTEM');
     expect(purge?.detail.documents).toHaveLength(before!.documents);

@@ -6,9 +6,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../lib/tools.js';
 
-const SECRETS = { POSTGRES_PASSWORD: 'pw', TOKEN_SECRET: 't'.repeat(40), BANK_CALLBACK_SECRET: 'b'.repeat(32), DATA_KEYS: 'k1:AAAA', DATA_HMAC_KEY: 'AAAA' };
+const SECRETS = {
+  POSTGRES_PASSWORD: 'pw',
+  TOKEN_SECRET: 't'.repeat(40),
+  BANK_CALLBACK_SECRET: 'b'.repeat(32),
+  DATA_KEYS: 'k1:AAAA',
+  DATA_HMAC_KEY: 'AAAA',
+};
 const compose = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
 
 describe('docker-compose.yml', () => {
   it('is a valid compose file with the production services', () => {
@@ -23,7 +33,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the production entry points, replicates the worker and points Temporal Web at the codec endpoint with credentials', () => {
-    const resolved = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...SECRETS } });
+    const resolved = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...SECRETS },
+    });
     expect(resolved).toMatch(/api\/main\.ts/);
     expect(resolved).toMatch(/worker\/main\.ts/);
     expect(resolved).toMatch(/replicas: 2/);

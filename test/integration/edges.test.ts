@@ -29,15 +29,26 @@ interface Answer {
 }
 
 /** One HTTPS request that trusts only the test's own certificate. */
-function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; trust?: Buffer | null } = {}): Promise<Answer> {
+function call(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer; trust?: Buffer | null } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(path, base),
-      { method, headers: options.headers, ca: options.trust === null ? undefined : (options.trust ?? ca), timeout: 30_000 },
+      {
+        method,
+        headers: options.headers,
+        ca: options.trust === null ? undefined : (options.trust ?? ca),
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', reject);
@@ -63,7 +74,27 @@ async function waitUntilServing(deadlineMs: number): Promise<void> {
 beforeAll(async () => {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   ca = readFileSync(cert);
   const port = await freePort();
   base = `https://127.0.0.1:${port}`;
@@ -104,7 +135,10 @@ afterAll(async () => {
 });
 
 async function token(username: string): Promise<string> {
-  const answer = await call('POST', '/v1/auth/login', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Demo@2026' }) });
+  const answer = await call('POST', '/v1/auth/login', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'Demo@2026' }),
+  });
   expect(answer.status).toBe(200);
   return (JSON.parse(answer.body) as { token: string }).token;
 }
@@ -117,7 +151,9 @@ describe('HTTPS on the production entry point', () => {
     // A client that does not trust the certificate refuses it: this is real TLS.
     await expect(call('GET', '/healthz', { trust: null })).rejects.toThrow(/self[- ]signed|certificate/i);
     const plain = await new Promise<string>((resolve) => {
-      const req = httpRequest(base.replace('https:', 'http:') + '/healthz', { timeout: 10_000 }, (res) => resolve(`status ${res.statusCode}`));
+      const req = httpRequest(base.replace('https:', 'http:') + '/healthz', { timeout: 10_000 }, (res) =>
+        resolve(`status ${res.statusCode}`),
+      );
       req.on('error', (err) => resolve(`error ${err.message}`));
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.end();
@@ -141,7 +177,9 @@ describe('HTTPS on the production entry point', () => {
 
   it('answers CORS preflights for listed origins only', async () => {
     const preflight = (origin: string) =>
-      call('OPTIONS', '/v1/loans', { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      call('OPTIONS', '/v1/loans', {
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     const allowed = await preflight(ALLOWED_ORIGIN);
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
@@ -156,10 +194,21 @@ describe('HTTPS on the production entry point', () => {
   });
 
   it('lets a listed origin read answers, with credentials, alongside the security headers', async () => {
-    const quoteBody = JSON.stringify({ principal: '10000.00', annualRate: '0.1200', termCount: 12, method: 'EQUAL_INSTALLMENT' });
+    const quoteBody = JSON.stringify({
+      principal: '10000.00',
+      annualRate: '0.1200',
+      termCount: 12,
+      method: 'EQUAL_INSTALLMENT',
+    });
     // A refusal too: the page must be able to read why.
-    for (const [method, path, body, status] of [['GET', '/v1/products', undefined, 401], ['POST', '/v1/quotes', quoteBody, 200]] as const) {
-      const answer = await call(method, path, { headers: { origin: ALLOWED_ORIGIN, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) });
+    for (const [method, path, body, status] of [
+      ['GET', '/v1/products', undefined, 401],
+      ['POST', '/v1/quotes', quoteBody, 200],
+    ] as const) {
+      const answer = await call(method, path, {
+        headers: { origin: ALLOWED_ORIGIN, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body } : {}),
+      });
       expect(answer.status, path).toBe(status);
       expect(answer.headers['access-control-allow-origin'], path).toBe(ALLOWED_ORIGIN);
       expect(answer.headers['access-control-allow-credentials'], path).toBe('true');
@@ -173,14 +222,27 @@ describe('HTTPS on the production entry point', () => {
     // Announce 2 MiB, send one kilobyte and wait: the answer must come from the header alone.
     const announced = (path: string) =>
       new Promise<Answer>((resolve, reject) => {
-        const req = httpsRequest(new URL(path, base), { method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }, timeout: 30_000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-            req.destroy();
-          });
-        });
+        const req = httpsRequest(
+          new URL(path, base),
+          {
+            method: 'POST',
+            ca,
+            headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) },
+            timeout: 30_000,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              });
+              req.destroy();
+            });
+          },
+        );
         req.on('error', (err) => reject(err));
         req.on('timeout', () => req.destroy(new Error('no answer before the body was sent')));
         req.write(`{"username": "${'x'.repeat(1024)}`);
@@ -188,7 +250,10 @@ describe('HTTPS on the production entry point', () => {
     for (const path of ['/v1/auth/login', '/v1/quotes', '/v1/applications']) {
       const answer = await announced(path);
       expect(answer.status, path).toBe(413);
-      expect(JSON.parse(answer.body).error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: { zh: expect.any(String), en: expect.any(String) } });
+      expect(JSON.parse(answer.body).error).toMatchObject({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: { zh: expect.any(String), en: expect.any(String) },
+      });
     }
   });
 });
@@ -205,15 +270,65 @@ describe('error answers', () => {
       { method: 'POST', path: '/v1/auth/login', type: 'application/json', body: '[1,2,3]' },
       { method: 'POST', path: '/v1/auth/login', type: 'application/json', body: 'null' },
       { method: 'POST', path: '/v1/auth/login', type: 'text/plain', body: 'username=admin' },
-      { method: 'POST', path: '/v1/auth/register', type: 'application/json', body: '{"phone": {"$gt": ""}, "idNumber": [], "name": 1e400, "password": true}' },
-      { method: 'POST', path: '/v1/quotes', type: 'application/json', body: '{"principal": "1e309", "annualRate": "NaN", "termCount": 1.5, "method": "X"}' },
-      { method: 'POST', path: '/v1/quotes', type: 'application/json', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) },
-      { method: 'POST', path: '/v1/applications', token: borrowerish, type: 'application/json', body: `{"loanType": "PERSONAL_CONSUMER", "applicant": ${'['.repeat(5000)}` },
-      { method: 'POST', path: '/v1/applications', token: borrowerish, type: 'application/json', body: JSON.stringify({ loanType: 'PERSONAL_CONSUMER', amount: -1, termCount: 'many', applicant: { idNumber: '../../etc/passwd' } }) },
+      {
+        method: 'POST',
+        path: '/v1/auth/register',
+        type: 'application/json',
+        body: '{"phone": {"$gt": ""}, "idNumber": [], "name": 1e400, "password": true}',
+      },
+      {
+        method: 'POST',
+        path: '/v1/quotes',
+        type: 'application/json',
+        body: '{"principal": "1e309", "annualRate": "NaN", "termCount": 1.5, "method": "X"}',
+      },
+      {
+        method: 'POST',
+        path: '/v1/quotes',
+        type: 'application/json',
+        body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+      },
+      {
+        method: 'POST',
+        path: '/v1/applications',
+        token: borrowerish,
+        type: 'application/json',
+        body: `{"loanType": "PERSONAL_CONSUMER", "applicant": ${'['.repeat(5000)}`,
+      },
+      {
+        method: 'POST',
+        path: '/v1/applications',
+        token: borrowerish,
+        type: 'application/json',
+        body: JSON.stringify({
+          loanType: 'PERSONAL_CONSUMER',
+          amount: -1,
+          termCount: 'many',
+          applicant: { idNumber: '../../etc/passwd' },
+        }),
+      },
       { method: 'POST', path: `${loanPath}/reviews`, token: borrowerish, type: 'application/json', body: '{' },
-      { method: 'POST', path: '/codec/decode', token: ops, type: 'application/json', body: '{"payloads": [{"metadata": {"encoding": "YmluYXJ5L2VuY3J5cHRlZA=="}, "data": "AAAA"}]}' },
-      { method: 'POST', path: '/codec/decode', token: ops, type: 'application/json', body: '{"payloads": "not a list"}' },
-      { method: 'POST', path: `${loanPath}/documents`, token: borrowerish, type: 'multipart/form-data; boundary=x', body: '--x\r\nContent-Disposition: form-data; name="file"\r\n\r\ngarbage' },
+      {
+        method: 'POST',
+        path: '/codec/decode',
+        token: ops,
+        type: 'application/json',
+        body: '{"payloads": [{"metadata": {"encoding": "YmluYXJ5L2VuY3J5cHRlZA=="}, "data": "AAAA"}]}',
+      },
+      {
+        method: 'POST',
+        path: '/codec/decode',
+        token: ops,
+        type: 'application/json',
+        body: '{"payloads": "not a list"}',
+      },
+      {
+        method: 'POST',
+        path: `${loanPath}/documents`,
+        token: borrowerish,
+        type: 'multipart/form-data; boundary=x',
+        body: '--x\r\nContent-Disposition: form-data; name="file"\r\n\r\ngarbage',
+      },
       { method: 'GET', path: '/v1/loans/%E0%A4%A', token: borrowerish },
       { method: 'GET', path: '/v1/audit?from=yesterday&limit=-5', token: ops },
       { method: 'GET', path: '/v1/does-not-exist/../../etc/passwd' },

@@ -35,15 +35,24 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'microloan-fuzz-'));
   const person = applicants();
   const active = await originate(d.api, d.watcher, person(0));
-  const inReview = await originate(d.api, d.watcher, person(1), { amount: '50000.00', until: 'AWAITING_SIGNATURE' }).catch(async () => {
+  const inReview = await originate(d.api, d.watcher, person(1), {
+    amount: '50000.00',
+    until: 'AWAITING_SIGNATURE',
+  }).catch(async () => {
     // 50,000.00 is above auto-approval: the loan waits in initial review, which is what reviewers need.
-    const [row] = await d.sql<{ id: string }[]>`select id from loans where status = 'INITIAL_REVIEW' order by created_at desc limit 1`;
+    const [row] = await d.sql<
+      { id: string }[]
+    >`select id from loans where status = 'INITIAL_REVIEW' order by created_at desc limit 1`;
     return { loanId: row!.id };
   });
   roles.push({ username: 'borrower', token: active.token, loanId: active.loanId });
   for (const username of ['finance', 'collector', 'ops', 'risk_manager', 'admin']) {
     const session = await d.api.login(username);
-    roles.push({ username, token: session.token, loanId: username === 'risk_manager' ? inReview.loanId : active.loanId });
+    roles.push({
+      username,
+      token: session.token,
+      loanId: username === 'risk_manager' ? inReview.loanId : active.loanId,
+    });
   }
 }, 300_000);
 
@@ -56,14 +65,22 @@ function schemathesis(role: Role): Promise<{ code: number | null; output: string
   const config = join(dir, `${role.username}.toml`);
   writeFileSync(config, `[parameters]\n"path.loanId" = "${role.loanId}"\n`);
   const args = [
-    '--config-file', config,
-    'run', `${d.stack.apiUrl}/openapi.json`,
-    '--header', `Authorization: Bearer ${role.token}`,
-    '--checks', 'not_a_server_error,response_schema_conformance',
-    '--max-examples', String(EXAMPLES),
-    '--seed', String(SEED),
-    '--generation-database', 'none',
-    '--request-timeout', '30',
+    '--config-file',
+    config,
+    'run',
+    `${d.stack.apiUrl}/openapi.json`,
+    '--header',
+    `Authorization: Bearer ${role.token}`,
+    '--checks',
+    'not_a_server_error,response_schema_conformance',
+    '--max-examples',
+    String(EXAMPLES),
+    '--seed',
+    String(SEED),
+    '--generation-database',
+    'none',
+    '--request-timeout',
+    '30',
     '--no-color',
     ...EXCLUDED_PATHS.flatMap((p) => ['--exclude-path', p]),
   ];

@@ -27,7 +27,11 @@ let finalReviewer: Session;
 beforeAll(async () => {
   connection = await Connection.connect({ address: stack.temporalAddress });
   client = new Client({ connection, dataConverter: temporalDataConverter(readKeyFile(stack.dataKeyFile)) });
-  [riskManager, initialReviewer, finalReviewer] = await Promise.all([api.login('risk_manager'), api.login('initial_reviewer'), api.login('final_reviewer')]);
+  [riskManager, initialReviewer, finalReviewer] = await Promise.all([
+    api.login('risk_manager'),
+    api.login('initial_reviewer'),
+    api.login('final_reviewer'),
+  ]);
 });
 
 afterAll(async () => {
@@ -40,20 +44,47 @@ type Json = Record<string, unknown>;
 /** The fields of the workflow's view, as JSON carries them; the detail shows every one but borrowerId. */
 function viewFields(view: LoanView): Json {
   const { borrowerId: _borrowerId, ...fields } = JSON.parse(JSON.stringify(view)) as LoanView;
-  return fields as unknown as Json;
+  return fields;
 }
 
 /** The view's fields as the detail shows them (it shows an absent field as null). */
-const VIEW_KEYS = ['loanId', 'status', 'loanType', 'productCode', 'channel', 'requested', 'requiredDocuments', 'missingDocuments', 'documentDeadline', 'documents', 'assessment', 'decision', 'reviews', 'offer', 'contract', 'disbursements', 'servicing', 'closedReason', 'timeline', 'openReview', 'attention'];
+const VIEW_KEYS = [
+  'loanId',
+  'status',
+  'loanType',
+  'productCode',
+  'channel',
+  'requested',
+  'requiredDocuments',
+  'missingDocuments',
+  'documentDeadline',
+  'documents',
+  'assessment',
+  'decision',
+  'reviews',
+  'offer',
+  'contract',
+  'disbursements',
+  'servicing',
+  'closedReason',
+  'timeline',
+  'openReview',
+  'attention',
+];
 function sameFieldsOf(detail: Json): Json {
-  return Object.fromEntries(VIEW_KEYS.filter((k) => detail[k] !== null && detail[k] !== undefined).map((k) => [k, detail[k]]));
+  return Object.fromEntries(
+    VIEW_KEYS.filter((k) => detail[k] !== null && detail[k] !== undefined).map((k) => [k, detail[k]]),
+  );
 }
 
 /**
  * The detail of the loan equals the workflow's own view, field by field. The projection is written
  * by activities just after the workflow moves, so this waits a little for the two to meet.
  */
-async function expectDetailIsTheWorkflowView(loanId: string, settled: (view: LoanView) => boolean = () => true): Promise<Json> {
+async function expectDetailIsTheWorkflowView(
+  loanId: string,
+  settled: (view: LoanView) => boolean = () => true,
+): Promise<Json> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const view = await client.workflow.getHandle(loanId).query(loanViewQuery);
@@ -72,7 +103,12 @@ async function expectDetailIsTheWorkflowView(loanId: string, settled: (view: Loa
 /** JSON with object keys in order (jsonb keeps its own key order). */
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sorted(v)]),
+    );
   return value;
 }
 
@@ -90,7 +126,10 @@ describe('the loan detail, from the database', () => {
   it('says what the live workflow says at every stage, both reviews, more documents and changed terms included', async () => {
     const borrower = await api.registerBorrower({ name: '周明', profileDigit: 1 });
     const session = await api.login(borrower.phone, borrower.password);
-    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { amount: '30000.00', termCount: 12 });
+    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, {
+      amount: '30000.00',
+      termCount: 12,
+    });
     await expectDetailIsTheWorkflowView(loanId, (v) => v.timeline.length > 0);
 
     // One document of several: the workflow takes it without recording an event.
@@ -107,7 +146,12 @@ describe('the loan detail, from the database', () => {
 
     const asked = await api.call<{ status: string }>('POST', `/v1/loans/${loanId}/reviews`, {
       token: initialReviewer.token,
-      body: { stage: 'INITIAL', decision: 'REQUEST_DOCUMENTS', comment: '请补充最新收入证明', documents: ['INCOME_PROOF'] },
+      body: {
+        stage: 'INITIAL',
+        decision: 'REQUEST_DOCUMENTS',
+        comment: '请补充最新收入证明',
+        documents: ['INCOME_PROOF'],
+      },
     });
     expect(asked.status).toBe('AWAITING_DOCUMENTS');
     // The answer and the next read agree: the route waits for the projection.
@@ -119,7 +163,10 @@ describe('the loan detail, from the database', () => {
     await api.uploadRequiredDocuments(session.token, loanId, ['INCOME_PROOF']);
     await api.waitForLoanStatus(session.token, loanId, 'INITIAL_REVIEW', 120_000);
     await api.waitForTask(initialReviewer.token, loanId, 'INITIAL_REVIEW');
-    await api.call('POST', `/v1/loans/${loanId}/reviews`, { token: initialReviewer.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' } });
+    await api.call('POST', `/v1/loans/${loanId}/reviews`, {
+      token: initialReviewer.token,
+      body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全' },
+    });
     await api.waitForTask(finalReviewer.token, loanId, 'FINAL_REVIEW');
     const changed = await api.call<{ status: string }>('POST', `/v1/loans/${loanId}/reviews`, {
       token: finalReviewer.token,
@@ -144,7 +191,9 @@ describe('the loan detail, from the database', () => {
     });
     expect(paid.status).toBe('ACTIVE');
     const repaid = await expectDetailIsTheWorkflowView(loanId);
-    expect((repaid.servicing as { recentPayments: Array<{ amount: string }> }).recentPayments.map((p) => p.amount)).toEqual(['500.00']);
+    expect(
+      (repaid.servicing as { recentPayments: Array<{ amount: string }> }).recentPayments.map((p) => p.amount),
+    ).toEqual(['500.00']);
   });
 
   it('answers exactly as before for a paid-off loan whose workflow Temporal has deleted', async () => {
@@ -158,11 +207,15 @@ describe('the loan detail, from the database', () => {
     expect(paid.status).toBe('PAID_OFF');
     await api.waitForLoanStatus(session.token, loanId, 'PAID_OFF');
     const handle = client.workflow.getHandle(loanId);
-    await expect.poll(async () => (await handle.describe()).status.name, { timeout: 30_000, interval: 200 }).toBe('COMPLETED');
+    await expect
+      .poll(async () => (await handle.describe()).status.name, { timeout: 30_000, interval: 200 })
+      .toBe('COMPLETED');
     await expectDetailIsTheWorkflowView(loanId);
 
     const reads = async () => {
-      const certificate = await api.fetch('GET', `/v1/loans/${loanId}/settlement-certificate`, { token: session.token });
+      const certificate = await api.fetch('GET', `/v1/loans/${loanId}/settlement-certificate`, {
+        token: session.token,
+      });
       expect(certificate.status).toBe(200);
       const { loans } = await api.call<{ loans: Json[] }>('GET', '/v1/loans?limit=200', { token: session.token });
       return {
@@ -179,7 +232,10 @@ describe('the loan detail, from the database', () => {
     expect(before.listed).toMatchObject({ status: 'PAID_OFF' });
     expect(before.certificate.sha256).toMatch(/^[0-9a-f]{64}$/);
 
-    await connection.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: loanId } });
+    await connection.workflowService.deleteWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: loanId },
+    });
     await expect
       .poll(
         async () => {
@@ -206,7 +262,10 @@ describe('the loan detail, from the database', () => {
     const bare = await api.loan(riskManager.token, loanId);
     expect([bare.reviews, bare.disbursements, bare.servicing]).toEqual([[], [], null]);
 
-    expect(await backfillLoanViews(sql, client, [loanId, 'loan-20000101-0000000000'])).toEqual({ filled: [loanId], gone: ['loan-20000101-0000000000'] });
+    expect(await backfillLoanViews(sql, client, [loanId, 'loan-20000101-0000000000'])).toEqual({
+      filled: [loanId],
+      gone: ['loan-20000101-0000000000'],
+    });
     const filled = await expectDetailIsTheWorkflowView(loanId);
     expect((filled.disbursements as unknown[]).length).toBe(1);
   });

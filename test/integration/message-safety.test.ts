@@ -8,12 +8,18 @@ import { ApiCallError, ApiClient } from '../../drivers/api-client.js';
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);
 
-async function errorOf(promise: Promise<unknown>): Promise<{ status: number; code?: string; fields?: Array<{ field: string }> }> {
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code?: string; fields?: Array<{ field: string }> }> {
   try {
     await promise;
   } catch (err) {
     if (!(err instanceof ApiCallError)) throw err;
-    return { status: err.status, code: err.body?.error?.code, fields: err.body?.error?.fields as Array<{ field: string }> | undefined };
+    return {
+      status: err.status,
+      code: err.body?.error?.code,
+      fields: err.body?.error?.fields as Array<{ field: string }> | undefined,
+    };
   }
   throw new Error('expected the request to be refused');
 }
@@ -25,12 +31,20 @@ describe('review decisions over HTTP', () => {
     const detail = await api.loan(reviewer.token, loanId);
     expect(detail.openReview).toMatchObject({ stage: 'INITIAL', round: 1 });
 
-    const send = (body: Record<string, unknown>) => api.call('POST', `/v1/loans/${loanId}/reviews`, { token: reviewer.token, body: { stage: 'INITIAL', round: 1, ...body } });
+    const send = (body: Record<string, unknown>) =>
+      api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: reviewer.token,
+        body: { stage: 'INITIAL', round: 1, ...body },
+      });
     const answers = await Promise.allSettled([
       send({ decision: 'REQUEST_DOCUMENTS', comment: '请补充收入证明', documents: ['INCOME_PROOF'] }),
       send({ decision: 'APPROVE', comment: '资料齐全' }),
     ]);
-    const statuses = await Promise.all(answers.map(async (a) => (a.status === 'fulfilled' ? 200 : (await errorOf(Promise.reject(a.reason))).status)));
+    const statuses = await Promise.all(
+      answers.map(async (a) =>
+        a.status === 'fulfilled' ? 200 : (await errorOf(Promise.reject(a.reason as Error))).status,
+      ),
+    );
     expect(statuses.sort()).toEqual([200, 409]);
     const after = await api.loan(reviewer.token, loanId);
     expect((after.reviews as unknown[]).length).toBe(1);
@@ -46,11 +60,25 @@ describe('review decisions over HTTP', () => {
     const reviewer = await api.login('initial_reviewer');
     const headers = { 'idempotency-key': `review-${loanId}` };
     const body = { stage: 'INITIAL', round: 1, decision: 'APPROVE', comment: '资料齐全' };
-    const first = await api.call<{ reviews: unknown[] }>('POST', `/v1/loans/${loanId}/reviews`, { token: reviewer.token, body, headers });
-    const again = await api.call<{ reviews: unknown[] }>('POST', `/v1/loans/${loanId}/reviews`, { token: reviewer.token, body, headers });
+    const first = await api.call<{ reviews: unknown[] }>('POST', `/v1/loans/${loanId}/reviews`, {
+      token: reviewer.token,
+      body,
+      headers,
+    });
+    const again = await api.call<{ reviews: unknown[] }>('POST', `/v1/loans/${loanId}/reviews`, {
+      token: reviewer.token,
+      body,
+      headers,
+    });
     expect(first.reviews).toHaveLength(1);
     expect(again.reviews).toHaveLength(1);
-    const bad = await errorOf(api.call('POST', `/v1/loans/${loanId}/reviews`, { token: reviewer.token, body, headers: { 'idempotency-key': 'x' } }));
+    const bad = await errorOf(
+      api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: reviewer.token,
+        body,
+        headers: { 'idempotency-key': 'x' },
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.fields?.map((f) => f.field)).toEqual(['Idempotency-Key']);
   });
@@ -60,9 +88,16 @@ describe('resolving a parked loan', () => {
   it('answers 409 for a loan that is not parked, and 400 naming the field for a bad body', async () => {
     const { loanId } = await api.loanInInitialReview({ amount: '60000.00' });
     const ops = await api.login('ops');
-    const notParked = await errorOf(api.call('POST', `/v1/loans/${loanId}/attention`, { token: ops.token, body: { action: 'RETRY', reason: '重试' } }));
+    const notParked = await errorOf(
+      api.call('POST', `/v1/loans/${loanId}/attention`, {
+        token: ops.token,
+        body: { action: 'RETRY', reason: '重试' },
+      }),
+    );
     expect(notParked).toMatchObject({ status: 409, code: 'WRONG_STAGE' });
-    const bad = await errorOf(api.call('POST', `/v1/loans/${loanId}/attention`, { token: ops.token, body: { action: 'REBOOT', reason: '' } }));
+    const bad = await errorOf(
+      api.call('POST', `/v1/loans/${loanId}/attention`, { token: ops.token, body: { action: 'REBOOT', reason: '' } }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.fields?.map((f) => f.field).sort()).toEqual(['action', 'reason']);
   });

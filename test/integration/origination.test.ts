@@ -15,7 +15,11 @@ let finalReviewer: Session;
 let riskManager: Session;
 
 beforeAll(async () => {
-  [initialReviewer, finalReviewer, riskManager] = await Promise.all([api.login('initial_reviewer'), api.login('final_reviewer'), api.login('risk_manager')]);
+  [initialReviewer, finalReviewer, riskManager] = await Promise.all([
+    api.login('initial_reviewer'),
+    api.login('final_reviewer'),
+    api.login('risk_manager'),
+  ]);
 });
 
 const licence = (() => {
@@ -26,10 +30,47 @@ const licence = (() => {
 const CASES: Array<{ loanType: LoanType; amount: string; termCount: number; extra: Record<string, unknown> }> = [
   { loanType: 'PERSONAL_CONSUMER', amount: '8000.00', termCount: 12, extra: {} },
   { loanType: 'CREDIT', amount: '30000.00', termCount: 12, extra: {} },
-  { loanType: 'INDIVIDUAL_BUSINESS', amount: '80000.00', termCount: 24, extra: { business: { licenseNumber: licence, industry: 'RETAIL', monthlyRevenue: '90000.00' } } },
-  { loanType: 'FARMER', amount: '30000.00', termCount: 12, extra: { farm: { landAreaMu: '40.00', crops: ['水稻', '油菜'], livestock: '生猪 20 头', cooperative: '青山农业合作社' } } },
-  { loanType: 'COLLATERAL', amount: '150000.00', termCount: 36, extra: { collateral: { type: 'REAL_ESTATE', description: '杭州市西湖区住宅一套', appraisedValue: '600000.00', existingLiens: '0.00' } } },
-  { loanType: 'GUARANTEED', amount: '50000.00', termCount: 24, extra: { guarantor: { name: '李娜', idNumber: makeIdNumber({ profileDigit: 3, birthDate: '1978-06-06' }), phone: makePhone(), monthlyIncome: '25000.00', relationship: 'SIBLING' } } },
+  {
+    loanType: 'INDIVIDUAL_BUSINESS',
+    amount: '80000.00',
+    termCount: 24,
+    extra: { business: { licenseNumber: licence, industry: 'RETAIL', monthlyRevenue: '90000.00' } },
+  },
+  {
+    loanType: 'FARMER',
+    amount: '30000.00',
+    termCount: 12,
+    extra: {
+      farm: { landAreaMu: '40.00', crops: ['水稻', '油菜'], livestock: '生猪 20 头', cooperative: '青山农业合作社' },
+    },
+  },
+  {
+    loanType: 'COLLATERAL',
+    amount: '150000.00',
+    termCount: 36,
+    extra: {
+      collateral: {
+        type: 'REAL_ESTATE',
+        description: '杭州市西湖区住宅一套',
+        appraisedValue: '600000.00',
+        existingLiens: '0.00',
+      },
+    },
+  },
+  {
+    loanType: 'GUARANTEED',
+    amount: '50000.00',
+    termCount: 24,
+    extra: {
+      guarantor: {
+        name: '李娜',
+        idNumber: makeIdNumber({ profileDigit: 3, birthDate: '1978-06-06' }),
+        phone: makePhone(),
+        monthlyIncome: '25000.00',
+        relationship: 'SIBLING',
+      },
+    },
+  },
 ];
 
 async function borrowerSession(profileDigit = 1): Promise<{ borrower: Borrower; session: Session }> {
@@ -37,7 +78,10 @@ async function borrowerSession(profileDigit = 1): Promise<{ borrower: Borrower; 
   return { borrower, session: await api.login(borrower.phone, borrower.password) };
 }
 
-async function expectApiError(promise: Promise<unknown>, status: number): Promise<NonNullable<ApiCallError['body']>['error']> {
+async function expectApiError(
+  promise: Promise<unknown>,
+  status: number,
+): Promise<NonNullable<ApiCallError['body']>['error']> {
   try {
     await promise;
   } catch (err) {
@@ -51,24 +95,40 @@ async function expectApiError(promise: Promise<unknown>, status: number): Promis
 describe('six loan types to a signed contract', () => {
   it.each(CASES)('$loanType', async ({ loanType, amount, termCount, extra }) => {
     const { borrower, session } = await borrowerSession();
-    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { loanType, amount, termCount, ...extra, applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '30000.00' } });
+    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, {
+      loanType,
+      amount,
+      termCount,
+      ...extra,
+      applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '30000.00' },
+    });
     expect(loanId).toMatch(/^loan-\d{8}-[0-9a-f]{10}$/);
     const before = await api.loan(session.token, loanId);
     expect(before.requiredDocuments).toEqual(requiredDocuments);
     expect(before.missingDocuments).toEqual(requiredDocuments);
 
     await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
-    const assessed = await api.waitForLoanStatus(session.token, loanId, ['AWAITING_SIGNATURE', 'INITIAL_REVIEW', 'REJECTED']);
+    const assessed = await api.waitForLoanStatus(session.token, loanId, [
+      'AWAITING_SIGNATURE',
+      'INITIAL_REVIEW',
+      'REJECTED',
+    ]);
     expect(assessed.status).not.toBe('REJECTED');
     const assessment = assessed.assessment as { score: number; grade: string; factors: unknown[] };
     expect(assessment.score).toBeGreaterThan(0);
     expect(assessment.factors.length).toBeGreaterThan(3);
 
     if (assessed.status === 'INITIAL_REVIEW') {
-      await api.call('POST', `/v1/loans/${loanId}/reviews`, { token: initialReviewer.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全，合规' } });
+      await api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: initialReviewer.token,
+        body: { stage: 'INITIAL', decision: 'APPROVE', comment: '资料齐全，合规' },
+      });
       await api.waitForLoanStatus(session.token, loanId, 'FINAL_REVIEW');
       const approver = Number(amount) > 100_000 ? riskManager : finalReviewer;
-      await api.call('POST', `/v1/loans/${loanId}/reviews`, { token: approver.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '综合评估通过' } });
+      await api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: approver.token,
+        body: { stage: 'FINAL', decision: 'APPROVE', comment: '综合评估通过' },
+      });
     }
     const offered = await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE');
     const offer = offered.offer as { apr: string; installments: unknown[] };
@@ -82,7 +142,13 @@ describe('six loan types to a signed contract', () => {
     expect(sha256).toBe((offered.contract as { sha256: string }).sha256);
     expect(bytes.toString('utf8')).toContain('年化利率');
 
-    await expectApiError(api.call('POST', `/v1/loans/${loanId}/contract/sign`, { token: session.token, body: { contractSha256: '0'.repeat(64) } }), 422);
+    await expectApiError(
+      api.call('POST', `/v1/loans/${loanId}/contract/sign`, {
+        token: session.token,
+        body: { contractSha256: '0'.repeat(64) },
+      }),
+      422,
+    );
     const signed = await api.signContract(session.token, loanId);
     expect(['DISBURSING', 'ACTIVE']).toContain(signed.status);
     await api.waitForLoanStatus(session.token, loanId, 'ACTIVE');
@@ -94,24 +160,49 @@ describe('applications over HTTP', () => {
     const { borrower, session } = await borrowerSession();
     const key = `retry-${randomUUID()}`;
     const body = {
-      loanType: 'PERSONAL_CONSUMER', amount: '9000.00', termCount: 6, method: 'EQUAL_INSTALLMENT', purpose: '旅游',
+      loanType: 'PERSONAL_CONSUMER',
+      amount: '9000.00',
+      termCount: 6,
+      method: 'EQUAL_INSTALLMENT',
+      purpose: '旅游',
       applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '12000.00' },
       bankAccount: { cardNumber: makeCardNumber(), bankName: '招商银行' },
       consent: { creditQuery: true, dataProcessing: true },
     };
-    const first = await api.fetch('POST', '/v1/applications', { token: session.token, body, headers: { 'idempotency-key': key } });
-    const again = await api.fetch('POST', '/v1/applications', { token: session.token, body, headers: { 'idempotency-key': key } });
+    const first = await api.fetch('POST', '/v1/applications', {
+      token: session.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const again = await api.fetch('POST', '/v1/applications', {
+      token: session.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    const [a, b] = [(await first.json()) as { loanId: string }, (await again.json()) as { loanId: string; replayed: boolean }];
+    const [a, b] = [
+      (await first.json()) as { loanId: string },
+      (await again.json()) as { loanId: string; replayed: boolean },
+    ];
     expect(b.loanId).toBe(a.loanId);
     expect(b.replayed).toBe(true);
 
-    const error = await expectApiError(api.call('POST', '/v1/applications', { token: session.token, body, headers: { 'idempotency-key': `other-${randomUUID()}` } }), 409);
+    const error = await expectApiError(
+      api.call('POST', '/v1/applications', {
+        token: session.token,
+        body,
+        headers: { 'idempotency-key': `other-${randomUUID()}` },
+      }),
+      409,
+    );
     expect(error!.code).toBe('APPLICATION_IN_FLIGHT');
     expect(error!.message.zh).toContain(a.loanId);
 
-    const withdrawn = await api.call<{ status: string }>('POST', `/v1/loans/${a.loanId}/withdraw`, { token: session.token, body: { reason: '暂不需要' } });
+    const withdrawn = await api.call<{ status: string }>('POST', `/v1/loans/${a.loanId}/withdraw`, {
+      token: session.token,
+      body: { reason: '暂不需要' },
+    });
     expect(withdrawn.status).toBe('WITHDRAWN');
   });
 
@@ -121,7 +212,11 @@ describe('applications over HTTP', () => {
       api.call('POST', '/v1/applications', {
         token: session.token,
         body: {
-          loanType: 'PERSONAL_CONSUMER', amount: '500000.00', termCount: 99, method: 'EQUAL_INSTALLMENT', purpose: 'x',
+          loanType: 'PERSONAL_CONSUMER',
+          amount: '500000.00',
+          termCount: 99,
+          method: 'EQUAL_INSTALLMENT',
+          purpose: 'x',
           applicant: { name: '王', idNumber: '110105199001010000', phone: '12345', monthlyIncome: '1000.00' },
           bankAccount: { cardNumber: '6222021234567890', bankName: '工行' },
           consent: { creditQuery: false, dataProcessing: true },
@@ -130,16 +225,37 @@ describe('applications over HTTP', () => {
       400,
     );
     const fields = (error!.fields as Array<{ field: string; message: { zh: string; en: string } }>).map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['amount', 'termCount', 'applicant.idNumber', 'applicant.phone', 'bankAccount.cardNumber', 'consent.creditQuery']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'amount',
+        'termCount',
+        'applicant.idNumber',
+        'applicant.phone',
+        'bankAccount.cardNumber',
+        'consent.creditQuery',
+      ]),
+    );
     for (const f of error!.fields as Array<{ message: { zh: string; en: string } }>) {
       expect(f.message.zh.length).toBeGreaterThan(0);
       expect(f.message.en.length).toBeGreaterThan(0);
     }
-    const wrongType = await api.fetch('POST', '/v1/applications', { token: session.token, headers: { 'content-type': 'text/plain' }, body: undefined });
+    const wrongType = await api.fetch('POST', '/v1/applications', {
+      token: session.token,
+      headers: { 'content-type': 'text/plain' },
+      body: undefined,
+    });
     expect([400, 415]).toContain(wrongType.status);
-    const plain = await fetch(new URL('/v1/applications', api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'text/plain' }, body: 'hello' });
+    const plain = await fetch(new URL('/v1/applications', api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(plain.status).toBe(415);
-    const malformed = await fetch(new URL('/v1/applications', api.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: '{"loanType":' });
+    const malformed = await fetch(new URL('/v1/applications', api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+      body: '{"loanType":',
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -156,9 +272,27 @@ describe('applications over HTTP', () => {
     expect(hasTask(inbox)).toBe(true);
     expect(inbox.counts.INITIAL_REVIEW).toBeGreaterThan(0);
 
-    await expectApiError(api.call('POST', `/v1/loans/${loanId}/reviews`, { token: session.token, body: { stage: 'INITIAL', decision: 'APPROVE', comment: '自己批' } }), 403);
-    await expectApiError(api.call('POST', `/v1/loans/${loanId}/reviews`, { token: finalReviewer.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '越级' } }), 404);
-    const stage = await expectApiError(api.call('POST', `/v1/loans/${loanId}/reviews`, { token: riskManager.token, body: { stage: 'FINAL', decision: 'APPROVE', comment: '阶段不对' } }), 409);
+    await expectApiError(
+      api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: session.token,
+        body: { stage: 'INITIAL', decision: 'APPROVE', comment: '自己批' },
+      }),
+      403,
+    );
+    await expectApiError(
+      api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: finalReviewer.token,
+        body: { stage: 'FINAL', decision: 'APPROVE', comment: '越级' },
+      }),
+      404,
+    );
+    const stage = await expectApiError(
+      api.call('POST', `/v1/loans/${loanId}/reviews`, {
+        token: riskManager.token,
+        body: { stage: 'FINAL', decision: 'APPROVE', comment: '阶段不对' },
+      }),
+      409,
+    );
     expect(stage!.code).toBe('WRONG_STAGE');
 
     const other = await borrowerSession();

@@ -16,7 +16,11 @@ let record: ReturnType<typeof createOriginationActivities>['recordLoanEvent'];
 
 beforeAll(async () => {
   db = await createTestDatabase(stack.databaseUrl.replace(/\/[^/]*$/, '/postgres'), 'projection');
-  const deps = { sql: db.sql, config: { BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, log: createLogger('projection-test', 'silent') } as unknown as ActivityDeps;
+  const deps = {
+    sql: db.sql,
+    config: { BUSINESS_TIME_ZONE: 'Asia/Shanghai' },
+    log: createLogger('projection-test', 'silent'),
+  } as unknown as ActivityDeps;
   const activities = createOriginationActivities(deps);
   record = activities.recordLoanEvent.bind(activities);
   await seedDefaultProducts(db.sql);
@@ -27,7 +31,9 @@ afterAll(async () => {
 });
 
 async function newLoan(status: string): Promise<string> {
-  const [user] = await db.sql<{ id: string }[]>`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
+  const [user] = await db.sql<
+    { id: string }[]
+  >`insert into users (role, phone_hash, password_hash) values ('BORROWER', ${randomUUID()}, '!') returning id`;
   const loanId = `loan-20261128-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   await db.sql`
     insert into loans (id, borrower_id, loan_type, product_code, amount, term_count, method, annual_rate, channel, created_by, status, application_enc)
@@ -35,7 +41,13 @@ async function newLoan(status: string): Promise<string> {
   return loanId;
 }
 
-const event = (loanId: string, sequence: number, kind: string, status: string, projection: Record<string, unknown> = {}) => ({
+const event = (
+  loanId: string,
+  sequence: number,
+  kind: string,
+  status: string,
+  projection: Record<string, unknown> = {},
+) => ({
   loanId,
   eventKey: `${sequence}:${kind}`,
   kind,
@@ -47,8 +59,18 @@ const event = (loanId: string, sequence: number, kind: string, status: string, p
 });
 
 const row = async (loanId: string) =>
-  (await db.sql<{ status: string; contract_sha256: string | null; offer: unknown; closed_at: Date | null; projection_seq: number }[]>`
-    select status, contract_sha256, offer, closed_at, projection_seq from loans where id = ${loanId}`)[0]!;
+  (
+    await db.sql<
+      {
+        status: string;
+        contract_sha256: string | null;
+        offer: unknown;
+        closed_at: Date | null;
+        projection_seq: number;
+      }[]
+    >`
+    select status, contract_sha256, offer, closed_at, projection_seq from loans where id = ${loanId}`
+  )[0]!;
 
 describe('the loan projection', () => {
   it('keeps the newest status when an older event is written after it', async () => {
@@ -58,22 +80,43 @@ describe('the loan projection', () => {
     expect(await row(loanId)).toMatchObject({ status: 'PAID_OFF', projection_seq: 41 });
     expect((await row(loanId)).closed_at).not.toBeNull();
     // Both events are in the timeline, whatever order they arrived in.
-    expect((await db.sql`select event_key from loan_events where loan_id = ${loanId} order by event_key`).map((r) => r.event_key)).toEqual(['40:REPAYMENT_RECEIVED', '41:STATUS_PAID_OFF']);
+    expect(
+      (await db.sql`select event_key from loan_events where loan_id = ${loanId} order by event_key`).map(
+        (r) => r.event_key,
+      ),
+    ).toEqual(['40:REPAYMENT_RECEIVED', '41:STATUS_PAID_OFF']);
   });
 
   it('lets a late event fill a field still empty, but not replace a newer value', async () => {
     const loanId = await newLoan('ASSESSING');
-    await record(event(loanId, 8, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'b'.repeat(64) }));
-    await record(event(loanId, 7, 'OFFER_MADE', 'ASSESSING', { offer: { amount: '8000.00' }, contractSha256: 'a'.repeat(64) }));
-    expect(await row(loanId)).toMatchObject({ status: 'AWAITING_SIGNATURE', contract_sha256: 'b'.repeat(64), offer: { amount: '8000.00' }, projection_seq: 8 });
+    await record(
+      event(loanId, 8, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'b'.repeat(64) }),
+    );
+    await record(
+      event(loanId, 7, 'OFFER_MADE', 'ASSESSING', { offer: { amount: '8000.00' }, contractSha256: 'a'.repeat(64) }),
+    );
+    expect(await row(loanId)).toMatchObject({
+      status: 'AWAITING_SIGNATURE',
+      contract_sha256: 'b'.repeat(64),
+      offer: { amount: '8000.00' },
+      projection_seq: 8,
+    });
   });
 
   it('applies events in order as usual, and a repeated event only once', async () => {
     const loanId = await newLoan('ASSESSING');
-    await record(event(loanId, 1, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'a'.repeat(64) }));
+    await record(
+      event(loanId, 1, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'a'.repeat(64) }),
+    );
     await record(event(loanId, 2, 'STATUS_DISBURSING', 'DISBURSING', { contractSha256: 'c'.repeat(64) }));
-    await record(event(loanId, 1, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'a'.repeat(64) }));
-    expect(await row(loanId)).toMatchObject({ status: 'DISBURSING', contract_sha256: 'c'.repeat(64), projection_seq: 2 });
+    await record(
+      event(loanId, 1, 'STATUS_AWAITING_SIGNATURE', 'AWAITING_SIGNATURE', { contractSha256: 'a'.repeat(64) }),
+    );
+    expect(await row(loanId)).toMatchObject({
+      status: 'DISBURSING',
+      contract_sha256: 'c'.repeat(64),
+      projection_seq: 2,
+    });
   });
 
   it('stores view fields while another write of the same loan holds a row that refers to it', async () => {
@@ -94,7 +137,11 @@ describe('the loan projection', () => {
     });
     await otherInserted;
     const settled = { done: false };
-    const recorded = record({ ...event(loanId, 61, 'STATUS_ACTIVE', 'ACTIVE'), view: { closedReason: 'still open' }, viewStamp: [0, 61, 0] }).finally(() => (settled.done = true));
+    const recorded = record({
+      ...event(loanId, 61, 'STATUS_ACTIVE', 'ACTIVE'),
+      view: { closedReason: 'still open' },
+      viewStamp: [0, 61, 0],
+    }).finally(() => (settled.done = true));
     // Let the write run until it finishes or waits on a lock, then let the other one go on.
     for (let i = 0; i < 100 && !settled.done; i++) {
       const [waiting] = await db.sql<{ n: number }[]>`
@@ -104,8 +151,12 @@ describe('the loan projection', () => {
     }
     release();
     const outcomes = await Promise.allSettled([recorded, other]);
-    expect(outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as { code?: string }).code ?? o.reason) : 'ok'))).toEqual(['ok', 'ok']);
-    const [stored] = await db.sql<{ view_fields: Record<string, unknown> }[]>`select view_fields from loans where id = ${loanId}`;
+    expect(
+      outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as { code?: string }).code ?? o.reason) : 'ok')),
+    ).toEqual(['ok', 'ok']);
+    const [stored] = await db.sql<
+      { view_fields: Record<string, unknown> }[]
+    >`select view_fields from loans where id = ${loanId}`;
     expect(stored!.view_fields).toMatchObject({ closedReason: 'still open' });
     expect(await row(loanId)).toMatchObject({ status: 'ACTIVE', projection_seq: 61 });
   });

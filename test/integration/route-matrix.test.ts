@@ -49,13 +49,27 @@ interface Operation {
 }
 
 const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
-  paths: Record<string, Partial<Record<(typeof METHODS)[number], { 'x-access'?: unknown; parameters?: Parameter[]; requestBody?: { content?: Record<string, unknown> } }>>>;
+  paths: Record<
+    string,
+    Partial<
+      Record<
+        (typeof METHODS)[number],
+        { 'x-access'?: unknown; parameters?: Parameter[]; requestBody?: { content?: Record<string, unknown> } }
+      >
+    >
+  >;
 };
 
 const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, item]) =>
   METHODS.filter((method) => item[method]).map((method) => {
     const op = item[method]!;
-    return { method, path, access: op['x-access'], parameters: op.parameters ?? [], bodyTypes: Object.keys(op.requestBody?.content ?? {}) };
+    return {
+      method,
+      path,
+      access: op['x-access'],
+      parameters: op.parameters ?? [],
+      bodyTypes: Object.keys(op.requestBody?.content ?? {}),
+    };
   }),
 );
 
@@ -71,7 +85,8 @@ function valueFor(param: Parameter): string {
   const example = param.example ?? schema.example;
   if (schema.enum?.length) return String(schema.enum[0]);
   if (schema.format === 'uuid') return randomUUID();
-  if (typeof example === 'string' || typeof example === 'number' || typeof example === 'boolean') return String(example);
+  if (typeof example === 'string' || typeof example === 'number' || typeof example === 'boolean')
+    return String(example);
   if (example !== undefined) return JSON.stringify(example);
   if (schema.type === 'integer' || schema.type === 'number') return '1';
   return 'x1';
@@ -103,7 +118,12 @@ async function call(op: Operation, token?: string): Promise<Answer> {
   } else if (op.bodyTypes.includes('multipart/form-data')) {
     body = new FormData();
   }
-  const res = await fetch(new URL(urlFor(op), stack.apiUrl), { method: op.method.toUpperCase(), headers, body, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(new URL(urlFor(op), stack.apiUrl), {
+    method: op.method.toUpperCase(),
+    headers,
+    body,
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await res.text();
   let parsed: { error?: { code?: string; message?: { en?: string } } } = {};
   try {
@@ -130,7 +150,9 @@ const tokenRefusal = (answer: Answer) => answer.status === 401 && answer.code ==
 
 /** The permission check's answer, naming the permission the route needs. */
 const permissionRefusal = (answer: Answer, permission: string) =>
-  answer.status === 403 && answer.code === 'FORBIDDEN' && (answer.message ?? '').includes(`lacks the permission ${permission}`);
+  answer.status === 403 &&
+  answer.code === 'FORBIDDEN' &&
+  (answer.message ?? '').includes(`lacks the permission ${permission}`);
 
 beforeAll(async () => {
   for (const [role, username] of Object.entries(STAFF_USERNAMES)) passwords.set(role as Role, { username });
@@ -147,7 +169,9 @@ beforeAll(async () => {
 describe('route-by-role matrix, generated from /openapi.json', () => {
   it('the document lists the API, and every operation declares a known access rule', () => {
     expect(operations.length).toBeGreaterThan(20);
-    const undeclared = operations.filter((op) => op.access !== 'PUBLIC' && op.access !== 'AUTHENTICATED' && !isPermission(op.access));
+    const undeclared = operations.filter(
+      (op) => op.access !== 'PUBLIC' && op.access !== 'AUTHENTICATED' && !isPermission(op.access),
+    );
     expect(undeclared.map(label)).toEqual([]);
   });
 
@@ -163,17 +187,22 @@ describe('route-by-role matrix, generated from /openapi.json', () => {
     const anonymous = await call(op);
     if (op.access === 'PUBLIC') {
       if (tokenRefusal(anonymous)) problems.push('anonymous: asked to sign in on a PUBLIC route');
-    } else if (!tokenRefusal(anonymous)) problems.push(`anonymous: expected 401, got ${anonymous.status} ${anonymous.code ?? ''}`);
+    } else if (!tokenRefusal(anonymous))
+      problems.push(`anonymous: expected 401, got ${anonymous.status} ${anonymous.code ?? ''}`);
 
     {
       await Promise.all(
         ROLES.map(async (role) => {
-          const allowed = op.access === 'PUBLIC' || op.access === 'AUTHENTICATED' || (isPermission(op.access) && ROLE_PERMISSIONS[role].includes(op.access));
+          const allowed =
+            op.access === 'PUBLIC' ||
+            op.access === 'AUTHENTICATED' ||
+            (isPermission(op.access) && ROLE_PERMISSIONS[role].includes(op.access));
           const answer = await call(op, await tokenFor(role, fresh));
           const permission = String(op.access);
           if (allowed) {
             if (tokenRefusal(answer)) problems.push(`${role}: 401 though signed in`);
-            if (permissionRefusal(answer, permission)) problems.push(`${role}: refused by the permission check though it holds ${permission}`);
+            if (permissionRefusal(answer, permission))
+              problems.push(`${role}: refused by the permission check though it holds ${permission}`);
             if (answer.status === 500) problems.push(`${role}: 500`);
           } else if (!permissionRefusal(answer, permission)) {
             problems.push(`${role}: expected 403 for lacking ${permission}, got ${answer.status} ${answer.code ?? ''}`);

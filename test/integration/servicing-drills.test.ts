@@ -93,7 +93,14 @@ beforeAll(async () => {
   await admin.unsafe(`create database ${bankDbName}`);
   await admin.end();
   bankDb = connectDb(adminUrl().replace(/\/postgres$/, `/${bankDbName}`), { max: 10, applicationName: 'drill-bank' });
-  simulator = createSimulatorApp({ sql: bankDb, log, callbackSecret: LOCAL_BANK_CALLBACK_SECRET, faultHangMs: 15_000, settleDelayMs: 50, seed: 20261128 });
+  simulator = createSimulatorApp({
+    sql: bankDb,
+    log,
+    callbackSecret: LOCAL_BANK_CALLBACK_SECRET,
+    faultHangMs: 15_000,
+    settleDelayMs: 50,
+    seed: 20261128,
+  });
   await simulator.start();
   const port = await freePort();
   bankRoot = `http://127.0.0.1:${port}`;
@@ -133,9 +140,20 @@ async function drillLoan(): Promise<{ loanId: string; token: string }> {
     consent: { creditQuery: true, dataProcessing: true, textVersion: 'consent-2026-01' },
   };
   const loanId = newLoanId(new Date());
-  const args = { loanId, borrowerId: borrower.userId, channel: 'ONLINE' as const, product, application, annualRate: product.defaultRate };
+  const args = {
+    loanId,
+    borrowerId: borrower.userId,
+    channel: 'ONLINE' as const,
+    product,
+    application,
+    annualRate: product.defaultRate,
+  };
   const input = loanWorkflowInput({ ...args, borrowerHash: borrowerHash(keyring, borrower.idNumber) });
-  await insertLoanApplication(sql, cipher, { ...args, createdBy: borrower.userId, viewFields: initialViewFields(input) });
+  await insertLoanApplication(sql, cipher, {
+    ...args,
+    createdBy: borrower.userId,
+    viewFields: initialViewFields(input),
+  });
   await startLoanWorkflow(client, taskQueue, input, TIME_ZONE);
   await api.uploadRequiredDocuments(session.token, loanId, product.requiredDocuments);
   await waitForStatus(loanId, ['AWAITING_SIGNATURE'], 120_000);
@@ -161,53 +179,80 @@ async function bankTransfers(loanId: string) {
 }
 
 async function disbursementEntries(loanId: string) {
-  return sql<{ business_key: string; external_ref: string }[]>`select business_key, external_ref from journal_entries where loan_id = ${loanId} and kind = 'DISBURSEMENT'`;
+  return sql<
+    { business_key: string; external_ref: string }[]
+  >`select business_key, external_ref from journal_entries where loan_id = ${loanId} and kind = 'DISBURSEMENT'`;
 }
 
 describe('disbursement drills', () => {
-  it('pays every loan exactly once while the bank fails 30% of calls and times out on 10%', { timeout: 400_000 }, async () => {
-    const loans = await Promise.all([drillLoan(), drillLoan(), drillLoan(), drillLoan()]);
-    simulator.faults.update({ bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 } });
-    try {
-      for (const { loanId, token } of loans) await api.signContract(token, loanId);
-      for (const { loanId } of loans) expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 300_000)).toBe('ACTIVE');
-      const stats = simulator.faults.stats();
-      expect(stats.bank.failures + stats.bank.timeoutsBeforeCommit + stats.bank.timeoutsAfterCommit).toBeGreaterThan(0);
-    } finally {
-      simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
-    }
-    for (const { loanId } of loans) {
-      const transfers = await bankTransfers(loanId);
-      expect(transfers).toEqual([{ idempotency_key: `loan:${loanId}:disbursement`, status: 'SUCCEEDED', amount: '6000.00' }]);
-      expect(await disbursementEntries(loanId)).toEqual([{ business_key: `loan:${loanId}:disbursement`, external_ref: `loan:${loanId}:disbursement` }]);
-    }
-    expect(await findingsFor(sql, `${bankRoot}/bank`, loans.map((l) => l.loanId))).toEqual([]);
-  });
-
-  it('does not pay twice when the worker is killed with SIGKILL during the payout and restarted', { timeout: 300_000 }, async () => {
-    const { loanId, token } = await drillLoan();
-    // A slow bank keeps the transfer call in flight long enough to kill the worker inside it.
-    simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 3_000 } });
-    try {
-      await api.signContract(token, loanId);
-      const handle = client.workflow.getHandle(loanId);
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const history = await handle.fetchHistory();
-        const started = (history.events ?? []).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'startDisbursement');
-        if (started) break;
-        if (Date.now() > deadline) throw new Error('the disbursement never started');
-        await new Promise((r) => setTimeout(r, 100));
+  it(
+    'pays every loan exactly once while the bank fails 30% of calls and times out on 10%',
+    { timeout: 400_000 },
+    async () => {
+      const loans = await Promise.all([drillLoan(), drillLoan(), drillLoan(), drillLoan()]);
+      simulator.faults.update({ bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 } });
+      try {
+        for (const { loanId, token } of loans) await api.signContract(token, loanId);
+        for (const { loanId } of loans)
+          expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 300_000)).toBe('ACTIVE');
+        const stats = simulator.faults.stats();
+        expect(stats.bank.failures + stats.bank.timeoutsBeforeCommit + stats.bank.timeoutsAfterCommit).toBeGreaterThan(
+          0,
+        );
+      } finally {
+        simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
       }
-      await new Promise((r) => setTimeout(r, 1_000));
-      await stopWorker('SIGKILL');
-      worker = startWorker();
-      expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 240_000)).toBe('ACTIVE');
-    } finally {
-      simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
-    }
-    expect(await bankTransfers(loanId)).toEqual([{ idempotency_key: `loan:${loanId}:disbursement`, status: 'SUCCEEDED', amount: '6000.00' }]);
-    expect(await disbursementEntries(loanId)).toHaveLength(1);
-    expect(await findingsFor(sql, `${bankRoot}/bank`, [loanId])).toEqual([]);
-  });
+      for (const { loanId } of loans) {
+        const transfers = await bankTransfers(loanId);
+        expect(transfers).toEqual([
+          { idempotency_key: `loan:${loanId}:disbursement`, status: 'SUCCEEDED', amount: '6000.00' },
+        ]);
+        expect(await disbursementEntries(loanId)).toEqual([
+          { business_key: `loan:${loanId}:disbursement`, external_ref: `loan:${loanId}:disbursement` },
+        ]);
+      }
+      expect(
+        await findingsFor(
+          sql,
+          `${bankRoot}/bank`,
+          loans.map((l) => l.loanId),
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it(
+    'does not pay twice when the worker is killed with SIGKILL during the payout and restarted',
+    { timeout: 300_000 },
+    async () => {
+      const { loanId, token } = await drillLoan();
+      // A slow bank keeps the transfer call in flight long enough to kill the worker inside it.
+      simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 3_000 } });
+      try {
+        await api.signContract(token, loanId);
+        const handle = client.workflow.getHandle(loanId);
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const history = await handle.fetchHistory();
+          const started = (history.events ?? []).some(
+            (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'startDisbursement',
+          );
+          if (started) break;
+          if (Date.now() > deadline) throw new Error('the disbursement never started');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 1_000));
+        await stopWorker('SIGKILL');
+        worker = startWorker();
+        expect(await waitForStatus(loanId, ['ACTIVE', 'DISBURSEMENT_FAILED'], 240_000)).toBe('ACTIVE');
+      } finally {
+        simulator.faults.update({ bank: { failureRate: 0, timeoutRate: 0, latencyMs: 0 } });
+      }
+      expect(await bankTransfers(loanId)).toEqual([
+        { idempotency_key: `loan:${loanId}:disbursement`, status: 'SUCCEEDED', amount: '6000.00' },
+      ]);
+      expect(await disbursementEntries(loanId)).toHaveLength(1);
+      expect(await findingsFor(sql, `${bankRoot}/bank`, [loanId])).toEqual([]);
+    },
+  );
 });

@@ -39,77 +39,177 @@ async function status(promise: Promise<unknown>): Promise<number> {
 describe('servicing over HTTP', () => {
   it('shows the schedule, takes online, cash and bank-transfer repayments once each, and reconciles', async () => {
     const { session, loanId } = await activeLoanOverHttp(api);
-    const { installments } = await api.call<{ installments: Array<{ number: number; dueDate: string; total: string; status: string }> }>('GET', `/v1/loans/${loanId}/schedule`, { token: session.token });
+    const { installments } = await api.call<{
+      installments: Array<{ number: number; dueDate: string; total: string; status: string }>;
+    }>('GET', `/v1/loans/${loanId}/schedule`, { token: session.token });
     expect(installments).toHaveLength(6);
     expect(installments.every((i) => i.status === 'UPCOMING')).toBe(true);
     const detail = await api.loan(session.token, loanId);
-    const servicing = detail.servicing as { balances: { principal: string }; payoffToday: string; nextDue: { number: number } };
+    const servicing = detail.servicing as {
+      balances: { principal: string };
+      payoffToday: string;
+      nextDue: { number: number };
+    };
     expect(servicing.balances.principal).toBe('8000.00');
     expect(servicing.nextDue.number).toBe(1);
 
     const paymentId = `online-${randomUUID()}`;
-    const first = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, { token: session.token, body: { paymentId, amount: '300.00', channel: 'ONLINE' } });
+    const first = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: session.token,
+      body: { paymentId, amount: '300.00', channel: 'ONLINE' },
+    });
     expect(first.status).toBe(201);
-    const applied = (await first.json()) as { duplicate: boolean; allocation: { principal: string; interest: string; installments: Array<{ number: number }> } };
+    const applied = (await first.json()) as {
+      duplicate: boolean;
+      allocation: { principal: string; interest: string; installments: Array<{ number: number }> };
+    };
     expect(applied.duplicate).toBe(false);
     expect(applied.allocation.installments[0]!.number).toBe(1);
-    const again = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, { token: session.token, body: { paymentId, amount: '300.00', channel: 'ONLINE' } });
+    const again = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: session.token,
+      body: { paymentId, amount: '300.00', channel: 'ONLINE' },
+    });
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { duplicate: boolean; allocation: unknown }).allocation).toEqual(applied.allocation);
+    expect(((await again.json()) as { duplicate: boolean; allocation: unknown }).allocation).toEqual(
+      applied.allocation,
+    );
 
-    expect(await status(api.call('POST', `/v1/loans/${loanId}/repayments`, { token: session.token, body: { paymentId: `cash-${randomUUID()}`, amount: '10.00', channel: 'CASH' } }))).toBe(403);
-    expect(await status(api.call('POST', `/v1/loans/${loanId}/repayments`, { token: auditor.token, body: { paymentId: `x-${randomUUID()}`, amount: '10.00', channel: 'CASH' } }))).toBe(403);
-    expect(await status(api.call('POST', `/v1/loans/${loanId}/repayments`, { token: finance.token, body: { paymentId: `cash-${randomUUID()}`, amount: '0.00', channel: 'CASH' } }))).toBe(422);
-    const cash = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, { token: finance.token, body: { paymentId: `cash-${randomUUID()}`, amount: '200.00', channel: 'CASH' } });
+    expect(
+      await status(
+        api.call('POST', `/v1/loans/${loanId}/repayments`, {
+          token: session.token,
+          body: { paymentId: `cash-${randomUUID()}`, amount: '10.00', channel: 'CASH' },
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await status(
+        api.call('POST', `/v1/loans/${loanId}/repayments`, {
+          token: auditor.token,
+          body: { paymentId: `x-${randomUUID()}`, amount: '10.00', channel: 'CASH' },
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await status(
+        api.call('POST', `/v1/loans/${loanId}/repayments`, {
+          token: finance.token,
+          body: { paymentId: `cash-${randomUUID()}`, amount: '0.00', channel: 'CASH' },
+        }),
+      ),
+    ).toBe(422);
+    const cash = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: finance.token,
+      body: { paymentId: `cash-${randomUUID()}`, amount: '200.00', channel: 'CASH' },
+    });
     expect(cash.status).toBe(201);
 
     const other = await api.registerBorrower({ profileDigit: 1 });
     const otherSession = await api.login(other.phone, other.password);
-    expect(await status(api.call('POST', `/v1/loans/${loanId}/repayments`, { token: otherSession.token, body: { paymentId: `x-${randomUUID()}`, amount: '10.00', channel: 'ONLINE' } }))).toBe(404);
+    expect(
+      await status(
+        api.call('POST', `/v1/loans/${loanId}/repayments`, {
+          token: otherSession.token,
+          body: { paymentId: `x-${randomUUID()}`, amount: '10.00', channel: 'ONLINE' },
+        }),
+      ),
+    ).toBe(404);
 
     // The borrower transfers money to us; the bank's signed notice becomes a BANK_TRANSFER repayment.
-    const notice = await admin.simulateIncomingPayment({ reference: loanId, amount: '150.00', notifyUrl: `${stack.apiUrl}/v1/partners/bank/incoming` });
+    const notice = await admin.simulateIncomingPayment({
+      reference: loanId,
+      amount: '150.00',
+      notifyUrl: `${stack.apiUrl}/v1/partners/bank/incoming`,
+    });
     const deadline = Date.now() + 30_000;
     let items: Array<{ paymentId: string; channel: string }> = [];
     while (Date.now() < deadline) {
-      ({ items } = await api.call<{ items: Array<{ paymentId: string; channel: string }> }>('GET', `/v1/loans/${loanId}/repayments`, { token: session.token }));
+      ({ items } = await api.call<{ items: Array<{ paymentId: string; channel: string }> }>(
+        'GET',
+        `/v1/loans/${loanId}/repayments`,
+        { token: session.token },
+      ));
       if (items.some((i) => i.paymentId === notice.paymentId)) break;
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(items.map((i) => i.channel).sort()).toEqual(['BANK_TRANSFER', 'CASH', 'ONLINE']);
 
-    const ledger = await api.call<{ balances: { principal: string }; entries: Array<{ kind: string }> }>('GET', `/v1/finance/ledger/loans/${loanId}`, { token: finance.token });
+    const ledger = await api.call<{ balances: { principal: string }; entries: Array<{ kind: string }> }>(
+      'GET',
+      `/v1/finance/ledger/loans/${loanId}`,
+      { token: finance.token },
+    );
     expect(ledger.entries.filter((e) => e.kind === 'DISBURSEMENT')).toHaveLength(1);
     expect(ledger.entries.filter((e) => e.kind === 'REPAYMENT')).toHaveLength(3);
     const after = await api.loan(session.token, loanId);
     expect((after.servicing as { balances: { principal: string } }).balances.principal).toBe(ledger.balances.principal);
 
     expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId, notice.paymentId])).toEqual([]);
-    const report = await api.call<{ clean: boolean; counts: { entries: number } }>('GET', '/v1/finance/reconciliation', { token: finance.token });
+    const report = await api.call<{ clean: boolean; counts: { entries: number } }>(
+      'GET',
+      '/v1/finance/reconciliation',
+      { token: finance.token },
+    );
     expect(report.counts.entries).toBeGreaterThan(0);
     expect(await status(api.call('GET', '/v1/finance/reconciliation', { token: session.token }))).toBe(403);
   });
 
   it('refuses bank callbacks without a valid signature and accepts signed ones', async () => {
-    const body = JSON.stringify({ kind: 'TRANSFER', transferId: 'trf_x', idempotencyKey: 'loan:none:disbursement', reference: 'loan-20260101-0000000000', status: 'SUCCEEDED', amount: '1.00', currency: 'CNY', createdAt: new Date().toISOString() });
-    const unsigned = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const body = JSON.stringify({
+      kind: 'TRANSFER',
+      transferId: 'trf_x',
+      idempotencyKey: 'loan:none:disbursement',
+      reference: 'loan-20260101-0000000000',
+      status: 'SUCCEEDED',
+      amount: '1.00',
+      currency: 'CNY',
+      createdAt: new Date().toISOString(),
+    });
+    const unsigned = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(unsigned.status).toBe(401);
-    const forged = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json', ...callbackSignatureHeaders('not-the-secret-at-all', body) }, body });
+    const forged = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...callbackSignatureHeaders('not-the-secret-at-all', body) },
+      body,
+    });
     expect(forged.status).toBe(401);
-    const signed = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, body) }, body });
+    const signed = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, body) },
+      body,
+    });
     expect(signed.status).toBe(200);
     expect(await signed.json()).toEqual({ accepted: false, detail: 'NOT_FOUND' });
   });
 
   it('pauses and resumes disbursements for ops, and refuses a retry of a loan that did not fail', async () => {
     const ops = await api.login('ops');
-    const paused = await api.call<{ paused: boolean; reason: string }>('PUT', '/v1/finance/disbursements/pause', { token: ops.token, body: { paused: true, reason: '银行系统维护' } });
+    const paused = await api.call<{ paused: boolean; reason: string }>('PUT', '/v1/finance/disbursements/pause', {
+      token: ops.token,
+      body: { paused: true, reason: '银行系统维护' },
+    });
     expect(paused).toMatchObject({ paused: true, reason: '银行系统维护' });
-    const resumed = await api.call<{ paused: boolean }>('PUT', '/v1/finance/disbursements/pause', { token: ops.token, body: { paused: false, reason: '维护结束' } });
+    const resumed = await api.call<{ paused: boolean }>('PUT', '/v1/finance/disbursements/pause', {
+      token: ops.token,
+      body: { paused: false, reason: '维护结束' },
+    });
     expect(resumed.paused).toBe(false);
-    expect(await status(api.call('PUT', '/v1/finance/disbursements/pause', { token: finance.token, body: { paused: true, reason: 'x' } }))).toBe(403);
+    expect(
+      await status(
+        api.call('PUT', '/v1/finance/disbursements/pause', {
+          token: finance.token,
+          body: { paused: true, reason: 'x' },
+        }),
+      ),
+    ).toBe(403);
     const { loanId } = await activeLoanOverHttp(api);
-    const error = await api.call('POST', `/v1/finance/loans/${loanId}/disbursement/retry`, { token: ops.token }).catch((err: ApiCallError) => err);
+    const error = await api
+      .call('POST', `/v1/finance/loans/${loanId}/disbursement/retry`, { token: ops.token })
+      .catch((err: ApiCallError) => err);
     expect(error).toBeInstanceOf(ApiCallError);
     expect((error as ApiCallError).status).toBe(409);
   });
@@ -117,7 +217,13 @@ describe('servicing over HTTP', () => {
   it('answers `npm run reconcile` with the same checks from the command line', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/reconcile.ts')], {
       cwd: ROOT,
-      env: { ...process.env, APP_MODE: 'local', DATABASE_URL: stack.databaseUrl, BANK_URL: `${stack.simulatorUrl}/bank`, LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        APP_MODE: 'local',
+        DATABASE_URL: stack.databaseUrl,
+        BANK_URL: `${stack.simulatorUrl}/bank`,
+        LOG_LEVEL: 'silent',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

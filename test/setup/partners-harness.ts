@@ -92,7 +92,13 @@ export async function startPartnersHarness(options: { simulator?: SimulatorOverr
   const startSimulator = async (overrides: SimulatorOverrides = {}) => {
     if (running) throw new Error('the simulator is already running');
     const appSql = connectDb(databaseUrl, { max: 10, applicationName: 'partner-simulators' });
-    const app = createSimulatorApp({ sql: appSql, log, callbackSecret: TEST_CALLBACK_SECRET, ...defaults, ...overrides });
+    const app = createSimulatorApp({
+      sql: appSql,
+      log,
+      callbackSecret: TEST_CALLBACK_SECRET,
+      ...defaults,
+      ...overrides,
+    });
     await app.start();
     running = { app, sql: appSql, server: await listen(app, port) };
   };
@@ -191,7 +197,8 @@ export async function startCallbackReceiver(): Promise<CallbackReceiver> {
       for (;;) {
         const found = received.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching callback within ${timeoutMs} ms (got ${received.length})`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching callback within ${timeoutMs} ms (got ${received.length})`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -200,7 +207,11 @@ export async function startCallbackReceiver(): Promise<CallbackReceiver> {
 }
 
 /** Polls `read` until `done` holds or the time is up. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -25,13 +25,26 @@ export interface RecordedLoan {
 }
 
 export function loadCorpus(dir = CORPUS_DIR): RecordedLoan[] {
-  return corpusHistories(dir).map((h) => describeHistory(`${h.scenario}/${h.file}`, h.workflowId, historyFromJSON(JSON.parse(readFileSync(h.path, 'utf8')))));
+  return corpusHistories(dir).map((h) =>
+    describeHistory(`${h.scenario}/${h.file}`, h.workflowId, historyFromJSON(JSON.parse(readFileSync(h.path, 'utf8')))),
+  );
 }
 
 function describeHistory(name: string, workflowId: string, history: History): RecordedLoan {
-  const loan: RecordedLoan = { name, workflowId, history, statuses: [], activities: new Set(), timeline: new Set(), updates: new Set(), timers: 0, continuedAsNew: false };
+  const loan: RecordedLoan = {
+    name,
+    workflowId,
+    history,
+    statuses: [],
+    activities: new Set(),
+    timeline: new Set(),
+    updates: new Set(),
+    timers: 0,
+    continuedAsNew: false,
+  };
   for (const event of history.events ?? []) {
-    const status = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.LoanStatus?.data;
+    const status =
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.LoanStatus?.data;
     if (status) loan.statuses.push(JSON.parse(Buffer.from(status).toString('utf8')) as string);
     const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
     if (activity) loan.activities.add(activity);
@@ -48,7 +61,9 @@ function describeHistory(name: string, workflowId: string, history: History): Re
 }
 
 /** A payload's value when it is plain JSON (the corpus is stored decoded), else undefined. */
-function plainJson(payload: proto.temporal.api.common.v1.IPayload | null | undefined): Record<string, unknown> | undefined {
+function plainJson(
+  payload: proto.temporal.api.common.v1.IPayload | null | undefined,
+): Record<string, unknown> | undefined {
   const encoding = payload?.metadata?.encoding;
   if (!payload?.data || !encoding || Buffer.from(encoding).toString('utf8') !== 'json/plain') return undefined;
   return JSON.parse(Buffer.from(payload.data).toString('utf8')) as Record<string, unknown>;

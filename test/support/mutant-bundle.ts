@@ -66,7 +66,9 @@ function runtimeImports(source: string): string[] {
 
 /** Sources import `./x.js` and mean `./x.ts`, as webpack's extensionAlias does (worker/bundler-options.ts). */
 function resolveSource(path: string, importer: string): string {
-  const candidates = path.endsWith('.js') ? [path.replace(/\.js$/, '.ts'), path] : [path, `${path}.ts`, join(path, 'index.ts')];
+  const candidates = path.endsWith('.js')
+    ? [path.replace(/\.js$/, '.ts'), path]
+    : [path, `${path}.ts`, join(path, 'index.ts')];
   const hit = candidates.find((c) => existsSync(c));
   if (!hit) throw new Error(`${relative(ROOT, importer)} imports ${relative(ROOT, path)}, which does not exist`);
   return hit;
@@ -84,9 +86,14 @@ export function applyEdits(root: string, change: WorkflowCodeChange): void {
     }
     const count = source.split(edit.find).length - 1;
     if (count !== 1) {
-      throw new Error(`change ${change.id}: expected the anchor once in ${edit.file}, found it ${count} times:\n${edit.find}`);
+      throw new Error(
+        `change ${change.id}: expected the anchor once in ${edit.file}, found it ${count} times:\n${edit.find}`,
+      );
     }
-    writeFileSync(path, source.replace(edit.find, () => edit.replace));
+    writeFileSync(
+      path,
+      source.replace(edit.find, () => edit.replace),
+    );
   }
 }
 
@@ -158,7 +165,11 @@ export function patchedImport(file: string): SourceEdit {
 
 /** Adds the patch id to the registry, workflows/patches.ts. */
 export function registerPatch(patchId: string): SourceEdit {
-  return { file: PATCH_REGISTRY, find: '} as const;', replace: `  ${patchKey(patchId)}: ${JSON.stringify(patchId)},\n} as const;` };
+  return {
+    file: PATCH_REGISTRY,
+    find: '} as const;',
+    replace: `  ${patchKey(patchId)}: ${JSON.stringify(patchId)},\n} as const;`,
+  };
 }
 
 const PATCH_REGISTRY = 'workflows/patches.ts';

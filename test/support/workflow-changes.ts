@@ -17,7 +17,10 @@ export interface PhaseChange {
 
 /** The change as a deploy would ship it: unguarded, or guarded by `patched()` with its id registered. */
 export function asCodeChange(change: PhaseChange, patchId?: string): WorkflowCodeChange {
-  return { id: `${change.phase}${patchId ? '-patched' : ''}`, edits: [...(patchId ? [registerPatch(patchId)] : []), ...change.edits(patchId)] };
+  return {
+    id: `${change.phase}${patchId ? '-patched' : ''}`,
+    edits: [...(patchId ? [registerPatch(patchId)] : []), ...change.edits(patchId)],
+  };
 }
 
 /** Imports a change needs, under names of their own so they cannot clash with the file's. */

@@ -28,47 +28,54 @@ async function setPaused(paused: boolean) {
     on conflict (name) do update set enabled = excluded.enabled, changed_at = now()`;
 }
 
-it('waits out a 10-day pause and a transfer pending for 3 days with every run under the bound', { timeout: 600_000 }, async () => {
-  const { input } = await h.seedLoan({ amount: '10000.00', profileDigit: 1 });
-  const handle = await h.start(input);
-  await uploadDocuments(h, handle, input.borrowerId, ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']);
-  const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
-  await setPaused(true);
-  await sign(handle, input.borrowerId, offered.contract!.sha256);
-  await waitForStatus(handle, 'DISBURSING');
-  await h.env.sleep(10 * DAY);
-  expect(h.bank.transfers.size).toBe(0);
+it(
+  'waits out a 10-day pause and a transfer pending for 3 days with every run under the bound',
+  { timeout: 600_000 },
+  async () => {
+    const { input } = await h.seedLoan({ amount: '10000.00', profileDigit: 1 });
+    const handle = await h.start(input);
+    await uploadDocuments(h, handle, input.borrowerId, ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']);
+    const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+    await setPaused(true);
+    await sign(handle, input.borrowerId, offered.contract!.sha256);
+    await waitForStatus(handle, 'DISBURSING');
+    await h.env.sleep(10 * DAY);
+    expect(h.bank.transfers.size).toBe(0);
 
-  h.bank.holdSettlement = true;
-  await setPaused(false);
-  await h.env.sleep(DAY);
-  const key = `loan:${input.loanId}:disbursement`;
-  expect(h.bank.transfers.get(key)?.status).toBe('PENDING');
-  await h.env.sleep(3 * DAY);
-  h.bank.settle(key, 'SUCCEEDED');
-  h.bank.holdSettlement = false;
-  await h.env.sleep(DAY);
-  const active = await waitForStatus(handle, 'ACTIVE', 60_000);
-  expect(active.disbursements.map((d) => d.status)).toEqual(['SUCCEEDED']);
-  expect(h.bank.transferCalls).toBe(1);
-  // The loan was told it is disbursing once, whatever the number of runs.
-  const disbursingNotices = await h.sql`select 1 from loan_events where loan_id = ${input.loanId} and kind = 'STATUS_DISBURSING'`;
-  expect(disbursingNotices).toHaveLength(1);
+    h.bank.holdSettlement = true;
+    await setPaused(false);
+    await h.env.sleep(DAY);
+    const key = `loan:${input.loanId}:disbursement`;
+    expect(h.bank.transfers.get(key)?.status).toBe('PENDING');
+    await h.env.sleep(3 * DAY);
+    h.bank.settle(key, 'SUCCEEDED');
+    h.bank.holdSettlement = false;
+    await h.env.sleep(DAY);
+    const active = await waitForStatus(handle, 'ACTIVE', 60_000);
+    expect(active.disbursements.map((d) => d.status)).toEqual(['SUCCEEDED']);
+    expect(h.bank.transferCalls).toBe(1);
+    // The loan was told it is disbursing once, whatever the number of runs.
+    const disbursingNotices =
+      await h.sql`select 1 from loan_events where loan_id = ${input.loanId} and kind = 'STATUS_DISBURSING'`;
+    expect(disbursingNotices).toHaveLength(1);
 
-  // Walk the chain of runs back from the current one.
-  const sizes: number[] = [];
-  let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
-  while (runId) {
-    const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow.getHandle(input.loanId, runId).fetchHistory();
-    const events: NonNullable<typeof history.events> = history.events ?? [];
-    sizes.push(events.length);
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
-  sizes.reverse();
-  // The first runs are origination waiting on the bank; the last is servicing.
-  expect(sizes.length).toBeGreaterThanOrEqual(2);
-  for (const size of sizes) expect(size).toBeLessThan(RUN_BOUND);
-  expect((await reconciliation(h)).findings).toEqual([]);
-  await untilSleeping(handle);
-  await h.capture(input.loanId, 'bounded-wait', ['bounded-wait', 'continue-as-new', 'disbursement']);
-});
+    // Walk the chain of runs back from the current one.
+    const sizes: number[] = [];
+    let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
+    while (runId) {
+      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow
+        .getHandle(input.loanId, runId)
+        .fetchHistory();
+      const events: NonNullable<typeof history.events> = history.events ?? [];
+      sizes.push(events.length);
+      runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    sizes.reverse();
+    // The first runs are origination waiting on the bank; the last is servicing.
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    for (const size of sizes) expect(size).toBeLessThan(RUN_BOUND);
+    expect((await reconciliation(h)).findings).toEqual([]);
+    await untilSleeping(handle);
+    await h.capture(input.loanId, 'bounded-wait', ['bounded-wait', 'continue-as-new', 'disbursement']);
+  },
+);

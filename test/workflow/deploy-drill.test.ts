@@ -23,7 +23,8 @@ import { ledgerBalance, pay, reconciliation, skipTo, view } from './helpers/serv
 // The procedure's own example (docs/operations/upgrading.md): PATCHES.REMINDER_ON_DUE_DAY.
 const PATCH_ID = 'reminder-on-due-day';
 const EventType = temporal.api.enums.v1.EventType;
-const NON_DETERMINISTIC = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
+const NON_DETERMINISTIC =
+  temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR;
 const RECEIVABLES = ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE'];
 
 let h: WorkflowHarness;
@@ -42,7 +43,14 @@ afterEach(async () => {
 afterAll(async () => {
   v2?.remove();
   v2Unpatched?.remove();
-  await Promise.all(started.map((id) => h?.client.workflow.getHandle(id).terminate('drill finished').catch(() => undefined)));
+  await Promise.all(
+    started.map((id) =>
+      h?.client.workflow
+        .getHandle(id)
+        .terminate('drill finished')
+        .catch(() => undefined),
+    ),
+  );
   await h?.teardown();
 });
 
@@ -52,7 +60,11 @@ afterAll(async () => {
  * worker's sticky queue back to the shared one (a real server does when the worker shuts down), so
  * the worker that is going away runs without one. Its histories are the same either way.
  */
-async function deployWorker(codePath: string, taskQueue: string, { sticky = true } = {}): Promise<{ stop(): Promise<void> }> {
+async function deployWorker(
+  codePath: string,
+  taskQueue: string,
+  { sticky = true } = {},
+): Promise<{ stop(): Promise<void> }> {
   const worker = await Worker.create({
     connection: h.env.nativeConnection,
     namespace: 'default',
@@ -98,7 +110,9 @@ async function openLoan(taskQueue: string, options: { manual?: boolean } = {}): 
   await sign(handle, input.borrowerId, offered.contract!.sha256);
   await h.env.sleep(60_000);
   await waitForStatus(handle, 'ACTIVE');
-  const rows = await h.sql<{ due_date: string }[]>`select due_date from installments where loan_id = ${input.loanId} order by number`;
+  const rows = await h.sql<
+    { due_date: string }[]
+  >`select due_date from installments where loan_id = ${input.loanId} order by number`;
   return { handle, loanId: input.loanId, borrowerId: input.borrowerId, dueDates: rows.map((r) => r.due_date) };
 }
 
@@ -111,99 +125,135 @@ function reminders(loanId: string): string[] {
 
 async function failedWorkflowTasks(handle: LoanHandle) {
   const history = await handle.fetchHistory();
-  return (history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).map((e) => e.workflowTaskFailedEventAttributes!);
+  return (history.events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+    .map((e) => e.workflowTaskFailedEventAttributes!);
 }
 
 async function repaymentsTotal(loanId: string): Promise<string> {
-  const [row] = await h.sql<{ total: string }[]>`select coalesce(sum(amount), 0)::numeric(16, 2)::text as total from repayments where loan_id = ${loanId}`;
+  const [row] = await h.sql<
+    { total: string }[]
+  >`select coalesce(sum(amount), 0)::numeric(16, 2)::text as total from repayments where loan_id = ${loanId}`;
   return row!.total;
 }
 
 async function scheduledTotal(loanId: string): Promise<string> {
-  const [row] = await h.sql<{ total: string }[]>`select sum(principal + interest + fee)::numeric(16, 2)::text as total from installments where loan_id = ${loanId}`;
+  const [row] = await h.sql<
+    { total: string }[]
+  >`select sum(principal + interest + fee)::numeric(16, 2)::text as total from installments where loan_id = ${loanId}`;
   return row!.total;
 }
 
-it('moves sleeping loans from v1 to a patched v2 worker: every loan carries on, new reminders only where v2 runs the new code', { timeout: 240_000 }, async () => {
-  const taskQueue = `drill-${randomUUID()}`;
-  const v1 = await deployWorker(inject('workflowBundlePath'), taskQueue, { sticky: false });
+it(
+  'moves sleeping loans from v1 to a patched v2 worker: every loan carries on, new reminders only where v2 runs the new code',
+  { timeout: 240_000 },
+  async () => {
+    const taskQueue = `drill-${randomUUID()}`;
+    const v1 = await deployWorker(inject('workflowBundlePath'), taskQueue, { sticky: false });
 
-  // Four loans at different points of servicing when the deploy comes (on `deployDay` at noon):
-  const overdue = await openLoan(taskQueue, { manual: true }); // its first installment unpaid, in collections
-  const paidOne = await openLoan(taskQueue); // first installment collected, waiting for the second
-  await skipTo(h, addDays(overdue.dueDates[0]!, -15));
-  const reminded = await openLoan(taskQueue); // reminded of its first installment, waiting for the due date
-  const deployDay = addDays(reminded.dueDates[0]!, -1);
-  await skipTo(h, addDays(deployDay, -7));
-  const fresh = await openLoan(taskQueue); // not yet reminded of anything
-  await skipTo(h, deployDay, '12:00');
+    // Four loans at different points of servicing when the deploy comes (on `deployDay` at noon):
+    const overdue = await openLoan(taskQueue, { manual: true }); // its first installment unpaid, in collections
+    const paidOne = await openLoan(taskQueue); // first installment collected, waiting for the second
+    await skipTo(h, addDays(overdue.dueDates[0]!, -15));
+    const reminded = await openLoan(taskQueue); // reminded of its first installment, waiting for the due date
+    const deployDay = addDays(reminded.dueDates[0]!, -1);
+    await skipTo(h, addDays(deployDay, -7));
+    const fresh = await openLoan(taskQueue); // not yet reminded of anything
+    await skipTo(h, deployDay, '12:00');
 
-  expect((await view(overdue.handle)).status).toBe('OVERDUE');
-  expect((await view(paidOne.handle)).servicing?.nextDue?.number).toBe(2);
-  expect(reminders(reminded.loanId)).toEqual(['1', '1']);
-  expect(reminders(fresh.loanId)).toEqual([]);
+    expect((await view(overdue.handle)).status).toBe('OVERDUE');
+    expect((await view(paidOne.handle)).servicing?.nextDue?.number).toBe(2);
+    expect(reminders(reminded.loanId)).toEqual(['1', '1']);
+    expect(reminders(fresh.loanId)).toEqual([]);
 
-  await v1.stop();
-  const v2Worker = await deployWorker(v2.codePath, taskQueue);
-  try {
-    // The overdue borrower catches up, then pays the rest off on the second due date.
-    const owed = (await view(overdue.handle)).servicing!.balances.totalDue;
-    const cured = await pay(overdue.handle, { paymentId: `${overdue.loanId}-catch-up`, amount: owed, receivedOn: deployDay, by: { userId: overdue.borrowerId, role: 'BORROWER' } });
-    expect(cured.status).toBe('ACTIVE');
-    await skipTo(h, overdue.dueDates[1]!, '12:00');
-    const payoff = (await view(overdue.handle)).servicing!.payoffToday;
-    const closing = await pay(overdue.handle, { paymentId: `${overdue.loanId}-payoff`, amount: payoff, receivedOn: overdue.dueDates[1]!, by: { userId: overdue.borrowerId, role: 'BORROWER' } });
-    expect(closing.status).toBe('PAID_OFF');
+    await v1.stop();
+    const v2Worker = await deployWorker(v2.codePath, taskQueue);
+    try {
+      // The overdue borrower catches up, then pays the rest off on the second due date.
+      const owed = (await view(overdue.handle)).servicing!.balances.totalDue;
+      const cured = await pay(overdue.handle, {
+        paymentId: `${overdue.loanId}-catch-up`,
+        amount: owed,
+        receivedOn: deployDay,
+        by: { userId: overdue.borrowerId, role: 'BORROWER' },
+      });
+      expect(cured.status).toBe('ACTIVE');
+      await skipTo(h, overdue.dueDates[1]!, '12:00');
+      const payoff = (await view(overdue.handle)).servicing!.payoffToday;
+      const closing = await pay(overdue.handle, {
+        paymentId: `${overdue.loanId}-payoff`,
+        amount: payoff,
+        receivedOn: overdue.dueDates[1]!,
+        by: { userId: overdue.borrowerId, role: 'BORROWER' },
+      });
+      expect(closing.status).toBe('PAID_OFF');
 
-    const loans = [overdue, paidOne, reminded, fresh];
-    for (const loan of loans) expect((await loan.handle.result()).status, loan.loanId).toBe('PAID_OFF');
-    for (const loan of loans) {
-      expect(await failedWorkflowTasks(loan.handle), loan.loanId).toEqual([]);
-      for (const account of RECEIVABLES) expect(await ledgerBalance(h, loan.loanId, account), `${loan.loanId} ${account}`).toBe('0.00');
+      const loans = [overdue, paidOne, reminded, fresh];
+      for (const loan of loans) expect((await loan.handle.result()).status, loan.loanId).toBe('PAID_OFF');
+      for (const loan of loans) {
+        expect(await failedWorkflowTasks(loan.handle), loan.loanId).toEqual([]);
+        for (const account of RECEIVABLES)
+          expect(await ledgerBalance(h, loan.loanId, account), `${loan.loanId} ${account}`).toBe('0.00');
+      }
+      for (const loan of [paidOne, reminded, fresh]) {
+        expect(await repaymentsTotal(loan.loanId)).toBe(await scheduledTotal(loan.loanId));
+        for (const n of [1, 2, 3])
+          expect(
+            h.bank.debits.get(`loan:${loan.loanId}:installment:${n}:debit:1`)?.status,
+            `${loan.loanId} debit ${n}`,
+          ).toBe('SUCCEEDED');
+      }
+
+      // The new reminder goes out wherever servicing reached it under v2, and nowhere v1 had already passed it.
+      expect(reminders(fresh.loanId)).toEqual(['1', '1', '1:due-day', '2', '2', '2:due-day', '3', '3', '3:due-day']);
+      expect(reminders(reminded.loanId)).toEqual(['1', '1', '2', '2', '2:due-day', '3', '3', '3:due-day']);
+      expect(reminders(paidOne.loanId)).toEqual(['1', '1', '2', '2', '2:due-day', '3', '3', '3:due-day']);
+      expect(reminders(overdue.loanId)).toEqual(['1', '1', '2', '2', '2:due-day']);
+    } finally {
+      await v2Worker.stop();
     }
-    for (const loan of [paidOne, reminded, fresh]) {
-      expect(await repaymentsTotal(loan.loanId)).toBe(await scheduledTotal(loan.loanId));
-      for (const n of [1, 2, 3]) expect(h.bank.debits.get(`loan:${loan.loanId}:installment:${n}:debit:1`)?.status, `${loan.loanId} debit ${n}`).toBe('SUCCEEDED');
-    }
+  },
+);
 
-    // The new reminder goes out wherever servicing reached it under v2, and nowhere v1 had already passed it.
-    expect(reminders(fresh.loanId)).toEqual(['1', '1', '1:due-day', '2', '2', '2:due-day', '3', '3', '3:due-day']);
-    expect(reminders(reminded.loanId)).toEqual(['1', '1', '2', '2', '2:due-day', '3', '3', '3:due-day']);
-    expect(reminders(paidOne.loanId)).toEqual(['1', '1', '2', '2', '2:due-day', '3', '3', '3:due-day']);
-    expect(reminders(overdue.loanId)).toEqual(['1', '1', '2', '2', '2:due-day']);
-  } finally {
-    await v2Worker.stop();
-  }
-});
+it(
+  'without patched(), the same v2 fails every loan already past the changed code with nondeterminism',
+  { timeout: 180_000 },
+  async () => {
+    const taskQueue = `drill-unpatched-${randomUUID()}`;
+    const v1 = await deployWorker(inject('workflowBundlePath'), taskQueue, { sticky: false });
+    const overdue = await openLoan(taskQueue, { manual: true });
+    const paidOne = await openLoan(taskQueue);
+    await skipTo(h, addDays(overdue.dueDates[0]!, 5), '12:00');
+    expect((await view(overdue.handle)).status).toBe('OVERDUE');
+    expect((await view(paidOne.handle)).servicing?.nextDue?.number).toBe(2);
+    await v1.stop();
 
-it('without patched(), the same v2 fails every loan already past the changed code with nondeterminism', { timeout: 180_000 }, async () => {
-  const taskQueue = `drill-unpatched-${randomUUID()}`;
-  const v1 = await deployWorker(inject('workflowBundlePath'), taskQueue, { sticky: false });
-  const overdue = await openLoan(taskQueue, { manual: true });
-  const paidOne = await openLoan(taskQueue);
-  await skipTo(h, addDays(overdue.dueDates[0]!, 5), '12:00');
-  expect((await view(overdue.handle)).status).toBe('OVERDUE');
-  expect((await view(paidOne.handle)).servicing?.nextDue?.number).toBe(2);
-  await v1.stop();
-
-  const v2Worker = await deployWorker(v2Unpatched.codePath, taskQueue);
-  try {
-    for (const loan of [overdue, paidOne]) {
-      // Any message or timer wakes the loan; here a bank callback about nothing it waits for.
-      await loan.handle.signal(bankResultSignal, { transferId: 'none', idempotencyKey: `drill:${randomUUID()}`, status: 'FAILED' });
+    const v2Worker = await deployWorker(v2Unpatched.codePath, taskQueue);
+    try {
+      for (const loan of [overdue, paidOne]) {
+        // Any message or timer wakes the loan; here a bank callback about nothing it waits for.
+        await loan.handle.signal(bankResultSignal, {
+          transferId: 'none',
+          idempotencyKey: `drill:${randomUUID()}`,
+          status: 'FAILED',
+        });
+      }
+      for (const loan of [overdue, paidOne]) {
+        const failed = await waitFor(
+          () => failedWorkflowTasks(loan.handle),
+          (tasks) => tasks.length > 0,
+        );
+        expect(failed.length, `${loan.loanId}: no failed workflow task`).toBeGreaterThan(0);
+        expect(failed[0]!.cause, loan.loanId).toBe(NON_DETERMINISTIC);
+        const { status } = await loan.handle.describe();
+        expect(status.name).toBe('RUNNING');
+        await loan.handle.terminate('nondeterminism after an unpatched deploy');
+      }
+    } finally {
+      await v2Worker.stop();
     }
-    for (const loan of [overdue, paidOne]) {
-      const failed = await waitFor(() => failedWorkflowTasks(loan.handle), (tasks) => tasks.length > 0);
-      expect(failed.length, `${loan.loanId}: no failed workflow task`).toBeGreaterThan(0);
-      expect(failed[0]!.cause, loan.loanId).toBe(NON_DETERMINISTIC);
-      const { status } = await loan.handle.describe();
-      expect(status.name).toBe('RUNNING');
-      await loan.handle.terminate('nondeterminism after an unpatched deploy');
-    }
-  } finally {
-    await v2Worker.stop();
-  }
-});
+  },
+);
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

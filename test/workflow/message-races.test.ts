@@ -6,7 +6,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../domain/dates.js';
-import { bankResultSignal, loanViewQuery, retryDisbursementUpdate, reviewUpdate, withdrawUpdate, writeOffUpdate } from '../../contracts/definitions.js';
+import {
+  bankResultSignal,
+  loanViewQuery,
+  retryDisbursementUpdate,
+  reviewUpdate,
+  withdrawUpdate,
+  writeOffUpdate,
+} from '../../contracts/definitions.js';
 import type { loanWorkflow } from '../../workflows/loan.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, review, sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
@@ -62,8 +69,21 @@ describe('two messages in one workflow task', () => {
     expect((await handle.query(loanViewQuery)).openReview).toMatchObject({ stage: 'INITIAL', round: 1 });
 
     const [more, approve] = await together(
-      () => review(handle, { stage: 'INITIAL', decision: 'REQUEST_DOCUMENTS', documents: ['INCOME_PROOF'], round: 1, reviewer: { userId: reviewerA, role: 'INITIAL_REVIEWER' } }),
-      () => review(handle, { stage: 'INITIAL', decision: 'APPROVE', round: 1, reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' } }),
+      () =>
+        review(handle, {
+          stage: 'INITIAL',
+          decision: 'REQUEST_DOCUMENTS',
+          documents: ['INCOME_PROOF'],
+          round: 1,
+          reviewer: { userId: reviewerA, role: 'INITIAL_REVIEWER' },
+        }),
+      () =>
+        review(handle, {
+          stage: 'INITIAL',
+          decision: 'APPROVE',
+          round: 1,
+          reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' },
+        }),
     );
     const outcomes = [await refusalType(more!), await refusalType(approve!)];
     expect(outcomes.sort()).toEqual(['ACCEPTED', 'WRONG_STAGE']);
@@ -76,8 +96,22 @@ describe('two messages in one workflow task', () => {
       await uploadDocuments(h, handle, input.borrowerId, ['INCOME_PROOF']);
       const second = await waitForStatus(handle, 'INITIAL_REVIEW');
       expect(second.openReview).toMatchObject({ stage: 'INITIAL', round: 2 });
-      expect(await refusalOf(review(handle, { stage: 'INITIAL', decision: 'APPROVE', round: 1, reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' } }))).toBe('WRONG_STAGE');
-      const approved = await review(handle, { stage: 'INITIAL', decision: 'APPROVE', round: 2, reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' } });
+      expect(
+        await refusalOf(
+          review(handle, {
+            stage: 'INITIAL',
+            decision: 'APPROVE',
+            round: 1,
+            reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' },
+          }),
+        ),
+      ).toBe('WRONG_STAGE');
+      const approved = await review(handle, {
+        stage: 'INITIAL',
+        decision: 'APPROVE',
+        round: 2,
+        reviewer: { userId: reviewerB, role: 'INITIAL_REVIEWER' },
+      });
       expect(approved.status).toBe('FINAL_REVIEW');
       expect(approved.reviews.map((r) => r.decision)).toEqual(['REQUEST_DOCUMENTS', 'APPROVE']);
     } else {
@@ -91,7 +125,18 @@ describe('two messages in one workflow task', () => {
     const { handle } = await loanInInitialReview();
     const reviewer = await h.createUser('INITIAL_REVIEWER');
     const send = () =>
-      handle.executeUpdate(reviewUpdate, { args: [{ stage: 'INITIAL', decision: 'APPROVE', comment: 'ok', round: 1, reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } }], updateId: 'review:same-request' });
+      handle.executeUpdate(reviewUpdate, {
+        args: [
+          {
+            stage: 'INITIAL',
+            decision: 'APPROVE',
+            comment: 'ok',
+            round: 1,
+            reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' },
+          },
+        ],
+        updateId: 'review:same-request',
+      });
     const [first, second] = await together(send, send);
     expect(first!.status).toBe('fulfilled');
     expect(second!.status).toBe('fulfilled');
@@ -108,7 +153,10 @@ describe('two messages in one workflow task', () => {
     const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
     const [signed, withdrawn] = await together<unknown>(
       () => sign(handle, input.borrowerId, offered.contract!.sha256),
-      () => handle.executeUpdate(withdrawUpdate, { args: [{ by: { userId: input.borrowerId, role: 'BORROWER' }, reason: '不需要了' }] }),
+      () =>
+        handle.executeUpdate(withdrawUpdate, {
+          args: [{ by: { userId: input.borrowerId, role: 'BORROWER' }, reason: '不需要了' }],
+        }),
     );
     expect(withdrawn!.status).toBe('fulfilled');
     expect(['fulfilled', 'rejected']).toContain(signed!.status);
@@ -134,7 +182,12 @@ describe('two messages in one workflow task', () => {
     h.notify.delayMs = 3_000;
     try {
       const transfer = h.bank.transfers.get(first)!;
-      await handle.signal(bankResultSignal, { transferId: transfer.transferId, idempotencyKey: first, status: 'FAILED', failureReason: 'ACCOUNT_FROZEN' });
+      await handle.signal(bankResultSignal, {
+        transferId: transfer.transferId,
+        idempotencyKey: first,
+        status: 'FAILED',
+        failureReason: 'ACCOUNT_FROZEN',
+      });
       await waitForStatus(handle, 'DISBURSEMENT_FAILED');
       const ops = await h.createUser('OPS');
       const retried = await handle.executeUpdate(retryDisbursementUpdate, { args: [{ userId: ops, role: 'OPS' }] });
@@ -165,8 +218,15 @@ describe('two messages in one workflow task', () => {
     const today = late.servicing!.asOf;
     // Both at once, while the loan sleeps in collections: the server hands them to one task.
     const [payoff, writeOff] = await Promise.allSettled<unknown>([
-      pay(handle, { paymentId: `payoff-${input.loanId}`, amount: late.servicing!.payoffToday, receivedOn: today, by: { userId: input.borrowerId, role: 'BORROWER' } }),
-      handle.executeUpdate(writeOffUpdate, { args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }] }),
+      pay(handle, {
+        paymentId: `payoff-${input.loanId}`,
+        amount: late.servicing!.payoffToday,
+        receivedOn: today,
+        by: { userId: input.borrowerId, role: 'BORROWER' },
+      }),
+      handle.executeUpdate(writeOffUpdate, {
+        args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }],
+      }),
     ]);
     // Exactly one of them takes effect and both are answered: neither waits forever.
     const outcomes = { payoff: await refusalType(payoff!), writeOff: await refusalType(writeOff!) };
@@ -180,8 +240,11 @@ describe('two messages in one workflow task', () => {
     }
     const [row] = await skipping.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
     expect(row!.status).toBe(done.status);
-    await skipping.capture(input.loanId, 'write-off-race', ['message-race', 'overdue-ladder', done.status === 'PAID_OFF' ? 'payoff' : 'write-off']);
+    await skipping.capture(input.loanId, 'write-off-race', [
+      'message-race',
+      'overdue-ladder',
+      done.status === 'PAID_OFF' ? 'payoff' : 'write-off',
+    ]);
     expect((await reconciliation(skipping)).findings).toEqual([]);
   });
 });
-

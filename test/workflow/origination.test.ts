@@ -64,13 +64,19 @@ describe('origination on the time-skipping server', () => {
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     await vi.waitFor(async () => {
-      const [task] = await h.sql<{ role: string; status: string }[]>`select role, status from tasks where loan_id = ${input.loanId}`;
+      const [task] = await h.sql<
+        { role: string; status: string }[]
+      >`select role, status from tasks where loan_id = ${input.loanId}`;
       expect(task).toEqual({ role: 'INITIAL_REVIEWER', status: 'OPEN' });
     });
 
     const initialReviewer = await h.createUser('INITIAL_REVIEWER');
     const finalReviewer = await h.createUser('FINAL_REVIEWER');
-    const afterInitial = await review(handle, { stage: 'INITIAL', decision: 'APPROVE', reviewer: { userId: initialReviewer, role: 'INITIAL_REVIEWER' } });
+    const afterInitial = await review(handle, {
+      stage: 'INITIAL',
+      decision: 'APPROVE',
+      reviewer: { userId: initialReviewer, role: 'INITIAL_REVIEWER' },
+    });
     expect(afterInitial.status).toBe('FINAL_REVIEW');
     const afterFinal = await review(handle, {
       stage: 'FINAL',
@@ -84,7 +90,9 @@ describe('origination on the time-skipping server', () => {
     expect(offered.offer?.amount).toBe('50000.00');
     expect(offered.offer?.installments).toHaveLength(24);
     await vi.waitFor(async () => {
-      const tasks = await h.sql<{ status: string }[]>`select status from tasks where loan_id = ${input.loanId} order by created_at`;
+      const tasks = await h.sql<
+        { status: string }[]
+      >`select status from tasks where loan_id = ${input.loanId} order by created_at`;
       expect(tasks.map((t) => t.status)).toEqual(['DONE', 'DONE']);
     });
     await h.capture(input.loanId, 'two-stage-review', ['two-stage-review']);
@@ -95,7 +103,12 @@ describe('origination on the time-skipping server', () => {
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     const reviewer = await h.createUser('INITIAL_REVIEWER');
-    await review(handle, { stage: 'INITIAL', decision: 'REJECT', comment: '收入证明与流水不符', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
+    await review(handle, {
+      stage: 'INITIAL',
+      decision: 'REJECT',
+      comment: '收入证明与流水不符',
+      reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' },
+    });
     const view = await waitForStatus(handle, 'REJECTED');
     expect(view.timeline.some((t) => t.kind === 'REVIEW_INITIAL_REJECT')).toBe(true);
     await h.capture(input.loanId, 'human-rejection', ['human-rejection']);
@@ -106,20 +119,44 @@ describe('origination on the time-skipping server', () => {
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     const reviewer = await h.createUser('INITIAL_REVIEWER');
-    await review(handle, { stage: 'INITIAL', decision: 'REQUEST_DOCUMENTS', documents: ['INCOME_PROOF'], comment: '请提供近三个月收入证明', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
+    await review(handle, {
+      stage: 'INITIAL',
+      decision: 'REQUEST_DOCUMENTS',
+      documents: ['INCOME_PROOF'],
+      comment: '请提供近三个月收入证明',
+      reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' },
+    });
     const waiting = await waitForStatus(handle, 'AWAITING_DOCUMENTS');
     expect(waiting.missingDocuments).toEqual(['INCOME_PROOF']);
-    await vi.waitFor(() => expect(h.notify.sent.some((m) => m.template === 'DOCUMENTS_MISSING' && m.params.loanId === handle.workflowId)).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          h.notify.sent.some((m) => m.template === 'DOCUMENTS_MISSING' && m.params.loanId === handle.workflowId),
+        ).toBe(true),
+      { timeout: 10_000 },
+    );
     await uploadDocuments(h, handle, borrowerId, ['INCOME_PROOF']);
     const back = await waitForStatus(handle, 'INITIAL_REVIEW');
     expect(back.missingDocuments).toEqual([]);
 
     const finalReviewer = await h.createUser('FINAL_REVIEWER');
-    await review(handle, { stage: 'INITIAL', decision: 'APPROVE', reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' } });
+    await review(handle, {
+      stage: 'INITIAL',
+      decision: 'APPROVE',
+      reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' },
+    });
     await waitForStatus(handle, 'FINAL_REVIEW');
-    await review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' } });
+    await review(handle, {
+      stage: 'FINAL',
+      decision: 'APPROVE',
+      reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' },
+    });
     const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
-    expect(offered.reviews.map((r) => `${r.stage}:${r.decision}`)).toEqual(['INITIAL:REQUEST_DOCUMENTS', 'INITIAL:APPROVE', 'FINAL:APPROVE']);
+    expect(offered.reviews.map((r) => `${r.stage}:${r.decision}`)).toEqual([
+      'INITIAL:REQUEST_DOCUMENTS',
+      'INITIAL:APPROVE',
+      'FINAL:APPROVE',
+    ]);
     await h.capture(input.loanId, 'more-documents-round', ['more-documents', 'two-stage-review']);
   });
 
@@ -160,27 +197,71 @@ describe('origination on the time-skipping server', () => {
   });
 
   it('refuses a wrong stage, a final reviewer who did the initial review, and an amount beyond authority', async () => {
-    const { handle, borrowerId } = await startConsumerLoan({ amount: '150000.00', monthlyIncome: '60000.00', profileDigit: 1 });
+    const { handle, borrowerId } = await startConsumerLoan({
+      amount: '150000.00',
+      monthlyIncome: '60000.00',
+      profileDigit: 1,
+    });
     await uploadDocuments(h, handle, borrowerId, CONSUMER_DOCS);
     await waitForStatus(handle, 'INITIAL_REVIEW');
     const riskManager = await h.createUser('RISK_MANAGER');
     const finalReviewer = await h.createUser('FINAL_REVIEWER');
     const initialReviewer = await h.createUser('INITIAL_REVIEWER');
 
-    expect(await refusalOf(review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' } }))).toBe('WRONG_STAGE');
-    expect(await refusalOf(review(handle, { stage: 'INITIAL', decision: 'APPROVE', reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' } }))).toBe('FORBIDDEN');
-    await review(handle, { stage: 'INITIAL', decision: 'APPROVE', reviewer: { userId: initialReviewer, role: 'INITIAL_REVIEWER' } });
+    expect(
+      await refusalOf(
+        review(handle, {
+          stage: 'FINAL',
+          decision: 'APPROVE',
+          reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' },
+        }),
+      ),
+    ).toBe('WRONG_STAGE');
+    expect(
+      await refusalOf(
+        review(handle, {
+          stage: 'INITIAL',
+          decision: 'APPROVE',
+          reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    await review(handle, {
+      stage: 'INITIAL',
+      decision: 'APPROVE',
+      reviewer: { userId: initialReviewer, role: 'INITIAL_REVIEWER' },
+    });
     await waitForStatus(handle, 'FINAL_REVIEW');
 
     // 150,000 is above the final reviewer's limit of 100,000.
-    expect(await refusalOf(review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' } }))).toBe('FORBIDDEN');
+    expect(
+      await refusalOf(
+        review(handle, {
+          stage: 'FINAL',
+          decision: 'APPROVE',
+          reviewer: { userId: finalReviewer, role: 'FINAL_REVIEWER' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     // The same person may not do both reviews, whatever their role.
-    expect(await refusalOf(review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: initialReviewer, role: 'RISK_MANAGER' } }))).toBe('FORBIDDEN');
+    expect(
+      await refusalOf(
+        review(handle, {
+          stage: 'FINAL',
+          decision: 'APPROVE',
+          reviewer: { userId: initialReviewer, role: 'RISK_MANAGER' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     const view = await handle.query(loanViewQuery);
     expect(view.status).toBe('FINAL_REVIEW');
     expect(view.reviews).toHaveLength(1);
 
-    await review(handle, { stage: 'FINAL', decision: 'APPROVE', reviewer: { userId: riskManager, role: 'RISK_MANAGER' } });
+    await review(handle, {
+      stage: 'FINAL',
+      decision: 'APPROVE',
+      reviewer: { userId: riskManager, role: 'RISK_MANAGER' },
+    });
     await waitForStatus(handle, 'AWAITING_SIGNATURE');
   });
 

@@ -37,7 +37,11 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
   const released = new Promise<void>((resolve) => (releaseHold = resolve));
   let held = false;
   h.notify.send = async (key, message) => {
-    if (message.params.loanId === loanId && message.template === 'LOAN_STATUS_CHANGED' && message.params.status === 'ACTIVE') {
+    if (
+      message.params.loanId === loanId &&
+      message.template === 'LOAN_STATUS_CHANGED' &&
+      message.params.status === 'ACTIVE'
+    ) {
       held = true;
       await released;
     }
@@ -59,7 +63,12 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
   }
   expect(active, 'the loan never reported ACTIVE').toBeDefined();
   const disbursedOn = active!.disbursements.find((d) => d.status === 'SUCCEEDED')!.disbursedOn!;
-  const payment = pay(handle, { paymentId: `${loanId}-first`, amount: '100.00', receivedOn: disbursedOn, by: { userId: input.borrowerId, role: 'BORROWER' } });
+  const payment = pay(handle, {
+    paymentId: `${loanId}-first`,
+    amount: '100.00',
+    receivedOn: disbursedOn,
+    by: { userId: input.borrowerId, role: 'BORROWER' },
+  });
   const answer = payment.then(
     () => 'accepted',
     (err: Error & { cause?: Error }) => `refused: ${err.cause?.message ?? err.message}`,
@@ -79,11 +88,19 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
   expect(after.status).toBe('ACTIVE');
   expect(after.servicing?.recentPayments.map((p) => p.paymentId)).toEqual([`${loanId}-first`]);
   // The ACTIVE notice went out once the hold was lifted.
-  await until(() => h.notify.sent.some((m) => m.params.loanId === loanId && m.template === 'LOAN_STATUS_CHANGED' && m.params.status === 'ACTIVE'));
+  await until(() =>
+    h.notify.sent.some(
+      (m) => m.params.loanId === loanId && m.template === 'LOAN_STATUS_CHANGED' && m.params.status === 'ACTIVE',
+    ),
+  );
   // Terminated only once it sleeps until the first reminder: a loan terminated with an activity or
   // workflow task outstanding can leave the shared time-skipping server unable to skip time for
   // the test files after this one.
-  await untilAsync(async () => (await handle.fetchHistory()).events?.at(-1)?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED);
+  await untilAsync(
+    async () =>
+      (await handle.fetchHistory()).events?.at(-1)?.eventType ===
+      temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED,
+  );
   await h.capture(loanId, 'repayment-at-activation', ['disbursement', 'partial-payment']);
   await h.client.workflow.getHandle(loanId).terminate('test done');
 });

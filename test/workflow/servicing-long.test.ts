@@ -36,7 +36,13 @@ it('services 360 installments with every run under 2,000 events', { timeout: 600
   // The first runs of the chain: origination and twelve installments, then the carried state.
   await h.capture(input.loanId, 'continue-as-new', ['continue-as-new', 'on-time-payment']);
   const ops = await h.createUser('OPS');
-  expect(await refusal(h.client.workflow.getHandle<typeof loanWorkflow>(input.loanId).executeUpdate(retryDisbursementUpdate, { args: [{ userId: ops, role: 'OPS' }] }))).toBe('WRONG_STAGE');
+  expect(
+    await refusal(
+      h.client.workflow
+        .getHandle<typeof loanWorkflow>(input.loanId)
+        .executeUpdate(retryDisbursementUpdate, { args: [{ userId: ops, role: 'OPS' }] }),
+    ),
+  ).toBe('WRONG_STAGE');
 
   const done = await handle.result();
   expect(done.status).toBe('PAID_OFF');
@@ -46,7 +52,9 @@ it('services 360 installments with every run under 2,000 events', { timeout: 600
   const sizes: number[] = [];
   let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
   while (runId) {
-    const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow.getHandle(input.loanId, runId).fetchHistory();
+    const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow
+      .getHandle(input.loanId, runId)
+      .fetchHistory();
     const events: NonNullable<typeof history.events> = history.events ?? [];
     sizes.push(events.length);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;

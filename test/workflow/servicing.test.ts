@@ -24,7 +24,16 @@ afterAll(async () => {
 
 /** The real activities over the test database, for reading what later assessments will see. */
 function activities() {
-  return createActivities({ config: { PUBLIC_API_URL: undefined, COMPANY_NAME: 'test', BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, sql: h.sql, log: createLogger('t', 'silent'), keyring: h.keyring, cipher: h.cipher, bank: h.bank, bureau: h.bureau, notify: h.notify });
+  return createActivities({
+    config: { PUBLIC_API_URL: undefined, COMPANY_NAME: 'test', BUSINESS_TIME_ZONE: 'Asia/Shanghai' },
+    sql: h.sql,
+    log: createLogger('t', 'silent'),
+    keyring: h.keyring,
+    cipher: h.cipher,
+    bank: h.bank,
+    bureau: h.bureau,
+    notify: h.notify,
+  });
 }
 
 /** A loan whose borrower did not authorise auto-debit: every payment is made by hand. */
@@ -46,7 +55,18 @@ async function startSeeded(input: Awaited<ReturnType<WorkflowHarness['seedLoan']
 }
 
 async function schedule(loanId: string) {
-  return h.sql<{ number: number; due_date: string; principal: string; interest: string; fee: string; paid_principal: string; paid_interest: string; paid_on: string | null }[]>`
+  return h.sql<
+    {
+      number: number;
+      due_date: string;
+      principal: string;
+      interest: string;
+      fee: string;
+      paid_principal: string;
+      paid_interest: string;
+      paid_on: string | null;
+    }[]
+  >`
     select number, due_date, principal, interest, fee, paid_principal, paid_interest, paid_on from installments where loan_id = ${loanId} order by number`;
 }
 
@@ -72,13 +92,32 @@ describe('servicing', () => {
     expect(paid.every((r) => r.paid_on !== null)).toBe(true);
     for (const r of paid) expect(r.paid_on).toBe(r.due_date);
     const total = paid.reduce((t, r) => t.plus(r.principal).plus(r.interest).plus(r.fee), new Decimal(0));
-    const [repaid] = await h.sql<{ total: string; n: number }[]>`select sum(amount)::text as total, count(*)::int as n from repayments where loan_id = ${loanId}`;
+    const [repaid] = await h.sql<
+      { total: string; n: number }[]
+    >`select sum(amount)::text as total, count(*)::int as n from repayments where loan_id = ${loanId}`;
     expect(repaid).toEqual({ total: total.toFixed(2), n: 12 });
-    for (const account of ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE']) expect(await ledgerBalance(h, loanId, account)).toBe('0.00');
-    const [loan] = await h.sql<{ status: string; outstanding_principal: string; days_past_due: number; max_days_past_due: number; next_due_date: string | null }[]>`
+    for (const account of ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE'])
+      expect(await ledgerBalance(h, loanId, account)).toBe('0.00');
+    const [loan] = await h.sql<
+      {
+        status: string;
+        outstanding_principal: string;
+        days_past_due: number;
+        max_days_past_due: number;
+        next_due_date: string | null;
+      }[]
+    >`
       select status, outstanding_principal, days_past_due, max_days_past_due, next_due_date from loans where id = ${loanId}`;
-    expect(loan).toEqual({ status: 'PAID_OFF', outstanding_principal: '0.00', days_past_due: 0, max_days_past_due: 0, next_due_date: null });
-    const [certificate] = await h.sql<{ sha256: string }[]>`select sha256 from settlement_certificates where loan_id = ${loanId}`;
+    expect(loan).toEqual({
+      status: 'PAID_OFF',
+      outstanding_principal: '0.00',
+      days_past_due: 0,
+      max_days_past_due: 0,
+      next_due_date: null,
+    });
+    const [certificate] = await h.sql<
+      { sha256: string }[]
+    >`select sha256 from settlement_certificates where loan_id = ${loanId}`;
     expect(certificate!.sha256).toMatch(/^[0-9a-f]{64}$/);
     const reminders = h.notify.sent.filter((m) => m.params.loanId === loanId && m.template === 'REPAYMENT_REMINDER');
     expect(reminders).toHaveLength(24);
@@ -91,8 +130,17 @@ describe('servicing', () => {
     const rows = await schedule(loanId);
     const [first, second] = rows;
     await skipTo(h, first!.due_date, '12:00');
-    const onTime = await pay(handle, { paymentId: `${loanId}-p1`, amount: '1066.19', receivedOn: first!.due_date, by: borrower });
-    expect(onTime.allocation).toMatchObject({ principal: first!.principal, interest: first!.interest, penalty: '0.00' });
+    const onTime = await pay(handle, {
+      paymentId: `${loanId}-p1`,
+      amount: '1066.19',
+      receivedOn: first!.due_date,
+      by: borrower,
+    });
+    expect(onTime.allocation).toMatchObject({
+      principal: first!.principal,
+      interest: first!.interest,
+      penalty: '0.00',
+    });
 
     const paidOn = addDays(second!.due_date, 10);
     await skipTo(h, paidOn, '11:00');
@@ -100,17 +148,36 @@ describe('servicing', () => {
     expect(late.status).toBe('OVERDUE');
     expect(late.servicing?.daysPastDue).toBe(10);
     expect(late.servicing?.classification).toBe('SPECIAL_MENTION');
-    const product = (await h.sql<{ definition: { penalty: PenaltyTerms; aprCap: string } }[]>`select definition from products where code = 'CONSUMER_STD'`)[0]!.definition;
+    const product = (
+      await h.sql<
+        { definition: { penalty: PenaltyTerms; aprCap: string } }[]
+      >`select definition from products where code = 'CONSUMER_STD'`
+    )[0]!.definition;
     const engine = overdueCharges(
-      { dueDate: second!.due_date, principal: second!.principal, interest: second!.interest, fee: second!.fee, receipts: [] },
+      {
+        dueDate: second!.due_date,
+        principal: second!.principal,
+        interest: second!.interest,
+        fee: second!.fee,
+        receipts: [],
+      },
       { annualRate: '0.1200', dayCount: 'ACT/365', penalty: product.penalty, chargesCap: product.aprCap },
       paidOn,
     );
     // By hand: 10 days at 12% × 1.5 on the unpaid principal and the flat 20.00 late fee, together
     // at most 24% a year on the unpaid installment for those days; the late fee fills the cap first.
-    const cap = new Decimal(second!.principal).plus(second!.interest).plus(second!.fee).times(10).times('0.24').div(365).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const cap = new Decimal(second!.principal)
+      .plus(second!.interest)
+      .plus(second!.fee)
+      .times(10)
+      .times('0.24')
+      .div(365)
+      .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     const fee = Decimal.min(20, cap);
-    const interest = Decimal.min(new Decimal(second!.principal).times('0.18').div(365).times(10).toDecimalPlaces(2, Decimal.ROUND_HALF_UP), cap.minus(fee));
+    const interest = Decimal.min(
+      new Decimal(second!.principal).times('0.18').div(365).times(10).toDecimalPlaces(2, Decimal.ROUND_HALF_UP),
+      cap.minus(fee),
+    );
     expect(engine).toMatchObject({ lateFee: fee.toFixed(2), penalty: interest.toFixed(2) });
     const expectedCharges = new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2);
     expect(late.servicing?.balances.penalty).toBe(expectedCharges);
@@ -129,9 +196,13 @@ describe('servicing', () => {
     await skipTo(h, addDays(paidOn, 1), '11:00');
     const cured = await view(handle);
     expect(cured.status).toBe('ACTIVE');
-    const tasks = await h.sql<{ kind: string; role: string; status: string }[]>`select kind, role, status from tasks where loan_id = ${loanId} and kind = 'COLLECTION_CALL'`;
+    const tasks = await h.sql<
+      { kind: string; role: string; status: string }[]
+    >`select kind, role, status from tasks where loan_id = ${loanId} and kind = 'COLLECTION_CALL'`;
     expect(tasks).toEqual([{ kind: 'COLLECTION_CALL', role: 'COLLECTOR', status: 'DONE' }]);
-    const [loan] = await h.sql<{ max_days_past_due: number; days_past_due: number }[]>`select max_days_past_due, days_past_due from loans where id = ${loanId}`;
+    const [loan] = await h.sql<
+      { max_days_past_due: number; days_past_due: number }[]
+    >`select max_days_past_due, days_past_due from loans where id = ${loanId}`;
     expect(loan).toEqual({ max_days_past_due: 10, days_past_due: 0 });
     // The next application of this borrower is assessed with the worst lateness ever reached.
     const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
@@ -141,31 +212,57 @@ describe('servicing', () => {
   });
 
   it('takes partial payments, a prepayment that shortens the term, repeats idempotently, and a full payoff', async () => {
-    const { handle, loanId, borrowerId } = await manualLoan({ product: (p) => ({ ...p, overpayment: 'PREPAY_REDUCE_TERM' }) });
+    const { handle, loanId, borrowerId } = await manualLoan({
+      product: (p) => ({ ...p, overpayment: 'PREPAY_REDUCE_TERM' }),
+    });
     const borrower = { userId: borrowerId, role: 'BORROWER' as const };
     const rows = await schedule(loanId);
     await skipTo(h, rows[0]!.due_date, '10:00');
 
-    const part1 = await pay(handle, { paymentId: `${loanId}-a`, amount: '500.00', receivedOn: rows[0]!.due_date, by: borrower });
-    expect(part1.allocation).toMatchObject({ interest: '120.00', principal: '380.00', toCredit: '0.00', reamortized: null });
+    const part1 = await pay(handle, {
+      paymentId: `${loanId}-a`,
+      amount: '500.00',
+      receivedOn: rows[0]!.due_date,
+      by: borrower,
+    });
+    expect(part1.allocation).toMatchObject({
+      interest: '120.00',
+      principal: '380.00',
+      toCredit: '0.00',
+      reamortized: null,
+    });
     const partial = await view(handle);
     expect(partial.servicing?.nextDue).toEqual({ number: 1, dueDate: rows[0]!.due_date, amount: '566.19' });
 
-    const again = await pay(handle, { paymentId: `${loanId}-a`, amount: '500.00', receivedOn: rows[0]!.due_date, by: borrower });
+    const again = await pay(handle, {
+      paymentId: `${loanId}-a`,
+      amount: '500.00',
+      receivedOn: rows[0]!.due_date,
+      by: borrower,
+    });
     expect(again.duplicate).toBe(true);
     expect(again.allocation).toEqual(part1.allocation);
-    const [count] = await h.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where business_key = ${`payment:${loanId}-a`}`;
+    const [count] = await h.sql<
+      { n: number }[]
+    >`select count(*)::int as n from journal_entries where business_key = ${`payment:${loanId}-a`}`;
     expect(count!.n).toBe(1);
 
     // Installment 1's rest, installment 2 early, and 5000.00 of principal ahead of the schedule.
-    const extra = await pay(handle, { paymentId: `${loanId}-b`, amount: new Decimal('566.19').plus('1066.19').plus('5000.00').toFixed(2), receivedOn: rows[0]!.due_date, by: borrower });
+    const extra = await pay(handle, {
+      paymentId: `${loanId}-b`,
+      amount: new Decimal('566.19').plus('1066.19').plus('5000.00').toFixed(2),
+      receivedOn: rows[0]!.due_date,
+      by: borrower,
+    });
     expect(extra.allocation.prepaidPrincipal).toBe('5000.00');
     expect(extra.allocation.reamortized).toBe('REDUCE_TERM');
     const shorter = await schedule(loanId);
     expect(shorter.length).toBeLessThan(12);
     const principal = shorter.reduce((t, r) => t.plus(r.principal), new Decimal(0));
     expect(principal.toFixed(2)).toBe('12000.00');
-    expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe(shorter.reduce((t, r) => t.plus(r.principal).minus(r.paid_principal), new Decimal(0)).toFixed(2));
+    expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe(
+      shorter.reduce((t, r) => t.plus(r.principal).minus(r.paid_principal), new Decimal(0)).toFixed(2),
+    );
 
     const later = addDays(rows[0]!.due_date, 20);
     await skipTo(h, later, '10:00');
@@ -188,14 +285,63 @@ describe('servicing', () => {
     const finance = await h.createUser('FINANCE');
     const stranger = await h.createUser('COLLECTOR');
     const today = (await view(handle)).servicing!.disbursedOn;
-    expect(await refusal(pay(handle, { paymentId: 'x-1', amount: '10.00', receivedOn: today, by: { userId: 'someone-else', role: 'BORROWER' } }))).toBe('FORBIDDEN');
-    expect(await refusal(pay(handle, { paymentId: 'x-2', amount: '10.00', channel: 'CASH', receivedOn: today, by: { userId: stranger, role: 'COLLECTOR' } }))).toBe('FORBIDDEN');
-    expect(await refusal(pay(handle, { paymentId: 'x-3', amount: '-1.00', receivedOn: today, by: { userId: borrowerId, role: 'BORROWER' } }))).toBe('INVALID');
-    expect(await refusal(pay(handle, { paymentId: 'x-4', amount: '10.00', receivedOn: rows[3]!.due_date, by: { userId: borrowerId, role: 'BORROWER' } }))).toBe('INVALID');
-    const cash = await pay(handle, { paymentId: `${loanId}-cash`, amount: '100.00', channel: 'CASH', receivedOn: today, by: { userId: finance, role: 'FINANCE' } });
+    expect(
+      await refusal(
+        pay(handle, {
+          paymentId: 'x-1',
+          amount: '10.00',
+          receivedOn: today,
+          by: { userId: 'someone-else', role: 'BORROWER' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await refusal(
+        pay(handle, {
+          paymentId: 'x-2',
+          amount: '10.00',
+          channel: 'CASH',
+          receivedOn: today,
+          by: { userId: stranger, role: 'COLLECTOR' },
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await refusal(
+        pay(handle, {
+          paymentId: 'x-3',
+          amount: '-1.00',
+          receivedOn: today,
+          by: { userId: borrowerId, role: 'BORROWER' },
+        }),
+      ),
+    ).toBe('INVALID');
+    expect(
+      await refusal(
+        pay(handle, {
+          paymentId: 'x-4',
+          amount: '10.00',
+          receivedOn: rows[3]!.due_date,
+          by: { userId: borrowerId, role: 'BORROWER' },
+        }),
+      ),
+    ).toBe('INVALID');
+    const cash = await pay(handle, {
+      paymentId: `${loanId}-cash`,
+      amount: '100.00',
+      channel: 'CASH',
+      receivedOn: today,
+      by: { userId: finance, role: 'FINANCE' },
+    });
     expect(cash.allocation.installments[0]).toMatchObject({ number: 1 });
     expect(await ledgerBalance(h, loanId, 'CASH_ON_HAND')).toBe('100.00');
-    expect(await refusal(handle.executeUpdate(writeOffUpdate, { args: [{ approve: true, comment: 'x', by: { userId: finance, role: 'RISK_MANAGER' } }] }))).toBe('WRONG_STAGE');
+    expect(
+      await refusal(
+        handle.executeUpdate(writeOffUpdate, {
+          args: [{ approve: true, comment: 'x', by: { userId: finance, role: 'RISK_MANAGER' } }],
+        }),
+      ),
+    ).toBe('WRONG_STAGE');
     await h.client.workflow.getHandle(loanId).terminate('test done');
   });
 
@@ -206,7 +352,16 @@ describe('servicing', () => {
     await skipTo(h, addDays(due, 4), '12:00');
     const collector = await h.createUser('COLLECTOR');
     expect((await view(handle)).status).toBe('OVERDUE');
-    const noted = await handle.executeUpdate(collectionNoteUpdate, { args: [{ outcome: 'PROMISE_TO_PAY', note: '借款人承诺下周还款', promisedOn: addDays(due, 8), by: { userId: collector, role: 'COLLECTOR' } }] });
+    const noted = await handle.executeUpdate(collectionNoteUpdate, {
+      args: [
+        {
+          outcome: 'PROMISE_TO_PAY',
+          note: '借款人承诺下周还款',
+          promisedOn: addDays(due, 8),
+          by: { userId: collector, role: 'COLLECTOR' },
+        },
+      ],
+    });
     expect(noted.servicing?.collections.promisedOn).toBe(addDays(due, 8));
 
     await skipTo(h, addDays(due, 95), '12:00');
@@ -215,7 +370,9 @@ describe('servicing', () => {
     expect(late.servicing?.collections.writeOffReview).toBe('PENDING');
     expect(late.servicing?.daysPastDue).toBe(95);
     expect(late.servicing?.classification).toBe('SUBSTANDARD');
-    const tasks = await h.sql<{ kind: string; role: string; status: string }[]>`select kind, role, status from tasks where loan_id = ${loanId} order by created_at`;
+    const tasks = await h.sql<
+      { kind: string; role: string; status: string }[]
+    >`select kind, role, status from tasks where loan_id = ${loanId} order by created_at`;
     expect(tasks.map((t) => `${t.kind}:${t.role}:${t.status}`)).toEqual([
       'COLLECTION_CALL:COLLECTOR:DONE',
       'SUPERVISOR:RISK_MANAGER:OPEN',
@@ -226,16 +383,27 @@ describe('servicing', () => {
     expect(sms).toEqual(expect.arrayContaining(['OVERDUE_NOTICE', 'OVERDUE_ESCALATED', 'OVERDUE_LEGAL_NOTICE']));
 
     const risk = await h.createUser('RISK_MANAGER');
-    expect(await refusal(handle.executeUpdate(writeOffUpdate, { args: [{ approve: true, comment: '无法收回', by: { userId: collector, role: 'COLLECTOR' } }] }))).toBe('FORBIDDEN');
+    expect(
+      await refusal(
+        handle.executeUpdate(writeOffUpdate, {
+          args: [{ approve: true, comment: '无法收回', by: { userId: collector, role: 'COLLECTOR' } }],
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     await skipTo(h, addDays(due, 120), '12:00');
-    const [loan] = await h.sql<{ days_past_due: number; max_days_past_due: number; classification: string }[]>`select days_past_due, max_days_past_due, classification from loans where id = ${loanId}`;
+    const [loan] = await h.sql<
+      { days_past_due: number; max_days_past_due: number; classification: string }[]
+    >`select days_past_due, max_days_past_due, classification from loans where id = ${loanId}`;
     expect(loan!.max_days_past_due).toBeGreaterThanOrEqual(90);
     const penaltyBefore = new Decimal(await ledgerBalance(h, loanId, 'PENALTY_RECEIVABLE'));
     expect(penaltyBefore.gt(0)).toBe(true);
 
-    const decided = await handle.executeUpdate(writeOffUpdate, { args: [{ approve: true, comment: '逾期120天，无还款能力', by: { userId: risk, role: 'RISK_MANAGER' } }] });
+    const decided = await handle.executeUpdate(writeOffUpdate, {
+      args: [{ approve: true, comment: '逾期120天，无还款能力', by: { userId: risk, role: 'RISK_MANAGER' } }],
+    });
     expect(decided.status).toBe('WRITTEN_OFF');
-    for (const account of ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE']) expect(await ledgerBalance(h, loanId, account)).toBe('0.00');
+    for (const account of ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE'])
+      expect(await ledgerBalance(h, loanId, account)).toBe('0.00');
     const loss = new Decimal(await ledgerBalance(h, loanId, 'LOAN_LOSS'));
     expect(loss.gte(12000)).toBe(true);
     const done = await handle.result();
@@ -243,7 +411,8 @@ describe('servicing', () => {
     const [closed] = await h.sql<{ status: string; open: number }[]>`
       select l.status, (select count(*)::int from tasks t where t.loan_id = l.id and t.status = 'OPEN') as open from loans l where l.id = ${loanId}`;
     expect(closed).toEqual({ status: 'WRITTEN_OFF', open: 0 });
-    const borrowerId = (await h.sql<{ borrower_id: string }[]>`select borrower_id from loans where id = ${loanId}`)[0]!.borrower_id;
+    const borrowerId = (await h.sql<{ borrower_id: string }[]>`select borrower_id from loans where id = ${loanId}`)[0]!
+      .borrower_id;
     const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
     expect(history.loansWrittenOff).toBe(1);
     expect(history.maxDaysPastDue).toBeGreaterThanOrEqual(120);
@@ -254,6 +423,6 @@ describe('servicing', () => {
 function addDaysMonth(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const next = m === 12 ? [y + 1, 1] : [y, m + 1];
-  const last = new Date(Date.UTC(next[0]!, next[1]!, 0)).getUTCDate();
+  const last = new Date(Date.UTC(next[0]!, next[1], 0)).getUTCDate();
   return `${next[0]}-${String(next[1]).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }

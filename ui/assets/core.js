@@ -116,7 +116,7 @@ export function label(prefix, code) {
 
 /** One side of the API's bilingual text. */
 export function bi(text) {
-  return text ? text[lang()] ?? text.zh : '';
+  return text ? (text[lang()] ?? text.zh) : '';
 }
 
 const languageListeners = [];
@@ -128,7 +128,8 @@ function applyLanguage() {
   const current = lang();
   document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  for (const node of document.querySelectorAll('[data-i18n-placeholder]')) node.placeholder = t(node.dataset.i18nPlaceholder);
+  for (const node of document.querySelectorAll('[data-i18n-placeholder]'))
+    node.placeholder = t(node.dataset.i18nPlaceholder);
   const title = document.querySelector('title[data-i18n-title]');
   if (title) document.title = `${t(title.dataset.i18nTitle)} · ${t('app.title')}`;
   const switcher = document.getElementById('lang-switch');
@@ -155,7 +156,12 @@ const instantFormat = new Intl.DateTimeFormat('zh-CN', {
   hourCycle: 'h23',
 });
 // Business dates ("2026-12-15") are calendar dates: formatted as such, never shifted by a zone.
-const calendarFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+const calendarFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 export const fmt = {
   /** "50000.00" → "¥50,000.00" */
@@ -239,11 +245,25 @@ export function table(columns, rows, { rowAttrs } = {}) {
   return el(
     'table',
     { class: 'data' },
-    el('thead', {}, el('tr', {}, columns.map((c) => el('th', { class: c.class, scope: 'col' }, c.label)))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        columns.map((c) => el('th', { class: c.class, scope: 'col' }, c.label)),
+      ),
+    ),
     el(
       'tbody',
       {},
-      rows.map((row) => el('tr', rowAttrs ? rowAttrs(row) : {}, columns.map((c) => el('td', { class: c.class }, c.cell(row))))),
+      rows.map((row) =>
+        el(
+          'tr',
+          rowAttrs ? rowAttrs(row) : {},
+          columns.map((c) => el('td', { class: c.class }, c.cell(row))),
+        ),
+      ),
     ),
   );
 }
@@ -272,7 +292,13 @@ export function errorBox(error, heading, fieldLabel = (field) => field) {
     { class: 'alert alert-error', role: 'alert', dataset: { code: error?.code ?? 'ERROR' } },
     heading ? el('strong', {}, heading, ' ') : null,
     single ? lines[0] : text,
-    !single && lines.length ? el('ul', {}, lines.map((line) => el('li', {}, line))) : null,
+    !single && lines.length
+      ? el(
+          'ul',
+          {},
+          lines.map((line) => el('li', {}, line)),
+        )
+      : null,
   );
 }
 
@@ -301,12 +327,21 @@ function renderNavigation(user) {
     items.map((item) =>
       el(
         'a',
-        { href: item.href, class: here === item.href || here.startsWith(`${item.href}/`) ? 'active' : '', 'aria-current': here === item.href ? 'page' : false },
+        {
+          href: item.href,
+          class: here === item.href || here.startsWith(`${item.href}/`) ? 'active' : '',
+          'aria-current': here === item.href ? 'page' : false,
+        },
         el('span', { dataset: { i18n: item.label } }, t(item.label)),
       ),
     ),
   );
-  replace('who', el('span', {}, user.username), ' · ', el('span', { dataset: { i18n: `role.${user.role}` } }, t(`role.${user.role}`)));
+  replace(
+    'who',
+    el('span', {}, user.username),
+    ' · ',
+    el('span', { dataset: { i18n: `role.${user.role}` } }, t(`role.${user.role}`)),
+  );
   const logout = document.getElementById('logout');
   logout.hidden = false;
   logout.addEventListener('click', async () => {
@@ -341,7 +376,14 @@ export async function startPage(init) {
   renderNavigation(user);
   const permission = document.body.dataset.permission;
   if (permission && !can(user.role, permission)) {
-    replace('main', el('div', { class: 'alert alert-error', role: 'alert' }, el('span', { dataset: { i18n: 'common.forbidden' } }, t('common.forbidden'))));
+    replace(
+      'main',
+      el(
+        'div',
+        { class: 'alert alert-error', role: 'alert' },
+        el('span', { dataset: { i18n: 'common.forbidden' } }, t('common.forbidden')),
+      ),
+    );
     return;
   }
   const redraw = await init(user);

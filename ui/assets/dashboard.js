@@ -1,6 +1,21 @@
 // Operations dashboard: headline figures, charts (Chart.js, served by the API) and a table
 // for every figure, each exportable as CSV from /v1/reports/export/{table}.
-import { addDays, api, businessToday, downloadFile, el, errorBox, fmt, label, lang, replace, startPage, t, table, TIME_ZONE } from '/ui/assets/core.js';
+import {
+  addDays,
+  api,
+  businessToday,
+  downloadFile,
+  el,
+  errorBox,
+  fmt,
+  label,
+  lang,
+  replace,
+  startPage,
+  t,
+  table,
+  TIME_ZONE,
+} from '/ui/assets/core.js';
 
 const DEFAULT_DAYS = 30;
 const COLORS = { blue: '#1f6feb', green: '#2e8540', amber: '#c77c02', red: '#c62828', grey: '#8a94a6' };
@@ -29,15 +44,20 @@ async function load() {
 
 function exportCsv(name) {
   const params = new URLSearchParams({ from: period.from, to: period.to, lang: lang() });
-  return downloadFile(`/v1/reports/export/${name}?${params}`, `${name}_${period.from}_${period.to}.csv`).catch((error) =>
-    document.querySelector(`[data-table="${name}"] .export-error`)?.replaceChildren(errorBox(error)),
+  return downloadFile(`/v1/reports/export/${name}?${params}`, `${name}_${period.from}_${period.to}.csv`).catch(
+    (error) => document.querySelector(`[data-table="${name}"] .export-error`)?.replaceChildren(errorBox(error)),
   );
 }
 
 // ---------------------------------------------------------------- pieces
 
 function kpi(name, text, raw) {
-  return el('div', { class: 'kpi', dataset: { kpi: name, value: raw ?? '' } }, el('span', { class: 'kpi-label' }, t(`dash.kpi.${name}`)), el('strong', { class: 'kpi-value' }, text));
+  return el(
+    'div',
+    { class: 'kpi', dataset: { kpi: name, value: raw ?? '' } },
+    el('span', { class: 'kpi-label' }, t(`dash.kpi.${name}`)),
+    el('strong', { class: 'kpi-value' }, text),
+  );
 }
 
 /** A dashboard block: heading, optional chart, the table and its CSV button. */
@@ -50,7 +70,11 @@ function block(name, titleKey, tableNode, withChart) {
       'div',
       { class: 'block-head' },
       el('h2', {}, t(titleKey)),
-      el('button', { type: 'button', class: 'button small export', dataset: { export: name }, onclick: () => exportCsv(name) }, t('common.exportCsv')),
+      el(
+        'button',
+        { type: 'button', class: 'button small export', dataset: { export: name }, onclick: () => exportCsv(name) },
+        t('common.exportCsv'),
+      ),
     ),
     withChart ? el('div', { class: 'chart-box' }, canvas) : null,
     el('div', { class: 'table-wrap' }, tableNode),
@@ -205,7 +229,11 @@ function draw() {
         { label: t('loans.col.outstanding'), class: 'num', cell: (c) => fmt.money(c.outstandingPrincipal) },
       ],
       f.classification,
-      { rowAttrs: (c) => ({ dataset: { classification: c.classification, loans: c.loans, value: c.outstandingPrincipal } }) },
+      {
+        rowAttrs: (c) => ({
+          dataset: { classification: c.classification, loans: c.loans, value: c.outstandingPrincipal },
+        }),
+      },
     ),
     true,
   );
@@ -226,29 +254,69 @@ function draw() {
     true,
   );
 
-  replace('content', origination, book, el('div', { class: 'blocks' }, perDay.node, funnel.node, decisionTimes.node, portfolio.node, parBlock.node, classes.node, pipeline.node));
+  replace(
+    'content',
+    origination,
+    book,
+    el(
+      'div',
+      { class: 'blocks' },
+      perDay.node,
+      funnel.node,
+      decisionTimes.node,
+      portfolio.node,
+      parBlock.node,
+      classes.node,
+      pipeline.node,
+    ),
+  );
 
   chart(perDay.canvas, {
     type: 'bar',
-    data: { labels: f.applicationsPerDay.map((d) => d.date.slice(5)), datasets: [{ label: t('dash.kpi.applications'), data: f.applicationsPerDay.map((d) => d.applications), backgroundColor: COLORS.blue }] },
+    data: {
+      labels: f.applicationsPerDay.map((d) => d.date.slice(5)),
+      datasets: [
+        {
+          label: t('dash.kpi.applications'),
+          data: f.applicationsPerDay.map((d) => d.applications),
+          backgroundColor: COLORS.blue,
+        },
+      ],
+    },
     options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   chart(funnel.canvas, {
     type: 'bar',
     data: {
       labels: [...f.funnel.stages.map((s) => label('funnel', s.stage)), label('funnel', 'REJECTED')],
-      datasets: [{ data: [...f.funnel.stages.map((s) => s.loans), f.funnel.rejected], backgroundColor: [...f.funnel.stages.map(() => COLORS.blue), COLORS.red] }],
+      datasets: [
+        {
+          data: [...f.funnel.stages.map((s) => s.loans), f.funnel.rejected],
+          backgroundColor: [...f.funnel.stages.map(() => COLORS.blue), COLORS.red],
+        },
+      ],
     },
     options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   chart(parBlock.canvas, {
     type: 'bar',
-    data: { labels: f.par.map((p) => p.bucket), datasets: [{ data: f.par.map((p) => (p.ratio === null ? 0 : Number(p.ratio) * 100)), backgroundColor: [COLORS.amber, COLORS.red, '#6d1b1b'] }] },
+    data: {
+      labels: f.par.map((p) => p.bucket),
+      datasets: [
+        {
+          data: f.par.map((p) => (p.ratio === null ? 0 : Number(p.ratio) * 100)),
+          backgroundColor: [COLORS.amber, COLORS.red, '#6d1b1b'],
+        },
+      ],
+    },
     options: { scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } } },
   });
   chart(classes.canvas, {
     type: 'doughnut',
-    data: { labels: f.classification.map((c) => label('class', c.classification)), datasets: [{ data: f.classification.map((c) => c.loans), backgroundColor: CLASS_COLORS }] },
+    data: {
+      labels: f.classification.map((c) => label('class', c.classification)),
+      datasets: [{ data: f.classification.map((c) => c.loans), backgroundColor: CLASS_COLORS }],
+    },
   });
   chart(pipeline.canvas, {
     type: 'bar',
@@ -256,7 +324,11 @@ function draw() {
       labels: f.collections.map((c) => label('taskKind', c.kind)),
       datasets: [
         { label: t('dash.col.openTasks'), data: f.collections.map((c) => c.openTasks), backgroundColor: COLORS.blue },
-        { label: t('dash.col.overdueTasks'), data: f.collections.map((c) => c.overdueTasks), backgroundColor: COLORS.red },
+        {
+          label: t('dash.col.overdueTasks'),
+          data: f.collections.map((c) => c.overdueTasks),
+          backgroundColor: COLORS.red,
+        },
       ],
     },
     options: { plugins: { legend: { display: true } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },

@@ -4,7 +4,11 @@ import { api, el, errorBox, fmt, label, replace, startPage, statusBadge, t, tabl
 
 const form = document.getElementById('filters');
 const query = new URLSearchParams(location.search);
-const state = { status: query.get('status') ?? 'OPEN', loanType: query.get('loanType') ?? '', kind: query.get('kind') ?? '' };
+const state = {
+  status: query.get('status') ?? 'OPEN',
+  loanType: query.get('loanType') ?? '',
+  kind: query.get('kind') ?? '',
+};
 let answer = null;
 let failure = null;
 
@@ -56,13 +60,17 @@ function kindTabs(counts) {
       ' ',
       el('span', { class: 'count' }, String(count)),
     );
-  return [tab('', t('common.all'), total), ...Object.entries(counts).map(([kind, count]) => tab(kind, label('taskKind', kind), count))];
+  return [
+    tab('', t('common.all'), total),
+    ...Object.entries(counts).map(([kind, count]) => tab(kind, label('taskKind', kind), count)),
+  ];
 }
 
 /** What a task's detail says at a glance: the grade of a review, the arrears of a collection case. */
 function keyFacts(task) {
   const d = task.detail ?? {};
-  if (d.daysPastDue !== undefined) return t('inbox.detail.overdue', { days: d.daysPastDue, amount: fmt.money(d.amountDue) });
+  if (d.daysPastDue !== undefined)
+    return t('inbox.detail.overdue', { days: d.daysPastDue, amount: fmt.money(d.amountDue) });
   if (d.grade) return t('inbox.detail.grade', { grade: d.grade });
   return '—';
 }
@@ -71,7 +79,10 @@ function taskTable(tasks) {
   return table(
     [
       { label: t('inbox.col.kind'), cell: (task) => label('taskKind', task.kind) },
-      { label: t('inbox.col.loan'), cell: (task) => el('a', { href: `/loans/${task.loanId}`, class: 'mono' }, task.loanId) },
+      {
+        label: t('inbox.col.loan'),
+        cell: (task) => el('a', { href: `/loans/${task.loanId}`, class: 'mono' }, task.loanId),
+      },
       { label: t('inbox.col.loanType'), cell: (task) => label('loanType', task.loanType) },
       { label: t('inbox.col.amount'), class: 'num', cell: (task) => fmt.money(task.amount) },
       { label: t('inbox.col.loanStatus'), cell: (task) => statusBadge(task.loanStatus) },
@@ -80,7 +91,12 @@ function taskTable(tasks) {
       { label: t('inbox.col.due'), cell: (task) => fmt.instant(task.dueAt) },
       {
         label: t('inbox.col.age'),
-        cell: (task) => el('span', { class: `age age-${ageLevel(task)}`, dataset: { ageHours: task.ageHours } }, fmt.age(task.ageHours)),
+        cell: (task) =>
+          el(
+            'span',
+            { class: `age age-${ageLevel(task)}`, dataset: { ageHours: task.ageHours } },
+            fmt.age(task.ageHours),
+          ),
       },
     ],
     tasks,

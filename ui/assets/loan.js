@@ -1,7 +1,21 @@
 // Loan detail: the applicant (masked for the viewer's role), requested and recommended terms,
 // the documents shown inline, the credit assessment factor by factor, risk warnings, the
 // schedule, the timeline, and — for a reviewer at the loan's stage — the review form.
-import { api, bi, can, el, errorBox, facts, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
+import {
+  api,
+  bi,
+  can,
+  el,
+  errorBox,
+  facts,
+  fmt,
+  label,
+  replace,
+  startPage,
+  statusBadge,
+  t,
+  table,
+} from '/ui/assets/core.js';
 import { reviewPanel } from '/ui/assets/review-form.js';
 
 const loanId = document.getElementById('content').dataset.loanId;
@@ -12,7 +26,8 @@ let panel = null;
 
 const section = (titleKey, ...body) =>
   el('section', { class: 'card', dataset: { section: titleKey } }, el('h2', {}, t(titleKey)), ...body);
-const maybe = (value, format = (v) => v) => (value === null || value === undefined || value === '' ? '—' : format(value));
+const maybe = (value, format = (v) => v) =>
+  value === null || value === undefined || value === '' ? '—' : format(value);
 
 // ---------------------------------------------------------------- loading
 
@@ -27,7 +42,10 @@ async function loadLoan() {
   if (!state.product) state.product = await api(`/v1/products/${state.loan.productCode}`).catch(() => null);
   if (!state.loan.offer && !state.preview) state.preview = await schedulePreview(state.loan.requested, state.product);
   // Once paid out, the schedule as servicing keeps it, with what is paid and what is late.
-  state.liveSchedule = state.loan.servicing && can(state.user.role, 'repayment:read') ? await api(`/v1/loans/${loanId}/schedule`).catch(() => null) : null;
+  state.liveSchedule =
+    state.loan.servicing && can(state.user.role, 'repayment:read')
+      ? await api(`/v1/loans/${loanId}/schedule`).catch(() => null)
+      : null;
 }
 
 /** The schedule of the requested terms, from the public repayment trial calculation. */
@@ -56,14 +74,25 @@ function summary(loan) {
       [t('loan.created'), fmt.instant(loan.createdAt)],
       loan.decision ? [t('loan.section.decision'), label('decision', loan.decision.outcome)] : null,
     ]),
-    loan.decision?.reasons?.length ? el('ul', { class: 'reasons' }, loan.decision.reasons.map((r) => el('li', {}, bi(r)))) : null,
+    loan.decision?.reasons?.length
+      ? el(
+          'ul',
+          { class: 'reasons' },
+          loan.decision.reasons.map((r) => el('li', {}, bi(r))),
+        )
+      : null,
     loan.closedReason ? el('p', { class: 'alert alert-info' }, bi(loan.closedReason)) : null,
   );
 }
 
 function applicant(a) {
   const masked = !can(state.user.role, 'pii:unmasked');
-  const describe = (value) => (value ? Object.values(value).filter((v) => typeof v === 'string' || typeof v === 'number').join(' · ') : null);
+  const describe = (value) =>
+    value
+      ? Object.values(value)
+          .filter((v) => typeof v === 'string' || typeof v === 'number')
+          .join(' · ')
+      : null;
   return section(
     'loan.section.applicant',
     masked ? el('p', { class: 'badge masked' }, t('loan.masked')) : null,
@@ -94,10 +123,23 @@ function terms(loan) {
   ];
   if (offer) columns.push({ label: t('terms.approved'), class: 'num', cell: (row) => row.approved ?? '—' });
   const rows = [
-    { name: t('terms.amount'), requested: fmt.money(requested.amount), recommended: a ? fmt.money(a.recommendedLimit) : null, approved: offer && fmt.money(offer.amount) },
+    {
+      name: t('terms.amount'),
+      requested: fmt.money(requested.amount),
+      recommended: a ? fmt.money(a.recommendedLimit) : null,
+      approved: offer && fmt.money(offer.amount),
+    },
     { name: t('terms.termCount'), requested: String(requested.termCount), approved: offer && String(offer.termCount) },
-    { name: t('terms.method'), requested: label('method', requested.method), approved: offer && label('method', offer.method) },
-    { name: t('terms.frequency'), requested: label('frequency', requested.frequency), approved: offer && label('frequency', offer.frequency) },
+    {
+      name: t('terms.method'),
+      requested: label('method', requested.method),
+      approved: offer && label('method', offer.method),
+    },
+    {
+      name: t('terms.frequency'),
+      requested: label('frequency', requested.frequency),
+      approved: offer && label('frequency', offer.frequency),
+    },
     {
       name: t('terms.annualRate'),
       requested: fmt.percent(requested.annualRate),
@@ -141,15 +183,28 @@ function assessment(a) {
     el(
       'div',
       { class: 'bar-track' },
-      el('div', { class: `bar ${contribution < 0 ? 'negative' : 'positive'}`, style: `width:${(Math.abs(contribution) / largest) * 100}%` }),
+      el('div', {
+        class: `bar ${contribution < 0 ? 'negative' : 'positive'}`,
+        style: `width:${(Math.abs(contribution) / largest) * 100}%`,
+      }),
     );
   return section(
     'loan.section.assessment',
     el(
       'div',
       { class: 'score' },
-      el('div', {}, el('span', { class: 'muted' }, t('assessment.score')), el('strong', { dataset: { field: 'score' } }, String(a.score))),
-      el('div', {}, el('span', { class: 'muted' }, t('assessment.grade')), el('strong', { class: `grade grade-${a.grade}` }, a.grade)),
+      el(
+        'div',
+        {},
+        el('span', { class: 'muted' }, t('assessment.score')),
+        el('strong', { dataset: { field: 'score' } }, String(a.score)),
+      ),
+      el(
+        'div',
+        {},
+        el('span', { class: 'muted' }, t('assessment.grade')),
+        el('strong', { class: `grade grade-${a.grade}` }, a.grade),
+      ),
     ),
     el(
       'div',
@@ -157,7 +212,16 @@ function assessment(a) {
       table(
         [
           { label: t('assessment.factor'), cell: (f) => bi(f.label) },
-          { label: t('assessment.contribution'), class: 'num', cell: (f) => el('span', { class: f.contribution < 0 ? 'negative' : 'positive' }, f.contribution > 0 ? `+${f.contribution}` : String(f.contribution)) },
+          {
+            label: t('assessment.contribution'),
+            class: 'num',
+            cell: (f) =>
+              el(
+                'span',
+                { class: f.contribution < 0 ? 'negative' : 'positive' },
+                f.contribution > 0 ? `+${f.contribution}` : String(f.contribution),
+              ),
+          },
           { label: '', class: 'bar-cell', cell: (f) => bar(f.contribution) },
           { label: t('assessment.detail'), cell: (f) => bi(f.detail) },
         ],
@@ -170,24 +234,49 @@ function assessment(a) {
 
 function documentFigure(doc) {
   if (documentFigures.has(doc.documentId)) return documentFigures.get(doc.documentId);
-  const preview = el('div', { class: 'preview' }, el('span', { class: 'muted', dataset: { i18n: 'common.loading' } }, t('common.loading')));
+  const preview = el(
+    'div',
+    { class: 'preview' },
+    el('span', { class: 'muted', dataset: { i18n: 'common.loading' } }, t('common.loading')),
+  );
   const figure = el(
     'figure',
     { class: 'document', dataset: { documentId: doc.documentId, type: doc.type } },
     preview,
-    el('figcaption', {}, el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)), el('small', { class: 'mono' }, doc.sha256.slice(0, 12))),
+    el(
+      'figcaption',
+      {},
+      el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)),
+      el('small', { class: 'mono' }, doc.sha256.slice(0, 12)),
+    ),
   );
   documentFigures.set(doc.documentId, figure);
   api(`/v1/loans/${loanId}/documents/${doc.documentId}`, { as: 'blob' })
     .then((blob) => {
       const url = URL.createObjectURL(blob);
       if (blob.type.startsWith('image/')) {
-        preview.replaceChildren(el('a', { href: url, target: '_blank', rel: 'noopener' }, el('img', { src: url, alt: label('doc', doc.type) })));
+        preview.replaceChildren(
+          el(
+            'a',
+            { href: url, target: '_blank', rel: 'noopener' },
+            el('img', { src: url, alt: label('doc', doc.type) }),
+          ),
+        );
       } else {
-        preview.replaceChildren(el('a', { href: url, target: '_blank', rel: 'noopener', class: 'button' }, el('span', { dataset: { i18n: 'documents.openPdf' } }, t('documents.openPdf'))));
+        preview.replaceChildren(
+          el(
+            'a',
+            { href: url, target: '_blank', rel: 'noopener', class: 'button' },
+            el('span', { dataset: { i18n: 'documents.openPdf' } }, t('documents.openPdf')),
+          ),
+        );
       }
     })
-    .catch(() => preview.replaceChildren(el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed'))));
+    .catch(() =>
+      preview.replaceChildren(
+        el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed')),
+      ),
+    );
   return figure;
 }
 
@@ -195,9 +284,16 @@ function documents(loan) {
   return section(
     'loan.section.documents',
     loan.missingDocuments.length
-      ? el('p', { class: 'alert alert-warn' }, t('documents.missing'), loan.missingDocuments.map((d) => label('doc', d)).join('、'))
+      ? el(
+          'p',
+          { class: 'alert alert-warn' },
+          t('documents.missing'),
+          loan.missingDocuments.map((d) => label('doc', d)).join('、'),
+        )
       : null,
-    loan.documents.length ? el('div', { class: 'documents' }, loan.documents.map(documentFigure)) : el('p', { class: 'muted' }, t('documents.none')),
+    loan.documents.length
+      ? el('div', { class: 'documents' }, loan.documents.map(documentFigure))
+      : el('p', { class: 'muted' }, t('documents.none')),
   );
 }
 
@@ -213,7 +309,16 @@ function schedule(loan) {
     { label: t('schedule.fee'), class: 'num', cell: (i) => fmt.money(i.fee) },
     { label: t('schedule.total'), class: 'num', cell: (i) => fmt.money(i.total) },
   ];
-  if (live) columns.push({ label: t('schedule.status'), cell: (i) => el('span', { class: `badge installment-${i.status}`, dataset: { status: i.status } }, label('installment', i.status)) });
+  if (live)
+    columns.push({
+      label: t('schedule.status'),
+      cell: (i) =>
+        el(
+          'span',
+          { class: `badge installment-${i.status}`, dataset: { status: i.status } },
+          label('installment', i.status),
+        ),
+    });
   return section(
     'loan.section.schedule',
     el('p', { class: 'muted' }, t(live ? 'schedule.live' : loan.offer ? 'schedule.fromOffer' : 'schedule.preview')),
@@ -275,7 +380,14 @@ function draw() {
   const loan = state.loan;
   replace('loan-status', statusBadge(loan.status));
   const notice = state.notice
-    ? el('div', { class: 'alert alert-success', role: 'status', id: 'review-notice' }, t('review.recorded', { decision: t(`action.${state.notice.decision}`), status: label('status', state.notice.status) }))
+    ? el(
+        'div',
+        { class: 'alert alert-success', role: 'status', id: 'review-notice' },
+        t('review.recorded', {
+          decision: t(`action.${state.notice.decision}`),
+          status: label('status', state.notice.status),
+        }),
+      )
     : null;
   replace(
     'content',
@@ -283,7 +395,18 @@ function draw() {
     el(
       'div',
       { class: 'detail-grid' },
-      el('div', { class: 'detail-main' }, summary(loan), servicing(loan.servicing), applicant(loan.applicant), terms(loan), warnings(loan.assessment?.warnings), assessment(loan.assessment), documents(loan), schedule(loan)),
+      el(
+        'div',
+        { class: 'detail-main' },
+        summary(loan),
+        servicing(loan.servicing),
+        applicant(loan.applicant),
+        terms(loan),
+        warnings(loan.assessment?.warnings),
+        assessment(loan.assessment),
+        documents(loan),
+        schedule(loan),
+      ),
       el('aside', { class: 'detail-side' }, panel, timeline(loan.timeline)),
     ),
   );
@@ -291,7 +414,10 @@ function draw() {
 
 async function refresh() {
   await loadLoan();
-  panel = !state.failure && reviewable(state.loan) ? reviewPanel({ loan: state.loan, product: state.product, onRecorded }) : null;
+  panel =
+    !state.failure && reviewable(state.loan)
+      ? reviewPanel({ loan: state.loan, product: state.product, onRecorded })
+      : null;
   draw();
 }
 

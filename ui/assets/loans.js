@@ -4,7 +4,11 @@ import { api, el, errorBox, fmt, label, replace, startPage, statusBadge, t, tabl
 const PAGE_SIZE = 20;
 const form = document.getElementById('filters');
 const query = new URLSearchParams(location.search);
-const state = { status: query.get('status') ?? '', loanType: query.get('loanType') ?? '', offset: Number(query.get('offset') ?? 0) || 0 };
+const state = {
+  status: query.get('status') ?? '',
+  loanType: query.get('loanType') ?? '',
+  offset: Number(query.get('offset') ?? 0) || 0,
+};
 let answer = null;
 let failure = null;
 
@@ -33,7 +37,10 @@ function draw() {
     'content',
     table(
       [
-        { label: t('inbox.col.loan'), cell: (loan) => el('a', { href: `/loans/${loan.loanId}`, class: 'mono' }, loan.loanId) },
+        {
+          label: t('inbox.col.loan'),
+          cell: (loan) => el('a', { href: `/loans/${loan.loanId}`, class: 'mono' }, loan.loanId),
+        },
         { label: t('inbox.col.loanType'), cell: (loan) => label('loanType', loan.loanType) },
         { label: t('inbox.col.amount'), class: 'num', cell: (loan) => fmt.money(loan.amount) },
         { label: t('loans.col.term'), class: 'num', cell: (loan) => String(loan.termCount) },

@@ -27,7 +27,11 @@ async function signIn(event) {
   button.textContent = t('login.submitting');
   const username = form.username.value.trim();
   try {
-    const answer = await api('/v1/auth/login', { method: 'POST', body: { username, password: form.password.value }, auth: false });
+    const answer = await api('/v1/auth/login', {
+      method: 'POST',
+      body: { username, password: form.password.value },
+      auth: false,
+    });
     session.save({ token: answer.token, role: answer.role, expiresAt: answer.expiresAt, username });
     location.assign(safeNext(params.get('next')) ?? homeFor(answer.role));
   } catch (error) {

@@ -13,7 +13,12 @@ const DECISIONS = {
 const label = (key) => el('span', { dataset: { i18n: key } }, t(key));
 
 function numberField(name, key, attrs) {
-  return el('label', { class: 'field' }, label(key), el('input', { type: 'number', name, inputmode: 'decimal', ...attrs }));
+  return el(
+    'label',
+    { class: 'field' },
+    label(key),
+    el('input', { type: 'number', name, inputmode: 'decimal', ...attrs }),
+  );
 }
 
 function limitsText(product) {
@@ -46,14 +51,22 @@ const fieldLabel = (path) => {
 const sentKeys = new Map();
 function requestKey(body) {
   const what = JSON.stringify(body);
-  if (!sentKeys.has(what)) sentKeys.set(what, `review-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("")}`);
+  if (!sentKeys.has(what))
+    sentKeys.set(
+      what,
+      `review-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`,
+    );
   return sentKeys.get(what);
 }
 
 /** The request body for the chosen decision, or a label key saying what is missing. */
 function reviewBody(form, stage) {
   const choice = form.elements.decision.value;
-  const body = { stage, decision: choice === 'APPROVE_WITH_CHANGES' ? 'APPROVE' : choice, comment: form.elements.comment.value.trim() };
+  const body = {
+    stage,
+    decision: choice === 'APPROVE_WITH_CHANGES' ? 'APPROVE' : choice,
+    comment: form.elements.comment.value.trim(),
+  };
   if (choice === 'APPROVE_WITH_CHANGES') {
     const { amount, ratePercent, termCount } = form.elements;
     if (amount.value) body.amount = Number(amount.value).toFixed(2);
@@ -79,7 +92,11 @@ export function reviewPanel({ loan, product, onRecorded }) {
     { class: 'changes', hidden: true },
     el('legend', {}, label('action.APPROVE_WITH_CHANGES')),
     numberField('amount', 'review.newAmount', { min: 0, step: '0.01', placeholder: loan.requested.amount }),
-    numberField('ratePercent', 'review.newRate', { min: 0, step: '0.01', placeholder: (Number(loan.requested.annualRate) * 100).toFixed(2) }),
+    numberField('ratePercent', 'review.newRate', {
+      min: 0,
+      step: '0.01',
+      placeholder: (Number(loan.requested.annualRate) * 100).toFixed(2),
+    }),
     numberField('termCount', 'review.newTerm', { min: 1, step: '1', placeholder: String(loan.requested.termCount) }),
     hint,
   );
@@ -90,7 +107,14 @@ export function reviewPanel({ loan, product, onRecorded }) {
     el(
       'div',
       { class: 'checks' },
-      DOCUMENT_TYPES.map((type) => el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'documents', value: type }), label(`doc.${type}`))),
+      DOCUMENT_TYPES.map((type) =>
+        el(
+          'label',
+          { class: 'check' },
+          el('input', { type: 'checkbox', name: 'documents', value: type }),
+          label(`doc.${type}`),
+        ),
+      ),
     ),
   );
   const result = el('div', { class: 'review-result', 'aria-live': 'polite' });
@@ -104,7 +128,12 @@ export function reviewPanel({ loan, product, onRecorded }) {
       { class: 'decisions' },
       el('legend', {}, label('review.decision')),
       choices.map((choice) =>
-        el('label', { class: `choice choice-${choice}` }, el('input', { type: 'radio', name: 'decision', value: choice, required: true }), label(`action.${choice}`)),
+        el(
+          'label',
+          { class: `choice choice-${choice}` },
+          el('input', { type: 'radio', name: 'decision', value: choice, required: true }),
+          label(`action.${choice}`),
+        ),
       ),
     ),
     changes,
@@ -113,7 +142,14 @@ export function reviewPanel({ loan, product, onRecorded }) {
       'label',
       { class: 'field' },
       label('review.comment'),
-      el('textarea', { name: 'comment', rows: 3, maxlength: 1000, required: true, dataset: { i18nPlaceholder: 'review.commentPlaceholder' }, placeholder: t('review.commentPlaceholder') }),
+      el('textarea', {
+        name: 'comment',
+        rows: 3,
+        maxlength: 1000,
+        required: true,
+        dataset: { i18nPlaceholder: 'review.commentPlaceholder' },
+        placeholder: t('review.commentPlaceholder'),
+      }),
     ),
     result,
     submit,
@@ -121,7 +157,11 @@ export function reviewPanel({ loan, product, onRecorded }) {
 
   const showProblem = () => {
     if (!problem) return result.replaceChildren();
-    result.replaceChildren(typeof problem === 'string' ? el('div', { class: 'alert alert-error', role: 'alert' }, t(problem)) : errorBox(problem, t('review.refused'), fieldLabel));
+    result.replaceChildren(
+      typeof problem === 'string'
+        ? el('div', { class: 'alert alert-error', role: 'alert' }, t(problem))
+        : errorBox(problem, t('review.refused'), fieldLabel),
+    );
   };
 
   form.addEventListener('change', () => {
@@ -141,7 +181,11 @@ export function reviewPanel({ loan, product, onRecorded }) {
     submit.disabled = true;
     submit.firstChild.textContent = t('review.submitting');
     try {
-      const answer = await api(`/v1/loans/${loan.loanId}/reviews`, { method: 'POST', body: built.body, idempotencyKey: requestKey(built.body) });
+      const answer = await api(`/v1/loans/${loan.loanId}/reviews`, {
+        method: 'POST',
+        body: built.body,
+        idempotencyKey: requestKey(built.body),
+      });
       await onRecorded(built.choice, answer);
     } catch (error) {
       problem = error;
@@ -157,5 +201,10 @@ export function reviewPanel({ loan, product, onRecorded }) {
     showProblem();
   });
 
-  return el('section', { class: 'card review', dataset: { section: 'loan.section.review' } }, el('h2', {}, label('loan.section.review')), form);
+  return el(
+    'section',
+    { class: 'card review', dataset: { section: 'loan.section.review' } },
+    el('h2', {}, label('loan.section.review')),
+    form,
+  );
 }

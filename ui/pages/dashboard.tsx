@@ -25,7 +25,9 @@ export function DashboardPage() {
       </form>
       <div id="period-error" class="alert alert-error" role="alert" hidden></div>
       <div id="content">
-        <p class="muted"><T k="common.loading" /></p>
+        <p class="muted">
+          <T k="common.loading" />
+        </p>
       </div>
     </Layout>
   );

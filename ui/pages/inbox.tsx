@@ -12,7 +12,12 @@ export function InboxPage() {
         <span id="task-total" class="muted"></span>
       </div>
       <form id="filters" class="filters">
-        <Select name="status" label="inbox.filter.status" options={codeOptions('taskStatus', ['OPEN', 'DONE', 'CANCELLED'])} selected="OPEN" />
+        <Select
+          name="status"
+          label="inbox.filter.status"
+          options={codeOptions('taskStatus', ['OPEN', 'DONE', 'CANCELLED'])}
+          selected="OPEN"
+        />
         <Select name="loanType" label="inbox.filter.loanType" options={codeOptions('loanType', LOAN_TYPES)} withAll />
         <button id="refresh" type="button" class="button">
           <T k="common.refresh" />
@@ -21,12 +26,20 @@ export function InboxPage() {
       <div id="kind-tabs" class="tabs" role="tablist" aria-label="任务类型"></div>
       <p class="legend">
         <T k="inbox.legend" />
-        <span class="age age-ok"><T k="inbox.age.ok" /></span>
-        <span class="age age-warn"><T k="inbox.age.warn" /></span>
-        <span class="age age-late"><T k="inbox.age.late" /></span>
+        <span class="age age-ok">
+          <T k="inbox.age.ok" />
+        </span>
+        <span class="age age-warn">
+          <T k="inbox.age.warn" />
+        </span>
+        <span class="age age-late">
+          <T k="inbox.age.late" />
+        </span>
       </p>
       <div id="content" class="table-wrap">
-        <p class="muted"><T k="common.loading" /></p>
+        <p class="muted">
+          <T k="common.loading" />
+        </p>
       </div>
     </Layout>
   );

@@ -10,7 +10,9 @@ export function LoanPage({ loanId }: { loanId: string }) {
         <span id="loan-status"></span>
       </div>
       <div id="content" data-loan-id={loanId}>
-        <p class="muted"><T k="common.loading" /></p>
+        <p class="muted">
+          <T k="common.loading" />
+        </p>
       </div>
     </Layout>
   );

@@ -16,7 +16,9 @@ export function LoansPage() {
         <Select name="loanType" label="inbox.filter.loanType" options={codeOptions('loanType', LOAN_TYPES)} withAll />
       </form>
       <div id="content" class="table-wrap">
-        <p class="muted"><T k="common.loading" /></p>
+        <p class="muted">
+          <T k="common.loading" />
+        </p>
       </div>
       <div class="pager">
         <button id="previous" type="button" class="button" disabled>

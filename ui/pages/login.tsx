@@ -15,11 +15,26 @@ export function LoginPage({ showDemoAccounts }: { showDemoAccounts: boolean }) {
         <form id="login-form" class="stack" autocomplete="on">
           <label class="field">
             <T k="login.username" />
-            <input id="username" name="username" autocomplete="username" required maxlength={64} data-i18n-placeholder="login.usernameHint" placeholder={zh('login.usernameHint')} />
+            <input
+              id="username"
+              name="username"
+              autocomplete="username"
+              required
+              maxlength={64}
+              data-i18n-placeholder="login.usernameHint"
+              placeholder={zh('login.usernameHint')}
+            />
           </label>
           <label class="field">
             <T k="login.password" />
-            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength={256} />
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              maxlength={256}
+            />
           </label>
           <div id="login-error" class="alert alert-error" role="alert" hidden></div>
           <button id="login-submit" type="submit" class="button primary">

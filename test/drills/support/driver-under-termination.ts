@@ -18,7 +18,12 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // A bounded wait, so a query the driver leaves pending fails the run rather than hanging it.
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms))]);
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms),
+    ),
+  ]);
 }
 
 // 1. A transaction whose backend dies mid-query: postgres.js then sends its own ROLLBACK on the
@@ -57,10 +62,11 @@ const workers = Array.from({ length: 6 }, async (_, i) => {
   while (Date.now() < deadline) {
     try {
       if (i % 2) await sql`select ${i}::int as n`;
-      else await sql.begin(async (t) => {
-        await t`select 1`;
-        await t`select pg_sleep(0.01)`;
-      });
+      else
+        await sql.begin(async (t) => {
+          await t`select 1`;
+          await t`select pg_sleep(0.01)`;
+        });
       outcome.loopOk++;
     } catch {
       outcome.loopFailed++;
@@ -69,7 +75,9 @@ const workers = Array.from({ length: 6 }, async (_, i) => {
 });
 const terminator = (async () => {
   while (Date.now() < deadline) {
-    await killer`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'driver-victim'`.catch(() => {});
+    await killer`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'driver-victim'`.catch(
+      () => {},
+    );
     await settle(50 + Math.random() * 100);
   }
 })();

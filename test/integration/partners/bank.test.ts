@@ -60,8 +60,14 @@ describe('account verification (四要素)', () => {
   });
 
   it('does not match a card failing the Luhn check, nor one ending 0000', async () => {
-    expect(await h.bank.verifyAccount({ ...PERSON, cardNumber: '6222020200112233445' })).toEqual({ match: false, mismatched: ['cardNumber'] });
-    expect(await h.bank.verifyAccount({ ...PERSON, cardNumber: '6222020200123400000' })).toEqual({ match: false, mismatched: ['cardNumber'] });
+    expect(await h.bank.verifyAccount({ ...PERSON, cardNumber: '6222020200112233445' })).toEqual({
+      match: false,
+      mismatched: ['cardNumber'],
+    });
+    expect(await h.bank.verifyAccount({ ...PERSON, cardNumber: '6222020200123400000' })).toEqual({
+      match: false,
+      mismatched: ['cardNumber'],
+    });
   });
 });
 
@@ -71,10 +77,18 @@ describe('transfers', () => {
     const request = transferTo(GOOD_CARD);
     const first = await h.bank.transfer(key, request);
     const second = await h.bank.transfer(key, request);
-    expect(first).toMatchObject({ status: 'PENDING', replayed: false, idempotencyKey: key, amount: '1000.00', reference: request.reference });
+    expect(first).toMatchObject({
+      status: 'PENDING',
+      replayed: false,
+      idempotencyKey: key,
+      amount: '1000.00',
+      reference: request.reference,
+    });
     expect(second.transferId).toBe(first.transferId);
     expect(second.replayed).toBe(true);
-    const rows = await h.sql<{ count: number }[]>`select count(*)::int as count from bank_payments where idempotency_key = ${key}`;
+    const rows = await h.sql<
+      { count: number }[]
+    >`select count(*)::int as count from bank_payments where idempotency_key = ${key}`;
     expect(rows[0]?.count).toBe(1);
   });
 
@@ -83,7 +97,13 @@ describe('transfers', () => {
     const request = transferTo(GOOD_CARD);
     await h.bank.transfer(key, request);
     const err = await h.bank.transfer(key, { ...request, amount: '1000.01' }).catch((e: unknown) => e);
-    expectPartnerError(err, { partner: 'bank', code: 'CONFLICT', status: 409, retryable: false, partnerCode: 'IDEMPOTENCY_KEY_REUSED' });
+    expectPartnerError(err, {
+      partner: 'bank',
+      code: 'CONFLICT',
+      status: 409,
+      retryable: false,
+      partnerCode: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('refuses a transfer without an Idempotency-Key', async () => {
@@ -107,7 +127,10 @@ describe('transfers', () => {
     const key = newKey();
     const accepted = await h.bank.transfer(key, transferTo(GOOD_CARD, { amount: '88.80' }));
     expect((await h.bank.getTransfer(accepted.transferId)).status).toBe('PENDING');
-    const settled = await eventually(() => h.bank.getTransfer(accepted.transferId), (t) => t.status !== 'PENDING');
+    const settled = await eventually(
+      () => h.bank.getTransfer(accepted.transferId),
+      (t) => t.status !== 'PENDING',
+    );
     expect(settled).toMatchObject({ status: 'SUCCEEDED', amount: '88.80', idempotencyKey: key });
     expect(settled.settledAt).toBeDefined();
     expect(settled.failureReason).toBeUndefined();
@@ -123,7 +146,10 @@ describe('transfers', () => {
   it('fails a transfer to a frozen card (ending 4444) with ACCOUNT_FROZEN', async () => {
     const accepted = await h.bank.transfer(newKey(), transferTo(FROZEN_CARD));
     expect(accepted.status).toBe('PENDING');
-    const settled = await eventually(() => h.bank.getTransfer(accepted.transferId), (t) => t.status !== 'PENDING');
+    const settled = await eventually(
+      () => h.bank.getTransfer(accepted.transferId),
+      (t) => t.status !== 'PENDING',
+    );
     expect(settled).toMatchObject({ status: 'FAILED', failureReason: 'ACCOUNT_FROZEN' });
   });
 });
@@ -134,7 +160,12 @@ describe('signed settlement callbacks', () => {
     const callback = await receiver.waitFor((c) => c.path === '/cb/ok');
     expect(verify(callback)).toEqual({ ok: true });
     const body = settlementCallbackSchema.parse(JSON.parse(callback.rawBody));
-    expect(body).toMatchObject({ kind: 'TRANSFER', transferId: accepted.transferId, status: 'SUCCEEDED', amount: '1000.00' });
+    expect(body).toMatchObject({
+      kind: 'TRANSFER',
+      transferId: accepted.transferId,
+      status: 'SUCCEEDED',
+      amount: '1000.00',
+    });
   });
 
   it('a tampered body, a wrong secret or a forged signature is rejected', async () => {
@@ -144,18 +175,34 @@ describe('signed settlement callbacks', () => {
 
     const tampered = { ...callback, rawBody: callback.rawBody.replace('"FAILED"', '"SUCCEEDED"') };
     expect(verify(tampered)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
-    expect(verify(callback, { secret: 'another-secret-of-enough-length' })).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verify(callback, { secret: 'another-secret-of-enough-length' })).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
     const flipped = String(callback.headers['x-bank-signature']).replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    expect(verify({ ...callback, headers: { ...callback.headers, 'x-bank-signature': flipped } })).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+    expect(verify({ ...callback, headers: { ...callback.headers, 'x-bank-signature': flipped } })).toEqual({
+      ok: false,
+      reason: 'BAD_SIGNATURE',
+    });
   });
 
   it('an old timestamp is rejected even with a valid signature for it', async () => {
     await h.bank.transfer(newKey(), transferTo(GOOD_CARD, { callbackUrl: `${receiver.url}/cb/replay` }));
     const callback = await receiver.waitFor((c) => c.path === '/cb/replay');
-    expect(verify(callback, { now: new Date(Date.now() + 10 * 60_000) })).toEqual({ ok: false, reason: 'STALE_TIMESTAMP' });
+    expect(verify(callback, { now: new Date(Date.now() + 10 * 60_000) })).toEqual({
+      ok: false,
+      reason: 'STALE_TIMESTAMP',
+    });
 
     const oldTimestamp = String(Math.floor(Date.now() / 1000) - 3600);
-    const resigned = { ...callback, headers: { ...callback.headers, 'x-bank-timestamp': oldTimestamp, 'x-bank-signature': signCallback(h.callbackSecret, oldTimestamp, callback.rawBody) } };
+    const resigned = {
+      ...callback,
+      headers: {
+        ...callback.headers,
+        'x-bank-timestamp': oldTimestamp,
+        'x-bank-signature': signCallback(h.callbackSecret, oldTimestamp, callback.rawBody),
+      },
+    };
     expect(verify(resigned)).toEqual({ ok: false, reason: 'STALE_TIMESTAMP' });
     const moved = { ...callback, headers: { ...callback.headers, 'x-bank-timestamp': oldTimestamp } };
     expect(verify(moved)).toEqual({ ok: false, reason: 'STALE_TIMESTAMP' });
@@ -164,7 +211,10 @@ describe('signed settlement callbacks', () => {
   it('retries a callback with backoff until the receiver answers 2xx, re-signing each attempt', async () => {
     receiver.answerWith((path, attempt) => (path === '/cb/flaky' && attempt < 3 ? 500 : 200));
     try {
-      const accepted = await h.bank.transfer(newKey(), transferTo(GOOD_CARD, { callbackUrl: `${receiver.url}/cb/flaky` }));
+      const accepted = await h.bank.transfer(
+        newKey(),
+        transferTo(GOOD_CARD, { callbackUrl: `${receiver.url}/cb/flaky` }),
+      );
       await receiver.waitFor((c) => c.path === '/cb/flaky' && c.status === 200);
       const attempts = receiver.received.filter((c) => c.path === '/cb/flaky');
       expect(attempts.map((c) => c.status)).toEqual([500, 500, 200]);
@@ -184,19 +234,29 @@ describe('debits (auto-collection)', () => {
     const request = { amount: '523.17', fromCard: GOOD_CARD, fromName: '张三', reference: newReference() };
     const first = await h.bank.debit(key, request);
     expect(await h.bank.debit(key, request)).toMatchObject({ debitId: first.debitId, replayed: true });
-    const settled = await eventually(() => h.bank.getDebit(first.debitId), (d) => d.status !== 'PENDING');
+    const settled = await eventually(
+      () => h.bank.getDebit(first.debitId),
+      (d) => d.status !== 'PENDING',
+    );
     expect(settled).toMatchObject({ status: 'SUCCEEDED', amount: '523.17', currency: 'CNY' });
     expect(await h.bank.findDebitByKey(key)).toEqual(settled);
   });
 
   it('fails a debit from a card ending 5555 with INSUFFICIENT_FUNDS and says so in the callback', async () => {
     const debit = await h.bank.debit(newKey(), {
-      amount: '300.00', fromCard: NO_FUNDS_CARD, fromName: '李四', reference: newReference(), callbackUrl: `${receiver.url}/cb/debit`,
+      amount: '300.00',
+      fromCard: NO_FUNDS_CARD,
+      fromName: '李四',
+      reference: newReference(),
+      callbackUrl: `${receiver.url}/cb/debit`,
     });
     const callback = await receiver.waitFor((c) => c.path === '/cb/debit');
     expect(verify(callback)).toEqual({ ok: true });
     expect(settlementCallbackSchema.parse(JSON.parse(callback.rawBody))).toMatchObject({
-      kind: 'DEBIT', debitId: debit.debitId, status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS',
+      kind: 'DEBIT',
+      debitId: debit.debitId,
+      status: 'FAILED',
+      failureReason: 'INSUFFICIENT_FUNDS',
     });
   });
 });
@@ -204,7 +264,12 @@ describe('debits (auto-collection)', () => {
 describe('incoming repayments and the ledger', () => {
   it('notifies our endpoint of an incoming payment with a signed notice', async () => {
     const reference = newReference();
-    const payment = await h.admin.simulateIncomingPayment({ reference, amount: '1234.56', fromCard: GOOD_CARD, notifyUrl: `${receiver.url}/cb/incoming` });
+    const payment = await h.admin.simulateIncomingPayment({
+      reference,
+      amount: '1234.56',
+      fromCard: GOOD_CARD,
+      notifyUrl: `${receiver.url}/cb/incoming`,
+    });
     const callback = await receiver.waitFor((c) => c.path === '/cb/incoming');
     expect(verify(callback)).toEqual({ ok: true });
     expect(incomingPaymentNoticeSchema.parse(JSON.parse(callback.rawBody))).toEqual(payment);
@@ -214,7 +279,10 @@ describe('incoming repayments and the ledger', () => {
 
   it('lists every transfer, debit and incoming payment with its status', async () => {
     const transfer = await h.bank.transfer(newKey(), transferTo(GOOD_CARD, { amount: '10.00' }));
-    const ledger = await eventually(() => h.bank.ledger(), (l) => l.transfers.some((t) => t.transferId === transfer.transferId && t.status === 'SUCCEEDED'));
+    const ledger = await eventually(
+      () => h.bank.ledger(),
+      (l) => l.transfers.some((t) => t.transferId === transfer.transferId && t.status === 'SUCCEEDED'),
+    );
     const [counts] = await h.sql<{ transfers: number; debits: number }[]>`
       select count(*) filter (where kind = 'TRANSFER')::int as transfers, count(*) filter (where kind = 'DEBIT')::int as debits from bank_payments`;
     expect(ledger.transfers).toHaveLength(counts!.transfers);

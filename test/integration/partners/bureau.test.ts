@@ -26,9 +26,21 @@ afterAll(async () => {
 
 describe('credit reports', () => {
   it('maps the last digit of the sequence code to the documented profile', () => {
-    expect(PROFILE_BY_SEQUENCE_DIGIT).toEqual(['CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'CLEAN', 'THIN_FILE', 'DELINQUENT', 'MULTI_LENDER', 'BLACKLISTED']);
+    expect(PROFILE_BY_SEQUENCE_DIGIT).toEqual([
+      'CLEAN',
+      'CLEAN',
+      'CLEAN',
+      'CLEAN',
+      'CLEAN',
+      'CLEAN',
+      'THIN_FILE',
+      'DELINQUENT',
+      'MULTI_LENDER',
+      'BLACKLISTED',
+    ]);
     expect(bureauProfileOf('11010119900101123X')).toBe('CLEAN');
-    for (let digit = 0; digit <= 9; digit += 1) expect(bureauProfileOf(idWithProfileDigit(digit))).toBe(PROFILE_BY_SEQUENCE_DIGIT[digit]);
+    for (let digit = 0; digit <= 9; digit += 1)
+      expect(bureauProfileOf(idWithProfileDigit(digit))).toBe(PROFILE_BY_SEQUENCE_DIGIT[digit]);
   });
 
   it.each([0, 1, 2, 3, 4, 5])('sequence digit %i is a CLEAN file with a good score', async (digit) => {
@@ -43,7 +55,13 @@ describe('credit reports', () => {
 
   it('digit 6 is a THIN_FILE without a score', async () => {
     const report = await h.bureau.fetchReport({ ...consent, idNumber: idWithProfileDigit(6) });
-    expect(report).toMatchObject({ profile: 'THIN_FILE', score: null, blacklisted: false, openLoans: 0, monthlyDebtPayments: '0.00' });
+    expect(report).toMatchObject({
+      profile: 'THIN_FILE',
+      score: null,
+      blacklisted: false,
+      openLoans: 0,
+      monthlyDebtPayments: '0.00',
+    });
     expect(report.creditHistoryMonths).toBeLessThanOrEqual(3);
   });
 
@@ -71,12 +89,18 @@ describe('credit reports', () => {
   it('is fully deterministic: same ID, same report (but for reportedAt); another ID of the profile, other numbers', async () => {
     const idNumber = idWithProfileDigit(3);
     const { reportedAt: _a, ...first } = await h.bureau.fetchReport({ ...consent, idNumber });
-    const { reportedAt: _b, ...second } = await h.bureau.fetchReport({ ...consent, idNumber, consentId: 'consent-456' });
+    const { reportedAt: _b, ...second } = await h.bureau.fetchReport({
+      ...consent,
+      idNumber,
+      consentId: 'consent-456',
+    });
     expect(second).toEqual(first);
     expect(first.idNumberHash).toBe(idNumberHash(idNumber));
     expect(JSON.stringify(first)).not.toContain(idNumber);
 
-    const others = await Promise.all([2, 3, 4, 5, 6].map((day) => h.bureau.fetchReport({ ...consent, idNumber: idWithProfileDigit(3, day) })));
+    const others = await Promise.all(
+      [2, 3, 4, 5, 6].map((day) => h.bureau.fetchReport({ ...consent, idNumber: idWithProfileDigit(3, day) })),
+    );
     expect(new Set(others.map((r) => r.score)).size).toBeGreaterThan(1);
   });
 
@@ -87,7 +111,13 @@ describe('credit reports', () => {
         .fetchReport({ ...consent, idNumber, consentId: consentId as string })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PartnerError);
-      expect(err).toMatchObject({ partner: 'bureau', code: 'BAD_REQUEST', status: 400, retryable: false, partnerCode: 'CONSENT_REQUIRED' });
+      expect(err).toMatchObject({
+        partner: 'bureau',
+        code: 'BAD_REQUEST',
+        status: 400,
+        retryable: false,
+        partnerCode: 'CONSENT_REQUIRED',
+      });
     }
     expect(await h.admin.bureauEnquiryCount(idNumber)).toBe(0);
   });
@@ -96,7 +126,9 @@ describe('credit reports', () => {
     const idNumber = idWithProfileDigit(8, 7);
     for (let i = 0; i < 3; i += 1) await h.bureau.fetchReport({ ...consent, idNumber, consentId: `consent-${i}` });
     expect(await h.admin.bureauEnquiryCount(idNumber)).toBe(3);
-    const rows = await h.sql<{ consent_id: string }[]>`select consent_id from bureau_enquiries where id_number_hash = ${idNumberHash(idNumber)} order by enquiry_id`;
+    const rows = await h.sql<
+      { consent_id: string }[]
+    >`select consent_id from bureau_enquiries where id_number_hash = ${idNumberHash(idNumber)} order by enquiry_id`;
     expect(rows.map((r) => r.consent_id)).toEqual(['consent-0', 'consent-1', 'consent-2']);
   });
 
@@ -123,13 +155,18 @@ describe('bank-statement analysis', () => {
 
   it('shows bounced payments for delinquent and blacklisted people', async () => {
     for (const digit of [7, 9]) {
-      const summary = await h.bureau.analyzeStatement({ idNumber: idWithProfileDigit(digit), declaredMonthlyIncome: '6000.00' });
+      const summary = await h.bureau.analyzeStatement({
+        idNumber: idWithProfileDigit(digit),
+        declaredMonthlyIncome: '6000.00',
+      });
       expect(summary.bouncedPayments).toBeGreaterThanOrEqual(1);
     }
   });
 
   it('refuses an income that is not a two-decimal amount', async () => {
-    const err = await h.bureau.analyzeStatement({ idNumber: idWithProfileDigit(2), declaredMonthlyIncome: '6000' }).catch((e: unknown) => e);
+    const err = await h.bureau
+      .analyzeStatement({ idNumber: idWithProfileDigit(2), declaredMonthlyIncome: '6000' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

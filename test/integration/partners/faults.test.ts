@@ -10,7 +10,12 @@ import { startPartnersHarness, type PartnersHarness } from '../../setup/partners
 
 const GOOD_CARD = '6222020200112233446';
 const PERSON = { name: '张三', idNumber: '11010119900101123X', phone: '13812345678', cardNumber: GOOD_CARD };
-const SEQUENCE_PROFILE = { name: '王五', consentId: 'c-1', purpose: 'LOAN_APPLICATION', idNumber: '11010119900101123X' };
+const SEQUENCE_PROFILE = {
+  name: '王五',
+  consentId: 'c-1',
+  purpose: 'LOAN_APPLICATION',
+  idNumber: '11010119900101123X',
+};
 
 let h: PartnersHarness;
 
@@ -37,7 +42,14 @@ async function failureOf(promise: Promise<unknown>): Promise<PartnerError> {
 
 describe('fault settings', () => {
   it('come from SIM_<SIMULATOR>_* variables; bad values name the setting', () => {
-    expect(faultSettingsFromEnv({ SIM_BANK_FAILURE_RATE: '0.3', SIM_BANK_TIMEOUT_RATE: '0.1', SIM_BANK_LATENCY_MS: '50', SIM_NOTIFY_LATENCY_MS: '5' })).toEqual({
+    expect(
+      faultSettingsFromEnv({
+        SIM_BANK_FAILURE_RATE: '0.3',
+        SIM_BANK_TIMEOUT_RATE: '0.1',
+        SIM_BANK_LATENCY_MS: '50',
+        SIM_NOTIFY_LATENCY_MS: '5',
+      }),
+    ).toEqual({
       bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 50 },
       bureau: NO_FAULTS,
       notify: { ...NO_FAULTS, latencyMs: 5 },
@@ -45,7 +57,9 @@ describe('fault settings', () => {
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: '1.5' })).toThrow(ConfigError);
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: 'lots' })).toThrow(/SIM_BUREAU_FAILURE_RATE/);
     expect(() => faultSettingsFromEnv({ SIM_NOTIFY_LATENCY_MS: '-1' })).toThrow(/SIM_NOTIFY_LATENCY_MS/);
-    expect(() => faultSettingsFromEnv({ SIM_BANK_FAILURE_RATE: '0.7', SIM_BANK_TIMEOUT_RATE: '0.4' })).toThrow(/SIM_BANK_TIMEOUT_RATE/);
+    expect(() => faultSettingsFromEnv({ SIM_BANK_FAILURE_RATE: '0.7', SIM_BANK_TIMEOUT_RATE: '0.4' })).toThrow(
+      /SIM_BANK_TIMEOUT_RATE/,
+    );
   });
 
   it('are read and changed at run time through /admin/faults; invalid ones are refused', async () => {
@@ -58,7 +72,10 @@ describe('fault settings', () => {
 
   it('the seeded PRNG makes a drill repeatable', async () => {
     const draw = () => {
-      const injector = new FaultInjector({ settings: { bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 }, bureau: NO_FAULTS, notify: NO_FAULTS }, seed: 7 });
+      const injector = new FaultInjector({
+        settings: { bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 }, bureau: NO_FAULTS, notify: NO_FAULTS },
+        seed: 7,
+      });
       return Array.from({ length: 200 }, () => injector.decide('bank', true));
     };
     const first = draw();
@@ -69,7 +86,13 @@ describe('fault settings', () => {
     const outcomes = async () => {
       await h.admin.setFaults({ bank: { failureRate: 0.5 }, seed: 1234 });
       const seen: string[] = [];
-      for (let i = 0; i < 20; i += 1) seen.push(await bank.verifyAccount(PERSON).then(() => 'ok', (e: PartnerError) => e.code));
+      for (let i = 0; i < 20; i += 1)
+        seen.push(
+          await bank.verifyAccount(PERSON).then(
+            () => 'ok',
+            (e: PartnerError) => e.code,
+          ),
+        );
       return seen;
     };
     const run1 = await outcomes();
@@ -91,7 +114,9 @@ describe('how clients see injected faults', () => {
     await h.admin.setFaults({ bank: { failureRate: 1 } });
     const { bank } = h.clients({ retry: { limit: 2, baseDelayMs: 5 } });
     const key = 'faults-503-only';
-    const err = await failureOf(bank.transfer(key, { amount: '10.00', currency: 'CNY', toCard: GOOD_CARD, toName: '张三', reference: 'R-503' }));
+    const err = await failureOf(
+      bank.transfer(key, { amount: '10.00', currency: 'CNY', toCard: GOOD_CARD, toName: '张三', reference: 'R-503' }),
+    );
     expect(err).toMatchObject({ partner: 'bank', code: 'UNAVAILABLE', status: 503, retryable: true });
     expect((await h.admin.faultStats()).bank.failures).toBe(3);
     await h.admin.clearFaults();
@@ -104,18 +129,35 @@ describe('how clients see injected faults', () => {
     expect(await failureOf(bureau.fetchReport(SEQUENCE_PROFILE))).toMatchObject({ code: 'TIMEOUT', retryable: true });
 
     const http = createPartnerHttp('bureau', { baseUrl: h.bureauUrl, timeoutMs: 300, log: h.log });
-    const once = http.call({ operation: 'analyze', method: 'POST', path: 'statements/analyze', json: {}, idempotent: false, schema: z.unknown() });
+    const once = http.call({
+      operation: 'analyze',
+      method: 'POST',
+      path: 'statements/analyze',
+      json: {},
+      idempotent: false,
+      schema: z.unknown(),
+    });
     expect(await failureOf(once)).toMatchObject({ code: 'TIMEOUT', retryable: false });
   });
 
   it('nothing listening is a retryable NETWORK failure', async () => {
-    const bank = createBankClient({ baseUrl: `http://127.0.0.1:${await freePort()}/bank`, log: h.log, retry: { limit: 0 } });
+    const bank = createBankClient({
+      baseUrl: `http://127.0.0.1:${await freePort()}/bank`,
+      log: h.log,
+      retry: { limit: 0 },
+    });
     expect(await failureOf(bank.ledger())).toMatchObject({ partner: 'bank', code: 'NETWORK', retryable: true });
   });
 
   it('an unexpected response body is a non-retryable INVALID_RESPONSE', async () => {
     const http = createPartnerHttp('bank', { baseUrl: h.bankUrl, log: h.log });
-    const call = http.call({ operation: 'ledger', method: 'GET', path: 'ledger', idempotent: true, schema: z.object({ nothing: z.string() }) });
+    const call = http.call({
+      operation: 'ledger',
+      method: 'GET',
+      path: 'ledger',
+      idempotent: true,
+      schema: z.object({ nothing: z.string() }),
+    });
     expect(await failureOf(call)).toMatchObject({ code: 'INVALID_RESPONSE', retryable: false });
   });
 });
@@ -129,7 +171,13 @@ describe('exactly-once transfers under faults', () => {
     let replays = 0;
 
     for (const [i, key] of keys.entries()) {
-      const request = { amount: `${100 + i}.00`, currency: 'CNY' as const, toCard: GOOD_CARD, toName: '张三', reference: `LOAN-${i}` };
+      const request = {
+        amount: `${100 + i}.00`,
+        currency: 'CNY' as const,
+        toCard: GOOD_CARD,
+        toName: '张三',
+        reference: `LOAN-${i}`,
+      };
       for (let attempt = 1; ; attempt += 1) {
         try {
           const result = await bank.transfer(key, request);
@@ -171,7 +219,13 @@ describe('reset', () => {
   });
 
   it('empties the simulator tables when allowed', async () => {
-    await h.bank.transfer('before-reset', { amount: '1.00', currency: 'CNY', toCard: GOOD_CARD, toName: '张三', reference: 'R' });
+    await h.bank.transfer('before-reset', {
+      amount: '1.00',
+      currency: 'CNY',
+      toCard: GOOD_CARD,
+      toName: '张三',
+      reference: 'R',
+    });
     await h.admin.reset();
     const ledger = await h.bank.ledger();
     expect(ledger).toEqual({ transfers: [], debits: [], incoming: [] });

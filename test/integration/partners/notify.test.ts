@@ -4,7 +4,13 @@ import { PartnerError } from '../../../partners/http.js';
 import { deliveryReceiptSchema } from '../../../partners/notify-client.js';
 import { signedCallbackFrom, verifyCallbackSignature } from '../../../partners/signature.js';
 import { recipientHash } from '../../../simulators/notify/recipient.js';
-import { eventually, startCallbackReceiver, startPartnersHarness, type CallbackReceiver, type PartnersHarness } from '../../setup/partners-harness.js';
+import {
+  eventually,
+  startCallbackReceiver,
+  startPartnersHarness,
+  type CallbackReceiver,
+  type PartnersHarness,
+} from '../../setup/partners-harness.js';
 
 let h: PartnersHarness;
 let receiver: CallbackReceiver;
@@ -24,14 +30,28 @@ describe('SMS and email gateway', () => {
   it('queues an SMS, delivers it shortly after and sends a signed receipt', async () => {
     const phone = '13912345678';
     const queued = await h.notify.send(newKey(), {
-      channel: 'SMS', to: phone, template: 'REPAYMENT_REMINDER', params: { amount: '1200.00', dueDate: '2026-12-15' },
+      channel: 'SMS',
+      to: phone,
+      template: 'REPAYMENT_REMINDER',
+      params: { amount: '1200.00', dueDate: '2026-12-15' },
       receiptUrl: `${receiver.url}/receipts/sms`,
     });
-    expect(queued).toMatchObject({ status: 'QUEUED', channel: 'SMS', toMasked: '139****5678', template: 'REPAYMENT_REMINDER', replayed: false });
+    expect(queued).toMatchObject({
+      status: 'QUEUED',
+      channel: 'SMS',
+      toMasked: '139****5678',
+      template: 'REPAYMENT_REMINDER',
+      replayed: false,
+    });
 
     const receipt = await receiver.waitFor((c) => c.path === '/receipts/sms');
-    expect(verifyCallbackSignature(signedCallbackFrom(receipt.headers, receipt.rawBody), { secret: h.callbackSecret })).toEqual({ ok: true });
-    expect(deliveryReceiptSchema.parse(JSON.parse(receipt.rawBody))).toMatchObject({ messageId: queued.messageId, status: 'DELIVERED' });
+    expect(
+      verifyCallbackSignature(signedCallbackFrom(receipt.headers, receipt.rawBody), { secret: h.callbackSecret }),
+    ).toEqual({ ok: true });
+    expect(deliveryReceiptSchema.parse(JSON.parse(receipt.rawBody))).toMatchObject({
+      messageId: queued.messageId,
+      status: 'DELIVERED',
+    });
     expect(receipt.rawBody).not.toContain(phone);
 
     const delivered = await h.notify.get(queued.messageId);
@@ -40,17 +60,45 @@ describe('SMS and email gateway', () => {
   });
 
   it('fails an SMS to a number ending 0000', async () => {
-    const sent = await h.notify.send(newKey(), { channel: 'SMS', to: '13800000000', template: 'OTP', params: { code: '123456' } });
-    const final = await eventually(() => h.notify.get(sent.messageId), (m) => m.status !== 'QUEUED');
+    const sent = await h.notify.send(newKey(), {
+      channel: 'SMS',
+      to: '13800000000',
+      template: 'OTP',
+      params: { code: '123456' },
+    });
+    const final = await eventually(
+      () => h.notify.get(sent.messageId),
+      (m) => m.status !== 'QUEUED',
+    );
     expect(final).toMatchObject({ status: 'FAILED', failureReason: 'UNREACHABLE' });
   });
 
   it('delivers email and fails a mailbox ending 0000', async () => {
-    const ok = await h.notify.send(newKey(), { channel: 'EMAIL', to: 'Borrower@Example.com', template: 'CONTRACT_SIGNED', params: {} });
-    const bad = await h.notify.send(newKey(), { channel: 'EMAIL', to: 'nobody0000@example.com', template: 'CONTRACT_SIGNED', params: {} });
+    const ok = await h.notify.send(newKey(), {
+      channel: 'EMAIL',
+      to: 'Borrower@Example.com',
+      template: 'CONTRACT_SIGNED',
+      params: {},
+    });
+    const bad = await h.notify.send(newKey(), {
+      channel: 'EMAIL',
+      to: 'nobody0000@example.com',
+      template: 'CONTRACT_SIGNED',
+      params: {},
+    });
     expect(ok.toMasked).toBe('b***@example.com');
-    expect(await eventually(() => h.notify.get(ok.messageId), (m) => m.status !== 'QUEUED')).toMatchObject({ status: 'DELIVERED' });
-    expect(await eventually(() => h.notify.get(bad.messageId), (m) => m.status !== 'QUEUED')).toMatchObject({ status: 'FAILED', failureReason: 'MAILBOX_UNAVAILABLE' });
+    expect(
+      await eventually(
+        () => h.notify.get(ok.messageId),
+        (m) => m.status !== 'QUEUED',
+      ),
+    ).toMatchObject({ status: 'DELIVERED' });
+    expect(
+      await eventually(
+        () => h.notify.get(bad.messageId),
+        (m) => m.status !== 'QUEUED',
+      ),
+    ).toMatchObject({ status: 'FAILED', failureReason: 'MAILBOX_UNAVAILABLE' });
   });
 
   it('is idempotent by key: a replay returns the same message; a different body under the key is a CONFLICT', async () => {
@@ -68,7 +116,12 @@ describe('SMS and email gateway', () => {
   it('lists messages by the hash of the recipient and stores only a masked number and its hash', async () => {
     const phone = '15012345678';
     await h.notify.send(newKey(), { channel: 'SMS', to: phone, template: 'OTP', params: { code: '111111' } });
-    await h.notify.send(newKey(), { channel: 'SMS', to: phone, template: 'LOAN_APPROVED', params: { amount: '5000.00' } });
+    await h.notify.send(newKey(), {
+      channel: 'SMS',
+      to: phone,
+      template: 'LOAN_APPROVED',
+      params: { amount: '5000.00' },
+    });
     const messages = await h.admin.messagesTo('SMS', phone);
     expect(messages.map((m) => [m.template, m.params])).toEqual([
       ['OTP', { code: '111111' }],
@@ -85,10 +138,14 @@ describe('SMS and email gateway', () => {
   });
 
   it('refuses an invalid recipient and a missing key', async () => {
-    const err = await h.notify.send(newKey(), { channel: 'SMS', to: '12345', template: 'OTP', params: {} }).catch((e: unknown) => e);
+    const err = await h.notify
+      .send(newKey(), { channel: 'SMS', to: '12345', template: 'OTP', params: {} })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'BAD_REQUEST', partnerCode: 'INVALID_RECIPIENT' });
     const response = await fetch(`${h.notifyUrl}/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'SMS', to: '13912345678', template: 'OTP', params: {} }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'SMS', to: '13912345678', template: 'OTP', params: {} }),
     });
     expect(response.status).toBe(400);
   });

@@ -35,7 +35,9 @@ describe('channel API keys', () => {
 
   it('revokes a key; it stops working at once in this process', async () => {
     const admin = await h.login('admin');
-    const made = (await (await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'H5' } })).json()) as KeyInfo;
+    const made = (await (
+      await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'H5' } })
+    ).json()) as KeyInfo;
     expect(await h.security.auth.verifyApiKey(made.key!)).toEqual({ channel: 'H5' });
     expect((await h.request('POST', `/v1/api-keys/${made.id}/revoke`, { token: admin })).status).toBe(204);
     expect(await h.security.auth.verifyApiKey(made.key!)).toBeNull();
@@ -49,17 +51,23 @@ describe('channel API keys', () => {
     expect((await h.request('POST', '/v1/api-keys', { token: ops, body: { channel: 'APP' } })).status).toBe(403);
     expect((await h.request('GET', '/v1/api-keys', { token: ops })).status).toBe(403);
     const admin = await h.login('admin');
-    expect((await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'bad channel!' } })).status).toBe(400);
+    expect((await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'bad channel!' } })).status).toBe(
+      400,
+    );
   });
 
   it('the apiKeyChannel middleware sets the channel, refuses bad keys and ignores requests without one', async () => {
     const admin = await h.login('admin');
-    const made = (await (await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'APP' } })).json()) as KeyInfo;
+    const made = (await (
+      await h.request('POST', '/v1/api-keys', { token: admin, body: { channel: 'APP' } })
+    ).json()) as KeyInfo;
     const app = newRouter();
     app.onError((err, c) => (err instanceof ApiError ? c.json(errorBody(err), err.status) : c.text('internal', 500)));
     app.use('*', apiKeyChannel(h.security.auth));
     app.get('/where', (c) => c.json({ channel: c.get('channel') ?? null }));
-    expect(await (await app.request('/where', { headers: { 'X-Api-Key': made.key! } })).json()).toEqual({ channel: 'APP' });
+    expect(await (await app.request('/where', { headers: { 'X-Api-Key': made.key! } })).json()).toEqual({
+      channel: 'APP',
+    });
     expect(await (await app.request('/where')).json()).toEqual({ channel: null });
     const bad = await app.request('/where', { headers: { 'X-Api-Key': 'mlk_nope' } });
     expect(bad.status).toBe(401);

@@ -28,7 +28,14 @@ describe('audit log', () => {
   it('appends a linear hash chain, also under concurrency, and verifies it', async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        recordAudit(h.sql, { action: 'TEST_EVENT', result: 'SUCCESS', actorId: `u${i % 3}`, actorRole: 'OPS', loanId: i % 2 ? 'L-ODD' : 'L-EVEN', detail: { i, nested: { b: 2, a: [1, 'x'] } } }),
+        recordAudit(h.sql, {
+          action: 'TEST_EVENT',
+          result: 'SUCCESS',
+          actorId: `u${i % 3}`,
+          actorRole: 'OPS',
+          loanId: i % 2 ? 'L-ODD' : 'L-EVEN',
+          detail: { i, nested: { b: 2, a: [1, 'x'] } },
+        }),
       ),
     );
     await h.sql.begin((tx) => recordAudit(tx, { action: 'IN_TRANSACTION', result: 'SUCCESS', detail: {} }));
@@ -52,24 +59,34 @@ describe('audit log', () => {
     const token = await h.login('auditor');
     const res = await h.request('GET', '/v1/audit?loanId=L-ODD&limit=5', { token });
     expect(res.status).toBe(200);
-    const page = (await res.json()) as { items: Array<{ id: string; loanId: string; hash: string }>; nextBefore: string | null };
+    const page = (await res.json()) as {
+      items: Array<{ id: string; loanId: string; hash: string }>;
+      nextBefore: string | null;
+    };
     expect(page.items).toHaveLength(5);
     expect(page.items.every((e) => e.loanId === 'L-ODD')).toBe(true);
     expect(Number(page.items[0]!.id)).toBeGreaterThan(Number(page.items[4]!.id));
-    const next = (await (await h.request('GET', `/v1/audit?loanId=L-ODD&limit=100&before=${page.nextBefore}`, { token })).json()) as { items: unknown[]; nextBefore: null };
+    const next = (await (
+      await h.request('GET', `/v1/audit?loanId=L-ODD&limit=100&before=${page.nextBefore}`, { token })
+    ).json()) as { items: unknown[]; nextBefore: null };
     expect(next.items).toHaveLength(15);
     expect(next.nextBefore).toBeNull();
 
-    const byUser = (await (await h.request('GET', '/v1/audit?userId=u1&limit=1000', { token })).json()) as { items: Array<{ actorId: string }> };
+    const byUser = (await (await h.request('GET', '/v1/audit?userId=u1&limit=1000', { token })).json()) as {
+      items: Array<{ actorId: string }>;
+    };
     expect(byUser.items.length).toBeGreaterThan(0);
     expect(byUser.items.every((e) => e.actorId === 'u1')).toBe(true);
 
-    const future = (await (await h.request('GET', `/v1/audit?from=${encodeURIComponent('2999-01-01T00:00:00+08:00')}`, { token })).json()) as { items: unknown[] };
+    const future = (await (
+      await h.request('GET', `/v1/audit?from=${encodeURIComponent('2999-01-01T00:00:00+08:00')}`, { token })
+    ).json()) as { items: unknown[] };
     expect(future.items).toHaveLength(0);
     const bad = await h.request('GET', '/v1/audit?from=yesterday', { token });
     expect(bad.status).toBe(400);
 
-    const [queried] = await h.sql`select actor_role, detail from audit_log where action = 'AUDIT_QUERY' order by id limit 1`;
+    const [queried] =
+      await h.sql`select actor_role, detail from audit_log where action = 'AUDIT_QUERY' order by id limit 1`;
     expect(queried).toMatchObject({ actor_role: 'AUDITOR' });
 
     const officer = await h.login('loan_officer');

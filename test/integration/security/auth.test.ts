@@ -17,11 +17,15 @@ afterAll(async () => {
   await h?.stop();
 });
 
-type ErrorBody = { error: { code: string; message: { zh: string; en: string }; fields?: Array<{ field: string; code: string }> } };
+type ErrorBody = {
+  error: { code: string; message: { zh: string; en: string }; fields?: Array<{ field: string; code: string }> };
+};
 
 describe('registration, login and the current user', () => {
   it('registers a borrower with encrypted personal data and blind indexes', async () => {
-    const res = await h.request('POST', '/v1/auth/register', { body: { phone: '138 1234 5678', password: PASSWORD, name: '王小明', idNumber: ID_A.toLowerCase() } });
+    const res = await h.request('POST', '/v1/auth/register', {
+      body: { phone: '138 1234 5678', password: PASSWORD, name: '王小明', idNumber: ID_A.toLowerCase() },
+    });
     expect(res.status).toBe(201);
     const { userId } = (await res.json()) as { userId: string };
 
@@ -46,41 +50,68 @@ describe('registration, login and the current user', () => {
 
     const me = await h.request('GET', '/v1/auth/me', { token: body.token });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ role: 'BORROWER', username: '138****5678', phone: '138****5678', name: '王**', idNumber: `110105********${ID_A.slice(-4)}` });
+    expect(await me.json()).toMatchObject({
+      role: 'BORROWER',
+      username: '138****5678',
+      phone: '138****5678',
+      name: '王**',
+      idNumber: `110105********${ID_A.slice(-4)}`,
+    });
   });
 
   it('explains invalid registrations field by field in both languages', async () => {
     const badId = ID_B.slice(0, 17) + (ID_B.endsWith('1') ? '2' : '1');
-    const res = await h.request('POST', '/v1/auth/register', { body: { phone: '12345678901', password: 'password', name: '', idNumber: badId } });
+    const res = await h.request('POST', '/v1/auth/register', {
+      body: { phone: '12345678901', password: 'password', name: '', idNumber: badId },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as ErrorBody;
     const codes = Object.fromEntries((body.error.fields ?? []).map((f) => [f.field, f.code]));
     expect(codes).toMatchObject({ phone: 'INVALID_PHONE', idNumber: 'INVALID_CHECKSUM', name: 'REQUIRED' });
-    expect(body.error.fields!.filter((f) => f.field === 'password').map((f) => f.code)).toEqual(['PASSWORD_TOO_SIMPLE', 'PASSWORD_TOO_COMMON']);
+    expect(body.error.fields!.filter((f) => f.field === 'password').map((f) => f.code)).toEqual([
+      'PASSWORD_TOO_SIMPLE',
+      'PASSWORD_TOO_COMMON',
+    ]);
     expect(body.error.message.zh).toMatch(/请求参数有误/);
   });
 
   it('refuses a second registration with the same phone or ID number (409)', async () => {
-    const samePhone = await h.request('POST', '/v1/auth/register', { body: { phone: '+8613812345678', password: PASSWORD, name: '李四', idNumber: ID_B } });
+    const samePhone = await h.request('POST', '/v1/auth/register', {
+      body: { phone: '+8613812345678', password: PASSWORD, name: '李四', idNumber: ID_B },
+    });
     expect(samePhone.status).toBe(409);
-    const sameId = await h.request('POST', '/v1/auth/register', { body: { phone: '13900000001', password: PASSWORD, name: '李四', idNumber: ID_A } });
+    const sameId = await h.request('POST', '/v1/auth/register', {
+      body: { phone: '13900000001', password: PASSWORD, name: '李四', idNumber: ID_A },
+    });
     expect(sameId.status).toBe(409);
     expect(((await sameId.json()) as ErrorBody).error.code).toBe('ALREADY_REGISTERED');
   });
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
-    const unknown = await h.request('POST', '/v1/auth/login', { body: { username: 'nobody', password: PASSWORD }, ip: '192.0.2.50' });
-    const wrong = await h.request('POST', '/v1/auth/login', { body: { username: 'finance', password: 'Wrong-pass1' }, ip: '192.0.2.50' });
+    const unknown = await h.request('POST', '/v1/auth/login', {
+      body: { username: 'nobody', password: PASSWORD },
+      ip: '192.0.2.50',
+    });
+    const wrong = await h.request('POST', '/v1/auth/login', {
+      body: { username: 'finance', password: 'Wrong-pass1' },
+      ip: '192.0.2.50',
+    });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
-    expect(((await unknown.json()) as ErrorBody).error.message).toEqual(((await wrong.json()) as ErrorBody).error.message);
+    expect(((await unknown.json()) as ErrorBody).error.message).toEqual(
+      ((await wrong.json()) as ErrorBody).error.message,
+    );
     await h.login('finance');
   });
 
   it('audits logins, successful and failed, with the source address', async () => {
     await h.login('auditor', undefined, '198.51.100.7');
-    await h.request('POST', '/v1/auth/login', { body: { username: 'auditor', password: 'Nope-nope-1' }, ip: '198.51.100.7' });
-    const rows = await h.sql`select result, source_ip, detail from audit_log where action = 'LOGIN' and source_ip = '198.51.100.7' order by id`;
+    await h.request('POST', '/v1/auth/login', {
+      body: { username: 'auditor', password: 'Nope-nope-1' },
+      ip: '198.51.100.7',
+    });
+    const rows =
+      await h.sql`select result, source_ip, detail from audit_log where action = 'LOGIN' and source_ip = '198.51.100.7' order by id`;
     expect(rows.map((r) => r.result)).toEqual(['SUCCESS', 'FAILURE']);
     expect(rows[1]!.detail).toMatchObject({ username: 'auditor', reason: 'WRONG_PASSWORD' });
     const phones = await h.sql`select detail from audit_log where action = 'LOGIN' and detail->>'username' like '138%'`;
@@ -93,10 +124,20 @@ describe('lockout and throttling', () => {
     const ip = '203.0.113.9';
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      statuses.push((await h.request('POST', '/v1/auth/login', { body: { username: 'collector', password: `Wrong-${i}-pass` }, ip })).status);
+      statuses.push(
+        (
+          await h.request('POST', '/v1/auth/login', {
+            body: { username: 'collector', password: `Wrong-${i}-pass` },
+            ip,
+          })
+        ).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 423]);
-    const locked = await h.request('POST', '/v1/auth/login', { body: { username: 'collector', password: 'Demo@2026' }, ip });
+    const locked = await h.request('POST', '/v1/auth/login', {
+      body: { username: 'collector', password: 'Demo@2026' },
+      ip,
+    });
     expect(locked.status).toBe(423);
     const body = (await locked.json()) as ErrorBody;
     expect(body.error.code).toBe('ACCOUNT_LOCKED');
@@ -113,7 +154,12 @@ describe('lockout and throttling', () => {
     const ip = '203.0.113.120';
     let status = 0;
     for (let i = 0; i < 21 && status !== 429; i += 1) {
-      status = (await h.request('POST', '/v1/auth/register', { body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B }, ip })).status;
+      status = (
+        await h.request('POST', '/v1/auth/register', {
+          body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B },
+          ip,
+        })
+      ).status;
       if (status !== 429) expect(status).toBe(409);
     }
     expect(status).toBe(429);
@@ -123,7 +169,9 @@ describe('lockout and throttling', () => {
     const ip = '203.0.113.77';
     let status = 0;
     for (let i = 0; i < 21 && status !== 429; i += 1) {
-      status = (await h.request('POST', '/v1/auth/login', { body: { username: `user${i}`, password: 'Wrong-pass1' }, ip })).status;
+      status = (
+        await h.request('POST', '/v1/auth/login', { body: { username: `user${i}`, password: 'Wrong-pass1' }, ip })
+      ).status;
     }
     expect(status).toBe(429);
     const res = await h.request('POST', '/v1/auth/login', { body: { username: 'finance', password: 'Demo@2026' }, ip });
@@ -172,21 +220,41 @@ describe('revocation', () => {
 describe('staff accounts', () => {
   it('an administrator creates staff users with a policy-checked password', async () => {
     const admin = await h.login('admin');
-    const weak = await h.request('POST', '/v1/auth/users', { token: admin, body: { username: 'new_officer', role: 'LOAN_OFFICER', password: 'new_officer' } });
+    const weak = await h.request('POST', '/v1/auth/users', {
+      token: admin,
+      body: { username: 'new_officer', role: 'LOAN_OFFICER', password: 'new_officer' },
+    });
     expect(weak.status).toBe(400);
-    const made = await h.request('POST', '/v1/auth/users', { token: admin, body: { username: 'New_Officer', role: 'LOAN_OFFICER', password: 'Strong-pass-9', name: '赵六' } });
+    const made = await h.request('POST', '/v1/auth/users', {
+      token: admin,
+      body: { username: 'New_Officer', role: 'LOAN_OFFICER', password: 'Strong-pass-9', name: '赵六' },
+    });
     expect(made.status).toBe(201);
-    const again = await h.request('POST', '/v1/auth/users', { token: admin, body: { username: 'new_officer', role: 'FINANCE', password: 'Strong-pass-9' } });
+    const again = await h.request('POST', '/v1/auth/users', {
+      token: admin,
+      body: { username: 'new_officer', role: 'FINANCE', password: 'Strong-pass-9' },
+    });
     expect(again.status).toBe(409);
     const token = await h.login('new_officer', 'Strong-pass-9');
-    expect(await (await h.request('GET', '/v1/auth/me', { token })).json()).toMatchObject({ username: 'new_officer', role: 'LOAN_OFFICER', name: '赵*', phone: null });
-    const borrower = await h.request('POST', '/v1/auth/users', { token: admin, body: { username: 'sneaky', role: 'BORROWER', password: 'Strong-pass-9' } });
+    expect(await (await h.request('GET', '/v1/auth/me', { token })).json()).toMatchObject({
+      username: 'new_officer',
+      role: 'LOAN_OFFICER',
+      name: '赵*',
+      phone: null,
+    });
+    const borrower = await h.request('POST', '/v1/auth/users', {
+      token: admin,
+      body: { username: 'sneaky', role: 'BORROWER', password: 'Strong-pass-9' },
+    });
     expect(borrower.status).toBe(400);
   });
 
   it('other roles may not create users', async () => {
     const token = await h.login('final_reviewer');
-    const res = await h.request('POST', '/v1/auth/users', { token, body: { username: 'x_user', role: 'ADMIN', password: 'Strong-pass-9' } });
+    const res = await h.request('POST', '/v1/auth/users', {
+      token,
+      body: { username: 'x_user', role: 'ADMIN', password: 'Strong-pass-9' },
+    });
     expect(res.status).toBe(403);
   });
 

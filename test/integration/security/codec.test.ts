@@ -21,14 +21,22 @@ const plainWire = () => ({
 describe('codec endpoint', () => {
   it('round-trips payloads for OPS, following the remote codec protocol', async () => {
     const token = await h.login('ops');
-    const encodedRes = await h.request('POST', '/codec/encode', { token, body: plainWire(), headers: { 'X-Namespace': 'default' } });
+    const encodedRes = await h.request('POST', '/codec/encode', {
+      token,
+      body: plainWire(),
+      headers: { 'X-Namespace': 'default' },
+    });
     expect(encodedRes.status).toBe(200);
     const encoded = (await encodedRes.json()) as Wire;
     expect(unb64(encoded.payloads[0]!.metadata.encoding)).toBe('binary/encrypted');
     expect(unb64(encoded.payloads[0]!.metadata['encryption-key-id'])).toBe('k1');
     expect(unb64(encoded.payloads[0]!.data)).not.toContain('13711112222');
 
-    const decodedRes = await h.request('POST', '/codec/decode', { token, body: encoded, headers: { 'X-Namespace': 'default' } });
+    const decodedRes = await h.request('POST', '/codec/decode', {
+      token,
+      body: encoded,
+      headers: { 'X-Namespace': 'default' },
+    });
     expect(decodedRes.status).toBe(200);
     const decoded = (await decodedRes.json()) as Wire;
     expect(unb64(decoded.payloads[0]!.metadata.encoding)).toBe('json/plain');
@@ -40,7 +48,12 @@ describe('codec endpoint', () => {
     const [fromWorker] = await h.security.codec.encode([defaultPayloadConverter.toPayload({ amount: '1000.00' })]);
     const wire = {
       payloads: [
-        { metadata: Object.fromEntries(Object.entries(fromWorker!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(fromWorker!.data!).toString('base64') },
+        {
+          metadata: Object.fromEntries(
+            Object.entries(fromWorker!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(fromWorker!.data!).toString('base64'),
+        },
         plainWire().payloads[0]!,
       ],
     };
@@ -52,7 +65,8 @@ describe('codec endpoint', () => {
   });
 
   it('audits every decode: who and how many payloads', async () => {
-    const rows = await h.sql`select actor_role, result, detail from audit_log where action = 'CODEC_DECODE' order by id`;
+    const rows =
+      await h.sql`select actor_role, result, detail from audit_log where action = 'CODEC_DECODE' order by id`;
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => [r.actor_role, r.result, r.detail.payloads, r.detail.namespace])).toEqual([
       ['OPS', 'SUCCESS', 1, 'default'],
@@ -70,10 +84,17 @@ describe('codec endpoint', () => {
 
   it('refuses other namespaces, bad base64 and altered ciphertext', async () => {
     const token = await h.login('ops');
-    const other = await h.request('POST', '/codec/decode', { token, body: plainWire(), headers: { 'X-Namespace': 'someone-else' } });
+    const other = await h.request('POST', '/codec/decode', {
+      token,
+      body: plainWire(),
+      headers: { 'X-Namespace': 'someone-else' },
+    });
     expect(other.status).toBe(400);
     expect(((await other.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_NAMESPACE');
-    const bad = await h.request('POST', '/codec/decode', { token, body: { payloads: [{ metadata: { encoding: '***' }, data: '' }] } });
+    const bad = await h.request('POST', '/codec/decode', {
+      token,
+      body: { payloads: [{ metadata: { encoding: '***' }, data: '' }] },
+    });
     expect(bad.status).toBe(400);
     const encoded = (await (await h.request('POST', '/codec/encode', { token, body: plainWire() })).json()) as Wire;
     const data = Buffer.from(encoded.payloads[0]!.data, 'base64');
@@ -86,7 +107,11 @@ describe('codec endpoint', () => {
 
   it('answers CORS preflight for the Temporal UI origin with Authorization and credentials', async () => {
     const res = await h.request('OPTIONS', '/codec/decode', {
-      headers: { Origin: 'http://localhost:8233', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,x-namespace' },
+      headers: {
+        Origin: 'http://localhost:8233',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,x-namespace',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
@@ -94,14 +119,23 @@ describe('codec endpoint', () => {
     expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
 
-    const evil = await h.request('OPTIONS', '/codec/decode', { headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const evil = await h.request('OPTIONS', '/codec/decode', {
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
 
     const token = await h.login('ops');
-    const actual = await h.request('POST', '/codec/decode', { token, body: plainWire(), headers: { Origin: 'http://localhost:8233' } });
+    const actual = await h.request('POST', '/codec/decode', {
+      token,
+      body: plainWire(),
+      headers: { Origin: 'http://localhost:8233' },
+    });
     expect(actual.status).toBe(200);
     expect(actual.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
-    const denied = await h.request('POST', '/codec/decode', { body: plainWire(), headers: { Origin: 'http://localhost:8233' } });
+    const denied = await h.request('POST', '/codec/decode', {
+      body: plainWire(),
+      headers: { Origin: 'http://localhost:8233' },
+    });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
   });
@@ -110,13 +144,17 @@ describe('codec endpoint', () => {
 describe('codec with nothing to convert', () => {
   it('answers {} with no payloads, as `temporal workflow metadata` and `workflow stack` send it, and audits no decryption', async () => {
     const token = await h.login('ops');
-    const [{ count: before }] = await h.sql<[{ count: number }]>`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
+    const [{ count: before }] = await h.sql<
+      [{ count: number }]
+    >`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
     for (const path of ['/codec/encode', '/codec/decode']) {
       const res = await h.request('POST', path, { token, body: {} });
       expect(res.status, path).toBe(200);
       expect(await res.json()).toEqual({ payloads: [] });
     }
-    const [{ count: after }] = await h.sql<[{ count: number }]>`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
+    const [{ count: after }] = await h.sql<
+      [{ count: number }]
+    >`select count(*)::int as count from audit_log where action = 'CODEC_DECODE'`;
     expect(after).toBe(before);
   });
 });
@@ -124,11 +162,16 @@ describe('codec with nothing to convert', () => {
 describe('codec session cookie for Temporal Web', () => {
   const TEMPORAL_WEB = 'http://localhost:8233';
   const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('microloan_codec='));
-  const loginFor = (username: string) => h.request('POST', '/v1/auth/login', { body: { username, password: 'Demo@2026' } });
+  const loginFor = (username: string) =>
+    h.request('POST', '/v1/auth/login', { body: { username, password: 'Demo@2026' } });
   const decodeWith = (cookie: string | undefined, origin?: string) =>
     h.request('POST', '/codec/decode', {
       body: plainWire(),
-      headers: { ...(cookie ? { cookie: cookie.split(';')[0]! } : {}), ...(origin ? { origin } : {}), 'x-namespace': 'default' },
+      headers: {
+        ...(cookie ? { cookie: cookie.split(';')[0]! } : {}),
+        ...(origin ? { origin } : {}),
+        'x-namespace': 'default',
+      },
     });
 
   it('is set on an OPS login: the token itself, HttpOnly, SameSite=Strict, path /codec, for the token lifetime', async () => {
@@ -145,15 +188,23 @@ describe('codec session cookie for Temporal Web', () => {
   it('is Secure when the client came over HTTPS through a trusted proxy', async () => {
     process.env.TRUST_PROXY = 'true';
     try {
-      const res = await h.request('POST', '/v1/auth/login', { body: { username: 'ops', password: 'Demo@2026' }, headers: { 'x-forwarded-proto': 'https' } });
-      expect(cookieOf(res)!.split(';').map((s) => s.trim())).toContain('Secure');
+      const res = await h.request('POST', '/v1/auth/login', {
+        body: { username: 'ops', password: 'Demo@2026' },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(
+        cookieOf(res)!
+          .split(';')
+          .map((s) => s.trim()),
+      ).toContain('Secure');
     } finally {
       delete process.env.TRUST_PROXY;
     }
   });
 
   it('is not set for roles without codec:use', async () => {
-    for (const user of ['auditor', 'admin', 'risk_manager']) expect(cookieOf(await loginFor(user)), user).toBeUndefined();
+    for (const user of ['auditor', 'admin', 'risk_manager'])
+      expect(cookieOf(await loginFor(user)), user).toBeUndefined();
   });
 
   it('decrypts for Temporal Web with the cookie alone, answering its exact origin with credentials, and is audited', async () => {
@@ -163,11 +214,16 @@ describe('codec session cookie for Temporal Web', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(TEMPORAL_WEB);
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     expect(JSON.parse(unb64(((await res.json()) as Wire).payloads[0]!.data))).toEqual(APPLICATION);
-    const [row] = await h.sql`select actor_role, result, detail from audit_log where action = 'CODEC_DECODE' order by id desc limit 1`;
+    const [row] =
+      await h.sql`select actor_role, result, detail from audit_log where action = 'CODEC_DECODE' order by id desc limit 1`;
     expect([row!.actor_role, row!.result, row!.detail.payloads]).toEqual(['OPS', 'SUCCESS', 1]);
 
     const preflight = await h.request('OPTIONS', '/codec/decode', {
-      headers: { Origin: TEMPORAL_WEB, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' },
+      headers: {
+        Origin: TEMPORAL_WEB,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-namespace',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe(TEMPORAL_WEB);
     expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
@@ -190,13 +246,15 @@ describe('codec session cookie for Temporal Web', () => {
     expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(200);
     const logout = await h.request('POST', '/v1/auth/logout', { token });
     expect(logout.status).toBe(204);
-    const cleared = cookieOf(logout)!.split(';').map((s) => s.trim());
+    const cleared = cookieOf(logout)!
+      .split(';')
+      .map((s) => s.trim());
     expect(cleared).toEqual(expect.arrayContaining(['microloan_codec=', 'Max-Age=0', 'Path=/codec']));
     // A copy of the cookie kept elsewhere is refused: it holds the revoked token.
     expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(401);
   });
 
-  it('stops working when an admin revokes the user\'s tokens, and expires with the token', async () => {
+  it("stops working when an admin revokes the user's tokens, and expires with the token", async () => {
     const cookie = cookieOf(await loginFor('ops'));
     expect((await decodeWith(cookie, TEMPORAL_WEB)).status).toBe(200);
     const admin = await h.login('admin');

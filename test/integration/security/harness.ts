@@ -35,7 +35,11 @@ export interface Harness {
   databaseUrl: string;
   /** The injected clock; tests move it forward. */
   clock: { now: number };
-  request(method: string, path: string, options?: { body?: unknown; token?: string; ip?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; ip?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** Logs in and returns the token; fails the test on anything but 200. */
   login(username: string, password?: string, ip?: string): Promise<string>;
   stop(): Promise<void>;
@@ -46,13 +50,18 @@ export async function startHarness(): Promise<Harness> {
   // Only the migrations this suite needs, so a migration in progress elsewhere cannot break it.
   const migrations = join(root, 'migrations');
   mkdirSync(migrations);
-  for (const file of ['0001_core.sql', '0003_security.sql']) copyFileSync(join(MIGRATIONS, file), join(migrations, file));
+  for (const file of ['0001_core.sql', '0003_security.sql'])
+    copyFileSync(join(MIGRATIONS, file), join(migrations, file));
 
   let pg: EmbeddedPostgresHandle | undefined;
   let sql: Sql | undefined;
   try {
     // Not under `root`: when tests run as root, Postgres runs as its own user and needs a folder it can create.
-    pg = await startEmbeddedPostgres({ dataDir: join(tmpdir(), `security-it-pg-${randomUUID()}`), port: await freePort(), persistent: false });
+    pg = await startEmbeddedPostgres({
+      dataDir: join(tmpdir(), `security-it-pg-${randomUUID()}`),
+      port: await freePort(),
+      persistent: false,
+    });
     await pg.ensureDatabase('security');
     const databaseUrl = pg.urlFor('security');
     sql = connectDb(databaseUrl, { max: 5, applicationName: 'security-it' });
@@ -62,7 +71,16 @@ export async function startHarness(): Promise<Harness> {
     const clock = { now: Date.parse('2026-03-02T02:00:00.000Z') };
     const now = () => new Date(clock.now);
     const security = createSecurity({ config, sql, now, keyring: generateKeyring(['k1']), env: {} });
-    const deps: ApiDeps = { config, sql, temporal: {} as Client, log: createLogger('security-it', 'silent'), auth: security.auth, keyring: security.keyring, cipher: security.cipher, now };
+    const deps: ApiDeps = {
+      config,
+      sql,
+      temporal: {} as Client,
+      log: createLogger('security-it', 'silent'),
+      auth: security.auth,
+      keyring: security.keyring,
+      cipher: security.cipher,
+      now,
+    };
     const app = createApp(deps, [
       ['/v1/auth', authRoutes(security)],
       ['/v1/audit', auditRoutes],
@@ -75,8 +93,14 @@ export async function startHarness(): Promise<Harness> {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body !== undefined) headers['content-type'] ??= 'application/json';
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) };
-      return Promise.resolve(app.request(path, init, { incoming: { socket: { remoteAddress: options.ip ?? '192.0.2.1' } } }));
+      const init: RequestInit = {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      };
+      return Promise.resolve(
+        app.request(path, init, { incoming: { socket: { remoteAddress: options.ip ?? '192.0.2.1' } } }),
+      );
     };
     const pgHandle = pg;
     const db = sql;
@@ -91,7 +115,8 @@ export async function startHarness(): Promise<Harness> {
       async login(username, password = DEMO_PASSWORD, ip) {
         const res = await request('POST', '/v1/auth/login', { body: { username, password }, ip });
         const body = (await res.json()) as { token?: string };
-        if (res.status !== 200 || !body.token) throw new Error(`login ${username} answered ${res.status}: ${JSON.stringify(body)}`);
+        if (res.status !== 200 || !body.token)
+          throw new Error(`login ${username} answered ${res.status}: ${JSON.stringify(body)}`);
         return body.token;
       },
       async stop() {

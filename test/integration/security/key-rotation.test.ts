@@ -23,9 +23,15 @@ describe('key rotation', () => {
   it('re-encrypts every stored value under the new key, after which the old key is not needed', async () => {
     const old = generateKeyring(['k1']);
     const oldCipher = createFieldCipher(old);
-    const rotated = createKeyring({ current: 'k2', keys: { k2: randomBytes(32), k1: old.key('k1')! }, hmac: old.hmacKey });
+    const rotated = createKeyring({
+      current: 'k2',
+      keys: { k2: randomBytes(32), k1: old.key('k1')! },
+      hmac: old.hmacKey,
+    });
     const cipher = createFieldCipher(rotated);
-    const onlyNew = createFieldCipher(createKeyring({ current: 'k2', keys: { k2: rotated.key('k2')! }, hmac: old.hmacKey }));
+    const onlyNew = createFieldCipher(
+      createKeyring({ current: 'k2', keys: { k2: rotated.key('k2')! }, hmac: old.hmacKey }),
+    );
 
     await seedDefaultProducts(db.sql);
     const [user] = await db.sql<{ id: string }[]>`
@@ -47,20 +53,36 @@ describe('key rotation', () => {
     const [contractTwo] = await db.sql<{ html_enc: string }[]>`select html_enc from contracts where version = 2`;
 
     const report = await reencryptAll(db.sql, cipher, rotated.currentKeyId);
-    expect(report.rewritten).toMatchObject({ 'users.phone_enc': 1, 'users.name_enc': 1, 'users.id_number_enc': 1, 'loans.application_enc': 1, 'contracts.html_enc': 1, 'documents.content_enc': 1 });
+    expect(report.rewritten).toMatchObject({
+      'users.phone_enc': 1,
+      'users.name_enc': 1,
+      'users.id_number_enc': 1,
+      'loans.application_enc': 1,
+      'contracts.html_enc': 1,
+      'documents.content_enc': 1,
+    });
 
-    const [u] = await db.sql<{ phone_enc: string; name_enc: string; id_number_enc: string }[]>`select phone_enc, name_enc, id_number_enc from users where id = ${user!.id}`;
+    const [u] = await db.sql<
+      { phone_enc: string; name_enc: string; id_number_enc: string }[]
+    >`select phone_enc, name_enc, id_number_enc from users where id = ${user!.id}`;
     expect(onlyNew.decrypt(u!.phone_enc, USER_FIELDS.phone)).toBe('13912345678');
     expect(onlyNew.decrypt(u!.name_enc, USER_FIELDS.name)).toBe('吴桐');
     expect(onlyNew.decrypt(u!.id_number_enc, USER_FIELDS.idNumber)).toBe('11010519900307123X');
     const [loan] = await db.sql<{ application_enc: string }[]>`select application_enc from loans where id = ${loanId}`;
     expect(onlyNew.decrypt(loan!.application_enc, APPLICATION_CONTEXT)).toBe('{"purpose":"装修"}');
-    const contracts = await db.sql<{ version: number; html_enc: string }[]>`select version, html_enc from contracts order by version`;
-    expect(contracts.map((c) => onlyNew.decrypt(c.html_enc, 'contracts.html'))).toEqual(['<p>合同</p>', '<p>合同 2</p>']);
+    const contracts = await db.sql<
+      { version: number; html_enc: string }[]
+    >`select version, html_enc from contracts order by version`;
+    expect(contracts.map((c) => onlyNew.decrypt(c.html_enc, 'contracts.html'))).toEqual([
+      '<p>合同</p>',
+      '<p>合同 2</p>',
+    ]);
     expect(contracts[1]!.html_enc).toBe(contractTwo!.html_enc);
     const [doc] = await db.sql<{ key_id: string; content_enc: Buffer }[]>`select key_id, content_enc from documents`;
     expect(doc!.key_id).toBe('k2');
-    expect(onlyNew.open({ keyId: doc!.key_id, bytes: doc!.content_enc }, DOCUMENT_CONTEXT).toString()).toBe('%PDF-1.7 scan');
+    expect(onlyNew.open({ keyId: doc!.key_id, bytes: doc!.content_enc }, DOCUMENT_CONTEXT).toString()).toBe(
+      '%PDF-1.7 scan',
+    );
 
     const again = await reencryptAll(db.sql, cipher, rotated.currentKeyId);
     expect(Object.values(again.rewritten).every((n) => n === 0)).toBe(true);

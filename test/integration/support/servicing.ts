@@ -7,10 +7,17 @@ import { createLogger } from '../../../lib/logger.js';
 import { createBankClient } from '../../../partners/bank-client.js';
 import type { ApiClient, Borrower, Session } from '../../../drivers/api-client.js';
 
-export async function activeLoanOverHttp(api: ApiClient, overrides: Record<string, unknown> = {}): Promise<{ borrower: Borrower; session: Session; loanId: string }> {
+export async function activeLoanOverHttp(
+  api: ApiClient,
+  overrides: Record<string, unknown> = {},
+): Promise<{ borrower: Borrower; session: Session; loanId: string }> {
   const borrower = await api.registerBorrower({ profileDigit: 1 });
   const session = await api.login(borrower.phone, borrower.password);
-  const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { amount: '8000.00', termCount: 6, ...overrides });
+  const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, {
+    amount: '8000.00',
+    termCount: 6,
+    ...overrides,
+  });
   await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
   await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 120_000);
   await api.signContract(session.token, loanId);
@@ -23,13 +30,21 @@ export function stackDb(databaseUrl: string): Sql {
 }
 
 /** Findings about these loans or payment ids (or bank keys containing them), after waiting up to `timeoutMs` for callbacks to land. */
-export async function findingsFor(sql: Sql, bankUrl: string, loanIds: readonly string[], timeoutMs = 60_000): Promise<Finding[]> {
+export async function findingsFor(
+  sql: Sql,
+  bankUrl: string,
+  loanIds: readonly string[],
+  timeoutMs = 60_000,
+): Promise<Finding[]> {
   const bank = createBankClient({ baseUrl: bankUrl, log: createLogger('reconcile-test', 'silent'), timeoutMs: 20_000 });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const report = await runReconciliation(sql, bank);
     const mine = report.findings.filter(
-      (f) => f.code === 'LEDGER_UNBALANCED' || (f.loanId !== null && loanIds.includes(f.loanId)) || (f.ref !== null && loanIds.some((id) => f.ref!.includes(id))),
+      (f) =>
+        f.code === 'LEDGER_UNBALANCED' ||
+        (f.loanId !== null && loanIds.includes(f.loanId)) ||
+        (f.ref !== null && loanIds.some((id) => f.ref!.includes(id))),
     );
     if (mine.length === 0 || Date.now() > deadline) return mine;
     await new Promise((r) => setTimeout(r, 1_000));

@@ -21,7 +21,13 @@ function contextOf(view: Partial<LoanView> = {}, sequence = 0): LoanContext {
       productCode: 'CONSUMER_STD',
       borrowerId: 'b',
       channel: 'ONLINE',
-      requested: { amount: '8000.00', termCount: 12, method: 'EQUAL_INSTALLMENT', frequency: 'MONTHLY', annualRate: '0.12' },
+      requested: {
+        amount: '8000.00',
+        termCount: 12,
+        method: 'EQUAL_INSTALLMENT',
+        frequency: 'MONTHLY',
+        annualRate: '0.12',
+      },
       requiredDocuments: ['ID_FRONT'],
       documents: [],
       missingDocuments: ['ID_FRONT'],
@@ -34,19 +40,33 @@ function contextOf(view: Partial<LoanView> = {}, sequence = 0): LoanContext {
 }
 
 const servicing = (run: number, principal: string): ServicingView =>
-  ({ run, balances: { principal }, recentPayments: [{ paymentId: 'p1', channel: 'ONLINE', amount: '1.00', receivedOn: '2026-12-06' }] }) as unknown as ServicingView;
+  ({
+    run,
+    balances: { principal },
+    recentPayments: [{ paymentId: 'p1', channel: 'ONLINE', amount: '1.00', receivedOn: '2026-12-06' }],
+  }) as unknown as ServicingView;
 
 describe('handing the view fields over', () => {
   it('sends every field once, then only what changed, and null for a field that went away', () => {
     const ctx = contextOf();
     const first = viewHandover(ctx, 1) as ViewHandover;
     expect(first.viewStamp).toEqual([0, 1, 0]);
-    expect(Object.keys(first.view).sort()).toEqual(['disbursements', 'documents', 'missingDocuments', 'requested', 'requiredDocuments', 'reviews']);
+    expect(Object.keys(first.view).sort()).toEqual([
+      'disbursements',
+      'documents',
+      'missingDocuments',
+      'requested',
+      'requiredDocuments',
+      'reviews',
+    ]);
     expect(viewHandover(ctx, 2)).toEqual({});
 
     ctx.view.documentDeadline = '2026-12-20T00:00:00.000Z';
     ctx.view.missingDocuments = [];
-    expect(viewHandover(ctx, 3)).toEqual({ view: { documentDeadline: '2026-12-20T00:00:00.000Z', missingDocuments: [] }, viewStamp: [0, 3, 0] });
+    expect(viewHandover(ctx, 3)).toEqual({
+      view: { documentDeadline: '2026-12-20T00:00:00.000Z', missingDocuments: [] },
+      viewStamp: [0, 3, 0],
+    });
     delete ctx.view.documentDeadline;
     expect(viewHandover(ctx, 4)).toEqual({ view: { documentDeadline: null }, viewStamp: [0, 4, 0] });
   });
@@ -87,8 +107,11 @@ describe('handing the view fields over', () => {
 });
 
 describe('storing the view fields', () => {
-  const write = (state: { fields: Record<string, unknown>; stamps: Record<string, ViewStamp> }, patch: Record<string, unknown>, stamp: ViewStamp) =>
-    mergeViewFields(state.fields, state.stamps, patch, stamp);
+  const write = (
+    state: { fields: Record<string, unknown>; stamps: Record<string, ViewStamp> },
+    patch: Record<string, unknown>,
+    stamp: ViewStamp,
+  ) => mergeViewFields(state.fields, state.stamps, patch, stamp);
 
   it('keeps the latest value of each field whatever order the writes land in', () => {
     const writes: Array<[Record<string, unknown>, ViewStamp]> = [
@@ -97,9 +120,19 @@ describe('storing the view fields', () => {
       [{ reviews: ['r1', 'r2'] }, [0, 6, 0]],
       [{ servicing: 'C' }, [1, 6, 1]],
     ];
-    const inOrder = writes.reduce((s, [patch, stamp]) => write(s, patch, stamp), { fields: {}, stamps: {} } as ReturnType<typeof write>);
-    for (const order of [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]]) {
-      const shuffled = order.reduce((s, i) => write(s, writes[i]![0], writes[i]![1]), { fields: {}, stamps: {} } as ReturnType<typeof write>);
+    const inOrder = writes.reduce((s, [patch, stamp]) => write(s, patch, stamp), {
+      fields: {},
+      stamps: {},
+    } as ReturnType<typeof write>);
+    for (const order of [
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 0, 3, 1],
+    ]) {
+      const shuffled = order.reduce((s, i) => write(s, writes[i]![0], writes[i]![1]), {
+        fields: {},
+        stamps: {},
+      } as ReturnType<typeof write>);
       expect(shuffled.fields).toEqual(inOrder.fields);
     }
     expect(inOrder.fields).toEqual({ servicing: 'C', reviews: ['r1', 'r2'] });
@@ -120,6 +153,9 @@ describe('documents received since the workflow last wrote', () => {
       { id: 'd1', type: 'ID_FRONT', sha256: 'a' },
       { id: 'd2', type: 'INCOME_PROOF', sha256: 'b' },
     ]);
-    expect(read).toEqual({ documents: [known, { documentId: 'd2', type: 'INCOME_PROOF', sha256: 'b' }], missingDocuments: ['ID_BACK'] });
+    expect(read).toEqual({
+      documents: [known, { documentId: 'd2', type: 'INCOME_PROOF', sha256: 'b' }],
+      missingDocuments: ['ID_BACK'],
+    });
   });
 });

@@ -16,7 +16,13 @@ const UPDATE_MS = 1_500;
 const reachableDb = (() => Promise.resolve([])) as unknown as Sql;
 
 function client(address: string): { connection: Connection; client: Client } {
-  const connection = Connection.lazy(temporalConnectionOptions({ TEMPORAL_ADDRESS: address, TEMPORAL_CALL_TIMEOUT_MS: CALL_MS, TEMPORAL_UPDATE_TIMEOUT_MS: UPDATE_MS }));
+  const connection = Connection.lazy(
+    temporalConnectionOptions({
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_CALL_TIMEOUT_MS: CALL_MS,
+      TEMPORAL_UPDATE_TIMEOUT_MS: UPDATE_MS,
+    }),
+  );
   return { connection, client: new Client({ connection }) };
 }
 
@@ -30,31 +36,54 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result?: T;
   }
 }
 
-const repay = { paymentId: 'p-1', amount: '10.00', channel: 'CASH' as const, receivedOn: '2026-01-01', recordedBy: { userId: 'u', role: 'FINANCE' as const } };
+const repay = {
+  paymentId: 'p-1',
+  amount: '10.00',
+  channel: 'CASH' as const,
+  receivedOn: '2026-01-01',
+  recordedBy: { userId: 'u', role: 'FINANCE' as const },
+};
 
 describe('mapping Temporal failures', () => {
   it('answers 503 for a deadline, an unavailable server and a full update queue, never 500', () => {
     for (const code of [4, 14, 8]) {
-      const mapped = workflowServiceUnavailable(new ServiceError('Failed to query Workflow', { cause: Object.assign(new Error('x'), { code }) }));
+      const mapped = workflowServiceUnavailable(
+        new ServiceError('Failed to query Workflow', { cause: Object.assign(new Error('x'), { code }) }),
+      );
       expect(mapped).toBeInstanceOf(ApiError);
-      expect(mapped).toMatchObject({ status: 503, code: 'WORKFLOW_SERVICE_UNAVAILABLE', text: { zh: expect.any(String), en: expect.any(String) } });
+      expect(mapped).toMatchObject({
+        status: 503,
+        code: 'WORKFLOW_SERVICE_UNAVAILABLE',
+        text: { zh: expect.any(String), en: expect.any(String) },
+      });
     }
-    const lateUpdate = workflowServiceUnavailable(new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: Object.assign(new Error('x'), { code: 4 }) }));
+    const lateUpdate = workflowServiceUnavailable(
+      new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
+        cause: Object.assign(new Error('x'), { code: 4 }),
+      }),
+    );
     expect(lateUpdate).toMatchObject({ status: 503, code: 'WORKFLOW_TIMEOUT' });
     expect(workflowServiceUnavailable(new Error('boom'))).toBeNull();
   });
 
-  it('answers 503 to an update refused while the loan\'s workflow task is failing (an overloaded worker timed it out)', async () => {
+  it("answers 503 to an update refused while the loan's workflow task is failing (an overloaded worker timed it out)", async () => {
     // As the client throws it: the server refuses the update before accepting it, so a retry is safe.
     const refused = () =>
       Promise.reject(
         new ServiceError('Workflow Update failed', {
-          cause: Object.assign(new Error('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 }),
+          cause: Object.assign(
+            new Error(
+              '9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.',
+            ),
+            { code: 9 },
+          ),
         }),
       );
     await expect(callWorkflow(refused)).rejects.toMatchObject({ status: 503, code: 'WORKFLOW_SERVICE_UNAVAILABLE' });
     // Another failed precondition is not a passing state of the worker, and is not turned into a 503.
-    const other = new ServiceError('Workflow Update failed', { cause: Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9 }) });
+    const other = new ServiceError('Workflow Update failed', {
+      cause: Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9 }),
+    });
     expect(workflowServiceUnavailable(other)).toBeNull();
   });
 });
@@ -69,7 +98,9 @@ describe('against a port nobody listens on', () => {
   });
 
   it('answers a query with 503 promptly instead of retrying for ~20 s', async () => {
-    const { ms, error } = await timed(() => callWorkflow(() => c.client.workflow.getHandle('loan-x').query(loanViewQuery)));
+    const { ms, error } = await timed(() =>
+      callWorkflow(() => c.client.workflow.getHandle('loan-x').query(loanViewQuery)),
+    );
     expect(error).toMatchObject({ status: 503, code: 'WORKFLOW_SERVICE_UNAVAILABLE' });
     expect(ms).toBeLessThan(CALL_MS + 500);
   });
@@ -114,14 +145,18 @@ describe('against a server that accepts connections and never answers', () => {
   });
 
   it('ends a query at its deadline with 503', async () => {
-    const { ms, error } = await timed(() => callWorkflow(() => c.client.workflow.getHandle('loan-x').query(loanViewQuery)));
+    const { ms, error } = await timed(() =>
+      callWorkflow(() => c.client.workflow.getHandle('loan-x').query(loanViewQuery)),
+    );
     expect(error).toMatchObject({ status: 503, code: 'WORKFLOW_SERVICE_UNAVAILABLE' });
     expect(ms).toBeGreaterThanOrEqual(CALL_MS - 100);
     expect(ms).toBeLessThan(CALL_MS + 1_000);
   });
 
   it('ends an update at the update deadline with a 503 that says it may still take effect', async () => {
-    const { ms, error } = await timed(() => callWorkflow(() => c.client.workflow.getHandle('loan-x').executeUpdate(repayUpdate, { args: [repay] })));
+    const { ms, error } = await timed(() =>
+      callWorkflow(() => c.client.workflow.getHandle('loan-x').executeUpdate(repayUpdate, { args: [repay] })),
+    );
     expect(error).toMatchObject({ status: 503, code: 'WORKFLOW_TIMEOUT' });
     expect(ms).toBeGreaterThanOrEqual(UPDATE_MS - 100);
     expect(ms).toBeLessThan(UPDATE_MS + 1_000);

@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { LoanWorkflow } from '../../../contracts/loan-workflow.js';
 import type { loanWorkflow } from '../../../workflows/loan.js';
-import { cycles, folderEdges, forbiddenImports, repositoryImports, within, type ImportEdge, type ImportRules } from './import-graph.js';
+import {
+  cycles,
+  folderEdges,
+  forbiddenImports,
+  repositoryImports,
+  within,
+  type ImportEdge,
+  type ImportRules,
+} from './import-graph.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -71,11 +79,17 @@ describe('the import graph checks', () => {
     const back: ImportEdge = { from: 'contracts/activities.ts', to: 'activities/index.ts' };
     const graph = [...synthetic, back, { from: 'activities/index.ts', to: 'workflows/loan.ts' }];
     expect(cycles(folderEdges(graph))).toEqual([['activities', 'contracts', 'workflows']]);
-    expect(forbiddenImports(graph, IMPORT_RULES)).toEqual([back, { from: 'activities/index.ts', to: 'workflows/loan.ts' }]);
+    expect(forbiddenImports(graph, IMPORT_RULES)).toEqual([
+      back,
+      { from: 'activities/index.ts', to: 'workflows/loan.ts' },
+    ]);
   });
 
   it('finds a cycle of files inside one folder, however long', () => {
-    const ring = Array.from({ length: 5000 }, (_, i) => ({ from: `workflows/f${i}.ts`, to: `workflows/f${(i + 1) % 5000}.ts` }));
+    const ring = Array.from({ length: 5000 }, (_, i) => ({
+      from: `workflows/f${i}.ts`,
+      to: `workflows/f${(i + 1) % 5000}.ts`,
+    }));
     const [cycle] = cycles([...synthetic, ...ring]);
     expect(cycle).toHaveLength(5000);
   });
@@ -109,7 +123,9 @@ describe("the repository's imports", () => {
 
   it('keeps workflows and activities apart: neither imports the other, not even a type', () => {
     const crossing = edges.filter(
-      (e) => (e.from.startsWith('workflows/') && e.to.startsWith('activities/')) || (e.from.startsWith('activities/') && e.to.startsWith('workflows/')),
+      (e) =>
+        (e.from.startsWith('workflows/') && e.to.startsWith('activities/')) ||
+        (e.from.startsWith('activities/') && e.to.startsWith('workflows/')),
     );
     expect(crossing).toEqual([]);
   });

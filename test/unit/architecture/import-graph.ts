@@ -26,11 +26,26 @@ function sourceFiles(root: string, dir = root): string[] {
 }
 
 /** The repository file a relative specifier names (ESM specifiers say .js for a .ts file). */
-function resolveSpecifier(root: string, files: ReadonlySet<string>, importer: string, specifier: string): string | null {
+function resolveSpecifier(
+  root: string,
+  files: ReadonlySet<string>,
+  importer: string,
+  specifier: string,
+): string | null {
   if (!specifier.startsWith('.')) return null;
-  const target = relative(root, resolve(root, dirname(importer), specifier)).split(sep).join('/');
+  const target = relative(root, resolve(root, dirname(importer), specifier))
+    .split(sep)
+    .join('/');
   const stem = extname(target) ? target.slice(0, -extname(target).length) : target;
-  const candidates = [target, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${target}.ts`, `${target}/index.ts`, `${target}/index.js`];
+  const candidates = [
+    target,
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${stem}.mts`,
+    `${target}.ts`,
+    `${target}/index.ts`,
+    `${target}/index.js`,
+  ];
   return candidates.find((c) => files.has(c)) ?? null;
 }
 
@@ -43,7 +58,8 @@ export function repositoryImports(root: string): ImportEdge[] {
     const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
     for (const ref of info.importedFiles) {
       const to = resolveSpecifier(root, known, file, ref.fileName);
-      if (ref.fileName.startsWith('.') && to === null) throw new Error(`${file}: cannot resolve import '${ref.fileName}'`);
+      if (ref.fileName.startsWith('.') && to === null)
+        throw new Error(`${file}: cannot resolve import '${ref.fileName}'`);
       if (to !== null && to !== file) edges.push({ from: file, to });
     }
   }

@@ -25,7 +25,7 @@ const payloadsOf = (history: History) => {
     if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
     if (Array.isArray(value)) return value.forEach(walk);
     const o = value as Record<string, unknown>;
-    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in (o.metadata as object)) found.push(o as never);
+    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in o.metadata) found.push(o);
     else Object.values(o).forEach(walk);
   };
   walk(history.events);
@@ -40,14 +40,16 @@ describe('history JSON', () => {
     expect(new Set([common, protos, worker]).size).toBe(1);
   });
 
-  it('reads a recorded proto3 JSON history with the SDK\'s historyFromJSON', () => {
+  it("reads a recorded proto3 JSON history with the SDK's historyFromJSON", () => {
     const history = historyFromJSON(JSON.parse(readFileSync(RECORDED, 'utf8')));
     expect(history.events).toHaveLength(357);
     const [started] = history.events!;
     expect(started!.eventType).toBe(proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
     expect(started!.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('loanWorkflow');
     expect(Number(started!.eventTime?.seconds)).toBe(Date.parse('2026-11-28T11:23:04Z') / 1000);
-    const input = JSON.parse(Buffer.from(started!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8'));
+    const input = JSON.parse(
+      Buffer.from(started!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8'),
+    );
     expect(input).toMatchObject({ kind: 'ORIGINATION', input: { loanId: 'loan-20261128-dff78c3534' } });
   });
 
@@ -59,7 +61,7 @@ describe('history JSON', () => {
 
 describe('decodeHistory', () => {
   async function sealed(keyring = generateKeyring()) {
-    const history = historyFromJSON(JSON.parse(readFileSync(RECORDED, 'utf8'))) as History;
+    const history = historyFromJSON(JSON.parse(readFileSync(RECORDED, 'utf8')));
     const codec = createPayloadCodec(keyring);
     for (const payload of payloadsOf(history)) Object.assign(payload, (await codec.encode([payload as never]))[0]);
     return history;
@@ -73,7 +75,9 @@ describe('decodeHistory', () => {
     expect(count).toBeGreaterThan(100);
     expect(payloadsOf(history).every((p) => isEncryptedPayload(p as never))).toBe(true);
     expect(await decodeHistory(history, createPayloadCodec(keyring))).toBe(count);
-    expect(Buffer.from(HistoryMessage.encode(HistoryMessage.fromObject(history)).finish())).toEqual(Buffer.from(HistoryMessage.encode(plain).finish()));
+    expect(Buffer.from(HistoryMessage.encode(HistoryMessage.fromObject(history)).finish())).toEqual(
+      Buffer.from(HistoryMessage.encode(plain).finish()),
+    );
   });
 
   it('fails with keys that did not seal it', async () => {

@@ -9,7 +9,11 @@ import { PATCHES } from '../../../workflows/patches.js';
 const WORKFLOWS = join(ROOT, 'workflows');
 const calls = readdirSync(WORKFLOWS, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts') && f !== 'patches.ts')
-  .flatMap((file) => [...readFileSync(join(WORKFLOWS, file), 'utf8').matchAll(/\b(patched|deprecatePatch)\(\s*([^)]*?)\s*\)/g)].map((m) => ({ file, call: m[1]!, argument: m[2]! })))
+  .flatMap((file) =>
+    [...readFileSync(join(WORKFLOWS, file), 'utf8').matchAll(/\b(patched|deprecatePatch)\(\s*([^)]*?)\s*\)/g)].map(
+      (m) => ({ file, call: m[1]!, argument: m[2]! }),
+    ),
+  )
   // The money rules version of a new offer is chosen by domain/rules-version.ts, whose ids
   // (money-rules-v<N>) follow the version numbers; offer.ts hands it patched() for that.
   .filter(({ file, argument }) => !(file === 'offer.ts' && argument === 'patchId'));

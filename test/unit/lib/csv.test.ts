@@ -3,7 +3,12 @@ import { csvCell, toCsv } from '../../../lib/csv.js';
 
 describe('CSV writer', () => {
   it('starts with a byte-order mark and ends every row with CRLF', () => {
-    expect(toCsv([['日期', '申请笔数'], ['2026-11-01', 3]])).toBe('\uFEFF日期,申请笔数\r\n2026-11-01,3\r\n');
+    expect(
+      toCsv([
+        ['日期', '申请笔数'],
+        ['2026-11-01', 3],
+      ]),
+    ).toBe('\uFEFF日期,申请笔数\r\n2026-11-01,3\r\n');
   });
 
   it('writes null as an empty cell and numbers as they are', () => {

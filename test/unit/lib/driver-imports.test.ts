@@ -14,7 +14,9 @@ function sourceFiles(folder: string): string[] {
 /** The repository folder of every relative module a file imports. */
 function importedFolders(file: string): Array<{ file: string; imports: string }> {
   const text = readFileSync(resolve(ROOT, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
   return specifiers.map((s) => ({ file, imports: relative(ROOT, resolve(ROOT, dirname(file), s)) }));
 }
 

@@ -3,7 +3,12 @@
 // restart() are not crashes, nor is any exit once the supervisor is stopping.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnManaged, type ManagedProcess } from '../../../lib/managed-process.js';
-import { Supervisor, type RestartPolicy, type SupervisedService, type UnexpectedExit } from '../../../lib/supervisor.js';
+import {
+  Supervisor,
+  type RestartPolicy,
+  type SupervisedService,
+  type UnexpectedExit,
+} from '../../../lib/supervisor.js';
 
 const POLICY: RestartPolicy = { firstDelayMs: 100, maxDelayMs: 400, stableMs: 1_500 };
 
@@ -20,8 +25,16 @@ const CHILD = {
 async function spawnNode(name: string, script: string): Promise<ManagedProcess> {
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
-  const proc = await spawnManaged({ name, command: process.execPath, args: ['-e', script], onOutput: (line) => line === 'ready' && ready() });
-  await Promise.race([isReady, proc.exited.then((code) => Promise.reject(new Error(`${name} exited before it was ready (${code})`)))]);
+  const proc = await spawnManaged({
+    name,
+    command: process.execPath,
+    args: ['-e', script],
+    onOutput: (line) => line === 'ready' && ready(),
+  });
+  await Promise.race([
+    isReady,
+    proc.exited.then((code) => Promise.reject(new Error(`${name} exited before it was ready (${code})`))),
+  ]);
   return proc;
 }
 
@@ -45,7 +58,11 @@ function supervisorWithRecords() {
   const exits: UnexpectedExit[] = [];
   const lines: string[] = [];
   const spawned: string[] = [];
-  const supervisor = new Supervisor({ policy: POLICY, progress: (line) => lines.push(line), onUnexpectedExit: (exit) => exits.push(exit) });
+  const supervisor = new Supervisor({
+    policy: POLICY,
+    progress: (line) => lines.push(line),
+    onUnexpectedExit: (exit) => exits.push(exit),
+  });
   running = supervisor;
   const supervise = (name: string, script = CHILD.idle) =>
     supervisor.supervise({

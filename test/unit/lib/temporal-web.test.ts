@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../lib/ports.js';
 import { startTemporalWeb, type TemporalWebHandle } from '../../../lib/temporal-web.js';
 
-const SETTINGS = { Auth: { Enabled: false }, Codec: { Endpoint: 'http://localhost:3000/codec', PassAccessToken: false, IncludeCredentials: false }, DefaultNamespace: 'default' };
+const SETTINGS = {
+  Auth: { Enabled: false },
+  Codec: { Endpoint: 'http://localhost:3000/codec', PassAccessToken: false, IncludeCredentials: false },
+  DefaultNamespace: 'default',
+};
 let upstream: Server;
 let web: TemporalWebHandle;
 const seen: Array<{ method?: string; url?: string; encoding?: string; body: string }> = [];
@@ -16,14 +20,23 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, encoding: req.headers['accept-encoding'] as string | undefined, body: Buffer.concat(chunks).toString() });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        encoding: req.headers['accept-encoding'],
+        body: Buffer.concat(chunks).toString(),
+      });
       if (req.url?.startsWith('/api/v1/settings')) {
         const body = JSON.stringify(SETTINGS);
         // Compressed only when the client asked for it, as the UI server does.
-        if (req.headers['accept-encoding']?.includes('gzip')) res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body));
+        if (req.headers['accept-encoding']?.includes('gzip'))
+          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body));
         else res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': '_csrf=abc; Path=/' }).end(body);
       } else if (req.url === '/missing') res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
-      else res.writeHead(200, { 'content-type': 'text/html', 'x-upstream': 'ui' }).end(`<html>${req.method} ${req.url}</html>`);
+      else
+        res
+          .writeHead(200, { 'content-type': 'text/html', 'x-upstream': 'ui' })
+          .end(`<html>${req.method} ${req.url}</html>`);
     });
   });
   const upstreamPort = await freePort();
@@ -52,9 +65,17 @@ describe('Temporal Web in front of the dev server UI', () => {
     expect(await page.text()).toBe('<html>GET /namespaces/default/workflows</html>');
     expect(page.headers.get('x-upstream')).toBe('ui');
 
-    const posted = await fetch(url('/api/v1/namespaces/default/workflows/x/signal'), { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    const posted = await fetch(url('/api/v1/namespaces/default/workflows/x/signal'), {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(posted.status).toBe(200);
-    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/namespaces/default/workflows/x/signal', body: '{"a":1}' });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/workflows/x/signal',
+      body: '{"a":1}',
+    });
 
     const missing = await fetch(url('/missing'));
     expect(missing.status).toBe(404);
@@ -62,7 +83,11 @@ describe('Temporal Web in front of the dev server UI', () => {
   });
 
   it('answers 502 when the dev server UI is not there', async () => {
-    const orphan = await startTemporalWeb({ host: '127.0.0.1', port: await freePort(), upstreamPort: await freePort() });
+    const orphan = await startTemporalWeb({
+      host: '127.0.0.1',
+      port: await freePort(),
+      upstreamPort: await freePort(),
+    });
     try {
       expect((await fetch(orphan.url.replace('localhost', '127.0.0.1') + '/')).status).toBe(502);
     } finally {

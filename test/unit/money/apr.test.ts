@@ -16,11 +16,19 @@ function floatIrr(received: number, payments: number[], first = 1): number {
   return (lo + hi) / 2;
 }
 
-const base: ScheduleTerms = { principal: '10000.00', annualRate: '0.12', termCount: 12, method: 'EQUAL_INSTALLMENT', startDate: '2026-01-10' };
+const base: ScheduleTerms = {
+  principal: '10000.00',
+  annualRate: '0.12',
+  termCount: 12,
+  method: 'EQUAL_INSTALLMENT',
+  startDate: '2026-01-10',
+};
 
 describe('APR (PBoC Announcement [2021] No. 3: IRR of the real cash flows)', () => {
   it('equals the nominal rate for a fee-free loan; EAR = (1 + r/12)^12 − 1', () => {
-    const r = annualPercentageRate(buildSchedule({ ...base, principal: '1000000.00', annualRate: '0.049', termCount: 360 }));
+    const r = annualPercentageRate(
+      buildSchedule({ ...base, principal: '1000000.00', annualRate: '0.049', termCount: 360 }),
+    );
     expect(r.apr).toBe('0.049000');
     expect(r.effectiveAnnualRate).toBe('0.050116'); // (1 + 0.049/12)^12 − 1 = 0.0501156…
     const small = annualPercentageRate(buildSchedule(base));
@@ -30,25 +38,46 @@ describe('APR (PBoC Announcement [2021] No. 3: IRR of the real cash flows)', () 
 
   it('reproduces the Microsoft Excel RATE help example: 48 × 200.00 for 8,000 → 9.24% a year', () => {
     // support.microsoft.com "RATE function": =RATE(A2*12, A3, A4)*12 with 4 years, -200, 8000 → 9.24%.
-    const i = solvePeriodicIrr({ received: new Dec(8000), payments: Array.from({ length: 48 }, () => new Dec(200)), firstPeriodLength: new Dec(1) });
+    const i = solvePeriodicIrr({
+      received: new Dec(8000),
+      payments: Array.from({ length: 48 }, () => new Dec(200)),
+      firstPeriodLength: new Dec(1),
+    });
     expect(i.times(12).toDecimalPlaces(4).toFixed(4)).toBe('0.0924');
     // docs.valq.com RATE example: 12 × 2,000 against 20,000 → 2.92% a period.
-    const j = solvePeriodicIrr({ received: new Dec(20000), payments: Array.from({ length: 12 }, () => new Dec(2000)), firstPeriodLength: new Dec(1) });
+    const j = solvePeriodicIrr({
+      received: new Dec(20000),
+      payments: Array.from({ length: 12 }, () => new Dec(2000)),
+      firstPeriodLength: new Dec(1),
+    });
     expect(j.times(100).toDecimalPlaces(2).toFixed(2)).toBe('2.92');
   });
 
   it('counts upfront fees: the borrower receives principal − fees but repays on the principal', () => {
     const s = buildSchedule({ ...base, fees: [{ kind: 'UPFRONT', amount: '300.00' }] });
     const r = annualPercentageRate(s);
-    const expected = floatIrr(9700, s.installments.map((i) => Number(i.total))) * 12;
+    const expected =
+      floatIrr(
+        9700,
+        s.installments.map((i) => Number(i.total)),
+      ) * 12;
     expect(Number(r.apr)).toBeCloseTo(expected, 6);
     expect(Number(r.apr)).toBeGreaterThan(0.17); // 3% off the top of a one-year loan costs about 5.7 points
   });
 
   it('counts per-installment fees: a “0.6% a month” flat fee on a zero-rate loan (等本等息) is about 13% APR, not 7.2%', () => {
-    const s = buildSchedule({ ...base, annualRate: '0', method: 'EQUAL_PRINCIPAL', fees: [{ kind: 'PER_INSTALLMENT', amount: '60.00' }] });
+    const s = buildSchedule({
+      ...base,
+      annualRate: '0',
+      method: 'EQUAL_PRINCIPAL',
+      fees: [{ kind: 'PER_INSTALLMENT', amount: '60.00' }],
+    });
     const r = annualPercentageRate(s);
-    const expected = floatIrr(10000, s.installments.map((i) => Number(i.total))) * 12;
+    const expected =
+      floatIrr(
+        10000,
+        s.installments.map((i) => Number(i.total)),
+      ) * 12;
     expect(Number(r.apr)).toBeCloseTo(expected, 6);
     expect(r.apr.slice(0, 5)).toBe('0.130');
   });
@@ -67,7 +96,9 @@ describe('APR (PBoC Announcement [2021] No. 3: IRR of the real cash flows)', () 
     const weekly = { ...base, principal: '500000.00', frequency: 'WEEKLY' as const, termCount: 52 };
     expect(annualPercentageRate(buildSchedule({ ...weekly, dayCount: 'ACT/365' })).apr).toBe('0.120000');
     expect(annualPercentageRate(buildSchedule({ ...weekly, dayCount: 'ACT/360' })).apr).toBe('0.120000');
-    const daily = annualPercentageRate(buildSchedule({ ...base, principal: '500000.00', frequency: 'DAILY', termCount: 90 }));
+    const daily = annualPercentageRate(
+      buildSchedule({ ...base, principal: '500000.00', frequency: 'DAILY', termCount: 90 }),
+    );
     expect(daily.apr).toBe('0.120000');
     expect(daily.effectiveAnnualRate).toBe('0.127474'); // (1 + 0.12/365)^365 − 1
   });
@@ -83,20 +114,37 @@ describe('APR (PBoC Announcement [2021] No. 3: IRR of the real cash flows)', () 
     const L = Number(periodGrid(s.terms).firstPeriodLength.toString());
     expect(L).toBeCloseTo(1 + (17 / 365) * 12, 12);
     const r = annualPercentageRate(s);
-    expect(Number(r.apr)).toBeCloseTo(floatIrr(10000, s.installments.map((i) => Number(i.total)), L) * 12, 6);
+    expect(Number(r.apr)).toBeCloseTo(
+      floatIrr(
+        10000,
+        s.installments.map((i) => Number(i.total)),
+        L,
+      ) * 12,
+      6,
+    );
     // Simple interest for the broken period keeps it close to the nominal rate.
     expect(Math.abs(Number(r.apr) - 0.12)).toBeLessThan(0.0005);
   });
 
   it('falls back to bisection when Newton is sent astray, with the same answer', () => {
-    const flows = { received: new Dec(9700), payments: Array.from({ length: 12 }, () => new Dec('888.49')), firstPeriodLength: new Dec(1) };
+    const flows = {
+      received: new Dec(9700),
+      payments: Array.from({ length: 12 }, () => new Dec('888.49')),
+      firstPeriodLength: new Dec(1),
+    };
     const good = solvePeriodicIrr(flows, new Dec('0.01'));
     const bad = solvePeriodicIrr(flows, new Dec('1000000'));
     expect(bad.toDecimalPlaces(12).eq(good.toDecimalPlaces(12))).toBe(true);
   });
 
   it('is deterministic', () => {
-    const terms: ScheduleTerms = { ...base, fees: [{ kind: 'UPFRONT', amount: '123.45' }, { kind: 'PER_INSTALLMENT', amount: '9.99' }] };
+    const terms: ScheduleTerms = {
+      ...base,
+      fees: [
+        { kind: 'UPFRONT', amount: '123.45' },
+        { kind: 'PER_INSTALLMENT', amount: '9.99' },
+      ],
+    };
     const first = annualPercentageRate(buildSchedule(terms));
     for (let k = 0; k < 5; k++) expect(annualPercentageRate(buildSchedule(terms))).toEqual(first);
   });

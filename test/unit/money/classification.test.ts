@@ -28,8 +28,16 @@ describe('five-category classification 五级分类', () => {
   });
 
   it('validates thresholds: positive whole days, strictly increasing', () => {
-    expect(validateClassificationThresholds({ specialMentionFrom: 1, substandardFrom: 91, doubtfulFrom: 271, lossFrom: 361 }).ok).toBe(true);
-    const bad = validateClassificationThresholds({ specialMentionFrom: 0, substandardFrom: 91, doubtfulFrom: 91, lossFrom: 1.5 });
+    expect(
+      validateClassificationThresholds({ specialMentionFrom: 1, substandardFrom: 91, doubtfulFrom: 271, lossFrom: 361 })
+        .ok,
+    ).toBe(true);
+    const bad = validateClassificationThresholds({
+      specialMentionFrom: 0,
+      substandardFrom: 91,
+      doubtfulFrom: 91,
+      lossFrom: 1.5,
+    });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.problems.map((p) => `${p.field}:${p.code}`)).toEqual([

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../domain/errors.js';
-import { Dec, addMoney, formatCents, isMoneyText, money, roundCents, subtractMoney, sumMoney, toMoney, toRate, truncateCents } from '../../../domain/money.js';
+import {
+  Dec,
+  addMoney,
+  formatCents,
+  isMoneyText,
+  money,
+  roundCents,
+  subtractMoney,
+  sumMoney,
+  toMoney,
+  toRate,
+  truncateCents,
+} from '../../../domain/money.js';
 
 describe('money', () => {
   it('rounds half-up to the cent, never to whole units', () => {

@@ -4,10 +4,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../domain/dates.js';
 import { Dec } from '../../../domain/money.js';
-import { overdueCharges, type ChargeTerms, type InstallmentReceipt, type OverdueInstallment } from '../../../domain/overdue.js';
+import {
+  overdueCharges,
+  type ChargeTerms,
+  type InstallmentReceipt,
+  type OverdueInstallment,
+} from '../../../domain/overdue.js';
 
 const DUE = '2026-02-15';
-const inst = (receipts: InstallmentReceipt[] = []): OverdueInstallment => ({ dueDate: DUE, principal: '788.49', interest: '100.00', fee: '0.00', receipts });
+const inst = (receipts: InstallmentReceipt[] = []): OverdueInstallment => ({
+  dueDate: DUE,
+  principal: '788.49',
+  interest: '100.00',
+  fee: '0.00',
+  receipts,
+});
 const terms = (over: Partial<ChargeTerms['penalty']> = {}, rest: Partial<ChargeTerms> = {}): ChargeTerms => ({
   annualRate: '0.12',
   dayCount: 'ACT/365',
@@ -15,7 +26,12 @@ const terms = (over: Partial<ChargeTerms['penalty']> = {}, rest: Partial<ChargeT
   penalty: { penaltyMarkup: '0.5', graceDays: 0, lateFee: { kind: 'FLAT', value: '0.00' }, ...over },
   ...rest,
 });
-const paid = (date: string, principal: string, interest = '0.00', fee = '0.00'): InstallmentReceipt => ({ date, principal, interest, fee });
+const paid = (date: string, principal: string, interest = '0.00', fee = '0.00'): InstallmentReceipt => ({
+  date,
+  principal,
+  interest,
+  fee,
+});
 
 describe('penalty interest 罚息', () => {
   it('nothing on or before the due date', () => {
@@ -53,24 +69,45 @@ describe('grace days', () => {
 
   it('paid within grace: no penalty and no late fee, ever', () => {
     const onLastGraceDay = inst([paid('2026-02-18', '788.49', '100.00')]);
-    expect(overdueCharges(onLastGraceDay, grace, '2026-03-31')).toMatchObject({ waived: true, penalty: '0.00', lateFee: '0.00' });
+    expect(overdueCharges(onLastGraceDay, grace, '2026-03-31')).toMatchObject({
+      waived: true,
+      penalty: '0.00',
+      lateFee: '0.00',
+    });
   });
 
   it('during grace nothing is charged yet', () => {
-    expect(overdueCharges(inst(), grace, '2026-02-18')).toMatchObject({ inGrace: true, penalty: '0.00', lateFee: '0.00' });
+    expect(overdueCharges(inst(), grace, '2026-02-18')).toMatchObject({
+      inGrace: true,
+      penalty: '0.00',
+      lateFee: '0.00',
+    });
   });
 
   it('after grace the penalty counts from the due date, and the late fee is due', () => {
     // day 4: 788.49 × 18% × 4/365 = 1.56; late fee 5.00; cap 888.49 × 24% × 4/365 = 2.336… → 2.34
     // the late fee takes the cap's room first: late fee 2.34, penalty 0.00
-    expect(overdueCharges(inst(), grace, '2026-02-19')).toMatchObject({ inGrace: false, uncappedPenalty: '1.56', uncappedLateFee: '5.00', cap: '2.34', lateFee: '2.34', penalty: '0.00' });
+    expect(overdueCharges(inst(), grace, '2026-02-19')).toMatchObject({
+      inGrace: false,
+      uncappedPenalty: '1.56',
+      uncappedLateFee: '5.00',
+      cap: '2.34',
+      lateFee: '2.34',
+      penalty: '0.00',
+    });
     // day 30: penalty 11.67 (11.665…), cap 17.53 (17.526…): late fee 5.00 + penalty 11.67 fit
-    expect(overdueCharges(inst(), grace, '2026-03-17')).toMatchObject({ penalty: '11.67', lateFee: '5.00', cap: '17.53' });
+    expect(overdueCharges(inst(), grace, '2026-03-17')).toMatchObject({
+      penalty: '11.67',
+      lateFee: '5.00',
+      cap: '17.53',
+    });
   });
 
   it('paid one day after grace: penalty for those days and the late fee', () => {
     const late = inst([paid('2026-02-19', '788.49', '100.00')]);
-    expect(overdueCharges(late, terms({ graceDays: 3, lateFee: { kind: 'FLAT', value: '1.00' } }), '2026-04-01')).toMatchObject({ waived: false, penalty: '1.34', lateFee: '1.00', cap: '2.34' });
+    expect(
+      overdueCharges(late, terms({ graceDays: 3, lateFee: { kind: 'FLAT', value: '1.00' } }), '2026-04-01'),
+    ).toMatchObject({ waived: false, penalty: '1.34', lateFee: '1.00', cap: '2.34' });
   });
 });
 
@@ -80,13 +117,19 @@ describe('late fee 滞纳金 and the cap', () => {
     // 5% × 888.49 = 44.4245 → 44.42 (capped until enough days pass)
     expect(overdueCharges(inst(), pct, '2026-12-31')).toMatchObject({ uncappedLateFee: '44.42', lateFee: '44.42' });
     // 300.00 paid in grace leaves 588.49: 5% = 29.4245 → 29.42
-    expect(overdueCharges(inst([paid('2026-02-17', '200.00', '100.00')]), pct, '2026-12-31').uncappedLateFee).toBe('29.42');
+    expect(overdueCharges(inst([paid('2026-02-17', '200.00', '100.00')]), pct, '2026-12-31').uncappedLateFee).toBe(
+      '29.42',
+    );
   });
 
   it('penalty + late fee never exceed overdue amount × cap × days / 365', () => {
     const heavy = terms({ penaltyMarkup: '3', lateFee: { kind: 'FLAT', value: '50.00' } }, { annualRate: '0.24' });
     // 130 days: cap = 888.49 × 24% × 130/365 = 75.946… → 75.95; uncapped 50 + 788.49 × 96% × 130/365 = 269.6…
-    expect(overdueCharges(inst(), heavy, '2026-06-25')).toMatchObject({ cap: '75.95', lateFee: '50.00', penalty: '25.95' });
+    expect(overdueCharges(inst(), heavy, '2026-06-25')).toMatchObject({
+      cap: '75.95',
+      lateFee: '50.00',
+      penalty: '25.95',
+    });
   });
 
   it('charges only grow with the date and stay within the cap (property)', () => {
@@ -112,7 +155,11 @@ describe('late fee 滞纳金 and the cap', () => {
             interestLeft -= i;
             return paid(addDays(DUE, r.day), new Dec(p).div(100).toFixed(2), new Dec(i).div(100).toFixed(2));
           });
-          const t = terms({ graceDays, penaltyMarkup: new Dec(markupPct).div(100).toString(), lateFee: { kind, value: kind === 'FLAT' ? '30.00' : '0.1' } });
+          const t = terms({
+            graceDays,
+            penaltyMarkup: new Dec(markupPct).div(100).toString(),
+            lateFee: { kind, value: kind === 'FLAT' ? '30.00' : '0.1' },
+          });
           let previous = { penalty: new Dec(0), lateFee: new Dec(0) };
           for (let day = 0; day <= 240; day += 7) {
             const c = overdueCharges(inst(receipts), t, addDays(DUE, day));

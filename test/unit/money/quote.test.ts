@@ -13,16 +13,53 @@ function problemsOf(body: unknown) {
 describe('quote', () => {
   it('returns exactly the documented shape', () => {
     const q = quote({ ...valid, method: 'EQUAL_INSTALLMENT', startDate: '2026-01-31' });
-    expect(Object.keys(q).sort()).toEqual(['apr', 'effectiveAnnualRate', 'installments', 'totalFees', 'totalInterest', 'totalPayment', 'totalPrincipal']);
-    expect(Object.keys(q.installments[0]!).sort()).toEqual(['dueDate', 'fee', 'interest', 'number', 'principal', 'remainingPrincipal', 'total']);
-    expect(q.installments[0]).toEqual({ number: 1, dueDate: '2026-02-28', principal: '788.49', interest: '100.00', fee: '0.00', total: '888.49', remainingPrincipal: '9211.51' });
-    expect(q).toMatchObject({ totalPrincipal: '10000.00', totalInterest: '661.86', totalFees: '0.00', totalPayment: '10661.86' });
+    expect(Object.keys(q).sort()).toEqual([
+      'apr',
+      'effectiveAnnualRate',
+      'installments',
+      'totalFees',
+      'totalInterest',
+      'totalPayment',
+      'totalPrincipal',
+    ]);
+    expect(Object.keys(q.installments[0]!).sort()).toEqual([
+      'dueDate',
+      'fee',
+      'interest',
+      'number',
+      'principal',
+      'remainingPrincipal',
+      'total',
+    ]);
+    expect(q.installments[0]).toEqual({
+      number: 1,
+      dueDate: '2026-02-28',
+      principal: '788.49',
+      interest: '100.00',
+      fee: '0.00',
+      total: '888.49',
+      remainingPrincipal: '9211.51',
+    });
+    expect(q).toMatchObject({
+      totalPrincipal: '10000.00',
+      totalInterest: '661.86',
+      totalFees: '0.00',
+      totalPayment: '10661.86',
+    });
     expect(q.apr).toMatch(/^\d\.\d{6}$/);
     expect(q.effectiveAnnualRate).toMatch(/^\d\.\d{6}$/);
   });
 
   it('includes fees in totals and APR', () => {
-    const q = quote({ ...valid, method: 'EQUAL_INSTALLMENT', startDate: '2026-01-31', fees: [{ kind: 'UPFRONT', amount: '100.00' }, { kind: 'PER_INSTALLMENT', amount: '5.00' }] });
+    const q = quote({
+      ...valid,
+      method: 'EQUAL_INSTALLMENT',
+      startDate: '2026-01-31',
+      fees: [
+        { kind: 'UPFRONT', amount: '100.00' },
+        { kind: 'PER_INSTALLMENT', amount: '5.00' },
+      ],
+    });
     expect(q.installments[0]).toMatchObject({ fee: '5.00', total: '893.49' });
     expect(q.totalFees).toBe('160.00');
     expect(q.totalPayment).toBe('10721.86');
@@ -30,7 +67,16 @@ describe('quote', () => {
   });
 
   it('takes a validated request straight in', () => {
-    const r = validateQuoteRequest({ ...valid, frequency: 'WEEKLY', dayCount: 'ACT/360', fees: [{ kind: 'PER_INSTALLMENT', amount: '1' }], extra: 'ignored' }, TODAY);
+    const r = validateQuoteRequest(
+      {
+        ...valid,
+        frequency: 'WEEKLY',
+        dayCount: 'ACT/360',
+        fees: [{ kind: 'PER_INSTALLMENT', amount: '1' }],
+        extra: 'ignored',
+      },
+      TODAY,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toEqual({
@@ -50,7 +96,10 @@ describe('quote', () => {
 describe('validateQuoteRequest', () => {
   it('defaults frequency to MONTHLY and the start date to today', () => {
     const r = validateQuoteRequest({ ...valid, principal: '500' }, TODAY);
-    expect(r).toMatchObject({ ok: true, value: { principal: '500.00', frequency: 'MONTHLY', startDate: TODAY, fees: [] } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { principal: '500.00', frequency: 'MONTHLY', startDate: TODAY, fees: [] },
+    });
   });
 
   it('amounts: not strings, malformed, more than 2 decimals, zero or negative, absurdly large', () => {
@@ -78,23 +127,37 @@ describe('validateQuoteRequest', () => {
     expect(problemsOf({ ...valid, method: 'BALLOON' })).toEqual(['method:UNKNOWN_METHOD']);
     expect(problemsOf({ ...valid, frequency: 'YEARLY' })).toEqual(['frequency:UNKNOWN_FREQUENCY']);
     expect(problemsOf({ ...valid, dayCount: 'ACT/ACT' })).toEqual(['dayCount:UNKNOWN_DAY_COUNT']);
-    expect(problemsOf({ ...valid, fees: [{ kind: 'MONTHLY', amount: '1.00' }] })).toEqual(['fees.0.kind:UNKNOWN_FEE_KIND']);
+    expect(problemsOf({ ...valid, fees: [{ kind: 'MONTHLY', amount: '1.00' }] })).toEqual([
+      'fees.0.kind:UNKNOWN_FEE_KIND',
+    ]);
   });
 
   it('fee amounts report their path', () => {
-    expect(problemsOf({ ...valid, fees: [{ kind: 'UPFRONT', amount: '1.00' }, { kind: 'UPFRONT', amount: '1.001' }] })).toEqual(['fees.1.amount:TOO_MANY_DECIMALS']);
+    expect(
+      problemsOf({
+        ...valid,
+        fees: [
+          { kind: 'UPFRONT', amount: '1.00' },
+          { kind: 'UPFRONT', amount: '1.001' },
+        ],
+      }),
+    ).toEqual(['fees.1.amount:TOO_MANY_DECIMALS']);
     expect(problemsOf({ ...valid, fees: [{ kind: 'UPFRONT', amount: 5 }] })).toEqual(['fees.0.amount:NOT_A_STRING']);
     expect(problemsOf({ ...valid, fees: [{ kind: 'UPFRONT', amount: '0' }] })).toEqual(['fees.0.amount:NOT_POSITIVE']);
     expect(problemsOf({ ...valid, fees: 'none' })).toEqual(['fees:NOT_AN_ARRAY']);
     expect(problemsOf({ ...valid, fees: [42] })).toEqual(['fees.0:NOT_AN_OBJECT']);
-    expect(problemsOf({ ...valid, fees: [{ kind: 'UPFRONT', amount: '10000.00' }] })).toEqual(['fees:UPFRONT_FEES_EXCEED_PRINCIPAL']);
+    expect(problemsOf({ ...valid, fees: [{ kind: 'UPFRONT', amount: '10000.00' }] })).toEqual([
+      'fees:UPFRONT_FEES_EXCEED_PRINCIPAL',
+    ]);
   });
 
   it('impossible dates', () => {
     expect(problemsOf({ ...valid, startDate: '2026-02-30' })).toEqual(['startDate:INVALID_DATE']);
     expect(problemsOf({ ...valid, startDate: '2026-2-3' })).toEqual(['startDate:INVALID_DATE']);
     expect(problemsOf({ ...valid, startDate: '1800-01-01' })).toEqual(['startDate:DATE_OUT_OF_RANGE']);
-    expect(problemsOf({ ...valid, startDate: '2026-01-31', firstDueDate: '2026-04-01' })).toEqual(['firstDueDate:FIRST_DUE_DATE_OUT_OF_RANGE']);
+    expect(problemsOf({ ...valid, startDate: '2026-01-31', firstDueDate: '2026-04-01' })).toEqual([
+      'firstDueDate:FIRST_DUE_DATE_OUT_OF_RANGE',
+    ]);
     expect(validateQuoteRequest({ ...valid, startDate: '2028-02-29' }, TODAY).ok).toBe(true);
   });
 

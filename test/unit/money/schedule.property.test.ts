@@ -14,7 +14,10 @@ const PERIOD_DAYS = { BIWEEKLY: 14, WEEKLY: 7, DAILY: 1 } as const;
 const loanArb = (minCents = 10_000) =>
   fc.record({
     principal: fc.integer({ min: minCents, max: 500_000_000 }).map((c) => new Dec(c).div(100).toFixed(2)),
-    annualRate: fc.oneof(fc.constant('0'), fc.integer({ min: 0, max: 360_000 }).map((m) => new Dec(m).div(1_000_000).toString())),
+    annualRate: fc.oneof(
+      fc.constant('0'),
+      fc.integer({ min: 0, max: 360_000 }).map((m) => new Dec(m).div(1_000_000).toString()),
+    ),
     termCount: fc.integer({ min: 1, max: 360 }),
     method: fc.constantFrom(...REPAYMENT_METHODS),
     frequency: fc.constantFrom(...FREQUENCIES),
@@ -37,30 +40,34 @@ function expectedDueDate(start: string, frequency: keyof typeof PERIOD_DAYS | 'M
 const SLOW = { timeout: 120_000 };
 
 describe('schedule properties', () => {
-  it('principal sums exactly, nothing is negative, the balance reaches zero at the last installment and not before', SLOW, () => {
-    fc.assert(
-      fc.property(loanArb(), (terms) => {
-        const s = buildSchedule(terms);
-        const rows = s.installments;
-        expect(rows).toHaveLength(terms.method === 'BULLET' ? 1 : terms.termCount);
-        let total = new Dec(0);
-        for (const [i, r] of rows.entries()) {
-          for (const v of [r.principal, r.interest, r.fee, r.total, r.remainingPrincipal]) {
-            expect(v).toMatch(/^\d+\.\d{2}$/);
+  it(
+    'principal sums exactly, nothing is negative, the balance reaches zero at the last installment and not before',
+    SLOW,
+    () => {
+      fc.assert(
+        fc.property(loanArb(), (terms) => {
+          const s = buildSchedule(terms);
+          const rows = s.installments;
+          expect(rows).toHaveLength(terms.method === 'BULLET' ? 1 : terms.termCount);
+          let total = new Dec(0);
+          for (const [i, r] of rows.entries()) {
+            for (const v of [r.principal, r.interest, r.fee, r.total, r.remainingPrincipal]) {
+              expect(v).toMatch(/^\d+\.\d{2}$/);
+            }
+            total = total.plus(r.principal);
+            expect(cents(r.total).eq(cents(r.principal).plus(r.interest).plus(r.fee))).toBe(true);
+            const remaining = cents(r.remainingPrincipal);
+            if (i < rows.length - 1) expect(remaining.gt(0)).toBe(true);
+            else expect(remaining.isZero()).toBe(true);
+            expect(remaining.eq(cents(terms.principal).minus(total))).toBe(true);
           }
-          total = total.plus(r.principal);
-          expect(cents(r.total).eq(cents(r.principal).plus(r.interest).plus(r.fee))).toBe(true);
-          const remaining = cents(r.remainingPrincipal);
-          if (i < rows.length - 1) expect(remaining.gt(0)).toBe(true);
-          else expect(remaining.isZero()).toBe(true);
-          expect(remaining.eq(cents(terms.principal).minus(total))).toBe(true);
-        }
-        expect(total.toFixed(2)).toBe(terms.principal);
-        expect(cents(rows.at(-1)!.principal).gt(0)).toBe(true);
-      }),
-      { numRuns: 400 },
-    );
-  });
+          expect(total.toFixed(2)).toBe(terms.principal);
+          expect(cents(rows.at(-1)!.principal).gt(0)).toBe(true);
+        }),
+        { numRuns: 400 },
+      );
+    },
+  );
 
   it('due dates are strictly increasing, anchored to the start day, and the term ends on time', SLOW, () => {
     fc.assert(
@@ -68,10 +75,10 @@ describe('schedule properties', () => {
         const rows = buildSchedule(terms).installments;
         const offset = terms.method === 'BULLET' ? terms.termCount - 1 : 0;
         rows.forEach((r, i) => {
-          expect(r.dueDate).toBe(expectedDueDate(terms.startDate, terms.frequency!, i + 1 + offset));
+          expect(r.dueDate).toBe(expectedDueDate(terms.startDate, terms.frequency, i + 1 + offset));
           if (i > 0) expect(toEpochDay(r.dueDate)).toBeGreaterThan(toEpochDay(rows[i - 1]!.dueDate));
         });
-        expect(rows.at(-1)!.dueDate).toBe(expectedDueDate(terms.startDate, terms.frequency!, terms.termCount));
+        expect(rows.at(-1)!.dueDate).toBe(expectedDueDate(terms.startDate, terms.frequency, terms.termCount));
       }),
       { numRuns: 300 },
     );
@@ -79,32 +86,41 @@ describe('schedule properties', () => {
 
   it('EQUAL_INSTALLMENT totals are equal except the last', SLOW, () => {
     fc.assert(
-      fc.property(loanArb().map((t) => ({ ...t, method: 'EQUAL_INSTALLMENT' as const })), (terms) => {
-        const s = buildSchedule(terms);
-        const level = s.installmentAmount!;
-        s.installments.slice(0, -1).forEach((r) => expect(r.total).toBe(level));
-      }),
+      fc.property(
+        loanArb().map((t) => ({ ...t, method: 'EQUAL_INSTALLMENT' as const })),
+        (terms) => {
+          const s = buildSchedule(terms);
+          const level = s.installmentAmount!;
+          s.installments.slice(0, -1).forEach((r) => expect(r.total).toBe(level));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
-  it('each period’s interest is the outstanding balance × period rate, rounded half-up (monthly: annual / 12)', SLOW, () => {
-    fc.assert(
-      fc.property(
-        loanArb().map((t) => ({ ...t, frequency: 'MONTHLY' as const })).filter((t) => t.method !== 'BULLET'),
-        (terms) => {
-          const rows = buildSchedule(terms).installments;
-          let balance = cents(terms.principal);
-          for (const r of rows) {
-            const exact = balance.times(terms.annualRate).div(12);
-            expect(r.interest).toBe(exact.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2));
-            balance = balance.minus(r.principal);
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'each period’s interest is the outstanding balance × period rate, rounded half-up (monthly: annual / 12)',
+    SLOW,
+    () => {
+      fc.assert(
+        fc.property(
+          loanArb()
+            .map((t) => ({ ...t, frequency: 'MONTHLY' as const }))
+            .filter((t) => t.method !== 'BULLET'),
+          (terms) => {
+            const rows = buildSchedule(terms).installments;
+            let balance = cents(terms.principal);
+            for (const r of rows) {
+              const exact = balance.times(terms.annualRate).div(12);
+              expect(r.interest).toBe(exact.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2));
+              balance = balance.minus(r.principal);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('APR equals the nominal rate to 4 decimals without fees on regular periods', SLOW, () => {
     // Cent rounding of each period's interest moves the IRR by up to ~0.005 / principal per

@@ -3,8 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchedule, type ScheduleTerms } from '../../../domain/schedule.js';
 
-const monthly = (principal: string, annualRate: string, termCount: number, method: ScheduleTerms['method'] = 'EQUAL_INSTALLMENT') =>
-  buildSchedule({ principal, annualRate, termCount, method, startDate: '2026-01-15' }).installments;
+const monthly = (
+  principal: string,
+  annualRate: string,
+  termCount: number,
+  method: ScheduleTerms['method'] = 'EQUAL_INSTALLMENT',
+) => buildSchedule({ principal, annualRate, termCount, method, startDate: '2026-01-15' }).installments;
 
 describe('等额本息 EQUAL_INSTALLMENT against published figures', () => {
   it('1,000,000 at 4.9% over 360 months → 5,307.27 a month', () => {
@@ -23,7 +27,11 @@ describe('等额本息 EQUAL_INSTALLMENT against published figures', () => {
 
   it('1,000,000 at 4.9% over 240 months → 6,544.44; first month interest 4,083.33, principal 2,461.11', () => {
     // Published calculator output ("贷款年限20年：每月月供还款本息额是6544.44元 … 第1个月还利息为4083.33；第1个月还本金为2461.11").
-    expect(monthly('1000000.00', '0.049', 240)[0]).toMatchObject({ total: '6544.44', interest: '4083.33', principal: '2461.11' });
+    expect(monthly('1000000.00', '0.049', 240)[0]).toMatchObject({
+      total: '6544.44',
+      interest: '4083.33',
+      principal: '2461.11',
+    });
   });
 
   it('100,000 at 4.9% over 120 months → 1,055.77; months 1–2 split 408.33/647.44 and 405.69/650.08', () => {
@@ -37,14 +45,23 @@ describe('等额本息 EQUAL_INSTALLMENT against published figures', () => {
     // Published calculator outputs ("63万…月供3343.58", "30万…月供1592.18", "1200000…每月月供6368.72元，第1个月还利息为4900；第1个月还本金为1468.72").
     expect(monthly('630000.00', '0.049', 360)[0]?.total).toBe('3343.58');
     expect(monthly('300000.00', '0.049', 360)[0]?.total).toBe('1592.18');
-    expect(monthly('1200000.00', '0.049', 360)[0]).toMatchObject({ total: '6368.72', interest: '4900.00', principal: '1468.72' });
+    expect(monthly('1200000.00', '0.049', 360)[0]).toMatchObject({
+      total: '6368.72',
+      interest: '4900.00',
+      principal: '1468.72',
+    });
   });
 
   it('spreadsheet PMT: PMT(0.12/12, 12, -10000) = 888.49; IPMT period 1 = 100.00', () => {
     // Standard spreadsheet functions (Excel / LibreOffice / Google Sheets PMT and IPMT).
     const rows = monthly('10000.00', '0.12', 12);
     expect(rows[0]).toMatchObject({ total: '888.49', interest: '100.00', principal: '788.49' });
-    expect(rows[11]).toMatchObject({ total: '888.47', interest: '8.80', principal: '879.67', remainingPrincipal: '0.00' });
+    expect(rows[11]).toMatchObject({
+      total: '888.47',
+      interest: '8.80',
+      principal: '879.67',
+      remainingPrincipal: '0.00',
+    });
   });
 
   it('Microsoft Excel PMT help example: 8% a year, 10 months, 10,000 → 1,037.03', () => {

@@ -46,7 +46,10 @@ describe('parseMoneyField', () => {
 
   it('gives bilingual messages with the field path', () => {
     const result = parseMoneyField('1.234', 'applicant.monthlyIncome');
-    expect(result).toMatchObject({ ok: false, problems: [{ field: 'applicant.monthlyIncome', message: { zh: expect.any(String), en: expect.any(String) } }] });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [{ field: 'applicant.monthlyIncome', message: { zh: expect.any(String), en: expect.any(String) } }],
+    });
   });
 
   it('toMoney rounds half up to two decimals', () => {
@@ -59,11 +62,23 @@ describe('parseMoneyField', () => {
 describe('parseRateField', () => {
   it('normalizes to four decimals and checks bounds', () => {
     expect(parseRateField('0.12', 'annualRate')).toEqual({ ok: true, value: '0.1200' });
-    expect(parseRateField('0.3', 'annualRate', { max: '0.24' })).toMatchObject({ ok: false, problems: [{ code: 'RATE_ABOVE_MAX' }] });
-    expect(parseRateField('0.05', 'annualRate', { min: '0.06' })).toMatchObject({ ok: false, problems: [{ code: 'RATE_BELOW_MIN' }] });
+    expect(parseRateField('0.3', 'annualRate', { max: '0.24' })).toMatchObject({
+      ok: false,
+      problems: [{ code: 'RATE_ABOVE_MAX' }],
+    });
+    expect(parseRateField('0.05', 'annualRate', { min: '0.06' })).toMatchObject({
+      ok: false,
+      problems: [{ code: 'RATE_BELOW_MIN' }],
+    });
     expect(parseRateField('0', 'annualRate')).toMatchObject({ ok: false, problems: [{ code: 'RATE_NOT_POSITIVE' }] });
-    expect(parseRateField('12%', 'annualRate')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_RATE_FORMAT' }] });
-    expect(parseRateField('0.123456', 'annualRate')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_RATE_FORMAT' }] });
+    expect(parseRateField('12%', 'annualRate')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_RATE_FORMAT' }],
+    });
+    expect(parseRateField('0.123456', 'annualRate')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_RATE_FORMAT' }],
+    });
   });
 
   it('formats percentages', () => {

@@ -8,7 +8,8 @@ function problemsOf(loanType: LoanType, input: unknown) {
   const result = validateApplication(input, defaultProductFor(loanType), TODAY);
   return result.ok ? [] : result.problems;
 }
-const fieldsAndCodes = (loanType: LoanType, input: unknown) => problemsOf(loanType, input).map((p) => `${p.field}:${p.code}`);
+const fieldsAndCodes = (loanType: LoanType, input: unknown) =>
+  problemsOf(loanType, input).map((p) => `${p.field}:${p.code}`);
 
 describe('validateApplication: a complete application of each loan type', () => {
   it.each(LOAN_TYPES)('%s passes and is normalized', (loanType) => {
@@ -31,7 +32,12 @@ describe('validateApplication: a complete application of each loan type', () => 
 
   it('normalizes farm and collateral figures', () => {
     const farm = validateApplication(applicationInput('FARMER'), defaultProductFor('FARMER'), TODAY);
-    expect(farm.ok && farm.value.farm).toEqual({ landAreaMu: '25.00', crops: ['玉米', '大豆'], livestock: '生猪20头', cooperative: '红旗农民专业合作社' });
+    expect(farm.ok && farm.value.farm).toEqual({
+      landAreaMu: '25.00',
+      crops: ['玉米', '大豆'],
+      livestock: '生猪20头',
+      cooperative: '红旗农民专业合作社',
+    });
     const collateral = validateApplication(applicationInput('COLLATERAL'), defaultProductFor('COLLATERAL'), TODAY);
     expect(collateral.ok && collateral.value.collateral?.existingLiens).toBe('0.00');
   });
@@ -90,17 +96,38 @@ describe('validateApplication: per-type required data', () => {
 
   it('requires a valid, adult guarantor who is not the applicant', () => {
     const bad = applicationInput('GUARANTEED', {
-      guarantor: { name: '李强', idNumber: '440304198506151230', phone: '12345', monthlyIncome: '20000.00', relationship: 'FRIEND' },
+      guarantor: {
+        name: '李强',
+        idNumber: '440304198506151230',
+        phone: '12345',
+        monthlyIncome: '20000.00',
+        relationship: 'FRIEND',
+      },
     });
-    expect(fieldsAndCodes('GUARANTEED', bad)).toEqual(['guarantor.idNumber:INVALID_CHECKSUM', 'guarantor.phone:INVALID_PHONE']);
+    expect(fieldsAndCodes('GUARANTEED', bad)).toEqual([
+      'guarantor.idNumber:INVALID_CHECKSUM',
+      'guarantor.phone:INVALID_PHONE',
+    ]);
 
     const self = applicationInput('GUARANTEED', {
-      guarantor: { name: '王小明', idNumber: APPLICANT_ID.toLowerCase(), phone: '13912345678', monthlyIncome: '15000.00', relationship: 'OTHER' },
+      guarantor: {
+        name: '王小明',
+        idNumber: APPLICANT_ID.toLowerCase(),
+        phone: '13912345678',
+        monthlyIncome: '15000.00',
+        relationship: 'OTHER',
+      },
     });
     expect(fieldsAndCodes('GUARANTEED', self)).toEqual(['guarantor.idNumber:GUARANTOR_IS_APPLICANT']);
 
     const minor = applicationInput('GUARANTEED', {
-      guarantor: { name: '李小强', idNumber: makeId('440304', '20100101', '123'), phone: '13912345678', monthlyIncome: '1000.00', relationship: 'CHILD' },
+      guarantor: {
+        name: '李小强',
+        idNumber: makeId('440304', '20100101', '123'),
+        phone: '13912345678',
+        monthlyIncome: '1000.00',
+        relationship: 'CHILD',
+      },
     });
     expect(fieldsAndCodes('GUARANTEED', minor)).toEqual(['guarantor.idNumber:GUARANTOR_UNDERAGE']);
   });
@@ -108,17 +135,33 @@ describe('validateApplication: per-type required data', () => {
 
 describe('validateApplication: product limits and consent', () => {
   it('keeps the amount within the product limits', () => {
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '999.99' }))).toEqual(['amount:AMOUNT_BELOW_MIN']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '200000.01' }))).toEqual(['amount:AMOUNT_ABOVE_MAX']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '200000.00' }))).toEqual([]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '999.99' }))).toEqual([
+      'amount:AMOUNT_BELOW_MIN',
+    ]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '200000.01' }))).toEqual(
+      ['amount:AMOUNT_ABOVE_MAX'],
+    );
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { amount: '200000.00' }))).toEqual(
+      [],
+    );
   });
 
   it('keeps the term, method and frequency to what the product offers', () => {
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 2 }))).toEqual(['termCount:TERM_OUT_OF_RANGE']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 37 }))).toEqual(['termCount:TERM_OUT_OF_RANGE']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 12.5 }))).toEqual(['termCount:NOT_AN_INTEGER']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { method: 'BULLET' }))).toEqual(['method:METHOD_NOT_OFFERED']);
-    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { frequency: 'WEEKLY' }))).toEqual(['frequency:INVALID_VALUE']);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 2 }))).toEqual([
+      'termCount:TERM_OUT_OF_RANGE',
+    ]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 37 }))).toEqual([
+      'termCount:TERM_OUT_OF_RANGE',
+    ]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { termCount: 12.5 }))).toEqual([
+      'termCount:NOT_AN_INTEGER',
+    ]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { method: 'BULLET' }))).toEqual([
+      'method:METHOD_NOT_OFFERED',
+    ]);
+    expect(fieldsAndCodes('PERSONAL_CONSUMER', applicationInput('PERSONAL_CONSUMER', { frequency: 'WEEKLY' }))).toEqual(
+      ['frequency:INVALID_VALUE'],
+    );
     expect(fieldsAndCodes('FARMER', applicationInput('FARMER', { method: 'BULLET' }))).toEqual([]);
   });
 
@@ -128,18 +171,28 @@ describe('validateApplication: product limits and consent', () => {
 
   it('requires both consents to be exactly true', () => {
     const input = applicationInput('CREDIT', { consent: { creditQuery: 'yes', dataProcessing: false } });
-    expect(fieldsAndCodes('CREDIT', input)).toEqual(['consent.creditQuery:CONSENT_REQUIRED', 'consent.dataProcessing:CONSENT_REQUIRED']);
+    expect(fieldsAndCodes('CREDIT', input)).toEqual([
+      'consent.creditQuery:CONSENT_REQUIRED',
+      'consent.dataProcessing:CONSENT_REQUIRED',
+    ]);
   });
 
   it('requires the applicant to be within the product age limits on today', () => {
-    const young = { ...(applicationInput('CREDIT').applicant as object), idNumber: makeId('110105', '20080616', '001') };
-    expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: young }))).toEqual(['applicant.idNumber:AGE_OUT_OF_RANGE']);
+    const young = {
+      ...(applicationInput('CREDIT').applicant as object),
+      idNumber: makeId('110105', '20080616', '001'),
+    };
+    expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: young }))).toEqual([
+      'applicant.idNumber:AGE_OUT_OF_RANGE',
+    ]);
     const justEighteen = { ...young, idNumber: makeId('110105', '20080615', '001') };
     expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: justEighteen }))).toEqual([]);
     const sixtyFive = { ...young, idNumber: makeId('110105', '19600616', '001') };
     expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: sixtyFive }))).toEqual([]);
     const sixtySix = { ...young, idNumber: makeId('110105', '19600615', '001') };
-    expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: sixtySix }))).toEqual(['applicant.idNumber:AGE_OUT_OF_RANGE']);
+    expect(fieldsAndCodes('CREDIT', applicationInput('CREDIT', { applicant: sixtySix }))).toEqual([
+      'applicant.idNumber:AGE_OUT_OF_RANGE',
+    ]);
   });
 
   it('collects every problem, not just the first', () => {

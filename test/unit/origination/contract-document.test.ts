@@ -84,7 +84,9 @@ describe('renderContractHtml', () => {
     expect(html).toContain('等额本息');
     expect(html).toContain('2026-09-15');
     expect(html).toContain('4,039.60');
-    expect(html).toMatch(/<th colspan="2">合计<\/th><td class="num">12,000.00<\/td><td class="num">240.80<\/td><td class="num">0.00<\/td><td class="num">12,240.80<\/td>/);
+    expect(html).toMatch(
+      /<th colspan="2">合计<\/th><td class="num">12,000.00<\/td><td class="num">240.80<\/td><td class="num">0.00<\/td><td class="num">12,240.80<\/td>/,
+    );
     expect(html).toContain('一次性服务费人民币 100.00 元');
     expect(html).toContain('3 天宽限期');
     expect(html).toContain('罚息');
@@ -99,14 +101,20 @@ describe('renderContractHtml', () => {
 
   it('adds the guarantee clause and the guarantor signature when there is one', () => {
     const guaranteed = renderContractHtml(
-      contractInput({ loanType: 'GUARANTEED', guarantor: { name: '李强', idNumber: GUARANTOR_ID, phone: '13912345678' } }),
+      contractInput({
+        loanType: 'GUARANTEED',
+        guarantor: { name: '李强', idNumber: GUARANTOR_ID, phone: '13912345678' },
+      }),
     );
     expect(guaranteed).toContain('保证人（丙方）');
     expect(guaranteed).toContain('连带责任保证');
     expect(guaranteed).not.toContain(GUARANTOR_ID);
     expect(html).not.toContain('保证人');
     const secured = renderContractHtml(
-      contractInput({ loanType: 'COLLATERAL', collateral: { type: 'REAL_ESTATE', description: '朝阳区某小区301室', appraisedValue: '800000.00' } }),
+      contractInput({
+        loanType: 'COLLATERAL',
+        collateral: { type: 'REAL_ESTATE', description: '朝阳区某小区301室', appraisedValue: '800000.00' },
+      }),
     );
     expect(secured).toContain('抵押担保');
     expect(secured).toContain('800000.00');

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { approversFor, checkFinalChanges, checkReviewAuthority, decide, rateWithinBand } from '../../../domain/decision.js';
+import {
+  approversFor,
+  checkFinalChanges,
+  checkReviewAuthority,
+  decide,
+  rateWithinBand,
+} from '../../../domain/decision.js';
 import { defaultProductFor } from '../../../domain/default-products.js';
 import { assessCredit, type CreditAssessment } from '../../../domain/scoring.js';
 import { applicantAgeOn } from '../../../domain/validation/application.js';
-import { assessmentInput, blacklistedBureau, cleanBureau, newCustomer, steadyStatement, TODAY, validApplication } from './fixtures.js';
+import {
+  assessmentInput,
+  blacklistedBureau,
+  cleanBureau,
+  newCustomer,
+  steadyStatement,
+  TODAY,
+  validApplication,
+} from './fixtures.js';
 
 const consumer = defaultProductFor('PERSONAL_CONSUMER');
 
-function decideFor(overrides: Parameters<typeof assessmentInput>[1] = {}, appOverrides: Record<string, unknown> = {}, age = 36) {
+function decideFor(
+  overrides: Parameters<typeof assessmentInput>[1] = {},
+  appOverrides: Record<string, unknown> = {},
+  age = 36,
+) {
   const input = assessmentInput('PERSONAL_CONSUMER', overrides, { amount: '15000.00', ...appOverrides });
   const assessment = assessCredit(input);
   return { assessment, decision: decide(assessment, input.application, input.product, age) };
@@ -39,7 +57,9 @@ describe('decide: hard-rule declines', () => {
   });
 
   it('declines an applicant with a loan overdue with us now', () => {
-    expect(decideFor({ history: newCustomer({ currentlyOverdue: true }) }).decision.reasonCodes).toContain('INTERNAL_OVERDUE');
+    expect(decideFor({ history: newCustomer({ currentlyOverdue: true }) }).decision.reasonCodes).toContain(
+      'INTERNAL_OVERDUE',
+    );
   });
 
   it('declines a score below the product floor, and gives every applicable reason', () => {
@@ -48,7 +68,12 @@ describe('decide: hard-rule declines', () => {
     const atFloor: CreditAssessment = { ...assessment, score: consumer.scoreFloor, grade: 'E' };
     expect(decide(low, validApplication('PERSONAL_CONSUMER'), consumer, 36).reasonCodes).toEqual(['SCORE_BELOW_FLOOR']);
     expect(decide(atFloor, validApplication('PERSONAL_CONSUMER'), consumer, 36).outcome).toBe('REVIEW');
-    const everything = decide({ ...low, signals: { ...low.signals, blacklisted: true } }, validApplication('PERSONAL_CONSUMER'), consumer, 70);
+    const everything = decide(
+      { ...low, signals: { ...low.signals, blacklisted: true } },
+      validApplication('PERSONAL_CONSUMER'),
+      consumer,
+      70,
+    );
     expect(everything.reasonCodes).toEqual(['AGE_OUT_OF_RANGE', 'BLACKLISTED', 'SCORE_BELOW_FLOOR']);
     expect(everything.reasons).toHaveLength(3);
   });
@@ -82,8 +107,19 @@ describe('decide: automatic approval', () => {
 
   it('reviews anything with a HIGH warning, naming it', () => {
     const { decision } = decideFor(
-      { bureau: cleanBureau({ monthlyDebtPayments: '6000.00' }), statement: steadyStatement(), newInstallment: '2000.00' },
-      { applicant: { name: '王小明', idNumber: validApplication('CREDIT').applicant.idNumber, phone: '13800138000', monthlyIncome: '12000.00' } },
+      {
+        bureau: cleanBureau({ monthlyDebtPayments: '6000.00' }),
+        statement: steadyStatement(),
+        newInstallment: '2000.00',
+      },
+      {
+        applicant: {
+          name: '王小明',
+          idNumber: validApplication('CREDIT').applicant.idNumber,
+          phone: '13800138000',
+          monthlyIncome: '12000.00',
+        },
+      },
     );
     expect(decision.outcome).toBe('REVIEW');
     expect(decision.reasonCodes).toContain('HIGH_DTI');
@@ -91,13 +127,23 @@ describe('decide: automatic approval', () => {
 
   it('reviews an amount above the recommended limit', () => {
     const assessment = assessCredit(assessmentInput('PERSONAL_CONSUMER'));
-    const decision = decide({ ...assessment, recommendedLimit: '10000.00' }, validApplication('PERSONAL_CONSUMER', { amount: '15000.00' }), consumer, 36);
+    const decision = decide(
+      { ...assessment, recommendedLimit: '10000.00' },
+      validApplication('PERSONAL_CONSUMER', { amount: '15000.00' }),
+      consumer,
+      36,
+    );
     expect(decision).toMatchObject({ outcome: 'REVIEW', reasonCodes: ['ABOVE_RECOMMENDED_LIMIT'] });
   });
 
   it('always reviews products with automatic decisions disabled', () => {
     const input = assessmentInput('INDIVIDUAL_BUSINESS', {}, { amount: '10000.00' });
-    const decision = decide(assessCredit(input), input.application, input.product, applicantAgeOn(input.application, TODAY));
+    const decision = decide(
+      assessCredit(input),
+      input.application,
+      input.product,
+      applicantAgeOn(input.application, TODAY),
+    );
     expect(decision.outcome).toBe('REVIEW');
     expect(decision.reasonCodes).toContain('MANUAL_PRODUCT');
   });
@@ -108,18 +154,33 @@ describe('checkReviewAuthority', () => {
   const finalReviewer = { userId: 'u-final', role: 'FINAL_REVIEWER' as const };
 
   it('lets only initial-reviewer roles do the initial review', () => {
-    expect(checkReviewAuthority({ stage: 'INITIAL', reviewer: initial, amount: '50000.00', product: consumer })).toBeNull();
-    expect(checkReviewAuthority({ stage: 'INITIAL', reviewer: finalReviewer, amount: '50000.00', product: consumer })).toMatchObject({
+    expect(
+      checkReviewAuthority({ stage: 'INITIAL', reviewer: initial, amount: '50000.00', product: consumer }),
+    ).toBeNull();
+    expect(
+      checkReviewAuthority({ stage: 'INITIAL', reviewer: finalReviewer, amount: '50000.00', product: consumer }),
+    ).toMatchObject({
       status: 403,
       code: 'REVIEW_ROLE_NOT_ALLOWED',
     });
-    expect(checkReviewAuthority({ stage: 'INITIAL', reviewer: { userId: 'x', role: 'LOAN_OFFICER' }, amount: '1.00', product: consumer })?.code).toBe(
-      'REVIEW_ROLE_NOT_ALLOWED',
-    );
+    expect(
+      checkReviewAuthority({
+        stage: 'INITIAL',
+        reviewer: { userId: 'x', role: 'LOAN_OFFICER' },
+        amount: '1.00',
+        product: consumer,
+      })?.code,
+    ).toBe('REVIEW_ROLE_NOT_ALLOWED');
   });
 
   it('lets only final-approver roles give final approval', () => {
-    const denial = checkReviewAuthority({ stage: 'FINAL', reviewer: initial, amount: '5000.00', initialReviewerId: 'someone', product: consumer });
+    const denial = checkReviewAuthority({
+      stage: 'FINAL',
+      reviewer: initial,
+      amount: '5000.00',
+      initialReviewerId: 'someone',
+      product: consumer,
+    });
     expect(denial).toMatchObject({ status: 403, code: 'REVIEW_ROLE_NOT_ALLOWED' });
     expect(denial!.message.zh).toContain('终审');
   });
@@ -130,19 +191,45 @@ describe('checkReviewAuthority', () => {
     const above = checkReviewAuthority({ ...at, amount: '100000.01', reviewer: finalReviewer });
     expect(above).toMatchObject({ status: 403, code: 'ABOVE_APPROVAL_AUTHORITY' });
     expect(above!.message.en).toContain('RISK_MANAGER, ADMIN');
-    expect(checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-risk', role: 'RISK_MANAGER' } })).toBeNull();
-    expect(checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } })).toBeNull();
-    expect(checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'REJECT' })).toBeNull();
-    expect(checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'APPROVE' })?.code).toBe('ABOVE_APPROVAL_AUTHORITY');
-    expect(approversFor('100000.00', consumer.approvalAuthority.finalApprovers)).toEqual(['FINAL_REVIEWER', 'RISK_MANAGER', 'ADMIN']);
+    expect(
+      checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-risk', role: 'RISK_MANAGER' } }),
+    ).toBeNull();
+    expect(
+      checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } }),
+    ).toBeNull();
+    expect(
+      checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'REJECT' }),
+    ).toBeNull();
+    expect(
+      checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'APPROVE' })?.code,
+    ).toBe('ABOVE_APPROVAL_AUTHORITY');
+    expect(approversFor('100000.00', consumer.approvalAuthority.finalApprovers)).toEqual([
+      'FINAL_REVIEWER',
+      'RISK_MANAGER',
+      'ADMIN',
+    ]);
     expect(approversFor('100000.01', consumer.approvalAuthority.finalApprovers)).toEqual(['RISK_MANAGER', 'ADMIN']);
   });
 
   it('never lets the initial reviewer also give final approval', () => {
     const riskManager = { userId: 'u-risk', role: 'RISK_MANAGER' as const };
-    const denial = checkReviewAuthority({ stage: 'FINAL', reviewer: riskManager, amount: '1000.00', initialReviewerId: 'u-risk', product: consumer });
+    const denial = checkReviewAuthority({
+      stage: 'FINAL',
+      reviewer: riskManager,
+      amount: '1000.00',
+      initialReviewerId: 'u-risk',
+      product: consumer,
+    });
     expect(denial).toMatchObject({ status: 403, code: 'SEPARATION_OF_DUTIES' });
-    expect(checkReviewAuthority({ stage: 'FINAL', reviewer: riskManager, amount: '1000.00', initialReviewerId: 'u-init', product: consumer })).toBeNull();
+    expect(
+      checkReviewAuthority({
+        stage: 'FINAL',
+        reviewer: riskManager,
+        amount: '1000.00',
+        initialReviewerId: 'u-init',
+        product: consumer,
+      }),
+    ).toBeNull();
   });
 });
 
@@ -160,7 +247,9 @@ describe('checkFinalChanges', () => {
       'changes.annualRate:RATE_ABOVE_MAX',
       'changes.termCount:OUT_OF_RANGE',
     ]);
-    expect(checkFinalChanges({ annualRate: '0.05' }, consumer, '').map((p) => `${p.field}:${p.code}`)).toEqual(['annualRate:RATE_BELOW_MIN']);
+    expect(checkFinalChanges({ annualRate: '0.05' }, consumer, '').map((p) => `${p.field}:${p.code}`)).toEqual([
+      'annualRate:RATE_BELOW_MIN',
+    ]);
     expect(checkFinalChanges({ amount: 5000 }, consumer)[0]!.code).toBe('NOT_A_STRING');
   });
 });

@@ -30,7 +30,13 @@ export function applicationInput(loanType: LoanType, overrides: Record<string, u
     termCount: 12,
     method: product.methods[0],
     purpose: '装修房屋',
-    applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '+86 138-0013-8000', monthlyIncome: '15000.00', employer: '北京某科技有限公司' },
+    applicant: {
+      name: '王小明',
+      idNumber: APPLICANT_ID,
+      phone: '+86 138-0013-8000',
+      monthlyIncome: '15000.00',
+      employer: '北京某科技有限公司',
+    },
     bankAccount: { cardNumber: CARD, bankName: '中国工商银行' },
     consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
   };
@@ -42,10 +48,21 @@ export function applicationInput(loanType: LoanType, overrides: Record<string, u
   }
   if (loanType === 'COLLATERAL') {
     base.amount = '200000.00';
-    base.collateral = { type: 'REAL_ESTATE', description: '北京市朝阳区某小区2号楼301室', appraisedValue: '800000.00', existingLiens: '0.00' };
+    base.collateral = {
+      type: 'REAL_ESTATE',
+      description: '北京市朝阳区某小区2号楼301室',
+      appraisedValue: '800000.00',
+      existingLiens: '0.00',
+    };
   }
   if (loanType === 'GUARANTEED') {
-    base.guarantor = { name: '李强', idNumber: GUARANTOR_ID, phone: '13912345678', monthlyIncome: '20000.00', relationship: 'FRIEND' };
+    base.guarantor = {
+      name: '李强',
+      idNumber: GUARANTOR_ID,
+      phone: '13912345678',
+      monthlyIncome: '20000.00',
+      relationship: 'FRIEND',
+    };
   }
   return { ...base, ...overrides };
 }
@@ -74,10 +91,25 @@ export function cleanBureau(overrides: Partial<BureauReport> = {}): BureauReport
 }
 
 export const thinBureau = (): BureauReport =>
-  cleanBureau({ profile: 'THIN_FILE', score: null, creditHistoryMonths: 0, openLoans: 0, monthlyDebtPayments: '0.00', queriesLast3Months: 0 });
+  cleanBureau({
+    profile: 'THIN_FILE',
+    score: null,
+    creditHistoryMonths: 0,
+    openLoans: 0,
+    monthlyDebtPayments: '0.00',
+    queriesLast3Months: 0,
+  });
 
 export const delinquentBureau = (): BureauReport =>
-  cleanBureau({ profile: 'DELINQUENT', score: 560, currentOverdueAmount: '3200.00', maxOverdueDaysLast24Months: 75, openLoans: 4, monthlyDebtPayments: '4000.00', queriesLast3Months: 7 });
+  cleanBureau({
+    profile: 'DELINQUENT',
+    score: 560,
+    currentOverdueAmount: '3200.00',
+    maxOverdueDaysLast24Months: 75,
+    openLoans: 4,
+    monthlyDebtPayments: '4000.00',
+    queriesLast3Months: 7,
+  });
 
 export const blacklistedBureau = (): BureauReport =>
   cleanBureau({ profile: 'BLACKLISTED', score: 420, blacklisted: true, maxOverdueDaysLast24Months: 180 });
@@ -94,10 +126,21 @@ export function steadyStatement(overrides: Partial<StatementSummary> = {}): Stat
 }
 
 export function newCustomer(overrides: Partial<InternalHistory> = {}): InternalHistory {
-  return { loansRepaid: 0, loansWrittenOff: 0, maxDaysPastDue: 0, currentlyOverdue: false, activeLoans: 0, ...overrides };
+  return {
+    loansRepaid: 0,
+    loansWrittenOff: 0,
+    maxDaysPastDue: 0,
+    currentlyOverdue: false,
+    activeLoans: 0,
+    ...overrides,
+  };
 }
 
-export function assessmentInput(loanType: LoanType, overrides: Partial<CreditAssessmentInput> = {}, appOverrides: Record<string, unknown> = {}): CreditAssessmentInput {
+export function assessmentInput(
+  loanType: LoanType,
+  overrides: Partial<CreditAssessmentInput> = {},
+  appOverrides: Record<string, unknown> = {},
+): CreditAssessmentInput {
   const product: LoanProduct = defaultProductFor(loanType);
   return {
     application: validApplication(loanType, appOverrides),

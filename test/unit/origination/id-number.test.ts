@@ -107,11 +107,19 @@ describe('ID checksum properties', () => {
     .record({
       province: fc.constantFrom(...provinces),
       rest: fc.integer({ min: 0, max: 9999 }),
-      date: fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2026-06-15T00:00:00Z'), noInvalidDate: true }),
+      date: fc.date({
+        min: new Date('1930-01-01T00:00:00Z'),
+        max: new Date('2026-06-15T00:00:00Z'),
+        noInvalidDate: true,
+      }),
       sequence: fc.integer({ min: 0, max: 999 }),
     })
     .map(({ province, rest, date, sequence }) => {
-      const birth = formatLocalDate({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }).replaceAll('-', '');
+      const birth = formatLocalDate({
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+      }).replaceAll('-', '');
       return `${province}${String(rest).padStart(4, '0')}${birth}${String(sequence).padStart(3, '0')}`;
     });
 
@@ -127,14 +135,19 @@ describe('ID checksum properties', () => {
 
   it('changing any one digit of the first 17 breaks the checksum', () => {
     fc.assert(
-      fc.property(validFirst17, fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 9 }), (first17, position, shift) => {
-        const id = first17 + idNumberCheckChar(first17);
-        const changed = String((Number(id[position]) + shift) % 10);
-        const mutated = id.slice(0, position) + changed + id.slice(position + 1);
-        const result = validateIdNumber(mutated, TODAY);
-        expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.problems.map((p) => p.code)).toContain('INVALID_CHECKSUM');
-      }),
+      fc.property(
+        validFirst17,
+        fc.integer({ min: 0, max: 16 }),
+        fc.integer({ min: 1, max: 9 }),
+        (first17, position, shift) => {
+          const id = first17 + idNumberCheckChar(first17);
+          const changed = String((Number(id[position]) + shift) % 10);
+          const mutated = id.slice(0, position) + changed + id.slice(position + 1);
+          const result = validateIdNumber(mutated, TODAY);
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.problems.map((p) => p.code)).toContain('INVALID_CHECKSUM');
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -18,14 +18,21 @@ describe('validatePhone', () => {
     expect(validatePhone(input)).toEqual({ ok: true, value: expected });
   });
 
-  it.each(['12800138000', '1380013800', '138001380001', '23800138000', '+85213800138000', '1380013800a', '+1 13800138000', '010-12345678'])(
-    'rejects %s',
-    (input) => {
-      const result = validatePhone(input, 'applicant.phone');
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.problems).toEqual([expect.objectContaining({ field: 'applicant.phone', code: 'INVALID_PHONE' })]);
-    },
-  );
+  it.each([
+    '12800138000',
+    '1380013800',
+    '138001380001',
+    '23800138000',
+    '+85213800138000',
+    '1380013800a',
+    '+1 13800138000',
+    '010-12345678',
+  ])('rejects %s', (input) => {
+    const result = validatePhone(input, 'applicant.phone');
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems).toEqual([expect.objectContaining({ field: 'applicant.phone', code: 'INVALID_PHONE' })]);
+  });
 
   it('rejects missing and non-string values', () => {
     expect(validatePhone(undefined)).toMatchObject({ ok: false, problems: [{ code: 'REQUIRED' }] });
@@ -47,7 +54,10 @@ describe('validateBankCard', () => {
   it('accepts Luhn-valid numbers of 13 to 19 digits, ignoring spaces and dashes', () => {
     expect(validateBankCard('4111111111111111')).toEqual({ ok: true, value: '4111111111111111' });
     expect(validateBankCard('4222222222222')).toEqual({ ok: true, value: '4222222222222' });
-    expect(validateBankCard(`${CARD.slice(0, 4)} ${CARD.slice(4, 8)}-${CARD.slice(8)}`)).toEqual({ ok: true, value: CARD });
+    expect(validateBankCard(`${CARD.slice(0, 4)} ${CARD.slice(4, 8)}-${CARD.slice(8)}`)).toEqual({
+      ok: true,
+      value: CARD,
+    });
     expect(CARD).toHaveLength(19);
   });
 
@@ -60,8 +70,14 @@ describe('validateBankCard', () => {
 
   it('rejects too short, too long and non-digit numbers', () => {
     expect(validateBankCard('41111111111')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_CARD_FORMAT' }] });
-    expect(validateBankCard('41111111111111111111')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_CARD_FORMAT' }] });
-    expect(validateBankCard('4111a11111111111')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_CARD_FORMAT' }] });
+    expect(validateBankCard('41111111111111111111')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_CARD_FORMAT' }],
+    });
+    expect(validateBankCard('4111a11111111111')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_CARD_FORMAT' }],
+    });
     expect(validateBankCard(4111111111111111)).toMatchObject({ ok: false, problems: [{ code: 'NOT_A_STRING' }] });
     expect(validateBankCard('')).toMatchObject({ ok: false, problems: [{ code: 'REQUIRED' }] });
   });
@@ -84,7 +100,8 @@ describe('validateBankCard', () => {
       fc.property(partials, fc.nat(), fc.integer({ min: 1, max: 9 }), (partial, at, shift) => {
         const card = partial + luhnCheckDigit(partial);
         const position = at % card.length;
-        const mutated = card.slice(0, position) + String((Number(card[position]) + shift) % 10) + card.slice(position + 1);
+        const mutated =
+          card.slice(0, position) + String((Number(card[position]) + shift) % 10) + card.slice(position + 1);
         expect(isLuhnValid(mutated)).toBe(false);
         expect(validateBankCard(mutated).ok).toBe(false);
       }),
@@ -100,9 +117,18 @@ describe('validateLicenseNumber', () => {
   });
 
   it('rejects a wrong check character and a bad shape', () => {
-    expect(validateLicenseNumber('91350100M000100Y44')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_LICENSE_CHECKSUM' }] });
-    expect(validateLicenseNumber('91350100M000100I43')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_LICENSE_NUMBER' }] });
-    expect(validateLicenseNumber('9135010')).toMatchObject({ ok: false, problems: [{ code: 'INVALID_LICENSE_NUMBER' }] });
+    expect(validateLicenseNumber('91350100M000100Y44')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_LICENSE_CHECKSUM' }],
+    });
+    expect(validateLicenseNumber('91350100M000100I43')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_LICENSE_NUMBER' }],
+    });
+    expect(validateLicenseNumber('9135010')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'INVALID_LICENSE_NUMBER' }],
+    });
   });
 
   it('the computed check character always validates', () => {

@@ -3,7 +3,8 @@ import { defaultProductFor, defaultProducts } from '../../../domain/default-prod
 import { validateProduct, type LoanProduct } from '../../../domain/products.js';
 import { LOAN_TYPES } from '../../../domain/types.js';
 
-const clone = (product: LoanProduct): Record<string, unknown> => JSON.parse(JSON.stringify(product)) as Record<string, unknown>;
+const clone = (product: LoanProduct): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(product)) as Record<string, unknown>;
 const codesOf = (input: unknown) => {
   const result = validateProduct(input);
   return result.ok ? [] : result.problems.map((p) => `${p.field}:${p.code}`);
@@ -33,8 +34,14 @@ describe('default products', () => {
         { daysPastDue: 30, action: 'LEGAL' },
         { daysPastDue: 90, action: 'WRITE_OFF_REVIEW' },
       ]);
-      expect(product.requiredDocuments).toEqual(expect.arrayContaining(['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']));
-      expect(product.approvalAuthority.finalApprovers.map((a) => a.role)).toEqual(['FINAL_REVIEWER', 'RISK_MANAGER', 'ADMIN']);
+      expect(product.requiredDocuments).toEqual(
+        expect.arrayContaining(['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']),
+      );
+      expect(product.approvalAuthority.finalApprovers.map((a) => a.role)).toEqual([
+        'FINAL_REVIEWER',
+        'RISK_MANAGER',
+        'ADMIN',
+      ]);
     }
     expect(defaultProductFor('INDIVIDUAL_BUSINESS').requiredDocuments).toContain('BUSINESS_LICENSE');
     expect(defaultProductFor('FARMER').requiredDocuments).toContain('LAND_CERTIFICATE');
@@ -67,32 +74,60 @@ describe('validateProduct', () => {
     expect(codesOf({ ...base(), maxRate: '0.2500' })).toEqual(['maxRate:RATE_ABOVE_MAX']);
     expect(codesOf({ ...base(), aprCap: '0.4000' })).toEqual(['aprCap:RATE_ABOVE_MAX']);
     expect(codesOf({ ...base(), minRate: '0' })).toEqual(['minRate:RATE_NOT_POSITIVE']);
-    expect(codesOf({ ...base(), penalty: { penaltyMarkup: '0.8', lateFee: { kind: 'FLAT', value: '20.00' }, graceDays: 3 } })).toEqual([
-      'penalty.penaltyMarkup:RATE_ABOVE_MAX',
-    ]);
+    expect(
+      codesOf({
+        ...base(),
+        penalty: { penaltyMarkup: '0.8', lateFee: { kind: 'FLAT', value: '20.00' }, graceDays: 3 },
+      }),
+    ).toEqual(['penalty.penaltyMarkup:RATE_ABOVE_MAX']);
   });
 
   it('requires the documents of the loan type', () => {
     const business = clone(defaultProductFor('INDIVIDUAL_BUSINESS'));
-    expect(codesOf({ ...business, requiredDocuments: ['ID_FRONT', 'ID_BACK'] })).toEqual(['requiredDocuments:MISSING_REQUIRED_DOCUMENTS']);
-    expect(codesOf({ ...base(), requiredDocuments: ['ID_FRONT', 'ID_FRONT', 'ID_BACK'] })).toEqual(['requiredDocuments:DUPLICATE_VALUES']);
+    expect(codesOf({ ...business, requiredDocuments: ['ID_FRONT', 'ID_BACK'] })).toEqual([
+      'requiredDocuments:MISSING_REQUIRED_DOCUMENTS',
+    ]);
+    expect(codesOf({ ...base(), requiredDocuments: ['ID_FRONT', 'ID_FRONT', 'ID_BACK'] })).toEqual([
+      'requiredDocuments:DUPLICATE_VALUES',
+    ]);
   });
 
   it('requires someone able to approve the product maximum', () => {
-    const approvalAuthority = { initialReviewerRoles: ['INITIAL_REVIEWER'], finalApprovers: [{ role: 'FINAL_REVIEWER', maxAmount: '100000.00' }] };
-    expect(codesOf({ ...base(), approvalAuthority })).toEqual(['approvalAuthority.finalApprovers:NO_APPROVER_FOR_MAX_AMOUNT']);
-    const borrower = { initialReviewerRoles: ['BORROWER'], finalApprovers: [{ role: 'RISK_MANAGER', maxAmount: null }] };
-    expect(codesOf({ ...base(), approvalAuthority: borrower })).toEqual(['approvalAuthority.initialReviewerRoles.0:INVALID_VALUE']);
+    const approvalAuthority = {
+      initialReviewerRoles: ['INITIAL_REVIEWER'],
+      finalApprovers: [{ role: 'FINAL_REVIEWER', maxAmount: '100000.00' }],
+    };
+    expect(codesOf({ ...base(), approvalAuthority })).toEqual([
+      'approvalAuthority.finalApprovers:NO_APPROVER_FOR_MAX_AMOUNT',
+    ]);
+    const borrower = {
+      initialReviewerRoles: ['BORROWER'],
+      finalApprovers: [{ role: 'RISK_MANAGER', maxAmount: null }],
+    };
+    expect(codesOf({ ...base(), approvalAuthority: borrower })).toEqual([
+      'approvalAuthority.initialReviewerRoles.0:INVALID_VALUE',
+    ]);
   });
 
   it('checks escalation order, allocation order, auto-decision grades and collateral LTV', () => {
-    expect(codesOf({ ...base(), escalation: [{ daysPastDue: 3, action: 'SMS' }, { daysPastDue: 3, action: 'LEGAL' }] })).toEqual([
-      'escalation:NOT_ASCENDING',
+    expect(
+      codesOf({
+        ...base(),
+        escalation: [
+          { daysPastDue: 3, action: 'SMS' },
+          { daysPastDue: 3, action: 'LEGAL' },
+        ],
+      }),
+    ).toEqual(['escalation:NOT_ASCENDING']);
+    expect(codesOf({ ...base(), allocationOrder: ['PENALTY', 'INTEREST', 'PRINCIPAL'] })).toEqual([
+      'allocationOrder:INCOMPLETE_ORDER',
     ]);
-    expect(codesOf({ ...base(), allocationOrder: ['PENALTY', 'INTEREST', 'PRINCIPAL'] })).toEqual(['allocationOrder:INCOMPLETE_ORDER']);
-    expect(codesOf({ ...base(), autoDecision: { enabled: true, maxAmount: '1000.00', minScore: 700, allowedGrades: ['A', 'E'] } })).toEqual([
-      'autoDecision.allowedGrades:GRADE_NOT_ALLOWED',
-    ]);
+    expect(
+      codesOf({
+        ...base(),
+        autoDecision: { enabled: true, maxAmount: '1000.00', minScore: 700, allowedGrades: ['A', 'E'] },
+      }),
+    ).toEqual(['autoDecision.allowedGrades:GRADE_NOT_ALLOWED']);
     expect(codesOf({ ...clone(defaultProductFor('COLLATERAL')), maxLtv: null })).toEqual(['maxLtv:REQUIRED']);
   });
 

@@ -82,7 +82,11 @@ describe('assessCredit: repayment capacity', () => {
     assessCredit(
       assessmentInput(
         'PERSONAL_CONSUMER',
-        { bureau: cleanBureau({ monthlyDebtPayments: '1500.00' }), statement: steadyStatement({ averageMonthlyInflow: '10000.00' }), newInstallment },
+        {
+          bureau: cleanBureau({ monthlyDebtPayments: '1500.00' }),
+          statement: steadyStatement({ averageMonthlyInflow: '10000.00' }),
+          newInstallment,
+        },
         { applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '10000.00' } },
       ),
     );
@@ -94,15 +98,21 @@ describe('assessCredit: repayment capacity', () => {
     const above = capacity('3500.01');
     expect(above.dti).toBe('0.5000');
     expect(above.warnings).toContainEqual(expect.objectContaining({ code: 'HIGH_DTI', severity: 'HIGH' }));
-    expect(factor(above, 'REPAYMENT_CAPACITY')!.contribution).toBeLessThan(factor(atLimit, 'REPAYMENT_CAPACITY')!.contribution);
+    expect(factor(above, 'REPAYMENT_CAPACITY')!.contribution).toBeLessThan(
+      factor(atLimit, 'REPAYMENT_CAPACITY')!.contribution,
+    );
     expect(capacity('500.00').dti).toBe('0.2000');
   });
 
   it('does not take declared income far above the statement at face value', () => {
     const a = assessCredit(
-      assessmentInput('PERSONAL_CONSUMER', { statement: steadyStatement({ averageMonthlyInflow: '8000.00' }) }, {
-        applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '50000.00' },
-      }),
+      assessmentInput(
+        'PERSONAL_CONSUMER',
+        { statement: steadyStatement({ averageMonthlyInflow: '8000.00' }) },
+        {
+          applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '50000.00' },
+        },
+      ),
     );
     expect(a.signals.assessedMonthlyIncome).toBe('12000.00');
     expect(warningCodes(a)).toContain('INCOME_NOT_SUPPORTED');
@@ -110,9 +120,13 @@ describe('assessCredit: repayment capacity', () => {
 
   it('uses the statement when it shows more than was declared, with a haircut', () => {
     const a = assessCredit(
-      assessmentInput('PERSONAL_CONSUMER', { statement: steadyStatement({ averageMonthlyInflow: '30000.00' }) }, {
-        applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '5000.00' },
-      }),
+      assessmentInput(
+        'PERSONAL_CONSUMER',
+        { statement: steadyStatement({ averageMonthlyInflow: '30000.00' }) },
+        {
+          applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '5000.00' },
+        },
+      ),
     );
     expect(a.signals.assessedMonthlyIncome).toBe('24000.00');
   });
@@ -125,9 +139,13 @@ describe('assessCredit: repayment capacity', () => {
 
   it('treats no income at all as the highest DTI', () => {
     const a = assessCredit(
-      assessmentInput('PERSONAL_CONSUMER', { statement: steadyStatement({ monthsCovered: 0, averageMonthlyInflow: '0.00' }) }, {
-        applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '0.01' },
-      }),
+      assessmentInput(
+        'PERSONAL_CONSUMER',
+        { statement: steadyStatement({ monthsCovered: 0, averageMonthlyInflow: '0.00' }) },
+        {
+          applicant: { name: '王小明', idNumber: APPLICANT_ID, phone: '13800138000', monthlyIncome: '0.01' },
+        },
+      ),
     );
     expect(a.dti).toBe('9.9999');
     expect(a.recommendedLimit).toBe('0.00');
@@ -151,8 +169,14 @@ describe('assessCredit: other warnings', () => {
     expect(bounced.warnings).toContainEqual(expect.objectContaining({ code: 'BOUNCED_PAYMENTS', severity: 'MEDIUM' }));
 
     const repeat = assessCredit(assessmentInput('CREDIT', { history: newCustomer({ loansRepaid: 2 }) }));
-    const overdue = assessCredit(assessmentInput('CREDIT', { history: newCustomer({ loansRepaid: 2, currentlyOverdue: true, maxDaysPastDue: 12 }) }));
-    const writtenOff = assessCredit(assessmentInput('CREDIT', { history: newCustomer({ loansWrittenOff: 1, maxDaysPastDue: 200 }) }));
+    const overdue = assessCredit(
+      assessmentInput('CREDIT', {
+        history: newCustomer({ loansRepaid: 2, currentlyOverdue: true, maxDaysPastDue: 12 }),
+      }),
+    );
+    const writtenOff = assessCredit(
+      assessmentInput('CREDIT', { history: newCustomer({ loansWrittenOff: 1, maxDaysPastDue: 200 }) }),
+    );
     expect(factor(repeat, 'REPEAT_CUSTOMER')!.contribution).toBe(30);
     expect(overdue.signals.internalCurrentlyOverdue).toBe(true);
     expect(warningCodes(overdue)).toContain('INTERNAL_OVERDUE');
@@ -162,7 +186,9 @@ describe('assessCredit: other warnings', () => {
   });
 
   it('notes a bureau report older than 30 days', () => {
-    const stale = assessCredit(assessmentInput('CREDIT', { bureau: cleanBureau({ reportedAt: '2026-05-01T00:00:00Z' }) }));
+    const stale = assessCredit(
+      assessmentInput('CREDIT', { bureau: cleanBureau({ reportedAt: '2026-05-01T00:00:00Z' }) }),
+    );
     expect(stale.warnings).toContainEqual(expect.objectContaining({ code: 'STALE_BUREAU_REPORT', severity: 'LOW' }));
   });
 });
@@ -171,22 +197,37 @@ describe('assessCredit: loan-type factors', () => {
   it('business: industry risk tier and revenue scale', () => {
     const retail = assessCredit(assessmentInput('INDIVIDUAL_BUSINESS'));
     const catering = assessCredit(
-      assessmentInput('INDIVIDUAL_BUSINESS', {}, { business: { licenseNumber: '92110105MA01ABCD23', industry: 'CATERING', monthlyRevenue: '30000.00' } }),
+      assessmentInput(
+        'INDIVIDUAL_BUSINESS',
+        {},
+        { business: { licenseNumber: '92110105MA01ABCD23', industry: 'CATERING', monthlyRevenue: '30000.00' } },
+      ),
     );
     expect(factor(retail, 'INDUSTRY_RISK')!.contribution).toBe(0);
     expect(factor(catering, 'INDUSTRY_RISK')!.contribution).toBe(-40);
     expect(factor(catering, 'INDUSTRY_RISK')!.detail.zh).toContain('餐饮');
     expect(factor(retail, 'BUSINESS_SCALE')!.contribution).toBe(30);
     const big = assessCredit(
-      assessmentInput('INDIVIDUAL_BUSINESS', {}, { amount: '500000.00', business: { licenseNumber: '92110105MA01ABCD23', industry: 'SERVICES', monthlyRevenue: '30000.00' } }),
+      assessmentInput(
+        'INDIVIDUAL_BUSINESS',
+        {},
+        {
+          amount: '500000.00',
+          business: { licenseNumber: '92110105MA01ABCD23', industry: 'SERVICES', monthlyRevenue: '30000.00' },
+        },
+      ),
     );
     expect(factor(big, 'BUSINESS_SCALE')!.contribution).toBe(-60);
     expect(warningCodes(big)).toContain('LOAN_EXCEEDS_REVENUE');
   });
 
   it('farmer: land scale, cooperative, and seasonality instead of plain stability', () => {
-    const steady = assessCredit(assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '0.3' }) }));
-    const seasonal = assessCredit(assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '1.2' }) }));
+    const steady = assessCredit(
+      assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '0.3' }) }),
+    );
+    const seasonal = assessCredit(
+      assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '1.2' }) }),
+    );
     expect(factor(steady, 'FARM_SCALE')!.contribution).toBe(15);
     expect(factor(steady, 'COOPERATIVE_MEMBER')!.contribution).toBe(15);
     expect(factor(steady, 'INCOME_STABILITY')).toBeUndefined();
@@ -194,7 +235,9 @@ describe('assessCredit: loan-type factors', () => {
     expect(factor(seasonal, 'SEASONALITY')!.contribution).toBe(-30);
     expect(factor(seasonal, 'SCHEDULE_VS_SEASONALITY')!.contribution).toBe(-15);
     expect(warningCodes(seasonal)).toContain('SEASONAL_INCOME');
-    const bullet = assessCredit(assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '1.2' }) }, { method: 'BULLET' }));
+    const bullet = assessCredit(
+      assessmentInput('FARMER', { statement: steadyStatement({ inflowVariability: '1.2' }) }, { method: 'BULLET' }),
+    );
     expect(factor(bullet, 'SCHEDULE_VS_SEASONALITY')).toBeUndefined();
   });
 
@@ -203,9 +246,18 @@ describe('assessCredit: loan-type factors', () => {
     expect(low.signals.ltv).toBe('0.2500');
     expect(factor(low, 'LOAN_TO_VALUE')!.contribution).toBe(80);
     const high = assessCredit(
-      assessmentInput('COLLATERAL', {}, {
-        collateral: { type: 'REAL_ESTATE', description: '某房产', appraisedValue: '800000.00', existingLiens: '500000.00' },
-      }),
+      assessmentInput(
+        'COLLATERAL',
+        {},
+        {
+          collateral: {
+            type: 'REAL_ESTATE',
+            description: '某房产',
+            appraisedValue: '800000.00',
+            existingLiens: '500000.00',
+          },
+        },
+      ),
     );
     expect(high.signals.ltv).toBe('0.8750');
     expect(high.warnings).toContainEqual(expect.objectContaining({ code: 'HIGH_LTV', severity: 'HIGH' }));
@@ -220,10 +272,14 @@ describe('assessCredit: loan-type factors', () => {
     expect(factor(strong, 'GUARANTOR_CREDIT')!.contribution).toBe(54);
     expect(factor(strong, 'GUARANTOR_CAPACITY')!.contribution).toBe(40);
     expect(warningCodes(none)).toContain('GUARANTOR_NOT_ASSESSED');
-    expect(blacklisted.warnings).toContainEqual(expect.objectContaining({ code: 'GUARANTOR_BLACKLISTED', severity: 'HIGH' }));
+    expect(blacklisted.warnings).toContainEqual(
+      expect.objectContaining({ code: 'GUARANTOR_BLACKLISTED', severity: 'HIGH' }),
+    );
     expect(strong.score).toBeGreaterThan(none.score);
     expect(none.score).toBeGreaterThan(blacklisted.score);
-    const weak = assessCredit(assessmentInput('GUARANTEED', { guarantorBureau: cleanBureau({ monthlyDebtPayments: '9500.00' }) }));
+    const weak = assessCredit(
+      assessmentInput('GUARANTEED', { guarantorBureau: cleanBureau({ monthlyDebtPayments: '9500.00' }) }),
+    );
     expect(warningCodes(weak)).toContain('GUARANTOR_WEAK_CAPACITY');
   });
 });
@@ -257,26 +313,49 @@ describe('assessCredit: properties', () => {
     currentlyOverdue: fc.boolean(),
     activeLoans: fc.integer({ min: 0, max: 4 }),
   });
-  const loanType = fc.constantFrom('PERSONAL_CONSUMER', 'INDIVIDUAL_BUSINESS', 'FARMER', 'CREDIT', 'COLLATERAL', 'GUARANTEED' as const);
+  const loanType = fc.constantFrom(
+    'PERSONAL_CONSUMER',
+    'INDIVIDUAL_BUSINESS',
+    'FARMER',
+    'CREDIT',
+    'COLLATERAL',
+    'GUARANTEED' as const,
+  );
 
   it('score is an integer in 0–1000 equal to base plus contributions; limit and band stay within the product', () => {
     fc.assert(
-      fc.property(loanType, bureau, statement, history, money(30000), fc.option(bureau, { nil: undefined }), (type, b, s, h, installment, gb) => {
-        const input = assessmentInput(type, { bureau: b, statement: s, history: h, newInstallment: installment, guarantorBureau: gb });
-        const a = assessCredit(input);
-        expect(Number.isInteger(a.score)).toBe(true);
-        expect(a.score).toBeGreaterThanOrEqual(0);
-        expect(a.score).toBeLessThanOrEqual(1000);
-        expect(sumsToScore(a)).toBe(true);
-        expect(a.grade).toBe(gradeForScore(a.score));
-        const limit = Number(a.recommendedLimit);
-        expect(limit === 0 || (limit >= Number(input.product.minAmount) && limit <= Number(input.product.maxAmount))).toBe(true);
-        expect(limit % 100).toBe(0);
-        expect(Number(a.rateBand.min)).toBeGreaterThanOrEqual(Number(input.product.minRate));
-        expect(Number(a.rateBand.max)).toBeLessThanOrEqual(Number(input.product.maxRate));
-        expect(a.recommendedLimit).toMatch(/^\d+\.\d{2}$/);
-        expect(a.dti).toMatch(/^\d+\.\d{4}$/);
-      }),
+      fc.property(
+        loanType,
+        bureau,
+        statement,
+        history,
+        money(30000),
+        fc.option(bureau, { nil: undefined }),
+        (type, b, s, h, installment, gb) => {
+          const input = assessmentInput(type, {
+            bureau: b,
+            statement: s,
+            history: h,
+            newInstallment: installment,
+            guarantorBureau: gb,
+          });
+          const a = assessCredit(input);
+          expect(Number.isInteger(a.score)).toBe(true);
+          expect(a.score).toBeGreaterThanOrEqual(0);
+          expect(a.score).toBeLessThanOrEqual(1000);
+          expect(sumsToScore(a)).toBe(true);
+          expect(a.grade).toBe(gradeForScore(a.score));
+          const limit = Number(a.recommendedLimit);
+          expect(
+            limit === 0 || (limit >= Number(input.product.minAmount) && limit <= Number(input.product.maxAmount)),
+          ).toBe(true);
+          expect(limit % 100).toBe(0);
+          expect(Number(a.rateBand.min)).toBeGreaterThanOrEqual(Number(input.product.minRate));
+          expect(Number(a.rateBand.max)).toBeLessThanOrEqual(Number(input.product.maxRate));
+          expect(a.recommendedLimit).toMatch(/^\d+\.\d{2}$/);
+          expect(a.dti).toMatch(/^\d+\.\d{4}$/);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -284,8 +363,12 @@ describe('assessCredit: properties', () => {
   it('a blacklist hit never raises the score', () => {
     fc.assert(
       fc.property(bureau, statement, history, (b, s, h) => {
-        const off = assessCredit(assessmentInput('CREDIT', { bureau: { ...b, blacklisted: false }, statement: s, history: h }));
-        const on = assessCredit(assessmentInput('CREDIT', { bureau: { ...b, blacklisted: true }, statement: s, history: h }));
+        const off = assessCredit(
+          assessmentInput('CREDIT', { bureau: { ...b, blacklisted: false }, statement: s, history: h }),
+        );
+        const on = assessCredit(
+          assessmentInput('CREDIT', { bureau: { ...b, blacklisted: true }, statement: s, history: h }),
+        );
         expect(on.score).toBeLessThanOrEqual(off.score);
       }),
       { numRuns: 200 },

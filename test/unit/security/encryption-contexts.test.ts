@@ -13,7 +13,13 @@ describe('encryption contexts', () => {
   });
 
   it('gives every column its own context', () => {
-    const texts = [...Object.values(contexts.USER_FIELDS), contexts.APPLICATION_CONTEXT, contexts.CONTRACT_CONTEXT, contexts.CERTIFICATE_CONTEXT, contexts.DOCUMENT_CONTEXT];
+    const texts = [
+      ...Object.values(contexts.USER_FIELDS),
+      contexts.APPLICATION_CONTEXT,
+      contexts.CONTRACT_CONTEXT,
+      contexts.CERTIFICATE_CONTEXT,
+      contexts.DOCUMENT_CONTEXT,
+    ];
     expect(new Set(texts).size).toBe(texts.length);
   });
 });

@@ -8,7 +8,12 @@ import { createFieldCipher } from '../../../security/field-crypto.js';
 import { loadKeyring, type KeyringConfig } from '../../../security/keyring.js';
 
 const b64 = (n = 32) => randomBytes(n).toString('base64');
-const base: KeyringConfig = { APP_MODE: 'production', DATA_DIR: 'data', DATA_KEYS: undefined, DATA_KEY_FILE: undefined };
+const base: KeyringConfig = {
+  APP_MODE: 'production',
+  DATA_DIR: 'data',
+  DATA_KEYS: undefined,
+  DATA_KEY_FILE: undefined,
+};
 
 describe('keyring', () => {
   it('reads DATA_KEYS with the first key current and DATA_HMAC_KEY', () => {
@@ -21,11 +26,15 @@ describe('keyring', () => {
   it('names the setting when key material is malformed', () => {
     const hmac = { DATA_HMAC_KEY: b64() };
     expect(() => loadKeyring({ ...base, DATA_KEYS: 'k1' }, hmac)).toThrow(/DATA_KEYS is malformed/);
-    expect(() => loadKeyring({ ...base, DATA_KEYS: `k1:${b64(16)}` }, hmac)).toThrow(/DATA_KEYS .*16 bytes; it must be 32/);
+    expect(() => loadKeyring({ ...base, DATA_KEYS: `k1:${b64(16)}` }, hmac)).toThrow(
+      /DATA_KEYS .*16 bytes; it must be 32/,
+    );
     expect(() => loadKeyring({ ...base, DATA_KEYS: 'k1:!!notbase64!!' }, hmac)).toThrow(/DATA_KEYS .*not base64/);
     expect(() => loadKeyring({ ...base, DATA_KEYS: `k:1:${b64()}` }, hmac)).toThrow(ConfigError);
     expect(() => loadKeyring({ ...base, DATA_KEYS: `k1:${b64()}` }, {})).toThrow(/DATA_HMAC_KEY must be set/);
-    expect(() => loadKeyring({ ...base, DATA_KEYS: `k1:${b64()}` }, { DATA_HMAC_KEY: b64(8) })).toThrow(/DATA_HMAC_KEY/);
+    expect(() => loadKeyring({ ...base, DATA_KEYS: `k1:${b64()}` }, { DATA_HMAC_KEY: b64(8) })).toThrow(
+      /DATA_HMAC_KEY/,
+    );
     expect(() => loadKeyring(base, {})).toThrow(/DATA_KEYS or DATA_KEY_FILE must be set outside local mode/);
   });
 
@@ -40,7 +49,9 @@ describe('keyring', () => {
     expect(() => loadKeyring({ ...base, DATA_KEY_FILE: file }, {})).toThrow(/DATA_KEY_FILE names current key "k3"/);
     writeFileSync(file, '{not json');
     expect(() => loadKeyring({ ...base, DATA_KEY_FILE: file }, {})).toThrow(/DATA_KEY_FILE .*not valid JSON/);
-    expect(() => loadKeyring({ ...base, DATA_KEY_FILE: join(dir, 'missing.json') }, {})).toThrow(/DATA_KEY_FILE .*cannot be read/);
+    expect(() => loadKeyring({ ...base, DATA_KEY_FILE: join(dir, 'missing.json') }, {})).toThrow(
+      /DATA_KEY_FILE .*cannot be read/,
+    );
   });
 
   it('in local mode generates ${DATA_DIR}/keys.json once (0600) and reuses it', () => {

@@ -4,19 +4,29 @@ import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../../security/field-crypto.js';
 import { createKeyring, generateKeyring } from '../../../security/keyring.js';
-import { createPayloadCodec, ENCRYPTED_ENCODING, isEncryptedPayload, temporalDataConverter } from '../../../security/payload-codec.js';
+import {
+  createPayloadCodec,
+  ENCRYPTED_ENCODING,
+  isEncryptedPayload,
+  temporalDataConverter,
+} from '../../../security/payload-codec.js';
 
 const ID_NUMBER = '11010519900307281X';
 const PHONE = '13912345678';
 const application = { applicant: { name: '李四', idNumber: ID_NUMBER, phone: PHONE }, amount: '50000.00' };
 const text = (bytes: Uint8Array | null | undefined) => new TextDecoder().decode(bytes ?? new Uint8Array());
-const wireBytes = (payloads: Payload[]) => Buffer.concat(payloads.map((p) => proto.temporal.api.common.v1.Payload.encode(p).finish()));
+const wireBytes = (payloads: Payload[]) =>
+  Buffer.concat(payloads.map((p) => proto.temporal.api.common.v1.Payload.encode(p).finish()));
 
 describe('payload codec', () => {
   const codec = createPayloadCodec(generateKeyring(['k1']));
 
   it('round-trips payloads', async () => {
-    const payloads = [defaultPayloadConverter.toPayload(application), defaultPayloadConverter.toPayload(null), defaultPayloadConverter.toPayload(42)];
+    const payloads = [
+      defaultPayloadConverter.toPayload(application),
+      defaultPayloadConverter.toPayload(null),
+      defaultPayloadConverter.toPayload(42),
+    ];
     const encoded = await codec.encode(payloads);
     expect(encoded).toHaveLength(3);
     for (const p of encoded) {
@@ -58,7 +68,9 @@ describe('payload codec', () => {
     const k1 = randomBytes(32);
     const k2 = randomBytes(32);
     const hmac = randomBytes(32);
-    const [old] = await createPayloadCodec(createKeyring({ current: 'k1', keys: { k1 }, hmac })).encode([defaultPayloadConverter.toPayload('x')]);
+    const [old] = await createPayloadCodec(createKeyring({ current: 'k1', keys: { k1 }, hmac })).encode([
+      defaultPayloadConverter.toPayload('x'),
+    ]);
     const rotated = createPayloadCodec(createKeyring({ current: 'k2', keys: { k1, k2 }, hmac }));
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!)).toBe('x');
     const [fresh] = await rotated.encode([defaultPayloadConverter.toPayload('y')]);
@@ -68,8 +80,10 @@ describe('payload codec', () => {
 
 describe('temporal data converter', () => {
   it('encrypts failure messages and stack traces as well', async () => {
-    const { loadDataConverter } = await import('@temporalio/common/lib/internal-non-workflow/data-converter-helpers.js');
-    const { encodeErrorToFailure, encodeFailure } = await import('@temporalio/common/lib/internal-non-workflow/codec-helpers.js');
+    const { loadDataConverter } =
+      await import('@temporalio/common/lib/internal-non-workflow/data-converter-helpers.js');
+    const { encodeErrorToFailure, encodeFailure } =
+      await import('@temporalio/common/lib/internal-non-workflow/codec-helpers.js');
     const keyring = generateKeyring(['k1']);
     const converter = loadDataConverter(temporalDataConverter(keyring));
     const failure = await encodeErrorToFailure(converter, new Error(`bad ID number ${ID_NUMBER} for ${PHONE}`));

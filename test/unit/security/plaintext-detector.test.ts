@@ -75,7 +75,14 @@ describe('plaintext detector', () => {
   });
 
   it('ignores masked forms', () => {
-    const masked = [maskIdNumber(ID), maskPhone(PHONE), maskCard(CARD), '139****5678', '110105********1234', '**** **** **** 7890'].join(' ');
+    const masked = [
+      maskIdNumber(ID),
+      maskPhone(PHONE),
+      maskCard(CARD),
+      '139****5678',
+      '110105********1234',
+      '**** **** **** 7890',
+    ].join(' ');
     expect(findPlaintext(masked)).toEqual([]);
   });
 
@@ -101,8 +108,22 @@ describe('plaintext detector', () => {
     const inner = b64(JSON.stringify({ cardNumber: CARD }));
     const history = {
       events: [
-        { eventId: '1', attributes: { input: { payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify({ phone: PHONE })) }] } } },
-        { eventId: '2', attributes: { result: { payloads: [{ metadata: { encoding: b64('binary/encrypted') }, data: b64(`\u0012\u0004${inner}`) }] } } },
+        {
+          eventId: '1',
+          attributes: {
+            input: {
+              payloads: [{ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify({ phone: PHONE })) }],
+            },
+          },
+        },
+        {
+          eventId: '2',
+          attributes: {
+            result: {
+              payloads: [{ metadata: { encoding: b64('binary/encrypted') }, data: b64(`\u0012\u0004${inner}`) }],
+            },
+          },
+        },
         { eventId: '3', attributes: { failure: { message: `no ${ID_X}` } } },
       ],
     };

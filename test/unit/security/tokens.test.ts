@@ -35,8 +35,18 @@ describe('access tokens', () => {
 
   it('refuses tampered claims, signatures, headers and foreign secrets', () => {
     const { token } = signer.issue(subject, t0);
-    expect(signer.verify(reencode(token, (c) => (c.role = 'ADMIN')), t0)).toBeNull();
-    expect(signer.verify(reencode(token, (c) => (c.exp = (c.exp as number) + 3600)), t0)).toBeNull();
+    expect(
+      signer.verify(
+        reencode(token, (c) => (c.role = 'ADMIN')),
+        t0,
+      ),
+    ).toBeNull();
+    expect(
+      signer.verify(
+        reencode(token, (c) => (c.exp = (c.exp as number) + 3600)),
+        t0,
+      ),
+    ).toBeNull();
     const [h, p, s] = token.split('.') as [string, string, string];
     const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'AB' : 'AA'}`;
     expect(signer.verify(flipped, t0)).toBeNull();
@@ -63,7 +73,9 @@ describe('access tokens', () => {
     const derived = resolveTokenSecret({ TOKEN_SECRET: undefined, APP_MODE: 'local' }, keyring);
     expect(derived).toHaveLength(32);
     expect(derived.equals(keyring.hmacKey)).toBe(false);
-    expect(() => resolveTokenSecret({ TOKEN_SECRET: undefined, APP_MODE: 'production' }, keyring)).toThrow(/TOKEN_SECRET/);
+    expect(() => resolveTokenSecret({ TOKEN_SECRET: undefined, APP_MODE: 'production' }, keyring)).toThrow(
+      /TOKEN_SECRET/,
+    );
     expect(() => createTokenSigner(Buffer.from('short'))).toThrow(/TOKEN_SECRET/);
   });
 });

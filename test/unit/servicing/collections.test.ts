@@ -1,15 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { autoDebitByDefault, DEFAULT_LADDER, daysPastDue, ladderOf, nextStep, STEP_WORK, stepDate, stepsDue, stepTaskKey } from '../../../domain/collections.js';
+import {
+  autoDebitByDefault,
+  DEFAULT_LADDER,
+  daysPastDue,
+  ladderOf,
+  nextStep,
+  STEP_WORK,
+  stepDate,
+  stepsDue,
+  stepTaskKey,
+} from '../../../domain/collections.js';
 import { defaultProductFor } from '../../../domain/default-products.js';
 
 describe('escalation ladder', () => {
   it('defaults to D+1 SMS, D+3 call, D+15 supervisor, D+30 legal, D+90 write-off review', () => {
-    expect(DEFAULT_LADDER.map((s) => `${s.daysPastDue}:${s.action}`)).toEqual(['1:SMS', '3:COLLECTOR_CALL', '15:SUPERVISOR', '30:LEGAL', '90:WRITE_OFF_REVIEW']);
+    expect(DEFAULT_LADDER.map((s) => `${s.daysPastDue}:${s.action}`)).toEqual([
+      '1:SMS',
+      '3:COLLECTOR_CALL',
+      '15:SUPERVISOR',
+      '30:LEGAL',
+      '90:WRITE_OFF_REVIEW',
+    ]);
     expect(ladderOf({ escalation: [] })).toEqual(DEFAULT_LADDER);
   });
 
   it('uses the product’s own ladder, in ascending order', () => {
-    const ladder = ladderOf({ escalation: [{ daysPastDue: 10, action: 'COLLECTOR_CALL' }, { daysPastDue: 2, action: 'SMS' }] });
+    const ladder = ladderOf({
+      escalation: [
+        { daysPastDue: 10, action: 'COLLECTOR_CALL' },
+        { daysPastDue: 2, action: 'SMS' },
+      ],
+    });
     expect(ladder.map((s) => s.daysPastDue)).toEqual([2, 10]);
   });
 

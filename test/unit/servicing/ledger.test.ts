@@ -16,8 +16,15 @@ import {
   type PostedLine,
 } from '../../../domain/ledger.js';
 
-const lines = (...entries: JournalEntry[]): PostedLine[] => entries.flatMap((e) => e.lines.map((l) => ({ ...l, loanId: e.loanId })));
-const payout = disbursementEntry({ loanId: 'L1', principal: '10000.00', upfrontFee: '100.00', disbursedOn: '2026-01-15', transferKey: 'loan:L1:disbursement' });
+const lines = (...entries: JournalEntry[]): PostedLine[] =>
+  entries.flatMap((e) => e.lines.map((l) => ({ ...l, loanId: e.loanId })));
+const payout = disbursementEntry({
+  loanId: 'L1',
+  principal: '10000.00',
+  upfrontFee: '100.00',
+  disbursedOn: '2026-01-15',
+  transferKey: 'loan:L1:disbursement',
+});
 
 describe('journal entries', () => {
   it('posts the disbursement as principal receivable, the net payout from the bank and the upfront fee as income', () => {
@@ -32,20 +39,54 @@ describe('journal entries', () => {
   });
 
   it('leaves zero lines out: a product without an upfront fee posts two lines', () => {
-    const e = disbursementEntry({ loanId: 'L2', principal: '5000.00', upfrontFee: '0.00', disbursedOn: '2026-01-15', transferKey: 'k' });
+    const e = disbursementEntry({
+      loanId: 'L2',
+      principal: '5000.00',
+      upfrontFee: '0.00',
+      disbursedOn: '2026-01-15',
+      transferKey: 'k',
+    });
     expect(e.lines.map((l) => l.account)).toEqual(['LOAN_PRINCIPAL', 'BANK']);
   });
 
   it('refuses an entry whose debits and credits differ, or a line that is both or neither', () => {
     const broken: JournalEntry = { ...payout, lines: [...payout.lines.slice(0, 2)] };
     expect(entryProblem(broken)?.en).toMatch(/does not balance: debits 10000.00, credits 9900.00/);
-    const both: JournalEntry = { ...payout, lines: [{ account: 'BANK', debit: '1.00', credit: '1.00' }, { account: 'LOAN_PRINCIPAL', debit: '0.00', credit: '0.00' }] };
+    const both: JournalEntry = {
+      ...payout,
+      lines: [
+        { account: 'BANK', debit: '1.00', credit: '1.00' },
+        { account: 'LOAN_PRINCIPAL', debit: '0.00', credit: '0.00' },
+      ],
+    };
     expect(entryProblem(both)?.en).toMatch(/debit or a credit/);
-    expect(() => repaymentEntry({ loanId: 'L1', paymentId: 'p', channel: 'CASH', amount: '100.00', receivedOn: '2026-02-15', allocated: { penalty: '0.00', fee: '0.00', interest: '50.00', principal: '60.00' }, toCredit: '0.00', toRefund: '0.00', externalRef: null })).toThrow(/does not balance/);
+    expect(() =>
+      repaymentEntry({
+        loanId: 'L1',
+        paymentId: 'p',
+        channel: 'CASH',
+        amount: '100.00',
+        receivedOn: '2026-02-15',
+        allocated: { penalty: '0.00', fee: '0.00', interest: '50.00', principal: '60.00' },
+        toCredit: '0.00',
+        toRefund: '0.00',
+        externalRef: null,
+      }),
+    ).toThrow(/does not balance/);
   });
 
   it('posts a repayment into the channel account and out of the receivables it paid, the rest to credit', () => {
-    const e = repaymentEntry({ loanId: 'L1', paymentId: 'p1', channel: 'AUTO_DEBIT', amount: '1000.00', receivedOn: '2026-02-15', allocated: { penalty: '5.00', fee: '0.00', interest: '100.00', principal: '800.00' }, toCredit: '95.00', toRefund: '0.00', externalRef: 'dbt-key' });
+    const e = repaymentEntry({
+      loanId: 'L1',
+      paymentId: 'p1',
+      channel: 'AUTO_DEBIT',
+      amount: '1000.00',
+      receivedOn: '2026-02-15',
+      allocated: { penalty: '5.00', fee: '0.00', interest: '100.00', principal: '800.00' },
+      toCredit: '95.00',
+      toRefund: '0.00',
+      externalRef: 'dbt-key',
+    });
     expect(e.businessKey).toBe('payment:p1');
     expect(e.lines).toEqual([
       { account: 'BANK', debit: '1000.00', credit: '0.00' },
@@ -54,14 +95,39 @@ describe('journal entries', () => {
       { account: 'LOAN_PRINCIPAL', debit: '0.00', credit: '800.00' },
       { account: 'BORROWER_CREDIT', debit: '0.00', credit: '95.00' },
     ]);
-    const cash = repaymentEntry({ loanId: 'L1', paymentId: 'p2', channel: 'CASH', amount: '1.00', receivedOn: '2026-02-15', allocated: { penalty: '0.00', fee: '0.00', interest: '0.00', principal: '1.00' }, toCredit: '0.00', toRefund: '0.00', externalRef: null });
+    const cash = repaymentEntry({
+      loanId: 'L1',
+      paymentId: 'p2',
+      channel: 'CASH',
+      amount: '1.00',
+      receivedOn: '2026-02-15',
+      allocated: { penalty: '0.00', fee: '0.00', interest: '0.00', principal: '1.00' },
+      toCredit: '0.00',
+      toRefund: '0.00',
+      externalRef: null,
+    });
     expect(cash.lines[0]!.account).toBe('CASH_ON_HAND');
   });
 
   it('derives balances from lines on each account’s normal side', () => {
     const interest = interestEntry({ loanId: 'L1', installment: 1, amount: '100.00', on: '2026-02-15' });
-    const paid = repaymentEntry({ loanId: 'L1', paymentId: 'p1', channel: 'BANK_TRANSFER', amount: '1000.00', receivedOn: '2026-02-15', allocated: { penalty: '0.00', fee: '0.00', interest: '100.00', principal: '850.00' }, toCredit: '50.00', toRefund: '0.00', externalRef: 'pay-1' });
-    const used = creditAppliedEntry({ loanId: 'L1', sequence: 1, on: '2026-03-15', allocated: { penalty: '0.00', fee: '0.00', interest: '0.00', principal: '50.00' } });
+    const paid = repaymentEntry({
+      loanId: 'L1',
+      paymentId: 'p1',
+      channel: 'BANK_TRANSFER',
+      amount: '1000.00',
+      receivedOn: '2026-02-15',
+      allocated: { penalty: '0.00', fee: '0.00', interest: '100.00', principal: '850.00' },
+      toCredit: '50.00',
+      toRefund: '0.00',
+      externalRef: 'pay-1',
+    });
+    const used = creditAppliedEntry({
+      loanId: 'L1',
+      sequence: 1,
+      on: '2026-03-15',
+      allocated: { penalty: '0.00', fee: '0.00', interest: '0.00', principal: '50.00' },
+    });
     const b = balancesOf(lines(payout, interest, paid, used));
     expect(b.LOAN_PRINCIPAL).toBe('9100.00');
     expect(b.BANK).toBe('-8900.00');
@@ -80,14 +146,29 @@ describe('journal entries', () => {
   });
 
   it('writes off every open receivable to losses', () => {
-    const e = writeOffEntry({ loanId: 'L1', on: '2026-06-01', open: { penalty: '45.10', fee: '0.00', interest: '300.00', principal: '9100.00' } });
+    const e = writeOffEntry({
+      loanId: 'L1',
+      on: '2026-06-01',
+      open: { penalty: '45.10', fee: '0.00', interest: '300.00', principal: '9100.00' },
+    });
     expect(e.lines[0]).toEqual({ account: 'LOAN_LOSS', debit: '9445.10', credit: '0.00' });
     expect(entryProblem(e)).toBeNull();
   });
 
   it('tells a retry (same lines in any order) from a clash under one key', () => {
     expect(sameEntry(payout, { ...payout, lines: [...payout.lines].reverse(), memo: 'other words' })).toBe(true);
-    expect(sameEntry(payout, disbursementEntry({ loanId: 'L1', principal: '10000.00', upfrontFee: '0.00', disbursedOn: '2026-01-15', transferKey: 'loan:L1:disbursement' }))).toBe(false);
+    expect(
+      sameEntry(
+        payout,
+        disbursementEntry({
+          loanId: 'L1',
+          principal: '10000.00',
+          upfrontFee: '0.00',
+          disbursedOn: '2026-01-15',
+          transferKey: 'loan:L1:disbursement',
+        }),
+      ),
+    ).toBe(false);
   });
 
   it('keeps every generated repayment balanced (property)', () => {
@@ -98,9 +179,15 @@ describe('journal entries', () => {
         const total = penalty + fee + interest + principal + credit;
         fc.pre(total > 0);
         const e = repaymentEntry({
-          loanId: 'L', paymentId: 'p', channel: 'ONLINE', amount: text(total), receivedOn: '2026-01-01',
+          loanId: 'L',
+          paymentId: 'p',
+          channel: 'ONLINE',
+          amount: text(total),
+          receivedOn: '2026-01-01',
           allocated: { penalty: text(penalty), fee: text(fee), interest: text(interest), principal: text(principal) },
-          toCredit: text(credit), toRefund: '0.00', externalRef: null,
+          toCredit: text(credit),
+          toRefund: '0.00',
+          externalRef: null,
         });
         expect(entryProblem(e)).toBeNull();
         const debits = e.lines.reduce((t, l) => t.plus(l.debit), new Decimal(0));

@@ -40,7 +40,11 @@ const v1 = rulesFor(1);
 const V2: MoneyRules = {
   ...v1,
   version: 2,
-  overdueCharges: (installment, chargeTerms, asOf) => ({ ...v1.overdueCharges(installment, chargeTerms, asOf), lateFee: '0.00', uncappedLateFee: '0.00' }),
+  overdueCharges: (installment, chargeTerms, asOf) => ({
+    ...v1.overdueCharges(installment, chargeTerms, asOf),
+    lateFee: '0.00',
+    uncappedLateFee: '0.00',
+  }),
   classify: (dpd) => (dpd >= 61 ? 'SUBSTANDARD' : v1.classify(dpd)),
 };
 const BOOK: RuleBook = new Map([...RULE_BOOK, [2, V2]]);
@@ -90,7 +94,9 @@ describe('rules by version', () => {
     const young = openAccount('L', terms(2), '2026-01-15', BOOK);
     // Installment 1 (due 2026-02-15) unpaid until 2026-04-20: 64 days past due, grace long over.
     const on = '2026-04-20';
-    const oldLate = accrue(old, on, BOOK).entries.filter((e) => e.kind === 'LATE_FEE').map((e) => e.lines[0]!.debit);
+    const oldLate = accrue(old, on, BOOK)
+      .entries.filter((e) => e.kind === 'LATE_FEE')
+      .map((e) => e.lines[0]!.debit);
     const youngLate = accrue(young, on, BOOK).entries.filter((e) => e.kind === 'LATE_FEE');
     // Installments 1 and 2 take the flat fee, installment 3 (two days past grace) what the cap leaves.
     expect(oldLate).toEqual(['20.00', '20.00', '3.52']);
@@ -127,7 +133,11 @@ describe('the version of a new offer', () => {
 describe('migrating a running loan', () => {
   const paidTwo = () => {
     let a = openAccount('L', terms(1), '2026-01-15', BOOK);
-    for (const [n, due] of [[1, '2026-02-15'], [2, '2026-03-15']] as const) a = pay(a, `p${n}`, amountOwed(a, n, due, BOOK), due).account;
+    for (const [n, due] of [
+      [1, '2026-02-15'],
+      [2, '2026-03-15'],
+    ] as const)
+      a = pay(a, `p${n}`, amountOwed(a, n, due, BOOK), due).account;
     return a;
   };
 
@@ -158,10 +168,14 @@ describe('migrating a running loan', () => {
     const a = paidTwo();
     expect(code(() => migrateAccount(a, 2, '2026-03-20'))).toBe('UNKNOWN_RULES_VERSION');
     expect(code(() => migrateAccount(a, 3, '2026-03-20', BOOK))).toBe('UNKNOWN_RULES_VERSION');
-    expect(code(() => migrateAccount(openAccount('L', terms(2), '2026-01-15', BOOK), 1, '2026-01-20', BOOK))).toBe('RULES_DOWNGRADE_REFUSED');
+    expect(code(() => migrateAccount(openAccount('L', terms(2), '2026-01-15', BOOK), 1, '2026-01-20', BOOK))).toBe(
+      'RULES_DOWNGRADE_REFUSED',
+    );
     expect(code(() => migrateAccount(a, 2, '2026-04-16', BOOK))).toBe('LOAN_NOT_CURRENT');
     expect(code(() => migrateAccount(a, 2, '2026-03-14', BOOK))).toBe('MIGRATION_BEFORE_POSTINGS');
-    expect(code(() => migrateAccount(writeOff(a, '2026-03-20', BOOK).account, 2, '2026-03-21', BOOK))).toBe('LOAN_CLOSED');
+    expect(code(() => migrateAccount(writeOff(a, '2026-03-20', BOOK).account, 2, '2026-03-21', BOOK))).toBe(
+      'LOAN_CLOSED',
+    );
     const paidOff = pay(a, 'all', addMoney(payoffAmount(a, '2026-03-20', BOOK), '10.00'), '2026-03-20').account;
     expect(code(() => migrateAccount(paidOff, 2, '2026-03-21', BOOK))).toBe('LOAN_CLOSED');
   });
@@ -170,7 +184,16 @@ describe('migrating a running loan', () => {
     const a = paidTwo();
     const feeFree: RuleBook = new Map([
       ...RULE_BOOK,
-      [2, { ...V2, adopt: (acc, asOf) => ({ ...acc, installments: acc.installments.map((i) => (i.charged || i.dueDate <= asOf ? i : { ...i, fee: '0.00' })) }) }],
+      [
+        2,
+        {
+          ...V2,
+          adopt: (acc, asOf) => ({
+            ...acc,
+            installments: acc.installments.map((i) => (i.charged || i.dueDate <= asOf ? i : { ...i, fee: '0.00' })),
+          }),
+        },
+      ],
     ]);
     const moved = migrateAccount(a, 2, '2026-03-20', feeFree);
     expect(moved.changed).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -179,12 +202,30 @@ describe('migrating a running loan', () => {
 
     const rewritesHistory: RuleBook = new Map([
       ...RULE_BOOK,
-      [2, { ...V2, adopt: (acc) => ({ ...acc, installments: acc.installments.map((i) => (i.number === 1 ? { ...i, interest: '0.00' } : i)) }) }],
+      [
+        2,
+        {
+          ...V2,
+          adopt: (acc) => ({
+            ...acc,
+            installments: acc.installments.map((i) => (i.number === 1 ? { ...i, interest: '0.00' } : i)),
+          }),
+        },
+      ],
     ]);
     expect(code(() => migrateAccount(a, 2, '2026-03-20', rewritesHistory))).toBe('MIGRATION_CHANGED_POSTINGS');
     const forgivesPrincipal: RuleBook = new Map([
       ...RULE_BOOK,
-      [2, { ...V2, adopt: (acc) => ({ ...acc, installments: acc.installments.map((i) => (i.number === 12 ? { ...i, principal: '0.00' } : i)) }) }],
+      [
+        2,
+        {
+          ...V2,
+          adopt: (acc) => ({
+            ...acc,
+            installments: acc.installments.map((i) => (i.number === 12 ? { ...i, principal: '0.00' } : i)),
+          }),
+        },
+      ],
     ]);
     expect(code(() => migrateAccount(a, 2, '2026-03-20', forgivesPrincipal))).toBe('MIGRATION_CHANGED_POSTINGS');
   });

@@ -34,7 +34,8 @@ const terms = (overpayment: OverpaymentHandling = 'CARRY_FORWARD'): AccountTerms
   rulesVersion: 1,
 });
 
-const pay = (a: LoanAccount, paymentId: string, amount: string, receivedOn: string) => applyPayment(a, { paymentId, channel: 'ONLINE', amount, receivedOn, externalRef: null });
+const pay = (a: LoanAccount, paymentId: string, amount: string, receivedOn: string) =>
+  applyPayment(a, { paymentId, channel: 'ONLINE', amount, receivedOn, externalRef: null });
 
 function allBalanced(entries: JournalEntry[]): void {
   for (const e of entries) expect(entryProblem(e)).toBeNull();
@@ -53,7 +54,12 @@ describe('the loan account', () => {
     expect(balancesOn(a, '2026-02-18').penalty).toBe('0.00');
     const late = accrue(a, '2026-03-17');
     allBalanced(late.entries);
-    expect(late.entries.map((e) => e.businessKey)).toEqual(['loan:L:interest:1', 'loan:L:penalty:1:2026-03-17', 'loan:L:late-fee:1:2026-03-17', 'loan:L:interest:2']);
+    expect(late.entries.map((e) => e.businessKey)).toEqual([
+      'loan:L:interest:1',
+      'loan:L:penalty:1:2026-03-17',
+      'loan:L:late-fee:1:2026-03-17',
+      'loan:L:interest:2',
+    ]);
     const engine = overdueCharges(
       { dueDate: '2026-02-15', principal: '946.19', interest: '120.00', fee: '0.00', receipts: [] },
       { annualRate: '0.1200', dayCount: 'ACT/365', penalty: terms().penalty, chargesCap: '0.2400' },
@@ -61,13 +67,17 @@ describe('the loan account', () => {
     );
     // By hand: 30 days on the unpaid principal at 12% × 1.5 and the flat late fee, within the cap
     // of 24% a year on the whole unpaid installment, which the late fee fills first.
-    expect(engine.uncappedPenalty).toBe(new Decimal('946.19').times('0.18').div(365).times(30).toDecimalPlaces(2).toFixed(2));
+    expect(engine.uncappedPenalty).toBe(
+      new Decimal('946.19').times('0.18').div(365).times(30).toDecimalPlaces(2).toFixed(2),
+    );
     const cap = new Decimal('1066.19').times(30).times('0.24').div(365).toDecimalPlaces(2);
     expect(engine.cap).toBe(cap.toFixed(2));
     expect(engine.lateFee).toBe('20.00');
     expect(engine.penalty).toBe(cap.minus(20).toFixed(2));
     const oneInstallment = new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2);
-    const posted = late.entries.filter((e) => e.kind === 'PENALTY_INTEREST' || e.kind === 'LATE_FEE').flatMap((e) => e.lines.filter((l) => l.account === 'PENALTY_INCOME').map((l) => l.credit));
+    const posted = late.entries
+      .filter((e) => e.kind === 'PENALTY_INTEREST' || e.kind === 'LATE_FEE')
+      .flatMap((e) => e.lines.filter((l) => l.account === 'PENALTY_INCOME').map((l) => l.credit));
     expect(posted.reduce((t, v) => t.plus(v), new Decimal(0)).toFixed(2)).toBe(oneInstallment);
     expect(balancesOn(a, '2026-03-17').penalty).toBe(oneInstallment);
   });
@@ -113,7 +123,9 @@ describe('the loan account', () => {
     expect(term.account.installments[3]!.principal).not.toBe('0.00');
     const lower = pay(openAccount('L', terms('PREPAY_REDUCE_INSTALLMENT'), '2026-01-15'), 'p', '6000.00', '2026-02-15');
     expect(lower.account.installments).toHaveLength(12);
-    expect(new Decimal(lower.account.installments[5]!.principal).plus(lower.account.installments[5]!.interest).lt('1066.19')).toBe(true);
+    expect(
+      new Decimal(lower.account.installments[5]!.principal).plus(lower.account.installments[5]!.interest).lt('1066.19'),
+    ).toBe(true);
     for (const p of [term, lower]) {
       allBalanced(p.entries);
       const principal = p.account.installments.reduce((t, i) => t.plus(i.principal), new Decimal(0));
@@ -125,7 +137,9 @@ describe('the loan account', () => {
     const a = pay(openAccount('L', terms(), '2026-01-15'), 'p1', '1066.19', '2026-02-15').account;
     const payoff = payoffAmount(a, '2026-03-01');
     // 14 of the 28 days from 15 Feb to 15 Mar: half of installment 2's interest.
-    expect(payoff).toBe(new Decimal('11053.81').plus(new Decimal('110.54').times(14).div(28).toDecimalPlaces(2)).toFixed(2));
+    expect(payoff).toBe(
+      new Decimal('11053.81').plus(new Decimal('110.54').times(14).div(28).toDecimalPlaces(2)).toFixed(2),
+    );
     const closed = pay(a, 'p2', new Decimal(payoff).plus('5.00').toFixed(2), '2026-03-01');
     allBalanced(closed.entries);
     expect(isPaidOff(closed.account)).toBe(true);
@@ -140,7 +154,11 @@ describe('the loan account', () => {
     const last = off.entries.at(-1)!;
     expect(last.kind).toBe('WRITE_OFF');
     const ledger = balancesOf(off.entries.flatMap((e) => e.lines.map((l) => ({ ...l, loanId: 'L' }))));
-    expect([ledger.INTEREST_RECEIVABLE, ledger.PENALTY_RECEIVABLE, ledger.FEE_RECEIVABLE]).toEqual(['0.00', '0.00', '0.00']);
+    expect([ledger.INTEREST_RECEIVABLE, ledger.PENALTY_RECEIVABLE, ledger.FEE_RECEIVABLE]).toEqual([
+      '0.00',
+      '0.00',
+      '0.00',
+    ]);
     expect(ledger.LOAN_PRINCIPAL).toBe('-12000.00');
     expect(balancesOn(off.account, '2026-06-15').principal).toBe('0.00');
   });

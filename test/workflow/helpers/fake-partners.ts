@@ -3,7 +3,13 @@
 // simulator's rules for failing cards; both remember every call so tests can assert exactly-once.
 import { randomUUID } from 'node:crypto';
 import { PartnerError } from '../../../partners/http.js';
-import type { BankClient, BankDebit, BankTransfer, DebitRequest, TransferRequest } from '../../../partners/bank-client.js';
+import type {
+  BankClient,
+  BankDebit,
+  BankTransfer,
+  DebitRequest,
+  TransferRequest,
+} from '../../../partners/bank-client.js';
 import type { BureauClient } from '../../../partners/bureau-client.js';
 import type { NotifyClient, OutgoingMessage, SentMessage } from '../../../partners/notify-client.js';
 import { buildBureauReport } from '../../../simulators/bureau/profiles.js';
@@ -32,18 +38,25 @@ export function createFakeBank(): FakeBank {
     refuseTransfers: null,
     settle(key, status, failureReason) {
       const t = transfers.get(key);
-      if (t) Object.assign(t, { status, ...(failureReason ? { failureReason } : {}), settledAt: new Date().toISOString() });
+      if (t)
+        Object.assign(t, { status, ...(failureReason ? { failureReason } : {}), settledAt: new Date().toISOString() });
     },
     async verifyAccount(request) {
       const ok = !request.cardNumber.endsWith('0000');
-      return { match: ok, mismatched: ok ? [] : ['cardNumber'] } as Awaited<ReturnType<BankClient['verifyAccount']>>;
+      return { match: ok, mismatched: ok ? [] : ['cardNumber'] };
     },
     async transfer(idempotencyKey, request) {
       bank.transferCalls += 1;
       const existing = transfers.get(idempotencyKey);
       if (existing) return { ...existing, replayed: true };
       if (bank.refuseTransfers) {
-        throw new PartnerError({ partner: 'bank', code: 'BAD_REQUEST', retryable: false, status: 400, message: `bank transfer refused: ${bank.refuseTransfers}` });
+        throw new PartnerError({
+          partner: 'bank',
+          code: 'BAD_REQUEST',
+          retryable: false,
+          status: 400,
+          message: `bank transfer refused: ${bank.refuseTransfers}`,
+        });
       }
       const failed = request.toCard.endsWith('4444');
       const transfer = {
@@ -89,7 +102,9 @@ export function createFakeBank(): FakeBank {
       return debits.get(key) ?? null;
     },
     async ledger() {
-      return { transfers: [...transfers.values()], debits: [...debits.values()] } as unknown as Awaited<ReturnType<BankClient['ledger']>>;
+      return { transfers: [...transfers.values()], debits: [...debits.values()] } as unknown as Awaited<
+        ReturnType<BankClient['ledger']>
+      >;
     },
   };
   return bank;
@@ -130,7 +145,14 @@ export function createFakeNotify(): FakeNotify {
       const existing = byKey.get(idempotencyKey);
       if (existing) return { ...existing, replayed: true };
       sent.push({ ...message, idempotencyKey });
-      const stored: SentMessage = { messageId: randomUUID(), channel: message.channel, toMasked: '***', template: message.template, status: 'DELIVERED', queuedAt: new Date().toISOString() };
+      const stored: SentMessage = {
+        messageId: randomUUID(),
+        channel: message.channel,
+        toMasked: '***',
+        template: message.template,
+        status: 'DELIVERED',
+        queuedAt: new Date().toISOString(),
+      };
       byKey.set(idempotencyKey, stored);
       return { ...stored, replayed: false };
     },

@@ -133,14 +133,37 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       method: options.method ?? product.methods[0]!,
       frequency: product.frequencies[0]!,
       purpose: '装修',
-      applicant: { name: '王小明', idNumber, phone, monthlyIncome: options.monthlyIncome ?? '15000.00', employer: '示例科技有限公司' },
+      applicant: {
+        name: '王小明',
+        idNumber,
+        phone,
+        monthlyIncome: options.monthlyIncome ?? '15000.00',
+        employer: '示例科技有限公司',
+      },
       bankAccount: { cardNumber: makeCardNumber(options.cardEnding), bankName: '中国工商银行' },
       consent: { creditQuery: true, dataProcessing: true, textVersion: 'consent-2026-01' },
       ...sectionFor(loanType),
     };
     const loanId = newLoanId(new Date());
-    const input = loanWorkflowInput({ loanId, borrowerId: user!.id, borrowerHash: borrowerHash(keyring, idNumber), channel: 'ONLINE', product, application, annualRate: product.defaultRate });
-    await insertLoanApplication(db.sql, cipher, { loanId, borrowerId: user!.id, createdBy: user!.id, channel: 'ONLINE', product, application, annualRate: product.defaultRate, viewFields: initialViewFields(input) });
+    const input = loanWorkflowInput({
+      loanId,
+      borrowerId: user!.id,
+      borrowerHash: borrowerHash(keyring, idNumber),
+      channel: 'ONLINE',
+      product,
+      application,
+      annualRate: product.defaultRate,
+    });
+    await insertLoanApplication(db.sql, cipher, {
+      loanId,
+      borrowerId: user!.id,
+      createdBy: user!.id,
+      channel: 'ONLINE',
+      product,
+      application,
+      annualRate: product.defaultRate,
+      viewFields: initialViewFields(input),
+    });
     return { input, application };
   }
 
@@ -205,7 +228,14 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
     async teardown() {
       // The time-skipping server is shared by every file: a loan left running here would wake on
       // a task queue nobody polls any more and stop time from skipping for the files after this one.
-      await Promise.all(started.map((id) => env.client.workflow.getHandle(id).terminate('test file finished').catch(() => undefined)));
+      await Promise.all(
+        started.map((id) =>
+          env.client.workflow
+            .getHandle(id)
+            .terminate('test file finished')
+            .catch(() => undefined),
+        ),
+      );
       if (running) {
         worker.shutdown();
         await running;
@@ -225,9 +255,19 @@ function sectionFor(loanType: LoanType): Partial<Application> {
     case 'FARMER':
       return { farm: { landAreaMu: '30.00', crops: ['水稻', '小麦'], cooperative: '丰收合作社' } };
     case 'COLLATERAL':
-      return { collateral: { type: 'VEHICLE', description: '2022款轿车', appraisedValue: '120000.00', existingLiens: '0.00' } };
+      return {
+        collateral: { type: 'VEHICLE', description: '2022款轿车', appraisedValue: '120000.00', existingLiens: '0.00' },
+      };
     case 'GUARANTEED':
-      return { guarantor: { name: '李四', idNumber: makeIdNumber({ profileDigit: 2, birthDate: '1980-03-03' }), phone: makePhone(), monthlyIncome: '20000.00', relationship: 'SIBLING' } };
+      return {
+        guarantor: {
+          name: '李四',
+          idNumber: makeIdNumber({ profileDigit: 2, birthDate: '1980-03-03' }),
+          phone: makePhone(),
+          monthlyIncome: '20000.00',
+          relationship: 'SIBLING',
+        },
+      };
     default:
       return {};
   }

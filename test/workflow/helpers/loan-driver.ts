@@ -4,7 +4,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
 import type { ReviewInput } from '../../../contracts/messages.js';
-import { documentUploadedSignal, loanViewQuery, reviewUpdate, signContractUpdate, withdrawUpdate } from '../../../contracts/definitions.js';
+import {
+  documentUploadedSignal,
+  loanViewQuery,
+  reviewUpdate,
+  signContractUpdate,
+  withdrawUpdate,
+} from '../../../contracts/definitions.js';
 import type { loanWorkflow } from '../../../workflows/loan.js';
 import type { LoanView } from '../../../contracts/loan-view.js';
 import type { WorkflowHarness } from './harness.js';
@@ -22,7 +28,12 @@ export async function waitForStatus(handle: LoanHandle, status: LoanStatus, time
   throw new Error(`Loan ${handle.workflowId} did not reach ${status}; it is ${view?.status}`);
 }
 
-export async function uploadDocuments(h: WorkflowHarness, handle: LoanHandle, borrowerId: string, types: readonly DocumentType[]): Promise<void> {
+export async function uploadDocuments(
+  h: WorkflowHarness,
+  handle: LoanHandle,
+  borrowerId: string,
+  types: readonly DocumentType[],
+): Promise<void> {
   for (const type of types) {
     const doc = await h.uploadDocument(handle.workflowId, type, borrowerId);
     await handle.signal(documentUploadedSignal, { documentId: doc.documentId, type, sha256: doc.sha256 });
@@ -34,7 +45,9 @@ export function review(handle: LoanHandle, input: Omit<ReviewInput, 'comment'> &
 }
 
 export function sign(handle: LoanHandle, borrowerId: string, contractSha256: string) {
-  return handle.executeUpdate(signContractUpdate, { args: [{ contractSha256, signer: { userId: borrowerId, role: 'BORROWER' } }] });
+  return handle.executeUpdate(signContractUpdate, {
+    args: [{ contractSha256, signer: { userId: borrowerId, role: 'BORROWER' } }],
+  });
 }
 
 export function withdraw(handle: LoanHandle, userId: string, role: Role = 'BORROWER') {
@@ -46,7 +59,8 @@ export async function refusalOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'UNKNOWN';
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return err.cause.type ?? 'UNKNOWN';
     throw err;
   }
   throw new Error('The update was accepted, but a refusal was expected');

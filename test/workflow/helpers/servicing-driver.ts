@@ -15,7 +15,7 @@ import type { LoanHandle } from './loan-driver.js';
 /** Lets the time-skipping server run the workflow's timers up to `localTime` on `date` (business time zone). */
 export async function skipTo(h: WorkflowHarness, date: string, localTime = '12:00'): Promise<void> {
   const target = instantOf(date, localTime, TIME_ZONE);
-  const now = (await h.env.currentTimeMs()) as number;
+  const now = await h.env.currentTimeMs();
   if (target > now) await h.env.sleep(target - now);
 }
 
@@ -25,10 +25,24 @@ export async function view(handle: LoanHandle): Promise<LoanView> {
 
 export function pay(
   handle: LoanHandle,
-  p: { paymentId: string; amount: Money; channel?: RepaymentChannel; receivedOn: string; by: { userId: string; role: RepaymentInput['recordedBy']['role'] } },
+  p: {
+    paymentId: string;
+    amount: Money;
+    channel?: RepaymentChannel;
+    receivedOn: string;
+    by: { userId: string; role: RepaymentInput['recordedBy']['role'] };
+  },
 ): Promise<RepaymentResult> {
   return handle.executeUpdate(repayUpdate, {
-    args: [{ paymentId: p.paymentId, amount: p.amount, channel: p.channel ?? 'ONLINE', receivedOn: p.receivedOn, recordedBy: p.by }],
+    args: [
+      {
+        paymentId: p.paymentId,
+        amount: p.amount,
+        channel: p.channel ?? 'ONLINE',
+        receivedOn: p.receivedOn,
+        recordedBy: p.by,
+      },
+    ],
   });
 }
 
@@ -36,7 +50,8 @@ export async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'UNKNOWN';
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return err.cause.type ?? 'UNKNOWN';
     throw err;
   }
   throw new Error('expected a refusal');
