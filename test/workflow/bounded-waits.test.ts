@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_EVENTS_PER_RUN } from '../../workflows/waiting.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
-import { sign, untilSleeping, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
+import { runSizes, sign, untilSleeping, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { reconciliation } from './helpers/servicing-driver.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -60,17 +60,7 @@ it(
     expect(disbursingNotices).toHaveLength(1);
 
     // Walk the chain of runs back from the current one.
-    const sizes: number[] = [];
-    let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
-    while (runId) {
-      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow
-        .getHandle(input.loanId, runId)
-        .fetchHistory();
-      const events: NonNullable<typeof history.events> = history.events ?? [];
-      sizes.push(events.length);
-      runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-    }
-    sizes.reverse();
+    const sizes = await runSizes(h.client, input.loanId);
     // The first runs are origination waiting on the bank; the last is servicing.
     expect(sizes.length).toBeGreaterThanOrEqual(2);
     for (const size of sizes) expect(size).toBeLessThan(RUN_BOUND);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INSTALLMENTS_PER_RUN } from '../../workflows/servicing.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
-import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
+import { runSizes, sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
 import { ledgerBalance, reconciliation, refusal } from './helpers/servicing-driver.js';
 import { loanViewQuery, retryDisbursementUpdate } from '../../contracts/definitions.js';
 import type { loanWorkflow } from '../../workflows/loan.js';
@@ -49,16 +49,7 @@ it('services 360 installments with every run under 2,000 events', { timeout: 600
   expect(done.servicing?.installmentsPaid).toBe(360);
 
   // Walk the chain of runs back from the last one and count each one's events.
-  const sizes: number[] = [];
-  let runId: string | undefined = (await h.client.workflow.getHandle(input.loanId).describe()).runId;
-  while (runId) {
-    const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await h.client.workflow
-      .getHandle(input.loanId, runId)
-      .fetchHistory();
-    const events: NonNullable<typeof history.events> = history.events ?? [];
-    sizes.push(events.length);
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
+  const sizes = await runSizes(h.client, input.loanId);
   expect(sizes.length).toBeGreaterThanOrEqual(360 / INSTALLMENTS_PER_RUN);
   expect(Math.max(...sizes)).toBeLessThan(2_000);
   expect(done.servicing?.run).toBe(sizes.length - 1);

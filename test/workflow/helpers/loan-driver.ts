@@ -1,5 +1,5 @@
 // Small steps tests take against a running loan workflow.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { DocumentType, LoanStatus, Role } from '../../../domain/types.js';
@@ -79,4 +79,19 @@ export async function untilSleeping(handle: LoanHandle, timeoutMs = 15_000): Pro
     if (Date.now() > deadline) throw new Error(`Loan ${handle.workflowId} did not settle into a sleep`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The number of events in each run of the loan's continue-as-new chain, oldest run first. */
+export async function runSizes(client: Client, loanId: string): Promise<number[]> {
+  const sizes: number[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(loanId).describe()).runId;
+  while (runId) {
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow
+      .getHandle(loanId, runId)
+      .fetchHistory();
+    const events: NonNullable<typeof history.events> = history.events ?? [];
+    sizes.push(events.length);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return sizes.reverse();
 }
