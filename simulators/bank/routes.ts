@@ -6,7 +6,7 @@ import { maskCard, newId, requestHash } from '../hashing.js';
 import { errorResponse, idempotencyKeyOf, parseJsonBody } from '../responses.js';
 import { cardNumber, httpUrl, positiveMoney, text } from '../validation.js';
 import { listIncomingPayments, incomingView, receiveIncomingPayment } from './incoming.js';
-import { verificationMismatches, settlementOutcome, type SettlementKind } from './rules.js';
+import { CLOSED_PAYEE_SUFFIX, verificationMismatches, settlementOutcome, type SettlementKind } from './rules.js';
 import { acceptPayment, findPayment, findPaymentByKey, listPayments, paymentView } from './store.js';
 
 export interface BankRouteDeps {
@@ -72,6 +72,9 @@ function addSettlementRoutes<T extends SettlementBody>(
     if (!parsed.ok) return parsed.response;
     const body = parsed.value;
     const card = spec.cardOf(body);
+    if (kind === 'TRANSFER' && card.endsWith(CLOSED_PAYEE_SUFFIX)) {
+      return errorResponse(c, 422, 'PAYEE_ACCOUNT_CLOSED', 'The payee account is closed');
+    }
     const { outcome, reason } = settlementOutcome(kind, card);
     const result = await acceptPayment(sql, {
       paymentId: newId(spec.idPrefix),

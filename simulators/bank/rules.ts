@@ -22,6 +22,12 @@ export function verificationMismatches(cardNumber: string): string[] {
   return !isLuhnValid(cardNumber) || cardNumber.endsWith('0000') ? ['cardNumber'] : [];
 }
 
+/**
+ * Transfers to a card ending "400400" are refused outright (HTTP 422 PAYEE_ACCOUNT_CLOSED) and
+ * nothing is recorded: the payout never starts, as with a bank that rejects the request itself.
+ */
+export const CLOSED_PAYEE_SUFFIX = '400400';
+
 /** Transfers to a card ending "4444" fail (frozen account); debits from a card ending "5555" fail (no funds). */
 export const FAILING_CARDS: Record<SettlementKind, { suffix: string; reason: string }> = {
   TRANSFER: { suffix: '4444', reason: 'ACCOUNT_FROZEN' },

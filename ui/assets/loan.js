@@ -16,6 +16,7 @@ import {
   t,
   table,
 } from '/ui/assets/core.js';
+import { attentionPanel } from '/ui/assets/attention-panel.js';
 import { reviewPanel } from '/ui/assets/review-form.js';
 
 const loanId = document.getElementById('content').dataset.loanId;
@@ -414,11 +415,17 @@ function draw() {
 
 async function refresh() {
   await loadLoan();
-  panel =
-    !state.failure && reviewable(state.loan)
-      ? reviewPanel({ loan: state.loan, product: state.product, onRecorded })
-      : null;
+  panel = state.failure ? null : actionPanel(state.loan);
   draw();
+}
+
+/** What this user can do to the loan now: review it, or (ops) resolve it while it is parked. */
+function actionPanel(loan) {
+  if (reviewable(loan)) return reviewPanel({ loan, product: state.product, onRecorded });
+  if (loan.status === 'NEEDS_ATTENTION' && loan.attention && can(state.user.role, 'loan:resolve')) {
+    return attentionPanel({ loan, onResolved: onRecorded });
+  }
+  return null;
 }
 
 async function onRecorded(decision, answer) {
