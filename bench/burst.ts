@@ -17,7 +17,7 @@ import { connectDb, type Sql } from '../db/client.js';
 import { addDays } from '../domain/dates.js';
 import { instantOf } from '../domain/business-time.js';
 import { freePort } from '../lib/ports.js';
-import { startTimeSkippingServer } from '../lib/temporal-server.js';
+import { startTimeSkippingServer } from '../ops/temporal-server.js';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import { DUE_TIME } from '../workflows/servicing-collections.js';
 import { REMINDER_TIME } from '../workflows/servicing.js';

@@ -17,7 +17,7 @@ import type { Manifest } from '../../db/backup/manifest.js';
 import { connectDb, type Sql } from '../../db/client.js';
 import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { freePort } from '../../lib/ports.js';
-import { startTemporalDevServer, type DevServerHandle } from '../../lib/temporal-server.js';
+import { startTemporalDevServer, type DevServerHandle } from '../../ops/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { createFieldCipher } from '../../security/field-crypto.js';

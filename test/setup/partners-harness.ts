@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { connectDb, type Sql } from '../../db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../lib/embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../ops/embedded-postgres.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
 import { createBankClient, type BankClient } from '../../partners/bank-client.js';

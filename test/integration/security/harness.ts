@@ -16,7 +16,7 @@ import type { ApiDeps } from '../../../api/env.js';
 import { loadConfig, type Config } from '../../../config/index.js';
 import { connectDb, type Sql } from '../../../db/client.js';
 import { migrate } from '../../../db/migrate.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../lib/embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../ops/embedded-postgres.js';
 import { createLogger } from '../../../lib/logger.js';
 import { freePort } from '../../../lib/ports.js';
 import { createSecurity, type Security } from '../../../security/authenticator.js';
