@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Role } from '../domain/types.js';
 import type { Logger } from '../lib/logger.js';
 import type { FieldCipher } from '../security/field-crypto.js';

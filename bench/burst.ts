@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { connectDb, type Sql } from '../db/client.js';
+import { connectDb, type Sql } from '../lib/db-client.js';
 import { addDays } from '../domain/dates.js';
 import { instantOf } from '../domain/business-time.js';
 import { freePort } from '../lib/ports.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '../db/migrate.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from '../lib/managed-process.js';
 import { howItEnded, Supervisor, type SupervisedService, type UnexpectedExit as SupervisorExit } from './supervisor.js';

@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { AuthUser, Authenticator } from '../api/env.js';
 import type { Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import { createFieldCipher, type FieldCipher } from './field-crypto.js';
 import { loadKeyring, type Keyring } from './keyring.js';
 import { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';

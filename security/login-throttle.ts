@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;

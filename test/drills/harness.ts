@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../ops/embedded-postgres.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';

@@ -14,7 +14,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkRestored } from '../../db/backup/load.js';
 import type { Manifest } from '../../db/backup/manifest.js';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { freePort } from '../../lib/ports.js';
 import { startTemporalDevServer, type DevServerHandle } from '../../ops/temporal-server.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../ops/embedded-postgres.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';

@@ -14,7 +14,7 @@ import { codecRoutes } from '../../../api/routes/codec.js';
 import { createApp, type App } from '../../../api/app.js';
 import type { ApiDeps } from '../../../api/env.js';
 import { loadConfig, type Config } from '../../../config/index.js';
-import { connectDb, type Sql } from '../../../db/client.js';
+import { connectDb, type Sql } from '../../../lib/db-client.js';
 import { migrate } from '../../../db/migrate.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../ops/embedded-postgres.js';
 import { createLogger } from '../../../lib/logger.js';

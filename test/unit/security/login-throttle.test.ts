@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../api/errors.js';
 import { accountLocked, createLoginThrottle, createSlidingWindow } from '../../../security/login-throttle.js';
-import type { Sql } from '../../../db/client.js';
+import type { Sql } from '../../../lib/db-client.js';
 
 describe('sliding window', () => {
   it('counts hits within the window only', () => {
