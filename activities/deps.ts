@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { BankClient } from '../partners/bank-client.js';
 import type { BureauClient } from '../partners/bureau-client.js';

@@ -2,7 +2,7 @@
 // caller's transaction. The rules are in domain/ledger.ts; the ledger's read models are in
 // db/ledger-reads.ts.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 import { assertValidEntry, sameEntry, type Account, type EntryKind, type JournalEntry } from '../domain/ledger.js';
 import type { LedgerActivities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';

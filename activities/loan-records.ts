@@ -1,6 +1,6 @@
 // Reading and writing the loan's own rows: the encrypted application, documents and history.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Application } from '../domain/validation/application.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';

@@ -1,7 +1,7 @@
 // Storing the view fields a workflow hands over (contracts/view-fields.ts) in loans.view_fields.
 // Each field keeps the stamp of the write that set it, so writes landing out of order (a late or
 // retried activity, two handlers' activities at once) still leave the latest state of every field.
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 import type { ViewHandover, ViewPatch, ViewStamp } from '../contracts/view-fields.js';
 
 type Stamps = Record<string, ViewStamp>;

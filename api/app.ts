@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { isDbReachable } from '../db/client.js';
+import { isDbReachable } from '../lib/db-client.js';
 import type { ApiDeps, AppEnv } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { useAuthenticator } from './middleware/auth.js';

@@ -1,7 +1,7 @@
 // A borrower's row in `users`: the phone, name and ID number sealed, the phone and ID number also
 // blind-indexed for look-up. Both ways a borrower comes to exist use it: registering themself, and
 // a loan officer's application for someone not yet registered.
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import { blindIndex } from '../security/blind-index.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import { USER_FIELDS } from '../security/encryption-contexts.js';

@@ -1,7 +1,7 @@
 // The whole API: edges (security headers, CORS, size limits), then every resource's routes.
 import { secureHeaders } from 'hono/secure-headers';
 import type { Security } from '../security/authenticator.js';
-import { createApp, type App, type RouteModule } from './app.js';
+import { createApp, newRouter, type App, type RouteModule } from './app.js';
 import type { ApiDeps } from './env.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { cors } from './middleware/cors.js';
@@ -22,9 +22,15 @@ import { financeRoutes } from './routes/finance.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
 import { taskRoutes } from './routes/tasks.js';
-import { uiRoutes } from '../ui/routes.js';
+import { mountPages } from '../ui/routes.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+
+const uiRoutes: RouteModule = (deps) => {
+  const router = newRouter();
+  mountPages(router, { timeZone: deps.config.BUSINESS_TIME_ZONE, appMode: deps.config.APP_MODE });
+  return router;
+};
 
 export function apiRoutes(security: Security): Array<[string, RouteModule]> {
   return [

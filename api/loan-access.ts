@@ -1,7 +1,7 @@
 // Data scoping: which loans a signed-in user may see. A loan outside the caller's scope
 // answers 404, so its existence is not revealed.
-import type { Sql } from '../db/client.js';
-import type { AuthUser } from './env.js';
+import type { Sql } from '../lib/db-client.js';
+import type { AuthUser } from '../security/authenticator.js';
 import { ApiError } from './errors.js';
 
 export interface LoanRecord {

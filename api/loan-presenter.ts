@@ -5,7 +5,7 @@ import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import { can } from '../security/permissions.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
-import type { AuthUser } from './env.js';
+import type { AuthUser } from '../security/authenticator.js';
 import type { LoanRecord } from './loan-access.js';
 
 export function presentApplicant(application: Application, viewer: AuthUser) {

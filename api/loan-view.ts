@@ -2,7 +2,7 @@
 // whether its workflow sleeps, runs elsewhere or is long gone from Temporal: the loans row with
 // its view fields (workflows/view-projection.ts), the timeline (loan_events), the documents
 // received since the workflow last handed its fields over, and the latest repayments.
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { DocumentType } from '../domain/types.js';
 import {
   RECENT_PAYMENTS_KEPT,

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { migrate } from '../db/migrate.js';
 import { seedDefaultProducts } from '../db/products.js';
 import { createLogger } from '../lib/logger.js';

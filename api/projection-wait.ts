@@ -2,7 +2,7 @@
 // stores that step may still be running. Routes that answer an update wait for the loans
 // projection to hold the workflow's latest event, so the caller's next read of the loan (from
 // PostgreSQL) shows what the answer said.
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { LoanView } from '../contracts/loan-view.js';
 
 const POLL_MS = 25;

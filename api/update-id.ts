@@ -3,7 +3,7 @@
 // applies an update id once per run and answers the retry with the first outcome.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import type { AuthUser } from './env.js';
+import type { AuthUser } from '../security/authenticator.js';
 import { ApiError } from './errors.js';
 
 const KEY = /^[A-Za-z0-9_:.-]{8,100}$/;

@@ -4,7 +4,7 @@
 //
 //   npm run bench:api        (BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS override the defaults)
 import { Client, Connection } from '@temporalio/client';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { ApiClient } from '../drivers/api-client.js';
 import { startBareApi, startBareWorker } from './lib/baseline-processes.js';
 import { startBenchStack } from './lib/bench-stack.js';

@@ -14,7 +14,7 @@ import { BARE_WORKFLOWS_PATH } from './baseline/paths.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { connectDb, type Sql } from '../db/client.js';
+import { connectDb, type Sql } from '../lib/db-client.js';
 import { ApiClient } from '../drivers/api-client.js';
 import { rssBytes, startBareWorker } from './lib/baseline-processes.js';
 import { startBenchStack } from './lib/bench-stack.js';

@@ -6,7 +6,7 @@
 //
 //   npm run bench:origination      (BENCH_LOANS, BENCH_CONCURRENCY, BENCH_SOLO override)
 import { Client, Connection } from '@temporalio/client';
-import { connectDb, type Sql } from '../db/client.js';
+import { connectDb, type Sql } from '../lib/db-client.js';
 import { ApiClient } from '../drivers/api-client.js';
 import { runBareLifecycles, type BareRun } from './lib/bare-runs.js';
 import { startBareWorker } from './lib/baseline-processes.js';

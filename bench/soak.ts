@@ -6,7 +6,7 @@
 //
 //   npm run bench:soak        (SOAK_MINUTES=10 SOAK_CLIENTS=200)
 import { createHash, randomUUID } from 'node:crypto';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { ApiClient, samplePng } from '../drivers/api-client.js';
 import { startBenchStack } from './lib/bench-stack.js';
 import { cpuByService, cpuDelta } from './lib/cpu.js';

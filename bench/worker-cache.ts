@@ -8,7 +8,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { spawnManaged, type ManagedProcess } from '../lib/managed-process.js';
 import { ROOT } from '../lib/tools.js';
 import { loadKeyring } from '../security/keyring.js';

@@ -10,7 +10,7 @@ import {
   type ReconciliationReport,
 } from '../domain/reconciliation.js';
 import type { BankClient } from '../partners/bank-client.js';
-import type { Sql, TransactionSql } from './client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 
 type Db = Sql | TransactionSql;
 

@@ -3,7 +3,7 @@ import type { Application } from '../domain/validation/application.js';
 import type { LoanProduct } from '../domain/products.js';
 import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import type { FieldCipher } from '../security/field-crypto.js';
-import type { Sql } from './client.js';
+import type { Sql } from '../lib/db-client.js';
 
 export const CONSENT_TEXT_VERSION = 'consent-2026-01';
 

@@ -1,7 +1,7 @@
 import { defaultProducts } from '../domain/default-products.js';
 import type { LoanProduct } from '../domain/products.js';
 import type { LoanType } from '../domain/types.js';
-import type { Sql } from './client.js';
+import type { Sql } from '../lib/db-client.js';
 
 /** Inserts the default product of each loan type unless one with that code exists. */
 export async function seedDefaultProducts(sql: Sql): Promise<void> {

@@ -15,7 +15,7 @@ import {
   type ReportPeriod,
 } from '../domain/reports.js';
 import { LOAN_CLASSES } from '../domain/types.js';
-import type { Sql } from './client.js';
+import type { Sql } from '../lib/db-client.js';
 
 /** Loans still owed: the book that outstanding principal, PAR and classification describe. */
 const BOOK_STATUSES = ['ACTIVE', 'OVERDUE'];

@@ -2,7 +2,7 @@
 // (auto-approval) sign the contract bound to its sha256; the waiting is on the database
 // projection rather than on the API, so it adds no load of its own.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { ApiClient } from './api-client.js';
 import { samplePng, type Session } from './api-client.js';
 import type { Applicant } from './identities.js';

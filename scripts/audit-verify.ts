@@ -1,6 +1,6 @@
 // `npm run audit:verify`: recomputes the audit log's hash chain and exits 1 when it is broken.
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { verifyAuditChain } from '../security/audit-verify.js';
 
 function databaseUrl(config: ReturnType<typeof loadConfig>): string {

@@ -5,8 +5,8 @@
 // longer has: their detail lacks the fields only the workflow knew.
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
-import { AT_ONCE, backfillLoanViews } from '../lib/loan-view-backfill.js';
+import { connectDb } from '../lib/db-client.js';
+import { AT_ONCE, backfillLoanViews } from '../ops/loan-view-backfill.js';
 import { loadKeyring } from '../security/keyring.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { localDatabaseUrl } from './database-url.js';

@@ -16,10 +16,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { captureWorkflow } from '../lib/history-capture.js';
-import { CORPUS_DIR } from '../lib/history-corpus.js';
-import { remoteCodec } from '../lib/history-decode.js';
-import { listExecutions } from '../lib/history-export.js';
+import { captureWorkflow } from '../ops/history-capture.js';
+import { CORPUS_DIR } from '../ops/history-corpus.js';
+import { remoteCodec } from '../ops/history-decode.js';
+import { listExecutions } from '../ops/history-export.js';
 import { loadKeyring, localKeyFilePath } from '../security/keyring.js';
 import { createPayloadCodec } from '../security/payload-codec.js';
 

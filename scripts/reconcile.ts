@@ -3,7 +3,7 @@
 // exits 1 when the books are not clean.
 import { runReconciliation } from '../db/ledger-reads.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { createLogger } from '../lib/logger.js';
 import { createBankClient } from '../partners/bank-client.js';
 import { localDatabaseUrl } from './database-url.js';

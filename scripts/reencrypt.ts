@@ -5,7 +5,7 @@
 // histories encrypted with it are retained. See security/reencryption.ts.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { createFieldCipher } from '../security/field-crypto.js';
 import { loadKeyring } from '../security/keyring.js';
 import { reencryptAll } from '../security/reencryption.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { checkRestored, isEmptyDatabase, loadDatabase, migrationProblems } from '../db/backup/load.js';
 import { sha256File, verifyBackup } from '../db/backup/manifest.js';
 import { restoreTemporalFile, temporalServerRunning } from '../db/backup/temporal-file.js';

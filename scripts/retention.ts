@@ -4,7 +4,7 @@
 // Run it daily (cron or a Temporal schedule); it is idempotent. See security/retention.ts.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { createFieldCipher } from '../security/field-crypto.js';
 import { loadKeyring } from '../security/keyring.js';
 import { purgeExpiredPersonalData, retentionYears } from '../security/retention.js';

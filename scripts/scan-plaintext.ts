@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_REPORT_FILE, exportHistories, type HistoryExportReport } from '../lib/history-export.js';
+import { EXPORT_REPORT_FILE, exportHistories, type HistoryExportReport } from '../ops/history-export.js';
 import { ROOT } from '../lib/tools.js';
 import { findPlaintextDeep, findPlaintextInJson, type LocatedFinding } from '../security/plaintext-detector.js';
 

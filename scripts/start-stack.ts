@@ -3,7 +3,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { startStack } from '../lib/stack.js';
+import { startStack } from '../ops/stack.js';
 import { ROOT } from '../lib/tools.js';
 
 const DEMO_USERS = [

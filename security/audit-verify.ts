@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 import { auditRowHash, GENESIS_HASH, toAuditRecord } from './audit.js';
 
 export interface AuditChainReport {

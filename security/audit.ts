@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 
 export type AuditResult = 'SUCCESS' | 'FAILURE' | 'DENIED';
 

@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
-import type { AuthUser, Authenticator } from '../api/env.js';
 import type { Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Role } from '../domain/types.js';
+import type { Sql } from '../lib/db-client.js';
 import { createFieldCipher, type FieldCipher } from './field-crypto.js';
 import { loadKeyring, type Keyring } from './keyring.js';
 import { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
@@ -16,6 +16,22 @@ import {
   type RevocationStore,
   type TokenSigner,
 } from './tokens.js';
+
+export interface AuthUser {
+  userId: string;
+  username: string;
+  role: Role;
+  /** Id of the access token, for revocation and audit. */
+  tokenId: string;
+  /** The front-end channel that presented an API key, if any. */
+  channel?: string;
+}
+
+/** Verifies bearer tokens and channel API keys; built by createAuthenticator. */
+export interface Authenticator {
+  verifyToken(token: string): Promise<AuthUser | null>;
+  verifyApiKey(key: string): Promise<{ channel: string } | null>;
+}
 
 export interface AuthenticatorParts {
   signer: TokenSigner;

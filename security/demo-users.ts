@@ -1,5 +1,5 @@
 import { ConfigError, type Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Role } from '../domain/types.js';
 import { recordAudit } from './audit.js';
 import { checkPasswordPolicy, hashPassword, USERNAME_PATTERN } from './passwords.js';

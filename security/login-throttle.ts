@@ -1,5 +1,4 @@
-import { ApiError } from '../api/errors.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
@@ -53,28 +52,16 @@ export function createSlidingWindow(limit: number, windowMs: number): SlidingWin
 }
 
 export interface LoginThrottle {
-  /** Throws 429 when the address has failed too often recently. */
-  assertSourceAllowed(sourceIp: string, now: Date): Promise<void>;
-  /** Throws 423 while the account is locked. */
-  assertAccountUnlocked(lockedUntil: Date | null, now: Date): void;
+  /** Milliseconds until the address may try again, having failed too often recently; 0 when it may now. */
+  sourceRetryAfterMs(sourceIp: string, now: Date): Promise<number>;
+  /** Whether the account is still locked at `now`. */
+  isLocked(lockedUntil: Date | null, now: Date): boolean;
   /** Counts a failure against the address and, when known, the account; returns the lock end when this failure locked it. */
   recordFailure(sourceIp: string, userId: string | null, now: Date): Promise<{ lockedUntil: Date | null }>;
   /** Counts a failure against the address only, e.g. a registration refused as a duplicate (probing who is registered). */
   recordSourceFailure(sourceIp: string, now: Date): void;
   /** Clears the account's failure count. */
   recordSuccess(sourceIp: string, userId: string, now: Date): Promise<void>;
-}
-
-function minutesUntil(until: Date, now: Date): number {
-  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-}
-
-export function accountLocked(until: Date, now: Date): ApiError {
-  const minutes = minutesUntil(until, now);
-  return new ApiError(423, 'ACCOUNT_LOCKED', {
-    zh: `登录失败次数过多，账户已锁定，请 ${minutes} 分钟后再试`,
-    en: `Too many failed logins; the account is locked. Try again in ${minutes} minute(s)`,
-  });
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -91,19 +78,8 @@ export function createLoginThrottle(sql: Sql, options: LoginThrottleOptions = {}
   };
 
   return {
-    async assertSourceAllowed(sourceIp, now) {
-      const waitMs = ipWindow.retryAfterMs(sourceIp, now.getTime());
-      if (waitMs > 0) {
-        const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
-        throw new ApiError(429, 'TOO_MANY_LOGIN_ATTEMPTS', {
-          zh: `登录尝试过于频繁，请 ${minutes} 分钟后再试`,
-          en: `Too many login attempts from your address; try again in ${minutes} minute(s)`,
-        });
-      }
-    },
-    assertAccountUnlocked(lockedUntil, now) {
-      if (lockedUntil && lockedUntil.getTime() > now.getTime()) throw accountLocked(lockedUntil, now);
-    },
+    sourceRetryAfterMs: (sourceIp, now) => Promise.resolve(ipWindow.retryAfterMs(sourceIp, now.getTime())),
+    isLocked: (lockedUntil, now) => lockedUntil !== null && lockedUntil.getTime() > now.getTime(),
     async recordFailure(sourceIp, userId, now) {
       ipWindow.hit(sourceIp, now.getTime());
       await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${sourceIp}, ${userId}, false)`;

@@ -2,7 +2,7 @@
 // data stays readable with the old key), this re-encrypts every stored value still under an
 // older key, so the old key can eventually be retired. Idempotent and resumable: each row is
 // re-encrypted in its own statement, and rows already under the current key are skipped.
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import {
   APPLICATION_CONTEXT,
   CERTIFICATE_CONTEXT,

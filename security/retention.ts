@@ -5,7 +5,7 @@
 // and settlement certificate bodies are removed; the ledger, repayments and the audit log stay,
 // and none of them holds personal data in clear. Every purge is written to the audit log.
 import { ConfigError } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT, CERTIFICATE_CONTEXT, CONTRACT_CONTEXT } from './encryption-contexts.js';
 import { recordAudit } from './audit.js';

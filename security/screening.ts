@@ -4,7 +4,7 @@
 //   - an entry with an ID number matches that ID number only (its name is for people to read);
 //   - an entry with only a name (many sanctions notices give no ID) matches that exact name.
 import { createHmac } from 'node:crypto';
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 import type { Application } from '../domain/validation/application.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
 import { blindIndex, normalizeForIndex } from './blind-index.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ConfigError, type Config } from '../config/index.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import { ROLES, type Role } from '../domain/types.js';
 import type { Keyring } from './keyring.js';
 

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { enquiryCount } from './bureau/enquiries.js';
 import { faultPatchSchema, type FaultInjector } from './faults.js';

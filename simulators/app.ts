@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { isDbReachable, type Sql } from '../db/client.js';
+import { isDbReachable, type Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { adminRoutes } from './admin.js';
 import { BackgroundLoop } from './background.js';

@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from '../db/client.js';
+import type { Sql, TransactionSql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { callbackSignatureHeaders } from '../partners/signature.js';
 

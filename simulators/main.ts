@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { createLogger } from '../lib/logger.js';
 import { exitWhenParentDies } from '../lib/managed-process.js';
 import { createSimulatorApp } from './app.js';

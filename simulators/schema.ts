@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 
 const SCHEMA_FILE = new URL('./schema.sql', import.meta.url);
 // Two simulator processes booting on one database would otherwise race on `create table if not exists`.

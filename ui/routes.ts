@@ -1,10 +1,10 @@
 // The approver task UI and the operations dashboard, on the API's own origin. Pages are public
 // HTML shells rendered with hono/jsx; the client scripts under /ui/assets fetch the JSON API
-// with the bearer token they keep in sessionStorage, so no page carries data by itself.
-import type { Context } from 'hono';
+// with the bearer token they keep in sessionStorage, so no page carries data by itself. The API
+// mounts them on a router of its own (api/build-api.ts); the UI knows nothing of the API's code.
+import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { newRouter, type RouteModule } from '../api/app.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoanPage } from './pages/loan.js';
@@ -20,9 +20,9 @@ function page(c: Context, body: Child, status: 200 | 404 = 200) {
   return c.html(html`<!doctype html>${body}`, status);
 }
 
-export const uiRoutes: RouteModule = (deps) => {
-  const app = newRouter();
-  const assets = loadAssets({ timeZone: deps.config.BUSINESS_TIME_ZONE, appMode: deps.config.APP_MODE });
+/** Registers the pages and their assets on `app`; `settings` are baked into the client scripts. */
+export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: string; appMode: string }): void {
+  const assets = loadAssets(settings);
 
   app.get('/ui/assets/:file', (c) => {
     const asset = assets.get(c.req.param('file'));
@@ -35,7 +35,7 @@ export const uiRoutes: RouteModule = (deps) => {
     });
   });
 
-  app.get('/', (c) => page(c, LoginPage({ showDemoAccounts: deps.config.APP_MODE === 'local' })));
+  app.get('/', (c) => page(c, LoginPage({ showDemoAccounts: settings.appMode === 'local' })));
   app.get('/inbox', (c) => page(c, InboxPage()));
   app.get('/loans', (c) => page(c, LoansPage()));
   app.get('/loans/:loanId', (c) => {
@@ -43,5 +43,4 @@ export const uiRoutes: RouteModule = (deps) => {
     return LOAN_ID.test(loanId) ? page(c, LoanPage({ loanId })) : page(c, NotFoundPage(), 404);
   });
   app.get('/dashboard', (c) => page(c, DashboardPage()));
-  return app;
-};
+}

@@ -2,7 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { migrate } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import { exitWhenParentDies } from '../lib/managed-process.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Sql, TransactionSql } from '../../db/client.js';
+import type { Sql, TransactionSql } from '../../lib/db-client.js';
 import { recordAudit, type AuditEvent } from '../../security/audit.js';
 import type { AppEnv } from '../env.js';
 

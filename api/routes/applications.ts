@@ -23,7 +23,7 @@ import {
 import { callWorkflow } from '../workflow-errors.js';
 import { refuseScreenedApplicant } from './compliance.js';
 import type { ApiDeps } from '../env.js';
-import type { AuthUser } from '../env.js';
+import type { AuthUser } from '../../security/authenticator.js';
 import type { Application } from '../../domain/validation/application.js';
 
 const Person = { name: z.string().max(50), idNumber: z.string().max(18), phone: z.string().max(20) };

@@ -9,7 +9,6 @@ import { normalizePhone, validatePhone } from '../../domain/validation/phone.js'
 import type { Security } from '../../security/authenticator.js';
 import { blindIndex } from '../../security/blind-index.js';
 import { USER_FIELDS } from '../../security/encryption-contexts.js';
-import { accountLocked } from '../../security/login-throttle.js';
 import {
   burnPasswordCheck,
   checkPasswordPolicy,
@@ -22,6 +21,7 @@ import { newRouter, type RouteModule } from '../app.js';
 import { clearCodecSession, setCodecSession } from '../codec-session.js';
 import { insertBorrower } from '../borrowers.js';
 import { ApiError } from '../errors.js';
+import { accountLocked, assertAccountUnlocked, assertSourceAllowed } from '../login-refusals.js';
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
@@ -183,7 +183,7 @@ export function authRoutes(security: Security): RouteModule {
       const now = deps.now();
       const ip = sourceIp(c);
       // Each duplicate answer tells whether a phone or ID number is registered, so they count against the address.
-      await throttle.assertSourceAllowed(ip, now);
+      await assertSourceAllowed(throttle, ip, now);
       const problems: FieldProblem[] = [];
       const phone = take(validatePhone(body.phone, 'phone'), problems);
       const id = take(
@@ -251,7 +251,7 @@ export function authRoutes(security: Security): RouteModule {
         });
 
       try {
-        await throttle.assertSourceAllowed(ip, now);
+        await assertSourceAllowed(throttle, ip, now);
       } catch (err) {
         await audit('DENIED', 'RATE_LIMITED');
         throw err;
@@ -268,7 +268,7 @@ export function authRoutes(security: Security): RouteModule {
         throw invalidCredentials();
       }
       try {
-        throttle.assertAccountUnlocked(user.locked_until, now);
+        assertAccountUnlocked(throttle, user.locked_until, now);
       } catch (err) {
         await throttle.recordFailure(ip, null, now);
         await audit('DENIED', 'ACCOUNT_LOCKED', user);

@@ -9,7 +9,7 @@ import { can } from '../../security/permissions.js';
 import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { newRouter, type RouteModule } from '../app.js';
-import type { AuthUser } from '../env.js';
+import type { AuthUser } from '../../security/authenticator.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';

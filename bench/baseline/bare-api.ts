@@ -19,7 +19,7 @@ import { loadKeyring } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import type { LoanRecord } from '../../api/loan-access.js';
 import { readLoanView } from '../../api/loan-view.js';
-import { connectDb } from '../../db/client.js';
+import { connectDb } from '../../lib/db-client.js';
 import { LoanAmountKey, LoanStatusKey, LoanTypeKey } from '../../contracts/search-attributes.js';
 
 async function main() {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../lib/ports.js';
-import { startStack, type RunningStack } from '../../lib/stack.js';
+import { startStack, type RunningStack } from '../../ops/stack.js';
 
 export interface BenchStack extends RunningStack {
   dataDir: string;

@@ -3,7 +3,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { Sql, TransactionSql } from '../client.js';
+import type { Sql, TransactionSql } from '../../lib/db-client.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { sha256File, type Manifest, type SequenceEntry, type TableEntry } from './manifest.js';
 import { ledgerTotals, rowCount, tablesInDependencyOrder } from './totals.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import type { Sql } from '../client.js';
+import type { Sql } from '../../lib/db-client.js';
 import { migrate, readMigrations } from '../migrate.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { MIGRATIONS_TABLE, sequenceStates } from './dump.js';

@@ -1,6 +1,6 @@
 // Figures a restore must reproduce exactly: the ledger's totals (db/migrations/0002_ledger.sql)
 // and the row count of every table.
-import type { Sql, TransactionSql } from '../client.js';
+import type { Sql, TransactionSql } from '../../lib/db-client.js';
 
 export interface LedgerTotals {
   entries: number;

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/client.js';
+import type { Sql } from '../../lib/db-client.js';
 import { enqueueCallback } from '../callbacks.js';
 import { iso } from '../responses.js';
 

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/client.js';
+import type { Sql } from '../../lib/db-client.js';
 
 /** The bureau keeps a durable record of every report request: who was looked up, under which consent. */
 export async function recordEnquiry(

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Sql } from '../../db/client.js';
+import type { Sql } from '../../lib/db-client.js';
 import { errorResponse, parseJsonBody } from '../responses.js';
 import { idNumber, nonNegativeMoney, text } from '../validation.js';
 import { recordEnquiry } from './enquiries.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Sql } from '../../db/client.js';
+import type { Sql } from '../../lib/db-client.js';
 import type { Logger } from '../../lib/logger.js';
 import { newId, requestHash } from '../hashing.js';
 import { errorResponse, idempotencyKeyOf, parseJsonBody } from '../responses.js';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDb } from '../../db/client.js';
+import { connectDb } from '../../lib/db-client.js';
 import { ApiClient } from '../../drivers/api-client.js';
 import {
   collectPageErrors,

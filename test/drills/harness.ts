@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDb, type Sql } from '../../db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../lib/embedded-postgres.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../ops/embedded-postgres.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
-import { startStack, type RunningStack } from '../../lib/stack.js';
-import { startTemporalDevServer, type DevServerHandle } from '../../lib/temporal-server.js';
+import { startStack, type RunningStack } from '../../ops/stack.js';
+import { startTemporalDevServer, type DevServerHandle } from '../../ops/temporal-server.js';
 import { createBankClient, type BankClient } from '../../partners/bank-client.js';
 import { createSimulatorAdminClient, type SimulatorAdminClient } from '../../simulators/admin-client.js';
 import { ApiClient } from '../../drivers/api-client.js';
@@ -25,7 +25,7 @@ export interface DrillStack {
   /** Service output lines, for a failing drill's message. */
   logs: string[];
   /**
-   * Services that died on their own; the stack's supervisor (lib/stack.ts) starts them again,
+   * Services that died on their own; the stack's supervisor (ops/stack.ts) starts them again,
    * as docker-compose's `restart: unless-stopped` does in production. The drill reports them.
    */
   crashes: Array<{ service: string; code: number | null; at: string; lastLines: string[] }>;

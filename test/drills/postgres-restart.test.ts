@@ -52,7 +52,7 @@ describe('PostgreSQL restarted mid-run', () => {
 
     if (d.crashes.length)
       console.warn(
-        `services that crashed while PostgreSQL restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`,
+        `services that crashed while PostgreSQL restarted (started again by the stack's supervision, ops/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`,
       );
     const all = Object.values(seen).flat();
     expect(

@@ -54,7 +54,7 @@ describe('Temporal server restarted mid-run', () => {
 
     if (d.crashes.length)
       console.warn(
-        `services that crashed while Temporal restarted (started again by the stack's supervision, lib/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`,
+        `services that crashed while Temporal restarted (started again by the stack's supervision, ops/stack.ts): ${JSON.stringify(d.crashes, null, 1)}`,
       );
     const all = Object.values(seen).flat();
     expect(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { corpusHistories, readManifests } from '../../lib/history-corpus.js';
+import { corpusHistories, readManifests } from '../../ops/history-corpus.js';
 import { ROOT, TOOLS } from '../../lib/tools.js';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import '../setup/provided.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOriginationActivities } from '../../activities/origination.js';
 import type { ActivityDeps } from '../../activities/deps.js';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { seedDefaultProducts } from '../../db/products.js';
 import { maskIdNumber } from '../../domain/masking.js';

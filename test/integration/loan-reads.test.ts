@@ -5,8 +5,8 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { backfillLoanViews } from '../../lib/loan-view-backfill.js';
-import { namespaceRetentionDays } from '../../lib/temporal-server.js';
+import { backfillLoanViews } from '../../ops/loan-view-backfill.js';
+import { namespaceRetentionDays } from '../../ops/temporal-server.js';
 import { readKeyFile } from '../../security/keyring.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import { loanViewQuery } from '../../contracts/definitions.js';

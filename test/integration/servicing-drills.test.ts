@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../api/loan-workflows.js';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { insertLoanApplication, newLoanId } from '../../db/loans.js';
 import { productForLoanType } from '../../db/products.js';
 import { createLogger } from '../../lib/logger.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/build-api.js';
 import { temporalConnectionOptions } from '../../api/workflow-errors.js';
 import { loadConfig } from '../../config/index.js';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
 import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';

@@ -1,5 +1,5 @@
 // `npm run test:replay`: every history in the committed corpus (test/workflow/histories/, see
-// lib/history-corpus.ts) replayed against the current workflow bundle. A change to what workflow
+// ops/history-corpus.ts) replayed against the current workflow bundle. A change to what workflow
 // code does (workflows/ and the domain/ modules it bundles) that a recorded loan would not take the
 // same way fails here: guard it with patched() (docs/operations/upgrading.md).
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -12,7 +12,7 @@ import {
   corpusHistories,
   readManifests,
   type CorpusHistory,
-} from '../../lib/history-corpus.js';
+} from '../../ops/history-corpus.js';
 import { findPlaintextInJson } from '../../security/plaintext-detector.js';
 import '../setup/provided.js';
 

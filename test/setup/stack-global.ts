@@ -8,9 +8,9 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { exportHistories } from '../../lib/history-export.js';
+import { exportHistories } from '../../ops/history-export.js';
 import { freePort } from '../../lib/ports.js';
-import { startStack } from '../../lib/stack.js';
+import { startStack } from '../../ops/stack.js';
 import { localKeyFilePath } from '../../security/keyring.js';
 import { ROOT } from '../../lib/tools.js';
 import './provided.js';

@@ -1,7 +1,7 @@
 // A fresh, migrated database per test file on the suite's embedded PostgreSQL.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { connectDb, type Sql } from '../../db/client.js';
+import { connectDb, type Sql } from '../../lib/db-client.js';
 import { migrate } from '../../db/migrate.js';
 
 export interface TestDatabase {

@@ -1,9 +1,9 @@
-// The committed replay corpus (lib/history-corpus.ts), each history with what the loan went through.
+// The committed replay corpus (ops/history-corpus.ts), each history with what the loan went through.
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { readFileSync } from 'node:fs';
-import { CORPUS_DIR, corpusHistories } from '../../lib/history-corpus.js';
-import type { History } from '../../lib/history-export.js';
+import { CORPUS_DIR, corpusHistories } from '../../ops/history-corpus.js';
+import type { History } from '../../ops/history-export.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 

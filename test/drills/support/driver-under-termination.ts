@@ -1,11 +1,11 @@
 // Run as a child process by test/drills/postgres-driver.test.ts, with DATABASE_URL set.
-// It uses postgres.js the way the services do (db/client.ts) while the server closes its
+// It uses postgres.js the way the services do (lib/db-client.ts) while the server closes its
 // connections under it (pg_terminate_backend, as a restart does), and prints one JSON line with
 // what happened. Unpatched postgres.js 3.4.9 kills this process instead with an uncaught
 // "TypeError: Cannot read properties of null (reading 'write')" from Immediate.nextWrite:
 // a write deferred with setImmediate runs after the connection's socket is gone
 // (porsager/postgres#1154, #1066, #1208).
-import { connectDb } from '../../../db/client.js';
+import { connectDb } from '../../../lib/db-client.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is not set');

@@ -1,7 +1,7 @@
 // Helpers of the servicing integration tests: an ACTIVE loan over HTTP, and reconciliation
 // findings about a given set of loans (other test files run loans on the same stack at once).
 import { runReconciliation } from '../../../db/ledger-reads.js';
-import { connectDb, type Sql } from '../../../db/client.js';
+import { connectDb, type Sql } from '../../../lib/db-client.js';
 import type { Finding } from '../../../domain/reconciliation.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createBankClient } from '../../../partners/bank-client.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readiness } from '../../../api/app.js';
 import { ApiError } from '../../../api/errors.js';
 import { callWorkflow, temporalConnectionOptions, workflowServiceUnavailable } from '../../../api/workflow-errors.js';
-import type { Sql } from '../../../db/client.js';
+import type { Sql } from '../../../lib/db-client.js';
 import { freePort } from '../../../lib/ports.js';
 import { loanViewQuery, repayUpdate } from '../../../contracts/definitions.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../api/errors.js';
-import { accountLocked, createLoginThrottle, createSlidingWindow } from '../../../security/login-throttle.js';
-import type { Sql } from '../../../db/client.js';
+import { accountLocked, assertAccountUnlocked, assertSourceAllowed } from '../../../api/login-refusals.js';
+import { createLoginThrottle, createSlidingWindow } from '../../../security/login-throttle.js';
+import type { Sql } from '../../../lib/db-client.js';
 
 describe('sliding window', () => {
   it('counts hits within the window only', () => {
@@ -36,24 +37,27 @@ describe('login throttle', () => {
     const throttle = createLoginThrottle(sql, { ipMaxFailures: 3, ipWindowMs: 60_000 });
     const now = new Date('2026-03-01T00:00:00Z');
     for (let i = 0; i < 3; i += 1) {
-      await throttle.assertSourceAllowed('10.0.0.1', now);
+      await assertSourceAllowed(throttle, '10.0.0.1', now);
       await throttle.recordFailure('10.0.0.1', null, now);
     }
-    const err = await throttle.assertSourceAllowed('10.0.0.1', now).catch((e: unknown) => e);
+    expect(await throttle.sourceRetryAfterMs('10.0.0.1', now)).toBe(60_000);
+    const err = await assertSourceAllowed(throttle, '10.0.0.1', now).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(429);
     expect((err as ApiError).text.zh).toMatch(/1 分钟/);
-    await expect(throttle.assertSourceAllowed('10.0.0.2', now)).resolves.toBeUndefined();
-    await expect(throttle.assertSourceAllowed('10.0.0.1', new Date(now.getTime() + 60_001))).resolves.toBeUndefined();
+    await expect(assertSourceAllowed(throttle, '10.0.0.2', now)).resolves.toBeUndefined();
+    await expect(assertSourceAllowed(throttle, '10.0.0.1', new Date(now.getTime() + 60_001))).resolves.toBeUndefined();
   });
 
   it('answers 423 while an account is locked', () => {
     const throttle = createLoginThrottle(sql);
     const now = new Date('2026-03-01T00:00:00Z');
     const until = new Date(now.getTime() + 15 * 60_000);
-    expect(() => throttle.assertAccountUnlocked(until, now)).toThrow(ApiError);
-    expect(() => throttle.assertAccountUnlocked(until, until)).not.toThrow();
-    expect(() => throttle.assertAccountUnlocked(null, now)).not.toThrow();
+    expect(() => assertAccountUnlocked(throttle, until, now)).toThrow(ApiError);
+    expect(() => assertAccountUnlocked(throttle, until, until)).not.toThrow();
+    expect(() => assertAccountUnlocked(throttle, null, now)).not.toThrow();
+    expect(throttle.isLocked(until, now)).toBe(true);
+    expect(throttle.isLocked(until, until)).toBe(false);
     const err = accountLocked(until, now);
     expect(err.status).toBe(423);
     expect(err.text.en).toMatch(/15 minute/);

@@ -12,8 +12,8 @@ import { productForLoanType, seedDefaultProducts } from '../../../db/products.js
 import type { LoanProduct } from '../../../domain/products.js';
 import type { Application } from '../../../domain/validation/application.js';
 import type { LoanType, Role } from '../../../domain/types.js';
-import { captureWorkflow } from '../../../lib/history-capture.js';
-import { CORPUS_DIR, type CorpusPhase } from '../../../lib/history-corpus.js';
+import { captureWorkflow } from '../../../ops/history-capture.js';
+import { CORPUS_DIR, type CorpusPhase } from '../../../ops/history-corpus.js';
 import { createLogger } from '../../../lib/logger.js';
 import { ROOT } from '../../../lib/tools.js';
 import { blindIndex, borrowerHash } from '../../../security/blind-index.js';

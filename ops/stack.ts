@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '../db/migrate.js';
-import { connectDb } from '../db/client.js';
+import { connectDb } from '../lib/db-client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
-import { spawnManaged, stopLeftovers, type ManagedProcess } from './managed-process.js';
+import { spawnManaged, stopLeftovers, type ManagedProcess } from '../lib/managed-process.js';
 import { howItEnded, Supervisor, type SupervisedService, type UnexpectedExit as SupervisorExit } from './supervisor.js';
-import { isPortFree, waitForPort } from './ports.js';
+import { isPortFree, waitForPort } from '../lib/ports.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
-import { ROOT } from './tools.js';
+import { ROOT } from '../lib/tools.js';
 import { loadKeyring } from '../security/keyring.js';
 
 export interface StackOptions {

@@ -1,4 +1,4 @@
-// lib/supervisor.ts with tiny real child processes and short timings: a crash is started again
+// ops/supervisor.ts with tiny real child processes and short timings: a crash is started again
 // after a delay that doubles up to its cap and starts over after a stable run; stop() and
 // restart() are not crashes, nor is any exit once the supervisor is stopping.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import {
   type RestartPolicy,
   type SupervisedService,
   type UnexpectedExit,
-} from '../../../lib/supervisor.js';
+} from '../../../ops/supervisor.js';
 
 const POLICY: RestartPolicy = { firstDelayMs: 100, maxDelayMs: 400, stableMs: 1_500 };
 

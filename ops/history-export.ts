@@ -2,7 +2,7 @@
 // visibility query names), one run's events, and a workflow's whole chain of continue-as-new runs.
 // `exportHistories` writes every history of a namespace exactly as the server stores them (no
 // codec: encrypted payloads stay encrypted) for the plaintext scan; `npm run capture:histories`
-// decodes them into the replay corpus (lib/history-corpus.ts).
+// decodes them into the replay corpus (ops/history-corpus.ts).
 import { Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type proto from '@temporalio/proto';

@@ -4,7 +4,7 @@
 // keeps dying; one that stayed up a minute starts again from 1 s. A process stopped or restarted
 // on purpose is not a crash, and neither is any exit once the supervisor is stopping (Ctrl-C
 // reaches the whole process group, so the children may exit before they are asked to).
-import type { ManagedProcess } from './managed-process.js';
+import type { ManagedProcess } from '../lib/managed-process.js';
 
 export interface RestartPolicy {
   firstDelayMs: number;

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import postgres from 'postgres';
 import { ConfigError } from '../config/index.js';
-import { waitForPort, isPortFree } from './ports.js';
-import { isAlive, stopProcess } from './processes.js';
+import { waitForPort, isPortFree } from '../lib/ports.js';
+import { isAlive, stopProcess } from '../lib/processes.js';
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL for a database on this server. */

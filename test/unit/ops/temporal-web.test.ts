@@ -1,10 +1,10 @@
-// Temporal Web as served by lib/temporal-web.ts, in front of a stand-in for the dev server's UI
+// Temporal Web as served by ops/temporal-web.ts, in front of a stand-in for the dev server's UI
 // server: the settings answer gains Codec.IncludeCredentials, everything else passes through.
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../lib/ports.js';
-import { startTemporalWeb, type TemporalWebHandle } from '../../../lib/temporal-web.js';
+import { startTemporalWeb, type TemporalWebHandle } from '../../../ops/temporal-web.js';
 
 const SETTINGS = {
   Auth: { Enabled: false },

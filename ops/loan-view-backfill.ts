@@ -2,7 +2,7 @@
 // before workers handed the fields over (scripts/backfill-loan-views.ts).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { storeViewFields } from '../activities/view-fields.js';
-import type { Sql } from '../db/client.js';
+import type { Sql } from '../lib/db-client.js';
 import { loanViewQuery } from '../contracts/definitions.js';
 import { projectedFields, type ViewStamp } from '../contracts/view-fields.js';
 

@@ -3,10 +3,10 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { ConfigError } from '../config/index.js';
 import proto from '@temporalio/proto';
 import { resolve } from 'node:path';
-import { spawnManaged, type ManagedProcess } from './managed-process.js';
-import { freePort, isPortFree, waitForPort } from './ports.js';
+import { spawnManaged, type ManagedProcess } from '../lib/managed-process.js';
+import { freePort, isPortFree, waitForPort } from '../lib/ports.js';
 import { startTemporalWeb, type TemporalWebHandle } from './temporal-web.js';
-import { requireTool, TOOLS } from './tools.js';
+import { requireTool, TOOLS } from '../lib/tools.js';
 
 /** Custom search attributes every loan workflow sets, for ops in Temporal Web. */
 export const SEARCH_ATTRIBUTES = {
@@ -103,7 +103,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'default',
   ];
   if (options.dbFile) args.push('--db-filename', resolve(options.dbFile));
-  // With a UI, the dev server serves it on a private port and Temporal Web (lib/temporal-web.ts)
+  // With a UI, the dev server serves it on a private port and Temporal Web (ops/temporal-web.ts)
   // answers on uiPort with the codec's credentials setting on.
   const withUi = !options.headless && !!options.uiPort;
   const privateUiPort = withUi ? await freePort() : undefined;

@@ -1,3 +1,4 @@
+// The PostgreSQL connection every layer shares (postgres.js), and the Sql types it hands out.
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql<Record<string, unknown>>;

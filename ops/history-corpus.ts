@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { historyJson, type History } from './history-export.js';
-import { ROOT } from './tools.js';
+import { ROOT } from '../lib/tools.js';
 
 export const CORPUS_DIR = resolve(ROOT, 'test/workflow/histories');
 export const MANIFEST_FILE = 'manifest.json';

@@ -1,5 +1,5 @@
 // One loan into the replay corpus: every run of its continue-as-new chain, decoded by the codec,
-// written as a scenario folder (lib/history-corpus.ts). Used by the workflow tests' h.capture()
+// written as a scenario folder (ops/history-corpus.ts). Used by the workflow tests' h.capture()
 // and by `npm run capture:histories`.
 import type { Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
