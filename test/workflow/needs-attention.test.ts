@@ -57,22 +57,28 @@ describe('NEEDS_ATTENTION', () => {
     expect(parked.attention).toMatchObject({ number: 1, step: 'startDisbursement', resumeStatus: 'DISBURSING' });
     expect(parked.attention!.cause).toMatch(/toName does not match/);
 
-    await vi.waitFor(async () => {
-      const [task] = await h.sql<
-        { kind: string; role: string; status: string; detail: { step: string; cause: string } }[]
-      >`
+    await vi.waitFor(
+      async () => {
+        const [task] = await h.sql<
+          { kind: string; role: string; status: string; detail: { step: string; cause: string } }[]
+        >`
         select kind, role, status, detail from tasks where loan_id = ${input.loanId} and kind = 'NEEDS_ATTENTION'`;
-      expect(task).toMatchObject({
-        kind: 'NEEDS_ATTENTION',
-        role: 'OPS',
-        status: 'OPEN',
-        detail: { step: 'startDisbursement' },
-      });
-    });
-    await vi.waitFor(async () => {
-      const [row] = await h.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
-      expect(row!.status).toBe('NEEDS_ATTENTION');
-    });
+        expect(task).toMatchObject({
+          kind: 'NEEDS_ATTENTION',
+          role: 'OPS',
+          status: 'OPEN',
+          detail: { step: 'startDisbursement' },
+        });
+      },
+      { timeout: 15_000 },
+    );
+    await vi.waitFor(
+      async () => {
+        const [row] = await h.sql<{ status: string }[]>`select status from loans where id = ${input.loanId}`;
+        expect(row!.status).toBe('NEEDS_ATTENTION');
+      },
+      { timeout: 15_000 },
+    );
 
     const ops = await h.createUser('OPS');
     const finance = await h.createUser('FINANCE');
@@ -97,6 +103,8 @@ describe('NEEDS_ATTENTION', () => {
     });
     expect(retried.status).not.toBe('NEEDS_ATTENTION');
     const active = await waitForStatus(handle, 'ACTIVE');
+    // Every record of the payout is written once the loan sleeps until its first reminder.
+    await untilSleeping(handle, 60_000);
     expect(active.attention).toBeUndefined();
     expect(active.disbursements.map((d) => [d.idempotencyKey, d.status])).toEqual([
       [`loan:${input.loanId}:disbursement`, 'SUCCEEDED'],
@@ -118,7 +126,6 @@ describe('NEEDS_ATTENTION', () => {
     expect(kinds).toEqual(expect.arrayContaining(['STATUS_NEEDS_ATTENTION', 'ATTENTION_RETRY', 'STATUS_ACTIVE']));
     expect(await workflowFailures(handle)).toBe(0);
     expect((await reconciliation(h)).findings).toEqual([]);
-    await untilSleeping(handle);
     await h.capture(input.loanId, 'needs-attention-retry', ['needs-attention', 'disbursement']);
   });
 
@@ -157,6 +164,6 @@ describe('NEEDS_ATTENTION', () => {
     ).toBe('WRONG_STAGE');
     expect((await handle.query(loanViewQuery)).status).toBe('ACTIVE');
     expect(input.loanId).toBeTruthy();
-    await untilSleeping(handle);
+    await untilSleeping(handle, 60_000);
   });
 });
