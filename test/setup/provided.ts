@@ -5,6 +5,8 @@ declare module 'vitest' {
     timeSkippingAddress: string;
     /** A real Temporal dev server (no time skipping) beside the time-skipping one. */
     devServerAddress: string;
+    /** A time-skipping server of its own for the deploy drill. */
+    isolatedTimeSkippingAddress: string;
     workflowBundlePath: string;
     stack: {
       apiUrl: string;

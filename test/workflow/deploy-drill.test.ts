@@ -33,7 +33,8 @@ let v2Unpatched: MutantBundle;
 const started: string[] = [];
 
 beforeAll(async () => {
-  h = await createWorkflowHarness();
+  // Its own time-skipping server: a stopped worker or a failed workflow task left here holds time still.
+  h = await createWorkflowHarness({ isolatedServer: true });
   v2 = await bundleChangedWorkflows(asCodeChange(extraDueDayReminder, PATCH_ID));
   v2Unpatched = await bundleChangedWorkflows(asCodeChange(extraDueDayReminder));
 });

@@ -36,10 +36,19 @@ type TestEnvFactory = { create(opts: unknown): Promise<TestWorkflowEnvironment> 
  * server (with a 5 s start-up limit) or connect without time skipping; this uses the same
  * factory they do, with an existing server that does skip time.
  */
-async function connectTimeSkipping(dataConverter: object, realServer: boolean): Promise<TestWorkflowEnvironment> {
+async function connectTimeSkipping(
+  dataConverter: object,
+  server: 'shared' | 'isolated' | 'real',
+): Promise<TestWorkflowEnvironment> {
+  const realServer = server === 'real';
+  const address = {
+    shared: inject('timeSkippingAddress'),
+    isolated: inject('isolatedTimeSkippingAddress'),
+    real: inject('devServerAddress'),
+  }[server];
   return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
-    address: inject(realServer ? 'devServerAddress' : 'timeSkippingAddress'),
+    address,
     namespace: 'default',
     supportsTimeSkipping: !realServer,
     client: { dataConverter },
@@ -68,6 +77,8 @@ export interface HarnessOptions {
   cacheWorkflows?: boolean;
   /** Run on the suite's real Temporal dev server instead of the time-skipping one (time passes for real). */
   realServer?: boolean;
+  /** Run on the suite's second time-skipping server, for a file whose leftovers could hold time still for others. */
+  isolatedServer?: boolean;
 }
 
 export async function createWorkflowHarness(options: HarnessOptions = {}) {
@@ -76,7 +87,10 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  const env = await connectTimeSkipping(dataConverter, options.realServer === true);
+  const env = await connectTimeSkipping(
+    dataConverter,
+    options.realServer ? 'real' : options.isolatedServer ? 'isolated' : 'shared',
+  );
   const bank = createFakeBank();
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
