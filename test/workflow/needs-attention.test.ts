@@ -159,11 +159,11 @@ describe('NEEDS_ATTENTION', () => {
     h.bank.refuseTransfers = null;
     await resolve(handle, { action: 'RETRY', reason: '已修正', by: { userId: ops, role: 'OPS' } });
     await waitForStatus(handle, 'ACTIVE');
+    await untilSleeping(handle, 60_000);
     expect(
       await refusalOf(resolve(handle, { action: 'CLOSE', reason: '取消', by: { userId: ops, role: 'OPS' } })),
     ).toBe('WRONG_STAGE');
     expect((await handle.query(loanViewQuery)).status).toBe('ACTIVE');
     expect(input.loanId).toBeTruthy();
-    await untilSleeping(handle, 60_000);
   });
 });

@@ -67,15 +67,26 @@ export async function refusalOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * Waits until the loan sleeps on a timer with nothing else outstanding. A loan terminated with an
+ * Waits until the loan sleeps on a timer with nothing else outstanding: its last event other than
+ * a workflow task's is a started timer, and no workflow task is pending. A loan terminated with an
  * activity or workflow task in flight can leave the shared time-skipping server unable to skip
  * time for the test files after this one.
  */
 export async function untilSleeping(handle: LoanHandle, timeoutMs = 15_000): Promise<void> {
+  const { EventType } = temporal.api.enums.v1;
+  const taskEvents = new Set([
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  ]);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
-    if (last === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED) return;
+    const events = (await handle.fetchHistory()).events ?? [];
+    const last = events.at(-1)?.eventType;
+    const lastOfLoan = [...events].reverse().find((e) => !taskEvents.has(e.eventType!))?.eventType;
+    const taskPending =
+      last === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+    if (lastOfLoan === EventType.EVENT_TYPE_TIMER_STARTED && !taskPending) return;
     if (Date.now() > deadline) throw new Error(`Loan ${handle.workflowId} did not settle into a sleep`);
     await new Promise((r) => setTimeout(r, 50));
   }
