@@ -1,20 +1,11 @@
 // Ops' panel on a loan parked in NEEDS_ATTENTION: which step failed and why, and the two ways out,
 // always with a reason: run the failed step again, or close a loan no money has left for. The
 // workflow decides; a refusal (a payout the bank may have made cannot be closed) shows here.
-import { api, el, errorBox, facts, fmt, onLanguageChange, t } from '/ui/assets/core.js';
+import { api, el, errorBox, facts, fmt, onLanguageChange, requestKeys, t } from '/ui/assets/core.js';
 
 const label = (key) => el('span', { dataset: { i18n: key } }, t(key));
 
-/** One key per decision this page sends: pressing a button again for the same decision is applied once. */
-const sentKeys = new Map();
-function requestKey(body) {
-  const what = JSON.stringify(body);
-  if (!sentKeys.has(what)) {
-    const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0'));
-    sentKeys.set(what, `attention-${random.join('')}`);
-  }
-  return sentKeys.get(what);
-}
+const requestKey = requestKeys('attention');
 
 export function attentionPanel({ loan, onResolved }) {
   const parked = loan.attention;

@@ -59,6 +59,22 @@ const API_TIMEOUT_MS = 30_000;
  * Calls the JSON API with the session's bearer token. A 401 ends the session and returns to
  * the login page. `as: 'blob' | 'text'` reads other bodies.
  */
+/**
+ * Idempotency keys for a page's requests: the same body gets the same key, so pressing submit again
+ * for the same decision is applied once by the server.
+ */
+export function requestKeys(prefix) {
+  const sent = new Map();
+  return (body) => {
+    const what = JSON.stringify(body);
+    if (!sent.has(what)) {
+      const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0'));
+      sent.set(what, `${prefix}-${random.join('')}`);
+    }
+    return sent.get(what);
+  };
+}
+
 export async function api(path, { method = 'GET', body, as = 'json', auth = true, idempotencyKey } = {}) {
   const headers = {};
   // The same key on a resubmitted form makes the server apply it once.

@@ -2,7 +2,7 @@
 // (initial review) or approve with changed terms (final review), always with a comment. The
 // workflow's validators answer at once; a refusal shows here, in the reviewer's language.
 import { DOCUMENT_TYPES } from '/ui/assets/site.js';
-import { api, el, errorBox, fmt, onLanguageChange, t } from '/ui/assets/core.js';
+import { api, el, errorBox, fmt, onLanguageChange, requestKeys, t } from '/ui/assets/core.js';
 
 const DECISIONS = {
   INITIAL: ['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS'],
@@ -47,17 +47,7 @@ const fieldLabel = (path) => {
   return key ? t(key) : path;
 };
 
-/** One key per decision this page sends: pressing submit again for the same decision is applied once. */
-const sentKeys = new Map();
-function requestKey(body) {
-  const what = JSON.stringify(body);
-  if (!sentKeys.has(what))
-    sentKeys.set(
-      what,
-      `review-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`,
-    );
-  return sentKeys.get(what);
-}
+const requestKey = requestKeys('review');
 
 /** The request body for the chosen decision, or a label key saying what is missing. */
 function reviewBody(form, stage) {
