@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sql } from '../lib/db-client.js';
 import type { ApiClient } from './api-client.js';
-import { samplePng, type Session } from './api-client.js';
+import { ApiCallError, samplePng, type Session } from './api-client.js';
 import type { Applicant } from './identities.js';
 
 const PNGS = [0, 1, 2, 3, 4].map((i) => samplePng(i));
@@ -130,7 +130,11 @@ export async function uploadDocuments(
 
 export async function sign(api: ApiClient, token: string, loanId: string): Promise<void> {
   const response = await api.fetch('GET', `/v1/loans/${loanId}/contract`, { token });
-  if (!response.ok) throw new Error(`GET contract of ${loanId}: HTTP ${response.status}`);
+  // An ApiCallError like every other call, so callers that retry a 503 retry this one too.
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as ConstructorParameters<typeof ApiCallError>[1];
+    throw new ApiCallError(response.status, body, `GET contract of ${loanId}`);
+  }
   const sha256 = createHash('sha256')
     .update(Buffer.from(await response.arrayBuffer()))
     .digest('hex');
