@@ -28,18 +28,22 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 // 1. A transaction whose backend dies mid-query: postgres.js then sends its own ROLLBACK on the
 //    dead connection (the write that crashed on the null socket).
+//    The outcome is taken as soon as the transaction settles: it can reject while the killer's
+//    own query is still in flight, and a rejection nobody handles yet would end this process.
 let pid: number | null = null;
-const tx = sql.begin(async (t) => {
-  const [row] = await t<{ pid: number }[]>`select pg_backend_pid() as pid`;
-  pid = row!.pid;
-  await t`select pg_sleep(5)`;
-});
+const txRolledBack = sql
+  .begin(async (t) => {
+    const [row] = await t<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    pid = row!.pid;
+    await t`select pg_sleep(5)`;
+  })
+  .then(
+    () => false,
+    () => true,
+  );
 while (pid === null) await settle(20);
 await killer`select pg_terminate_backend(${pid})`;
-await within(tx, 10_000, 'the interrupted transaction').then(
-  () => {},
-  () => (outcome.transactionRolledBack = true),
-);
+outcome.transactionRolledBack = await within(txRolledBack, 10_000, 'the interrupted transaction');
 await settle(200);
 
 // 2. A reserved connection whose backend was terminated: the next query on it.
