@@ -103,6 +103,8 @@ export interface Allocated {
 export const ledgerKeys = {
   disbursement: (loanId: string) => `loan:${loanId}:disbursement`,
   interest: (loanId: string, installment: number) => `loan:${loanId}:interest:${installment}`,
+  interestAccrued: (loanId: string, installment: number, paymentId: string) =>
+    `loan:${loanId}:interest:${installment}:accrued:${paymentId}`,
   installmentFee: (loanId: string, installment: number) => `loan:${loanId}:fee:${installment}`,
   penaltyInterest: (loanId: string, installment: number, through: LocalDate) =>
     `loan:${loanId}:penalty:${installment}:${through}`,
@@ -177,6 +179,28 @@ export function interestEntry(p: { loanId: string; installment: number; amount: 
     kind: 'INTEREST',
     effectiveOn: p.on,
     memo: `interest of installment ${p.installment}`,
+    lines: [dr('INTEREST_RECEIVABLE', amount), cr('INTEREST_INCOME', amount)],
+  });
+}
+
+/**
+ * Interest of installment n accrued to the day a prepayment pays it, before its due date (money rules
+ * version 2); the installment's own interest entry later posts only the rest of the period.
+ */
+export function interestAccruedEntry(p: {
+  loanId: string;
+  installment: number;
+  paymentId: string;
+  amount: Money;
+  on: LocalDate;
+}): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.interestAccrued(p.loanId, p.installment, p.paymentId),
+    loanId: p.loanId,
+    kind: 'INTEREST',
+    effectiveOn: p.on,
+    memo: `interest of installment ${p.installment} accrued to ${p.on}, paid ahead`,
     lines: [dr('INTEREST_RECEIVABLE', amount), cr('INTEREST_INCOME', amount)],
   });
 }

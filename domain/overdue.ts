@@ -21,7 +21,7 @@
 import { addDays, daysBetween } from './dates.js';
 import { yearBasis } from './day-count.js';
 import type { Dec } from './money.js';
-import { ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney } from './money.js';
+import { ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney, truncateCents } from './money.js';
 import type { DayCount, LocalDate, Money, PenaltyTerms, Rate } from './types.js';
 
 /** The cap year: charges are capped per calendar year of 365 days whatever the day count. */
@@ -144,5 +144,86 @@ export function overdueCharges(inst: OverdueInstallment, terms: ChargeTerms, asO
     uncappedPenalty: toMoney(penalty),
     uncappedLateFee: toMoney(lateFee),
     cap: toMoney(cap),
+  };
+}
+
+// ---- version 2: the charges exactly as the contract words them -----------------------------------
+//
+// The contract's overdue clause (contract-document.ts) is written from `chargeClause`, the same
+// object `overdueChargesV2` computes with, so the two cannot drift apart:
+// GRACE and WAIVER: as version 1 (repaid in full by due date + grace days: nothing is charged; later:
+//   charges count from the due date).
+// PENALTY INTEREST 罚息: on the installment's overdue principal, daily at the penalty rate (contract
+//   rate × (1 + markup)) divided by the day count's year basis, from the due date.
+// LATE FEE 滞纳金: once per installment after grace, as version 1 (FLAT, or a percentage of the
+//   installment still unpaid when grace ends).
+// CAP 上限: penalty interest plus late fee on an installment never exceed the overdue principal at the
+//   cap rate (the product's APR cap) a year, daily over 365 days, from the due date. Penalty interest
+//   comes first; the late fee is charged up to the room the cap leaves (whole cents, rounded down).
+//   Every amount only grows as days pass.
+
+/** The overdue terms of a loan as its contract states them and version 2 of the engine charges them. */
+export interface ChargeClause {
+  graceDays: number;
+  /** Annual penalty rate: contract rate × (1 + markup). */
+  penaltyRate: Dec;
+  penaltyMarkup: Dec;
+  /** Days of the year a day of penalty interest is a fraction of. */
+  penaltyYearDays: number;
+  lateFee: PenaltyTerms['lateFee'];
+  /** Annual cap rate on penalty interest plus late fee, over CAP_YEAR_DAYS, on the overdue principal. */
+  capRate: Dec;
+  capYearDays: number;
+}
+
+export function chargeClause(terms: ChargeTerms): ChargeClause {
+  return {
+    graceDays: terms.penalty.graceDays,
+    penaltyRate: penaltyAnnualRate(terms.annualRate, terms.penalty.penaltyMarkup),
+    penaltyMarkup: rate(terms.penalty.penaltyMarkup),
+    penaltyYearDays: yearBasis(terms.dayCount),
+    lateFee: terms.penalty.lateFee,
+    capRate: rate(terms.chargesCap),
+    capYearDays: CAP_YEAR_DAYS,
+  };
+}
+
+/** Version 2: penalty interest and late fee on the installment as of `asOf`, as `chargeClause` words them. */
+export function overdueChargesV2(inst: OverdueInstallment, terms: ChargeTerms, asOf: LocalDate): OverdueCharges {
+  const clause = chargeClause(terms);
+  const daysLate = Math.max(0, daysBetween(inst.dueDate, asOf));
+  if (daysLate === 0) return { daysLate, inGrace: false, waived: false, ...NONE };
+  const graceEnd = addDays(inst.dueDate, clause.graceDays);
+  const inGrace = daysBetween(graceEnd, asOf) <= 0;
+  const receipts = inst.receipts.filter((r) => daysBetween(r.date, asOf) >= 0);
+  const owed = money(inst.principal).plus(money(inst.interest)).plus(money(inst.fee));
+  const paidOf = (r: InstallmentReceipt): Dec => money(r.principal).plus(money(r.interest)).plus(money(r.fee));
+  let paidByGraceEnd = ZERO;
+  for (const r of receipts) if (daysBetween(r.date, graceEnd) >= 0) paidByGraceEnd = paidByGraceEnd.plus(paidOf(r));
+  const unpaidAtGraceEnd = shortfall(owed, paidByGraceEnd);
+  const waived = !inGrace && unpaidAtGraceEnd.isZero();
+  if (inGrace || waived) return { daysLate, inGrace, waived, ...NONE };
+
+  const principalDays = overdueAmountDays(
+    money(inst.principal),
+    receipts.map((r) => ({ date: r.date, amount: money(r.principal) })),
+    inst.dueDate,
+    asOf,
+  );
+  const penaltyExact = principalDays.times(clause.penaltyRate).div(clause.penaltyYearDays);
+  const capExact = principalDays.times(clause.capRate).div(clause.capYearDays);
+  const rule = clause.lateFee;
+  const lateFee = rule.kind === 'FLAT' ? money(rule.value) : roundCents(unpaidAtGraceEnd.times(rate(rule.value)));
+  const penaltyWithin = minDec(penaltyExact, capExact);
+  const room = truncateCents(capExact.minus(penaltyWithin));
+  return {
+    daysLate,
+    inGrace,
+    waived,
+    penalty: toMoney(roundCents(penaltyWithin)),
+    lateFee: toMoney(minDec(lateFee, room)),
+    uncappedPenalty: toMoney(roundCents(penaltyExact)),
+    uncappedLateFee: toMoney(lateFee),
+    cap: toMoney(roundCents(capExact)),
   };
 }

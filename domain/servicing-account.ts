@@ -10,10 +10,12 @@
 //             once, capped at the product's APR cap) as of the day the account is brought up to
 //             date; the ledger gets what has grown since the last posting.
 //   Payments  pay installments that are due, oldest first, each by the product's allocation order;
-//             then the next installment ahead (paying early). What remains is an overpayment:
+//             then (version 1) the next installment ahead (paying early). What remains is an overpayment:
 //             kept as credit for later installments (CARRY_FORWARD), refunded (REFUND), or
 //             prepaid principal with the rest of the schedule re-amortized (PREPAY_REDUCE_TERM keeps
 //             the installment and shortens the term; PREPAY_REDUCE_INSTALLMENT keeps the term).
+//             Version 2 (`prepayment: 'ACTUAL_DAYS'`) never pays an installment before it is due: a
+//             prepayment pays the current period's interest accrued to the day, then principal.
 //   Payoff    a payment of at least the payoff amount closes the loan: everything due, all unpaid
 //             principal, and the interest of the current period accrued to the day (pro rata by
 //             days); the rest is refunded.
@@ -28,10 +30,11 @@ import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rul
 import { LEGACY_RULES_VERSION } from './rules-version.js';
 import { periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
 import { compareDates, daysBetween } from './dates.js';
-import { Dec, ZERO, ZERO_MONEY, money, rate, sum, toMoney } from './money.js';
+import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
 import {
   creditAppliedEntry,
   installmentFeeEntry,
+  interestAccruedEntry,
   interestEntry,
   lateFeeEntry,
   penaltyInterestEntry,
@@ -65,6 +68,14 @@ export interface InstallmentState {
   lateFee: Money;
   /** Date the installment was fully paid. */
   paidOn: LocalDate | null;
+  /**
+   * Version 2 prepayment within the period (absent otherwise): the interest accrued to `accrualFrom`
+   * and settled there, the day from which the rest of the period accrues on the reduced principal,
+   * and how much of the period's interest the ledger received before the due date.
+   */
+  interestFixed?: Money;
+  accrualFrom?: LocalDate;
+  interestPosted?: Money;
 }
 
 export interface LoanAccount {
@@ -231,8 +242,10 @@ function clone(a: LoanAccount): LoanAccount {
 function charge(a: LoanAccount, i: InstallmentState, on: LocalDate, entries: JournalEntry[]): void {
   if (i.charged) return;
   i.charged = true;
-  if (money(i.interest).gt(0))
-    entries.push(interestEntry({ loanId: a.loanId, installment: i.number, amount: i.interest, on }));
+  const interest =
+    i.interestPosted === undefined ? i.interest : toMoney(money(i.interest).minus(money(i.interestPosted)));
+  if (money(interest).gt(0))
+    entries.push(interestEntry({ loanId: a.loanId, installment: i.number, amount: interest, on }));
   if (money(i.fee).gt(0))
     entries.push(installmentFeeEntry({ loanId: a.loanId, installment: i.number, amount: i.fee, on }));
 }
@@ -382,6 +395,7 @@ export function payoffAmount(account: LoanAccount, asOf: LocalDate, book: RuleBo
 
 function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Money {
   const { account: a } = accrueBy(rules, account, asOf);
+  const byDays = rules.prepayment === 'ACTUAL_DAYS';
   let total = ZERO;
   for (const i of a.installments) {
     const o = owedOn(i);
@@ -389,6 +403,7 @@ function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Mon
       total = total.plus(totalOf(o));
     } else {
       total = total.plus(o.principal).plus(currentInterest(rules, a, i, asOf));
+      if (byDays && periodBegun(a, i, asOf)) total = total.plus(o.fee);
     }
   }
   return toMoney(Dec.max(total.minus(money(a.credit)), ZERO));
@@ -396,12 +411,36 @@ function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Mon
 
 /** Interest accrued on an installment's period through `asOf` (the engine's pro-rata rule, prepayment.ts); zero for periods not yet begun. */
 function currentInterest(rules: MoneyRules, a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
-  const index = a.installments.indexOf(i);
-  const start = index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
+  const start = periodStart(a, i);
   if (daysBetween(start, asOf) <= 0) return ZERO;
+  if (rules.prepayment === 'ACTUAL_DAYS')
+    return Dec.max(periodAccrued(rules, a, i, asOf).minus(money(i.paidInterest)), ZERO);
   const unpaid = toMoney(money(i.interest).minus(money(i.paidInterest)));
   return rules.accruedInterest(
     { dueDate: i.dueDate, interest: unpaid, interestFixed: ZERO_MONEY, accrualFrom: start },
+    asOf,
+  );
+}
+
+function periodStart(a: LoanAccount, i: InstallmentState): LocalDate {
+  const index = a.installments.indexOf(i);
+  return index === 0 ? a.disbursedOn : a.installments[index - 1]!.dueDate;
+}
+
+/** At least one day of the installment's period has passed by `asOf`. */
+function periodBegun(a: LoanAccount, i: InstallmentState, asOf: LocalDate): boolean {
+  return daysBetween(periodStart(a, i), asOf) > 0;
+}
+
+/** Version 2: all the period's interest accrued by `asOf`, paid or not: the part fixed by a prepayment and the rest pro rata by days. */
+function periodAccrued(rules: MoneyRules, a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
+  return rules.accruedInterest(
+    {
+      dueDate: i.dueDate,
+      interest: i.interest,
+      interestFixed: i.interestFixed ?? ZERO_MONEY,
+      accrualFrom: i.accrualFrom ?? periodStart(a, i),
+    },
     asOf,
   );
 }
@@ -471,7 +510,8 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
     toRefund = amount.minus(gross.minus(usedCredit));
     a.credit = ZERO_MONEY;
   } else {
-    const paid = payInOrder(rules, a, amount, on, entries, true);
+    const byDays = rules.prepayment === 'ACTUAL_DAYS';
+    const paid = payInOrder(rules, a, amount, on, entries, !byDays);
     rows.push(...paid.rows);
     taken.push(...paid.taken);
     const left = paid.left;
@@ -481,6 +521,22 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
         a.credit = toMoney(money(a.credit).plus(left));
       } else if (a.overpayment === 'REFUND') {
         toRefund = left;
+      } else if (byDays) {
+        const result = prepayByDays(
+          rules,
+          a,
+          left,
+          a.overpayment === 'PREPAY_REDUCE_TERM' ? 'REDUCE_TERM' : 'REDUCE_INSTALLMENT',
+          on,
+          payment.paymentId,
+          entries,
+        );
+        prepaid = result.prepaid;
+        taken.push({ penalty: ZERO, fee: ZERO, interest: result.interest, principal: result.prepaid });
+        rows.push(...result.rows);
+        toRefund = result.left;
+        reamortized = result.reamortized;
+        for (const n of result.changed) changedSet.add(n);
       } else {
         const result = prepayPrincipal(
           rules,
@@ -607,6 +663,7 @@ function closeLoan(
     const laterPrincipal = sum(later.map((i) => owedOn(i).principal));
     current.interest = toMoney(money(current.paidInterest).plus(currentInterest(rules, a, current, on)));
     current.principal = toMoney(money(current.principal).plus(laterPrincipal));
+    if (rules.prepayment === 'ACTUAL_DAYS' && !periodBegun(a, current, on)) current.fee = current.paidFee;
     a.installments = a.installments.slice(0, index + 1);
   }
   for (const i of a.installments) {
@@ -715,6 +772,162 @@ function prepayPrincipal(
     changed: [...rebuilt.map((i) => i.number), ...dropped],
     reamortized: mode,
   };
+}
+
+type PeriodSettlement = Pick<
+  InstallmentState,
+  'paidPrincipal' | 'paidInterest' | 'paidFee' | 'paidPenalty' | 'receipts' | 'interestFixed' | 'accrualFrom'
+>;
+
+/**
+ * Version 2: the installments from `firstOpen` on, re-amortized over the principal left after a
+ * prepayment; the first keeps what was paid on it in its period. Returns the rows that changed.
+ */
+function reamortizeByDays(
+  rules: MoneyRules,
+  a: LoanAccount,
+  firstOpen: number,
+  settled: PeriodSettlement,
+  p: { remaining: Dec; firstInterest: Dec; paidBefore: Dec; mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT' },
+): number[] {
+  const later = a.installments.slice(firstOpen);
+  const current = later[0]!;
+  const keepLevel = p.mode === 'REDUCE_TERM';
+  const plan = rules.amortize({
+    method: a.terms.method,
+    balance: p.remaining,
+    count: later.length,
+    rate: periodRate(rate(a.terms.annualRate), a.periodYears.num, a.periodYears.den),
+    firstInterest: p.firstInterest,
+    installmentAmount: keepLevel && a.installmentAmount ? money(a.installmentAmount) : null,
+    principalPerPeriod: keepLevel && a.principalPerPeriod ? money(a.principalPerPeriod) : null,
+  });
+  const rebuilt: InstallmentState[] = plan.rows.map((r, k) => ({
+    number: later[k]!.number,
+    dueDate: later[k]!.dueDate,
+    principal: toMoney(r.principal),
+    interest: toMoney(r.interest),
+    fee: later[k]!.fee,
+    paidPrincipal: ZERO_MONEY,
+    paidInterest: ZERO_MONEY,
+    paidFee: ZERO_MONEY,
+    paidPenalty: ZERO_MONEY,
+    charged: false,
+    receipts: [],
+    penaltyCharged: ZERO_MONEY,
+    lateFee: ZERO_MONEY,
+    paidOn: null,
+  }));
+  // The principal prepaid in this period is shown against its installment, as paid.
+  const first = rebuilt[0]!;
+  Object.assign(first, settled, {
+    principal: toMoney(money(first.principal).plus(p.paidBefore)),
+    ...(current.interestPosted === undefined ? {} : { interestPosted: current.interestPosted }),
+  });
+  if (!keepLevel && a.installmentAmount)
+    a.installmentAmount = plan.installmentAmount ? toMoney(plan.installmentAmount) : a.installmentAmount;
+  if (!keepLevel && a.principalPerPeriod)
+    a.principalPerPeriod = plan.principalPerPeriod ? toMoney(plan.principalPerPeriod) : a.principalPerPeriod;
+  const dropped = later.slice(rebuilt.length).map((i) => i.number);
+  a.installments = [...a.installments.slice(0, firstOpen), ...rebuilt];
+  return [...rebuilt.map((i) => i.number), ...dropped];
+}
+
+/**
+ * Version 2 prepayment, with everything due already paid: the current period's interest accrued to
+ * the day first, then principal. The current period keeps its due date: its interest becomes what
+ * accrued to the day plus the rest of the period, pro rata by days, on the reduced principal; the
+ * installments from it on are re-amortized by the product's option. No future interest is taken.
+ */
+function prepayByDays(
+  rules: MoneyRules,
+  a: LoanAccount,
+  available: Dec,
+  mode: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT',
+  on: LocalDate,
+  paymentId: string,
+  entries: JournalEntry[],
+): {
+  prepaid: Dec;
+  interest: Dec;
+  left: Dec;
+  rows: InstallmentAllocation[];
+  changed: number[];
+  reamortized: PaymentAllocation['reamortized'];
+} {
+  const firstOpen = a.installments.findIndex((i) => !isSettled(i));
+  const none = { prepaid: ZERO, interest: ZERO, left: available, rows: [], changed: [], reamortized: null };
+  if (firstOpen < 0) return none;
+  const current = a.installments[firstOpen]!;
+  if (compareDates(current.dueDate, on) <= 0 || current.charged) return none;
+  const later = a.installments.slice(firstOpen);
+  const accrued = periodAccrued(rules, a, current, on);
+  const interest = Dec.min(available, Dec.max(accrued.minus(money(current.paidInterest)), ZERO));
+  const balance = sum(later.map((i) => owedOn(i).principal));
+  const prepaid = Dec.min(available.minus(interest), balance);
+  const left = available.minus(interest).minus(prepaid);
+  if (interest.gt(0)) {
+    entries.push(
+      interestAccruedEntry({ loanId: a.loanId, installment: current.number, paymentId, amount: toMoney(interest), on }),
+    );
+    current.interestPosted = toMoney(money(current.interestPosted ?? ZERO_MONEY).plus(interest));
+    current.paidInterest = toMoney(money(current.paidInterest).plus(interest));
+  }
+  const row: InstallmentAllocation = {
+    number: current.number,
+    penalty: ZERO_MONEY,
+    fee: ZERO_MONEY,
+    interest: toMoney(interest),
+    principal: toMoney(prepaid),
+  };
+  if (prepaid.isZero()) {
+    if (interest.gt(0))
+      current.receipts = [
+        ...current.receipts,
+        { date: on, principal: ZERO_MONEY, interest: toMoney(interest), fee: ZERO_MONEY },
+      ];
+    const touched = interest.gt(0) ? [current.number] : [];
+    return { prepaid, interest, left, rows: interest.gt(0) ? [row] : [], changed: touched, reamortized: null };
+  }
+  const remaining = balance.minus(prepaid);
+  const start = periodStart(a, current);
+  const regular = periodRate(rate(a.terms.annualRate), a.periodYears.num, a.periodYears.den);
+  const span = daysBetween(start, current.dueDate);
+  const restInterest =
+    remaining.isZero() || span <= 0
+      ? ZERO
+      : roundCents(periodInterest(remaining, regular).times(daysBetween(on, current.dueDate)).div(span));
+  const paidBefore = money(current.paidPrincipal);
+  const settled: PeriodSettlement = {
+    paidPrincipal: toMoney(paidBefore.plus(prepaid)),
+    paidInterest: current.paidInterest,
+    paidFee: current.paidFee,
+    paidPenalty: current.paidPenalty,
+    receipts: [
+      ...current.receipts,
+      { date: on, principal: toMoney(prepaid), interest: toMoney(interest), fee: ZERO_MONEY },
+    ],
+    interestFixed: toMoney(accrued),
+    accrualFrom: on,
+  };
+  if (remaining.isZero()) {
+    // All principal repaid: the period ends with the interest accrued to the day and its fee if it has begun.
+    Object.assign(current, settled, {
+      principal: settled.paidPrincipal,
+      interest: toMoney(accrued),
+      fee: periodBegun(a, current, on) ? current.fee : current.paidFee,
+    });
+    if (isSettled(current)) current.paidOn = on;
+    a.installments = a.installments.slice(0, firstOpen + 1);
+    return { prepaid, interest, left, rows: [row], changed: later.map((i) => i.number), reamortized: mode };
+  }
+  const changed = reamortizeByDays(rules, a, firstOpen, settled, {
+    remaining,
+    firstInterest: accrued.plus(restInterest),
+    paidBefore: paidBefore.plus(prepaid),
+    mode,
+  });
+  return { prepaid, interest, left, rows: [row], changed, reamortized: mode };
 }
 
 /** On a due date (or any later touch): credit kept from overpayments pays what has fallen due. */
