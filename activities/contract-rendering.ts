@@ -36,6 +36,9 @@ export function renderContract(s: ContractSources): string {
     schedule: s.offer.installments,
     fees: s.product.fees,
     penalty: s.product.penalty,
+    rulesVersion: s.offer.rulesVersion ?? 1,
+    chargesCap: s.product.aprCap,
+    overpayment: s.product.overpayment,
     consents: s.consents.map((c) => ({
       kind: c.kind as ConsentKind,
       grantedBy: a.applicant.name,

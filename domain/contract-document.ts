@@ -1,8 +1,10 @@
 import { toChineseCapital } from './capital-numerals.js';
 import { DomainError } from './errors.js';
 import { DAY_COUNT_NAMES, FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from './labels.js';
+import { overdueClauseV2, prepaymentClauseV2 } from './contract-money-clauses.js';
 import { escapeHtml } from './html.js';
 import { maskCard, maskIdNumber, maskPhone } from './masking.js';
+import type { OverpaymentHandling } from './products.js';
 import type {
   DayCount,
   Fee,
@@ -59,6 +61,14 @@ export interface ContractDocumentInput {
   schedule: ContractInstallment[];
   fees: Fee[];
   penalty: PenaltyTerms;
+  /**
+   * The money rules version of the offer (rules-version.ts); absent: 1. From version 2 the overdue
+   * and prepayment clauses are written from the engine's own terms, which then also need the
+   * charges cap (the product's APR cap) and the overpayment handling.
+   */
+  rulesVersion?: number;
+  chargesCap?: Rate;
+  overpayment?: OverpaymentHandling;
   consents: ConsentRecord[];
   guarantor?: { name: string; idNumber: string; phone: string };
   collateral?: { type: CollateralType; description: string; appraisedValue: Money };
@@ -174,13 +184,9 @@ export function renderContractHtml(input: ContractDocumentInput): string {
     ),
   );
   section('还款计划', scheduleTable(input.schedule));
-  section('逾期责任', penaltyText(input.annualRate, input.penalty));
-  section(
-    '提前还款',
-    p(
-      '乙方可提前偿还全部或部分借款，利息按实际占用天数计算，甲方不收取提前还款违约金。提前还款的，剩余还款计划由甲方重新计算并告知乙方。',
-    ),
-  );
+  const clauses = moneyClauses(input);
+  section('逾期责任', clauses.overdue);
+  section('提前还款', clauses.prepayment);
   if (input.guarantor || input.collateral) section('担保', guaranteeText(input));
   section('授权与同意', consentsTable(input.consents));
   section(
@@ -289,6 +295,29 @@ function scheduleTable(schedule: ContractInstallment[]): string {
   ].join('\n');
 }
 
+/** The overdue and prepayment clauses in the wording of the offer's money rules version. */
+function moneyClauses(input: ContractDocumentInput): { overdue: string; prepayment: string } {
+  if ((input.rulesVersion ?? 1) < 2)
+    return {
+      overdue: penaltyText(input.annualRate, input.penalty),
+      prepayment: p(
+        '乙方可提前偿还全部或部分借款，利息按实际占用天数计算，甲方不收取提前还款违约金。提前还款的，剩余还款计划由甲方重新计算并告知乙方。',
+      ),
+    };
+  return {
+    overdue: overdueClauseV2({
+      annualRate: input.annualRate,
+      dayCount: input.dayCount,
+      penalty: input.penalty,
+      chargesCap: input.chargesCap!,
+    }),
+    prepayment: prepaymentClauseV2(
+      input.overpayment!,
+      input.fees.some((f) => f.kind === 'PER_INSTALLMENT'),
+    ),
+  };
+}
+
 function penaltyText(annualRate: Rate, penalty: PenaltyTerms): string {
   const penaltyRate = new Dec(annualRate).times(new Dec(1).plus(penalty.penaltyMarkup)).toFixed(4);
   const lateFee =
@@ -369,5 +398,9 @@ function checkInput(input: ContractDocumentInput): void {
     if (!/^\d+(\.\d+)?$/.test(value)) bad(key);
   }
   if (!/^\d+(\.\d+)?$/.test(input.penalty.lateFee.value)) bad('penalty.lateFee.value');
+  if ((input.rulesVersion ?? 1) >= 2) {
+    if (input.chargesCap === undefined || !/^\d+(\.\d+)?$/.test(input.chargesCap)) bad('chargesCap');
+    if (input.overpayment === undefined) bad('overpayment');
+  }
   for (const [index, fee] of input.fees.entries()) if (!isMoneyText(fee.amount)) bad(`fees.${index}.amount`);
 }
