@@ -89,7 +89,7 @@ function asWorded(clause: ReturnType<typeof readClause>, principal: string, owed
   const fee =
     'flat' in clause.lateFee
       ? clause.lateFee.flat
-      : new Decimal(owed).times(clause.lateFee.percent!).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+      : new Decimal(owed).times(clause.lateFee.percent).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   const room = cap.minus(charged).toDecimalPlaces(2, Decimal.ROUND_DOWN);
   return {
     penalty: charged.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
