@@ -13,7 +13,7 @@
 //      version; rules-v1.json and every other existing file stay untouched.
 
 /** The version new offers are made under. */
-export const CURRENT_RULES_VERSION = 1;
+export const CURRENT_RULES_VERSION = 2;
 
 /** The version of accounts and offers made before loans carried a version. */
 export const LEGACY_RULES_VERSION = 1;
