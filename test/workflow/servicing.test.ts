@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { addDays } from '../../domain/dates.js';
 import { createLogger } from '../../lib/logger.js';
-import { overdueCharges } from '../../domain/overdue.js';
+import { overdueChargesV2 } from '../../domain/overdue.js';
 import type { PenaltyTerms } from '../../domain/types.js';
 import { writeOffUpdate, collectionNoteUpdate } from '../../contracts/definitions.js';
 import { createWorkflowHarness, type SeedOptions, type WorkflowHarness } from './helpers/harness.js';
@@ -76,7 +76,7 @@ describe('servicing', () => {
     const { handle, loanId, view: started } = await startSeeded(input);
     expect(started.servicing?.autoDebit).toBe(true);
     // The offer fixes the money rules version the account then runs under (docs/operations/money-rules.md).
-    expect(started.offer?.rulesVersion).toBe(1);
+    expect(started.offer?.rulesVersion).toBe(2);
     const rows = await schedule(loanId);
     expect(rows).toHaveLength(12);
     // Interest runs from the disbursement date: the first installment falls due a month after it.
@@ -153,7 +153,7 @@ describe('servicing', () => {
         { definition: { penalty: PenaltyTerms; aprCap: string } }[]
       >`select definition from products where code = 'CONSUMER_STD'`
     )[0]!.definition;
-    const engine = overdueCharges(
+    const engine = overdueChargesV2(
       {
         dueDate: second!.due_date,
         principal: second!.principal,
@@ -164,20 +164,13 @@ describe('servicing', () => {
       { annualRate: '0.1200', dayCount: 'ACT/365', penalty: product.penalty, chargesCap: product.aprCap },
       paidOn,
     );
-    // By hand: 10 days at 12% × 1.5 on the unpaid principal and the flat 20.00 late fee, together
-    // at most 24% a year on the unpaid installment for those days; the late fee fills the cap first.
-    const cap = new Decimal(second!.principal)
-      .plus(second!.interest)
-      .plus(second!.fee)
-      .times(10)
-      .times('0.24')
-      .div(365)
-      .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-    const fee = Decimal.min(20, cap);
-    const interest = Decimal.min(
-      new Decimal(second!.principal).times('0.18').div(365).times(10).toDecimalPlaces(2, Decimal.ROUND_HALF_UP),
-      cap.minus(fee),
-    );
+    // By hand, as the contract (money rules version 2) words it: 10 days at 12% × 1.5 on the
+    // overdue principal, and the flat 20.00 late fee, together at most 24% a year on the overdue
+    // principal for those days; penalty interest first, the late fee within the room left.
+    const cap = new Decimal(second!.principal).times(10).times('0.24').div(365);
+    const penaltyExact = Decimal.min(new Decimal(second!.principal).times('0.18').div(365).times(10), cap);
+    const fee = Decimal.min(20, cap.minus(penaltyExact).toDecimalPlaces(2, Decimal.ROUND_DOWN));
+    const interest = penaltyExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     expect(engine).toMatchObject({ lateFee: fee.toFixed(2), penalty: interest.toFixed(2) });
     const expectedCharges = new Decimal(engine.penalty).plus(engine.lateFee).toFixed(2);
     expect(late.servicing?.balances.penalty).toBe(expectedCharges);
@@ -207,11 +200,11 @@ describe('servicing', () => {
     // The next application of this borrower is assessed with the worst lateness ever reached.
     const history = await activities().loadRepaymentHistory({ borrowerId, excludeLoanId: 'none' });
     expect(history).toMatchObject({ maxDaysPastDue: 10, currentlyOverdue: false, activeLoans: 1 });
-    await h.capture(loanId, 'late-payment', ['on-time-payment', 'late-payment']);
+    await h.capture(loanId, 'late-payment-v2', ['on-time-payment', 'late-payment']);
     await h.client.workflow.getHandle(loanId).terminate('test done');
   });
 
-  it('takes partial payments, a prepayment that shortens the term, repeats idempotently, and a full payoff', async () => {
+  it('takes partial payments, a prepayment by actual days that shortens the term, repeats idempotently, and a full payoff', async () => {
     const { handle, loanId, borrowerId } = await manualLoan({
       product: (p) => ({ ...p, overpayment: 'PREPAY_REDUCE_TERM' }),
     });
@@ -247,27 +240,62 @@ describe('servicing', () => {
     >`select count(*)::int as n from journal_entries where business_key = ${`payment:${loanId}-a`}`;
     expect(count!.n).toBe(1);
 
-    // Installment 1's rest, installment 2 early, and 5000.00 of principal ahead of the schedule.
-    const extra = await pay(handle, {
-      paymentId: `${loanId}-b`,
-      amount: new Decimal('566.19').plus('1066.19').plus('5000.00').toFixed(2),
+    const rest = await pay(handle, {
+      paymentId: `${loanId}-rest`,
+      amount: '566.19',
       receivedOn: rows[0]!.due_date,
       by: borrower,
     });
-    expect(extra.allocation.prepaidPrincipal).toBe('5000.00');
+    expect(rest.allocation).toMatchObject({ principal: '566.19', prepaidPrincipal: '0.00' });
+
+    // Ten days into period 2: the interest of period 2 accrued for those ten days (money rules
+    // version 2), and the rest of 5,000.00 as principal. Installment 2 is not paid ahead and none
+    // of its later interest is taken.
+    const prepaidOn = addDays(rows[0]!.due_date, 10);
+    await skipTo(h, prepaidOn, '10:00');
+    const extra = await pay(handle, {
+      paymentId: `${loanId}-b`,
+      amount: '5000.00',
+      receivedOn: prepaidOn,
+      by: borrower,
+    });
+    const span = Math.round((Date.parse(rows[1]!.due_date) - Date.parse(rows[0]!.due_date)) / 86_400_000);
+    const accrued = new Decimal(rows[1]!.interest).times(10).div(span).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    expect(extra.allocation.interest).toBe(accrued.toFixed(2));
+    expect(extra.allocation.prepaidPrincipal).toBe(new Decimal('5000.00').minus(accrued).toFixed(2));
     expect(extra.allocation.reamortized).toBe('REDUCE_TERM');
     const shorter = await schedule(loanId);
     expect(shorter.length).toBeLessThan(12);
+    expect(shorter[1]!.due_date).toBe(rows[1]!.due_date);
     const principal = shorter.reduce((t, r) => t.plus(r.principal), new Decimal(0));
     expect(principal.toFixed(2)).toBe('12000.00');
     expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe(
       shorter.reduce((t, r) => t.plus(r.principal).minus(r.paid_principal), new Decimal(0)).toFixed(2),
     );
+    expect(await ledgerBalance(h, loanId, 'INTEREST_RECEIVABLE')).toBe('0.00');
 
-    const later = addDays(rows[0]!.due_date, 20);
+    // The same day, the payoff is the principal left and nothing more: the interest to the day is paid.
+    const sameDay = await view(handle);
+    expect(sameDay.servicing!.payoffToday).toBe(
+      shorter.reduce((t, r) => t.plus(r.principal).minus(r.paid_principal), new Decimal(0)).toFixed(2),
+    );
+
+    // Ten days on, the payoff is that principal and period 2's interest for the ten days since the
+    // prepayment: the part of its interest not yet paid, pro rata by days (the view's payoffToday is
+    // as of the loan's last wake-up, so the test works the amount out from the schedule).
+    const later = addDays(prepaidOn, 10);
     await skipTo(h, later, '10:00');
-    const before = await view(handle);
-    const payoff = before.servicing!.payoffToday;
+    const [, second] = await schedule(loanId);
+    const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+    const restOfPeriod = new Decimal(second!.interest)
+      .minus(second!.paid_interest)
+      .times(days(prepaidOn, later))
+      .div(days(prepaidOn, second!.due_date))
+      .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const payoff = shorter
+      .reduce((t, r) => t.plus(r.principal).minus(r.paid_principal), new Decimal(0))
+      .plus(restOfPeriod)
+      .toFixed(2);
     const closing = await pay(handle, { paymentId: `${loanId}-c`, amount: payoff, receivedOn: later, by: borrower });
     expect(closing.allocation.paidOff).toBe(true);
     expect(closing.allocation.toRefund).toBe('0.00');
@@ -276,7 +304,7 @@ describe('servicing', () => {
     expect(done.status).toBe('PAID_OFF');
     expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe('0.00');
     expect(await ledgerBalance(h, loanId, 'INTEREST_RECEIVABLE')).toBe('0.00');
-    await h.capture(loanId, 'partial-early-payoff', ['partial-payment', 'early-payment', 'payoff']);
+    await h.capture(loanId, 'prepayment-by-days-v2', ['partial-payment', 'early-payment', 'payoff']);
   });
 
   it('refuses repayments it must not take', async () => {
@@ -333,7 +361,8 @@ describe('servicing', () => {
       receivedOn: today,
       by: { userId: finance, role: 'FINANCE' },
     });
-    expect(cash.allocation.installments[0]).toMatchObject({ number: 1 });
+    // Nothing is due yet: under money rules version 2 the product's CARRY_FORWARD keeps it as credit.
+    expect(cash.allocation).toMatchObject({ toCredit: '100.00', installments: [] });
     expect(await ledgerBalance(h, loanId, 'CASH_ON_HAND')).toBe('100.00');
     expect(
       await refusal(

@@ -70,9 +70,12 @@ function readClause(text: string) {
     base: grab(/以该期(逾期未还本金)为基数，按罚息年利率/),
     penaltyRate: new Decimal(grab(/按罚息年利率 ([\d.]+)%/)).div(100),
     penaltyDays: Number(grab(/日罚息率为罚息年利率除以 (\d+)/)),
-    lateFee: flatFee
+    lateFee: (flatFee
       ? { flat: new Decimal(flatFee[1]!) }
-      : { percent: new Decimal(grab(/该期未还金额（本金、利息和费用）的 ([\d.]+)% 收取一次滞纳金/)).div(100) },
+      : { percent: new Decimal(grab(/该期未还金额（本金、利息和费用）的 ([\d.]+)% 收取一次滞纳金/)).div(100) }) as {
+      flat?: Decimal;
+      percent?: Decimal;
+    },
     capBase: grab(/以该期(逾期未还本金)为基数、按年利率/),
     capRate: new Decimal(grab(/按年利率 ([\d.]+)% 自应还款日起按日计算/)).div(100),
     capDays: Number(grab(/（日利率为年利率除以 (\d+)）/)),
@@ -86,10 +89,8 @@ function asWorded(clause: ReturnType<typeof readClause>, principal: string, owed
   const penalty = p.times(clause.penaltyRate).times(days).div(clause.penaltyDays);
   const cap = p.times(clause.capRate).times(days).div(clause.capDays);
   const charged = Decimal.min(penalty, cap);
-  const fee =
-    'flat' in clause.lateFee
-      ? clause.lateFee.flat
-      : new Decimal(owed).times(clause.lateFee.percent).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const rule = clause.lateFee;
+  const fee = rule.flat ?? new Decimal(owed).times(rule.percent ?? 0).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   const room = cap.minus(charged).toDecimalPlaces(2, Decimal.ROUND_DOWN);
   return {
     penalty: charged.toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
