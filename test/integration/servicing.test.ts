@@ -61,10 +61,12 @@ describe('servicing over HTTP', () => {
     expect(first.status).toBe(201);
     const applied = (await first.json()) as {
       duplicate: boolean;
-      allocation: { principal: string; interest: string; installments: Array<{ number: number }> };
+      allocation: { principal: string; interest: string; toCredit: string; installments: Array<{ number: number }> };
     };
     expect(applied.duplicate).toBe(false);
-    expect(applied.allocation.installments[0]!.number).toBe(1);
+    // Nothing is due yet: under money rules version 2 no installment is paid ahead, and the
+    // consumer product keeps the money as credit for the first due date (CARRY_FORWARD).
+    expect(applied.allocation).toMatchObject({ toCredit: '300.00', installments: [] });
     const again = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
       token: session.token,
       body: { paymentId, amount: '300.00', channel: 'ONLINE' },

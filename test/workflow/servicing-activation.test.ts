@@ -82,7 +82,8 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
   expect(answered).not.toMatch(/^refused/);
   const result = await payment;
   expect(result).toMatchObject({ paymentId: `${loanId}-first`, duplicate: false, amount: '100.00', status: 'ACTIVE' });
-  expect(result.allocation.installments[0]).toMatchObject({ number: 1 });
+  // Nothing is due on the payout day: under money rules version 2 the consumer product keeps it as credit.
+  expect(result.allocation).toMatchObject({ toCredit: '100.00', installments: [] });
 
   const after = await view(handle);
   expect(after.status).toBe('ACTIVE');
