@@ -178,6 +178,7 @@ const LOAN = {
   'installment.DUE': { zh: '今日应还', en: 'Due today' },
   'installment.PAID': { zh: '已还', en: 'Paid' },
   'installment.PARTIAL': { zh: '部分已还', en: 'Partly paid' },
+  'installment.GRACE': { zh: '宽限期内', en: 'In grace' },
   'installment.OVERDUE': { zh: '逾期', en: 'Overdue' },
   'servicing.heading': { zh: '贷后情况', en: 'Servicing' },
   'servicing.disbursedOn': { zh: '放款日', en: 'Disbursed on' },
