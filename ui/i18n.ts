@@ -187,6 +187,7 @@ const LOAN = {
   'servicing.totalDue': { zh: '当前应还', en: 'Due now' },
   'servicing.payoffToday': { zh: '今日结清金额', en: 'Payoff today' },
   'servicing.nextDue': { zh: '下期应还', en: 'Next installment' },
+  'servicing.graceEndsOn': { zh: '宽限期至（不视为逾期）', en: 'In grace until (not overdue)' },
   'servicing.dpd': { zh: '逾期天数', en: 'Days past due' },
   'servicing.classification': { zh: '五级分类', en: 'Classification' },
   'loan.section.timeline': { zh: '流程记录', en: 'Timeline' },
