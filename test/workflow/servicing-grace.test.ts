@@ -5,6 +5,7 @@
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { dashboardFigures } from '../../db/reports.js';
 import { addDays } from '../../domain/dates.js';
 import { overdueCharges } from '../../domain/overdue.js';
 import type { PenaltyTerms } from '../../domain/types.js';
@@ -208,5 +209,39 @@ describe('grace', () => {
 
     await h.capture(loanId, 'paid-after-grace', ['grace', 'late-payment', 'overdue-ladder']);
     await h.client.workflow.getHandle(loanId).terminate('test done');
+  });
+
+  it('the dashboard counts days within grace as current, also for a loan projected before the grace rule', async () => {
+    const { input } = await h.seedLoan({ amount: '5000.00', profileDigit: 1 });
+    const figures = async () => {
+      const f = await dashboardFigures(
+        h.sql,
+        { from: '2026-01-01', to: '2026-01-01', timeZone: 'Asia/Shanghai' },
+        new Date(),
+      );
+      return {
+        overdue: f.portfolio.overdueLoans,
+        par1: f.par.find((p) => p.bucket === 'PAR1')!.loans,
+        normal: f.classification.find((c) => c.classification === 'NORMAL')!.loans,
+        specialMention: f.classification.find((c) => c.classification === 'SPECIAL_MENTION')!.loans,
+      };
+    };
+    const project = (status: string, days: number, cls: string) => h.sql`
+      update loans set status = ${status}, days_past_due = ${days}, max_days_past_due = ${days},
+             classification = ${cls}, outstanding_principal = '5000.00' where id = ${input.loanId}`;
+    const before = await figures();
+
+    // A run that began before the grace rule projected day 2 of grace as 2 days past due, 关注.
+    await project('OVERDUE', 2, 'SPECIAL_MENTION');
+    expect(await figures()).toEqual({ ...before, normal: before.normal + 1 });
+    // Beyond grace it is overdue under either rule, counted from the due date.
+    await project('OVERDUE', 5, 'SPECIAL_MENTION');
+    expect(await figures()).toEqual({
+      ...before,
+      overdue: before.overdue + 1,
+      par1: before.par1 + 1,
+      specialMention: before.specialMention + 1,
+    });
+    await h.sql`update loans set status = 'CANCELLED' where id = ${input.loanId}`;
   });
 });
