@@ -5,7 +5,8 @@ import type { LoanEvent, OriginationActivities, TaskToOpen } from '../contracts/
 import type { DocumentUploaded } from '../contracts/messages.js';
 import type { Offer } from '../contracts/loan-view.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { BureauReport, InternalHistory, StatementSummary } from '../domain/types.js';
+import type { BureauReport, InternalHistory, LoanStatus, StatementSummary } from '../domain/types.js';
+import { internalHistoryOf } from '../domain/internal-history.js';
 import { applicantAgeOn, type Application } from '../domain/validation/application.js';
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import { localDateOf } from '../domain/business-time.js';
@@ -142,22 +143,21 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
       borrowerId: string;
       excludeLoanId: string;
     }): Promise<InternalHistory> {
-      const [row] = await sql<
-        { repaid: number; written_off: number; max_dpd: number; overdue: boolean; active: number }[]
+      const rows = await sql<
+        { status: LoanStatus; days_past_due: number; max_days_past_due: number; grace_days: number }[]
       >`
-        select count(*) filter (where status = 'PAID_OFF')::int as repaid,
-               count(*) filter (where status = 'WRITTEN_OFF')::int as written_off,
-               coalesce(max(greatest(days_past_due, max_days_past_due)), 0)::int as max_dpd,
-               coalesce(bool_or(status = 'OVERDUE'), false) as overdue,
-               count(*) filter (where status in ('ACTIVE', 'OVERDUE', 'DISBURSING'))::int as active
-        from loans where borrower_id = ${borrowerId} and id <> ${excludeLoanId}`;
-      return {
-        loansRepaid: row!.repaid,
-        loansWrittenOff: row!.written_off,
-        maxDaysPastDue: row!.max_dpd,
-        currentlyOverdue: row!.overdue,
-        activeLoans: row!.active,
-      };
+        select l.status, l.days_past_due, l.max_days_past_due,
+               coalesce((p.definition -> 'penalty' ->> 'graceDays')::int, 0) as grace_days
+        from loans l join products p on p.code = l.product_code
+        where l.borrower_id = ${borrowerId} and l.id <> ${excludeLoanId}`;
+      return internalHistoryOf(
+        rows.map((r) => ({
+          status: r.status,
+          daysPastDue: r.days_past_due,
+          maxDaysPastDue: r.max_days_past_due,
+          graceDays: r.grace_days,
+        })),
+      );
     },
 
     async openTask(task: TaskToOpen): Promise<void> {

@@ -158,9 +158,16 @@ export interface ServicingView {
   balances: Balances;
   payoffToday: Money;
   nextDue: { number: number; dueDate: LocalDate; amount: Money } | null;
+  /** Counted from the oldest unpaid due date; 0 within grace under the grace rule (workflows/servicing-grace.ts). */
   daysPastDue: number;
   maxDaysPastDue: number;
   classification: LoanClass;
+  /**
+   * The last day of grace while the oldest unpaid installment is past its due date but within its
+   * grace days: not overdue (contract: 宽限期内还清的，不视为逾期). Absent otherwise, and on runs that
+   * began before the grace rule.
+   */
+  graceEndsOn?: LocalDate;
   collections: {
     episodeStart: LocalDate | null;
     stepsTaken: number[];

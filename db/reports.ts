@@ -20,6 +20,22 @@ import type { Sql } from '../lib/db-client.js';
 /** Loans still owed: the book that outstanding principal, PAR and classification describe. */
 const BOOK_STATUSES = ['ACTIVE', 'OVERDUE'];
 
+/**
+ * The book with lateness as the contract counts it: days within grace are not past due. Servicing
+ * projects them as 0 (and 正常) since the grace rule; a loan whose run began before it still shows 1
+ * to graceDays days past due (and 关注) for an installment in grace, counted here as current too.
+ * Grace days are the product's.
+ */
+function bookLoans(sql: Sql) {
+  const grace = sql`coalesce((p.definition -> 'penalty' ->> 'graceDays')::int, 0)`;
+  return sql`(
+    select l.outstanding_principal,
+           case when l.days_past_due > ${grace} then l.days_past_due else 0 end as days_past_due,
+           case when l.days_past_due between 1 and ${grace} then 'NORMAL' else l.classification end as classification
+    from loans l join products p on p.code = l.product_code
+    where l.status in ${sql(BOOK_STATUSES)}) book`;
+}
+
 type Row = Record<string, unknown>;
 
 function periodBounds(sql: Sql, p: ReportPeriod) {
@@ -122,7 +138,7 @@ async function book(sql: Sql) {
            count(*) filter (where days_past_due > ${par30})::int as par30_loans,
            coalesce(sum(outstanding_principal) filter (where days_past_due > ${par90}), 0)::numeric(16, 2)::text as par90_amount,
            count(*) filter (where days_past_due > ${par90})::int as par90_loans
-    from loans where status in ${sql(BOOK_STATUSES)}`;
+    from ${bookLoans(sql)}`;
   const total = r!.outstanding as string;
   return {
     outstandingPrincipal: total,
@@ -145,7 +161,7 @@ async function book(sql: Sql) {
 async function classification(sql: Sql) {
   const rows = await sql<Row[]>`
     select classification, count(*)::int as loans, coalesce(sum(outstanding_principal), 0)::numeric(16, 2)::text as outstanding
-    from loans where status in ${sql(BOOK_STATUSES)} group by classification`;
+    from ${bookLoans(sql)} group by classification`;
   return LOAN_CLASSES.map((cls) => {
     const r = rows.find((x) => x.classification === cls);
     return {

@@ -73,3 +73,27 @@ export function daysPastDue(oldestUnpaidDue: LocalDate | null, today: LocalDate)
   if (oldestUnpaidDue === null || compareDates(today, oldestUnpaidDue) <= 0) return 0;
   return daysBetween(oldestUnpaidDue, today);
 }
+
+// GRACE (the contract: 宽限期内还清的，不计罚息和滞纳金，不视为逾期): an installment unpaid after its
+// due date is not overdue until its grace days have passed. From the day after grace it is, and
+// its days past due count from the due date, as its penalty interest does (overdue.ts).
+
+/** The last day of an installment's grace: paid in full by then, it was never overdue. */
+export function graceEndsOn(dueDate: LocalDate, graceDays: number): LocalDate {
+  return addDays(dueDate, graceDays);
+}
+
+/** The first day an installment still unpaid is overdue: the day after its grace ends. */
+export function overdueFrom(dueDate: LocalDate, graceDays: number): LocalDate {
+  return addDays(dueDate, graceDays + 1);
+}
+
+/** Lateness as the contract counts it: 0 within grace, else every day since the due date. */
+export function beyondGrace(daysPastDue: number, graceDays: number): number {
+  return daysPastDue > graceDays ? daysPastDue : 0;
+}
+
+/** Days past due under the grace rule: 0 while the oldest unpaid installment is within grace. */
+export function daysPastDueAfterGrace(oldestUnpaidDue: LocalDate | null, today: LocalDate, graceDays: number): number {
+  return beyondGrace(daysPastDue(oldestUnpaidDue, today), graceDays);
+}

@@ -25,7 +25,7 @@
 //             never called directly, so a later version changes new loans only. The order of
 //             events above is version 1's too: changing it means moving it behind a rule first
 //             (docs/operations/money-rules.md).
-import { daysPastDue } from './collections.js';
+import { daysPastDue, daysPastDueAfterGrace } from './collections.js';
 import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rules.js';
 import { LEGACY_RULES_VERSION } from './rules-version.js';
 import { periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
@@ -197,6 +197,36 @@ export function isSettled(i: InstallmentState): boolean {
 /** The oldest installment not fully paid whose due date is before `today`, or null. */
 export function oldestOverdue(a: LoanAccount, today: LocalDate): InstallmentState | null {
   return a.installments.find((i) => !isSettled(i) && compareDates(i.dueDate, today) < 0) ?? null;
+}
+
+/**
+ * How unpaid installments make a loan overdue. FROM_DUE_DATE: from the day after the due date
+ * (servicing runs that began before the grace rule, and version 1's golden numbers).
+ * AFTER_GRACE: from the day after the grace days end; within grace the loan is not overdue, and
+ * once it is, its days past due count from the due date (collections.ts).
+ */
+export type OverdueRule = 'FROM_DUE_DATE' | 'AFTER_GRACE';
+
+/** The oldest installment that makes the loan overdue on `today` under `rule`, or null. */
+export function overdueInstallment(a: LoanAccount, today: LocalDate, rule: OverdueRule): InstallmentState | null {
+  const oldest = oldestOverdue(a, today);
+  if (oldest === null || rule === 'FROM_DUE_DATE') return oldest;
+  return daysPastDueAfterGrace(oldest.dueDate, today, a.penalty.graceDays) > 0 ? oldest : null;
+}
+
+/** The oldest unpaid installment past its due date but still within its grace days, or null. */
+export function installmentInGrace(a: LoanAccount, today: LocalDate): InstallmentState | null {
+  const oldest = oldestOverdue(a, today);
+  return oldest !== null && daysPastDueAfterGrace(oldest.dueDate, today, a.penalty.graceDays) === 0 ? oldest : null;
+}
+
+/** The loan's days past due on `today` under `rule`; 0 for a written-off loan (it has left the book). */
+export function daysPastDueOn(a: LoanAccount, today: LocalDate, rule: OverdueRule): number {
+  if (a.writtenOffOn !== null) return 0;
+  const oldest = oldestOverdue(a, today)?.dueDate ?? null;
+  return rule === 'FROM_DUE_DATE'
+    ? daysPastDue(oldest, today)
+    : daysPastDueAfterGrace(oldest, today, a.penalty.graceDays);
 }
 
 /** The first installment not fully paid, or null when everything is paid. */
@@ -1041,8 +1071,21 @@ export function dueNow(account: LoanAccount, asOf: LocalDate, book: RuleBook = R
 
 /** The loan's five-category class as of the day, by its rules version; a written-off loan is LOSS. */
 export function classificationOn(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): LoanClass {
+  return classificationUnder(account, asOf, 'FROM_DUE_DATE', book);
+}
+
+/**
+ * The class by the version's `classify` of the days past due `rule` counts: under AFTER_GRACE a loan
+ * within grace stays NORMAL, and after grace is classed by its days since the due date.
+ */
+export function classificationUnder(
+  account: LoanAccount,
+  asOf: LocalDate,
+  rule: OverdueRule,
+  book: RuleBook = RULE_BOOK,
+): LoanClass {
   if (account.writtenOffOn !== null) return 'LOSS';
-  return rulesOf(account, book).classify(daysPastDue(oldestOverdue(account, asOf)?.dueDate ?? null, asOf));
+  return rulesOf(account, book).classify(daysPastDueOn(account, asOf, rule));
 }
 
 export function outstandingPrincipal(a: LoanAccount): Money {
@@ -1050,18 +1093,20 @@ export function outstandingPrincipal(a: LoanAccount): Money {
   return toMoney(sum(a.installments.map((i) => owedOn(i).principal)));
 }
 
-export type InstallmentStatus = 'UPCOMING' | 'DUE' | 'PAID' | 'PARTIAL' | 'OVERDUE';
+export type InstallmentStatus = 'UPCOMING' | 'DUE' | 'PAID' | 'PARTIAL' | 'GRACE' | 'OVERDUE';
 
+/** An installment's status on `today`: unpaid after its due date it is GRACE for `graceDays` days, then OVERDUE. */
 export function installmentStatus(
   i: Pick<
     InstallmentState,
     'dueDate' | 'principal' | 'interest' | 'fee' | 'paidPrincipal' | 'paidInterest' | 'paidFee' | 'paidOn'
   >,
   today: LocalDate,
+  graceDays = 0,
 ): InstallmentStatus {
   if (i.paidOn !== null) return 'PAID';
   const cmp = compareDates(i.dueDate, today);
-  if (cmp < 0) return 'OVERDUE';
+  if (cmp < 0) return daysPastDueAfterGrace(i.dueDate, today, graceDays) > 0 ? 'OVERDUE' : 'GRACE';
   if (cmp === 0) return 'DUE';
   const paid = money(i.paidPrincipal).plus(money(i.paidInterest)).plus(money(i.paidFee));
   return paid.gt(0) ? 'PARTIAL' : 'UPCOMING';

@@ -25,6 +25,7 @@ export const CORPUS_PHASES = [
   'payout-failure-and-retry',
   'on-time-payment',
   'late-payment',
+  'grace',
   'partial-payment',
   'early-payment',
   'overdue-ladder',

@@ -16,4 +16,11 @@ export const PATCHES = {
   WRITE_OFF_DECISION_ANSWERED: 'write-off-decision-answered',
   /** A withdrawal accepted just as the contract was signed is honoured before any payout starts. */
   WITHDRAWAL_BEFORE_PAYOUT: 'withdrawal-before-payout',
+  /**
+   * Grace is honoured: an installment unpaid within its grace days leaves the loan ACTIVE and NORMAL
+   * with 0 days past due, the borrower gets a grace reminder instead of an overdue notice, and the
+   * loan goes OVERDUE the day after grace with days past due counted from the due date. Decided
+   * once per servicing run (workflows/servicing-state.ts `overdueRule`).
+   */
+  GRACE_NOT_OVERDUE: 'grace-not-overdue',
 } as const;

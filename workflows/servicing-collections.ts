@@ -6,13 +6,20 @@ import { addDays } from '../domain/dates.js';
 import { instantOf } from '../domain/business-time.js';
 import { ladderOf, nextStep, STEP_WORK, stepDate, stepsDue, stepTaskKey } from '../domain/collections.js';
 import type { EscalationStep } from '../domain/products.js';
-import { applyCredit, dueNow, firstUnsettled, oldestOverdue, writeOff } from '../domain/servicing-account.js';
+import {
+  applyCredit,
+  daysPastDueOn,
+  dueNow,
+  firstUnsettled,
+  oldestOverdue,
+  writeOff,
+} from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
 import { changeStatus, notifyBorrower, record } from './context.js';
 import { autoDebit } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
 import { PATCHES } from './patches.js';
-import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+import { overdueNowOf, todayOf, type ServicingState } from './servicing-state.js';
 import type { BilingualText } from '../domain/types.js';
 
 /** Collection work happens in office hours. */
@@ -27,8 +34,9 @@ export async function bringUpToDate(s: ServicingState): Promise<void> {
   if (posting.entries.length > 0 || posting.changed.length > 0) await adopt(s, posting);
 }
 
+/** Whether an installment makes the loan overdue today, under the run's rule (grace, or none). */
 function overdueNow(s: ServicingState): boolean {
-  return oldestOverdue(s.account, todayOf(s)) !== null;
+  return overdueNowOf(s) !== null;
 }
 
 /** The next moment collections needs to look again: a ladder step, a due date, the grace days ending, or tomorrow. */
@@ -92,7 +100,7 @@ const ACTION_EN = {
   WRITE_OFF_REVIEW: 'write-off review',
 } as const;
 
-async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]): Promise<void> {
+export async function closeEpisode(s: ServicingState, ladder: readonly EscalationStep[]): Promise<void> {
   const start = s.collections.episodeStart!;
   for (const step of ladder.filter((x) => s.collections.taken.includes(x.daysPastDue) && STEP_WORK[x.action].task)) {
     await records.closeTask({ loanId: s.input.loanId, taskKey: stepTaskKey(step, start), status: 'DONE' });
@@ -114,10 +122,16 @@ export async function escalateOverdue(
   await bringUpToDate(s);
   if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s))
     await changeStatus(s.ctx, 'OVERDUE', {
-      reason: {
-        zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`,
-        en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time`,
-      },
+      reason:
+        s.overdueRule === 'AFTER_GRACE'
+          ? {
+              zh: `第 ${overdueNowOf(s)!.number} 期宽限期届满仍未还清`,
+              en: `Installment ${overdueNowOf(s)!.number} is still unpaid after its grace days`,
+            }
+          : {
+              zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`,
+              en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time`,
+            },
     });
 
   for (;;) {
@@ -162,7 +176,7 @@ export async function escalateOverdue(
       );
       s.writeOffDecision = null;
     }
-    const dpd = dpdOf(s.account, todayOf(s));
+    const dpd = daysPastDueOn(s.account, todayOf(s), s.overdueRule);
     const steps = stepsDue(ladder, dpd, s.collections.taken);
     if (steps.length > 0) await bringUpToDate(s);
     for (const step of steps) await takeStep(s, step, dpd);

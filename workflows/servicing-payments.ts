@@ -6,7 +6,7 @@ import {
   balancesOn,
   dueNow,
   isPaidOff,
-  oldestOverdue,
+  overdueInstallment,
   payoffAmount,
   type PaymentInput,
 } from '../domain/servicing-account.js';
@@ -109,7 +109,7 @@ async function acceptNew(
     allocation: posting.allocation,
     balances: balancesOn(posting.account, today),
     payoffAmount: paidOff ? '0.00' : payoffAmount(posting.account, today),
-    status: paidOff ? 'PAID_OFF' : oldestOverdue(posting.account, today) ? 'OVERDUE' : 'ACTIVE',
+    status: paidOff ? 'PAID_OFF' : overdueInstallment(posting.account, today, s.overdueRule) ? 'OVERDUE' : 'ACTIVE',
   };
   remember(s, result);
   await adopt(s, posting, { result, recordedBy: input.recordedBy.userId });

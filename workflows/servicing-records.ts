@@ -1,9 +1,15 @@
 // Storing what servicing decided: each account change goes to the database (ledger entries, the
 // schedule rows that changed, the loans projection) in the order it happened.
-import { classificationOn, firstUnsettled, outstandingPrincipal, type Posting } from '../domain/servicing-account.js';
+import {
+  classificationUnder,
+  daysPastDueOn,
+  firstUnsettled,
+  outstandingPrincipal,
+  type Posting,
+} from '../domain/servicing-account.js';
 import type { ServicingChange } from '../contracts/activities.js';
 import { records } from './activity-proxies.js';
-import { dpdOf, todayOf, type ServicingState } from './servicing-state.js';
+import { todayOf, type ServicingState } from './servicing-state.js';
 import { viewHandover } from './view-projection.js';
 
 /** Runs `work` after every earlier write of this loan has finished, so projections never go back in time. */
@@ -21,7 +27,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
   s.account = posting.account;
   s.version += 1;
   const today = todayOf(s);
-  const dpd = s.account.writtenOffOn ? 0 : dpdOf(s.account, today);
+  const dpd = daysPastDueOn(s.account, today, s.overdueRule);
   s.maxDaysPastDue = Math.max(s.maxDaysPastDue, dpd);
   // Charges are posted through today: a payment dated earlier can no longer be applied correctly.
   if (posting.entries.length > 0 && today > s.accruedThrough) s.accruedThrough = today;
@@ -35,7 +41,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
     projection: {
       daysPastDue: dpd,
       maxDaysPastDue: s.maxDaysPastDue,
-      classification: classificationOn(s.account, today),
+      classification: classificationUnder(s.account, today, s.overdueRule),
       outstandingPrincipal: outstandingPrincipal(s.account),
       nextDueDate: s.account.writtenOffOn ? null : (firstUnsettled(s.account)?.dueDate ?? null),
     },

@@ -1,17 +1,22 @@
 // What the servicing phase keeps between events, what it carries through continue-as-new, and
 // how it fills in the servicing part of the loan view (contracts/loan-view.ts). Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
-import { daysPastDue } from '../domain/collections.js';
+import { daysPastDue, graceEndsOn } from '../domain/collections.js';
 import type { BilingualText, LocalDate } from '../domain/types.js';
 import {
   amountOwed,
   balancesOn,
-  classificationOn,
+  classificationUnder,
+  daysPastDueOn,
   firstUnsettled,
+  installmentInGrace,
   isSettled,
   oldestOverdue,
+  overdueInstallment,
   payoffAmount,
+  type InstallmentState,
   type LoanAccount,
+  type OverdueRule,
 } from '../domain/servicing-account.js';
 import type { LoanContext } from './context.js';
 import type { BankResult, WriteOffDecision } from '../contracts/messages.js';
@@ -82,6 +87,11 @@ export interface ServicingState extends CarriedServicing {
   closed: boolean;
   /** The last database write queued; the next one waits for it. */
   writes: Promise<void>;
+  /**
+   * How this run counts a loan overdue: AFTER_GRACE when the run reached servicing under
+   * PATCHES.GRACE_NOT_OVERDUE, FROM_DUE_DATE in runs that began before it (their recorded path).
+   */
+  overdueRule: OverdueRule;
 }
 
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {
@@ -92,11 +102,21 @@ export function dpdOf(account: LoanAccount, today: LocalDate): number {
   return daysPastDue(oldestOverdue(account, today)?.dueDate ?? null, today);
 }
 
-export function servicingView(s: CarriedServicing, today: LocalDate): ServicingView {
+/** The installment that makes the loan overdue today under the run's rule, or null. */
+export function overdueNowOf(s: Pick<ServicingState, 'account' | 'overdueRule' | 'options'>): InstallmentState | null {
+  return overdueInstallment(s.account, todayOf(s), s.overdueRule);
+}
+
+export function servicingView(
+  s: CarriedServicing,
+  today: LocalDate,
+  rule: OverdueRule = 'FROM_DUE_DATE',
+): ServicingView {
   const a = s.account;
   const next = firstUnsettled(a);
   const closed = a.writtenOffOn !== null;
-  const dpd = closed ? 0 : dpdOf(a, today);
+  const dpd = closed ? 0 : daysPastDueOn(a, today, rule);
+  const inGrace = rule === 'AFTER_GRACE' && !closed ? installmentInGrace(a, today) : null;
   return {
     asOf: today,
     disbursedOn: a.disbursedOn,
@@ -112,7 +132,8 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
         : null,
     daysPastDue: dpd,
     maxDaysPastDue: Math.max(s.maxDaysPastDue, dpd),
-    classification: classificationOn(a, today),
+    classification: classificationUnder(a, today, rule),
+    ...(inGrace ? { graceEndsOn: graceEndsOn(inGrace.dueDate, a.penalty.graceDays) } : {}),
     collections: {
       episodeStart: s.collections.episodeStart,
       stepsTaken: [...s.collections.taken],
@@ -131,5 +152,5 @@ export function servicingView(s: CarriedServicing, today: LocalDate): ServicingV
 
 /** The loan view with the servicing part filled in as of today. */
 export function loanViewOf(s: ServicingState): LoanView {
-  return { ...s.ctx.view, servicing: servicingView(s, todayOf(s)) };
+  return { ...s.ctx.view, servicing: servicingView(s, todayOf(s), s.overdueRule) };
 }

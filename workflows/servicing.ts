@@ -1,7 +1,7 @@
 // Phase 6, servicing: for each installment, remind before the due date, collect on it, and chase
 // it when it is late — until the loan is paid off or written off. Continues as new at
 // installment boundaries so the history of a 30-year loan stays small.
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler } from '@temporalio/workflow';
 import { instantOf } from '../domain/business-time.js';
 import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
@@ -11,8 +11,8 @@ import {
   amountOwed,
   firstUnsettled,
   isPaidOff,
+  installmentInGrace,
   isSettled,
-  oldestOverdue,
   openAccount,
   type InstallmentState,
 } from '../domain/servicing-account.js';
@@ -34,10 +34,13 @@ import {
 } from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
+import { waitOutGrace } from './servicing-grace.js';
 import { autoDebit, repay } from './servicing-payments.js';
+import { PATCHES } from './patches.js';
 import { adopt } from './servicing-records.js';
 import {
   loanViewOf,
+  overdueNowOf,
   todayOf,
   type CarriedServicing,
   type ServicingStart,
@@ -76,7 +79,9 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       await settleLoan(s);
       break;
     }
-    if (oldestOverdue(s.account, todayOf(s))) {
+    if (s.overdueRule === 'AFTER_GRACE' && installmentInGrace(s.account, todayOf(s))) {
+      await waitOutGrace(s);
+    } else if (overdueNowOf(s)) {
       const outcome = await escalateOverdue(s, historyFull);
       if (outcome === 'WRITTEN_OFF') break;
       if (outcome === 'CONTINUE') return continueAsNewFrom(s);
@@ -179,6 +184,8 @@ function stateOf(carried: CarriedServicing): ServicingState {
     writeOffRefusal: null,
     closed: ['PAID_OFF', 'WRITTEN_OFF'].includes(carried.view.status),
     writes: Promise.resolve(),
+    // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
+    overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
   };
   // Money has left: a parked servicing loan can only be retried, never simply closed.
   attendTo(ctx, () => false, carried.attentionCases ?? 0);

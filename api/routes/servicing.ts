@@ -34,7 +34,8 @@ const ScheduleLine = z
     interest: z.string(),
     fee: z.string(),
     total: z.string(),
-    status: z.enum(['UPCOMING', 'DUE', 'PAID', 'PARTIAL', 'OVERDUE']),
+    // GRACE: unpaid after its due date but within the product's grace days, not overdue (contract).
+    status: z.enum(['UPCOMING', 'DUE', 'PAID', 'PARTIAL', 'GRACE', 'OVERDUE']),
     paidAt: z.string().optional(),
   })
   .openapi('ScheduleLine');
@@ -223,7 +224,9 @@ export const servicingRoutes: RouteModule = (deps) => {
 
   app.openapi(schedule, async (c) => {
     const { loanId } = c.req.valid('param');
-    await loanInScope(deps.sql, currentUser(c), loanId);
+    const loan = await loanInScope(deps.sql, currentUser(c), loanId);
+    const [product] = await deps.sql<{ grace_days: number | null }[]>`
+      select (definition -> 'penalty' ->> 'graceDays')::int as grace_days from products where code = ${loan.product_code}`;
     const rows = await deps.sql<
       {
         number: number;
@@ -259,6 +262,7 @@ export const servicingRoutes: RouteModule = (deps) => {
           paidOn: r.paid_on,
         },
         on,
+        product?.grace_days ?? 0,
       ),
       ...(r.paid_on ? { paidAt: r.paid_on } : {}),
     }));

@@ -38,6 +38,7 @@ const PAYMENTS = 'workflows/servicing-payments.ts';
 const REVIEW = 'workflows/review.ts';
 const LOAN = 'workflows/loan.ts';
 const ATTENTION = 'workflows/attention.ts';
+const GRACE = 'workflows/servicing-grace.ts';
 const CONTEXT_IMPORTS = "import { notifyBorrower as notifyForChange, record as recordForChange } from './context.js';";
 
 /**
@@ -247,6 +248,21 @@ ${guarded(`        await notifyForChange(ctx, 'PAYOUT_DELAYED', {});`, patchId)}
     await adopt(s, posting);
 ${guarded(`    await recordForChange(s.ctx, 'CHARGES_POSTED', { zh: '已计提应收', en: 'Charges posted' });`, patchId)}
   }
+`,
+      },
+    ],
+  },
+  {
+    phase: 'grace',
+    description: 'note on the timeline before the last-day-of-grace reminder goes out',
+    covers: (loan) => loan.timeline.has('GRACE_REMINDER'),
+    edits: (patchId) => [
+      ...imports(GRACE, patchId, CONTEXT_IMPORTS),
+      {
+        file: GRACE,
+        find: `  await notifyBorrower(s.ctx, 'GRACE_REMINDER', {\n`,
+        replace: `${guarded(`  await recordForChange(s.ctx, 'GRACE_LAST_DAY', { zh: '宽限期最后一天', en: 'Last day of grace' });`, patchId)}
+  await notifyBorrower(s.ctx, 'GRACE_REMINDER', {
 `,
       },
     ],

@@ -338,6 +338,7 @@ function servicing(s) {
       [t('servicing.totalDue'), fmt.money(s.balances?.totalDue)],
       [t('servicing.payoffToday'), fmt.money(s.payoffToday)],
       [t('servicing.nextDue'), s.nextDue ? `${fmt.date(s.nextDue.dueDate)} · ${fmt.money(s.nextDue.amount)}` : '—'],
+      s.graceEndsOn ? [t('servicing.graceEndsOn'), fmt.date(s.graceEndsOn)] : null,
       [t('servicing.dpd'), String(s.daysPastDue)],
       [t('servicing.classification'), label('class', s.classification)],
     ]),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradeForScore } from '../../../domain/credit-grade.js';
+import { internalHistoryOf } from '../../../domain/internal-history.js';
 import { assessCredit, BASE_SCORE, type CreditAssessment } from '../../../domain/scoring.js';
 import type { BureauReport, StatementSummary } from '../../../domain/types.js';
 import {
@@ -183,6 +184,37 @@ describe('assessCredit: other warnings', () => {
     expect(warningCodes(writtenOff)).toContain('PRIOR_WRITE_OFF');
     expect(repeat.score).toBeGreaterThan(overdue.score);
     expect(repeat.score).toBeGreaterThan(writtenOff.score);
+  });
+
+  it('costs nothing for a prior loan paid within grace; lateness beyond grace counts from the due date', () => {
+    // A loan of the default consumer product (3 grace days) paid off; its worst lateness as recorded.
+    const priorLoan = (maxDaysPastDue: number) =>
+      internalHistoryOf([{ status: 'PAID_OFF', daysPastDue: 0, maxDaysPastDue, graceDays: 3 }]);
+    const onTime = assessCredit(assessmentInput('CREDIT', { history: priorLoan(0) }));
+    // Recorded before the grace rule: 3 days within grace were counted as days past due.
+    const withinGrace = assessCredit(assessmentInput('CREDIT', { history: priorLoan(3) }));
+    const afterGrace = assessCredit(assessmentInput('CREDIT', { history: priorLoan(5) }));
+
+    expect(priorLoan(3)).toEqual(newCustomer({ loansRepaid: 1 }));
+    expect(withinGrace.score).toBe(onTime.score);
+    expect(factor(withinGrace, 'INTERNAL_LATE_PAYMENTS')).toBeUndefined();
+    expect(factor(withinGrace, 'REPEAT_CUSTOMER')!.contribution).toBe(15);
+    expect(factor(afterGrace, 'INTERNAL_LATE_PAYMENTS')!.contribution).toBe(-20);
+    expect(factor(afterGrace, 'INTERNAL_LATE_PAYMENTS')!.detail.en).toBe('Longest delay with us: 5 days');
+    expect(factor(afterGrace, 'REPEAT_CUSTOMER')).toBeUndefined();
+  });
+
+  it('counts a loan overdue now only once its grace has passed', () => {
+    const loan = (daysPastDue: number) =>
+      internalHistoryOf([{ status: 'OVERDUE', daysPastDue, maxDaysPastDue: daysPastDue, graceDays: 3 }]);
+    expect(loan(2)).toMatchObject({ currentlyOverdue: false, maxDaysPastDue: 0, activeLoans: 1 });
+    expect(loan(4)).toMatchObject({ currentlyOverdue: true, maxDaysPastDue: 4, activeLoans: 1 });
+    expect(
+      internalHistoryOf([
+        { status: 'WRITTEN_OFF', daysPastDue: 0, maxDaysPastDue: 120, graceDays: 3 },
+        { status: 'ACTIVE', daysPastDue: 0, maxDaysPastDue: 0, graceDays: 0 },
+      ]),
+    ).toEqual({ loansRepaid: 0, loansWrittenOff: 1, maxDaysPastDue: 120, currentlyOverdue: false, activeLoans: 1 });
   });
 
   it('notes a bureau report older than 30 days', () => {
