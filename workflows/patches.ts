@@ -16,4 +16,6 @@ export const PATCHES = {
   WRITE_OFF_DECISION_ANSWERED: 'write-off-decision-answered',
   /** A withdrawal accepted just as the contract was signed is honoured before any payout starts. */
   WITHDRAWAL_BEFORE_PAYOUT: 'withdrawal-before-payout',
+  /** At payout the loan issues a 还款计划确认书 of the schedule its account is opened from, and tells the borrower. */
+  SCHEDULE_CONFIRMATION: 'schedule-confirmation-at-payout',
 } as const;

@@ -1,7 +1,7 @@
 // Phase 6, servicing: for each installment, remind before the due date, collect on it, and chase
 // it when it is late — until the loan is paid off or written off. Continues as new at
 // installment boundaries so the history of a 30-year loan stays small.
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler } from '@temporalio/workflow';
 import { instantOf } from '../domain/business-time.js';
 import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
@@ -34,6 +34,8 @@ import {
 } from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
+import { PATCHES } from './patches.js';
+import { confirmSchedule } from './schedule-confirmation.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
 import {
@@ -143,6 +145,8 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
     attentionCases: from.attentionCases,
   });
   await adopt(s, { account, entries: [], changed: account.installments.map((i) => i.number) });
+  // Loans paid out before the confirmation existed replay without it.
+  if (patched(PATCHES.SCHEDULE_CONFIRMATION)) await confirmSchedule(s.ctx, account);
   const first = account.installments[0]!;
   // Servicing takes repayments from the moment anyone can see the loan ACTIVE: the handlers go in
   // first, in the same activation as the status change (changeStatus sets the status before its
