@@ -150,8 +150,11 @@ export function renderContractHtml(input: ContractDocumentInput): string {
     '借款期限与还款方式',
     p(
       `借款期限共 ${input.termCount} 期，${esc(FREQUENCY_NAMES[input.frequency].zh)}还款，还款方式：${esc(REPAYMENT_METHOD_NAMES[input.method].zh)}。` +
-        '借款自甲方将款项划入乙方放款账户之日（放款日）起计息。各期还款日自实际放款日起推算：第 N 期还款日为放款日后第 N 个还款周期的对应日；' +
-        '按月还款的，为放款日后第 N 个月中与放款日同一日期的日子，该月无此日期的，为该月最后一日。' +
+        '借款自甲方将款项划入乙方放款账户之日（放款日）起计息。各期还款日自实际放款日起推算：' +
+        (input.method === 'BULLET'
+          ? `唯一一期还款日为放款日后第 ${input.termCount} 个还款周期的对应日；`
+          : '第 N 期还款日为放款日后第 N 个还款周期的对应日；') +
+        '按月还款的，对应日为该月中与放款日同一日期的日子，该月无此日期的，为该月最后一日。' +
         '每期利息均按一个完整还款周期计算，各期应还本金、利息和费用不因放款日的早晚而改变。',
     ) +
       '\n' +

@@ -54,6 +54,21 @@ function tableRows(html: string): ScheduleRow[] {
   }));
 }
 
+/** The loan's stored confirmation row, and its body decrypted. */
+async function storedConfirmation(loanId: string) {
+  const [stored] = await h.sql<
+    {
+      sha256: string;
+      html_enc: string;
+      disbursed_on: string;
+      contract_sha256: string;
+      schedule: ConfirmedInstallment[];
+      issued_at: Date;
+    }[]
+  >`select sha256, html_enc, disbursed_on::text, contract_sha256, schedule, issued_at from schedule_confirmations where loan_id = ${loanId}`;
+  return { stored, html: h.cipher.decrypt(stored!.html_enc, SCHEDULE_CONFIRMATION_CONTEXT) };
+}
+
 it('collects exactly the schedule of the 还款计划确认书 when the payout comes five days after the contract', async () => {
   const { input, application } = await h.seedLoan({ amount: '9000.00', termCount: 3, profileDigit: 1 });
   const loanId = input.loanId;
@@ -73,17 +88,7 @@ it('collects exactly the schedule of the 还款计划确认书 when the payout c
 
   // The stored document: its sha256 is of its bytes, the loan lists it, and it was rendered from
   // exactly the stored schedule and the loan's facts.
-  const [stored] = await h.sql<
-    {
-      sha256: string;
-      html_enc: string;
-      disbursed_on: string;
-      contract_sha256: string;
-      schedule: ConfirmedInstallment[];
-      issued_at: Date;
-    }[]
-  >`select sha256, html_enc, disbursed_on::text, contract_sha256, schedule, issued_at from schedule_confirmations where loan_id = ${loanId}`;
-  const html = h.cipher.decrypt(stored!.html_enc, SCHEDULE_CONFIRMATION_CONTEXT);
+  const { stored, html } = await storedConfirmation(loanId);
   expect(createHash('sha256').update(html, 'utf8').digest('hex')).toBe(stored!.sha256);
   expect(active.scheduleConfirmation).toEqual({
     sha256: stored!.sha256,
