@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps.js';
 import { createDisbursementActivities } from './disbursement.js';
 import { createNotificationActivities } from './notifications.js';
 import { createOriginationActivities } from './origination.js';
+import { createScheduleConfirmationActivities } from './schedule-confirmation.js';
 import { createServicingActivities } from './servicing.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -14,5 +15,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createNotificationActivities(deps),
     ...createDisbursementActivities(deps),
     ...createServicingActivities(deps),
+    ...createScheduleConfirmationActivities(deps),
   };
 }

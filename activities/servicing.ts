@@ -17,7 +17,7 @@ import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
 
-export function createServicingActivities(deps: ActivityDeps): ServicingActivities {
+export function createServicingActivities(deps: ActivityDeps): Omit<ServicingActivities, 'issueScheduleConfirmation'> {
   const { sql, cipher, bank, config } = deps;
   return {
     ...createLedgerActivities(deps),

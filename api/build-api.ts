@@ -18,6 +18,7 @@ import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
 import { financeRoutes } from './routes/finance.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
@@ -45,6 +46,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', documentRoutes],
     ['/v1/loans', reviewRoutes],
     ['/v1/loans', servicingRoutes],
+    ['/v1/loans', scheduleConfirmationRoutes],
     ['/v1/loans', attentionRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],

@@ -67,6 +67,8 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     offer: view.offer ?? null,
     contract: view.contract ?? null,
     disbursements: view.disbursements,
+    /** The 还款计划确认书 issued at payout (GET /v1/loans/{id}/schedule-confirmation). */
+    scheduleConfirmation: view.scheduleConfirmation ?? null,
     servicing: view.servicing ?? null,
     closedReason: view.closedReason ?? null,
     /** The review round waiting for a decision; a decision names it as `round`. */

@@ -25,6 +25,7 @@ type ViewFields = Partial<
     | 'reviews'
     | 'contract'
     | 'disbursements'
+    | 'scheduleConfirmation'
     | 'closedReason'
     | 'openReview'
     | 'attention'
@@ -114,6 +115,7 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
     ...(loan.offer ? { offer: loan.offer as LoanView['offer'] } : {}),
     ...(f.contract ? { contract: f.contract } : {}),
     disbursements: f.disbursements ?? [],
+    ...(f.scheduleConfirmation ? { scheduleConfirmation: f.scheduleConfirmation } : {}),
     ...(f.servicing
       ? {
           servicing: {

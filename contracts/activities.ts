@@ -14,7 +14,7 @@ import type {
   StatementSummary,
 } from '../domain/types.js';
 import type { Application } from '../domain/validation/application.js';
-import type { Offer, RepaymentResult } from './loan-view.js';
+import type { ConfirmedInstallment, Offer, RepaymentResult } from './loan-view.js';
 import type { BankResult, DocumentUploaded } from './messages.js';
 import type { ViewHandover } from './view-fields.js';
 
@@ -141,6 +141,15 @@ export interface ServicingActivities extends LedgerActivities {
     principal: Money;
     totalRepaid: Money;
   }): Promise<{ sha256: string }>;
+  /** 还款计划确认书: rendered once from exactly these installments, stored with its sha256. */
+  issueScheduleConfirmation(args: {
+    loanId: string;
+    principal: Money;
+    disbursedOn: LocalDate;
+    contractSha256?: string;
+    installments: ConfirmedInstallment[];
+    issuedAt: string;
+  }): Promise<{ sha256: string; issuedAt: string }>;
 }
 
 /** Every activity of the loan workflow; the worker registers an implementation of all of them. */

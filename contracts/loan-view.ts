@@ -123,6 +123,8 @@ export interface LoanView {
   offer?: Offer;
   contract?: { sha256: string; version: number; generatedAt: string; signedAt?: string; signedBy?: string };
   disbursements: DisbursementRecord[];
+  /** The 还款计划确认书 issued at payout: the schedule the loan is collected on (absent on loans paid out before it). */
+  scheduleConfirmation?: ScheduleConfirmationRecord;
   /** Filled in once the loan is disbursed; see workflows/servicing. */
   servicing?: ServicingView;
   timeline: TimelineEntry[];
@@ -131,6 +133,24 @@ export interface LoanView {
   openReview?: { stage: ReviewStage; round: number; since: string };
   /** Why the loan is parked, while it is in NEEDS_ATTENTION. */
   attention?: AttentionCase;
+}
+
+/** One installment of the confirmed schedule, as the account is opened with it. */
+export interface ConfirmedInstallment {
+  number: number;
+  dueDate: LocalDate;
+  principal: Money;
+  interest: Money;
+  fee: Money;
+}
+
+export interface ScheduleConfirmationRecord {
+  sha256: string;
+  /** The actual payout date the due dates count from. */
+  disbursedOn: LocalDate;
+  issuedAt: string;
+  firstDueDate: LocalDate;
+  installmentCount: number;
 }
 
 export interface PaymentSummary {

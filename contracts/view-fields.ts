@@ -14,6 +14,7 @@ export const PROJECTED_VIEW_FIELDS = [
   'reviews',
   'contract',
   'disbursements',
+  'scheduleConfirmation',
   'closedReason',
   'servicing',
   'openReview',

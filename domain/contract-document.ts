@@ -159,10 +159,20 @@ export function renderContractHtml(input: ContractDocumentInput): string {
   section(
     '借款期限与还款方式',
     p(
-      `借款期限共 ${input.termCount} 期，${esc(FREQUENCY_NAMES[input.frequency].zh)}还款，首期还款日为 ${esc(first.dueDate)}，` +
-        `最后一期还款日为 ${esc(last.dueDate)}。还款方式：${esc(REPAYMENT_METHOD_NAMES[input.method].zh)}。` +
-        '借款自甲方将款项划入乙方放款账户之日起计息，各期应还金额以本合同还款计划为准。',
-    ),
+      `借款期限共 ${input.termCount} 期，${esc(FREQUENCY_NAMES[input.frequency].zh)}还款，还款方式：${esc(REPAYMENT_METHOD_NAMES[input.method].zh)}。` +
+        '借款自甲方将款项划入乙方放款账户之日（放款日）起计息。各期还款日自实际放款日起推算：' +
+        (input.method === 'BULLET'
+          ? `唯一一期还款日为放款日后第 ${input.termCount} 个还款周期的对应日；`
+          : '第 N 期还款日为放款日后第 N 个还款周期的对应日；') +
+        '按月还款的，对应日为该月中与放款日同一日期的日子，该月无此日期的，为该月最后一日。' +
+        '每期利息均按一个完整还款周期计算，各期应还本金、利息和费用不因放款日的早晚而改变。',
+    ) +
+      '\n' +
+      p(
+        `本合同所附参考还款计划系假定于本合同签订日期 ${esc(input.contractDate)} 放款编制，首期还款日为 ${esc(first.dueDate)}，` +
+          `最后一期还款日为 ${esc(last.dueDate)}；实际放款日不同的，各期还款日按前款规则相应确定。` +
+          '甲方于放款当日向乙方出具《还款计划确认书》，载明按实际放款日确定的各期还款日和应还金额，双方按《还款计划确认书》履行。',
+      ),
   );
   section(
     '利率与费用',
@@ -183,7 +193,12 @@ export function renderContractHtml(input: ContractDocumentInput): string {
         `账号 ${esc(maskCard(input.disbursementAccount.cardNumber))}。`,
     ),
   );
-  section('还款计划', scheduleTable(input.schedule));
+  section(
+    '参考还款计划',
+    p(`以下还款计划假定于 ${esc(input.contractDate)} 放款编制，实际还款日以《还款计划确认书》为准。`) +
+      '\n' +
+      scheduleTable(input.schedule),
+  );
   const clauses = moneyClauses(input);
   section('逾期责任', clauses.overdue);
   section('提前还款', clauses.prepayment);
@@ -271,7 +286,8 @@ function feesText(fees: Fee[]): string {
   return `乙方须支付的费用为：${items.join('；')}。除此以外，甲方不收取其他费用。`;
 }
 
-function scheduleTable(schedule: ContractInstallment[]): string {
+/** The schedule as a table with totals: the contract's and the 还款计划确认书's. */
+export function scheduleTable(schedule: ContractInstallment[]): string {
   const sum = (pick: (i: ContractInstallment) => Money) =>
     toMoney(schedule.reduce((acc, i) => acc.plus(pick(i)), new Dec(0)));
   const body = schedule.map(

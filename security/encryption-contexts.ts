@@ -18,6 +18,9 @@ export const CONTRACT_CONTEXT = 'contracts.html';
 /** Settlement certificate bodies in `settlement_certificates.html_enc`. */
 export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
 
+/** Repayment schedule confirmation bodies in `schedule_confirmations.html_enc`. */
+export const SCHEDULE_CONFIRMATION_CONTEXT = 'schedule_confirmations.html';
+
 /** Uploaded files in `documents.content_enc`. */
 export const DOCUMENT_CONTEXT = 'documents.content';
 

@@ -8,6 +8,7 @@ import {
   CERTIFICATE_CONTEXT,
   CONTRACT_CONTEXT,
   DOCUMENT_CONTEXT,
+  SCHEDULE_CONFIRMATION_CONTEXT,
   USER_FIELDS,
 } from './encryption-contexts.js';
 import type { FieldCipher } from './field-crypto.js';
@@ -20,6 +21,7 @@ export const ENCRYPTED_TEXT_COLUMNS = [
   { table: 'loans', key: ['id'], column: 'application_enc', context: APPLICATION_CONTEXT },
   { table: 'contracts', key: ['loan_id', 'version'], column: 'html_enc', context: CONTRACT_CONTEXT },
   { table: 'settlement_certificates', key: ['loan_id'], column: 'html_enc', context: CERTIFICATE_CONTEXT },
+  { table: 'schedule_confirmations', key: ['loan_id'], column: 'html_enc', context: SCHEDULE_CONFIRMATION_CONTEXT },
 ] as const;
 
 export interface ReencryptionReport {

@@ -1,13 +1,19 @@
 // Retention of personal data. Customer identification data and transaction records are kept at
 // least five years after the business relationship ends (PBoC anti-money-laundering rules on
 // keeping customer identity data and transaction records); we read that as five years after the
-// loan closes, the default of RETENTION_YEARS. After it, a loan's application, documents, contract
-// and settlement certificate bodies are removed; the ledger, repayments and the audit log stay,
-// and none of them holds personal data in clear. Every purge is written to the audit log.
+// loan closes, the default of RETENTION_YEARS. After it, a loan's application, documents, contract,
+// settlement certificate and repayment schedule confirmation bodies are removed; the ledger,
+// repayments and the audit log stay, and none of them holds personal data in clear. Every purge
+// is written to the audit log.
 import { ConfigError } from '../config/index.js';
 import type { Sql } from '../lib/db-client.js';
 import type { Application } from '../domain/validation/application.js';
-import { APPLICATION_CONTEXT, CERTIFICATE_CONTEXT, CONTRACT_CONTEXT } from './encryption-contexts.js';
+import {
+  APPLICATION_CONTEXT,
+  CERTIFICATE_CONTEXT,
+  CONTRACT_CONTEXT,
+  SCHEDULE_CONFIRMATION_CONTEXT,
+} from './encryption-contexts.js';
 import { recordAudit } from './audit.js';
 import type { FieldCipher } from './field-crypto.js';
 
@@ -70,6 +76,7 @@ export interface PurgedLoan {
   documents: number;
   contracts: number;
   certificate: boolean;
+  scheduleConfirmation: boolean;
 }
 
 export interface RetentionRun {
@@ -109,6 +116,7 @@ export async function purgeExpiredPersonalData(
       documents: 0,
       contracts: 0,
       certificate: false,
+      scheduleConfirmation: false,
     }));
     return run;
   }
@@ -131,12 +139,16 @@ export async function purgeExpiredPersonalData(
       const certificates = await tx`
         update settlement_certificates set html_enc = ${cipher.encrypt(purgedNotice({ zh: '结清证明', en: 'settlement certificate' }, purgedAt, options.years), CERTIFICATE_CONTEXT)}
         where loan_id = ${loan.id} returning loan_id`;
+      const confirmations = await tx`
+        update schedule_confirmations set html_enc = ${cipher.encrypt(purgedNotice({ zh: '还款计划确认书', en: 'repayment schedule confirmation' }, purgedAt, options.years), SCHEDULE_CONFIRMATION_CONTEXT)}
+        where loan_id = ${loan.id} returning loan_id`;
       const result: PurgedLoan = {
         loanId: loan.id,
         closedAt: loan.closed_at.toISOString(),
         documents: documents.length,
         contracts: contracts.length,
         certificate: certificates.length > 0,
+        scheduleConfirmation: confirmations.length > 0,
       };
       await recordAudit(tx, {
         action: 'PII_PURGED',
@@ -151,6 +163,7 @@ export async function purgeExpiredPersonalData(
           documents: documents.map((d) => ({ id: d.id, type: d.type, sha256: d.sha256 })),
           contractVersions: contracts.length,
           certificate: result.certificate,
+          scheduleConfirmation: result.scheduleConfirmation,
         },
         at: options.now,
       });

@@ -23,4 +23,6 @@ export const PATCHES = {
    * once per servicing run (workflows/servicing-state.ts `overdueRule`).
    */
   GRACE_NOT_OVERDUE: 'grace-not-overdue',
+  /** At payout the loan issues a 还款计划确认书 of the schedule its account is opened from, and tells the borrower. */
+  SCHEDULE_CONFIRMATION: 'schedule-confirmation-at-payout',
 } as const;

@@ -35,6 +35,7 @@ import {
 import type { loanWorkflow } from './loan.js';
 import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
 import { waitOutGrace } from './servicing-grace.js';
+import { confirmSchedule } from './schedule-confirmation.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { PATCHES } from './patches.js';
 import { adopt } from './servicing-records.js';
@@ -148,6 +149,8 @@ async function openServicing(from: NonNullable<ServicingStart['fromOrigination']
     attentionCases: from.attentionCases,
   });
   await adopt(s, { account, entries: [], changed: account.installments.map((i) => i.number) });
+  // Loans paid out before the confirmation existed replay without it.
+  if (patched(PATCHES.SCHEDULE_CONFIRMATION)) await confirmSchedule(s.ctx, account);
   const first = account.installments[0]!;
   // Servicing takes repayments from the moment anyone can see the loan ACTIVE: the handlers go in
   // first, in the same activation as the status change (changeStatus sets the status before its

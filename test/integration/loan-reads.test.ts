@@ -65,6 +65,7 @@ const VIEW_KEYS = [
   'offer',
   'contract',
   'disbursements',
+  'scheduleConfirmation',
   'servicing',
   'closedReason',
   'timeline',

@@ -8,6 +8,7 @@ describe('encryption contexts', () => {
     expect(contexts.APPLICATION_CONTEXT).toBe('loans.application');
     expect(contexts.CONTRACT_CONTEXT).toBe('contracts.html');
     expect(contexts.CERTIFICATE_CONTEXT).toBe('settlement_certificates.html');
+    expect(contexts.SCHEDULE_CONFIRMATION_CONTEXT).toBe('schedule_confirmations.html');
     expect(contexts.DOCUMENT_CONTEXT).toBe('documents.content');
     expect(contexts.temporalPayloadContext('k2')).toBe('microloan/temporal-payload/v1:k2');
   });
@@ -18,6 +19,7 @@ describe('encryption contexts', () => {
       contexts.APPLICATION_CONTEXT,
       contexts.CONTRACT_CONTEXT,
       contexts.CERTIFICATE_CONTEXT,
+      contexts.SCHEDULE_CONFIRMATION_CONTEXT,
       contexts.DOCUMENT_CONTEXT,
     ];
     expect(new Set(texts).size).toBe(texts.length);
