@@ -16,4 +16,8 @@ export const PATCHES = {
   WRITE_OFF_DECISION_ANSWERED: 'write-off-decision-answered',
   /** A withdrawal accepted just as the contract was signed is honoured before any payout starts. */
   WITHDRAWAL_BEFORE_PAYOUT: 'withdrawal-before-payout',
+  /** The APR of the requested terms is checked against the cap before intake and any bureau query; above it the loan is rejected. */
+  APR_CAP_BEFORE_BUREAU: 'apr-cap-before-bureau',
+  /** DTI counts the new loan's largest scheduled payment, balloons as a monthly equivalent (domain/repayment-burden.ts). */
+  DTI_LARGEST_PAYMENT: 'dti-largest-payment',
 } as const;
