@@ -114,17 +114,19 @@ export function applicationAprProblem(
   return {
     judgement,
     problem: judgement.aboveCap
-      ? capProblem('amount', judgement, terms, { zh: '申请', en: 'The application for ' })
+      ? capProblem('amount', judgement, terms, { zh: '申请 ', en: 'The application for ' })
       : null,
   };
 }
 
 /**
- * A product's dearest terms: its minimum amount at its maximum rate (a final reviewer may set any
- * rate up to it), over its shortest and its longest term, for every method and frequency it
- * offers. Fixed fees weigh most on the smallest amount; an upfront fee weighs most on the shortest
- * term and a per-installment fee can weigh most on the longest, so both ends are checked. Returns
- * the dearest corner above the cap as problems against `minAmount` and the term field, or none.
+ * A product's dearest terms: its minimum amount (fixed fees weigh most on it) at its maximum rate
+ * (a final reviewer may set any rate up to it), for every method and frequency it offers, over its
+ * shortest and its longest term. An upfront fee weighs most on the shortest term; a per-installment
+ * fee may weigh most on a term in between (about 15 monthly installments of 等额本金), so with one
+ * the dearest term between them is searched as well. Returns the dearest terms above the cap as
+ * problems against `minAmount` and the term field (`minTerm`, `maxTerm`, or both for a term in
+ * between), or none.
  */
 export function productAprProblems(
   product: Pick<
@@ -134,12 +136,11 @@ export function productAprProblems(
   startDate: LocalDate,
   rules?: MoneyRules,
 ): FieldProblem[] {
-  let worst: { judgement: AprJudgement; terms: AprTerms; termField: string } | null = null;
-  const ends: [string, number][] = [['minTerm', product.minTerm]];
-  if (product.maxTerm !== product.minTerm) ends.push(['maxTerm', product.maxTerm]);
+  const perInstallmentFee = product.fees.some((f) => f.kind === 'PER_INSTALLMENT' && money(f.amount).gt(0));
+  let worst: { judgement: AprJudgement; terms: AprTerms } | null = null;
   for (const method of product.methods) {
     for (const frequency of product.frequencies) {
-      for (const [termField, termCount] of ends) {
+      const judge = (termCount: number) => {
         const terms: AprTerms = {
           amount: product.minAmount,
           annualRate: product.maxRate,
@@ -147,18 +148,52 @@ export function productAprProblems(
           method,
           frequency,
         };
-        const judgement = judgeApr(product, terms, startDate, rules);
-        if (!judgement.aboveCap) continue;
-        if (worst === null || dearer(judgement, worst.judgement)) worst = { judgement, terms, termField };
+        return { judgement: judgeApr(product, terms, startDate, rules), terms };
+      };
+      const candidates = [judge(product.minTerm), judge(product.maxTerm)];
+      if (perInstallmentFee) candidates.push(dearestBetween(judge, product.minTerm, product.maxTerm));
+      for (const candidate of candidates) {
+        if (candidate.judgement.aboveCap && (worst === null || dearer(candidate.judgement, worst.judgement))) {
+          worst = candidate;
+        }
       }
     }
   }
   if (worst === null) return [];
-  const subject = { zh: '产品最低金额与期限', en: 'The product’s minimum amount and term, ' };
+  const subject = { zh: '产品最低金额按最高利率：', en: 'The product’s minimum amount at its maximum rate, ' };
   const found = capProblem('minAmount', worst.judgement, worst.terms, subject);
-  return [found, { ...found, field: worst.termField }];
+  const { termCount } = worst.terms;
+  const termFields =
+    termCount === product.minTerm ? ['minTerm'] : termCount === product.maxTerm ? ['maxTerm'] : ['minTerm', 'maxTerm'];
+  return [found, ...termFields.map((field) => ({ ...found, field }))];
 }
 
+/** Samples at most SAMPLES terms spread geometrically, then climbs from the dearest to the neighbouring term while dearer. */
+function dearestBetween<T extends { judgement: AprJudgement }>(
+  judge: (termCount: number) => T,
+  from: number,
+  to: number,
+): T {
+  const SAMPLES = 16;
+  const seen = new Map<number, T>();
+  const at = (term: number): T => {
+    let found = seen.get(term);
+    if (!found) seen.set(term, (found = judge(term)));
+    return found;
+  };
+  let best = from;
+  for (let k = 0; k < SAMPLES; k++) {
+    const term = Math.round(from * Math.pow(to / from, k / (SAMPLES - 1)));
+    if (dearer(at(term).judgement, at(best).judgement)) best = term;
+  }
+  for (const step of [-1, 1]) {
+    while (best + step >= from && best + step <= to && dearer(at(best + step).judgement, at(best).judgement))
+      best += step;
+  }
+  return at(best);
+}
+
+/** Whether a costs the borrower more than b (fees taking the whole amount cost the most). */
 function dearer(a: AprJudgement, b: AprJudgement): boolean {
   if (a.apr === null) return b.apr !== null;
   return b.apr !== null && rate(a.apr).gt(rate(b.apr));
