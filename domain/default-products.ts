@@ -2,7 +2,9 @@ import type { ApprovalLimit, EscalationStep, LoanProduct } from './products.js';
 import type { DocumentType, LoanType, Money, PenaltyTerms } from './types.js';
 
 // The products the platform starts with, one per loan type. Built fresh on every call so a
-// caller can never change the defaults another caller sees.
+// caller can never change the defaults another caller sees. Each one's dearest terms (minimum
+// amount at the maximum rate, shortest and longest term, fees included) are within its APR cap,
+// as `PUT /v1/products/{code}` requires (apr-cap.ts `productAprProblems`).
 
 const BASE_DOCUMENTS: DocumentType[] = ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT'];
 
@@ -94,9 +96,11 @@ function build(loanType: LoanType): LoanProduct {
         code: 'CREDIT_STD',
         loanType,
         name: { zh: '个人信用贷款', en: 'Unsecured credit loan' },
-        minAmount: '1000.00',
+        // With the 100.00 upfront fee at the 20% maximum rate, 8,000 over 9 months is the dearest
+        // loan within the 24% APR cap (1,000 over 3 months would carry 87%).
+        minAmount: '8000.00',
         maxAmount: '100000.00',
-        minTerm: 3,
+        minTerm: 9,
         maxTerm: 24,
         methods: ['EQUAL_INSTALLMENT', 'EQUAL_PRINCIPAL', 'INTEREST_FIRST'],
         minRate: '0.0800',
@@ -114,7 +118,8 @@ function build(loanType: LoanType): LoanProduct {
         name: { zh: '个体工商户经营贷款', en: 'Sole-proprietor business loan' },
         minAmount: '10000.00',
         maxAmount: '500000.00',
-        minTerm: 3,
+        // The 200.00 upfront fee over 3 months at 18% would carry an APR of 30.5%; from 9 months it is within 24%.
+        minTerm: 9,
         maxTerm: 36,
         methods: ['EQUAL_INSTALLMENT', 'EQUAL_PRINCIPAL', 'INTEREST_FIRST'],
         minRate: '0.0700',

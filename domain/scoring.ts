@@ -53,7 +53,7 @@ export interface CreditAssessment {
   /** Largest amount the assessment supports, in whole hundreds; "0.00" when below the product minimum. */
   recommendedLimit: Money;
   rateBand: { min: Rate; max: Rate };
-  /** (bureau monthly debt + new installment) / assessed monthly income, capped at 9.9999. */
+  /** (bureau monthly debt + the new loan's monthly burden) / assessed monthly income, capped at 9.9999. */
   dti: Rate;
   signals: CreditSignals;
 }
@@ -64,7 +64,7 @@ export interface CreditAssessmentInput {
   bureau: BureauReport;
   statement: StatementSummary;
   history: InternalHistory;
-  /** Estimated monthly installment of the requested loan. */
+  /** What the requested loan adds to the monthly payments (repayment-burden.ts; loans assessed before it: the first installment). */
   newInstallment: Money;
   guarantorBureau?: BureauReport;
   asOf: LocalDate;

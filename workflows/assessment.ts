@@ -1,9 +1,12 @@
 // Phase 2: gather the credit data by activities, then score and decide with pure domain code.
+import { patched } from '@temporalio/workflow';
+import { monthlyRepaymentBurden } from '../domain/repayment-burden.js';
 import { assessCredit } from '../domain/scoring.js';
 import { decide } from '../domain/decision.js';
 import { partners, records } from './activity-proxies.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
 import { buildOffer } from './offer.js';
+import { PATCHES } from './patches.js';
 
 export type AssessmentOutcome = 'DECLINE' | 'AUTO_APPROVE' | 'REVIEW';
 
@@ -20,13 +23,17 @@ export async function assess(ctx: LoanContext): Promise<AssessmentOutcome> {
       : Promise.resolve(undefined),
   ]);
   const estimate = buildOffer(ctx.input.product, ctx.view.requested, today(ctx));
+  // Loans assessed before the patch counted only the first installment.
+  const newInstallment = patched(PATCHES.DTI_LARGEST_PAYMENT)
+    ? monthlyRepaymentBurden({ ...ctx.view.requested, installments: estimate.installments })
+    : estimate.installments[0]!.total;
   const assessment = assessCredit({
     application: facts.application,
     product: ctx.input.product,
     bureau,
     statement,
     history,
-    newInstallment: estimate.installments[0]!.total,
+    newInstallment,
     guarantorBureau,
     asOf: today(ctx),
   });

@@ -2,6 +2,7 @@
 // A business error parks the loan in NEEDS_ATTENTION (workflows/attention); the workflow never fails.
 import { allHandlersFinished, condition, continueAsNew, patched } from '@temporalio/workflow';
 import { records } from './activity-proxies.js';
+import { requestedAprProblem } from './apr-cap.js';
 import { assess } from './assessment.js';
 import { attendTo, attentionCount, LoanClosedByOps } from './attention.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
@@ -104,6 +105,10 @@ async function originate(ctx: LoanContext, inbox: OriginationInbox): Promise<Loa
     zh: `收到${input.channel === 'ONLINE' ? '线上' : '线下'}借款申请：${input.requested.amount} 元，${input.requested.termCount} 期`,
     en: `${input.channel === 'ONLINE' ? 'Online' : 'Offline'} application received: CNY ${input.requested.amount}, ${input.requested.termCount} installments`,
   });
+  if (patched(PATCHES.APR_CAP_BEFORE_BUREAU)) {
+    const aboveCap = requestedAprProblem(ctx);
+    if (aboveCap) return finish(ctx, 'REJECTED', aboveCap);
+  }
 
   // Intake, assessment and review, with review able to send the loan back for documents.
   let reviewedByPeople = false;

@@ -25,4 +25,8 @@ export const PATCHES = {
   GRACE_NOT_OVERDUE: 'grace-not-overdue',
   /** At payout the loan issues a 还款计划确认书 of the schedule its account is opened from, and tells the borrower. */
   SCHEDULE_CONFIRMATION: 'schedule-confirmation-at-payout',
+  /** The APR of the requested terms is checked against the cap before intake and any bureau query; above it the loan is rejected. */
+  APR_CAP_BEFORE_BUREAU: 'apr-cap-before-bureau',
+  /** DTI counts the new loan's largest scheduled payment, balloons as a monthly equivalent (domain/repayment-burden.ts). */
+  DTI_LARGEST_PAYMENT: 'dti-largest-payment',
 } as const;

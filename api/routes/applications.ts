@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { applicationAprProblem, percent } from '../../domain/apr-cap.js';
 import { localDateOf } from '../../domain/business-time.js';
 import { validateApplication, applicantAgeOn } from '../../domain/validation/application.js';
 import { productForLoanType } from '../../db/products.js';
@@ -25,6 +26,7 @@ import { refuseScreenedApplicant } from './compliance.js';
 import type { ApiDeps } from '../env.js';
 import type { AuthUser } from '../../security/authenticator.js';
 import type { Application } from '../../domain/validation/application.js';
+import type { LoanProduct } from '../../domain/products.js';
 
 const Person = { name: z.string().max(50), idNumber: z.string().max(18), phone: z.string().max(20) };
 
@@ -82,7 +84,7 @@ const submit = secureRoute({
   access: 'loan:apply',
   summary: 'Apply for a loan / 提交借款申请',
   description:
-    'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan.',
+    'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan. Terms whose APR at the product’s standard rate (fees included, by IRR) is above the product’s cap are refused at once with 422 APR_ABOVE_CAP naming the APR and the cap: nothing is stored and no credit file is asked for.',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
     body: { content: { 'application/json': { schema: ApplicationBody } }, required: true },
@@ -128,6 +130,29 @@ async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Applicati
   return created;
 }
 
+/**
+ * Before anything is stored or any credit file is asked for: refuses (422 APR_ABOVE_CAP) an
+ * application whose terms at the product's standard rate carry an APR above the product's cap.
+ */
+function refuseAboveAprCap(product: LoanProduct, application: Application, today: string): void {
+  const { amount, termCount, method, frequency } = application;
+  const terms = { amount, termCount, method, frequency, annualRate: product.defaultRate };
+  const { judgement, problem } = applicationAprProblem(product, terms, today);
+  if (!problem) return;
+  const cap = percent(judgement.cap);
+  const text =
+    judgement.apr === null
+      ? {
+          zh: `前置费用不低于借款金额，年化利率无法在上限 ${cap}% 以内`,
+          en: `The upfront fees take the whole amount; the APR cannot be within the cap of ${cap}%`,
+        }
+      : {
+          zh: `年化利率（APR，含费用）${percent(judgement.apr)}% 超过上限 ${cap}%`,
+          en: `APR including fees ${percent(judgement.apr)}% is above the cap of ${cap}%`,
+        };
+  throw new ApiError(422, problem.code, text, [problem]);
+}
+
 export const applicationRoutes: RouteModule = (deps) => {
   const app = newRouter();
   app.openapi(submit, async (c) => {
@@ -147,6 +172,7 @@ export const applicationRoutes: RouteModule = (deps) => {
     const validated = validateApplication(body, product, today);
     if (!validated.ok) throw ApiError.validation(validated.problems);
     const application = validated.value;
+    refuseAboveAprCap(product, application, today);
     await refuseScreenedApplicant(c, deps, application);
 
     const borrowerId = await borrowerFor(deps, user, application);

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { validateProduct } from '../../domain/products.js';
+import { productAprProblems } from '../../domain/apr-cap.js';
+import { localDateOf } from '../../domain/business-time.js';
+import { validateProduct, type LoanProduct } from '../../domain/products.js';
 import { findProduct, listProducts, saveProduct } from '../../db/products.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
@@ -47,7 +49,8 @@ const put = secureRoute({
   path: '/{code}',
   access: 'product:manage',
   summary: 'Create or change a product / 新增或修改产品',
-  description: 'Loans already applied for keep the product as it was when they applied.',
+  description:
+    'Loans already applied for keep the product as it was when they applied. Limits whose dearest terms — the minimum amount at the maximum rate over the shortest and the longest term, for every method and frequency, fees included — carry an APR above aprCap are refused with 422 APR_ABOVE_CAP naming minAmount and the term field, the APR and the cap.',
   request: { params: CodeParam, body: { content: { 'application/json': { schema: Product } }, required: true } },
   responses: {
     200: {
@@ -59,6 +62,23 @@ const put = secureRoute({
     ...errorResponses,
   },
 });
+
+/** Refuses (422) limits whose dearest terms, fees included, carry an APR above the product's cap. */
+function refuseLimitsAboveAprCap(product: LoanProduct, today: string): void {
+  const problems = productAprProblems(product, today);
+  const first = problems[0];
+  if (!first) return;
+  const fields = problems.map((p) => p.field).join(', ');
+  throw new ApiError(
+    422,
+    first.code,
+    {
+      zh: `产品限额超出年化利率上限（${fields}）：${first.message.zh}`,
+      en: `Product limits above the APR cap (${fields}): ${first.message.en}`,
+    },
+    problems,
+  );
+}
 
 export const productRoutes: RouteModule = (deps) => {
   const app = newRouter();
@@ -75,6 +95,7 @@ export const productRoutes: RouteModule = (deps) => {
     const { code } = c.req.valid('param');
     const checked = validateProduct({ ...c.req.valid('json'), code });
     if (!checked.ok) throw ApiError.validation(checked.problems);
+    refuseLimitsAboveAprCap(checked.value, localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE));
     const saved = await saveProduct(deps.sql, checked.value, user.userId);
     await auditRequest(c, deps.sql, {
       action: 'PRODUCT_SAVED',
