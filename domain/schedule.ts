@@ -212,7 +212,7 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
     const regular = periodEnd(terms.startDate, frequency, 1);
     if (
       compareDates(firstDueDate, terms.startDate) <= 0 ||
-      compareDates(firstDueDate, periodEnd(terms.startDate, frequency, 2)) > 0
+      compareDates(firstDueDate, latestFirstDueDate(terms.startDate, frequency)) > 0
     ) {
       throw invalidTerms(
         'firstDueDate',
@@ -233,6 +233,11 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
     dayCount,
     fees: fees.map((f) => ({ kind: f.kind, amount: toMoney(money(f.amount)) })),
   };
+}
+
+/** The latest irregular first due date the engine takes: two regular periods after the start. */
+export function latestFirstDueDate(startDate: LocalDate, frequency: Frequency): LocalDate {
+  return periodEnd(startDate, frequency, 2);
 }
 
 /** The date `periods` regular periods after `anchor`, on the anchor's day for months. */
