@@ -1,6 +1,6 @@
 // 还款试算: the repayment quote a borrower sees before applying, and the validation of its request.
 import { aprFromGrid } from './apr.js';
-import { compareDates, parseLocalDate, tryParseLocalDate } from './dates.js';
+import { compareDates, parseLocalDateField, toCivilDate } from './dates.js';
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
 import { Dec, money, sum } from './money.js';
 import { rulesFor, type MoneyRules } from './money-rules.js';
@@ -183,30 +183,10 @@ function readEnum<T extends string>(
 }
 
 function readDate(value: unknown, field: string, problems: Problems): LocalDate | null {
-  const parsed = tryParseLocalDate(value);
-  if (!parsed) {
-    problems.push(
-      problem(
-        field,
-        'INVALID_DATE',
-        '日期无效，格式为 YYYY-MM-DD 且须为真实日期',
-        'must be a real calendar date as YYYY-MM-DD',
-      ),
-    );
-    return null;
-  }
-  if (parsed.year < QUOTE_LIMITS.minYear || parsed.year > QUOTE_LIMITS.maxYear) {
-    problems.push(
-      problem(
-        field,
-        'DATE_OUT_OF_RANGE',
-        `年份须在 ${QUOTE_LIMITS.minYear} 至 ${QUOTE_LIMITS.maxYear} 之间`,
-        `year must be between ${QUOTE_LIMITS.minYear} and ${QUOTE_LIMITS.maxYear}`,
-      ),
-    );
-    return null;
-  }
-  return value as LocalDate;
+  const parsed = parseLocalDateField(value, field, { minYear: QUOTE_LIMITS.minYear, maxYear: QUOTE_LIMITS.maxYear });
+  if (parsed.ok) return parsed.value;
+  problems.push(...parsed.problems);
+  return null;
 }
 
 function readTermCount(value: unknown, frequency: Frequency | null, problems: Problems): number | null {
@@ -317,7 +297,7 @@ function refuseUnknownFields(
  * clock) is the start date when none is given. A field outside the request is refused.
  */
 export function validateQuoteRequest(body: unknown, today: LocalDate): Result<QuoteRequest> {
-  parseLocalDate(today);
+  toCivilDate(today);
   if (!isRecord(body)) {
     return fail(problem('', 'NOT_AN_OBJECT', '请求须为 JSON 对象', 'the request must be a JSON object'));
   }

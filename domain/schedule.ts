@@ -43,7 +43,7 @@ import {
   formatLocalDate,
   fromEpochDay,
   isValidLocalDate,
-  parseLocalDate,
+  toCivilDate,
   toEpochDay,
 } from './dates.js';
 import { DEFAULT_DAY_COUNT, dayCountDays, yearBasis } from './day-count.js';
@@ -58,12 +58,12 @@ import {
   powInt,
   isMoneyText,
   money,
-  rate,
   roundCents,
   sum,
   toMoney,
   truncateCents,
 } from './money.js';
+import { rate } from './rates.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -262,7 +262,7 @@ function regularYears(frequency: Frequency, dayCount: DayCount): Years {
 function firstPeriodYears(start: LocalDate, firstDue: LocalDate, frequency: Frequency, dayCount: DayCount): Years {
   const basis = yearBasis(dayCount);
   if (frequency !== 'MONTHLY') return { num: dayCountDays(start, firstDue, dayCount), den: basis };
-  const anchorDay = parseLocalDate(firstDue).day;
+  const anchorDay = toCivilDate(firstDue).day;
   let months = 0;
   while (compareDates(addMonths(firstDue, -(months + 1), anchorDay), start) >= 0) months += 1;
   const oddDays = dayCountDays(start, addMonths(firstDue, -months, anchorDay), dayCount);
@@ -306,7 +306,7 @@ function installmentDueDates(terms: ContractTerms): LocalDate[] {
   const first = terms.firstDueDate === null ? 1 : 0;
   const dates: LocalDate[] = [];
   if (terms.frequency === 'MONTHLY') {
-    const { year, month, day } = parseLocalDate(anchor);
+    const { year, month, day } = toCivilDate(anchor);
     for (let k = first; k < first + terms.termCount; k++) {
       const index = year * 12 + (month - 1) + k;
       const y = Math.floor(index / 12);
