@@ -1,7 +1,14 @@
 // Shapes shared by route declarations, for the OpenAPI document. Deep business rules
 // (checksums, product limits) live in domain/ and answer with the same field problems.
 import { z } from '@hono/zod-openapi';
-import { DOCUMENT_TYPES, FREQUENCIES, LOAN_STATUSES, LOAN_TYPES, REPAYMENT_METHODS } from '../domain/types.js';
+import {
+  DAY_COUNTS,
+  DOCUMENT_TYPES,
+  FREQUENCIES,
+  LOAN_STATUSES,
+  LOAN_TYPES,
+  REPAYMENT_METHODS,
+} from '../domain/types.js';
 import { bilingual } from './validation.js';
 
 export const MoneyString = z
@@ -59,6 +66,7 @@ export const LoanIdParam = z.object({
 export const LoanTypeEnum = z.enum(LOAN_TYPES);
 export const RepaymentMethodEnum = z.enum(REPAYMENT_METHODS);
 export const FrequencyEnum = z.enum(FREQUENCIES);
+export const DayCountEnum = z.enum(DAY_COUNTS);
 export const LoanStatusEnum = z.enum(LOAN_STATUSES);
 export const DocumentTypeEnum = z.enum(DOCUMENT_TYPES);
 

@@ -33,20 +33,26 @@ function describe(issue: z.core.$ZodIssue): BilingualText {
       return { zh: `取值无效，可选：${issue.values.join(', ')}`, en: `must be one of: ${issue.values.join(', ')}` };
     case 'invalid_format':
       return { zh: '格式不正确', en: `has an invalid format (${issue.format})` };
-    case 'unrecognized_keys':
-      return { zh: `不支持的字段：${issue.keys.join(', ')}`, en: `unknown fields: ${issue.keys.join(', ')}` };
     default:
       return { zh: '取值无效', en: issue.message || 'is invalid' };
   }
 }
 
+function fieldName(path: readonly PropertyKey[], prefix: string): string {
+  const joined = path.map(String).join('.');
+  return prefix ? (joined ? `${prefix}.${joined}` : prefix) : joined || '(body)';
+}
+
+/** One problem per issue; an unknown field is named itself, one problem each, so a client sees which to remove. */
 export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return {
-      field: prefix ? (path ? `${prefix}.${path}` : prefix) : path || '(body)',
-      code: issue.code.toUpperCase(),
-      message: describe(issue),
-    };
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: fieldName([...issue.path, key], prefix),
+        code: 'UNKNOWN_FIELD',
+        message: { zh: `不支持的字段：${key}`, en: `is not a known field: ${key}` },
+      }));
+    }
+    return [{ field: fieldName(issue.path, prefix), code: issue.code.toUpperCase(), message: describe(issue) }];
   });
 }

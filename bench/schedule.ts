@@ -5,7 +5,7 @@
 //   npx tsx bench/schedule.ts            writes bench/results/schedule.json and schedule.md
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { addMonths, parseLocalDate } from '../domain/dates.js';
+import { addMonths, toCivilDate } from '../domain/dates.js';
 import { quote, type QuoteRequest } from '../domain/quote.js';
 
 const COMMAND = 'npx tsx bench/schedule.ts';
@@ -61,7 +61,7 @@ function floatQuote(req: QuoteRequest) {
   const annual = Number(req.annualRate);
   const n = req.termCount;
   const r = annual / 12;
-  const anchorDay = parseLocalDate(req.startDate).day;
+  const anchorDay = toCivilDate(req.startDate).day;
   const interestOnly = round2(principal * r);
   let level = round2(r === 0 ? principal / n : (principal * r) / (1 - (1 + r) ** -n));
   let rows: { principal: number; interest: number; remaining: number }[] | null = null;

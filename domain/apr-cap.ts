@@ -7,10 +7,11 @@
 // first period is only ever chosen later, at the offer.
 import { problem, type FieldProblem } from './errors.js';
 import { REPAYMENT_METHOD_NAMES, FREQUENCY_NAMES } from './labels.js';
-import { Dec, money, rate, sumMoney } from './money.js';
+import { Dec, money, sumMoney } from './money.js';
 import { rulesFor, type MoneyRules } from './money-rules.js';
 import type { LoanProduct } from './products.js';
 import { quote } from './quote.js';
+import { rate } from './rates.js';
 import { CURRENT_RULES_VERSION } from './rules-version.js';
 import type { Frequency, LocalDate, Money, Rate, RepaymentMethod } from './types.js';
 

@@ -16,7 +16,8 @@
 //   Solver: Newton's method in Decimal from the nominal period rate, falling back to bisection
 //   when a step leaves (−1, ∞) or does not converge. Deterministic: no randomness, fixed limits.
 import { DomainError, problem, type FieldProblem } from './errors.js';
-import { Dec, ONE, ZERO, isDecimalText, money, powInt, rate, toRate } from './money.js';
+import { Dec, ONE, ZERO, isDecimalText, money, powInt } from './money.js';
+import { rate, toRate } from './rates.js';
 import { periodGrid, rateValue, type PeriodGrid, type Schedule } from './schedule.js';
 import type { Rate } from './types.js';
 
@@ -215,7 +216,7 @@ export function aprFromGrid(schedule: Schedule, grid: PeriodGrid, payments?: rea
   const n = grid.periodsPerYear;
   const growth = ONE.plus(i);
   const effective = (n.isInteger() ? powInt(growth, n.toNumber()) : growth.pow(n)).minus(1);
-  return { apr: toRate(i.times(n)), effectiveAnnualRate: toRate(effective), periodicRate: toRate(i, 10) };
+  return { apr: toRate(i.times(n), 6), effectiveAnnualRate: toRate(effective, 6), periodicRate: toRate(i, 10) };
 }
 
 /** APR and effective annual rate of a schedule. */

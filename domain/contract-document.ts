@@ -16,10 +16,10 @@ import type {
   Rate,
   RepaymentMethod,
 } from './types.js';
-import { Dec, isMoneyText, toMoney } from './validation/amount.js';
+import { Dec, isUnsignedMoneyText, toMoney } from './money.js';
 import type { CollateralType } from './validation/application.js';
-import { isLocalDate } from './validation/local-date.js';
-import { formatPercent } from './validation/rate.js';
+import { isValidLocalDate } from './dates.js';
+import { formatPercent } from './rates.js';
 
 export interface ContractInstallment {
   number: number;
@@ -177,8 +177,10 @@ export function renderContractHtml(input: ContractDocumentInput): string {
   section(
     '利率与费用',
     [
-      p(`借款年利率（单利）为 ${esc(formatPercent(input.annualRate))}，${esc(DAY_COUNT_NAMES[input.dayCount].zh)}。`),
-      `<p class="apr">年化利率(APR)：${esc(formatPercent(input.apr))}</p>`,
+      p(
+        `借款年利率（单利）为 ${esc(formatPercent(input.annualRate, 2))}，${esc(DAY_COUNT_NAMES[input.dayCount].zh)}。`,
+      ),
+      `<p class="apr">年化利率(APR)：${esc(formatPercent(input.apr, 2))}</p>`,
       p(
         '上述年化利率按照中国人民银行公告〔2021〕第3号的要求，以乙方实际占用借款本金为基础，' +
           '将乙方须支付的利息及全部费用折算为年化形式计算。',
@@ -339,12 +341,12 @@ function penaltyText(annualRate: Rate, penalty: PenaltyTerms): string {
   const lateFee =
     penalty.lateFee.kind === 'FLAT'
       ? `每期逾期收取滞纳金人民币 ${esc(toMoney(penalty.lateFee.value))} 元`
-      : `每期逾期按该期应还金额的 ${esc(formatPercent(penalty.lateFee.value))} 收取滞纳金`;
+      : `每期逾期按该期应还金额的 ${esc(formatPercent(penalty.lateFee.value, 2))} 收取滞纳金`;
   return [
     p(`乙方未按期足额还款的，设有 ${penalty.graceDays} 天宽限期；宽限期内还清的，不计罚息和滞纳金，不视为逾期。`),
     p(
       `超过宽限期仍未还清的，自应还款日起对逾期本金按罚息利率计收罚息。罚息利率为本合同年利率上浮 ${esc(formatPercent(penalty.penaltyMarkup, 0))}，` +
-        `即年利率 ${esc(formatPercent(penaltyRate))}；${lateFee}。`,
+        `即年利率 ${esc(formatPercent(penaltyRate, 2))}；${lateFee}。`,
     ),
     p(
       '乙方逾期的，甲方有权通过短信、电话等方式催收，并有权依法将逾期信息报送金融信用信息基础数据库；逾期超过30天的，甲方有权宣布借款提前到期并依法追偿。',
@@ -397,11 +399,11 @@ function checkInput(input: ContractDocumentInput): void {
       en: `invalid contract data: ${what}`,
     });
   };
-  if (!isMoneyText(input.amount)) bad('amount');
-  if (!isLocalDate(input.contractDate)) bad('contractDate');
+  if (!isUnsignedMoneyText(input.amount)) bad('amount');
+  if (!isValidLocalDate(input.contractDate)) bad('contractDate');
   if (input.schedule.length === 0) bad('schedule');
   for (const [index, i] of input.schedule.entries()) {
-    if (!isLocalDate(i.dueDate)) bad(`schedule.${index}.dueDate`);
+    if (!isValidLocalDate(i.dueDate)) bad(`schedule.${index}.dueDate`);
     for (const key of ['principal', 'interest', 'fee', 'total'] as const) {
       if (!/^-?\d+(\.\d{1,2})?$/.test(i[key])) bad(`schedule.${index}.${key}`);
     }
@@ -418,5 +420,5 @@ function checkInput(input: ContractDocumentInput): void {
     if (input.chargesCap === undefined || !/^\d+(\.\d+)?$/.test(input.chargesCap)) bad('chargesCap');
     if (input.overpayment === undefined) bad('overpayment');
   }
-  for (const [index, fee] of input.fees.entries()) if (!isMoneyText(fee.amount)) bad(`fees.${index}.amount`);
+  for (const [index, fee] of input.fees.entries()) if (!isUnsignedMoneyText(fee.amount)) bad(`fees.${index}.amount`);
 }

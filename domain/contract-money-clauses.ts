@@ -4,9 +4,10 @@
 // Version 1 loans keep the wording they signed (contract-document.ts).
 import { escapeHtml } from './html.js';
 import type { Dec } from './money.js';
-import { money, rate } from './money.js';
+import { money } from './money.js';
 import { chargeClause, type ChargeTerms } from './overdue.js';
 import type { OverpaymentHandling } from './products.js';
+import { rate } from './rates.js';
 
 const esc = escapeHtml;
 

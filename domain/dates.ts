@@ -1,7 +1,11 @@
 // Calendar arithmetic on "YYYY-MM-DD" strings, done on integer day numbers (days since
 // 1970-01-01, proleptic Gregorian) with Howard Hinnant's days-from-civil algorithms.
-// No Date objects, no clock, no time zone: safe inside Temporal workflows.
-import { DomainError } from './errors.js';
+// No Date objects, no clock, no time zone: safe inside Temporal workflows. The one date library
+// of the repository (schedules, servicing, ages from ID numbers, report ranges).
+// The conventions of parsers, guards and readers are those of money.ts (see its header):
+// parseLocalDateField for untrusted input, isValidLocalDate as a guard, toCivilDate for a date
+// already known to be valid (it throws DomainError INVALID_DATE otherwise).
+import { DomainError, fail, ok, problem, type Result } from './errors.js';
 import type { LocalDate } from './types.js';
 
 export interface CivilDate {
@@ -23,24 +27,38 @@ export function daysInMonth(year: number, month: number): number {
   return MONTH_DAYS[month - 1] ?? 0;
 }
 
-/** Parses a date, or returns null if the text is not a real calendar day ("2026-02-30"). */
-export function tryParseLocalDate(value: unknown): CivilDate | null {
+/** True when year, month and day (whole numbers) name a day of the calendar, from year 1. */
+export function isRealDate(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
+  );
+}
+
+/** The civil date of the text, or null if it is not a real calendar day ("2026-02-30"). */
+function civilDateOrNull(value: unknown): CivilDate | null {
   if (typeof value !== 'string') return null;
   const match = DATE_TEXT.exec(value);
   if (!match) return null;
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { year, month, day };
+  return isRealDate(year, month, day) ? { year, month, day } : null;
 }
 
 export function isValidLocalDate(value: unknown): value is LocalDate {
-  return tryParseLocalDate(value) !== null;
+  return civilDateOrNull(value) !== null;
 }
 
-export function parseLocalDate(value: LocalDate): CivilDate {
-  const parsed = tryParseLocalDate(value);
+/** Year, month and day of a date already known to be valid; throws DomainError INVALID_DATE otherwise. */
+export function toCivilDate(value: LocalDate): CivilDate {
+  const parsed = civilDateOrNull(value);
   if (!parsed) {
     throw new DomainError('INVALID_DATE', {
       zh: `日期无效：${String(value)}`,
@@ -79,7 +97,7 @@ export function civilFromDays(dayNumber: number): CivilDate {
 }
 
 export function toEpochDay(date: LocalDate): number {
-  const { year, month, day } = parseLocalDate(date);
+  const { year, month, day } = toCivilDate(date);
   return daysFromCivil(year, month, day);
 }
 
@@ -106,7 +124,7 @@ export function compareDates(a: LocalDate, b: LocalDate): number {
  * +2 is 31 March. Always count from the anchor, never from a previous clamped result.
  */
 export function addMonths(date: LocalDate, months: number, anchorDay?: number): LocalDate {
-  const { year, month, day } = parseLocalDate(date);
+  const { year, month, day } = toCivilDate(date);
   const monthIndex = year * 12 + (month - 1) + months;
   const y = Math.floor(monthIndex / 12);
   const m = monthIndex - y * 12 + 1;
@@ -118,9 +136,54 @@ export function addMonths(date: LocalDate, months: number, anchorDay?: number): 
  * counts as 30, and a day 31 at the end counts as 30 when the start day is 30 or 31.
  */
 export function days360(from: LocalDate, to: LocalDate): number {
-  const a = parseLocalDate(from);
-  const b = parseLocalDate(to);
+  const a = toCivilDate(from);
+  const b = toCivilDate(to);
   const d1 = a.day === 31 ? 30 : a.day;
   const d2 = b.day === 31 && d1 >= 30 ? 30 : b.day;
   return 360 * (b.year - a.year) + 30 * (b.month - a.month) + (d2 - d1);
+}
+
+/** Completed years of age on `asOf`. Someone born on 29 February turns a year older on 1 March in common years. */
+export function completedYears(birthDate: LocalDate, asOf: LocalDate): number {
+  const birth = toCivilDate(birthDate);
+  const on = toCivilDate(asOf);
+  let years = on.year - birth.year;
+  if (on.month < birth.month || (on.month === birth.month && on.day < birth.day)) years -= 1;
+  return years;
+}
+
+// ---- untrusted input --------------------------------------------------------------------
+
+export interface DateBounds {
+  /** Earliest year accepted, inclusive. */
+  minYear?: number;
+  /** Latest year accepted, inclusive. */
+  maxYear?: number;
+}
+
+/** Reads a date field from untrusted input: "YYYY-MM-DD", a real calendar day, its year within bounds. */
+export function parseLocalDateField(value: unknown, field: string, bounds: DateBounds = {}): Result<LocalDate> {
+  const parsed = civilDateOrNull(value);
+  if (!parsed) {
+    return fail(
+      problem(
+        field,
+        'INVALID_DATE',
+        '日期无效，格式为 YYYY-MM-DD 且须为真实日期',
+        'must be a real calendar date as YYYY-MM-DD',
+      ),
+    );
+  }
+  const { minYear = 1, maxYear = 9999 } = bounds;
+  if (parsed.year < minYear || parsed.year > maxYear) {
+    return fail(
+      problem(
+        field,
+        'DATE_OUT_OF_RANGE',
+        `年份须在 ${minYear} 至 ${maxYear} 之间`,
+        `year must be between ${minYear} and ${maxYear}`,
+      ),
+    );
+  }
+  return ok(value as LocalDate);
 }

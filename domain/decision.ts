@@ -3,10 +3,10 @@ import { problem } from './errors.js';
 import type { ApprovalLimit, LoanProduct } from './products.js';
 import type { CreditAssessment } from './scoring.js';
 import type { BilingualText, Frequency, Money, Rate, RepaymentMethod, Role } from './types.js';
-import { Dec, parseMoneyField, toMoney } from './validation/amount.js';
+import { Dec, parseMoneyField, toMoney } from './money.js';
 import type { Application } from './validation/application.js';
 import { isRecord, path, readInteger } from './validation/fields.js';
-import { parseRateField, toRate } from './validation/rate.js';
+import { parseRateField, toRate } from './rates.js';
 
 export type DecisionOutcome = 'DECLINE' | 'AUTO_APPROVE' | 'REVIEW';
 
@@ -130,7 +130,7 @@ export function decide(
 
 /** The product's standard rate, moved to the nearest edge of the grade's band when outside it. */
 export function rateWithinBand(rate: Rate, band: { min: Rate; max: Rate }): Rate {
-  return toRate(Dec.min(Dec.max(new Dec(rate), band.min), band.max));
+  return toRate(Dec.min(Dec.max(new Dec(rate), band.min), band.max), 4);
 }
 
 class Reasons {
@@ -227,7 +227,7 @@ export function checkFinalChanges(changes: unknown, product: LoanProduct, prefix
     if (!result.ok) problems.push(...result.problems);
   }
   if (changes.annualRate !== undefined) {
-    const result = parseRateField(changes.annualRate, path(prefix, 'annualRate'), {
+    const result = parseRateField(changes.annualRate, path(prefix, 'annualRate'), 4, {
       min: product.minRate,
       max: product.maxRate,
     });

@@ -1,8 +1,20 @@
-// Money and rate arithmetic for the repayment engine. Every amount is a decimal.js value
-// inside, and a string with exactly two decimals outside ("1234.56"). No JS floats touch money.
+// Money: every amount is a decimal.js value inside, and a string with exactly two decimals outside
+// ("1234.56"). No JS floats touch money. The one money library of the repository: the repayment
+// engine, origination, contracts, the api and the workflows all use it (rates are in rates.ts,
+// dates in dates.ts).
+//
+// The same conventions hold in money.ts, rates.ts and dates.ts:
+//   parse…Field(value: unknown, field, …) → Result   untrusted input (a request body, a form). Never
+//                                                    throws; each problem names the field in Chinese
+//                                                    and English. The only functions for such input.
+//   is…Text(value: unknown) / isValid…               type guards; never throw.
+//   money(text), rate(text), toCivilDate(text)       read text that is already valid (workflow state,
+//                                                    product parameters): throw DomainError if it is
+//                                                    not, because that is a bug, not bad input.
+//   toMoney, toRate(value, places), formatPercent    format; a rate always names its decimal places.
 import { Decimal } from 'decimal.js';
-import { DomainError } from './errors.js';
-import type { Money, Rate } from './types.js';
+import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
+import type { Money } from './types.js';
 
 /**
  * A private Decimal constructor: 40 significant digits, half-up, and no exponent notation in
@@ -23,11 +35,19 @@ export const ZERO_MONEY: Money = '0.00';
 
 /** Signed decimal text with at most two decimals, e.g. "100", "-3.5", "1234.56". */
 const MONEY_TEXT = /^-?\d+(\.\d{1,2})?$/;
+/** Unsigned decimal text with at most two decimals: an amount as a request or a contract states it. */
+const UNSIGNED_MONEY_TEXT = /^\d+(\.\d{1,2})?$/;
 /** Signed decimal text, any number of decimals, no exponent. */
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
+/** Signed money text (a balance may be negative): "100", "-3.5", "1234.56". */
 export function isMoneyText(value: unknown): value is Money {
   return typeof value === 'string' && MONEY_TEXT.test(value);
+}
+
+/** Money text without a sign: "100", "3.5", "1234.56", never "-1.00". */
+export function isUnsignedMoneyText(value: unknown): value is Money {
+  return typeof value === 'string' && UNSIGNED_MONEY_TEXT.test(value);
 }
 
 export function isDecimalText(value: unknown): value is string {
@@ -45,17 +65,6 @@ export function money(value: Money): Dec {
   return new Dec(value);
 }
 
-/** Reads a rate given as a decimal fraction ("0.049"). Throws DomainError INVALID_RATE otherwise. */
-export function rate(value: Rate): Dec {
-  if (!isDecimalText(value)) {
-    throw new DomainError('INVALID_RATE', {
-      zh: `利率格式不正确：${String(value)}`,
-      en: `Malformed rate: ${String(value)}`,
-    });
-  }
-  return new Dec(value);
-}
-
 /** Half-up to the cent: the only rounding the engine applies to money. */
 export function roundCents(value: Dec): Dec {
   return value.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
@@ -66,9 +75,9 @@ export function truncateCents(value: Dec): Dec {
   return value.toDecimalPlaces(2, Dec.ROUND_DOWN);
 }
 
-/** Formats as money, rounding half-up to the cent; never "-0.00". */
-export function toMoney(value: Dec): Money {
-  const rounded = roundCents(value);
+/** Formats as money, rounding half-up to the cent; never "-0.00". Text is read as a decimal first. */
+export function toMoney(value: Dec | string): Money {
+  const rounded = roundCents(typeof value === 'string' ? new Dec(value) : value);
   return rounded.isZero() ? ZERO_MONEY : rounded.toFixed(2);
 }
 
@@ -85,12 +94,6 @@ export function formatCents(value: Dec): Money {
   if (decimals === 2) return text;
   if (decimals === 1) return `${text}0`;
   return toMoney(value);
-}
-
-/** Formats a rate as a decimal fraction with `places` decimals (default 6), half-up. */
-export function toRate(value: Dec, places = 6): Rate {
-  const rounded = value.toDecimalPlaces(places, Dec.ROUND_HALF_UP);
-  return rounded.isZero() ? ZERO.toFixed(places) : rounded.toFixed(places);
 }
 
 /**
@@ -135,4 +138,70 @@ export function minDec(a: Dec, b: Dec): Dec {
 /** a − b, but never below zero. */
 export function shortfall(a: Dec, b: Dec): Dec {
   return a.greaterThan(b) ? a.minus(b) : ZERO;
+}
+
+// ---- untrusted input --------------------------------------------------------------------
+
+/** Amounts at or above one trillion yuan are never legitimate here and would overflow the capital-numeral writer. */
+const MONEY_LIMIT = new Dec('1000000000000');
+
+export interface MoneyBounds {
+  min?: Money;
+  max?: Money;
+  /** Accept "0.00" (existing liens, for example). Default false: money fields must be positive. */
+  allowZero?: boolean;
+}
+
+/**
+ * Reads a money field from untrusted input: a string of digits with at most two decimals,
+ * positive (unless `allowZero`), within `min`/`max` inclusive. Returns it with two decimals.
+ */
+export function parseMoneyField(value: unknown, field: string, bounds: MoneyBounds = {}): Result<Money> {
+  if (value === undefined || value === null || value === '') {
+    return fail(problem(field, 'REQUIRED', '必填', 'is required'));
+  }
+  if (typeof value !== 'string') {
+    return fail(
+      problem(field, 'NOT_A_STRING', '金额须以字符串表示，例如 "1000.00"', 'must be a string such as "1000.00"'),
+    );
+  }
+  if (!isUnsignedMoneyText(value)) {
+    return fail(
+      problem(
+        field,
+        'INVALID_AMOUNT_FORMAT',
+        '金额格式不正确，最多两位小数，例如 "1000.00"',
+        'must be a number with at most two decimals, e.g. "1000.00"',
+      ),
+    );
+  }
+  const amount = new Dec(value);
+  if (amount.gte(MONEY_LIMIT)) {
+    return fail(problem(field, 'AMOUNT_TOO_LARGE', '金额过大', 'is too large'));
+  }
+  if (amount.isZero() && !bounds.allowZero) {
+    return fail(problem(field, 'AMOUNT_NOT_POSITIVE', '金额必须大于零', 'must be greater than zero'));
+  }
+  const problems: FieldProblem[] = [];
+  if (bounds.min !== undefined && amount.lt(bounds.min)) {
+    problems.push(
+      problem(
+        field,
+        'AMOUNT_BELOW_MIN',
+        `金额不能低于 ${toMoney(bounds.min)} 元`,
+        `must be at least ${toMoney(bounds.min)}`,
+      ),
+    );
+  }
+  if (bounds.max !== undefined && amount.gt(bounds.max)) {
+    problems.push(
+      problem(
+        field,
+        'AMOUNT_ABOVE_MAX',
+        `金额不能高于 ${toMoney(bounds.max)} 元`,
+        `must be at most ${toMoney(bounds.max)}`,
+      ),
+    );
+  }
+  return problems.length > 0 ? fail(...problems) : ok(toMoney(amount));
 }

@@ -21,7 +21,8 @@
 import { addDays, daysBetween } from './dates.js';
 import { yearBasis } from './day-count.js';
 import type { Dec } from './money.js';
-import { ONE, ZERO, minDec, money, rate, roundCents, shortfall, toMoney, truncateCents } from './money.js';
+import { ONE, ZERO, minDec, money, roundCents, shortfall, toMoney, truncateCents } from './money.js';
+import { rate } from './rates.js';
 import type { DayCount, LocalDate, Money, PenaltyTerms, Rate } from './types.js';
 
 /** The cap year: charges are capped per calendar year of 365 days whatever the day count. */

@@ -22,7 +22,7 @@ import {
   type RepaymentMethod,
   type Role,
 } from './types.js';
-import { Dec, parseMoneyField } from './validation/amount.js';
+import { Dec, parseMoneyField } from './money.js';
 import {
   isRecord,
   path,
@@ -35,7 +35,7 @@ import {
   take,
   type Problems,
 } from './validation/fields.js';
-import { parseRateField } from './validation/rate.js';
+import { parseRateField } from './rates.js';
 
 export const ESCALATION_ACTIONS = ['SMS', 'COLLECTOR_CALL', 'SUPERVISOR', 'LEGAL', 'WRITE_OFF_REVIEW'] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
@@ -187,11 +187,11 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
   const frequencies = readEnumList(input.frequencies, FREQUENCIES, 'frequencies', problems);
   const methods = readEnumList(input.methods, REPAYMENT_METHODS, 'methods', problems);
 
-  const aprCap = take(parseRateField(input.aprCap, 'aprCap', { max: RATE_CEILING }), problems);
+  const aprCap = take(parseRateField(input.aprCap, 'aprCap', 4, { max: RATE_CEILING }), problems);
   const rateMax = aprCap ?? RATE_CEILING;
-  const minRate = take(parseRateField(input.minRate, 'minRate', { max: rateMax }), problems);
-  const maxRate = take(parseRateField(input.maxRate, 'maxRate', { max: rateMax }), problems);
-  const defaultRate = take(parseRateField(input.defaultRate, 'defaultRate', { max: rateMax }), problems);
+  const minRate = take(parseRateField(input.minRate, 'minRate', 4, { max: rateMax }), problems);
+  const maxRate = take(parseRateField(input.maxRate, 'maxRate', 4, { max: rateMax }), problems);
+  const defaultRate = take(parseRateField(input.defaultRate, 'defaultRate', 4, { max: rateMax }), problems);
   if (minRate && maxRate && new Dec(minRate).gt(maxRate)) {
     problems.push(problem('minRate', 'MIN_ABOVE_MAX', '最低利率不能高于最高利率', 'minRate must not exceed maxRate'));
   } else if (
@@ -237,7 +237,7 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
 
   let maxLtv: Rate | null | undefined = null;
   if (input.maxLtv !== null && input.maxLtv !== undefined) {
-    maxLtv = take(parseRateField(input.maxLtv, 'maxLtv', { max: '1' }), problems);
+    maxLtv = take(parseRateField(input.maxLtv, 'maxLtv', 4, { max: '1' }), problems);
   } else if (loanType === 'COLLATERAL') {
     problems.push(problem('maxLtv', 'REQUIRED', '抵押贷款产品必须设置最高抵押率', 'a collateral product needs maxLtv'));
   }
@@ -334,7 +334,7 @@ function readPenalty(value: unknown, problems: Problems): PenaltyTerms | undefin
   const penalty = readObject(value, 'penalty', problems);
   if (!penalty) return undefined;
   const penaltyMarkup = take(
-    parseRateField(penalty.penaltyMarkup, 'penalty.penaltyMarkup', { allowZero: true, max: MAX_PENALTY_MARKUP }),
+    parseRateField(penalty.penaltyMarkup, 'penalty.penaltyMarkup', 4, { allowZero: true, max: MAX_PENALTY_MARKUP }),
     problems,
   );
   const graceDays = readInteger(penalty.graceDays, 'penalty.graceDays', problems, 0, 30);
@@ -351,7 +351,7 @@ function readPenalty(value: unknown, problems: Problems): PenaltyTerms | undefin
       kind === 'FLAT'
         ? take(parseMoneyField(rule.value, 'penalty.lateFee.value', { allowZero: true, max: '1000.00' }), problems)
         : kind === 'PERCENT_OF_OVERDUE_INSTALLMENT'
-          ? take(parseRateField(rule.value, 'penalty.lateFee.value', { allowZero: true, max: '0.1' }), problems)
+          ? take(parseRateField(rule.value, 'penalty.lateFee.value', 4, { allowZero: true, max: '0.1' }), problems)
           : undefined;
     if (kind && amount !== undefined) lateFee = { kind, value: amount };
   }

@@ -1,11 +1,11 @@
 // 还款试算: the repayment quote a borrower sees before applying, and the validation of its request.
 import { aprFromGrid } from './apr.js';
-import { addDays, addMonths, compareDates, parseLocalDate, tryParseLocalDate } from './dates.js';
+import { compareDates, parseLocalDateField, toCivilDate } from './dates.js';
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
 import { Dec, money, sum } from './money.js';
 import { rulesFor, type MoneyRules } from './money-rules.js';
 import { CURRENT_RULES_VERSION } from './rules-version.js';
-import type { Installment } from './schedule.js';
+import { latestFirstDueDate, type Installment } from './schedule.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -183,30 +183,10 @@ function readEnum<T extends string>(
 }
 
 function readDate(value: unknown, field: string, problems: Problems): LocalDate | null {
-  const parsed = tryParseLocalDate(value);
-  if (!parsed) {
-    problems.push(
-      problem(
-        field,
-        'INVALID_DATE',
-        '日期无效，格式为 YYYY-MM-DD 且须为真实日期',
-        'must be a real calendar date as YYYY-MM-DD',
-      ),
-    );
-    return null;
-  }
-  if (parsed.year < QUOTE_LIMITS.minYear || parsed.year > QUOTE_LIMITS.maxYear) {
-    problems.push(
-      problem(
-        field,
-        'DATE_OUT_OF_RANGE',
-        `年份须在 ${QUOTE_LIMITS.minYear} 至 ${QUOTE_LIMITS.maxYear} 之间`,
-        `year must be between ${QUOTE_LIMITS.minYear} and ${QUOTE_LIMITS.maxYear}`,
-      ),
-    );
-    return null;
-  }
-  return value as LocalDate;
+  const parsed = parseLocalDateField(value, field, { minYear: QUOTE_LIMITS.minYear, maxYear: QUOTE_LIMITS.maxYear });
+  if (parsed.ok) return parsed.value;
+  problems.push(...parsed.problems);
+  return null;
 }
 
 function readTermCount(value: unknown, frequency: Frequency | null, problems: Problems): number | null {
@@ -253,6 +233,7 @@ function readFees(value: unknown, problems: Problems): Fee[] | null {
       complete = false;
       return;
     }
+    refuseUnknownFields(entry, FEE_FIELDS, `fees.${i}`, problems);
     const kind = readEnum(entry.kind, FEE_KINDS, `fees.${i}.kind`, 'UNKNOWN_FEE_KIND', problems);
     const amount = readAmount(entry.amount, `fees.${i}.amount`, problems);
     if (kind && amount) fees.push({ kind, amount });
@@ -269,10 +250,7 @@ function readFirstDueDate(
 ): LocalDate | null {
   const date = readDate(value, 'firstDueDate', problems);
   if (!date || !startDate || !frequency) return date;
-  const latest =
-    frequency === 'MONTHLY'
-      ? addMonths(startDate, 2)
-      : addDays(startDate, 2 * { BIWEEKLY: 14, WEEKLY: 7, DAILY: 1 }[frequency]);
+  const latest = latestFirstDueDate(startDate, frequency);
   if (compareDates(date, startDate) <= 0 || compareDates(date, latest) > 0) {
     problems.push(
       problem(
@@ -287,16 +265,44 @@ function readFirstDueDate(
   return date;
 }
 
+const REQUEST_FIELDS = [
+  'principal',
+  'annualRate',
+  'termCount',
+  'frequency',
+  'method',
+  'startDate',
+  'dayCount',
+  'firstDueDate',
+  'fees',
+] as const satisfies readonly (keyof QuoteRequest)[];
+const FEE_FIELDS = ['kind', 'amount'] as const satisfies readonly (keyof Fee)[];
+
+/** A field the request may not carry: refused, never ignored, so a misspelt term cannot quietly change the quote. */
+function refuseUnknownFields(
+  record: Record<string, unknown>,
+  known: readonly string[],
+  prefix: string,
+  problems: Problems,
+): void {
+  for (const key of Object.keys(record)) {
+    if (known.includes(key)) continue;
+    const field = prefix ? `${prefix}.${key}` : key;
+    problems.push(problem(field, 'UNKNOWN_FIELD', `不支持的字段：${key}`, `is not a known field: ${key}`));
+  }
+}
+
 /**
  * Checks an untrusted quote request body. `today` (YYYY-MM-DD, from the caller's business
- * clock) is the start date when none is given. Unknown extra fields are ignored.
+ * clock) is the start date when none is given. A field outside the request is refused.
  */
 export function validateQuoteRequest(body: unknown, today: LocalDate): Result<QuoteRequest> {
-  parseLocalDate(today);
+  toCivilDate(today);
   if (!isRecord(body)) {
     return fail(problem('', 'NOT_AN_OBJECT', '请求须为 JSON 对象', 'the request must be a JSON object'));
   }
   const problems: Problems = [];
+  refuseUnknownFields(body, REQUEST_FIELDS, '', problems);
   const principal = readAmount(body.principal, 'principal', problems);
   const annualRate = readRate(body.annualRate, 'annualRate', problems);
   const method = readEnum(body.method, REPAYMENT_METHODS, 'method', 'UNKNOWN_METHOD', problems);

@@ -3,12 +3,12 @@
 // schedule it shows is the one the loan's account is opened from and collected on.
 import { groupThousands, scheduleTable, type ContractInstallment } from './contract-document.js';
 import { toChineseCapital } from './capital-numerals.js';
+import { isValidLocalDate } from './dates.js';
 import { DomainError } from './errors.js';
 import { escapeHtml } from './html.js';
 import { maskIdNumber } from './masking.js';
+import { isUnsignedMoneyText, toMoney } from './money.js';
 import type { LocalDate, Money } from './types.js';
-import { isMoneyText, toMoney } from './validation/amount.js';
-import { isLocalDate } from './validation/local-date.js';
 
 export interface ScheduleConfirmationInput {
   confirmationNumber: string;
@@ -73,14 +73,14 @@ function checkInput(input: ScheduleConfirmationInput): void {
       en: `invalid schedule confirmation data: ${what}`,
     });
   };
-  if (!isMoneyText(input.amount)) bad('amount');
-  if (!isLocalDate(input.disbursedOn)) bad('disbursedOn');
-  if (!isLocalDate(input.issuedOn)) bad('issuedOn');
+  if (!isUnsignedMoneyText(input.amount)) bad('amount');
+  if (!isValidLocalDate(input.disbursedOn)) bad('disbursedOn');
+  if (!isValidLocalDate(input.issuedOn)) bad('issuedOn');
   if (input.schedule.length === 0) bad('schedule');
   for (const [index, i] of input.schedule.entries()) {
-    if (!isLocalDate(i.dueDate)) bad(`schedule.${index}.dueDate`);
+    if (!isValidLocalDate(i.dueDate)) bad(`schedule.${index}.dueDate`);
     for (const key of ['principal', 'interest', 'fee', 'total'] as const) {
-      if (!isMoneyText(i[key])) bad(`schedule.${index}.${key}`);
+      if (!isUnsignedMoneyText(i[key])) bad(`schedule.${index}.${key}`);
     }
   }
 }

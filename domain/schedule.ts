@@ -43,7 +43,7 @@ import {
   formatLocalDate,
   fromEpochDay,
   isValidLocalDate,
-  parseLocalDate,
+  toCivilDate,
   toEpochDay,
 } from './dates.js';
 import { DEFAULT_DAY_COUNT, dayCountDays, yearBasis } from './day-count.js';
@@ -58,12 +58,12 @@ import {
   powInt,
   isMoneyText,
   money,
-  rate,
   roundCents,
   sum,
   toMoney,
   truncateCents,
 } from './money.js';
+import { rate } from './rates.js';
 import {
   DAY_COUNTS,
   FEE_KINDS,
@@ -212,7 +212,7 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
     const regular = periodEnd(terms.startDate, frequency, 1);
     if (
       compareDates(firstDueDate, terms.startDate) <= 0 ||
-      compareDates(firstDueDate, periodEnd(terms.startDate, frequency, 2)) > 0
+      compareDates(firstDueDate, latestFirstDueDate(terms.startDate, frequency)) > 0
     ) {
       throw invalidTerms(
         'firstDueDate',
@@ -233,6 +233,11 @@ export function normalizeTerms(terms: ScheduleTerms): ContractTerms {
     dayCount,
     fees: fees.map((f) => ({ kind: f.kind, amount: toMoney(money(f.amount)) })),
   };
+}
+
+/** The latest irregular first due date the engine takes: two regular periods after the start. */
+export function latestFirstDueDate(startDate: LocalDate, frequency: Frequency): LocalDate {
+  return periodEnd(startDate, frequency, 2);
 }
 
 /** The date `periods` regular periods after `anchor`, on the anchor's day for months. */
@@ -257,7 +262,7 @@ function regularYears(frequency: Frequency, dayCount: DayCount): Years {
 function firstPeriodYears(start: LocalDate, firstDue: LocalDate, frequency: Frequency, dayCount: DayCount): Years {
   const basis = yearBasis(dayCount);
   if (frequency !== 'MONTHLY') return { num: dayCountDays(start, firstDue, dayCount), den: basis };
-  const anchorDay = parseLocalDate(firstDue).day;
+  const anchorDay = toCivilDate(firstDue).day;
   let months = 0;
   while (compareDates(addMonths(firstDue, -(months + 1), anchorDay), start) >= 0) months += 1;
   const oddDays = dayCountDays(start, addMonths(firstDue, -months, anchorDay), dayCount);
@@ -301,7 +306,7 @@ function installmentDueDates(terms: ContractTerms): LocalDate[] {
   const first = terms.firstDueDate === null ? 1 : 0;
   const dates: LocalDate[] = [];
   if (terms.frequency === 'MONTHLY') {
-    const { year, month, day } = parseLocalDate(anchor);
+    const { year, month, day } = toCivilDate(anchor);
     for (let k = first; k < first + terms.termCount; k++) {
       const index = year * 12 + (month - 1) + k;
       const y = Math.floor(index / 12);

@@ -11,10 +11,10 @@ import type {
   Rate,
   StatementSummary,
 } from './types.js';
-import { Dec, toMoney } from './validation/amount.js';
+import { Dec, toMoney } from './money.js';
 import type { Application } from './validation/application.js';
-import { daysBetween, isLocalDate } from './validation/local-date.js';
-import { formatPercent, toRate } from './validation/rate.js';
+import { daysBetween, isValidLocalDate } from './dates.js';
+import { formatPercent, toRate } from './rates.js';
 
 export type WarningSeverity = 'HIGH' | 'MEDIUM' | 'LOW';
 
@@ -172,7 +172,7 @@ export function assessCredit(input: CreditAssessmentInput): CreditAssessment {
     warnings: card.warnings,
     recommendedLimit: recommendLimit(application, product, bureau, income, grade, rateBand.max, signals),
     rateBand,
-    dti: toRate(dti),
+    dti: toRate(dti, 4),
     signals,
   };
 }
@@ -304,7 +304,7 @@ function scoreCapacity(card: Scorecard, bureau: BureauReport, newInstallment: Mo
   const debt = new Dec(bureau.monthlyDebtPayments).plus(newInstallment);
   const dti = income.isZero() ? DTI_CAP : Dec.min(debt.div(income), DTI_CAP);
   const points = dti.lte('0.3') ? 80 : dti.lte('0.4') ? 40 : dti.lte('0.5') ? 0 : dti.lte('0.7') ? -80 : -160;
-  const shown = formatPercent(toRate(dti), 1);
+  const shown = formatPercent(toRate(dti, 4), 1);
   card.factor(
     'REPAYMENT_CAPACITY',
     points,
@@ -341,7 +341,7 @@ function scoreStatement(card: Scorecard, statement: StatementSummary, seasonalBu
   // Farm income is seasonal by nature; its variability is judged in scoreFarm instead.
   if (!seasonalBusiness) {
     const cv = new Dec(statement.inflowVariability);
-    const shown = formatPercent(toRate(cv), 0);
+    const shown = formatPercent(toRate(cv, 4), 0);
     if (cv.lte('0.25'))
       card.factor(
         'INCOME_STABILITY',
@@ -443,7 +443,7 @@ function scoreBusiness(card: Scorecard, application: Application, statement: Sta
   const annualRevenue = new Dec(business.monthlyRevenue).times(12);
   const ratio = new Dec(application.amount).div(annualRevenue);
   const points = ratio.lte('0.25') ? 30 : ratio.lte('0.5') ? 10 : ratio.lte('1') ? -20 : -60;
-  const shown = formatPercent(toRate(ratio), 0);
+  const shown = formatPercent(toRate(ratio, 4), 0);
   card.factor(
     'BUSINESS_SCALE',
     points,
@@ -501,7 +501,7 @@ function scoreFarm(card: Scorecard, application: Application, statement: Stateme
   }
 
   const cv = new Dec(statement.inflowVariability);
-  const shown = formatPercent(toRate(cv), 0);
+  const shown = formatPercent(toRate(cv, 4), 0);
   const seasonal = cv.lte('0.4') ? 10 : cv.lte('0.8') ? 0 : -30;
   card.factor(
     'SEASONALITY',
@@ -532,7 +532,7 @@ function scoreCollateral(card: Scorecard, application: Application, product: Loa
   if (!collateral) return null;
   const ltv = new Dec(application.amount).plus(collateral.existingLiens).div(collateral.appraisedValue);
   const points = ltv.lte('0.5') ? 80 : ltv.lte('0.7') ? 40 : ltv.lte('0.8') ? -20 : ltv.lte('1') ? -120 : -250;
-  const shown = formatPercent(toRate(ltv), 1);
+  const shown = formatPercent(toRate(ltv, 4), 1);
   card.factor(
     'LOAN_TO_VALUE',
     points,
@@ -551,7 +551,7 @@ function scoreCollateral(card: Scorecard, application: Application, product: Loa
       `LTV ${shown} is above the ${formatPercent(maxLtv, 0)} limit`,
     );
   }
-  return toRate(ltv);
+  return toRate(ltv, 4);
 }
 
 function scoreGuarantor(
@@ -610,7 +610,11 @@ function scoreGuarantor(
 
 function checkBureauAge(card: Scorecard, bureau: BureauReport, asOf: LocalDate): void {
   const reportedOn = bureau.reportedAt.slice(0, 10);
-  if (isLocalDate(reportedOn) && isLocalDate(asOf) && daysBetween(reportedOn, asOf) > BUREAU_STALE_AFTER_DAYS) {
+  if (
+    isValidLocalDate(reportedOn) &&
+    isValidLocalDate(asOf) &&
+    daysBetween(reportedOn, asOf) > BUREAU_STALE_AFTER_DAYS
+  ) {
     card.warn('STALE_BUREAU_REPORT', 'LOW', '征信报告已超过30天', 'The bureau report is more than 30 days old');
   }
 }
@@ -619,7 +623,7 @@ function rateBandFor(grade: CreditGrade, product: LoanProduct): { min: Rate; max
   const low = new Dec(product.minRate);
   const span = new Dec(product.maxRate).minus(low);
   const [from, to] = GRADE_RATE_POSITION[grade];
-  return { min: toRate(low.plus(span.times(from))), max: toRate(low.plus(span.times(to))) };
+  return { min: toRate(low.plus(span.times(from)), 4), max: toRate(low.plus(span.times(to)), 4) };
 }
 
 /**

@@ -30,7 +30,8 @@ import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rul
 import { LEGACY_RULES_VERSION } from './rules-version.js';
 import { periodInterest, periodRate, type ContractTerms, type ScheduleTerms } from './schedule.js';
 import { compareDates, daysBetween } from './dates.js';
-import { Dec, ZERO, ZERO_MONEY, money, rate, roundCents, sum, toMoney } from './money.js';
+import { Dec, ZERO, ZERO_MONEY, money, roundCents, sum, toMoney } from './money.js';
+import { rate } from './rates.js';
 import {
   creditAppliedEntry,
   installmentFeeEntry,

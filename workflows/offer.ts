@@ -3,7 +3,8 @@
 // (domain/rules-version.ts): the contract states those rules and the account runs under them.
 import { patched } from '@temporalio/workflow';
 import type { LoanProduct } from '../domain/products.js';
-import { money, sumMoney, subtractMoney, rate } from '../domain/money.js';
+import { money, sumMoney, subtractMoney } from '../domain/money.js';
+import { rate } from '../domain/rates.js';
 import { rulesFor } from '../domain/money-rules.js';
 import { quote } from '../domain/quote.js';
 import { chooseRulesVersion } from '../domain/rules-version.js';

@@ -5,7 +5,14 @@ import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { secureRoute } from '../route.js';
-import { errorResponses, FrequencyEnum, MoneyString, RateString, RepaymentMethodEnum } from '../schemas.js';
+import {
+  DayCountEnum,
+  errorResponses,
+  FrequencyEnum,
+  MoneyString,
+  RateString,
+  RepaymentMethodEnum,
+} from '../schemas.js';
 
 const QuoteBody = z
   .object({
@@ -15,11 +22,18 @@ const QuoteBody = z
     frequency: FrequencyEnum.optional(),
     method: RepaymentMethodEnum,
     startDate: z.string().optional().openapi({ example: '2026-12-01' }),
+    dayCount: DayCountEnum.optional().openapi({ description: 'Day-count convention for interest; default ACT/365' }),
+    firstDueDate: z.string().nullable().optional().openapi({
+      example: '2027-01-15',
+      description:
+        'An irregular first due date: after the start date and at most two regular periods later; later dates follow it',
+    }),
     fees: z
-      .array(z.object({ kind: z.enum(['UPFRONT', 'PER_INSTALLMENT']), amount: MoneyString }))
+      .array(z.object({ kind: z.enum(['UPFRONT', 'PER_INSTALLMENT']), amount: MoneyString }).strict())
       .max(10)
       .optional(),
   })
+  .strict()
   .openapi('QuoteRequest');
 
 const Installment = z.object({

@@ -27,6 +27,7 @@ const ReviewBody = z
         'The review round this decision answers (openReview.round of the loan); a decision for an earlier round is refused with 409',
     }),
   })
+  .strict()
   .openapi('ReviewDecision');
 
 const ReviewAnswer = z.object({

@@ -10,12 +10,12 @@ import {
   type Money,
   type RepaymentMethod,
 } from '../types.js';
-import { Dec, parseMoneyField } from './amount.js';
+import { Dec, parseMoneyField } from '../money.js';
 import { validateBankCard } from './bank-card.js';
 import { validateLicenseNumber } from './business-license.js';
 import { isRecord, path, readEnum, readInteger, readObject, readText, take, type Problems } from './fields.js';
 import { validateIdNumber } from './id-number.js';
-import { completedYears } from './local-date.js';
+import { completedYears } from '../dates.js';
 import { validatePhone } from './phone.js';
 
 export const COLLATERAL_TYPES = ['REAL_ESTATE', 'VEHICLE', 'EQUIPMENT', 'LAND_USE_RIGHT', 'DEPOSIT', 'OTHER'] as const;

@@ -1,6 +1,6 @@
 import { fail, ok, problem, type FieldProblem, type Result } from '../errors.js';
 import type { LocalDate } from '../types.js';
-import { completedYears, formatLocalDate, isRealDate } from './local-date.js';
+import { completedYears, formatLocalDate, isRealDate } from '../dates.js';
 
 /**
  * Province-level codes of GB/T 2260 (the first two digits of an 18-digit resident ID), plus

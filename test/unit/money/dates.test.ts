@@ -1,16 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../domain/errors.js';
 import {
   addDays,
   addMonths,
   civilFromDays,
+  completedYears,
   daysBetween,
   days360,
   daysFromCivil,
   daysInMonth,
   fromEpochDay,
   isLeapYear,
+  isRealDate,
   isValidLocalDate,
+  parseLocalDateField,
+  toCivilDate,
   toEpochDay,
 } from '../../../domain/dates.js';
 
@@ -76,5 +81,60 @@ describe('calendar dates', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('reading dates', () => {
+  it('reads a valid date into year, month and day, and throws on anything else', () => {
+    expect(toCivilDate('2028-02-29')).toEqual({ year: 2028, month: 2, day: 29 });
+    for (const bad of ['2026-02-29', '2026-1-1', '', '0000-01-01']) {
+      expect(() => toCivilDate(bad)).toThrow(DomainError);
+    }
+  });
+
+  it('knows real days from year, month and day', () => {
+    expect(isRealDate(2028, 2, 29)).toBe(true);
+    expect(isRealDate(2026, 2, 29)).toBe(false);
+    expect(isRealDate(2026, 4, 31)).toBe(false);
+    expect(isRealDate(2026, 13, 1)).toBe(false);
+    expect(isRealDate(0, 1, 1)).toBe(false);
+    expect(isRealDate(2026, 1.5, 1)).toBe(false);
+  });
+
+  it('parses untrusted input into a date or a bilingual problem naming the field', () => {
+    expect(parseLocalDateField('2026-12-01', 'startDate')).toEqual({ ok: true, value: '2026-12-01' });
+    for (const bad of ['2026-02-30', '2026-2-3', 20261201, null, undefined, '2026-12-01T00:00:00Z']) {
+      expect(parseLocalDateField(bad, 'startDate')).toEqual({
+        ok: false,
+        problems: [
+          {
+            field: 'startDate',
+            code: 'INVALID_DATE',
+            message: {
+              zh: '日期无效，格式为 YYYY-MM-DD 且须为真实日期',
+              en: 'must be a real calendar date as YYYY-MM-DD',
+            },
+          },
+        ],
+      });
+    }
+    const bounds = { minYear: 1900, maxYear: 2200 };
+    expect(parseLocalDateField('1900-01-01', 'd', bounds).ok).toBe(true);
+    expect(parseLocalDateField('2200-12-31', 'd', bounds).ok).toBe(true);
+    expect(parseLocalDateField('1899-12-31', 'd', bounds)).toMatchObject({
+      ok: false,
+      problems: [{ code: 'DATE_OUT_OF_RANGE', message: { en: 'year must be between 1900 and 2200' } }],
+    });
+  });
+});
+
+describe('completed years', () => {
+  it('counts birthdays that have passed, 29 February turning on 1 March in common years', () => {
+    expect(completedYears('2000-06-15', '2026-06-14')).toBe(25);
+    expect(completedYears('2000-06-15', '2026-06-15')).toBe(26);
+    expect(completedYears('2004-02-29', '2026-02-28')).toBe(21);
+    expect(completedYears('2004-02-29', '2026-03-01')).toBe(22);
+    expect(completedYears('2004-02-29', '2028-02-29')).toBe(24);
+    expect(() => completedYears('2004-02-30', '2026-01-01')).toThrow(DomainError);
   });
 });

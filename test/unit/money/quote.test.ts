@@ -73,7 +73,6 @@ describe('quote', () => {
         frequency: 'WEEKLY',
         dayCount: 'ACT/360',
         fees: [{ kind: 'PER_INSTALLMENT', amount: '1' }],
-        extra: 'ignored',
       },
       TODAY,
     );
@@ -90,6 +89,77 @@ describe('quote', () => {
       dayCount: 'ACT/360',
     } satisfies QuoteRequest);
     expect(quote(r.value).installments[0]?.dueDate).toBe('2026-03-22');
+  });
+});
+
+describe('quote terms a channel sends', () => {
+  const terms = (extra: Record<string, unknown>) => {
+    const r = validateQuoteRequest({ ...valid, ...extra }, TODAY);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return quote(r.value);
+  };
+
+  it('honours the day count: 100,000 at 1% for 60 days, BULLET, DAILY on ACT/360 is 166.67 of interest', () => {
+    const bullet = { principal: '100000.00', annualRate: '0.01', termCount: 60, frequency: 'DAILY', method: 'BULLET' };
+    const q = terms({ ...bullet, dayCount: 'ACT/360', startDate: '2026-12-01' });
+    expect(q.totalInterest).toBe('166.67');
+    expect(q.installments).toHaveLength(1);
+    expect(q.installments[0]).toMatchObject({ dueDate: '2027-01-30', interest: '166.67', total: '100166.67' });
+    // The default convention, ACT/365, gives 100,000 × 0.01 × 60 / 365.
+    expect(terms({ ...bullet, startDate: '2026-12-01' }).totalInterest).toBe('164.38');
+    expect(terms({ ...bullet, dayCount: 'ACT/365', startDate: '2026-12-01' }).totalInterest).toBe('164.38');
+  });
+
+  it('honours an irregular first due date: the first period runs to it and later dates keep its day', () => {
+    const base = { principal: '12000.00', annualRate: '0.12', termCount: 12, startDate: '2026-12-01' };
+    const regular = terms(base);
+    const irregular = terms({ ...base, firstDueDate: '2027-01-15' });
+    expect(regular.installments.slice(0, 2).map((i) => i.dueDate)).toEqual(['2027-01-01', '2027-02-01']);
+    expect(irregular.installments.slice(0, 2).map((i) => i.dueDate)).toEqual(['2027-01-15', '2027-02-15']);
+    expect(irregular.installments).toHaveLength(12);
+    // 1 month and 14 days of interest in the first period.
+    expect(irregular.installments[0]?.interest).toBe('175.23');
+    expect(regular.installments[0]?.interest).toBe('120.00');
+    // firstDueDate: null is the regular schedule.
+    expect(terms({ ...base, firstDueDate: null })).toEqual(regular);
+  });
+
+  it('refuses a day count outside the supported conventions', () => {
+    expect(problemsOf({ ...valid, dayCount: 'BOGUS' })).toEqual(['dayCount:UNKNOWN_DAY_COUNT']);
+    expect(problemsOf({ ...valid, dayCount: 'act/360' })).toEqual(['dayCount:UNKNOWN_DAY_COUNT']);
+    expect(problemsOf({ ...valid, dayCount: null })).toEqual(['dayCount:UNKNOWN_DAY_COUNT']);
+  });
+
+  it('refuses a first due date that is not a date, not after the start, or more than two periods later', () => {
+    const monthly = { ...valid, startDate: '2026-12-01' };
+    expect(problemsOf({ ...monthly, firstDueDate: '2027-02-30' })).toEqual(['firstDueDate:INVALID_DATE']);
+    expect(problemsOf({ ...monthly, firstDueDate: 20270115 })).toEqual(['firstDueDate:INVALID_DATE']);
+    expect(problemsOf({ ...monthly, firstDueDate: '2026-12-01' })).toEqual([
+      'firstDueDate:FIRST_DUE_DATE_OUT_OF_RANGE',
+    ]);
+    expect(problemsOf({ ...monthly, firstDueDate: '2027-02-02' })).toEqual([
+      'firstDueDate:FIRST_DUE_DATE_OUT_OF_RANGE',
+    ]);
+    expect(validateQuoteRequest({ ...monthly, firstDueDate: '2027-02-01' }, TODAY).ok).toBe(true);
+    expect(validateQuoteRequest({ ...monthly, firstDueDate: '2026-12-02' }, TODAY).ok).toBe(true);
+    const weekly = { ...monthly, frequency: 'WEEKLY' };
+    expect(validateQuoteRequest({ ...weekly, firstDueDate: '2026-12-15' }, TODAY).ok).toBe(true);
+    expect(problemsOf({ ...weekly, firstDueDate: '2026-12-16' })).toEqual(['firstDueDate:FIRST_DUE_DATE_OUT_OF_RANGE']);
+  });
+
+  it('refuses every field it does not know, naming each, in both languages', () => {
+    const r = validateQuoteRequest(
+      { ...valid, daycount: 'ACT/360', extra: 1, fees: [{ kind: 'UPFRONT', amount: '1.00', note: 'x' }] },
+      TODAY,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => `${p.field}:${p.code}`)).toEqual([
+      'daycount:UNKNOWN_FIELD',
+      'extra:UNKNOWN_FIELD',
+      'fees.0.note:UNKNOWN_FIELD',
+    ]);
+    expect(r.problems[0]?.message).toEqual({ zh: '不支持的字段：daycount', en: 'is not a known field: daycount' });
   });
 });
 

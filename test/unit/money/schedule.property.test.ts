@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annualPercentageRate } from '../../../domain/apr.js';
-import { addDays, daysInMonth, fromEpochDay, parseLocalDate, toEpochDay } from '../../../domain/dates.js';
+import { addDays, daysInMonth, fromEpochDay, toCivilDate, toEpochDay } from '../../../domain/dates.js';
 import { Dec } from '../../../domain/money.js';
 import { buildSchedule, type ScheduleTerms } from '../../../domain/schedule.js';
 import { DAY_COUNTS, FREQUENCIES, REPAYMENT_METHODS } from '../../../domain/types.js';
@@ -28,7 +28,7 @@ const loanArb = (minCents = 10_000) =>
 /** The regular due date k periods after the start, computed independently of schedule.ts. */
 function expectedDueDate(start: string, frequency: keyof typeof PERIOD_DAYS | 'MONTHLY', k: number): string {
   if (frequency !== 'MONTHLY') return addDays(start, k * PERIOD_DAYS[frequency]);
-  const { year, month, day } = parseLocalDate(start);
+  const { year, month, day } = toCivilDate(start);
   const index = year * 12 + month - 1 + k;
   const y = Math.floor(index / 12);
   const m = (index % 12) + 1;

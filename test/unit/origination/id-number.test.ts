@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { idNumberCheckChar, PROVINCE_CODES, validateIdNumber } from '../../../domain/validation/id-number.js';
-import { formatLocalDate } from '../../../domain/validation/local-date.js';
+import { formatLocalDate } from '../../../domain/dates.js';
 import { makeId, TODAY } from './fixtures.js';
 
 const codes = (value: unknown, asOf = TODAY) => {
