@@ -108,6 +108,20 @@ export async function closeEpisode(s: ServicingState, ladder: readonly Escalatio
   s.collections = { episodeStart: null, taken: [], writeOffReview: 'NONE', promisedOn: null };
 }
 
+function whyOverdue(s: ServicingState): BilingualText {
+  if (s.overdueRule === 'AFTER_GRACE') {
+    const number = overdueNowOf(s)!.number;
+    return {
+      zh: `第 ${number} 期宽限期届满仍未还清`,
+      en: `Installment ${number} is still unpaid after its grace days`,
+    };
+  }
+  return {
+    zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`,
+    en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time`,
+  };
+}
+
 /**
  * Runs while any installment is past due. Returns when the loan is current again ('CURED'),
  * written off ('WRITTEN_OFF') or closed by a payment ('CLOSED'), or when this run's history is
@@ -120,19 +134,7 @@ export async function escalateOverdue(
   const ladder = ladderOf(s.input.product);
   s.collections.episodeStart ??= oldestOverdue(s.account, todayOf(s))!.dueDate;
   await bringUpToDate(s);
-  if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s))
-    await changeStatus(s.ctx, 'OVERDUE', {
-      reason:
-        s.overdueRule === 'AFTER_GRACE'
-          ? {
-              zh: `第 ${overdueNowOf(s)!.number} 期宽限期届满仍未还清`,
-              en: `Installment ${overdueNowOf(s)!.number} is still unpaid after its grace days`,
-            }
-          : {
-              zh: `第 ${oldestOverdue(s.account, todayOf(s))!.number} 期未按时还款`,
-              en: `Installment ${oldestOverdue(s.account, todayOf(s))!.number} was not paid on time`,
-            },
-    });
+  if (s.ctx.view.status !== 'OVERDUE' && overdueNow(s)) await changeStatus(s.ctx, 'OVERDUE', { reason: whyOverdue(s) });
 
   for (;;) {
     if (firstUnsettled(s.account) === null) {

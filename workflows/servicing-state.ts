@@ -1,7 +1,7 @@
 // What the servicing phase keeps between events, what it carries through continue-as-new, and
 // how it fills in the servicing part of the loan view (contracts/loan-view.ts). Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
-import { daysPastDue, graceEndsOn } from '../domain/collections.js';
+import { graceEndsOn } from '../domain/collections.js';
 import type { BilingualText, LocalDate } from '../domain/types.js';
 import {
   amountOwed,
@@ -11,7 +11,6 @@ import {
   firstUnsettled,
   installmentInGrace,
   isSettled,
-  oldestOverdue,
   overdueInstallment,
   payoffAmount,
   type InstallmentState,
@@ -96,10 +95,6 @@ export interface ServicingState extends CarriedServicing {
 
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {
   return localDateOf(Date.now(), s.options.timeZone);
-}
-
-export function dpdOf(account: LoanAccount, today: LocalDate): number {
-  return daysPastDue(oldestOverdue(account, today)?.dueDate ?? null, today);
 }
 
 /** The installment that makes the loan overdue today under the run's rule, or null. */
