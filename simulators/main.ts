@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     allowReset: settings.allowReset,
     settleDelayMs: settings.settleDelayMs,
     deliveryDelayMs: settings.deliveryDelayMs,
+    gatewayLateDeliveryMs: settings.gatewayLateDeliveryMs,
     faultHangMs: settings.faultHangMs,
   });
   try {
