@@ -216,13 +216,17 @@ export async function applyConfirmation(
     });
     return { kind: 'UNAPPLIED', row: unapplied!, reason: mapped.code };
   }
+  // Two deliveries at once both reach the update, which applies the payment once (same update id and
+  // paymentId) and answers both alike; the status change tells which one was first.
   const [applied] = await sql<OnlinePaymentRow[]>`
     update online_payments
        set status = 'APPLIED', applied_late = ${late}, confirmed_amount = ${confirmation.amount},
-           paid_at = ${confirmation.paidAt}, confirmed_at = coalesce(confirmed_at, now()), updated_at = now()
-     where payment_id = ${row.payment_id}
+           paid_at = ${confirmation.paidAt}, confirmed_at = now(), updated_at = now()
+     where payment_id = ${row.payment_id} and status in ('PENDING', 'EXPIRED')
     returning *`;
-  return result.duplicate ? { kind: 'DUPLICATE', row: applied! } : { kind: 'APPLIED', row: applied!, late, result };
+  if (!applied || result.duplicate)
+    return { kind: 'DUPLICATE', row: applied ?? (await findOnlinePayment(sql, row.payment_id))! };
+  return { kind: 'APPLIED', row: applied, late, result };
 }
 
 /** Expires every PENDING order past its expiry, once each (a single UPDATE, so API replicas never double up), and audits it. */
