@@ -34,6 +34,8 @@ export interface SimulatorDeps {
   deliveryDelayMs?: number;
   /** How long the gateway holds back a LATE confirmation (card ending 3131), default 5 s. */
   gatewayLateDeliveryMs?: number;
+  /** Where borrowers' browsers reach the simulators, for the gateway's payUrl (SIM_PUBLIC_URL). */
+  publicUrl?: string;
   /** How often the background work looks for due settlements, deliveries and callbacks, default 50 ms. */
   pollIntervalMs?: number;
   callbackPolicy?: Partial<CallbackPolicy>;
@@ -131,6 +133,7 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
       log: log.child({ simulator: 'gateway' }),
       now,
       lateDeliveryMs: deps.gatewayLateDeliveryMs ?? DEFAULT_GATEWAY_LATE_DELIVERY_MS,
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl.replace(/\/$/, '') } : {}),
     }),
   );
   app.route(

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     settleDelayMs: settings.settleDelayMs,
     deliveryDelayMs: settings.deliveryDelayMs,
     gatewayLateDeliveryMs: settings.gatewayLateDeliveryMs,
+    ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     faultHangMs: settings.faultHangMs,
   });
   try {

@@ -16,6 +16,8 @@ export interface GatewayRouteDeps {
   now: () => Date;
   /** How long a LATE confirmation is held back. */
   lateDeliveryMs: number;
+  /** Where borrowers' browsers reach the simulators (payUrl); default: the address the merchant called. */
+  publicUrl?: string;
 }
 
 const MAX_ORDER_LIFETIME_MS = 24 * 3_600_000;
@@ -32,8 +34,8 @@ const orderSchema = z.object({
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function payUrlBase(c: Context): string {
-  return `${new URL(c.req.url).origin}/gateway/pay`;
+function payUrlBase(c: Context, publicUrl: string | undefined): string {
+  return `${publicUrl ?? new URL(c.req.url).origin}/gateway/pay`;
 }
 
 function wantsJson(c: Context): boolean {
@@ -51,9 +53,16 @@ async function cardFrom(c: Context): Promise<string | null> {
 }
 
 /** The payment gateway (支付网关): merchant orders, the hosted pay page, order queries and settlement files. */
-export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDeps): Hono {
+export function gatewayRoutes(deps: GatewayRouteDeps): Hono {
   const app = new Hono();
+  addOrderRoutes(app, deps);
+  addPayPageRoutes(app, deps);
+  addSettlementRoute(app, deps);
+  return app;
+}
 
+/** The merchant's side: create (idempotent by merchantOrderId) and query orders. */
+function addOrderRoutes(app: Hono, { sql, log, now, publicUrl }: GatewayRouteDeps): void {
   app.post('/orders', async (c) => {
     const parsed = await parseJsonBody(c, orderSchema);
     if (!parsed.ok) return parsed.response;
@@ -80,12 +89,14 @@ export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDep
         'This merchantOrderId was already used for another order',
       );
     if (result.kind === 'CREATED') log.info({ orderId: result.order.order_id }, 'order created');
-    return c.json(orderView(result.order, payUrlBase(c), now()), result.kind === 'CREATED' ? 201 : 200);
+    return c.json(orderView(result.order, payUrlBase(c, publicUrl), now()), result.kind === 'CREATED' ? 201 : 200);
   });
 
   app.get('/orders/:orderId', async (c) => {
     const row = await findOrder(sql, c.req.param('orderId'));
-    return row ? c.json(orderView(row, payUrlBase(c), now())) : errorResponse(c, 404, 'NOT_FOUND', 'No such order');
+    return row
+      ? c.json(orderView(row, payUrlBase(c, publicUrl), now()))
+      : errorResponse(c, 404, 'NOT_FOUND', 'No such order');
   });
 
   app.get('/orders', async (c) => {
@@ -93,15 +104,17 @@ export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDep
     if (!id) return errorResponse(c, 400, 'INVALID_REQUEST', 'merchantOrderId query parameter is required');
     const row = await findOrderByMerchantId(sql, id);
     return row
-      ? c.json(orderView(row, payUrlBase(c), now()))
+      ? c.json(orderView(row, payUrlBase(c, publicUrl), now()))
       : errorResponse(c, 404, 'NOT_FOUND', 'No order with this merchantOrderId');
   });
+}
 
-  // The borrower's side: the hosted page and its form.
+/** The borrower's side: the hosted page and its card form. */
+function addPayPageRoutes(app: Hono, { sql, log, now, lateDeliveryMs, publicUrl }: GatewayRouteDeps): void {
   app.get('/pay/:orderId', async (c) => {
     const row = await findOrder(sql, c.req.param('orderId'));
     if (!row) return c.html(resultPage({ title: '订单不存在 / No such order', detail: '' }), 404);
-    const view = orderView(row, payUrlBase(c), now());
+    const view = orderView(row, payUrlBase(c, publicUrl), now());
     if (view.status === 'PAID')
       return c.html(resultPage({ title: '已支付 / Paid', detail: view.paidAt!, returnUrl: row.return_url }));
     if (view.status === 'EXPIRED')
@@ -135,7 +148,7 @@ export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDep
         : c.html(resultPage({ title: '支付失败 / Payment declined', detail: result.reason }), 402);
     }
     if (result.kind === 'PAID') log.info({ orderId: result.order.order_id, delivery: result.order.delivery }, 'paid');
-    const view = orderView(result.order, payUrlBase(c), now());
+    const view = orderView(result.order, payUrlBase(c, publicUrl), now());
     return json
       ? c.json(view)
       : c.html(
@@ -146,7 +159,10 @@ export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDep
           }),
         );
   });
+}
 
+/** The daily settlement file: every payment taken that day, as CSV. */
+function addSettlementRoute(app: Hono, { sql }: GatewayRouteDeps): void {
   app.get('/settlements/:date', async (c) => {
     const date = c.req.param('date');
     if (!DATE.test(date) || Number.isNaN(Date.parse(date)))
@@ -161,8 +177,6 @@ export function gatewayRoutes({ sql, log, now, lateDeliveryMs }: GatewayRouteDep
       'content-disposition': `attachment; filename="settlement-${date}.csv"`,
     });
   });
-
-  return app;
 }
 
 /** The pay page is the borrower's, not the merchant API: no injected faults there. */
