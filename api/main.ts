@@ -14,6 +14,7 @@ import { createSecurity } from '../security/authenticator.js';
 import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { buildApi } from './build-api.js';
+import { startOnlinePaymentExpiry } from './online-payments.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 
 async function main() {
@@ -65,6 +66,7 @@ async function main() {
     ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
+  const stopExpiry = startOnlinePaymentExpiry(sql, log.child({ component: 'online-payment-expiry' }));
 
   const closeAndExit = async () => {
     await connection.close();
@@ -72,6 +74,7 @@ async function main() {
     process.exit(0);
   };
   const stop = () => {
+    stopExpiry();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();
   };

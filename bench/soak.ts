@@ -12,6 +12,7 @@ import { startBenchStack } from './lib/bench-stack.js';
 import { cpuByService, cpuDelta } from './lib/cpu.js';
 import { applicants, type Applicant } from '../drivers/identities.js';
 import { applicationBody, originate, StatusWatcher } from '../drivers/origination.js';
+import { gatewayCard } from '../drivers/online-payments.js';
 import { pool } from './lib/pool.js';
 import { Recorder } from './lib/recorder.js';
 import { saveResult } from './lib/results.js';
@@ -101,7 +102,9 @@ async function main() {
       let k = i;
       while (Date.now() < deadline) {
         const loan = loans[k++ % loans.length]!;
-        await rec.time(
+        // The order (202 with the gateway's pay page), then the payment on that page; the gateway's
+        // confirmation reaches the loan by itself.
+        const order = await rec.time<{ payUrl?: string }>(
           'repay',
           post(
             `/v1/loans/${loan.loanId}/repayments`,
@@ -109,6 +112,17 @@ async function main() {
             loan.token,
           ),
         );
+        if (order?.payUrl) {
+          const payUrl = order.payUrl;
+          await rec.time('pay', () =>
+            fetch(payUrl, {
+              method: 'POST',
+              headers: { accept: 'application/json' },
+              body: new URLSearchParams({ cardNumber: gatewayCard() }),
+              signal: AbortSignal.timeout(30_000),
+            }),
+          );
+        }
         await think(2_000, 6_000);
       }
     };
@@ -306,7 +320,7 @@ async function main() {
       headline: `${rec.samples.length.toLocaleString('en-US')} requests, ${failures} failed; p99 ${first?.p99} ms in the first minute after warm-up, ${last?.p99} ms in the last (${drift}×)`,
       note: '',
       markdown: [
-        `${CLIENTS} clients for ${MINUTES} minutes against the stack (all on this machine), each a person with think time between actions: ${counts.quote} quote shoppers (0.5–2.5 s apart, each its own address), ${counts.status} borrowers checking their loan and schedule, ${counts.repay} borrowers repaying 10.00 online across ${ACTIVE_LOANS} active loans, ${counts.apply} applicants (register, log in, apply, four documents, wait for the offer, sign; one in three for 50,000.00, which needs both reviews) and ${counts.review} reviewers working the initial and final review inboxes. The first ${WARMUP_MS / 1000} s are warm-up; latency is per minute after it. The bare baseline here is the system’s own first minute: section 1a has each endpoint beside a bare one.`,
+        `${CLIENTS} clients for ${MINUTES} minutes against the stack (all on this machine), each a person with think time between actions: ${counts.quote} quote shoppers (0.5–2.5 s apart, each its own address), ${counts.status} borrowers checking their loan and schedule, ${counts.repay} borrowers repaying 10.00 online (an order, then the gateway's pay page) across ${ACTIVE_LOANS} active loans, ${counts.apply} applicants (register, log in, apply, four documents, wait for the offer, sign; one in three for 50,000.00, which needs both reviews) and ${counts.review} reviewers working the initial and final review inboxes. The first ${WARMUP_MS / 1000} s are warm-up; latency is per minute after it. The bare baseline here is the system’s own first minute: section 1a has each endpoint beside a bare one.`,
         '',
         ...markdownTable(windowHeader, windowRows),
         '',

@@ -44,6 +44,10 @@ const schema = z.object({
   BANK_URL: url.optional(),
   BUREAU_URL: url.optional(),
   NOTIFY_URL: url.optional(),
+  /** The payment gateway's merchant API, e.g. "http://127.0.0.1:4010/gateway". */
+  GATEWAY_URL: url.optional(),
+  /** How long a borrower's online payment order stays payable; unconfirmed orders expire after it. */
+  ONLINE_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(1_800),
   SIMULATOR_PORT: port.default(4010),
   PUBLIC_API_URL: url.optional(),
   BUSINESS_TIME_ZONE: z.string().default('Asia/Shanghai'),

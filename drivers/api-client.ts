@@ -63,7 +63,7 @@ export interface LoanSummary {
   [key: string]: unknown;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export class ApiClient {
   constructor(readonly baseUrl: string) {}

@@ -98,11 +98,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const temporal = env.TEMPORAL_ADDRESS ? undefined : await startTemporal(options, env, dataDir, runDir, stoppers);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
-    const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL;
+    const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL || !env.GATEWAY_URL;
     env.SIMULATOR_PORT = String(options.simulatorPort);
     env.BANK_URL ??= `${simulatorUrl}/bank`;
     env.BUREAU_URL ??= `${simulatorUrl}/bureau`;
     env.NOTIFY_URL ??= `${simulatorUrl}/notify`;
+    env.GATEWAY_URL ??= `${simulatorUrl}/gateway`;
     env.PORT = String(options.apiPort);
     env.PUBLIC_API_URL ??= `http://127.0.0.1:${options.apiPort}`;
 
@@ -113,7 +114,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       : buildWorkflowBundle(bundlePath, env, options.output);
     bundleBuilt.catch(() => {});
     if (needsSimulators) {
-      progress(`Starting the partner simulators (bank, credit bureau, SMS/email) on port ${options.simulatorPort}…`);
+      progress(
+        `Starting the partner simulators (bank, credit bureau, SMS/email, payment gateway) on port ${options.simulatorPort}…`,
+      );
       await services.launch('simulators');
       await services.waitUntilUp('simulators');
     }

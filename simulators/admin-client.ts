@@ -9,14 +9,25 @@ import { SIMULATORS, type FaultPatch, type FaultSettings, type FaultStats, type 
 import { recipientHash, type Channel } from './notify/recipient.js';
 
 const profileSchema = z.object({ failureRate: z.number(), timeoutRate: z.number(), latencyMs: z.number() });
-const settingsSchema = z.object({ bank: profileSchema, bureau: profileSchema, notify: profileSchema });
+const settingsSchema = z.object({
+  bank: profileSchema,
+  bureau: profileSchema,
+  notify: profileSchema,
+  gateway: profileSchema,
+});
 const statsEntry = z.object({
   requests: z.number(),
   failures: z.number(),
   timeoutsBeforeCommit: z.number(),
   timeoutsAfterCommit: z.number(),
 });
-const statsSchema = z.object({ seed: z.number(), bank: statsEntry, bureau: statsEntry, notify: statsEntry });
+const statsSchema = z.object({
+  seed: z.number(),
+  bank: statsEntry,
+  bureau: statsEntry,
+  notify: statsEntry,
+  gateway: statsEntry,
+});
 const recordedMessageSchema = z.object({
   messageId: z.string(),
   channel: z.enum(['SMS', 'EMAIL']),
@@ -52,6 +63,8 @@ export interface SimulatorAdminClient {
   /** Messages sent to `to`; only its hash goes over the wire. */
   messagesTo(channel: Channel, to: string): Promise<RecordedMessage[]>;
   bureauEnquiryCount(idNumber: string): Promise<number>;
+  /** The payment gateway sends the confirmation it withheld for this paid order. */
+  releaseGatewayConfirmation(orderId: string): Promise<void>;
 }
 
 export interface SimulatorAdminClientOptions {
@@ -146,6 +159,15 @@ export function createSimulatorAdminClient(options: SimulatorAdminClientOptions)
         schema: z.object({ idNumberHash: z.string(), count: z.number().int() }),
       });
       return data.count;
+    },
+    async releaseGatewayConfirmation(orderId) {
+      await http.call({
+        operation: 'releaseGatewayConfirmation',
+        method: 'POST',
+        path: `admin/gateway/orders/${encodeURIComponent(orderId)}/release-confirmation`,
+        idempotent: false,
+        schema: z.object({ released: z.literal(true) }),
+      });
     },
   };
 }

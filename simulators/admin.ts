@@ -3,6 +3,7 @@ import type { Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { enquiryCount } from './bureau/enquiries.js';
 import { faultPatchSchema, type FaultInjector } from './faults.js';
+import { releaseWithheldConfirmation } from './gateway/store.js';
 import { errorResponse, parseJsonBody } from './responses.js';
 import { truncateSimulatorTables } from './schema.js';
 
@@ -45,6 +46,14 @@ export function adminRoutes({ sql, log, faults, allowReset }: AdminRouteDeps): H
     faults.reset();
     log.warn('simulator state reset');
     return c.json({ reset: true });
+  });
+
+  // The gateway finally delivers a confirmation it withheld (card ending 4141).
+  app.post('/gateway/orders/:orderId/release-confirmation', async (c) => {
+    const released = await releaseWithheldConfirmation(sql, c.req.param('orderId'));
+    return released
+      ? c.json({ released: true })
+      : errorResponse(c, 404, 'NOT_FOUND', 'No paid order with a withheld confirmation');
   });
 
   app.get('/bureau/enquiries', async (c) => {

@@ -8,6 +8,7 @@ import { settleDuePayments } from './bank/store.js';
 import { bureauRoutes } from './bureau/routes.js';
 import { CallbackDispatcher, DEFAULT_CALLBACK_POLICY, type CallbackPolicy } from './callbacks.js';
 import { FaultInjector, NO_FAULTS, type FaultSettings } from './faults.js';
+import { GATEWAY_FAULT_EXEMPT, gatewayRoutes } from './gateway/routes.js';
 import { deliverDueMessages } from './notify/store.js';
 import { notifyRoutes } from './notify/routes.js';
 import { errorResponse } from './responses.js';
@@ -31,6 +32,10 @@ export interface SimulatorDeps {
   settleDelayMs?: number;
   /** Messages are delivered this long after queueing, default 100 ms. */
   deliveryDelayMs?: number;
+  /** How long the gateway holds back a LATE confirmation (card ending 3131), default 5 s. */
+  gatewayLateDeliveryMs?: number;
+  /** Where borrowers' browsers reach the simulators, for the gateway's payUrl (SIM_PUBLIC_URL). */
+  publicUrl?: string;
   /** How often the background work looks for due settlements, deliveries and callbacks, default 50 ms. */
   pollIntervalMs?: number;
   callbackPolicy?: Partial<CallbackPolicy>;
@@ -49,6 +54,7 @@ export interface SimulatorApp {
 
 export const DEFAULT_SETTLE_DELAY_MS = 200;
 export const DEFAULT_DELIVERY_DELAY_MS = 100;
+export const DEFAULT_GATEWAY_LATE_DELIVERY_MS = 5_000;
 const DEFAULT_POLL_INTERVAL_MS = 50;
 
 function isConnectionFailure(err: unknown): boolean {
@@ -56,7 +62,7 @@ function isConnectionFailure(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('CONNECT') || code.startsWith('ECONN') || code === '57P01');
 }
 
-/** The bank, bureau and notification gateway simulators in one Hono app under /bank, /bureau and /notify, with /admin. */
+/** The bank, bureau, notification gateway and payment gateway simulators in one Hono app under /bank, /bureau, /notify and /gateway, with /admin. */
 export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
   const { sql } = deps;
   const log = deps.log;
@@ -66,6 +72,7 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
       bank: { ...NO_FAULTS, ...deps.faults?.bank },
       bureau: { ...NO_FAULTS, ...deps.faults?.bureau },
       notify: { ...NO_FAULTS, ...deps.faults?.notify },
+      gateway: { ...NO_FAULTS, ...deps.faults?.gateway },
     },
     seed: deps.seed ?? 1,
     ...(deps.faultHangMs !== undefined ? { hangMs: deps.faultHangMs } : {}),
@@ -115,9 +122,20 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
   );
   app.use('/bureau/*', faults.middleware('bureau'));
   app.use('/notify/*', faults.middleware('notify'));
+  app.use('/gateway/*', faults.middleware('gateway', GATEWAY_FAULT_EXEMPT));
   app.route('/bank', bankRoutes({ sql, log: bankLog }));
   app.route('/bureau', bureauRoutes({ sql, now }));
   app.route('/notify', notifyRoutes({ sql, log: notifyLog }));
+  app.route(
+    '/gateway',
+    gatewayRoutes({
+      sql,
+      log: log.child({ simulator: 'gateway' }),
+      now,
+      lateDeliveryMs: deps.gatewayLateDeliveryMs ?? DEFAULT_GATEWAY_LATE_DELIVERY_MS,
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl.replace(/\/$/, '') } : {}),
+    }),
+  );
   app.route(
     '/admin',
     adminRoutes({ sql, log: log.child({ component: 'admin' }), faults, allowReset: deps.allowReset ?? false }),

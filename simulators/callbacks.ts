@@ -2,7 +2,7 @@ import type { Sql, TransactionSql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { callbackSignatureHeaders } from '../partners/signature.js';
 
-export type CallbackSource = 'bank' | 'notify';
+export type CallbackSource = 'bank' | 'notify' | 'gateway';
 
 export interface CallbackPolicy {
   /** Attempts before the callback is abandoned. */
@@ -25,14 +25,15 @@ export const DEFAULT_CALLBACK_POLICY: CallbackPolicy = {
 const LEASE_SECONDS = 60;
 const BATCH = 20;
 
-/** Queues a callback in the same transaction as the state change it reports. */
+/** Queues a callback in the same transaction as the state change it reports; `delayMs` holds its first attempt back. */
 export async function enqueueCallback(
   tx: TransactionSql,
-  callback: { source: CallbackSource; subjectId: string; url: string; body: unknown },
+  callback: { source: CallbackSource; subjectId: string; url: string; body: unknown; delayMs?: number },
 ): Promise<void> {
   await tx`
-    insert into partner_callbacks (source, subject_id, url, body)
-    values (${callback.source}, ${callback.subjectId}, ${callback.url}, ${JSON.stringify(callback.body)})`;
+    insert into partner_callbacks (source, subject_id, url, body, next_attempt_at)
+    values (${callback.source}, ${callback.subjectId}, ${callback.url}, ${JSON.stringify(callback.body)},
+            clock_timestamp() + ${callback.delayMs ?? 0}::int * interval '1 millisecond')`;
 }
 
 interface ClaimedCallback {

@@ -11,7 +11,7 @@ import { errorResponse } from './responses.js';
 // Latency is added to every request first. Drills are repeatable: the same seed and the same
 // sequence of requests give the same faults.
 
-export const SIMULATORS = ['bank', 'bureau', 'notify'] as const;
+export const SIMULATORS = ['bank', 'bureau', 'notify', 'gateway'] as const;
 export type SimulatorName = (typeof SIMULATORS)[number];
 
 export interface FaultProfile {
@@ -53,6 +53,7 @@ export const faultPatchSchema = z
     bank: profileFields.partial().optional(),
     bureau: profileFields.partial().optional(),
     notify: profileFields.partial().optional(),
+    gateway: profileFields.partial().optional(),
     seed: z.number().int().min(0).max(0xffffffff).optional(),
   })
   .strict();
@@ -69,7 +70,12 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const STREAM_OFFSET: Record<SimulatorName, number> = { bank: 0x9e3779b1, bureau: 0x85ebca77, notify: 0xc2b2ae3d };
+const STREAM_OFFSET: Record<SimulatorName, number> = {
+  bank: 0x9e3779b1,
+  bureau: 0x85ebca77,
+  notify: 0xc2b2ae3d,
+  gateway: 0x27d4eb2f,
+};
 
 function readRate(env: NodeJS.ProcessEnv, name: string): number {
   const raw = env[name];
@@ -89,7 +95,7 @@ function readLatency(env: NodeJS.ProcessEnv, name: string): number {
   return value;
 }
 
-/** SIM_BANK_FAILURE_RATE, SIM_BANK_TIMEOUT_RATE, SIM_BANK_LATENCY_MS and the same for BUREAU and NOTIFY. */
+/** SIM_BANK_FAILURE_RATE, SIM_BANK_TIMEOUT_RATE, SIM_BANK_LATENCY_MS and the same for BUREAU, NOTIFY and GATEWAY. */
 export function faultSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultSettings {
   const settings = {} as FaultSettings;
   for (const simulator of SIMULATORS) {
@@ -233,11 +239,10 @@ export class FaultInjector {
   }
 
   private restartStreams(): void {
-    this.random = {
-      bank: mulberry32(this.seed ^ STREAM_OFFSET.bank),
-      bureau: mulberry32(this.seed ^ STREAM_OFFSET.bureau),
-      notify: mulberry32(this.seed ^ STREAM_OFFSET.notify),
-    };
-    this.counters = { bank: emptyStats(), bureau: emptyStats(), notify: emptyStats() };
+    this.random = Object.fromEntries(SIMULATORS.map((s) => [s, mulberry32(this.seed ^ STREAM_OFFSET[s])])) as Record<
+      SimulatorName,
+      () => number
+    >;
+    this.counters = Object.fromEntries(SIMULATORS.map((s) => [s, emptyStats()])) as Record<SimulatorName, FaultStats>;
   }
 }

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     allowReset: settings.allowReset,
     settleDelayMs: settings.settleDelayMs,
     deliveryDelayMs: settings.deliveryDelayMs,
+    gatewayLateDeliveryMs: settings.gatewayLateDeliveryMs,
+    ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     faultHangMs: settings.faultHangMs,
   });
   try {

@@ -62,12 +62,34 @@ create table if not exists notify_messages (
 create index if not exists notify_messages_by_recipient on notify_messages (to_hash);
 create index if not exists notify_messages_queued on notify_messages (queued_at) where status = 'QUEUED';
 
+-- The payment gateway's orders. The merchant's order id is the idempotency key. A borrower pays on
+-- the hosted page; `delivery` (chosen from the card at payment) says how the signed confirmation
+-- goes out: once, twice, late, or withheld until released through /admin.
+create table if not exists gateway_orders (
+  order_id           text primary key,
+  merchant_order_id  text not null unique,
+  request_hash       text not null,
+  amount             numeric(18, 2) not null check (amount > 0),
+  currency           text not null,
+  subject            text not null,
+  notify_url         text not null,
+  return_url         text,
+  expires_at         timestamptz not null,
+  status             text not null default 'CREATED' check (status in ('CREATED', 'PAID')),
+  card_masked        text,
+  delivery           text check (delivery in ('NORMAL', 'DUPLICATE', 'LATE', 'WITHHELD', 'RELEASED')),
+  last_decline       text,
+  created_at         timestamptz not null default clock_timestamp(),
+  paid_at            timestamptz
+);
+create index if not exists gateway_orders_paid on gateway_orders (paid_at) where status = 'PAID';
+
 -- Outbox of signed callbacks (bank settlements, incoming payments, delivery receipts), sent until a
 -- 2xx answer or until the attempts run out. A claimed row is leased by pushing next_attempt_at ahead,
 -- so a crash mid-send only delays the next attempt.
 create table if not exists partner_callbacks (
   callback_id      bigserial primary key,
-  source           text not null check (source in ('bank', 'notify')),
+  source           text not null check (source in ('bank', 'notify', 'gateway')),
   subject_id       text not null,
   url              text not null,
   body             text not null,
@@ -81,3 +103,7 @@ create table if not exists partner_callbacks (
 );
 create index if not exists partner_callbacks_due on partner_callbacks (next_attempt_at)
   where delivered_at is null and abandoned_at is null;
+-- Databases created before the gateway existed: let it queue callbacks too.
+alter table partner_callbacks drop constraint if exists partner_callbacks_source_check;
+alter table partner_callbacks add constraint partner_callbacks_source_check
+  check (source in ('bank', 'notify', 'gateway'));

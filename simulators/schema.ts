@@ -10,6 +10,7 @@ export const SIMULATOR_TABLES = [
   'bank_incoming_payments',
   'bureau_enquiries',
   'notify_messages',
+  'gateway_orders',
   'partner_callbacks',
 ] as const;
 

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config/index.js';
 import { LOCAL_BANK_CALLBACK_SECRET } from '../partners/signature.js';
-import { DEFAULT_DELIVERY_DELAY_MS, DEFAULT_SETTLE_DELAY_MS } from './app.js';
+import { DEFAULT_DELIVERY_DELAY_MS, DEFAULT_GATEWAY_LATE_DELIVERY_MS, DEFAULT_SETTLE_DELAY_MS } from './app.js';
 import { DEFAULT_HANG_MS, faultSettingsFromEnv, type FaultSettings } from './faults.js';
 
 export interface SimulatorSettings {
@@ -14,6 +14,8 @@ export interface SimulatorSettings {
   allowReset: boolean;
   settleDelayMs: number;
   deliveryDelayMs: number;
+  gatewayLateDeliveryMs: number;
+  publicUrl: string | undefined;
   faultHangMs: number;
 }
 
@@ -44,10 +46,23 @@ function postgresUrl(env: NodeJS.ProcessEnv, name: string): string {
   return raw;
 }
 
+function publicUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+}
+
 /**
  * Shared settings from config/ (APP_MODE, SIMULATOR_PORT, BANK_CALLBACK_SECRET, LOG_LEVEL) plus the
  * simulators' own: PARTNER_DATABASE_URL, SIMULATOR_HOST, SIM_SEED, SIM_ALLOW_RESET, SIM_SETTLE_DELAY_MS,
- * SIM_DELIVERY_DELAY_MS, SIM_HANG_MS and the SIM_<BANK|BUREAU|NOTIFY>_<FAILURE_RATE|TIMEOUT_RATE|LATENCY_MS> faults.
+ * SIM_DELIVERY_DELAY_MS, SIM_GATEWAY_LATE_DELIVERY_MS, SIM_PUBLIC_URL, SIM_HANG_MS and the
+ * SIM_<BANK|BUREAU|NOTIFY|GATEWAY>_<FAILURE_RATE|TIMEOUT_RATE|LATENCY_MS> faults.
  * Throws ConfigError on the first bad setting.
  */
 export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): SimulatorSettings {
@@ -73,6 +88,13 @@ export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): Sim
     allowReset: allowReset === '1',
     settleDelayMs: wholeNumber(env, 'SIM_SETTLE_DELAY_MS', DEFAULT_SETTLE_DELAY_MS, 3_600_000),
     deliveryDelayMs: wholeNumber(env, 'SIM_DELIVERY_DELAY_MS', DEFAULT_DELIVERY_DELAY_MS, 3_600_000),
+    gatewayLateDeliveryMs: wholeNumber(
+      env,
+      'SIM_GATEWAY_LATE_DELIVERY_MS',
+      DEFAULT_GATEWAY_LATE_DELIVERY_MS,
+      3_600_000,
+    ),
+    publicUrl: publicUrl(env, 'SIM_PUBLIC_URL'),
     faultHangMs: wholeNumber(env, 'SIM_HANG_MS', DEFAULT_HANG_MS, 600_000),
   };
 }

@@ -6,12 +6,15 @@ import type { Context } from 'hono';
 import { localDateOf } from '../../domain/business-time.js';
 import { deliveryReceiptSchema } from '../../partners/notify-client.js';
 import { incomingPaymentNoticeSchema, settlementCallbackSchema } from '../../partners/bank-client.js';
+import { paymentConfirmationSchema, type PaymentConfirmation } from '../../partners/gateway-client.js';
 import { LOCAL_BANK_CALLBACK_SECRET, signedCallbackFrom, verifyCallbackSignature } from '../../partners/signature.js';
 import { bankResultSignal, repayUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { loanHandle } from '../loan-workflows.js';
+import { auditRequest } from '../middleware/audit.js';
+import { applyConfirmation, ConfirmationRefused } from '../online-payments.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
 import { toApiError } from '../workflow-errors.js';
@@ -37,6 +40,22 @@ const bankIncoming = secureRoute({
   access: 'PUBLIC',
   summary: 'Incoming payment notice / 来账通知',
   description: `${signedBody} Applied to the loan named in \`reference\` as a BANK_TRANSFER repayment whose paymentId is the bank's.`,
+  responses: {
+    200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } },
+    ...errorResponses,
+  },
+});
+
+const gatewayConfirmation = secureRoute({
+  method: 'post',
+  path: '/gateway/confirmations',
+  access: 'PUBLIC',
+  summary: 'Payment gateway confirmation / 支付网关支付确认',
+  description:
+    `${signedBody} Applies the amount the gateway confirmed to the loan of the online payment named by merchantOrderId, once: ` +
+    "a repeat is acknowledged as duplicate. An unknown order (404) or an amount or order id other than the order's (409) is refused; " +
+    'every confirmation, refused or not, is audited. One arriving after the order expired is still applied while the loan takes ' +
+    'repayments (the money moved); otherwise it is acknowledged as unapplied and a FINANCE task asks for the refund.',
   responses: {
     200: { description: 'Acknowledged', content: { 'application/json': { schema: Ack } } },
     ...errorResponses,
@@ -147,6 +166,53 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       if (mapped) {
         c.get('log').warn({ paymentId: notice.paymentId, code: mapped.code }, 'incoming payment not applied');
         return c.json({ accepted: false, detail: mapped.code }, 200);
+      }
+      throw err;
+    }
+  });
+
+  app.openapi(gatewayConfirmation, async (c) => {
+    const audit = (
+      result: 'SUCCESS' | 'DENIED',
+      detail: Record<string, unknown>,
+      about?: { paymentId: string; loanId?: string },
+    ) =>
+      auditRequest(c, deps.sql, {
+        action: 'GATEWAY_CONFIRMATION',
+        result,
+        actorId: 'system:gateway',
+        actorRole: 'SYSTEM',
+        resourceType: 'online_payment',
+        resourceId: about?.paymentId ?? null,
+        loanId: about?.loanId ?? null,
+        detail,
+      });
+    let confirmation: PaymentConfirmation;
+    try {
+      confirmation = await verified(c, deps, paymentConfirmationSchema);
+    } catch (err) {
+      if (err instanceof ApiError) await audit('DENIED', { reason: err.code });
+      throw err;
+    }
+    const reported = { gatewayOrderId: confirmation.orderId, amount: confirmation.amount };
+    try {
+      const outcome = await applyConfirmation(deps, confirmation);
+      const about = { paymentId: outcome.row.payment_id, loanId: outcome.row.loan_id };
+      if (outcome.kind === 'UNAPPLIED') {
+        c.get('log').warn({ paymentId: about.paymentId, reason: outcome.reason }, 'online payment not applied');
+        await audit('SUCCESS', { ...reported, outcome: 'UNAPPLIED', reason: outcome.reason }, about);
+        return c.json({ accepted: false, detail: outcome.reason }, 200);
+      }
+      const detail = outcome.kind === 'DUPLICATE' ? 'duplicate' : outcome.late ? 'applied-after-expiry' : 'applied';
+      await audit('SUCCESS', { ...reported, outcome: detail }, about);
+      return c.json({ accepted: true, detail }, 200);
+    } catch (err) {
+      if (err instanceof ConfirmationRefused) {
+        c.get('log').warn(
+          { merchantOrderId: confirmation.merchantOrderId, code: err.code },
+          'gateway confirmation refused',
+        );
+        await audit('DENIED', { ...reported, reason: err.code }, { paymentId: confirmation.merchantOrderId });
       }
       throw err;
     }

@@ -8,7 +8,9 @@ import { CERTIFICATE_CONTEXT } from '../../security/encryption-contexts.js';
 import { can } from '../../security/permissions.js';
 import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { RepaymentResult } from '../../contracts/loan-view.js';
+import { createGatewayClient, type GatewayClient } from '../../partners/gateway-client.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { findOnlinePayment, onlinePaymentView, startOnlinePayment } from '../online-payments.js';
 import type { AuthUser } from '../../security/authenticator.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
@@ -73,6 +75,41 @@ const RepaymentAnswer = z
   })
   .openapi('RepaymentResult');
 
+const OnlinePaymentAnswer = z
+  .object({
+    paymentId: z.string(),
+    loanId: z.string(),
+    channel: z.literal('ONLINE'),
+    status: z.enum(['PENDING', 'APPLIED', 'EXPIRED', 'UNAPPLIED']),
+    amount: z.string(),
+    payUrl: z.string().optional().openapi({ description: "The gateway's hosted pay page for the borrower" }),
+    expiresAt: z.string(),
+    confirmedAmount: z.string().optional(),
+    paidAt: z.string().optional(),
+    appliedAfterExpiry: z.boolean().optional(),
+  })
+  .openapi('OnlinePayment');
+
+const PaymentStatusAnswer = z
+  .object({
+    paymentId: z.string(),
+    loanId: z.string(),
+    channel: z.string(),
+    status: z.enum(['PENDING', 'APPLIED', 'EXPIRED', 'UNAPPLIED']),
+    amount: z.string(),
+    payUrl: z.string().optional(),
+    expiresAt: z.string().optional(),
+    confirmedAmount: z.string().optional(),
+    paidAt: z.string().optional(),
+    appliedAfterExpiry: z.boolean().optional(),
+    result: RepaymentAnswer.optional(),
+  })
+  .openapi('RepaymentStatus');
+
+const PaymentIdParam = LoanIdParam.extend({
+  paymentId: z.string().regex(/^[A-Za-z0-9:_.-]{1,120}$/, bilingual('paymentId 格式不正确', 'paymentId is not valid')),
+});
+
 const schedule = secureRoute({
   method: 'get',
   path: '/{loanId}/schedule',
@@ -109,18 +146,40 @@ const postRepayment = secureRoute({
   access: 'AUTHENTICATED',
   summary: 'Repay / 还款',
   description:
-    'ONLINE needs repayment:online and the caller must be the borrower of the loan; CASH and BANK_TRANSFER need repayment:record (finance). ' +
-    'The same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
+    'ONLINE needs repayment:online and the caller must be the borrower of the loan: it creates an order at the payment gateway, ' +
+    "answers 202 with the pay page (payUrl) and changes nothing on the loan; the gateway's signed confirmation applies the amount " +
+    'it confirmed (GET /v1/loans/{loanId}/repayments/{paymentId} shows the state). The same paymentId and amount again answers 202 ' +
+    'with the same order. CASH and BANK_TRANSFER need repayment:record (finance) and are applied at once; ' +
+    'the same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
   request: {
     params: LoanIdParam,
     body: { content: { 'application/json': { schema: RepaymentBody } }, required: true },
   },
   responses: {
     201: { description: 'Applied', content: { 'application/json': { schema: RepaymentAnswer } } },
+    202: {
+      description: 'ONLINE: order created at the payment gateway; nothing applied until it confirms',
+      content: { 'application/json': { schema: OnlinePaymentAnswer } },
+    },
     200: {
       description: 'Already applied (duplicate paymentId)',
       content: { 'application/json': { schema: RepaymentAnswer } },
     },
+    ...errorResponses,
+  },
+});
+
+const repaymentStatus = secureRoute({
+  method: 'get',
+  path: '/{loanId}/repayments/{paymentId}',
+  access: 'repayment:read',
+  summary: 'A repayment and its state / 还款状态',
+  description:
+    'ONLINE: PENDING until the gateway confirms, then APPLIED (or EXPIRED when no confirmation came in time; UNAPPLIED when ' +
+    'the loan no longer took it and finance refunds it). Other channels: APPLIED with the result.',
+  request: { params: PaymentIdParam },
+  responses: {
+    200: { description: 'The repayment', content: { 'application/json': { schema: PaymentStatusAnswer } } },
     ...errorResponses,
   },
 });
@@ -218,9 +277,19 @@ function requireRepaymentPermission(
   }
 }
 
+const SERVICED = ['ACTIVE', 'OVERDUE'];
+
 export const servicingRoutes: RouteModule = (deps) => {
   const app = newRouter();
   const today = () => localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
+  const gatewayClient = deps.config.GATEWAY_URL
+    ? createGatewayClient({ baseUrl: deps.config.GATEWAY_URL, log: deps.log, timeoutMs: 10_000 })
+    : null;
+  const gateway = (): GatewayClient => {
+    if (!gatewayClient)
+      throw new ApiError(503, 'GATEWAY_NOT_CONFIGURED', { zh: '未配置支付网关', en: 'GATEWAY_URL is not configured' });
+    return gatewayClient;
+  };
 
   app.openapi(schedule, async (c) => {
     const { loanId } = c.req.valid('param');
@@ -284,6 +353,40 @@ export const servicingRoutes: RouteModule = (deps) => {
     const body = c.req.valid('json');
     const loan = await loanInScope(deps.sql, user, loanId);
     requireRepaymentPermission(user, body.channel, loan.borrower_id);
+    if (body.channel === 'ONLINE') {
+      if (body.receivedOn !== undefined)
+        throw ApiError.validation([
+          {
+            field: 'receivedOn',
+            code: 'NOT_ALLOWED',
+            message: {
+              zh: '在线还款的到账日期由支付网关确认',
+              en: 'the gateway confirms when an online payment arrived',
+            },
+          },
+        ]);
+      const known = await findOnlinePayment(deps.sql, body.paymentId);
+      if (!known && !SERVICED.includes(loan.status))
+        throw ApiError.conflict('WRONG_STAGE', {
+          zh: `当前状态为 ${loan.status}，不能还款`,
+          en: `The loan is ${loan.status}; it takes no repayments`,
+        });
+      const { row, created } = await startOnlinePayment(deps, gateway(), {
+        loanId,
+        borrowerId: loan.borrower_id,
+        paymentId: body.paymentId,
+        amount: body.amount,
+      });
+      await auditRequest(c, deps.sql, {
+        action: 'ONLINE_PAYMENT_ORDERED',
+        result: 'SUCCESS',
+        resourceType: 'online_payment',
+        resourceId: row.payment_id,
+        loanId,
+        detail: { amount: row.requested_amount, gatewayOrderId: row.gateway_order_id, created, status: row.status },
+      });
+      return c.json(onlinePaymentView(row), 202);
+    }
     const [earlier] = await deps.sql<
       { loan_id: string; result: RepaymentResult }[]
     >`select loan_id, result from repayments where payment_id = ${body.paymentId}`;
@@ -318,6 +421,31 @@ export const servicingRoutes: RouteModule = (deps) => {
       detail: { channel: body.channel, amount: body.amount, duplicate: result.duplicate },
     });
     return c.json(result as unknown as z.infer<typeof RepaymentAnswer>, result.duplicate ? 200 : 201);
+  });
+
+  app.openapi(repaymentStatus, async (c) => {
+    const { loanId, paymentId } = c.req.valid('param');
+    await loanInScope(deps.sql, currentUser(c), loanId);
+    const online = await findOnlinePayment(deps.sql, paymentId);
+    const [applied] = await deps.sql<
+      { loan_id: string; channel: string; amount: string; result: RepaymentResult }[]
+    >`select loan_id, channel, amount::text, result from repayments where payment_id = ${paymentId}`;
+    if (online?.loan_id === loanId) {
+      const result = applied ? { result: applied.result as unknown as z.infer<typeof RepaymentAnswer> } : {};
+      return c.json({ ...onlinePaymentView(online), ...result }, 200);
+    }
+    if (!applied || applied.loan_id !== loanId) throw ApiError.notFound({ zh: '还款', en: 'Repayment' });
+    return c.json(
+      {
+        paymentId,
+        loanId,
+        channel: applied.channel,
+        status: 'APPLIED' as const,
+        amount: applied.amount,
+        result: applied.result as unknown as z.infer<typeof RepaymentAnswer>,
+      },
+      200,
+    );
   });
 
   app.openapi(certificate, async (c) => {

@@ -1,10 +1,12 @@
 // One borrower's whole loan for a drill, written as a patient client: apply, documents, sign,
-// disbursement, a partial online repayment sent twice (a client retry), then the payoff as an
+// disbursement, a partial online repayment ordered twice (a client retry) and paid on the gateway's
+// page until its confirmation is applied, then the payoff as an
 // incoming bank transfer, to PAID_OFF. Steps that meet a 503 or a dropped connection are tried
 // again until the deadline, each with the same key, as a real client would.
 import { randomUUID } from 'node:crypto';
 import { ApiCallError, type Session } from '../../drivers/api-client.js';
 import type { Applicant } from '../../drivers/identities.js';
+import { payOnHostedPage, waitForOnlinePayment } from '../../drivers/online-payments.js';
 import { applicationBody, sign, uploadDocuments } from '../../drivers/origination.js';
 import type { DrillStack } from './harness.js';
 
@@ -178,13 +180,20 @@ export async function runLifecycle(
 
   await payoffAmount(d, session.token, loanId, deadline);
   const online = `drill-${loanId}-online`;
-  const repay = () =>
-    d.api.call('POST', `/v1/loans/${loanId}/repayments`, {
+  const order = () =>
+    d.api.call<{ payUrl?: string }>('POST', `/v1/loans/${loanId}/repayments`, {
       token: session.token,
       body: { paymentId: online, amount: PARTIAL, channel: 'ONLINE' },
     });
-  await patiently(deadline, repay);
-  await patiently(deadline, repay);
+  await patiently(deadline, order);
+  const { payUrl } = await patiently(deadline, order);
+  await patiently(deadline, async () => {
+    const paid = await payOnHostedPage(payUrl!);
+    if (paid.status !== 200) throw new Error(`the gateway refused the payment: ${JSON.stringify(paid.body)}`);
+  });
+  await patiently(deadline, () =>
+    waitForOnlinePayment(d.api, session.token, loanId, online, ['APPLIED'], Math.max(1, deadline - Date.now())),
+  );
   const payoff = await payoffAmount(d, session.token, loanId, deadline);
   const incoming = await payByBankTransfer(d, loanId, payoff, deadline);
   await waitFor(loanId, ['PAID_OFF']).catch(async (err: Error) => {

@@ -13,6 +13,7 @@ import { loanViewQuery } from '../../contracts/definitions.js';
 import type { LoanView } from '../../contracts/loan-view.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { repayOnline } from '../../drivers/online-payments.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -186,11 +187,11 @@ describe('the loan detail, from the database', () => {
     expect((active.disbursements as Array<{ status: string }>).map((d) => d.status)).toEqual(['SUCCEEDED']);
     expect((active.contract as { signedAt?: string }).signedAt).toEqual(expect.any(String));
 
-    const paid = await api.call<{ status: string }>('POST', `/v1/loans/${loanId}/repayments`, {
-      token: session.token,
-      body: { paymentId: `reads-${randomUUID()}`, amount: '500.00', channel: 'ONLINE' },
+    const paid = await repayOnline(api, session.token, loanId, {
+      paymentId: `reads-${randomUUID()}`,
+      amount: '500.00',
     });
-    expect(paid.status).toBe('ACTIVE');
+    expect((paid.result as { status: string }).status).toBe('ACTIVE');
     const repaid = await expectDetailIsTheWorkflowView(loanId);
     expect(
       (repaid.servicing as { recentPayments: Array<{ amount: string }> }).recentPayments.map((p) => p.amount),
@@ -201,11 +202,8 @@ describe('the loan detail, from the database', () => {
     const { session, loanId } = await activeLoanOverHttp(api);
     const active = await api.loan(session.token, loanId);
     const payoff = (active.servicing as { payoffToday: string }).payoffToday;
-    const paid = await api.call<{ status: string }>('POST', `/v1/loans/${loanId}/repayments`, {
-      token: session.token,
-      body: { paymentId: `payoff-${randomUUID()}`, amount: payoff, channel: 'ONLINE' },
-    });
-    expect(paid.status).toBe('PAID_OFF');
+    const paid = await repayOnline(api, session.token, loanId, { paymentId: `payoff-${randomUUID()}`, amount: payoff });
+    expect((paid.result as { status: string }).status).toBe('PAID_OFF');
     await api.waitForLoanStatus(session.token, loanId, 'PAID_OFF');
     const handle = client.workflow.getHandle(loanId);
     await expect

@@ -1,4 +1,5 @@
-// Servicing over HTTP on the running stack: schedule, repayments from each channel (idempotent),
+// Servicing over HTTP on the running stack: schedule, repayments from each channel (idempotent; online
+// ones through the payment gateway),
 // the signed bank notification of an incoming transfer, finance's ledger and reconciliation.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,12 @@ import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../part
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
+import {
+  gatewayCard,
+  orderOnlinePayment,
+  payOnHostedPage,
+  waitForOnlinePayment,
+} from '../../drivers/online-payments.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -53,28 +60,21 @@ describe('servicing over HTTP', () => {
     expect(servicing.balances.principal).toBe('8000.00');
     expect(servicing.nextDue.number).toBe(1);
 
-    const paymentId = `online-${randomUUID()}`;
-    const first = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
-      token: session.token,
-      body: { paymentId, amount: '300.00', channel: 'ONLINE' },
+    // Online: an order at the payment gateway; the loan changes only once the gateway confirms it.
+    const ordered = await orderOnlinePayment(api, session.token, loanId, { amount: '300.00' });
+    expect(ordered).toMatchObject({ status: 'PENDING', payUrl: expect.stringContaining('/gateway/pay/') });
+    const repeated = await orderOnlinePayment(api, session.token, loanId, {
+      amount: '300.00',
+      paymentId: ordered.paymentId,
     });
-    expect(first.status).toBe(201);
-    const applied = (await first.json()) as {
-      duplicate: boolean;
-      allocation: { principal: string; interest: string; toCredit: string; installments: Array<{ number: number }> };
-    };
-    expect(applied.duplicate).toBe(false);
+    expect(repeated.payUrl).toBe(ordered.payUrl);
+    expect(await payOnHostedPage(ordered.payUrl!, gatewayCard())).toMatchObject({ status: 200 });
+    const applied = await waitForOnlinePayment(api, session.token, loanId, ordered.paymentId);
+    expect(applied).toMatchObject({ status: 'APPLIED', confirmedAmount: '300.00', appliedAfterExpiry: false });
     // Nothing is due yet: under money rules version 2 no installment is paid ahead, and the
     // consumer product keeps the money as credit for the first due date (CARRY_FORWARD).
-    expect(applied.allocation).toMatchObject({ toCredit: '300.00', installments: [] });
-    const again = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
-      token: session.token,
-      body: { paymentId, amount: '300.00', channel: 'ONLINE' },
-    });
-    expect(again.status).toBe(200);
-    expect(((await again.json()) as { duplicate: boolean; allocation: unknown }).allocation).toEqual(
-      applied.allocation,
-    );
+    const result = applied.result as { allocation: { toCredit: string; installments: Array<{ number: number }> } };
+    expect(result.allocation).toMatchObject({ toCredit: '300.00', installments: [] });
 
     expect(
       await status(

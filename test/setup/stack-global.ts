@@ -50,6 +50,8 @@ export default async function setup(project: TestProject) {
       PASSWORD_HASH_COST: 'test',
       SIM_ALLOW_RESET: '1',
       SIM_SETTLE_DELAY_MS: '50',
+      // Short enough that a test can watch an unconfirmed online payment expire; the gateway holds a LATE confirmation 5 s.
+      ONLINE_PAYMENT_TTL_SECONDS: '20',
       QUOTE_RATE_LIMIT: '100000',
     },
     output: (service, line) => {

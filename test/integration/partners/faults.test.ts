@@ -53,6 +53,7 @@ describe('fault settings', () => {
       bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 50 },
       bureau: NO_FAULTS,
       notify: { ...NO_FAULTS, latencyMs: 5 },
+      gateway: NO_FAULTS,
     });
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: '1.5' })).toThrow(ConfigError);
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: 'lots' })).toThrow(/SIM_BUREAU_FAILURE_RATE/);
@@ -73,7 +74,12 @@ describe('fault settings', () => {
   it('the seeded PRNG makes a drill repeatable', async () => {
     const draw = () => {
       const injector = new FaultInjector({
-        settings: { bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 }, bureau: NO_FAULTS, notify: NO_FAULTS },
+        settings: {
+          bank: { failureRate: 0.3, timeoutRate: 0.1, latencyMs: 0 },
+          bureau: NO_FAULTS,
+          notify: NO_FAULTS,
+          gateway: NO_FAULTS,
+        },
         seed: 7,
       });
       return Array.from({ length: 200 }, () => injector.decide('bank', true));

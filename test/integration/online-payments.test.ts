@@ -1,0 +1,277 @@
+// Online repayments over HTTP on the running stack: a borrower's ONLINE repayment is an order at the
+// payment gateway simulator and changes nothing until the gateway's signed confirmation arrives;
+// then the gateway's amount is applied once, whatever the gateway's faults (duplicate, late and
+// withheld confirmations); forged, unknown and mismatched confirmations are refused and audited;
+// unconfirmed orders expire (ONLINE_PAYMENT_TTL_SECONDS is 20 s on this stack); the settlement file
+// lists exactly the payments the gateway confirmed.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '../../lib/logger.js';
+import { createGatewayClient } from '../../partners/gateway-client.js';
+import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
+import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
+import '../setup/provided.js';
+import { ApiClient, type Session } from '../../drivers/api-client.js';
+import {
+  gatewayCard,
+  onlinePayment,
+  orderOnlinePayment,
+  payOnHostedPage,
+  repayOnline,
+  waitForOnlinePayment,
+  type OnlinePayment,
+} from '../../drivers/online-payments.js';
+import { activeLoanOverHttp, stackDb } from './support/servicing.js';
+
+const stack = inject('stack');
+const api = new ApiClient(stack.apiUrl);
+const log = createLogger('test', 'silent');
+const admin = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log });
+const gateway = createGatewayClient({ baseUrl: `${stack.simulatorUrl}/gateway`, log });
+const sql = stackDb(stack.databaseUrl);
+const partnerSql = stackDb(stack.partnerDatabaseUrl);
+const CONFIRMATIONS = `${stack.apiUrl}/v1/partners/gateway/confirmations`;
+
+let borrower: Session;
+let finance: Session;
+let loanId: string;
+const startedAt = new Date();
+
+beforeAll(async () => {
+  ({ session: borrower, loanId } = await activeLoanOverHttp(api));
+  finance = await api.login('finance');
+});
+afterAll(async () => {
+  await Promise.all([sql.end(), partnerSql.end()]);
+});
+
+interface LoanState {
+  status: string;
+  principal: string;
+  repayments: string[];
+  repaymentEntries: number;
+}
+
+async function loanState(): Promise<LoanState> {
+  const loan = await api.loan(borrower.token, loanId);
+  const { items } = await api.call<{ items: Array<{ paymentId: string }> }>('GET', `/v1/loans/${loanId}/repayments`, {
+    token: borrower.token,
+  });
+  const ledger = await api.call<{ entries: Array<{ kind: string }> }>('GET', `/v1/finance/ledger/loans/${loanId}`, {
+    token: finance.token,
+  });
+  return {
+    status: loan.status,
+    principal: (loan.servicing as { balances: { principal: string } }).balances.principal,
+    repayments: items.map((i) => i.paymentId),
+    repaymentEntries: ledger.entries.filter((e) => e.kind === 'REPAYMENT').length,
+  };
+}
+
+async function appliedTimes(paymentId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from repayments where payment_id = ${paymentId}`;
+  return row!.n;
+}
+
+function signed(body: unknown, secret = LOCAL_BANK_CALLBACK_SECRET): RequestInit {
+  const raw = JSON.stringify(body);
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(secret, raw) },
+    body: raw,
+  };
+}
+
+async function confirmationFor(order: OnlinePayment, amount = order.amount) {
+  const gatewayOrder = await gateway.findOrder(order.paymentId);
+  return {
+    event: 'PAYMENT_CONFIRMED',
+    orderId: gatewayOrder!.orderId,
+    merchantOrderId: order.paymentId,
+    status: 'PAID',
+    amount,
+    currency: 'CNY',
+    paidAt: new Date().toISOString(),
+  };
+}
+
+async function deliveredConfirmations(paymentId: string): Promise<number> {
+  const order = await gateway.findOrder(paymentId);
+  const [row] = await partnerSql<{ n: number }[]>`
+    select count(*)::int as n from partner_callbacks
+     where source = 'gateway' and subject_id = ${order!.orderId} and delivered_at is not null`;
+  return row!.n;
+}
+
+async function audited(paymentId: string | null, reason?: string) {
+  return sql<{ result: string; detail: Record<string, unknown> }[]>`
+    select result, detail from audit_log
+     where action = 'GATEWAY_CONFIRMATION' and at >= ${startedAt}
+       and ${paymentId === null ? sql`resource_id is null` : sql`resource_id = ${paymentId}`}
+       and ${reason ? sql`detail->>'reason' = ${reason}` : sql`true`}
+     order by id`;
+}
+
+const paid: string[] = [];
+const unpaid: string[] = [];
+
+describe('online repayments through the payment gateway', () => {
+  it('answers a borrower 202 with the pay page and changes nothing on the loan', async () => {
+    const before = await loanState();
+    const order = await orderOnlinePayment(api, borrower.token, loanId, { amount: '250000.00' });
+    unpaid.push(order.paymentId);
+    expect(order).toMatchObject({ status: 'PENDING', amount: '250000.00', channel: 'ONLINE' });
+    expect(order.payUrl).toMatch(/\/gateway\/pay\/gwo_/);
+    expect(await loanState()).toEqual(before);
+    expect(await onlinePayment(api, borrower.token, loanId, order.paymentId)).toMatchObject({ status: 'PENDING' });
+    expect(await gateway.findOrder(order.paymentId)).toMatchObject({ status: 'CREATED', amount: '250000.00' });
+
+    // The pay page is HTML a browser opens.
+    const page = await fetch(order.payUrl!);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('250000.00');
+
+    const again = await orderOnlinePayment(api, borrower.token, loanId, {
+      amount: '250000.00',
+      paymentId: order.paymentId,
+    });
+    expect(again.payUrl).toBe(order.payUrl);
+    const otherAmount = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: borrower.token,
+      body: { paymentId: order.paymentId, amount: '1.00', channel: 'ONLINE' },
+    });
+    expect(otherAmount.status).toBe(409);
+    const dated = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: borrower.token,
+      body: { paymentId: `online-${randomUUID()}`, amount: '1.00', channel: 'ONLINE', receivedOn: '2026-01-01' },
+    });
+    expect(dated.status).toBe(400);
+  });
+
+  it('applies a paid order once, with the amount the gateway confirmed', async () => {
+    const before = await loanState();
+    const applied = await repayOnline(api, borrower.token, loanId, { amount: '300.00' });
+    paid.push(applied.paymentId);
+    expect(applied).toMatchObject({ status: 'APPLIED', confirmedAmount: '300.00', appliedAfterExpiry: false });
+    const after = await loanState();
+    expect(after.repayments).toEqual([...before.repayments, applied.paymentId]);
+    expect(after.repaymentEntries).toBe(before.repaymentEntries + 1);
+    expect(await appliedTimes(applied.paymentId)).toBe(1);
+    expect(await gateway.findOrder(applied.paymentId)).toMatchObject({ status: 'PAID' });
+  });
+
+  it('applies a confirmation delivered twice once', async () => {
+    const applied = await repayOnline(api, borrower.token, loanId, {
+      amount: '100.00',
+      card: gatewayCard('DUPLICATE'),
+    });
+    paid.push(applied.paymentId);
+    await expect.poll(() => deliveredConfirmations(applied.paymentId), { timeout: 30_000 }).toBe(2);
+    expect(await appliedTimes(applied.paymentId)).toBe(1);
+    const outcomes = (await audited(applied.paymentId)).map((a) => a.detail.outcome);
+    expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
+  });
+
+  it('refuses forged, unknown and mismatched confirmations, applies nothing, and audits each', async () => {
+    const order = await orderOnlinePayment(api, borrower.token, loanId, { amount: '120.00' });
+    unpaid.push(order.paymentId);
+    const before = await loanState();
+    const body = await confirmationFor(order);
+
+    const unsigned = await fetch(CONFIRMATIONS, { ...signed(body), headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    const forged = await fetch(CONFIRMATIONS, signed(body, 'a-secret-only-the-forger-knows'));
+    expect(forged.status).toBe(401);
+    expect((await audited(null, 'BAD_SIGNATURE')).length).toBeGreaterThanOrEqual(2);
+
+    const mismatched = await fetch(CONFIRMATIONS, signed(await confirmationFor(order, '250000.00')));
+    expect(mismatched.status).toBe(409);
+    expect(((await mismatched.json()) as { error: { code: string } }).error.code).toBe('AMOUNT_MISMATCH');
+    expect(await audited(order.paymentId, 'AMOUNT_MISMATCH')).toHaveLength(1);
+
+    const otherOrder = await fetch(CONFIRMATIONS, signed({ ...body, orderId: 'gwo_not_this_one' }));
+    expect(otherOrder.status).toBe(409);
+    const unknown = await fetch(CONFIRMATIONS, signed({ ...body, merchantOrderId: `online-${randomUUID()}` }));
+    expect(unknown.status).toBe(404);
+
+    // A declined card pays nothing and sends nothing.
+    expect(await payOnHostedPage(order.payUrl!, gatewayCard('DECLINED'))).toMatchObject({ status: 402 });
+    expect(await onlinePayment(api, borrower.token, loanId, order.paymentId)).toMatchObject({ status: 'PENDING' });
+    expect(await appliedTimes(order.paymentId)).toBe(0);
+    expect(await loanState()).toEqual(before);
+  });
+
+  it('applies a late confirmation once, when it arrives', async () => {
+    const order = await orderOnlinePayment(api, borrower.token, loanId, { amount: '100.00' });
+    paid.push(order.paymentId);
+    expect(await payOnHostedPage(order.payUrl!, gatewayCard('LATE'))).toMatchObject({ status: 200 });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await onlinePayment(api, borrower.token, loanId, order.paymentId)).toMatchObject({ status: 'PENDING' });
+    expect(await appliedTimes(order.paymentId)).toBe(0);
+    const applied = await waitForOnlinePayment(api, borrower.token, loanId, order.paymentId, ['APPLIED'], 30_000);
+    expect(applied).toMatchObject({ confirmedAmount: '100.00', appliedAfterExpiry: false });
+    expect(await appliedTimes(order.paymentId)).toBe(1);
+  });
+
+  it('expires an order whose confirmation is withheld; a confirmation after expiry is applied while the loan is open, else left for a refund', async () => {
+    const [withheld, withheldToo] = await Promise.all([
+      orderOnlinePayment(api, borrower.token, loanId, { amount: '100.00' }),
+      orderOnlinePayment(api, borrower.token, loanId, { amount: '80.00' }),
+    ]);
+    paid.push(withheld.paymentId, withheldToo.paymentId);
+    for (const order of [withheld, withheldToo])
+      expect(await payOnHostedPage(order.payUrl!, gatewayCard('WITHHELD'))).toMatchObject({ status: 200 });
+    const before = await loanState();
+    const expired = await waitForOnlinePayment(api, borrower.token, loanId, withheld.paymentId, ['EXPIRED'], 60_000);
+    expect(expired.confirmedAmount).toBeUndefined();
+    expect(await loanState()).toEqual(before);
+    const [expiry] =
+      await sql`select 1 from audit_log where action = 'ONLINE_PAYMENT_EXPIRED' and resource_id = ${withheld.paymentId}`;
+    expect(expiry).toBeDefined();
+
+    // The gateway delivers after all: the money moved and the loan is open, so it is applied, once.
+    const withheldOrder = await gateway.findOrder(withheld.paymentId);
+    await admin.releaseGatewayConfirmation(withheldOrder!.orderId);
+    const late = await waitForOnlinePayment(api, borrower.token, loanId, withheld.paymentId, ['APPLIED'], 30_000);
+    expect(late).toMatchObject({ appliedAfterExpiry: true, confirmedAmount: '100.00' });
+    expect(await appliedTimes(withheld.paymentId)).toBe(1);
+
+    // Paid off online; then the other withheld confirmation arrives for a loan that takes no more.
+    const payoff = ((await api.loan(borrower.token, loanId)).servicing as { payoffToday: string }).payoffToday;
+    const closing = await repayOnline(api, borrower.token, loanId, { amount: payoff });
+    paid.push(closing.paymentId);
+    expect((closing.result as { status: string }).status).toBe('PAID_OFF');
+    await api.waitForLoanStatus(borrower.token, loanId, 'PAID_OFF');
+    const otherOrder = await gateway.findOrder(withheldToo.paymentId);
+    await admin.releaseGatewayConfirmation(otherOrder!.orderId);
+    const unapplied = await waitForOnlinePayment(
+      api,
+      borrower.token,
+      loanId,
+      withheldToo.paymentId,
+      ['UNAPPLIED'],
+      30_000,
+    );
+    expect(unapplied.confirmedAmount).toBe('80.00');
+    expect(await appliedTimes(withheldToo.paymentId)).toBe(0);
+    const [task] = await sql<{ role: string; status: string }[]>`
+      select role, status from tasks where loan_id = ${loanId} and task_key = ${`ONLINE_PAYMENT_UNAPPLIED:${withheldToo.paymentId}`}`;
+    expect(task).toEqual({ role: 'FINANCE', status: 'OPEN' });
+  });
+
+  it('lists exactly the confirmed payments in the settlement file', async () => {
+    const orders = await Promise.all([...paid, ...unpaid].map((id) => gateway.findOrder(id)));
+    const days = new Set(
+      orders.flatMap((o) =>
+        o?.paidAt ? [new Date(Date.parse(o.paidAt) + 8 * 3_600_000).toISOString().slice(0, 10)] : [],
+      ),
+    );
+    const lines = (await Promise.all([...days].map((d) => gateway.settlement(d)))).flat();
+    const ours = lines.filter((l) => paid.includes(l.merchantOrderId) || unpaid.includes(l.merchantOrderId));
+    expect(ours.map((l) => l.merchantOrderId).sort()).toEqual([...paid].sort());
+    for (const line of ours) {
+      const order = orders.find((o) => o?.merchantOrderId === line.merchantOrderId)!;
+      expect(line).toMatchObject({ orderId: order.orderId, amount: order.amount, currency: 'CNY' });
+    }
+  });
+});
