@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { maskIdNumber } from '../../domain/masking.js';
+import { CURRENT_RULES_VERSION, rulesVersionPatchId } from '../../domain/rules-version.js';
 import { TOOLS } from '../../lib/tools.js';
+import { PATCHES } from '../../workflows/patches.js';
 import '../setup/provided.js';
 import { ApiClient, type Borrower } from '../../drivers/api-client.js';
 
@@ -57,15 +59,24 @@ const showHistory = (loanId: string, codec?: { token: string }) =>
 type Payload = { metadata?: Record<string, unknown>; data?: unknown };
 
 /** Every payload-looking object in the CLI's JSON: inputs, results, memos, failures. */
-function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
-  if (Array.isArray(value)) value.forEach((item) => payloadsIn(item, out));
+// Patch markers are written by the SDK's core, not through the data converter, so their payload
+// (`{"id":"<patch id>","deprecated":false}`) is plain JSON; they are checked on their own.
+function payloadsIn(value: unknown, out: Payload[] = [], markers: Payload[] = []): Payload[] {
+  if (Array.isArray(value)) value.forEach((item) => payloadsIn(item, out, markers));
   else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key === 'payloads' && Array.isArray(item)) out.push(...item);
-      else payloadsIn(item, out);
+      if (key === 'patch-data') payloadsIn(item, markers, markers);
+      else if (key === 'payloads' && Array.isArray(item)) out.push(...item);
+      else payloadsIn(item, out, markers);
     }
   }
   return out;
+}
+
+function patchMarkersIn(value: unknown): Payload[] {
+  const markers: Payload[] = [];
+  payloadsIn(value, [], markers);
+  return markers;
 }
 
 const ENCRYPTED = 'binary/encrypted';
@@ -120,6 +131,13 @@ describe('temporal CLI through the codec endpoint', () => {
     const payloads = payloadsIn(history);
     expect(payloads.length).toBeGreaterThan(5);
     for (const payload of payloads) expect(encodingOf(payload)).toBe(ENCRYPTED);
+    // A patch marker holds a patch id (from the registry, or a money rules version's) and nothing else.
+    const patchIds: string[] = [...Object.values(PATCHES), rulesVersionPatchId(CURRENT_RULES_VERSION)];
+    for (const marker of patchMarkersIn(history)) {
+      const data = JSON.parse(Buffer.from(dataOf(marker), 'base64').toString('utf8')) as Record<string, unknown>;
+      expect(Object.keys(data).sort()).toEqual(['deprecated', 'id']);
+      expect(patchIds).toContain(data.id);
+    }
     const decoded = payloads.map((p) => Buffer.from(dataOf(p), 'base64').toString('latin1')).join('\n');
     expect(decoded).not.toContain(loanId);
     expect(decoded).not.toContain('CONSUMER_STD');
