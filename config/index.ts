@@ -60,6 +60,8 @@ const schema = z.object({
   TOKEN_SECRET: z.string().min(32).optional(),
   /** Shared secret the bank uses to sign callbacks. */
   BANK_CALLBACK_SECRET: z.string().min(16).optional(),
+  /** Shared secret the payment gateway uses to sign payment confirmations (never the bank's). */
+  GATEWAY_CALLBACK_SECRET: z.string().min(16).optional(),
   BOOTSTRAP_ADMIN_USERNAME: z.string().min(3).optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
   TLS_CERT_FILE: z.string().optional(),
@@ -78,7 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.APP_MODE === 'production') {
-    for (const setting of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TOKEN_SECRET', 'BANK_CALLBACK_SECRET'] as const) {
+    for (const setting of [
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TOKEN_SECRET',
+      'BANK_CALLBACK_SECRET',
+      'GATEWAY_CALLBACK_SECRET',
+    ] as const) {
       if (!config[setting]) throw new ConfigError(setting, 'must be set in production mode');
     }
     if (!config.DATA_KEYS && !config.DATA_KEY_FILE) {

@@ -20,6 +20,8 @@ export interface SimulatorDeps {
   log: Logger;
   /** Signs bank callbacks and delivery receipts (BANK_CALLBACK_SECRET). */
   callbackSecret: string;
+  /** Signs the payment gateway's confirmations (GATEWAY_CALLBACK_SECRET). */
+  gatewayCallbackSecret: string;
   /** Faults at start; each simulator defaults to none. */
   faults?: Partial<FaultSettings>;
   /** Seed of the fault PRNGs (SIM_SEED), default 1. */
@@ -77,10 +79,15 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
     seed: deps.seed ?? 1,
     ...(deps.faultHangMs !== undefined ? { hangMs: deps.faultHangMs } : {}),
   });
-  const callbacks = new CallbackDispatcher(sql, deps.callbackSecret, log.child({ component: 'callbacks' }), {
-    ...DEFAULT_CALLBACK_POLICY,
-    ...deps.callbackPolicy,
-  });
+  const callbacks = new CallbackDispatcher(
+    sql,
+    { bank: deps.callbackSecret, notify: deps.callbackSecret, gateway: deps.gatewayCallbackSecret },
+    log.child({ component: 'callbacks' }),
+    {
+      ...DEFAULT_CALLBACK_POLICY,
+      ...deps.callbackPolicy,
+    },
+  );
   const settleDelayMs = deps.settleDelayMs ?? DEFAULT_SETTLE_DELAY_MS;
   const deliveryDelayMs = deps.deliveryDelayMs ?? DEFAULT_DELIVERY_DELAY_MS;
   const bankLog = log.child({ simulator: 'bank' });

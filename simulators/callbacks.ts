@@ -75,7 +75,8 @@ export class CallbackDispatcher {
 
   constructor(
     private readonly sql: Sql,
-    private readonly secret: string,
+    /** Each partner signs with its own key. */
+    private readonly secrets: Readonly<Record<CallbackSource, string>>,
     private readonly log: Logger,
     private readonly policy: CallbackPolicy = DEFAULT_CALLBACK_POLICY,
   ) {}
@@ -103,7 +104,7 @@ export class CallbackDispatcher {
   }
 
   private async send(callback: ClaimedCallback): Promise<void> {
-    const result = await post(callback.url, callback.body, this.secret, this.policy.timeoutMs);
+    const result = await post(callback.url, callback.body, this.secrets[callback.source], this.policy.timeoutMs);
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     const context = {
       source: callback.source,

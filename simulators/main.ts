@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     sql,
     log,
     callbackSecret: settings.callbackSecret,
+    gatewayCallbackSecret: settings.gatewayCallbackSecret,
     faults: settings.faults,
     seed: settings.seed,
     allowReset: settings.allowReset,

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config/index.js';
-import { LOCAL_BANK_CALLBACK_SECRET } from '../partners/signature.js';
+import { LOCAL_BANK_CALLBACK_SECRET, LOCAL_GATEWAY_CALLBACK_SECRET } from '../partners/signature.js';
 import { DEFAULT_DELIVERY_DELAY_MS, DEFAULT_GATEWAY_LATE_DELIVERY_MS, DEFAULT_SETTLE_DELAY_MS } from './app.js';
 import { DEFAULT_HANG_MS, faultSettingsFromEnv, type FaultSettings } from './faults.js';
 
@@ -8,6 +8,7 @@ export interface SimulatorSettings {
   host: string;
   databaseUrl: string;
   callbackSecret: string;
+  gatewayCallbackSecret: string;
   logLevel: string;
   faults: FaultSettings;
   seed: number;
@@ -59,7 +60,7 @@ function publicUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /**
- * Shared settings from config/ (APP_MODE, SIMULATOR_PORT, BANK_CALLBACK_SECRET, LOG_LEVEL) plus the
+ * Shared settings from config/ (APP_MODE, SIMULATOR_PORT, BANK_CALLBACK_SECRET, GATEWAY_CALLBACK_SECRET, LOG_LEVEL) plus the
  * simulators' own: PARTNER_DATABASE_URL, SIMULATOR_HOST, SIM_SEED, SIM_ALLOW_RESET, SIM_SETTLE_DELAY_MS,
  * SIM_DELIVERY_DELAY_MS, SIM_GATEWAY_LATE_DELIVERY_MS, SIM_PUBLIC_URL, SIM_HANG_MS and the
  * SIM_<BANK|BUREAU|NOTIFY|GATEWAY>_<FAILURE_RATE|TIMEOUT_RATE|LATENCY_MS> faults.
@@ -74,6 +75,11 @@ export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): Sim
   const config = loadConfig({ ...env, APP_MODE: 'local' });
   const callbackSecret = config.BANK_CALLBACK_SECRET ?? (mode === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
   if (!callbackSecret) throw new ConfigError('BANK_CALLBACK_SECRET', 'must be set in production mode');
+  const gatewayCallbackSecret =
+    config.GATEWAY_CALLBACK_SECRET ?? (mode === 'local' ? LOCAL_GATEWAY_CALLBACK_SECRET : undefined);
+  if (!gatewayCallbackSecret) throw new ConfigError('GATEWAY_CALLBACK_SECRET', 'must be set in production mode');
+  if (gatewayCallbackSecret === callbackSecret)
+    throw new ConfigError('GATEWAY_CALLBACK_SECRET', 'must differ from BANK_CALLBACK_SECRET');
   const allowReset = env.SIM_ALLOW_RESET ?? '0';
   if (allowReset !== '0' && allowReset !== '1')
     throw new ConfigError('SIM_ALLOW_RESET', `must be 0 or 1, got "${allowReset}"`);
@@ -82,6 +88,7 @@ export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): Sim
     host: env.SIMULATOR_HOST || '127.0.0.1',
     databaseUrl: postgresUrl(env, 'PARTNER_DATABASE_URL'),
     callbackSecret,
+    gatewayCallbackSecret,
     logLevel: config.LOG_LEVEL,
     faults: faultSettingsFromEnv(env),
     seed: wholeNumber(env, 'SIM_SEED', 1, 0xffffffff),

@@ -7,7 +7,12 @@ import { localDateOf } from '../../domain/business-time.js';
 import { deliveryReceiptSchema } from '../../partners/notify-client.js';
 import { incomingPaymentNoticeSchema, settlementCallbackSchema } from '../../partners/bank-client.js';
 import { paymentConfirmationSchema, type PaymentConfirmation } from '../../partners/gateway-client.js';
-import { LOCAL_BANK_CALLBACK_SECRET, signedCallbackFrom, verifyCallbackSignature } from '../../partners/signature.js';
+import {
+  LOCAL_BANK_CALLBACK_SECRET,
+  LOCAL_GATEWAY_CALLBACK_SECRET,
+  signedCallbackFrom,
+  verifyCallbackSignature,
+} from '../../partners/signature.js';
 import { bankResultSignal, repayUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
@@ -74,22 +79,42 @@ const notifyReceipt = secureRoute({
   },
 });
 
-function callbackSecret(deps: ApiDeps): string {
-  const secret =
-    deps.config.BANK_CALLBACK_SECRET ?? (deps.config.APP_MODE === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
+type CallbackPartner = 'bank' | 'gateway';
+
+/** Each partner's own key: a confirmation signed with the bank's key is not the gateway's. */
+function callbackSecret(deps: ApiDeps, partner: CallbackPartner): string {
+  const [setting, secret] =
+    partner === 'gateway'
+      ? ([
+          'GATEWAY_CALLBACK_SECRET',
+          deps.config.GATEWAY_CALLBACK_SECRET ?? localOnly(deps, LOCAL_GATEWAY_CALLBACK_SECRET),
+        ] as const)
+      : ([
+          'BANK_CALLBACK_SECRET',
+          deps.config.BANK_CALLBACK_SECRET ?? localOnly(deps, LOCAL_BANK_CALLBACK_SECRET),
+        ] as const);
   if (!secret)
     throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', {
-      zh: '未配置回调密钥',
-      en: 'BANK_CALLBACK_SECRET is not configured',
+      zh: `未配置回调密钥 ${setting}`,
+      en: `${setting} is not configured`,
     });
   return secret;
 }
 
+function localOnly(deps: ApiDeps, secret: string): string | undefined {
+  return deps.config.APP_MODE === 'local' ? secret : undefined;
+}
+
 /** The verified, parsed body, or 401 (bad signature) / 400 (not the expected shape). */
-async function verified<T>(c: Context<AppEnv>, deps: ApiDeps, schema: z.ZodType<T>): Promise<T> {
+async function verified<T>(
+  c: Context<AppEnv>,
+  deps: ApiDeps,
+  schema: z.ZodType<T>,
+  partner: CallbackPartner = 'bank',
+): Promise<T> {
   const raw = await c.req.text();
   const check = verifyCallbackSignature(signedCallbackFrom(c.req.raw.headers, raw), {
-    secret: callbackSecret(deps),
+    secret: callbackSecret(deps, partner),
     now: deps.now(),
   });
   if (!check.ok) {
@@ -189,7 +214,7 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       });
     let confirmation: PaymentConfirmation;
     try {
-      confirmation = await verified(c, deps, paymentConfirmationSchema);
+      confirmation = await verified(c, deps, paymentConfirmationSchema, 'gateway');
     } catch (err) {
       if (err instanceof ApiError) await audit('DENIED', { reason: err.code });
       throw err;

@@ -10,6 +10,7 @@ const SECRETS = {
   POSTGRES_PASSWORD: 'pw',
   TOKEN_SECRET: 't'.repeat(40),
   BANK_CALLBACK_SECRET: 'b'.repeat(32),
+  GATEWAY_CALLBACK_SECRET: 'g'.repeat(32),
   DATA_KEYS: 'k1:AAAA',
   DATA_HMAC_KEY: 'AAAA',
 };

@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { createGatewayClient } from '../../partners/gateway-client.js';
-import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
+import {
+  callbackSignatureHeaders,
+  LOCAL_BANK_CALLBACK_SECRET,
+  LOCAL_GATEWAY_CALLBACK_SECRET,
+} from '../../partners/signature.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
@@ -73,7 +77,7 @@ async function appliedTimes(paymentId: string): Promise<number> {
   return row!.n;
 }
 
-function signed(body: unknown, secret = LOCAL_BANK_CALLBACK_SECRET): RequestInit {
+function signed(body: unknown, secret = LOCAL_GATEWAY_CALLBACK_SECRET): RequestInit {
   const raw = JSON.stringify(body);
   return {
     method: 'POST',
@@ -182,7 +186,10 @@ describe('online repayments through the payment gateway', () => {
     expect(unsigned.status).toBe(401);
     const forged = await fetch(CONFIRMATIONS, signed(body, 'a-secret-only-the-forger-knows'));
     expect(forged.status).toBe(401);
-    expect((await audited(null, 'BAD_SIGNATURE')).length).toBeGreaterThanOrEqual(2);
+    // Whoever holds the bank's key still cannot confirm a payment: the gateway signs with its own.
+    const signedByTheBank = await fetch(CONFIRMATIONS, signed(body, LOCAL_BANK_CALLBACK_SECRET));
+    expect(signedByTheBank.status).toBe(401);
+    expect((await audited(null, 'BAD_SIGNATURE')).length).toBeGreaterThanOrEqual(3);
 
     const mismatched = await fetch(CONFIRMATIONS, signed(await confirmationFor(order, '250000.00')));
     expect(mismatched.status).toBe(409);

@@ -18,7 +18,7 @@ import { productForLoanType } from '../../db/products.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
 import { ROOT } from '../../lib/tools.js';
-import { LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
+import { LOCAL_BANK_CALLBACK_SECRET, LOCAL_GATEWAY_CALLBACK_SECRET } from '../../partners/signature.js';
 import { borrowerHash } from '../../security/blind-index.js';
 import { createFieldCipher } from '../../security/field-crypto.js';
 import { readKeyFile } from '../../security/keyring.js';
@@ -97,6 +97,7 @@ beforeAll(async () => {
     sql: bankDb,
     log,
     callbackSecret: LOCAL_BANK_CALLBACK_SECRET,
+    gatewayCallbackSecret: LOCAL_GATEWAY_CALLBACK_SECRET,
     faultHangMs: 15_000,
     settleDelayMs: 50,
     seed: 20261128,

@@ -19,8 +19,11 @@ import { createSimulatorApp, type SimulatorApp, type SimulatorDeps } from '../..
 // throw-away data folder, and the simulator app served over real HTTP on another free port.
 
 export const TEST_CALLBACK_SECRET = 'partners-test-callback-secret';
+export const TEST_GATEWAY_CALLBACK_SECRET = 'partners-test-gateway-secret';
 
-export type SimulatorOverrides = Partial<Omit<SimulatorDeps, 'sql' | 'log' | 'callbackSecret'>>;
+export type SimulatorOverrides = Partial<
+  Omit<SimulatorDeps, 'sql' | 'log' | 'callbackSecret' | 'gatewayCallbackSecret'>
+>;
 
 export interface PartnerClients {
   bank: BankClient;
@@ -39,6 +42,7 @@ export interface PartnersHarness extends PartnerClients {
   sql: Sql;
   log: Logger;
   callbackSecret: string;
+  gatewayCallbackSecret: string;
   simulator(): SimulatorApp;
   /** Clients with other timeouts or retries. */
   clients(options?: { timeoutMs?: number; retry?: Partial<RetryPolicy> }): PartnerClients;
@@ -96,6 +100,7 @@ export async function startPartnersHarness(options: { simulator?: SimulatorOverr
       sql: appSql,
       log,
       callbackSecret: TEST_CALLBACK_SECRET,
+      gatewayCallbackSecret: TEST_GATEWAY_CALLBACK_SECRET,
       ...defaults,
       ...overrides,
     });
@@ -134,6 +139,7 @@ export async function startPartnersHarness(options: { simulator?: SimulatorOverr
     sql,
     log,
     callbackSecret: TEST_CALLBACK_SECRET,
+    gatewayCallbackSecret: TEST_GATEWAY_CALLBACK_SECRET,
     simulator: () => {
       if (!running) throw new Error('the simulator is not running');
       return running.app;

@@ -218,7 +218,12 @@ describe('exactly-once transfers under faults', () => {
 
 describe('reset', () => {
   it('is refused unless the simulator allows it', async () => {
-    const locked = createSimulatorApp({ sql: h.sql, log: h.log, callbackSecret: h.callbackSecret });
+    const locked = createSimulatorApp({
+      sql: h.sql,
+      log: h.log,
+      callbackSecret: h.callbackSecret,
+      gatewayCallbackSecret: h.gatewayCallbackSecret,
+    });
     const response = await locked.app.request('/admin/reset', { method: 'POST' });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: 'RESET_DISABLED' } });

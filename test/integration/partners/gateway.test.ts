@@ -86,10 +86,14 @@ describe('payment gateway simulator', () => {
     expect(attempts.map((a) => a.status)).toEqual([503, 503, 200]);
     const last = attempts[2]!;
     expect(
-      verifyCallbackSignature(signedCallbackFrom(last.headers, last.rawBody), { secret: h.callbackSecret }),
+      verifyCallbackSignature(signedCallbackFrom(last.headers, last.rawBody), { secret: h.gatewayCallbackSecret }),
     ).toEqual({
       ok: true,
     });
+    // Signed with the gateway's own key, not the bank's.
+    expect(
+      verifyCallbackSignature(signedCallbackFrom(last.headers, last.rawBody), { secret: h.callbackSecret }),
+    ).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
     const body = paymentConfirmationSchema.parse(JSON.parse(last.rawBody));
     expect(body).toMatchObject({ orderId: order.orderId, merchantOrderId: order.merchantOrderId, amount: '123.45' });
     // Paying again changes nothing and sends nothing more.
