@@ -18,6 +18,7 @@ import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam, LoanStatusEnum, MoneyString } from '../schemas.js';
+import { recordStaffPosting } from '../staff-postings.js';
 import { bilingual } from '../validation.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
@@ -53,6 +54,16 @@ const RepaymentBody = z
     receivedOn: LocalDate.optional().openapi({
       description: 'Business date the money arrived; default today. Finance may give an earlier date.',
     }),
+    reference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64, bilingual('reference 最多 64 个字符', 'at most 64 characters'))
+      .optional()
+      .openapi({
+        description:
+          'CASH and BANK_TRANSFER only: the reference on the bank transfer (or the receipt number); a pending BANK_TRANSFER is confirmed by the bank statement line with this reference and amount.',
+      }),
   })
   .strict()
   .openapi('RepaymentRequest');
@@ -72,6 +83,10 @@ const RepaymentAnswer = z
     status: LoanStatusEnum,
   })
   .openapi('RepaymentResult');
+
+const PendingPostingAnswer = z
+  .object({ paymentId: z.string(), status: z.enum(['PENDING_APPROVAL', 'APPROVED', 'REJECTED']) })
+  .openapi('PendingStaffPosting');
 
 const schedule = secureRoute({
   method: 'get',
@@ -110,6 +125,8 @@ const postRepayment = secureRoute({
   summary: 'Repay / 还款',
   description:
     'ONLINE needs repayment:online and the caller must be the borrower of the loan; CASH and BANK_TRANSFER need repayment:record (finance). ' +
+    'A CASH or BANK_TRANSFER repayment is stored PENDING_APPROVAL (202) and reaches the loan only when another finance user approves it ' +
+    '(POST /v1/finance/repayments/{paymentId}/approve) or the bank statement confirms it. ' +
     'The same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
   request: {
     params: LoanIdParam,
@@ -117,6 +134,11 @@ const postRepayment = secureRoute({
   },
   responses: {
     201: { description: 'Applied', content: { 'application/json': { schema: RepaymentAnswer } } },
+    202: {
+      description:
+        'CASH or BANK_TRANSFER recorded, waiting for a checker (nothing posted yet); the same paymentId again answers its current status',
+      content: { 'application/json': { schema: PendingPostingAnswer } },
+    },
     200: {
       description: 'Already applied (duplicate paymentId)',
       content: { 'application/json': { schema: RepaymentAnswer } },
@@ -294,6 +316,16 @@ export const servicingRoutes: RouteModule = (deps) => {
           en: 'This paymentId was already used for another loan',
         });
       return c.json({ ...earlier.result, duplicate: true } as unknown as z.infer<typeof RepaymentAnswer>, 200);
+    }
+    if (body.channel !== 'ONLINE') {
+      // Staff postings wait for a checker (api/staff-postings.ts): nothing reaches the loan yet.
+      const pending = await recordStaffPosting(
+        deps.sql,
+        { ...body, channel: body.channel, loanId, loanStatus: loan.status, madeBy: user.userId },
+        today(),
+        (event) => auditRequest(c, deps.sql, event),
+      );
+      return c.json(pending, 202);
     }
     const result = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(repayUpdate, {
