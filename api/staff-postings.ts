@@ -12,6 +12,7 @@ import {
   findPosting,
   markPosted,
   recordPosting,
+  rejectPosting,
   releaseClaim,
   STATEMENT_CHECKER,
   unmatchedStatementLines,
@@ -162,11 +163,28 @@ export async function approveByChecker(
   return { posting: claimed, result: await postToLoan(deps, claimed) };
 }
 
+/** A different finance user rejects with a reason: the posting is closed and never reaches the loan. */
+export async function rejectByChecker(
+  sql: ApiDeps['sql'],
+  paymentId: string,
+  checker: string,
+  reason: string,
+): Promise<StaffPosting> {
+  const posting = await findPosting(sql, paymentId);
+  if (!posting) throw notFoundPosting();
+  if (posting.madeBy === checker) throw ApiError.forbidden(NOT_YOUR_OWN_POSTING, 'OWN_POSTING');
+  const rejected = await rejectPosting(sql, paymentId, checker, reason);
+  if (!rejected) throw alreadyDecided((await findPosting(sql, paymentId)) ?? posting);
+  return rejected;
+}
+
 export interface StatementMatch {
   paymentId: string;
   statementLineId: string;
   loanId: string;
   amount: string;
+  /** The posting as approved by the line. */
+  posting: StaffPosting;
 }
 
 function sameAmount(a: string, b: string): boolean {
@@ -215,6 +233,7 @@ export async function matchBankStatement(
       statementLineId: line.paymentId,
       loanId: posting.loanId,
       amount: posting.amount,
+      posting: claimed,
     });
   }
   return matches;

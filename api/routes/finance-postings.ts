@@ -2,21 +2,17 @@
 // repayments finance recorded, approve (by a finance user other than the maker), reject with a
 // reason, and matching pending bank transfers against the bank's statement of incoming payments.
 import { z } from '@hono/zod-openapi';
-import { listPostings, rejectPosting, findPosting, type StaffPosting } from '../../db/staff-postings.js';
+import type { Context } from 'hono';
+import { findPosting, listPostings, type StaffPosting } from '../../db/staff-postings.js';
 import { createBankClient } from '../../partners/bank-client.js';
 import { newRouter, type RouteModule } from '../app.js';
+import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
-import {
-  alreadyDecided,
-  approveByChecker,
-  matchBankStatement,
-  notFoundPosting,
-  NOT_YOUR_OWN_POSTING,
-} from '../staff-postings.js';
+import { approveByChecker, matchBankStatement, rejectByChecker } from '../staff-postings.js';
 import { bilingual } from '../validation.js';
 
 const MAX_LISTED = 500;
@@ -162,6 +158,52 @@ const match = secureRoute({
   },
 });
 
+type Decision = 'REPAYMENT_APPROVE' | 'REPAYMENT_REJECT';
+
+/** Runs a checker's decision; a refusal (own posting, already decided, refused by the loan) is audited as DENIED. */
+async function decided<T>(
+  c: Context<AppEnv>,
+  sql: ApiDeps['sql'],
+  action: Decision,
+  paymentId: string,
+  decide: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await decide();
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 404 && err.status < 500) {
+      const posting = await findPosting(sql, paymentId);
+      await auditRequest(c, sql, {
+        action,
+        result: 'DENIED',
+        resourceType: 'repayment',
+        resourceId: paymentId,
+        loanId: posting?.loanId ?? null,
+        detail: { reason: err.code, maker: posting?.madeBy ?? null },
+      });
+    }
+    throw err;
+  }
+}
+
+function auditDecided(c: Context<AppEnv>, sql: ApiDeps['sql'], action: Decision, posting: StaffPosting) {
+  return auditRequest(c, sql, {
+    action,
+    result: 'SUCCESS',
+    resourceType: 'repayment',
+    resourceId: posting.paymentId,
+    loanId: posting.loanId,
+    detail: {
+      maker: posting.madeBy,
+      checker: posting.checkedBy,
+      channel: posting.channel,
+      amount: posting.amount,
+      ...(posting.rejectReason ? { reason: posting.rejectReason } : {}),
+      ...(posting.statementLineId ? { statementLineId: posting.statementLineId } : {}),
+    },
+  });
+}
+
 export const financePostingRoutes: RouteModule = (deps) => {
   const app = newRouter();
   const bank = deps.config.BANK_URL
@@ -176,74 +218,24 @@ export const financePostingRoutes: RouteModule = (deps) => {
   });
 
   app.openapi(approve, async (c) => {
-    const user = currentUser(c);
     const { paymentId } = c.req.valid('param');
-    const denied = (reason: string, posting: StaffPosting | null) =>
-      auditRequest(c, deps.sql, {
-        action: 'REPAYMENT_APPROVE',
-        result: 'DENIED',
-        resourceType: 'repayment',
-        resourceId: paymentId,
-        loanId: posting?.loanId ?? null,
-        detail: { reason, maker: posting?.madeBy ?? null },
-      });
-    let approved;
-    try {
-      approved = await approveByChecker(deps, paymentId, user.userId);
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 403 || err.status === 409))
-        await denied(err.code, await findPosting(deps.sql, paymentId));
-      throw err;
-    }
-    const { posting, result } = approved;
-    await auditRequest(c, deps.sql, {
-      action: 'REPAYMENT_APPROVE',
-      result: 'SUCCESS',
-      resourceType: 'repayment',
-      resourceId: paymentId,
-      loanId: posting.loanId,
-      detail: {
-        maker: posting.madeBy,
-        checker: user.userId,
-        channel: posting.channel,
-        amount: posting.amount,
-        duplicate: result.duplicate,
-      },
-    });
-    return c.json(
-      { paymentId, status: 'APPROVED' as const, repayment: result as unknown as Record<string, unknown> },
-      200,
+    const checker = currentUser(c).userId;
+    const { posting, result } = await decided(c, deps.sql, 'REPAYMENT_APPROVE', paymentId, () =>
+      approveByChecker(deps, paymentId, checker),
     );
+    await auditDecided(c, deps.sql, 'REPAYMENT_APPROVE', posting);
+    const repayment = result as unknown as Record<string, unknown>;
+    return c.json({ paymentId, status: 'APPROVED' as const, repayment }, 200);
   });
 
   app.openapi(reject, async (c) => {
-    const user = currentUser(c);
     const { paymentId } = c.req.valid('param');
     const { reason } = c.req.valid('json');
-    const posting = await findPosting(deps.sql, paymentId);
-    if (!posting) throw notFoundPosting();
-    const refuse = async (err: ApiError) => {
-      await auditRequest(c, deps.sql, {
-        action: 'REPAYMENT_REJECT',
-        result: 'DENIED',
-        resourceType: 'repayment',
-        resourceId: paymentId,
-        loanId: posting.loanId,
-        detail: { reason: err.code, maker: posting.madeBy },
-      });
-      return err;
-    };
-    if (posting.madeBy === user.userId) throw await refuse(ApiError.forbidden(NOT_YOUR_OWN_POSTING, 'OWN_POSTING'));
-    const rejected = await rejectPosting(deps.sql, paymentId, user.userId, reason);
-    if (!rejected) throw await refuse(alreadyDecided((await findPosting(deps.sql, paymentId)) ?? posting));
-    await auditRequest(c, deps.sql, {
-      action: 'REPAYMENT_REJECT',
-      result: 'SUCCESS',
-      resourceType: 'repayment',
-      resourceId: paymentId,
-      loanId: posting.loanId,
-      detail: { maker: posting.madeBy, checker: user.userId, reason, channel: posting.channel, amount: posting.amount },
-    });
+    const checker = currentUser(c).userId;
+    const rejected = await decided(c, deps.sql, 'REPAYMENT_REJECT', paymentId, () =>
+      rejectByChecker(deps.sql, paymentId, checker, reason),
+    );
+    await auditDecided(c, deps.sql, 'REPAYMENT_REJECT', rejected);
     return c.json(postingView(rejected, deps.now()), 200);
   });
 
@@ -252,17 +244,8 @@ export const financePostingRoutes: RouteModule = (deps) => {
       throw new ApiError(503, 'BANK_NOT_CONFIGURED', { zh: '未配置银行接口', en: 'BANK_URL is not configured' });
     const pending = await listPostings(deps.sql, 'PENDING_APPROVAL', MAX_LISTED);
     const matched = await matchBankStatement(deps, bank, pending);
-    for (const m of matched) {
-      await auditRequest(c, deps.sql, {
-        action: 'REPAYMENT_APPROVE',
-        result: 'SUCCESS',
-        resourceType: 'repayment',
-        resourceId: m.paymentId,
-        loanId: m.loanId,
-        detail: { checker: 'BANK_STATEMENT', statementLineId: m.statementLineId, amount: m.amount },
-      });
-    }
-    return c.json({ matched }, 200);
+    for (const m of matched) await auditDecided(c, deps.sql, 'REPAYMENT_APPROVE', m.posting);
+    return c.json({ matched: matched.map(({ posting: _, ...m }) => m) }, 200);
   });
 
   return app;
