@@ -20,6 +20,7 @@ import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
 import { financeRoutes } from './routes/finance.js';
+import { financePostingRoutes } from './routes/finance-postings.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -50,6 +51,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', attentionRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
+    ['/v1/finance', financePostingRoutes],
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],

@@ -11,6 +11,7 @@ const DEMO_USERS = [
   'initial_reviewer',
   'final_reviewer',
   'finance',
+  'finance_checker',
   'collector',
   'risk_manager',
   'auditor',

@@ -12,6 +12,8 @@ export const DEMO_STAFF: ReadonlyArray<{ username: string; role: Exclude<Role, '
   { username: 'initial_reviewer', role: 'INITIAL_REVIEWER' },
   { username: 'final_reviewer', role: 'FINAL_REVIEWER' },
   { username: 'finance', role: 'FINANCE' },
+  // A second finance user: staff postings need a maker and a different checker.
+  { username: 'finance_checker', role: 'FINANCE' },
   { username: 'collector', role: 'COLLECTOR' },
   { username: 'risk_manager', role: 'RISK_MANAGER' },
   { username: 'auditor', role: 'AUDITOR' },
@@ -30,7 +32,7 @@ async function createIfMissing(sql: Sql, username: string, role: Role, password:
 
 /**
  * Local mode only: one staff account per role (username = role in lower case, password
- * Demo@2026). Existing accounts are left as they are. Returns the usernames created; does
+ * Demo@2026), and a second finance user, finance_checker. Existing accounts are left as they are. Returns the usernames created; does
  * nothing outside local mode.
  */
 export async function seedDemoUsers(sql: Sql, config: Pick<Config, 'APP_MODE'>): Promise<string[]> {

@@ -6,7 +6,7 @@ import { installmentStatus } from '../../domain/servicing-account.js';
 import { addMoney } from '../../domain/money.js';
 import { CERTIFICATE_CONTEXT } from '../../security/encryption-contexts.js';
 import { can } from '../../security/permissions.js';
-import { collectionNoteUpdate, repayUpdate, writeOffUpdate } from '../../contracts/definitions.js';
+import { collectionNoteUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { createGatewayClient, type GatewayClient } from '../../partners/gateway-client.js';
 import { newRouter, type RouteModule } from '../app.js';
@@ -20,6 +20,7 @@ import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam, LoanStatusEnum, MoneyString } from '../schemas.js';
+import { recordStaffPosting } from '../staff-postings.js';
 import { bilingual } from '../validation.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
@@ -55,6 +56,16 @@ const RepaymentBody = z
     receivedOn: LocalDate.optional().openapi({
       description: 'Business date the money arrived; default today. Finance may give an earlier date.',
     }),
+    reference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64, bilingual('reference 最多 64 个字符', 'at most 64 characters'))
+      .optional()
+      .openapi({
+        description:
+          'CASH and BANK_TRANSFER only: the reference on the bank transfer (or the receipt number); a pending BANK_TRANSFER is confirmed by the bank statement line with this reference and amount.',
+      }),
   })
   .strict()
   .openapi('RepaymentRequest');
@@ -110,6 +121,10 @@ const PaymentIdParam = LoanIdParam.extend({
   paymentId: z.string().regex(/^[A-Za-z0-9:_.-]{1,120}$/, bilingual('paymentId 格式不正确', 'paymentId is not valid')),
 });
 
+const PendingPostingAnswer = z
+  .object({ paymentId: z.string(), status: z.enum(['PENDING_APPROVAL', 'APPROVED', 'REJECTED']) })
+  .openapi('PendingStaffPosting');
+
 const schedule = secureRoute({
   method: 'get',
   path: '/{loanId}/schedule',
@@ -149,17 +164,19 @@ const postRepayment = secureRoute({
     'ONLINE needs repayment:online and the caller must be the borrower of the loan: it creates an order at the payment gateway, ' +
     "answers 202 with the pay page (payUrl) and changes nothing on the loan; the gateway's signed confirmation applies the amount " +
     'it confirmed (GET /v1/loans/{loanId}/repayments/{paymentId} shows the state). The same paymentId and amount again answers 202 ' +
-    'with the same order. CASH and BANK_TRANSFER need repayment:record (finance) and are applied at once; ' +
-    'the same paymentId again changes nothing and answers 200 with the original result and duplicate: true.',
+    'with the same order. CASH and BANK_TRANSFER need repayment:record (finance): such a repayment is stored PENDING_APPROVAL (202) ' +
+    'and reaches the loan only when another finance user approves it (POST /v1/finance/repayments/{paymentId}/approve) or the ' +
+    'bank statement confirms it. The same paymentId again changes nothing.',
   request: {
     params: LoanIdParam,
     body: { content: { 'application/json': { schema: RepaymentBody } }, required: true },
   },
   responses: {
-    201: { description: 'Applied', content: { 'application/json': { schema: RepaymentAnswer } } },
     202: {
-      description: 'ONLINE: order created at the payment gateway; nothing applied until it confirms',
-      content: { 'application/json': { schema: OnlinePaymentAnswer } },
+      description:
+        'ONLINE: order created at the payment gateway, nothing applied until it confirms. CASH or BANK_TRANSFER: recorded, ' +
+        'waiting for a checker (nothing posted yet); the same paymentId again answers its current status',
+      content: { 'application/json': { schema: z.union([OnlinePaymentAnswer, PendingPostingAnswer]) } },
     },
     200: {
       description: 'Already applied (duplicate paymentId)',
@@ -398,29 +415,14 @@ export const servicingRoutes: RouteModule = (deps) => {
         });
       return c.json({ ...earlier.result, duplicate: true } as unknown as z.infer<typeof RepaymentAnswer>, 200);
     }
-    const result = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(repayUpdate, {
-        args: [
-          {
-            paymentId: body.paymentId,
-            amount: body.amount,
-            channel: body.channel,
-            receivedOn: body.receivedOn ?? today(),
-            recordedBy: { userId: user.userId, role: user.role },
-          },
-        ],
-        updateId: `repay:${body.paymentId}`,
-      }),
+    // Staff postings wait for a checker (api/staff-postings.ts): nothing reaches the loan yet.
+    const pending = await recordStaffPosting(
+      deps.sql,
+      { ...body, channel: body.channel, loanId, loanStatus: loan.status, madeBy: user.userId },
+      today(),
+      (event) => auditRequest(c, deps.sql, event),
     );
-    await auditRequest(c, deps.sql, {
-      action: 'REPAYMENT',
-      result: 'SUCCESS',
-      resourceType: 'repayment',
-      resourceId: body.paymentId,
-      loanId,
-      detail: { channel: body.channel, amount: body.amount, duplicate: result.duplicate },
-    });
-    return c.json(result as unknown as z.infer<typeof RepaymentAnswer>, result.duplicate ? 200 : 201);
+    return c.json(pending, 202);
   });
 
   app.openapi(repaymentStatus, async (c) => {

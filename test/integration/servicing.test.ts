@@ -24,10 +24,15 @@ const api = new ApiClient(stack.apiUrl);
 const admin = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log: createLogger('test', 'silent') });
 const sql = stackDb(stack.databaseUrl);
 let finance: Session;
+let checker: Session;
 let auditor: Session;
 
 beforeAll(async () => {
-  [finance, auditor] = await Promise.all([api.login('finance'), api.login('auditor')]);
+  [finance, checker, auditor] = await Promise.all([
+    api.login('finance'),
+    api.login('finance_checker'),
+    api.login('auditor'),
+  ]);
 });
 afterAll(async () => {
   await sql.end();
@@ -100,11 +105,15 @@ describe('servicing over HTTP', () => {
         }),
       ),
     ).toBe(422);
+    // Cash recorded by finance waits for a second finance user (maker-checker).
+    const cashId = `cash-${randomUUID()}`;
     const cash = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
       token: finance.token,
-      body: { paymentId: `cash-${randomUUID()}`, amount: '200.00', channel: 'CASH' },
+      body: { paymentId: cashId, amount: '200.00', channel: 'CASH' },
     });
-    expect(cash.status).toBe(201);
+    expect(cash.status).toBe(202);
+    const approved = await api.fetch('POST', `/v1/finance/repayments/${cashId}/approve`, { token: checker.token });
+    expect(approved.status).toBe(200);
 
     const other = await api.registerBorrower({ profileDigit: 1 });
     const otherSession = await api.login(other.phone, other.password);
