@@ -37,7 +37,7 @@ describe('version 2 prepayment clause', () => {
     const byBalance = roundCents(money('5032.26').times('0.0125').times(10).div(31));
     expect(second.allocation.interest).toBe(toMoney(byBalance)); // 20.29
 
-    // What the clause says today: 当期应还利息 × days since the period start ÷ days of the period,
+    // What the clause said at first: 当期应还利息 × days since the period start ÷ days of the period,
     // with 当期应还利息 the period's interest as re-amortized after the first prepayment (74.87),
     // less what was already paid: 74.87 × 20 / 31 − 32.26 = 16.04, not the engine's 20.29.
     const asWorded = roundCents(money(first.account.installments[0]!.interest).times(20).div(31)).minus('32.26');
