@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { dashboardFigures } from '../../db/reports.js';
 import { addDays } from '../../domain/dates.js';
-import { overdueCharges } from '../../domain/overdue.js';
+import { rulesFor } from '../../domain/money-rules.js';
 import type { PenaltyTerms } from '../../domain/types.js';
 import { createLogger } from '../../lib/logger.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
@@ -177,7 +177,8 @@ describe('grace', () => {
     await skipTo(h, paidOn, '12:00');
     const before = await view(handle);
     expect(before.servicing?.daysPastDue).toBe(6);
-    const engine = overdueCharges(
+    // Under the money rules the loan was offered with (version 2 for new offers).
+    const engine = rulesFor(before.offer?.rulesVersion ?? 1).overdueCharges(
       { dueDate: due, principal: first.principal, interest: first.interest, fee: first.fee, receipts: [] },
       { annualRate: '0.1200', dayCount: 'ACT/365', penalty: product.penalty, chargesCap: product.aprCap },
       paidOn,
