@@ -36,12 +36,11 @@ describe('grace and a late bank notice', () => {
     const lastDay = addDays(first!.due_date, 3);
     const owed = new Decimal(first!.principal).plus(first!.interest).plus(first!.fee).toFixed(2);
 
-    // The money arrived at 23:59 (Asia/Shanghai) on the last day of grace; the notice lands at 00:05.
+    // The money arrived at 23:59 (Asia/Shanghai) on the last day of grace; its record lands at 00:05.
     await skipTo(h, addDays(first!.due_date, 4), '00:05');
     const paid = await pay(handle, {
       paymentId: `${input.loanId}-2359`,
       amount: owed,
-      channel: 'BANK_TRANSFER',
       receivedOn: lastDay,
       by: { userId: 'system:bank', role: 'FINANCE' },
     });
@@ -49,6 +48,17 @@ describe('grace and a late bank notice', () => {
     expect(paid.status).toBe('ACTIVE');
     const after = await view(handle);
     expect(after.servicing?.balances.penalty).toBe('0.00');
+
+    // Past the collections hour of that day: never OVERDUE, no overdue notice, nothing in the night.
+    await skipTo(h, addDays(first!.due_date, 4), '11:00');
+    expect((await view(handle)).status).toBe('ACTIVE');
+    const reached = await h.sql<{ kind: string }[]>`
+      select kind from loan_events where loan_id = ${input.loanId} and kind = 'STATUS_OVERDUE'`;
+    expect(reached).toEqual([]);
+    const templates = h.notify.sent.filter((m) => m.params.loanId === input.loanId).map((m) => m.template);
+    expect(templates).not.toContain('OVERDUE_NOTICE');
+
+    await h.capture(input.loanId, 'grace-late-bank-notice', ['grace', 'on-time-payment']);
     await h.client.workflow.getHandle(input.loanId).terminate('test done');
   });
 });
