@@ -1,7 +1,8 @@
 // Grace and the bank's notice: a transfer the borrower makes at 23:59 on the last day of grace is
 // repaid within grace (the contract: 宽限期内还清的，不计罚息和滞纳金，不视为逾期), even when the
-// bank's notice of it reaches the loan a few minutes after midnight. The notice carries the day the
-// money was received; the loan must take it on that day, without penalty interest or late fee.
+// record of it (a bank notice, finance entering a receipt) reaches the loan after midnight. The record
+// carries the day the money was received; the loan must take it on that day, without penalty
+// interest or late fee.
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/dates.js';
@@ -36,13 +37,14 @@ describe('grace and a late bank notice', () => {
     const lastDay = addDays(first!.due_date, 3);
     const owed = new Decimal(first!.principal).plus(first!.interest).plus(first!.fee).toFixed(2);
 
-    // The money arrived at 23:59 (Asia/Shanghai) on the last day of grace; its record lands at 00:05.
+    // The money was received at 23:59 (Asia/Shanghai) on the last day of grace; finance records it at 00:05.
     await skipTo(h, addDays(first!.due_date, 4), '00:05');
     const paid = await pay(handle, {
       paymentId: `${input.loanId}-2359`,
       amount: owed,
+      channel: 'CASH',
       receivedOn: lastDay,
-      by: { userId: 'system:bank', role: 'FINANCE' },
+      by: { userId: 'finance-1', role: 'FINANCE' },
     });
     expect(paid.allocation).toMatchObject({ penalty: '0.00', toRefund: '0.00' });
     expect(paid.status).toBe('ACTIVE');
