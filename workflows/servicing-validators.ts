@@ -64,6 +64,11 @@ export function validateRepayment(s: ServicingState, input: RepaymentInput): voi
       'amount',
     );
   }
+  validateReceivedOn(s, input);
+}
+
+/** The day the money was received: not before what is already posted, not after today, and today when paid online. */
+function validateReceivedOn(s: ServicingState, input: RepaymentInput): void {
   const today = todayOf(s);
   // Only finance records money received on an earlier day; an online payment is made today, or a
   // borrower could date a payoff back to the start of the period and skip its interest to the day.
