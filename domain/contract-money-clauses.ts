@@ -59,7 +59,8 @@ const REAMORTIZE: Readonly<Record<'PREPAY_REDUCE_TERM' | 'PREPAY_REDUCE_INSTALLM
 /** 第…条 提前还款, version 2: interest by actual days, what a partial prepayment pays, and the payoff amount. */
 export function prepaymentClauseV2(overpayment: OverpaymentHandling, installmentFee: boolean): string {
   const accrual =
-    '当期利息按实际占用天数计算，即当期应还利息 × 自上一还款日（首期为放款日）起至还款当日的天数 ÷ 当期天数，不收取以后各期的利息。';
+    '当期利息按实际占用天数计算：当期每日的利息为当日未还本金按当期利率计算的一期利息 ÷ 当期天数，' +
+    '自上一还款日（首期为放款日）起逐日累计至还款当日（当期内已部分提前还款的，此后按减少后的本金计算），不收取以后各期的利息。';
   const partial =
     overpayment === 'CARRY_FORWARD'
       ? '乙方还款超过已到期应还款项而不足以提前结清的，超出部分作为乙方预存款，于以后各期还款日自动用于偿还当期应还款项。'

@@ -23,6 +23,12 @@ export const PATCHES = {
    * once per servicing run (workflows/servicing-state.ts `overdueRule`).
    */
   GRACE_NOT_OVERDUE: 'grace-not-overdue',
+  /**
+   * Grace ends at the collections hour (10:00) of the day after grace, not at 00:00: a transfer made
+   * late on the last day of grace whose bank notice lands after midnight is still taken on the day
+   * it was received, and no overdue notice goes out in the night.
+   */
+  GRACE_ENDS_AT_COLLECTIONS_HOUR: 'grace-ends-at-collections-hour',
   /** At payout the loan issues a 还款计划确认书 of the schedule its account is opened from, and tells the borrower. */
   SCHEDULE_CONFIRMATION: 'schedule-confirmation-at-payout',
   /** The APR of the requested terms is checked against the cap before intake and any bureau query; above it the loan is rejected. */

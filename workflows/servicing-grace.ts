@@ -3,12 +3,13 @@
 // ACTIVE and NORMAL with 0 days past due, and the borrower is reminded on the last day of grace in
 // words that do not call it overdue. The day after grace, collections take over (servicing-collections.ts)
 // with days past due counted from the due date. Runs only under PATCHES.GRACE_NOT_OVERDUE.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { instantOf } from '../domain/business-time.js';
 import { graceEndsOn, ladderOf, overdueFrom } from '../domain/collections.js';
 import { amountOwed, installmentInGrace } from '../domain/servicing-account.js';
 import { changeStatus, notifyBorrower, record } from './context.js';
-import { bringUpToDate, closeEpisode, DUE_TIME } from './servicing-collections.js';
+import { bringUpToDate, closeEpisode, COLLECTIONS_TIME, DUE_TIME } from './servicing-collections.js';
+import { PATCHES } from './patches.js';
 import { autoDebit } from './servicing-payments.js';
 import { adopt } from './servicing-records.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
@@ -34,7 +35,14 @@ export async function waitOutGrace(s: ServicingState): Promise<void> {
     await adopt(s, { account: s.account, entries: [], changed: [] });
   }
   const reminderAt = instantOf(lastDay, GRACE_REMINDER_TIME, s.options.timeZone);
-  const graceOver = instantOf(overdueFrom(first.dueDate, s.account.penalty.graceDays), '00:00', s.options.timeZone);
+  // At the collections hour, so that a bank notice of money received late on the last day of grace,
+  // landing after midnight, is still taken on that day (nothing is posted for the new day before).
+  const graceOverTime = patched(PATCHES.GRACE_ENDS_AT_COLLECTIONS_HOUR) ? COLLECTIONS_TIME : '00:00';
+  const graceOver = instantOf(
+    overdueFrom(first.dueDate, s.account.penalty.graceDays),
+    graceOverTime,
+    s.options.timeZone,
+  );
   let reminded = reminderAt <= Date.now();
 
   for (;;) {

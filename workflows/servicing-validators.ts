@@ -64,7 +64,24 @@ export function validateRepayment(s: ServicingState, input: RepaymentInput): voi
       'amount',
     );
   }
+  validateReceivedOn(s, input);
+}
+
+/** The day the money was received: not before what is already posted, not after today, and today when paid online. */
+function validateReceivedOn(s: ServicingState, input: RepaymentInput): void {
   const today = todayOf(s);
+  // Only finance records money received on an earlier day; an online payment is made today, or a
+  // borrower could date a payoff back to the start of the period and skip its interest to the day.
+  if (input.channel === 'ONLINE' && input.receivedOn !== today) {
+    refuse(
+      REFUSAL.INVALID,
+      {
+        zh: `在线还款的到账日期须为今天（${today}）`,
+        en: `receivedOn of an online payment must be today (${today})`,
+      },
+      'receivedOn',
+    );
+  }
   if (
     !isValidLocalDate(input.receivedOn) ||
     compareDates(input.receivedOn, today) > 0 ||

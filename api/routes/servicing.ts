@@ -54,7 +54,8 @@ const RepaymentBody = z
     amount: MoneyString,
     channel: z.enum(['ONLINE', 'BANK_TRANSFER', 'CASH']),
     receivedOn: LocalDate.optional().openapi({
-      description: 'Business date the money arrived; default today. Finance may give an earlier date.',
+      description:
+        'Business date the money arrived; default today. Finance may give an earlier date for CASH and BANK_TRANSFER; an ONLINE payment is dated today.',
     }),
     reference: z
       .string()

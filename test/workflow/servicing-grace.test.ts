@@ -8,7 +8,6 @@ import { createActivities } from '../../activities/index.js';
 import { dashboardFigures } from '../../db/reports.js';
 import { addDays } from '../../domain/dates.js';
 import { rulesFor } from '../../domain/money-rules.js';
-import { CURRENT_RULES_VERSION } from '../../domain/rules-version.js';
 import type { PenaltyTerms } from '../../domain/types.js';
 import { createLogger } from '../../lib/logger.js';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
@@ -152,8 +151,15 @@ describe('grace', () => {
     expect((await view(handle)).status).toBe('ACTIVE');
     expect(noticesTo(loanId).map((m) => m.template)).not.toContain('OVERDUE_NOTICE');
 
-    // The day after grace: overdue, 4 days past due (counted from the due date), classed by them.
+    // The day after grace, in the night: not yet overdue, and no overdue notice goes out at night
+    // (a bank notice of money received on the last day of grace may still land).
     await skipTo(h, addDays(due, 4), '01:00');
+    expect((await view(handle)).status).toBe('ACTIVE');
+    expect(noticesTo(loanId).map((m) => m.template)).not.toContain('OVERDUE_NOTICE');
+
+    // At the collections hour of the day after grace: overdue, 4 days past due (counted from the
+    // due date), classed by them.
+    await skipTo(h, addDays(due, 4), '10:30');
     const late = await view(handle);
     expect(late.status).toBe('OVERDUE');
     expect(late.servicing).toMatchObject({ daysPastDue: 4, classification: 'SPECIAL_MENTION' });
@@ -165,8 +171,8 @@ describe('grace', () => {
     expect(overdueNotice[0]!.params.daysPastDue).toBe('4');
     const [became] = await h.sql<{ at: Date }[]>`
       select at from loan_events where loan_id = ${loanId} and kind = 'STATUS_OVERDUE'`;
-    const startOfDay4 = Date.parse(`${addDays(due, 4)}T00:00:00+08:00`);
-    expect(became!.at.getTime()).toBeGreaterThanOrEqual(startOfDay4);
+    const collectionsHourOfDay4 = Date.parse(`${addDays(due, 4)}T10:00:00+08:00`);
+    expect(became!.at.getTime()).toBeGreaterThanOrEqual(collectionsHourOfDay4);
     expect(await projection(loanId)).toMatchObject({
       status: 'OVERDUE',
       days_past_due: 4,
@@ -178,8 +184,8 @@ describe('grace', () => {
     await skipTo(h, paidOn, '12:00');
     const before = await view(handle);
     expect(before.servicing?.daysPastDue).toBe(6);
-    // The loan was offered under the current money rules version, so the engine is that version's.
-    const engine = rulesFor(CURRENT_RULES_VERSION).overdueCharges(
+    // Under the money rules the loan was offered with (version 2 for new offers).
+    const engine = rulesFor(before.offer?.rulesVersion ?? 1).overdueCharges(
       { dueDate: due, principal: first.principal, interest: first.interest, fee: first.fee, receipts: [] },
       { annualRate: '0.1200', dayCount: 'ACT/365', penalty: product.penalty, chargesCap: product.aprCap },
       paidOn,

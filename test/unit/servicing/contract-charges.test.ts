@@ -187,6 +187,6 @@ describe('the contract states the charges the engine makes (money rules version 
     const text = contractText(product, offerFor(product, 'EQUAL_INSTALLMENT', 2), 'CREDIT');
     expect(text).toContain('超出部分先支付当期至还款当日的利息，其余全部用于偿还本金');
     expect(text).toContain('保持每期还款额不变、缩短还款期限');
-    expect(text).toContain('当期应还利息 × 自上一还款日（首期为放款日）起至还款当日的天数 ÷ 当期天数');
+    expect(text).toContain('当期每日的利息为当日未还本金按当期利率计算的一期利息 ÷ 当期天数');
   });
 });
