@@ -123,9 +123,12 @@ export function applicationAprProblem(
 /**
  * A product's dearest terms: its minimum amount (fixed fees weigh most on it) at its maximum rate
  * (a final reviewer may set any rate up to it), for every method and frequency it offers, over its
- * shortest and its longest term. An upfront fee weighs most on the shortest term; a per-installment
- * fee may weigh most on a term in between (about 15 monthly installments of 等额本金), so with one
- * the dearest term between them is searched as well. Returns the dearest terms above the cap as
+ * shortest and its longest term and every term between. An upfront fee weighs most on the shortest
+ * term, but a per-installment fee (about 15 monthly installments of 等额本金) or the cent rounding of
+ * a level installment (1,002.00 over 4 months at 24% costs 24.0019%) can make a term in between the
+ * dearest. Up to EXHAUSTIVE_TERMS terms apart every term is judged; a wider range is sampled and
+ * climbed from its dearest sample (judging 360 terms of every method and frequency would hold the
+ * API for seconds). Returns the dearest terms above the cap as
  * problems against `minAmount` and the term field (`minTerm`, `maxTerm`, or both for a term in
  * between), or none.
  */
@@ -137,7 +140,6 @@ export function productAprProblems(
   startDate: LocalDate,
   rules?: MoneyRules,
 ): FieldProblem[] {
-  const perInstallmentFee = product.fees.some((f) => f.kind === 'PER_INSTALLMENT' && money(f.amount).gt(0));
   let worst: { judgement: AprJudgement; terms: AprTerms } | null = null;
   for (const method of product.methods) {
     for (const frequency of product.frequencies) {
@@ -152,7 +154,9 @@ export function productAprProblems(
         return { judgement: judgeApr(product, terms, startDate, rules), terms };
       };
       const candidates = [judge(product.minTerm), judge(product.maxTerm)];
-      if (perInstallmentFee) candidates.push(dearestBetween(judge, product.minTerm, product.maxTerm));
+      if (product.maxTerm - product.minTerm <= EXHAUSTIVE_TERMS)
+        for (let term = product.minTerm + 1; term < product.maxTerm; term++) candidates.push(judge(term));
+      else candidates.push(dearestBetween(judge, product.minTerm, product.maxTerm));
       for (const candidate of candidates) {
         if (candidate.judgement.aboveCap && (worst === null || dearer(candidate.judgement, worst.judgement))) {
           worst = candidate;
@@ -168,6 +172,9 @@ export function productAprProblems(
     termCount === product.minTerm ? ['minTerm'] : termCount === product.maxTerm ? ['maxTerm'] : ['minTerm', 'maxTerm'];
   return [found, ...termFields.map((field) => ({ ...found, field }))];
 }
+
+/** How far apart a product's shortest and longest terms may be for every term between to be judged. */
+const EXHAUSTIVE_TERMS = 120;
 
 /** Samples at most SAMPLES terms spread geometrically, then climbs from the dearest to the neighbouring term while dearer. */
 function dearestBetween<T extends { judgement: AprJudgement }>(
