@@ -176,6 +176,7 @@ export interface ServicingView {
   installmentCount: number;
   installmentsPaid: number;
   balances: Balances;
+  /** What closed the loan on `asOf`, not today: GET /v1/loans/{id}/payoff asks the workflow for today's. */
   payoffToday: Money;
   nextDue: { number: number; dueDate: LocalDate; amount: Money } | null;
   /** Counted from the oldest unpaid due date; 0 within grace under the grace rule (workflows/servicing-grace.ts). */
@@ -217,7 +218,13 @@ export interface AttentionCase {
  * account is exact in between, and that due date may post charges or take an auto-debit.
  */
 export type PayoffQuote =
-  | { kind: 'QUOTE'; asOf: LocalDate; rulesVersion: number; breakdown: PayoffBreakdown; quotableThrough: LocalDate | null }
+  | {
+      kind: 'QUOTE';
+      asOf: LocalDate;
+      rulesVersion: number;
+      breakdown: PayoffBreakdown;
+      quotableThrough: LocalDate | null;
+    }
   | { kind: 'CLOSED'; status: LoanStatus }
   | {
       kind: 'OUT_OF_RANGE';

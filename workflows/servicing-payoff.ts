@@ -20,7 +20,8 @@ export function payoffQuoteOf(
   s: Pick<ServicingState, 'account' | 'accruedThrough' | 'closed' | 'ctx'>,
   on: LocalDate,
 ): PayoffQuote {
-  if (s.closed || s.account.writtenOffOn !== null || isPaidOff(s.account)) return { kind: 'CLOSED', status: s.ctx.view.status };
+  if (s.closed || s.account.writtenOffOn !== null || isPaidOff(s.account))
+    return { kind: 'CLOSED', status: s.ctx.view.status };
   const from = s.accruedThrough;
   const through = nextUnprocessedDueDate(s.account);
   if (!isValidLocalDate(on) || compareDates(on, from) < 0 || (through !== null && compareDates(on, through) > 0)) {

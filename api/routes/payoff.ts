@@ -6,6 +6,7 @@ import { QueryNotRegisteredError } from '@temporalio/client';
 import { instantOf, localDateOf } from '../../domain/business-time.js';
 import { addDays } from '../../domain/dates.js';
 import { payoffQuoteQuery } from '../../contracts/definitions.js';
+import { REFUSAL } from '../../contracts/messages.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
@@ -70,7 +71,7 @@ export const payoffRoutes: RouteModule = (deps) => {
       } catch (err) {
         // Only the servicing phase answers the query: the loan has not been paid out yet.
         if (err instanceof QueryNotRegisteredError)
-          throw ApiError.conflict('WRONG_STAGE', {
+          throw ApiError.conflict(REFUSAL.WRONG_STAGE, {
             zh: '该贷款尚未放款，没有结清金额',
             en: 'This loan has not been paid out; it has no payoff amount',
           });
