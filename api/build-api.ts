@@ -23,6 +23,7 @@ import { financeRoutes } from './routes/finance.js';
 import { financePostingRoutes } from './routes/finance-postings.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
+import { payoffRoutes } from './routes/payoff.js';
 import { taskRoutes } from './routes/tasks.js';
 import { mountPages } from '../ui/routes.js';
 
@@ -47,6 +48,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', documentRoutes],
     ['/v1/loans', reviewRoutes],
     ['/v1/loans', servicingRoutes],
+    ['/v1/loans', payoffRoutes],
     ['/v1/loans', scheduleConfirmationRoutes],
     ['/v1/loans', attentionRoutes],
     ['/v1/partners', partnerCallbackRoutes],

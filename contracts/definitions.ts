@@ -1,6 +1,7 @@
 // Messages of the loan workflow. The API sends them; the workflow sets their handlers.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LoanView, RepaymentResult } from './loan-view.js';
+import type { LocalDate } from '../domain/types.js';
+import type { LoanView, PayoffQuote, RepaymentResult } from './loan-view.js';
 import type {
   Actor,
   AttentionDecision,
@@ -27,3 +28,5 @@ export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]
 export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
 
 export const loanViewQuery = defineQuery<LoanView>('loanView');
+/** What closes the loan on a local date (servicing only; read-only, adds nothing to the history). */
+export const payoffQuoteQuery = defineQuery<PayoffQuote, [LocalDate]>('payoffQuote');

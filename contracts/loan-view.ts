@@ -15,7 +15,7 @@ import type {
   Rate,
   RepaymentMethod,
 } from '../domain/types.js';
-import type { Balances, PaymentAllocation } from '../domain/servicing-account.js';
+import type { Balances, PaymentAllocation, PayoffBreakdown } from '../domain/servicing-account.js';
 import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
 
 export interface RequestedTerms {
@@ -176,6 +176,7 @@ export interface ServicingView {
   installmentCount: number;
   installmentsPaid: number;
   balances: Balances;
+  /** What closed the loan on `asOf`, not today: GET /v1/loans/{id}/payoff asks the workflow for today's. */
   payoffToday: Money;
   nextDue: { number: number; dueDate: LocalDate; amount: Money } | null;
   /** Counted from the oldest unpaid due date; 0 within grace under the grace rule (workflows/servicing-grace.ts). */
@@ -208,3 +209,27 @@ export interface AttentionCase {
   /** The status the loan goes back to when the step is retried. */
   resumeStatus: LoanStatus;
 }
+
+/**
+ * The `payoffQuote` query's answer: what closes the loan on a given local date, computed by the
+ * loan's own money rules version from the account the workflow holds. A quote exists only for a
+ * date from the last date the account posted charges (`quotableFrom`) up to the next due date the
+ * workflow has not yet processed (`quotableThrough`, null once every due date is processed): the
+ * account is exact in between, and that due date may post charges or take an auto-debit.
+ */
+export type PayoffQuote =
+  | {
+      kind: 'QUOTE';
+      asOf: LocalDate;
+      rulesVersion: number;
+      breakdown: PayoffBreakdown;
+      quotableThrough: LocalDate | null;
+    }
+  | { kind: 'CLOSED'; status: LoanStatus }
+  | {
+      kind: 'OUT_OF_RANGE';
+      asOf: LocalDate;
+      quotableFrom: LocalDate;
+      quotableThrough: LocalDate | null;
+      text: BilingualText;
+    };

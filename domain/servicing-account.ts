@@ -421,23 +421,61 @@ function payInOrder(
 
 /** What closing the loan on `asOf` costs: everything due, all unpaid principal, the current period's interest to the day, less credit. */
 export function payoffAmount(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): Money {
+  return payoffBy(rulesOf(account, book), account, asOf).amount;
+}
+
+/**
+ * The payoff amount and what it is made of. `penalty` is penalty interest, `lateFees` the late fees
+ * still owed: a payment's penalty component settles penalty interest before the late fee. `amount` is
+ * principal + interest + fees + penalty + lateFees − credit, never below zero.
+ */
+export interface PayoffBreakdown {
+  amount: Money;
+  principal: Money;
+  /** Interest due and unpaid, and the current period's interest to the day. */
+  interest: Money;
+  fees: Money;
+  penalty: Money;
+  lateFees: Money;
+  credit: Money;
+}
+
+export function payoffBreakdown(account: LoanAccount, asOf: LocalDate, book: RuleBook = RULE_BOOK): PayoffBreakdown {
   return payoffBy(rulesOf(account, book), account, asOf);
 }
 
-function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): Money {
+function payoffBy(rules: MoneyRules, account: LoanAccount, asOf: LocalDate): PayoffBreakdown {
   const { account: a } = accrueBy(rules, account, asOf);
   const byDays = rules.prepayment === 'ACTUAL_DAYS';
-  let total = ZERO;
+  let principal = ZERO;
+  let interest = ZERO;
+  let fees = ZERO;
+  let penalty = ZERO;
+  let lateFees = ZERO;
   for (const i of a.installments) {
     const o = owedOn(i);
+    principal = principal.plus(o.principal);
     if (compareDates(i.dueDate, asOf) <= 0 || i.charged) {
-      total = total.plus(totalOf(o));
+      interest = interest.plus(o.interest);
+      fees = fees.plus(o.fee);
+      const lateFeeOwed = Dec.min(money(i.lateFee), Dec.max(o.penalty, ZERO));
+      lateFees = lateFees.plus(lateFeeOwed);
+      penalty = penalty.plus(o.penalty.minus(lateFeeOwed));
     } else {
-      total = total.plus(o.principal).plus(currentInterest(rules, a, i, asOf));
-      if (byDays && periodBegun(a, i, asOf)) total = total.plus(o.fee);
+      interest = interest.plus(currentInterest(rules, a, i, asOf));
+      if (byDays && periodBegun(a, i, asOf)) fees = fees.plus(o.fee);
     }
   }
-  return toMoney(Dec.max(total.minus(money(a.credit)), ZERO));
+  const total = principal.plus(interest).plus(fees).plus(penalty).plus(lateFees);
+  return {
+    amount: toMoney(Dec.max(total.minus(money(a.credit)), ZERO)),
+    principal: toMoney(principal),
+    interest: toMoney(interest),
+    fees: toMoney(fees),
+    penalty: toMoney(penalty),
+    lateFees: toMoney(lateFees),
+    credit: a.credit,
+  };
 }
 
 /** Interest accrued on an installment's period through `asOf` (the engine's pro-rata rule, prepayment.ts); zero for periods not yet begun. */
@@ -521,7 +559,7 @@ export function applyPayment(account: LoanAccount, payment: PaymentInput, book: 
   const taken: Owed[] = [];
 
   let paidFromPayment: Allocated | null = null;
-  if (amount.gte(money(payoffBy(rules, a, on))) && a.writtenOffOn === null) {
+  if (amount.gte(money(payoffBy(rules, a, on).amount)) && a.writtenOffOn === null) {
     const credit = money(a.credit);
     const left = closeLoan(rules, a, on, amount.plus(credit), entries, rows, taken);
     const gross = amount.plus(credit).minus(left);

@@ -49,6 +49,23 @@ export interface Session {
   expiresAt: string;
 }
 
+/** GET /v1/loans/{loanId}/payoff: what closes the loan today, asked of its workflow. */
+export interface PayoffQuote {
+  loanId: string;
+  asOf: string;
+  amount: string;
+  breakdown: {
+    principal: string;
+    interest: string;
+    fees: string;
+    penalty: string;
+    lateFees: string;
+    credit: string;
+  };
+  rulesVersion: number;
+  validUntil: string;
+}
+
 export interface Borrower {
   phone: string;
   password: string;
@@ -206,6 +223,11 @@ export class ApiClient {
     await this.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
     await this.waitForLoanStatus(session.token, loanId, 'INITIAL_REVIEW');
     return { borrower, session, loanId };
+  }
+
+  /** What closes the loan today (not the loan view's payoffToday, which is as of the loan's last wake-up). */
+  payoff(token: string, loanId: string): Promise<PayoffQuote> {
+    return this.call<PayoffQuote>('GET', `/v1/loans/${loanId}/payoff`, { token });
   }
 
   /** The borrower signs the contract the loan currently offers. */

@@ -1,7 +1,8 @@
 // Loans taken to a stage through the public API, the way people would: shared by test files that
 // need a loan with an offer, a contract or a payout rather than testing the journey itself.
+import { randomUUID } from 'node:crypto';
 import type { ApiClient } from './api-client.js';
-import { type Borrower, type Session } from './api-client.js';
+import { type Borrower, type PayoffQuote, type Session } from './api-client.js';
 
 export interface OfferedLoan {
   borrower: Borrower;
@@ -52,4 +53,19 @@ export async function disbursedLoan(
   await api.signContract(offered.session.token, offered.loanId);
   await api.waitForLoanStatus(offered.session.token, offered.loanId, 'ACTIVE', 120_000);
   return offered;
+}
+
+/** The borrower pays online today's payoff quote, the amount that closes the loan. */
+export async function payOffToday(
+  api: ApiClient,
+  token: string,
+  loanId: string,
+): Promise<{ quote: PayoffQuote; status: string; toRefund: string }> {
+  const quote = await api.payoff(token, loanId);
+  const paid = await api.call<{ status: string; allocation: { toRefund: string } }>(
+    'POST',
+    `/v1/loans/${loanId}/repayments`,
+    { token, body: { paymentId: `payoff-${randomUUID()}`, amount: quote.amount, channel: 'ONLINE' } },
+  );
+  return { quote, status: paid.status, toRefund: paid.allocation.toRefund };
 }

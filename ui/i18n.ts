@@ -186,6 +186,12 @@ const LOAN = {
   'servicing.principal': { zh: '未还本金', en: 'Principal outstanding' },
   'servicing.totalDue': { zh: '当前应还', en: 'Due now' },
   'servicing.payoffToday': { zh: '今日结清金额', en: 'Payoff today' },
+  'servicing.payoffAsOf': { zh: '截至 {asOf} 结清金额', en: 'Payoff as of {asOf}' },
+  'servicing.payoffLive': { zh: '今日（{asOf}）按此金额还款即结清', en: 'Paying this today ({asOf}) closes the loan' },
+  'servicing.payoffUnavailable': {
+    zh: '暂时无法计算今日结清金额，以下为截至上次更新的金额，仅供参考',
+    en: 'Today’s payoff cannot be computed right now; the amount below is as of the last update, for reference only',
+  },
   'servicing.nextDue': { zh: '下期应还', en: 'Next installment' },
   'servicing.graceEndsOn': { zh: '宽限期至（不视为逾期）', en: 'In grace until (not overdue)' },
   'servicing.dpd': { zh: '逾期天数', en: 'Days past due' },

@@ -24,6 +24,7 @@ import {
   bankResultSignal,
   collectionNoteUpdate,
   loanViewQuery,
+  payoffQuoteQuery,
   repayUpdate,
   resolveAttentionUpdate,
   retryDisbursementUpdate,
@@ -37,6 +38,7 @@ import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } fro
 import { waitOutGrace } from './servicing-grace.js';
 import { confirmSchedule } from './schedule-confirmation.js';
 import { autoDebit, repay } from './servicing-payments.js';
+import { payoffQuoteOf } from './servicing-payoff.js';
 import { PATCHES } from './patches.js';
 import { adopt } from './servicing-records.js';
 import {
@@ -198,6 +200,7 @@ function stateOf(carried: CarriedServicing): ServicingState {
 
 function listen(s: ServicingState): void {
   setHandler(loanViewQuery, () => loanViewOf(s));
+  setHandler(payoffQuoteQuery, (on) => payoffQuoteOf(s, on));
   setHandler(bankResultSignal, (result) => {
     s.bankResults.set(result.idempotencyKey, result);
   });

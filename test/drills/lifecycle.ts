@@ -55,17 +55,18 @@ async function register(d: DrillStack, person: Applicant, deadline: number): Pro
 }
 
 /**
- * The payoff amount once the loan shows its servicing figures. A borrower pays from that screen;
- * the loan reports ACTIVE a moment before servicing takes repayments.
+ * What closes the loan today, asked of its workflow (GET /v1/loans/{id}/payoff). The loan reports
+ * ACTIVE a moment before servicing answers; until then the quote is refused (409 WRONG_STAGE).
  */
 async function payoffAmount(d: DrillStack, token: string, loanId: string, deadline: number): Promise<string> {
   for (;;) {
-    const loan = await patiently(deadline, () => d.api.loan(token, loanId));
-    const servicing = loan.servicing as { payoffToday?: string } | null;
-    if (servicing?.payoffToday) return servicing.payoffToday;
-    if (Date.now() > deadline)
-      throw new Error(`loan ${loanId} shows no payoff amount: ${JSON.stringify(loan.servicing)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    try {
+      return (await patiently(deadline, () => d.api.payoff(token, loanId))).amount;
+    } catch (err) {
+      const notYet = err instanceof ApiCallError && err.status === 409 && err.body?.error?.code === 'WRONG_STAGE';
+      if (!notYet || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

@@ -240,6 +240,11 @@ describe('the API while Temporal is unreachable', () => {
     expect(signal.ms).toBeGreaterThanOrEqual(CALL_TIMEOUT_MS - 500);
     expect(signal.ms).toBeLessThan(CALL_TIMEOUT_MS + 2_000);
 
+    // Today's payoff is only ever the workflow's answer: never the stored figure in its place.
+    const payoff = await timed('GET', `/v1/loans/${loanId}/payoff`, { token: session.token });
+    expectWorkflow503(payoff);
+    expect(payoff.ms).toBeLessThan(CALL_TIMEOUT_MS + 2_000);
+
     // An update that may have reached the workflow says so: check the loan before retrying.
     const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, {
       token: session.token,
@@ -264,6 +269,9 @@ describe('the API while Temporal is unreachable', () => {
     const signal = await timedSignal();
     expectWorkflow503(signal);
     expect(signal.ms).toBeLessThan(3_000);
+    const payoff = await timed('GET', `/v1/loans/${loanId}/payoff`, { token: session.token });
+    expectWorkflow503(payoff);
+    expect(payoff.ms).toBeLessThan(3_000);
 
     const update = await timed('POST', `/v1/loans/${loanId}/withdraw`, {
       token: session.token,

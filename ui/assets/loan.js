@@ -20,7 +20,16 @@ import { attentionPanel } from '/ui/assets/attention-panel.js';
 import { reviewPanel } from '/ui/assets/review-form.js';
 
 const loanId = document.getElementById('content').dataset.loanId;
-const state = { user: null, loan: null, product: null, preview: null, liveSchedule: null, failure: null, notice: null };
+const state = {
+  user: null,
+  loan: null,
+  product: null,
+  preview: null,
+  liveSchedule: null,
+  payoff: null,
+  failure: null,
+  notice: null,
+};
 /** Built once per document, so a redraw does not fetch the files again. */
 const documentFigures = new Map();
 let panel = null;
@@ -47,7 +56,15 @@ async function loadLoan() {
     state.loan.servicing && can(state.user.role, 'repayment:read')
       ? await api(`/v1/loans/${loanId}/schedule`).catch(() => null)
       : null;
+  // What closes the loan today, asked of its workflow: the projected payoffToday is as of the
+  // loan's last wake-up and is shown with that date only when the live quote cannot be had.
+  state.payoff =
+    state.loan.servicing && OPEN_SERVICING.includes(state.loan.status) && can(state.user.role, 'repayment:read')
+      ? await api(`/v1/loans/${loanId}/payoff`).catch(() => null)
+      : null;
 }
+
+const OPEN_SERVICING = ['ACTIVE', 'OVERDUE', 'NEEDS_ATTENTION'];
 
 /** The schedule of the requested terms, from the public repayment trial calculation. */
 function schedulePreview(requested, product) {
@@ -327,16 +344,38 @@ function schedule(loan) {
   );
 }
 
-function servicing(s) {
+/** The live quote when there is one; otherwise the stored figure, labelled with the day it is as of. */
+function payoffFact(s, status) {
+  if (state.payoff) return [t('servicing.payoffToday'), fmt.money(state.payoff.amount)];
+  if (!OPEN_SERVICING.includes(status)) return [t('servicing.payoffToday'), fmt.money(s.payoffToday)];
+  return [t('servicing.payoffAsOf', { asOf: fmt.date(s.asOf) }), fmt.money(s.payoffToday)];
+}
+
+function payoffNote(status) {
+  if (state.payoff)
+    return [
+      el(
+        'p',
+        { class: 'muted', dataset: { payoff: 'live' } },
+        t('servicing.payoffLive', { asOf: fmt.date(state.payoff.asOf) }),
+      ),
+    ];
+  if (OPEN_SERVICING.includes(status) && can(state.user.role, 'repayment:read'))
+    return [el('p', { class: 'muted', dataset: { payoff: 'stale' } }, t('servicing.payoffUnavailable'))];
+  return [];
+}
+
+function servicing(s, status) {
   if (!s) return null;
   return section(
     'servicing.heading',
+    ...payoffNote(status),
     facts([
       [t('servicing.disbursedOn'), fmt.date(s.disbursedOn)],
       [t('servicing.paid'), `${s.installmentsPaid} / ${s.installmentCount}`],
       [t('servicing.principal'), fmt.money(s.balances?.principal)],
       [t('servicing.totalDue'), fmt.money(s.balances?.totalDue)],
-      [t('servicing.payoffToday'), fmt.money(s.payoffToday)],
+      payoffFact(s, status),
       [t('servicing.nextDue'), s.nextDue ? `${fmt.date(s.nextDue.dueDate)} · ${fmt.money(s.nextDue.amount)}` : '—'],
       s.graceEndsOn ? [t('servicing.graceEndsOn'), fmt.date(s.graceEndsOn)] : null,
       [t('servicing.dpd'), String(s.daysPastDue)],
@@ -401,7 +440,7 @@ function draw() {
         'div',
         { class: 'detail-main' },
         summary(loan),
-        servicing(loan.servicing),
+        servicing(loan.servicing, loan.status),
         applicant(loan.applicant),
         terms(loan),
         warnings(loan.assessment?.warnings),
