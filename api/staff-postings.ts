@@ -83,6 +83,11 @@ export async function recordStaffPosting(
   audit: (event: RequestAuditEvent) => Promise<void>,
 ): Promise<{ paymentId: string; status: PostingStatus }> {
   const receivedOn = p.receivedOn ?? today;
+  // Checked before anything else: the stored posting is looked up and written with this date.
+  if (!isValidLocalDate(receivedOn)) {
+    const text = { zh: `到账日期 ${receivedOn} 不是有效日期`, en: `receivedOn ${receivedOn} is not a real date` };
+    throw new ApiError(422, REFUSAL.INVALID, text, [{ field: 'receivedOn', code: REFUSAL.INVALID, message: text }]);
+  }
   if (!(await findPosting(sql, p.paymentId))) checkNewPosting(p.loanStatus, { amount: p.amount, receivedOn }, today);
   const { created, posting } = await recordPosting(sql, {
     paymentId: p.paymentId,

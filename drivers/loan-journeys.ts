@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from './api-client.js';
 import { type Borrower, type PayoffQuote, type Session } from './api-client.js';
+import { repayOnline } from './online-payments.js';
 
 export interface OfferedLoan {
   borrower: Borrower;
@@ -62,10 +63,7 @@ export async function payOffToday(
   loanId: string,
 ): Promise<{ quote: PayoffQuote; status: string; toRefund: string }> {
   const quote = await api.payoff(token, loanId);
-  const paid = await api.call<{ status: string; allocation: { toRefund: string } }>(
-    'POST',
-    `/v1/loans/${loanId}/repayments`,
-    { token, body: { paymentId: `payoff-${randomUUID()}`, amount: quote.amount, channel: 'ONLINE' } },
-  );
-  return { quote, status: paid.status, toRefund: paid.allocation.toRefund };
+  const paid = await repayOnline(api, token, loanId, { amount: quote.amount, paymentId: `payoff-${randomUUID()}` });
+  const result = paid.result as { status: string; allocation: { toRefund: string } };
+  return { quote, status: result.status, toRefund: result.allocation.toRefund };
 }

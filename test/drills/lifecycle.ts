@@ -190,7 +190,9 @@ export async function runLifecycle(
   const { payUrl } = await patiently(deadline, order);
   await patiently(deadline, async () => {
     const paid = await payOnHostedPage(payUrl!);
-    if (paid.status !== 200) throw new Error(`the gateway refused the payment: ${JSON.stringify(paid.body)}`);
+    // The gateway keeps its orders in the same PostgreSQL: while it restarts the pay page answers 503.
+    if (paid.status !== 200)
+      throw new ApiCallError(paid.status, paid.body as ApiCallError['body'], 'the gateway pay page');
   });
   await patiently(deadline, () =>
     waitForOnlinePayment(d.api, session.token, loanId, online, ['APPLIED'], Math.max(1, deadline - Date.now())),

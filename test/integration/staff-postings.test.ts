@@ -102,6 +102,17 @@ describe('staff postings need a maker and a checker', () => {
     });
     expect(future.status).toBe(422);
     expect(future.body.error!.fields!.map((f) => f.field)).toEqual(['receivedOn']);
+    // Not a date at all, also under a paymentId already recorded: 422 naming the field, never a 500.
+    for (const id of [paymentId, `staff-${randomUUID()}`]) {
+      const notADate = await send('POST', `/v1/loans/${loanId}/repayments`, maker.token, {
+        paymentId: id,
+        amount: '120.00',
+        channel: 'CASH',
+        receivedOn: '0000-00-00',
+      });
+      expect(notADate.status).toBe(422);
+      expect(notADate.body.error!.fields!.map((f) => f.field)).toEqual(['receivedOn']);
+    }
     expect(await loanState()).toEqual(before);
 
     const { items } = await api.call<{

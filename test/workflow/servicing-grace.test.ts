@@ -10,7 +10,8 @@ import { addDays } from '../../domain/dates.js';
 import { rulesFor } from '../../domain/money-rules.js';
 import type { PenaltyTerms } from '../../domain/types.js';
 import { createLogger } from '../../lib/logger.js';
-import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
+import { createWorkflowHarness, untilIdle, type WorkflowHarness } from './helpers/harness.js';
+import type { loanWorkflow } from '../../workflows/loan.js';
 import { uploadDocuments, sign, waitForStatus } from './helpers/loan-driver.js';
 import { pay, reconciliation, skipTo, view } from './helpers/servicing-driver.js';
 
@@ -140,7 +141,10 @@ describe('grace', () => {
     expect(history).toMatchObject({ maxDaysPastDue: 0, currentlyOverdue: false, activeLoans: 1 });
 
     await h.capture(loanId, 'paid-within-grace', ['on-time-payment', 'grace']);
-    await h.client.workflow.getHandle(loanId).terminate('test done');
+    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    const done = h.client.workflow.getHandle<typeof loanWorkflow>(loanId);
+    await untilIdle(done);
+    await done.terminate('test done');
   });
 
   it('an installment still unpaid after grace is OVERDUE from the next day, late since its due date', async () => {
@@ -216,7 +220,10 @@ describe('grace', () => {
     expect(history).toMatchObject({ maxDaysPastDue: 6, currentlyOverdue: false });
 
     await h.capture(loanId, 'paid-after-grace', ['grace', 'late-payment', 'overdue-ladder']);
-    await h.client.workflow.getHandle(loanId).terminate('test done');
+    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    const done = h.client.workflow.getHandle<typeof loanWorkflow>(loanId);
+    await untilIdle(done);
+    await done.terminate('test done');
   });
 
   it('the dashboard counts days within grace as current, also for a loan projected before the grace rule', async () => {

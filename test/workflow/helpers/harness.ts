@@ -1,5 +1,7 @@
 // A workflow test file's world: the suite's time-skipping server, a fresh migrated database,
 // the real activities with partner fakes, and a worker on a task queue of its own.
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -243,12 +245,11 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       // The time-skipping server is shared by every file: a loan left running here would wake on
       // a task queue nobody polls any more and stop time from skipping for the files after this one.
       await Promise.all(
-        started.map((id) =>
-          env.client.workflow
-            .getHandle(id)
-            .terminate('test file finished')
-            .catch(() => undefined),
-        ),
+        started.map(async (id) => {
+          const handle = env.client.workflow.getHandle(id);
+          await untilIdle(handle, 5_000).catch(() => undefined);
+          await handle.terminate('test file finished').catch(() => undefined);
+        }),
       );
       if (running) {
         worker.shutdown();
@@ -284,5 +285,22 @@ function sectionFor(loanType: LoanType): Partial<Application> {
       };
     default:
       return {};
+  }
+}
+
+/**
+ * Waits until no workflow task of the loan is scheduled or running. A refused update still costs
+ * the loan a workflow task on the time-skipping server; terminating the loan while that task is in
+ * flight leaves the shared server unable to skip time for the test files after this one.
+ */
+export async function untilIdle(handle: WorkflowHandle, timeoutMs = 15_000): Promise<void> {
+  const { EventType } = temporal.api.enums.v1;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
+    if (last !== EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && last !== EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+      return;
+    if (Date.now() > deadline) throw new Error(`Loan ${handle.workflowId} still has a workflow task in flight`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
