@@ -85,7 +85,7 @@ export async function recordStaffPosting(
   const receivedOn = p.receivedOn ?? today;
   // Checked before anything else: the stored posting is looked up and written with this date.
   if (!isValidLocalDate(receivedOn)) {
-    const text = { zh: `到账日期 ${receivedOn} 不是有效日期`, en: `receivedOn ${receivedOn} is not a real date` };
+    const text = { zh: '到账日期不是有效日期（YYYY-MM-DD）', en: 'receivedOn is not a real date (YYYY-MM-DD)' };
     throw new ApiError(422, REFUSAL.INVALID, text, [{ field: 'receivedOn', code: REFUSAL.INVALID, message: text }]);
   }
   if (!(await findPosting(sql, p.paymentId))) checkNewPosting(p.loanStatus, { amount: p.amount, receivedOn }, today);

@@ -191,8 +191,7 @@ export async function runLifecycle(
   await patiently(deadline, async () => {
     const paid = await payOnHostedPage(payUrl!);
     // The gateway keeps its orders in the same PostgreSQL: while it restarts the pay page answers 503.
-    if (paid.status !== 200)
-      throw new ApiCallError(paid.status, paid.body as ApiCallError['body'], 'the gateway pay page');
+    if (paid.status !== 200) throw new ApiCallError(paid.status, paid.body, 'the gateway pay page');
   });
   await patiently(deadline, () =>
     waitForOnlinePayment(d.api, session.token, loanId, online, ['APPLIED'], Math.max(1, deadline - Date.now())),
