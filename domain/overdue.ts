@@ -99,20 +99,50 @@ function overdueAmountDays(
   return total.isNeg() ? ZERO : total;
 }
 
-/** Penalty interest and late fee chargeable on the installment as of `asOf`. */
-export function overdueCharges(inst: OverdueInstallment, terms: ChargeTerms, asOf: LocalDate): OverdueCharges {
+/** What a receipt paid into the installment: principal, interest and fee. */
+function paidOf(r: InstallmentReceipt): Dec {
+  return money(r.principal).plus(money(r.interest)).plus(money(r.fee));
+}
+
+/**
+ * Where an installment stands against its grace days as of `asOf`: nothing chargeable (not late,
+ * still within grace, or paid in full by the end of grace), or what was unpaid when grace ended.
+ * Both versions' charges start from it.
+ */
+function graceStanding(
+  inst: OverdueInstallment,
+  graceDays: number,
+  asOf: LocalDate,
+):
+  | { chargeable: false; none: OverdueCharges }
+  | {
+      chargeable: true;
+      daysLate: number;
+      inGrace: false;
+      waived: false;
+      receipts: InstallmentReceipt[];
+      owed: Dec;
+      unpaidAtGraceEnd: Dec;
+    } {
   const daysLate = Math.max(0, daysBetween(inst.dueDate, asOf));
-  if (daysLate === 0) return { daysLate, inGrace: false, waived: false, ...NONE };
-  const graceEnd = addDays(inst.dueDate, terms.penalty.graceDays);
+  if (daysLate === 0) return { chargeable: false, none: { daysLate, inGrace: false, waived: false, ...NONE } };
+  const graceEnd = addDays(inst.dueDate, graceDays);
   const inGrace = daysBetween(graceEnd, asOf) <= 0;
   const receipts = inst.receipts.filter((r) => daysBetween(r.date, asOf) >= 0);
   const owed = money(inst.principal).plus(money(inst.interest)).plus(money(inst.fee));
-  const paidOf = (r: InstallmentReceipt): Dec => money(r.principal).plus(money(r.interest)).plus(money(r.fee));
   let paidByGraceEnd = ZERO;
   for (const r of receipts) if (daysBetween(r.date, graceEnd) >= 0) paidByGraceEnd = paidByGraceEnd.plus(paidOf(r));
   const unpaidAtGraceEnd = shortfall(owed, paidByGraceEnd);
   const waived = !inGrace && unpaidAtGraceEnd.isZero();
-  if (inGrace || waived) return { daysLate, inGrace, waived, ...NONE };
+  if (inGrace || waived) return { chargeable: false, none: { daysLate, inGrace, waived, ...NONE } };
+  return { chargeable: true, daysLate, inGrace: false, waived: false, receipts, owed, unpaidAtGraceEnd };
+}
+
+/** Penalty interest and late fee chargeable on the installment as of `asOf`. */
+export function overdueCharges(inst: OverdueInstallment, terms: ChargeTerms, asOf: LocalDate): OverdueCharges {
+  const standing = graceStanding(inst, terms.penalty.graceDays, asOf);
+  if (!standing.chargeable) return standing.none;
+  const { daysLate, inGrace, waived, receipts, owed, unpaidAtGraceEnd } = standing;
 
   const principalDays = overdueAmountDays(
     money(inst.principal),
@@ -192,18 +222,9 @@ export function chargeClause(terms: ChargeTerms): ChargeClause {
 /** Version 2: penalty interest and late fee on the installment as of `asOf`, as `chargeClause` words them. */
 export function overdueChargesV2(inst: OverdueInstallment, terms: ChargeTerms, asOf: LocalDate): OverdueCharges {
   const clause = chargeClause(terms);
-  const daysLate = Math.max(0, daysBetween(inst.dueDate, asOf));
-  if (daysLate === 0) return { daysLate, inGrace: false, waived: false, ...NONE };
-  const graceEnd = addDays(inst.dueDate, clause.graceDays);
-  const inGrace = daysBetween(graceEnd, asOf) <= 0;
-  const receipts = inst.receipts.filter((r) => daysBetween(r.date, asOf) >= 0);
-  const owed = money(inst.principal).plus(money(inst.interest)).plus(money(inst.fee));
-  const paidOf = (r: InstallmentReceipt): Dec => money(r.principal).plus(money(r.interest)).plus(money(r.fee));
-  let paidByGraceEnd = ZERO;
-  for (const r of receipts) if (daysBetween(r.date, graceEnd) >= 0) paidByGraceEnd = paidByGraceEnd.plus(paidOf(r));
-  const unpaidAtGraceEnd = shortfall(owed, paidByGraceEnd);
-  const waived = !inGrace && unpaidAtGraceEnd.isZero();
-  if (inGrace || waived) return { daysLate, inGrace, waived, ...NONE };
+  const standing = graceStanding(inst, clause.graceDays, asOf);
+  if (!standing.chargeable) return standing.none;
+  const { daysLate, inGrace, waived, receipts, unpaidAtGraceEnd } = standing;
 
   const principalDays = overdueAmountDays(
     money(inst.principal),
