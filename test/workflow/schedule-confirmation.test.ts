@@ -12,6 +12,7 @@ import { SCHEDULE_CONFIRMATION_CONTEXT } from '../../security/encryption-context
 import type { ConfirmedInstallment } from '../../contracts/loan-view.js';
 import { createWorkflowHarness, TIME_ZONE, type WorkflowHarness } from './helpers/harness.js';
 import { sign, uploadDocuments, waitForStatus } from './helpers/loan-driver.js';
+import { loanViewQuery } from '../../contracts/definitions.js';
 import { reconciliation } from './helpers/servicing-driver.js';
 
 const DAY_MS = 86_400_000;
@@ -81,8 +82,14 @@ it('collects exactly the schedule of the 还款计划确认书 when the payout c
   // The borrower signs on the fifth day; the bank pays out the same day.
   await h.env.sleep(5 * DAY_MS);
   await sign(handle, input.borrowerId, offered.contract!.sha256);
-  await h.env.sleep(60_000);
-  const active = await waitForStatus(handle, 'ACTIVE');
+  // The payout polls the bank on timers: advance the test server's clock until the loan is active,
+  // rather than wait on the wall clock while other files hold the shared server's time.
+  let active = await handle.query(loanViewQuery);
+  for (let minute = 0; active.status !== 'ACTIVE' && minute < 120; minute++) {
+    await h.env.sleep(60_000);
+    active = await handle.query(loanViewQuery);
+  }
+  expect(active.status).toBe('ACTIVE');
   const disbursedOn = active.disbursements.find((d) => d.status === 'SUCCEEDED')!.disbursedOn!;
   expect(disbursedOn).toBe(addDays(contractDate, 5));
 
