@@ -2,11 +2,12 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
-    timeSkippingAddress: string;
-    /** A real Temporal dev server (no time skipping) beside the time-skipping one. */
+    /** The workflow suite's time-skipping servers: each harness claims one for itself. */
+    timeSkippingAddresses: string[];
+    /** Where harnesses claim a server (one file per claimed index). */
+    timeSkippingClaimDir: string;
+    /** A real Temporal dev server (no time skipping) beside the time-skipping ones. */
     devServerAddress: string;
-    /** A time-skipping server of its own for the deploy drill. */
-    isolatedTimeSkippingAddress: string;
     workflowBundlePath: string;
     stack: {
       apiUrl: string;

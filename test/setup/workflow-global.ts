@@ -1,6 +1,8 @@
-// Workflow suite: one time-skipping test server, one embedded PostgreSQL and one workflow
-// bundle for the whole run; each test file connects to them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Workflow suite: time-skipping test servers, one embedded PostgreSQL and one workflow bundle for the
+// whole run. Every workflow harness gets a time-skipping server of its own: a server's clock skips only
+// while nothing is in flight on it, so one file's leftovers (a loan terminated mid-task, a stopped
+// worker) must never hold time still for another file.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -12,15 +14,26 @@ import { ROOT } from '../../lib/tools.js';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import './provided.js';
 
+const WORKFLOW_TESTS = join(ROOT, 'test', 'workflow');
+
+/** One server per harness the suite's files create, counted from their source. */
+function harnessCount(): number {
+  const files = readdirSync(WORKFLOW_TESTS, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.test.ts'),
+  );
+  const calls = files.map(
+    (f) => readFileSync(join(WORKFLOW_TESTS, f), 'utf8').split('createWorkflowHarness(').length - 1,
+  );
+  return calls.reduce((a, b) => a + b, 0);
+}
+
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'microloan-wf-'));
+  const claimDir = join(dir, 'claims');
+  mkdirSync(claimDir);
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort(), persistent: false });
-  const port = await freePort();
-  const server = await startTimeSkippingServer(port, dir);
-  // A second time-skipping server for the deploy drill, whose stopped workers and failed workflow
-  // tasks must not hold time still for the files that share the first.
-  const isolatedPort = await freePort();
-  const isolatedServer = await startTimeSkippingServer(isolatedPort, dir);
+  const ports = await Promise.all(Array.from({ length: harnessCount() }, () => freePort()));
+  const servers = await Promise.all(ports.map((port) => startTimeSkippingServer(port, dir)));
   // The real server as well, for the tests of messages landing in one workflow task: the
   // time-skipping server cannot complete a task that accepts one update and rejects another.
   const devServer = await startTemporalDevServer({ port: await freePort(), runDir: dir, headless: true });
@@ -28,9 +41,12 @@ export default async function setup(project: TestProject) {
   await writeWorkflowBundle(bundlePath);
 
   project.provide('pgAdminUrl', pg.urlFor('postgres'));
-  project.provide('timeSkippingAddress', `127.0.0.1:${port}`);
+  project.provide(
+    'timeSkippingAddresses',
+    ports.map((port) => `127.0.0.1:${port}`),
+  );
+  project.provide('timeSkippingClaimDir', claimDir);
   project.provide('devServerAddress', devServer.address);
-  project.provide('isolatedTimeSkippingAddress', `127.0.0.1:${isolatedPort}`);
   project.provide('workflowBundlePath', bundlePath);
 
   // Every history as stored, for the plaintext scan (scripts/scan-plaintext.ts --histories workflow).
@@ -40,17 +56,16 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     try {
-      const shared = await exportHistories(`127.0.0.1:${port}`, 'default', historyDir);
-      const isolated = await exportHistories(`127.0.0.1:${isolatedPort}`, 'default', historyDir);
-      const both: HistoryExportReport = {
-        ...shared,
-        executions: shared.executions + isolated.executions,
-        events: shared.events + isolated.events,
+      const reports: HistoryExportReport[] = [];
+      for (const port of ports) reports.push(await exportHistories(`127.0.0.1:${port}`, 'default', historyDir));
+      const all: HistoryExportReport = {
+        ...reports[0]!,
+        executions: reports.reduce((n, r) => n + r.executions, 0),
+        events: reports.reduce((n, r) => n + r.events, 0),
       };
-      writeFileSync(join(historyDir, EXPORT_REPORT_FILE), `${JSON.stringify(both, null, 2)}\n`);
+      writeFileSync(join(historyDir, EXPORT_REPORT_FILE), `${JSON.stringify(all, null, 2)}\n`);
     } finally {
-      await server.stop();
-      await isolatedServer.stop();
+      await Promise.all(servers.map((server) => server.stop()));
       await devServer.stop();
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -56,7 +56,7 @@ describe('an online payment dated back', () => {
     });
     expect(await refusal(backdated)).toBe('INVALID');
     expect((await view(handle)).status).toBe('ACTIVE');
-    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    // Terminated between workflow tasks: a loan ended mid-task holds the server's clock.
     const done = h.client.workflow.getHandle<typeof loanWorkflow>(input.loanId);
     await untilIdle(done);
     await done.terminate('test done');

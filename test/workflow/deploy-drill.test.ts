@@ -33,8 +33,7 @@ let v2Unpatched: MutantBundle;
 const started: string[] = [];
 
 beforeAll(async () => {
-  // Its own time-skipping server: a stopped worker or a failed workflow task left here holds time still.
-  h = await createWorkflowHarness({ isolatedServer: true });
+  h = await createWorkflowHarness();
   v2 = await bundleChangedWorkflows(asCodeChange(extraDueDayReminder, PATCH_ID));
   v2Unpatched = await bundleChangedWorkflows(asCodeChange(extraDueDayReminder));
 });

@@ -62,7 +62,7 @@ describe('grace and a late bank notice', () => {
     expect(templates).not.toContain('OVERDUE_NOTICE');
 
     await h.capture(input.loanId, 'grace-late-bank-notice', ['grace', 'on-time-payment']);
-    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    // Terminated between workflow tasks: a loan ended mid-task holds the server's clock.
     const done = h.client.workflow.getHandle<typeof loanWorkflow>(input.loanId);
     await untilIdle(done);
     await done.terminate('test done');

@@ -83,7 +83,7 @@ it('collects exactly the schedule of the 还款计划确认书 when the payout c
   await h.env.sleep(5 * DAY_MS);
   await sign(handle, input.borrowerId, offered.contract!.sha256);
   // The payout polls the bank on timers: advance the test server's clock until the loan is active,
-  // rather than wait on the wall clock while other files hold the shared server's time.
+  // rather than wait on the wall clock.
   let active = await handle.query(loanViewQuery);
   for (let minute = 0; active.status !== 'ACTIVE' && minute < 120; minute++) {
     await h.env.sleep(60_000);

@@ -95,8 +95,8 @@ it('takes a repayment sent the instant the loan reports ACTIVE', async () => {
     ),
   );
   // Terminated only once it sleeps until the first reminder: a loan terminated with an activity or
-  // workflow task outstanding can leave the shared time-skipping server unable to skip time for
-  // the test files after this one.
+  // workflow task outstanding can leave the time-skipping server unable to skip time for the
+  // rest of the file.
   await untilAsync(
     async () =>
       (await handle.fetchHistory()).events?.at(-1)?.eventType ===
@@ -122,7 +122,7 @@ async function untilAsync(check: () => Promise<boolean>, timeoutMs = 15_000): Pr
   }
 }
 
-it('leaves the shared time-skipping server able to skip time for the files after this one', async () => {
+it('leaves its time-skipping server able to skip time once the loan has ended', async () => {
   const started = Date.now();
   await h.env.sleep(24 * 60 * 60 * 1000);
   expect(Date.now() - started).toBeLessThan(10_000);

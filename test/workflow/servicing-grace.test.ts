@@ -141,7 +141,7 @@ describe('grace', () => {
     expect(history).toMatchObject({ maxDaysPastDue: 0, currentlyOverdue: false, activeLoans: 1 });
 
     await h.capture(loanId, 'paid-within-grace', ['on-time-payment', 'grace']);
-    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    // Terminated between workflow tasks: a loan ended mid-task holds the server's clock.
     const done = h.client.workflow.getHandle<typeof loanWorkflow>(loanId);
     await untilIdle(done);
     await done.terminate('test done');
@@ -220,7 +220,7 @@ describe('grace', () => {
     expect(history).toMatchObject({ maxDaysPastDue: 6, currentlyOverdue: false });
 
     await h.capture(loanId, 'paid-after-grace', ['grace', 'late-payment', 'overdue-ladder']);
-    // Terminated between workflow tasks: a loan ended mid-task holds the shared server's clock for the files after it.
+    // Terminated between workflow tasks: a loan ended mid-task holds the server's clock.
     const done = h.client.workflow.getHandle<typeof loanWorkflow>(loanId);
     await untilIdle(done);
     await done.terminate('test done');

@@ -1,11 +1,12 @@
-// A workflow test file's world: the suite's time-skipping server, a fresh migrated database,
+// A workflow test file's world: a time-skipping server of its own, a fresh migrated database,
 // the real activities with partner fakes, and a worker on a task queue of its own.
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { relative } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { expect, inject } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
@@ -33,24 +34,32 @@ export const TIME_ZONE = 'Asia/Shanghai';
 
 type TestEnvFactory = { create(opts: unknown): Promise<TestWorkflowEnvironment> };
 
+/** Claims one of the suite's time-skipping servers for this harness alone (an exclusive create per index). */
+function claimTimeSkippingServer(): string {
+  const addresses = inject('timeSkippingAddresses');
+  const claimDir = inject('timeSkippingClaimDir');
+  for (const [index, address] of addresses.entries()) {
+    try {
+      closeSync(openSync(join(claimDir, `server-${index}`), 'wx'));
+      return address;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw new Error(
+    `All ${addresses.length} time-skipping servers are claimed: test/setup/workflow-global.ts starts one per createWorkflowHarness( call in test/workflow`,
+  );
+}
+
 /**
- * Connects to the suite's time-skipping server. The SDK's public factories either spawn a
- * server (with a 5 s start-up limit) or connect without time skipping; this uses the same
- * factory they do, with an existing server that does skip time.
+ * Connects to a time-skipping server of this harness's own, or to the suite's real dev server. The
+ * SDK's public factories either spawn a server (with a 5 s start-up limit) or connect without time
+ * skipping; this uses the same factory they do, with an existing server that does skip time.
  */
-async function connectTimeSkipping(
-  dataConverter: object,
-  server: 'shared' | 'isolated' | 'real',
-): Promise<TestWorkflowEnvironment> {
-  const realServer = server === 'real';
-  const address = {
-    shared: inject('timeSkippingAddress'),
-    isolated: inject('isolatedTimeSkippingAddress'),
-    real: inject('devServerAddress'),
-  }[server];
+async function connectTestServer(dataConverter: object, realServer: boolean): Promise<TestWorkflowEnvironment> {
   return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
-    address,
+    address: realServer ? inject('devServerAddress') : claimTimeSkippingServer(),
     namespace: 'default',
     supportsTimeSkipping: !realServer,
     client: { dataConverter },
@@ -77,10 +86,8 @@ export interface HarnessOptions {
    * the time-skipping server never hands back to the task queue.
    */
   cacheWorkflows?: boolean;
-  /** Run on the suite's real Temporal dev server instead of the time-skipping one (time passes for real). */
+  /** Run on the suite's real Temporal dev server instead of a time-skipping one (time passes for real). */
   realServer?: boolean;
-  /** Run on the suite's second time-skipping server, for a file whose leftovers could hold time still for others. */
-  isolatedServer?: boolean;
 }
 
 export async function createWorkflowHarness(options: HarnessOptions = {}) {
@@ -89,10 +96,7 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  const env = await connectTimeSkipping(
-    dataConverter,
-    options.realServer ? 'real' : options.isolatedServer ? 'isolated' : 'shared',
-  );
+  const env = await connectTestServer(dataConverter, options.realServer === true);
   const bank = createFakeBank();
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
@@ -242,8 +246,8 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       return startLoanWorkflow(env.client, taskQueue, input, TIME_ZONE);
     },
     async teardown() {
-      // The time-skipping server is shared by every file: a loan left running here would wake on
-      // a task queue nobody polls any more and stop time from skipping for the files after this one.
+      // Loans end between workflow tasks, so the histories exported for the plaintext scan are whole
+      // and the dev server (shared by the suite) keeps no loan waking on a queue nobody polls.
       await Promise.all(
         started.map(async (id) => {
           const handle = env.client.workflow.getHandle(id);
@@ -291,7 +295,7 @@ function sectionFor(loanType: LoanType): Partial<Application> {
 /**
  * Waits until no workflow task of the loan is scheduled or running. A refused update still costs
  * the loan a workflow task on the time-skipping server; terminating the loan while that task is in
- * flight leaves the shared server unable to skip time for the test files after this one.
+ * flight leaves the server unable to skip time.
  */
 export async function untilIdle(handle: WorkflowHandle, timeoutMs = 15_000): Promise<void> {
   const { EventType } = temporal.api.enums.v1;

@@ -69,8 +69,8 @@ export async function refusalOf(promise: Promise<unknown>): Promise<string> {
 /**
  * Waits until the loan sleeps on a timer with nothing else outstanding: its last event other than
  * a workflow task's is a started timer, and no workflow task is pending. A loan terminated with an
- * activity or workflow task in flight can leave the shared time-skipping server unable to skip
- * time for the test files after this one.
+ * activity or workflow task in flight can leave the time-skipping server unable to skip time for
+ * the rest of the file.
  */
 export async function untilSleeping(handle: LoanHandle, timeoutMs = 15_000): Promise<void> {
   const { EventType } = temporal.api.enums.v1;
