@@ -8,6 +8,7 @@
 //   CASH_ON_HAND [Dr]      cash taken at the counter        PAYMENT_GATEWAY [Dr] online payments
 //   LOAN_PRINCIPAL [Dr]    principal lent and not repaid
 //   INTEREST_RECEIVABLE, FEE_RECEIVABLE, PENALTY_RECEIVABLE [Dr]  charged and not yet paid
+//   ACCRUED_INTEREST_RECEIVABLE [Dr]  interest earned day by day and not yet due (domain/interest-accrual.ts)
 //   BORROWER_CREDIT [Cr]   overpayments kept for later installments
 //   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
 //   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
@@ -24,6 +25,7 @@ export const ACCOUNTS = [
   'INTEREST_RECEIVABLE',
   'FEE_RECEIVABLE',
   'PENALTY_RECEIVABLE',
+  'ACCRUED_INTEREST_RECEIVABLE',
   'BORROWER_CREDIT',
   'REFUND_PAYABLE',
   'INTEREST_INCOME',
@@ -42,6 +44,7 @@ export const ACCOUNT_KIND: Readonly<Record<Account, AccountKind>> = {
   INTEREST_RECEIVABLE: 'ASSET',
   FEE_RECEIVABLE: 'ASSET',
   PENALTY_RECEIVABLE: 'ASSET',
+  ACCRUED_INTEREST_RECEIVABLE: 'ASSET',
   BORROWER_CREDIT: 'LIABILITY',
   REFUND_PAYABLE: 'LIABILITY',
   INTEREST_INCOME: 'INCOME',
@@ -105,6 +108,9 @@ export const ledgerKeys = {
   interest: (loanId: string, installment: number) => `loan:${loanId}:interest:${installment}`,
   interestAccrued: (loanId: string, installment: number, paymentId: string) =>
     `loan:${loanId}:interest:${installment}:accrued:${paymentId}`,
+  /** Daily accrual through `through` (the last day whose interest it holds); `repeat` > 0 for a later correction of that day. */
+  dailyAccrual: (loanId: string, through: LocalDate, repeat = 0) =>
+    `loan:${loanId}:accrual:${through}${repeat > 0 ? `:${repeat}` : ''}`,
   installmentFee: (loanId: string, installment: number) => `loan:${loanId}:fee:${installment}`,
   penaltyInterest: (loanId: string, installment: number, through: LocalDate) =>
     `loan:${loanId}:penalty:${installment}:${through}`,
@@ -202,6 +208,57 @@ export function interestAccruedEntry(p: {
     effectiveOn: p.on,
     memo: `interest of installment ${p.installment} accrued to ${p.on}, paid ahead`,
     lines: [dr('INTEREST_RECEIVABLE', amount), cr('INTEREST_INCOME', amount)],
+  });
+}
+
+/** The installment an INTEREST entry of `loanId` makes receivable (its due-date or paid-ahead entry), or null. */
+export function interestInstallmentOf(e: JournalEntry): number | null {
+  if (e.kind !== 'INTEREST') return null;
+  const prefix = `loan:${e.loanId}:interest:`;
+  if (!e.businessKey.startsWith(prefix)) return null;
+  const n = Number(e.businessKey.slice(prefix.length).split(':')[0]);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * Interest earned day by day and not yet due: income as it accrues, held as accrued interest
+ * receivable until the installment falls due. A negative amount takes back interest accrued on
+ * principal that was repaid ahead (or on a loan written off).
+ */
+export function interestAccrualEntry(p: {
+  loanId: string;
+  through: LocalDate;
+  repeat: number;
+  amount: Dec;
+}): JournalEntry {
+  const back = p.amount.isNeg();
+  const amount = p.amount.abs();
+  return entry({
+    businessKey: ledgerKeys.dailyAccrual(p.loanId, p.through, p.repeat),
+    loanId: p.loanId,
+    kind: 'INTEREST',
+    effectiveOn: p.through,
+    memo: back ? `interest accrued before ${p.through} taken back` : `interest accrued through ${p.through}`,
+    lines: back
+      ? [dr('INTEREST_INCOME', amount), cr('ACCRUED_INTEREST_RECEIVABLE', amount)]
+      : [dr('ACCRUED_INTEREST_RECEIVABLE', amount), cr('INTEREST_INCOME', amount)],
+  });
+}
+
+/**
+ * An interest entry (due date, paid ahead or payoff) for a loan that accrues daily: the part already
+ * accrued moves from accrued interest to interest receivable, only the rest is new income.
+ */
+export function drawnFromAccrued(e: JournalEntry, fromAccrued: Dec): JournalEntry {
+  const amount = money(e.lines.find((l) => l.account === 'INTEREST_RECEIVABLE')?.debit ?? ZERO_MONEY);
+  const drawn = fromAccrued.gt(amount) ? amount : fromAccrued;
+  return entry({
+    ...e,
+    lines: [
+      dr('INTEREST_RECEIVABLE', amount),
+      cr('ACCRUED_INTEREST_RECEIVABLE', drawn),
+      cr('INTEREST_INCOME', amount.minus(drawn)),
+    ],
   });
 }
 

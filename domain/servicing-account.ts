@@ -501,6 +501,20 @@ function periodBegun(a: LoanAccount, i: InstallmentState, asOf: LocalDate): bool
   return daysBetween(periodStart(a, i), asOf) > 0;
 }
 
+/**
+ * Interest of an installment's period earned for the days before `asOf`, by the account's rules
+ * (the part fixed by a prepayment, and the rest pro rata by days): what daily accrual books
+ * (interest-accrual.ts) and what a payoff on `asOf` charges for the period. Zero before the period begins.
+ */
+export function periodInterestAccrued(
+  account: LoanAccount,
+  i: InstallmentState,
+  asOf: LocalDate,
+  book: RuleBook = RULE_BOOK,
+): Money {
+  return toMoney(periodAccrued(rulesOf(account, book), account, i, asOf));
+}
+
 /** Version 2: all the period's interest accrued by `asOf`, paid or not: the part fixed by a prepayment and the rest pro rata by days. */
 function periodAccrued(rules: MoneyRules, a: LoanAccount, i: InstallmentState, asOf: LocalDate): Dec {
   return rules.accruedInterest(

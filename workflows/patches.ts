@@ -35,4 +35,10 @@ export const PATCHES = {
   APR_CAP_BEFORE_BUREAU: 'apr-cap-before-bureau',
   /** DTI counts the new loan's largest scheduled payment, balloons as a monthly equivalent (domain/repayment-burden.ts). */
   DTI_LARGEST_PAYMENT: 'dti-largest-payment',
+  /**
+   * Interest income accrues day by day (domain/interest-accrual.ts): every change servicing stores
+   * posts the interest earned since the last one, and a sleeping loan wakes just after each month
+   * end to post its month. Decided once per servicing run (workflows/servicing-state.ts `accrual`).
+   */
+  DAILY_INTEREST_ACCRUAL: 'daily-interest-accrual',
 } as const;

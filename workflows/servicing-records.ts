@@ -7,6 +7,7 @@ import {
   outstandingPrincipal,
   type Posting,
 } from '../domain/servicing-account.js';
+import { withAccrual } from '../domain/interest-accrual.js';
 import type { ServicingChange } from '../contracts/activities.js';
 import { records } from './activity-proxies.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
@@ -24,9 +25,16 @@ function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
 
 /** Takes the new account as the loan's state now, and stores the change. */
 export function adopt(s: ServicingState, posting: Posting, repayment?: ServicingChange['repayment']): Promise<void> {
+  const today = todayOf(s);
+  let entries = posting.entries;
+  if (s.accrual) {
+    // Interest earned since the last change, and the change's interest drawn from what accrued.
+    const accrued = withAccrual({ before: s.account, after: posting.account, entries }, s.accrual, today);
+    s.accrual = accrued.state;
+    entries = accrued.entries;
+  }
   s.account = posting.account;
   s.version += 1;
-  const today = todayOf(s);
   const dpd = daysPastDueOn(s.account, today, s.overdueRule);
   s.maxDaysPastDue = Math.max(s.maxDaysPastDue, dpd);
   // Charges are posted through today: a payment dated earlier can no longer be applied correctly.
@@ -34,7 +42,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
   const byNumber = new Set(posting.changed);
   const change: ServicingChange = {
     loanId: s.account.loanId,
-    entries: posting.entries,
+    entries,
     ...(repayment ? { repayment } : {}),
     installments: s.account.installments.filter((i) => byNumber.has(i.number)),
     installmentCount: s.account.installments.length,

@@ -2,6 +2,7 @@
 // how it fills in the servicing part of the loan view (contracts/loan-view.ts). Plain JSON; no personal data.
 import { localDateOf } from '../domain/business-time.js';
 import { graceEndsOn } from '../domain/collections.js';
+import type { AccrualState } from '../domain/interest-accrual.js';
 import type { BilingualText, LocalDate } from '../domain/types.js';
 import {
   amountOwed,
@@ -57,6 +58,11 @@ export interface CarriedServicing {
   run: number;
   /** NEEDS_ATTENTION cases opened so far (ops tasks are numbered by it); absent in runs carried before parking existed. */
   attentionCases?: number;
+  /**
+   * What daily interest accrual has booked (PATCHES.DAILY_INTEREST_ACCRUAL); absent in runs that do
+   * not accrue, and in every run carried before accrual existed.
+   */
+  accrual?: AccrualState;
 }
 
 export type ServicingStart =

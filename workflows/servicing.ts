@@ -6,6 +6,7 @@ import { instantOf } from '../domain/business-time.js';
 import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
 import { money, sum, toMoney } from '../domain/money.js';
+import { nextMonthStart, startAccrual } from '../domain/interest-accrual.js';
 import { LEGACY_RULES_VERSION } from '../domain/rules-version.js';
 import {
   amountOwed,
@@ -34,7 +35,13 @@ import {
   writeOffUpdate,
 } from '../contracts/definitions.js';
 import type { loanWorkflow } from './loan.js';
-import { answerUnappliedWriteOff, bringUpToDate, DUE_TIME, escalateOverdue } from './servicing-collections.js';
+import {
+  answerUnappliedWriteOff,
+  bringUpToDate,
+  DAILY_TIME,
+  DUE_TIME,
+  escalateOverdue,
+} from './servicing-collections.js';
 import { waitOutGrace } from './servicing-grace.js';
 import { confirmSchedule } from './schedule-confirmation.js';
 import { autoDebit, repay } from './servicing-payments.js';
@@ -192,6 +199,11 @@ function stateOf(carried: CarriedServicing): ServicingState {
     // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
   };
+  // Decided once too: a run recorded before daily accrual posts interest when it falls due, as it did.
+  // A new loan accrues from its payout; a loan already running, from the day its first accruing run starts.
+  s.accrual = patched(PATCHES.DAILY_INTEREST_ACCRUAL)
+    ? (carried.accrual ?? startAccrual(carried.account, carried.run === 0 ? carried.account.disbursedOn : todayOf(s)))
+    : undefined;
   // Money has left: a parked servicing loan can only be retried, never simply closed.
   attendTo(ctx, () => false, carried.attentionCases ?? 0);
   ctx.currentView = () => loanViewOf(s);
@@ -269,6 +281,20 @@ async function sleepUntil(at: number, wake: () => boolean): Promise<boolean> {
   return condition(wake, ms);
 }
 
+/**
+ * sleepUntil for a loan that accrues: it also wakes just after each month end on the way and posts
+ * the month's interest, so a month's accrual is whole when finance closes it.
+ */
+async function sleepAccruing(s: ServicingState, at: number, wake: () => boolean): Promise<boolean> {
+  for (;;) {
+    if (!s.accrual) return sleepUntil(at, wake);
+    const monthEnd = instantOf(nextMonthStart(todayOf(s)), DAILY_TIME, s.options.timeZone);
+    if (monthEnd >= at) return sleepUntil(at, wake);
+    if (await sleepUntil(monthEnd, wake)) return true;
+    await adopt(s, { account: s.account, entries: [], changed: [] });
+  }
+}
+
 /** SMS reminders N days before the due date (the product's list), at 09:00 local time. */
 async function remindBeforeDue(s: ServicingState, number: number): Promise<void> {
   for (const days of s.input.product.reminderDaysBeforeDue) {
@@ -276,7 +302,7 @@ async function remindBeforeDue(s: ServicingState, number: number): Promise<void>
     if (!due) return;
     const at = instantOf(addDays(due.dueDate, -days), REMINDER_TIME, s.options.timeZone);
     if (at <= Date.now()) continue;
-    if (await sleepUntil(at, () => settledOrGone(s, number))) return;
+    if (await sleepAccruing(s, at, () => settledOrGone(s, number))) return;
     await notifyBorrower(s.ctx, 'REPAYMENT_REMINDER', {
       installment: String(number),
       dueDate: due.dueDate,
@@ -294,7 +320,8 @@ async function remindBeforeDue(s: ServicingState, number: number): Promise<void>
 async function collectInstallment(s: ServicingState, number: number): Promise<void> {
   const due = installment(s, number);
   if (!due) return;
-  if (await sleepUntil(instantOf(due.dueDate, DUE_TIME, s.options.timeZone), () => settledOrGone(s, number))) return;
+  if (await sleepAccruing(s, instantOf(due.dueDate, DUE_TIME, s.options.timeZone), () => settledOrGone(s, number)))
+    return;
   await bringUpToDate(s);
   if (!settledOrGone(s, number)) await autoDebit(s);
   if (!settledOrGone(s, number))
@@ -392,5 +419,6 @@ function carry(s: ServicingState): CarriedServicing {
     accruedThrough: s.accruedThrough,
     run: s.run + 1,
     attentionCases: attentionCount(),
+    ...(s.accrual ? { accrual: s.accrual } : {}),
   };
 }
