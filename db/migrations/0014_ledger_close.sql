@@ -105,3 +105,16 @@ end $$;
 
 create trigger journal_entries_open_period before insert on journal_entries
   for each row execute function journal_entry_into_open_period();
+
+-- Payouts sent to the bank and not yet in the ledger: what BANK must still cover. A payout is
+-- reserved before its transfer is asked for, under the transfer's idempotency key; it stops
+-- counting once its disbursement entry is posted (external_ref = the key) or it is released
+-- (the bank failed it, or never received it).
+create table payout_reservations (
+  idempotency_key text primary key,
+  loan_id text not null references loans(id),
+  amount numeric(14, 2) not null check (amount > 0),
+  reserved_at timestamptz not null default now(),
+  released_at timestamptz
+);
+create index payout_reservations_open on payout_reservations (reserved_at) where released_at is null;
