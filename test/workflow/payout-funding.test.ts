@@ -67,7 +67,8 @@ describe('payouts BANK cannot cover', () => {
   it('two payouts at once against money for one: one pays, the other waits for capital', async () => {
     const before = money(await bankBalance(h.sql));
     // Room for one 10,000 payout and not two.
-    await capital('room-for-one', money('15000.00').minus(before).toFixed(2));
+    if (before.lt(12000)) await capital('room-for-one', money('12000.00').minus(before).toFixed(2));
+    expect(money(await bankBalance(h.sql)).lt(19000)).toBe(true);
     const loans = await Promise.all([signedLoan('10000.00'), signedLoan('10000.00')]);
     const statuses = await Promise.all(
       loans.map(async ({ handle }) => {
