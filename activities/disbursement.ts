@@ -5,6 +5,7 @@ import { isPartnerError } from '../partners/http.js';
 import type { DisbursementActivities, PendingTransfer } from '../contracts/activities.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
+import { releasePayout, reservePayout } from '../db/payout-funding.js';
 import { loadApplication } from './loan-records.js';
 
 export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
@@ -16,7 +17,12 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       return flag?.enabled ?? false;
     },
 
-    /** Asks the bank for the transfer; its answer may already be final. */
+    /**
+     * Asks the bank for the transfer; its answer may already be final. First the payout is reserved
+     * against the ledger's BANK balance: when BANK cannot cover it, the activity fails for good
+     * (InsufficientFunds) and the loan waits in NEEDS_ATTENTION until finance records capital and
+     * ops retry; nothing is asked of the bank and BANK never goes below zero.
+     */
     async startDisbursement({
       loanId,
       idempotencyKey,
@@ -26,6 +32,15 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       idempotencyKey: string;
       amount: string;
     }): Promise<BankResult | PendingTransfer> {
+      const funded = await reservePayout(sql, { idempotencyKey, loanId, amount, now: new Date() }, async (key) => {
+        const transfer = await bank.findTransferByKey(key);
+        return transfer ? transfer.status : 'UNKNOWN_TO_BANK';
+      });
+      if (!funded.ok)
+        throw ApplicationFailure.nonRetryable(
+          `BANK holds ${funded.balance} with ${funded.reserved} reserved for payouts in flight; this payout of ${funded.needed} needs capital first (POST /v1/finance/capital-injections)`,
+          'InsufficientFunds',
+        );
       const application = await loadApplication(sql, cipher, loanId);
       try {
         const transfer = await bank.transfer(idempotencyKey, {
@@ -38,6 +53,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
         });
         if (transfer.status === 'PENDING')
           return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
+        if (transfer.status === 'FAILED') await releasePayout(sql, idempotencyKey);
         return {
           transferId: transfer.transferId,
           idempotencyKey,
@@ -45,8 +61,10 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
           ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
         };
       } catch (err) {
-        if (isPartnerError(err) && !err.retryable)
+        if (isPartnerError(err) && !err.retryable) {
+          await releasePayout(sql, idempotencyKey);
           throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+        }
         throw err;
       }
     },
@@ -55,6 +73,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
     async checkTransfer({ idempotencyKey }: { idempotencyKey: string }): Promise<BankResult | null> {
       const transfer = await bank.findTransferByKey(idempotencyKey);
       if (!transfer || transfer.status === 'PENDING') return null;
+      if (transfer.status === 'FAILED') await releasePayout(sql, idempotencyKey);
       return {
         transferId: transfer.transferId,
         idempotencyKey,

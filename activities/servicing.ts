@@ -3,6 +3,7 @@
 // the borrower's auto-debit choice, and the settlement certificate.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
+import { localDateOf } from '../domain/business-time.js';
 import { addMoney } from '../domain/money.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LocalDate, Money } from '../domain/types.js';
@@ -13,6 +14,7 @@ import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { createLedgerActivities, postEntries } from './ledger.js';
+import { classBeforeChange, moveProvision } from './provisions.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
@@ -52,6 +54,7 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         }
         await tx`delete from installments where loan_id = ${change.loanId} and number > ${change.installmentCount}`;
         const p = change.projection;
+        const previousClass = await classBeforeChange(tx, change.loanId);
         await tx`
           update loans set
             days_past_due = ${p.daysPastDue},
@@ -62,6 +65,13 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
             disbursed_at = coalesce(disbursed_at, now()),
             updated_at = now()
           where id = ${change.loanId}`;
+        await moveProvision(tx, {
+          loanId: change.loanId,
+          previousClass,
+          classification: p.classification,
+          outstandingPrincipal: p.outstandingPrincipal,
+          on: changeDate(change, localDateOf(Date.now(), config.BUSINESS_TIME_ZONE)),
+        });
         await storeViewFields(tx, change.loanId, change);
       });
     },
@@ -158,6 +168,14 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
       return stored!;
     },
   };
+}
+
+/** The change's own date (its latest entry's), or today when it posts no entry. */
+function changeDate(change: ServicingChange, today: LocalDate): LocalDate {
+  return (
+    change.entries.reduce<LocalDate | null>((d, e) => (d === null || e.effectiveOn > d ? e.effectiveOn : d), null) ??
+    today
+  );
 }
 
 function penaltyOf(i: InstallmentState): Money {

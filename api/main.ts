@@ -13,7 +13,9 @@ import { isPortFree } from '../lib/ports.js';
 import { createSecurity } from '../security/authenticator.js';
 import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
+import { createBankClient } from '../partners/bank-client.js';
 import { buildApi } from './build-api.js';
+import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 
@@ -31,6 +33,12 @@ async function main() {
   await seedDefaultProducts(sql);
   if (config.APP_MODE === 'local') await seedDemoUsers(sql, config);
   else await bootstrapAdmin(sql, config);
+  if (config.APP_MODE === 'local' && config.BANK_URL) {
+    const bank = createBankClient({ baseUrl: config.BANK_URL, log, timeoutMs: 10_000 });
+    await fundFromBankOpeningBalance(sql, bank, { timeZone: config.BUSINESS_TIME_ZONE, now: new Date(), log }).catch(
+      (err: Error) => log.warn({ err: err.message }, "BANK not funded from the bank's opening balance"),
+    );
+  }
 
   const security = createSecurity({ config, sql });
   const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: Error) => {

@@ -60,12 +60,35 @@ export async function loanJournal(sql: Sql, loanId: string, limit: number): Prom
   }));
 }
 
-/** Balances of every account across all loans (trial balance), on each account's normal side. */
-export async function trialBalance(sql: Sql): Promise<Array<{ account: Account; debits: string; credits: string }>> {
-  return sql<Array<{ account: Account; debits: string; credits: string }>>`
-    select a.code as account, coalesce(sum(l.debit), 0)::numeric(16, 2)::text as debits, coalesce(sum(l.credit), 0)::numeric(16, 2)::text as credits
+/** Debits and credits of every account across all time (trial balance), in chart order. */
+export async function trialBalance(
+  sql: Sql,
+): Promise<
+  Array<{
+    account: Account;
+    accountNo: string;
+    kind: string;
+    nameZh: string;
+    nameEn: string;
+    debits: string;
+    credits: string;
+  }>
+> {
+  return sql<
+    Array<{
+      account: Account;
+      accountNo: string;
+      kind: string;
+      nameZh: string;
+      nameEn: string;
+      debits: string;
+      credits: string;
+    }>
+  >`
+    select a.code as account, a.account_no as "accountNo", a.kind, a.name_zh as "nameZh", a.name_en as "nameEn",
+           coalesce(sum(l.debit), 0)::numeric(16, 2)::text as debits, coalesce(sum(l.credit), 0)::numeric(16, 2)::text as credits
     from ledger_accounts a left join journal_lines l on l.account = a.code
-    group by a.code order by a.code`;
+    group by a.code order by a.account_no`;
 }
 
 async function entryTotals(sql: Sql): Promise<EntryTotals[]> {

@@ -12,6 +12,9 @@
 //   BORROWER_CREDIT [Cr]   overpayments kept for later installments
 //   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
 //   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
+//   FUNDING_CAPITAL [Cr]   capital paid into BANK, so payouts never take it below zero
+//   LOAN_LOSS_RESERVE [Cr] provision held against loans     PROVISION_EXPENSE [Dr] its charge
+// Numeric chart-of-accounts codes: domain/chart-of-accounts.ts.
 import { DomainError } from './errors.js';
 import type { Dec } from './money.js';
 import { ZERO, ZERO_MONEY, isMoneyText, money, sum, toMoney } from './money.js';
@@ -32,10 +35,14 @@ export const ACCOUNTS = [
   'FEE_INCOME',
   'PENALTY_INCOME',
   'LOAN_LOSS',
+  'FUNDING_CAPITAL',
+  'LOAN_LOSS_RESERVE',
+  'PROVISION_EXPENSE',
 ] as const;
 export type Account = (typeof ACCOUNTS)[number];
 
-export type AccountKind = 'ASSET' | 'LIABILITY' | 'INCOME' | 'EXPENSE';
+/** CONTRA_ASSET: an asset's allowance (the loan-loss reserve), credit on its normal side. */
+export type AccountKind = 'ASSET' | 'CONTRA_ASSET' | 'LIABILITY' | 'EQUITY' | 'INCOME' | 'EXPENSE';
 export const ACCOUNT_KIND: Readonly<Record<Account, AccountKind>> = {
   BANK: 'ASSET',
   CASH_ON_HAND: 'ASSET',
@@ -51,6 +58,9 @@ export const ACCOUNT_KIND: Readonly<Record<Account, AccountKind>> = {
   FEE_INCOME: 'INCOME',
   PENALTY_INCOME: 'INCOME',
   LOAN_LOSS: 'EXPENSE',
+  FUNDING_CAPITAL: 'EQUITY',
+  LOAN_LOSS_RESERVE: 'CONTRA_ASSET',
+  PROVISION_EXPENSE: 'EXPENSE',
 };
 
 export const ENTRY_KINDS = [
@@ -63,6 +73,8 @@ export const ENTRY_KINDS = [
   'CREDIT_APPLIED',
   'WRITE_OFF',
   'REVERSAL',
+  'CAPITAL',
+  'PROVISION',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -76,7 +88,8 @@ export interface JournalLine {
 export interface JournalEntry {
   /** Unique in the ledger: posting the same business event again is a no-op. */
   businessKey: string;
-  loanId: string;
+  /** The loan the entry belongs to; null for the company's own entries (capital). */
+  loanId: string | null;
   kind: EntryKind;
   effectiveOn: LocalDate;
   /** The partner's key for the money movement (transfer or debit idempotency key, incoming payment id). */
@@ -119,6 +132,8 @@ export const ledgerKeys = {
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
   writeOff: (loanId: string) => `loan:${loanId}:write-off`,
   reversal: (businessKey: string) => `reversal:${businessKey}`,
+  capital: (injectionId: string) => `capital:${injectionId}`,
+  provision: (loanId: string, sequence: number) => `loan:${loanId}:provision:${sequence}`,
 };
 
 function dr(account: Account, amount: Dec): JournalLine {

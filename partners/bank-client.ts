@@ -60,6 +60,8 @@ const incomingPaymentSchema = z.object({
 export type IncomingPaymentNotice = z.infer<typeof incomingPaymentSchema>;
 
 const ledgerSchema = z.object({
+  /** What our account held before the first movement the bank lists (its opening balance). */
+  openingBalance: money.optional(),
   transfers: z.array(transferSchema),
   debits: z.array(debitSchema),
   incoming: z.array(incomingPaymentSchema),

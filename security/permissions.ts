@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'disbursement:pause',
   'loan:resolve', // ops retry the failed step of a loan in NEEDS_ATTENTION, or close it before payout
   'ledger:read',
+  'ledger:close', // month-end close of a ledger period
+  'capital:record', // capital paid into the bank account
+  'provision:manage', // loan-loss provision rates by class
   'reconciliation:run',
   'report:read',
   'audit:read',
@@ -86,6 +89,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:record',
     'repayment:read',
     'ledger:read',
+    'ledger:close',
+    'capital:record',
+    'provision:manage',
     'reconciliation:run',
     'disbursement:retry',
     'report:read',
@@ -107,6 +113,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'contract:read',
     'disbursement:pause',
     'compliance:manage',
+    'provision:manage',
   ],
   AUDITOR: [
     'loan:read',

@@ -1,7 +1,7 @@
 // Finance and operations (mounted at /v1/finance): reconciliation, ledger reads, the global
 // disbursement pause switch, and retrying a failed disbursement.
 import { z } from '@hono/zod-openapi';
-import { loanJournal, loanLines, runReconciliation, trialBalance } from '../../db/ledger-reads.js';
+import { loanJournal, loanLines, runReconciliation } from '../../db/ledger-reads.js';
 import { loanBalancesOf } from '../../domain/ledger.js';
 import { createBankClient } from '../../partners/bank-client.js';
 import { retryDisbursementUpdate } from '../../contracts/definitions.js';
@@ -44,26 +44,6 @@ const reconciliation = secureRoute({
     200: {
       description: 'The report; `clean` is false when anything was found',
       content: { 'application/json': { schema: Report } },
-    },
-    ...errorResponses,
-  },
-});
-
-const trial = secureRoute({
-  method: 'get',
-  path: '/ledger/trial-balance',
-  access: 'ledger:read',
-  summary: 'Trial balance / 试算平衡表',
-  responses: {
-    200: {
-      description: 'Debits and credits per account',
-      content: {
-        'application/json': {
-          schema: z.object({
-            accounts: z.array(z.object({ account: z.string(), debits: z.string(), credits: z.string() })),
-          }),
-        },
-      },
     },
     ...errorResponses,
   },
@@ -150,8 +130,6 @@ export const financeRoutes: RouteModule = (deps) => {
     });
     return c.json(report, 200);
   });
-
-  app.openapi(trial, async (c) => c.json({ accounts: await trialBalance(deps.sql) }, 200));
 
   app.openapi(loanLedger, async (c) => {
     const { loanId } = c.req.valid('param');

@@ -114,6 +114,9 @@ function addSettlementRoutes<T extends SettlementBody>(
   });
 }
 
+/** What our account at the simulated bank held before its first payout: the company's paid-in capital. */
+export const BANK_OPENING_BALANCE = '100000000.00';
+
 /** The custodian bank (资金托管): account verification, payouts, auto-collection debits, the ledger. */
 export function bankRoutes(deps: BankRouteDeps): Hono {
   const { sql } = deps;
@@ -148,6 +151,7 @@ export function bankRoutes(deps: BankRouteDeps): Hono {
       listIncomingPayments(sql),
     ]);
     return c.json({
+      openingBalance: BANK_OPENING_BALANCE,
       transfers: transfers.map(paymentView),
       debits: debits.map(paymentView),
       incoming: incoming.map(incomingView),

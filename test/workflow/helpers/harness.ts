@@ -12,6 +12,8 @@ import { createActivities } from '../../../activities/index.js';
 import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../../api/loan-workflows.js';
 import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
 import { productForLoanType, seedDefaultProducts } from '../../../db/products.js';
+import { recordCapitalInjection } from '../../../db/ledger-books.js';
+import type { Sql } from '../../../lib/db-client.js';
 import type { LoanProduct } from '../../../domain/products.js';
 import type { Application } from '../../../domain/validation/application.js';
 import type { LoanType, Role } from '../../../domain/types.js';
@@ -88,11 +90,24 @@ export interface HarnessOptions {
   cacheWorkflows?: boolean;
   /** Run on the suite's real Temporal dev server instead of a time-skipping one (time passes for real). */
   realServer?: boolean;
+  /** Pay capital into BANK before any payout (the default); false leaves BANK empty. */
+  fundBank?: boolean;
+}
+
+/** Capital paid into BANK before any payout, as finance records it. */
+export async function fundTestBank(sql: Sql, amount = '100000000.00'): Promise<void> {
+  await recordCapitalInjection(
+    sql,
+    { injectionId: 'test-capital', amount, effectiveOn: '2000-01-01', reference: 'test capital', recordedBy: 'test' },
+    async () => undefined,
+  );
 }
 
 export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const db = await createTestDatabase(inject('pgAdminUrl'), 'wf');
   await seedDefaultProducts(db.sql);
+  // The company's capital in the bank, so payouts are covered (activities/disbursement.ts).
+  if (options.fundBank !== false) await fundTestBank(db.sql);
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);

@@ -1,0 +1,353 @@
+// The books by period (mounted at /v1/finance): the trial balance of a month, the general-ledger
+// export of a date range (CSV with the chart's numeric codes), month-end close, capital paid into
+// the bank account, and the loan-loss provision rates by class. Every change is audited in the
+// transaction that makes it.
+import { z } from '@hono/zod-openapi';
+import { closeProblem, parsePeriodField, periodOf } from '../../domain/chart-of-accounts.js';
+import { addDays, compareDates, parseLocalDateField } from '../../domain/dates.js';
+import { problem, type FieldProblem } from '../../domain/errors.js';
+import { localDateOf } from '../../domain/business-time.js';
+import { parseMoneyField } from '../../domain/money.js';
+import { parseProvisionRates } from '../../domain/provisions.js';
+import {
+  closePeriod,
+  closedPeriods,
+  generalLedger,
+  periodTrialBalance,
+  provisionRates,
+  recordCapitalInjection,
+  saveProvisionRates,
+} from '../../db/ledger-books.js';
+import { trialBalance } from '../../db/ledger-reads.js';
+import { toCsv } from '../../lib/csv.js';
+import { newRouter, type RouteModule } from '../app.js';
+import { ApiError } from '../errors.js';
+import { auditRequest } from '../middleware/audit.js';
+import { currentUser } from '../middleware/auth.js';
+import { secureRoute } from '../route.js';
+import { errorResponses, JsonObject } from '../schemas.js';
+
+/** The longest range one general-ledger export covers, and the most lines it holds. */
+const MAX_EXPORT_DAYS = 366;
+const MAX_EXPORT_LINES = 500_000;
+
+const TrialLine = z.object({
+  account: z.string(),
+  accountNo: z.string(),
+  kind: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  opening: z.string().optional(),
+  debits: z.string(),
+  credits: z.string(),
+  closing: z.string().optional(),
+});
+
+const trial = secureRoute({
+  method: 'get',
+  path: '/ledger/trial-balance',
+  access: 'ledger:read',
+  summary: 'Trial balance / 试算平衡表',
+  description:
+    'With `period=YYYY-MM`: each account’s opening balance, the month’s debits and credits and its closing balance (on the account’s normal side), ordered by chart code; the month’s debits equal its credits. Without a period: all-time debits and credits per account.',
+  request: { query: z.object({ period: z.string().optional() }) },
+  responses: {
+    200: {
+      description: 'Debits and credits per account',
+      content: {
+        'application/json': {
+          schema: z.object({
+            period: z.string().optional(),
+            from: z.string().optional(),
+            to: z.string().optional(),
+            closed: z.boolean().optional(),
+            accounts: z.array(TrialLine),
+            totals: z.object({ debits: z.string(), credits: z.string() }).optional(),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+const generalLedgerCsv = secureRoute({
+  method: 'get',
+  path: '/ledger/general-ledger.csv',
+  access: 'ledger:read',
+  summary: 'General-ledger export / 总账导出',
+  description: `Every journal line whose effective date is from \`from\` to \`to\` (at most ${MAX_EXPORT_DAYS} days): date, the date it was meant for when that month was closed, business key (reference), entry kind, account code and name, loan, debit, credit, the partner’s reference, memo. The debit and credit columns sum to the same amount.`,
+  request: { query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+  responses: { 200: { description: 'text/csv', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+});
+
+const PeriodParam = z.object({
+  period: z.string().openapi({ param: { name: 'period', in: 'path' }, example: '2026-11' }),
+});
+const ClosedPeriodSchema = z
+  .object({ period: z.string(), closedBy: z.string(), closedAt: z.string() })
+  .openapi('ClosedPeriod');
+
+const close = secureRoute({
+  method: 'post',
+  path: '/periods/{period}/close',
+  access: 'ledger:close',
+  summary: 'Close a month / 月末结账',
+  description:
+    'Locks a month that has ended. Entries dated in a closed month are posted to the first day of the first open month after it, with their own date kept as `originalDate`. Closing a closed month is 409 `PERIOD_ALREADY_CLOSED`.',
+  request: { params: PeriodParam },
+  responses: {
+    201: { description: 'Closed', content: { 'application/json': { schema: ClosedPeriodSchema } } },
+    ...errorResponses,
+  },
+});
+
+const periods = secureRoute({
+  method: 'get',
+  path: '/periods',
+  access: 'ledger:read',
+  summary: 'Closed months / 已结账期间',
+  responses: {
+    200: {
+      description: 'Closed months, oldest first',
+      content: { 'application/json': { schema: z.object({ closed: z.array(ClosedPeriodSchema) }) } },
+    },
+    ...errorResponses,
+  },
+});
+
+const CapitalBody = z
+  .object({
+    injectionId: z.string().regex(/^[A-Za-z0-9:_-]{8,100}$/),
+    amount: z.string(),
+    effectiveOn: z.string().optional(),
+    reference: z.string().min(1).max(200),
+  })
+  .strict()
+  .openapi('CapitalInjectionRequest');
+const CapitalSchema = z
+  .object({
+    injectionId: z.string(),
+    amount: z.string(),
+    effectiveOn: z.string(),
+    postedOn: z.string(),
+    reference: z.string(),
+    recordedBy: z.string(),
+  })
+  .openapi('CapitalInjection');
+
+const capital = secureRoute({
+  method: 'post',
+  path: '/capital-injections',
+  access: 'capital:record',
+  summary: 'Record capital paid into the bank account / 登记注资',
+  description:
+    'Dr BANK, Cr FUNDING_CAPITAL under `capital:<injectionId>`. The same injectionId again answers the stored injection (200); with another amount or date it is 409.',
+  request: { body: { content: { 'application/json': { schema: CapitalBody } }, required: true } },
+  responses: {
+    200: { description: 'Recorded before', content: { 'application/json': { schema: CapitalSchema } } },
+    201: { description: 'Recorded', content: { 'application/json': { schema: CapitalSchema } } },
+    ...errorResponses,
+  },
+});
+
+const RatesSchema = z
+  .object({ rates: z.record(z.string(), z.string()), updatedBy: z.string().nullable().optional() })
+  .openapi('ProvisionRates');
+
+const getRates = secureRoute({
+  method: 'get',
+  path: '/provision-rates',
+  access: 'provision:manage',
+  summary: 'Loan-loss provision rates by class / 贷款损失准备计提比例',
+  responses: {
+    200: { description: 'The rate of each class', content: { 'application/json': { schema: RatesSchema } } },
+    ...errorResponses,
+  },
+});
+
+const putRates = secureRoute({
+  method: 'put',
+  path: '/provision-rates',
+  access: 'provision:manage',
+  summary: 'Set the provision rates / 设置计提比例',
+  description:
+    'Every class, each a fraction from 0 to 1 (4 decimals), never lower for a worse class. Applies to the next move of each loan’s provision.',
+  request: {
+    body: { content: { 'application/json': { schema: z.object({ rates: JsonObject }).strict() } }, required: true },
+  },
+  responses: {
+    200: { description: 'The rates now', content: { 'application/json': { schema: RatesSchema } } },
+    ...errorResponses,
+  },
+});
+
+function invalid(problems: FieldProblem[]): ApiError {
+  return ApiError.validation(problems);
+}
+
+export const financeLedgerRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+  const today = () => localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
+
+  app.openapi(trial, async (c) => {
+    const { period } = c.req.valid('query');
+    if (period === undefined) return c.json({ accounts: await trialBalance(deps.sql) }, 200);
+    const parsed = parsePeriodField(period, 'period');
+    if (!parsed.ok) throw invalid(parsed.problems);
+    return c.json(await periodTrialBalance(deps.sql, parsed.value), 200);
+  });
+
+  app.openapi(generalLedgerCsv, async (c) => {
+    const query = c.req.valid('query');
+    const to = parseLocalDateField(query.to ?? today(), 'to');
+    const from = parseLocalDateField(query.from ?? `${periodOf(to.ok ? to.value : today())}-01`, 'from');
+    const problems = [...(from.ok ? [] : from.problems), ...(to.ok ? [] : to.problems)];
+    if (from.ok && to.ok) {
+      if (compareDates(from.value, to.value) > 0)
+        problems.push(problem('from', 'FROM_AFTER_TO', '开始日期不能晚于结束日期', 'cannot be after to'));
+      else if (compareDates(addDays(from.value, MAX_EXPORT_DAYS - 1), to.value) < 0)
+        problems.push(
+          problem(
+            'to',
+            'RANGE_TOO_LONG',
+            `导出区间最长 ${MAX_EXPORT_DAYS} 天`,
+            `the range is at most ${MAX_EXPORT_DAYS} days`,
+          ),
+        );
+    }
+    if (problems.length > 0 || !from.ok || !to.ok) throw invalid(problems);
+    const lines = await generalLedger(deps.sql, from.value, to.value, MAX_EXPORT_LINES + 1);
+    if (lines.length > MAX_EXPORT_LINES)
+      throw invalid([
+        problem(
+          'to',
+          'TOO_MANY_LINES',
+          `区间内分录超过 ${MAX_EXPORT_LINES} 行，请缩短区间`,
+          `more than ${MAX_EXPORT_LINES} lines; export a shorter range`,
+        ),
+      ]);
+    const csv = toCsv([
+      [
+        'date',
+        'original_date',
+        'reference',
+        'kind',
+        'line',
+        'account_code',
+        'account',
+        'loan_id',
+        'debit',
+        'credit',
+        'external_ref',
+        'memo',
+      ],
+      ...lines.map((l) => [
+        l.date,
+        l.originalDate,
+        l.businessKey,
+        l.kind,
+        l.lineNo,
+        l.accountNo,
+        l.account,
+        l.loanId,
+        l.debit,
+        l.credit,
+        l.externalRef,
+        l.memo,
+      ]),
+    ]);
+    return new Response(csv, {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="general-ledger_${from.value}_${to.value}.csv"`,
+        'cache-control': 'private, no-store',
+      },
+    });
+  });
+
+  app.openapi(periods, async (c) => c.json({ closed: await closedPeriods(deps.sql) }, 200));
+
+  app.openapi(close, async (c) => {
+    const user = currentUser(c);
+    const parsed = parsePeriodField(c.req.valid('param').period, 'period');
+    if (!parsed.ok) throw invalid(parsed.problems);
+    const period = parsed.value;
+    const tooEarly = closeProblem(period, today());
+    if (tooEarly)
+      throw new ApiError(422, 'PERIOD_NOT_ENDED', tooEarly, [
+        { field: 'period', code: 'PERIOD_NOT_ENDED', message: tooEarly },
+      ]);
+    const result = await closePeriod(deps.sql, period, user.userId, (tx) =>
+      auditRequest(c, tx, {
+        action: 'LEDGER_PERIOD_CLOSED',
+        result: 'SUCCESS',
+        resourceType: 'ledger_period',
+        resourceId: period,
+      }),
+    );
+    if (result.outcome === 'ALREADY_CLOSED')
+      throw ApiError.conflict('PERIOD_ALREADY_CLOSED', {
+        zh: `会计期间 ${period} 已于 ${result.period.closedAt} 结账`,
+        en: `Period ${period} was closed at ${result.period.closedAt}`,
+      });
+    return c.json(result.period, 201);
+  });
+
+  app.openapi(capital, async (c) => {
+    const user = currentUser(c);
+    const body = c.req.valid('json');
+    const amount = parseMoneyField(body.amount, 'amount', { max: '100000000000.00' });
+    const effectiveOn = parseLocalDateField(body.effectiveOn ?? today(), 'effectiveOn', { minYear: 1990 });
+    const problems = [...(amount.ok ? [] : amount.problems), ...(effectiveOn.ok ? [] : effectiveOn.problems)];
+    if (effectiveOn.ok && compareDates(effectiveOn.value, today()) > 0)
+      problems.push(problem('effectiveOn', 'DATE_IN_FUTURE', '入账日期不能晚于今天', 'cannot be after today'));
+    if (!amount.ok || !effectiveOn.ok || problems.length > 0) throw invalid(problems);
+    const result = await recordCapitalInjection(
+      deps.sql,
+      {
+        injectionId: body.injectionId,
+        amount: amount.value,
+        effectiveOn: effectiveOn.value,
+        reference: body.reference,
+        recordedBy: user.userId,
+      },
+      (tx, injection) =>
+        auditRequest(c, tx, {
+          action: 'CAPITAL_INJECTED',
+          result: 'SUCCESS',
+          resourceType: 'capital_injection',
+          resourceId: injection.injectionId,
+          detail: { amount: injection.amount, effectiveOn: injection.effectiveOn, postedOn: injection.postedOn },
+        }),
+    );
+    if ('conflict' in result)
+      throw ApiError.conflict('INJECTION_ID_REUSED', {
+        zh: '该 injectionId 已登记了不同的金额或日期',
+        en: 'This injectionId was already recorded with another amount or date',
+      });
+    return c.json(result.injection, result.created ? 201 : 200);
+  });
+
+  app.openapi(getRates, async (c) => c.json({ rates: { ...(await provisionRates(deps.sql)) } }, 200));
+
+  app.openapi(putRates, async (c) => {
+    const user = currentUser(c);
+    const parsed = parseProvisionRates(c.req.valid('json').rates);
+    if (!parsed.ok) throw invalid(parsed.problems);
+    await deps.sql.begin(async (tx) => {
+      await saveProvisionRates(tx, parsed.value, user.userId);
+      await auditRequest(c, tx, {
+        action: 'PROVISION_RATES_SET',
+        result: 'SUCCESS',
+        resourceType: 'provision_rates',
+        resourceId: 'ALL',
+        detail: { rates: parsed.value },
+      });
+    });
+    return c.json({ rates: { ...parsed.value }, updatedBy: user.userId }, 200);
+  });
+
+  return app;
+};
