@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const { report } = run;
     const c = report.counts;
     console.log(
-      `对账 / Reconciliation run ${run.runId} at ${report.checkedAt}: ${c.entries} entries, ${c.loans} loans, ` +
+      `对账 / Reconciliation at ${report.checkedAt} (run ${run.runId}): ${c.entries} entries, ${c.loans} loans, ` +
         `bank ${c.bankTransfers} transfers / ${c.bankDebits} debits / ${c.bankIncoming} incoming, ` +
         `gateway ${c.settlementLines ?? 0} settlement lines over ${c.settlementDays ?? 0} days, ${c.cashPostings ?? 0} cash postings, ` +
         `${c.receivableLoans ?? 0} loans' receivables; debits ${report.totals.debits} = credits ${report.totals.credits}`,
