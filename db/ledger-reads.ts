@@ -10,6 +10,8 @@ import {
   type ReconciliationReport,
 } from '../domain/reconciliation.js';
 import type { BankClient } from '../partners/bank-client.js';
+import type { GatewayClient } from '../partners/gateway-client.js';
+import { clearingInput } from './clearing-reads.js';
 import type { Sql, TransactionSql } from '../lib/db-client.js';
 
 type Db = Sql | TransactionSql;
@@ -150,17 +152,30 @@ async function loanPositions(sql: Sql): Promise<LoanPosition[]> {
   });
 }
 
-/** Runs every reconciliation check against the database and the bank's own ledger. */
+/** The partners' records beyond the bank's ledger: with them, the clearing accounts and receivables are checked too. */
+export interface ClearingSources {
+  gateway: Pick<GatewayClient, 'settlement'>;
+}
+
+/**
+ * Runs the reconciliation checks against the database and the bank's own ledger: double entry,
+ * each loan's principal and payments, the bank's transfers, debits and incoming payments. Given
+ * `clearing`, also every BANK line against the bank's statement, the gateway's clearing account
+ * against its settlement files, cash on hand against the counter's approved postings, and the
+ * interest, fee and penalty receivables against each loan's account.
+ */
 export async function runReconciliation(
   sql: Sql,
   bank: Pick<BankClient, 'ledger'>,
   now: Date = new Date(),
+  clearing?: ClearingSources,
 ): Promise<ReconciliationReport> {
-  const [entries, positions, onBank, bankLedger] = await Promise.all([
+  const [entries, positions, onBank, bankLedger, clearingFacts] = await Promise.all([
     entryTotals(sql),
     loanPositions(sql),
     bankEntries(sql),
     bank.ledger(),
+    clearing ? clearingInput(sql, clearing.gateway) : undefined,
   ]);
   return reconcile({
     checkedAt: now.toISOString(),
@@ -176,5 +191,6 @@ export async function runReconciliation(
       incoming: (bankLedger.incoming ?? []).map((i) => ({ paymentId: i.paymentId, amount: i.amount })),
     },
     bankEntries: onBank.map((e) => ({ ...e, channel: e.channel ?? null })),
+    ...(clearingFacts ? { clearing: clearingFacts } : {}),
   });
 }

@@ -3,37 +3,20 @@
 // inputs from PostgreSQL and the bank.
 import { ZERO, money, sum, toMoney } from './money.js';
 import type { EntryKind, LoanLedgerBalances, PaymentChannel } from './ledger.js';
-import type { BilingualText, Money } from './types.js';
+import type { Money } from './types.js';
+import { finding, type Finding, type FindingCode } from './reconciliation-findings.js';
+import {
+  checkBankStatementCoverage,
+  checkCashClearing,
+  checkGatewayClearing,
+  type ClearingEntry,
+  type OtherBankEntry,
+  type PartnerLine,
+  type SettlementLine,
+} from './clearing-reconciliation.js';
+import { checkReceivables, type ReceivablePosition } from './receivable-reconciliation.js';
 
-export const FINDING_CODES = [
-  'ENTRY_UNBALANCED',
-  'LEDGER_UNBALANCED',
-  'NEGATIVE_BALANCE',
-  'PRINCIPAL_MISMATCH',
-  'PROJECTION_MISMATCH',
-  'PAYMENTS_MISMATCH',
-  'TRANSFER_WITHOUT_ENTRY',
-  'ENTRY_WITHOUT_TRANSFER',
-  'DEBIT_WITHOUT_ENTRY',
-  'ENTRY_WITHOUT_DEBIT',
-  'INCOMING_WITHOUT_ENTRY',
-  'ENTRY_WITHOUT_INCOMING',
-  'DUPLICATE_BANK_ENTRY',
-  'AMOUNT_MISMATCH',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
-
-export interface Finding {
-  code: FindingCode;
-  loanId: string | null;
-  /** The business key or the bank's key the finding is about. */
-  ref: string | null;
-  text: BilingualText;
-}
-
-function finding(code: FindingCode, loanId: string | null, ref: string | null, zh: string, en: string): Finding {
-  return { code, loanId, ref, text: { zh, en } };
-}
+export { FINDING_CODES, findingKey, type Finding, type FindingCode } from './reconciliation-findings.js';
 
 /** Per entry: the sums of its lines. */
 export interface EntryTotals {
@@ -300,23 +283,74 @@ export function checkBankAgreement(
 export interface ReconciliationReport {
   clean: boolean;
   checkedAt: string;
-  counts: { entries: number; loans: number; bankTransfers: number; bankDebits: number; bankIncoming: number };
+  counts: {
+    entries: number;
+    loans: number;
+    bankTransfers: number;
+    bankDebits: number;
+    bankIncoming: number;
+    settlementDays?: number;
+    settlementLines?: number;
+    cashPostings?: number;
+    receivableLoans?: number;
+  };
   totals: { debits: Money; credits: Money };
   findings: Finding[];
+}
+
+/** The clearing accounts and receivables against the partners' records and the loans' accounts. */
+export interface ClearingInput {
+  gateway: {
+    /** The settlement days whose files were read (YYYY-MM-DD). */
+    days: readonly string[];
+    entries: readonly ClearingEntry[];
+    unapplied: readonly ClearingEntry[];
+    settlement: readonly SettlementLine[];
+    loanOfOrder: ReadonlyMap<string, string>;
+  };
+  cash: { entries: readonly ClearingEntry[]; postings: readonly PartnerLine[] };
+  /** BANK lines of entries that are no payout and no bank-side repayment, reversals taken out. */
+  otherBankEntries: readonly OtherBankEntry[];
+  receivables: readonly ReceivablePosition[];
+}
+
+type BankRecords = {
+  transfers: readonly BankSettlement[];
+  debits: readonly BankSettlement[];
+  incoming: readonly BankIncoming[];
+};
+
+/** Every key of the bank's statement: succeeded transfers and debits, incoming payments. */
+function statementKeys(bank: BankRecords): Set<string> {
+  const succeeded = (list: readonly BankSettlement[]) =>
+    list.filter((s) => s.status === 'SUCCEEDED').map((s) => s.idempotencyKey);
+  return new Set([...succeeded(bank.transfers), ...succeeded(bank.debits), ...bank.incoming.map((i) => i.paymentId)]);
+}
+
+function checkClearing(bank: BankRecords, c: ClearingInput): Finding[] {
+  return [
+    ...checkBankStatementCoverage(statementKeys(bank), c.otherBankEntries),
+    ...checkGatewayClearing(c.gateway),
+    ...checkCashClearing(c.cash.entries, c.cash.postings),
+    ...checkReceivables(c.receivables),
+  ];
 }
 
 export function reconcile(input: {
   checkedAt: string;
   entries: readonly EntryTotals[];
   loans: readonly LoanPosition[];
-  bank: { transfers: readonly BankSettlement[]; debits: readonly BankSettlement[]; incoming: readonly BankIncoming[] };
+  bank: BankRecords;
   bankEntries: readonly BankEntry[];
+  clearing?: ClearingInput;
 }): ReconciliationReport {
   const findings = [
     ...checkDoubleEntry(input.entries),
     ...checkLoanPositions(input.loans),
     ...checkBankAgreement(input.bank, input.bankEntries),
+    ...(input.clearing ? checkClearing(input.bank, input.clearing) : []),
   ];
+  const c = input.clearing;
   return {
     clean: findings.length === 0,
     checkedAt: input.checkedAt,
@@ -326,6 +360,14 @@ export function reconcile(input: {
       bankTransfers: input.bank.transfers.length,
       bankDebits: input.bank.debits.length,
       bankIncoming: input.bank.incoming.length,
+      ...(c
+        ? {
+            settlementDays: c.gateway.days.length,
+            settlementLines: c.gateway.settlement.length,
+            cashPostings: c.cash.postings.length,
+            receivableLoans: c.receivables.length,
+          }
+        : {}),
     },
     totals: {
       debits: toMoney(sum(input.entries.map((e) => money(e.debits)))),

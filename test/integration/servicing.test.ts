@@ -155,7 +155,15 @@ describe('servicing over HTTP', () => {
     const after = await api.loan(session.token, loanId);
     expect((after.servicing as { balances: { principal: string } }).balances.principal).toBe(ledger.balances.principal);
 
-    expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId, notice.paymentId])).toEqual([]);
+    expect(
+      await findingsFor(
+        sql,
+        `${stack.simulatorUrl}/bank`,
+        [loanId, notice.paymentId],
+        60_000,
+        `${stack.simulatorUrl}/gateway`,
+      ),
+    ).toEqual([]);
     const report = await api.call<{ clean: boolean; counts: { entries: number } }>(
       'GET',
       '/v1/finance/reconciliation',
@@ -233,6 +241,7 @@ describe('servicing over HTTP', () => {
         APP_MODE: 'local',
         DATABASE_URL: stack.databaseUrl,
         BANK_URL: `${stack.simulatorUrl}/bank`,
+        GATEWAY_URL: `${stack.simulatorUrl}/gateway`,
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',

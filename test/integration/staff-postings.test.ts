@@ -267,7 +267,9 @@ describe('staff postings need a maker and a checker', () => {
     );
     expect(again.matched.some((m) => m.paymentId === paymentId || m.paymentId === wrongAmount.paymentId)).toBe(false);
     expect(await loanState()).toEqual(after);
-    expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [line.paymentId], 5_000)).toEqual([]);
+    expect(
+      await findingsFor(sql, `${stack.simulatorUrl}/bank`, [line.paymentId], 5_000, `${stack.simulatorUrl}/gateway`),
+    ).toEqual([]);
     // Close the wrong one so later runs on this stack see no leftovers.
     expect((await reject(wrongAmount.paymentId, checker.token, { reason: '金额不符' })).status).toBe(200);
   });

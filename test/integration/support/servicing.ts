@@ -5,6 +5,7 @@ import { connectDb, type Sql } from '../../../lib/db-client.js';
 import type { Finding } from '../../../domain/reconciliation.js';
 import { createLogger } from '../../../lib/logger.js';
 import { createBankClient } from '../../../partners/bank-client.js';
+import { createGatewayClient } from '../../../partners/gateway-client.js';
 import type { ApiClient, Borrower, Session } from '../../../drivers/api-client.js';
 
 export async function activeLoanOverHttp(
@@ -29,17 +30,26 @@ export function stackDb(databaseUrl: string): Sql {
   return connectDb(databaseUrl, { max: 4, applicationName: 'servicing-tests' });
 }
 
-/** Findings about these loans or payment ids (or bank keys containing them), after waiting up to `timeoutMs` for callbacks to land. */
+/**
+ * Findings about these loans or payment ids (or bank keys containing them), after waiting up to
+ * `timeoutMs` for callbacks to land. Given the gateway's address, the clearing accounts and the
+ * loans' receivables are checked too.
+ */
 export async function findingsFor(
   sql: Sql,
   bankUrl: string,
   loanIds: readonly string[],
   timeoutMs = 60_000,
+  gatewayUrl?: string,
 ): Promise<Finding[]> {
-  const bank = createBankClient({ baseUrl: bankUrl, log: createLogger('reconcile-test', 'silent'), timeoutMs: 20_000 });
+  const log = createLogger('reconcile-test', 'silent');
+  const bank = createBankClient({ baseUrl: bankUrl, log, timeoutMs: 20_000 });
+  const clearing = gatewayUrl
+    ? { gateway: createGatewayClient({ baseUrl: gatewayUrl, log, timeoutMs: 20_000 }) }
+    : undefined;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const report = await runReconciliation(sql, bank);
+    const report = await runReconciliation(sql, bank, new Date(), clearing);
     const mine = report.findings.filter(
       (f) =>
         f.code === 'LEDGER_UNBALANCED' ||
