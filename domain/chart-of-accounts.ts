@@ -1,8 +1,8 @@
 // The chart of accounts finance files with: every ledger account's numeric code (after the
 // accounting standards' chart for financial enterprises: 1xxx assets, 2xxx liabilities, 4xxx
 // equity, 6xxx income and expenses; six digits for a sub-account), and the accounting periods
-// (calendar months) the ledger closes. Pure: db/migrations/0014_ledger_close.sql stores the same
-// codes, and a unit test holds the two together.
+// (calendar months) the ledger closes. Pure: the migrations (0014_ledger_close.sql and those
+// adding accounts after it) store the same codes, and a unit test holds the two together.
 import { ACCOUNTS, type Account } from './ledger.js';
 import { addMonths, daysInMonth, isValidLocalDate } from './dates.js';
 import { fail, ok, problem, type Result } from './errors.js';
@@ -13,6 +13,7 @@ export const ACCOUNT_NUMBERS: Readonly<Record<Account, string>> = {
   BANK: '1002',
   PAYMENT_GATEWAY: '1012',
   INTEREST_RECEIVABLE: '1132',
+  ACCRUED_INTEREST_RECEIVABLE: '113201',
   FEE_RECEIVABLE: '122101',
   PENALTY_RECEIVABLE: '122102',
   LOAN_PRINCIPAL: '1303',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,11 @@ import {
 } from '../../../domain/chart-of-accounts.js';
 import { ACCOUNTS, ACCOUNT_KIND, ENTRY_KINDS } from '../../../domain/ledger.js';
 
-const migration = readFileSync(new URL('../../../db/migrations/0014_ledger_close.sql', import.meta.url), 'utf8');
+const migrations = new URL('../../../db/migrations/', import.meta.url);
+const migration = readdirSync(migrations)
+  .filter((f) => f.endsWith('.sql'))
+  .map((f) => readFileSync(new URL(f, migrations), 'utf8'))
+  .join('\n');
 
 describe('chart of accounts', () => {
   it('gives every account a distinct numeric code whose first digit is its kind', () => {
