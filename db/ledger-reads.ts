@@ -63,9 +63,7 @@ export async function loanJournal(sql: Sql, loanId: string, limit: number): Prom
 }
 
 /** Debits and credits of every account across all time (trial balance), in chart order. */
-export async function trialBalance(
-  sql: Sql,
-): Promise<
+export async function trialBalance(sql: Sql): Promise<
   Array<{
     account: Account;
     accountNo: string;
