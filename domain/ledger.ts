@@ -9,7 +9,7 @@
 //   LOAN_PRINCIPAL [Dr]    principal lent and not repaid
 //   INTEREST_RECEIVABLE, FEE_RECEIVABLE, PENALTY_RECEIVABLE [Dr]  charged and not yet paid
 //   BORROWER_CREDIT [Cr]   overpayments kept for later installments
-//   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
+//   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower, until the bank pays them back
 //   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
 import { DomainError } from './errors.js';
 import type { Dec } from './money.js';
@@ -60,6 +60,7 @@ export const ENTRY_KINDS = [
   'CREDIT_APPLIED',
   'WRITE_OFF',
   'REVERSAL',
+  'REFUND',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -112,6 +113,7 @@ export const ledgerKeys = {
   payment: (paymentId: string) => `payment:${paymentId}`,
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
   writeOff: (loanId: string) => `loan:${loanId}:write-off`,
+  refund: (loanId: string, number: number) => `loan:${loanId}:refund:${number}`,
   reversal: (businessKey: string) => `reversal:${businessKey}`,
 };
 
@@ -290,6 +292,29 @@ export function repaymentEntry(p: {
       cr('BORROWER_CREDIT', money(p.toCredit)),
       cr('REFUND_PAYABLE', money(p.toRefund)),
     ],
+  });
+}
+
+/**
+ * A refund paid back to the borrower through the bank: what was owed back leaves the bank. One
+ * entry per refund whichever attempt paid it; `transferKey` is that attempt's bank key.
+ */
+export function refundEntry(p: {
+  loanId: string;
+  number: number;
+  amount: Money;
+  paidOn: LocalDate;
+  transferKey: string;
+}): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.refund(p.loanId, p.number),
+    loanId: p.loanId,
+    kind: 'REFUND',
+    effectiveOn: p.paidOn,
+    externalRef: p.transferKey,
+    memo: `refund ${p.number} of ${p.amount} paid to the borrower`,
+    lines: [dr('REFUND_PAYABLE', amount), cr('BANK', amount)],
   });
 }
 

@@ -129,6 +129,11 @@ export interface LoanProduct {
   maxAge: number;
   allocationOrder: AllocationComponent[];
   overpayment: OverpaymentHandling;
+  /**
+   * Refunds owed back to a borrower above this amount are paid only after a finance user approves
+   * them; absent on products saved before refunds were paid (domain/refunds.ts has the default).
+   */
+  refundApprovalThreshold?: Money;
 }
 
 /** Documents every product of a loan type must ask for, beyond which a product may ask for more. */
@@ -259,6 +264,10 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     );
   }
   const overpayment = readEnum(input.overpayment, OVERPAYMENT_HANDLINGS, 'overpayment', problems);
+  const refundApprovalThreshold =
+    input.refundApprovalThreshold === undefined
+      ? undefined
+      : take(parseMoneyField(input.refundApprovalThreshold, 'refundApprovalThreshold', { allowZero: true }), problems);
 
   if (problems.length > 0) return fail(...problems);
   return ok({
@@ -291,6 +300,7 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     maxAge: maxAge!,
     allocationOrder: allocationOrder!,
     overpayment: overpayment!,
+    ...(refundApprovalThreshold !== undefined ? { refundApprovalThreshold } : {}),
   });
 }
 
