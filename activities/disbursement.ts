@@ -1,4 +1,4 @@
-// Paying out through the bank. The idempotency key comes from the workflow (business ids),
+// Paying out (and refunds back) through the bank. The idempotency key comes from the workflow (business ids),
 // so every retry of this activity asks the bank for the same single transfer.
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPartnerError } from '../partners/http.js';
@@ -8,6 +8,39 @@ import type { ActivityDeps } from './deps.js';
 import { loadApplication } from './loan-records.js';
 
 export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
+  /** Pays the borrower's account (the one on the application, verified before the payout). */
+  async function transferToBorrower({
+    loanId,
+    idempotencyKey,
+    amount,
+  }: {
+    loanId: string;
+    idempotencyKey: string;
+    amount: string;
+  }): Promise<BankResult | PendingTransfer> {
+    const application = await loadApplication(sql, cipher, loanId);
+    try {
+      const transfer = await bank.transfer(idempotencyKey, {
+        amount,
+        currency: 'CNY',
+        toCard: application.bankAccount.cardNumber,
+        toName: application.applicant.name,
+        reference: loanId,
+        ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
+      });
+      if (transfer.status === 'PENDING') return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
+      return {
+        transferId: transfer.transferId,
+        idempotencyKey,
+        status: transfer.status,
+        ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
+      };
+    } catch (err) {
+      if (isPartnerError(err) && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+      throw err;
+    }
+  }
+
   return {
     async isDisbursementPaused(): Promise<boolean> {
       const [flag] = await sql<
@@ -26,29 +59,20 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       idempotencyKey: string;
       amount: string;
     }): Promise<BankResult | PendingTransfer> {
-      const application = await loadApplication(sql, cipher, loanId);
-      try {
-        const transfer = await bank.transfer(idempotencyKey, {
-          amount,
-          currency: 'CNY',
-          toCard: application.bankAccount.cardNumber,
-          toName: application.applicant.name,
-          reference: loanId,
-          ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
-        });
-        if (transfer.status === 'PENDING')
-          return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
-        return {
-          transferId: transfer.transferId,
-          idempotencyKey,
-          status: transfer.status,
-          ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
-        };
-      } catch (err) {
-        if (isPartnerError(err) && !err.retryable)
-          throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
-        throw err;
-      }
+      return transferToBorrower({ loanId, idempotencyKey, amount });
+    },
+
+    /** A refund goes to the same verified account the loan was paid out to, under its own key. */
+    async startRefundTransfer({
+      loanId,
+      idempotencyKey,
+      amount,
+    }: {
+      loanId: string;
+      idempotencyKey: string;
+      amount: string;
+    }): Promise<BankResult | PendingTransfer> {
+      return transferToBorrower({ loanId, idempotencyKey, amount });
     },
 
     /** The bank's final answer for a transfer, or null while it is still pending. */

@@ -35,4 +35,10 @@ export const PATCHES = {
   APR_CAP_BEFORE_BUREAU: 'apr-cap-before-bureau',
   /** DTI counts the new loan's largest scheduled payment, balloons as a monthly equivalent (domain/repayment-burden.ts). */
   DTI_LARGEST_PAYMENT: 'dti-largest-payment',
+  /**
+   * Refunds are paid: money a payment leaves owed back (an overpayment under REFUND, a credit left at
+   * payoff) goes back through the bank to the payout account, with finance approval above the
+   * product's threshold; a paid-off loan's workflow waits until every refund is PAID (workflows/refunds.ts).
+   */
+  REFUNDS_PAID: 'refunds-paid',
 } as const;

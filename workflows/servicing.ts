@@ -25,6 +25,7 @@ import {
   collectionNoteUpdate,
   loanViewQuery,
   payoffQuoteQuery,
+  refundDecisionUpdate,
   repayUpdate,
   resolveAttentionUpdate,
   retryDisbursementUpdate,
@@ -49,7 +50,13 @@ import {
   type ServicingStart,
   type ServicingState,
 } from './servicing-state.js';
-import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
+import {
+  validateCollectionNote,
+  validateRefundDecision,
+  validateRepayment,
+  validateWriteOff,
+} from './servicing-validators.js';
+import { awaitRefunds, decideRefund, refundsQuiet, resumeRefunds } from './refunds.js';
 import {
   refuse,
   validateAttentionDecision,
@@ -74,6 +81,7 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
   if (start.carried) {
     listen(s);
     refuseOriginationMessages(s);
+    resumeRefunds(s);
   }
   const settledAtStart = settledCount(s);
 
@@ -101,6 +109,9 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       return continueAsNewFrom(s);
     }
   }
+  // A closed loan that still owes a refund stays until it is paid (only loans that owe one under
+  // PATCHES.REFUNDS_PAID have refunds).
+  if (s.ctx.view.refunds?.length && (await awaitRefunds(s)) === 'CONTINUE') return continueAsNewFrom(s);
   answerUnappliedWriteOff(s, {
     zh: '贷款已结清或核销，该核销决定未执行',
     en: 'The loan closed before this write-off decision could be applied',
@@ -191,6 +202,8 @@ function stateOf(carried: CarriedServicing): ServicingState {
     writes: Promise.resolve(),
     // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
+    refundRuns: new Map(),
+    refundsBusy: 0,
   };
   // Money has left: a parked servicing loan can only be retried, never simply closed.
   attendTo(ctx, () => false, carried.attentionCases ?? 0);
@@ -229,6 +242,10 @@ function listen(s: ServicingState): void {
   );
   setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), {
     validator: (note) => validateCollectionNote(s, note),
+  });
+  // No recorded history holds this update: it was added with PATCHES.REFUNDS_PAID (setHandler adds no command).
+  setHandler(refundDecisionUpdate, (decision) => decideRefund(s, decision), {
+    validator: (decision) => validateRefundDecision(s, decision),
   });
 }
 
@@ -364,6 +381,8 @@ function settledCount(s: ServicingState): number {
 /** Waits for every write and every message handler, then starts the next run with the compact state. */
 async function continueAsNewFrom(s: ServicingState): Promise<never> {
   await s.writes;
+  // A refund inside a bank call or a posting finishes it; one waiting for finance or the bank is carried.
+  await condition(() => refundsQuiet(s));
   answerUnappliedWriteOff(s, { zh: '请在贷款继续后重新提交核销决定', en: 'Submit the write-off decision again' });
   await condition(allHandlersFinished);
   return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
