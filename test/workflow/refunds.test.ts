@@ -143,7 +143,6 @@ describe('refunds', () => {
     const [row] = await h.sql<{ refunds: RefundRecord[] }[]>`
       select view_fields->'refunds' as refunds from loans where id = ${loan.loanId}`;
     expect(row!.refunds).toEqual([expect.objectContaining({ refundId: 'R1', status: 'PAID', amount: '200.00' })]);
-    await h.capture(loan.loanId, 'refund-overpayment', ['partial-payment', 'refund']);
   });
 
   it('holds a refund above the threshold for a finance approval that neither another role nor the maker can give', async () => {
@@ -218,7 +217,6 @@ describe('refunds', () => {
     expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([]);
     expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
     await untilIdle(loan.handle);
-    await h.capture(loan.loanId, 'refund-approval', ['partial-payment', 'refund']);
   });
 
   it('turns a refund the bank refuses into a finance task, keeps the loan going, and pays a retry once', async () => {
