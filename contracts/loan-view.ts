@@ -107,6 +107,8 @@ export interface RefundRecord {
   /** Attempts to pay it; each has its own bank key (domain/refunds.ts). */
   attempt: number;
   idempotencyKey: string;
+  /** The bank is not asked before this instant (the product's refundHoldDays after the payment). */
+  heldUntil?: string;
   approvedBy?: string;
   failureReason?: string;
   paidOn?: LocalDate;

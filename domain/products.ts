@@ -134,6 +134,11 @@ export interface LoanProduct {
    * them; absent on products saved before refunds were paid (domain/refunds.ts has the default).
    */
   refundApprovalThreshold?: Money;
+  /**
+   * Days every refund waits after the payment that left it owed, so a reversal of that payment can
+   * cancel it first; absent on products saved before (domain/refunds.ts has the default).
+   */
+  refundHoldDays?: number;
 }
 
 /** Documents every product of a loan type must ask for, beyond which a product may ask for more. */
@@ -268,6 +273,10 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     input.refundApprovalThreshold === undefined
       ? undefined
       : take(parseMoneyField(input.refundApprovalThreshold, 'refundApprovalThreshold', { allowZero: true }), problems);
+  const refundHoldDays =
+    input.refundHoldDays === undefined
+      ? undefined
+      : readInteger(input.refundHoldDays, 'refundHoldDays', problems, 0, 30);
 
   if (problems.length > 0) return fail(...problems);
   return ok({
@@ -301,6 +310,7 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     allocationOrder: allocationOrder!,
     overpayment: overpayment!,
     ...(refundApprovalThreshold !== undefined ? { refundApprovalThreshold } : {}),
+    ...(refundHoldDays !== undefined ? { refundHoldDays } : {}),
   });
 }
 

@@ -15,9 +15,24 @@ export function refundOwedBy(entries: readonly JournalEntry[]): Money {
   return toMoney(owed.gt(ZERO) ? owed : ZERO);
 }
 
-/** True when a refund of `amount` waits for a finance user before the bank is asked. */
-export function refundNeedsApproval(amount: Money, threshold: Money | undefined): boolean {
-  return money(amount).gt(money(threshold ?? DEFAULT_REFUND_APPROVAL_THRESHOLD));
+/** Days a refund waits after the payment that left it owed, so a reversal in that window can stop it. */
+export const DEFAULT_REFUND_HOLD_DAYS = 3;
+
+/** Refunds in these states are no longer owed back and do not count towards the approval threshold. */
+const NOT_OWED_BACK: readonly string[] = ['REJECTED', 'CANCELLED'];
+
+/**
+ * True when a refund waits for a finance user before the bank is asked: the threshold applies to
+ * everything the loan owes back (its other refunds still owed, paid or being paid, plus this one),
+ * so several refunds each under the threshold cannot together pass it unapproved.
+ */
+export function refundNeedsApproval(
+  amount: Money,
+  others: readonly { amount: Money; status: string }[],
+  threshold: Money | undefined,
+): boolean {
+  const earlier = others.filter((r) => !NOT_OWED_BACK.includes(r.status)).map((r) => money(r.amount));
+  return sum([money(amount), ...earlier]).gt(money(threshold ?? DEFAULT_REFUND_APPROVAL_THRESHOLD));
 }
 
 /** The refund's id on the loan: R1, R2, … in the order they were owed. */

@@ -12,7 +12,13 @@
 import { ActivityFailure, condition, patched } from '@temporalio/workflow';
 import { refundEntry, type JournalEntry } from '../domain/ledger.js';
 import { money } from '../domain/money.js';
-import { refundIdOf, refundNeedsApproval, refundOwedBy, refundTransferKey } from '../domain/refunds.js';
+import {
+  DEFAULT_REFUND_HOLD_DAYS,
+  refundIdOf,
+  refundNeedsApproval,
+  refundOwedBy,
+  refundTransferKey,
+} from '../domain/refunds.js';
 import type { Money } from '../domain/types.js';
 import { rawPartners, records } from './activity-proxies.js';
 import { notifyBorrower, record } from './context.js';
@@ -47,7 +53,10 @@ export async function payBackWhatIsLeft(
 async function owe(s: ServicingState, p: { amount: Money; paymentId: string; requestedBy: string }): Promise<void> {
   const refunds = refundsOf(s);
   const number = refunds.length + 1;
-  const needsApproval = refundNeedsApproval(p.amount, s.input.product.refundApprovalThreshold);
+  // The threshold counts the loan's other refunds too, so overpayments each under it add up to it.
+  const needsApproval = refundNeedsApproval(p.amount, refunds, s.input.product.refundApprovalThreshold);
+  // Every refund waits out the hold after its payment, so a reversal of that payment can stop it first.
+  const holdDays = s.input.product.refundHoldDays ?? DEFAULT_REFUND_HOLD_DAYS;
   const refund: RefundRecord = {
     refundId: refundIdOf(number),
     amount: p.amount,
@@ -57,6 +66,7 @@ async function owe(s: ServicingState, p: { amount: Money; paymentId: string; req
     owedOn: todayOf(s),
     attempt: 1,
     idempotencyKey: refundTransferKey(s.input.loanId, number, 1),
+    heldUntil: new Date(Date.now() + holdDays * DAY_MS).toISOString(),
   };
   refunds.push(refund);
   await record(
@@ -123,6 +133,7 @@ async function busy<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
 }
 
 async function pay(s: ServicingState, refund: RefundRecord): Promise<void> {
+  await holdOver(refund);
   await condition(() => refund.status !== 'APPROVAL');
   if (refund.status !== 'PENDING') return;
   const key = refund.idempotencyKey;
@@ -134,6 +145,12 @@ async function pay(s: ServicingState, refund: RefundRecord): Promise<void> {
   }
   s.bankResults.delete(key);
   await busy(s, () => (result.status === 'SUCCEEDED' ? paid(s, refund, result) : failed(s, refund, result)));
+}
+
+/** Waits (a workflow timer, carried across runs by the record) until the refund's hold is over. */
+async function holdOver(refund: RefundRecord): Promise<void> {
+  const left = refund.heldUntil ? Date.parse(refund.heldUntil) - Date.now() : 0;
+  if (left > 0) await condition(() => refund.status === 'PAID', left);
 }
 
 /** Asks the bank for the attempt's transfer; null while the bank has not answered for good. */
@@ -181,6 +198,8 @@ async function paid(s: ServicingState, refund: RefundRecord, result: BankResult)
 async function failed(s: ServicingState, refund: RefundRecord, result: BankResult): Promise<void> {
   refund.status = 'FAILED';
   refund.failureReason = result.failureReason ?? 'UNKNOWN';
+  // Taken before the first await: a retry landing while this records moves the refund to its next attempt.
+  const task = failedTask(s, refund);
   await record(
     s.ctx,
     'REFUND_FAILED',
@@ -188,24 +207,26 @@ async function failed(s: ServicingState, refund: RefundRecord, result: BankResul
       zh: `退款 ${refund.refundId}（${refund.amount} 元）银行退回：${refund.failureReason}，已转财务处理`,
       en: `Refund ${refund.refundId} (CNY ${refund.amount}) refused by the bank: ${refund.failureReason}; finance will follow up`,
     },
-    { detail: { refundId: refund.refundId, idempotencyKey: refund.idempotencyKey } },
+    { detail: { refundId: refund.refundId, idempotencyKey: task.detail.idempotencyKey } },
   );
-  await openFailedTask(s, refund);
+  await records.openTask(task);
 }
 
-async function openFailedTask(s: ServicingState, refund: RefundRecord): Promise<void> {
-  await records.openTask({
+/** The finance task of the refund's current failed attempt, built from the refund as it is now. */
+function failedTask(s: ServicingState, refund: RefundRecord) {
+  return {
     loanId: s.input.loanId,
     kind: 'REFUND_FAILED',
     taskKey: failedTaskKey(refund),
-    role: 'FINANCE',
+    role: 'FINANCE' as const,
     detail: {
       refundId: refund.refundId,
       amount: refund.amount,
       attempt: refund.attempt,
+      idempotencyKey: refund.idempotencyKey,
       failureReason: refund.failureReason ?? null,
     },
-  });
+  };
 }
 
 /**
@@ -229,6 +250,7 @@ export async function decideRefund(s: ServicingState, decision: RefundDecision):
   } else if (decision.action === 'REJECT') {
     refund.status = 'FAILED';
     refund.failureReason = 'REJECTED_BY_FINANCE';
+    const task = failedTask(s, refund);
     await closeTask(s, approvalTaskKey(refund), by.userId);
     await record(
       s.ctx,
@@ -239,7 +261,7 @@ export async function decideRefund(s: ServicingState, decision: RefundDecision):
       },
       { actor: by, detail: { refundId: refund.refundId, reason: decision.reason ?? null } },
     );
-    await openFailedTask(s, refund);
+    await records.openTask(task);
   } else {
     const previousTask = failedTaskKey(refund);
     refund.status = 'PENDING';

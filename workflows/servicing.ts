@@ -381,10 +381,10 @@ function settledCount(s: ServicingState): number {
 /** Waits for every write and every message handler, then starts the next run with the compact state. */
 async function continueAsNewFrom(s: ServicingState): Promise<never> {
   await s.writes;
-  // A refund inside a bank call or a posting finishes it; one waiting for finance or the bank is carried.
-  await condition(() => refundsQuiet(s));
   answerUnappliedWriteOff(s, { zh: '请在贷款继续后重新提交核销决定', en: 'Submit the write-off decision again' });
-  await condition(allHandlersFinished);
+  // One condition: a refund inside a bank call or a posting finishes it, and no refund activity can
+  // start between this check and continue-as-new; one waiting for finance, the hold or the bank is carried.
+  await condition(() => refundsQuiet(s) && allHandlersFinished());
   return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
 }
 

@@ -36,6 +36,7 @@ const Refund = z
     owedOn: z.string(),
     attempt: z.number(),
     idempotencyKey: z.string(),
+    heldUntil: z.string().optional(),
     approvedBy: z.string().optional(),
     failureReason: z.string().optional(),
     paidOn: z.string().optional(),

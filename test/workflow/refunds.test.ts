@@ -11,6 +11,8 @@ import { createWorkflowHarness, untilIdle, type WorkflowHarness } from './helper
 import { refusalOf, sign, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
 import { ledgerBalance, pay, reconciliation, skipTo, view } from './helpers/servicing-driver.js';
 
+const DAY = 24 * 3600_000;
+
 let h: WorkflowHarness;
 beforeAll(async () => {
   h = await createWorkflowHarness();
@@ -99,6 +101,16 @@ describe('refunds', () => {
     const paid = await overpayFirst(loan, '200.00');
     expect(paid.allocation.toRefund).toBe('200.00');
 
+    // Held for the product's refundHoldDays (3 by default) after the payment: the bank is not asked yet.
+    const held = await untilRefund(loan.handle, 'R1', 'PENDING');
+    const heldFor = Date.parse(held.heldUntil!) - Date.parse(`${held.owedOn}T00:00:00Z`);
+    expect(heldFor).toBeGreaterThan(2 * DAY);
+    expect(heldFor).toBeLessThan(4 * DAY);
+    await h.env.sleep(DAY);
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    expect((await refundOf(loan.handle, 'R1'))!.status).toBe('PENDING');
+    await h.env.sleep(2 * DAY + 60_000);
+
     const refund = await untilRefund(loan.handle, 'R1', 'PAID');
     expect(refund).toMatchObject({
       amount: '200.00',
@@ -143,6 +155,26 @@ describe('refunds', () => {
     const [row] = await h.sql<{ refunds: RefundRecord[] }[]>`
       select view_fields->'refunds' as refunds from loans where id = ${loan.loanId}`;
     expect(row!.refunds).toEqual([expect.objectContaining({ refundId: 'R1', status: 'PAID', amount: '200.00' })]);
+
+    // A second overpayment under the threshold alone (900.00 ≤ 1000.00) passes it together with the
+    // first (1100.00): it waits for finance, and the hold running out does not pay it.
+    const next = (await view(loan.handle)).servicing!.nextDue!;
+    await skipTo(h, next.dueDate, '10:00');
+    const owed = (await view(loan.handle)).servicing!.nextDue!.amount;
+    await pay(loan.handle, {
+      paymentId: `${loan.loanId}-over-2`,
+      amount: money(owed).plus('900.00').toFixed(2),
+      receivedOn: next.dueDate,
+      by: loan.borrower,
+    });
+    expect(await untilRefund(loan.handle, 'R2', 'APPROVAL')).toMatchObject({ amount: '900.00' });
+    await h.env.sleep(4 * DAY);
+    expect((await refundOf(loan.handle, 'R2'))!.status).toBe('APPROVAL');
+    expect(refundTransfers(loan.loanId)).toHaveLength(1);
+    expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([
+      { task_key: 'REFUND_APPROVAL:R2', role: 'FINANCE' },
+    ]);
+    await untilIdle(loan.handle);
   });
 
   it('holds a refund above the threshold for a finance approval that neither another role nor the maker can give', async () => {
@@ -205,6 +237,9 @@ describe('refunds', () => {
       by: { userId: checker, role: 'FINANCE' },
     });
     expect(approved.refunds![0]).toMatchObject({ approvedBy: checker });
+    // Approved, it still waits out the hold after the payment.
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    await h.env.sleep(3 * DAY + 60_000);
     const refund = await untilRefund(loan.handle, 'R1', 'PAID');
     expect(refund.approvedBy).toBe(checker);
     expect(
@@ -224,6 +259,7 @@ describe('refunds', () => {
     const finance = await h.createUser('FINANCE');
     h.bank.holdSettlement = true;
     await overpayFirst(loan, '300.00');
+    await h.env.sleep(3 * DAY + 60_000);
     const key = `loan:${loan.loanId}:refund:1`;
     const deadline = Date.now() + 30_000;
     while (!h.bank.transfers.has(key) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

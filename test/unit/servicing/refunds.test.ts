@@ -8,6 +8,7 @@ import { validateProduct } from '../../../domain/products.js';
 import { checkBankAgreement } from '../../../domain/reconciliation.js';
 import {
   DEFAULT_REFUND_APPROVAL_THRESHOLD,
+  DEFAULT_REFUND_HOLD_DAYS,
   refundIdOf,
   refundNeedsApproval,
   refundOwedBy,
@@ -53,10 +54,43 @@ describe('refund rules', () => {
 
   it('asks finance only above the threshold, 1000.00 when the product names none', () => {
     expect(DEFAULT_REFUND_APPROVAL_THRESHOLD).toBe('1000.00');
-    expect(refundNeedsApproval('1000.00', undefined)).toBe(false);
-    expect(refundNeedsApproval('1000.01', undefined)).toBe(true);
-    expect(refundNeedsApproval('100.00', '100.00')).toBe(false);
-    expect(refundNeedsApproval('0.01', '0.00')).toBe(true);
+    expect(refundNeedsApproval('1000.00', [], undefined)).toBe(false);
+    expect(refundNeedsApproval('1000.01', [], undefined)).toBe(true);
+    expect(refundNeedsApproval('100.00', [], '100.00')).toBe(false);
+    expect(refundNeedsApproval('0.01', [], '0.00')).toBe(true);
+  });
+
+  it('applies the threshold to everything the loan owes back, not to each refund alone', () => {
+    // Two overpayments of 600.00 each: the second passes 1000.00 together with the first.
+    expect(refundNeedsApproval('600.00', [{ amount: '600.00', status: 'PAID' }], undefined)).toBe(true);
+    expect(refundNeedsApproval('400.00', [{ amount: '600.00', status: 'PENDING' }], undefined)).toBe(false);
+    expect(refundNeedsApproval('50.00', [{ amount: '60.00', status: 'FAILED' }], '100.00')).toBe(true);
+    // A refund no longer owed back (rejected, cancelled) does not count.
+    expect(
+      refundNeedsApproval(
+        '600.00',
+        [
+          { amount: '900.00', status: 'REJECTED' },
+          { amount: '900.00', status: 'CANCELLED' },
+        ],
+        undefined,
+      ),
+    ).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 20 }), (cents) => {
+        const amounts = cents.map((c) => (c / 100).toFixed(2));
+        // However the loan's refunds are split, none passes unapproved once together they exceed the threshold.
+        const needs = amounts.map((a, i) =>
+          refundNeedsApproval(
+            a,
+            amounts.slice(0, i).map((x) => ({ amount: x, status: 'PAID' })),
+            '100.00',
+          ),
+        );
+        const unapproved = amounts.filter((_, i) => !needs[i]).reduce((t, a) => t + Math.round(Number(a) * 100), 0);
+        expect(unapproved).toBeLessThanOrEqual(10_000);
+      }),
+    );
   });
 
   it('keys each attempt by business ids, a retry with a key of its own', () => {
@@ -124,6 +158,8 @@ describe('the product’s refundApprovalThreshold', () => {
     expect(absent.ok && absent.value.refundApprovalThreshold).toBe(undefined);
     const given = validateProduct({ ...product(), refundApprovalThreshold: '2500.00' });
     expect(given.ok && given.value.refundApprovalThreshold).toBe('2500.00');
+    const hold = validateProduct({ ...product(), refundHoldDays: 5 });
+    expect(hold.ok && hold.value.refundHoldDays).toBe(5);
     const zero = validateProduct({ ...product(), refundApprovalThreshold: '0.00' });
     expect(zero.ok && zero.value.refundApprovalThreshold).toBe('0.00');
   });
@@ -138,5 +174,21 @@ describe('the product’s refundApprovalThreshold', () => {
     expect(result.ok).toBe(false);
     if (!result.ok)
       expect(result.problems).toEqual([expect.objectContaining({ field: 'refundApprovalThreshold', code })]);
+  });
+});
+
+describe('the product’s refundHoldDays', () => {
+  const product = () => JSON.parse(JSON.stringify(defaultProductFor('PERSONAL_CONSUMER'))) as Record<string, unknown>;
+
+  it('defaults to 3 days when absent', () => {
+    const absent = validateProduct(product());
+    expect(absent.ok && absent.value.refundHoldDays).toBe(undefined);
+    expect(DEFAULT_REFUND_HOLD_DAYS).toBe(3);
+  });
+
+  it.each([-1, 31, 1.5, '3', null])('refuses %j, naming the field', (value) => {
+    const result = validateProduct({ ...product(), refundHoldDays: value });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.field)).toEqual(['refundHoldDays']);
   });
 });
