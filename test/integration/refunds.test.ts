@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('refunds over HTTP', () => {
-  it('validates the product’s refundApprovalThreshold, naming the field', async () => {
+  it('validates the product’s refundApprovalThreshold and refundHoldDays, naming the field', async () => {
     const { products } = await api.call<{ products: Array<Record<string, unknown>> }>('GET', '/v1/products', {
       token: riskManager.token,
     });
@@ -101,11 +101,23 @@ describe('refunds over HTTP', () => {
       expect(refused.body.error!.fields!.map((f) => f.field)).toEqual(['refundApprovalThreshold']);
       expect(refused.body.error!.message.zh).toMatch(/refundApprovalThreshold/);
     }
+    for (const bad of [-1, 31, '3']) {
+      const refused = await send('PUT', `/v1/products/${productCode}`, riskManager.token, {
+        ...base,
+        code: productCode,
+        overpayment: 'REFUND',
+        refundHoldDays: bad,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error!.fields!.map((f) => f.field)).toEqual(['refundHoldDays']);
+    }
     const saved = await send('PUT', `/v1/products/${productCode}`, riskManager.token, {
       ...base,
       code: productCode,
       overpayment: 'REFUND',
       refundApprovalThreshold: '50.00',
+      // No hold here: the stack runs in real time (the hold is tested in test/workflow/refunds.test.ts).
+      refundHoldDays: 0,
     });
     expect(saved.status).toBe(200);
   });
