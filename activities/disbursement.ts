@@ -1,4 +1,4 @@
-// Paying out through the bank. The idempotency key comes from the workflow (business ids),
+// Paying out (and refunds back) through the bank. The idempotency key comes from the workflow (business ids),
 // so every retry of this activity asks the bank for the same single transfer.
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPartnerError } from '../partners/http.js';
@@ -9,6 +9,49 @@ import { releasePayout, reservePayout } from '../db/payout-funding.js';
 import { loadApplication } from './loan-records.js';
 
 export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
+  /**
+   * Pays the borrower's account (the one on the application, verified before the payout).
+   * `release` runs when the bank refuses for good, freeing whatever was reserved for the transfer.
+   */
+  async function transferToBorrower(
+    {
+      loanId,
+      idempotencyKey,
+      amount,
+    }: {
+      loanId: string;
+      idempotencyKey: string;
+      amount: string;
+    },
+    release: () => Promise<void> = async () => undefined,
+  ): Promise<BankResult | PendingTransfer> {
+    const application = await loadApplication(sql, cipher, loanId);
+    try {
+      const transfer = await bank.transfer(idempotencyKey, {
+        amount,
+        currency: 'CNY',
+        toCard: application.bankAccount.cardNumber,
+        toName: application.applicant.name,
+        reference: loanId,
+        ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
+      });
+      if (transfer.status === 'PENDING') return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
+      if (transfer.status === 'FAILED') await release();
+      return {
+        transferId: transfer.transferId,
+        idempotencyKey,
+        status: transfer.status,
+        ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
+      };
+    } catch (err) {
+      if (isPartnerError(err) && !err.retryable) {
+        await release();
+        throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
+      }
+      throw err;
+    }
+  }
+
   return {
     async isDisbursementPaused(): Promise<boolean> {
       const [flag] = await sql<
@@ -41,32 +84,23 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
           `BANK holds ${funded.balance} with ${funded.reserved} reserved for payouts in flight; this payout of ${funded.needed} needs capital first (POST /v1/finance/capital-injections)`,
           'InsufficientFunds',
         );
-      const application = await loadApplication(sql, cipher, loanId);
-      try {
-        const transfer = await bank.transfer(idempotencyKey, {
-          amount,
-          currency: 'CNY',
-          toCard: application.bankAccount.cardNumber,
-          toName: application.applicant.name,
-          reference: loanId,
-          ...(config.PUBLIC_API_URL ? { callbackUrl: `${config.PUBLIC_API_URL}/v1/partners/bank/callbacks` } : {}),
-        });
-        if (transfer.status === 'PENDING')
-          return { transferId: transfer.transferId, idempotencyKey, status: 'PENDING' };
-        if (transfer.status === 'FAILED') await releasePayout(sql, idempotencyKey);
-        return {
-          transferId: transfer.transferId,
-          idempotencyKey,
-          status: transfer.status,
-          ...(transfer.failureReason ? { failureReason: transfer.failureReason } : {}),
-        };
-      } catch (err) {
-        if (isPartnerError(err) && !err.retryable) {
-          await releasePayout(sql, idempotencyKey);
-          throw ApplicationFailure.nonRetryable(err.message, 'PartnerRejected');
-        }
-        throw err;
-      }
+      return transferToBorrower({ loanId, idempotencyKey, amount }, () => releasePayout(sql, idempotencyKey));
+    },
+
+    /**
+     * A refund goes to the same verified account the loan was paid out to, under its own key. It
+     * pays back money the borrower paid in, so it reserves nothing against the payout funds.
+     */
+    async startRefundTransfer({
+      loanId,
+      idempotencyKey,
+      amount,
+    }: {
+      loanId: string;
+      idempotencyKey: string;
+      amount: string;
+    }): Promise<BankResult | PendingTransfer> {
+      return transferToBorrower({ loanId, idempotencyKey, amount });
     },
 
     /** The bank's final answer for a transfer, or null while it is still pending. */

@@ -183,8 +183,11 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
         where loan_id = ${loanId} and task_key = ${taskKey} and status = 'OPEN'`;
     },
 
+    /** At payoff or write-off: every open task of the loan but a refund's, which finance still owes the borrower. */
     async closeOpenTasks({ loanId }: { loanId: string }): Promise<void> {
-      await sql`update tasks set status = 'CANCELLED', closed_at = now() where loan_id = ${loanId} and status = 'OPEN'`;
+      await sql`
+        update tasks set status = 'CANCELLED', closed_at = now()
+        where loan_id = ${loanId} and status = 'OPEN' and kind not like 'REFUND%'`;
     },
 
     async generateContract({

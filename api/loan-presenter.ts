@@ -75,6 +75,19 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     openReview: view.openReview ?? null,
     /** Why the loan is parked for ops (NEEDS_ATTENTION); internal, so not shown to the borrower. */
     attention: viewer.role === 'BORROWER' ? null : (view.attention ?? null),
+    /** Money owed back and how paying it stands; the borrower sees amounts and states, staff the bank keys too. */
+    refunds:
+      view.refunds?.map((r) =>
+        viewer.role === 'BORROWER'
+          ? {
+              refundId: r.refundId,
+              amount: r.amount,
+              status: r.status,
+              owedOn: r.owedOn,
+              ...(r.paidOn ? { paidOn: r.paidOn } : {}),
+            }
+          : r,
+      ) ?? null,
     timeline: view.timeline,
   };
 }

@@ -29,6 +29,7 @@ type ViewFields = Partial<
     | 'closedReason'
     | 'openReview'
     | 'attention'
+    | 'refunds'
   >
 > & {
   servicing?: Omit<ServicingView, 'recentPayments'>;
@@ -133,5 +134,6 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
     ...(f.closedReason ? { closedReason: f.closedReason } : {}),
     ...(f.openReview ? { openReview: f.openReview } : {}),
     ...(f.attention ? { attention: f.attention } : {}),
+    ...(f.refunds ? { refunds: f.refunds } : {}),
   };
 }

@@ -123,6 +123,12 @@ export interface DisbursementActivities {
     amount: string;
   }): Promise<BankResult | PendingTransfer>;
   checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
+  /** Pays a refund to the account the loan was paid out to; the bank's answer may already be final. */
+  startRefundTransfer(args: {
+    loanId: string;
+    idempotencyKey: string;
+    amount: Money;
+  }): Promise<BankResult | PendingTransfer>;
 }
 
 export interface LedgerActivities {

@@ -8,6 +8,7 @@ import type {
   BankResult,
   CollectionNote,
   DocumentUploaded,
+  RefundDecision,
   RepaymentInput,
   ReviewInput,
   SignInput,
@@ -26,6 +27,7 @@ export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repa
 export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decideWriteOff');
 export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
 export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
+export const refundDecisionUpdate = defineUpdate<LoanView, [RefundDecision]>('decideRefund');
 
 export const loanViewQuery = defineQuery<LoanView>('loanView');
 /** What closes the loan on a local date (servicing only; read-only, adds nothing to the history). */

@@ -89,6 +89,31 @@ export interface DisbursementRecord {
   disbursedOn?: string;
 }
 
+/**
+ * Money owed back to the borrower (an overpayment under the product's REFUND option, or a credit
+ * left at payoff), paid to the account the loan was paid out to. PENDING: the bank is being asked;
+ * APPROVAL: above the product's threshold, waiting for a finance user; PAID: the bank paid it;
+ * FAILED: the bank refused it or finance rejected it, and a finance task asks for a retry.
+ */
+export interface RefundRecord {
+  refundId: string;
+  amount: Money;
+  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED';
+  /** The payment that left the money owed. */
+  paymentId: string;
+  /** Who recorded that payment; they may not approve its refund. */
+  requestedBy: string;
+  owedOn: LocalDate;
+  /** Attempts to pay it; each has its own bank key (domain/refunds.ts). */
+  attempt: number;
+  idempotencyKey: string;
+  /** The bank is not asked before this instant (the product's refundHoldDays after the payment). */
+  heldUntil?: string;
+  approvedBy?: string;
+  failureReason?: string;
+  paidOn?: LocalDate;
+}
+
 /** The answer to a repayment: where the money went and what is owed after it (workflows/servicing). */
 export interface RepaymentResult {
   paymentId: string;
@@ -133,6 +158,8 @@ export interface LoanView {
   openReview?: { stage: ReviewStage; round: number; since: string };
   /** Why the loan is parked, while it is in NEEDS_ATTENTION. */
   attention?: AttentionCase;
+  /** Refunds owed back to the borrower and how paying them stands (absent until one is owed). */
+  refunds?: RefundRecord[];
 }
 
 /** One installment of the confirmed schedule, as the account is opened with it. */

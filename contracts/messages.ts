@@ -73,6 +73,17 @@ export interface AttentionDecision {
   by: Actor;
 }
 
+/**
+ * Finance's answer to a refund: APPROVE or REJECT one waiting for approval (a reason is required to
+ * reject), RETRY one that failed.
+ */
+export interface RefundDecision {
+  refundId: string;
+  action: 'APPROVE' | 'REJECT' | 'RETRY';
+  reason?: string;
+  by: Actor;
+}
+
 export interface CollectionNote {
   outcome: 'CONTACTED' | 'PROMISE_TO_PAY' | 'NO_ANSWER' | 'REFUSED' | 'DISPUTED';
   note: string;

@@ -19,6 +19,7 @@ export const PROJECTED_VIEW_FIELDS = [
   'servicing',
   'openReview',
   'attention',
+  'refunds',
 ] as const;
 
 export type ProjectedViewField = (typeof PROJECTED_VIEW_FIELDS)[number];

@@ -10,7 +10,7 @@
 //   INTEREST_RECEIVABLE, FEE_RECEIVABLE, PENALTY_RECEIVABLE [Dr]  charged and not yet paid
 //   ACCRUED_INTEREST_RECEIVABLE [Dr]  interest earned day by day and not yet due (domain/interest-accrual.ts)
 //   BORROWER_CREDIT [Cr]   overpayments kept for later installments
-//   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower
+//   REFUND_PAYABLE [Cr]    overpayments owed back to the borrower, until the bank pays them back
 //   INTEREST_INCOME, FEE_INCOME, PENALTY_INCOME [Cr]              LOAN_LOSS [Dr] write-offs
 //   FUNDING_CAPITAL [Cr]   capital paid into BANK, so payouts never take it below zero
 //   LOAN_LOSS_RESERVE [Cr] provision held against loans     PROVISION_EXPENSE [Dr] its charge
@@ -75,6 +75,7 @@ export const ENTRY_KINDS = [
   'REVERSAL',
   'CAPITAL',
   'PROVISION',
+  'REFUND',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -131,6 +132,7 @@ export const ledgerKeys = {
   payment: (paymentId: string) => `payment:${paymentId}`,
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
   writeOff: (loanId: string) => `loan:${loanId}:write-off`,
+  refund: (loanId: string, number: number) => `loan:${loanId}:refund:${number}`,
   reversal: (businessKey: string) => `reversal:${businessKey}`,
   capital: (injectionId: string) => `capital:${injectionId}`,
   provision: (loanId: string, sequence: number) => `loan:${loanId}:provision:${sequence}`,
@@ -362,6 +364,29 @@ export function repaymentEntry(p: {
       cr('BORROWER_CREDIT', money(p.toCredit)),
       cr('REFUND_PAYABLE', money(p.toRefund)),
     ],
+  });
+}
+
+/**
+ * A refund paid back to the borrower through the bank: what was owed back leaves the bank. One
+ * entry per refund whichever attempt paid it; `transferKey` is that attempt's bank key.
+ */
+export function refundEntry(p: {
+  loanId: string;
+  number: number;
+  amount: Money;
+  paidOn: LocalDate;
+  transferKey: string;
+}): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.refund(p.loanId, p.number),
+    loanId: p.loanId,
+    kind: 'REFUND',
+    effectiveOn: p.paidOn,
+    externalRef: p.transferKey,
+    memo: `refund ${p.number} of ${p.amount} paid to the borrower`,
+    lines: [dr('REFUND_PAYABLE', amount), cr('BANK', amount)],
   });
 }
 

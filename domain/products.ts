@@ -129,6 +129,16 @@ export interface LoanProduct {
   maxAge: number;
   allocationOrder: AllocationComponent[];
   overpayment: OverpaymentHandling;
+  /**
+   * Refunds owed back to a borrower above this amount are paid only after a finance user approves
+   * them; absent on products saved before refunds were paid (domain/refunds.ts has the default).
+   */
+  refundApprovalThreshold?: Money;
+  /**
+   * Days every refund waits after the payment that left it owed, so a reversal of that payment can
+   * cancel it first; absent on products saved before (domain/refunds.ts has the default).
+   */
+  refundHoldDays?: number;
 }
 
 /** Documents every product of a loan type must ask for, beyond which a product may ask for more. */
@@ -259,6 +269,14 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     );
   }
   const overpayment = readEnum(input.overpayment, OVERPAYMENT_HANDLINGS, 'overpayment', problems);
+  const refundApprovalThreshold =
+    input.refundApprovalThreshold === undefined
+      ? undefined
+      : take(parseMoneyField(input.refundApprovalThreshold, 'refundApprovalThreshold', { allowZero: true }), problems);
+  const refundHoldDays =
+    input.refundHoldDays === undefined
+      ? undefined
+      : readInteger(input.refundHoldDays, 'refundHoldDays', problems, 0, 30);
 
   if (problems.length > 0) return fail(...problems);
   return ok({
@@ -291,6 +309,8 @@ export function validateProduct(input: unknown): Result<LoanProduct> {
     maxAge: maxAge!,
     allocationOrder: allocationOrder!,
     overpayment: overpayment!,
+    ...(refundApprovalThreshold !== undefined ? { refundApprovalThreshold } : {}),
+    ...(refundHoldDays !== undefined ? { refundHoldDays } : {}),
   });
 }
 

@@ -245,8 +245,8 @@ function matchOneToOne(
 }
 
 /**
- * The bank and the ledger agree: every SUCCEEDED transfer has exactly one disbursement entry and
- * every disbursement entry a SUCCEEDED transfer, with the same amount; the same for debits and
+ * The bank and the ledger agree: every SUCCEEDED transfer has exactly one disbursement or refund
+ * entry and every such entry a SUCCEEDED transfer, with the same amount; the same for debits and
  * auto-debit repayments, and for incoming transfers and bank-transfer repayments.
  */
 export function checkBankAgreement(
@@ -261,7 +261,7 @@ export function checkBankAgreement(
   return [
     ...matchOneToOne(
       succeeded(bank.transfers),
-      standing.filter((e) => e.kind === 'DISBURSEMENT'),
+      standing.filter((e) => e.kind === 'DISBURSEMENT' || e.kind === 'REFUND'),
       { missingEntry: 'TRANSFER_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_TRANSFER' },
       { zh: '放款', en: 'transfer' },
     ),

@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'task:read',
   'collection:act', // collectors record contact outcomes
   'writeoff:approve',
+  'refund:decide', // finance approves, rejects or retries a refund owed to a borrower
   'product:read',
   'product:manage',
   'disbursement:retry',
@@ -88,6 +89,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'loan:list',
     'repayment:record',
     'repayment:read',
+    'refund:decide',
+    'task:read',
     'ledger:read',
     'ledger:close',
     'capital:record',

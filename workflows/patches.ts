@@ -41,4 +41,10 @@ export const PATCHES = {
    * end to post its month. Decided once per servicing run (workflows/servicing-state.ts `accrual`).
    */
   DAILY_INTEREST_ACCRUAL: 'daily-interest-accrual',
+  /**
+   * Refunds are paid: money a payment leaves owed back (an overpayment under REFUND, a credit left at
+   * payoff) goes back through the bank to the payout account, with finance approval above the
+   * product's threshold; a paid-off loan's workflow waits until every refund is PAID (workflows/refunds.ts).
+   */
+  REFUNDS_PAID: 'refunds-paid',
 } as const;

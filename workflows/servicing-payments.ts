@@ -15,6 +15,7 @@ import { partners, rawPartners, records } from './activity-proxies.js';
 import { record } from './context.js';
 import { REFUSAL, type BankResult, type RepaymentInput } from '../contracts/messages.js';
 import { adopt } from './servicing-records.js';
+import { payBackWhatIsLeft } from './refunds.js';
 import { pollDelay } from './waiting.js';
 import { RECENT_PAYMENTS_KEPT } from '../contracts/loan-view.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
@@ -122,6 +123,7 @@ async function acceptNew(
     },
     { actor: input.recordedBy, detail: { paymentId: input.paymentId, allocation: posting.allocation } },
   );
+  await payBackWhatIsLeft(s, posting.entries, input);
   return result;
 }
 

@@ -97,6 +97,10 @@ export interface ServicingState extends CarriedServicing {
    * PATCHES.GRACE_NOT_OVERDUE, FROM_DUE_DATE in runs that began before it (their recorded path).
    */
   overdueRule: OverdueRule;
+  /** The refunds this run is paying (workflows/refunds.ts), by refundId. */
+  refundRuns: Map<string, Promise<void>>;
+  /** Refunds inside an activity right now; continue-as-new waits until none is. */
+  refundsBusy: number;
 }
 
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {

@@ -1,9 +1,16 @@
 // Validators of the servicing updates: they run before an update enters history, so a refused
-// repayment, write-off decision or collection note leaves no trace (the API answers 403/409/422).
+// repayment, write-off decision, collection note or refund decision leaves no trace (the API answers 403/409/422).
 import { compareDates, isValidLocalDate } from '../domain/dates.js';
 import { isMoneyText, money } from '../domain/money.js';
 import { isPaidOff } from '../domain/servicing-account.js';
-import { REFUSAL, type CollectionNote, type RepaymentInput, type WriteOffDecision } from '../contracts/messages.js';
+import {
+  REFUSAL,
+  type CollectionNote,
+  type RefundDecision,
+  type RepaymentInput,
+  type WriteOffDecision,
+} from '../contracts/messages.js';
+import { findRefund } from './refunds.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
 import { refuse } from './validators.js';
 
@@ -152,5 +159,54 @@ export function validateCollectionNote(s: ServicingState, note: CollectionNote):
         'promisedOn',
       );
     }
+  }
+}
+
+/** Finance's decision on a refund: who may decide, on which refund, in which state. */
+export function validateRefundDecision(s: ServicingState, decision: RefundDecision): void {
+  if (decision.by?.role !== 'FINANCE') {
+    refuse(REFUSAL.FORBIDDEN, { zh: '只有财务可以处理退款', en: 'Only finance can decide a refund' }, 'refundId');
+  }
+  const refund = findRefund(s, decision.refundId);
+  if (!refund) {
+    refuse(
+      REFUSAL.INVALID,
+      { zh: `该贷款没有退款 ${decision.refundId}`, en: `This loan has no refund ${decision.refundId}` },
+      'refundId',
+    );
+  }
+  if (decision.action === 'RETRY') {
+    if (refund.status !== 'FAILED') {
+      refuse(
+        REFUSAL.WRONG_STAGE,
+        {
+          zh: `退款 ${refund.refundId} 当前为 ${refund.status}，只有失败的退款可以重试`,
+          en: `Refund ${refund.refundId} is ${refund.status}; only a FAILED refund can be retried`,
+        },
+        'refundId',
+      );
+    }
+  } else if (refund.status !== 'APPROVAL') {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `退款 ${refund.refundId} 当前为 ${refund.status}，没有待审批的申请`,
+        en: `Refund ${refund.refundId} is ${refund.status}; it is not waiting for approval`,
+      },
+      'refundId',
+    );
+  }
+  if (decision.by.userId === refund.requestedBy) {
+    refuse(
+      REFUSAL.FORBIDDEN,
+      {
+        zh: '登记该笔还款的人不能处理它产生的退款',
+        en: 'The user who recorded the payment cannot decide the refund it left',
+      },
+      'refundId',
+    );
+  }
+  if (decision.action === 'REJECT' && (!decision.reason?.trim() || decision.reason.length > 1000)) {
+    refuse(REFUSAL.INVALID, { zh: '驳回须填写 1–1000 字的原因', en: 'reason must be 1–1000 characters' }, 'reason');
   }
 }

@@ -26,6 +26,7 @@ import {
   collectionNoteUpdate,
   loanViewQuery,
   payoffQuoteQuery,
+  refundDecisionUpdate,
   repayUpdate,
   resolveAttentionUpdate,
   retryDisbursementUpdate,
@@ -56,7 +57,13 @@ import {
   type ServicingStart,
   type ServicingState,
 } from './servicing-state.js';
-import { validateCollectionNote, validateRepayment, validateWriteOff } from './servicing-validators.js';
+import {
+  validateCollectionNote,
+  validateRefundDecision,
+  validateRepayment,
+  validateWriteOff,
+} from './servicing-validators.js';
+import { awaitRefunds, decideRefund, refundsQuiet, resumeRefunds } from './refunds.js';
 import {
   refuse,
   validateAttentionDecision,
@@ -81,6 +88,7 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
   if (start.carried) {
     listen(s);
     refuseOriginationMessages(s);
+    resumeRefunds(s);
   }
   const settledAtStart = settledCount(s);
 
@@ -108,6 +116,9 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       return continueAsNewFrom(s);
     }
   }
+  // A closed loan that still owes a refund stays until it is paid (only loans that owe one under
+  // PATCHES.REFUNDS_PAID have refunds).
+  if (s.ctx.view.refunds?.length && (await awaitRefunds(s)) === 'CONTINUE') return continueAsNewFrom(s);
   answerUnappliedWriteOff(s, {
     zh: '贷款已结清或核销，该核销决定未执行',
     en: 'The loan closed before this write-off decision could be applied',
@@ -198,6 +209,8 @@ function stateOf(carried: CarriedServicing): ServicingState {
     writes: Promise.resolve(),
     // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
+    refundRuns: new Map(),
+    refundsBusy: 0,
   };
   // Decided once too: a run recorded before daily accrual posts interest when it falls due, as it did.
   // A new loan accrues from its payout; a loan already running, from the day its first accruing run starts.
@@ -241,6 +254,10 @@ function listen(s: ServicingState): void {
   );
   setHandler(collectionNoteUpdate, (note) => takeCollectionNote(s, note), {
     validator: (note) => validateCollectionNote(s, note),
+  });
+  // No recorded history holds this update: it was added with PATCHES.REFUNDS_PAID (setHandler adds no command).
+  setHandler(refundDecisionUpdate, (decision) => decideRefund(s, decision), {
+    validator: (decision) => validateRefundDecision(s, decision),
   });
 }
 
@@ -392,7 +409,9 @@ function settledCount(s: ServicingState): number {
 async function continueAsNewFrom(s: ServicingState): Promise<never> {
   await s.writes;
   answerUnappliedWriteOff(s, { zh: '请在贷款继续后重新提交核销决定', en: 'Submit the write-off decision again' });
-  await condition(allHandlersFinished);
+  // One condition: a refund inside a bank call or a posting finishes it, and no refund activity can
+  // start between this check and continue-as-new; one waiting for finance, the hold or the bank is carried.
+  await condition(() => refundsQuiet(s) && allHandlersFinished());
   return continueAsNew<typeof loanWorkflow>({ kind: 'SERVICING', carried: carry(s) });
 }
 

@@ -13,6 +13,7 @@ const INBOX: Partial<Record<Role, Role[]>> = {
   COLLECTOR: ['COLLECTOR'],
   LOAN_OFFICER: ['LOAN_OFFICER'],
   OPS: ['OPS'],
+  FINANCE: ['FINANCE'],
 };
 
 const Task = z

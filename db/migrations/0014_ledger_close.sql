@@ -43,7 +43,7 @@ alter table journal_entries drop constraint journal_entries_kind_check;
 alter table journal_entries
   add constraint journal_entries_kind_check check (kind in (
     'DISBURSEMENT', 'INTEREST', 'INSTALLMENT_FEE', 'PENALTY_INTEREST', 'LATE_FEE',
-    'REPAYMENT', 'CREDIT_APPLIED', 'WRITE_OFF', 'REVERSAL', 'CAPITAL', 'PROVISION')),
+    'REPAYMENT', 'CREDIT_APPLIED', 'WRITE_OFF', 'REVERSAL', 'REFUND', 'CAPITAL', 'PROVISION')),
   -- The date the entry was meant for, when that month was already closed (null otherwise).
   add column original_effective_on date;
 create index journal_entries_effective_on on journal_entries (effective_on);

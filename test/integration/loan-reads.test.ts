@@ -72,6 +72,7 @@ const VIEW_KEYS = [
   'timeline',
   'openReview',
   'attention',
+  'refunds',
 ];
 function sameFieldsOf(detail: Json): Json {
   return Object.fromEntries(

@@ -1,0 +1,302 @@
+// Refunds are paid: money a payment leaves owed back to the borrower (an overpayment under the
+// product's REFUND option, a credit left at payoff) goes back through the bank to the account the
+// loan was paid out to. Each refund runs on its own beside servicing:
+//
+//   above the product's threshold: APPROVAL until a finance user (not the payment's maker) approves
+//   PENDING: the bank is asked under a key from business ids; its signed callback or a poll answers
+//   PAID: posted REFUND_PAYABLE → BANK and the borrower told by SMS
+//   FAILED: the bank refused it (or finance rejected it); a finance task asks for a retry, which is
+//           a new attempt with a key of its own. The loan goes on: a refund never fails it.
+//
+// A paid-off or written-off loan keeps its workflow until every refund is PAID (workflows/servicing.ts).
+import { ActivityFailure, condition, patched } from '@temporalio/workflow';
+import { refundEntry, type JournalEntry } from '../domain/ledger.js';
+import { money } from '../domain/money.js';
+import {
+  DEFAULT_REFUND_HOLD_DAYS,
+  refundIdOf,
+  refundNeedsApproval,
+  refundOwedBy,
+  refundTransferKey,
+} from '../domain/refunds.js';
+import type { Money } from '../domain/types.js';
+import { rawPartners, records } from './activity-proxies.js';
+import { notifyBorrower, record } from './context.js';
+import type { Actor, BankResult, RefundDecision } from '../contracts/messages.js';
+import { PATCHES } from './patches.js';
+import type { LoanView, RefundRecord } from '../contracts/loan-view.js';
+import { loanViewOf, todayOf, type ServicingState } from './servicing-state.js';
+import { DAY_MS, historyFull, pollDelay } from './waiting.js';
+
+const TRANSFER_POLL_BEFORE_BACKOFF = 30_000;
+
+function refundsOf(s: ServicingState): RefundRecord[] {
+  return (s.ctx.view.refunds ??= []);
+}
+
+export function findRefund(s: ServicingState, refundId: string): RefundRecord | undefined {
+  return s.ctx.view.refunds?.find((r) => r.refundId === refundId);
+}
+
+/** What a payment's posting left owed back (an overpayment refunded, a credit left at payoff) is paid back. */
+export async function payBackWhatIsLeft(
+  s: ServicingState,
+  entries: readonly JournalEntry[],
+  payment: { paymentId: string; recordedBy: Actor },
+): Promise<void> {
+  const owedBack = refundOwedBy(entries);
+  if (money(owedBack).gt(0) && patched(PATCHES.REFUNDS_PAID))
+    await owe(s, { amount: owedBack, paymentId: payment.paymentId, requestedBy: payment.recordedBy.userId });
+}
+
+/** Opens a refund for money a payment left owed back, and starts paying it. */
+async function owe(s: ServicingState, p: { amount: Money; paymentId: string; requestedBy: string }): Promise<void> {
+  const refunds = refundsOf(s);
+  const number = refunds.length + 1;
+  // The threshold counts the loan's other refunds too, so overpayments each under it add up to it.
+  const needsApproval = refundNeedsApproval(p.amount, refunds, s.input.product.refundApprovalThreshold);
+  // Every refund waits out the hold after its payment, so a reversal of that payment can stop it first.
+  const holdDays = s.input.product.refundHoldDays ?? DEFAULT_REFUND_HOLD_DAYS;
+  const refund: RefundRecord = {
+    refundId: refundIdOf(number),
+    amount: p.amount,
+    status: needsApproval ? 'APPROVAL' : 'PENDING',
+    paymentId: p.paymentId,
+    requestedBy: p.requestedBy,
+    owedOn: todayOf(s),
+    attempt: 1,
+    idempotencyKey: refundTransferKey(s.input.loanId, number, 1),
+    heldUntil: new Date(Date.now() + holdDays * DAY_MS).toISOString(),
+  };
+  refunds.push(refund);
+  await record(
+    s.ctx,
+    'REFUND_OWED',
+    {
+      zh: `应退还借款人 ${p.amount} 元（退款 ${refund.refundId}）${needsApproval ? '，超过审批限额，待财务审批' : ''}`,
+      en: `CNY ${p.amount} is owed back to the borrower (refund ${refund.refundId})${needsApproval ? '; above the approval threshold, it waits for finance' : ''}`,
+    },
+    { detail: { refundId: refund.refundId, paymentId: p.paymentId, amount: p.amount } },
+  );
+  if (needsApproval) {
+    await records.openTask({
+      loanId: s.input.loanId,
+      kind: 'REFUND_APPROVAL',
+      taskKey: approvalTaskKey(refund),
+      role: 'FINANCE',
+      detail: { refundId: refund.refundId, amount: refund.amount, paymentId: refund.paymentId },
+    });
+  }
+  run(s, refund);
+}
+
+/** A new run picks up the refunds the last one carried unfinished. */
+export function resumeRefunds(s: ServicingState): void {
+  for (const refund of s.ctx.view.refunds ?? [])
+    if (refund.status === 'APPROVAL' || refund.status === 'PENDING') run(s, refund);
+}
+
+/** True when no refund is inside an activity: the run may continue as new. */
+export function refundsQuiet(s: ServicingState): boolean {
+  return s.refundsBusy === 0;
+}
+
+export function refundsOutstanding(s: ServicingState): boolean {
+  return (s.ctx.view.refunds ?? []).some((r) => r.status !== 'PAID');
+}
+
+/**
+ * After payoff or write-off: waits until every refund is PAID. Finance may take long to retry a
+ * failed one, so the wait is in days and the run hands over before its history grows large.
+ */
+export async function awaitRefunds(s: ServicingState): Promise<'DONE' | 'CONTINUE'> {
+  while (refundsOutstanding(s)) {
+    await condition(() => !refundsOutstanding(s), DAY_MS);
+    if (refundsOutstanding(s) && historyFull()) return 'CONTINUE';
+  }
+  await condition(() => refundsQuiet(s));
+  return 'DONE';
+}
+
+function run(s: ServicingState, refund: RefundRecord): void {
+  s.refundRuns.set(refund.refundId, pay(s, refund));
+}
+
+/** Marks the refund busy while an activity of it runs, so continue-as-new waits for it. */
+async function busy<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
+  s.refundsBusy += 1;
+  try {
+    return await work();
+  } finally {
+    s.refundsBusy -= 1;
+  }
+}
+
+async function pay(s: ServicingState, refund: RefundRecord): Promise<void> {
+  await holdOver(refund);
+  await condition(() => refund.status !== 'APPROVAL');
+  if (refund.status !== 'PENDING') return;
+  const key = refund.idempotencyKey;
+  let result = await busy(s, () => startTransfer(s, refund));
+  // The bank's signed callback usually arrives first; polling covers a lost callback.
+  for (let polls = 0; !result; polls += 1) {
+    const called = await condition(() => s.bankResults.has(key), pollDelay(polls, TRANSFER_POLL_BEFORE_BACKOFF));
+    result = called ? s.bankResults.get(key)! : await busy(s, () => rawPartners.checkTransfer({ idempotencyKey: key }));
+  }
+  s.bankResults.delete(key);
+  await busy(s, () => (result.status === 'SUCCEEDED' ? paid(s, refund, result) : failed(s, refund, result)));
+}
+
+/** Waits (a workflow timer, carried across runs by the record) until the refund's hold is over. */
+async function holdOver(refund: RefundRecord): Promise<void> {
+  const left = refund.heldUntil ? Date.parse(refund.heldUntil) - Date.now() : 0;
+  if (left > 0) await condition(() => refund.status === 'PAID', left);
+}
+
+/** Asks the bank for the attempt's transfer; null while the bank has not answered for good. */
+async function startTransfer(s: ServicingState, refund: RefundRecord): Promise<BankResult | null> {
+  try {
+    const started = await rawPartners.startRefundTransfer({
+      loanId: s.input.loanId,
+      idempotencyKey: refund.idempotencyKey,
+      amount: refund.amount,
+    });
+    return started.status === 'PENDING' ? null : started;
+  } catch (err) {
+    // The bank refused the request itself (a non-retryable answer): the attempt failed.
+    if (!(err instanceof ActivityFailure)) throw err;
+    return { transferId: '', idempotencyKey: refund.idempotencyKey, status: 'FAILED', failureReason: 'REJECTED' };
+  }
+}
+
+async function paid(s: ServicingState, refund: RefundRecord, result: BankResult): Promise<void> {
+  const paidOn = todayOf(s);
+  await records.postJournal([
+    refundEntry({
+      loanId: s.input.loanId,
+      number: numberOf(refund),
+      amount: refund.amount,
+      paidOn,
+      transferKey: refund.idempotencyKey,
+    }),
+  ]);
+  refund.status = 'PAID';
+  refund.paidOn = paidOn;
+  delete refund.failureReason;
+  await record(
+    s.ctx,
+    'REFUND_PAID',
+    {
+      zh: `退款 ${refund.refundId} 已退回借款人账户 ${refund.amount} 元`,
+      en: `Refund ${refund.refundId} of CNY ${refund.amount} paid to the borrower's account`,
+    },
+    { detail: { refundId: refund.refundId, transferId: result.transferId, idempotencyKey: refund.idempotencyKey } },
+  );
+  await notifyBorrower(s.ctx, 'REFUND_PAID', { refundId: refund.refundId, amount: refund.amount, paidOn });
+}
+
+async function failed(s: ServicingState, refund: RefundRecord, result: BankResult): Promise<void> {
+  refund.status = 'FAILED';
+  refund.failureReason = result.failureReason ?? 'UNKNOWN';
+  // Taken before the first await: a retry landing while this records moves the refund to its next attempt.
+  const task = failedTask(s, refund);
+  await record(
+    s.ctx,
+    'REFUND_FAILED',
+    {
+      zh: `退款 ${refund.refundId}（${refund.amount} 元）银行退回：${refund.failureReason}，已转财务处理`,
+      en: `Refund ${refund.refundId} (CNY ${refund.amount}) refused by the bank: ${refund.failureReason}; finance will follow up`,
+    },
+    { detail: { refundId: refund.refundId, idempotencyKey: task.detail.idempotencyKey } },
+  );
+  await records.openTask(task);
+}
+
+/** The finance task of the refund's current failed attempt, built from the refund as it is now. */
+function failedTask(s: ServicingState, refund: RefundRecord) {
+  return {
+    loanId: s.input.loanId,
+    kind: 'REFUND_FAILED',
+    taskKey: failedTaskKey(refund),
+    role: 'FINANCE' as const,
+    detail: {
+      refundId: refund.refundId,
+      amount: refund.amount,
+      attempt: refund.attempt,
+      idempotencyKey: refund.idempotencyKey,
+      failureReason: refund.failureReason ?? null,
+    },
+  };
+}
+
+/**
+ * Finance's decision (the decideRefund update; validated by validateRefundDecision). The refund's
+ * state changes before the first await, so a second decision in the same workflow task is refused
+ * by its validator instead of acting twice.
+ */
+export async function decideRefund(s: ServicingState, decision: RefundDecision): Promise<LoanView> {
+  const refund = findRefund(s, decision.refundId)!;
+  const by = decision.by;
+  if (decision.action === 'APPROVE') {
+    refund.status = 'PENDING';
+    refund.approvedBy = by.userId;
+    await closeTask(s, approvalTaskKey(refund), by.userId);
+    await record(
+      s.ctx,
+      'REFUND_APPROVED',
+      { zh: `财务批准退款 ${refund.refundId}`, en: `Finance approved refund ${refund.refundId}` },
+      { actor: by, detail: { refundId: refund.refundId } },
+    );
+  } else if (decision.action === 'REJECT') {
+    refund.status = 'FAILED';
+    refund.failureReason = 'REJECTED_BY_FINANCE';
+    const task = failedTask(s, refund);
+    await closeTask(s, approvalTaskKey(refund), by.userId);
+    await record(
+      s.ctx,
+      'REFUND_REJECTED',
+      {
+        zh: `财务驳回退款 ${refund.refundId}：${decision.reason ?? ''}`,
+        en: `Finance rejected refund ${refund.refundId}: ${decision.reason ?? ''}`,
+      },
+      { actor: by, detail: { refundId: refund.refundId, reason: decision.reason ?? null } },
+    );
+    await records.openTask(task);
+  } else {
+    const previousTask = failedTaskKey(refund);
+    refund.status = 'PENDING';
+    refund.attempt += 1;
+    refund.idempotencyKey = refundTransferKey(s.input.loanId, numberOf(refund), refund.attempt);
+    // The finance user who retries approves this attempt.
+    refund.approvedBy = by.userId;
+    delete refund.failureReason;
+    await closeTask(s, previousTask, by.userId);
+    await record(
+      s.ctx,
+      'REFUND_RETRIED',
+      {
+        zh: `财务重新发起退款 ${refund.refundId}（第 ${refund.attempt} 次）`,
+        en: `Finance retried refund ${refund.refundId} (attempt ${refund.attempt})`,
+      },
+      { actor: by, detail: { refundId: refund.refundId, idempotencyKey: refund.idempotencyKey } },
+    );
+    run(s, refund);
+  }
+  return loanViewOf(s);
+}
+
+async function closeTask(s: ServicingState, taskKey: string, closedBy: string): Promise<void> {
+  await records.closeTask({ loanId: s.input.loanId, taskKey, status: 'DONE', closedBy });
+}
+
+function numberOf(refund: RefundRecord): number {
+  return Number(refund.refundId.slice(1));
+}
+
+function approvalTaskKey(refund: RefundRecord): string {
+  return `REFUND_APPROVAL:${refund.refundId}`;
+}
+
+function failedTaskKey(refund: RefundRecord): string {
+  return `REFUND_FAILED:${refund.refundId}:${refund.attempt}`;
+}
