@@ -12,7 +12,7 @@
 import { DomainError } from './errors.js';
 import { compareDates } from './dates.js';
 import { RULE_BOOK, type RuleBook } from './money-rules.js';
-import { Dec, ZERO, money, sum, toMoney } from './money.js';
+import { ZERO, money, sum, toMoney, type Dec } from './money.js';
 import { reversalOf, type Account, type JournalEntry, type JournalLine } from './ledger.js';
 import {
   applyCredit,
