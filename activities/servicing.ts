@@ -3,16 +3,18 @@
 // the borrower's auto-debit choice, and the settlement certificate.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
+import type { PaymentChannel } from '../domain/ledger.js';
 import { addMoney } from '../domain/money.js';
+import { reversalKeyOf } from '../domain/payment-reversal.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
 import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
-import type { ServicingActivities, ServicingChange, StoredRepayment } from '../contracts/activities.js';
+import type { ReversalInputs, ServicingActivities, ServicingChange, StoredRepayment } from '../contracts/activities.js';
 import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
-import { createLedgerActivities, postEntries } from './ledger.js';
+import { createLedgerActivities, loadEntry, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
@@ -72,6 +74,33 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         { loan_id: string; result: RepaymentResult }[]
       >`select loan_id, result from repayments where payment_id = ${paymentId}`;
       return row ? { loanId: row.loan_id, result: row.result } : null;
+    },
+
+    /**
+     * What a reversal is computed from: the loan's repayments not yet reversed, in the order they
+     * were applied (each was stored by its own servicing write, in the loan's order), the payment's
+     * entry, and whether the ledger already holds its reversal.
+     */
+    async reversalInputs({ loanId, paymentId }: { loanId: string; paymentId: string }): Promise<ReversalInputs> {
+      const rows = await sql<{ payment_id: string; channel: PaymentChannel; amount: string; received_on: string }[]>`
+        select r.payment_id, r.channel, r.amount::text as amount, r.received_on::text as received_on
+        from repayments r
+        where r.loan_id = ${loanId}
+          and not exists (select 1 from journal_entries e where e.business_key = ${reversalKeyOf('')} || r.payment_id)
+        order by r.created_at, r.payment_id`;
+      const original = await loadEntry(sql, `payment:${paymentId}`);
+      const reversed = (await loadEntry(sql, reversalKeyOf(paymentId))) !== null;
+      return {
+        applied: rows.map((r) => ({
+          paymentId: r.payment_id,
+          channel: r.channel,
+          amount: r.amount,
+          receivedOn: r.received_on,
+          externalRef: null,
+        })),
+        original: original && original.loanId === loanId ? original : null,
+        reversed,
+      };
     },
 
     /** Collects from the borrower's card (代扣). The key is business ids: a retry asks for the same debit. */

@@ -2,7 +2,7 @@
 // workflow proxies and activities/ implements. Plain JSON both ways; no personal data in inputs.
 import type { JournalEntry } from '../domain/ledger.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { InstallmentState } from '../domain/servicing-account.js';
+import type { InstallmentState, PaymentInput } from '../domain/servicing-account.js';
 import type {
   BilingualText,
   BureauReport,
@@ -125,6 +125,16 @@ export interface DisbursementActivities {
   checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
 }
 
+/** What reversing a repayment is computed from (activities/servicing.ts `reversalInputs`). */
+export interface ReversalInputs {
+  /** Every repayment applied to the loan and not reversed, in the order it was applied. */
+  applied: PaymentInput[];
+  /** The payment's REPAYMENT entry as posted; null when the ledger has none. */
+  original: JournalEntry | null;
+  /** The ledger already holds this payment's reversal. */
+  reversed: boolean;
+}
+
 export interface LedgerActivities {
   postJournal(entries: JournalEntry[]): Promise<string[]>;
 }
@@ -133,6 +143,7 @@ export interface ServicingActivities extends LedgerActivities {
   loadAutoDebit(args: { loanId: string; productDefault: boolean }): Promise<boolean>;
   recordServicing(change: ServicingChange): Promise<void>;
   findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
+  reversalInputs(args: { loanId: string; paymentId: string }): Promise<ReversalInputs>;
   startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
   checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
   issueSettlementCertificate(args: {

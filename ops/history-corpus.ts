@@ -35,6 +35,7 @@ export const CORPUS_PHASES = [
   'needs-attention',
   'bounded-wait',
   'message-race',
+  'reversal',
 ] as const;
 
 export type CorpusPhase = (typeof CORPUS_PHASES)[number];

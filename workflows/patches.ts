@@ -35,4 +35,10 @@ export const PATCHES = {
   APR_CAP_BEFORE_BUREAU: 'apr-cap-before-bureau',
   /** DTI counts the new loan's largest scheduled payment, balloons as a monthly equivalent (domain/repayment-burden.ts). */
   DTI_LARGEST_PAYMENT: 'dti-largest-payment',
+  /**
+   * A finance-approved reversal of an applied repayment: the account is rebuilt without it, the
+   * mirror entry posted, and a wait for a later due date wakes so an installment unpaid again is
+   * chased (workflows/servicing-reversal.ts).
+   */
+  PAYMENT_REVERSAL: 'payment-reversal',
 } as const;

@@ -65,7 +65,7 @@ class Ledger {
 /** Servicing as the workflow runs it: credit used on each due date, each payment on its day. */
 function service(opening: LoanAccount, payments: readonly PaymentInput[], ledger: Ledger): LoanAccount {
   let a = opening;
-  let last: string | null = null;
+  let last = null as string | null;
   for (const p of payments) {
     if (isPaidOff(a)) break;
     for (const due of a.installments.map((i) => i.dueDate)) {
