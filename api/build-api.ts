@@ -21,6 +21,7 @@ import { reviewRoutes } from './routes/reviews.js';
 import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
 import { financeRoutes } from './routes/finance.js';
 import { financePostingRoutes } from './routes/finance-postings.js';
+import { financeReversalRoutes } from './routes/finance-reversals.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
 import { payoffRoutes } from './routes/payoff.js';
@@ -54,6 +55,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
     ['/v1/finance', financePostingRoutes],
+    ['/v1/finance', financeReversalRoutes],
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
