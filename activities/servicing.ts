@@ -10,7 +10,13 @@ import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
 import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
-import type { ReversalInputs, ServicingActivities, ServicingChange, StoredRepayment } from '../contracts/activities.js';
+import type {
+  ReversalApproval,
+  ReversalInputs,
+  ServicingActivities,
+  ServicingChange,
+  StoredRepayment,
+} from '../contracts/activities.js';
 import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
@@ -41,6 +47,11 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
                     ${tx.json(r.allocation as never)}, ${tx.json({ ...r, duplicate: false } as never)})
             on conflict (payment_id) do nothing`;
         }
+        if (change.reversedPaymentId)
+          await tx`
+            update payment_reversals set reversed_at = now()
+            where payment_id = ${change.reversedPaymentId} and loan_id = ${change.loanId}
+              and status = 'APPROVED' and reversed_at is null`;
         for (const i of change.installments) {
           await tx`
             insert into installments (loan_id, number, due_date, principal, interest, fee, penalty,
@@ -81,7 +92,26 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
      * were applied (each was stored by its own servicing write, in the loan's order), the payment's
      * entry, and whether the ledger already holds its reversal.
      */
-    async reversalInputs({ loanId, paymentId }: { loanId: string; paymentId: string }): Promise<ReversalInputs> {
+    async reversalInputs({ loanId, paymentId, requestedBy, approvedBy }: ReversalApproval): Promise<ReversalInputs> {
+      const [approval] = await sql<{ payment_id: string }[]>`
+        select r.payment_id
+        from payment_reversals r
+        join users maker on maker.id::text = r.requested_by
+        join users checker on checker.id::text = r.checked_by
+        where r.payment_id = ${paymentId} and r.loan_id = ${loanId} and r.status = 'APPROVED'
+          and r.requested_by = ${requestedBy} and r.checked_by = ${approvedBy} and r.requested_by <> r.checked_by
+          and maker.role = 'FINANCE' and maker.status = 'ACTIVE'
+          and checker.role = 'FINANCE' and checker.status = 'ACTIVE'`;
+      if (!approval)
+        return {
+          applied: [],
+          original: null,
+          reversed: false,
+          unapproved: {
+            zh: '没有与之相符的已复核冲正申请（须由两位在职财务人员提出并复核）',
+            en: 'No approved reversal request matches: two different active finance users must request and approve it',
+          },
+        };
       const rows = await sql<{ payment_id: string; channel: PaymentChannel; amount: string; received_on: string }[]>`
         select r.payment_id, r.channel, r.amount::text as amount, r.received_on::text as received_on
         from repayments r
@@ -100,6 +130,7 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         })),
         original: original && original.loanId === loanId ? original : null,
         reversed,
+        unapproved: null,
       };
     },
 

@@ -4,12 +4,11 @@
 // once; or rejects with a reason. History is never edited: the workflow posts reversing entries.
 import { reversePaymentUpdate } from '../contracts/definitions.js';
 import type { ReversalResult } from '../contracts/loan-view.js';
-import { REFUSAL } from '../contracts/messages.js';
+import { REFUSAL, type Actor } from '../contracts/messages.js';
 import {
   claimReversal,
   findRepayment,
   findReversal,
-  markReversed,
   rejectReversal,
   releaseReversal,
   requestReversal,
@@ -92,9 +91,10 @@ export async function requestPaymentReversal(
 export async function approveReversal(
   deps: Pick<ApiDeps, 'temporal' | 'sql'>,
   paymentId: string,
-  checker: string,
+  checkerActor: Actor,
   updateId: string,
 ): Promise<{ request: ReversalRequest; result: ReversalResult }> {
+  const checker = checkerActor.userId;
   const request = await findReversal(deps.sql, paymentId);
   if (!request) throw notFoundReversal();
   if (request.requestedBy === checker) throw ApiError.forbidden(NOT_YOUR_OWN_REVERSAL, 'OWN_REVERSAL');
@@ -108,13 +108,13 @@ export async function approveReversal(
             paymentId,
             reason: claimed.reason,
             requestedBy: claimed.requestedBy,
-            approvedBy: { userId: checker, role: 'FINANCE' },
+            approvedBy: checkerActor,
           },
         ],
         updateId,
       }),
     );
-    await markReversed(deps.sql, paymentId);
+    // The workflow marked the row reversed with the reversal's entries (activities/servicing.ts).
     return { request: (await findReversal(deps.sql, paymentId))!, result };
   } catch (err) {
     // A refusal by the loan will not change on a retry: the request waits again for a decision.

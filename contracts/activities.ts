@@ -70,6 +70,8 @@ export interface ServicingChange {
   loanId: string;
   entries: JournalEntry[];
   repayment?: { result: RepaymentResult; recordedBy: string | null };
+  /** The payment this change reverses: its payment_reversals row is marked reversed in the same transaction. */
+  reversedPaymentId?: string;
   /** Installment rows that changed. */
   installments: InstallmentState[];
   /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
@@ -133,6 +135,20 @@ export interface ReversalInputs {
   original: JournalEntry | null;
   /** The ledger already holds this payment's reversal. */
   reversed: boolean;
+  /**
+   * Why the approval named in the update does not stand, or null when it does: an APPROVED
+   * payment_reversals row for this payment and loan, requested and checked by the users the update
+   * names, two different active FINANCE users.
+   */
+  unapproved: BilingualText | null;
+}
+
+/** Who the update says asked for and approved a reversal; checked against payment_reversals. */
+export interface ReversalApproval {
+  loanId: string;
+  paymentId: string;
+  requestedBy: string;
+  approvedBy: string;
 }
 
 export interface LedgerActivities {
@@ -143,7 +159,7 @@ export interface ServicingActivities extends LedgerActivities {
   loadAutoDebit(args: { loanId: string; productDefault: boolean }): Promise<boolean>;
   recordServicing(change: ServicingChange): Promise<void>;
   findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
-  reversalInputs(args: { loanId: string; paymentId: string }): Promise<ReversalInputs>;
+  reversalInputs(args: ReversalApproval): Promise<ReversalInputs>;
   startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
   checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
   issueSettlementCertificate(args: {

@@ -78,16 +78,17 @@ export async function requestReversal(
 }
 
 /**
- * Takes a pending request for approval by `checker` (never its maker). A checker whose approval
- * was taken but not yet applied (the loan's workflow did not answer) may take it again, so a retry
- * finishes the reversal. Null when someone else decided first.
+ * Takes a pending request for approval by `checker` (never its maker). The checker who approved it
+ * may take it again: when the loan's workflow did not answer, a retry finishes the reversal; when
+ * it was already reversed (the workflow marks the row), the retry answers the recorded result.
+ * Null when someone else decided first.
  */
 export async function claimReversal(sql: Sql, paymentId: string, checker: string): Promise<ReversalRequest | null> {
   const rows = await sql`
     update payment_reversals
     set status = 'APPROVED', checked_by = ${checker}, checked_at = coalesce(checked_at, now())
     where payment_id = ${paymentId} and requested_by <> ${checker}
-      and (status = 'PENDING_APPROVAL' or (status = 'APPROVED' and reversed_at is null and checked_by = ${checker}))
+      and (status = 'PENDING_APPROVAL' or (status = 'APPROVED' and checked_by = ${checker}))
     returning payment_id`;
   return rows.count > 0 ? findReversal(sql, paymentId) : null;
 }
@@ -97,10 +98,6 @@ export async function releaseReversal(sql: Sql, paymentId: string): Promise<void
   await sql`
     update payment_reversals set status = 'PENDING_APPROVAL', checked_by = null, checked_at = null
     where payment_id = ${paymentId} and status = 'APPROVED' and reversed_at is null`;
-}
-
-export async function markReversed(sql: Sql, paymentId: string): Promise<void> {
-  await sql`update payment_reversals set reversed_at = now() where payment_id = ${paymentId} and reversed_at is null`;
 }
 
 /** Closes a pending request without reversing. Null when it was no longer pending (or the checker made it). */

@@ -23,7 +23,12 @@ function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
 }
 
 /** Takes the new account as the loan's state now, and stores the change. */
-export function adopt(s: ServicingState, posting: Posting, repayment?: ServicingChange['repayment']): Promise<void> {
+export function adopt(
+  s: ServicingState,
+  posting: Posting,
+  repayment?: ServicingChange['repayment'],
+  reversedPaymentId?: string,
+): Promise<void> {
   s.account = posting.account;
   s.version += 1;
   const today = todayOf(s);
@@ -36,6 +41,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
     loanId: s.account.loanId,
     entries: posting.entries,
     ...(repayment ? { repayment } : {}),
+    ...(reversedPaymentId ? { reversedPaymentId } : {}),
     installments: s.account.installments.filter((i) => byNumber.has(i.number)),
     installmentCount: s.account.installments.length,
     projection: {

@@ -52,7 +52,6 @@ export function openingAccountOf(input: LoanWorkflowInput, view: LoanView): Loan
 
 /** Validator: only a servicing loan's payments, with a reason, approved by finance. */
 export function validateReversal(s: ServicingState, input: ReversalInput): void {
-  if (s.reversing.has(input.paymentId)) return;
   if (!/^[A-Za-z0-9:_.-]{1,120}$/.test(input.paymentId ?? ''))
     refuse(REFUSAL.INVALID, { zh: 'paymentId 格式不正确', en: 'paymentId is malformed' }, 'paymentId');
   if (typeof input.reason !== 'string' || input.reason.trim() === '' || input.reason.length > 500)
@@ -76,6 +75,7 @@ export function validateReversal(s: ServicingState, input: ReversalInput): void 
       },
       'paymentId',
     );
+  // A repeat while the first is running is accepted here and waits for it in the handler.
 }
 
 /** Reverses once: a repeat while the first is running waits for it; a later one finds the ledger's reversal. */
@@ -92,11 +92,16 @@ export async function reversePayment(s: ServicingState, input: ReversalInput): P
 }
 
 /** Loads the applied payments once every write of the loan is stored and no payment came in meanwhile. */
-async function settledInputs(s: ServicingState, paymentId: string): Promise<ReversalInputs> {
+async function settledInputs(s: ServicingState, input: ReversalInput): Promise<ReversalInputs> {
   for (;;) {
     await s.writes;
     const version = s.version;
-    const inputs = await records.reversalInputs({ loanId: s.input.loanId, paymentId });
+    const inputs = await records.reversalInputs({
+      loanId: s.input.loanId,
+      paymentId: input.paymentId,
+      requestedBy: input.requestedBy,
+      approvedBy: input.approvedBy.userId,
+    });
     if (s.version === version) return inputs;
   }
 }
@@ -120,7 +125,9 @@ function resultOf(s: ServicingState, input: ReversalInput, entries: string[], du
 async function reverseNew(s: ServicingState, input: ReversalInput): Promise<ReversalResult> {
   if (!patched(PATCHES.PAYMENT_REVERSAL))
     refuse(REFUSAL.WRONG_STAGE, { zh: '该贷款不支持冲正', en: 'This loan cannot reverse payments' }, 'paymentId');
-  const inputs = await settledInputs(s, input.paymentId);
+  const inputs = await settledInputs(s, input);
+  // The update's payload is not trusted: the approval must stand in payment_reversals.
+  if (inputs.unapproved) refuse(REFUSAL.FORBIDDEN, inputs.unapproved, 'approvedBy');
   if (inputs.reversed) return resultOf(s, input, [], true);
   if (!inputs.original)
     refuse(
@@ -146,7 +153,7 @@ async function reverseNew(s: ServicingState, input: ReversalInput): Promise<Reve
   }
   s.recentPayments = s.recentPayments.filter((p) => p.paymentId !== input.paymentId);
   s.reversals += 1;
-  const stored = adopt(s, reversal);
+  const stored = adopt(s, reversal, undefined, input.paymentId);
   const entries = reversal.entries.map((e) => e.businessKey);
   const result = resultOf(s, input, entries, false);
   await stored;

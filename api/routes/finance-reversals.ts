@@ -212,7 +212,7 @@ export const financeReversalRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const updateId = updateIdFor(c, `reverse-payment:${paymentId}`, user);
     const { request: approved, result } = await audited(c, deps.sql, 'REVERSAL_APPROVE', paymentId, () =>
-      approveReversal(deps, paymentId, user.userId, updateId),
+      approveReversal(deps, paymentId, { userId: user.userId, role: user.role }, updateId),
     );
     await auditDecided(c, deps.sql, 'REVERSAL_APPROVE', approved, {
       entries: result.entries,

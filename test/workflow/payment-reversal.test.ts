@@ -75,7 +75,23 @@ describe('reversing a repayment', () => {
     expect(await refusal(reverse(handle, input))).toBe('FORBIDDEN');
     const approved = { ...input, approvedBy: { userId: checker, role: 'FINANCE' as const } };
     expect(await refusal(reverse(handle, { ...approved, reason: ' ' }))).toBe('INVALID');
-    expect(await refusal(reverse(handle, { ...approved, paymentId: 'no-such-payment' }))).toBe('INVALID');
+
+    // Sent straight to Temporal with no approved request row, or naming an approver the row does not: refused, nothing posted.
+    expect(await refusal(reverse(handle, approved))).toBe('FORBIDDEN');
+    const forger = await h.createUser('FINANCE', 'forger');
+    await h.sql`
+      insert into payment_reversals (payment_id, loan_id, reason, status, requested_by, checked_by, checked_at)
+      values (${input.paymentId}, ${loanId}, ${input.reason}, 'APPROVED', ${maker}, ${checker}, now())`;
+    const forged = { ...approved, approvedBy: { userId: forger, role: 'FINANCE' as const } };
+    expect(await refusal(reverse(handle, forged))).toBe('FORBIDDEN');
+    const [none] = await h.sql<{ n: number }[]>`
+      select count(*)::int as n from journal_entries where business_key = ${`reversal:payment:${loanId}-bt1`}`;
+    expect(none!.n).toBe(0);
+    expect(await ledgerBalance(h, loanId, 'BANK')).not.toBe(bankBefore);
+    const [pending] = await h.sql<{ reversed_at: Date | null }[]>`
+      select reversed_at from payment_reversals where payment_id = ${input.paymentId}`;
+    expect(pending!.reversed_at).toBeNull();
+    expect(await refusal(reverse(handle, { ...approved, paymentId: 'no-such-payment' }))).toBe('FORBIDDEN');
 
     // Two approvals land together and one is retried under its update id: one reversal.
     const [a, b] = await Promise.all([
@@ -92,6 +108,10 @@ describe('reversing a repayment', () => {
     const [count] = await h.sql<{ n: number }[]>`
       select count(*)::int as n from journal_entries where business_key = ${`reversal:payment:${loanId}-bt1`}`;
     expect(count!.n).toBe(1);
+    // The request row follows the ledger whatever the caller heard back: marked with the reversal's entries.
+    const [marked] = await h.sql<{ reversed_at: Date | null }[]>`
+      select reversed_at from payment_reversals where payment_id = ${input.paymentId}`;
+    expect(marked!.reversed_at).not.toBeNull();
     expect(await ledgerBalance(h, loanId, 'LOAN_PRINCIPAL')).toBe('12000.00');
     expect(await ledgerBalance(h, loanId, 'BANK')).toBe(bankBefore);
     // The repayment row stays (history is never edited); reconciliation has nothing to say.
