@@ -107,6 +107,7 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
           applied: [],
           original: null,
           reversed: false,
+          refundPayable: '0.00',
           unapproved: {
             zh: '没有与之相符的已复核冲正申请（须由两位在职财务人员提出并复核）',
             en: 'No approved reversal request matches: two different active finance users must request and approve it',
@@ -120,6 +121,9 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         order by r.created_at, r.payment_id`;
       const original = await loadEntry(sql, `payment:${paymentId}`);
       const reversed = (await loadEntry(sql, reversalKeyOf(paymentId))) !== null;
+      const [owed] = await sql<{ balance: string }[]>`
+        select coalesce(sum(credit - debit), 0)::numeric(16, 2)::text as balance
+        from journal_lines where loan_id = ${loanId} and account = 'REFUND_PAYABLE'`;
       return {
         applied: rows.map((r) => ({
           paymentId: r.payment_id,
@@ -130,6 +134,7 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         })),
         original: original && original.loanId === loanId ? original : null,
         reversed,
+        refundPayable: owed!.balance,
         unapproved: null,
       };
     },

@@ -135,6 +135,8 @@ export interface ReversalInputs {
   original: JournalEntry | null;
   /** The ledger already holds this payment's reversal. */
   reversed: boolean;
+  /** The loan's REFUND_PAYABLE credit balance in the ledger now: what is still owed back to the borrower. */
+  refundPayable: Money;
   /**
    * Why the approval named in the update does not stand, or null when it does: an APPROVED
    * payment_reversals row for this payment and loan, requested and checked by the users the update

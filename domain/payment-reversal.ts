@@ -22,7 +22,7 @@ import {
   type LoanAccount,
   type PaymentInput,
 } from './servicing-account.js';
-import type { LocalDate } from './types.js';
+import type { LocalDate, Money } from './types.js';
 
 /** What the ledger holds for one loan's account, by what the account says (the upfront fee aside). */
 export interface LedgerPosition {
@@ -126,6 +126,12 @@ export interface ReversalRequest {
   original: JournalEntry;
   on: LocalDate;
   reason: string;
+  /**
+   * What the ledger still owes the borrower back on this loan now (REFUND_PAYABLE, credit balance).
+   * A refund paid out debits it: when it holds less than the payment booked there, part of that
+   * payment's overpayment was refunded.
+   */
+  refundPayable: Money;
 }
 
 function refuse(code: string, zh: string, en: string): never {
@@ -195,6 +201,12 @@ export function reversePayment(r: ReversalRequest, book: RuleBook = RULE_BOOK): 
   const withIt = replayPayments(r.opening, r.applied, r.on, book);
   const without = replayPayments(r.opening, remaining, r.on, book);
   const ownRefund = mirrored(r.original, 'REFUND_PAYABLE', 'CREDIT').negated();
+  if (ownRefund.gt(0) && money(r.refundPayable).lt(ownRefund))
+    refuse(
+      'OVERPAYMENT_REFUNDED',
+      `这笔还款的多付部分 ${toMoney(ownRefund)} 已记为应退款，其中已有款项退还借款人；冲正需先处理退款`,
+      `This payment's overpayment of ${toMoney(ownRefund)} was booked to be refunded and part of it was already refunded to the borrower; the refund must be handled before the reversal`,
+    );
   if (!without.refunded.eq(withIt.refunded.minus(ownRefund)))
     refuse(
       'REVERSAL_CHANGES_REFUND',

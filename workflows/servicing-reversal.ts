@@ -146,6 +146,7 @@ async function reverseNew(s: ServicingState, input: ReversalInput): Promise<Reve
       original: inputs.original,
       on: today,
       reason: input.reason,
+      refundPayable: inputs.refundPayable,
     });
   } catch (err) {
     if (err instanceof DomainError) refuse(REFUSAL.WRONG_STAGE, err.text, err.field);

@@ -130,6 +130,7 @@ describe('reversing a payment', () => {
       original,
       on: '2026-02-12',
       reason: 'never reached the bank',
+      refundPayable: ledger.balances().REFUND_PAYABLE,
     });
     expect(r.entries[0]).toMatchObject({
       businessKey: 'reversal:payment:P1',
@@ -163,6 +164,7 @@ describe('reversing a payment', () => {
       original: ledger.entries.get('payment:P1')!,
       on: '2026-03-10',
       reason: 'wrong loan',
+      refundPayable: ledger.balances().REFUND_PAYABLE,
     });
     ledger.post(r.entries);
     expectLedgerMatches(ledger, r.account);
@@ -187,6 +189,7 @@ describe('reversing a payment', () => {
       original: ledger.entries.get('payment:P1')!,
       on: '2026-03-20',
       reason: 'bounced',
+      refundPayable: ledger.balances().REFUND_PAYABLE,
     });
     expect(r.entries.map((e) => e.businessKey)).toEqual(['reversal:payment:P1', 'reversal:payment:P1:reallocation']);
     ledger.post(r.entries);
@@ -208,6 +211,7 @@ describe('reversing a payment', () => {
       original: ledger.entries.get('payment:P1')!,
       on: '2026-02-02',
       reason: 'x',
+      refundPayable: ledger.balances().REFUND_PAYABLE,
     };
     expect(() => reversePayment(request)).toThrow(/paid off/);
     const other = opened();
@@ -223,6 +227,43 @@ describe('reversing a payment', () => {
     }
     const writtenOff = { ...request, current: { ...open, writtenOffOn: '2026-03-01' } };
     expect(() => reversePayment(writtenOff)).toThrow(/written off/);
+  });
+
+  it('refuses a payment whose overpayment was booked to be refunded once any of it was refunded, and reverses it while none was', () => {
+    const { opening, ledger } = opened('REFUND');
+    const over = payment('P1', '1500.00', '2026-02-14');
+    const current = service(opening, [over], ledger);
+    const original = ledger.entries.get('payment:P1')!;
+    const booked = original.lines.find((l) => l.account === 'REFUND_PAYABLE')!.credit;
+    expect(money(booked).gt(0)).toBe(true);
+    const request = {
+      current,
+      opening,
+      applied: [over],
+      paymentId: 'P1',
+      original,
+      on: '2026-02-20',
+      reason: 'wrong loan',
+      refundPayable: ledger.balances().REFUND_PAYABLE,
+    };
+    // A refund paid out of it (the ledger owes less back than the payment booked): a person decides.
+    const partlyRefunded = { ...request, refundPayable: toMoney(money(booked).minus(10)) };
+    try {
+      reversePayment(partlyRefunded);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe('OVERPAYMENT_REFUNDED');
+      expect((err as DomainError).field).toBe('paymentId');
+      expect((err as DomainError).text.en).toContain(`overpayment of ${booked}`);
+      expect((err as DomainError).text.en).toMatch(/already refunded/);
+    }
+    expect(() => reversePayment({ ...request, refundPayable: '0.00' })).toThrow(/already refunded/);
+    // Nothing refunded yet: the reversal takes the amount owed back out with the rest of the payment.
+    const r = reversePayment(request);
+    ledger.post(r.entries);
+    expectLedgerMatches(ledger, r.account);
+    expect(ledger.balances().REFUND_PAYABLE).toBe('0.00');
   });
 
   it('replays to the very account servicing keeps when nothing is left out', () => {
@@ -277,6 +318,7 @@ describe('reversal over random payment sequences', () => {
               original: ledger.entries.get(`payment:${target.paymentId}`)!,
               on,
               reason: 'property',
+              refundPayable: ledger.balances().REFUND_PAYABLE,
             });
           } catch (err) {
             expect(err).toBeInstanceOf(DomainError);
