@@ -9,7 +9,8 @@ import type { ActivityDeps } from './deps.js';
 
 type Db = Sql | TransactionSql;
 
-async function loadEntry(db: Db, businessKey: string): Promise<JournalEntry | null> {
+/** One entry as posted, with its lines in order; null when the ledger has no entry under the key. */
+export async function loadEntry(db: Db, businessKey: string): Promise<JournalEntry | null> {
   const [row] = await db<
     {
       id: string;

@@ -4,17 +4,25 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { localDateOf } from '../domain/business-time.js';
+import type { PaymentChannel } from '../domain/ledger.js';
 import { addMoney } from '../domain/money.js';
+import { reversalKeyOf } from '../domain/payment-reversal.js';
 import type { InstallmentState } from '../domain/servicing-account.js';
 import type { LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
 import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
-import type { ServicingActivities, ServicingChange, StoredRepayment } from '../contracts/activities.js';
+import type {
+  ReversalApproval,
+  ReversalInputs,
+  ServicingActivities,
+  ServicingChange,
+  StoredRepayment,
+} from '../contracts/activities.js';
 import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
-import { createLedgerActivities, postEntries } from './ledger.js';
 import { classBeforeChange, moveProvision } from './provisions.js';
+import { createLedgerActivities, loadEntry, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
@@ -41,6 +49,11 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
                     ${tx.json(r.allocation as never)}, ${tx.json({ ...r, duplicate: false } as never)})
             on conflict (payment_id) do nothing`;
         }
+        if (change.reversedPaymentId)
+          await tx`
+            update payment_reversals set reversed_at = now()
+            where payment_id = ${change.reversedPaymentId} and loan_id = ${change.loanId}
+              and status = 'APPROVED' and reversed_at is null`;
         for (const i of change.installments) {
           await tx`
             insert into installments (loan_id, number, due_date, principal, interest, fee, penalty,
@@ -82,6 +95,58 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         { loan_id: string; result: RepaymentResult }[]
       >`select loan_id, result from repayments where payment_id = ${paymentId}`;
       return row ? { loanId: row.loan_id, result: row.result } : null;
+    },
+
+    /**
+     * What a reversal is computed from: the loan's repayments not yet reversed, in the order they
+     * were applied (each was stored by its own servicing write, in the loan's order), the payment's
+     * entry, and whether the ledger already holds its reversal.
+     */
+    async reversalInputs({ loanId, paymentId, requestedBy, approvedBy }: ReversalApproval): Promise<ReversalInputs> {
+      const [approval] = await sql<{ payment_id: string }[]>`
+        select r.payment_id
+        from payment_reversals r
+        join users maker on maker.id::text = r.requested_by
+        join users checker on checker.id::text = r.checked_by
+        where r.payment_id = ${paymentId} and r.loan_id = ${loanId} and r.status = 'APPROVED'
+          and r.requested_by = ${requestedBy} and r.checked_by = ${approvedBy} and r.requested_by <> r.checked_by
+          and maker.role = 'FINANCE' and maker.status = 'ACTIVE'
+          and checker.role = 'FINANCE' and checker.status = 'ACTIVE'`;
+      if (!approval)
+        return {
+          applied: [],
+          original: null,
+          reversed: false,
+          refundPayable: '0.00',
+          unapproved: {
+            zh: '没有与之相符的已复核冲正申请（须由两位在职财务人员提出并复核）',
+            en: 'No approved reversal request matches: two different active finance users must request and approve it',
+          },
+        };
+      const rows = await sql<{ payment_id: string; channel: PaymentChannel; amount: string; received_on: string }[]>`
+        select r.payment_id, r.channel, r.amount::text as amount, r.received_on::text as received_on
+        from repayments r
+        where r.loan_id = ${loanId}
+          and not exists (select 1 from journal_entries e where e.business_key = ${reversalKeyOf('')} || r.payment_id)
+        order by r.created_at, r.payment_id`;
+      const original = await loadEntry(sql, `payment:${paymentId}`);
+      const reversed = (await loadEntry(sql, reversalKeyOf(paymentId))) !== null;
+      const [owed] = await sql<{ balance: string }[]>`
+        select coalesce(sum(credit - debit), 0)::numeric(16, 2)::text as balance
+        from journal_lines where loan_id = ${loanId} and account = 'REFUND_PAYABLE'`;
+      return {
+        applied: rows.map((r) => ({
+          paymentId: r.payment_id,
+          channel: r.channel,
+          amount: r.amount,
+          receivedOn: r.received_on,
+          externalRef: null,
+        })),
+        original: original && original.loanId === loanId ? original : null,
+        reversed,
+        refundPayable: owed!.balance,
+        unapproved: null,
+      };
     },
 
     /** Collects from the borrower's card (代扣). The key is business ids: a retry asks for the same debit. */

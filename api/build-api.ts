@@ -24,6 +24,7 @@ import { financePostingRoutes } from './routes/finance-postings.js';
 import { financeLedgerRoutes } from './routes/finance-ledger.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { financeRefundRoutes } from './routes/finance-refunds.js';
+import { financeReversalRoutes } from './routes/finance-reversals.js';
 import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
 import { payoffRoutes } from './routes/payoff.js';
@@ -60,6 +61,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/finance', financeLedgerRoutes],
     ['/v1/finance', reconciliationRoutes],
     ['/v1/finance', financeRefundRoutes],
+    ['/v1/finance', financeReversalRoutes],
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],

@@ -2,7 +2,7 @@
 // workflow proxies and activities/ implements. Plain JSON both ways; no personal data in inputs.
 import type { JournalEntry } from '../domain/ledger.js';
 import type { LoanProduct } from '../domain/products.js';
-import type { InstallmentState } from '../domain/servicing-account.js';
+import type { InstallmentState, PaymentInput } from '../domain/servicing-account.js';
 import type {
   BilingualText,
   BureauReport,
@@ -70,6 +70,8 @@ export interface ServicingChange {
   loanId: string;
   entries: JournalEntry[];
   repayment?: { result: RepaymentResult; recordedBy: string | null };
+  /** The payment this change reverses: its payment_reversals row is marked reversed in the same transaction. */
+  reversedPaymentId?: string;
   /** Installment rows that changed. */
   installments: InstallmentState[];
   /** The schedule's length now (rows after it are gone after a re-amortization or payoff). */
@@ -131,6 +133,32 @@ export interface DisbursementActivities {
   }): Promise<BankResult | PendingTransfer>;
 }
 
+/** What reversing a repayment is computed from (activities/servicing.ts `reversalInputs`). */
+export interface ReversalInputs {
+  /** Every repayment applied to the loan and not reversed, in the order it was applied. */
+  applied: PaymentInput[];
+  /** The payment's REPAYMENT entry as posted; null when the ledger has none. */
+  original: JournalEntry | null;
+  /** The ledger already holds this payment's reversal. */
+  reversed: boolean;
+  /** The loan's REFUND_PAYABLE credit balance in the ledger now: what is still owed back to the borrower. */
+  refundPayable: Money;
+  /**
+   * Why the approval named in the update does not stand, or null when it does: an APPROVED
+   * payment_reversals row for this payment and loan, requested and checked by the users the update
+   * names, two different active FINANCE users.
+   */
+  unapproved: BilingualText | null;
+}
+
+/** Who the update says asked for and approved a reversal; checked against payment_reversals. */
+export interface ReversalApproval {
+  loanId: string;
+  paymentId: string;
+  requestedBy: string;
+  approvedBy: string;
+}
+
 export interface LedgerActivities {
   postJournal(entries: JournalEntry[]): Promise<string[]>;
 }
@@ -139,6 +167,7 @@ export interface ServicingActivities extends LedgerActivities {
   loadAutoDebit(args: { loanId: string; productDefault: boolean }): Promise<boolean>;
   recordServicing(change: ServicingChange): Promise<void>;
   findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
+  reversalInputs(args: ReversalApproval): Promise<ReversalInputs>;
   startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
   checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
   issueSettlementCertificate(args: {

@@ -1,7 +1,7 @@
 // Messages of the loan workflow. The API sends them; the workflow sets their handlers.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LocalDate } from '../domain/types.js';
-import type { LoanView, PayoffQuote, RepaymentResult } from './loan-view.js';
+import type { LoanView, PayoffQuote, RepaymentResult, ReversalResult } from './loan-view.js';
 import type {
   Actor,
   AttentionDecision,
@@ -10,6 +10,7 @@ import type {
   DocumentUploaded,
   RefundDecision,
   RepaymentInput,
+  ReversalInput,
   ReviewInput,
   SignInput,
   WithdrawInput,
@@ -24,6 +25,8 @@ export const signContractUpdate = defineUpdate<LoanView, [SignInput]>('signContr
 export const withdrawUpdate = defineUpdate<LoanView, [WithdrawInput]>('withdraw');
 export const retryDisbursementUpdate = defineUpdate<LoanView, [Actor]>('retryDisbursement');
 export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repay');
+/** Reverses an applied repayment (maker-checker approved); servicing only. */
+export const reversePaymentUpdate = defineUpdate<ReversalResult, [ReversalInput]>('reversePayment');
 export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decideWriteOff');
 export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
 export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');

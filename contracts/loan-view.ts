@@ -130,6 +130,23 @@ export interface RepaymentResult {
   status: LoanStatus;
 }
 
+/** What reversing a repayment did to the loan. */
+export interface ReversalResult {
+  paymentId: string;
+  /** True when this payment was reversed before: nothing changed. */
+  duplicate: boolean;
+  loanId: string;
+  reversedOn: LocalDate;
+  /** The ledger entries the reversal posted (the mirror, and the re-allocation when one was needed). */
+  entries: string[];
+  balances: Balances;
+  payoffAmount: Money;
+  daysPastDue: number;
+  classification: LoanClass;
+  /** The loan's status right after the reversal (collections take an overdue loan from here). */
+  status: LoanStatus;
+}
+
 export interface LoanView {
   loanId: string;
   status: LoanStatus;

@@ -59,6 +59,14 @@ export interface RepaymentInput {
   recordedBy: Actor;
 }
 
+/** A finance checker's approval of a reversal a different finance user requested (api/payment-reversals.ts). */
+export interface ReversalInput {
+  paymentId: string;
+  reason: string;
+  requestedBy: string;
+  approvedBy: Actor;
+}
+
 export interface WriteOffDecision {
   approve: boolean;
   comment: string;

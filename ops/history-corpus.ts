@@ -36,6 +36,7 @@ export const CORPUS_PHASES = [
   'bounded-wait',
   'message-race',
   'refund',
+  'reversal',
 ] as const;
 
 export type CorpusPhase = (typeof CORPUS_PHASES)[number];

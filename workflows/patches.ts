@@ -47,4 +47,10 @@ export const PATCHES = {
    * product's threshold; a paid-off loan's workflow waits until every refund is PAID (workflows/refunds.ts).
    */
   REFUNDS_PAID: 'refunds-paid',
+  /**
+   * A finance-approved reversal of an applied repayment: the account is rebuilt without it, the
+   * mirror entry posted, and a wait for a later due date wakes so an installment unpaid again is
+   * chased (workflows/servicing-reversal.ts).
+   */
+  PAYMENT_REVERSAL: 'payment-reversal',
 } as const;

@@ -24,7 +24,12 @@ function inOrder<T>(s: ServicingState, work: () => Promise<T>): Promise<T> {
 }
 
 /** Takes the new account as the loan's state now, and stores the change. */
-export function adopt(s: ServicingState, posting: Posting, repayment?: ServicingChange['repayment']): Promise<void> {
+export function adopt(
+  s: ServicingState,
+  posting: Posting,
+  repayment?: ServicingChange['repayment'],
+  reversedPaymentId?: string,
+): Promise<void> {
   const today = todayOf(s);
   let entries = posting.entries;
   if (s.accrual) {
@@ -44,6 +49,7 @@ export function adopt(s: ServicingState, posting: Posting, repayment?: Servicing
     loanId: s.account.loanId,
     entries,
     ...(repayment ? { repayment } : {}),
+    ...(reversedPaymentId ? { reversedPaymentId } : {}),
     installments: s.account.installments.filter((i) => byNumber.has(i.number)),
     installmentCount: s.account.installments.length,
     projection: {

@@ -25,6 +25,7 @@ import type {
   LoanView,
   LoanWorkflowInput,
   RepaymentResult,
+  ReversalResult,
   ServicingView,
   WriteOffReview,
 } from '../contracts/loan-view.js';
@@ -90,6 +91,10 @@ export interface ServicingState extends CarriedServicing {
   /** Why an accepted write-off decision could not be applied; its update answers with this refusal. */
   writeOffRefusal: BilingualText | null;
   closed: boolean;
+  /** Reversals being applied right now, so a concurrent repeat waits for the first (servicing-reversal.ts). */
+  reversing: Map<string, Promise<ReversalResult>>;
+  /** Repayments reversed in this run: a wait for a later due date wakes when it changes. */
+  reversals: number;
   /** The last database write queued; the next one waits for it. */
   writes: Promise<void>;
   /**

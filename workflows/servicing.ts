@@ -7,14 +7,12 @@ import { autoDebitByDefault } from '../domain/collections.js';
 import { addDays } from '../domain/dates.js';
 import { money, sum, toMoney } from '../domain/money.js';
 import { nextMonthStart, startAccrual } from '../domain/interest-accrual.js';
-import { LEGACY_RULES_VERSION } from '../domain/rules-version.js';
 import {
   amountOwed,
   firstUnsettled,
   isPaidOff,
   installmentInGrace,
   isSettled,
-  openAccount,
   type InstallmentState,
 } from '../domain/servicing-account.js';
 import { records } from './activity-proxies.js';
@@ -28,6 +26,7 @@ import {
   payoffQuoteQuery,
   refundDecisionUpdate,
   repayUpdate,
+  reversePaymentUpdate,
   resolveAttentionUpdate,
   retryDisbursementUpdate,
   reviewUpdate,
@@ -47,6 +46,7 @@ import { waitOutGrace } from './servicing-grace.js';
 import { confirmSchedule } from './schedule-confirmation.js';
 import { autoDebit, repay } from './servicing-payments.js';
 import { payoffQuoteOf } from './servicing-payoff.js';
+import { openingAccountOf, reversePayment, validateReversal } from './servicing-reversal.js';
 import { PATCHES } from './patches.js';
 import { adopt } from './servicing-records.js';
 import {
@@ -105,8 +105,9 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
       if (outcome === 'CONTINUE') return continueAsNewFrom(s);
     } else {
       const next = firstUnsettled(s.account)!.number;
-      await remindBeforeDue(s, next);
-      await collectInstallment(s, next);
+      const wake = settledGoneOrReversed(s, next);
+      await remindBeforeDue(s, next, wake);
+      await collectInstallment(s, next, wake);
     }
     if (
       !s.closed &&
@@ -129,26 +130,8 @@ export async function serviceLoan(start: ServicingStart): Promise<LoanView> {
 
 async function openServicing(from: NonNullable<ServicingStart['fromOrigination']>): Promise<ServicingState> {
   const { input, options, view, sequence } = from;
-  const offer = view.offer!;
   const paidOut = view.disbursements.find((d) => d.status === 'SUCCEEDED')!;
-  const account = openAccount(
-    input.loanId,
-    {
-      principal: offer.amount,
-      annualRate: offer.annualRate,
-      termCount: offer.termCount,
-      frequency: offer.frequency,
-      method: offer.method,
-      fees: input.product.fees,
-      dayCount: input.product.dayCount,
-      penalty: input.product.penalty,
-      chargesCap: input.product.aprCap,
-      allocationOrder: input.product.allocationOrder,
-      overpayment: input.product.overpayment,
-      rulesVersion: offer.rulesVersion ?? LEGACY_RULES_VERSION,
-    },
-    paidOut.disbursedOn!,
-  );
+  const account = openingAccountOf(input, view);
   const autoDebitOn = await records.loadAutoDebit({
     loanId: input.loanId,
     productDefault: autoDebitByDefault(input.product),
@@ -207,6 +190,8 @@ function stateOf(carried: CarriedServicing): ServicingState {
     writeOffRefusal: null,
     closed: ['PAID_OFF', 'WRITTEN_OFF'].includes(carried.view.status),
     writes: Promise.resolve(),
+    reversing: new Map(),
+    reversals: 0,
     // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
     refundRuns: new Map(),
@@ -259,6 +244,9 @@ function listen(s: ServicingState): void {
   setHandler(refundDecisionUpdate, (decision) => decideRefund(s, decision), {
     validator: (decision) => validateRefundDecision(s, decision),
   });
+  setHandler(reversePaymentUpdate, (input) => reversePayment(s, input), {
+    validator: (input) => validateReversal(s, input),
+  });
 }
 
 /**
@@ -290,6 +278,16 @@ function settledOrGone(s: ServicingState, number: number): boolean {
   return s.closed || !i || isSettled(i);
 }
 
+/**
+ * Wakes the waits for installment `number` (reminders, its due date, the night after) when it is
+ * settled or gone, or when a repayment was reversed since the first of them began (an earlier installment may be unpaid again: the main loop looks).
+ * No reversal happens in a run recorded before PATCHES.PAYMENT_REVERSAL, so its waits end as before.
+ */
+function settledGoneOrReversed(s: ServicingState, number: number): () => boolean {
+  const reversals = s.reversals;
+  return () => settledOrGone(s, number) || s.reversals !== reversals;
+}
+
 /** Sleeps until `at` (epoch ms) unless `wake` comes true first; true when woken early. */
 async function sleepUntil(at: number, wake: () => boolean): Promise<boolean> {
   if (wake()) return true;
@@ -313,13 +311,13 @@ async function sleepAccruing(s: ServicingState, at: number, wake: () => boolean)
 }
 
 /** SMS reminders N days before the due date (the product's list), at 09:00 local time. */
-async function remindBeforeDue(s: ServicingState, number: number): Promise<void> {
+async function remindBeforeDue(s: ServicingState, number: number, wake: () => boolean): Promise<void> {
   for (const days of s.input.product.reminderDaysBeforeDue) {
     const due = installment(s, number);
     if (!due) return;
     const at = instantOf(addDays(due.dueDate, -days), REMINDER_TIME, s.options.timeZone);
     if (at <= Date.now()) continue;
-    if (await sleepAccruing(s, at, () => settledOrGone(s, number))) return;
+    if (await sleepAccruing(s, at, wake)) return;
     await notifyBorrower(s.ctx, 'REPAYMENT_REMINDER', {
       installment: String(number),
       dueDate: due.dueDate,
@@ -334,15 +332,14 @@ async function remindBeforeDue(s: ServicingState, number: number): Promise<void>
  * pays what it can, and the card is debited if the borrower authorised it; then the borrower has
  * until midnight before the installment is overdue.
  */
-async function collectInstallment(s: ServicingState, number: number): Promise<void> {
+async function collectInstallment(s: ServicingState, number: number, wake: () => boolean): Promise<void> {
   const due = installment(s, number);
   if (!due) return;
-  if (await sleepAccruing(s, instantOf(due.dueDate, DUE_TIME, s.options.timeZone), () => settledOrGone(s, number)))
-    return;
+  if (await sleepAccruing(s, instantOf(due.dueDate, DUE_TIME, s.options.timeZone), wake)) return;
   await bringUpToDate(s);
   if (!settledOrGone(s, number)) await autoDebit(s);
   if (!settledOrGone(s, number))
-    await sleepUntil(instantOf(addDays(due.dueDate, 1), '00:00', s.options.timeZone), () => settledOrGone(s, number));
+    await sleepUntil(instantOf(addDays(due.dueDate, 1), '00:00', s.options.timeZone), wake);
 }
 
 /** 结清: the settlement certificate, tasks closed, the borrower told. */

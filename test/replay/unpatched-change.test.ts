@@ -45,7 +45,8 @@ afterAll(() => control?.remove());
 it('replays every recorded loan against an unchanged copy of the workflow code', async () => {
   expect(corpus.length).toBeGreaterThan(0);
   expect(failures(await replay(control.codePath, corpus))).toEqual([]);
-});
+  // The whole corpus in one test: a correctness gate, given time to finish on a loaded machine.
+}, 240_000);
 
 it("applies every change, unguarded and guarded, to today's workflow code (each anchor found once)", () => {
   for (const change of PHASE_CHANGES) {

@@ -53,17 +53,17 @@ export const extraDueDayReminder: PhaseChange = {
     ...imports(SERVICING, patchId),
     {
       file: SERVICING,
-      find: `async function collectInstallment(s: ServicingState, number: number): Promise<void> {
+      find: `async function collectInstallment(s: ServicingState, number: number, wake: () => boolean): Promise<void> {
   const due = installment(s, number);
   if (!due) return;
 `,
-      replace: `async function collectInstallment(s: ServicingState, number: number): Promise<void> {
+      replace: `async function collectInstallment(s: ServicingState, number: number, wake: () => boolean): Promise<void> {
   const due = installment(s, number);
   if (!due) return;
 ${guarded(
   `  const morning = instantOf(due.dueDate, '08:00', s.options.timeZone);
   if (morning > Date.now()) {
-    if (await sleepUntil(morning, () => settledOrGone(s, number))) return;
+    if (await sleepUntil(morning, wake)) return;
     await notifyBorrower(s.ctx, 'REPAYMENT_DUE_TODAY', {
       installment: String(number),
       dueDate: due.dueDate,
