@@ -5,6 +5,7 @@ import { freePort } from '../../../lib/ports.js';
 import { createBankClient } from '../../../partners/bank-client.js';
 import { createPartnerHttp, PartnerError } from '../../../partners/http.js';
 import { createSimulatorApp } from '../../../simulators/app.js';
+import { BANK_OPENING_BALANCE } from '../../../simulators/bank/routes.js';
 import { FaultInjector, faultSettingsFromEnv, NO_FAULTS } from '../../../simulators/faults.js';
 import { startPartnersHarness, type PartnersHarness } from '../../setup/partners-harness.js';
 
@@ -239,6 +240,7 @@ describe('reset', () => {
     });
     await h.admin.reset();
     const ledger = await h.bank.ledger();
-    expect(ledger).toEqual({ transfers: [], debits: [], incoming: [] });
+    // The opening balance is the account's, not a movement: a reset keeps it.
+    expect(ledger).toEqual({ openingBalance: BANK_OPENING_BALANCE, transfers: [], debits: [], incoming: [] });
   });
 });
