@@ -22,6 +22,7 @@ import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
 import { financeRoutes } from './routes/finance.js';
 import { financePostingRoutes } from './routes/finance-postings.js';
 import { financeLedgerRoutes } from './routes/finance-ledger.js';
+import { financeLedgerRequestRoutes } from './routes/finance-ledger-requests.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { financeRefundRoutes } from './routes/finance-refunds.js';
 import { financeReversalRoutes } from './routes/finance-reversals.js';
@@ -59,6 +60,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/finance', financeRoutes],
     ['/v1/finance', financePostingRoutes],
     ['/v1/finance', financeLedgerRoutes],
+    ['/v1/finance', financeLedgerRequestRoutes],
     ['/v1/finance', reconciliationRoutes],
     ['/v1/finance', financeRefundRoutes],
     ['/v1/finance', financeReversalRoutes],

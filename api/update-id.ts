@@ -9,8 +9,17 @@ import { ApiError } from './errors.js';
 const KEY = /^[A-Za-z0-9_:.-]{8,100}$/;
 
 export function updateIdFor(c: Context, action: string, user: AuthUser): string {
+  const key = idempotencyKeyOf(c, user);
+  return `${action}:${key ?? randomUUID()}`;
+}
+
+/**
+ * The request's Idempotency-Key scoped to the caller (one user's key can never answer for
+ * another's request), hashed; null without the header; a 422 naming the header when malformed.
+ */
+export function idempotencyKeyOf(c: Context, user: AuthUser): string | null {
   const key = c.req.header('idempotency-key');
-  if (key === undefined) return `${action}:${randomUUID()}`;
+  if (key === undefined) return null;
   if (!KEY.test(key)) {
     const text = {
       zh: 'Idempotency-Key 须为 8–100 位字母、数字或 _:.-',
@@ -18,6 +27,5 @@ export function updateIdFor(c: Context, action: string, user: AuthUser): string 
     };
     throw ApiError.validation([{ field: 'Idempotency-Key', code: 'INVALID', message: text }]);
   }
-  // Scoped to the caller and the action: one user's key can never answer for another's request.
-  return `${action}:${createHash('sha256').update(`${user.userId}\u0000${key}`).digest('hex').slice(0, 40)}`;
+  return createHash('sha256').update(`${user.userId}\u0000${key}`).digest('hex').slice(0, 40);
 }

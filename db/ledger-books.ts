@@ -170,23 +170,38 @@ export async function closePeriod(
   /** Runs in the same transaction when this call closed the month (the audit row). */
   onClosed: (tx: TransactionSql) => Promise<void>,
 ): Promise<{ outcome: 'CLOSED' | 'ALREADY_CLOSED'; period: ClosedPeriod }> {
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(ledger_close_lock_key())`;
-    const inserted = await tx<{ period: string; closed_by: string; closed_at: Date }[]>`
-      insert into ledger_periods (period, closed_by) values (${period}, ${closedBy})
-      on conflict (period) do nothing returning period, closed_by, closed_at`;
-    const row =
-      inserted[0] ??
-      (
-        await tx<{ period: string; closed_by: string; closed_at: Date }[]>`
-        select period, closed_by, closed_at from ledger_periods where period = ${period}`
-      )[0]!;
-    if (inserted.length > 0) await onClosed(tx);
-    return {
-      outcome: inserted.length > 0 ? 'CLOSED' : 'ALREADY_CLOSED',
-      period: { period: row.period, closedBy: row.closed_by, closedAt: row.closed_at.toISOString() },
-    };
-  });
+  return sql.begin((tx) => closePeriodIn(tx, period, closedBy, onClosed));
+}
+
+/** `closePeriod` inside the caller's transaction (a checker's approval closes the month with it). */
+export async function closePeriodIn(
+  tx: TransactionSql,
+  period: Period,
+  closedBy: string,
+  onClosed: (tx: TransactionSql) => Promise<void>,
+): Promise<{ outcome: 'CLOSED' | 'ALREADY_CLOSED'; period: ClosedPeriod }> {
+  await tx`select pg_advisory_xact_lock(ledger_close_lock_key())`;
+  const inserted = await tx<{ period: string; closed_by: string; closed_at: Date }[]>`
+    insert into ledger_periods (period, closed_by) values (${period}, ${closedBy})
+    on conflict (period) do nothing returning period, closed_by, closed_at`;
+  const row =
+    inserted[0] ??
+    (
+      await tx<{ period: string; closed_by: string; closed_at: Date }[]>`
+      select period, closed_by, closed_at from ledger_periods where period = ${period}`
+    )[0]!;
+  if (inserted.length > 0) await onClosed(tx);
+  return {
+    outcome: inserted.length > 0 ? 'CLOSED' : 'ALREADY_CLOSED',
+    period: { period: row.period, closedBy: row.closed_by, closedAt: row.closed_at.toISOString() },
+  };
+}
+
+/** A closed month, or null while it is open. */
+export async function findClosedPeriod(sql: Db, period: Period): Promise<ClosedPeriod | null> {
+  const [row] = await sql<{ period: string; closed_by: string; closed_at: Date }[]>`
+    select period, closed_by, closed_at from ledger_periods where period = ${period}`;
+  return row ? { period: row.period, closedBy: row.closed_by, closedAt: row.closed_at.toISOString() } : null;
 }
 
 export async function closedPeriods(sql: Db): Promise<ClosedPeriod[]> {
@@ -214,32 +229,50 @@ export interface CapitalInjection {
  */
 export async function recordCapitalInjection(
   sql: Sql,
-  p: { injectionId: string; amount: Money; effectiveOn: LocalDate; reference: string; recordedBy: string },
+  p: NewCapitalInjection,
   /** Runs in the same transaction when this call recorded the injection (the audit row). */
   onCreated: (tx: TransactionSql, injection: CapitalInjection) => Promise<void>,
-): Promise<{ created: boolean; injection: CapitalInjection } | { conflict: CapitalInjection }> {
-  return sql.begin(async (tx) => {
-    const inserted = await tx`
-      insert into capital_injections (injection_id, amount, effective_on, reference, recorded_by)
-      values (${p.injectionId}, ${p.amount}, ${p.effectiveOn}, ${p.reference}, ${p.recordedBy})
-      on conflict (injection_id) do nothing returning injection_id`;
-    if (inserted.length > 0) {
-      const [entry] = await tx<{ id: string }[]>`
-        insert into journal_entries (business_key, loan_id, kind, effective_on, external_ref, memo)
-        values (${ledgerKeys.capital(p.injectionId)}, null, 'CAPITAL', ${p.effectiveOn}, null,
-                ${`capital paid in: ${p.amount}`})
-        returning id`;
-      await tx`
-        insert into journal_lines (entry_id, line_no, account, loan_id, debit, credit) values
-          (${entry!.id}, 1, 'BANK', null, ${p.amount}, 0),
-          (${entry!.id}, 2, 'FUNDING_CAPITAL', null, 0, ${p.amount})`;
-    }
-    const stored = (await findCapitalInjection(tx, p.injectionId))!;
-    if (inserted.length > 0) await onCreated(tx, stored);
-    if (inserted.length === 0 && (!money(stored.amount).eq(money(p.amount)) || stored.effectiveOn !== p.effectiveOn))
-      return { conflict: stored };
-    return { created: inserted.length > 0, injection: stored };
-  });
+): Promise<CapitalInjectionOutcome> {
+  return sql.begin((tx) => recordCapitalInjectionIn(tx, p, onCreated));
+}
+
+export interface NewCapitalInjection {
+  injectionId: string;
+  amount: Money;
+  effectiveOn: LocalDate;
+  reference: string;
+  recordedBy: string;
+}
+
+export type CapitalInjectionOutcome =
+  { created: boolean; injection: CapitalInjection } | { conflict: CapitalInjection };
+
+/** `recordCapitalInjection` inside the caller's transaction (a checker's approval posts it with it). */
+export async function recordCapitalInjectionIn(
+  tx: TransactionSql,
+  p: NewCapitalInjection,
+  onCreated: (tx: TransactionSql, injection: CapitalInjection) => Promise<void>,
+): Promise<CapitalInjectionOutcome> {
+  const inserted = await tx`
+    insert into capital_injections (injection_id, amount, effective_on, reference, recorded_by)
+    values (${p.injectionId}, ${p.amount}, ${p.effectiveOn}, ${p.reference}, ${p.recordedBy})
+    on conflict (injection_id) do nothing returning injection_id`;
+  if (inserted.length > 0) {
+    const [entry] = await tx<{ id: string }[]>`
+      insert into journal_entries (business_key, loan_id, kind, effective_on, external_ref, memo)
+      values (${ledgerKeys.capital(p.injectionId)}, null, 'CAPITAL', ${p.effectiveOn}, null,
+              ${`capital paid in: ${p.amount}`})
+      returning id`;
+    await tx`
+      insert into journal_lines (entry_id, line_no, account, loan_id, debit, credit) values
+        (${entry!.id}, 1, 'BANK', null, ${p.amount}, 0),
+        (${entry!.id}, 2, 'FUNDING_CAPITAL', null, 0, ${p.amount})`;
+  }
+  const stored = (await findCapitalInjection(tx, p.injectionId))!;
+  if (inserted.length > 0) await onCreated(tx, stored);
+  if (inserted.length === 0 && (!money(stored.amount).eq(money(p.amount)) || stored.effectiveOn !== p.effectiveOn))
+    return { conflict: stored };
+  return { created: inserted.length > 0, injection: stored };
 }
 
 export async function findCapitalInjection(sql: Db, injectionId: string): Promise<CapitalInjection | null> {

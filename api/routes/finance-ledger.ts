@@ -1,23 +1,24 @@
 // The books by period (mounted at /v1/finance): the trial balance of a month, the general-ledger
-// export of a date range (CSV with the chart's numeric codes), month-end close, capital paid into
-// the bank account, and the loan-loss provision rates by class. Every change is audited in the
-// transaction that makes it.
+// export of a date range (CSV with the chart's numeric codes), requests for month-end close and for
+// capital paid into the bank account (a second finance user approves them: finance-ledger-requests.ts),
+// and the loan-loss provision rates by class. Every change is audited in the transaction that makes it.
 import { z } from '@hono/zod-openapi';
 import { closeProblem, parsePeriodField, periodOf } from '../../domain/chart-of-accounts.js';
 import { addDays, compareDates, parseLocalDateField } from '../../domain/dates.js';
 import { problem, type FieldProblem } from '../../domain/errors.js';
 import { localDateOf } from '../../domain/business-time.js';
-import { parseMoneyField } from '../../domain/money.js';
+import { money, parseMoneyField } from '../../domain/money.js';
 import { parseProvisionRates } from '../../domain/provisions.js';
 import {
-  closePeriod,
   closedPeriods,
+  findCapitalInjection,
+  findClosedPeriod,
   generalLedger,
   periodTrialBalance,
   provisionRates,
-  recordCapitalInjection,
   saveProvisionRates,
 } from '../../db/ledger-books.js';
+import { liveLedgerRequest, recordLedgerRequest } from '../../db/ledger-requests.js';
 import { trialBalance } from '../../db/ledger-reads.js';
 import { toCsv } from '../../lib/csv.js';
 import { newRouter, type RouteModule } from '../app.js';
@@ -26,6 +27,7 @@ import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject } from '../schemas.js';
+import { LedgerRequestSchema, ledgerRequestView } from '../ledger-request-view.js';
 
 /** The longest range one general-ledger export covers, and the most lines it holds. */
 const MAX_EXPORT_DAYS = 366;
@@ -92,12 +94,13 @@ const close = secureRoute({
   method: 'post',
   path: '/periods/{period}/close',
   access: 'ledger:close',
-  summary: 'Close a month / 月末结账',
+  summary: 'Ask to close a month / 申请月末结账',
   description:
-    'Locks a month that has ended. Entries dated in a closed month are posted to the first day of the first open month after it, with their own date kept as `originalDate`. Closing a closed month is 409 `PERIOD_ALREADY_CLOSED`.',
+    'Asks to lock a month that has ended; a finance user other than the asker approves it (`POST /v1/finance/ledger-requests/{requestId}/approve`), and only then is it closed. Entries dated in a closed month are posted to the first day of the first open month after it, with their own date kept as `originalDate`. Asking again while the request is pending answers it (200); a closed month is 409 `PERIOD_ALREADY_CLOSED`.',
   request: { params: PeriodParam },
   responses: {
-    201: { description: 'Closed', content: { 'application/json': { schema: ClosedPeriodSchema } } },
+    200: { description: 'Asked for before', content: { 'application/json': { schema: LedgerRequestSchema } } },
+    202: { description: 'Waiting for a checker', content: { 'application/json': { schema: LedgerRequestSchema } } },
     ...errorResponses,
   },
 });
@@ -125,28 +128,17 @@ const CapitalBody = z
   })
   .strict()
   .openapi('CapitalInjectionRequest');
-const CapitalSchema = z
-  .object({
-    injectionId: z.string(),
-    amount: z.string(),
-    effectiveOn: z.string(),
-    postedOn: z.string(),
-    reference: z.string(),
-    recordedBy: z.string(),
-  })
-  .openapi('CapitalInjection');
-
 const capital = secureRoute({
   method: 'post',
   path: '/capital-injections',
   access: 'capital:record',
-  summary: 'Record capital paid into the bank account / 登记注资',
+  summary: 'Ask to record capital paid into the bank account / 申请登记注资',
   description:
-    'Dr BANK, Cr FUNDING_CAPITAL under `capital:<injectionId>`. The same injectionId again answers the stored injection (200); with another amount or date it is 409.',
+    'Once a finance user other than the asker approves it (`POST /v1/finance/ledger-requests/{requestId}/approve`): Dr BANK, Cr FUNDING_CAPITAL under `capital:<injectionId>`. The same injectionId again answers its request (200); with another amount or date, or an injectionId already recorded otherwise, it is 409.',
   request: { body: { content: { 'application/json': { schema: CapitalBody } }, required: true } },
   responses: {
-    200: { description: 'Recorded before', content: { 'application/json': { schema: CapitalSchema } } },
-    201: { description: 'Recorded', content: { 'application/json': { schema: CapitalSchema } } },
+    200: { description: 'Asked for before', content: { 'application/json': { schema: LedgerRequestSchema } } },
+    202: { description: 'Waiting for a checker', content: { 'application/json': { schema: LedgerRequestSchema } } },
     ...errorResponses,
   },
 });
@@ -184,6 +176,20 @@ const putRates = secureRoute({
 
 function invalid(problems: FieldProblem[]): ApiError {
   return ApiError.validation(problems);
+}
+
+function injectionIdReused(): ApiError {
+  return ApiError.conflict('INJECTION_ID_REUSED', {
+    zh: '该 injectionId 已登记了不同的金额或日期',
+    en: 'This injectionId was already recorded with another amount or date',
+  });
+}
+
+function alreadyClosed(closed: { period: string; closedAt: string }): ApiError {
+  return ApiError.conflict('PERIOD_ALREADY_CLOSED', {
+    zh: `会计期间 ${closed.period} 已于 ${closed.closedAt} 结账`,
+    en: `Period ${closed.period} was closed at ${closed.closedAt}`,
+  });
 }
 
 export const financeLedgerRoutes: RouteModule = (deps) => {
@@ -279,20 +285,22 @@ export const financeLedgerRoutes: RouteModule = (deps) => {
       throw new ApiError(422, 'PERIOD_NOT_ENDED', tooEarly, [
         { field: 'period', code: 'PERIOD_NOT_ENDED', message: tooEarly },
       ]);
-    const result = await closePeriod(deps.sql, period, user.userId, (tx) =>
-      auditRequest(c, tx, {
-        action: 'LEDGER_PERIOD_CLOSED',
-        result: 'SUCCESS',
-        resourceType: 'ledger_period',
-        resourceId: period,
-      }),
+    const closed = await findClosedPeriod(deps.sql, period);
+    if (closed) throw alreadyClosed(closed);
+    const { created, request } = await recordLedgerRequest(
+      deps.sql,
+      { kind: 'PERIOD_CLOSE', subject: period, capital: null, requestedBy: user.userId },
+      (tx, r) =>
+        auditRequest(c, tx, {
+          action: 'LEDGER_CLOSE_REQUEST',
+          result: 'SUCCESS',
+          resourceType: 'ledger_request',
+          resourceId: r.requestId,
+          detail: { period },
+        }),
     );
-    if (result.outcome === 'ALREADY_CLOSED')
-      throw ApiError.conflict('PERIOD_ALREADY_CLOSED', {
-        zh: `会计期间 ${period} 已于 ${result.period.closedAt} 结账`,
-        en: `Period ${period} was closed at ${result.period.closedAt}`,
-      });
-    return c.json(result.period, 201);
+    if (request.status === 'APPROVED') throw alreadyClosed((await findClosedPeriod(deps.sql, period))!);
+    return c.json(ledgerRequestView(request, deps.now()), created ? 202 : 200);
   });
 
   app.openapi(capital, async (c) => {
@@ -304,30 +312,26 @@ export const financeLedgerRoutes: RouteModule = (deps) => {
     if (effectiveOn.ok && compareDates(effectiveOn.value, today()) > 0)
       problems.push(problem('effectiveOn', 'DATE_IN_FUTURE', '入账日期不能晚于今天', 'cannot be after today'));
     if (!amount.ok || !effectiveOn.ok || problems.length > 0) throw invalid(problems);
-    const result = await recordCapitalInjection(
+    const figures = { amount: amount.value, effectiveOn: effectiveOn.value, reference: body.reference };
+    // An injection recorded without a request (the bank's opening balance at start-up) cannot be asked for again.
+    const live = await liveLedgerRequest(deps.sql, 'CAPITAL_INJECTION', body.injectionId);
+    if (!live && (await findCapitalInjection(deps.sql, body.injectionId))) throw injectionIdReused();
+    const { created, request } = await recordLedgerRequest(
       deps.sql,
-      {
-        injectionId: body.injectionId,
-        amount: amount.value,
-        effectiveOn: effectiveOn.value,
-        reference: body.reference,
-        recordedBy: user.userId,
-      },
-      (tx, injection) =>
+      { kind: 'CAPITAL_INJECTION', subject: body.injectionId, capital: figures, requestedBy: user.userId },
+      (tx, r) =>
         auditRequest(c, tx, {
-          action: 'CAPITAL_INJECTED',
+          action: 'CAPITAL_INJECTION_REQUEST',
           result: 'SUCCESS',
-          resourceType: 'capital_injection',
-          resourceId: injection.injectionId,
-          detail: { amount: injection.amount, effectiveOn: injection.effectiveOn, postedOn: injection.postedOn },
+          resourceType: 'ledger_request',
+          resourceId: r.requestId,
+          detail: { injectionId: body.injectionId, amount: figures.amount, effectiveOn: figures.effectiveOn },
         }),
     );
-    if ('conflict' in result)
-      throw ApiError.conflict('INJECTION_ID_REUSED', {
-        zh: '该 injectionId 已登记了不同的金额或日期',
-        en: 'This injectionId was already recorded with another amount or date',
-      });
-    return c.json(result.injection, result.created ? 201 : 200);
+    const asked = request.capital!;
+    const sameFigures = money(asked.amount).eq(money(figures.amount)) && asked.effectiveOn === figures.effectiveOn;
+    if (!sameFigures) throw injectionIdReused();
+    return c.json(ledgerRequestView(request, deps.now()), created ? 202 : 200);
   });
 
   app.openapi(getRates, async (c) => c.json({ rates: { ...(await provisionRates(deps.sql)) } }, 200));

@@ -1,8 +1,10 @@
 // The books finance closes a month with, over HTTP on the running stack: the bank account funded
-// by capital (the bank's opening balance at start-up, and injections finance records), loan-loss
-// provisions moving with a loan's class, the trial balance of a month, the general-ledger CSV
-// whose debits and credits tie out, and month-end close: closing twice is 409, and a late posting,
-// through the API or straight into the database, lands in the first open month with its own date kept.
+// by capital (the bank's opening balance at start-up, and injections one finance user asks for and
+// another approves), loan-loss provisions moving with a loan's class, the trial balance of a month,
+// the general-ledger CSV whose debits and credits tie out, and month-end close, maker-checker too:
+// the maker approving is 403, two checkers at once is one 200 and one 409, a retry with the same
+// Idempotency-Key repeats the answer, closing twice is 409, and a late posting, through the API or
+// straight into the database, lands in the first open month with its own date kept.
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ACCOUNT_NUMBERS } from '../../domain/chart-of-accounts.js';
@@ -10,12 +12,14 @@ import { DEFAULT_PROVISION_RATES } from '../../domain/provisions.js';
 import { Dec } from '../../domain/money.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { anotherFinanceUser, financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl);
 const sql = stackDb(stack.databaseUrl);
 let finance: Session;
+let checker: Session;
 let auditor: Session;
 let collector: Session;
 let risk: Session;
@@ -34,14 +38,43 @@ interface Answer {
   >;
 }
 
-async function send(method: string, path: string, token: string, body?: unknown): Promise<Answer> {
-  const response = await api.fetch(method, path, { token, ...(body === undefined ? {} : { body }) });
+async function send(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<Answer> {
+  const response = await api.fetch(method, path, {
+    token,
+    ...(body === undefined ? {} : { body }),
+    ...(headers ? { headers } : {}),
+  });
   const text = await response.text();
   return { status: response.status, body: text.startsWith('{') ? (JSON.parse(text) as Answer['body']) : { text } };
 }
 
 const inject_ = (token: string, body: Record<string, unknown>) =>
   send('POST', '/v1/finance/capital-injections', token, body);
+const approve = (requestId: string, token: string, key?: string) =>
+  send(
+    'POST',
+    `/v1/finance/ledger-requests/${requestId}/approve`,
+    token,
+    undefined,
+    key ? { 'Idempotency-Key': key } : undefined,
+  );
+const reject = (requestId: string, token: string, body: unknown) =>
+  send('POST', `/v1/finance/ledger-requests/${requestId}/reject`, token, body);
+const requestIdOf = (a: Answer) => a.body.requestId as string;
+
+/** Asks as the maker and approves as the checker: the approval's answer. */
+async function approved(asked: Answer): Promise<Answer> {
+  expect(asked.status).toBe(202);
+  const answer = await approve(requestIdOf(asked), checker.token);
+  expect(answer.status).toBe(200);
+  return answer;
+}
 const fieldsOf = (a: Answer) => (a.body.error?.fields ?? []).map((f) => f.field);
 
 interface TrialBalance {
@@ -88,8 +121,8 @@ function sumOf(rows: Array<Record<string, string>>, column: string): string {
 }
 
 beforeAll(async () => {
-  [finance, auditor, collector, risk] = await Promise.all([
-    api.login('finance'),
+  ({ maker: finance, checker } = await financeMakerAndChecker(api));
+  [auditor, collector, risk] = await Promise.all([
     api.login('auditor'),
     api.login('collector'),
     api.login('risk_manager'),
@@ -102,7 +135,7 @@ afterAll(async () => {
 describe('month-end close', () => {
   const firstId = `cap-${randomUUID()}`;
 
-  it('records capital into the bank account once per injectionId, audited', async () => {
+  it('records capital once a second finance user approves it, once per injectionId, audited', async () => {
     const body = {
       injectionId: firstId,
       amount: '1000.00',
@@ -110,21 +143,97 @@ describe('month-end close', () => {
       reference: 'board resolution',
     };
     const first = await inject_(finance.token, body);
-    expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ amount: '1000.00', effectiveOn: `${period}-10`, postedOn: `${period}-10` });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({
+      kind: 'CAPITAL_INJECTION',
+      injectionId: firstId,
+      amount: '1000.00',
+      status: 'PENDING_APPROVAL',
+      maker: { username: 'finance' },
+    });
+    const requestId = requestIdOf(first);
     const again = await inject_(finance.token, body);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual(first.body);
+    expect(again.body.requestId).toBe(requestId);
     expect((await inject_(finance.token, { ...body, amount: '1000.01' })).status).toBe(409);
-    const audit = await sql<{ action: string; actor_role: string }[]>`
-      select action, actor_role from audit_log where resource_type = 'capital_injection' and resource_id = ${firstId}`;
-    expect(audit).toEqual([{ action: 'CAPITAL_INJECTED', actor_role: 'FINANCE' }]);
+    // Nothing is posted while it waits.
+    expect(await sql`select 1 from journal_entries where business_key = ${`capital:${firstId}`}`).toHaveLength(0);
+    const listed = await send('GET', '/v1/finance/ledger-requests', checker.token);
+    expect((listed.body.items as Array<{ requestId: string }>).map((r) => r.requestId)).toContain(requestId);
+
+    // The maker cannot approve it.
+    const own = await approve(requestId, finance.token, `own-${randomUUID()}`);
+    expect(own.status).toBe(403);
+    expect(own.body.error!.code).toBe('OWN_REQUEST');
+
+    const key = `approve-${randomUUID()}`;
+    const ok = await approve(requestId, checker.token, key);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      status: 'APPROVED',
+      injection: { amount: '1000.00', effectiveOn: `${period}-10`, postedOn: `${period}-10` },
+      closed: null,
+    });
+    // A retry with the same key repeats the answer; without it, or by another user, it is decided.
+    const retried = await approve(requestId, checker.token, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.injection).toEqual(ok.body.injection);
+    expect((await approve(requestId, checker.token)).status).toBe(409);
+    expect((await approve(requestId, checker.token, `other-${randomUUID()}`)).status).toBe(409);
+    const lines = await sql`
+      select l.* from journal_lines l join journal_entries e on e.id = l.entry_id where e.business_key = ${`capital:${firstId}`}`;
+    expect(lines).toHaveLength(2);
+    // Asking again answers the approved request.
+    const afterwards = await inject_(finance.token, body);
+    expect(afterwards.status).toBe(200);
+    expect(afterwards.body).toMatchObject({ requestId, status: 'APPROVED' });
+
+    const audit = await sql<{ action: string; result: string; actor_role: string }[]>`
+      select action, result, actor_role from audit_log
+      where (resource_type = 'capital_injection' and resource_id = ${firstId})
+         or (resource_type = 'ledger_request' and resource_id = ${requestId})
+      order by id`;
+    expect(audit.map((a) => `${a.action}:${a.result}`)).toEqual([
+      'CAPITAL_INJECTION_REQUEST:SUCCESS',
+      'LEDGER_REQUEST_APPROVE:DENIED',
+      'CAPITAL_INJECTED:SUCCESS',
+      'LEDGER_REQUEST_APPROVE:SUCCESS',
+      'LEDGER_REQUEST_APPROVE:DENIED',
+      'LEDGER_REQUEST_APPROVE:DENIED',
+    ]);
+    expect(new Set(audit.map((a) => a.actor_role))).toEqual(new Set(['FINANCE']));
   });
 
-  it('closes a month once; closing it again is 409', async () => {
-    const closed = await send('POST', `/v1/finance/periods/${period}/close`, finance.token);
-    expect(closed.status).toBe(201);
-    expect(closed.body).toMatchObject({ period });
+  it('rejects a request with a reason: nothing is posted, and it may be asked for again', async () => {
+    const injectionId = `cap-${randomUUID()}`;
+    const body = { injectionId, amount: '7.00', effectiveOn: `${period}-11`, reference: 'wrong account' };
+    const asked = await inject_(finance.token, body);
+    expect(asked.status).toBe(202);
+    const requestId = requestIdOf(asked);
+    const noReason = await reject(requestId, checker.token, {});
+    expect(noReason.status).toBe(400);
+    expect(fieldsOf(noReason)).toEqual(['reason']);
+    expect((await reject(requestId, finance.token, { reason: 'mine' })).status).toBe(403);
+    const rejected = await reject(requestId, checker.token, { reason: 'not received' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', rejectReason: 'not received' });
+    expect((await approve(requestId, checker.token)).status).toBe(409);
+    expect(await sql`select 1 from capital_injections where injection_id = ${injectionId}`).toHaveLength(0);
+    const anew = await inject_(finance.token, body);
+    expect(anew.status).toBe(202);
+    expect(requestIdOf(anew)).not.toBe(requestId);
+    expect((await reject(requestIdOf(anew), checker.token, { reason: 'still not received' })).status).toBe(200);
+  });
+
+  it('closes a month once a second finance user approves; closing it again is 409', async () => {
+    const asked = await send('POST', `/v1/finance/periods/${period}/close`, finance.token);
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ kind: 'PERIOD_CLOSE', period, status: 'PENDING_APPROVAL' });
+    const pending = await send('GET', '/v1/finance/periods', auditor.token);
+    expect((pending.body.closed as Array<{ period: string }>).map((p) => p.period)).not.toContain(period);
+    expect((await approve(requestIdOf(asked), finance.token)).status).toBe(403);
+    const closed = await approved(asked);
+    expect(closed.body.closed).toMatchObject({ period });
     const twice = await send('POST', `/v1/finance/periods/${period}/close`, finance.token);
     expect(twice.status).toBe(409);
     expect(twice.body.error!.code).toBe('PERIOD_ALREADY_CLOSED');
@@ -135,24 +244,35 @@ describe('month-end close', () => {
     expect(audit!.n).toBe(1);
   });
 
-  it('two closes of one month at the same moment: one 201, one 409', async () => {
+  it('two asks for one month at the same moment make one request; two checkers approving at once: one 200, one 409', async () => {
     const other = `${1961 + randomInt(29)}-${String(month).padStart(2, '0')}`;
-    const answers = await Promise.all([
+    const asks = await Promise.all([
       send('POST', `/v1/finance/periods/${other}/close`, finance.token),
       send('POST', `/v1/finance/periods/${other}/close`, finance.token),
     ]);
-    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(asks.map((a) => a.status).sort()).toEqual([200, 202]);
+    expect(asks[0].body.requestId).toBe(asks[1].body.requestId);
+    const second = await anotherFinanceUser(api);
+    const answers = await Promise.all([
+      approve(requestIdOf(asks[0]), checker.token),
+      approve(requestIdOf(asks[0]), second.token),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const [closed] = await sql<{ n: number }[]>`
+      select count(*)::int as n from audit_log where action = 'LEDGER_PERIOD_CLOSED' and resource_id = ${other}`;
+    expect(closed!.n).toBe(1);
   });
 
   it('posts a late entry to the first open month, keeping its own date, by the API and by a direct insert', async () => {
-    const late = await inject_(finance.token, {
-      injectionId: `cap-${randomUUID()}`,
-      amount: '500.00',
-      effectiveOn: `${period}-20`,
-      reference: 'late',
-    });
-    expect(late.status).toBe(201);
-    expect(late.body).toMatchObject({ effectiveOn: `${period}-20`, postedOn: `${next}-01` });
+    const late = await approved(
+      await inject_(finance.token, {
+        injectionId: `cap-${randomUUID()}`,
+        amount: '500.00',
+        effectiveOn: `${period}-20`,
+        reference: 'late',
+      }),
+    );
+    expect(late.body.injection).toMatchObject({ effectiveOn: `${period}-20`, postedOn: `${next}-01` });
 
     // Straight into the database, as a superuser would: the trigger moves it all the same.
     const key = `test:direct:${randomUUID()}`;
@@ -215,6 +335,13 @@ describe('who may do it, and what a bad request is told', () => {
     expect(
       (await inject_(auditor.token, { injectionId: `cap-${randomUUID()}`, amount: '1.00', reference: 'x' })).status,
     ).toBe(403);
+    const asked = await inject_(finance.token, { injectionId: `cap-${randomUUID()}`, amount: '1.00', reference: 'x' });
+    for (const token of [auditor.token, collector.token, risk.token]) {
+      expect((await approve(requestIdOf(asked), token)).status).toBe(403);
+      expect((await reject(requestIdOf(asked), token, { reason: 'x' })).status).toBe(403);
+      expect((await send('GET', '/v1/finance/ledger-requests', token)).status).toBe(403);
+    }
+    expect((await reject(requestIdOf(asked), checker.token, { reason: 'test request' })).status).toBe(200);
     expect(
       (await send('PUT', '/v1/finance/provision-rates', collector.token, { rates: DEFAULT_PROVISION_RATES })).status,
     ).toBe(403);

@@ -1,0 +1,182 @@
+// Month-end closes and capital injections for checkers (mounted at /v1/finance): the list of
+// requests, approve (by a finance user other than the maker: the month is closed or the capital
+// posted) and reject with a reason. Every step, refusals included, is audited.
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { findLedgerRequest, listLedgerRequests } from '../../db/ledger-requests.js';
+import { newRouter, type RouteModule } from '../app.js';
+import type { ApiDeps, AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { LedgerRequestSchema, LedgerRequestStatusEnum, ledgerRequestView } from '../ledger-request-view.js';
+import { approveLedgerRequest, rejectLedgerRequestBy, type Checker } from '../ledger-requests.js';
+import { auditRequest } from '../middleware/audit.js';
+import { currentUser } from '../middleware/auth.js';
+import { secureRoute } from '../route.js';
+import { errorResponses } from '../schemas.js';
+import { idempotencyKeyOf } from '../update-id.js';
+import { bilingual } from '../validation.js';
+
+const MAX_LISTED = 500;
+
+const RequestIdParam = z.object({
+  requestId: z
+    .string()
+    .regex(/^lr-[0-9a-f-]{36}$/, bilingual('requestId 格式不正确', 'is not a ledger request id'))
+    .openapi({ param: { name: 'requestId', in: 'path' } }),
+});
+
+const ClosedPeriodSchema = z.object({ period: z.string(), closedBy: z.string(), closedAt: z.string() });
+const InjectionSchema = z.object({
+  injectionId: z.string(),
+  amount: z.string(),
+  effectiveOn: z.string(),
+  postedOn: z.string(),
+  reference: z.string(),
+  recordedBy: z.string(),
+});
+
+const RejectBody = z
+  .object({
+    reason: z
+      .string({ error: bilingual('须填写驳回原因', 'a reason is required') })
+      .trim()
+      .min(1, bilingual('须填写驳回原因', 'a reason is required'))
+      .max(500, bilingual('原因最多 500 字', 'at most 500 characters')),
+  })
+  .strict()
+  .openapi('LedgerRequestRejection');
+
+const list = secureRoute({
+  method: 'get',
+  path: '/ledger-requests',
+  access: 'ledger:close',
+  summary: 'Month-end closes and capital injections for checkers / 待复核结账与注资',
+  description: `Oldest first, at most ${MAX_LISTED}.`,
+  request: { query: z.object({ status: LedgerRequestStatusEnum.default('PENDING_APPROVAL') }) },
+  responses: {
+    200: {
+      description: 'Requests',
+      content: { 'application/json': { schema: z.object({ items: z.array(LedgerRequestSchema) }) } },
+    },
+    ...errorResponses,
+  },
+});
+
+const approve = secureRoute({
+  method: 'post',
+  path: '/ledger-requests/{requestId}/approve',
+  access: 'ledger:close',
+  summary: 'Approve a close or capital injection / 复核通过结账或注资',
+  description:
+    'By a finance user other than the maker (403 otherwise): the month is closed, or the capital posted (Dr BANK, Cr FUNDING_CAPITAL), in the transaction that approves it. Of two approvals at once one wins, the other is 409; the same Idempotency-Key from the same checker repeats the first answer.',
+  request: { params: RequestIdParam },
+  responses: {
+    200: {
+      description: 'Approved and done',
+      content: {
+        'application/json': {
+          schema: z.object({
+            requestId: z.string(),
+            status: z.literal('APPROVED'),
+            request: LedgerRequestSchema,
+            closed: ClosedPeriodSchema.nullable(),
+            injection: InjectionSchema.nullable(),
+          }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+const reject = secureRoute({
+  method: 'post',
+  path: '/ledger-requests/{requestId}/reject',
+  access: 'ledger:close',
+  summary: 'Reject a close or capital injection / 复核驳回结账或注资',
+  description: 'By a finance user other than the maker, with a reason. Nothing is closed or posted; 409 once decided.',
+  request: {
+    params: RequestIdParam,
+    body: { content: { 'application/json': { schema: RejectBody } }, required: true },
+  },
+  responses: {
+    200: { description: 'Rejected', content: { 'application/json': { schema: LedgerRequestSchema } } },
+    ...errorResponses,
+  },
+});
+
+type Step = 'LEDGER_REQUEST_APPROVE' | 'LEDGER_REQUEST_REJECT';
+
+/** Runs a checker's decision; a refusal (own request, already decided) is audited as DENIED. */
+async function decided<T>(
+  c: Context<AppEnv>,
+  sql: ApiDeps['sql'],
+  action: Step,
+  requestId: string,
+  decide: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await decide();
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 404 && err.status < 500) {
+      const r = await findLedgerRequest(sql, requestId);
+      await auditRequest(c, sql, {
+        action,
+        result: 'DENIED',
+        resourceType: 'ledger_request',
+        resourceId: requestId,
+        detail: { reason: err.code, maker: r?.requestedBy ?? null },
+      });
+    }
+    throw err;
+  }
+}
+
+function checkerOf(c: Context<AppEnv>): Checker {
+  const user = currentUser(c);
+  return { userId: user.userId, decisionKey: idempotencyKeyOf(c, user) };
+}
+
+export const financeLedgerRequestRoutes: RouteModule = (deps) => {
+  const app = newRouter();
+  const audit =
+    (c: Context<AppEnv>) => (sql: Parameters<typeof auditRequest>[1], e: Parameters<typeof auditRequest>[2]) =>
+      auditRequest(c, sql, e);
+
+  app.openapi(list, async (c) => {
+    const { status } = c.req.valid('query');
+    const now = deps.now();
+    const items = await listLedgerRequests(deps.sql, status, MAX_LISTED);
+    return c.json({ items: items.map((r) => ledgerRequestView(r, now)) }, 200);
+  });
+
+  app.openapi(approve, async (c) => {
+    const { requestId } = c.req.valid('param');
+    const checker = checkerOf(c);
+    const approved = await decided(c, deps.sql, 'LEDGER_REQUEST_APPROVE', requestId, () =>
+      approveLedgerRequest(deps.sql, requestId, checker, audit(c)),
+    );
+    return c.json(
+      {
+        requestId,
+        status: 'APPROVED' as const,
+        request: ledgerRequestView(approved.request, deps.now()),
+        closed: approved.closed,
+        injection: approved.injection,
+      },
+      200,
+    );
+  });
+
+  app.openapi(reject, async (c) => {
+    const { requestId } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    const checker = checkerOf(c);
+    const rejected = await decided(c, deps.sql, 'LEDGER_REQUEST_REJECT', requestId, () =>
+      rejectLedgerRequestBy(deps.sql, requestId, checker, reason, audit(c)),
+    );
+    return c.json(ledgerRequestView(rejected, deps.now()), 200);
+  });
+
+  return app;
+};
