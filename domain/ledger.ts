@@ -529,7 +529,10 @@ export function balancesOf(lines: readonly PostedLine[]): Record<Account, Money>
 /** What the borrower still owes on a loan, from its ledger balances. */
 export interface LoanLedgerBalances {
   principal: Money;
+  /** Interest fallen due and not yet paid (INTEREST_RECEIVABLE). */
   interest: Money;
+  /** Interest earned day by day and not yet due (ACCRUED_INTEREST_RECEIVABLE). */
+  accruedInterest: Money;
   fees: Money;
   penalty: Money;
   credit: Money;
@@ -541,6 +544,7 @@ export function loanBalancesOf(lines: readonly PostedLine[]): LoanLedgerBalances
   return {
     principal: b.LOAN_PRINCIPAL,
     interest: b.INTEREST_RECEIVABLE,
+    accruedInterest: b.ACCRUED_INTEREST_RECEIVABLE,
     fees: b.FEE_RECEIVABLE,
     penalty: b.PENALTY_RECEIVABLE,
     credit: b.BORROWER_CREDIT,

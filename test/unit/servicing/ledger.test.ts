@@ -5,7 +5,9 @@ import {
   balancesOf,
   creditAppliedEntry,
   disbursementEntry,
+  drawnFromAccrued,
   entryProblem,
+  interestAccrualEntry,
   interestEntry,
   loanBalancesOf,
   repaymentEntry,
@@ -135,6 +137,31 @@ describe('journal entries', () => {
     expect(b.FEE_INCOME).toBe('100.00');
     expect(b.BORROWER_CREDIT).toBe('0.00');
     expect(loanBalancesOf(lines(payout, interest, paid)).credit).toBe('50.00');
+  });
+
+  it('reports interest accrued day by day and not yet due as the loan’s accrued interest, apart from interest due', () => {
+    const accrued = [1, 2, 3].map((d) =>
+      interestAccrualEntry({ loanId: 'L1', through: `2026-01-1${d}`, repeat: 0, amount: new Decimal('3.33') }),
+    );
+    const takenBack = interestAccrualEntry({
+      loanId: 'L1',
+      through: '2026-01-14',
+      repeat: 0,
+      amount: new Decimal('-0.99'),
+    });
+    expect(loanBalancesOf(lines(payout, ...accrued, takenBack))).toMatchObject({
+      principal: '10000.00',
+      interest: '0.00',
+      accruedInterest: '9.00',
+    });
+    // At the due date the accrued part moves to interest due; only the rest is new income.
+    const due = drawnFromAccrued(
+      interestEntry({ loanId: 'L1', installment: 1, amount: '100.00', on: '2026-02-15' }),
+      new Decimal('9.00'),
+    );
+    const after = loanBalancesOf(lines(payout, ...accrued, takenBack, due));
+    expect(after).toMatchObject({ interest: '100.00', accruedInterest: '0.00' });
+    expect(balancesOf(lines(payout, ...accrued, takenBack, due)).INTEREST_INCOME).toBe('100.00');
   });
 
   it('reverses an entry with its mirror image under its own key, and never reverses a reversal', () => {

@@ -14,6 +14,7 @@ describe('reconciliation checks', () => {
     ledger: {
       principal: '9100.00',
       interest: '0.00',
+      accruedInterest: '0.00',
       fees: '0.00',
       penalty: '0.00',
       credit: '0.00',
