@@ -74,7 +74,7 @@ async function cashInput(sql: Sql): Promise<ClearingInput['cash']> {
   return { entries, postings };
 }
 
-/** BANK lines the payout, debit and incoming matches do not cover: any entry but those. */
+/** BANK lines the payout, debit, incoming and capital matches do not cover: any entry but those. */
 async function otherBankEntries(sql: Sql): Promise<OtherBankEntry[]> {
   return sql<OtherBankEntry[]>`
     select e.business_key as "businessKey", e.loan_id as "loanId", e.external_ref as "externalRef",
@@ -82,7 +82,7 @@ async function otherBankEntries(sql: Sql): Promise<OtherBankEntry[]> {
     from journal_entries e
     join journal_lines l on l.entry_id = e.id and l.account = 'BANK'
     left join repayments r on e.kind = 'REPAYMENT' and e.business_key = 'payment:' || r.payment_id
-    where e.kind not in ('REVERSAL', 'DISBURSEMENT')
+    where e.kind not in ('REVERSAL', 'DISBURSEMENT', 'CAPITAL')
       and not (e.kind = 'REPAYMENT' and r.channel in ('AUTO_DEBIT', 'BANK_TRANSFER'))
       and not exists (select 1 from journal_entries x where x.reverses_key = e.business_key)
     group by e.id order by e.id`;

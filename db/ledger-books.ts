@@ -326,4 +326,4 @@ export async function saveProvisionRates(tx: TransactionSql, rates: ProvisionRat
 }
 
 /** The injection that funds BANK with the bank's opening balance (local mode, at start-up). */
-export const OPENING_BALANCE_INJECTION = 'bank-opening-balance';
+export { OPENING_BALANCE_INJECTION } from '../domain/capital-reconciliation.js';

@@ -1,6 +1,7 @@
 // The ledger's read models in PostgreSQL: a loan's lines and journal, the trial balance, and
 // the inputs reconciliation compares (domain/reconciliation.ts), gathered from the ledger, the
 // servicing schedule, the payments and the bank's own records.
+import type { CapitalEntry } from '../domain/capital-reconciliation.js';
 import { loanBalancesOf, type Account, type EntryKind, type PostedLine } from '../domain/ledger.js';
 import {
   reconcile,
@@ -109,6 +110,18 @@ async function bankEntries(sql: Sql): Promise<BankEntry[]> {
     order by e.id`;
 }
 
+/** CAPITAL entries that no reversal took back, with their BANK debit. */
+async function capitalEntries(sql: Sql): Promise<CapitalEntry[]> {
+  return sql<CapitalEntry[]>`
+    select e.business_key as "businessKey", substring(e.business_key from 9) as "injectionId",
+           sum(l.debit - l.credit)::numeric(16, 2)::text as amount
+    from journal_entries e
+    join journal_lines l on l.entry_id = e.id and l.account = 'BANK'
+    where e.kind = 'CAPITAL' and e.business_key like 'capital:%'
+      and not exists (select 1 from journal_entries x where x.reverses_key = e.business_key)
+    group by e.id order by e.id`;
+}
+
 async function loanPositions(sql: Sql): Promise<LoanPosition[]> {
   const loans = await sql<{ id: string; status: string; outstanding_principal: string }[]>`
     select id, status, outstanding_principal::text from loans
@@ -168,10 +181,11 @@ export async function runReconciliation(
   now: Date = new Date(),
   clearing?: ClearingSources,
 ): Promise<ReconciliationReport> {
-  const [entries, positions, onBank, bankLedger, clearingFacts] = await Promise.all([
+  const [entries, positions, onBank, capital, bankLedger, clearingFacts] = await Promise.all([
     entryTotals(sql),
     loanPositions(sql),
     bankEntries(sql),
+    capitalEntries(sql),
     bank.ledger(),
     clearing ? clearingInput(sql, clearing.gateway) : undefined,
   ]);
@@ -180,15 +194,21 @@ export async function runReconciliation(
     entries,
     loans: positions,
     bank: {
+      ...(bankLedger.openingBalance !== undefined ? { openingBalance: bankLedger.openingBalance } : {}),
       transfers: bankLedger.transfers.map((t) => ({
         idempotencyKey: t.idempotencyKey,
         status: t.status,
         amount: t.amount,
       })),
       debits: bankLedger.debits.map((d) => ({ idempotencyKey: d.idempotencyKey, status: d.status, amount: d.amount })),
-      incoming: (bankLedger.incoming ?? []).map((i) => ({ paymentId: i.paymentId, amount: i.amount })),
+      incoming: (bankLedger.incoming ?? []).map((i) => ({
+        paymentId: i.paymentId,
+        reference: i.reference,
+        amount: i.amount,
+      })),
     },
     bankEntries: onBank.map((e) => ({ ...e, channel: e.channel ?? null })),
+    capital,
     ...(clearingFacts ? { clearing: clearingFacts } : {}),
   });
 }

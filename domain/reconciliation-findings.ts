@@ -17,6 +17,9 @@ export const FINDING_CODES = [
   'ENTRY_WITHOUT_INCOMING',
   'DUPLICATE_BANK_ENTRY',
   'AMOUNT_MISMATCH',
+  // Capital against the bank: its opening balance and the incoming payments that reference an injection.
+  'CAPITAL_WITHOUT_DEPOSIT',
+  'DEPOSIT_WITHOUT_CAPITAL',
   // The bank clearing account: a BANK line of any other entry must name a line of the bank's statement.
   'BANK_ENTRY_WITHOUT_STATEMENT_LINE',
   // The gateway clearing account against the gateway's daily settlement files.

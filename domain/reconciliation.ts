@@ -15,6 +15,7 @@ import {
   type SettlementLine,
 } from './clearing-reconciliation.js';
 import { checkReceivables, type ReceivablePosition } from './receivable-reconciliation.js';
+import { capitalIncomingIds, checkCapitalAgreement, type CapitalEntry } from './capital-reconciliation.js';
 
 export { FINDING_CODES, findingKey, type Finding, type FindingCode } from './reconciliation-findings.js';
 
@@ -161,6 +162,8 @@ export interface BankSettlement {
 
 export interface BankIncoming {
   paymentId: string;
+  /** The payer's reference; an injectionId when the payment is capital. */
+  reference?: string;
   amount: Money;
 }
 
@@ -315,6 +318,8 @@ export interface ClearingInput {
 }
 
 type BankRecords = {
+  /** What the account held before its first listed movement, when the bank reports it. */
+  openingBalance?: Money;
   transfers: readonly BankSettlement[];
   debits: readonly BankSettlement[];
   incoming: readonly BankIncoming[];
@@ -342,12 +347,18 @@ export function reconcile(input: {
   loans: readonly LoanPosition[];
   bank: BankRecords;
   bankEntries: readonly BankEntry[];
+  /** The standing CAPITAL entries, checked against the bank's opening balance and incoming payments. */
+  capital?: readonly CapitalEntry[];
   clearing?: ClearingInput;
 }): ReconciliationReport {
+  // Incoming payments that are capital are matched to their injections, not to repayments.
+  const capitalIds = input.capital ? capitalIncomingIds(input.bank, input.capital) : new Set<string>();
+  const repaymentsIn = { ...input.bank, incoming: input.bank.incoming.filter((i) => !capitalIds.has(i.paymentId)) };
   const findings = [
     ...checkDoubleEntry(input.entries),
     ...checkLoanPositions(input.loans),
-    ...checkBankAgreement(input.bank, input.bankEntries),
+    ...checkBankAgreement(repaymentsIn, input.bankEntries),
+    ...(input.capital ? checkCapitalAgreement(input.bank, input.capital) : []),
     ...(input.clearing ? checkClearing(input.bank, input.clearing) : []),
   ];
   const c = input.clearing;

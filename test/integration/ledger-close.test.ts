@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ACCOUNT_NUMBERS } from '../../domain/chart-of-accounts.js';
 import { DEFAULT_PROVISION_RATES } from '../../domain/provisions.js';
 import { Dec } from '../../domain/money.js';
+import { runReconciliation } from '../../db/ledger-reads.js';
+import { createLogger } from '../../lib/logger.js';
+import { createBankClient } from '../../partners/bank-client.js';
+import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
 import { anotherFinanceUser, financeMakerAndChecker } from './support/finance-users.js';
@@ -418,5 +422,28 @@ describe('funding and provisions on a real loan', () => {
     )!;
     expect(new Dec(bank.debits).minus(bank.credits).isNeg()).toBe(false);
     expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId])).toEqual([]);
+  });
+
+  it('matches capital to the bank: the opening balance and an injection the bank received; one it did not is a finding', async () => {
+    const log = createLogger('test', 'silent');
+    const simulator = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log });
+    const bank = createBankClient({ baseUrl: `${stack.simulatorUrl}/bank`, log, timeoutMs: 20_000 });
+    const received = `cap-${randomUUID()}`;
+    const missing = `cap-${randomUUID()}`;
+    const deposit = await simulator.simulateIncomingPayment({
+      reference: received,
+      amount: '300.00',
+      notifyUrl: `${stack.apiUrl}/v1/partners/bank/incoming`,
+    });
+    for (const injectionId of [received, missing])
+      await approved(
+        await inject_(finance.token, { injectionId, amount: '300.00', reference: 'wire from the parent' }),
+      );
+    const report = await runReconciliation(sql, bank, new Date());
+    const about = (ref: string | null) =>
+      ref !== null && [received, missing, 'bank-opening-balance', deposit.paymentId].some((id) => ref.includes(id));
+    expect(report.findings.filter((f) => about(f.ref)).map((f) => [f.code, f.ref])).toEqual([
+      ['CAPITAL_WITHOUT_DEPOSIT', `capital:${missing}`],
+    ]);
   });
 });
