@@ -2,7 +2,7 @@
 // so every retry of this activity asks the bank for the same single transfer.
 import { ApplicationFailure } from '@temporalio/activity';
 import { isPartnerError } from '../partners/http.js';
-import type { DisbursementActivities, PendingTransfer } from '../contracts/activities.js';
+import type { BorrowerTransfer, DisbursementActivities, PendingTransfer } from '../contracts/activities.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { releasePayout, reservePayout } from '../db/payout-funding.js';
@@ -14,15 +14,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
    * `release` runs when the bank refuses for good, freeing whatever was reserved for the transfer.
    */
   async function transferToBorrower(
-    {
-      loanId,
-      idempotencyKey,
-      amount,
-    }: {
-      loanId: string;
-      idempotencyKey: string;
-      amount: string;
-    },
+    { loanId, idempotencyKey, amount }: BorrowerTransfer,
     release: () => Promise<void> = async () => undefined,
   ): Promise<BankResult | PendingTransfer> {
     const application = await loadApplication(sql, cipher, loanId);
@@ -70,11 +62,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       loanId,
       idempotencyKey,
       amount,
-    }: {
-      loanId: string;
-      idempotencyKey: string;
-      amount: string;
-    }): Promise<BankResult | PendingTransfer> {
+    }: BorrowerTransfer): Promise<BankResult | PendingTransfer> {
       const funded = await reservePayout(sql, { idempotencyKey, loanId, amount, now: new Date() }, async (key) => {
         const transfer = await bank.findTransferByKey(key);
         return transfer ? transfer.status : 'UNKNOWN_TO_BANK';
@@ -95,11 +83,7 @@ export function createDisbursementActivities({ sql, cipher, bank, config }: Acti
       loanId,
       idempotencyKey,
       amount,
-    }: {
-      loanId: string;
-      idempotencyKey: string;
-      amount: string;
-    }): Promise<BankResult | PendingTransfer> {
+    }: BorrowerTransfer): Promise<BankResult | PendingTransfer> {
       return transferToBorrower({ loanId, idempotencyKey, amount });
     },
 

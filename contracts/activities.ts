@@ -87,6 +87,13 @@ export interface StoredRepayment {
   result: RepaymentResult;
 }
 
+/** A transfer to the borrower's verified account (a payout or a refund), under its business-id key. */
+export interface BorrowerTransfer {
+  loanId: string;
+  idempotencyKey: string;
+  amount: Money;
+}
+
 /** A transfer the bank has not answered for good yet. */
 export interface PendingTransfer {
   transferId: string;
@@ -119,18 +126,10 @@ export interface NotificationActivities {
 
 export interface DisbursementActivities {
   isDisbursementPaused(): Promise<boolean>;
-  startDisbursement(args: {
-    loanId: string;
-    idempotencyKey: string;
-    amount: string;
-  }): Promise<BankResult | PendingTransfer>;
+  startDisbursement(args: BorrowerTransfer): Promise<BankResult | PendingTransfer>;
   checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
   /** Pays a refund to the account the loan was paid out to; the bank's answer may already be final. */
-  startRefundTransfer(args: {
-    loanId: string;
-    idempotencyKey: string;
-    amount: Money;
-  }): Promise<BankResult | PendingTransfer>;
+  startRefundTransfer(args: BorrowerTransfer): Promise<BankResult | PendingTransfer>;
 }
 
 /** What reversing a repayment is computed from (activities/servicing.ts `reversalInputs`). */

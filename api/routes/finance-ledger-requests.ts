@@ -11,8 +11,7 @@ import { LedgerRequestSchema, LedgerRequestStatusEnum, ledgerRequestView } from 
 import { approveLedgerRequest, rejectLedgerRequestBy, type Checker } from '../ledger-requests.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
-import { secureRoute } from '../route.js';
-import { errorResponses } from '../schemas.js';
+import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { idempotencyKeyOf } from '../update-id.js';
 import { bilingual } from '../validation.js';
 
@@ -35,73 +34,41 @@ const InjectionSchema = z.object({
   recordedBy: z.string(),
 });
 
-const RejectBody = z
-  .object({
-    reason: z
-      .string({ error: bilingual('须填写驳回原因', 'a reason is required') })
-      .trim()
-      .min(1, bilingual('须填写驳回原因', 'a reason is required'))
-      .max(500, bilingual('原因最多 500 字', 'at most 500 characters')),
-  })
-  .strict()
-  .openapi('LedgerRequestRejection');
-
-const list = secureRoute({
-  method: 'get',
+const list = checkerListRoute({
   path: '/ledger-requests',
   access: 'ledger:close',
   summary: 'Month-end closes and capital injections for checkers / 待复核结账与注资',
-  description: `Oldest first, at most ${MAX_LISTED}.`,
-  request: { query: z.object({ status: LedgerRequestStatusEnum.default('PENDING_APPROVAL') }) },
-  responses: {
-    200: {
-      description: 'Requests',
-      content: { 'application/json': { schema: z.object({ items: z.array(LedgerRequestSchema) }) } },
-    },
-    ...errorResponses,
-  },
+  maxListed: MAX_LISTED,
+  status: LedgerRequestStatusEnum,
+  item: LedgerRequestSchema,
+  description: 'Requests',
 });
 
-const approve = secureRoute({
-  method: 'post',
-  path: '/ledger-requests/{requestId}/approve',
+const { approve, reject } = checkerDecisionRoutes({
+  item: '/ledger-requests/{requestId}',
   access: 'ledger:close',
-  summary: 'Approve a close or capital injection / 复核通过结账或注资',
-  description:
-    'By a finance user other than the maker (403 otherwise): the month is closed, or the capital posted (Dr BANK, Cr FUNDING_CAPITAL), in the transaction that approves it. Of two approvals at once one wins, the other is 409; the same Idempotency-Key from the same checker repeats the first answer.',
-  request: { params: RequestIdParam },
-  responses: {
-    200: {
+  params: RequestIdParam,
+  approve: {
+    summary: 'Approve a close or capital injection / 复核通过结账或注资',
+    description:
+      'By a finance user other than the maker (403 otherwise): the month is closed, or the capital posted (Dr BANK, Cr FUNDING_CAPITAL), in the transaction that approves it. Of two approvals at once one wins, the other is 409; the same Idempotency-Key from the same checker repeats the first answer.',
+    answer: {
       description: 'Approved and done',
-      content: {
-        'application/json': {
-          schema: z.object({
-            requestId: z.string(),
-            status: z.literal('APPROVED'),
-            request: LedgerRequestSchema,
-            closed: ClosedPeriodSchema.nullable(),
-            injection: InjectionSchema.nullable(),
-          }),
-        },
-      },
+      schema: z.object({
+        requestId: z.string(),
+        status: z.literal('APPROVED'),
+        request: LedgerRequestSchema,
+        closed: ClosedPeriodSchema.nullable(),
+        injection: InjectionSchema.nullable(),
+      }),
     },
-    ...errorResponses,
   },
-});
-
-const reject = secureRoute({
-  method: 'post',
-  path: '/ledger-requests/{requestId}/reject',
-  access: 'ledger:close',
-  summary: 'Reject a close or capital injection / 复核驳回结账或注资',
-  description: 'By a finance user other than the maker, with a reason. Nothing is closed or posted; 409 once decided.',
-  request: {
-    params: RequestIdParam,
-    body: { content: { 'application/json': { schema: RejectBody } }, required: true },
-  },
-  responses: {
-    200: { description: 'Rejected', content: { 'application/json': { schema: LedgerRequestSchema } } },
-    ...errorResponses,
+  reject: {
+    summary: 'Reject a close or capital injection / 复核驳回结账或注资',
+    description:
+      'By a finance user other than the maker, with a reason. Nothing is closed or posted; 409 once decided.',
+    body: rejectionBody('LedgerRequestRejection'),
+    answer: { description: 'Rejected', schema: LedgerRequestSchema },
   },
 });
 

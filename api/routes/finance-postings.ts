@@ -10,6 +10,7 @@ import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
+import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
 import { approveByChecker, matchBankStatement, rejectByChecker } from '../staff-postings.js';
@@ -66,71 +67,38 @@ function postingView(p: StaffPosting, now: Date): z.infer<typeof Posting> {
   };
 }
 
-const list = secureRoute({
-  method: 'get',
+const list = checkerListRoute({
   path: '/repayments',
   access: 'repayment:record',
   summary: 'Staff postings for checkers / 待复核还款',
-  description: `Oldest first, at most ${MAX_LISTED}.`,
-  request: { query: z.object({ status: PostingStatusEnum.default('PENDING_APPROVAL') }) },
-  responses: {
-    200: {
-      description: 'Postings',
-      content: { 'application/json': { schema: z.object({ items: z.array(Posting) }) } },
-    },
-    ...errorResponses,
-  },
+  maxListed: MAX_LISTED,
+  status: PostingStatusEnum,
+  item: Posting,
+  description: 'Postings',
 });
 
-const approve = secureRoute({
-  method: 'post',
-  path: '/repayments/{paymentId}/approve',
+const { approve, reject } = checkerDecisionRoutes({
+  item: '/repayments/{paymentId}',
   access: 'repayment:record',
-  summary: 'Approve a staff posting / 复核通过',
-  description:
-    'By a finance user other than the maker (403 otherwise). Posts the repayment to the loan under its paymentId; 409 once it was approved or rejected.',
-  request: { params: PaymentIdParam },
-  responses: {
-    200: {
+  params: PaymentIdParam,
+  approve: {
+    summary: 'Approve a staff posting / 复核通过',
+    description:
+      'By a finance user other than the maker (403 otherwise). Posts the repayment to the loan under its paymentId; 409 once it was approved or rejected.',
+    answer: {
       description: 'Approved and posted to the loan',
-      content: {
-        'application/json': {
-          schema: z.object({
-            paymentId: z.string(),
-            status: z.literal('APPROVED'),
-            repayment: z.record(z.string(), z.unknown()),
-          }),
-        },
-      },
+      schema: z.object({
+        paymentId: z.string(),
+        status: z.literal('APPROVED'),
+        repayment: z.record(z.string(), z.unknown()),
+      }),
     },
-    ...errorResponses,
   },
-});
-
-const RejectBody = z
-  .object({
-    reason: z
-      .string()
-      .trim()
-      .min(1, bilingual('须填写驳回原因', 'a reason is required'))
-      .max(500, bilingual('原因最多 500 字', 'at most 500 characters')),
-  })
-  .strict()
-  .openapi('PostingRejection');
-
-const reject = secureRoute({
-  method: 'post',
-  path: '/repayments/{paymentId}/reject',
-  access: 'repayment:record',
-  summary: 'Reject a staff posting / 复核驳回',
-  description: 'By a finance user other than the maker, with a reason. Nothing is posted; 409 once decided.',
-  request: {
-    params: PaymentIdParam,
-    body: { content: { 'application/json': { schema: RejectBody } }, required: true },
-  },
-  responses: {
-    200: { description: 'Rejected', content: { 'application/json': { schema: Posting } } },
-    ...errorResponses,
+  reject: {
+    summary: 'Reject a staff posting / 复核驳回',
+    description: 'By a finance user other than the maker, with a reason. Nothing is posted; 409 once decided.',
+    body: rejectionBody('PostingRejection'),
+    answer: { description: 'Rejected', schema: Posting },
   },
 });
 

@@ -13,6 +13,7 @@ import { loanHandle } from '../loan-workflows.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { projectionCaughtUp } from '../projection-wait.js';
+import { checkerDecisionRoutes, rejectionBody } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, LoanIdParam } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
@@ -44,39 +45,25 @@ const Refund = z
   .openapi('Refund');
 const Answer = z.object({ loanId: z.string(), refund: Refund });
 
-const RejectBody = z
-  .object({
-    reason: z
-      .string()
-      .trim()
-      .min(1, bilingual('须填写驳回原因', 'a reason is required'))
-      .max(500, bilingual('原因最多 500 字', 'at most 500 characters')),
-  })
-  .strict()
-  .openapi('RefundRejection');
+const ok = { description: 'Decided', schema: Answer };
 
-const ok = { description: 'Decided', content: { 'application/json': { schema: Answer } } };
-
-const approve = secureRoute({
-  method: 'post',
-  path: '/loans/{loanId}/refunds/{refundId}/approve',
+const { approve, reject } = checkerDecisionRoutes({
+  item: '/loans/{loanId}/refunds/{refundId}',
   access: 'refund:decide',
-  summary: 'Approve a refund / 退款审批通过',
-  description:
-    'A refund above the product’s refundApprovalThreshold waits in APPROVAL; a finance user other than the one who recorded the payment approves it (403 otherwise) and the bank is asked to pay it. 409 once decided; the same Idempotency-Key repeats the first answer.',
-  request: { params: RefundParams },
-  responses: { 200: ok, ...errorResponses },
-});
-
-const reject = secureRoute({
-  method: 'post',
-  path: '/loans/{loanId}/refunds/{refundId}/reject',
-  access: 'refund:decide',
-  summary: 'Reject a refund / 退款审批驳回',
-  description:
-    'With a reason. The refund becomes FAILED and a finance task stays open until it is retried; nothing is paid. 409 once decided.',
-  request: { params: RefundParams, body: { content: { 'application/json': { schema: RejectBody } }, required: true } },
-  responses: { 200: ok, ...errorResponses },
+  params: RefundParams,
+  approve: {
+    summary: 'Approve a refund / 退款审批通过',
+    description:
+      'A refund above the product’s refundApprovalThreshold waits in APPROVAL; a finance user other than the one who recorded the payment approves it (403 otherwise) and the bank is asked to pay it. 409 once decided; the same Idempotency-Key repeats the first answer.',
+    answer: ok,
+  },
+  reject: {
+    summary: 'Reject a refund / 退款审批驳回',
+    description:
+      'With a reason. The refund becomes FAILED and a finance task stays open until it is retried; nothing is paid. 409 once decided.',
+    body: rejectionBody('RefundRejection'),
+    answer: ok,
+  },
 });
 
 const retry = secureRoute({
@@ -87,7 +74,10 @@ const retry = secureRoute({
   description:
     'Only a FAILED refund (409 otherwise). A new attempt with a bank key of its own; the finance user who retries approves it.',
   request: { params: RefundParams },
-  responses: { 200: ok, ...errorResponses },
+  responses: {
+    200: { description: ok.description, content: { 'application/json': { schema: Answer } } },
+    ...errorResponses,
+  },
 });
 
 const ACTIONS = {

@@ -10,6 +10,7 @@ import { ApiError } from '../errors.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { approveReversal, rejectReversalRequest, requestPaymentReversal } from '../payment-reversals.js';
+import { checkerDecisionRoutes, checkerListRoute } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
@@ -67,20 +68,14 @@ const ReasonBody = z
   .strict()
   .openapi('ReversalReason');
 
-const list = secureRoute({
-  method: 'get',
+const list = checkerListRoute({
   path: '/reversals',
   access: 'repayment:record',
   summary: 'Reversal requests for checkers / 待复核冲正',
-  description: `Oldest first, at most ${MAX_LISTED}.`,
-  request: { query: z.object({ status: StatusEnum.default('PENDING_APPROVAL') }) },
-  responses: {
-    200: {
-      description: 'Reversal requests',
-      content: { 'application/json': { schema: z.object({ items: z.array(Reversal) }) } },
-    },
-    ...errorResponses,
-  },
+  maxListed: MAX_LISTED,
+  status: StatusEnum,
+  item: Reversal,
+  description: 'Reversal requests',
 });
 
 const request = secureRoute({
@@ -100,44 +95,28 @@ const request = secureRoute({
   },
 });
 
-const approve = secureRoute({
-  method: 'post',
-  path: '/repayments/{paymentId}/reversal/approve',
+const { approve, reject } = checkerDecisionRoutes({
+  item: '/repayments/{paymentId}/reversal',
   access: 'repayment:record',
-  summary: 'Approve a reversal / 复核通过冲正',
-  description:
-    'By a finance user other than the maker (403 otherwise). The loan rebuilds its balances, schedule and classification without the payment and posts the reversing entries. An Idempotency-Key makes a retry answer the first outcome; 409 once decided.',
-  request: { params: PaymentIdParam },
-  responses: {
-    200: {
+  params: PaymentIdParam,
+  approve: {
+    summary: 'Approve a reversal / 复核通过冲正',
+    description:
+      'By a finance user other than the maker (403 otherwise). The loan rebuilds its balances, schedule and classification without the payment and posts the reversing entries. An Idempotency-Key makes a retry answer the first outcome; 409 once decided.',
+    answer: {
       description: 'Reversed',
-      content: {
-        'application/json': {
-          schema: z.object({
-            paymentId: z.string(),
-            status: z.literal('APPROVED'),
-            reversal: z.record(z.string(), z.unknown()),
-          }),
-        },
-      },
+      schema: z.object({
+        paymentId: z.string(),
+        status: z.literal('APPROVED'),
+        reversal: z.record(z.string(), z.unknown()),
+      }),
     },
-    ...errorResponses,
   },
-});
-
-const reject = secureRoute({
-  method: 'post',
-  path: '/repayments/{paymentId}/reversal/reject',
-  access: 'repayment:record',
-  summary: 'Reject a reversal / 复核驳回冲正',
-  description: 'By a finance user other than the maker, with a reason. Nothing is reversed; 409 once decided.',
-  request: {
-    params: PaymentIdParam,
-    body: { content: { 'application/json': { schema: ReasonBody } }, required: true },
-  },
-  responses: {
-    200: { description: 'Rejected', content: { 'application/json': { schema: Reversal } } },
-    ...errorResponses,
+  reject: {
+    summary: 'Reject a reversal / 复核驳回冲正',
+    description: 'By a finance user other than the maker, with a reason. Nothing is reversed; 409 once decided.',
+    body: ReasonBody,
+    answer: { description: 'Rejected', schema: Reversal },
   },
 });
 

@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger.js';
 import { createBankClient } from '../../partners/bank-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -22,11 +23,7 @@ let loanId: string;
 let borrower: Session;
 
 beforeAll(async () => {
-  [maker, checker, collector] = await Promise.all([
-    api.login('finance'),
-    api.login('finance_checker'),
-    api.login('collector'),
-  ]);
+  [{ maker, checker }, collector] = await Promise.all([financeMakerAndChecker(api), api.login('collector')]);
   ({ loanId, session: borrower } = await activeLoanOverHttp(api));
 });
 afterAll(async () => {

@@ -23,6 +23,7 @@ import {
   repayOnline,
   waitForOnlinePayment,
 } from '../../drivers/online-payments.js';
+import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -40,7 +41,7 @@ let loanId: string;
 
 beforeAll(async () => {
   ({ session: borrower, loanId } = await activeLoanOverHttp(api));
-  [finance, checker] = await Promise.all([api.login('finance'), api.login('finance_checker')]);
+  ({ maker: finance, checker } = await financeMakerAndChecker(api));
 });
 afterAll(async () => {
   await Promise.all([sql.end(), partnerSql.end()]);

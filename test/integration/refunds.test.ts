@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { money } from '../../domain/money.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -72,9 +73,8 @@ async function untilRefund(status: string, timeoutMs = 60_000): Promise<ShownRef
 }
 
 beforeAll(async () => {
-  [maker, checker, collector, riskManager] = await Promise.all([
-    api.login('finance'),
-    api.login('finance_checker'),
+  [{ maker, checker }, collector, riskManager] = await Promise.all([
+    financeMakerAndChecker(api),
     api.login('collector'),
     api.login('risk_manager'),
   ]);

@@ -17,6 +17,7 @@ import {
   payOnHostedPage,
   waitForOnlinePayment,
 } from '../../drivers/online-payments.js';
+import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -28,11 +29,7 @@ let checker: Session;
 let auditor: Session;
 
 beforeAll(async () => {
-  [finance, checker, auditor] = await Promise.all([
-    api.login('finance'),
-    api.login('finance_checker'),
-    api.login('auditor'),
-  ]);
+  [{ maker: finance, checker }, auditor] = await Promise.all([financeMakerAndChecker(api), api.login('auditor')]);
 });
 afterAll(async () => {
   await sql.end();

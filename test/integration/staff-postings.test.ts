@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logger.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { anotherFinanceUser, financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
@@ -21,11 +22,7 @@ let loanId: string;
 let borrower: Session;
 
 beforeAll(async () => {
-  [maker, checker, collector] = await Promise.all([
-    api.login('finance'),
-    api.login('finance_checker'),
-    api.login('collector'),
-  ]);
+  [{ maker, checker }, collector] = await Promise.all([financeMakerAndChecker(api), api.login('collector')]);
   ({ loanId, session: borrower } = await activeLoanOverHttp(api));
 });
 afterAll(async () => {
@@ -200,13 +197,7 @@ describe('staff postings need a maker and a checker', () => {
     expect((await approve(`nobody-${randomUUID()}`, checker.token)).status).toBe(404);
     const { paymentId } = await record('50.00');
     // Two checkers, neither the maker: finance_checker and a finance user the administrator creates.
-    const adminSession = await api.login('admin');
-    const username = `fc_${randomUUID().slice(0, 8)}`;
-    await api.call('POST', '/v1/auth/users', {
-      token: adminSession.token,
-      body: { username, password: 'Checker@2026x', role: 'FINANCE' },
-    });
-    const second = await api.login(username, 'Checker@2026x');
+    const second = await anotherFinanceUser(api);
 
     const before = await loanState();
     const answers = await Promise.all([approve(paymentId, checker.token), approve(paymentId, second.token)]);
