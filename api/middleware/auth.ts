@@ -36,6 +36,23 @@ export function authenticateWithCookie(cookieName: string): MiddlewareHandler<Ap
   };
 }
 
+/**
+ * After an administrator's password reset the user holds a temporary password: until they change
+ * it, every route but the few declared open for it answers 403 PASSWORD_CHANGE_REQUIRED.
+ */
+export const requirePasswordChanged: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get('user')?.mustChangePassword) {
+    throw ApiError.forbidden(
+      {
+        zh: '管理员已重置您的密码，请先修改密码（POST /v1/auth/password）',
+        en: 'An administrator reset your password; change it first (POST /v1/auth/password)',
+      },
+      'PASSWORD_CHANGE_REQUIRED',
+    );
+  }
+  await next();
+};
+
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
