@@ -141,8 +141,10 @@ export function scheduleAuditCheckpoints(
   minutes: number,
   onError: (err: unknown) => void,
 ): () => void {
-  const run = () => write().catch(onError);
-  void run();
+  const run = () => {
+    write().catch(onError);
+  };
+  run();
   const timer = setInterval(run, minutes * 60_000);
   timer.unref();
   return () => clearInterval(timer);
