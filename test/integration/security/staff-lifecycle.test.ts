@@ -63,6 +63,20 @@ describe('who may manage staff', () => {
       ).toEqual([expected, expected, expected, expected, expected]);
       tick();
     }
+    const [collector] = await h.sql`select id from users where username = 'collector'`;
+    const refusals = await h.sql<{ resource_id: string; result: string; detail: Record<string, unknown> }[]>`
+      select resource_id, result, detail from audit_log where action = 'ACCESS_DENIED' and actor_id = ${collector!.id}`;
+    expect(refusals.map((r) => r.resource_id).sort()).toEqual([
+      'POST /v1/auth/users/:id/disable',
+      'POST /v1/auth/users/:id/enable',
+      'POST /v1/auth/users/:id/reset-password',
+      'PUT /v1/auth/users/:id/approval-limit',
+      'PUT /v1/auth/users/:id/role',
+    ]);
+    expect(refusals[0]).toMatchObject({
+      result: 'DENIED',
+      detail: { reason: 'PERMISSION', permission: 'user:manage' },
+    });
   });
 
   it('refuses an administrator’s own account (409), a borrower (409) and an unknown user (404)', async () => {
@@ -210,6 +224,9 @@ describe('password reset by an administrator', () => {
     const blocked = await h.request('GET', '/v1/audit?limit=1', { token: session.token });
     expect(blocked.status).toBe(403);
     expect(((await blocked.json()) as ErrorBody).error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(
+      await h.sql`select resource_id, detail from audit_log where action = 'ACCESS_DENIED' and actor_id = ${staff.userId}`,
+    ).toMatchObject([{ resource_id: 'GET /v1/audit', detail: { reason: 'PASSWORD_CHANGE_REQUIRED' } }]);
     expect((await h.request('GET', '/v1/auth/me', { token: session.token })).status).toBe(200);
 
     const changed = await h.request('POST', '/v1/auth/password', {
