@@ -61,7 +61,7 @@ export function createApp(
   routes: Array<[path: string, module: RouteModule]>,
   edges?: (app: App) => void,
 ): App {
-  useAuthenticator(deps.auth);
+  useAuthenticator(deps.auth, deps.sql);
   const app = newRouter();
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));

@@ -10,6 +10,12 @@ import { seedDefaultProducts } from '../db/products.js';
 import { createLogger } from '../lib/logger.js';
 import { exitWhenParentDies } from '../lib/managed-process.js';
 import { isPortFree } from '../lib/ports.js';
+import {
+  auditCheckpointDir,
+  auditCheckpointKey,
+  scheduleAuditCheckpoints,
+  writeAuditCheckpoint,
+} from '../security/audit-checkpoints.js';
 import { createSecurity } from '../security/authenticator.js';
 import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
@@ -75,6 +81,13 @@ async function main() {
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
   const stopExpiry = startOnlinePaymentExpiry(sql, log.child({ component: 'online-payment-expiry' }));
+  const checkpointDir = auditCheckpointDir(config);
+  const checkpointKey = auditCheckpointKey(security.keyring);
+  const stopCheckpoints = scheduleAuditCheckpoints(
+    () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
+    config.AUDIT_CHECKPOINT_MINUTES,
+    (err) => log.error({ err: (err as Error).message }, 'audit checkpoint not written'),
+  );
 
   const closeAndExit = async () => {
     await connection.close();
@@ -83,6 +96,7 @@ async function main() {
   };
   const stop = () => {
     stopExpiry();
+    stopCheckpoints();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();
   };

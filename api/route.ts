@@ -2,7 +2,13 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Permission } from '../security/permissions.js';
 import { CODEC_SESSION_COOKIE } from './codec-session.js';
-import { authenticate, authenticateWithCookie, requirePermission, requireJsonBody } from './middleware/auth.js';
+import {
+  authenticate,
+  authenticateWithCookie,
+  requirePasswordChanged,
+  requirePermission,
+  requireJsonBody,
+} from './middleware/auth.js';
 
 /** Who may call a route: nobody needs to log in, any logged-in user, or a named permission. */
 export type Access = 'PUBLIC' | 'AUTHENTICATED' | Permission;
@@ -11,6 +17,8 @@ type SecuredRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & {
   access: Access;
   /** Also accepts the codec session cookie when the request has no Authorization header (the codec routes). */
   codecSession?: true;
+  /** Reachable with a temporary password (changing it, signing out, the current user). */
+  openDuringPasswordChange?: true;
 };
 
 function hasJsonBody(config: RouteConfig): boolean {
@@ -23,10 +31,11 @@ function hasJsonBody(config: RouteConfig): boolean {
  * written into the OpenAPI document as `x-access`, which the route-by-role test reads.
  */
 export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
-  const { access, codecSession, ...rest } = config;
+  const { access, codecSession, openDuringPasswordChange, ...rest } = config;
   const middleware: MiddlewareHandler[] = [];
   if (hasJsonBody(rest)) middleware.push(requireJsonBody);
   if (access !== 'PUBLIC') middleware.push(codecSession ? authenticateWithCookie(CODEC_SESSION_COOKIE) : authenticate);
+  if (access !== 'PUBLIC' && !openDuringPasswordChange) middleware.push(requirePasswordChanged);
   if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));
   const route = createRoute({
     ...rest,
@@ -36,5 +45,7 @@ export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
       : { security: codecSession ? [{ bearerAuth: [] }, { codecSession: [] }] : [{ bearerAuth: [] }] }),
     'x-access': access,
   });
-  return route as unknown as Omit<C, 'access' | 'codecSession'> & { getRoutingPath(): string };
+  return route as unknown as Omit<C, 'access' | 'codecSession' | 'openDuringPasswordChange'> & {
+    getRoutingPath(): string;
+  };
 }

@@ -53,6 +53,13 @@ const schema = z.object({
   BUSINESS_TIME_ZONE: z.string().default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('data'),
+  /**
+   * Where the API writes signed checkpoints of the audit chain's head; default `<DATA_DIR>/audit-checkpoints`.
+   * Put it outside the database host (a mounted volume or synced folder) so a database superuser cannot reach it.
+   */
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  /** How often the API writes an audit checkpoint (when the chain grew). */
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
   /** Comma-separated `keyId:base64key` pairs for field and payload encryption; the first is current. */
   DATA_KEYS: z.string().optional(),
   DATA_KEY_FILE: z.string().optional(),

@@ -1,7 +1,16 @@
-// `npm run audit:verify`: recomputes the audit log's hash chain and exits 1 when it is broken.
+// `npm run audit:verify`: recomputes the audit log's hash chain and checks it against the signed
+// checkpoints (security/audit-checkpoints.ts); exits 1 when either disagrees.
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../lib/db-client.js';
 import { verifyAuditChain } from '../security/audit-verify.js';
+import {
+  auditCheckpointDir,
+  auditCheckpointKey,
+  checkAgainstCheckpoints,
+  readAuditCheckpoints,
+} from '../security/audit-checkpoints.js';
+import { loadKeyring } from '../security/keyring.js';
 
 function databaseUrl(config: ReturnType<typeof loadConfig>): string {
   if (config.DATABASE_URL) return config.DATABASE_URL;
@@ -15,14 +24,31 @@ async function main(): Promise<number> {
   const sql = connectDb(databaseUrl(config), { max: 1, applicationName: 'microloan-audit-verify' });
   try {
     const report = await verifyAuditChain(sql);
-    if (report.ok) {
-      console.log(`审计日志完整 / Audit chain intact: ${report.rows} rows, last hash ${report.lastHash}`);
-      return 0;
+    if (!report.ok) {
+      console.error(
+        `审计日志已被篡改 / Audit chain BROKEN at ${report.brokenAt}: ${report.reason} (${report.rows} rows checked)`,
+      );
+      return 1;
     }
-    console.error(
-      `审计日志已被篡改 / Audit chain BROKEN at ${report.brokenAt}: ${report.reason} (${report.rows} rows checked)`,
+    // The chain alone can be recomputed by whoever can rewrite the table; the signed checkpoints cannot.
+    const dir = auditCheckpointDir(config);
+    const { checkpoints, problems } = existsSync(dir)
+      ? readAuditCheckpoints(dir, auditCheckpointKey(loadKeyring(config)))
+      : { checkpoints: [], problems: [] };
+    problems.push(...(await checkAgainstCheckpoints(sql, checkpoints)));
+    if (problems.length > 0) {
+      for (const p of problems) console.error(`审计检查点不符 / Audit checkpoint MISMATCH ${p.file}: ${p.reason}`);
+      return 1;
+    }
+    if (checkpoints.length === 0) {
+      console.warn(
+        `没有审计检查点 / No audit checkpoints in ${dir}: a rewrite of the whole chain would not be noticed`,
+      );
+    }
+    console.log(
+      `审计日志完整 / Audit chain intact: ${report.rows} rows, last hash ${report.lastHash}; ${checkpoints.length} signed checkpoints agree`,
     );
-    return 1;
+    return 0;
   } finally {
     await sql.end();
   }

@@ -25,6 +25,8 @@ export interface AuthUser {
   tokenId: string;
   /** The front-end channel that presented an API key, if any. */
   channel?: string;
+  /** Signed in with a temporary password: every route but the password change answers 403. */
+  mustChangePassword?: boolean;
 }
 
 /** Verifies bearer tokens and channel API keys; built by createAuthenticator. */
@@ -46,7 +48,13 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
     async verifyToken(token): Promise<AuthUser | null> {
       const claims = parts.signer.verify(token, parts.now());
       if (!claims || (await parts.revocations.isRevoked(claims))) return null;
-      return { userId: claims.sub, username: claims.username, role: claims.role, tokenId: claims.jti };
+      return {
+        userId: claims.sub,
+        username: claims.username,
+        role: claims.role,
+        tokenId: claims.jti,
+        ...(claims.pwc ? { mustChangePassword: true } : {}),
+      };
     },
     verifyApiKey: (key) => parts.apiKeys.verify(key),
   };

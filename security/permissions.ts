@@ -140,10 +140,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'product:read',
     'task:read',
   ],
+  // User management and lending decisions are separate duties: ADMIN creates the accounts, so it does not review.
   ADMIN: [
     'loan:read',
     'loan:list',
-    'review:submit',
     'user:manage',
     'apikey:manage',
     'product:read',

@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   /** Seconds since the epoch, with milliseconds as a fraction (RFC 7519 allows non-integer NumericDate). */
   iat: number;
   exp: number;
+  /** Present on the tokens of a user whose password an administrator reset: only the password change is open to them. */
+  pwc?: true;
 }
 
 export interface IssuedToken {
@@ -26,6 +28,8 @@ export interface TokenSubject {
   userId: string;
   username: string;
   role: Role;
+  /** The user must change a temporary password before doing anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface TokenSigner {
@@ -68,7 +72,8 @@ function isClaims(value: unknown): value is AccessTokenClaims {
     typeof c.iat === 'number' &&
     typeof c.exp === 'number' &&
     typeof c.role === 'string' &&
-    (ROLES as readonly string[]).includes(c.role)
+    (ROLES as readonly string[]).includes(c.role) &&
+    (c.pwc === undefined || c.pwc === true)
   );
 }
 
@@ -88,6 +93,7 @@ export function createTokenSigner(secret: Buffer, options: { ttlSeconds?: number
         jti: randomUUID(),
         iat,
         exp: Math.floor(iat) + ttlSeconds,
+        ...(subject.mustChangePassword ? { pwc: true as const } : {}),
       };
       const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       return { token: `${body}.${mac(body).toString('base64url')}`, claims, expiresAt: new Date(claims.exp * 1000) };

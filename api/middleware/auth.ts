@@ -3,12 +3,27 @@ import { getCookie } from 'hono/cookie';
 import { can, type Permission } from '../../security/permissions.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
+import { auditRequest } from './audit.js';
 
 let authenticator: ApiDeps['auth'] | undefined;
+let auditSql: ApiDeps['sql'] | undefined;
 
 /** Called once by createApp; the route helpers are module-level so routes stay declarative. */
-export function useAuthenticator(auth: ApiDeps['auth']): void {
+export function useAuthenticator(auth: ApiDeps['auth'], sql?: ApiDeps['sql']): void {
   authenticator = auth;
+  auditSql = sql;
+}
+
+/** A refusal of a signed-in user is audited (the route's pattern, never its values) before the 403 goes out. */
+async function auditRefusal(c: Context<AppEnv>, reason: string, permission?: Permission): Promise<void> {
+  if (!auditSql) return;
+  await auditRequest(c, auditSql, {
+    action: 'ACCESS_DENIED',
+    result: 'DENIED',
+    resourceType: 'route',
+    resourceId: `${c.req.method} ${c.req.routePath}`,
+    detail: permission ? { reason, permission } : { reason },
+  });
 }
 
 const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
@@ -36,11 +51,30 @@ export function authenticateWithCookie(cookieName: string): MiddlewareHandler<Ap
   };
 }
 
+/**
+ * After an administrator's password reset the user holds a temporary password: until they change
+ * it, every route but the few declared open for it answers 403 PASSWORD_CHANGE_REQUIRED.
+ */
+export const requirePasswordChanged: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get('user')?.mustChangePassword) {
+    await auditRefusal(c, 'PASSWORD_CHANGE_REQUIRED');
+    throw ApiError.forbidden(
+      {
+        zh: '管理员已重置您的密码，请先修改密码（POST /v1/auth/password）',
+        en: 'An administrator reset your password; change it first (POST /v1/auth/password)',
+      },
+      'PASSWORD_CHANGE_REQUIRED',
+    );
+  }
+  await next();
+};
+
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.get('user');
     if (!user) throw ApiError.unauthenticated();
     if (!can(user.role, permission)) {
+      await auditRefusal(c, 'PERMISSION', permission);
       throw ApiError.forbidden({
         zh: `当前角色无权执行此操作（需要 ${permission}）`,
         en: `Your role lacks the permission ${permission}`,

@@ -25,6 +25,7 @@ import { accountLocked, assertAccountUnlocked, assertSourceAllowed } from '../lo
 import { auditRequest, sourceIp } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
+import { MoneyString } from '../schemas.js';
 
 const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'BORROWER'> => r !== 'BORROWER');
 
@@ -48,7 +49,15 @@ const LoginBody = z
   .openapi('LoginRequest');
 
 const LoginResult = z
-  .object({ token: z.string(), role: z.enum(ROLES), expiresAt: z.string().openapi({ format: 'date-time' }) })
+  .object({
+    token: z.string(),
+    role: z.enum(ROLES),
+    expiresAt: z.string().openapi({ format: 'date-time' }),
+    mustChangePassword: z.boolean().openapi({
+      description:
+        'True after an administrator reset the password: every call but POST /v1/auth/password answers 403 PASSWORD_CHANGE_REQUIRED',
+    }),
+  })
   .openapi('LoginResult');
 
 const Me = z
@@ -68,6 +77,9 @@ const CreateStaffBody = z
     role: z.enum(STAFF_ROLES),
     password: z.string().max(256),
     name: z.string().max(200).optional(),
+    approvalLimit: MoneyString.optional().openapi({
+      description: "The person's own approval limit; the lower of it and the role's limit applies",
+    }),
   })
   .openapi('CreateStaffUserRequest');
 
@@ -110,6 +122,7 @@ const logout = secureRoute({
   method: 'post',
   path: '/logout',
   access: 'AUTHENTICATED',
+  openDuringPasswordChange: true,
   summary: '退出登录（吊销当前令牌）/ Log out (revokes the current token)',
   responses: { 204: { description: 'Token revoked; the codec session cookie is cleared' } },
 });
@@ -118,6 +131,7 @@ const me = secureRoute({
   method: 'get',
   path: '/me',
   access: 'AUTHENTICATED',
+  openDuringPasswordChange: true,
   summary: '当前用户 / The signed-in user',
   responses: { 200: { description: 'The signed-in user, masked', content: { 'application/json': { schema: Me } } } },
 });
@@ -164,6 +178,7 @@ interface LoginRow {
   status: string;
   password_hash: string;
   locked_until: Date | null;
+  must_change_password: boolean;
 }
 
 function throwIfProblems(problems: FieldProblem[]): void {
@@ -258,7 +273,7 @@ export function authRoutes(security: Security): RouteModule {
       }
 
       const [user] = await sql<LoginRow[]>`
-        select id, role, username, status, password_hash, locked_until from users
+        select id, role, username, status, password_hash, locked_until, must_change_password from users
         where ${phone ? sql`phone_hash = ${blindIndex(keyring, 'phone', phone)}` : sql`username = ${username.trim().toLowerCase()}`}`;
 
       if (!user) {
@@ -288,10 +303,17 @@ export function authRoutes(security: Security): RouteModule {
       }
 
       await throttle.recordSuccess(ip, user.id, now);
-      const issued = signer.issue({ userId: user.id, role: user.role, username: user.username ?? shown }, now);
-      await audit('SUCCESS', null, user);
-      if (can(user.role, 'codec:use')) setCodecSession(c, deps.config, issued, now);
-      return c.json({ token: issued.token, role: user.role, expiresAt: issued.expiresAt.toISOString() }, 200);
+      const mustChangePassword = user.must_change_password;
+      const issued = signer.issue(
+        { userId: user.id, role: user.role, username: user.username ?? shown, mustChangePassword },
+        now,
+      );
+      await audit('SUCCESS', mustChangePassword ? 'PASSWORD_CHANGE_REQUIRED' : null, user);
+      if (can(user.role, 'codec:use') && !mustChangePassword) setCodecSession(c, deps.config, issued, now);
+      return c.json(
+        { token: issued.token, role: user.role, expiresAt: issued.expiresAt.toISOString(), mustChangePassword },
+        200,
+      );
     });
 
     router.openapi(logout, async (c) => {
@@ -350,9 +372,11 @@ export function authRoutes(security: Security): RouteModule {
       throwIfProblems(problems);
 
       const passwordHash = await hashPassword(body.password);
+      const creator = currentUser(c);
       const [row] = await sql<{ id: string }[]>`
-        insert into users (role, username, name_enc, password_hash, created_at)
-        values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now})
+        insert into users (role, username, name_enc, password_hash, created_at, created_by, approval_limit)
+        values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now},
+                ${creator.userId}, ${body.approvalLimit ?? null})
         on conflict do nothing
         returning id`;
       if (!row)
@@ -362,7 +386,7 @@ export function authRoutes(security: Security): RouteModule {
         result: 'SUCCESS',
         resourceType: 'user',
         resourceId: row.id,
-        detail: { username, role: body.role },
+        detail: { username, role: body.role, approvalLimit: body.approvalLimit ?? null },
         at: now,
       });
       return c.json({ userId: row.id }, 201);

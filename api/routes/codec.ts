@@ -166,9 +166,18 @@ export function codecRoutes(security: Security): RouteModule {
     });
 
     router.openapi(encode, async (c) => {
-      checkNamespace(c.req.valid('header')['x-namespace']);
+      const namespace = checkNamespace(c.req.valid('header')['x-namespace']);
       const { payloads } = jsonBody<typeof PayloadsRequest>(c);
       const encoded = await security.codec.encode(payloads.map(fromWire));
+      // Sealed payloads can be sent to Temporal as if the system wrote them: who sealed how many is recorded first.
+      if (payloads.length > 0) {
+        await auditRequest(c, deps.sql, {
+          action: 'CODEC_ENCODE',
+          result: 'SUCCESS',
+          detail: { namespace, payloads: payloads.length },
+          at: deps.now(),
+        });
+      }
       return c.json({ payloads: encoded.map(toWire) }, 200);
     });
 

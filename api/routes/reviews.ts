@@ -3,6 +3,7 @@ import { reviewUpdate, signContractUpdate } from '../../contracts/definitions.js
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
+import { assertReviewerMayApprove } from '../review-authority.js';
 import { loanHandle } from '../loan-workflows.js';
 import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
@@ -90,7 +91,22 @@ export const reviewRoutes: RouteModule = (deps) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
-    await loanInScope(deps.sql, user, loanId);
+    const loan = await loanInScope(deps.sql, user, loanId);
+    try {
+      await assertReviewerMayApprove(deps.sql, user, loan, body);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) {
+        await auditRequest(c, deps.sql, {
+          action: `REVIEW_${body.stage}`,
+          result: 'DENIED',
+          resourceType: 'loan',
+          resourceId: loanId,
+          loanId,
+          detail: { decision: body.decision, refusal: err.code },
+        });
+      }
+      throw err;
+    }
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(reviewUpdate, {
         args: [{ ...body, reviewer: { userId: user.userId, role: user.role } }],

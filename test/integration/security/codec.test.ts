@@ -31,6 +31,11 @@ describe('codec endpoint', () => {
     expect(unb64(encoded.payloads[0]!.metadata.encoding)).toBe('binary/encrypted');
     expect(unb64(encoded.payloads[0]!.metadata['encryption-key-id'])).toBe('k1');
     expect(unb64(encoded.payloads[0]!.data)).not.toContain('13711112222');
+    const [ops] = await h.sql`select id from users where username = 'ops'`;
+    const sealed = await h.sql`select actor_id, result, detail from audit_log where action = 'CODEC_ENCODE'`;
+    expect(sealed).toMatchObject([
+      { actor_id: ops!.id, result: 'SUCCESS', detail: { namespace: 'default', payloads: 1 } },
+    ]);
 
     const decodedRes = await h.request('POST', '/codec/decode', {
       token,

@@ -11,6 +11,7 @@ import { apiKeyRoutes } from '../../../api/routes/api-keys.js';
 import { auditRoutes } from '../../../api/routes/audit.js';
 import { authRoutes } from '../../../api/routes/auth.js';
 import { codecRoutes } from '../../../api/routes/codec.js';
+import { staffUserRoutes } from '../../../api/routes/staff-users.js';
 import { createApp, type App } from '../../../api/app.js';
 import type { ApiDeps } from '../../../api/env.js';
 import { loadConfig, type Config } from '../../../config/index.js';
@@ -50,7 +51,7 @@ export async function startHarness(): Promise<Harness> {
   // Only the migrations this suite needs, so a migration in progress elsewhere cannot break it.
   const migrations = join(root, 'migrations');
   mkdirSync(migrations);
-  for (const file of ['0001_core.sql', '0003_security.sql'])
+  for (const file of ['0001_core.sql', '0003_security.sql', '0021_staff_lifecycle.sql'])
     copyFileSync(join(MIGRATIONS, file), join(migrations, file));
 
   let pg: EmbeddedPostgresHandle | undefined;
@@ -83,6 +84,7 @@ export async function startHarness(): Promise<Harness> {
     };
     const app = createApp(deps, [
       ['/v1/auth', authRoutes(security)],
+      ['/v1/auth', staffUserRoutes(security)],
       ['/v1/audit', auditRoutes],
       ['/v1/api-keys', apiKeyRoutes(security)],
       ['/codec', codecRoutes(security)],

@@ -27,6 +27,25 @@ describe('access tokens', () => {
     expect(signer.issue(subject, t0).claims.jti).not.toBe(claims.jti);
   });
 
+  it('marks a session opened with a temporary password, and the mark cannot be stripped or forged', () => {
+    const plain = signer.issue(subject, t0);
+    expect(signer.verify(plain.token, later(1))!.pwc).toBeUndefined();
+    const temporary = signer.issue({ ...subject, mustChangePassword: true }, t0);
+    expect(signer.verify(temporary.token, later(1))!.pwc).toBe(true);
+    expect(
+      signer.verify(
+        reencode(temporary.token, (c) => delete c.pwc),
+        later(1),
+      ),
+    ).toBeNull();
+    expect(
+      signer.verify(
+        reencode(plain.token, (c) => (c.pwc = true)),
+        later(1),
+      ),
+    ).toBeNull();
+  });
+
   it('expires', () => {
     const { token } = signer.issue(subject, t0);
     expect(signer.verify(token, later(30 * 60_000 - 1))).not.toBeNull();
