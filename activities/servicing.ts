@@ -12,6 +12,7 @@ import type { LocalDate, Money } from '../domain/types.js';
 import { isPartnerError } from '../partners/http.js';
 import { CERTIFICATE_CONTEXT } from '../security/encryption-contexts.js';
 import type {
+  RefundDeciderCheck,
   ReversalApproval,
   ReversalInputs,
   ServicingActivities,
@@ -147,6 +148,25 @@ export function createServicingActivities(deps: ActivityDeps): Omit<ServicingAct
         refundPayable: owed!.balance,
         unapproved: null,
       };
+    },
+
+    async refundDeciderRefusal({ loanId, paymentId, deciderId, barred }: RefundDeciderCheck) {
+      const [user] = await sql<{ id: string }[]>`
+        select u.id::text as id from users u
+        where u.id::text = ${deciderId} and u.role = 'FINANCE' and u.status = 'ACTIVE'`;
+      if (!user)
+        return {
+          zh: '处理退款的须为在职财务人员',
+          en: 'A refund is decided by an active finance user only',
+        };
+      const [maker] = await sql<{ recorded_by: string | null }[]>`
+        select recorded_by from repayments where payment_id = ${paymentId} and loan_id = ${loanId}`;
+      if (barred.includes(deciderId) || maker?.recorded_by === deciderId)
+        return {
+          zh: '登记该笔还款或重新发起该退款的人不能审批它',
+          en: 'The user who recorded the payment or retried the refund cannot decide it',
+        };
+      return null;
     },
 
     /** Collects from the borrower's card (代扣). The key is business ids: a retry asks for the same debit. */

@@ -158,6 +158,16 @@ export interface ReversalApproval {
   approvedBy: string;
 }
 
+/** Who the update says decides a refund, and who may not (the payment's maker, the user who retried it). */
+export interface RefundDeciderCheck {
+  loanId: string;
+  refundId: string;
+  paymentId: string;
+  deciderId: string;
+  /** Users the loan's own record bars from deciding this refund. */
+  barred: string[];
+}
+
 export interface LedgerActivities {
   postJournal(entries: JournalEntry[]): Promise<string[]>;
 }
@@ -167,6 +177,11 @@ export interface ServicingActivities extends LedgerActivities {
   recordServicing(change: ServicingChange): Promise<void>;
   findRepayment(args: { paymentId: string }): Promise<StoredRepayment | null>;
   reversalInputs(args: ReversalApproval): Promise<ReversalInputs>;
+  /**
+   * Why the named user may not decide the refund, or null when they may: an active FINANCE user
+   * who neither recorded the payment (its repayments row) nor is barred by the loan's record.
+   */
+  refundDeciderRefusal(args: RefundDeciderCheck): Promise<BilingualText | null>;
   startDebit(args: { loanId: string; idempotencyKey: string; amount: Money }): Promise<BankResult | null>;
   checkDebit(args: { idempotencyKey: string }): Promise<BankResult | null>;
   issueSettlementCertificate(args: {

@@ -93,12 +93,14 @@ export interface DisbursementRecord {
  * Money owed back to the borrower (an overpayment under the product's REFUND option, or a credit
  * left at payoff), paid to the account the loan was paid out to. PENDING: the bank is being asked;
  * APPROVAL: above the product's threshold, waiting for a finance user; PAID: the bank paid it;
- * FAILED: the bank refused it or finance rejected it, and a finance task asks for a retry.
+ * FAILED: the bank refused it (or, before PATCHES.REFUND_DECISIONS_CHECKED, finance rejected it), and a
+ * finance task asks for a retry; REJECTED: finance rejected paying it, and it stays owed to the
+ * borrower as credit (workflows/refunds.ts).
  */
 export interface RefundRecord {
   refundId: string;
   amount: Money;
-  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED';
+  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED' | 'REJECTED';
   /** The payment that left the money owed. */
   paymentId: string;
   /** Who recorded that payment; they may not approve its refund. */
@@ -110,6 +112,8 @@ export interface RefundRecord {
   /** The bank is not asked before this instant (the product's refundHoldDays after the payment). */
   heldUntil?: string;
   approvedBy?: string;
+  /** The finance user who asked for the current attempt after a failure; they may not approve it. */
+  retriedBy?: string;
   failureReason?: string;
   paidOn?: LocalDate;
 }

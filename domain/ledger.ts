@@ -133,6 +133,7 @@ export const ledgerKeys = {
   creditApplied: (loanId: string, sequence: number) => `loan:${loanId}:credit:${sequence}`,
   writeOff: (loanId: string) => `loan:${loanId}:write-off`,
   refund: (loanId: string, number: number) => `loan:${loanId}:refund:${number}`,
+  refundToCredit: (loanId: string, number: number) => `loan:${loanId}:refund:${number}:to-credit`,
   reversal: (businessKey: string) => `reversal:${businessKey}`,
   capital: (injectionId: string) => `capital:${injectionId}`,
   provision: (loanId: string, sequence: number) => `loan:${loanId}:provision:${sequence}`,
@@ -387,6 +388,23 @@ export function refundEntry(p: {
     externalRef: p.transferKey,
     memo: `refund ${p.number} of ${p.amount} paid to the borrower`,
     lines: [dr('REFUND_PAYABLE', amount), cr('BANK', amount)],
+  });
+}
+
+/**
+ * A refund that will not be paid through the bank (finance rejected it) stays owed to the borrower
+ * as credit: a liability moves REFUND_PAYABLE → BORROWER_CREDIT, the mirror of credit left at payoff
+ * becoming a refund, under the same entry kind. One per refund.
+ */
+export function refundToCreditEntry(p: { loanId: string; number: number; amount: Money; on: LocalDate }): JournalEntry {
+  const amount = money(p.amount);
+  return entry({
+    businessKey: ledgerKeys.refundToCredit(p.loanId, p.number),
+    loanId: p.loanId,
+    kind: 'CREDIT_APPLIED',
+    effectiveOn: p.on,
+    memo: `refund ${p.number} of ${p.amount} kept as borrower credit`,
+    lines: [dr('REFUND_PAYABLE', amount), cr('BORROWER_CREDIT', amount)],
   });
 }
 

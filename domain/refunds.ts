@@ -1,9 +1,10 @@
 // Refunds owed back to a borrower: how much a posting leaves owed, which bank key each attempt to
 // pay it uses, and when finance must approve it first. Pure: the loan's workflow pays them
 // (workflows/refunds.ts).
-import type { JournalEntry } from './ledger.js';
+import { refundToCreditEntry, type JournalEntry } from './ledger.js';
 import { ZERO, money, sum, toMoney } from './money.js';
-import type { Money } from './types.js';
+import type { LoanAccount, Posting } from './servicing-account.js';
+import type { LocalDate, Money } from './types.js';
 
 /** Refunds above this need a finance approval when the product names no threshold. */
 export const DEFAULT_REFUND_APPROVAL_THRESHOLD: Money = '1000.00';
@@ -48,4 +49,21 @@ export function refundIdOf(number: number): string {
 export function refundTransferKey(loanId: string, number: number, attempt: number): string {
   const base = `loan:${loanId}:refund:${number}`;
   return attempt === 1 ? base : `${base}:retry-${attempt - 1}`;
+}
+
+/**
+ * A refund finance rejected stays owed to the borrower as credit: its REFUND_PAYABLE moves to
+ * BORROWER_CREDIT, and the account's credit grows by it, so it pays later installments (and is
+ * refunded with what is left at payoff). Refunds are numbered from 1 (R1 → 1).
+ */
+export function refundKeptAsCredit(
+  account: LoanAccount,
+  refund: { number: number; amount: Money },
+  on: LocalDate,
+): Posting {
+  return {
+    account: { ...account, credit: toMoney(money(account.credit).plus(money(refund.amount))) },
+    entries: [refundToCreditEntry({ loanId: account.loanId, number: refund.number, amount: refund.amount, on })],
+    changed: [],
+  };
 }

@@ -53,4 +53,11 @@ export const PATCHES = {
    * chased (workflows/servicing-reversal.ts).
    */
   PAYMENT_REVERSAL: 'payment-reversal',
+  /**
+   * Refund decisions are checked and settled: the worker checks the decider against the database
+   * (an active FINANCE user who neither recorded the payment nor retried the refund), a refused
+   * decision is recorded and changes nothing, and a retry whose amount passes the loan's approval
+   * threshold goes back to APPROVAL (workflows/refunds.ts).
+   */
+  REFUND_DECISIONS_CHECKED: 'refund-decisions-checked',
 } as const;

@@ -5,16 +5,21 @@
 //   above the product's threshold: APPROVAL until a finance user (not the payment's maker) approves
 //   PENDING: the bank is asked under a key from business ids; its signed callback or a poll answers
 //   PAID: posted REFUND_PAYABLE → BANK and the borrower told by SMS
-//   FAILED: the bank refused it (or finance rejected it); a finance task asks for a retry, which is
-//           a new attempt with a key of its own. The loan goes on: a refund never fails it.
+//   FAILED: the bank refused it; a finance task asks for a retry, which is a new attempt with a key
+//           of its own (back to APPROVAL when the loan's refunds pass the threshold). The loan goes
+//           on: a refund never fails it.
+//   REJECTED: finance rejected it; the money stays owed to the borrower as credit (REFUND_PAYABLE →
+//           BORROWER_CREDIT) that pays later installments, or, on a closed loan, a finance task to settle.
 //
-// A paid-off or written-off loan keeps its workflow until every refund is PAID (workflows/servicing.ts).
+// Decisions are checked by the worker against the database (PATCHES.REFUND_DECISIONS_CHECKED).
+// A paid-off or written-off loan keeps its workflow until every refund is PAID or REJECTED (workflows/servicing.ts).
 import { ActivityFailure, condition, patched } from '@temporalio/workflow';
-import { refundEntry, type JournalEntry } from '../domain/ledger.js';
+import { refundEntry, refundToCreditEntry, type JournalEntry } from '../domain/ledger.js';
 import { money } from '../domain/money.js';
 import {
   DEFAULT_REFUND_HOLD_DAYS,
   refundIdOf,
+  refundKeptAsCredit,
   refundNeedsApproval,
   refundOwedBy,
   refundTransferKey,
@@ -22,10 +27,12 @@ import {
 import type { Money } from '../domain/types.js';
 import { rawPartners, records } from './activity-proxies.js';
 import { notifyBorrower, record } from './context.js';
-import type { Actor, BankResult, RefundDecision } from '../contracts/messages.js';
+import { adopt } from './servicing-records.js';
+import { REFUSAL, type Actor, type BankResult, type RefundDecision } from '../contracts/messages.js';
 import { PATCHES } from './patches.js';
 import type { LoanView, RefundRecord } from '../contracts/loan-view.js';
 import { loanViewOf, todayOf, type ServicingState } from './servicing-state.js';
+import { refuse } from './validators.js';
 import { DAY_MS, historyFull, pollDelay } from './waiting.js';
 
 const TRANSFER_POLL_BEFORE_BACKOFF = 30_000;
@@ -78,15 +85,7 @@ async function owe(s: ServicingState, p: { amount: Money; paymentId: string; req
     },
     { detail: { refundId: refund.refundId, paymentId: p.paymentId, amount: p.amount } },
   );
-  if (needsApproval) {
-    await records.openTask({
-      loanId: s.input.loanId,
-      kind: 'REFUND_APPROVAL',
-      taskKey: approvalTaskKey(refund),
-      role: 'FINANCE',
-      detail: { refundId: refund.refundId, amount: refund.amount, paymentId: refund.paymentId },
-    });
-  }
+  if (needsApproval) await openApprovalTask(s, refund);
   run(s, refund);
 }
 
@@ -101,8 +100,11 @@ export function refundsQuiet(s: ServicingState): boolean {
   return s.refundsBusy === 0;
 }
 
+/** Refunds that are done: paid, or rejected and kept as the borrower's credit. */
+const SETTLED: readonly RefundRecord['status'][] = ['PAID', 'REJECTED'];
+
 export function refundsOutstanding(s: ServicingState): boolean {
-  return (s.ctx.view.refunds ?? []).some((r) => r.status !== 'PAID');
+  return (s.ctx.view.refunds ?? []).some((r) => !SETTLED.includes(r.status));
 }
 
 /**
@@ -230,13 +232,15 @@ function failedTask(s: ServicingState, refund: RefundRecord) {
 }
 
 /**
- * Finance's decision (the decideRefund update; validated by validateRefundDecision). The refund's
- * state changes before the first await, so a second decision in the same workflow task is refused
- * by its validator instead of acting twice.
+ * Finance's decision (the decideRefund update; validated by validateRefundDecision). Under
+ * PATCHES.REFUND_DECISIONS_CHECKED the worker first checks the decider in the database; the
+ * validator refuses a second decision on the refund while that check runs, and the refund's state
+ * changes before the next await, so two decisions landing in one workflow task never both act.
  */
 export async function decideRefund(s: ServicingState, decision: RefundDecision): Promise<LoanView> {
   const refund = findRefund(s, decision.refundId)!;
   const by = decision.by;
+  if (patched(PATCHES.REFUND_DECISIONS_CHECKED)) await checkDecider(s, refund, decision);
   if (decision.action === 'APPROVE') {
     refund.status = 'PENDING';
     refund.approvedBy = by.userId;
@@ -247,6 +251,9 @@ export async function decideRefund(s: ServicingState, decision: RefundDecision):
       { zh: `财务批准退款 ${refund.refundId}`, en: `Finance approved refund ${refund.refundId}` },
       { actor: by, detail: { refundId: refund.refundId } },
     );
+  } else if (decision.action === 'REJECT' && patched(PATCHES.REFUND_DECISIONS_CHECKED)) {
+    // Busy from here: a paid-off loan that was waiting only for this refund ends after its credit is booked.
+    await busy(s, () => reject(s, refund, decision));
   } else if (decision.action === 'REJECT') {
     refund.status = 'FAILED';
     refund.failureReason = 'REJECTED_BY_FINANCE';
@@ -264,25 +271,125 @@ export async function decideRefund(s: ServicingState, decision: RefundDecision):
     await records.openTask(task);
   } else {
     const previousTask = failedTaskKey(refund);
-    refund.status = 'PENDING';
+    const needsApproval = patched(PATCHES.REFUND_DECISIONS_CHECKED) && retryNeedsApproval(s, refund);
+    refund.status = needsApproval ? 'APPROVAL' : 'PENDING';
     refund.attempt += 1;
     refund.idempotencyKey = refundTransferKey(s.input.loanId, numberOf(refund), refund.attempt);
-    // The finance user who retries approves this attempt.
-    refund.approvedBy = by.userId;
+    if (needsApproval) {
+      // Above the threshold a different finance user approves the new attempt.
+      refund.retriedBy = by.userId;
+      delete refund.approvedBy;
+    } else {
+      // The finance user who retries approves this attempt.
+      refund.approvedBy = by.userId;
+    }
     delete refund.failureReason;
     await closeTask(s, previousTask, by.userId);
     await record(
       s.ctx,
       'REFUND_RETRIED',
       {
-        zh: `财务重新发起退款 ${refund.refundId}（第 ${refund.attempt} 次）`,
-        en: `Finance retried refund ${refund.refundId} (attempt ${refund.attempt})`,
+        zh: `财务重新发起退款 ${refund.refundId}（第 ${refund.attempt} 次）${needsApproval ? '，超过审批限额，待另一位财务审批' : ''}`,
+        en: `Finance retried refund ${refund.refundId} (attempt ${refund.attempt})${needsApproval ? '; above the approval threshold, it waits for another finance user' : ''}`,
       },
       { actor: by, detail: { refundId: refund.refundId, idempotencyKey: refund.idempotencyKey } },
     );
+    if (needsApproval) await openApprovalTask(s, refund);
     run(s, refund);
   }
   return loanViewOf(s);
+}
+
+/** Finance rejected paying the refund: it is REJECTED, and the money stays owed as the borrower's credit. */
+async function reject(s: ServicingState, refund: RefundRecord, decision: RefundDecision): Promise<void> {
+  const by = decision.by;
+  refund.status = 'REJECTED';
+  refund.failureReason = 'REJECTED_BY_FINANCE';
+  await closeTask(s, approvalTaskKey(refund), by.userId);
+  await record(
+    s.ctx,
+    'REFUND_REJECTED',
+    {
+      zh: `财务驳回退款 ${refund.refundId}：${decision.reason ?? ''}；${refund.amount} 元转为借款人的贷方余额`,
+      en: `Finance rejected refund ${refund.refundId}: ${decision.reason ?? ''}; CNY ${refund.amount} stays owed to the borrower as credit`,
+    },
+    { actor: by, detail: { refundId: refund.refundId, reason: decision.reason ?? null, amount: refund.amount } },
+  );
+  await keepAsCredit(s, refund);
+}
+
+/**
+ * A rejected refund stays owed: REFUND_PAYABLE → BORROWER_CREDIT. While the loan is serviced the
+ * credit pays its later installments (and what is left is refunded at payoff). On a closed loan
+ * nothing more falls due, so a finance task asks finance to settle the credit with the borrower;
+ * the loan's workflow does not wait for it (a rejected refund is not outstanding).
+ */
+async function keepAsCredit(s: ServicingState, refund: RefundRecord): Promise<void> {
+  const today = todayOf(s);
+  if (!s.closed) {
+    await adopt(s, refundKeptAsCredit(s.account, { number: numberOf(refund), amount: refund.amount }, today));
+    return;
+  }
+  await records.postJournal([
+    refundToCreditEntry({ loanId: s.input.loanId, number: numberOf(refund), amount: refund.amount, on: today }),
+  ]);
+  await records.openTask({
+    loanId: s.input.loanId,
+    kind: 'BORROWER_CREDIT_SETTLE',
+    taskKey: `BORROWER_CREDIT_SETTLE:${refund.refundId}`,
+    role: 'FINANCE',
+    detail: { refundId: refund.refundId, amount: refund.amount, loanStatus: s.ctx.view.status },
+  });
+}
+
+async function openApprovalTask(s: ServicingState, refund: RefundRecord): Promise<void> {
+  await records.openTask({
+    loanId: s.input.loanId,
+    kind: 'REFUND_APPROVAL',
+    taskKey: approvalTaskKey(refund),
+    role: 'FINANCE',
+    detail: { refundId: refund.refundId, amount: refund.amount, paymentId: refund.paymentId, attempt: refund.attempt },
+  });
+}
+
+/** A retry is a new payment decision: it needs approval when the loan's refunds together pass the threshold. */
+function retryNeedsApproval(s: ServicingState, refund: RefundRecord): boolean {
+  const others = refundsOf(s).filter((r) => r.refundId !== refund.refundId);
+  return refundNeedsApproval(refund.amount, others, s.input.product.refundApprovalThreshold);
+}
+
+/**
+ * The update's `by` is not trusted: the worker checks the decider against the database before the
+ * refund changes. While it checks, a second decision on the refund is refused by the validator. A
+ * refused decision is recorded on the loan (with the named user) and answered 403; the refund stays as it was.
+ */
+async function checkDecider(s: ServicingState, refund: RefundRecord, decision: RefundDecision): Promise<void> {
+  s.refundsDeciding.add(refund.refundId);
+  let refusal;
+  try {
+    refusal = await busy(s, () =>
+      records.refundDeciderRefusal({
+        loanId: s.input.loanId,
+        refundId: refund.refundId,
+        paymentId: refund.paymentId,
+        deciderId: decision.by.userId,
+        barred: [refund.requestedBy, ...(decision.action !== 'RETRY' && refund.retriedBy ? [refund.retriedBy] : [])],
+      }),
+    );
+  } finally {
+    s.refundsDeciding.delete(refund.refundId);
+  }
+  if (!refusal) return;
+  await record(
+    s.ctx,
+    'REFUND_DECISION_REFUSED',
+    {
+      zh: `拒绝了对退款 ${refund.refundId} 的处理请求：${refusal.zh}`,
+      en: `A decision on refund ${refund.refundId} was refused: ${refusal.en}`,
+    },
+    { actor: decision.by, detail: { refundId: refund.refundId, action: decision.action } },
+  );
+  refuse(REFUSAL.FORBIDDEN, refusal, 'refundId');
 }
 
 async function closeTask(s: ServicingState, taskKey: string, closedBy: string): Promise<void> {
@@ -294,7 +401,10 @@ function numberOf(refund: RefundRecord): number {
 }
 
 function approvalTaskKey(refund: RefundRecord): string {
-  return `REFUND_APPROVAL:${refund.refundId}`;
+  // The first attempt's key predates retries needing approval; a later attempt has a task of its own.
+  return refund.attempt === 1
+    ? `REFUND_APPROVAL:${refund.refundId}`
+    : `REFUND_APPROVAL:${refund.refundId}:${refund.attempt}`;
 }
 
 function failedTaskKey(refund: RefundRecord): string {

@@ -106,6 +106,8 @@ export interface ServicingState extends CarriedServicing {
   refundRuns: Map<string, Promise<void>>;
   /** Refunds inside an activity right now; continue-as-new waits until none is. */
   refundsBusy: number;
+  /** Refunds whose decision is being checked right now: a second decision on one is refused. */
+  refundsDeciding: Set<string>;
 }
 
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {

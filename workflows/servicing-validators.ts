@@ -175,6 +175,16 @@ export function validateRefundDecision(s: ServicingState, decision: RefundDecisi
       'refundId',
     );
   }
+  if (s.refundsDeciding.has(refund.refundId)) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `退款 ${refund.refundId} 正在处理另一项决定`,
+        en: `Refund ${refund.refundId} is being decided by another request`,
+      },
+      'refundId',
+    );
+  }
   if (decision.action === 'RETRY') {
     if (refund.status !== 'FAILED') {
       refuse(
@@ -196,12 +206,15 @@ export function validateRefundDecision(s: ServicingState, decision: RefundDecisi
       'refundId',
     );
   }
-  if (decision.by.userId === refund.requestedBy) {
+  if (
+    decision.by.userId === refund.requestedBy ||
+    (decision.action !== 'RETRY' && decision.by.userId === refund.retriedBy)
+  ) {
     refuse(
       REFUSAL.FORBIDDEN,
       {
-        zh: '登记该笔还款的人不能处理它产生的退款',
-        en: 'The user who recorded the payment cannot decide the refund it left',
+        zh: '登记该笔还款或重新发起该退款的人不能审批它',
+        en: 'The user who recorded the payment or retried the refund cannot decide it',
       },
       'refundId',
     );

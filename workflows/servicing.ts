@@ -196,6 +196,7 @@ function stateOf(carried: CarriedServicing): ServicingState {
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
     refundRuns: new Map(),
     refundsBusy: 0,
+    refundsDeciding: new Set(),
   };
   // Decided once too: a run recorded before daily accrual posts interest when it falls due, as it did.
   // A new loan accrues from its payout; a loan already running, from the day its first accruing run starts.

@@ -27,7 +27,7 @@ const RefundParams = LoanIdParam.extend({
     .openapi({ param: { name: 'refundId', in: 'path' }, example: 'R1' }),
 });
 
-const RefundStatusEnum = z.enum(['PENDING', 'APPROVAL', 'PAID', 'FAILED']);
+const RefundStatusEnum = z.enum(['PENDING', 'APPROVAL', 'PAID', 'FAILED', 'REJECTED']);
 const Refund = z
   .object({
     refundId: z.string(),
@@ -39,6 +39,7 @@ const Refund = z
     idempotencyKey: z.string(),
     heldUntil: z.string().optional(),
     approvedBy: z.string().optional(),
+    retriedBy: z.string().optional(),
     failureReason: z.string().optional(),
     paidOn: z.string().optional(),
   })
@@ -60,7 +61,7 @@ const { approve, reject } = checkerDecisionRoutes({
   reject: {
     summary: 'Reject a refund / 退款审批驳回',
     description:
-      'With a reason. The refund becomes FAILED and a finance task stays open until it is retried; nothing is paid. 409 once decided.',
+      'With a reason. The refund becomes REJECTED: nothing is paid through the bank and the amount stays owed to the borrower as credit (it pays later installments; on a closed loan a BORROWER_CREDIT_SETTLE finance task asks finance to settle it). 409 once decided.',
     body: rejectionBody('RefundRejection'),
     answer: ok,
   },
@@ -72,7 +73,7 @@ const retry = secureRoute({
   access: 'refund:decide',
   summary: 'Retry a failed refund / 重新发起退款',
   description:
-    'Only a FAILED refund (409 otherwise). A new attempt with a bank key of its own; the finance user who retries approves it.',
+    'Only a FAILED refund (409 otherwise). A new attempt with a bank key of its own; the finance user who retries approves it, unless the loan’s refunds together pass the approval threshold: then it goes back to APPROVAL for a different finance user.',
   request: { params: RefundParams },
   responses: {
     200: { description: ok.description, content: { 'application/json': { schema: Answer } } },

@@ -1,6 +1,7 @@
 // Refunds are paid (workflows/refunds.ts) on the time-skipping server: real activities and
 // Postgres, the fake bank and SMS gateway. Each refund reaches the bank once per attempt key, is
 // posted REFUND_PAYABLE → BANK once, and reconciliation stays clean after every test.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { money } from '../../domain/money.js';
 import type { LoanProduct } from '../../domain/products.js';
@@ -252,6 +253,172 @@ describe('refunds', () => {
     expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([]);
     expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
     await untilIdle(loan.handle);
+  });
+
+  it('refuses a forged approval sent straight to Temporal: the worker checks the decider in the database', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '100.00' }));
+    const collector = await h.createUser('COLLECTOR');
+    const disabled = await h.createUser('FINANCE', 'left');
+    await h.sql`update users set status = 'DISABLED' where id = ${disabled}`;
+    const checker = await h.createUser('FINANCE', 'checker');
+    await overpayFirst(loan, '500.00');
+    await untilRefund(loan.handle, 'R1', 'APPROVAL');
+
+    // Each names role FINANCE in the payload; none is an active finance user in the database.
+    for (const userId of [collector, disabled, '00000000-0000-0000-0000-000000000000']) {
+      expect(
+        await refusalOf(decide(loan.handle, { refundId: 'R1', action: 'APPROVE', by: { userId, role: 'FINANCE' } })),
+      ).toBe('FORBIDDEN');
+    }
+    const refused = await view(loan.handle);
+    expect(refused.refunds![0]).toMatchObject({ status: 'APPROVAL' });
+    expect(refused.refunds![0]!.approvedBy).toBeUndefined();
+    expect(refused.timeline.filter((e) => e.kind === 'REFUND_DECISION_REFUSED')).toHaveLength(3);
+    await untilIdle(loan.handle);
+    const audited = await h.sql<{ kind: string }[]>`
+      select kind from loan_events where loan_id = ${loan.loanId} and kind = 'REFUND_DECISION_REFUSED'`;
+    expect(audited).toHaveLength(3);
+    expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toHaveLength(1);
+
+    // The real finance user still decides it.
+    const approved = await decide(loan.handle, {
+      refundId: 'R1',
+      action: 'APPROVE',
+      by: { userId: checker, role: 'FINANCE' },
+    });
+    expect(approved.refunds![0]).toMatchObject({ status: 'PENDING', approvedBy: checker });
+    await h.env.sleep(3 * DAY + 60_000);
+    await untilRefund(loan.handle, 'R1', 'PAID');
+    expect(refundTransfers(loan.loanId)).toHaveLength(1);
+    await untilIdle(loan.handle);
+  });
+
+  it('sends a retry above the threshold back to APPROVAL, where the user who retried cannot approve it', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '100.00' }));
+    const first = await h.createUser('FINANCE', 'first');
+    const retrier = await h.createUser('FINANCE', 'retrier');
+    const checker = await h.createUser('FINANCE', 'checker');
+    h.bank.holdSettlement = true;
+    await overpayFirst(loan, '300.00');
+    await untilRefund(loan.handle, 'R1', 'APPROVAL');
+    await decide(loan.handle, { refundId: 'R1', action: 'APPROVE', by: { userId: first, role: 'FINANCE' } });
+    await h.env.sleep(3 * DAY + 60_000);
+    const key = `loan:${loan.loanId}:refund:1`;
+    const deadline = Date.now() + 30_000;
+    while (!h.bank.transfers.has(key) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    h.bank.settle(key, 'FAILED', 'ACCOUNT_CLOSED');
+    h.bank.holdSettlement = false;
+    await h.env.sleep(120_000);
+    await untilRefund(loan.handle, 'R1', 'FAILED');
+
+    const retried = await decide(loan.handle, {
+      refundId: 'R1',
+      action: 'RETRY',
+      by: { userId: retrier, role: 'FINANCE' },
+    });
+    expect(retried.refunds![0]).toMatchObject({ status: 'APPROVAL', attempt: 2, retriedBy: retrier });
+    expect(retried.refunds![0]!.approvedBy).toBeUndefined();
+    expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([
+      { task_key: 'REFUND_APPROVAL:R1:2', role: 'FINANCE' },
+    ]);
+    await h.env.sleep(DAY);
+    expect(refundTransfers(loan.loanId)).toHaveLength(1);
+    expect(
+      await refusalOf(
+        decide(loan.handle, { refundId: 'R1', action: 'APPROVE', by: { userId: retrier, role: 'FINANCE' } }),
+      ),
+    ).toBe('FORBIDDEN');
+    await decide(loan.handle, { refundId: 'R1', action: 'APPROVE', by: { userId: checker, role: 'FINANCE' } });
+    const paid = await untilRefund(loan.handle, 'R1', 'PAID');
+    expect(paid).toMatchObject({ attempt: 2, approvedBy: checker, idempotencyKey: `${key}:retry-1` });
+    expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([]);
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
+    await untilIdle(loan.handle);
+  });
+
+  it('keeps a rejected refund owed as the borrower credit, which pays the next installment', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '100.00' }));
+    const checker = await h.createUser('FINANCE', 'checker');
+    await overpayFirst(loan, '300.00');
+    await untilRefund(loan.handle, 'R1', 'APPROVAL');
+    const rejected = await decide(loan.handle, {
+      refundId: 'R1',
+      action: 'REJECT',
+      reason: 'borrower asked to keep it for the next installment',
+      by: { userId: checker, role: 'FINANCE' },
+    });
+    expect(rejected.refunds![0]).toMatchObject({ status: 'REJECTED', failureReason: 'REJECTED_BY_FINANCE' });
+    await untilIdle(loan.handle);
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
+    expect(await ledgerBalance(h, loan.loanId, 'BORROWER_CREDIT')).toBe('-300.00');
+    expect(await openTasks(loan.loanId, 'REFUND_APPROVAL')).toEqual([]);
+    expect(await openTasks(loan.loanId, 'REFUND_FAILED')).toEqual([]);
+    const before = (await view(loan.handle)).servicing!;
+    expect(
+      await refusalOf(
+        decide(loan.handle, { refundId: 'R1', action: 'RETRY', by: { userId: checker, role: 'FINANCE' } }),
+      ),
+    ).toBe('WRONG_STAGE');
+
+    // Nothing goes to the bank; on the next due date the credit pays the installment.
+    await h.env.sleep(4 * DAY);
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    const next = before.nextDue!;
+    expect(money(next.amount).gt('300.00')).toBe(true);
+    // Credit is used when the installment falls due (18:00).
+    await skipTo(h, next.dueDate, '18:30');
+    await untilIdle(loan.handle);
+    expect(await ledgerBalance(h, loan.loanId, 'BORROWER_CREDIT')).toBe('0.00');
+    const applied = await h.sql<{ business_key: string }[]>`
+      select e.business_key from journal_entries e join journal_lines l on l.entry_id = e.id
+      where e.loan_id = ${loan.loanId} and e.kind = 'CREDIT_APPLIED' and l.account = 'BORROWER_CREDIT' and l.debit = 300`;
+    expect(applied).toEqual([{ business_key: `loan:${loan.loanId}:credit:1` }]);
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    await h.capture(loan.loanId, 'refund-rejected', ['partial-payment', 'refund']);
+  });
+
+  it('ends a paid-off loan whose refund finance rejects, leaving the credit to finance as a task', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '100.00' }));
+    const checker = await h.createUser('FINANCE', 'checker');
+    const due = loan.active.servicing!.nextDue!;
+    await skipTo(h, due.dueDate, '10:00');
+    const payoff = (await view(loan.handle)).servicing!.payoffToday;
+    const result = await pay(loan.handle, {
+      paymentId: `${loan.loanId}-payoff`,
+      amount: money(payoff).plus('250.00').toFixed(2),
+      receivedOn: due.dueDate,
+      by: loan.borrower,
+    });
+    expect(result.status).toBe('PAID_OFF');
+    const owed = await untilRefund(loan.handle, 'R1', 'APPROVAL');
+    expect(money(owed.amount).gt('200.00')).toBe(true);
+    await waitForStatus(loan.handle, 'PAID_OFF');
+    // The loan ends in the workflow task that answers the update, and the time-skipping server
+    // then loses the update's answer (not found): the decision is read from the loan's result.
+    await decide(loan.handle, {
+      refundId: 'R1',
+      action: 'REJECT',
+      reason: 'the borrower will collect it at the branch',
+      by: { userId: checker, role: 'FINANCE' },
+    }).catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
+    const done = await loan.handle.result();
+    expect(done.status).toBe('PAID_OFF');
+    expect(done.refunds).toEqual([
+      expect.objectContaining({ refundId: 'R1', status: 'REJECTED', amount: owed.amount }),
+    ]);
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
+    expect(await ledgerBalance(h, loan.loanId, 'BORROWER_CREDIT')).toBe(`-${owed.amount}`);
+    const [task] = await h.sql<{ task_key: string; role: string; detail: { amount: string } }[]>`
+      select task_key, role, detail from tasks where loan_id = ${loan.loanId} and kind = 'BORROWER_CREDIT_SETTLE' and status = 'OPEN'`;
+    expect(task).toMatchObject({
+      task_key: 'BORROWER_CREDIT_SETTLE:R1',
+      role: 'FINANCE',
+      detail: { amount: owed.amount },
+    });
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    await h.capture(loan.loanId, 'refund-rejected-at-payoff', ['payoff', 'refund']);
   });
 
   it('turns a refund the bank refuses into a finance task, keeps the loan going, and pays a retry once', async () => {

@@ -3,13 +3,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultProductFor } from '../../../domain/default-products.js';
-import { balancesOf, refundEntry, repaymentEntry, type JournalEntry } from '../../../domain/ledger.js';
+import {
+  balancesOf,
+  refundEntry,
+  refundToCreditEntry,
+  repaymentEntry,
+  type JournalEntry,
+} from '../../../domain/ledger.js';
+import type { LoanAccount } from '../../../domain/servicing-account.js';
 import { validateProduct } from '../../../domain/products.js';
 import { checkBankAgreement } from '../../../domain/reconciliation.js';
 import {
   DEFAULT_REFUND_APPROVAL_THRESHOLD,
   DEFAULT_REFUND_HOLD_DAYS,
   refundIdOf,
+  refundKeptAsCredit,
   refundNeedsApproval,
   refundOwedBy,
   refundTransferKey,
@@ -190,5 +198,44 @@ describe('the product’s refundHoldDays', () => {
     const result = validateProduct({ ...product(), refundHoldDays: value });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => p.field)).toEqual(['refundHoldDays']);
+  });
+});
+
+describe('a rejected refund kept as credit', () => {
+  const account = { loanId: 'L1', credit: '40.00', installments: [] } as unknown as LoanAccount;
+
+  it('moves the amount REFUND_PAYABLE → BORROWER_CREDIT once per refund, and grows the account credit by it', () => {
+    const kept = refundKeptAsCredit(account, { number: 2, amount: '300.00' }, '2026-02-15');
+    expect(kept.account.credit).toBe('340.00');
+    expect(account.credit).toBe('40.00');
+    expect(kept.changed).toEqual([]);
+    expect(kept.entries).toEqual([
+      refundToCreditEntry({ loanId: 'L1', number: 2, amount: '300.00', on: '2026-02-15' }),
+    ]);
+    expect(kept.entries[0]).toMatchObject({ businessKey: 'loan:L1:refund:2:to-credit', kind: 'CREDIT_APPLIED' });
+    // What the overpayment credited to REFUND_PAYABLE is cleared, and owed as credit instead.
+    const balances = balancesOf(
+      [overpayment('300.00', '1300.00'), ...kept.entries].flatMap((e) =>
+        e.lines.map((l) => ({ ...l, loanId: e.loanId })),
+      ),
+    );
+    expect(balances.REFUND_PAYABLE).toBe('0.00');
+    expect(balances.BORROWER_CREDIT).toBe('300.00');
+  });
+
+  it('keeps the ledger balanced and the whole amount owed for any amount', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (cents, before) => {
+        const amount = (cents / 100).toFixed(2);
+        const start = { ...account, credit: (before / 100).toFixed(2) } as LoanAccount;
+        const kept = refundKeptAsCredit(start, { number: 1, amount }, '2026-02-15');
+        const lines = kept.entries.flatMap((e) => e.lines);
+        const debits = lines.reduce((t, l) => t + Math.round(Number(l.debit) * 100), 0);
+        const credits = lines.reduce((t, l) => t + Math.round(Number(l.credit) * 100), 0);
+        expect(debits).toBe(credits);
+        expect(debits).toBe(cents);
+        expect(Math.round(Number(kept.account.credit) * 100)).toBe(before + cents);
+      }),
+    );
   });
 });
