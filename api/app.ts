@@ -81,7 +81,7 @@ export function createApp(
   app.onError((err, c) => {
     const known = toApiError(err);
     const log = c.get('log') ?? deps.log;
-    if (known) return c.json(errorBody(known, c.get('requestId')), known.status);
+    if (known) return c.json(errorBody(known, c.get('requestId')), known.status, known.headers);
     if (isDatabaseDown(err)) {
       const down = new ApiError(503, 'SERVICE_UNAVAILABLE', {
         zh: '服务暂时不可用，请稍后重试',

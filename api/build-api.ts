@@ -1,5 +1,6 @@
 // The whole API: edges (security headers, CORS, size limits), then every resource's routes.
 import { secureHeaders } from 'hono/secure-headers';
+import { noStoreForData } from './middleware/no-store.js';
 import type { Security } from '../security/authenticator.js';
 import { createApp, newRouter, type App, type RouteModule } from './app.js';
 import type { ApiDeps } from './env.js';
@@ -74,6 +75,21 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
   ];
 }
 
+const PERMISSIONS_POLICY = {
+  camera: false,
+  microphone: false,
+  geolocation: false,
+  payment: false,
+  usb: false,
+  serial: false,
+  bluetooth: false,
+  accelerometer: false,
+  gyroscope: false,
+  magnetometer: false,
+  displayCapture: false,
+  fullscreen: ['self'],
+};
+
 export function buildApi(deps: ApiDeps, security: Security): App {
   const origins = deps.config.CORS_ORIGINS.split(',')
     .map((s) => s.trim())
@@ -90,8 +106,11 @@ export function buildApi(deps: ApiDeps, security: Security): App {
           objectSrc: ["'none'"],
         },
         strictTransportSecurity: deps.config.TLS_CERT_FILE ? 'max-age=31536000; includeSubDomains' : false,
+        // No page of the system uses the camera, microphone, location, payment or sensors; nothing embedded may either.
+        permissionsPolicy: PERMISSIONS_POLICY,
       }),
     );
+    app.use('*', noStoreForData());
     app.use(
       '/v1/*',
       cors({ origins, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key'] }),

@@ -8,6 +8,9 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 
  * `{ error: { code, message: { zh, en }, fields?: FieldProblem[], requestId } }`.
  */
 export class ApiError extends Error {
+  /** Response headers the answer carries, e.g. Retry-After. */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly status: ErrorStatus,
     readonly code: string,
@@ -16,6 +19,12 @@ export class ApiError extends Error {
   ) {
     super(`${code}: ${text.en}`);
     this.name = 'ApiError';
+  }
+
+  /** The same error, answered with these headers as well. */
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 
   static validation(fields: FieldProblem[]): ApiError {

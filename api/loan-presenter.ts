@@ -1,4 +1,5 @@
 // What a viewer sees of a loan: its view (read from the database, api/loan-view.ts), with the applicant masked for the role.
+import { documentWarnings } from '../domain/document-warnings.js';
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
@@ -61,6 +62,8 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     missingDocuments: view.missingDocuments,
     documentDeadline: view.documentDeadline ?? null,
     documents: view.documents,
+    /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types. */
+    reviewWarnings: viewer.role === 'BORROWER' ? [] : documentWarnings(view.documents),
     assessment: view.assessment ?? null,
     decision: view.decision ?? null,
     reviews: view.reviews,

@@ -7,7 +7,8 @@
 //   npm run bench:soak        (SOAK_MINUTES=10 SOAK_CLIENTS=200)
 import { createHash, randomUUID } from 'node:crypto';
 import { connectDb } from '../lib/db-client.js';
-import { ApiClient, samplePng } from '../drivers/api-client.js';
+import { ApiClient } from '../drivers/api-client.js';
+import { documentForm } from '../drivers/sample-documents.js';
 import { startBenchStack } from './lib/bench-stack.js';
 import { cpuByService, cpuDelta } from './lib/cpu.js';
 import { applicants, type Applicant } from '../drivers/identities.js';
@@ -24,7 +25,6 @@ const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 200);
 const ACTIVE_LOANS = 100;
 const WARMUP_MS = 60_000;
 const WINDOW_MS = 60_000;
-const PNGS = [0, 1, 2, 3].map((i) => samplePng(i));
 
 /** The share of clients of each kind. */
 const MIX = { quote: 0.4, status: 0.25, repay: 0.15, apply: 0.15, review: 0.05 };
@@ -149,11 +149,9 @@ async function main() {
           }),
         );
         if (!applied) continue;
-        for (const [d, type] of applied.requiredDocuments.entries()) {
+        for (const type of applied.requiredDocuments) {
           await think(300, 1_000);
-          const form = new FormData();
-          form.set('type', type);
-          form.set('file', new Blob([PNGS[d % PNGS.length]!], { type: 'image/png' }), `${type.toLowerCase()}.png`);
+          const form = await documentForm(type);
           await rec.time('document', () =>
             fetch(`${base}/v1/loans/${applied.loanId}/documents`, {
               method: 'POST',

@@ -17,7 +17,11 @@ const url = z.string().url();
 const schema = z.object({
   APP_MODE: z.enum(['local', 'production']).default('local'),
   PORT: port.default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * The address the API listens on. Unset: 127.0.0.1 in local mode (the demo is not reachable from
+   * the network unless told so), 0.0.0.0 in production (behind a proxy or a container's port).
+   */
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: url.optional(),
   TEMPORAL_ADDRESS: z.string().min(3).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -77,7 +81,7 @@ const schema = z.object({
   COMPANY_NAME: z.string().default('示范小额贷款有限公司'),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'HOST'> & { HOST: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -85,7 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(String(issue.path[0] ?? 'environment'), `is invalid: ${issue.message}`);
   }
-  const config = parsed.data;
+  const config: Config = {
+    ...parsed.data,
+    HOST: parsed.data.HOST ?? (parsed.data.APP_MODE === 'local' ? '127.0.0.1' : '0.0.0.0'),
+  };
   if (config.APP_MODE === 'production') {
     for (const setting of [
       'DATABASE_URL',

@@ -2,8 +2,8 @@
 // documents, wait for a loan to reach a status. Every call has a timeout; every non-2xx answer
 // throws an ApiCallError that carries the API's bilingual error body.
 import { randomUUID } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import { makeCardNumber, makeIdNumber, makePhone } from './identities.js';
+import { documentForm } from './sample-documents.js';
 
 export const DEMO_STAFF_PASSWORD = 'Demo@2026';
 const CALL_TIMEOUT_MS = 30_000;
@@ -149,17 +149,15 @@ export class ApiClient {
     });
   }
 
-  /** Uploads a small real PNG for each document type. */
+  /** Uploads a realistic, valid document for each type, each type a different file (drivers/sample-documents.ts). */
   async uploadRequiredDocuments(
     token: string,
     loanId: string,
     types: readonly string[],
   ): Promise<Array<{ documentId: string; type: string }>> {
     const uploaded = [];
-    for (const [index, type] of types.entries()) {
-      const form = new FormData();
-      form.set('type', type);
-      form.set('file', new Blob([samplePng(index)], { type: 'image/png' }), `${type.toLowerCase()}.png`);
+    for (const type of types) {
+      const form = await documentForm(type);
       uploaded.push(
         await this.call<{ documentId: string; type: string }>('POST', `/v1/loans/${loanId}/documents`, { token, form }),
       );
@@ -245,66 +243,4 @@ function randomBirthDate(): string {
   const month = 1 + Math.floor(Math.random() * 12);
   const day = 1 + Math.floor(Math.random() * 28);
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-// ---------------------------------------------------------------- a real PNG
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-const TINTS: Array<[number, number, number]> = [
-  [31, 78, 156],
-  [46, 133, 64],
-  [199, 124, 2],
-  [120, 60, 160],
-  [0, 130, 140],
-];
-
-/** A 240×150 RGB PNG that looks like a scanned card: a tinted header band over light lines. */
-export function samplePng(variant = 0): Uint8Array<ArrayBuffer> {
-  const width = 240;
-  const height = 150;
-  const [r, g, b] = TINTS[variant % TINTS.length]!;
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    raw[row] = 0;
-    for (let x = 0; x < width; x++) {
-      const band = y < 36;
-      const line = !band && y % 18 === 0 && x > 20 && x < 220;
-      const photo = !band && x > 170 && x < 220 && y > 50 && y < 120;
-      const pixel = band ? [r, g, b] : line ? [170, 178, 190] : photo ? [200, 208, 220] : [246, 247, 250];
-      raw.set(pixel, row + 1 + x * 3);
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour RGB
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
-  return new Uint8Array(png);
 }

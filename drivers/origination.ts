@@ -4,10 +4,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sql } from '../lib/db-client.js';
 import type { ApiClient } from './api-client.js';
-import { ApiCallError, samplePng, type Session } from './api-client.js';
+import { ApiCallError, type Session } from './api-client.js';
 import type { Applicant } from './identities.js';
-
-const PNGS = [0, 1, 2, 3, 4].map((i) => samplePng(i));
+import { documentForm } from './sample-documents.js';
 
 /** Waits on loans' statuses by polling the projection for every loan waited on at once. */
 export class StatusWatcher {
@@ -120,10 +119,8 @@ export async function uploadDocuments(
   loanId: string,
   types: readonly string[],
 ): Promise<void> {
-  for (const [index, type] of types.entries()) {
-    const form = new FormData();
-    form.set('type', type);
-    form.set('file', new Blob([PNGS[index % PNGS.length]!], { type: 'image/png' }), `${type.toLowerCase()}.png`);
+  for (const type of types) {
+    const form = await documentForm(type);
     await api.call('POST', `/v1/loans/${loanId}/documents`, { token, form });
   }
 }

@@ -3,11 +3,28 @@ import type { Sql } from '../lib/db-client.js';
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
 
+/**
+ * Where a login or registration comes from: the network address, and the client when it names
+ * itself (a channel's API key, or a device id). Many people share one address (a mobile carrier's
+ * NAT, an office), so the address only has a high ceiling; the tight limits are per client and per
+ * account.
+ */
+export interface LoginSource {
+  address: string;
+  client: string | null;
+}
+
 export interface LoginThrottleOptions {
-  /** Failed logins allowed from one source address within the window. Default 20. */
-  ipMaxFailures?: number;
-  /** Sliding window for the per-address count. Default 15 minutes. */
-  ipWindowMs?: number;
+  /** Failed logins allowed from one client (API key or device) within the window. Default 20. */
+  clientMaxFailures?: number;
+  /** Failed logins allowed from one address, across all its clients, within the window. Default 300. */
+  addressMaxFailures?: number;
+  /** Refused registrations (e.g. duplicates, which tell who is registered) per client. Default 10. */
+  registrationClientMaxFailures?: number;
+  /** Refused registrations per address. Default 100. */
+  registrationAddressMaxFailures?: number;
+  /** Sliding window for every count above. Default 15 minutes. */
+  windowMs?: number;
 }
 
 /** Counts events per key over a sliding window, in memory. */
@@ -52,23 +69,47 @@ export function createSlidingWindow(limit: number, windowMs: number): SlidingWin
 }
 
 export interface LoginThrottle {
-  /** Milliseconds until the address may try again, having failed too often recently; 0 when it may now. */
-  sourceRetryAfterMs(sourceIp: string, now: Date): Promise<number>;
+  /** Milliseconds until this client and address may try to log in again; 0 when they may now. */
+  loginRetryAfterMs(source: LoginSource, now: Date): number;
+  /** Milliseconds until this client and address may try to register again; 0 when they may now. */
+  registrationRetryAfterMs(source: LoginSource, now: Date): number;
   /** Whether the account is still locked at `now`. */
   isLocked(lockedUntil: Date | null, now: Date): boolean;
-  /** Counts a failure against the address and, when known, the account; returns the lock end when this failure locked it. */
-  recordFailure(sourceIp: string, userId: string | null, now: Date): Promise<{ lockedUntil: Date | null }>;
-  /** Counts a failure against the address only, e.g. a registration refused as a duplicate (probing who is registered). */
-  recordSourceFailure(sourceIp: string, now: Date): void;
+  /** Counts a failed login against the client, the address and, when known, the account; returns the lock end when this failure locked it. */
+  recordFailure(source: LoginSource, userId: string | null, now: Date): Promise<{ lockedUntil: Date | null }>;
+  /** Counts a refused registration, e.g. a duplicate (probing who is registered); logins are counted apart. */
+  recordRegistrationFailure(source: LoginSource, now: Date): void;
   /** Clears the account's failure count. */
-  recordSuccess(sourceIp: string, userId: string, now: Date): Promise<void>;
+  recordSuccess(source: LoginSource, userId: string, now: Date): Promise<void>;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_ATTEMPTS_MS = 24 * 3_600_000;
 
+/** Per-client and per-address windows for one kind of attempt. */
+function createSourceLimits(clientMax: number, addressMax: number, windowMs: number) {
+  const clients = createSlidingWindow(clientMax, windowMs);
+  const addresses = createSlidingWindow(addressMax, windowMs);
+  return {
+    retryAfterMs(source: LoginSource, now: number): number {
+      const client = source.client ? clients.retryAfterMs(source.client, now) : 0;
+      return Math.max(client, addresses.retryAfterMs(source.address, now));
+    },
+    hit(source: LoginSource, now: number): void {
+      if (source.client) clients.hit(source.client, now);
+      addresses.hit(source.address, now);
+    },
+  };
+}
+
 export function createLoginThrottle(sql: Sql, options: LoginThrottleOptions = {}): LoginThrottle {
-  const ipWindow = createSlidingWindow(options.ipMaxFailures ?? 20, options.ipWindowMs ?? 15 * 60_000);
+  const windowMs = options.windowMs ?? 15 * 60_000;
+  const logins = createSourceLimits(options.clientMaxFailures ?? 20, options.addressMaxFailures ?? 300, windowMs);
+  const registrations = createSourceLimits(
+    options.registrationClientMaxFailures ?? 10,
+    options.registrationAddressMaxFailures ?? 100,
+    windowMs,
+  );
   let lastPrune = 0;
 
   const prune = async (now: Date) => {
@@ -78,11 +119,12 @@ export function createLoginThrottle(sql: Sql, options: LoginThrottleOptions = {}
   };
 
   return {
-    sourceRetryAfterMs: (sourceIp, now) => Promise.resolve(ipWindow.retryAfterMs(sourceIp, now.getTime())),
+    loginRetryAfterMs: (source, now) => logins.retryAfterMs(source, now.getTime()),
+    registrationRetryAfterMs: (source, now) => registrations.retryAfterMs(source, now.getTime()),
     isLocked: (lockedUntil, now) => lockedUntil !== null && lockedUntil.getTime() > now.getTime(),
-    async recordFailure(sourceIp, userId, now) {
-      ipWindow.hit(sourceIp, now.getTime());
-      await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${sourceIp}, ${userId}, false)`;
+    async recordFailure(source, userId, now) {
+      logins.hit(source, now.getTime());
+      await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${source.address}, ${userId}, false)`;
       await prune(now);
       if (!userId) return { lockedUntil: null };
       const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
@@ -95,11 +137,11 @@ export function createLoginThrottle(sql: Sql, options: LoginThrottleOptions = {}
         returning locked_until, coalesce(locked_until = ${lockUntil}::timestamptz, false) as locked_now`;
       return { lockedUntil: row?.locked_now ? row.locked_until : null };
     },
-    recordSourceFailure(sourceIp, now) {
-      ipWindow.hit(sourceIp, now.getTime());
+    recordRegistrationFailure(source, now) {
+      registrations.hit(source, now.getTime());
     },
-    async recordSuccess(sourceIp, userId, now) {
-      await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${sourceIp}, ${userId}, true)`;
+    async recordSuccess(source, userId, now) {
+      await sql`insert into login_attempts (at, source_ip, user_id, success) values (${now}, ${source.address}, ${userId}, true)`;
       await sql`update users set failed_logins = 0, locked_until = null where id = ${userId} and (failed_logins <> 0 or locked_until is not null)`;
     },
   };

@@ -21,8 +21,14 @@ import { newRouter, type RouteModule } from '../app.js';
 import { clearCodecSession, setCodecSession } from '../codec-session.js';
 import { insertBorrower } from '../borrowers.js';
 import { ApiError } from '../errors.js';
-import { accountLocked, assertAccountUnlocked, assertSourceAllowed } from '../login-refusals.js';
-import { auditRequest, sourceIp } from '../middleware/audit.js';
+import {
+  accountLocked,
+  assertAccountUnlocked,
+  assertLoginAllowed,
+  assertRegistrationAllowed,
+  loginSource,
+} from '../login-refusals.js';
+import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { MoneyString } from '../schemas.js';
@@ -196,9 +202,9 @@ export function authRoutes(security: Security): RouteModule {
     router.openapi(register, async (c) => {
       const body = jsonBody<typeof RegisterBody>(c);
       const now = deps.now();
-      const ip = sourceIp(c);
+      const ip = loginSource(c);
       // Each duplicate answer tells whether a phone or ID number is registered, so they count against the address.
-      await assertSourceAllowed(throttle, ip, now);
+      assertRegistrationAllowed(throttle, ip, now);
       const problems: FieldProblem[] = [];
       const phone = take(validatePhone(body.phone, 'phone'), problems);
       const id = take(
@@ -218,7 +224,7 @@ export function authRoutes(security: Security): RouteModule {
         createdAt: now,
       });
       if (!userId) {
-        throttle.recordSourceFailure(ip, now);
+        throttle.recordRegistrationFailure(ip, now);
         await auditRequest(c, sql, {
           action: 'USER_REGISTER',
           result: 'FAILURE',
@@ -246,7 +252,7 @@ export function authRoutes(security: Security): RouteModule {
     router.openapi(login, async (c) => {
       const { username, password } = jsonBody<typeof LoginBody>(c);
       const now = deps.now();
-      const ip = sourceIp(c);
+      const ip = loginSource(c);
       const phone = normalizePhone(username);
       const shown = phone ? maskPhone(phone) : username.trim().toLowerCase().slice(0, 64);
       const audit = (
@@ -266,7 +272,7 @@ export function authRoutes(security: Security): RouteModule {
         });
 
       try {
-        await assertSourceAllowed(throttle, ip, now);
+        assertLoginAllowed(throttle, ip, now);
       } catch (err) {
         await audit('DENIED', 'RATE_LIMITED');
         throw err;

@@ -4,6 +4,7 @@ import { DOCUMENT_TYPES, type DocumentType } from '../../domain/types.js';
 import { DOCUMENT_CONTEXT } from '../../security/encryption-contexts.js';
 import { documentUploadedSignal } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { DOCUMENT_LIMITS, DocumentRejected, hasControlCharacters, inspectDocument } from '../document-content.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
@@ -13,18 +14,7 @@ import { secureRoute } from '../route.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 
-export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-
-/** Accepted file kinds, recognised by their first bytes rather than by what the client claims. */
-const SIGNATURES: Array<{ type: string; magic: number[] }> = [
-  { type: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
-  { type: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
-  { type: 'application/pdf', magic: [0x25, 0x50, 0x44, 0x46] },
-];
-
-export function sniffContentType(bytes: Uint8Array): string | null {
-  return SIGNATURES.find((s) => s.magic.every((b, i) => bytes[i] === b))?.type ?? null;
-}
+export const MAX_DOCUMENT_BYTES = DOCUMENT_LIMITS.maxBytes;
 
 const UPLOADABLE_STATUSES = new Set(['AWAITING_DOCUMENTS', 'ASSESSING', 'INITIAL_REVIEW', 'FINAL_REVIEW']);
 
@@ -116,6 +106,12 @@ export const documentRoutes: RouteModule = (deps) => {
     }
     if (!(file instanceof File))
       problems.push({ field: 'file', code: 'REQUIRED', message: { zh: '请选择文件', en: 'a file is required' } });
+    else if (hasControlCharacters(file.name))
+      problems.push({
+        field: 'file',
+        code: 'INVALID_FILENAME',
+        message: { zh: '文件名不能包含控制字符', en: 'the file name must not contain control characters' },
+      });
     if (problems.length) throw ApiError.validation(problems);
     const blob = file as File;
     const documentType = type as DocumentType;
@@ -129,26 +125,45 @@ export const documentRoutes: RouteModule = (deps) => {
       ]);
     }
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    const contentType = sniffContentType(bytes);
-    if (!contentType) {
-      throw ApiError.validation([
-        {
-          field: 'file',
-          code: 'UNSUPPORTED_FILE',
-          message: { zh: '仅支持 JPEG、PNG 或 PDF 文件', en: 'only JPEG, PNG or PDF files are accepted' },
-        },
-      ]);
-    }
+    const { contentType } = await inspectDocument(bytes).catch((err: unknown) => {
+      throw err instanceof DocumentRejected ? ApiError.validation([err.problem]) : err;
+    });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const sealed = deps.cipher.seal(bytes, DOCUMENT_CONTEXT);
     const filename = (blob.name || documentType).slice(0, 120);
-    const [row] = await deps.sql<{ id: string }[]>`
-      insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
-      values (${loanId}, ${documentType}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
-      returning id`;
+    // The loan row is locked so two uploads at once cannot both take the last place under the cap.
+    const row = await deps.sql.begin(async (tx) => {
+      await tx`select id from loans where id = ${loanId} for update`;
+      const [stored] = await tx<{ count: number }[]>`
+        select count(*)::int as count from documents where loan_id = ${loanId}`;
+      if (stored!.count >= DOCUMENT_LIMITS.maxDocumentsPerLoan)
+        throw new ApiError(
+          409,
+          'TOO_MANY_DOCUMENTS',
+          {
+            zh: `每笔贷款最多上传 ${DOCUMENT_LIMITS.maxDocumentsPerLoan} 份资料`,
+            en: `A loan takes at most ${DOCUMENT_LIMITS.maxDocumentsPerLoan} documents`,
+          },
+          [
+            {
+              field: 'file',
+              code: 'TOO_MANY',
+              message: {
+                zh: `已达到每笔贷款 ${DOCUMENT_LIMITS.maxDocumentsPerLoan} 份的上限`,
+                en: `the loan already has ${DOCUMENT_LIMITS.maxDocumentsPerLoan} documents`,
+              },
+            },
+          ],
+        );
+      const [inserted] = await tx<{ id: string }[]>`
+        insert into documents (loan_id, type, filename, content_type, size_bytes, sha256, content_enc, key_id, uploaded_by)
+        values (${loanId}, ${documentType}, ${filename}, ${contentType}, ${bytes.length}, ${sha256}, ${sealed.bytes}, ${sealed.keyId}, ${user.userId})
+        returning id`;
+      return inserted!;
+    });
     await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, {
-        documentId: row!.id,
+        documentId: row.id,
         type: documentType,
         sha256,
       }),
@@ -157,11 +172,11 @@ export const documentRoutes: RouteModule = (deps) => {
       action: 'DOCUMENT_UPLOADED',
       result: 'SUCCESS',
       resourceType: 'document',
-      resourceId: row!.id,
+      resourceId: row.id,
       loanId,
       detail: { type: documentType, sha256, sizeBytes: bytes.length },
     });
-    return c.json({ documentId: row!.id, sha256, type: documentType, sizeBytes: bytes.length }, 201);
+    return c.json({ documentId: row.id, sha256, type: documentType, sizeBytes: bytes.length }, 201);
   });
 
   app.openapi(download, async (c) => {

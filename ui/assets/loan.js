@@ -443,7 +443,7 @@ function draw() {
         servicing(loan.servicing, loan.status),
         applicant(loan.applicant),
         terms(loan),
-        warnings(loan.assessment?.warnings),
+        warnings([...(loan.reviewWarnings ?? []), ...(loan.assessment?.warnings ?? [])]),
         assessment(loan.assessment),
         documents(loan),
         schedule(loan),

@@ -1,12 +1,8 @@
 // The login page: signs in with the JSON API and keeps the token in sessionStorage.
 import { api, ApiFailure, bi, homeFor, onLanguageChange, session, startLanguage, t } from '/ui/assets/core.js';
+import { safeNext } from '/ui/assets/safe-next.js';
 
 const params = new URLSearchParams(location.search);
-
-/** Only a path on this site, never another origin. */
-function safeNext(value) {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : null;
-}
 
 let lastError = null;
 
@@ -33,7 +29,7 @@ async function signIn(event) {
       auth: false,
     });
     session.save({ token: answer.token, role: answer.role, expiresAt: answer.expiresAt, username });
-    location.assign(safeNext(params.get('next')) ?? homeFor(answer.role));
+    location.assign(safeNext(params.get('next'), location.origin) ?? homeFor(answer.role));
   } catch (error) {
     showError(error);
     form.password.value = '';
@@ -53,7 +49,7 @@ function showNotice() {
 startLanguage();
 const current = session.get();
 if (current) {
-  location.replace(safeNext(params.get('next')) ?? homeFor(current.role));
+  location.replace(safeNext(params.get('next'), location.origin) ?? homeFor(current.role));
 } else {
   showNotice();
   document.getElementById('login-form').addEventListener('submit', signIn);

@@ -150,35 +150,82 @@ describe('lockout and throttling', () => {
     expect(row).toMatchObject({ failed_logins: 0, locked_until: null });
   });
 
-  it('slows down an address that keeps probing registrations with known numbers', async () => {
+  it('slows down a client that keeps probing registrations with known numbers, with Retry-After', async () => {
     const ip = '203.0.113.120';
-    let status = 0;
-    for (let i = 0; i < 21 && status !== 429; i += 1) {
-      status = (
-        await h.request('POST', '/v1/auth/register', {
-          body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B },
-          ip,
-        })
-      ).status;
-      if (status !== 429) expect(status).toBe(409);
+    const headers = { 'x-device-id': 'probe-device-0001' };
+    let res: Response | undefined;
+    for (let i = 0; i < 11 && res?.status !== 429; i += 1) {
+      res = await h.request('POST', '/v1/auth/register', {
+        body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B },
+        ip,
+        headers,
+      });
+      if (res.status !== 429) expect(res.status).toBe(409);
     }
-    expect(status).toBe(429);
+    expect(res!.status).toBe(429);
+    expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await res!.json()) as ErrorBody).error.code).toBe('TOO_MANY_REGISTRATION_ATTEMPTS');
+    // Registrations are counted apart from logins: the same client still logs in.
+    expect(
+      (await h.request('POST', '/v1/auth/login', { body: { username: 'auditor', password: 'Demo@2026' }, ip, headers }))
+        .status,
+    ).toBe(200);
   });
 
-  it('answers 429 to an address that keeps failing, across accounts', async () => {
+  it("25 failed logins for one user leave another user's correct login from the same address untouched", async () => {
     const ip = '203.0.113.77';
-    let status = 0;
-    for (let i = 0; i < 21 && status !== 429; i += 1) {
-      status = (
-        await h.request('POST', '/v1/auth/login', { body: { username: `user${i}`, password: 'Wrong-pass1' }, ip })
-      ).status;
+    const statuses = new Set<number>();
+    let last: Response | undefined;
+    for (let i = 0; i < 25; i += 1) {
+      last = await h.request('POST', '/v1/auth/login', { body: { username: 'ops', password: `Wrong-${i}-pass` }, ip });
+      statuses.add(last.status);
     }
-    expect(status).toBe(429);
+    // The account is locked after five; the lock answer says when to come back.
+    expect([...statuses].sort()).toEqual([401, 423]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
     const res = await h.request('POST', '/v1/auth/login', { body: { username: 'finance', password: 'Demo@2026' }, ip });
-    expect(res.status).toBe(429);
-    expect(((await res.json()) as ErrorBody).error.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
-    await h.login('finance', undefined, '203.0.113.78');
+    expect(res.status).toBe(200);
+    h.clock.now += 15 * 60_000 + 1000;
+    await h.login('ops', undefined, ip);
   });
+
+  it('answers 429 with Retry-After to one client that keeps failing across accounts; other clients at its address pass', async () => {
+    const ip = '203.0.113.78';
+    const headers = { 'x-device-id': 'stuffing-device-01' };
+    let res: Response | undefined;
+    for (let i = 0; i < 21 && res?.status !== 429; i += 1) {
+      res = await h.request('POST', '/v1/auth/login', {
+        body: { username: `user${i}`, password: 'Wrong-pass1' },
+        ip,
+        headers,
+      });
+    }
+    expect(res!.status).toBe(429);
+    const held = await h.request('POST', '/v1/auth/login', {
+      body: { username: 'finance', password: 'Demo@2026' },
+      ip,
+      headers,
+    });
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await held.json()) as ErrorBody).error.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    await h.login('finance', undefined, ip);
+  });
+
+  it('holds a whole address back only at its high ceiling', async () => {
+    const ip = '203.0.113.79';
+    let res: Response | undefined;
+    let count = 0;
+    for (; count < 301 && res?.status !== 429; count += 1) {
+      res = await h.request('POST', '/v1/auth/login', {
+        body: { username: `nobody${count}`, password: 'Wrong-pass1' },
+        ip,
+      });
+    }
+    expect(res!.status).toBe(429);
+    expect(count).toBe(301);
+    expect(res!.headers.get('retry-after')).not.toBeNull();
+  }, 120_000);
 });
 
 describe('revocation', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../api/errors.js';
-import { accountLocked, assertAccountUnlocked, assertSourceAllowed } from '../../../api/login-refusals.js';
+import {
+  accountLocked,
+  assertAccountUnlocked,
+  assertLoginAllowed,
+  assertRegistrationAllowed,
+} from '../../../api/login-refusals.js';
 import { createLoginThrottle, createSlidingWindow } from '../../../security/login-throttle.js';
 import type { Sql } from '../../../lib/db-client.js';
 
@@ -33,20 +38,56 @@ describe('login throttle', () => {
   // The per-address window is in memory; recording goes to the database, which this fake swallows.
   const sql = (() => Promise.resolve([])) as unknown as Sql;
 
-  it('answers 429 after too many failures from one address, in both languages', async () => {
-    const throttle = createLoginThrottle(sql, { ipMaxFailures: 3, ipWindowMs: 60_000 });
-    const now = new Date('2026-03-01T00:00:00Z');
+  const at = new Date('2026-03-01T00:00:00Z');
+  const device = (address: string, id: string) => ({ address, client: `device:${id}` });
+
+  it('answers 429 with Retry-After to a client that failed too often, in both languages; other clients pass', async () => {
+    const throttle = createLoginThrottle(sql, { clientMaxFailures: 3, addressMaxFailures: 100, windowMs: 60_000 });
     for (let i = 0; i < 3; i += 1) {
-      await assertSourceAllowed(throttle, '10.0.0.1', now);
-      await throttle.recordFailure('10.0.0.1', null, now);
+      assertLoginAllowed(throttle, device('10.0.0.1', 'phone-a'), at);
+      await throttle.recordFailure(device('10.0.0.1', 'phone-a'), null, at);
     }
-    expect(await throttle.sourceRetryAfterMs('10.0.0.1', now)).toBe(60_000);
-    const err = await assertSourceAllowed(throttle, '10.0.0.1', now).catch((e: unknown) => e);
+    expect(throttle.loginRetryAfterMs(device('10.0.0.1', 'phone-a'), at)).toBe(60_000);
+    const err = (() => {
+      try {
+        assertLoginAllowed(throttle, device('10.0.0.1', 'phone-a'), at);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(429);
+    expect((err as ApiError).headers['Retry-After']).toBe('60');
     expect((err as ApiError).text.zh).toMatch(/1 分钟/);
-    await expect(assertSourceAllowed(throttle, '10.0.0.2', now)).resolves.toBeUndefined();
-    await expect(assertSourceAllowed(throttle, '10.0.0.1', new Date(now.getTime() + 60_001))).resolves.toBeUndefined();
+    expect(() => assertLoginAllowed(throttle, device('10.0.0.1', 'phone-b'), at)).not.toThrow();
+    expect(() => assertLoginAllowed(throttle, { address: '10.0.0.1', client: null }, at)).not.toThrow();
+    expect(() =>
+      assertLoginAllowed(throttle, device('10.0.0.1', 'phone-a'), new Date(at.getTime() + 60_001)),
+    ).not.toThrow();
+  });
+
+  it('holds a whole address back only at its high ceiling, whatever clients it names', async () => {
+    const throttle = createLoginThrottle(sql, { clientMaxFailures: 3, addressMaxFailures: 10, windowMs: 60_000 });
+    for (let i = 0; i < 10; i += 1) await throttle.recordFailure(device('10.0.0.9', `phone-${i}`), null, at);
+    expect(throttle.loginRetryAfterMs(device('10.0.0.9', 'fresh-phone'), at)).toBe(60_000);
+    expect(throttle.loginRetryAfterMs({ address: '10.0.0.8', client: null }, at)).toBe(0);
+  });
+
+  it('counts refused registrations apart from failed logins', async () => {
+    const throttle = createLoginThrottle(sql, {
+      clientMaxFailures: 2,
+      registrationClientMaxFailures: 2,
+      windowMs: 60_000,
+    });
+    const source = device('10.0.0.3', 'phone-r');
+    throttle.recordRegistrationFailure(source, at);
+    throttle.recordRegistrationFailure(source, at);
+    expect(() => assertRegistrationAllowed(throttle, source, at)).toThrow(ApiError);
+    expect(() => assertLoginAllowed(throttle, source, at)).not.toThrow();
+    await throttle.recordFailure(device('10.0.0.4', 'phone-l'), null, at);
+    await throttle.recordFailure(device('10.0.0.4', 'phone-l'), null, at);
+    expect(() => assertLoginAllowed(throttle, device('10.0.0.4', 'phone-l'), at)).toThrow(ApiError);
+    expect(() => assertRegistrationAllowed(throttle, device('10.0.0.4', 'phone-l'), at)).not.toThrow();
   });
 
   it('answers 423 while an account is locked', () => {
@@ -62,5 +103,6 @@ describe('login throttle', () => {
     expect(err.status).toBe(423);
     expect(err.text.en).toMatch(/15 minute/);
     expect(err.text.zh).toMatch(/15 分钟/);
+    expect(err.headers['Retry-After']).toBe('900');
   });
 });
