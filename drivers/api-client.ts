@@ -3,7 +3,7 @@
 // throws an ApiCallError that carries the API's bilingual error body.
 import { createHash, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { makeCardNumber, makeIdNumber, makePhone } from './identities.js';
+import { DEFAULT_NAME, makeCardNumber, makeIdNumber, makePhone } from './identities.js';
 
 export const DEMO_STAFF_PASSWORD = 'Demo@2026';
 const CALL_TIMEOUT_MS = 30_000;
@@ -90,6 +90,9 @@ export interface ApiClientOptions {
 }
 
 export class ApiClient {
+  /** The phone each borrower session logged in with, so signing can ask for the code to it. */
+  private readonly phones = new Map<string, string>();
+
   constructor(
     readonly baseUrl: string,
     readonly options: ApiClientOptions = {},
@@ -155,25 +158,42 @@ export class ApiClient {
     return code;
   }
 
-  login(username: string, password = DEMO_STAFF_PASSWORD): Promise<Session> {
-    return this.call<Session>('POST', '/v1/auth/login', { body: { username, password } });
+  async login(username: string, password = DEMO_STAFF_PASSWORD): Promise<Session> {
+    const session = await this.call<Session>('POST', '/v1/auth/login', { body: { username, password } });
+    if (session.role === 'BORROWER') this.phones.set(session.token, username);
+    return session;
   }
 
-  /** Registers a borrower with a clean bureau profile (unless `profileDigit` says otherwise). */
+  /**
+   * Registers a borrower as a person would: a REGISTER code to a new phone, read from the SMS
+   * simulator, with a name and an ID number the identity register holds together, and a clean
+   * bureau profile (unless `profileDigit` says otherwise).
+   */
   async registerBorrower(
     options: { name?: string; profileDigit?: number; birthDate?: string } = {},
   ): Promise<Borrower> {
+    const name = options.name ?? DEFAULT_NAME;
     const borrower = {
       phone: makePhone(),
       password: `Borrow${randomUUID().slice(0, 8)}9`,
-      name: options.name ?? '张伟',
+      name,
       idNumber: makeIdNumber({
+        name,
         profileDigit: options.profileDigit ?? 1,
         birthDate: options.birthDate ?? randomBirthDate(),
       }),
     };
-    const { userId } = await this.call<{ userId: string }>('POST', '/v1/auth/register', { body: borrower });
+    const smsCode = await this.smsCode(borrower.phone, 'REGISTER');
+    const { userId } = await this.call<{ userId: string }>('POST', '/v1/auth/register', {
+      body: { ...borrower, smsCode },
+    });
     return { ...borrower, userId };
+  }
+
+  /** A borrower a loan officer entered sets a password with a CLAIM_ACCOUNT code to their phone. */
+  async claimAccount(phone: string, password: string): Promise<{ userId: string }> {
+    const smsCode = await this.smsCode(phone, 'CLAIM_ACCOUNT');
+    return this.call('POST', '/v1/auth/claim', { body: { phone, smsCode, password } });
   }
 
   /** Applies for a personal consumer loan as the borrower; returns the loan id and its required documents. */
@@ -271,13 +291,37 @@ export class ApiClient {
     return this.call<PayoffQuote>('GET', `/v1/loans/${loanId}/payoff`, { token });
   }
 
-  /** The borrower signs the contract the loan currently offers. */
-  async signContract(token: string, loanId: string): Promise<Json> {
+  /** The sha256 of the contract the loan currently offers, as the borrower reads it. */
+  async contractSha256(token: string, loanId: string): Promise<string> {
     const response = await this.fetch('GET', `/v1/loans/${loanId}/contract`, { token });
     if (!response.ok) throw new ApiCallError(response.status, null, `GET /v1/loans/${loanId}/contract`);
     const contractSha256 = response.headers.get('x-contract-sha256')!;
     await response.arrayBuffer();
-    return this.call('POST', `/v1/loans/${loanId}/contract/sign`, { token, body: { contractSha256 } });
+    return contractSha256;
+  }
+
+  /**
+   * The borrower signs the contract the loan currently offers, confirmed by a SIGN_CONTRACT code to
+   * their phone (the one the session logged in with, unless given).
+   */
+  async signContract(token: string, loanId: string, phone = this.phones.get(token)): Promise<Json> {
+    return this.signContractWith(token, loanId, await this.contractSha256(token, loanId), phone);
+  }
+
+  /** Signs the contract with the given sha256, confirmed by a SIGN_CONTRACT code to the phone. */
+  async signContractWith(
+    token: string,
+    loanId: string,
+    contractSha256: string,
+    phone = this.phones.get(token),
+  ): Promise<Json> {
+    if (!phone) throw new Error('signing needs the phone of a session that did not log in through this client');
+    const smsCode = await this.smsCode(phone, 'SIGN_CONTRACT', loanId);
+    return this.call('POST', `/v1/loans/${loanId}/contract/sign`, {
+      token,
+      body: { contractSha256, smsCode },
+      headers: { 'user-agent': 'microloan-driver', 'x-device-id': 'driver' },
+    });
   }
 }
 
