@@ -12,6 +12,7 @@ import { attentionRoutes } from './routes/attention.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { staffUserRoutes } from './routes/staff-users.js';
+import { smsCodeRoutes } from './routes/sms-codes.js';
 import { codecRoutes } from './routes/codec.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
@@ -46,6 +47,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
   return [
     ['/v1/auth', authRoutes(security)],
     ['/v1/auth', staffUserRoutes(security)],
+    ['/v1/auth', smsCodeRoutes],
     ['/v1/api-keys', apiKeyRoutes(security)],
     ['/v1/audit', auditRoutes],
     ['/codec', codecRoutes(security)],

@@ -63,7 +63,7 @@ async function main() {
   const temporal = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }) });
   const bareProcesses: Array<{ stop(): Promise<void> }> = [];
   try {
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const watcher = new StatusWatcher(sql);
     const person = applicants();
     const [officer, finance] = await Promise.all([api.login('loan_officer'), api.login('finance')]);

@@ -107,7 +107,7 @@ async function runSize(n: number) {
       [InternalConnectionOptionsSymbol]: { supportsTestService: true },
     } as ConnectionOptions);
     const client = new Client({ connection });
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const watcher = new StatusWatcher(sql);
     const person = applicants();
 

@@ -73,7 +73,7 @@ async function main() {
   const settle = () => new Promise((r) => setTimeout(r, 5_000));
   let bareWorker: Awaited<ReturnType<typeof startBareWorker>> | undefined;
   try {
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const watcher = new StatusWatcher(sql);
     const person = applicants();
     let next = 0;

@@ -52,7 +52,7 @@ async function main() {
   const taskQueue = 'bench-bare-origination';
   const bareWorker = await startBareWorker(stack, { taskQueue, encrypt: false });
   try {
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const watcher = new StatusWatcher(sql);
     const person = applicants();
     let next = 0;

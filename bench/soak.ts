@@ -35,7 +35,7 @@ const think = (min: number, max: number) => sleep(min + Math.random() * (max - m
 async function main() {
   const stack = await startBenchStack({ env: { SIM_SETTLE_DELAY_MS: '50' } });
   const sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'bench' });
-  const api = new ApiClient(stack.apiUrl);
+  const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
   const base = stack.apiUrl;
   const person = applicants();
   let nextPerson = 0;
@@ -130,10 +130,20 @@ async function main() {
       while (Date.now() < deadline) {
         const p = newPerson();
         const large = i % 3 === 0; // above auto-approval: goes to the reviewers
+        if (!(await rec.time('sms-code', post('/v1/auth/sms-codes', { phone: p.phone, purpose: 'REGISTER' }))))
+          continue;
+        const registerCode = await api.latestSmsCode(p.phone, 'REGISTER');
         if (
+          !registerCode ||
           !(await rec.time(
             'register',
-            post('/v1/auth/register', { phone: p.phone, password: p.password, name: p.name, idNumber: p.idNumber }),
+            post('/v1/auth/register', {
+              phone: p.phone,
+              password: p.password,
+              name: p.name,
+              idNumber: p.idNumber,
+              smsCode: registerCode,
+            }),
           ))
         )
           continue;
@@ -173,11 +183,15 @@ async function main() {
             async (r) => Buffer.from(await r.arrayBuffer()),
           );
           if (!contract) break;
+          const signRequest = { phone: p.phone, purpose: 'SIGN_CONTRACT', loanId: applied.loanId };
+          if (!(await rec.time('sms-code', post('/v1/auth/sms-codes', signRequest)))) break;
+          const signCode = await api.latestSmsCode(p.phone, 'SIGN_CONTRACT');
+          if (!signCode) break;
           await rec.time(
             'sign',
             post(
               `/v1/loans/${applied.loanId}/contract/sign`,
-              { contractSha256: createHash('sha256').update(contract).digest('hex') },
+              { contractSha256: createHash('sha256').update(contract).digest('hex'), smsCode: signCode },
               session.token,
             ),
           );

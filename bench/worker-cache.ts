@@ -65,7 +65,7 @@ async function main() {
   });
   const settle = () => new Promise((r) => setTimeout(r, 5_000));
   try {
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const watcher = new StatusWatcher(sql);
     const person = applicants();
     console.error(`${LOANS} loans to ACTIVE…`);

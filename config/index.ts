@@ -48,6 +48,7 @@ const schema = z.object({
   BANK_URL: url.optional(),
   BUREAU_URL: url.optional(),
   NOTIFY_URL: url.optional(),
+  IDENTITY_URL: url.optional(),
   /** The payment gateway's merchant API, e.g. "http://127.0.0.1:4010/gateway". */
   GATEWAY_URL: url.optional(),
   /** How long a borrower's online payment order stays payable; unconfirmed orders expire after it. */

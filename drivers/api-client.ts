@@ -1,8 +1,8 @@
 // A small client of the running API for tests and benches: log in, register borrowers, apply, upload
 // documents, wait for a loan to reach a status. Every call has a timeout; every non-2xx answer
 // throws an ApiCallError that carries the API's bilingual error body.
-import { randomUUID } from 'node:crypto';
-import { makeCardNumber, makeIdNumber, makePhone } from './identities.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { DEFAULT_NAME, makeCardNumber, makeIdNumber, makePhone } from './identities.js';
 import { documentForm } from './sample-documents.js';
 
 export const DEMO_STAFF_PASSWORD = 'Demo@2026';
@@ -82,8 +82,21 @@ export interface LoanSummary {
 
 export type Json = Record<string, unknown>;
 
+export type SmsCodePurpose = 'REGISTER' | 'SIGN_CONTRACT' | 'CLAIM_ACCOUNT' | 'CHANGE_PAYOUT_ACCOUNT';
+
+export interface ApiClientOptions {
+  /** The local partner simulators (…/notify is the SMS gateway), where local-mode SMS codes are read. */
+  simulatorUrl?: string;
+}
+
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** The phone each borrower session logged in with, so signing can ask for the code to it. */
+  private readonly phones = new Map<string, string>();
+
+  constructor(
+    readonly baseUrl: string,
+    readonly options: ApiClientOptions = {},
+  ) {}
 
   async call<T = Json>(
     method: string,
@@ -114,25 +127,73 @@ export class ApiClient {
     return fetch(new URL(path, this.baseUrl), { method, headers, body, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
   }
 
-  login(username: string, password = DEMO_STAFF_PASSWORD): Promise<Session> {
-    return this.call<Session>('POST', '/v1/auth/login', { body: { username, password } });
+  /** POST /v1/auth/sms-codes: asks for a one-time code to the phone. */
+  requestSmsCode(phone: string, purpose: SmsCodePurpose, loanId?: string): Promise<Json> {
+    return this.call('POST', '/v1/auth/sms-codes', { body: { phone, purpose, ...(loanId ? { loanId } : {}) } });
   }
 
-  /** Registers a borrower with a clean bureau profile (unless `profileDigit` says otherwise). */
+  /**
+   * The latest SMS code for the purpose the notification simulator holds for the phone (local mode
+   * only), or null when it holds none. The simulator is asked by the SHA-256 of the number.
+   */
+  async latestSmsCode(phone: string, purpose: SmsCodePurpose): Promise<string | null> {
+    if (!this.options.simulatorUrl) throw new Error('ApiClient needs simulatorUrl to read SMS codes');
+    const to = createHash('sha256').update(phone).digest('hex');
+    const response = await fetch(new URL(`${this.options.simulatorUrl.replace(/\/$/, '')}/notify/messages?to=${to}`), {
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new ApiCallError(response.status, null, 'GET /notify/messages');
+    const { messages } = (await response.json()) as {
+      messages: Array<{ template: string; params: Record<string, string> }>;
+    };
+    const codes = messages.filter((m) => m.template === 'SMS_CODE' && m.params.purpose === purpose);
+    return codes.at(-1)?.params.code ?? null;
+  }
+
+  /** Asks for a code and reads it from the simulator, as the phone's owner would from the SMS. */
+  async smsCode(phone: string, purpose: SmsCodePurpose, loanId?: string): Promise<string> {
+    await this.requestSmsCode(phone, purpose, loanId);
+    const code = await this.latestSmsCode(phone, purpose);
+    if (code === null) throw new Error(`no ${purpose} code reached the SMS simulator`);
+    return code;
+  }
+
+  async login(username: string, password = DEMO_STAFF_PASSWORD): Promise<Session> {
+    const session = await this.call<Session>('POST', '/v1/auth/login', { body: { username, password } });
+    if (session.role === 'BORROWER') this.phones.set(session.token, username);
+    return session;
+  }
+
+  /**
+   * Registers a borrower as a person would: a REGISTER code to a new phone, read from the SMS
+   * simulator, with a name and an ID number the identity register holds together, and a clean
+   * bureau profile (unless `profileDigit` says otherwise).
+   */
   async registerBorrower(
     options: { name?: string; profileDigit?: number; birthDate?: string } = {},
   ): Promise<Borrower> {
+    const name = options.name ?? DEFAULT_NAME;
     const borrower = {
       phone: makePhone(),
       password: `Borrow${randomUUID().slice(0, 8)}9`,
-      name: options.name ?? '张伟',
+      name,
       idNumber: makeIdNumber({
+        name,
         profileDigit: options.profileDigit ?? 1,
         birthDate: options.birthDate ?? randomBirthDate(),
       }),
     };
-    const { userId } = await this.call<{ userId: string }>('POST', '/v1/auth/register', { body: borrower });
+    const smsCode = await this.smsCode(borrower.phone, 'REGISTER');
+    const { userId } = await this.call<{ userId: string }>('POST', '/v1/auth/register', {
+      body: { ...borrower, smsCode },
+    });
     return { ...borrower, userId };
+  }
+
+  /** A borrower a loan officer entered sets a password with a CLAIM_ACCOUNT code to their phone. */
+  async claimAccount(phone: string, password: string): Promise<{ userId: string }> {
+    const smsCode = await this.smsCode(phone, 'CLAIM_ACCOUNT');
+    return this.call('POST', '/v1/auth/claim', { body: { phone, smsCode, password } });
   }
 
   /** Applies for a personal consumer loan as the borrower; returns the loan id and its required documents. */
@@ -228,13 +289,37 @@ export class ApiClient {
     return this.call<PayoffQuote>('GET', `/v1/loans/${loanId}/payoff`, { token });
   }
 
-  /** The borrower signs the contract the loan currently offers. */
-  async signContract(token: string, loanId: string): Promise<Json> {
+  /** The sha256 of the contract the loan currently offers, as the borrower reads it. */
+  async contractSha256(token: string, loanId: string): Promise<string> {
     const response = await this.fetch('GET', `/v1/loans/${loanId}/contract`, { token });
     if (!response.ok) throw new ApiCallError(response.status, null, `GET /v1/loans/${loanId}/contract`);
     const contractSha256 = response.headers.get('x-contract-sha256')!;
     await response.arrayBuffer();
-    return this.call('POST', `/v1/loans/${loanId}/contract/sign`, { token, body: { contractSha256 } });
+    return contractSha256;
+  }
+
+  /**
+   * The borrower signs the contract the loan currently offers, confirmed by a SIGN_CONTRACT code to
+   * their phone (the one the session logged in with, unless given).
+   */
+  async signContract(token: string, loanId: string, phone = this.phones.get(token)): Promise<Json> {
+    return this.signContractWith(token, loanId, await this.contractSha256(token, loanId), phone);
+  }
+
+  /** Signs the contract with the given sha256, confirmed by a SIGN_CONTRACT code to the phone. */
+  async signContractWith(
+    token: string,
+    loanId: string,
+    contractSha256: string,
+    phone = this.phones.get(token),
+  ): Promise<Json> {
+    if (!phone) throw new Error('signing needs the phone of a session that did not log in through this client');
+    const smsCode = await this.smsCode(phone, 'SIGN_CONTRACT', loanId);
+    return this.call('POST', `/v1/loans/${loanId}/contract/sign`, {
+      token,
+      body: { contractSha256, smsCode },
+      headers: { 'user-agent': 'microloan-driver', 'x-device-id': 'driver' },
+    });
   }
 }
 

@@ -7,15 +7,35 @@ import { idNumberCheckChar } from '../domain/validation/id-number.js';
 
 let counter = 0;
 
+/** The name ID numbers are made for when a test names nobody. */
+export const DEFAULT_NAME = '张伟';
+
 /**
- * An 18-character resident ID. `profileDigit` is the 17th digit, which picks the simulated
- * bureau profile: 0–5 CLEAN, 6 THIN_FILE, 7 DELINQUENT, 8 MULTI_LENDER, 9 BLACKLISTED.
+ * The simulated identity register's code of a name (simulators/identity/rules.ts): the sum of its
+ * code points mod 99, plus 1. The register holds the name whose code is the ID number's 15th and
+ * 16th digits.
  */
-export function makeIdNumber(options: { birthDate?: string; profileDigit?: number; region?: string } = {}): string {
+export function identityNameCode(name: string): number {
+  let sum = 0;
+  for (const ch of name.normalize('NFC').trim()) sum += ch.codePointAt(0)!;
+  return (sum % 99) + 1;
+}
+
+/**
+ * An 18-character resident ID registered to `name` (张伟 unless given) in the simulated identity
+ * register. `profileDigit` is the 17th digit, which picks the simulated bureau profile: 0–5 CLEAN,
+ * 6 THIN_FILE, 7 DELINQUENT, 8 MULTI_LENDER, 9 BLACKLISTED. The region code varies, so one run's
+ * people do not share ID numbers.
+ */
+export function makeIdNumber(
+  options: { birthDate?: string; profileDigit?: number; region?: string; name?: string } = {},
+): string {
   counter += 1;
   const birth = (options.birthDate ?? '1990-05-17').replace(/-/g, '');
-  const region = options.region ?? '110105';
-  const seq = String((counter * 7 + process.pid) % 100).padStart(2, '0');
+  const region =
+    options.region ??
+    `11${String((counter * 7919 + process.pid * 31 + randomInt(0, 10_000)) % 10_000).padStart(4, '0')}`;
+  const seq = String(identityNameCode(options.name ?? DEFAULT_NAME)).padStart(2, '0');
   const first17 = `${region}${birth}${seq}${options.profileDigit ?? 1}`;
   return first17 + idNumberCheckChar(first17);
 }
@@ -57,8 +77,12 @@ const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '�
 export function applicants(salt = randomInt(0, 90)) {
   return (index: number, profileDigit = 1): Applicant => {
     const birth = addDays('1975-01-01', index % BIRTH_DAYS).replace(/-/g, '');
-    const seq = String((Math.floor(index / BIRTH_DAYS) + salt) % 100).padStart(2, '0');
-    const first17 = `110105${birth}${seq}${profileDigit}`;
+    const name = `${SURNAMES[index % 10]}${GIVEN[Math.floor(index / 10) % 10]}`;
+    // The sequence code is the name's in the identity register; the salt and the index beyond the
+    // birth days pick the region code.
+    const seq = String(identityNameCode(name)).padStart(2, '0');
+    const region = `11${String((Math.floor(index / BIRTH_DAYS) * 97 + salt * 101) % 10_000).padStart(4, '0')}`;
+    const first17 = `${region}${birth}${seq}${profileDigit}`;
     const serial = String(salt * 1_000_000 + index)
       .padStart(8, '0')
       .slice(-8);
@@ -66,7 +90,7 @@ export function applicants(salt = randomInt(0, 90)) {
     const cardOf = (prefix: string) => `${prefix}${serial.slice(1)}` + luhnCheckDigit(`${prefix}${serial.slice(1)}`);
     const card = [cardOf('62220210'), cardOf('62220211')].find((c) => !/(4444|5555)$/.test(c))!;
     return {
-      name: `${SURNAMES[index % 10]}${GIVEN[Math.floor(index / 10) % 10]}`,
+      name,
       idNumber: first17 + idNumberCheckChar(first17),
       phone: `137${serial}`,
       cardNumber: card,

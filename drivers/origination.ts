@@ -87,9 +87,11 @@ export interface OriginationOptions {
   timeoutMs?: number;
 }
 
+/** Registers as a person would: a REGISTER code to the phone, read from the SMS simulator. */
 export async function register(api: ApiClient, person: Applicant): Promise<Session> {
+  const smsCode = await api.smsCode(person.phone, 'REGISTER');
   await api.call('POST', '/v1/auth/register', {
-    body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber },
+    body: { phone: person.phone, password: person.password, name: person.name, idNumber: person.idNumber, smsCode },
   });
   return api.login(person.phone, person.password);
 }
@@ -135,7 +137,7 @@ export async function sign(api: ApiClient, token: string, loanId: string): Promi
   const sha256 = createHash('sha256')
     .update(Buffer.from(await response.arrayBuffer()))
     .digest('hex');
-  await api.call('POST', `/v1/loans/${loanId}/contract/sign`, { token, body: { contractSha256: sha256 } });
+  await api.signContractWith(token, loanId, sha256);
 }
 
 /** A complete, clean, small application from registration to ACTIVE (or to the offer). */

@@ -98,12 +98,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const temporal = env.TEMPORAL_ADDRESS ? undefined : await startTemporal(options, env, dataDir, runDir, stoppers);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
-    const needsSimulators = !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL || !env.GATEWAY_URL;
+    const needsSimulators =
+      !env.BANK_URL || !env.BUREAU_URL || !env.NOTIFY_URL || !env.GATEWAY_URL || !env.IDENTITY_URL;
     env.SIMULATOR_PORT = String(options.simulatorPort);
     env.BANK_URL ??= `${simulatorUrl}/bank`;
     env.BUREAU_URL ??= `${simulatorUrl}/bureau`;
     env.NOTIFY_URL ??= `${simulatorUrl}/notify`;
     env.GATEWAY_URL ??= `${simulatorUrl}/gateway`;
+    env.IDENTITY_URL ??= `${simulatorUrl}/identity`;
     env.PORT = String(options.apiPort);
     env.PUBLIC_API_URL ??= `http://127.0.0.1:${options.apiPort}`;
 

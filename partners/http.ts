@@ -2,7 +2,7 @@ import ky, { HTTPError, TimeoutError } from 'ky';
 import type { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
 
-export type PartnerName = 'bank' | 'bureau' | 'notify' | 'gateway' | 'simulator';
+export type PartnerName = 'bank' | 'bureau' | 'notify' | 'gateway' | 'identity' | 'simulator';
 
 export type PartnerErrorCode =
   | 'TIMEOUT'

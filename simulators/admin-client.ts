@@ -14,6 +14,7 @@ const settingsSchema = z.object({
   bureau: profileSchema,
   notify: profileSchema,
   gateway: profileSchema,
+  identity: profileSchema,
 });
 const statsEntry = z.object({
   requests: z.number(),
@@ -27,6 +28,7 @@ const statsSchema = z.object({
   bureau: statsEntry,
   notify: statsEntry,
   gateway: statsEntry,
+  identity: statsEntry,
 });
 const recordedMessageSchema = z.object({
   messageId: z.string(),

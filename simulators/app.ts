@@ -11,6 +11,7 @@ import { FaultInjector, NO_FAULTS, type FaultSettings } from './faults.js';
 import { GATEWAY_FAULT_EXEMPT, gatewayRoutes } from './gateway/routes.js';
 import { deliverDueMessages } from './notify/store.js';
 import { notifyRoutes } from './notify/routes.js';
+import { identityRoutes } from './identity/routes.js';
 import { errorResponse } from './responses.js';
 import { ensureSimulatorSchema } from './schema.js';
 
@@ -64,7 +65,7 @@ function isConnectionFailure(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('CONNECT') || code.startsWith('ECONN') || code === '57P01');
 }
 
-/** The bank, bureau, notification gateway and payment gateway simulators in one Hono app under /bank, /bureau, /notify and /gateway, with /admin. */
+/** The bank, bureau, notification gateway, payment gateway and identity-verification simulators in one Hono app under /bank, /bureau, /notify, /gateway and /identity, with /admin. */
 export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
   const { sql } = deps;
   const log = deps.log;
@@ -75,6 +76,7 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
       bureau: { ...NO_FAULTS, ...deps.faults?.bureau },
       notify: { ...NO_FAULTS, ...deps.faults?.notify },
       gateway: { ...NO_FAULTS, ...deps.faults?.gateway },
+      identity: { ...NO_FAULTS, ...deps.faults?.identity },
     },
     seed: deps.seed ?? 1,
     ...(deps.faultHangMs !== undefined ? { hangMs: deps.faultHangMs } : {}),
@@ -130,9 +132,11 @@ export function createSimulatorApp(deps: SimulatorDeps): SimulatorApp {
   app.use('/bureau/*', faults.middleware('bureau'));
   app.use('/notify/*', faults.middleware('notify'));
   app.use('/gateway/*', faults.middleware('gateway', GATEWAY_FAULT_EXEMPT));
+  app.use('/identity/*', faults.middleware('identity'));
   app.route('/bank', bankRoutes({ sql, log: bankLog }));
   app.route('/bureau', bureauRoutes({ sql, now }));
   app.route('/notify', notifyRoutes({ sql, log: notifyLog }));
+  app.route('/identity', identityRoutes());
   app.route(
     '/gateway',
     gatewayRoutes({

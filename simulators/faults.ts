@@ -11,7 +11,7 @@ import { errorResponse } from './responses.js';
 // Latency is added to every request first. Drills are repeatable: the same seed and the same
 // sequence of requests give the same faults.
 
-export const SIMULATORS = ['bank', 'bureau', 'notify', 'gateway'] as const;
+export const SIMULATORS = ['bank', 'bureau', 'notify', 'gateway', 'identity'] as const;
 export type SimulatorName = (typeof SIMULATORS)[number];
 
 export interface FaultProfile {
@@ -54,6 +54,7 @@ export const faultPatchSchema = z
     bureau: profileFields.partial().optional(),
     notify: profileFields.partial().optional(),
     gateway: profileFields.partial().optional(),
+    identity: profileFields.partial().optional(),
     seed: z.number().int().min(0).max(0xffffffff).optional(),
   })
   .strict();
@@ -75,6 +76,7 @@ const STREAM_OFFSET: Record<SimulatorName, number> = {
   bureau: 0x85ebca77,
   notify: 0xc2b2ae3d,
   gateway: 0x27d4eb2f,
+  identity: 0x165667b1,
 };
 
 function readRate(env: NodeJS.ProcessEnv, name: string): number {
@@ -95,7 +97,7 @@ function readLatency(env: NodeJS.ProcessEnv, name: string): number {
   return value;
 }
 
-/** SIM_BANK_FAILURE_RATE, SIM_BANK_TIMEOUT_RATE, SIM_BANK_LATENCY_MS and the same for BUREAU, NOTIFY and GATEWAY. */
+/** SIM_BANK_FAILURE_RATE, SIM_BANK_TIMEOUT_RATE, SIM_BANK_LATENCY_MS and the same for BUREAU, NOTIFY, GATEWAY and IDENTITY. */
 export function faultSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultSettings {
   const settings = {} as FaultSettings;
   for (const simulator of SIMULATORS) {

@@ -5,6 +5,8 @@ import { validateApplication, applicantAgeOn } from '../../domain/validation/app
 import { productForLoanType } from '../../db/products.js';
 import { insertLoanApplication, newLoanId } from '../../db/loans.js';
 import { blindIndex, borrowerHash } from '../../security/blind-index.js';
+import { USER_FIELDS } from '../../security/encryption-contexts.js';
+import { problem } from '../../domain/errors.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { insertBorrower } from '../borrowers.js';
 import { ApiError } from '../errors.js';
@@ -103,18 +105,28 @@ const submit = secureRoute({
 async function borrowerFor(deps: ApiDeps, user: AuthUser, application: Application): Promise<string> {
   const idHash = blindIndex(deps.keyring, 'idNumber', application.applicant.idNumber);
   if (user.role === 'BORROWER') {
-    const [self] = await deps.sql<
-      { id_number_hash: string | null }[]
-    >`select id_number_hash from users where id = ${user.userId}`;
-    if (self?.id_number_hash !== idHash) {
-      throw ApiError.validation([
-        {
-          field: 'applicant.idNumber',
-          code: 'NOT_YOUR_ID',
-          message: { zh: '身份证号须与注册信息一致', en: 'must match the ID number you registered with' },
-        },
-      ]);
-    }
+    const [self] = await deps.sql<{ id_number_hash: string | null; name_enc: string | null }[]>`
+      select id_number_hash, name_enc from users where id = ${user.userId}`;
+    const verifiedName = self?.name_enc ? deps.cipher.decrypt(self.name_enc, USER_FIELDS.name) : null;
+    const notVerified = (field: string, code: string, zh: string, en: string) =>
+      new ApiError(422, 'APPLICANT_NOT_ACCOUNT_HOLDER', { zh, en }, [problem(field, code, zh, en)]);
+    if (self?.id_number_hash !== idHash)
+      throw notVerified(
+        'applicant.idNumber',
+        'NOT_YOUR_ID',
+        '身份证号须与实名认证的一致',
+        'must match the ID number verified for your account',
+      );
+    if (
+      verifiedName === null ||
+      verifiedName.normalize('NFC').trim() !== application.applicant.name.normalize('NFC').trim()
+    )
+      throw notVerified(
+        'applicant.name',
+        'NOT_YOUR_NAME',
+        '姓名须与实名认证的一致',
+        'must match the name verified for your account',
+      );
     return user.userId;
   }
   const [existing] = await deps.sql<{ id: string }[]>`select id from users where id_number_hash = ${idHash}`;

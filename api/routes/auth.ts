@@ -32,6 +32,10 @@ import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { MoneyString } from '../schemas.js';
+import { checkIdentity } from '../identity-check.js';
+import { smsCodeRefused } from '../sms-code-problems.js';
+import { verifySmsCode } from '../../security/sms-codes.js';
+import { createIdentityClient } from '../../partners/identity-client.js';
 
 const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'BORROWER'> => r !== 'BORROWER');
 
@@ -44,8 +48,21 @@ const RegisterBody = z
     password: z.string().max(256),
     name: z.string().max(200),
     idNumber: z.string().max(32),
+    smsCode: z.string().max(16).openapi({
+      description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "REGISTER"}',
+    }),
   })
   .openapi('RegisterRequest');
+
+const ClaimBody = z
+  .object({
+    phone: z.string().max(32),
+    smsCode: z.string().max(16).openapi({
+      description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "CLAIM_ACCOUNT"}',
+    }),
+    password: z.string().max(256),
+  })
+  .openapi('ClaimAccountRequest');
 
 const LoginBody = z
   .object({
@@ -100,8 +117,28 @@ const register = secureRoute({
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: Created } } },
-    400: { description: 'Invalid fields' },
+    400: { description: 'Invalid fields, or a wrong, expired or used smsCode' },
     409: { description: 'Phone or ID number already registered' },
+    422: { description: 'The identity register does not have this name for this ID number' },
+    503: { description: 'The identity-verification service is unavailable; retry later' },
+  },
+});
+
+const claim = secureRoute({
+  method: 'post',
+  path: '/claim',
+  access: 'PUBLIC',
+  summary: '认领账户（信贷员代录的借款人）/ Claim the account a loan officer entered',
+  description:
+    'A borrower entered by a loan officer has no password. With a CLAIM_ACCOUNT code sent to the phone on the application, they set one; then they log in with the phone and sign.',
+  request: { body: { required: true, content: { 'application/json': { schema: ClaimBody } } } },
+  responses: {
+    200: {
+      description: 'Claimed; log in with the phone and password',
+      content: { 'application/json': { schema: Created } },
+    },
+    400: { description: 'Invalid fields, or a wrong, expired or used smsCode' },
+    409: { description: 'The account was already claimed' },
   },
 });
 
@@ -198,6 +235,9 @@ export function authRoutes(security: Security): RouteModule {
   return (deps) => {
     const router = newRouter();
     const { sql } = deps;
+    const identityClient = deps.config.IDENTITY_URL
+      ? createIdentityClient({ baseUrl: deps.config.IDENTITY_URL, log: deps.log, timeoutMs: 10_000 })
+      : null;
 
     router.openapi(register, async (c) => {
       const body = jsonBody<typeof RegisterBody>(c);
@@ -213,7 +253,38 @@ export function authRoutes(security: Security): RouteModule {
       );
       const name = readText(body.name, 'name', problems, { maxLength: 50 });
       problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
+      if (!/^\d{6}$/.test(body.smsCode))
+        problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
       throwIfProblems(problems);
+
+      const code = await verifySmsCode(sql, { phone: phone!, purpose: 'REGISTER', code: body.smsCode });
+      if (!code.ok) {
+        await auditRequest(c, sql, {
+          action: 'USER_REGISTER',
+          result: 'DENIED',
+          resourceType: 'user',
+          detail: { reason: `SMS_CODE_${code.reason}`, phone: maskPhone(phone!) },
+          at: now,
+        });
+        throw smsCodeRefused(code.reason);
+      }
+      const identity = await checkIdentity(identityClient, { name: name!, idNumber: id!.idNumber });
+      if (identity.refusal) {
+        await auditRequest(c, sql, {
+          action: 'USER_REGISTER',
+          result: 'DENIED',
+          resourceType: 'user',
+          detail: {
+            reason: identity.refusal.code,
+            phone: maskPhone(phone!),
+            idNumber: maskIdNumber(id!.idNumber),
+            identityVerificationId: identity.verificationId,
+          },
+          at: now,
+        });
+        if (identity.refusal.status === 503) c.header('Retry-After', '30');
+        throw identity.refusal;
+      }
 
       const passwordHash = await hashPassword(body.password);
       const userId = await insertBorrower(sql, security, {
@@ -244,9 +315,63 @@ export function authRoutes(security: Security): RouteModule {
         actorRole: 'BORROWER',
         resourceType: 'user',
         resourceId: userId,
+        detail: { smsVerificationId: code.verificationId, identityVerificationId: identity.verificationId },
         at: now,
       });
       return c.json({ userId }, 201);
+    });
+
+    router.openapi(claim, async (c) => {
+      const body = jsonBody<typeof ClaimBody>(c);
+      const now = deps.now();
+      const problems: FieldProblem[] = [];
+      const phone = take(validatePhone(body.phone, 'phone'), problems);
+      problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
+      if (!/^\d{6}$/.test(body.smsCode))
+        problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
+      throwIfProblems(problems);
+
+      const code = await verifySmsCode(sql, { phone: phone!, purpose: 'CLAIM_ACCOUNT', code: body.smsCode });
+      if (!code.ok) {
+        await auditRequest(c, sql, {
+          action: 'USER_CLAIM',
+          result: 'DENIED',
+          resourceType: 'user',
+          detail: { reason: `SMS_CODE_${code.reason}`, phone: maskPhone(phone!) },
+          at: now,
+        });
+        throw smsCodeRefused(code.reason);
+      }
+      const passwordHash = await hashPassword(body.password);
+      // Only an account nobody has chosen a password for: a claimed one stays its owner's.
+      const [claimed] = await sql<{ id: string }[]>`
+        update users set password_hash = ${passwordHash}
+        where phone_hash = ${blindIndex(keyring, 'phone', phone!)} and role = 'BORROWER' and password_hash = '!'
+        returning id`;
+      if (!claimed) {
+        await auditRequest(c, sql, {
+          action: 'USER_CLAIM',
+          result: 'FAILURE',
+          resourceType: 'user',
+          detail: { reason: 'NOTHING_TO_CLAIM', phone: maskPhone(phone!) },
+          at: now,
+        });
+        throw ApiError.conflict('NOTHING_TO_CLAIM', {
+          zh: '该手机号没有待认领的账户',
+          en: 'No account waits to be claimed with this phone number',
+        });
+      }
+      await auditRequest(c, sql, {
+        action: 'USER_CLAIM',
+        result: 'SUCCESS',
+        actorId: claimed.id,
+        actorRole: 'BORROWER',
+        resourceType: 'user',
+        resourceId: claimed.id,
+        detail: { smsVerificationId: code.verificationId },
+        at: now,
+      });
+      return c.json({ userId: claimed.id }, 200);
     });
 
     router.openapi(login, async (c) => {

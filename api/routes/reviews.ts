@@ -13,6 +13,7 @@ import { CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
+import { recordSignature } from '../contract-signatures.js';
 
 const ReviewBody = z
   .object({
@@ -66,10 +67,24 @@ const signContract = secureRoute({
   path: '/{loanId}/contract/sign',
   access: 'contract:sign',
   summary: 'Sign the contract / 签署合同',
+  description:
+    "Confirmed by an SMS code to the borrower's phone. The signature record keeps the contract's sha256, the time, the code's verification and the client's address, user-agent and X-Device-Id.",
   request: {
     params: LoanIdParam,
     body: {
-      content: { 'application/json': { schema: z.object({ contractSha256: z.string().regex(/^[0-9a-f]{64}$/) }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            contractSha256: z.string().regex(/^[0-9a-f]{64}$/),
+            smsCode: z
+              .string()
+              .regex(/^\d{6}$/)
+              .openapi({
+                description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "SIGN_CONTRACT", loanId}',
+              }),
+          }),
+        },
+      },
       required: true,
     },
   },
@@ -169,14 +184,20 @@ export const reviewRoutes: RouteModule = (deps) => {
   app.openapi(signContract, async (c) => {
     const user = currentUser(c);
     const { loanId } = c.req.valid('param');
-    const { contractSha256 } = c.req.valid('json');
+    const { contractSha256, smsCode } = c.req.valid('json');
     await loanInScope(deps.sql, user, loanId);
+    const signature = await recordSignature(c, deps, { loanId, contractSha256, smsCode, signerId: user.userId });
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(signContractUpdate, {
         args: [{ contractSha256, signer: { userId: user.userId, role: user.role } }],
         updateId: updateIdFor(c, 'sign', user),
       }),
-    );
+    ).catch(async (err: unknown) => {
+      // The loan did not take the signature (another contract, not awaiting one): it never happened.
+      if (err instanceof ApiError && err.status < 500 && signature.created)
+        await deps.sql`delete from contract_signatures where id = ${signature.id}`;
+      throw err;
+    });
     await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, {
       action: 'CONTRACT_SIGNED',
@@ -184,6 +205,7 @@ export const reviewRoutes: RouteModule = (deps) => {
       resourceType: 'contract',
       resourceId: contractSha256,
       loanId,
+      detail: { signatureId: signature.id, smsVerificationId: signature.verificationId },
     });
     return c.json({ loanId, status: view.status, signedAt: view.contract?.signedAt ?? new Date().toISOString() }, 200);
   });

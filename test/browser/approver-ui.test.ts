@@ -14,8 +14,8 @@ import {
   TABLET,
 } from './browser.js';
 
-const { apiUrl } = inject('stack');
-const client = new ApiClient(apiUrl);
+const { apiUrl, simulatorUrl } = inject('stack');
+const client = new ApiClient(apiUrl, { simulatorUrl });
 const money = (value: string) =>
   new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
 

@@ -11,7 +11,7 @@ import { collectPageErrors, launchChromium, newContext, screenshot, signIn, UI_T
 
 const stack = inject('stack');
 const apiUrl = stack.apiUrl;
-const client = new ApiClient(apiUrl);
+const client = new ApiClient(apiUrl, { simulatorUrl: stack.simulatorUrl });
 let browser: Browser;
 
 beforeAll(async () => {

@@ -18,8 +18,8 @@ import {
   TABLET,
 } from './browser.js';
 
-const { apiUrl, databaseUrl } = inject('stack');
-const client = new ApiClient(apiUrl);
+const { apiUrl, databaseUrl, simulatorUrl } = inject('stack');
+const client = new ApiClient(apiUrl, { simulatorUrl });
 const TABLES = [
   'applications-per-day',
   'funnel',

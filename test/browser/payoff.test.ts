@@ -9,7 +9,7 @@ import { collectPageErrors, launchChromium, newContext, signIn, UI_TIMEOUT_MS } 
 
 const stack = inject('stack');
 const apiUrl = stack.apiUrl;
-const client = new ApiClient(apiUrl);
+const client = new ApiClient(apiUrl, { simulatorUrl: stack.simulatorUrl });
 let browser: Browser;
 
 beforeAll(async () => {

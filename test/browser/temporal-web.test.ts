@@ -11,7 +11,7 @@ const stack = inject('stack');
 // Temporal Web calls the codec at http://localhost:<api port>/codec; the approver UI is opened on
 // the same host name, so its cookie is one the browser sends there.
 const approverUrl = stack.apiUrl.replace('127.0.0.1', 'localhost');
-const client = new ApiClient(stack.apiUrl);
+const client = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 /** The loan's product code: in its workflow input, readable only once decoded. */
 const PRODUCT_CODE = 'CONSUMER_STD';
 /** Temporal Web's banner once the codec refused it, after its retries; the input then shows ciphertext. */

@@ -126,7 +126,7 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
   const sql = connectDb(stack.databaseUrl, { max: 4, applicationName: 'drill' });
   const drill: DrillStack = {
     stack,
-    api: new ApiClient(stack.apiUrl),
+    api: new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl }),
     sql,
     admin: createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log }),
     bank: createBankClient({ baseUrl: `${stack.simulatorUrl}/bank`, log, timeoutMs: 10_000 }),

@@ -13,7 +13,7 @@ import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.
 import '../setup/provided.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const simulator = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log: createLogger('test', 'silent') });
 let sql: Sql;
 let riskManager: Session;

@@ -27,7 +27,7 @@ import { ApiClient } from '../../drivers/api-client.js';
 import { disbursedLoan } from '../../drivers/loan-journeys.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const work = mkdtempSync(join(tmpdir(), 'backup-drill-'));
 const scratchName = `restore_drill_${randomBytes(5).toString('hex')}`;
 const adminUrl = stack.databaseUrl.replace(/\/[^/]*$/, '/postgres');

@@ -18,7 +18,7 @@ import { disbursedLoan } from '../../drivers/loan-journeys.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const work = mkdtempSync(join(tmpdir(), 'microloan-capture-'));
 const bundlePath = join(work, 'workflow-bundle.js');
 let loanId: string;

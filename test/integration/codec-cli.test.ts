@@ -12,7 +12,7 @@ import { ApiClient, type Borrower } from '../../drivers/api-client.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 
 interface CliResult {
   code: number;

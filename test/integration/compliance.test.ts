@@ -26,7 +26,7 @@ import { makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { loanAwaitingSignature, type OfferedLoan } from '../../drivers/loan-journeys.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 let riskManager: Session;
 let auditor: Session;
 let stackSql: Sql;

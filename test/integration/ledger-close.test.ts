@@ -20,7 +20,7 @@ import { anotherFinanceUser, financeMakerAndChecker } from './support/finance-us
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
 let finance: Session;
 let checker: Session;

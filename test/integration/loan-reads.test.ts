@@ -17,7 +17,7 @@ import { repayOnline } from '../../drivers/online-payments.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
 let connection: Connection;
 let client: Client;

@@ -6,7 +6,7 @@ import '../setup/provided.js';
 import { ApiCallError, ApiClient } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 
 async function errorOf(
   promise: Promise<unknown>,

@@ -28,7 +28,7 @@ import {
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const log = createLogger('test', 'silent');
 const admin = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log });
 const gateway = createGatewayClient({ baseUrl: `${stack.simulatorUrl}/gateway`, log });

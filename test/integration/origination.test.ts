@@ -9,7 +9,7 @@ import { ApiCallError, ApiClient, type Borrower, type Session } from '../../driv
 import { makeCardNumber, makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { inject } from 'vitest';
 
-const api = new ApiClient(inject('stack').apiUrl);
+const api = new ApiClient(inject('stack').apiUrl, { simulatorUrl: inject('stack').simulatorUrl });
 let initialReviewer: Session;
 let finalReviewer: Session;
 let riskManager: Session;
@@ -142,12 +142,13 @@ describe('six loan types to a signed contract', () => {
     expect(sha256).toBe((offered.contract as { sha256: string }).sha256);
     expect(bytes.toString('utf8')).toContain('年化利率');
 
+    // Without a SIGN_CONTRACT code nothing is signed: the code is checked before anything else.
     await expectApiError(
       api.call('POST', `/v1/loans/${loanId}/contract/sign`, {
         token: session.token,
-        body: { contractSha256: '0'.repeat(64) },
+        body: { contractSha256: '0'.repeat(64), smsCode: '000000' },
       }),
-      422,
+      400,
     );
     const signed = await api.signContract(session.token, loanId);
     expect(['DISBURSING', 'ACTIVE']).toContain(signed.status);

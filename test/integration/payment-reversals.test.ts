@@ -13,7 +13,7 @@ import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
 const bankUrl = `${stack.simulatorUrl}/bank`;
 let maker: Session;

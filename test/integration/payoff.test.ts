@@ -9,7 +9,7 @@ import { payOffToday } from '../../drivers/loan-journeys.js';
 import { activeLoanOverHttp } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 let finance: Session;
 let ops: Session;
 

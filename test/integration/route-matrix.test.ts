@@ -11,7 +11,7 @@ import '../setup/provided.js';
 import { ApiClient } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const STAFF_USERNAMES: Record<Exclude<Role, 'BORROWER'>, string> = {

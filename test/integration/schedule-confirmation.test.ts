@@ -8,7 +8,7 @@ import { ApiClient, type Session } from '../../drivers/api-client.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
 let riskManager: Session;
 let collector: Session;

@@ -30,7 +30,7 @@ import { makeCardNumber } from '../../drivers/identities.js';
 import { findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const TIME_ZONE = 'Asia/Shanghai';
 const taskQueue = `drill-${randomBytes(4).toString('hex')}`;
 const keyring = readKeyFile(stack.dataKeyFile);

@@ -104,7 +104,9 @@ describe('npm start', () => {
     const env = await stackEnv();
     const first = startStack(env);
     await until(() => first.output().includes('is running'), 120_000, 'the first start');
-    const api = new ApiClient(`http://127.0.0.1:${env.PORT}`);
+    const api = new ApiClient(`http://127.0.0.1:${env.PORT}`, {
+      simulatorUrl: `http://127.0.0.1:${env.SIMULATOR_PORT}`,
+    });
     const borrower = await api.registerBorrower({ profileDigit: 2 });
     const session = await api.login(borrower.phone, borrower.password);
     const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { amount: '6000.00' });
@@ -173,7 +175,9 @@ describe('npm start', () => {
       );
 
       // A new loan goes through assessment (the new worker, the credit bureau simulator) to signature.
-      const api = new ApiClient(`http://127.0.0.1:${env.PORT}`);
+      const api = new ApiClient(`http://127.0.0.1:${env.PORT}`, {
+        simulatorUrl: `http://127.0.0.1:${env.SIMULATOR_PORT}`,
+      });
       const borrower = await api.registerBorrower({ profileDigit: 2 });
       const session = await api.login(borrower.phone, borrower.password);
       const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, { amount: '6000.00' });

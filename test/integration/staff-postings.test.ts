@@ -12,7 +12,7 @@ import { anotherFinanceUser, financeMakerAndChecker } from './support/finance-us
 import { activeLoanOverHttp, findingsFor, stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const admin = createSimulatorAdminClient({ baseUrl: stack.simulatorUrl, log: createLogger('test', 'silent') });
 const sql = stackDb(stack.databaseUrl);
 let maker: Session;

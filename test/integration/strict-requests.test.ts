@@ -113,7 +113,7 @@ describe('POST /v1/quotes', () => {
 
 describe('POST /v1/loans/{loanId}/reviews', () => {
   it('refuses a change it does not know before it reaches the loan, naming the field', async () => {
-    const api = new ApiClient(stack.apiUrl);
+    const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
     const reviewer = await api.login('final_reviewer');
     const loanId = `loan-20260101-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     const refusal = await api

@@ -23,7 +23,7 @@ import '../setup/provided.js';
 import { ApiClient, personalLoanApplication, type Borrower, type Session } from '../../drivers/api-client.js';
 
 const stack = inject('stack');
-const stackApi = new ApiClient(stack.apiUrl);
+const stackApi = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const CALL_TIMEOUT_MS = 3_000;
 const UPDATE_TIMEOUT_MS = 4_000;
 
@@ -117,7 +117,7 @@ beforeAll(async () => {
   );
   const apiPort = await freePort();
   server = serve({ fetch: app.fetch, port: apiPort, hostname: '127.0.0.1' }) as Server;
-  api = new ApiClient(`http://127.0.0.1:${apiPort}`);
+  api = new ApiClient(`http://127.0.0.1:${apiPort}`, { simulatorUrl: stack.simulatorUrl });
 
   borrower = await stackApi.registerBorrower({ profileDigit: 1 });
   session = await api.login(borrower.phone, borrower.password);

@@ -80,6 +80,7 @@ describe('fault settings', () => {
           bureau: NO_FAULTS,
           notify: NO_FAULTS,
           gateway: NO_FAULTS,
+          identity: NO_FAULTS,
         },
         seed: 7,
       });

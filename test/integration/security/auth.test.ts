@@ -1,12 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import '../../setup/provided.js';
+import { ApiClient } from '../../../drivers/api-client.js';
+import { identityNameCode, makePhone } from '../../../drivers/identities.js';
 import { idNumberCheckChar } from '../../../domain/validation/id-number.js';
 import { blindIndex } from '../../../security/blind-index.js';
 import { USER_FIELDS } from '../../../security/encryption-contexts.js';
 import { startHarness, type Harness } from './harness.js';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
-const ID_A = idNumber('11010519900307281');
-const ID_B = idNumber('31010419851120123');
+const seq = (name: string) => String(identityNameCode(name)).padStart(2, '0');
+// Registered to 王小明 and 李四 in the simulated identity register (the sequence code is the name's).
+const ID_A = idNumber(`11010519900307${seq('王小明')}1`);
+const ID_B = idNumber(`31010419851120${seq('李四')}3`);
+const reader = new ApiClient('http://unused.invalid', { simulatorUrl: inject('stack').simulatorUrl });
+
+/** Asks the API under test for a REGISTER code to the phone and reads it from the SMS simulator. */
+async function registerCode(phone: string, ip?: string): Promise<string> {
+  const sent = await h.request('POST', '/v1/auth/sms-codes', {
+    body: { phone, purpose: 'REGISTER' },
+    ...(ip ? { ip } : {}),
+  });
+  expect(sent.status).toBe(202);
+  return (await reader.latestSmsCode(phone.replace(/\D/g, '').slice(-11), 'REGISTER')) ?? '000000';
+}
 const PASSWORD = 'Borrow3r-Pass';
 
 let h: Harness;
@@ -24,7 +40,13 @@ type ErrorBody = {
 describe('registration, login and the current user', () => {
   it('registers a borrower with encrypted personal data and blind indexes', async () => {
     const res = await h.request('POST', '/v1/auth/register', {
-      body: { phone: '138 1234 5678', password: PASSWORD, name: '王小明', idNumber: ID_A.toLowerCase() },
+      body: {
+        phone: '138 1234 5678',
+        password: PASSWORD,
+        name: '王小明',
+        idNumber: ID_A.toLowerCase(),
+        smsCode: await registerCode('13812345678'),
+      },
     });
     expect(res.status).toBe(201);
     const { userId } = (await res.json()) as { userId: string };
@@ -62,12 +84,17 @@ describe('registration, login and the current user', () => {
   it('explains invalid registrations field by field in both languages', async () => {
     const badId = ID_B.slice(0, 17) + (ID_B.endsWith('1') ? '2' : '1');
     const res = await h.request('POST', '/v1/auth/register', {
-      body: { phone: '12345678901', password: 'password', name: '', idNumber: badId },
+      body: { phone: '12345678901', password: 'password', name: '', idNumber: badId, smsCode: '' },
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as ErrorBody;
     const codes = Object.fromEntries((body.error.fields ?? []).map((f) => [f.field, f.code]));
-    expect(codes).toMatchObject({ phone: 'INVALID_PHONE', idNumber: 'INVALID_CHECKSUM', name: 'REQUIRED' });
+    expect(codes).toMatchObject({
+      phone: 'INVALID_PHONE',
+      idNumber: 'INVALID_CHECKSUM',
+      name: 'REQUIRED',
+      smsCode: 'INVALID_FORMAT',
+    });
     expect(body.error.fields!.filter((f) => f.field === 'password').map((f) => f.code)).toEqual([
       'PASSWORD_TOO_SIMPLE',
       'PASSWORD_TOO_COMMON',
@@ -75,13 +102,29 @@ describe('registration, login and the current user', () => {
     expect(body.error.message.zh).toMatch(/请求参数有误/);
   });
 
-  it('refuses a second registration with the same phone or ID number (409)', async () => {
+  it('refuses a second registration with the same ID number (409); a registered phone gets no code', async () => {
     const samePhone = await h.request('POST', '/v1/auth/register', {
-      body: { phone: '+8613812345678', password: PASSWORD, name: '李四', idNumber: ID_B },
+      body: {
+        phone: '+8613812345678',
+        password: PASSWORD,
+        name: '李四',
+        idNumber: ID_B,
+        smsCode: await registerCode('13812345678'),
+      },
     });
-    expect(samePhone.status).toBe(409);
+    expect(samePhone.status).toBe(400);
+    expect(((await samePhone.json()) as ErrorBody).error.fields).toEqual([
+      expect.objectContaining({ field: 'smsCode' }),
+    ]);
+    const otherPhone = makePhone();
     const sameId = await h.request('POST', '/v1/auth/register', {
-      body: { phone: '13900000001', password: PASSWORD, name: '李四', idNumber: ID_A },
+      body: {
+        phone: otherPhone,
+        password: PASSWORD,
+        name: '王小明',
+        idNumber: ID_A,
+        smsCode: await registerCode(otherPhone),
+      },
     });
     expect(sameId.status).toBe(409);
     expect(((await sameId.json()) as ErrorBody).error.code).toBe('ALREADY_REGISTERED');
@@ -155,8 +198,9 @@ describe('lockout and throttling', () => {
     const headers = { 'x-device-id': 'probe-device-0001' };
     let res: Response | undefined;
     for (let i = 0; i < 11 && res?.status !== 429; i += 1) {
+      const phone = makePhone();
       res = await h.request('POST', '/v1/auth/register', {
-        body: { phone: '13812345678', password: PASSWORD, name: '探测', idNumber: ID_B },
+        body: { phone, password: PASSWORD, name: '王小明', idNumber: ID_A, smsCode: await registerCode(phone, ip) },
         ip,
         headers,
       });

@@ -1,3 +1,5 @@
+import { inject } from 'vitest';
+import '../../setup/provided.js';
 // A small world for the security integration tests: an embedded Postgres on a free port with
 // the core and security migrations, and the API app with the security routes, driven through
 // app.request() — no sockets besides Postgres.
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { apiKeyRoutes } from '../../../api/routes/api-keys.js';
 import { auditRoutes } from '../../../api/routes/audit.js';
 import { authRoutes } from '../../../api/routes/auth.js';
+import { smsCodeRoutes } from '../../../api/routes/sms-codes.js';
 import { codecRoutes } from '../../../api/routes/codec.js';
 import { staffUserRoutes } from '../../../api/routes/staff-users.js';
 import { createApp, type App } from '../../../api/app.js';
@@ -68,7 +71,15 @@ export async function startHarness(): Promise<Harness> {
     sql = connectDb(databaseUrl, { max: 5, applicationName: 'security-it' });
     await migrate(sql, migrations);
 
-    const config = loadConfig({ APP_MODE: 'local', DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' });
+    // Codes go out through the stack's SMS simulator, and names are checked with its identity register.
+    const { simulatorUrl } = inject('stack');
+    const config = loadConfig({
+      APP_MODE: 'local',
+      DATA_DIR: join(root, 'data'),
+      LOG_LEVEL: 'silent',
+      NOTIFY_URL: `${simulatorUrl}/notify`,
+      IDENTITY_URL: `${simulatorUrl}/identity`,
+    });
     const clock = { now: Date.parse('2026-03-02T02:00:00.000Z') };
     const now = () => new Date(clock.now);
     const security = createSecurity({ config, sql, now, keyring: generateKeyring(['k1']), env: {} });
@@ -85,6 +96,7 @@ export async function startHarness(): Promise<Harness> {
     const app = createApp(deps, [
       ['/v1/auth', authRoutes(security)],
       ['/v1/auth', staffUserRoutes(security)],
+      ['/v1/auth', smsCodeRoutes],
       ['/v1/audit', auditRoutes],
       ['/v1/api-keys', apiKeyRoutes(security)],
       ['/codec', codecRoutes(security)],
