@@ -117,8 +117,19 @@ export interface NotificationActivities {
   notifyBorrower(notice: BorrowerNotice): Promise<void>;
 }
 
+/** The bank's four-element answer (name, ID number, card, reserved phone); `mismatched` names elements only. */
+export interface PayoutAccountCheck {
+  match: boolean;
+  mismatched: string[];
+}
+
 export interface DisbursementActivities {
   isDisbursementPaused(): Promise<boolean>;
+  /**
+   * Four-element check of the application's payout account, or, with `accountId`, of the account the
+   * borrower gave instead (payout_accounts); a matching new account becomes the application's.
+   */
+  verifyPayoutAccount(args: { loanId: string; accountId?: string }): Promise<PayoutAccountCheck>;
   startDisbursement(args: {
     loanId: string;
     idempotencyKey: string;

@@ -280,6 +280,7 @@ const CODES = {
   'status.WITHDRAWN': { zh: '已撤回', en: 'Withdrawn' },
   'status.EXPIRED': { zh: '已过期', en: 'Expired' },
   'status.DISBURSEMENT_FAILED': { zh: '放款失败', en: 'Disbursement failed' },
+  'status.PAYOUT_ACCOUNT_INVALID': { zh: '收款账户未通过验证', en: 'Payout account failed verification' },
   'status.WRITTEN_OFF': { zh: '已核销', en: 'Written off' },
   'status.NEEDS_ATTENTION': { zh: '待人工处理', en: 'Needs attention' },
   'status.CANCELLED': { zh: '已取消', en: 'Cancelled' },
