@@ -10,6 +10,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { attentionRoutes } from './routes/attention.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { smsCodeRoutes } from './routes/sms-codes.js';
 import { codecRoutes } from './routes/codec.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
@@ -42,6 +43,7 @@ const uiRoutes: RouteModule = (deps) => {
 export function apiRoutes(security: Security): Array<[string, RouteModule]> {
   return [
     ['/v1/auth', authRoutes(security)],
+    ['/v1/auth', smsCodeRoutes],
     ['/v1/api-keys', apiKeyRoutes(security)],
     ['/v1/audit', auditRoutes],
     ['/codec', codecRoutes(security)],

@@ -1,7 +1,7 @@
 // A small client of the running API for tests and benches: log in, register borrowers, apply, upload
 // documents, wait for a loan to reach a status. Every call has a timeout; every non-2xx answer
 // throws an ApiCallError that carries the API's bilingual error body.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { makeCardNumber, makeIdNumber, makePhone } from './identities.js';
 
@@ -82,8 +82,18 @@ export interface LoanSummary {
 
 export type Json = Record<string, unknown>;
 
+export type SmsCodePurpose = 'REGISTER' | 'SIGN_CONTRACT' | 'CLAIM_ACCOUNT' | 'CHANGE_PAYOUT_ACCOUNT';
+
+export interface ApiClientOptions {
+  /** The local partner simulators (…/notify is the SMS gateway), where local-mode SMS codes are read. */
+  simulatorUrl?: string;
+}
+
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly options: ApiClientOptions = {},
+  ) {}
 
   async call<T = Json>(
     method: string,
@@ -112,6 +122,37 @@ export class ApiClient {
       body = JSON.stringify(options.body);
     }
     return fetch(new URL(path, this.baseUrl), { method, headers, body, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+  }
+
+  /** POST /v1/auth/sms-codes: asks for a one-time code to the phone. */
+  requestSmsCode(phone: string, purpose: SmsCodePurpose, loanId?: string): Promise<Json> {
+    return this.call('POST', '/v1/auth/sms-codes', { body: { phone, purpose, ...(loanId ? { loanId } : {}) } });
+  }
+
+  /**
+   * The latest SMS code for the purpose the notification simulator holds for the phone (local mode
+   * only), or null when it holds none. The simulator is asked by the SHA-256 of the number.
+   */
+  async latestSmsCode(phone: string, purpose: SmsCodePurpose): Promise<string | null> {
+    if (!this.options.simulatorUrl) throw new Error('ApiClient needs simulatorUrl to read SMS codes');
+    const to = createHash('sha256').update(phone).digest('hex');
+    const response = await fetch(new URL(`${this.options.simulatorUrl.replace(/\/$/, '')}/notify/messages?to=${to}`), {
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new ApiCallError(response.status, null, 'GET /notify/messages');
+    const { messages } = (await response.json()) as {
+      messages: Array<{ template: string; params: Record<string, string> }>;
+    };
+    const codes = messages.filter((m) => m.template === 'SMS_CODE' && m.params.purpose === purpose);
+    return codes.at(-1)?.params.code ?? null;
+  }
+
+  /** Asks for a code and reads it from the simulator, as the phone's owner would from the SMS. */
+  async smsCode(phone: string, purpose: SmsCodePurpose, loanId?: string): Promise<string> {
+    await this.requestSmsCode(phone, purpose, loanId);
+    const code = await this.latestSmsCode(phone, purpose);
+    if (code === null) throw new Error(`no ${purpose} code reached the SMS simulator`);
+    return code;
   }
 
   login(username: string, password = DEMO_STAFF_PASSWORD): Promise<Session> {
