@@ -106,6 +106,16 @@ const LOAN = {
   'loan.created': { zh: '申请时间', en: 'Applied' },
   'loan.product': { zh: '产品', en: 'Product' },
   'loan.channel': { zh: '渠道', en: 'Channel' },
+  'payout.bankReason': { zh: '银行退回原因：{reason}', en: 'The bank refused the payout: {reason}' },
+  'payout.mismatched': {
+    zh: '银行四要素验证未通过，不符项：{elements}；等待借款人更换收款账户或取消',
+    en: "The bank's four-element check failed on: {elements}; waiting for the borrower to give another account or cancel",
+  },
+  'payout.paused': { zh: '放款已暂停（{by}，{at}）：{reason}', en: 'Disbursements are paused ({by}, {at}): {reason}' },
+  'payout.notPaused': {
+    zh: '放款未暂停（最近变更：{by}，{at}）',
+    en: 'Disbursements are not paused (last change: {by}, {at})',
+  },
   'loan.purpose': { zh: '借款用途', en: 'Purpose' },
   'channel.ONLINE': { zh: '线上', en: 'Online' },
   'channel.OFFLINE': { zh: '线下（客户经理）', en: 'Offline (loan officer)' },
