@@ -10,7 +10,6 @@ import { changeStatus, nowIso, record, type LoanContext } from './context.js';
 import { disburse, type BankResults } from './disbursement.js';
 import type { Actor, CancelInput } from '../contracts/messages.js';
 import type { BilingualText } from '../domain/types.js';
-import type { RetryRequests } from './origination-messages.js';
 
 /** An account the borrower gave, waiting for the main loop to have it checked. */
 export interface AccountChangeRequest {
@@ -23,6 +22,13 @@ export interface AccountChangeRequest {
 export interface PayoutRequests {
   change?: AccountChangeRequest;
   cancel?: CancelInput;
+}
+
+/** Ops' retries asked for and taken (origination-messages' RetryRequests). */
+interface RetryRequests {
+  requested: number;
+  taken: number;
+  by?: Actor;
 }
 
 export type PayoutOutcome = 'DISBURSED' | 'CONTINUE' | { cancelled: CancelInput };
