@@ -147,7 +147,7 @@ it('after a frozen account: finance and ops tasks carry the reason; the changed 
   expect(failed.payoutAccount).toMatchObject({ verification: 'VERIFIED' });
   expect(failed.disbursements.map((d) => `${d.status}:${d.failureReason}`)).toEqual(['FAILED:ACCOUNT_FROZEN']);
   const opened = await tasksOnce(input.loanId, 3);
-  expect(opened.map((t) => `${t.kind}:${t.role}:${t.status}:${String(t.detail.bankReason ?? '')}`)).toEqual([
+  expect(opened.map((t) => `${t.kind}:${t.role}:${t.status}:${t.detail.bankReason as string}`)).toEqual([
     'DISBURSEMENT_FAILED:FINANCE:OPEN:ACCOUNT_FROZEN',
     'DISBURSEMENT_FAILED:OPS:OPEN:ACCOUNT_FROZEN',
     'CHANGE_PAYOUT_ACCOUNT:BORROWER:OPEN:ACCOUNT_FROZEN',
