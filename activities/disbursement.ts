@@ -8,7 +8,12 @@ import type { ActivityDeps } from './deps.js';
 import { releasePayout, reservePayout } from '../db/payout-funding.js';
 import { loadApplication } from './loan-records.js';
 
-export function createDisbursementActivities({ sql, cipher, bank, config }: ActivityDeps): DisbursementActivities {
+export function createDisbursementActivities({
+  sql,
+  cipher,
+  bank,
+  config,
+}: ActivityDeps): Omit<DisbursementActivities, 'verifyPayoutAccount'> {
   /**
    * Pays the borrower's account (the one on the application, verified before the payout).
    * `release` runs when the bank refuses for good, freeing whatever was reserved for the transfer.

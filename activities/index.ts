@@ -1,6 +1,7 @@
 import type { Activities } from '../contracts/activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createDisbursementActivities } from './disbursement.js';
+import { createPayoutAccountActivities } from './payout-account.js';
 import { createNotificationActivities } from './notifications.js';
 import { createOriginationActivities } from './origination.js';
 import { createScheduleConfirmationActivities } from './schedule-confirmation.js';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createOriginationActivities(deps),
     ...createNotificationActivities(deps),
     ...createDisbursementActivities(deps),
+    ...createPayoutAccountActivities(deps),
     ...createServicingActivities(deps),
     ...createScheduleConfirmationActivities(deps),
   };

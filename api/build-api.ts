@@ -17,6 +17,7 @@ import { codecRoutes } from './routes/codec.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
 import { loanRoutes } from './routes/loans.js';
+import { payoutAccountRoutes } from './routes/payout-account.js';
 import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { reportRoutes } from './routes/reports.js';
@@ -61,6 +62,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', payoffRoutes],
     ['/v1/loans', scheduleConfirmationRoutes],
     ['/v1/loans', attentionRoutes],
+    ['/v1/loans', payoutAccountRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
     ['/v1/finance', financePostingRoutes],

@@ -74,6 +74,11 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     scheduleConfirmation: view.scheduleConfirmation ?? null,
     servicing: view.servicing ?? null,
     closedReason: view.closedReason ?? null,
+    /** The bank's four-element check of the payout account: VERIFIED or MISMATCH, with the elements that did not match. */
+    payoutAccount: view.payoutAccount ?? null,
+    /** Why the last payout failed, in the bank's words (DISBURSEMENT_FAILED). */
+    payoutFailureReason:
+      view.status === 'DISBURSEMENT_FAILED' ? (view.disbursements.at(-1)?.failureReason ?? null) : null,
     /** The review round waiting for a decision; a decision names it as `round`. */
     openReview: view.openReview ?? null,
     /** Why the loan is parked for ops (NEEDS_ATTENTION); internal, so not shown to the borrower. */

@@ -30,6 +30,7 @@ type ViewFields = Partial<
     | 'openReview'
     | 'attention'
     | 'refunds'
+    | 'payoutAccount'
   >
 > & {
   servicing?: Omit<ServicingView, 'recentPayments'>;
@@ -135,5 +136,6 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
     ...(f.openReview ? { openReview: f.openReview } : {}),
     ...(f.attention ? { attention: f.attention } : {}),
     ...(f.refunds ? { refunds: f.refunds } : {}),
+    ...(f.payoutAccount ? { payoutAccount: f.payoutAccount } : {}),
   };
 }

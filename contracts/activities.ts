@@ -124,8 +124,19 @@ export interface NotificationActivities {
   notifyBorrower(notice: BorrowerNotice): Promise<void>;
 }
 
+/** The bank's four-element answer (name, ID number, card, reserved phone); `mismatched` names elements only. */
+export interface PayoutAccountCheck {
+  match: boolean;
+  mismatched: string[];
+}
+
 export interface DisbursementActivities {
   isDisbursementPaused(): Promise<boolean>;
+  /**
+   * Four-element check of the application's payout account, or, with `accountId`, of the account the
+   * borrower gave instead (payout_accounts); a matching new account becomes the application's.
+   */
+  verifyPayoutAccount(args: { loanId: string; accountId?: string }): Promise<PayoutAccountCheck>;
   startDisbursement(args: BorrowerTransfer): Promise<BankResult | PendingTransfer>;
   checkTransfer(args: { idempotencyKey: string }): Promise<BankResult | null>;
   /** Pays a refund to the account the loan was paid out to; the bank's answer may already be final. */

@@ -6,8 +6,10 @@ import type {
   Actor,
   AttentionDecision,
   BankResult,
+  CancelInput,
   CollectionNote,
   DocumentUploaded,
+  PayoutAccountChange,
   RefundDecision,
   RepaymentInput,
   ReversalInput,
@@ -24,6 +26,10 @@ export const reviewUpdate = defineUpdate<LoanView, [ReviewInput]>('review');
 export const signContractUpdate = defineUpdate<LoanView, [SignInput]>('signContract');
 export const withdrawUpdate = defineUpdate<LoanView, [WithdrawInput]>('withdraw');
 export const retryDisbursementUpdate = defineUpdate<LoanView, [Actor]>('retryDisbursement');
+/** The borrower gives another payout account; answered once the bank's four-element check is in (view.payoutAccount). */
+export const changePayoutAccountUpdate = defineUpdate<LoanView, [PayoutAccountChange]>('changePayoutAccount');
+/** The borrower cancels a loan whose payout account failed verification or whose payout failed. */
+export const cancelLoanUpdate = defineUpdate<LoanView, [CancelInput]>('cancelLoan');
 export const repayUpdate = defineUpdate<RepaymentResult, [RepaymentInput]>('repay');
 /** Reverses an applied repayment (maker-checker approved); servicing only. */
 export const reversePaymentUpdate = defineUpdate<ReversalResult, [ReversalInput]>('reversePayment');

@@ -181,6 +181,19 @@ export interface LoanView {
   attention?: AttentionCase;
   /** Refunds owed back to the borrower and how paying them stands (absent until one is owed). */
   refunds?: RefundRecord[];
+  /** The bank's four-element check of the payout account, last answer (absent on loans paid out before it). */
+  payoutAccount?: PayoutAccountState;
+}
+
+export interface PayoutAccountState {
+  verification: 'VERIFIED' | 'MISMATCH';
+  /** The elements the bank did not match (cardNumber, name, idNumber, phone); empty when verified. */
+  mismatched: string[];
+  /** The payout_accounts row the borrower gave; absent for the account on the application. */
+  accountId?: string;
+  checkedAt: string;
+  /** Accounts the borrower has given so far. */
+  changes: number;
 }
 
 /** One installment of the confirmed schedule, as the account is opened with it. */

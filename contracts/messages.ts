@@ -43,6 +43,21 @@ export interface WithdrawInput {
   reason?: string;
 }
 
+/**
+ * The borrower's new payout account: the API stored it encrypted in payout_accounts under this id
+ * (the card never enters the workflow); the workflow has it checked by the bank before paying to it.
+ */
+export interface PayoutAccountChange {
+  accountId: string;
+  by: Actor;
+}
+
+/** The borrower ends a loan whose payout cannot go ahead (bad account or failed transfer); nothing is owed. */
+export interface CancelInput {
+  by: Actor;
+  reason?: string;
+}
+
 export interface BankResult {
   transferId: string;
   idempotencyKey: string;

@@ -20,6 +20,7 @@ export const PROJECTED_VIEW_FIELDS = [
   'openReview',
   'attention',
   'refunds',
+  'payoutAccount',
 ] as const;
 
 export type ProjectedViewField = (typeof PROJECTED_VIEW_FIELDS)[number];

@@ -37,6 +37,8 @@ export const CORPUS_PHASES = [
   'message-race',
   'refund',
   'reversal',
+  'payout-account-verification',
+  'payout-cancellation',
 ] as const;
 
 export type CorpusPhase = (typeof CORPUS_PHASES)[number];

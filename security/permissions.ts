@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'loan:read', // read a loan within the caller's scope
   'loan:list', // list and search loans within scope
   'loan:withdraw',
+  'payout-account:change', // the borrower gives another payout account (SMS code, re-verified by the bank)
   'document:upload',
   'document:read',
   'review:submit', // send a review decision; the workflow checks stage, role and authority
@@ -22,6 +23,7 @@ export const PERMISSIONS = [
   'product:manage',
   'disbursement:retry',
   'disbursement:pause',
+  'disbursement:read', // see whether payouts are paused, by whom and since when
   'loan:resolve', // ops retry the failed step of a loan in NEEDS_ATTENTION, or close it before payout
   'ledger:read',
   'ledger:close', // month-end close of a ledger period
@@ -45,6 +47,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'loan:read',
     'loan:list',
     'loan:withdraw',
+    'payout-account:change',
     'document:upload',
     'document:read',
     'contract:read',
@@ -97,6 +100,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'provision:manage',
     'reconciliation:run',
     'disbursement:retry',
+    'disbursement:read',
     'report:read',
     'product:read',
     'contract:read',
@@ -115,6 +119,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'task:read',
     'contract:read',
     'disbursement:pause',
+    'disbursement:read',
     'compliance:manage',
     'provision:manage',
   ],
@@ -135,6 +140,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'codec:use',
     'disbursement:retry',
     'disbursement:pause',
+    'disbursement:read',
     'reconciliation:run',
     'report:read',
     'product:read',
@@ -151,6 +157,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:read',
     'audit:read',
     'disbursement:pause',
+    'disbursement:read',
     'compliance:manage',
   ],
 };

@@ -44,6 +44,7 @@ const STATUS_TEXT: Record<LoanStatus, BilingualText> = {
   WITHDRAWN: { zh: '已撤回', en: 'Withdrawn' },
   EXPIRED: { zh: '已过期', en: 'Expired' },
   DISBURSEMENT_FAILED: { zh: '放款失败', en: 'Disbursement failed' },
+  PAYOUT_ACCOUNT_INVALID: { zh: '收款账户未通过验证', en: 'Payout account failed verification' },
   WRITTEN_OFF: { zh: '已核销', en: 'Written off' },
   NEEDS_ATTENTION: { zh: '待人工处理', en: 'Needs attention' },
   CANCELLED: { zh: '已取消', en: 'Cancelled' },

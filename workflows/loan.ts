@@ -7,12 +7,13 @@ import { assess } from './assessment.js';
 import { attendTo, attentionCount, LoanClosedByOps } from './attention.js';
 import { changeStatus, record, today, type LoanContext } from './context.js';
 import { contractPhase } from './contract.js';
-import type { Actor } from '../contracts/messages.js';
+import type { Actor, CancelInput } from '../contracts/messages.js';
 import { disburse } from './disbursement.js';
 import { intake, refreshMissing } from './intake.js';
 import { buildOffer, offerProblem } from './offer.js';
 import { listenInOrigination, newInbox, type OriginationInbox, type RetryRequests } from './origination-messages.js';
 import { PATCHES } from './patches.js';
+import { payOutToVerifiedAccount } from './payout.js';
 import { reviewStage } from './review.js';
 import { serviceLoan, type ServicingStart } from './servicing.js';
 import type { LoanView, LoanWorkflowInput } from '../contracts/loan-view.js';
@@ -162,6 +163,12 @@ async function payOut(
   resumed: boolean,
 ): Promise<LoanView> {
   const { retries } = inbox;
+  if (patched(PATCHES.PAYOUT_ACCOUNT_VERIFIED)) {
+    const outcome = await payOutToVerifiedAccount(ctx, inbox.bankResults, inbox.payout, retries, resumed);
+    if (outcome === 'CONTINUE') return continueDisbursement(ctx, options, retries);
+    if (outcome !== 'DISBURSED') return cancelled(ctx, outcome.cancelled);
+    return servicingAfterPayout(ctx, options);
+  }
   let requestedBy: Actor | undefined;
   for (let first = true; ; first = false) {
     const paid = await disburse(ctx, inbox.bankResults, requestedBy, resumed && first);
@@ -173,6 +180,10 @@ async function payOut(
     retries.taken = retries.requested;
     requestedBy = retries.by;
   }
+  return servicingAfterPayout(ctx, options);
+}
+
+function servicingAfterPayout(ctx: LoanContext, options: LoanWorkflowOptions): Promise<LoanView> {
   return serviceLoan({
     kind: 'SERVICING',
     fromOrigination: {
@@ -183,6 +194,14 @@ async function payOut(
       attentionCases: attentionCount(),
     },
   });
+}
+
+/** The borrower cancelled before any money left: nothing is owed and the ledger holds nothing for the loan. */
+function cancelled(ctx: LoanContext, cancel: CancelInput): Promise<LoanView> {
+  const reason = cancel.reason?.trim()
+    ? { zh: `借款人取消借款：${cancel.reason}`, en: `Cancelled by the borrower: ${cancel.reason}` }
+    : { zh: '借款人取消借款，未放款，无任何欠款', en: 'Cancelled by the borrower before any payout; nothing is owed' };
+  return finish(ctx, 'CANCELLED', reason, cancel.by);
 }
 
 async function continueDisbursement(

@@ -8,6 +8,8 @@ import { nowIso, type LoanContext } from './context.js';
 import type { Actor } from '../contracts/messages.js';
 import {
   bankResultSignal,
+  cancelLoanUpdate,
+  changePayoutAccountUpdate,
   documentUploadedSignal,
   loanViewQuery,
   resolveAttentionUpdate,
@@ -19,8 +21,11 @@ import {
 import type { BankResults } from './disbursement.js';
 import { acceptDocument, type IntakeState } from './intake.js';
 import type { ReviewState } from './review.js';
+import type { AccountChangeRequest, PayoutRequests } from './payout.js';
 import {
   validateAttentionDecision,
+  validateCancel,
+  validatePayoutAccountChange,
   validateDisbursementRetry,
   validateReview,
   validateSignature,
@@ -39,6 +44,8 @@ export interface OriginationInbox {
   review: ReviewState;
   bankResults: BankResults;
   retries: RetryRequests;
+  /** The borrower's new payout account or cancellation while the payout cannot go ahead. */
+  payout: PayoutRequests;
 }
 
 export function newInbox(): OriginationInbox {
@@ -47,6 +54,7 @@ export function newInbox(): OriginationInbox {
     review: {},
     bankResults: new Map(),
     retries: { requested: 0, taken: 0 },
+    payout: {},
   };
 }
 
@@ -99,7 +107,37 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => ctx.view.status !== 'DISBURSEMENT_FAILED');
       return ctx.view;
     },
-    { validator: (actor) => validateDisbursementRetry(ctx.view, actor, inbox.retries.requested > inbox.retries.taken) },
+    {
+      validator: (actor) =>
+        validateDisbursementRetry(
+          ctx.view,
+          actor,
+          inbox.retries.requested > inbox.retries.taken || inbox.payout.cancel !== undefined,
+        ),
+    },
+  );
+  const payoutBusy = () =>
+    inbox.payout.change !== undefined ||
+    inbox.payout.cancel !== undefined ||
+    inbox.retries.requested > inbox.retries.taken;
+  setHandler(
+    changePayoutAccountUpdate,
+    async (change) => {
+      const request: AccountChangeRequest = { accountId: change.accountId, by: change.by };
+      inbox.payout.change = request;
+      await condition(() => request.outcome !== undefined);
+      return ctx.view;
+    },
+    { validator: (change) => validatePayoutAccountChange(ctx.view, input.borrowerId, change, payoutBusy()) },
+  );
+  setHandler(
+    cancelLoanUpdate,
+    async (cancel) => {
+      inbox.payout.cancel = cancel;
+      await condition(() => ctx.view.status === 'CANCELLED');
+      return ctx.view;
+    },
+    { validator: (cancel) => validateCancel(ctx.view, input.borrowerId, cancel, payoutBusy()) },
   );
   setHandler(
     resolveAttentionUpdate,

@@ -60,4 +60,11 @@ export const PATCHES = {
    * threshold goes back to APPROVAL (workflows/refunds.ts).
    */
   REFUND_DECISIONS_CHECKED: 'refund-decisions-checked',
+  /**
+   * The payout account passes the bank's four-element check before any payout, and again when the
+   * borrower gives another one; a mismatch parks the loan in PAYOUT_ACCOUNT_INVALID. A failed payout
+   * opens finance and ops tasks with the bank's reason; the borrower may change the account or
+   * cancel, and ops' retry pays the current verified account (workflows/payout.ts).
+   */
+  PAYOUT_ACCOUNT_VERIFIED: 'payout-account-verified',
 } as const;

@@ -12,6 +12,8 @@ import {
   type WithdrawInput,
   type Actor,
   type AttentionDecision,
+  type CancelInput,
+  type PayoutAccountChange,
 } from '../contracts/messages.js';
 import type { LoanView } from '../contracts/loan-view.js';
 
@@ -205,5 +207,63 @@ export function validateAttentionDecision(
       },
       'action',
     );
+  }
+}
+
+/** A payout that cannot go ahead: the account failed the bank's check, or the bank refused the transfer. */
+const PAYOUT_BLOCKED: LoanStatus[] = ['PAYOUT_ACCOUNT_INVALID', 'DISBURSEMENT_FAILED'];
+
+function refuseUnlessPayoutBlocked(view: LoanView, busy: boolean, field: string): void {
+  if (!PAYOUT_BLOCKED.includes(view.status)) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `当前状态为 ${view.status}，只有收款账户未通过验证或放款失败时才能更换账户或取消`,
+        en: `The loan is ${view.status}; the account can be changed or the loan cancelled only when the payout account failed verification or the payout failed`,
+      },
+      field,
+    );
+  }
+  if (busy) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: '已有更换账户、取消或重新放款的请求正在处理，请稍后刷新查看',
+        en: 'An account change, cancellation or retry is already being handled; reload the loan',
+      },
+      field,
+    );
+  }
+}
+
+export function validatePayoutAccountChange(
+  view: LoanView,
+  borrowerId: string,
+  change: PayoutAccountChange,
+  busy = false,
+): void {
+  if (change.by.role !== 'BORROWER' || change.by.userId !== borrowerId) {
+    refuse(REFUSAL.FORBIDDEN, {
+      zh: '只有借款人本人可以更换收款账户',
+      en: 'Only the borrower can change the payout account',
+    });
+  }
+  refuseUnlessPayoutBlocked(view, busy, 'cardNumber');
+  if (!change.accountId) {
+    refuse(REFUSAL.INVALID, { zh: '缺少新的收款账户', en: 'The new payout account is missing' }, 'accountId');
+  }
+}
+
+export function validateCancel(view: LoanView, borrowerId: string, cancel: CancelInput, busy = false): void {
+  const isBorrower = cancel.by.role === 'BORROWER' && cancel.by.userId === borrowerId;
+  if (!isBorrower && cancel.by.role !== 'LOAN_OFFICER') {
+    refuse(REFUSAL.FORBIDDEN, {
+      zh: '只有借款人或客户经理可以取消借款',
+      en: 'Only the borrower or a loan officer can cancel the loan',
+    });
+  }
+  refuseUnlessPayoutBlocked(view, busy, 'status');
+  if (cancel.reason !== undefined && cancel.reason.length > 200) {
+    refuse(REFUSAL.INVALID, { zh: '取消原因最多 200 个字符', en: 'reason must be at most 200 characters' }, 'reason');
   }
 }

@@ -80,7 +80,7 @@ const PauseState = z.object({
   paused: z.boolean(),
   reason: z.string().nullable(),
   changedBy: z.string().nullable(),
-  changedAt: z.string(),
+  changedAt: z.string().nullable(),
 });
 
 const pause = secureRoute({
@@ -90,6 +90,18 @@ const pause = secureRoute({
   summary: 'Pause or resume all disbursements / 暂停或恢复放款',
   description: 'Loans reaching disbursement while paused wait, and continue by themselves when resumed.',
   request: { body: { content: { 'application/json': { schema: PauseBody } }, required: true } },
+  responses: {
+    200: { description: 'The switch now', content: { 'application/json': { schema: PauseState } } },
+    ...errorResponses,
+  },
+});
+
+const pauseState = secureRoute({
+  method: 'get',
+  path: '/disbursements/pause',
+  access: 'disbursement:read',
+  summary: 'Whether disbursements are paused / 放款暂停状态',
+  description: 'The switch, its reason, and who changed it when (null before anyone has). Changes are audited.',
   responses: {
     200: { description: 'The switch now', content: { 'application/json': { schema: PauseState } } },
     ...errorResponses,
@@ -164,6 +176,21 @@ export const financeRoutes: RouteModule = (deps) => {
         reason: row!.reason,
         changedBy: row!.changed_by,
         changedAt: row!.changed_at.toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.openapi(pauseState, async (c) => {
+    const [row] = await deps.sql<
+      { enabled: boolean; reason: string | null; changed_by: string | null; changed_at: Date }[]
+    >`select enabled, reason, changed_by, changed_at from system_flags where name = 'DISBURSEMENTS_PAUSED'`;
+    return c.json(
+      {
+        paused: row?.enabled ?? false,
+        reason: row?.reason ?? null,
+        changedBy: row?.changed_by ?? null,
+        changedAt: row ? row.changed_at.toISOString() : null,
       },
       200,
     );

@@ -48,6 +48,8 @@ export interface BankAccount {
   /** Bare digits. */
   cardNumber: string;
   bankName: string;
+  /** The phone the bank holds for the card (银行预留手机号); the applicant's phone when absent. */
+  reservedPhone?: string;
 }
 
 export interface Consent {

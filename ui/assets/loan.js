@@ -27,6 +27,7 @@ const state = {
   preview: null,
   liveSchedule: null,
   payoff: null,
+  pause: null,
   failure: null,
   notice: null,
 };
@@ -62,6 +63,35 @@ async function loadLoan() {
     state.loan.servicing && OPEN_SERVICING.includes(state.loan.status) && can(state.user.role, 'repayment:read')
       ? await api(`/v1/loans/${loanId}/payoff`).catch(() => null)
       : null;
+  // A payout that cannot go ahead is shown with whether payouts are paused at all.
+  state.pause =
+    PAYOUT_BLOCKED.includes(state.loan.status) && can(state.user.role, 'disbursement:read')
+      ? await api('/v1/finance/disbursements/pause').catch(() => null)
+      : null;
+}
+
+const PAYOUT_BLOCKED = ['PAYOUT_ACCOUNT_INVALID', 'DISBURSEMENT_FAILED'];
+
+/** Why the payout cannot go ahead: the elements the bank did not match, or its reason for refusing the transfer. */
+function payoutProblem(loan) {
+  if (!PAYOUT_BLOCKED.includes(loan.status)) return null;
+  const reason =
+    loan.status === 'DISBURSEMENT_FAILED'
+      ? t('payout.bankReason', { reason: loan.payoutFailureReason ?? '—' })
+      : t('payout.mismatched', { elements: (loan.payoutAccount?.mismatched ?? []).join(', ') || '—' });
+  const pause = state.pause
+    ? t(state.pause.paused ? 'payout.paused' : 'payout.notPaused', {
+        by: state.pause.changedBy ?? '—',
+        at: state.pause.changedAt ? fmt.instant(state.pause.changedAt) : '—',
+        reason: state.pause.reason ?? '—',
+      })
+    : null;
+  return el(
+    'div',
+    { class: 'alert alert-warn', id: 'payout-problem' },
+    el('p', {}, statusBadge(loan.status), ' ', reason),
+    pause ? el('p', { id: 'payout-pause' }, pause) : null,
+  );
 }
 
 const OPEN_SERVICING = ['ACTIVE', 'OVERDUE', 'NEEDS_ATTENTION'];
@@ -100,6 +130,7 @@ function summary(loan) {
         )
       : null,
     loan.closedReason ? el('p', { class: 'alert alert-info' }, bi(loan.closedReason)) : null,
+    payoutProblem(loan),
   );
 }
 
