@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           pool: 'forks',
+          // Property tests run hundreds of cases; a busy machine must not turn them into timeouts.
+          testTimeout: 30_000,
         },
       },
       {
