@@ -284,6 +284,7 @@ const FINANCE = {
   'finance.col.decision': { zh: '复核', en: 'Decision' },
   'finance.kind.POSTING': { zh: '柜台/转账入账', en: 'Staff posting' },
   'finance.kind.REVERSAL': { zh: '还款冲正', en: 'Repayment reversal' },
+  'finance.kind.REFUND': { zh: '退款审批', en: 'Refund' },
   'finance.kind.PERIOD_CLOSE': { zh: '月末结账', en: 'Month-end close' },
   'finance.kind.CAPITAL_INJECTION': { zh: '资本注入', en: 'Capital injection' },
   'finance.channel.CASH': { zh: '现金', en: 'Cash' },

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
+import { money as decimal } from '../../domain/money.js';
+import { activeLoanOverHttp } from '../integration/support/servicing.js';
 import { collectPageErrors, launchChromium, newContext, screenshot, signIn } from './browser.js';
 
 const { apiUrl } = inject('stack');
@@ -14,6 +16,7 @@ const money = (value: string) =>
 
 type TrialBalance = { accounts: Array<{ account: string; debits: string; credits: string }> };
 type LedgerRequest = { requestId: string; status: string; checkedBy: string | null };
+type Refund = { refundId: string; status: string; amount: string; approvedBy?: string };
 
 let browser: Browser;
 let maker: Session;
@@ -116,4 +119,49 @@ describe('finance page', () => {
     expect(errors).toEqual([]);
     expect(mine.errors).toEqual([]);
   });
+});
+
+describe('refunds on the finance page', () => {
+  it('lists a refund waiting in APPROVAL: not decidable by who recorded the payment, approved on the page by another finance user', async () => {
+    const riskManager = await client.login('risk_manager');
+    const { products } = await client.call<{ products: Array<Record<string, unknown>> }>('GET', '/v1/products', {
+      token: riskManager.token,
+    });
+    const base = products.find((p) => p.loanType === 'PERSONAL_CONSUMER')!;
+    const productCode = `REFUND_${randomUUID().slice(0, 8).toUpperCase()}`;
+    await client.call('PUT', `/v1/products/${productCode}`, {
+      token: riskManager.token,
+      body: { ...base, code: productCode, overpayment: 'REFUND', refundApprovalThreshold: '50.00', refundHoldDays: 0 },
+    });
+    const { loanId, session: borrower } = await activeLoanOverHttp(client, { productCode });
+    const due = ((await client.loan(borrower.token, loanId)).servicing as { nextDue: { amount: string } }).nextDue
+      .amount;
+    const paymentId = `staff-${randomUUID()}`;
+    await client.call('POST', `/v1/loans/${loanId}/repayments`, {
+      token: maker.token,
+      body: { paymentId, amount: decimal(due).plus('80.00').toFixed(2), channel: 'CASH' },
+    });
+    await client.call('POST', `/v1/finance/repayments/${paymentId}/approve`, { token: checker.token });
+    const refundR1 = async () =>
+      ((await client.loan(checker.token, loanId)).refunds as Refund[] | null)?.find((r) => r.refundId === 'R1');
+    await expect.poll(async () => (await refundR1())?.status, { timeout: 60_000, interval: 250 }).toBe('APPROVAL');
+    const row = `#pending tr[data-kind="REFUND"][data-item-id="${loanId}/R1"]`;
+
+    const mine = await financePage('finance');
+    await mine.page.locator(row).waitFor();
+    expect(await mine.page.textContent(`${row} .own`)).toBe('本人发起，须由另一位财务复核');
+    expect(await mine.page.locator(`${row} button`).count()).toBe(0);
+
+    const { page, errors } = await financePage('finance_checker');
+    expect(await page.textContent(`${row} td:nth-child(3)`)).toBe(money((await refundR1())!.amount));
+    await page.click(`${row} button[data-action="approve"]`);
+    await page.waitForSelector('#decision-notice');
+    expect(await page.locator(row).count()).toBe(0);
+    const checkerId = (await client.call<{ userId: string }>('GET', '/v1/auth/me', { token: checker.token })).userId;
+    const approved = await refundR1();
+    expect(approved?.status).not.toBe('APPROVAL');
+    expect(approved?.approvedBy).toBe(checkerId);
+    expect(errors).toEqual([]);
+    expect(mine.errors).toEqual([]);
+  }, 420_000);
 });

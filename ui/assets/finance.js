@@ -1,5 +1,5 @@
-// Finance's desk: the items waiting for a second finance user (staff postings, reversals, month-end
-// closes and capital injections) with approve and reject-with-a-reason, the all-time trial balance
+// Finance's desk: the items waiting for a second finance user (staff postings, reversals, refunds in
+// APPROVAL, month-end closes and capital injections) with approve and reject-with-a-reason, the all-time trial balance
 // and the latest reconciliation run with its findings. The maker sees their own items, not decidable.
 import {
   api,
@@ -77,16 +77,40 @@ async function settle(promise) {
   }
 }
 
+/**
+ * Refunds above the product's threshold wait in APPROVAL inside their loan, each with an open
+ * REFUND_APPROVAL task: the tasks name the loans, the loans the refunds and who recorded the payment.
+ */
+async function waitingRefunds() {
+  const { tasks } = await api('/v1/tasks?status=OPEN&kind=REFUND_APPROVAL&limit=500');
+  const loanIds = [...new Set(tasks.map((task) => task.loanId))];
+  const loans = await Promise.all(loanIds.map((loanId) => api(`/v1/loans/${encodeURIComponent(loanId)}`)));
+  const since = new Map(tasks.map((task) => [`${task.loanId}/${task.detail.refundId}`, task.createdAt]));
+  return loans.flatMap((loan) =>
+    (loan.refunds ?? [])
+      .filter((r) => r.status === 'APPROVAL')
+      .map((r) => ({
+        kind: 'REFUND',
+        id: `${loan.loanId}/${r.refundId}`,
+        subject: loan.loanId,
+        amount: r.amount,
+        detail: `${r.refundId} · ${r.paymentId}`,
+        maker: { userId: r.requestedBy, username: null },
+        madeAt: since.get(`${loan.loanId}/${r.refundId}`) ?? `${r.owedOn}T00:00:00Z`,
+        decide: `/v1/finance/loans/${encodeURIComponent(loan.loanId)}/refunds/${encodeURIComponent(r.refundId)}`,
+      })),
+  );
+}
+
 async function loadPending() {
-  const answers = await Promise.all(SOURCES.map((s) => settle(api(s.path))));
+  const answers = await Promise.all([
+    ...SOURCES.map((s) => settle(api(s.path).then((a) => a.items.map(s.row)))),
+    settle(waitingRefunds()),
+  ]);
   const failed = answers.find((a) => a.error);
   pending = failed
     ? { error: failed.error }
-    : {
-        rows: answers
-          .flatMap((a, i) => a.value.items.map(SOURCES[i].row))
-          .sort((a, b) => Date.parse(a.madeAt) - Date.parse(b.madeAt)),
-      };
+    : { rows: answers.flatMap((a) => a.value).sort((a, b) => Date.parse(a.madeAt) - Date.parse(b.madeAt)) };
 }
 
 async function loadTrial() {
@@ -186,7 +210,7 @@ function drawPending() {
         {
           label: t('finance.col.subject'),
           cell: (r) =>
-            r.kind === 'POSTING' || r.kind === 'REVERSAL'
+            r.kind === 'POSTING' || r.kind === 'REVERSAL' || r.kind === 'REFUND'
               ? el('a', { href: `/loans/${encodeURIComponent(r.subject)}`, class: 'mono' }, r.subject)
               : el('span', { class: 'mono' }, r.subject ?? '—'),
         },
