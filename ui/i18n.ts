@@ -25,6 +25,7 @@ const COMMON = {
   'nav.inbox': { zh: '待办任务', en: 'Tasks' },
   'nav.loans': { zh: '贷款查询', en: 'Loans' },
   'nav.dashboard': { zh: '看板', en: 'Dashboard' },
+  'nav.finance': { zh: '财务复核', en: 'Finance' },
   'nav.logout': { zh: '退出登录', en: 'Log out' },
   'common.loading': { zh: '加载中…', en: 'Loading…' },
   'common.all': { zh: '全部', en: 'All' },
@@ -276,6 +277,56 @@ const DASHBOARD = {
   'ttd.average': { zh: '平均', en: 'Average' },
 } satisfies Record<string, BilingualText>;
 
+const FINANCE = {
+  'finance.heading': { zh: '财务复核与账务', en: 'Finance: approvals and books' },
+  'finance.section.pending': { zh: '待复核事项', en: 'Waiting for a second finance user' },
+  'finance.pending.intro': {
+    zh: '由另一位财务人员复核：发起人不能复核自己的事项；驳回须填写原因。',
+    en: 'Decided by a finance user other than the maker; a rejection needs a reason.',
+  },
+  'finance.pending.empty': { zh: '没有待复核的事项', en: 'Nothing is waiting' },
+  'finance.col.kind': { zh: '事项', en: 'Item' },
+  'finance.col.subject': { zh: '对象', en: 'Subject' },
+  'finance.col.amount': { zh: '金额', en: 'Amount' },
+  'finance.col.detail': { zh: '说明', en: 'Detail' },
+  'finance.col.maker': { zh: '发起人', en: 'Maker' },
+  'finance.col.madeAt': { zh: '发起时间', en: 'Requested' },
+  'finance.col.decision': { zh: '复核', en: 'Decision' },
+  'finance.kind.POSTING': { zh: '柜台/转账入账', en: 'Staff posting' },
+  'finance.kind.REVERSAL': { zh: '还款冲正', en: 'Repayment reversal' },
+  'finance.kind.REFUND': { zh: '退款审批', en: 'Refund' },
+  'finance.kind.PERIOD_CLOSE': { zh: '月末结账', en: 'Month-end close' },
+  'finance.kind.CAPITAL_INJECTION': { zh: '资本注入', en: 'Capital injection' },
+  'finance.channel.CASH': { zh: '现金', en: 'Cash' },
+  'finance.channel.BANK_TRANSFER': { zh: '银行转账', en: 'Bank transfer' },
+  'finance.own': { zh: '本人发起，须由另一位财务复核', en: 'Yours: another finance user decides' },
+  'finance.reasonPlaceholder': { zh: '驳回原因', en: 'Reason to reject' },
+  'finance.reasonMissing': { zh: '驳回须填写原因', en: 'Give a reason to reject' },
+  'finance.approve': { zh: '复核通过', en: 'Approve' },
+  'finance.reject': { zh: '驳回', en: 'Reject' },
+  'finance.refused': { zh: '复核未被接受：', en: 'The decision was refused:' },
+  'finance.approved': { zh: '已复核通过：{item}', en: 'Approved: {item}' },
+  'finance.rejected': { zh: '已驳回：{item}', en: 'Rejected: {item}' },
+  'finance.section.trialBalance': { zh: '试算平衡表（累计）', en: 'Trial balance (all time)' },
+  'finance.tb.accountNo': { zh: '科目代码', en: 'Account no.' },
+  'finance.tb.account': { zh: '科目名称', en: 'Account' },
+  'finance.tb.debits': { zh: '借方发生额', en: 'Debits' },
+  'finance.tb.credits': { zh: '贷方发生额', en: 'Credits' },
+  'finance.tb.total': { zh: '合计', en: 'Total' },
+  'finance.section.reconciliation': { zh: '最近一次对账', en: 'Latest reconciliation' },
+  'finance.recon.none': { zh: '尚未执行过对账', en: 'No reconciliation has run yet' },
+  'finance.recon.runAt': { zh: '对账时间', en: 'Run at' },
+  'finance.recon.runBy': { zh: '执行人', en: 'Run by' },
+  'finance.recon.result': { zh: '结果', en: 'Result' },
+  'finance.recon.clean': { zh: '无差异', en: 'Clean' },
+  'finance.recon.findings': { zh: '差异 {n} 项', en: '{n} findings' },
+  'finance.recon.tasksOpen': { zh: '未处理差异任务', en: 'Open reconciliation tasks' },
+  'finance.recon.code': { zh: '差异类型', en: 'Finding' },
+  'finance.recon.loan': { zh: '贷款编号', en: 'Loan' },
+  'finance.recon.ref': { zh: '参考号', en: 'Reference' },
+  'finance.recon.text': { zh: '说明', en: 'Detail' },
+} satisfies Record<string, BilingualText>;
+
 const CODES = {
   'status.AWAITING_DOCUMENTS': { zh: '待补充资料', en: 'Awaiting documents' },
   'status.ASSESSING': { zh: '信用评估中', en: 'Assessing' },
@@ -333,6 +384,7 @@ export const DICTIONARY: Readonly<Record<string, BilingualText>> = {
   ...LOANS,
   ...LOAN,
   ...DASHBOARD,
+  ...FINANCE,
   ...CODES,
   ...DOMAIN_NAMES,
 };
@@ -344,6 +396,7 @@ export type LabelKey =
   | keyof typeof LOANS
   | keyof typeof LOAN
   | keyof typeof DASHBOARD
+  | keyof typeof FINANCE
   | keyof typeof CODES
   | keyof typeof DASHBOARD_COLUMN_NAMES
   | `loanType.${LoanType}`;

@@ -14,6 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/inbox', label: 'nav.inbox', permission: 'task:read' },
   { href: '/loans', label: 'nav.loans', permission: 'loan:list' },
   { href: '/dashboard', label: 'nav.dashboard', permission: 'report:read' },
+  { href: '/finance', label: 'nav.finance', permission: 'ledger:close' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

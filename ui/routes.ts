@@ -1,4 +1,4 @@
-// The approver task UI and the operations dashboard, on the API's own origin. Pages are public
+// The approver task UI, the operations dashboard and finance's desk, on the API's own origin. Pages are public
 // HTML shells rendered with hono/jsx; the client scripts under /ui/assets fetch the JSON API
 // with the bearer token they keep in sessionStorage, so no page carries data by itself. The API
 // mounts them on a router of its own (api/build-api.ts); the UI knows nothing of the API's code.
@@ -6,6 +6,7 @@ import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { DashboardPage } from './pages/dashboard.js';
+import { FinancePage } from './pages/finance.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoanPage } from './pages/loan.js';
 import { LoansPage } from './pages/loans.js';
@@ -43,4 +44,5 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
     return LOAN_ID.test(loanId) ? page(c, LoanPage({ loanId })) : page(c, NotFoundPage(), 404);
   });
   app.get('/dashboard', (c) => page(c, DashboardPage()));
+  app.get('/finance', (c) => page(c, FinancePage()));
 }
