@@ -227,7 +227,7 @@ describe('a rejected refund kept as credit', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (cents, before) => {
         const amount = (cents / 100).toFixed(2);
-        const start = { ...account, credit: (before / 100).toFixed(2) } as LoanAccount;
+        const start = { ...account, credit: (before / 100).toFixed(2) };
         const kept = refundKeptAsCredit(start, { number: 1, amount }, '2026-02-15');
         const lines = kept.entries.flatMap((e) => e.lines);
         const debits = lines.reduce((t, l) => t + Math.round(Number(l.debit) * 100), 0);
