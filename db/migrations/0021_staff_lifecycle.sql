@@ -28,3 +28,17 @@ create table user_controls (
   primary key (user_id, controller_id, via)
 );
 create index user_controls_controller on user_controls (controller_id);
+
+-- ADMIN manages users and never approves loans: drop it from the final approvers of stored
+-- products (new installations get products without it, domain/default-products.ts). A product
+-- whose only final approver is ADMIN keeps it, for a person to change rather than be left with none.
+update products
+set definition = jsonb_set(
+  definition,
+  '{approvalAuthority,finalApprovers}',
+  (select jsonb_agg(a) from jsonb_array_elements(definition -> 'approvalAuthority' -> 'finalApprovers') a
+   where a ->> 'role' <> 'ADMIN'))
+where exists (select 1 from jsonb_array_elements(definition -> 'approvalAuthority' -> 'finalApprovers') a
+              where a ->> 'role' = 'ADMIN')
+  and exists (select 1 from jsonb_array_elements(definition -> 'approvalAuthority' -> 'finalApprovers') a
+              where a ->> 'role' <> 'ADMIN');
