@@ -22,12 +22,11 @@ function penalty(graceDays = 3): PenaltyTerms {
   return { penaltyMarkup: '0.5000', lateFee: { kind: 'FLAT', value: '20.00' }, graceDays };
 }
 
-/** FINAL_REVIEWER up to `finalReviewerMax`; RISK_MANAGER and ADMIN without limit. */
+/** FINAL_REVIEWER up to `finalReviewerMax`; RISK_MANAGER without limit. ADMIN manages users and never approves loans. */
 function finalApprovers(finalReviewerMax: Money): ApprovalLimit[] {
   return [
     { role: 'FINAL_REVIEWER', maxAmount: finalReviewerMax },
     { role: 'RISK_MANAGER', maxAmount: null },
-    { role: 'ADMIN', maxAmount: null },
   ];
 }
 

@@ -504,12 +504,19 @@ export function authRoutes(security: Security): RouteModule {
 
       const passwordHash = await hashPassword(body.password);
       const creator = currentUser(c);
+      // The creator controls the new account (api/review-authority.ts), recorded in the same statement.
       const [row] = await sql<{ id: string }[]>`
-        insert into users (role, username, name_enc, password_hash, created_at, created_by, approval_limit)
-        values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now},
-                ${creator.userId}, ${body.approvalLimit ?? null})
-        on conflict do nothing
-        returning id`;
+        with created as (
+          insert into users (role, username, name_enc, password_hash, created_at, created_by, approval_limit)
+          values (${body.role}, ${username}, ${name ? cipher.encrypt(name, USER_FIELDS.name) : null}, ${passwordHash}, ${now},
+                  ${creator.userId}, ${body.approvalLimit ?? null})
+          on conflict do nothing
+          returning id
+        ), control as (
+          insert into user_controls (user_id, controller_id, via, at)
+          select id, ${creator.userId}, 'CREATE', ${now} from created
+        )
+        select id from created`;
       if (!row)
         throw ApiError.conflict('USERNAME_TAKEN', { zh: '用户名已被使用', en: 'This username is already taken' });
       await auditRequest(c, sql, {

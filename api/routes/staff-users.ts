@@ -193,12 +193,21 @@ export function staffUserRoutes(security: Security): RouteModule {
       id: string,
       action: string,
       change: (tx: TransactionSql, row: StaffRow) => Promise<Record<string, unknown>>,
+      takesControl?: 'PASSWORD_RESET' | 'ROLE_CHANGE',
     ) {
       const now = deps.now();
       const caller = currentUser(c);
       const row = await sql.begin(async (tx) => {
         const before = await lockStaff(tx, id, caller.userId);
         const detail = await change(tx, before);
+        if (takesControl) {
+          // The caller now holds the account's password or set its duties: reviews treat the
+          // account as the caller's (api/review-authority.ts).
+          await tx`
+            insert into user_controls (user_id, controller_id, via, at)
+            values (${id}, ${caller.userId}, ${takesControl}, ${now})
+            on conflict do nothing`;
+        }
         const [after] = await tx<StaffRow[]>`
           update users set tokens_valid_after = greatest(coalesce(tokens_valid_after, ${now}), ${now})
           where id = ${id}
@@ -247,10 +256,16 @@ export function staffUserRoutes(security: Security): RouteModule {
     router.openapi(changeRole, async (c) => {
       const { id } = c.req.valid('param');
       const { role } = jsonBody<typeof RoleBody>(c);
-      const { row, now } = await changeStaff(c, id, 'USER_ROLE_CHANGE', async (tx, before) => {
-        await tx`update users set role = ${role} where id = ${id}`;
-        return { from: before.role, to: role };
-      });
+      const { row, now } = await changeStaff(
+        c,
+        id,
+        'USER_ROLE_CHANGE',
+        async (tx, before) => {
+          await tx`update users set role = ${role} where id = ${id}`;
+          return { from: before.role, to: role };
+        },
+        'ROLE_CHANGE',
+      );
       return c.json(state(row, now), 200);
     });
 
@@ -268,13 +283,19 @@ export function staffUserRoutes(security: Security): RouteModule {
       const { id } = c.req.valid('param');
       const password = temporaryPassword();
       const passwordHash = await hashPassword(password);
-      const { now } = await changeStaff(c, id, 'USER_PASSWORD_RESET', async (tx) => {
-        await tx`
+      const { now } = await changeStaff(
+        c,
+        id,
+        'USER_PASSWORD_RESET',
+        async (tx) => {
+          await tx`
           update users set password_hash = ${passwordHash}, must_change_password = true,
             failed_logins = 0, locked_until = null
           where id = ${id}`;
-        return {};
-      });
+          return {};
+        },
+        'PASSWORD_RESET',
+      );
       return c.json({ userId: id, temporaryPassword: password, sessionsEndedAt: now.toISOString() }, 200);
     });
 

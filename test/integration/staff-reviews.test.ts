@@ -2,11 +2,16 @@
 // review; an administrator cannot approve a loan through two reviewer accounts they created; a
 // person's own approval limit binds below the role's.
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
+import { connectDb } from '../../lib/db-client.js';
+import { hashPassword } from '../../security/passwords.js';
 
-const api = new ApiClient(inject('stack').apiUrl);
+const stack = inject('stack');
+const api = new ApiClient(stack.apiUrl);
+const sql = connectDb(stack.databaseUrl, { max: 1, applicationName: 'staff-reviews-it' });
+afterAll(() => sql.end());
 
 let admin: Session;
 let initialReviewer: Session;
@@ -34,11 +39,54 @@ async function expectApiError(promise: Promise<unknown>, status: number) {
 }
 
 /** A staff account the admin creates through the API, logged in. */
-async function staffCreatedByAdmin(role: string, extra: Record<string, unknown> = {}): Promise<Session> {
+async function staffCreatedByAdmin(
+  role: string,
+  extra: Record<string, unknown> = {},
+  creator: Session = admin,
+): Promise<Session> {
   const username = `rv_${randomUUID().slice(0, 8)}`;
   const password = `Review-${randomUUID().slice(0, 6)}9`;
-  await api.call('POST', '/v1/auth/users', { token: admin.token, body: { username, role, password, ...extra } });
+  await api.call('POST', '/v1/auth/users', { token: creator.token, body: { username, role, password, ...extra } });
   return api.login(username, password);
+}
+
+/** An account as the installation seeds it: no creator, a password its holder alone knows. */
+async function seededAccount(role: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into users (role, username, password_hash)
+    values (${role}, ${`seed_${randomUUID().slice(0, 8)}`}, ${await hashPassword(`Own-${randomUUID()}9`)})
+    returning id`;
+  return row!.id;
+}
+
+/** The admin takes over an account: changes its role, resets its password and sets a new one. */
+async function takenOver(by: Session, userId: string, role: string): Promise<Session> {
+  await api.call('PUT', `/v1/auth/users/${userId}/role`, { token: by.token, body: { role } });
+  const { temporaryPassword } = await api.call<{ temporaryPassword: string }>(
+    'POST',
+    `/v1/auth/users/${userId}/reset-password`,
+    { token: by.token },
+  );
+  const [row] = await sql<{ username: string }[]>`select username from users where id = ${userId}`;
+  const username = row!.username;
+  const temporary = await api.login(username, temporaryPassword);
+  const newPassword = `Mine-${randomUUID().slice(0, 8)}9`;
+  await api.call('POST', '/v1/auth/password', {
+    token: temporary.token,
+    body: { currentPassword: temporaryPassword, newPassword },
+  });
+  return api.login(username, newPassword);
+}
+
+/** Passes a new loan's initial review with `initial`, then asserts `final` may not approve it. */
+async function expectFinalApprovalRefused(initial: Session, final: Session) {
+  const { loanId, session } = await api.loanInInitialReview({ amount: '30000.00' });
+  await review(initial.token, loanId, { stage: 'INITIAL', decision: 'APPROVE' });
+  await api.waitForLoanStatus(session.token, loanId, 'FINAL_REVIEW');
+  const error = await expectApiError(review(final.token, loanId, { stage: 'FINAL', decision: 'APPROVE' }), 403);
+  expect(error.code).toBe('SEPARATION_OF_DUTIES_ACCOUNT_CREATOR');
+  expect((await api.loan(session.token, loanId)).status).toBe('FINAL_REVIEW');
+  return { loanId, session };
 }
 
 const review = (token: string, loanId: string, body: Record<string, unknown>) =>
@@ -68,7 +116,7 @@ describe('separation of duties between user management and lending decisions', (
 
     const error = await expectApiError(review(ownFinal.token, loanId, { stage: 'FINAL', decision: 'APPROVE' }), 403);
     expect(error.code).toBe('SEPARATION_OF_DUTIES_ACCOUNT_CREATOR');
-    expect(error.message.zh).toMatch(/同一人创建/);
+    expect(error.message.zh).toMatch(/同一人控制/);
     expect(await deniedAuditRows(loanId)).toMatchObject([
       { action: 'REVIEW_FINAL', detail: { refusal: 'SEPARATION_OF_DUTIES_ACCOUNT_CREATOR' } },
     ]);
@@ -77,6 +125,49 @@ describe('separation of duties between user management and lending decisions', (
     // A reviewer whose account that administrator did not create may approve it.
     await review(finalReviewer.token, loanId, { stage: 'FINAL', decision: 'APPROVE' });
     await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE');
+  });
+
+  it('nor through a chain of accounts: an administrator the admin created makes the initial reviewer', async () => {
+    const secondAdmin = await staffCreatedByAdmin('ADMIN');
+    const chainedInitial = await staffCreatedByAdmin('INITIAL_REVIEWER', {}, secondAdmin);
+    const ownFinal = await staffCreatedByAdmin('FINAL_REVIEWER');
+    const { loanId, session } = await expectFinalApprovalRefused(chainedInitial, ownFinal);
+    expect(await deniedAuditRows(loanId)).toMatchObject([
+      { action: 'REVIEW_FINAL', detail: { refusal: 'SEPARATION_OF_DUTIES_ACCOUNT_CREATOR' } },
+    ]);
+    // Nor the other way round: the second administrator's final reviewer after the first's initial.
+    await expectFinalApprovalRefused(
+      await staffCreatedByAdmin('INITIAL_REVIEWER'),
+      await staffCreatedByAdmin('FINAL_REVIEWER', {}, secondAdmin),
+    );
+    await review(finalReviewer.token, loanId, { stage: 'FINAL', decision: 'APPROVE' });
+    await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE');
+  });
+
+  it('nor through seeded accounts the admin re-roled and whose passwords the admin reset', async () => {
+    const initial = await takenOver(admin, await seededAccount('LOAN_OFFICER'), 'INITIAL_REVIEWER');
+    const final = await takenOver(admin, await seededAccount('COLLECTOR'), 'FINAL_REVIEWER');
+    await expectFinalApprovalRefused(initial, final);
+
+    // Either step alone links the account to the admin: a reset only, and a role change only.
+    const resetOnly = await seededAccount('FINAL_REVIEWER');
+    const { temporaryPassword } = await api.call<{ temporaryPassword: string }>(
+      'POST',
+      `/v1/auth/users/${resetOnly}/reset-password`,
+      { token: admin.token },
+    );
+    expect(temporaryPassword).toBeTruthy();
+    const reroledOnly = await seededAccount('COLLECTOR');
+    await api.call('PUT', `/v1/auth/users/${reroledOnly}/role`, {
+      token: admin.token,
+      body: { role: 'INITIAL_REVIEWER' },
+    });
+    const controls = await sql<{ user_id: string; via: string }[]>`
+      select user_id, via from user_controls where user_id in (${resetOnly}, ${reroledOnly}) order by via`;
+    expect(controls).toEqual([
+      { user_id: resetOnly, via: 'PASSWORD_RESET' },
+      { user_id: reroledOnly, via: 'ROLE_CHANGE' },
+    ]);
   });
 
   it('an administrator-created final reviewer may approve after an initial reviewer the installation seeded', async () => {

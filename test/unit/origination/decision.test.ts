@@ -185,18 +185,22 @@ describe('checkReviewAuthority', () => {
     expect(denial!.message.zh).toContain('终审');
   });
 
-  it('limits the final reviewer to the product threshold; above it a risk manager or admin approves', () => {
+  it('limits the final reviewer to the product threshold; above it a risk manager approves, an admin never', () => {
     const at = { stage: 'FINAL' as const, amount: '100000.00', initialReviewerId: 'u-init', product: consumer };
     expect(checkReviewAuthority({ ...at, reviewer: finalReviewer })).toBeNull();
     const above = checkReviewAuthority({ ...at, amount: '100000.01', reviewer: finalReviewer });
     expect(above).toMatchObject({ status: 403, code: 'ABOVE_APPROVAL_AUTHORITY' });
-    expect(above!.message.en).toContain('RISK_MANAGER, ADMIN');
+    expect(above!.message.en).toContain('RISK_MANAGER');
+    expect(above!.message.en).not.toContain('ADMIN');
     expect(
       checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-risk', role: 'RISK_MANAGER' } }),
     ).toBeNull();
     expect(
-      checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } }),
-    ).toBeNull();
+      checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } })?.code,
+    ).toBe('REVIEW_ROLE_NOT_ALLOWED');
+    expect(
+      checkReviewAuthority({ ...at, amount: '1000.00', reviewer: { userId: 'u-admin', role: 'ADMIN' } })?.code,
+    ).toBe('REVIEW_ROLE_NOT_ALLOWED');
     expect(
       checkReviewAuthority({ ...at, amount: '150000.00', reviewer: finalReviewer, decision: 'REJECT' }),
     ).toBeNull();
@@ -206,9 +210,8 @@ describe('checkReviewAuthority', () => {
     expect(approversFor('100000.00', consumer.approvalAuthority.finalApprovers)).toEqual([
       'FINAL_REVIEWER',
       'RISK_MANAGER',
-      'ADMIN',
     ]);
-    expect(approversFor('100000.01', consumer.approvalAuthority.finalApprovers)).toEqual(['RISK_MANAGER', 'ADMIN']);
+    expect(approversFor('100000.01', consumer.approvalAuthority.finalApprovers)).toEqual(['RISK_MANAGER']);
   });
 
   it('never lets the initial reviewer also give final approval', () => {

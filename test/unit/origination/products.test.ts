@@ -37,11 +37,7 @@ describe('default products', () => {
       expect(product.requiredDocuments).toEqual(
         expect.arrayContaining(['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']),
       );
-      expect(product.approvalAuthority.finalApprovers.map((a) => a.role)).toEqual([
-        'FINAL_REVIEWER',
-        'RISK_MANAGER',
-        'ADMIN',
-      ]);
+      expect(product.approvalAuthority.finalApprovers.map((a) => a.role)).toEqual(['FINAL_REVIEWER', 'RISK_MANAGER']);
     }
     expect(defaultProductFor('INDIVIDUAL_BUSINESS').requiredDocuments).toContain('BUSINESS_LICENSE');
     expect(defaultProductFor('FARMER').requiredDocuments).toContain('LAND_CERTIFICATE');
