@@ -128,7 +128,10 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => request.outcome !== undefined);
       return ctx.view;
     },
-    { validator: (change) => validatePayoutAccountChange(ctx.view, input.borrowerId, change, payoutBusy()) },
+    {
+      validator: (change) =>
+        validatePayoutAccountChange(ctx.view, input.borrowerId, change, payoutBusy(), inbox.payout.enabled === true),
+    },
   );
   setHandler(
     cancelLoanUpdate,
@@ -137,7 +140,10 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => ctx.view.status === 'CANCELLED');
       return ctx.view;
     },
-    { validator: (cancel) => validateCancel(ctx.view, input.borrowerId, cancel, payoutBusy()) },
+    {
+      validator: (cancel) =>
+        validateCancel(ctx.view, input.borrowerId, cancel, payoutBusy(), inbox.payout.enabled === true),
+    },
   );
   setHandler(
     resolveAttentionUpdate,

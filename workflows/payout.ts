@@ -20,6 +20,11 @@ export interface AccountChangeRequest {
 
 /** What the borrower asked for while the payout cannot go ahead. */
 export interface PayoutRequests {
+  /**
+   * Set only where this loan runs the verified payout (patched PAYOUT_ACCOUNT_VERIFIED): a loan that
+   * failed its payout before that deploy waits only for ops' retry, so its validators refuse changes and cancels.
+   */
+  enabled?: boolean;
   change?: AccountChangeRequest;
   cancel?: CancelInput;
 }

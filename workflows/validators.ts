@@ -213,7 +213,17 @@ export function validateAttentionDecision(
 /** A payout that cannot go ahead: the account failed the bank's check, or the bank refused the transfer. */
 const PAYOUT_BLOCKED: LoanStatus[] = ['PAYOUT_ACCOUNT_INVALID', 'DISBURSEMENT_FAILED'];
 
-function refuseUnlessPayoutBlocked(view: LoanView, busy: boolean, field: string): void {
+function refuseUnlessPayoutBlocked(view: LoanView, busy: boolean, enabled: boolean, field: string): void {
+  if (!enabled) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: '该借款的放款流程早于更换账户与取消功能，只能由运营重新放款或人工处理',
+        en: 'This loan began its payout before account changes and cancelling existed; only an ops retry or a person can move it on',
+      },
+      field,
+    );
+  }
   if (!PAYOUT_BLOCKED.includes(view.status)) {
     refuse(
       REFUSAL.WRONG_STAGE,
@@ -240,7 +250,8 @@ export function validatePayoutAccountChange(
   view: LoanView,
   borrowerId: string,
   change: PayoutAccountChange,
-  busy = false,
+  busy: boolean,
+  enabled: boolean,
 ): void {
   if (change.by.role !== 'BORROWER' || change.by.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, {
@@ -248,13 +259,19 @@ export function validatePayoutAccountChange(
       en: 'Only the borrower can change the payout account',
     });
   }
-  refuseUnlessPayoutBlocked(view, busy, 'cardNumber');
+  refuseUnlessPayoutBlocked(view, busy, enabled, 'cardNumber');
   if (!change.accountId) {
     refuse(REFUSAL.INVALID, { zh: '缺少新的收款账户', en: 'The new payout account is missing' }, 'accountId');
   }
 }
 
-export function validateCancel(view: LoanView, borrowerId: string, cancel: CancelInput, busy = false): void {
+export function validateCancel(
+  view: LoanView,
+  borrowerId: string,
+  cancel: CancelInput,
+  busy: boolean,
+  enabled: boolean,
+): void {
   const isBorrower = cancel.by.role === 'BORROWER' && cancel.by.userId === borrowerId;
   if (!isBorrower && cancel.by.role !== 'LOAN_OFFICER') {
     refuse(REFUSAL.FORBIDDEN, {
@@ -262,7 +279,7 @@ export function validateCancel(view: LoanView, borrowerId: string, cancel: Cance
       en: 'Only the borrower or a loan officer can cancel the loan',
     });
   }
-  refuseUnlessPayoutBlocked(view, busy, 'status');
+  refuseUnlessPayoutBlocked(view, busy, enabled, 'status');
   if (cancel.reason !== undefined && cancel.reason.length > 200) {
     refuse(REFUSAL.INVALID, { zh: '取消原因最多 200 个字符', en: 'reason must be at most 200 characters' }, 'reason');
   }
