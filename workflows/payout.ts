@@ -191,7 +191,9 @@ export async function payOutToVerifiedAccount(
   }
   let requestedBy: Actor | undefined;
   for (let first = true; ; first = false) {
-    const paid = await disburse(ctx, bankResults, requestedBy, resumed && first);
+    // Every result is confirmed with the bank: a loan reaches DISBURSEMENT_FAILED (and so may be
+    // cancelled) only when the bank itself says each attempt failed.
+    const paid = await disburse(ctx, bankResults, requestedBy, resumed && first, true);
     if (paid !== 'FAILED') return paid;
     const next = await afterFailedPayout(ctx, requests, retries);
     if (isCancel(next)) return { cancelled: next };

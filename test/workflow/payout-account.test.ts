@@ -10,7 +10,13 @@ import { startLoanWorkflow } from '../../api/loan-workflows.js';
 import { createLogger } from '../../lib/logger.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import { bundleChangedWorkflows } from '../support/mutant-bundle.js';
-import { cancelLoanUpdate, changePayoutAccountUpdate, retryDisbursementUpdate } from '../../contracts/definitions.js';
+import {
+  bankResultSignal,
+  cancelLoanUpdate,
+  changePayoutAccountUpdate,
+  loanViewQuery,
+  retryDisbursementUpdate,
+} from '../../contracts/definitions.js';
 import { insertPayoutAccount } from '../../db/payout-accounts.js';
 import { makeCardNumber, makePhone } from '../../drivers/identities.js';
 import { TIME_ZONE, createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
@@ -275,3 +281,36 @@ it(
     }
   },
 );
+
+it('a forged FAILED bank callback for a transfer the bank paid never lets the loan be cancelled', async () => {
+  h.bank.holdSettlement = true;
+  try {
+    const { input, handle } = await signedLoan('1234');
+    let attempt = (await waitForStatus(handle, 'DISBURSING')).disbursements[0];
+    for (let i = 0; !attempt?.transferId && i < 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      attempt = (await handle.query(loanViewQuery)).disbursements[0];
+    }
+    const key = attempt!.idempotencyKey;
+    const forged = { idempotencyKey: key, status: 'FAILED' as const, failureReason: 'ACCOUNT_FROZEN' };
+    // Another transfer's id, then the right id while the bank still holds the transfer: both ignored.
+    await handle.signal(bankResultSignal, { ...forged, transferId: randomUUID() });
+    await handle.signal(bankResultSignal, { ...forged, transferId: attempt!.transferId! });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await handle.query(loanViewQuery)).status).toBe('DISBURSING');
+    // The bank pays; a forged FAILED arrives first: the bank's own answer wins.
+    h.bank.settle(key, 'SUCCEEDED');
+    await handle.signal(bankResultSignal, { ...forged, transferId: attempt!.transferId! });
+    const active = await waitForStatus(handle, 'ACTIVE');
+    expect(active.disbursements.map((d) => d.status)).toEqual(['SUCCEEDED']);
+    expect(
+      await refusalOf(
+        handle.executeUpdate(cancelLoanUpdate, { args: [{ by: { userId: input.borrowerId, role: 'BORROWER' } }] }),
+      ),
+    ).toBe('WRONG_STAGE');
+    expect(await ledgerBalance(h, input.loanId, 'LOAN_PRINCIPAL')).toBe('8000.00');
+    await handle.terminate('test done');
+  } finally {
+    h.bank.holdSettlement = false;
+  }
+});
