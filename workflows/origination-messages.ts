@@ -112,7 +112,9 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
         validateDisbursementRetry(
           ctx.view,
           actor,
-          inbox.retries.requested > inbox.retries.taken || inbox.payout.cancel !== undefined,
+          inbox.retries.requested > inbox.retries.taken ||
+            inbox.payout.cancel !== undefined ||
+            inbox.payout.change !== undefined,
         ),
     },
   );
