@@ -210,6 +210,9 @@ export function validateAttentionDecision(
   }
 }
 
+/** The borrower may give this many accounts; after that a person helps (each change grows the loan's history). */
+export const MAX_PAYOUT_ACCOUNT_CHANGES = 5;
+
 /** A payout that cannot go ahead: the account failed the bank's check, or the bank refused the transfer. */
 const PAYOUT_BLOCKED: LoanStatus[] = ['PAYOUT_ACCOUNT_INVALID', 'DISBURSEMENT_FAILED'];
 
@@ -260,6 +263,16 @@ export function validatePayoutAccountChange(
     });
   }
   refuseUnlessPayoutBlocked(view, busy, enabled, 'cardNumber');
+  if ((view.payoutAccount?.changes ?? 0) >= MAX_PAYOUT_ACCOUNT_CHANGES) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `收款账户已更换 ${MAX_PAYOUT_ACCOUNT_CHANGES} 次，请联系客服人工处理或取消借款`,
+        en: `The payout account was changed ${MAX_PAYOUT_ACCOUNT_CHANGES} times already; contact customer service or cancel the loan`,
+      },
+      'cardNumber',
+    );
+  }
   if (!change.accountId) {
     refuse(REFUSAL.INVALID, { zh: '缺少新的收款账户', en: 'The new payout account is missing' }, 'accountId');
   }
