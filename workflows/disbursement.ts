@@ -34,6 +34,25 @@ function attemptInFlight(ctx: LoanContext): DisbursementRecord | undefined {
 }
 
 /**
+ * The bank's own answer for the attempt (PATCHES.PAYOUT_ACCOUNT_VERIFIED). A callback is only a hint:
+ * one naming another transfer is dropped, and any other is confirmed with the bank by key, so a forged
+ * FAILED for a transfer that was paid can never let the loan be cancelled with money gone.
+ */
+async function confirmedResult(
+  attempt: DisbursementRecord,
+  results: BankResults,
+  called: boolean,
+): Promise<BankResult | null> {
+  const key = attempt.idempotencyKey;
+  if (called) {
+    const signalled = results.get(key)!;
+    results.delete(key);
+    if (signalled.transferId !== attempt.transferId) return null;
+  }
+  return partners.checkTransfer({ idempotencyKey: key });
+}
+
+/**
  * Pays out, or goes on waiting for a payout a previous run started (`resumed`: this run continued
  * as new from a long wait, so the loan is already DISBURSING and the pause already noted).
  */
@@ -42,6 +61,7 @@ export async function disburse(
   results: BankResults,
   requestedBy?: Actor,
   resumed = false,
+  confirmWithBank = false,
 ): Promise<DisbursementOutcome> {
   if (!resumed) await changeStatus(ctx, 'DISBURSING', { actor: requestedBy });
   let attempt = resumed ? attemptInFlight(ctx) : undefined;
@@ -79,7 +99,11 @@ export async function disburse(
   for (let polls = 0; attempt.status === 'PENDING'; polls += 1) {
     const key = attempt.idempotencyKey;
     const called = await condition(() => results.has(key), pollDelay(polls, TRANSFER_POLL_BEFORE_BACKOFF));
-    const result = called ? results.get(key)! : await partners.checkTransfer({ idempotencyKey: key });
+    const result = confirmWithBank
+      ? await confirmedResult(attempt, results, called)
+      : called
+        ? results.get(key)!
+        : await partners.checkTransfer({ idempotencyKey: key });
     if (result) {
       attempt.status = result.status;
       attempt.failureReason = result.failureReason;

@@ -164,6 +164,7 @@ async function payOut(
 ): Promise<LoanView> {
   const { retries } = inbox;
   if (patched(PATCHES.PAYOUT_ACCOUNT_VERIFIED)) {
+    inbox.payout.enabled = true;
     const outcome = await payOutToVerifiedAccount(ctx, inbox.bankResults, inbox.payout, retries, resumed);
     if (outcome === 'CONTINUE') return continueDisbursement(ctx, options, retries);
     if (outcome !== 'DISBURSED') return cancelled(ctx, outcome.cancelled);

@@ -112,7 +112,9 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
         validateDisbursementRetry(
           ctx.view,
           actor,
-          inbox.retries.requested > inbox.retries.taken || inbox.payout.cancel !== undefined,
+          inbox.retries.requested > inbox.retries.taken ||
+            inbox.payout.cancel !== undefined ||
+            inbox.payout.change !== undefined,
         ),
     },
   );
@@ -128,7 +130,10 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => request.outcome !== undefined);
       return ctx.view;
     },
-    { validator: (change) => validatePayoutAccountChange(ctx.view, input.borrowerId, change, payoutBusy()) },
+    {
+      validator: (change) =>
+        validatePayoutAccountChange(ctx.view, input.borrowerId, change, payoutBusy(), inbox.payout.enabled === true),
+    },
   );
   setHandler(
     cancelLoanUpdate,
@@ -137,7 +142,10 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => ctx.view.status === 'CANCELLED');
       return ctx.view;
     },
-    { validator: (cancel) => validateCancel(ctx.view, input.borrowerId, cancel, payoutBusy()) },
+    {
+      validator: (cancel) =>
+        validateCancel(ctx.view, input.borrowerId, cancel, payoutBusy(), inbox.payout.enabled === true),
+    },
   );
   setHandler(
     resolveAttentionUpdate,

@@ -20,6 +20,11 @@ export interface AccountChangeRequest {
 
 /** What the borrower asked for while the payout cannot go ahead. */
 export interface PayoutRequests {
+  /**
+   * Set only where this loan runs the verified payout (patched PAYOUT_ACCOUNT_VERIFIED): a loan that
+   * failed its payout before that deploy waits only for ops' retry, so its validators refuse changes and cancels.
+   */
+  enabled?: boolean;
   change?: AccountChangeRequest;
   cancel?: CancelInput;
 }
@@ -186,7 +191,9 @@ export async function payOutToVerifiedAccount(
   }
   let requestedBy: Actor | undefined;
   for (let first = true; ; first = false) {
-    const paid = await disburse(ctx, bankResults, requestedBy, resumed && first);
+    // Every result is confirmed with the bank: a loan reaches DISBURSEMENT_FAILED (and so may be
+    // cancelled) only when the bank itself says each attempt failed.
+    const paid = await disburse(ctx, bankResults, requestedBy, resumed && first, true);
     if (paid !== 'FAILED') return paid;
     const next = await afterFailedPayout(ctx, requests, retries);
     if (isCancel(next)) return { cancelled: next };

@@ -210,10 +210,23 @@ export function validateAttentionDecision(
   }
 }
 
+/** The borrower may give this many accounts; after that a person helps (each change grows the loan's history). */
+export const MAX_PAYOUT_ACCOUNT_CHANGES = 5;
+
 /** A payout that cannot go ahead: the account failed the bank's check, or the bank refused the transfer. */
 const PAYOUT_BLOCKED: LoanStatus[] = ['PAYOUT_ACCOUNT_INVALID', 'DISBURSEMENT_FAILED'];
 
-function refuseUnlessPayoutBlocked(view: LoanView, busy: boolean, field: string): void {
+function refuseUnlessPayoutBlocked(view: LoanView, busy: boolean, enabled: boolean, field: string): void {
+  if (!enabled) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: '该借款的放款流程早于更换账户与取消功能，只能由运营重新放款或人工处理',
+        en: 'This loan began its payout before account changes and cancelling existed; only an ops retry or a person can move it on',
+      },
+      field,
+    );
+  }
   if (!PAYOUT_BLOCKED.includes(view.status)) {
     refuse(
       REFUSAL.WRONG_STAGE,
@@ -240,7 +253,8 @@ export function validatePayoutAccountChange(
   view: LoanView,
   borrowerId: string,
   change: PayoutAccountChange,
-  busy = false,
+  busy: boolean,
+  enabled: boolean,
 ): void {
   if (change.by.role !== 'BORROWER' || change.by.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, {
@@ -248,13 +262,29 @@ export function validatePayoutAccountChange(
       en: 'Only the borrower can change the payout account',
     });
   }
-  refuseUnlessPayoutBlocked(view, busy, 'cardNumber');
+  refuseUnlessPayoutBlocked(view, busy, enabled, 'cardNumber');
+  if ((view.payoutAccount?.changes ?? 0) >= MAX_PAYOUT_ACCOUNT_CHANGES) {
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `收款账户已更换 ${MAX_PAYOUT_ACCOUNT_CHANGES} 次，请联系客服人工处理或取消借款`,
+        en: `The payout account was changed ${MAX_PAYOUT_ACCOUNT_CHANGES} times already; contact customer service or cancel the loan`,
+      },
+      'cardNumber',
+    );
+  }
   if (!change.accountId) {
     refuse(REFUSAL.INVALID, { zh: '缺少新的收款账户', en: 'The new payout account is missing' }, 'accountId');
   }
 }
 
-export function validateCancel(view: LoanView, borrowerId: string, cancel: CancelInput, busy = false): void {
+export function validateCancel(
+  view: LoanView,
+  borrowerId: string,
+  cancel: CancelInput,
+  busy: boolean,
+  enabled: boolean,
+): void {
   const isBorrower = cancel.by.role === 'BORROWER' && cancel.by.userId === borrowerId;
   if (!isBorrower && cancel.by.role !== 'LOAN_OFFICER') {
     refuse(REFUSAL.FORBIDDEN, {
@@ -262,7 +292,7 @@ export function validateCancel(view: LoanView, borrowerId: string, cancel: Cance
       en: 'Only the borrower or a loan officer can cancel the loan',
     });
   }
-  refuseUnlessPayoutBlocked(view, busy, 'status');
+  refuseUnlessPayoutBlocked(view, busy, enabled, 'status');
   if (cancel.reason !== undefined && cancel.reason.length > 200) {
     refuse(REFUSAL.INVALID, { zh: '取消原因最多 200 个字符', en: 'reason must be at most 200 characters' }, 'reason');
   }

@@ -2,11 +2,24 @@
 // loan in PAYOUT_ACCOUNT_INVALID; the borrower gives another account (checked again, then paid) or
 // cancels (nothing owed). A frozen account fails the payout: finance and ops get tasks with the bank's
 // reason, the borrower changes the account, and ops' retry pays the new account exactly once.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { cancelLoanUpdate, changePayoutAccountUpdate, retryDisbursementUpdate } from '../../contracts/definitions.js';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { startLoanWorkflow } from '../../api/loan-workflows.js';
+import { createLogger } from '../../lib/logger.js';
+import { temporalDataConverter } from '../../security/payload-codec.js';
+import { bundleChangedWorkflows } from '../support/mutant-bundle.js';
+import {
+  bankResultSignal,
+  cancelLoanUpdate,
+  changePayoutAccountUpdate,
+  loanViewQuery,
+  retryDisbursementUpdate,
+} from '../../contracts/definitions.js';
 import { insertPayoutAccount } from '../../db/payout-accounts.js';
 import { makeCardNumber, makePhone } from '../../drivers/identities.js';
-import { createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
+import { TIME_ZONE, createWorkflowHarness, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, sign, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
 import { ledgerBalance, reconciliation } from './helpers/servicing-driver.js';
 import type { LoanWorkflowInput as LoanInput } from '../../contracts/loan-view.js';
@@ -180,4 +193,124 @@ it('after a frozen account: finance and ops tasks carry the reason; the changed 
     'payout-account-verification',
   ]);
   await h.client.workflow.getHandle(input.loanId).terminate('test done');
+});
+
+/** A worker of the given bundle on its own task queue; `sticky: false` so a later worker takes the loans over. */
+async function deployWorker(codePath: string, taskQueue: string, { sticky = true } = {}) {
+  const worker = await Worker.create({
+    connection: h.env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath },
+    activities: createActivities({
+      config: { PUBLIC_API_URL: undefined, COMPANY_NAME: '示范小额贷款有限公司', BUSINESS_TIME_ZONE: TIME_ZONE },
+      sql: h.sql,
+      log: createLogger('payout-account', 'silent'),
+      keyring: h.keyring,
+      cipher: h.cipher,
+      bank: h.bank,
+      bureau: h.bureau,
+      notify: h.notify,
+    }),
+    dataConverter: temporalDataConverter(h.keyring),
+    ...(sticky ? {} : { maxCachedWorkflows: 0 }),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+it(
+  'a loan whose payout failed before the deploy refuses a card change and a cancel, and ops can still retry it',
+  { timeout: 240_000 },
+  async () => {
+    // The code before this feature: no patch marker, the old retry-only loop.
+    const before = await bundleChangedWorkflows({
+      id: 'before-payout-account-verified',
+      edits: [
+        {
+          file: 'workflows/loan.ts',
+          find: 'if (patched(PATCHES.PAYOUT_ACCOUNT_VERIFIED)) {',
+          replace: 'if (false as boolean) {',
+        },
+      ],
+    });
+    const taskQueue = `payout-before-deploy-${randomUUID()}`;
+    try {
+      const old = await deployWorker(before.codePath, taskQueue, { sticky: false });
+      const { input } = await h.seedLoan({
+        loanType: 'CREDIT',
+        amount: '8000.00',
+        profileDigit: 1,
+        cardEnding: '4444',
+      });
+      const handle = await startLoanWorkflow(h.client, taskQueue, input, TIME_ZONE);
+      await uploadDocuments(h, handle, input.borrowerId, input.product.requiredDocuments);
+      const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+      await sign(handle, input.borrowerId, offered.contract!.sha256);
+      const failed = await waitForStatus(handle, 'DISBURSEMENT_FAILED');
+      expect(failed.payoutAccount).toBeUndefined();
+      await old.stop();
+
+      const now = await deployWorker(inject('workflowBundlePath'), taskQueue);
+      try {
+        const borrower = { userId: input.borrowerId, role: 'BORROWER' as const };
+        expect(await refusalOf(handle.executeUpdate(cancelLoanUpdate, { args: [{ by: borrower }] }))).toBe(
+          'WRONG_STAGE',
+        );
+        const accountId = await giveAccount(input, makeCardNumber());
+        expect(
+          await refusalOf(handle.executeUpdate(changePayoutAccountUpdate, { args: [{ accountId, by: borrower }] })),
+        ).toBe('WRONG_STAGE');
+        // Nothing is left waiting: ops' retry is accepted and runs the old loop (the frozen card fails again).
+        const ops = await h.createUser('OPS');
+        await handle.executeUpdate(retryDisbursementUpdate, { args: [{ userId: ops, role: 'OPS' }] });
+        const again = await waitForStatus(handle, 'DISBURSEMENT_FAILED');
+        expect(again.disbursements.map((d) => d.status)).toEqual(['FAILED', 'FAILED']);
+        expect(again.payoutAccount).toBeUndefined();
+        await handle.terminate('test done');
+      } finally {
+        await now.stop();
+      }
+    } finally {
+      before.remove();
+    }
+  },
+);
+
+it('a forged FAILED bank callback for a transfer the bank paid never lets the loan be cancelled', async () => {
+  h.bank.holdSettlement = true;
+  try {
+    const { input, handle } = await signedLoan('1234');
+    let attempt = (await waitForStatus(handle, 'DISBURSING')).disbursements[0];
+    for (let i = 0; !attempt?.transferId && i < 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      attempt = (await handle.query(loanViewQuery)).disbursements[0];
+    }
+    const key = attempt!.idempotencyKey;
+    const forged = { idempotencyKey: key, status: 'FAILED' as const, failureReason: 'ACCOUNT_FROZEN' };
+    // Another transfer's id, then the right id while the bank still holds the transfer: both ignored.
+    await handle.signal(bankResultSignal, { ...forged, transferId: randomUUID() });
+    await handle.signal(bankResultSignal, { ...forged, transferId: attempt!.transferId! });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await handle.query(loanViewQuery)).status).toBe('DISBURSING');
+    // The bank pays; a forged FAILED arrives first: the bank's own answer wins.
+    h.bank.settle(key, 'SUCCEEDED');
+    await handle.signal(bankResultSignal, { ...forged, transferId: attempt!.transferId! });
+    const active = await waitForStatus(handle, 'ACTIVE');
+    expect(active.disbursements.map((d) => d.status)).toEqual(['SUCCEEDED']);
+    expect(
+      await refusalOf(
+        handle.executeUpdate(cancelLoanUpdate, { args: [{ by: { userId: input.borrowerId, role: 'BORROWER' } }] }),
+      ),
+    ).toBe('WRONG_STAGE');
+    expect(await ledgerBalance(h, input.loanId, 'LOAN_PRINCIPAL')).toBe('8000.00');
+    await handle.terminate('test done');
+  } finally {
+    h.bank.holdSettlement = false;
+  }
 });
