@@ -2,8 +2,8 @@
 // approval threshold; an overpayment recorded by finance waits for a finance checker's approval
 // (403 for other roles and for the payment's maker), bad requests name their field, two approvals
 // at once pay once, a repeated request answers the same, and the bank pays the refund to the
-// borrower's account with reconciliation clean. A rejected refund is REJECTED and stays owed as the
-// borrower's credit.
+// borrower's account with reconciliation clean. An approval and a rejection sent at the same moment:
+// exactly one is applied. A rejected refund is REJECTED and stays owed as the borrower's credit.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { money } from '../../domain/money.js';
@@ -208,6 +208,44 @@ describe('refunds over HTTP', () => {
       { action: 'REFUND_APPROVED', actor_id: checkerId },
       { action: 'REFUND_APPROVED', actor_id: checkerId },
     ]);
+    const tasks = await sql<{ status: string }[]>`
+      select status from tasks where loan_id = ${loanId} and task_key = 'REFUND_APPROVAL:R1'`;
+    expect(tasks).toEqual([{ status: 'DONE' }]);
+    expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId])).toEqual([]);
+  });
+  it('applies exactly one of an approval and a rejection sent at the same moment; a rejection keeps the money as credit', async () => {
+    const waiting = await refundAwaitingApproval('90.00');
+
+    const answers = await Promise.all([
+      decide('approve', checker.token, 'R1', undefined, `refund-${randomUUID()}`),
+      decide('reject', checker.token, 'R1', { reason: '借款人要求留作后续还款' }, `refund-${randomUUID()}`),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const loser = answers.find((a) => a.status === 409)!;
+    expect(loser.body.error!.code).toBe('WRONG_STAGE');
+    const approved = answers[0].status === 200;
+
+    const final = await untilRefund(approved ? 'PAID' : 'REJECTED');
+    const entries = await sql<{ business_key: string }[]>`
+      select business_key from journal_entries
+      where loan_id = ${loanId} and business_key like ${`loan:${loanId}:refund:1%`} order by business_key`;
+    const audit = await sql<{ action: string }[]>`
+      select action from audit_log where resource_id = ${`${loanId}:R1`} and result = 'SUCCESS'`;
+    if (approved) {
+      expect(entries.map((e) => e.business_key)).toEqual([`loan:${loanId}:refund:1`]);
+      expect(audit.map((a) => a.action)).toEqual(['REFUND_APPROVED']);
+    } else {
+      // Rejected: nothing goes to the bank; REFUND_PAYABLE → BORROWER_CREDIT keeps it owed.
+      expect(final).toMatchObject({ status: 'REJECTED', amount: waiting.amount });
+      expect(entries.map((e) => e.business_key)).toEqual([`loan:${loanId}:refund:1:to-credit`]);
+      expect(audit.map((a) => a.action)).toEqual(['REFUND_REJECTED']);
+      expect(await keptAsCredit()).toEqual([
+        { account: 'REFUND_PAYABLE', debit: waiting.amount, credit: '0.00' },
+        { account: 'BORROWER_CREDIT', debit: '0.00', credit: waiting.amount },
+      ]);
+    }
+    // Whatever won, the refund is decided: a further decision is refused.
+    expect((await decide('approve', checker.token, 'R1', undefined, `refund-${randomUUID()}`)).status).toBe(409);
     const tasks = await sql<{ status: string }[]>`
       select status from tasks where loan_id = ${loanId} and task_key = 'REFUND_APPROVAL:R1'`;
     expect(tasks).toEqual([{ status: 'DONE' }]);
