@@ -100,7 +100,7 @@ export interface DisbursementRecord {
 export interface RefundRecord {
   refundId: string;
   amount: Money;
-  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED' | 'REJECTED';
+  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED' | 'REJECTED' | 'CANCELLED';
   /** The payment that left the money owed. */
   paymentId: string;
   /** Who recorded that payment; they may not approve its refund. */
@@ -116,6 +116,8 @@ export interface RefundRecord {
   retriedBy?: string;
   failureReason?: string;
   paidOn?: LocalDate;
+  /** Set when a reversal of its payment cancelled it before it reached the bank. */
+  cancelledOn?: LocalDate;
 }
 
 /** The answer to a repayment: where the money went and what is owed after it (workflows/servicing). */

@@ -67,4 +67,11 @@ export const PATCHES = {
    * cancel, and ops' retry pays the current verified account (workflows/payout.ts).
    */
   PAYOUT_ACCOUNT_VERIFIED: 'payout-account-verified',
+  /**
+   * A reversal of a payment cancels the payment's refund while it has not reached the bank (held,
+   * in APPROVAL, or FAILED): CANCELLED, its tasks closed; the reversal's mirror already unwinds its
+   * REFUND_PAYABLE. A reversal while that refund is at the bank is refused until the bank answers
+   * (workflows/refunds.ts cancelRefundsOf, workflows/servicing-reversal.ts).
+   */
+  REFUND_CANCELLED_BY_REVERSAL: 'refund-cancelled-by-reversal',
 } as const;

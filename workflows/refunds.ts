@@ -100,8 +100,8 @@ export function refundsQuiet(s: ServicingState): boolean {
   return s.refundsBusy === 0;
 }
 
-/** Refunds that are done: paid, or rejected and kept as the borrower's credit. */
-const SETTLED: readonly RefundRecord['status'][] = ['PAID', 'REJECTED'];
+/** Refunds that are done: paid, rejected and kept as the borrower's credit, or cancelled by a reversal. */
+const SETTLED: readonly RefundRecord['status'][] = ['PAID', 'REJECTED', 'CANCELLED'];
 
 export function refundsOutstanding(s: ServicingState): boolean {
   return (s.ctx.view.refunds ?? []).some((r) => !SETTLED.includes(r.status));
@@ -152,7 +152,7 @@ async function pay(s: ServicingState, refund: RefundRecord): Promise<void> {
 /** Waits (a workflow timer, carried across runs by the record) until the refund's hold is over. */
 async function holdOver(refund: RefundRecord): Promise<void> {
   const left = refund.heldUntil ? Date.parse(refund.heldUntil) - Date.now() : 0;
-  if (left > 0) await condition(() => refund.status === 'PAID', left);
+  if (left > 0) await condition(() => refund.status === 'PAID' || refund.status === 'CANCELLED', left);
 }
 
 /** Asks the bank for the attempt's transfer; null while the bank has not answered for good. */
@@ -241,6 +241,13 @@ export async function decideRefund(s: ServicingState, decision: RefundDecision):
   const refund = findRefund(s, decision.refundId)!;
   const by = decision.by;
   if (patched(PATCHES.REFUND_DECISIONS_CHECKED)) await checkDecider(s, refund, decision);
+  // A reversal of its payment may have cancelled the refund while the decider was checked.
+  if (refund.status === 'CANCELLED')
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      { zh: `退款 ${refund.refundId} 已随还款冲正取消`, en: `Refund ${refund.refundId} was cancelled by a reversal` },
+      'refundId',
+    );
   if (decision.action === 'APPROVE') {
     refund.status = 'PENDING';
     refund.approvedBy = by.userId;
@@ -390,6 +397,65 @@ async function checkDecider(s: ServicingState, refund: RefundRecord, decision: R
     { actor: decision.by, detail: { refundId: refund.refundId, action: decision.action } },
   );
   refuse(REFUSAL.FORBIDDEN, refusal, 'refundId');
+}
+
+/**
+ * The refunds of a payment being reversed (PATCHES.REFUND_CANCELLED_BY_REVERSAL): `atBank` are those
+ * the bank may already be paying (PENDING past their hold), `cancellable` those it never saw (held,
+ * in APPROVAL, FAILED). PAID and REJECTED ones are left out: the reversal's domain check handles
+ * what they moved out of REFUND_PAYABLE.
+ */
+export function refundsOfPayment(
+  s: ServicingState,
+  paymentId: string,
+): { atBank: RefundRecord[]; cancellable: RefundRecord[] } {
+  const own = (s.ctx.view.refunds ?? []).filter((r) => r.paymentId === paymentId);
+  const held = (r: RefundRecord) => r.heldUntil !== undefined && Date.parse(r.heldUntil) > Date.now();
+  return {
+    atBank: own.filter((r) => r.status === 'PENDING' && !held(r)),
+    cancellable: own.filter(
+      (r) => r.status === 'APPROVAL' || r.status === 'FAILED' || (r.status === 'PENDING' && held(r)),
+    ),
+  };
+}
+
+/**
+ * Marks the refunds CANCELLED at once (before any await, so their run stops at its next wake and
+ * no decision can act on them), then closes their open tasks and records why. The reversal's
+ * mirror entry already takes their amount out of REFUND_PAYABLE: nothing else is posted.
+ */
+export async function cancelRefunds(
+  s: ServicingState,
+  refunds: readonly RefundRecord[],
+  reversal: { paymentId: string; by: Actor },
+): Promise<void> {
+  const today = todayOf(s);
+  const open = refunds.map((refund) => {
+    const task = refund.status === 'FAILED' ? failedTaskKey(refund) : approvalTaskKey(refund);
+    refund.status = 'CANCELLED';
+    refund.cancelledOn = today;
+    return { refund, task };
+  });
+  for (const { refund, task } of open) {
+    await records.closeTask({
+      loanId: s.input.loanId,
+      taskKey: task,
+      status: 'CANCELLED',
+      closedBy: reversal.by.userId,
+    });
+    await record(
+      s.ctx,
+      'REFUND_CANCELLED',
+      {
+        zh: `还款 ${reversal.paymentId} 已冲正，其退款 ${refund.refundId}（${refund.amount} 元）取消`,
+        en: `Refund ${refund.refundId} (CNY ${refund.amount}) cancelled: its payment ${reversal.paymentId} was reversed`,
+      },
+      {
+        actor: reversal.by,
+        detail: { refundId: refund.refundId, paymentId: reversal.paymentId, amount: refund.amount },
+      },
+    );
+  }
 }
 
 async function closeTask(s: ServicingState, taskKey: string, closedBy: string): Promise<void> {

@@ -22,6 +22,7 @@ import type { ReversalInputs } from '../contracts/activities.js';
 import { records } from './activity-proxies.js';
 import { record } from './context.js';
 import { PATCHES } from './patches.js';
+import { cancelRefunds, refundsOfPayment } from './refunds.js';
 import { adopt } from './servicing-records.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
 import { refuse } from './validators.js';
@@ -152,12 +153,27 @@ async function reverseNew(s: ServicingState, input: ReversalInput): Promise<Reve
     if (err instanceof DomainError) refuse(REFUSAL.WRONG_STAGE, err.text, err.field);
     throw err;
   }
+  // From here to the posting nothing awaits: the payment's refunds cannot move meanwhile.
+  const refunds = patched(PATCHES.REFUND_CANCELLED_BY_REVERSAL) ? refundsOfPayment(s, input.paymentId) : null;
+  if (refunds && refunds.atBank.length > 0)
+    refuse(
+      REFUSAL.WRONG_STAGE,
+      {
+        zh: `这笔还款的退款 ${refunds.atBank.map((r) => r.refundId).join('、')} 正在银行处理中；待银行答复后再冲正`,
+        en: `This payment's refund ${refunds.atBank.map((r) => r.refundId).join(', ')} is at the bank; reverse it once the bank has answered`,
+      },
+      'paymentId',
+    );
   s.recentPayments = s.recentPayments.filter((p) => p.paymentId !== input.paymentId);
   s.reversals += 1;
+  const cancelled = refunds
+    ? cancelRefunds(s, refunds.cancellable, { paymentId: input.paymentId, by: input.approvedBy })
+    : null;
   const stored = adopt(s, reversal, undefined, input.paymentId);
   const entries = reversal.entries.map((e) => e.businessKey);
   const result = resultOf(s, input, entries, false);
   await stored;
+  if (cancelled) await cancelled;
   await record(
     s.ctx,
     'REPAYMENT_REVERSED',

@@ -27,7 +27,7 @@ const RefundParams = LoanIdParam.extend({
     .openapi({ param: { name: 'refundId', in: 'path' }, example: 'R1' }),
 });
 
-const RefundStatusEnum = z.enum(['PENDING', 'APPROVAL', 'PAID', 'FAILED', 'REJECTED']);
+const RefundStatusEnum = z.enum(['PENDING', 'APPROVAL', 'PAID', 'FAILED', 'REJECTED', 'CANCELLED']);
 const Refund = z
   .object({
     refundId: z.string(),

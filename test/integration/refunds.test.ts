@@ -2,7 +2,8 @@
 // approval threshold; an overpayment recorded by finance waits for a finance checker's approval
 // (403 for other roles and for the payment's maker), bad requests name their field, two approvals
 // at once pay once, a repeated request answers the same, and the bank pays the refund to the
-// borrower's account with reconciliation clean.
+// borrower's account with reconciliation clean. An approval and a rejection sent at the same moment:
+// exactly one is applied. A rejected refund is REJECTED and stays owed as the borrower's credit.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { money } from '../../domain/money.js';
@@ -71,6 +72,28 @@ async function untilRefund(status: string, timeoutMs = 60_000): Promise<ShownRef
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** A new loan whose overpayment of `extra`, recorded by finance, waits in APPROVAL as R1. */
+async function refundAwaitingApproval(extra: string): Promise<ShownRefund> {
+  ({ loanId, session: borrower } = await activeLoanOverHttp(api, { productCode }));
+  const detail = await api.loan(borrower.token, loanId);
+  const due = (detail.servicing as { nextDue: { amount: string } }).nextDue.amount;
+  const paymentId = `staff-${randomUUID()}`;
+  const recorded = await send('POST', `/v1/loans/${loanId}/repayments`, maker.token, {
+    paymentId,
+    amount: money(due).plus(extra).toFixed(2),
+    channel: 'CASH',
+  });
+  expect(recorded.status).toBe(202);
+  expect((await send('POST', `/v1/finance/repayments/${paymentId}/approve`, checker.token)).status).toBe(200);
+  return untilRefund('APPROVAL');
+}
+
+/** The lines of the entry that kept refund 1 as the borrower's credit. */
+const keptAsCredit = () => sql<{ account: string; debit: string; credit: string }[]>`
+  select l.account, l.debit::text as debit, l.credit::text as credit from journal_lines l
+  join journal_entries e on e.id = l.entry_id
+  where e.business_key = ${`loan:${loanId}:refund:1:to-credit`} order by l.line_no`;
 
 beforeAll(async () => {
   [{ maker, checker }, collector, riskManager] = await Promise.all([
@@ -188,6 +211,65 @@ describe('refunds over HTTP', () => {
     const tasks = await sql<{ status: string }[]>`
       select status from tasks where loan_id = ${loanId} and task_key = 'REFUND_APPROVAL:R1'`;
     expect(tasks).toEqual([{ status: 'DONE' }]);
+    expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId])).toEqual([]);
+  });
+  it('applies exactly one of an approval and a rejection sent at the same moment; a rejection keeps the money as credit', async () => {
+    const waiting = await refundAwaitingApproval('90.00');
+
+    const answers = await Promise.all([
+      decide('approve', checker.token, 'R1', undefined, `refund-${randomUUID()}`),
+      decide('reject', checker.token, 'R1', { reason: '借款人要求留作后续还款' }, `refund-${randomUUID()}`),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const loser = answers.find((a) => a.status === 409)!;
+    expect(loser.body.error!.code).toBe('WRONG_STAGE');
+    const approved = answers[0].status === 200;
+
+    const final = await untilRefund(approved ? 'PAID' : 'REJECTED');
+    const entries = await sql<{ business_key: string }[]>`
+      select business_key from journal_entries
+      where loan_id = ${loanId} and business_key like ${`loan:${loanId}:refund:1%`} order by business_key`;
+    const audit = await sql<{ action: string }[]>`
+      select action from audit_log where resource_id = ${`${loanId}:R1`} and result = 'SUCCESS'`;
+    if (approved) {
+      expect(entries.map((e) => e.business_key)).toEqual([`loan:${loanId}:refund:1`]);
+      expect(audit.map((a) => a.action)).toEqual(['REFUND_APPROVED']);
+    } else {
+      // Rejected: nothing goes to the bank; REFUND_PAYABLE → BORROWER_CREDIT keeps it owed.
+      expect(final).toMatchObject({ status: 'REJECTED', amount: waiting.amount });
+      expect(entries.map((e) => e.business_key)).toEqual([`loan:${loanId}:refund:1:to-credit`]);
+      expect(audit.map((a) => a.action)).toEqual(['REFUND_REJECTED']);
+      expect(await keptAsCredit()).toEqual([
+        { account: 'REFUND_PAYABLE', debit: waiting.amount, credit: '0.00' },
+        { account: 'BORROWER_CREDIT', debit: '0.00', credit: waiting.amount },
+      ]);
+    }
+    // Whatever won, the refund is decided: a further decision is refused.
+    expect((await decide('approve', checker.token, 'R1', undefined, `refund-${randomUUID()}`)).status).toBe(409);
+    const tasks = await sql<{ status: string }[]>`
+      select status from tasks where loan_id = ${loanId} and task_key = 'REFUND_APPROVAL:R1'`;
+    expect(tasks).toEqual([{ status: 'DONE' }]);
+    expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId])).toEqual([]);
+  });
+  it('rejects a refund with a reason: REJECTED, nothing sent to the bank, the amount kept as the borrower’s credit', async () => {
+    const waiting = await refundAwaitingApproval('70.00');
+    const rejected = await decide('reject', checker.token, 'R1', { reason: '借款人要求抵扣下期' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.refund).toMatchObject({ refundId: 'R1', status: 'REJECTED' });
+    expect(await untilRefund('REJECTED')).toMatchObject({ amount: waiting.amount });
+    expect(await keptAsCredit()).toEqual([
+      { account: 'REFUND_PAYABLE', debit: waiting.amount, credit: '0.00' },
+      { account: 'BORROWER_CREDIT', debit: '0.00', credit: waiting.amount },
+    ]);
+    const paid = await sql<{ n: number }[]>`
+      select count(*)::int as n from journal_entries where loan_id = ${loanId} and kind = 'REFUND'`;
+    expect(paid[0]!.n).toBe(0);
+    // Final: neither an approval nor a retry reopens it.
+    expect((await decide('approve', checker.token)).status).toBe(409);
+    expect((await decide('retry', checker.token)).status).toBe(409);
+    const tasks = await sql<{ task_key: string; status: string }[]>`
+      select task_key, status from tasks where loan_id = ${loanId} and task_key like 'REFUND_%' order by task_key`;
+    expect(tasks).toEqual([{ task_key: 'REFUND_APPROVAL:R1', status: 'DONE' }]);
     expect(await findingsFor(sql, `${stack.simulatorUrl}/bank`, [loanId])).toEqual([]);
   });
 });

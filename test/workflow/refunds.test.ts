@@ -5,8 +5,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { money } from '../../domain/money.js';
 import type { LoanProduct } from '../../domain/products.js';
-import { refundDecisionUpdate } from '../../contracts/definitions.js';
-import type { RefundDecision } from '../../contracts/messages.js';
+import { refundDecisionUpdate, reversePaymentUpdate } from '../../contracts/definitions.js';
+import type { RefundDecision, ReversalInput } from '../../contracts/messages.js';
 import type { RefundRecord } from '../../contracts/loan-view.js';
 import { createWorkflowHarness, untilIdle, type WorkflowHarness } from './helpers/harness.js';
 import { refusalOf, sign, uploadDocuments, waitForStatus, type LoanHandle } from './helpers/loan-driver.js';
@@ -94,6 +94,26 @@ async function refundEntries(loanId: string) {
 async function openTasks(loanId: string, kind: string) {
   return h.sql<{ task_key: string; role: string }[]>`
     select task_key, role from tasks where loan_id = ${loanId} and kind = ${kind} and status = 'OPEN'`;
+}
+
+/** A reversal of the payment, approved by `checker` in payment_reversals as the API stores it, sent to the loan. */
+async function reverseApproved(handle: LoanHandle, loanId: string, paymentId: string, maker: string, checker: string) {
+  const input: ReversalInput = {
+    paymentId,
+    reason: 'the cash was counterfeit',
+    requestedBy: maker,
+    approvedBy: { userId: checker, role: 'FINANCE' },
+  };
+  await h.sql`
+    insert into payment_reversals (payment_id, loan_id, reason, status, requested_by, checked_by, checked_at)
+    values (${paymentId}, ${loanId}, ${input.reason}, 'APPROVED', ${maker}, ${checker}, now())
+    on conflict do nothing`;
+  return handle.executeUpdate(reversePaymentUpdate, { args: [input] });
+}
+
+async function allTasks(loanId: string, like: string) {
+  return h.sql<{ task_key: string; status: string }[]>`
+    select task_key, status from tasks where loan_id = ${loanId} and task_key like ${like} order by task_key`;
 }
 
 describe('refunds', () => {
@@ -500,5 +520,80 @@ describe('refunds', () => {
     expect(refundTransfers(loan.loanId)).toHaveLength(1);
     expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
     await h.capture(loan.loanId, 'refund-at-payoff', ['payoff', 'refund']);
+  });
+  it('cancels the refund of a reversed payment before it reaches the bank, closing its task; the mirror unwinds REFUND_PAYABLE', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '100.00' }));
+    const maker = await h.createUser('FINANCE', 'maker');
+    const checker = await h.createUser('FINANCE', 'checker');
+    const due = loan.active.servicing!.nextDue!;
+    await skipTo(h, due.dueDate, '10:00');
+    const owed = (await view(loan.handle)).servicing!.nextDue!.amount;
+    const paymentId = `${loan.loanId}-cash`;
+    await pay(loan.handle, {
+      paymentId,
+      amount: money(owed).plus('400.00').toFixed(2),
+      channel: 'CASH',
+      receivedOn: due.dueDate,
+      by: { userId: maker, role: 'FINANCE' },
+    });
+    await untilRefund(loan.handle, 'R1', 'APPROVAL');
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('-400.00');
+
+    const reversed = await reverseApproved(loan.handle, loan.loanId, paymentId, maker, checker);
+    expect(reversed.duplicate).toBe(false);
+    const cancelled = await untilRefund(loan.handle, 'R1', 'CANCELLED');
+    expect(cancelled).toMatchObject({ amount: '400.00', paymentId });
+    expect(cancelled.cancelledOn).toBeDefined();
+    await untilIdle(loan.handle);
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
+    expect(await allTasks(loan.loanId, 'REFUND_%')).toEqual([{ task_key: 'REFUND_APPROVAL:R1', status: 'CANCELLED' }]);
+    // Cancelled is final: no decision acts on it, and past the hold nothing goes to the bank.
+    expect(
+      await refusalOf(
+        decide(loan.handle, { refundId: 'R1', action: 'APPROVE', by: { userId: checker, role: 'FINANCE' } }),
+      ),
+    ).toBe('WRONG_STAGE');
+    await h.env.sleep(4 * DAY);
+    await untilIdle(loan.handle);
+    expect(refundTransfers(loan.loanId)).toHaveLength(0);
+    expect(await refundEntries(loan.loanId)).toHaveLength(0);
+    expect((await refundOf(loan.handle, 'R1'))!.status).toBe('CANCELLED');
+    await h.capture(loan.loanId, 'refund-cancelled-by-reversal', ['partial-payment', 'reversal', 'refund']);
+  });
+
+  it('refuses a reversal while the payment’s refund is at the bank, and after it is paid; the ledger stays as it was', async () => {
+    const loan = await activeLoan((p) => ({ ...p, overpayment: 'REFUND', refundApprovalThreshold: '1000.00' }));
+    const maker = await h.createUser('FINANCE', 'maker');
+    const checker = await h.createUser('FINANCE', 'checker');
+    const due = loan.active.servicing!.nextDue!;
+    await skipTo(h, due.dueDate, '10:00');
+    const owed = (await view(loan.handle)).servicing!.nextDue!.amount;
+    const paymentId = `${loan.loanId}-cash`;
+    h.bank.holdSettlement = true;
+    await pay(loan.handle, {
+      paymentId,
+      amount: money(owed).plus('60.00').toFixed(2),
+      channel: 'CASH',
+      receivedOn: due.dueDate,
+      by: { userId: maker, role: 'FINANCE' },
+    });
+    await h.env.sleep(3 * DAY + 60_000);
+    await eventually(() => refundTransfers(loan.loanId));
+    const bankBefore = await ledgerBalance(h, loan.loanId, 'BANK');
+    const atBank = await refusalOf(reverseApproved(loan.handle, loan.loanId, paymentId, maker, checker));
+    expect(atBank).toBe('WRONG_STAGE');
+    expect((await refundOf(loan.handle, 'R1'))!.status).toBe('PENDING');
+    h.bank.settle(`loan:${loan.loanId}:refund:1`, 'SUCCEEDED');
+    h.bank.holdSettlement = false;
+    await h.env.sleep(120_000);
+    await untilRefund(loan.handle, 'R1', 'PAID');
+    // Paid: the reversal is still refused (the money left the bank); a person takes it from here.
+    expect(await refusalOf(reverseApproved(loan.handle, loan.loanId, paymentId, maker, checker))).toBe('WRONG_STAGE');
+    const [none] = await h.sql<{ n: number }[]>`
+      select count(*)::int as n from journal_entries where business_key = ${`reversal:payment:${paymentId}`}`;
+    expect(none!.n).toBe(0);
+    expect(await ledgerBalance(h, loan.loanId, 'REFUND_PAYABLE')).toBe('0.00');
+    expect(await ledgerBalance(h, loan.loanId, 'BANK')).toBe(money(bankBefore).minus('60.00').toFixed(2));
+    await untilIdle(loan.handle);
   });
 });
