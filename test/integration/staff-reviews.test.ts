@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
 
-const api = new ApiClient(inject('stack').apiUrl);
+const api = new ApiClient(inject('stack').apiUrl, { simulatorUrl: inject('stack').simulatorUrl });
 
 let admin: Session;
 let initialReviewer: Session;
