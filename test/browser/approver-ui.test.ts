@@ -161,11 +161,18 @@ describe('initial reviewer', () => {
     expect(await terms.textContent()).toContain('¥60,000.00');
     expect(await terms.textContent()).toContain(money(loan.assessment.recommendedLimit));
 
-    const images = page.locator('[data-section="loan.section.documents"] img');
-    await expect.poll(() => images.count(), { timeout: 10_000 }).toBe(loan.documents.length);
+    // Pictures show inline; PDFs (proof of income, bank statements) as a button that opens them.
+    const section = '[data-section="loan.section.documents"]';
+    const images = page.locator(`${section} img`);
+    const pdfs = page.locator(`${section} [data-i18n="documents.openPdf"]`);
+    await expect
+      .poll(async () => (await images.count()) + (await pdfs.count()), { timeout: 10_000 })
+      .toBe(loan.documents.length);
+    expect(await images.count()).toBeGreaterThan(0);
+    expect(await pdfs.count()).toBeGreaterThan(0);
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll<HTMLImageElement>('.document img')).every(
-        (img) => img.complete && img.naturalWidth === 240,
+        (img) => img.complete && img.naturalWidth === 480,
       ),
     );
 

@@ -11,7 +11,7 @@ import { DOCUMENT_LIMITS } from '../../api/document-content.js';
 import { stackDb } from './support/servicing.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
 let riskManager: Session;
 

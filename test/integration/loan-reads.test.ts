@@ -73,6 +73,7 @@ const VIEW_KEYS = [
   'openReview',
   'attention',
   'refunds',
+  'payoutAccount',
 ];
 function sameFieldsOf(detail: Json): Json {
   return Object.fromEntries(

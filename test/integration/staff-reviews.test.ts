@@ -9,7 +9,7 @@ import { connectDb } from '../../lib/db-client.js';
 import { hashPassword } from '../../security/passwords.js';
 
 const stack = inject('stack');
-const api = new ApiClient(stack.apiUrl);
+const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = connectDb(stack.databaseUrl, { max: 1, applicationName: 'staff-reviews-it' });
 afterAll(() => sql.end());
 

@@ -217,6 +217,7 @@ describe('the API while Temporal is unreachable', () => {
         async () =>
           ((await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body as { timeline?: unknown[] })
             .timeline?.length ?? 0,
+        { timeout: 15_000 },
       )
       .toBeGreaterThanOrEqual(2);
     detailWhileUp = (await timed('GET', `/v1/loans/${loanId}`, { token: session.token })).body;

@@ -219,8 +219,15 @@ describe('signed settlement callbacks', () => {
       const attempts = receiver.received.filter((c) => c.path === '/cb/flaky');
       expect(attempts.map((c) => c.status)).toEqual([500, 500, 200]);
       for (const attempt of attempts) expect(verify(attempt)).toEqual({ ok: true });
-      const [row] = await h.sql<{ attempts: number; delivered: boolean }[]>`
-        select attempts, delivered_at is not null as delivered from partner_callbacks where subject_id = ${accepted.transferId}`;
+      // The simulator records the delivery after the receiver has answered: wait for the record.
+      const row = await eventually(
+        async () =>
+          (
+            await h.sql<{ attempts: number; delivered: boolean }[]>`
+            select attempts, delivered_at is not null as delivered from partner_callbacks where subject_id = ${accepted.transferId}`
+          )[0],
+        (r) => r?.delivered === true,
+      );
       expect(row).toEqual({ attempts: 3, delivered: true });
     } finally {
       receiver.answerWith(() => 200);

@@ -55,6 +55,7 @@ describe('fault settings', () => {
       bureau: NO_FAULTS,
       notify: { ...NO_FAULTS, latencyMs: 5 },
       gateway: NO_FAULTS,
+      identity: NO_FAULTS,
     });
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: '1.5' })).toThrow(ConfigError);
     expect(() => faultSettingsFromEnv({ SIM_BUREAU_FAILURE_RATE: 'lots' })).toThrow(/SIM_BUREAU_FAILURE_RATE/);

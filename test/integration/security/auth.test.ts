@@ -103,6 +103,8 @@ describe('registration, login and the current user', () => {
   });
 
   it('refuses a second registration with the same ID number (409); a registered phone gets no code', async () => {
+    // The first test sent this phone a code moments ago (database time): move it past the one-minute resend wait.
+    await h.sql`update sms_codes set issued_at = issued_at - interval '61 seconds'`;
     const samePhone = await h.request('POST', '/v1/auth/register', {
       body: {
         phone: '+8613812345678',
