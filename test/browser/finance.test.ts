@@ -9,8 +9,8 @@ import { money as decimal } from '../../domain/money.js';
 import { activeLoanOverHttp } from '../integration/support/servicing.js';
 import { collectPageErrors, launchChromium, newContext, screenshot, signIn } from './browser.js';
 
-const { apiUrl } = inject('stack');
-const client = new ApiClient(apiUrl);
+const { apiUrl, simulatorUrl } = inject('stack');
+const client = new ApiClient(apiUrl, { simulatorUrl });
 const money = (value: string) =>
   new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(Number(value));
 
