@@ -27,7 +27,8 @@ export interface FakeBank extends BankClient {
   settle(idempotencyKey: string, status: 'SUCCEEDED' | 'FAILED', failureReason?: string): void;
 }
 
-export function createFakeBank(): FakeBank {
+/** `openingBalance`: what the company's account held before its first movement, as the real bank reports it. */
+export function createFakeBank(options: { openingBalance?: string } = {}): FakeBank {
   const transfers = new Map<string, BankTransfer & { request: TransferRequest }>();
   const debits = new Map<string, BankDebit & { request: DebitRequest }>();
   const bank: FakeBank = {
@@ -102,9 +103,11 @@ export function createFakeBank(): FakeBank {
       return debits.get(key) ?? null;
     },
     async ledger() {
-      return { transfers: [...transfers.values()], debits: [...debits.values()] } as unknown as Awaited<
-        ReturnType<BankClient['ledger']>
-      >;
+      return {
+        ...(options.openingBalance !== undefined ? { openingBalance: options.openingBalance } : {}),
+        transfers: [...transfers.values()],
+        debits: [...debits.values()],
+      } as unknown as Awaited<ReturnType<BankClient['ledger']>>;
     },
   };
   return bank;

@@ -13,6 +13,7 @@ import { initialViewFields, loanWorkflowInput, startLoanWorkflow } from '../../.
 import { insertLoanApplication, newLoanId } from '../../../db/loans.js';
 import { productForLoanType, seedDefaultProducts } from '../../../db/products.js';
 import { recordCapitalInjection } from '../../../db/ledger-books.js';
+import { OPENING_BALANCE_INJECTION } from '../../../domain/capital-reconciliation.js';
 import type { Sql } from '../../../lib/db-client.js';
 import type { LoanProduct } from '../../../domain/products.js';
 import type { Application } from '../../../domain/validation/application.js';
@@ -94,11 +95,19 @@ export interface HarnessOptions {
   fundBank?: boolean;
 }
 
-/** Capital paid into BANK before any payout, as finance records it. */
-export async function fundTestBank(sql: Sql, amount = '100000000.00'): Promise<void> {
+const TEST_BANK_OPENING_BALANCE = '100000000.00';
+
+/** Capital paid into BANK before any payout, as finance records the bank's opening balance. */
+export async function fundTestBank(sql: Sql, amount = TEST_BANK_OPENING_BALANCE): Promise<void> {
   await recordCapitalInjection(
     sql,
-    { injectionId: 'test-capital', amount, effectiveOn: '2000-01-01', reference: 'test capital', recordedBy: 'test' },
+    {
+      injectionId: OPENING_BALANCE_INJECTION,
+      amount,
+      effectiveOn: '2000-01-01',
+      reference: 'opening balance',
+      recordedBy: 'test',
+    },
     async () => undefined,
   );
 }
@@ -112,7 +121,7 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
   const env = await connectTestServer(dataConverter, options.realServer === true);
-  const bank = createFakeBank();
+  const bank = createFakeBank(options.fundBank !== false ? { openingBalance: TEST_BANK_OPENING_BALANCE } : {});
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
   const log = createLogger('workflow-test', 'silent');
