@@ -43,7 +43,7 @@ export async function recordSignature(
   if (!user?.phone_enc)
     throw ApiError.forbidden({ zh: '该账户没有可接收验证码的手机号', en: 'This account has no phone to confirm with' });
   const phone = deps.cipher.decrypt(user.phone_enc, USER_FIELDS.phone);
-  const verified = await verifySmsCode(deps.sql, { phone, purpose: 'SIGN_CONTRACT', loanId, code: input.smsCode });
+  const verified = await verifySmsCode(deps, { phone, purpose: 'SIGN_CONTRACT', loanId, code: input.smsCode });
   if (!verified.ok) {
     await auditRequest(c, deps.sql, {
       action: 'CONTRACT_SIGNED',

@@ -1,11 +1,13 @@
 // One-time SMS codes: a 6-digit code sent to a phone for one purpose (and, where the purpose is
-// about a loan, for that loan). Only a salted hash of the code is kept; the phone is kept as a
-// hash look-up key. A code lives 5 minutes, allows 5 tries, is used once, and a newer code for the
+// about a loan, for that loan). The code and the phone are kept only as HMACs under the
+// installation's key (outside the database), so a copy of the table gives up neither by trying
+// every number. A code lives 5 minutes, allows 5 tries, is used once, and a newer code for the
 // same phone and purpose replaces the older one. A phone gets a new code at most once a minute and
 // 10 an hour.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { normalizePhone } from '../domain/validation/phone.js';
 import type { Sql } from '../lib/db-client.js';
+import type { Keyring } from './keyring.js';
 
 export const SMS_CODE_PURPOSES = ['REGISTER', 'SIGN_CONTRACT', 'CLAIM_ACCOUNT', 'CHANGE_PAYOUT_ACCOUNT'] as const;
 export type SmsCodePurpose = (typeof SMS_CODE_PURPOSES)[number];
@@ -25,8 +27,13 @@ export interface SmsCodeSender {
   ): Promise<unknown>;
 }
 
-export interface SmsCodeDeps {
+/** Where codes are kept, and the key their look-ups and hashes are made with. */
+export interface SmsCodeStore {
   sql: Sql;
+  keyring: Keyring;
+}
+
+export interface SmsCodeDeps extends SmsCodeStore {
   notify: SmsCodeSender;
 }
 
@@ -42,21 +49,25 @@ export type IssueResult = { ok: true; expiresAt: Date } | { ok: false; reason: '
 export type VerifyResult =
   { ok: true; verificationId: string } | { ok: false; reason: 'WRONG' | 'EXPIRED' | 'TOO_MANY_ATTEMPTS' | 'NOT_FOUND' };
 
-/** SHA-256 of the normalized phone: how a code's rows are found without keeping the number. */
-export function smsPhoneKey(phone: string): string {
+/** HMAC of the normalized phone: how a code's rows are found without keeping the number. */
+export function smsPhoneKey(keyring: Keyring, phone: string): string {
   const normalized = normalizePhone(phone) ?? phone.trim();
-  return createHash('sha256').update(`sms-code/v1/phone:${normalized}`).digest('hex');
+  return createHmac('sha256', keyring.hmacKey).update(`sms-code/v2/phone:${normalized}`).digest('hex');
 }
 
-function codeHash(rowId: string, code: string): Buffer {
-  return createHash('sha256').update(`sms-code/v1/code:${rowId}:${code}`).digest();
+function codeHash(keyring: Keyring, rowId: string, code: string): Buffer {
+  return createHmac('sha256', keyring.hmacKey).update(`sms-code/v2/code:${rowId}:${code}`).digest();
 }
 
 type Reservation = { ok: true; id: string; expiresAt: Date } | { ok: false; retryAfterSeconds: number };
 
 /** Under the phone's lock: the throttle, then a new row holding the code's hash (or none). */
-async function reserve(sql: Sql, subject: SmsCodeSubject, code: string | null): Promise<Reservation> {
-  const phoneKey = smsPhoneKey(subject.phone);
+async function reserve(
+  { sql, keyring }: SmsCodeStore,
+  subject: SmsCodeSubject,
+  code: string | null,
+): Promise<Reservation> {
+  const phoneKey = smsPhoneKey(keyring, subject.phone);
   const loanId = subject.loanId ?? '';
   return sql.begin(async (tx): Promise<Reservation> => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${`sms-code:${phoneKey}`}, 0))`;
@@ -78,7 +89,7 @@ async function reserve(sql: Sql, subject: SmsCodeSubject, code: string | null): 
       returning id, expires_at`;
     // A withheld code keeps an empty hash, which no code matches.
     if (code !== null)
-      await tx`update sms_codes set code_hash = ${codeHash(row!.id, code).toString('hex')} where id = ${row!.id}`;
+      await tx`update sms_codes set code_hash = ${codeHash(keyring, row!.id, code).toString('hex')} where id = ${row!.id}`;
     return { ok: true, id: row!.id, expiresAt: row!.expires_at };
   });
 }
@@ -89,7 +100,7 @@ async function reserve(sql: Sql, subject: SmsCodeSubject, code: string | null): 
  */
 export async function issueSmsCode(deps: SmsCodeDeps, subject: SmsCodeSubject): Promise<IssueResult> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const issued = await reserve(deps.sql, subject, code);
+  const issued = await reserve(deps, subject, code);
   if (!issued.ok) return { ok: false, reason: 'THROTTLED', retryAfterSeconds: issued.retryAfterSeconds };
   try {
     await deps.notify.send(`sms-code:${issued.id}`, {
@@ -110,8 +121,8 @@ export async function issueSmsCode(deps: SmsCodeDeps, subject: SmsCodeSubject): 
  * like a sent code, so the answers do not tell the cases apart, but nothing is sent and no code
  * can match. It also replaces any earlier code for the purpose.
  */
-export async function withholdSmsCode(sql: Sql, subject: SmsCodeSubject): Promise<IssueResult> {
-  const reserved = await reserve(sql, subject, null);
+export async function withholdSmsCode(store: SmsCodeStore, subject: SmsCodeSubject): Promise<IssueResult> {
+  const reserved = await reserve(store, subject, null);
   return reserved.ok
     ? { ok: true, expiresAt: reserved.expiresAt }
     : { ok: false, reason: 'THROTTLED', retryAfterSeconds: reserved.retryAfterSeconds };
@@ -131,12 +142,12 @@ interface CodeRow {
  * code is dead. The verification id is what the confirmed act records.
  */
 export async function verifySmsCode(
-  sql: Sql,
+  { sql, keyring }: SmsCodeStore,
   attempt: SmsCodeSubject & { code: string },
 ): Promise<
   { ok: true; verificationId: string } | { ok: false; reason: 'WRONG' | 'EXPIRED' | 'TOO_MANY_ATTEMPTS' | 'NOT_FOUND' }
 > {
-  const phoneKey = smsPhoneKey(attempt.phone);
+  const phoneKey = smsPhoneKey(keyring, attempt.phone);
   const loanId = attempt.loanId ?? '';
   return sql.begin(async (tx): Promise<VerifyResult> => {
     const [row] = await tx<CodeRow[]>`
@@ -150,7 +161,7 @@ export async function verifySmsCode(
     if (row.attempts >= SMS_CODE_MAX_ATTEMPTS) return { ok: false, reason: 'TOO_MANY_ATTEMPTS' };
     if (row.expired) return { ok: false, reason: 'EXPIRED' };
     const expected = Buffer.from(row.code_hash, 'hex');
-    const given = codeHash(row.id, attempt.code.trim());
+    const given = codeHash(keyring, row.id, attempt.code.trim());
     if (expected.length === given.length && timingSafeEqual(expected, given)) {
       await tx`update sms_codes set consumed_at = now(), attempts = attempts + 1 where id = ${row.id}`;
       return { ok: true, verificationId: row.id };

@@ -257,7 +257,7 @@ export function authRoutes(security: Security): RouteModule {
         problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
       throwIfProblems(problems);
 
-      const code = await verifySmsCode(sql, { phone: phone!, purpose: 'REGISTER', code: body.smsCode });
+      const code = await verifySmsCode({ sql, keyring }, { phone: phone!, purpose: 'REGISTER', code: body.smsCode });
       if (!code.ok) {
         await auditRequest(c, sql, {
           action: 'USER_REGISTER',
@@ -331,7 +331,10 @@ export function authRoutes(security: Security): RouteModule {
         problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
       throwIfProblems(problems);
 
-      const code = await verifySmsCode(sql, { phone: phone!, purpose: 'CLAIM_ACCOUNT', code: body.smsCode });
+      const code = await verifySmsCode(
+        { sql, keyring },
+        { phone: phone!, purpose: 'CLAIM_ACCOUNT', code: body.smsCode },
+      );
       if (!code.ok) {
         await auditRequest(c, sql, {
           action: 'USER_CLAIM',

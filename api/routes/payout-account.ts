@@ -140,7 +140,7 @@ export const payoutAccountRoutes: RouteModule = (deps) => {
         zh: '只有借款人本人可以更换收款账户',
         en: 'Only the borrower can change the payout account',
       });
-    const sms = await verifySmsCode(deps.sql, {
+    const sms = await verifySmsCode(deps, {
       phone: await borrowerPhone(deps, loan.borrower_id),
       purpose: 'CHANGE_PAYOUT_ACCOUNT',
       loanId,

@@ -114,8 +114,8 @@ export const smsCodeRoutes: RouteModule = (deps) => {
     let result;
     try {
       result = eligible
-        ? await issueSmsCode({ sql: deps.sql, notify }, subject)
-        : await withholdSmsCode(deps.sql, subject);
+        ? await issueSmsCode({ sql: deps.sql, keyring: deps.keyring, notify }, subject)
+        : await withholdSmsCode(deps, subject);
     } catch (err) {
       if (isPartnerError(err)) throw smsGatewayDown();
       throw err;

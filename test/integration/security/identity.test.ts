@@ -7,11 +7,13 @@ import '../../setup/provided.js';
 import { ApiCallError, ApiClient, personalLoanApplication, type Session } from '../../../drivers/api-client.js';
 import { makeCardNumber, makeIdNumber, makePhone } from '../../../drivers/identities.js';
 import { smsPhoneKey } from '../../../security/sms-codes.js';
+import { readKeyFile } from '../../../security/keyring.js';
 import { stackDb } from '../support/servicing.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
+const keyring = readKeyFile(stack.dataKeyFile);
 let officer: Session;
 
 beforeAll(async () => {
@@ -64,7 +66,7 @@ describe('registration', () => {
   it('an expired code is refused', async () => {
     const person = { phone: makePhone(), name: '李娜', idNumber: makeIdNumber({ name: '李娜' }) };
     const code = await api.smsCode(person.phone, 'REGISTER');
-    await sql`update sms_codes set expires_at = now() - interval '1 second' where phone_key = ${smsPhoneKey(person.phone)}`;
+    await sql`update sms_codes set expires_at = now() - interval '1 second' where phone_key = ${smsPhoneKey(keyring, person.phone)}`;
     const expired = await refusal(register(person, code));
     expect(expired.fields).toEqual([expect.objectContaining({ field: 'smsCode', code: 'SMS_CODE_EXPIRED' })]);
   });
@@ -230,10 +232,10 @@ describe('claiming an account a loan officer entered', () => {
     await api.waitForLoanStatus(session.token, loanId, 'ACTIVE');
 
     // Claimed once: no second code is sent, and a claim cannot take the account over.
-    await sql`update sms_codes set issued_at = issued_at - interval '2 minutes' where phone_key = ${smsPhoneKey(applicant.phone)}`;
+    await sql`update sms_codes set issued_at = issued_at - interval '2 minutes' where phone_key = ${smsPhoneKey(keyring, applicant.phone)}`;
     await api.requestSmsCode(applicant.phone, 'CLAIM_ACCOUNT');
     const codes =
-      await sql`select code_hash from sms_codes where phone_key = ${smsPhoneKey(applicant.phone)} and purpose = 'CLAIM_ACCOUNT' order by issued_at desc limit 1`;
+      await sql`select code_hash from sms_codes where phone_key = ${smsPhoneKey(keyring, applicant.phone)} and purpose = 'CLAIM_ACCOUNT' order by issued_at desc limit 1`;
     expect(codes[0]!.code_hash).toBe('');
   });
 });

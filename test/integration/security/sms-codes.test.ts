@@ -6,11 +6,14 @@ import '../../setup/provided.js';
 import { ApiCallError, ApiClient } from '../../../drivers/api-client.js';
 import { makePhone } from '../../../drivers/identities.js';
 import { smsPhoneKey, verifySmsCode } from '../../../security/sms-codes.js';
+import { readKeyFile } from '../../../security/keyring.js';
 import { stackDb } from '../support/servicing.js';
 
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = stackDb(stack.databaseUrl);
+const keyring = readKeyFile(stack.dataKeyFile);
+const store = { sql, keyring };
 
 afterAll(async () => {
   await sql.end();
@@ -35,25 +38,28 @@ describe('POST /v1/auth/sms-codes', () => {
     expect(code).toMatch(/^\d{6}$/);
     const [row] = await sql<
       { code_hash: string }[]
-    >`select code_hash from sms_codes where phone_key = ${smsPhoneKey(phone)}`;
+    >`select code_hash from sms_codes where phone_key = ${smsPhoneKey(keyring, phone)}`;
     expect(row!.code_hash).not.toContain(code);
 
     const wrong = code === '000000' ? '000001' : '000000';
-    expect(await verifySmsCode(sql, { phone, purpose: 'CLAIM_ACCOUNT', code })).toEqual({
+    expect(await verifySmsCode(store, { phone, purpose: 'CLAIM_ACCOUNT', code })).toEqual({
       ok: false,
       reason: 'NOT_FOUND',
     });
-    expect(await verifySmsCode(sql, { phone: makePhone(), purpose: 'REGISTER', code })).toEqual({
+    expect(await verifySmsCode(store, { phone: makePhone(), purpose: 'REGISTER', code })).toEqual({
       ok: false,
       reason: 'NOT_FOUND',
     });
-    expect(await verifySmsCode(sql, { phone, purpose: 'REGISTER', code: wrong })).toEqual({
+    expect(await verifySmsCode(store, { phone, purpose: 'REGISTER', code: wrong })).toEqual({
       ok: false,
       reason: 'WRONG',
     });
-    const verified = await verifySmsCode(sql, { phone, purpose: 'REGISTER', code });
+    const verified = await verifySmsCode(store, { phone, purpose: 'REGISTER', code });
     expect(verified).toEqual({ ok: true, verificationId: expect.any(String) });
-    expect(await verifySmsCode(sql, { phone, purpose: 'REGISTER', code })).toEqual({ ok: false, reason: 'NOT_FOUND' });
+    expect(await verifySmsCode(store, { phone, purpose: 'REGISTER', code })).toEqual({
+      ok: false,
+      reason: 'NOT_FOUND',
+    });
   });
 
   it('a second code within a minute is refused with Retry-After; the first still works', async () => {
@@ -64,26 +70,26 @@ describe('POST /v1/auth/sms-codes', () => {
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SMS_CODE_TOO_SOON');
     const code = (await api.latestSmsCode(phone, 'REGISTER'))!;
-    expect((await verifySmsCode(sql, { phone, purpose: 'REGISTER', code })).ok).toBe(true);
+    expect((await verifySmsCode(store, { phone, purpose: 'REGISTER', code })).ok).toBe(true);
   });
 
   it('an expired code is EXPIRED; five wrong tries kill the code, even the right one after', async () => {
     const phone = makePhone();
     await api.requestSmsCode(phone, 'REGISTER');
     const code = (await api.latestSmsCode(phone, 'REGISTER'))!;
-    await sql`update sms_codes set expires_at = now() - interval '1 second' where phone_key = ${smsPhoneKey(phone)}`;
-    expect(await verifySmsCode(sql, { phone, purpose: 'REGISTER', code })).toEqual({ ok: false, reason: 'EXPIRED' });
+    await sql`update sms_codes set expires_at = now() - interval '1 second' where phone_key = ${smsPhoneKey(keyring, phone)}`;
+    expect(await verifySmsCode(store, { phone, purpose: 'REGISTER', code })).toEqual({ ok: false, reason: 'EXPIRED' });
 
     const other = makePhone();
     await api.requestSmsCode(other, 'REGISTER');
     const right = (await api.latestSmsCode(other, 'REGISTER'))!;
     const wrong = right === '999999' ? '999998' : '999999';
     for (let i = 0; i < 5; i++)
-      expect(await verifySmsCode(sql, { phone: other, purpose: 'REGISTER', code: wrong })).toEqual({
+      expect(await verifySmsCode(store, { phone: other, purpose: 'REGISTER', code: wrong })).toEqual({
         ok: false,
         reason: 'WRONG',
       });
-    expect(await verifySmsCode(sql, { phone: other, purpose: 'REGISTER', code: right })).toEqual({
+    expect(await verifySmsCode(store, { phone: other, purpose: 'REGISTER', code: right })).toEqual({
       ok: false,
       reason: 'TOO_MANY_ATTEMPTS',
     });
