@@ -1,17 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { withdrawUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { closeLoanOnRequest } from '../borrower-closing.js';
 import { loanInScope, loanScope } from '../loan-access.js';
 import { presentLoan } from '../loan-presenter.js';
 import { readLoanView } from '../loan-view.js';
-import { loanHandle } from '../loan-workflows.js';
-import { projectionCaughtUp } from '../projection-wait.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject, LoanIdParam, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
-import { callWorkflow } from '../workflow-errors.js';
-import { updateIdFor } from '../update-id.js';
 
 const LoanSummary = z
   .object({
@@ -143,27 +139,8 @@ export const loanRoutes: RouteModule = (deps) => {
   });
 
   app.openapi(withdraw, async (c) => {
-    const user = currentUser(c);
     const { loanId } = c.req.valid('param');
-    await loanInScope(deps.sql, user, loanId);
-    const body = c.req.header('content-length') === '0' ? {} : await c.req.json<unknown>().catch(() => ({}));
-    const reason =
-      typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
-    const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(withdrawUpdate, {
-        args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }],
-        updateId: updateIdFor(c, 'withdraw', user),
-      }),
-    );
-    await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, {
-      action: 'LOAN_WITHDRAWN',
-      result: 'SUCCESS',
-      resourceType: 'loan',
-      resourceId: loanId,
-      loanId,
-    });
-    return c.json({ loanId, status: view.status }, 200);
+    return c.json(await closeLoanOnRequest(c, deps, loanId, 'withdraw'), 200);
   });
 
   return app;

@@ -6,11 +6,12 @@ import { problem, type FieldProblem } from '../../domain/errors.js';
 import { take } from '../../domain/validation/fields.js';
 import { validateBankCard } from '../../domain/validation/bank-card.js';
 import { validatePhone } from '../../domain/validation/phone.js';
-import { cancelLoanUpdate, changePayoutAccountUpdate } from '../../contracts/definitions.js';
+import { changePayoutAccountUpdate } from '../../contracts/definitions.js';
 import { insertPayoutAccount } from '../../db/payout-accounts.js';
 import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { verifySmsCode } from '../../security/sms-codes.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { closeLoanOnRequest } from '../borrower-closing.js';
 import type { ApiDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
@@ -205,27 +206,8 @@ export const payoutAccountRoutes: RouteModule = (deps) => {
   });
 
   app.openapi(cancel, async (c) => {
-    const user = currentUser(c);
     const { loanId } = c.req.valid('param');
-    await loanInScope(deps.sql, user, loanId);
-    const body = c.req.header('content-length') === '0' ? {} : await c.req.json<unknown>().catch(() => ({}));
-    const reason =
-      typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : undefined;
-    const view = await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).executeUpdate(cancelLoanUpdate, {
-        args: [{ by: { userId: user.userId, role: user.role }, ...(reason ? { reason } : {}) }],
-        updateId: updateIdFor(c, 'cancel', user),
-      }),
-    );
-    await projectionCaughtUp(deps.sql, loanId, view);
-    await auditRequest(c, deps.sql, {
-      action: 'LOAN_CANCELLED',
-      result: 'SUCCESS',
-      resourceType: 'loan',
-      resourceId: loanId,
-      loanId,
-    });
-    return c.json({ loanId, status: view.status }, 200);
+    return c.json(await closeLoanOnRequest(c, deps, loanId, 'cancel'), 200);
   });
 
   return app;
