@@ -6,10 +6,10 @@ import type { Context } from 'hono';
 import { findLedgerRequest, listLedgerRequests } from '../../db/ledger-requests.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
 import { LedgerRequestSchema, LedgerRequestStatusEnum, ledgerRequestView } from '../ledger-request-view.js';
 import { approveLedgerRequest, rejectLedgerRequestBy, type Checker } from '../ledger-requests.js';
 import { auditRequest } from '../middleware/audit.js';
+import { refusalsAudited } from '../checker-refusals.js';
 import { currentUser } from '../middleware/auth.js';
 import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { idempotencyKeyOf } from '../update-id.js';
@@ -75,28 +75,24 @@ const { approve, reject } = checkerDecisionRoutes({
 type Step = 'LEDGER_REQUEST_APPROVE' | 'LEDGER_REQUEST_REJECT';
 
 /** Runs a checker's decision; a refusal (own request, already decided) is audited as DENIED. */
-async function decided<T>(
+function decided<T>(
   c: Context<AppEnv>,
   sql: ApiDeps['sql'],
   action: Step,
   requestId: string,
   decide: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await decide();
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 404 && err.status < 500) {
-      const r = await findLedgerRequest(sql, requestId);
-      await auditRequest(c, sql, {
-        action,
-        result: 'DENIED',
-        resourceType: 'ledger_request',
-        resourceId: requestId,
-        detail: { reason: err.code, maker: r?.requestedBy ?? null },
-      });
-    }
-    throw err;
-  }
+) {
+  return refusalsAudited(
+    c,
+    sql,
+    action,
+    {
+      resourceType: 'ledger_request',
+      resourceId: requestId,
+      find: async () => ({ maker: (await findLedgerRequest(sql, requestId))?.requestedBy ?? null }),
+    },
+    decide,
+  );
 }
 
 function checkerOf(c: Context<AppEnv>): Checker {

@@ -9,6 +9,7 @@ import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { auditRequest } from '../middleware/audit.js';
+import { refusalsAudited } from '../checker-refusals.js';
 import { currentUser } from '../middleware/auth.js';
 import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
@@ -129,29 +130,27 @@ const match = secureRoute({
 type Decision = 'REPAYMENT_APPROVE' | 'REPAYMENT_REJECT';
 
 /** Runs a checker's decision; a refusal (own posting, already decided, refused by the loan) is audited as DENIED. */
-async function decided<T>(
+function decided<T>(
   c: Context<AppEnv>,
   sql: ApiDeps['sql'],
   action: Decision,
   paymentId: string,
   decide: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await decide();
-  } catch (err) {
-    if (err instanceof ApiError && err.status !== 404 && err.status < 500) {
-      const posting = await findPosting(sql, paymentId);
-      await auditRequest(c, sql, {
-        action,
-        result: 'DENIED',
-        resourceType: 'repayment',
-        resourceId: paymentId,
-        loanId: posting?.loanId ?? null,
-        detail: { reason: err.code, maker: posting?.madeBy ?? null },
-      });
-    }
-    throw err;
-  }
+) {
+  return refusalsAudited(
+    c,
+    sql,
+    action,
+    {
+      resourceType: 'repayment',
+      resourceId: paymentId,
+      find: async () => {
+        const posting = await findPosting(sql, paymentId);
+        return { maker: posting?.madeBy ?? null, loanId: posting?.loanId ?? null };
+      },
+    },
+    decide,
+  );
 }
 
 function auditDecided(c: Context<AppEnv>, sql: ApiDeps['sql'], action: Decision, posting: StaffPosting) {
