@@ -19,7 +19,9 @@ afterAll(async () => {
   await h?.teardown();
 });
 
+/** Capital finance records once the bank has received it under the injection's id. */
 async function capital(id: string, amount: string) {
+  h.bank.receive(id, amount);
   await recordCapitalInjection(
     h.sql,
     { injectionId: id, amount, effectiveOn: '2000-01-01', reference: 'test', recordedBy: 'finance' },

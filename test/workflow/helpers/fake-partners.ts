@@ -7,6 +7,7 @@ import type {
   BankClient,
   BankDebit,
   BankTransfer,
+  IncomingPaymentNotice,
   DebitRequest,
   TransferRequest,
 } from '../../../partners/bank-client.js';
@@ -25,12 +26,15 @@ export interface FakeBank extends BankClient {
   /** When set, the bank refuses new transfers as a bad request (HTTP 400), as it does a malformed payout. */
   refuseTransfers: string | null;
   settle(idempotencyKey: string, status: 'SUCCEEDED' | 'FAILED', failureReason?: string): void;
+  /** Money paid into the company's account, such as capital whose reference is its injectionId. */
+  receive(reference: string, amount: string): void;
 }
 
 /** `openingBalance`: what the company's account held before its first movement, as the real bank reports it. */
 export function createFakeBank(options: { openingBalance?: string } = {}): FakeBank {
   const transfers = new Map<string, BankTransfer & { request: TransferRequest }>();
   const debits = new Map<string, BankDebit & { request: DebitRequest }>();
+  const incoming: IncomingPaymentNotice[] = [];
   const bank: FakeBank = {
     transfers,
     debits,
@@ -41,6 +45,14 @@ export function createFakeBank(options: { openingBalance?: string } = {}): FakeB
       const t = transfers.get(key);
       if (t)
         Object.assign(t, { status, ...(failureReason ? { failureReason } : {}), settledAt: new Date().toISOString() });
+    },
+    receive(reference, amount) {
+      incoming.push({
+        paymentId: `incoming-${incoming.length + 1}`,
+        reference,
+        amount,
+        receivedAt: new Date().toISOString(),
+      });
     },
     async verifyAccount(request) {
       const ok = !request.cardNumber.endsWith('0000');
@@ -107,7 +119,8 @@ export function createFakeBank(options: { openingBalance?: string } = {}): FakeB
         ...(options.openingBalance !== undefined ? { openingBalance: options.openingBalance } : {}),
         transfers: [...transfers.values()],
         debits: [...debits.values()],
-      } as unknown as Awaited<ReturnType<BankClient['ledger']>>;
+        incoming: [...incoming],
+      };
     },
   };
   return bank;
