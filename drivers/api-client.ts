@@ -89,6 +89,10 @@ export interface ApiClientOptions {
   simulatorUrl?: string;
 }
 
+/** How long `smsCode` waits out the one-code-a-minute resend limit, and how often it asks again. */
+const SMS_RESEND_WAIT_MS = 70_000;
+const SMS_RESEND_POLL_MS = 5_000;
+
 export class ApiClient {
   /** The phone each borrower session logged in with, so signing can ask for the code to it. */
   private readonly phones = new Map<string, string>();
@@ -152,7 +156,17 @@ export class ApiClient {
 
   /** Asks for a code and reads it from the simulator, as the phone's owner would from the SMS. */
   async smsCode(phone: string, purpose: SmsCodePurpose, loanId?: string): Promise<string> {
-    await this.requestSmsCode(phone, purpose, loanId);
+    // A step retried within the minute meets the resend limit: wait as the app's countdown would.
+    for (let waited = 0; ; waited += SMS_RESEND_POLL_MS) {
+      try {
+        await this.requestSmsCode(phone, purpose, loanId);
+        break;
+      } catch (err) {
+        const tooSoon = err instanceof ApiCallError && err.body?.error?.code === 'SMS_CODE_TOO_SOON';
+        if (!tooSoon || waited >= SMS_RESEND_WAIT_MS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, SMS_RESEND_POLL_MS));
+      }
+    }
     const code = await this.latestSmsCode(phone, purpose);
     if (code === null) throw new Error(`no ${purpose} code reached the SMS simulator`);
     return code;
