@@ -1,5 +1,5 @@
-// The 400 for an SMS code that did not verify, naming the smsCode field with why.
-import { problem } from '../domain/errors.js';
+// The problems with an SMS code: not six digits, or (a 400) it did not verify, naming the smsCode field with why.
+import { problem, type FieldProblem } from '../domain/errors.js';
 import type { VerifyResult } from '../security/sms-codes.js';
 import { ApiError } from './errors.js';
 
@@ -21,4 +21,11 @@ const TEXT: Record<Refusal, { zh: string; en: string }> = {
 export function smsCodeRefused(reason: Refusal): ApiError {
   const text = TEXT[reason];
   return new ApiError(400, 'SMS_CODE_INVALID', text, [problem('smsCode', `SMS_CODE_${reason}`, text.zh, text.en)]);
+}
+
+/** The field problem for a code that is not six digits, or null. */
+export function smsCodeFormatProblem(smsCode: string): FieldProblem | null {
+  return /^\d{6}$/.test(smsCode)
+    ? null
+    : problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits');
 }

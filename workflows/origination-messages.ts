@@ -5,7 +5,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { canClose, decide, decisionPending } from './attention.js';
 import { nowIso, type LoanContext } from './context.js';
-import type { Actor } from '../contracts/messages.js';
 import {
   bankResultSignal,
   cancelLoanUpdate,
@@ -21,7 +20,7 @@ import {
 import type { BankResults } from './disbursement.js';
 import { acceptDocument, type IntakeState } from './intake.js';
 import type { ReviewState } from './review.js';
-import type { AccountChangeRequest, PayoutRequests } from './payout.js';
+import type { AccountChangeRequest, PayoutRequests, RetryRequests } from './payout.js';
 import {
   validateAttentionDecision,
   validateCancel,
@@ -31,13 +30,6 @@ import {
   validateSignature,
   validateWithdrawal,
 } from './validators.js';
-
-/** Disbursement retries ops asked for, and how many of them the main loop has taken. */
-export interface RetryRequests {
-  requested: number;
-  taken: number;
-  by?: Actor;
-}
 
 export interface OriginationInbox {
   intake: IntakeState;
@@ -99,6 +91,11 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
         validateWithdrawal(ctx.view, input.borrowerId, withdrawal, ctx.withdrawal !== undefined),
     },
   );
+  // A retry, a change of account and a cancel each wait while another of them is being handled.
+  const payoutBusy = () =>
+    inbox.payout.change !== undefined ||
+    inbox.payout.cancel !== undefined ||
+    inbox.retries.requested > inbox.retries.taken;
   setHandler(
     retryDisbursementUpdate,
     async (actor) => {
@@ -107,21 +104,8 @@ export function listenInOrigination(ctx: LoanContext, inbox: OriginationInbox): 
       await condition(() => ctx.view.status !== 'DISBURSEMENT_FAILED');
       return ctx.view;
     },
-    {
-      validator: (actor) =>
-        validateDisbursementRetry(
-          ctx.view,
-          actor,
-          inbox.retries.requested > inbox.retries.taken ||
-            inbox.payout.cancel !== undefined ||
-            inbox.payout.change !== undefined,
-        ),
-    },
+    { validator: (actor) => validateDisbursementRetry(ctx.view, actor, payoutBusy()) },
   );
-  const payoutBusy = () =>
-    inbox.payout.change !== undefined ||
-    inbox.payout.cancel !== undefined ||
-    inbox.retries.requested > inbox.retries.taken;
   setHandler(
     changePayoutAccountUpdate,
     async (change) => {

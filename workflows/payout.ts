@@ -29,8 +29,8 @@ export interface PayoutRequests {
   cancel?: CancelInput;
 }
 
-/** Ops' retries asked for and taken (origination-messages' RetryRequests). */
-interface RetryRequests {
+/** Disbursement retries ops asked for, and how many of them the main loop has taken. */
+export interface RetryRequests {
   requested: number;
   taken: number;
   by?: Actor;

@@ -33,7 +33,7 @@ import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { MoneyString } from '../schemas.js';
 import { checkIdentity } from '../identity-check.js';
-import { smsCodeRefused } from '../sms-code-problems.js';
+import { smsCodeFormatProblem, smsCodeRefused } from '../sms-code-problems.js';
 import { verifySmsCode } from '../../security/sms-codes.js';
 import { createIdentityClient } from '../../partners/identity-client.js';
 
@@ -253,8 +253,8 @@ export function authRoutes(security: Security): RouteModule {
       );
       const name = readText(body.name, 'name', problems, { maxLength: 50 });
       problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
-      if (!/^\d{6}$/.test(body.smsCode))
-        problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
+      const codeProblem = smsCodeFormatProblem(body.smsCode);
+      if (codeProblem) problems.push(codeProblem);
       throwIfProblems(problems);
 
       const code = await verifySmsCode({ sql, keyring }, { phone: phone!, purpose: 'REGISTER', code: body.smsCode });
@@ -327,8 +327,8 @@ export function authRoutes(security: Security): RouteModule {
       const problems: FieldProblem[] = [];
       const phone = take(validatePhone(body.phone, 'phone'), problems);
       problems.push(...checkPasswordPolicy(body.password, { phone: phone ?? body.phone }));
-      if (!/^\d{6}$/.test(body.smsCode))
-        problems.push(problem('smsCode', 'INVALID_FORMAT', '短信验证码为6位数字', 'smsCode must be 6 digits'));
+      const codeProblem = smsCodeFormatProblem(body.smsCode);
+      if (codeProblem) problems.push(codeProblem);
       throwIfProblems(problems);
 
       const code = await verifySmsCode(

@@ -107,10 +107,9 @@ export const reviewRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     const loan = await loanInScope(deps.sql, user, loanId);
-    try {
-      await assertReviewerMayApprove(deps.sql, user, loan, body);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 403) {
+    /** Audits a refusal with one of `statuses` as DENIED, then throws it on. */
+    const refused = (statuses: readonly number[]) => async (err: unknown) => {
+      if (err instanceof ApiError && statuses.includes(err.status)) {
         await auditRequest(c, deps.sql, {
           action: `REVIEW_${body.stage}`,
           result: 'DENIED',
@@ -121,25 +120,14 @@ export const reviewRoutes: RouteModule = (deps) => {
         });
       }
       throw err;
-    }
+    };
+    await assertReviewerMayApprove(deps.sql, user, loan, body).catch(refused([403]));
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(reviewUpdate, {
         args: [{ ...body, reviewer: { userId: user.userId, role: user.role } }],
         updateId: updateIdFor(c, 'review', user),
       }),
-    ).catch(async (err: unknown) => {
-      if (err instanceof ApiError && [403, 409, 422].includes(err.status)) {
-        await auditRequest(c, deps.sql, {
-          action: `REVIEW_${body.stage}`,
-          result: 'DENIED',
-          resourceType: 'loan',
-          resourceId: loanId,
-          loanId,
-          detail: { decision: body.decision, refusal: err.code },
-        });
-      }
-      throw err;
-    });
+    ).catch(refused([403, 409, 422]));
     await projectionCaughtUp(deps.sql, loanId, view);
     await auditRequest(c, deps.sql, {
       action: `REVIEW_${body.stage}`,
