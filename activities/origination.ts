@@ -15,6 +15,7 @@ import type { ActivityDeps } from './deps.js';
 import { CONTRACT_CONTEXT } from '../security/encryption-contexts.js';
 import { loadApplication } from './loan-records.js';
 import { storeViewFields } from './view-fields.js';
+import { enqueueTimelineWebhooks } from '../db/webhooks.js';
 
 const TERMINAL = new Set(['REJECTED', 'WITHDRAWN', 'EXPIRED', 'PAID_OFF', 'WRITTEN_OFF', 'CANCELLED']);
 
@@ -81,6 +82,13 @@ export function createOriginationActivities({ sql, cipher, bureau, config }: Act
             updated_at = now()
           where id = ${event.loanId}`;
         await storeViewFields(tx, event.loanId, event);
+        await enqueueTimelineWebhooks(
+          tx,
+          event.loanId,
+          event.eventKey,
+          { kind: event.kind, status: event.status, detail: event.detail },
+          event.at,
+        );
       });
     },
 

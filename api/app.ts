@@ -107,6 +107,12 @@ export function createApp(
   for (const [path, module] of routes) app.route(path, module(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyAuth', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Api-Key',
+    description: "A channel's API key (POST /v1/api-keys); the webhook routes take it alone",
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'codecSession', {
     type: 'apiKey',
     in: 'cookie',

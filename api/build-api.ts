@@ -34,7 +34,9 @@ import { partnerCallbackRoutes } from './routes/partner-callbacks.js';
 import { servicingRoutes } from './routes/servicing.js';
 import { payoffRoutes } from './routes/payoff.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { mountPages } from '../ui/routes.js';
+import { documentWebhooks } from './webhook-docs.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -50,6 +52,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/auth', staffUserRoutes(security)],
     ['/v1/auth', smsCodeRoutes],
     ['/v1/api-keys', apiKeyRoutes(security)],
+    ['/v1/webhooks', webhookRoutes],
     ['/v1/audit', auditRoutes],
     ['/codec', codecRoutes(security)],
     ['/v1/quotes', quoteRoutes],
@@ -99,6 +102,7 @@ export function buildApi(deps: ApiDeps, security: Security): App {
     .map((s) => s.trim())
     .filter(Boolean);
   return createApp(deps, apiRoutes(security), (app) => {
+    documentWebhooks(app);
     app.use(
       '*',
       secureHeaders({

@@ -7,11 +7,15 @@ import {
   authenticateWithCookie,
   requirePasswordChanged,
   requirePermission,
+  requireChannel,
   requireJsonBody,
 } from './middleware/auth.js';
 
-/** Who may call a route: nobody needs to log in, any logged-in user, or a named permission. */
-export type Access = 'PUBLIC' | 'AUTHENTICATED' | Permission;
+/**
+ * Who may call a route: nobody needs to log in, any logged-in user, a named permission, or a
+ * channel presenting its API key (X-Api-Key, no user token).
+ */
+export type Access = 'PUBLIC' | 'AUTHENTICATED' | 'CHANNEL' | Permission;
 
 type SecuredRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & {
   access: Access;
@@ -34,6 +38,13 @@ export function secureRoute<const C extends SecuredRouteConfig>(config: C) {
   const { access, codecSession, openDuringPasswordChange, ...rest } = config;
   const middleware: MiddlewareHandler[] = [];
   if (hasJsonBody(rest)) middleware.push(requireJsonBody);
+  if (access === 'CHANNEL') {
+    middleware.unshift(requireChannel);
+    const route = createRoute({ ...rest, middleware, security: [{ apiKeyAuth: [] }], 'x-access': access });
+    return route as unknown as Omit<C, 'access' | 'codecSession' | 'openDuringPasswordChange'> & {
+      getRoutingPath(): string;
+    };
+  }
   if (access !== 'PUBLIC') middleware.push(codecSession ? authenticateWithCookie(CODEC_SESSION_COOKIE) : authenticate);
   if (access !== 'PUBLIC' && !openDuringPasswordChange) middleware.push(requirePasswordChanged);
   if (access !== 'PUBLIC' && access !== 'AUTHENTICATED') middleware.push(requirePermission(access));

@@ -24,5 +24,8 @@ export const SCHEDULE_CONFIRMATION_CONTEXT = 'schedule_confirmations.html';
 /** Uploaded files in `documents.content_enc`. */
 export const DOCUMENT_CONTEXT = 'documents.content';
 
+/** Channels' webhook signing secrets in `webhook_subscriptions.secret_enc`. */
+export const WEBHOOK_SECRET_CONTEXT = 'webhook_subscriptions.secret';
+
 /** Temporal payloads, bound to the id of the key that sealed them. */
 export const temporalPayloadContext = (keyId: string): string => `microloan/temporal-payload/v1:${keyId}`;

@@ -10,6 +10,7 @@ import {
   DOCUMENT_CONTEXT,
   SCHEDULE_CONFIRMATION_CONTEXT,
   USER_FIELDS,
+  WEBHOOK_SECRET_CONTEXT,
 } from './encryption-contexts.js';
 import type { FieldCipher } from './field-crypto.js';
 
@@ -22,6 +23,7 @@ export const ENCRYPTED_TEXT_COLUMNS = [
   { table: 'contracts', key: ['loan_id', 'version'], column: 'html_enc', context: CONTRACT_CONTEXT },
   { table: 'settlement_certificates', key: ['loan_id'], column: 'html_enc', context: CERTIFICATE_CONTEXT },
   { table: 'schedule_confirmations', key: ['loan_id'], column: 'html_enc', context: SCHEDULE_CONFIRMATION_CONTEXT },
+  { table: 'webhook_subscriptions', key: ['id'], column: 'secret_enc', context: WEBHOOK_SECRET_CONTEXT },
 ] as const;
 
 export interface ReencryptionReport {

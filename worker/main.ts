@@ -14,6 +14,7 @@ import { loadKeyring } from '../security/keyring.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { createLoanWorker } from './create-worker.js';
 import { logTemporalThroughPino } from './temporal-logging.js';
+import { startWebhookDeliverer } from './webhook-deliverer.js';
 
 async function main() {
   const config = loadConfig();
@@ -29,6 +30,7 @@ async function main() {
   const log = createLogger('worker', config.LOG_LEVEL);
   logTemporalThroughPino(log);
   const keyring = loadKeyring(config);
+  const cipher = createFieldCipher(keyring);
   const sql = connectDb(config.DATABASE_URL!, { max: 20, applicationName: 'microloan-worker' });
   await migrate(sql);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! }).catch((err: Error) => {
@@ -46,17 +48,19 @@ async function main() {
       sql,
       log,
       keyring,
-      cipher: createFieldCipher(keyring),
+      cipher,
       bank: createBankClient({ baseUrl: config.BANK_URL!, log, timeoutMs: 10_000 }),
       bureau: createBureauClient({ baseUrl: config.BUREAU_URL!, log, timeoutMs: 10_000 }),
       notify: createNotifyClient({ baseUrl: config.NOTIFY_URL!, log, timeoutMs: 10_000 }),
     },
   });
+  const webhooks = startWebhookDeliverer({ sql, cipher, log, mode: config.APP_MODE });
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   await worker.run();
+  await webhooks.stop();
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('worker stopped');

@@ -102,3 +102,23 @@ export function currentUser(c: { get(key: 'user'): AppEnv['Variables']['user'] }
   if (!user) throw ApiError.unauthenticated();
   return user;
 }
+
+/**
+ * Channel routes: the caller is the channel whose X-Api-Key came with the request (apiKeyChannel
+ * has checked it). Without one, 401 API_KEY_REQUIRED; a user's token does not stand in for it.
+ */
+export const requireChannel: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('channel'))
+    throw new ApiError(401, 'API_KEY_REQUIRED', {
+      zh: '请在 X-Api-Key 中提供渠道 API 密钥',
+      en: "The channel's API key is required in X-Api-Key",
+    });
+  await next();
+};
+
+/** The channel of a route behind requireChannel. */
+export function currentChannel(c: { get(key: 'channel'): AppEnv['Variables']['channel'] }): string {
+  const channel = c.get('channel');
+  if (!channel) throw new ApiError(401, 'API_KEY_REQUIRED', { zh: '需要渠道 API 密钥', en: 'API key required' });
+  return channel;
+}

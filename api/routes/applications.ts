@@ -4,6 +4,7 @@ import { localDateOf } from '../../domain/business-time.js';
 import { validateApplication, applicantAgeOn } from '../../domain/validation/application.js';
 import { productForLoanType } from '../../db/products.js';
 import { insertLoanApplication, newLoanId } from '../../db/loans.js';
+import { recordLoanChannel } from '../../db/webhooks.js';
 import { blindIndex, borrowerHash } from '../../security/blind-index.js';
 import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import { problem } from '../../domain/errors.js';
@@ -219,6 +220,10 @@ export const applicationRoutes: RouteModule = (deps) => {
         en: `The borrower already has an application in progress (${result.loanId}); wait for it to finish or withdraw it first`,
       });
     }
+    // The channel whose API key came with the application hears about the loan by webhooks; recorded
+    // before the workflow starts, so its first event already finds it (a replayed key records it too).
+    const apiChannel = c.get('channel');
+    if (apiChannel) await recordLoanChannel(deps.sql, result.loanId, apiChannel);
     const input = inputFor(result.loanId);
     // Starting again for a replayed key attaches to the running workflow, so a request that
     // stored the loan but failed to start it is completed by its retry.
