@@ -10,6 +10,7 @@ describe('encryption contexts', () => {
     expect(contexts.CERTIFICATE_CONTEXT).toBe('settlement_certificates.html');
     expect(contexts.SCHEDULE_CONFIRMATION_CONTEXT).toBe('schedule_confirmations.html');
     expect(contexts.DOCUMENT_CONTEXT).toBe('documents.content');
+    expect(contexts.WEBHOOK_SECRET_CONTEXT).toBe('webhook_subscriptions.secret');
     expect(contexts.temporalPayloadContext('k2')).toBe('microloan/temporal-payload/v1:k2');
   });
 
@@ -21,6 +22,7 @@ describe('encryption contexts', () => {
       contexts.CERTIFICATE_CONTEXT,
       contexts.SCHEDULE_CONFIRMATION_CONTEXT,
       contexts.DOCUMENT_CONTEXT,
+      contexts.WEBHOOK_SECRET_CONTEXT,
     ];
     expect(new Set(texts).size).toBe(texts.length);
   });
