@@ -51,8 +51,7 @@ describe('webhook events of a timeline entry', () => {
   it('raises only documented types, and none for other entries', () => {
     fc.assert(
       fc.property(fc.string(), fc.constantFrom(...LOAN_STATUSES), (kind, status) => {
-        for (const e of webhookEventsOf({ kind, status, detail: {} }))
-          expect(WEBHOOK_EVENT_TYPES).toContain(e.type);
+        for (const e of webhookEventsOf({ kind, status, detail: {} })) expect(WEBHOOK_EVENT_TYPES).toContain(e.type);
       }),
     );
     expect(types('ASSESSED')).toEqual([]);

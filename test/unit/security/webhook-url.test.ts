@@ -19,7 +19,9 @@ describe('webhook URL', () => {
   });
 
   it('in production takes https to public addresses only', async () => {
-    expect(await webhookUrlProblem('https://hooks.example.com/x', 'production', resolvesTo('93.184.216.34'))).toBeNull();
+    expect(
+      await webhookUrlProblem('https://hooks.example.com/x', 'production', resolvesTo('93.184.216.34')),
+    ).toBeNull();
     expect(await webhookUrlProblem('http://hooks.example.com/x', 'production', resolvesTo('93.184.216.34'))).toEqual({
       zh: '生产环境须为 https',
       en: 'must be https in production',
