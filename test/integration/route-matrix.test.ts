@@ -2,7 +2,9 @@
 // token. The cases come from the document, so a new route is covered the day it is added:
 //   - a role without the route's permission (x-access) gets exactly 403, from the permission check;
 //   - a role with it never gets 401 or the permission 403 (scoping 404, validation 400/422, 409 are fine);
-//   - without a token, any route that is not PUBLIC answers 401 (and a PUBLIC one never asks for a token).
+//   - without a token, any route that is not PUBLIC answers 401 (and a PUBLIC one never asks for a token);
+//   - a CHANNEL route (a channel's X-Api-Key alone) answers 401 API_KEY_REQUIRED to everyone without
+//     a key, signed in or not.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../../domain/types.js';
@@ -170,7 +172,8 @@ describe('route-by-role matrix, generated from /openapi.json', () => {
   it('the document lists the API, and every operation declares a known access rule', () => {
     expect(operations.length).toBeGreaterThan(20);
     const undeclared = operations.filter(
-      (op) => op.access !== 'PUBLIC' && op.access !== 'AUTHENTICATED' && !isPermission(op.access),
+      (op) =>
+        op.access !== 'PUBLIC' && op.access !== 'AUTHENTICATED' && op.access !== 'CHANNEL' && !isPermission(op.access),
     );
     expect(undeclared.map(label)).toEqual([]);
   });
@@ -185,6 +188,15 @@ describe('route-by-role matrix, generated from /openapi.json', () => {
     const fresh = op.method !== 'get';
 
     const anonymous = await call(op);
+    if (op.access === 'CHANNEL') {
+      const answers = [
+        anonymous,
+        ...(await Promise.all(ROLES.map(async (role) => call(op, await tokenFor(role, fresh))))),
+      ];
+      const wrong = answers.filter((a) => a.status !== 401 || a.code !== 'API_KEY_REQUIRED');
+      expect(wrong).toEqual([]);
+      return;
+    }
     if (op.access === 'PUBLIC') {
       if (tokenRefusal(anonymous)) problems.push('anonymous: asked to sign in on a PUBLIC route');
     } else if (!tokenRefusal(anonymous))
