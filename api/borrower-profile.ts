@@ -98,6 +98,36 @@ export async function readBorrowerProfile(
            l.classification, l.outstanding_principal, l.created_at, l.closed_at, l.view_fields
     from loans l where l.borrower_id = ${borrowerId} and ${scope}
     order by l.created_at desc, l.id limit ${PROFILE_LOAN_LIMIT}`;
+  return {
+    borrower: { ...maskedBorrower(cipher, person), registeredAt: person.created_at.toISOString() },
+    loans: loans.map(presentLoan),
+    ...(await readLoanRecords(sql, loans)),
+  };
+}
+
+function presentLoan(l: LoanRow): BorrowerProfile['loans'][number] {
+  return {
+    loanId: l.id,
+    status: l.status,
+    loanType: l.loan_type,
+    productCode: l.product_code,
+    channel: l.channel,
+    appliedAmount: l.amount,
+    amount: l.view_fields.requested?.amount ?? l.amount,
+    termCount: l.term_count,
+    daysPastDue: l.days_past_due,
+    classification: l.classification,
+    outstandingPrincipal: l.outstanding_principal,
+    createdAt: l.created_at.toISOString(),
+    closedAt: l.closed_at?.toISOString() ?? null,
+  };
+}
+
+/** Payments, collection contacts, reviewers' notes and documents of these loans. */
+async function readLoanRecords(
+  sql: Sql,
+  loans: readonly LoanRow[],
+): Promise<Pick<BorrowerProfile, 'payments' | 'contacts' | 'notes' | 'documents'>> {
   const ids = loans.map((l) => l.id);
   const [payments, contacts, documents] = await Promise.all([
     sql<{ loan_id: string; payment_id: string; channel: string; amount: string; received_on: string }[]>`
@@ -122,22 +152,6 @@ export async function readBorrowerProfile(
   ]);
 
   return {
-    borrower: { ...maskedBorrower(cipher, person), registeredAt: person.created_at.toISOString() },
-    loans: loans.map((l) => ({
-      loanId: l.id,
-      status: l.status,
-      loanType: l.loan_type,
-      productCode: l.product_code,
-      channel: l.channel,
-      appliedAmount: l.amount,
-      amount: l.view_fields.requested?.amount ?? l.amount,
-      termCount: l.term_count,
-      daysPastDue: l.days_past_due,
-      classification: l.classification,
-      outstandingPrincipal: l.outstanding_principal,
-      createdAt: l.created_at.toISOString(),
-      closedAt: l.closed_at?.toISOString() ?? null,
-    })),
     payments: payments.map((p) => ({
       loanId: p.loan_id,
       paymentId: p.payment_id,
