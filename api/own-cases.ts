@@ -1,6 +1,7 @@
 // Whose case a loan is, for audited unmasking: a reviewer's while the loan waits at the reviewer's
-// stage with an open review task for the role (the reviewers' shared inbox, or assigned to them);
-// a collector's while it is their case (loans.collector_id) or an open collection task in their
+// stage (the stage's reviewers share one inbox), unless its review task is assigned to someone
+// else; the status opens the round before the task row is written, so the status decides. A
+// collector's while it is their case (loans.collector_id) or an open collection task in their
 // inbox (assigned to them, or to no one yet).
 import type { Sql } from '../lib/db-client.js';
 import type { AuthUser } from '../security/authenticator.js';
@@ -14,10 +15,17 @@ function openTaskFor(sql: Sql, user: AuthUser) {
       and (t.assignee_id is null or t.assignee_id = ${user.userId}))`;
 }
 
+function assignedToSomeoneElse(sql: Sql, user: AuthUser) {
+  return sql`exists (
+    select 1 from tasks t
+    where t.loan_id = l.id and t.status = 'OPEN' and t.role = ${user.role}
+      and t.assignee_id is not null and t.assignee_id <> ${user.userId})`;
+}
+
 export async function isOwnCase(sql: Sql, user: AuthUser, loanId: string): Promise<boolean> {
   let mine;
   if (user.role === 'INITIAL_REVIEWER' || user.role === 'FINAL_REVIEWER') {
-    mine = sql`l.status = ${REVIEW_STAGE[user.role]} and ${openTaskFor(sql, user)}`;
+    mine = sql`l.status = ${REVIEW_STAGE[user.role]} and not ${assignedToSomeoneElse(sql, user)}`;
   } else if (user.role === 'COLLECTOR') {
     mine = sql`(l.collector_id = ${user.userId} or ${openTaskFor(sql, user)})`;
   } else {
