@@ -1,5 +1,5 @@
-// A borrower's row in `users`: the phone, name and ID number sealed, the phone and ID number also
-// blind-indexed for look-up. Both ways a borrower comes to exist use it: registering themself, and
+// A borrower's row in `users`: the phone, name and ID number sealed, and each also blind-indexed
+// for look-up (the name for staff search, api/staff-search.ts). Both ways a borrower comes to exist use it: registering themself, and
 // a loan officer's application for someone not yet registered.
 import type { Sql } from '../lib/db-client.js';
 import { blindIndex } from '../security/blind-index.js';
@@ -28,10 +28,10 @@ export async function insertBorrower(
 ): Promise<string | null> {
   const { keyring, cipher } = keys;
   const [row] = await sql<{ id: string }[]>`
-    insert into users (role, phone_hash, phone_enc, name_enc, id_number_hash, id_number_enc, password_hash, created_at)
+    insert into users (role, phone_hash, phone_enc, name_hash, name_enc, id_number_hash, id_number_enc, password_hash, created_at)
     values ('BORROWER',
             ${blindIndex(keyring, 'phone', borrower.phone)}, ${cipher.encrypt(borrower.phone, USER_FIELDS.phone)},
-            ${cipher.encrypt(borrower.name, USER_FIELDS.name)},
+            ${blindIndex(keyring, 'name', borrower.name)}, ${cipher.encrypt(borrower.name, USER_FIELDS.name)},
             ${blindIndex(keyring, 'idNumber', borrower.idNumber)}, ${cipher.encrypt(borrower.idNumber, USER_FIELDS.idNumber)},
             ${borrower.passwordHash}, coalesce(${borrower.createdAt ?? null}::timestamptz, now()))
     on conflict do nothing

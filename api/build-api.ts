@@ -35,6 +35,8 @@ import { servicingRoutes } from './routes/servicing.js';
 import { payoffRoutes } from './routes/payoff.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
+import { unmaskRoutes } from './routes/unmask.js';
 import { mountPages } from '../ui/routes.js';
 import { documentWebhooks } from './webhook-docs.js';
 
@@ -66,6 +68,9 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', scheduleConfirmationRoutes],
     ['/v1/loans', attentionRoutes],
     ['/v1/loans', payoutAccountRoutes],
+    ['/v1/loans', unmaskRoutes],
+    ['/v1/search', searchRoutes],
+    ['/v1/borrowers', borrowerRoutes],
     ['/v1/partners', partnerCallbackRoutes],
     ['/v1/finance', financeRoutes],
     ['/v1/finance', financePostingRoutes],

@@ -17,6 +17,7 @@ import {
   writeAuditCheckpoint,
 } from '../security/audit-checkpoints.js';
 import { createSecurity } from '../security/authenticator.js';
+import { backfillNameIndex } from '../security/name-index-backfill.js';
 import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { createBankClient } from '../partners/bank-client.js';
@@ -47,6 +48,8 @@ async function main() {
   }
 
   const security = createSecurity({ config, sql });
+  const named = await backfillNameIndex(sql, security);
+  if (named > 0) log.info({ rows: named }, 'name blind index filled for earlier borrowers');
   const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: Error) => {
     throw new ConfigError('TEMPORAL_ADDRESS', `cannot be reached (${config.TEMPORAL_ADDRESS}): ${err.message}`);
   });

@@ -1,11 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { Keyring } from './keyring.js';
 
-export type BlindIndexKind = 'idNumber' | 'phone';
+export type BlindIndexKind = 'idNumber' | 'phone' | 'name';
 
-/** ID numbers: trimmed and uppercased (a lowercase check letter x). Phones: digits only, without a +86 prefix. */
+/**
+ * ID numbers: trimmed and uppercased (a lowercase check letter x). Phones: digits only, without a
+ * +86 prefix. Names: NFKC (full-width letters and the middle dot's variants alike), without spaces.
+ */
 export function normalizeForIndex(kind: BlindIndexKind, value: string): string {
   if (kind === 'idNumber') return value.replace(/\s/g, '').toUpperCase();
+  if (kind === 'name') return value.normalize('NFKC').replace(/\s/g, '');
   const digits = value.replace(/\D/g, '');
   return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
 }

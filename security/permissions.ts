@@ -36,6 +36,9 @@ export const PERMISSIONS = [
   'user:manage',
   'apikey:manage',
   'pii:unmasked', // see personal data without masking
+  'pii:unmask-own', // see, giving a reason, the personal data of loans in one's own tasks (audited; domain/unmasking.ts)
+  'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
+  'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -67,6 +70,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:read',
     'product:read',
     'task:read',
+    'borrower:search',
+    'borrower:read',
   ],
   INITIAL_REVIEWER: [
     'loan:read',
@@ -76,6 +81,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'contract:read',
     'task:read',
     'product:read',
+    'pii:unmask-own',
+    'borrower:search',
+    'borrower:read',
   ],
   FINAL_REVIEWER: [
     'loan:read',
@@ -86,6 +94,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'task:read',
     'product:read',
     'report:read',
+    'pii:unmask-own',
+    'borrower:search',
+    'borrower:read',
   ],
   FINANCE: [
     'loan:read',
@@ -104,8 +115,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:read',
     'product:read',
     'contract:read',
+    'borrower:search',
+    'borrower:read',
   ],
-  COLLECTOR: ['loan:read', 'loan:list', 'repayment:read', 'task:read', 'collection:act', 'product:read'],
+  COLLECTOR: [
+    'loan:read',
+    'loan:list',
+    'repayment:read',
+    'task:read',
+    'collection:act',
+    'product:read',
+    'pii:unmask-own',
+    'borrower:search',
+    'borrower:read',
+  ],
   RISK_MANAGER: [
     'loan:read',
     'loan:list',
@@ -122,6 +145,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'disbursement:read',
     'compliance:manage',
     'provision:manage',
+    'borrower:search',
+    'borrower:read',
   ],
   AUDITOR: [
     'loan:read',
@@ -132,6 +157,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:read',
     'product:read',
     'contract:read',
+    'borrower:search',
+    'borrower:read',
   ],
   OPS: [
     'loan:read',

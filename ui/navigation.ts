@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/loans', label: 'nav.loans', permission: 'loan:list' },
   { href: '/dashboard', label: 'nav.dashboard', permission: 'report:read' },
   { href: '/finance', label: 'nav.finance', permission: 'ledger:close' },
+  { href: '/search', label: 'nav.search', permission: 'borrower:search' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

@@ -5,6 +5,7 @@
 import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { BorrowerPage } from './pages/borrower.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { FinancePage } from './pages/finance.js';
 import { InboxPage } from './pages/inbox.js';
@@ -12,9 +13,11 @@ import { LoanPage } from './pages/loan.js';
 import { LoansPage } from './pages/loans.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { SearchPage } from './pages/search.js';
 import { loadAssets } from './static.js';
 
 const LOAN_ID = /^loan-\d{8}-[0-9a-f]{10}$/;
+const BORROWER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function page(c: Context, body: Child, status: 200 | 404 = 200) {
   c.header('cache-control', 'no-cache');
@@ -45,4 +48,9 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   });
   app.get('/dashboard', (c) => page(c, DashboardPage()));
   app.get('/finance', (c) => page(c, FinancePage()));
+  app.get('/search', (c) => page(c, SearchPage()));
+  app.get('/borrowers/:borrowerId', (c) => {
+    const borrowerId = c.req.param('borrowerId');
+    return BORROWER_ID.test(borrowerId) ? page(c, BorrowerPage({ borrowerId })) : page(c, NotFoundPage(), 404);
+  });
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCUMENT_TYPES, ROLES } from '../domain/types.js';
+import { unmaskableFields } from '../domain/unmasking.js';
 import { ROLE_PERMISSIONS } from '../security/permissions.js';
 import { DICTIONARY } from './i18n.js';
 import { homeFor, navigationFor } from './navigation.js';
@@ -38,6 +39,7 @@ export function siteScript(settings: { timeZone: string; appMode: string }): str
     NAVIGATION: byRole((r) => navigationFor(r).map(({ href, label }) => ({ href, label }))),
     HOME: byRole(homeFor),
     PERMISSIONS: byRole((r) => ROLE_PERMISSIONS[r]),
+    UNMASKABLE: byRole(unmaskableFields),
     DOCUMENT_TYPES,
     TIME_ZONE: settings.timeZone,
     APP_MODE: settings.appMode,

@@ -18,6 +18,7 @@ import {
 } from '/ui/assets/core.js';
 import { attentionPanel } from '/ui/assets/attention-panel.js';
 import { reviewPanel } from '/ui/assets/review-form.js';
+import { unmaskPanel } from '/ui/assets/unmask-panel.js';
 
 const loanId = document.getElementById('content').dataset.loanId;
 const state = {
@@ -30,6 +31,8 @@ const state = {
   pause: null,
   failure: null,
   notice: null,
+  /** Fields shown in full through audited unmasking; kept in memory only. */
+  unmasked: null,
 };
 /** Built once per document, so a redraw does not fetch the files again. */
 const documentFigures = new Map();
@@ -136,6 +139,9 @@ function summary(loan) {
 
 function applicant(a) {
   const masked = !can(state.user.role, 'pii:unmasked');
+  const full = state.unmasked ?? {};
+  const shownInFull = (field, value) =>
+    el('span', { class: full[field] ? 'mono unmasked' : 'mono', dataset: { field } }, full[field] ?? value);
   const describe = (value) =>
     value
       ? Object.values(value)
@@ -145,10 +151,16 @@ function applicant(a) {
   return section(
     'loan.section.applicant',
     masked ? el('p', { class: 'badge masked' }, t('loan.masked')) : null,
+    masked && !state.unmasked
+      ? unmaskPanel(loanId, state.user.role, (shown) => {
+          state.unmasked = shown;
+          draw();
+        })
+      : null,
     facts([
-      [t('applicant.name'), a.name],
-      [t('applicant.idNumber'), el('span', { class: 'mono', dataset: { field: 'idNumber' } }, a.idNumber)],
-      [t('applicant.phone'), el('span', { class: 'mono', dataset: { field: 'phone' } }, a.phone)],
+      [t('applicant.name'), shownInFull('name', a.name)],
+      [t('applicant.idNumber'), shownInFull('idNumber', a.idNumber)],
+      [t('applicant.phone'), shownInFull('phone', a.phone)],
       [t('applicant.monthlyIncome'), fmt.money(a.monthlyIncome)],
       [t('applicant.employer'), maybe(a.employer)],
       [t('applicant.bank'), a.bankAccount.bankName],
