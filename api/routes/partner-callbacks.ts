@@ -85,10 +85,7 @@ function callbackSecret(deps: ApiDeps, partner: CallbackPartner): string {
           'GATEWAY_CALLBACK_SECRET',
           deps.config.GATEWAY_CALLBACK_SECRET ?? localOnly(deps)?.gatewayCallbackSecret,
         ] as const)
-      : ([
-          'BANK_CALLBACK_SECRET',
-          deps.config.BANK_CALLBACK_SECRET ?? localOnly(deps)?.bankCallbackSecret,
-        ] as const);
+      : (['BANK_CALLBACK_SECRET', deps.config.BANK_CALLBACK_SECRET ?? localOnly(deps)?.bankCallbackSecret] as const);
   if (!secret)
     throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', {
       zh: `未配置回调密钥 ${setting}`,
@@ -175,7 +172,8 @@ async function verifiedAndAudited<T>(
   try {
     return await verified(c, deps, schema, refused.partner);
   } catch (err) {
-    if (err instanceof ApiError) await auditCallback(c, deps, { ...refused, result: 'DENIED', detail: { reason: err.code } });
+    if (err instanceof ApiError)
+      await auditCallback(c, deps, { ...refused, result: 'DENIED', detail: { reason: err.code } });
     throw err;
   }
 }
