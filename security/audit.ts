@@ -70,10 +70,7 @@ export function auditRowHashV1(prevHash: string, row: HashedFields): string {
 
 /** Scheme 2: HMAC-SHA256(chain key, "audit-chain/v2\n" || prev_hash || "\n" || canonical JSON), hex. */
 export function auditRowHash(key: Buffer, prevHash: string, row: HashedFields): string {
-  return createHmac('sha256', key)
-    .update(`audit-chain/v2\n${prevHash}\n`)
-    .update(canonicalFields(row))
-    .digest('hex');
+  return createHmac('sha256', key).update(`audit-chain/v2\n${prevHash}\n`).update(canonicalFields(row)).digest('hex');
 }
 
 function canonicalFields(row: HashedFields): string {
@@ -126,8 +123,16 @@ async function append(tx: TransactionSql, event: AuditEvent): Promise<{ id: stri
   if (!chainKey) throw new Error('the audit chain key is not set (useAuditChainKey); no audit row written');
   const key = chainKey;
   // The head row lock makes appends take turns, so every row links to the one before it.
-  const [head] = await tx<{ last_hash: string }[]>`select last_hash from audit_chain_head where singleton for update`;
+  const [head] = await tx<{ last_id: string; last_hash: string }[]>`
+    select last_id::text, last_hash from audit_chain_head where singleton for update`;
   if (!head) throw new Error('audit_chain_head is missing; run the migrations');
+  // A process holding another installation's keys would append rows no verifier accepts: refuse.
+  const [last] = await tx`select * from audit_log where id = ${head.last_id}`;
+  const previous = last ? toAuditRecord(last) : undefined;
+  if (previous?.chainVersion === 2 && auditRowHash(key, previous.prevHash, previous) !== previous.hash)
+    throw new Error(
+      'the audit chain key is not this installation’s (the last row does not verify); no audit row written',
+    );
   const [seq] = await tx<{ id: string }[]>`select nextval('audit_log_id_seq')::text as id`;
   const fields: HashedFields = {
     id: seq!.id,

@@ -280,6 +280,8 @@ describe('npm run reconcile', () => {
           HOME: process.env.HOME,
           APP_MODE: 'local',
           DATABASE_URL: stack.databaseUrl,
+          // The installation's keys: the run's audit row continues the keyed chain.
+          DATA_KEY_FILE: stack.dataKeyFile,
           BANK_URL: `${stack.simulatorUrl}/bank`,
           GATEWAY_URL: `${stack.simulatorUrl}/gateway`,
         },
