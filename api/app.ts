@@ -5,6 +5,7 @@ import { isDbReachable } from '../lib/db-client.js';
 import type { ApiDeps, AppEnv } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { useAuthenticator } from './middleware/auth.js';
+import { auditAccessRefusal, ScopeRefusal } from './access-refusals.js';
 import { toFieldProblems } from './validation.js';
 import { CODEC_SESSION_COOKIE } from './codec-session.js';
 import { docsRoutes } from './docs.js';
@@ -78,9 +79,11 @@ export function createApp(
   });
   edges?.(app);
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     const known = toApiError(err);
     const log = c.get('log') ?? deps.log;
+    // Audited before it goes out; when the row cannot be written the answer is a 500 instead.
+    if (known instanceof ScopeRefusal) await auditAccessRefusal(c, deps.sql, known.refusal);
     if (known) return c.json(errorBody(known, c.get('requestId')), known.status, known.headers);
     if (isDatabaseDown(err)) {
       const down = new ApiError(503, 'SERVICE_UNAVAILABLE', {

@@ -2,6 +2,7 @@
 // answers 404, so its existence is not revealed.
 import type { Sql } from '../lib/db-client.js';
 import type { AuthUser } from '../security/authenticator.js';
+import { ScopeRefusal } from './access-refusals.js';
 import { ApiError } from './errors.js';
 
 export interface LoanRecord {
@@ -50,6 +51,11 @@ export function loanScope(sql: Sql, user: AuthUser) {
 
 export async function loanInScope(sql: Sql, user: AuthUser, loanId: string): Promise<LoanRecord> {
   const [loan] = await sql<LoanRecord[]>`select l.* from loans l where l.id = ${loanId} and ${loanScope(sql, user)}`;
-  if (!loan) throw ApiError.notFound({ zh: '贷款', en: 'Loan' });
-  return loan;
+  if (loan) return loan;
+  const hidden = ApiError.notFound({ zh: '贷款', en: 'Loan' });
+  // A loan that exists but is not the caller's: the same 404, and an audited refusal.
+  const [exists] = await sql`select 1 from loans where id = ${loanId}`;
+  if (exists)
+    throw new ScopeRefusal(hidden, { reason: 'OUT_OF_SCOPE', resourceType: 'loan', resourceId: loanId, loanId });
+  throw hidden;
 }

@@ -14,6 +14,7 @@ import {
   auditCheckpointDir,
   auditCheckpointKey,
   scheduleAuditCheckpoints,
+  writeAuditAnchor,
   writeAuditCheckpoint,
 } from '../security/audit-checkpoints.js';
 import { createSecurity } from '../security/authenticator.js';
@@ -37,6 +38,12 @@ async function main() {
   await migrate(sql).catch((err: Error) => {
     throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
   });
+  // Before anything writes an audit row: it holds the chain key (security/audit.ts).
+  const security = createSecurity({ config, sql });
+  const checkpointDir = auditCheckpointDir(config);
+  const checkpointKey = auditCheckpointKey(security.keyring);
+  // Where the keyless rows of the chain end, signed outside the database (migration 0024).
+  await writeAuditAnchor(sql, checkpointDir, checkpointKey, new Date());
   await seedDefaultProducts(sql);
   if (config.APP_MODE === 'local') await seedDemoUsers(sql, config);
   else await bootstrapAdmin(sql, config);
@@ -47,7 +54,6 @@ async function main() {
     );
   }
 
-  const security = createSecurity({ config, sql });
   const named = await backfillNameIndex(sql, security);
   if (named > 0) log.info({ rows: named }, 'name blind index filled for earlier borrowers');
   const connection = await Connection.connect(temporalConnectionOptions(config)).catch((err: Error) => {
@@ -84,8 +90,6 @@ async function main() {
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
   const stopExpiry = startOnlinePaymentExpiry(sql, log.child({ component: 'online-payment-expiry' }));
-  const checkpointDir = auditCheckpointDir(config);
-  const checkpointKey = auditCheckpointKey(security.keyring);
   const stopCheckpoints = scheduleAuditCheckpoints(
     () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
     config.AUDIT_CHECKPOINT_MINUTES,

@@ -26,12 +26,25 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
+/** True when every migration is applied as it stands; reads only, so the app role may ask. */
+async function upToDate(sql: Sql, migrations: readonly Migration[]): Promise<boolean> {
+  const [table] = await sql<{ exists: boolean }[]>`select to_regclass('schema_migrations') is not null as exists`;
+  if (!table?.exists) return false;
+  const done = new Map(
+    (await sql`select version, checksum from schema_migrations`).map((r) => [r.version as string, r.checksum as string]),
+  );
+  return migrations.every((m) => done.get(m.version) === m.checksum);
+}
+
 /**
  * Applies pending migrations in order, each in its own transaction, under an advisory lock so
- * that an API and a worker starting together do not race. Safe to run any number of times.
+ * that an API and a worker starting together do not race. Safe to run any number of times. With
+ * nothing pending it changes nothing, so a process connected as the app role (which may not
+ * create tables) can call it: the database owner applies the migrations (ops/stack.ts, deploy).
  */
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
+  if (await upToDate(sql, migrations)) return [];
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(727274001)`;

@@ -10,6 +10,8 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
 import { ROOT } from '../lib/tools.js';
 import { loadKeyring } from '../security/keyring.js';
+import { ensureLocalSecrets } from '../security/local-secrets.js';
+import { appRoleUrl, setAppRolePassword } from '../db/app-role.js';
 
 export interface StackOptions {
   dataDir: string;
@@ -40,7 +42,10 @@ export interface RunningStack {
   temporalAddress: string;
   /** Temporal Web of the embedded dev server, when one was started with a UI port. */
   temporalWebUrl?: string;
+  /** The database owner's URL (migrations, tools, tests' own reads and writes). */
   databaseUrl: string;
+  /** What the API and the worker connect with: the app role's URL on the embedded database, else DATABASE_URL. */
+  appDatabaseUrl: string;
   partnerDatabaseUrl: string;
   /**
    * One handle per child service, kept across restarts: `child` is its current process, and
@@ -88,13 +93,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       },
       env,
     );
+    if ((env.APP_MODE ?? 'local') === 'local') {
+      // Generated per installation, never constants; the simulators get them from here.
+      const secrets = ensureLocalSecrets(dataDir);
+      env.BANK_CALLBACK_SECRET ??= secrets.bankCallbackSecret;
+      env.GATEWAY_CALLBACK_SECRET ??= secrets.gatewayCallbackSecret;
+    }
     for (const [setting, port] of [
       ['PORT', options.apiPort],
       ['SIMULATOR_PORT', options.simulatorPort],
     ] as const) {
       if (!(await isPortFree(port))) throw new ConfigError(setting, `${port} is already in use`);
     }
-    await startDatabases(options, env, dataDir, stoppers);
+    const ownerDatabaseUrl = await startDatabases(options, env, dataDir, stoppers);
     const temporal = env.TEMPORAL_ADDRESS ? undefined : await startTemporal(options, env, dataDir, runDir, stoppers);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
@@ -138,7 +149,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       simulatorUrl,
       temporalAddress: env.TEMPORAL_ADDRESS!,
       temporalWebUrl: temporal?.webUrl,
-      databaseUrl: env.DATABASE_URL!,
+      databaseUrl: ownerDatabaseUrl,
+      appDatabaseUrl: env.DATABASE_URL!,
       partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
       services: services.handles,
       async restart(service) {
@@ -199,13 +211,18 @@ function stackServices(
   };
 }
 
-/** Embedded PostgreSQL for whichever database URL is not set, then the migrations. */
+/**
+ * Embedded PostgreSQL for whichever database URL is not set, then the migrations as the owner.
+ * On the embedded database the children then connect as the app role (db/app-role.ts), with the
+ * installation's generated password. Returns the owner's URL.
+ */
 async function startDatabases(
   options: StackOptions,
   env: NodeJS.ProcessEnv,
   dataDir: string,
   stoppers: Array<() => Promise<void>>,
-): Promise<void> {
+): Promise<string> {
+  let embeddedMain = false;
   const progress = options.progress ?? (() => {});
   if (!env.DATABASE_URL || !env.PARTNER_DATABASE_URL) {
     progress(`Starting embedded PostgreSQL on port ${options.embeddedPgPort}…`);
@@ -219,6 +236,7 @@ async function startDatabases(
     if (!env.DATABASE_URL) {
       await pg.ensureDatabase('microloan');
       env.DATABASE_URL = pg.urlFor('microloan');
+      embeddedMain = true;
     }
     if (!env.PARTNER_DATABASE_URL) {
       await pg.ensureDatabase('partners');
@@ -233,6 +251,12 @@ async function startDatabases(
       throw new ConfigError('DATABASE_URL', `cannot be used: ${err.message}`);
     });
     if (applied.length) progress(`Applied ${applied.join(', ')}`);
+    if (!embeddedMain) return env.DATABASE_URL;
+    const password = ensureLocalSecrets(dataDir).databaseAppPassword;
+    await setAppRolePassword(sql, password);
+    const ownerUrl = env.DATABASE_URL;
+    env.DATABASE_URL = appRoleUrl(ownerUrl, password);
+    return ownerUrl;
   } finally {
     await sql.end();
   }

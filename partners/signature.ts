@@ -8,10 +8,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const TIMESTAMP_HEADER = 'X-Bank-Timestamp';
 export const SIGNATURE_HEADER = 'X-Bank-Signature';
 export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
-/** Only for APP_MODE=local, where the API and the simulators share it without configuration. */
-export const LOCAL_BANK_CALLBACK_SECRET = 'local-only-bank-callback-secret';
-/** The payment gateway's, for APP_MODE=local: a partner's key signs only that partner's callbacks. */
-export const LOCAL_GATEWAY_CALLBACK_SECRET = 'local-only-gateway-callback-secret';
 
 const SIGNATURE_SHAPE = /^[0-9a-f]{64}$/i;
 const TIMESTAMP_SHAPE = /^\d{1,12}$/;

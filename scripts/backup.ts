@@ -19,6 +19,8 @@ import {
 import { backupTemporalFile, temporalServerRunning } from '../db/backup/temporal-file.js';
 import { ROOT } from '../lib/tools.js';
 import { localDatabaseUrl } from './database-url.js';
+import { auditChainKey } from '../security/audit.js';
+import { loadKeyring } from '../security/keyring.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
   });
   let dumped: Awaited<ReturnType<typeof dumpDatabase>>;
   try {
-    dumped = await dumpDatabase(sql, out);
+    dumped = await dumpDatabase(sql, out, auditChainKey(loadKeyring(config)));
   } finally {
     await sql.end();
   }

@@ -11,6 +11,8 @@ import { createLogger } from '../lib/logger.js';
 import { createBankClient } from '../partners/bank-client.js';
 import { createGatewayClient } from '../partners/gateway-client.js';
 import { localDatabaseUrl } from './database-url.js';
+import { useAuditChainKey } from '../security/audit.js';
+import { loadKeyring } from '../security/keyring.js';
 
 type Config = ReturnType<typeof loadConfig>;
 
@@ -23,6 +25,7 @@ function partnerUrl(config: Config, name: 'BANK_URL' | 'GATEWAY_URL', path: stri
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  useAuditChainKey(loadKeyring(config));
   const log = createLogger('reconcile', 'warn');
   const sql = connectDb(localDatabaseUrl(config), { max: 4, applicationName: 'microloan-reconcile' });
   try {

@@ -15,6 +15,8 @@ import { sha256File, verifyBackup } from '../db/backup/manifest.js';
 import { restoreTemporalFile, temporalServerRunning } from '../db/backup/temporal-file.js';
 import { ROOT } from '../lib/tools.js';
 import { localDatabaseUrl } from './database-url.js';
+import { auditChainKey } from '../security/audit.js';
+import { loadKeyring } from '../security/keyring.js';
 
 function refuse(problems: string[], what: string): number {
   console.error(`拒绝恢复 / Restore refused: ${what}`);
@@ -73,7 +75,7 @@ async function main(): Promise<number> {
       await sql`create schema public`;
     }
     await loadDatabase(sql, from, manifest);
-    const differences = await checkRestored(sql, manifest);
+    const differences = await checkRestored(sql, manifest, auditChainKey(loadKeyring(config)));
     if (differences.length > 0) return refuse(differences, 'the restored database differs from the backup');
   } finally {
     await sql.end();

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDb } from '../lib/db-client.js';
 import { createFieldCipher } from '../security/field-crypto.js';
 import { loadKeyring } from '../security/keyring.js';
+import { useAuditChainKey } from '../security/audit.js';
 import { purgeExpiredPersonalData, retentionYears } from '../security/retention.js';
 import { localDatabaseUrl } from './database-url.js';
 
@@ -23,7 +24,9 @@ async function main(): Promise<number> {
     throw new ConfigError('--limit', 'must be a whole number from 1 to 100000');
   const config = loadConfig();
   const years = retentionYears();
-  const cipher = createFieldCipher(loadKeyring(config));
+  const keyring = loadKeyring(config);
+  const cipher = createFieldCipher(keyring);
+  useAuditChainKey(keyring);
   const sql = connectDb(values['database-url'] ?? localDatabaseUrl(config), {
     max: 2,
     applicationName: 'microloan-retention',

@@ -149,3 +149,113 @@ export function scheduleAuditCheckpoints(
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Where the keyless scheme 1 of the chain ends (migration 0024): the last row hashed without the
+ * chain key, signed like a checkpoint. Written once, into the checkpoint folder, by the first API
+ * start after the migration; from then on a superuser cannot pass rewritten rows off as old ones.
+ */
+export interface AuditAnchor {
+  v1LastId: string;
+  v1LastHash: string;
+  at: string;
+}
+
+const ANCHOR_FILE = 'audit-anchor.json';
+
+function signAnchor(key: Buffer, anchor: AuditAnchor): string {
+  return createHmac('sha256', key)
+    .update(`audit-anchor/v1\n${anchor.v1LastId}\n${anchor.v1LastHash}\n${anchor.at}`)
+    .digest('hex');
+}
+
+/** Signs the head's `v1_last_id` (and that row's hash) into `<dir>/audit-anchor.json` unless it exists. */
+export async function writeAuditAnchor(sql: Sql, dir: string, key: Buffer, now: Date): Promise<AuditAnchor> {
+  const existing = readAuditAnchor(dir, key);
+  if (existing.anchor) return existing.anchor;
+  if (existing.problem) throw new Error(`${ANCHOR_FILE}: ${existing.problem}`);
+  const [head] = await sql<{ v1_last_id: string; hash: string | null }[]>`
+    select h.v1_last_id::text, l.hash from audit_chain_head h left join audit_log l on l.id = h.v1_last_id
+    where h.singleton`;
+  if (!head) throw new Error('audit_chain_head is missing; run the migrations');
+  const anchor: AuditAnchor = {
+    v1LastId: head.v1_last_id,
+    v1LastHash: head.v1_last_id === '0' ? '0'.repeat(64) : (head.hash ?? ''),
+    at: now.toISOString(),
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${ANCHOR_FILE}.${process.pid}.tmp`);
+  writeFileSync(temp, `${JSON.stringify({ ...anchor, mac: signAnchor(key, anchor) })}\n`, { mode: 0o600 });
+  renameSync(temp, join(dir, ANCHOR_FILE));
+  return anchor;
+}
+
+/** The signed anchor, none when the file does not exist, or a problem when it does not hold. */
+export function readAuditAnchor(dir: string, key: Buffer): { anchor?: AuditAnchor; problem?: string } {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(join(dir, ANCHOR_FILE), 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    return { problem: 'the anchor cannot be read' };
+  }
+  const anchor: AuditAnchor = { v1LastId: String(raw.v1LastId), v1LastHash: String(raw.v1LastHash), at: String(raw.at) };
+  const expected = Buffer.from(signAnchor(key, anchor), 'hex');
+  const given = Buffer.from(typeof raw.mac === 'string' ? raw.mac : '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { problem: 'the anchor’s signature does not hold (forged or altered)' };
+  return { anchor };
+}
+
+/** Problems where the database disagrees with the signed anchor (or has keyless rows and no anchor). */
+export async function checkAgainstAnchor(sql: Sql, anchor: AuditAnchor | undefined): Promise<CheckpointProblem[]> {
+  const [head] = await sql<{ v1_last_id: string; v1_rows: string }[]>`
+    select h.v1_last_id::text, (select count(*) from audit_log where chain_version = 1)::text as v1_rows
+    from audit_chain_head h where h.singleton`;
+  if (!anchor) {
+    return head && head.v1_rows !== '0'
+      ? [
+          {
+            file: ANCHOR_FILE,
+            reason: `${head.v1_rows} keyless (scheme 1) rows but no signed anchor saying where they end; start the API once to sign it`,
+          },
+        ]
+      : [];
+  }
+  const problems: CheckpointProblem[] = [];
+  if (head && head.v1_last_id !== anchor.v1LastId)
+    problems.push({
+      file: ANCHOR_FILE,
+      reason: `the database says scheme 1 ends at row ${head.v1_last_id}, the signed anchor at row ${anchor.v1LastId}`,
+    });
+  if (anchor.v1LastId !== '0') {
+    const [row] = await sql<{ hash: string }[]>`select hash from audit_log where id = ${anchor.v1LastId}`;
+    if (row?.hash !== anchor.v1LastHash)
+      problems.push({
+        file: ANCHOR_FILE,
+        reason: `row ${anchor.v1LastId}, the last keyless row, is gone or has another hash (the old chain was rewritten)`,
+      });
+  }
+  return problems;
+}
+
+/**
+ * Checkpoints that should exist and do not: the oldest row written before `coveredBefore` that no
+ * signed checkpoint covers. The API writes one every AUDIT_CHECKPOINT_MINUTES, so a row older than
+ * a couple of intervals without one means the writer stopped, or checkpoints were removed.
+ */
+export async function findMissingCheckpoint(
+  sql: Sql,
+  checkpoints: readonly AuditCheckpoint[],
+  coveredBefore: Date,
+): Promise<CheckpointProblem | null> {
+  const covered = checkpoints.reduce((max, c) => (BigInt(c.lastId) > max ? BigInt(c.lastId) : max), 0n);
+  const [row] = await sql<{ id: string; at: Date }[]>`
+    select id::text, at from audit_log where id > ${covered.toString()} and at < ${coveredBefore}
+    order by id limit 1`;
+  if (!row) return null;
+  return {
+    file: '(none)',
+    reason: `row ${row.id}, written ${row.at.toISOString()}, is covered by no signed checkpoint (the last covers row ${covered}): checkpoints are not being written, or were removed`,
+  };
+}

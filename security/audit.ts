@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Sql, TransactionSql } from '../lib/db-client.js';
+import type { Keyring } from './keyring.js';
 
 export type AuditResult = 'SUCCESS' | 'FAILURE' | 'DENIED';
 
@@ -33,7 +34,15 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /**
+   * How `hash` was computed. 1: plain SHA-256, rows written before migration 0024 (anyone who can
+   * rewrite the table can recompute them). 2: HMAC-SHA256 with the chain key, which lives outside
+   * the database (derived from the installation keyring), so a rewrite cannot be made to fit.
+   */
+  chainVersion: AuditChainVersion;
 }
+
+export type AuditChainVersion = 1 | 2;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -47,10 +56,24 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-type HashedFields = Omit<AuditRecord, 'prevHash' | 'hash'>;
+type HashedFields = Omit<AuditRecord, 'prevHash' | 'hash' | 'chainVersion'>;
 
-/** sha256(prev_hash || canonical JSON of the row's fields), hex. */
-export function auditRowHash(prevHash: string, row: HashedFields): string {
+/** The chain key of scheme 2: derived from the installation's HMAC key, never stored in the database. */
+export function auditChainKey(keyring: Keyring): Buffer {
+  return keyring.derive('audit-chain/v2');
+}
+
+/** Scheme 1 (rows before migration 0024): sha256(prev_hash || canonical JSON of the row's fields), hex. */
+export function auditRowHashV1(prevHash: string, row: HashedFields): string {
+  return createHash('sha256').update(prevHash).update(canonicalFields(row)).digest('hex');
+}
+
+/** Scheme 2: HMAC-SHA256(chain key, "audit-chain/v2\n" || prev_hash || "\n" || canonical JSON), hex. */
+export function auditRowHash(key: Buffer, prevHash: string, row: HashedFields): string {
+  return createHmac('sha256', key).update(`audit-chain/v2\n${prevHash}\n`).update(canonicalFields(row)).digest('hex');
+}
+
+function canonicalFields(row: HashedFields): string {
   const fields = {
     id: row.id,
     at: row.at.toISOString(),
@@ -64,7 +87,7 @@ export function auditRowHash(prevHash: string, row: HashedFields): string {
     result: row.result,
     detail: row.detail,
   };
-  return createHash('sha256').update(prevHash).update(canonicalJson(fields)).digest('hex');
+  return canonicalJson(fields);
 }
 
 export function toAuditRecord(row: Record<string, unknown>): AuditRecord {
@@ -82,13 +105,34 @@ export function toAuditRecord(row: Record<string, unknown>): AuditRecord {
     detail: (row.detail as Record<string, unknown>) ?? {},
     prevHash: row.prev_hash as string,
     hash: row.hash as string,
+    chainVersion: Number(row.chain_version ?? 1) === 2 ? 2 : 1,
   };
 }
 
+let chainKey: Buffer | undefined;
+
+/**
+ * Gives this process the chain key for the rows it appends (api/main.ts through createSecurity,
+ * and the scripts that write audit rows). Appending without one fails: there is no keyless fallback.
+ */
+export function useAuditChainKey(keyring: Keyring): void {
+  chainKey = auditChainKey(keyring);
+}
+
 async function append(tx: TransactionSql, event: AuditEvent): Promise<{ id: string; hash: string }> {
+  if (!chainKey) throw new Error('the audit chain key is not set (useAuditChainKey); no audit row written');
+  const key = chainKey;
   // The head row lock makes appends take turns, so every row links to the one before it.
-  const [head] = await tx<{ last_hash: string }[]>`select last_hash from audit_chain_head where singleton for update`;
+  const [head] = await tx<{ last_id: string; last_hash: string }[]>`
+    select last_id::text, last_hash from audit_chain_head where singleton for update`;
   if (!head) throw new Error('audit_chain_head is missing; run the migrations');
+  // A process holding another installation's keys would append rows no verifier accepts: refuse.
+  const [last] = await tx`select * from audit_log where id = ${head.last_id}`;
+  const previous = last ? toAuditRecord(last) : undefined;
+  if (previous?.chainVersion === 2 && auditRowHash(key, previous.prevHash, previous) !== previous.hash)
+    throw new Error(
+      'the audit chain key is not this installation’s (the last row does not verify); no audit row written',
+    );
   const [seq] = await tx<{ id: string }[]>`select nextval('audit_log_id_seq')::text as id`;
   const fields: HashedFields = {
     id: seq!.id,
@@ -104,12 +148,12 @@ async function append(tx: TransactionSql, event: AuditEvent): Promise<{ id: stri
     // Stored as jsonb; round-tripping through JSON now means the hash covers exactly what is stored.
     detail: JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown>,
   };
-  const hash = auditRowHash(head.last_hash, fields);
+  const hash = auditRowHash(key, head.last_hash, fields);
   await tx`
-    insert into audit_log (id, at, actor_id, actor_role, action, resource_type, resource_id, loan_id, source_ip, result, detail, prev_hash, hash)
+    insert into audit_log (id, at, actor_id, actor_role, action, resource_type, resource_id, loan_id, source_ip, result, detail, prev_hash, hash, chain_version)
     values (${fields.id}, ${fields.at}, ${fields.actorId}, ${fields.actorRole}, ${fields.action}, ${fields.resourceType},
             ${fields.resourceId}, ${fields.loanId}, ${fields.sourceIp}, ${fields.result}, ${tx.json(fields.detail as Parameters<TransactionSql['json']>[0])},
-            ${head.last_hash}, ${hash})`;
+            ${head.last_hash}, ${hash}, 2)`;
   await tx`update audit_chain_head set last_id = ${fields.id}, last_hash = ${hash} where singleton`;
   return { id: fields.id, hash };
 }

@@ -2,6 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Config } from '../config/index.js';
 import type { Role } from '../domain/types.js';
 import type { Sql } from '../lib/db-client.js';
+import { useAuditChainKey } from './audit.js';
 import { createFieldCipher, type FieldCipher } from './field-crypto.js';
 import { loadKeyring, type Keyring } from './keyring.js';
 import { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
@@ -90,6 +91,8 @@ export function createSecurity(options: SecurityOptions): Security {
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   const keyring = options.keyring ?? loadKeyring(config, env);
+  // This process appends audit rows keyed with the installation's chain key.
+  useAuditChainKey(keyring);
   const signer = createTokenSigner(resolveTokenSecret(config, keyring), { ttlSeconds: tokenTtlSeconds(env) });
   const revocations = createRevocationStore(sql, { now });
   const apiKeys = createApiKeyStore(sql);

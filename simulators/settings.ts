@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from '../config/index.js';
-import { LOCAL_BANK_CALLBACK_SECRET, LOCAL_GATEWAY_CALLBACK_SECRET } from '../partners/signature.js';
 import { DEFAULT_DELIVERY_DELAY_MS, DEFAULT_GATEWAY_LATE_DELIVERY_MS, DEFAULT_SETTLE_DELAY_MS } from './app.js';
 import { DEFAULT_HANG_MS, faultSettingsFromEnv, type FaultSettings } from './faults.js';
 
@@ -73,11 +72,12 @@ export function loadSimulatorSettings(env: NodeJS.ProcessEnv = process.env): Sim
   // The shared schema checks the shared settings; its production rules are the API's and worker's
   // (DATABASE_URL, TEMPORAL_ADDRESS, …), not the simulators', so they are not applied here.
   const config = loadConfig({ ...env, APP_MODE: 'local' });
-  const callbackSecret = config.BANK_CALLBACK_SECRET ?? (mode === 'local' ? LOCAL_BANK_CALLBACK_SECRET : undefined);
-  if (!callbackSecret) throw new ConfigError('BANK_CALLBACK_SECRET', 'must be set in production mode');
-  const gatewayCallbackSecret =
-    config.GATEWAY_CALLBACK_SECRET ?? (mode === 'local' ? LOCAL_GATEWAY_CALLBACK_SECRET : undefined);
-  if (!gatewayCallbackSecret) throw new ConfigError('GATEWAY_CALLBACK_SECRET', 'must be set in production mode');
+  // In local mode the stack generates both per installation and hands them over (ops/stack.ts).
+  const callbackSecret = config.BANK_CALLBACK_SECRET;
+  if (!callbackSecret) throw new ConfigError('BANK_CALLBACK_SECRET', 'must be set (npm start generates it locally)');
+  const gatewayCallbackSecret = config.GATEWAY_CALLBACK_SECRET;
+  if (!gatewayCallbackSecret)
+    throw new ConfigError('GATEWAY_CALLBACK_SECRET', 'must be set (npm start generates it locally)');
   if (gatewayCallbackSecret === callbackSecret)
     throw new ConfigError('GATEWAY_CALLBACK_SECRET', 'must differ from BANK_CALLBACK_SECRET');
   const allowReset = env.SIM_ALLOW_RESET ?? '0';

@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { can, type Permission } from '../../security/permissions.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { auditRequest } from './audit.js';
+import { auditAccessRefusal } from '../access-refusals.js';
 
 let authenticator: ApiDeps['auth'] | undefined;
 let auditSql: ApiDeps['sql'] | undefined;
@@ -15,14 +15,17 @@ export function useAuthenticator(auth: ApiDeps['auth'], sql?: ApiDeps['sql']): v
 }
 
 /** A refusal of a signed-in user is audited (the route's pattern, never its values) before the 403 goes out. */
-async function auditRefusal(c: Context<AppEnv>, reason: string, permission?: Permission): Promise<void> {
+async function auditRefusal(
+  c: Context<AppEnv>,
+  reason: 'PERMISSION' | 'PASSWORD_CHANGE_REQUIRED',
+  permission?: Permission,
+): Promise<void> {
   if (!auditSql) return;
-  await auditRequest(c, auditSql, {
-    action: 'ACCESS_DENIED',
-    result: 'DENIED',
+  await auditAccessRefusal(c, auditSql, {
+    reason,
+    permission,
     resourceType: 'route',
     resourceId: `${c.req.method} ${c.req.routePath}`,
-    detail: permission ? { reason, permission } : { reason },
   });
 }
 

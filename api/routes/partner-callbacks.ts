@@ -7,12 +7,8 @@ import { localDateOf } from '../../domain/business-time.js';
 import { deliveryReceiptSchema } from '../../partners/notify-client.js';
 import { incomingPaymentNoticeSchema, settlementCallbackSchema } from '../../partners/bank-client.js';
 import { paymentConfirmationSchema, type PaymentConfirmation } from '../../partners/gateway-client.js';
-import {
-  LOCAL_BANK_CALLBACK_SECRET,
-  LOCAL_GATEWAY_CALLBACK_SECRET,
-  signedCallbackFrom,
-  verifyCallbackSignature,
-} from '../../partners/signature.js';
+import { signedCallbackFrom, verifyCallbackSignature } from '../../partners/signature.js';
+import { ensureLocalSecrets, type LocalSecrets } from '../../security/local-secrets.js';
 import { bankResultSignal, repayUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
@@ -87,12 +83,9 @@ function callbackSecret(deps: ApiDeps, partner: CallbackPartner): string {
     partner === 'gateway'
       ? ([
           'GATEWAY_CALLBACK_SECRET',
-          deps.config.GATEWAY_CALLBACK_SECRET ?? localOnly(deps, LOCAL_GATEWAY_CALLBACK_SECRET),
+          deps.config.GATEWAY_CALLBACK_SECRET ?? localOnly(deps)?.gatewayCallbackSecret,
         ] as const)
-      : ([
-          'BANK_CALLBACK_SECRET',
-          deps.config.BANK_CALLBACK_SECRET ?? localOnly(deps, LOCAL_BANK_CALLBACK_SECRET),
-        ] as const);
+      : (['BANK_CALLBACK_SECRET', deps.config.BANK_CALLBACK_SECRET ?? localOnly(deps)?.bankCallbackSecret] as const);
   if (!secret)
     throw new ApiError(503, 'CALLBACKS_NOT_CONFIGURED', {
       zh: `未配置回调密钥 ${setting}`,
@@ -101,8 +94,9 @@ function callbackSecret(deps: ApiDeps, partner: CallbackPartner): string {
   return secret;
 }
 
-function localOnly(deps: ApiDeps, secret: string): string | undefined {
-  return deps.config.APP_MODE === 'local' ? secret : undefined;
+/** Local mode's generated secrets (the stack hands them over; a lone API reads the same file). */
+function localOnly(deps: ApiDeps): LocalSecrets | undefined {
+  return deps.config.APP_MODE === 'local' ? ensureLocalSecrets(deps.config.DATA_DIR) : undefined;
 }
 
 /** The verified, parsed body, or 401 (bad signature) / 400 (not the expected shape). */
@@ -139,6 +133,51 @@ async function verified<T>(
   return parsed.data;
 }
 
+/**
+ * The one audit row of a partner callback that moves or refuses money: who (the partner), what
+ * (settlement, incoming payment, gateway confirmation), the amount and the partner's reference.
+ */
+function auditCallback(
+  c: Context<AppEnv>,
+  deps: ApiDeps,
+  event: {
+    partner: CallbackPartner;
+    action: 'BANK_SETTLEMENT_CALLBACK' | 'BANK_INCOMING_PAYMENT' | 'GATEWAY_CONFIRMATION';
+    result: 'SUCCESS' | 'FAILURE' | 'DENIED';
+    resourceType: 'bank_transfer' | 'bank_debit' | 'repayment' | 'online_payment';
+    resourceId?: string | null;
+    loanId?: string | null;
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  return auditRequest(c, deps.sql, {
+    action: event.action,
+    result: event.result,
+    actorId: `system:${event.partner}`,
+    actorRole: 'SYSTEM',
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    loanId: event.loanId ?? null,
+    detail: event.detail,
+  });
+}
+
+/** Verifies the callback; a refused signature or body is audited before the 401/400 goes out. */
+async function verifiedAndAudited<T>(
+  c: Context<AppEnv>,
+  deps: ApiDeps,
+  schema: z.ZodType<T>,
+  refused: Omit<Parameters<typeof auditCallback>[2], 'result' | 'detail'>,
+): Promise<T> {
+  try {
+    return await verified(c, deps, schema, refused.partner);
+  } catch (err) {
+    if (err instanceof ApiError)
+      await auditCallback(c, deps, { ...refused, result: 'DENIED', detail: { reason: err.code } });
+    throw err;
+  }
+}
+
 /** A loan that no longer listens (closed, or unknown) is acknowledged: retrying would not help. */
 function gone(err: unknown): string | null {
   const mapped = toApiError(err);
@@ -149,9 +188,30 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
   const app = newRouter();
 
   app.openapi(bankCallback, async (c) => {
-    const body = await verified(c, deps, settlementCallbackSchema);
+    const body = await verifiedAndAudited(c, deps, settlementCallbackSchema, {
+      partner: 'bank',
+      action: 'BANK_SETTLEMENT_CALLBACK',
+      resourceType: 'bank_transfer',
+    });
     if (body.status === 'PENDING') return c.json({ accepted: false, detail: 'pending' }, 200);
     const transferId = body.kind === 'TRANSFER' ? body.transferId : body.debitId;
+    const audit = (result: 'SUCCESS' | 'FAILURE', outcome: string) =>
+      auditCallback(c, deps, {
+        partner: 'bank',
+        action: 'BANK_SETTLEMENT_CALLBACK',
+        result,
+        resourceType: body.kind === 'TRANSFER' ? 'bank_transfer' : 'bank_debit',
+        resourceId: transferId,
+        loanId: body.reference,
+        detail: {
+          kind: body.kind,
+          status: body.status,
+          amount: body.amount,
+          reference: body.reference,
+          idempotencyKey: body.idempotencyKey,
+          outcome,
+        },
+      });
     try {
       await loanHandle(deps.temporal, body.reference).signal(bankResultSignal, {
         transferId,
@@ -161,14 +221,32 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       });
     } catch (err) {
       const reason = gone(err);
-      if (reason) return c.json({ accepted: false, detail: reason }, 200);
+      if (reason) {
+        await audit('FAILURE', reason);
+        return c.json({ accepted: false, detail: reason }, 200);
+      }
       throw err;
     }
+    await audit('SUCCESS', 'delivered');
     return c.json({ accepted: true }, 200);
   });
 
   app.openapi(bankIncoming, async (c) => {
-    const notice = await verified(c, deps, incomingPaymentNoticeSchema);
+    const notice = await verifiedAndAudited(c, deps, incomingPaymentNoticeSchema, {
+      partner: 'bank',
+      action: 'BANK_INCOMING_PAYMENT',
+      resourceType: 'repayment',
+    });
+    const audit = (result: 'SUCCESS' | 'FAILURE', outcome: string) =>
+      auditCallback(c, deps, {
+        partner: 'bank',
+        action: 'BANK_INCOMING_PAYMENT',
+        result,
+        resourceType: 'repayment',
+        resourceId: notice.paymentId,
+        loanId: notice.reference,
+        detail: { amount: notice.amount, reference: notice.reference, receivedAt: notice.receivedAt, outcome },
+      });
     const receivedOn = localDateOf(Date.parse(notice.receivedAt), deps.config.BUSINESS_TIME_ZONE);
     try {
       const result = await loanHandle(deps.temporal, notice.reference).executeUpdate(repayUpdate, {
@@ -183,13 +261,16 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
         ],
         updateId: `repay:${notice.paymentId}`,
       });
-      return c.json({ accepted: true, detail: result.duplicate ? 'duplicate' : 'applied' }, 200);
+      const outcome = result.duplicate ? 'duplicate' : 'applied';
+      await audit('SUCCESS', outcome);
+      return c.json({ accepted: true, detail: outcome }, 200);
     } catch (err) {
       // Refused (the loan is closed, the reference is unknown, …): the money stays unapplied and
       // reconciliation reports the incoming payment without an entry for finance to handle.
       const mapped = toApiError(err);
       if (mapped) {
         c.get('log').warn({ paymentId: notice.paymentId, code: mapped.code }, 'incoming payment not applied');
+        await audit('FAILURE', mapped.code);
         return c.json({ accepted: false, detail: mapped.code }, 200);
       }
       throw err;
@@ -202,23 +283,20 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       detail: Record<string, unknown>,
       about?: { paymentId: string; loanId?: string },
     ) =>
-      auditRequest(c, deps.sql, {
+      auditCallback(c, deps, {
+        partner: 'gateway',
         action: 'GATEWAY_CONFIRMATION',
         result,
-        actorId: 'system:gateway',
-        actorRole: 'SYSTEM',
         resourceType: 'online_payment',
         resourceId: about?.paymentId ?? null,
         loanId: about?.loanId ?? null,
         detail,
       });
-    let confirmation: PaymentConfirmation;
-    try {
-      confirmation = await verified(c, deps, paymentConfirmationSchema, 'gateway');
-    } catch (err) {
-      if (err instanceof ApiError) await audit('DENIED', { reason: err.code });
-      throw err;
-    }
+    const confirmation: PaymentConfirmation = await verifiedAndAudited(c, deps, paymentConfirmationSchema, {
+      partner: 'gateway',
+      action: 'GATEWAY_CONFIRMATION',
+      resourceType: 'online_payment',
+    });
     const reported = { gatewayOrderId: confirmation.orderId, amount: confirmation.amount };
     try {
       const outcome = await applyConfirmation(deps, confirmation);

@@ -13,6 +13,7 @@ import { verifySmsCode } from '../../security/sms-codes.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { closeLoanOnRequest } from '../borrower-closing.js';
 import type { ApiDeps } from '../env.js';
+import { ScopeRefusal } from '../access-refusals.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
@@ -137,10 +138,13 @@ export const payoutAccountRoutes: RouteModule = (deps) => {
     const loan = await loanInScope(deps.sql, user, loanId);
     const account = readAccount(body);
     if (loan.borrower_id !== user.userId)
-      throw new ApiError(403, 'FORBIDDEN', {
-        zh: '只有借款人本人可以更换收款账户',
-        en: 'Only the borrower can change the payout account',
-      });
+      throw new ScopeRefusal(
+        new ApiError(403, 'FORBIDDEN', {
+          zh: '只有借款人本人可以更换收款账户',
+          en: 'Only the borrower can change the payout account',
+        }),
+        { reason: 'NOT_OWNER', resourceType: 'loan', resourceId: loanId, loanId },
+      );
     const sms = await verifySmsCode(deps, {
       phone: await borrowerPhone(deps, loan.borrower_id),
       purpose: 'CHANGE_PAYOUT_ACCOUNT',

@@ -12,6 +12,7 @@ import { createGatewayClient, type GatewayClient } from '../../partners/gateway-
 import { newRouter, type RouteModule } from '../app.js';
 import { findOnlinePayment, onlinePaymentView, startOnlinePayment } from '../online-payments.js';
 import type { AuthUser } from '../../security/authenticator.js';
+import { ScopeRefusal } from '../access-refusals.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
 import { loanHandle } from '../loan-workflows.js';
@@ -278,6 +279,7 @@ function requireRepaymentPermission(
   user: AuthUser,
   channel: 'ONLINE' | 'BANK_TRANSFER' | 'CASH',
   borrowerId: string,
+  loanId: string,
 ): void {
   if (channel === 'ONLINE') {
     if (!can(user.role, 'repayment:online'))
@@ -286,7 +288,10 @@ function requireRepaymentPermission(
         en: 'Your role lacks the permission repayment:online',
       });
     if (user.userId !== borrowerId)
-      throw ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' });
+      throw new ScopeRefusal(
+        ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' }),
+        { reason: 'NOT_OWNER', resourceType: 'loan', resourceId: loanId, loanId },
+      );
   } else if (!can(user.role, 'repayment:record')) {
     throw ApiError.forbidden({
       zh: '当前角色无权登记现金或转账还款（需要 repayment:record）',
@@ -370,7 +375,7 @@ export const servicingRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     const body = c.req.valid('json');
     const loan = await loanInScope(deps.sql, user, loanId);
-    requireRepaymentPermission(user, body.channel, loan.borrower_id);
+    requireRepaymentPermission(user, body.channel, loan.borrower_id, loanId);
     if (body.channel === 'ONLINE') {
       if (body.receivedOn !== undefined)
         throw ApiError.validation([

@@ -56,7 +56,12 @@ async function writeCopyText(tx: TransactionSql, table: string, path: string): P
   await once(out, 'finish');
 }
 
-export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest, 'database' | 'ledger' | 'audit'>> {
+/** `chainKey`: the audit chain key (security/audit.ts), to record whether the chain held when dumped. */
+export async function dumpDatabase(
+  sql: Sql,
+  dir: string,
+  chainKey: Buffer,
+): Promise<Pick<Manifest, 'database' | 'ledger' | 'audit'>> {
   mkdirSync(join(dir, 'db'), { recursive: true });
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [version] = await tx<{ server_version: string }[]>`show server_version`;
@@ -73,7 +78,7 @@ export async function dumpDatabase(sql: Sql, dir: string): Promise<Pick<Manifest
     }
     const sequences = await sequenceStates(tx);
     const ledger = await ledgerTotals(tx);
-    const chain = await verifyAuditChain(tx);
+    const chain = await verifyAuditChain(tx, chainKey);
     const [head] = await tx<
       { last_id: string; last_hash: string }[]
     >`select last_id::text, last_hash from audit_chain_head where singleton`;

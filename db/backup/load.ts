@@ -66,7 +66,7 @@ export async function loadDatabase(sql: Sql, dir: string, manifest: Manifest): P
 }
 
 /** Differences between a restored database and the manifest; empty when it is the same. */
-export async function checkRestored(sql: Sql, manifest: Manifest): Promise<string[]> {
+export async function checkRestored(sql: Sql, manifest: Manifest, chainKey: Buffer): Promise<string[]> {
   const problems: string[] = [];
   for (const table of manifest.database.tables) {
     const rows = await rowCount(sql, table.name);
@@ -78,7 +78,7 @@ export async function checkRestored(sql: Sql, manifest: Manifest): Promise<strin
       `ledger totals differ: debits ${ledger.debits} / credits ${ledger.credits} over ${ledger.lines} lines, the backup has ${manifest.ledger.debits} / ${manifest.ledger.credits} over ${manifest.ledger.lines}`,
     );
   }
-  const chain = await verifyAuditChain(sql);
+  const chain = await verifyAuditChain(sql, chainKey);
   if (!chain.ok) problems.push(`audit chain broken at ${chain.brokenAt}: ${chain.reason}`);
   if (chain.lastHash !== manifest.audit.lastHash || chain.rows !== manifest.audit.rows) {
     problems.push(

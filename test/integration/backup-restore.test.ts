@@ -19,6 +19,7 @@ import { APPLICATION_CONTEXT } from '../../security/encryption-contexts.js';
 import { freePort } from '../../lib/ports.js';
 import { startTemporalDevServer, type DevServerHandle } from '../../ops/temporal-server.js';
 import { ROOT } from '../../lib/tools.js';
+import { auditChainKey } from '../../security/audit.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { createFieldCipher } from '../../security/field-crypto.js';
 import { readKeyFile } from '../../security/keyring.js';
@@ -27,6 +28,7 @@ import { ApiClient } from '../../drivers/api-client.js';
 import { disbursedLoan } from '../../drivers/loan-journeys.js';
 
 const stack = inject('stack');
+const chainKey = auditChainKey(readKeyFile(stack.dataKeyFile));
 const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const work = mkdtempSync(join(tmpdir(), 'backup-drill-'));
 const scratchName = `restore_drill_${randomBytes(5).toString('hex')}`;
@@ -42,12 +44,15 @@ let applicantName: string;
 
 const SCRIPT_TIMEOUT_MS = 150_000;
 
-/** Runs one of the npm scripts' entry points the way `npm run` does, with its own DATA_DIR. */
+/** Runs one of the npm scripts' entry points the way `npm run` does, with its own DATA_DIR and the stack's keys. */
 function runScript(script: 'backup' | 'restore', args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', `${script}.ts`), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_MODE: 'local', DATA_DIR: join(work, 'data') },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_MODE: 'local',
+        DATA_DIR: join(work, 'data'),
+        DATA_KEY_FILE: stack.dataKeyFile,
+      },
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -175,7 +180,7 @@ describe('backup and restore drill', () => {
       '--skip-temporal',
     ]);
     expect(code, out).toBe(0);
-    expect(await withScratch((sql) => checkRestored(sql, manifest))).toEqual([]);
+    expect(await withScratch((sql) => checkRestored(sql, manifest, chainKey))).toEqual([]);
   });
 
   it('after a wipe, a tampered backup is refused before anything is touched', async () => {
@@ -216,7 +221,7 @@ describe('backup and restore drill', () => {
     expect(out).toContain('Restored and verified');
 
     await withScratch(async (sql) => {
-      expect(await checkRestored(sql, manifest)).toEqual([]);
+      expect(await checkRestored(sql, manifest, chainKey)).toEqual([]);
       for (const table of manifest.database.tables) {
         const [row] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table.name)}`;
         expect(row!.n, table.name).toBe(table.rows);
@@ -228,7 +233,7 @@ describe('backup and restore drill', () => {
         await sql`select kind from journal_entries where business_key = ${`loan:${loanId}:disbursement`}`;
       expect(disbursed).toEqual({ kind: 'DISBURSEMENT' });
 
-      const chain = await verifyAuditChain(sql);
+      const chain = await verifyAuditChain(sql, chainKey);
       expect(chain).toMatchObject({ ok: true, rows: manifest.audit.rows, lastHash: manifest.audit.lastHash });
       // New audit rows continue the chain from the restored head.
       const [next] = await sql<{ id: string }[]>`select nextval('audit_log_id_seq')::text as id`;

@@ -15,6 +15,7 @@ import { maskIdNumber } from '../../domain/masking.js';
 import type { Application } from '../../domain/validation/application.js';
 import { createLogger } from '../../lib/logger.js';
 import { ROOT } from '../../lib/tools.js';
+import { auditChainKey, useAuditChainKey } from '../../security/audit.js';
 import { verifyAuditChain } from '../../security/audit-verify.js';
 import { createFieldCipher } from '../../security/field-crypto.js';
 import { generateKeyring, readKeyFile } from '../../security/keyring.js';
@@ -250,7 +251,9 @@ describe('retention keeps the money and the audit trail', () => {
   });
 
   it('purges a paid-off loan closed six years ago: ledger lines untouched, each purge audited, the chain intact', async () => {
-    const cipher = createFieldCipher(generateKeyring());
+    const keyring = generateKeyring();
+    const cipher = createFieldCipher(keyring);
+    useAuditChainKey(keyring);
     await seedDefaultProducts(db.sql);
     const [user] = await db.sql<
       { id: string }[]
@@ -305,7 +308,7 @@ describe('retention keeps the money and the audit trail', () => {
 
     const audit = await db.sql`select action, loan_id, actor_role from audit_log`;
     expect(audit).toEqual([{ action: 'PII_PURGED', loan_id: old, actor_role: 'SYSTEM' }]);
-    expect(await verifyAuditChain(db.sql)).toMatchObject({ ok: true, rows: 1 });
+    expect(await verifyAuditChain(db.sql, auditChainKey(keyring))).toMatchObject({ ok: true, rows: 1 });
     expect((await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 5 })).purged).toEqual([]);
     expect(
       (await purgeExpiredPersonalData(db.sql, cipher, { now: new Date(), years: 1 })).purged.map((p) => p.loanId),
@@ -412,7 +415,7 @@ describe('APR disclosure and retention of personal data', () => {
   });
 
   it('after all this traffic the audit chain still verifies, end to end', async () => {
-    const report = await verifyAuditChain(stackSql);
+    const report = await verifyAuditChain(stackSql, auditChainKey(readKeyFile(stack.dataKeyFile)));
     expect(report.ok, report.reason).toBe(true);
     expect(report.rows).toBeGreaterThan(10);
   });

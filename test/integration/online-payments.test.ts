@@ -8,11 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { createGatewayClient } from '../../partners/gateway-client.js';
-import {
-  callbackSignatureHeaders,
-  LOCAL_BANK_CALLBACK_SECRET,
-  LOCAL_GATEWAY_CALLBACK_SECRET,
-} from '../../partners/signature.js';
+import { callbackSignatureHeaders } from '../../partners/signature.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
@@ -77,7 +73,7 @@ async function appliedTimes(paymentId: string): Promise<number> {
   return row!.n;
 }
 
-function signed(body: unknown, secret = LOCAL_GATEWAY_CALLBACK_SECRET): RequestInit {
+function signed(body: unknown, secret = stack.gatewayCallbackSecret): RequestInit {
   const raw = JSON.stringify(body);
   return {
     method: 'POST',
@@ -187,7 +183,7 @@ describe('online repayments through the payment gateway', () => {
     const forged = await fetch(CONFIRMATIONS, signed(body, 'a-secret-only-the-forger-knows'));
     expect(forged.status).toBe(401);
     // Whoever holds the bank's key still cannot confirm a payment: the gateway signs with its own.
-    const signedByTheBank = await fetch(CONFIRMATIONS, signed(body, LOCAL_BANK_CALLBACK_SECRET));
+    const signedByTheBank = await fetch(CONFIRMATIONS, signed(body, stack.bankCallbackSecret));
     expect(signedByTheBank.status).toBe(401);
     expect((await audited(null, 'BAD_SIGNATURE')).length).toBeGreaterThanOrEqual(3);
 

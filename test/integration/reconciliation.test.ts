@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { ROOT } from '../../lib/tools.js';
 import { createGatewayClient } from '../../partners/gateway-client.js';
-import { callbackSignatureHeaders, LOCAL_GATEWAY_CALLBACK_SECRET } from '../../partners/signature.js';
+import { callbackSignatureHeaders } from '../../partners/signature.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
@@ -127,7 +127,7 @@ function signedConfirmation(body: unknown): RequestInit {
   const raw = JSON.stringify(body);
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(LOCAL_GATEWAY_CALLBACK_SECRET, raw) },
+    headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(stack.gatewayCallbackSecret, raw) },
     body: raw,
   };
 }
@@ -280,6 +280,8 @@ describe('npm run reconcile', () => {
           HOME: process.env.HOME,
           APP_MODE: 'local',
           DATABASE_URL: stack.databaseUrl,
+          // The installation's keys: the run's audit row continues the keyed chain.
+          DATA_KEY_FILE: stack.dataKeyFile,
           BANK_URL: `${stack.simulatorUrl}/bank`,
           GATEWAY_URL: `${stack.simulatorUrl}/gateway`,
         },

@@ -18,7 +18,6 @@ import { productForLoanType } from '../../db/products.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
 import { ROOT } from '../../lib/tools.js';
-import { LOCAL_BANK_CALLBACK_SECRET, LOCAL_GATEWAY_CALLBACK_SECRET } from '../../partners/signature.js';
 import { borrowerHash } from '../../security/blind-index.js';
 import { createFieldCipher } from '../../security/field-crypto.js';
 import { readKeyFile } from '../../security/keyring.js';
@@ -96,8 +95,8 @@ beforeAll(async () => {
   simulator = createSimulatorApp({
     sql: bankDb,
     log,
-    callbackSecret: LOCAL_BANK_CALLBACK_SECRET,
-    gatewayCallbackSecret: LOCAL_GATEWAY_CALLBACK_SECRET,
+    callbackSecret: stack.bankCallbackSecret,
+    gatewayCallbackSecret: stack.gatewayCallbackSecret,
     faultHangMs: 15_000,
     settleDelayMs: 50,
     seed: 20261128,

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { ROOT } from '../../lib/tools.js';
-import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
+import { callbackSignatureHeaders } from '../../partners/signature.js';
 import { createSimulatorAdminClient } from '../../simulators/admin-client.js';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
@@ -122,6 +122,16 @@ describe('servicing over HTTP', () => {
         }),
       ),
     ).toBe(404);
+    // The hidden loan answered 404 like any unknown one, and the refusal is audited.
+    const refusals = await sql<{ actor_role: string; result: string; detail: Record<string, unknown> }[]>`
+      select actor_role, result, detail from audit_log where action = 'ACCESS_DENIED' and loan_id = ${loanId}`;
+    expect(refusals).toEqual([
+      {
+        actor_role: 'BORROWER',
+        result: 'DENIED',
+        detail: expect.objectContaining({ reason: 'OUT_OF_SCOPE', route: 'POST /v1/loans/:loanId/repayments' }),
+      },
+    ]);
 
     // The borrower transfers money to us; the bank's signed notice becomes a BANK_TRANSFER repayment.
     const notice = await admin.simulateIncomingPayment({
@@ -141,6 +151,22 @@ describe('servicing over HTTP', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(items.map((i) => i.channel).sort()).toEqual(['BANK_TRANSFER', 'CASH', 'ONLINE']);
+    // The payment applied from the bank's callback is audited with its amount and reference (the
+    // route writes the row once the workflow answered, which may be just after the list shows it).
+    const auditedAt = Date.now() + 30_000;
+    let fromBank: { actor_id: string; result: string; loan_id: string; detail: Record<string, unknown> } | undefined;
+    while (!fromBank && Date.now() < auditedAt) {
+      [fromBank] = await sql<NonNullable<typeof fromBank>[]>`
+        select actor_id, result, loan_id, detail from audit_log
+        where action = 'BANK_INCOMING_PAYMENT' and resource_id = ${notice.paymentId} order by id limit 1`;
+      if (!fromBank) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(fromBank).toEqual({
+      actor_id: 'system:bank',
+      result: 'SUCCESS',
+      loan_id: loanId,
+      detail: expect.objectContaining({ amount: '150.00', reference: loanId, outcome: 'applied' }),
+    });
 
     const ledger = await api.call<{ balances: { principal: string }; entries: Array<{ kind: string }> }>(
       'GET',
@@ -195,11 +221,28 @@ describe('servicing over HTTP', () => {
     expect(forged.status).toBe(401);
     const signed = await fetch(`${stack.apiUrl}/v1/partners/bank/callbacks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, body) },
+      headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(stack.bankCallbackSecret, body) },
       body,
     });
     expect(signed.status).toBe(200);
     expect(await signed.json()).toEqual({ accepted: false, detail: 'NOT_FOUND' });
+    // The forged ones and the signed one are each audited: refused, and delivered to no loan.
+    const rows = await sql<{ result: string; resource_id: string | null; detail: Record<string, unknown> }[]>`
+      select result, resource_id, detail from audit_log where action = 'BANK_SETTLEMENT_CALLBACK'
+        and (resource_id = 'trf_x' or (result = 'DENIED' and resource_id is null)) order by id desc limit 3`;
+    expect(rows.reverse()).toEqual([
+      { result: 'DENIED', resource_id: null, detail: expect.objectContaining({ reason: 'BAD_SIGNATURE' }) },
+      { result: 'DENIED', resource_id: null, detail: expect.objectContaining({ reason: 'BAD_SIGNATURE' }) },
+      {
+        result: 'FAILURE',
+        resource_id: 'trf_x',
+        detail: expect.objectContaining({
+          amount: '1.00',
+          reference: 'loan-20260101-0000000000',
+          outcome: 'NOT_FOUND',
+        }),
+      },
+    ]);
   });
 
   it('pauses and resumes disbursements for ops, and refuses a retry of a loan that did not fail', async () => {
@@ -237,6 +280,8 @@ describe('servicing over HTTP', () => {
         ...process.env,
         APP_MODE: 'local',
         DATABASE_URL: stack.databaseUrl,
+        // The installation's keys: the run's audit row continues the keyed chain.
+        DATA_KEY_FILE: stack.dataKeyFile,
         BANK_URL: `${stack.simulatorUrl}/bank`,
         GATEWAY_URL: `${stack.simulatorUrl}/gateway`,
         LOG_LEVEL: 'silent',

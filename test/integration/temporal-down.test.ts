@@ -16,7 +16,7 @@ import { loadConfig } from '../../config/index.js';
 import { connectDb, type Sql } from '../../lib/db-client.js';
 import { createLogger } from '../../lib/logger.js';
 import { freePort } from '../../lib/ports.js';
-import { callbackSignatureHeaders, LOCAL_BANK_CALLBACK_SECRET } from '../../partners/signature.js';
+import { callbackSignatureHeaders } from '../../partners/signature.js';
 import { createSecurity } from '../../security/authenticator.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import '../setup/provided.js';
@@ -181,7 +181,7 @@ async function timedSignal(): Promise<Answer> {
   });
   return timed('POST', '/v1/partners/bank/callbacks', {
     raw: callback,
-    headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, callback),
+    headers: callbackSignatureHeaders(stack.bankCallbackSecret, callback),
   });
 }
 
@@ -290,7 +290,7 @@ describe('the API while Temporal is unreachable', () => {
     });
     const incoming = await timed('POST', '/v1/partners/bank/incoming', {
       raw: notice,
-      headers: callbackSignatureHeaders(LOCAL_BANK_CALLBACK_SECRET, notice),
+      headers: callbackSignatureHeaders(stack.bankCallbackSecret, notice),
     });
     expectWorkflow503(incoming);
     expect(incoming.ms).toBeLessThan(3_000);

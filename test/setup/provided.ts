@@ -15,8 +15,14 @@ declare module 'vitest' {
       temporalAddress: string;
       /** Temporal Web (http://localhost:<port>), decrypting through the API's codec. */
       temporalWebUrl: string;
+      /** The database owner's URL: tests read and arrange data with it. */
       databaseUrl: string;
+      /** The app role's URL (db/app-role.ts), which the API and the worker use. */
+      appDatabaseUrl: string;
       partnerDatabaseUrl: string;
+      /** The installation's generated callback secrets (security/local-secrets.ts). */
+      bankCallbackSecret: string;
+      gatewayCallbackSecret: string;
       dataDir: string;
       dataKeyFile: string;
       taskQueue: string;

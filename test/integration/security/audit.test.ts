@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit } from '../../../security/audit.js';
+import { auditChainKey, recordAudit } from '../../../security/audit.js';
 import { verifyAuditChain } from '../../../security/audit-verify.js';
+import { auditCheckpointDir, auditCheckpointKey, writeAuditCheckpoint } from '../../../security/audit-checkpoints.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -17,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 function runCli(databaseUrl: string): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/audit-verify.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, APP_MODE: 'local' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, APP_MODE: 'local', DATA_DIR: h.config.DATA_DIR },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -46,7 +47,7 @@ describe('audit log', () => {
       })
       .catch(() => undefined);
 
-    const report = await verifyAuditChain(h.sql);
+    const report = await verifyAuditChain(h.sql, auditChainKey(h.security.keyring));
     expect(report).toMatchObject({ ok: true });
     const [count] = await h.sql`select count(*)::int as n from audit_log`;
     expect(report.rows).toBe(count!.n);
@@ -98,10 +99,44 @@ describe('audit log', () => {
     await expect(h.sql`update audit_log set result = 'FAILURE' where id = 1`).rejects.toThrow(/append-only/);
     await expect(h.sql`delete from audit_log where id = 1`).rejects.toThrow(/append-only/);
     await expect(h.sql`truncate audit_log`).rejects.toThrow(/append-only/);
-    expect((await verifyAuditChain(h.sql)).ok).toBe(true);
+    expect((await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).ok).toBe(true);
   });
 
-  it('the CLI reports an intact chain with exit code 0', () => {
+  it('the app role may read and append, and PostgreSQL refuses its UPDATE, DELETE and TRUNCATE of the audit log', async () => {
+    const [role] = await h.appSql<{ rolsuper: boolean; rolbypassrls: boolean }[]>`
+      select rolsuper, rolbypassrls from pg_roles where rolname = current_user`;
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+    const appended = await recordAudit(h.appSql, { action: 'APP_ROLE_EVENT', result: 'SUCCESS' });
+    expect(await h.appSql`select action from audit_log where id = ${appended.id}`).toEqual([{ action: 'APP_ROLE_EVENT' }]);
+    // Refused by the privilege check, before the append-only trigger is even reached.
+    await expect(h.appSql`update audit_log set result = 'FAILURE' where id = ${appended.id}`).rejects.toThrow(
+      /permission denied for table audit_log/,
+    );
+    await expect(h.appSql`delete from audit_log where id = ${appended.id}`).rejects.toThrow(
+      /permission denied for table audit_log/,
+    );
+    await expect(h.appSql`truncate audit_log`).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(h.appSql`alter table audit_log disable trigger audit_log_no_update_delete`).rejects.toThrow(
+      /must be owner/,
+    );
+    await expect(h.appSql`set session_replication_role = replica`).rejects.toThrow(/permission denied/);
+    // The head moves with each append, but where the keyless rows end is not the app's to change.
+    await expect(h.appSql`update audit_chain_head set v1_last_id = 999`).rejects.toThrow(/permission denied/);
+    // Only keyed rows go in, whoever inserts.
+    await expect(
+      h.appSql`insert into audit_log (id, at, action, result, prev_hash, hash, chain_version)
+               values (nextval('audit_log_id_seq'), now(), 'FORGED', 'SUCCESS', 'x', 'y', 1)`,
+    ).rejects.toThrow(/keyed \(scheme 2\) rows only/);
+    expect(await h.appSql`select action from audit_log where id = ${appended.id}`).toHaveLength(1);
+    expect((await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).ok).toBe(true);
+  });
+
+  it('the CLI reports an intact chain with exit code 0 once a signed checkpoint covers it', async () => {
+    // The harness's clock is in the past, so its rows are overdue a checkpoint: the CLI says so.
+    const missing = runCli(h.databaseUrl);
+    expect(missing.output).toMatch(/Audit checkpoint MISSING/);
+    expect(missing.status).toBe(1);
+    await writeAuditCheckpoint(h.sql, auditCheckpointDir(h.config), auditCheckpointKey(h.security.keyring), new Date());
     const { status, output } = runCli(h.databaseUrl);
     expect(output).toMatch(/Audit chain intact/);
     expect(status).toBe(0);
@@ -114,9 +149,9 @@ describe('audit log', () => {
       await tx`delete from audit_log where id = ${last!.id}`;
       await tx`alter table audit_log enable trigger audit_log_no_update_delete`;
     });
-    expect(await verifyAuditChain(h.sql)).toMatchObject({ ok: false, brokenAt: 'head' });
+    expect(await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).toMatchObject({ ok: false, brokenAt: 'head' });
     await h.sql`insert into audit_log ${h.sql(last!)}`;
-    expect((await verifyAuditChain(h.sql)).ok).toBe(true);
+    expect((await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).ok).toBe(true);
   });
 
   it('detects a row altered behind the trigger’s back, and the CLI exits 1', async () => {
@@ -128,7 +163,7 @@ describe('audit log', () => {
     });
     await expect(h.sql`update audit_log set result = 'FAILURE' where id = 1`).rejects.toThrow(/append-only/);
 
-    const report = await verifyAuditChain(h.sql);
+    const report = await verifyAuditChain(h.sql, auditChainKey(h.security.keyring));
     expect(report.ok).toBe(false);
     expect(report.brokenAt).toBe(String(target!.id));
     expect(report.reason).toMatch(/altered/);

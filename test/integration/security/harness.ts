@@ -25,7 +25,8 @@ import { createLogger } from '../../../lib/logger.js';
 import { freePort } from '../../../lib/ports.js';
 import { createSecurity, type Security } from '../../../security/authenticator.js';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../../security/demo-users.js';
-import { generateKeyring } from '../../../security/keyring.js';
+import { loadKeyring } from '../../../security/keyring.js';
+import { appRoleUrl, setAppRolePassword } from '../../../db/app-role.js';
 
 process.env.PASSWORD_HASH_COST = 'test';
 
@@ -33,7 +34,10 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../db/mi
 
 export interface Harness {
   app: App;
+  /** The database owner (a superuser, as on the embedded database). */
   sql: Sql;
+  /** The same database as the app role (db/app-role.ts), which the API and the worker use. */
+  appSql: Sql;
   config: Config;
   security: Security;
   databaseUrl: string;
@@ -54,7 +58,7 @@ export async function startHarness(): Promise<Harness> {
   // Only the migrations this suite needs, so a migration in progress elsewhere cannot break it.
   const migrations = join(root, 'migrations');
   mkdirSync(migrations);
-  for (const file of ['0001_core.sql', '0003_security.sql', '0018_sms_codes.sql', '0021_staff_lifecycle.sql'])
+  for (const file of ['0001_core.sql', '0003_security.sql', '0018_sms_codes.sql', '0021_staff_lifecycle.sql', '0024_audit_keyed_chain.sql'])
     copyFileSync(join(MIGRATIONS, file), join(migrations, file));
 
   let pg: EmbeddedPostgresHandle | undefined;
@@ -82,7 +86,7 @@ export async function startHarness(): Promise<Harness> {
     });
     const clock = { now: Date.parse('2026-03-02T02:00:00.000Z') };
     const now = () => new Date(clock.now);
-    const security = createSecurity({ config, sql, now, keyring: generateKeyring(['k1']), env: {} });
+    const security = createSecurity({ config, sql, now, keyring: loadKeyring(config, {}), env: {} });
     const deps: ApiDeps = {
       config,
       sql,
@@ -118,9 +122,13 @@ export async function startHarness(): Promise<Harness> {
     };
     const pgHandle = pg;
     const db = sql;
+    const appPassword = randomUUID().replace(/-/g, '');
+    await setAppRolePassword(sql, appPassword);
+    const appSql = connectDb(appRoleUrl(databaseUrl, appPassword), { max: 2, applicationName: 'security-it-app' });
     return {
       app,
       sql,
+      appSql,
       config,
       security,
       databaseUrl,
@@ -134,6 +142,7 @@ export async function startHarness(): Promise<Harness> {
         return body.token;
       },
       async stop() {
+        await appSql.end({ timeout: 5 });
         await db.end({ timeout: 5 });
         await pgHandle.stop();
         rmSync(root, { recursive: true, force: true });
