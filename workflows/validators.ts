@@ -108,7 +108,7 @@ export function validateReview(
     if (!input.documents?.length)
       refuse(REFUSAL.INVALID, { zh: '请列出需要补充的资料', en: 'List the documents to request' }, 'documents');
   }
-  if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
+  validateComments(input);
   refuseUnlessPermitted(input.reviewer, 'review');
   const amount = input.amount ?? view.requested.amount;
   const initial = [...view.reviews].reverse().find((r) => r.stage === 'INITIAL' && r.decision === 'APPROVE');
@@ -128,6 +128,17 @@ export function validateReview(
     );
     if (problems.length > 0) refuse(REFUSAL.INVALID, problems[0]!.message, problems[0]!.field);
   }
+}
+
+/** The internal comment is required; the comment for the borrower is optional and at most 1000 characters. */
+function validateComments(input: ReviewInput): void {
+  if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
+  if (input.commentForBorrower !== undefined && input.commentForBorrower.length > 1000)
+    refuse(
+      REFUSAL.INVALID,
+      { zh: '给借款人的说明最多 1000 个字符', en: 'commentForBorrower must be at most 1000 characters' },
+      'commentForBorrower',
+    );
 }
 
 export function validateSignature(view: LoanView, borrowerId: string, input: SignInput): void {

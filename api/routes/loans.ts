@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { newRouter, type RouteModule } from '../app.js';
 import { closeLoanOnRequest } from '../borrower-closing.js';
 import { loanInScope, loanScope } from '../loan-access.js';
+import { seesBorrowerView } from '../borrower-facing.js';
+import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
 import { presentLoan } from '../loan-presenter.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
@@ -58,7 +60,14 @@ const detail = secureRoute({
     "Served from the database alone: it answers the same whether the loan's workflow is asleep or long past Temporal's retention.",
   request: { params: LoanIdParam },
   responses: {
-    200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } },
+    200: {
+      description:
+        'The loan. Staff get LoanDetail; a borrower, and any caller through a channel (X-Api-Key), get BorrowerLoanDetail: ' +
+        "no reviewers, internal comments, credit assessment, bank keys or event actors (a reviewer's commentForBorrower is shown)",
+      content: {
+        'application/json': { schema: z.union([JsonObject.openapi('LoanDetail'), BorrowerLoanDetail]) },
+      },
+    },
     ...errorResponses,
   },
 });
@@ -135,6 +144,7 @@ export const loanRoutes: RouteModule = (deps) => {
         loanId,
       });
     }
+    if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
     return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
   });
 
