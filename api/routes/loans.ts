@@ -29,6 +29,9 @@ const LoanSummary = z
   })
   .openapi('LoanSummary');
 
+/** A loan in a borrower's or a channel's list: without the lender's risk classification. */
+const BorrowerLoanSummary = LoanSummary.omit({ classification: true }).strict().openapi('BorrowerLoanSummary');
+
 const list = secureRoute({
   method: 'get',
   path: '/',
@@ -45,7 +48,11 @@ const list = secureRoute({
   responses: {
     200: {
       description: 'Loans',
-      content: { 'application/json': { schema: z.object({ loans: z.array(LoanSummary), total: z.number() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({ loans: z.array(z.union([LoanSummary, BorrowerLoanSummary])), total: z.number() }),
+        },
+      },
     },
     ...errorResponses,
   },
@@ -107,6 +114,7 @@ export const loanRoutes: RouteModule = (deps) => {
              l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
       from loans l where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
+    const borrowerFacing = seesBorrowerView(user, c.get('channel'));
     return c.json(
       {
         loans: rows.map((r) => ({
@@ -118,7 +126,7 @@ export const loanRoutes: RouteModule = (deps) => {
           termCount: r.term_count as number,
           channel: r.channel as string,
           daysPastDue: r.days_past_due as number,
-          classification: r.classification as string,
+          ...(borrowerFacing ? {} : { classification: r.classification as string }),
           outstandingPrincipal: r.outstanding_principal as string,
           nextDueDate: (r.next_due_date as string | null) ?? null,
           createdAt: (r.created_at as Date).toISOString(),

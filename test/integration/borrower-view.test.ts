@@ -136,6 +136,23 @@ describe("the borrower's loan view", () => {
   });
 });
 
+describe("the borrower's loan list", () => {
+  it("leaves out the lender's risk classification for a borrower and a channel; staff see it", async () => {
+    type List = { loans: Array<Record<string, unknown>> };
+    const own = await api.call<List>('GET', '/v1/loans', { token: borrower.token });
+    const viaChannel = await api.call<List>('GET', '/v1/loans', {
+      token: borrower.token,
+      headers: { 'X-Api-Key': channelKey },
+    });
+    for (const list of [own, viaChannel]) {
+      expect(list.loans.map((l) => l.loanId)).toContain(loanId);
+      expect([...keysOf(list)].filter((k) => DENIED_KEYS.includes(k))).toEqual([]);
+    }
+    const staff = await api.call<List>('GET', `/v1/loans?status=FINAL_REVIEW&limit=200`, { token: riskManager.token });
+    expect(staff.loans.find((l) => l.loanId === loanId)).toHaveProperty('classification');
+  });
+});
+
 describe("the borrower's products", () => {
   it('leave out the decision policy for a borrower and a channel; staff see it', async () => {
     const asBorrower = await api.call<{ products: unknown[] }>('GET', '/v1/products', { token: borrower.token });
