@@ -50,7 +50,10 @@ export interface TimelineEntry {
 export interface ReviewRecord {
   stage: ReviewStage;
   decision: ReviewDecision;
+  /** Internal to the lender. */
   comment: string;
+  /** The part of the decision's comment meant for the borrower (PATCHES.REVIEW_COMMENT_FOR_BORROWER). */
+  commentForBorrower?: string;
   reviewer: Actor;
   at: string;
   changes?: Partial<Pick<RequestedTerms, 'amount' | 'annualRate' | 'termCount'>>;

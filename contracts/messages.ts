@@ -21,7 +21,10 @@ export type ReviewDecision = 'APPROVE' | 'REJECT' | 'REQUEST_DOCUMENTS';
 export interface ReviewInput {
   stage: ReviewStage;
   decision: ReviewDecision;
+  /** Internal: the lender's staff see it, the borrower does not. */
   comment: string;
+  /** What the borrower is told about this decision (their view shows only this comment). */
+  commentForBorrower?: string;
   reviewer: Actor;
   /** Final review may approve with changed terms. */
   amount?: Money;

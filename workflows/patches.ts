@@ -74,4 +74,10 @@ export const PATCHES = {
    * (workflows/refunds.ts cancelRefundsOf, workflows/servicing-reversal.ts).
    */
   REFUND_CANCELLED_BY_REVERSAL: 'refund-cancelled-by-reversal',
+  /**
+   * A review decision may carry a comment for the borrower apart from the internal one; the review
+   * record keeps it as `commentForBorrower`, and the borrower's view shows only that
+   * (workflows/review.ts, api/borrower-loan-view.ts).
+   */
+  REVIEW_COMMENT_FOR_BORROWER: 'review-comment-for-borrower',
 } as const;

@@ -1,7 +1,9 @@
 // Phase 3: initial review (completeness and compliance), then final review (overall
 // assessment). Decisions arrive as the `review` Update; its validator has already checked
 // stage, role, authority and separation of duties.
+import { patched } from '@temporalio/workflow';
 import { records } from './activity-proxies.js';
+import { PATCHES } from './patches.js';
 import { changeStatus, nowIso, record, type LoanContext } from './context.js';
 import type { ReviewInput, ReviewStage } from '../contracts/messages.js';
 import type { IntakeState } from './intake.js';
@@ -62,6 +64,9 @@ export async function reviewStage(
     reviewer: review.reviewer,
     at: review.at,
     ...(changes ? { changes } : {}),
+    ...(review.commentForBorrower && patched(PATCHES.REVIEW_COMMENT_FOR_BORROWER)
+      ? { commentForBorrower: review.commentForBorrower }
+      : {}),
   });
   if (changes) ctx.view.requested = { ...ctx.view.requested, ...changes };
 

@@ -25,7 +25,7 @@ import { PATCHES } from './patches.js';
 import { cancelRefunds, refundsOfPayment } from './refunds.js';
 import { adopt } from './servicing-records.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
-import { refuse } from './validators.js';
+import { refuse, refuseUnlessPermitted } from './validators.js';
 
 /** The account as servicing opened it at payout, from the accepted offer and the product. */
 export function openingAccountOf(input: LoanWorkflowInput, view: LoanView): LoanAccount {
@@ -61,7 +61,8 @@ export function validateReversal(s: ServicingState, input: ReversalInput): void 
       { zh: '须填写冲正原因（最多 500 字）', en: 'a reason of 1–500 characters is required' },
       'reason',
     );
-  if (input.approvedBy?.role !== 'FINANCE' || input.approvedBy.userId === input.requestedBy)
+  refuseUnlessPermitted(input.approvedBy, 'reversePayment', 'approvedBy');
+  if (input.approvedBy.userId === input.requestedBy)
     refuse(
       REFUSAL.FORBIDDEN,
       { zh: '冲正须由另一位财务人员复核', en: 'A reversal is approved by a finance user other than its maker' },

@@ -10,9 +10,10 @@ import {
   type RepaymentInput,
   type WriteOffDecision,
 } from '../contracts/messages.js';
+import { repaymentAction } from '../contracts/message-permissions.js';
 import { findRefund } from './refunds.js';
 import { todayOf, type ServicingState } from './servicing-state.js';
-import { refuse } from './validators.js';
+import { refuse, refuseUnlessPermitted } from './validators.js';
 
 const PAYMENT_ID = /^[A-Za-z0-9:_.-]{1,120}$/;
 const SERVICED = ['ACTIVE', 'OVERDUE'];
@@ -37,27 +38,19 @@ export function validateRepayment(s: ServicingState, input: RepaymentInput): voi
       'paymentId',
     );
   }
-  const by = input.recordedBy;
-  if (input.channel === 'ONLINE') {
-    if (by.role !== 'BORROWER' || by.userId !== s.input.borrowerId) {
-      refuse(
-        REFUSAL.FORBIDDEN,
-        { zh: '只有借款人本人可以在线还款', en: 'Only the borrower can pay this loan online' },
-        'channel',
-      );
-    }
-  } else if (input.channel === 'CASH' || input.channel === 'BANK_TRANSFER') {
-    if (by.role !== 'FINANCE' && by.role !== 'OPS') {
-      refuse(
-        REFUSAL.FORBIDDEN,
-        { zh: '只有财务可以登记现金或银行转账还款', en: 'Only finance can record cash or bank-transfer repayments' },
-        'channel',
-      );
-    }
-  } else {
+  const action = repaymentAction(input.channel);
+  if (!action) {
     refuse(
       REFUSAL.INVALID,
       { zh: '代扣还款只能由系统发起', en: 'Auto-debit repayments are made by the system only' },
+      'channel',
+    );
+  }
+  refuseUnlessPermitted(input.recordedBy, action, 'channel');
+  if (input.channel === 'ONLINE' && input.recordedBy.userId !== s.input.borrowerId) {
+    refuse(
+      REFUSAL.FORBIDDEN,
+      { zh: '只有借款人本人可以在线还款', en: 'Only the borrower can pay this loan online' },
       'channel',
     );
   }
@@ -119,13 +112,7 @@ export function validateWriteOff(s: ServicingState, decision: WriteOffDecision):
       'approve',
     );
   }
-  if (decision.by.role !== 'RISK_MANAGER') {
-    refuse(
-      REFUSAL.FORBIDDEN,
-      { zh: '只有风险经理可以审批核销', en: 'Only a risk manager can decide a write-off' },
-      'approve',
-    );
-  }
+  refuseUnlessPermitted(decision.by, 'decideWriteOff', 'approve');
   if (!decision.comment?.trim())
     refuse(REFUSAL.INVALID, { zh: '请填写核销审批意见', en: 'A comment is required' }, 'comment');
 }
@@ -141,13 +128,7 @@ export function validateCollectionNote(s: ServicingState, note: CollectionNote):
       'outcome',
     );
   }
-  if (note.by.role !== 'COLLECTOR' && note.by.role !== 'RISK_MANAGER') {
-    refuse(
-      REFUSAL.FORBIDDEN,
-      { zh: '只有催收员或风险经理可以登记催收记录', en: 'Only collectors and risk managers record collection notes' },
-      'outcome',
-    );
-  }
+  refuseUnlessPermitted(note.by, 'recordCollectionNote', 'outcome');
   if (!note.note?.trim() || note.note.length > 1000) {
     refuse(REFUSAL.INVALID, { zh: '催收记录须为 1–1000 个字符', en: 'note must be 1–1000 characters' }, 'note');
   }
@@ -164,9 +145,7 @@ export function validateCollectionNote(s: ServicingState, note: CollectionNote):
 
 /** Finance's decision on a refund: who may decide, on which refund, in which state. */
 export function validateRefundDecision(s: ServicingState, decision: RefundDecision): void {
-  if (decision.by?.role !== 'FINANCE') {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有财务可以处理退款', en: 'Only finance can decide a refund' }, 'refundId');
-  }
+  refuseUnlessPermitted(decision.by, 'decideRefund', 'refundId');
   const refund = findRefund(s, decision.refundId);
   if (!refund) {
     refuse(

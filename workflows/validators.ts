@@ -16,6 +16,7 @@ import {
   type PayoutAccountChange,
 } from '../contracts/messages.js';
 import type { LoanView } from '../contracts/loan-view.js';
+import { MESSAGE_PERMISSIONS, actorMay, type MessageAction } from '../contracts/message-permissions.js';
 
 export function refuse(type: RefusalType, text: BilingualText, field?: string): never {
   throw ApplicationFailure.create({
@@ -24,6 +25,20 @@ export function refuse(type: RefusalType, text: BilingualText, field?: string): 
     details: [{ text, field: field ?? null }],
     nonRetryable: true,
   });
+}
+
+/**
+ * Refuses an actor whose role lacks the permission the action needs in the one table the API's routes
+ * check too (contracts/message-permissions.ts), with the API's words.
+ */
+export function refuseUnlessPermitted(actor: Actor | undefined, action: MessageAction, field?: string): void {
+  if (actorMay(actor, action)) return;
+  const permission = MESSAGE_PERMISSIONS[action];
+  refuse(
+    REFUSAL.FORBIDDEN,
+    { zh: `当前角色无权执行此操作（需要 ${permission}）`, en: `Your role lacks the permission ${permission}` },
+    field,
+  );
 }
 
 const BEFORE_DISBURSEMENT: LoanStatus[] = [
@@ -93,7 +108,8 @@ export function validateReview(
     if (!input.documents?.length)
       refuse(REFUSAL.INVALID, { zh: '请列出需要补充的资料', en: 'List the documents to request' }, 'documents');
   }
-  if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
+  validateComments(input);
+  refuseUnlessPermitted(input.reviewer, 'review');
   const amount = input.amount ?? view.requested.amount;
   const initial = [...view.reviews].reverse().find((r) => r.stage === 'INITIAL' && r.decision === 'APPROVE');
   const authority = checkReviewAuthority({
@@ -114,6 +130,17 @@ export function validateReview(
   }
 }
 
+/** The internal comment is required; the comment for the borrower is optional and at most 1000 characters. */
+function validateComments(input: ReviewInput): void {
+  if (!input.comment.trim()) refuse(REFUSAL.INVALID, { zh: '请填写审批意见', en: 'A comment is required' }, 'comment');
+  if (input.commentForBorrower !== undefined && input.commentForBorrower.length > 1000)
+    refuse(
+      REFUSAL.INVALID,
+      { zh: '给借款人的说明最多 1000 个字符', en: 'commentForBorrower must be at most 1000 characters' },
+      'commentForBorrower',
+    );
+}
+
 export function validateSignature(view: LoanView, borrowerId: string, input: SignInput): void {
   if (view.status !== 'AWAITING_SIGNATURE') {
     refuse(REFUSAL.WRONG_STAGE, {
@@ -121,7 +148,8 @@ export function validateSignature(view: LoanView, borrowerId: string, input: Sig
       en: `The loan is ${view.status}; there is no contract to sign`,
     });
   }
-  if (input.signer.role !== 'BORROWER' || input.signer.userId !== borrowerId) {
+  refuseUnlessPermitted(input.signer, 'signContract');
+  if (input.signer.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, { zh: '只有借款人本人可以签署合同', en: 'Only the borrower can sign the contract' });
   }
   if (view.contract?.signedAt) {
@@ -148,10 +176,10 @@ export function validateWithdrawal(
       en: `The loan is ${view.status}; it can only be withdrawn before disbursement`,
     });
   }
-  const isBorrower = input.by.role === 'BORROWER' && input.by.userId === borrowerId;
-  if (!isBorrower && input.by.role !== 'LOAN_OFFICER') {
+  refuseUnlessPermitted(input.by, 'withdraw');
+  if (input.by.role === 'BORROWER' && input.by.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, {
-      zh: '只有借款人或客户经理可以撤回申请',
+      zh: '只有借款人本人或客户经理可以撤回申请',
       en: 'Only the borrower or a loan officer can withdraw the application',
     });
   }
@@ -164,9 +192,7 @@ export function validateDisbursementRetry(view: LoanView, actor: Actor, retryPen
       en: `The loan is ${view.status}; there is no failed disbursement to retry`,
     });
   }
-  if (!['FINANCE', 'OPS'].includes(actor.role)) {
-    refuse(REFUSAL.FORBIDDEN, { zh: '只有财务或运维可以重新放款', en: 'Only finance or ops can retry a disbursement' });
-  }
+  refuseUnlessPermitted(actor, 'retryDisbursement');
 }
 
 export function validateAttentionDecision(
@@ -185,13 +211,7 @@ export function validateAttentionDecision(
       'action',
     );
   }
-  if (decision.by.role !== 'OPS') {
-    refuse(
-      REFUSAL.FORBIDDEN,
-      { zh: '只有运维人员可以处理挂起的贷款', en: 'Only ops can resolve a parked loan' },
-      'action',
-    );
-  }
+  refuseUnlessPermitted(decision.by, 'resolveAttention', 'action');
   if (decision.action !== 'RETRY' && decision.action !== 'CLOSE') {
     refuse(REFUSAL.INVALID, { zh: 'action 须为 RETRY 或 CLOSE', en: 'action must be RETRY or CLOSE' }, 'action');
   }
@@ -256,7 +276,8 @@ export function validatePayoutAccountChange(
   busy: boolean,
   enabled: boolean,
 ): void {
-  if (change.by.role !== 'BORROWER' || change.by.userId !== borrowerId) {
+  refuseUnlessPermitted(change.by, 'changePayoutAccount');
+  if (change.by.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, {
       zh: '只有借款人本人可以更换收款账户',
       en: 'Only the borrower can change the payout account',
@@ -285,8 +306,8 @@ export function validateCancel(
   busy: boolean,
   enabled: boolean,
 ): void {
-  const isBorrower = cancel.by.role === 'BORROWER' && cancel.by.userId === borrowerId;
-  if (!isBorrower && cancel.by.role !== 'LOAN_OFFICER') {
+  refuseUnlessPermitted(cancel.by, 'cancelLoan');
+  if (cancel.by.role === 'BORROWER' && cancel.by.userId !== borrowerId) {
     refuse(REFUSAL.FORBIDDEN, {
       zh: '只有借款人或客户经理可以取消借款',
       en: 'Only the borrower or a loan officer can cancel the loan',

@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { newRouter, type RouteModule } from '../app.js';
 import { closeLoanOnRequest } from '../borrower-closing.js';
 import { loanInScope, loanScope } from '../loan-access.js';
+import { seesBorrowerView } from '../borrower-facing.js';
+import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
 import { presentLoan } from '../loan-presenter.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
@@ -27,6 +29,9 @@ const LoanSummary = z
   })
   .openapi('LoanSummary');
 
+/** A loan in a borrower's or a channel's list: without the lender's risk classification. */
+const BorrowerLoanSummary = LoanSummary.omit({ classification: true }).strict().openapi('BorrowerLoanSummary');
+
 const list = secureRoute({
   method: 'get',
   path: '/',
@@ -43,7 +48,11 @@ const list = secureRoute({
   responses: {
     200: {
       description: 'Loans',
-      content: { 'application/json': { schema: z.object({ loans: z.array(LoanSummary), total: z.number() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({ loans: z.array(z.union([LoanSummary, BorrowerLoanSummary])), total: z.number() }),
+        },
+      },
     },
     ...errorResponses,
   },
@@ -58,7 +67,14 @@ const detail = secureRoute({
     "Served from the database alone: it answers the same whether the loan's workflow is asleep or long past Temporal's retention.",
   request: { params: LoanIdParam },
   responses: {
-    200: { description: 'The loan', content: { 'application/json': { schema: JsonObject.openapi('LoanDetail') } } },
+    200: {
+      description:
+        'The loan. Staff get LoanDetail; a borrower, and any caller through a channel (X-Api-Key), get BorrowerLoanDetail: ' +
+        "no reviewers, internal comments, credit assessment, bank keys or event actors (a reviewer's commentForBorrower is shown)",
+      content: {
+        'application/json': { schema: z.union([JsonObject.openapi('LoanDetail'), BorrowerLoanDetail]) },
+      },
+    },
     ...errorResponses,
   },
 });
@@ -98,6 +114,7 @@ export const loanRoutes: RouteModule = (deps) => {
              l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
       from loans l where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
+    const borrowerFacing = seesBorrowerView(user, c.get('channel'));
     return c.json(
       {
         loans: rows.map((r) => ({
@@ -109,7 +126,7 @@ export const loanRoutes: RouteModule = (deps) => {
           termCount: r.term_count as number,
           channel: r.channel as string,
           daysPastDue: r.days_past_due as number,
-          classification: r.classification as string,
+          ...(borrowerFacing ? {} : { classification: r.classification as string }),
           outstandingPrincipal: r.outstanding_principal as string,
           nextDueDate: (r.next_due_date as string | null) ?? null,
           createdAt: (r.created_at as Date).toISOString(),
@@ -135,6 +152,7 @@ export const loanRoutes: RouteModule = (deps) => {
         loanId,
       });
     }
+    if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
     return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
   });
 

@@ -7,6 +7,8 @@ import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
+import { seesBorrowerView } from '../borrower-facing.js';
+import { BorrowerProduct, borrowerProductView } from '../borrower-product-view.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonObject } from '../schemas.js';
 
@@ -25,8 +27,11 @@ const list = secureRoute({
   summary: 'Loan products / 贷款产品',
   responses: {
     200: {
-      description: 'Active products',
-      content: { 'application/json': { schema: z.object({ products: z.array(Product) }) } },
+      description:
+        'Active products. A borrower, and any caller through a channel (X-Api-Key), get BorrowerProduct: the terms, without the decision policy',
+      content: {
+        'application/json': { schema: z.object({ products: z.array(z.union([Product, BorrowerProduct])) }) },
+      },
     },
     ...errorResponses,
   },
@@ -39,7 +44,10 @@ const one = secureRoute({
   summary: 'One loan product / 产品详情',
   request: { params: CodeParam },
   responses: {
-    200: { description: 'The product', content: { 'application/json': { schema: Product } } },
+    200: {
+      description: 'The product; BorrowerProduct for a borrower or a channel',
+      content: { 'application/json': { schema: z.union([Product, BorrowerProduct]) } },
+    },
     ...errorResponses,
   },
 });
@@ -82,12 +90,16 @@ function refuseLimitsAboveAprCap(product: LoanProduct, today: string): void {
 
 export const productRoutes: RouteModule = (deps) => {
   const app = newRouter();
-  app.openapi(list, async (c) =>
-    c.json({ products: (await listProducts(deps.sql)) as unknown as Array<Record<string, unknown>> }, 200),
-  );
+  app.openapi(list, async (c) => {
+    const products = await listProducts(deps.sql);
+    if (seesBorrowerView(currentUser(c), c.get('channel')))
+      return c.json({ products: products.map(borrowerProductView) }, 200);
+    return c.json({ products: products as unknown as Array<Record<string, unknown>> }, 200);
+  });
   app.openapi(one, async (c) => {
     const product = await findProduct(deps.sql, c.req.valid('param').code);
     if (!product) throw ApiError.notFound({ zh: '产品', en: 'Product' });
+    if (seesBorrowerView(currentUser(c), c.get('channel'))) return c.json(borrowerProductView(product), 200);
     return c.json(product as unknown as Record<string, unknown>, 200);
   });
   app.openapi(put, async (c) => {

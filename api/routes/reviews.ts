@@ -19,7 +19,15 @@ const ReviewBody = z
   .object({
     stage: z.enum(['INITIAL', 'FINAL']),
     decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS']),
-    comment: z.string().min(1).max(1000),
+    comment: z
+      .string()
+      .min(1)
+      .max(1000)
+      .openapi({ description: "Internal: staff see it, the borrower's view does not" }),
+    commentForBorrower: z.string().min(1).max(1000).optional().openapi({
+      description:
+        'Shown to the borrower in their loan view (reviews[].commentForBorrower); omit when there is nothing to tell',
+    }),
     amount: MoneyString.optional(),
     annualRate: RateString.optional(),
     termCount: z.number().int().min(1).max(360).optional(),

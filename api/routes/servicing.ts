@@ -6,6 +6,7 @@ import { installmentStatus } from '../../domain/servicing-account.js';
 import { addMoney } from '../../domain/money.js';
 import { CERTIFICATE_CONTEXT } from '../../security/encryption-contexts.js';
 import { can } from '../../security/permissions.js';
+import { MESSAGE_PERMISSIONS, repaymentAction } from '../../contracts/message-permissions.js';
 import { collectionNoteUpdate, writeOffUpdate } from '../../contracts/definitions.js';
 import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { createGatewayClient, type GatewayClient } from '../../partners/gateway-client.js';
@@ -275,29 +276,24 @@ const writeOffDecision = secureRoute({
   },
 });
 
+/** The repayment channel's permission, from the same entry the workflow's repay validator checks. */
 function requireRepaymentPermission(
   user: AuthUser,
   channel: 'ONLINE' | 'BANK_TRANSFER' | 'CASH',
   borrowerId: string,
   loanId: string,
 ): void {
-  if (channel === 'ONLINE') {
-    if (!can(user.role, 'repayment:online'))
-      throw ApiError.forbidden({
-        zh: '当前角色无权在线还款（需要 repayment:online）',
-        en: 'Your role lacks the permission repayment:online',
-      });
-    if (user.userId !== borrowerId)
-      throw new ScopeRefusal(
-        ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' }),
-        { reason: 'NOT_OWNER', resourceType: 'loan', resourceId: loanId, loanId },
-      );
-  } else if (!can(user.role, 'repayment:record')) {
+  const permission = MESSAGE_PERMISSIONS[repaymentAction(channel)!];
+  if (!can(user.role, permission))
     throw ApiError.forbidden({
-      zh: '当前角色无权登记现金或转账还款（需要 repayment:record）',
-      en: 'Your role lacks the permission repayment:record',
+      zh: `当前角色无权执行此还款（需要 ${permission}）`,
+      en: `Your role lacks the permission ${permission}`,
     });
-  }
+  if (channel === 'ONLINE' && user.userId !== borrowerId)
+    throw new ScopeRefusal(
+      ApiError.forbidden({ zh: '只能为本人的贷款在线还款', en: 'You can only pay your own loans online' }),
+      { reason: 'NOT_OWNER', resourceType: 'loan', resourceId: loanId, loanId },
+    );
 }
 
 const SERVICED = ['ACTIVE', 'OVERDUE'];

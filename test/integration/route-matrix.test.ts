@@ -5,10 +5,14 @@
 //   - without a token, any route that is not PUBLIC answers 401 (and a PUBLIC one never asks for a token);
 //   - a CHANNEL route (a channel's X-Api-Key alone) answers 401 API_KEY_REQUIRED to everyone without
 //     a key, signed in or not.
+// Every route that sends a workflow update requires the permission that update's validator checks
+// (contracts/message-permissions.ts); test/unit/security/workflow-permissions.test.ts walks every
+// (update, role) through the validators, so the route's answer and the workflow's verdict agree.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../../domain/types.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Permission } from '../../security/permissions.js';
+import { MESSAGE_PERMISSIONS, type MessageAction } from '../../contracts/message-permissions.js';
 import '../setup/provided.js';
 import { ApiClient } from '../../drivers/api-client.js';
 
@@ -74,6 +78,35 @@ const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, item])
     };
   }),
 );
+
+/**
+ * The routes that send each workflow update. `repay:ONLINE` goes out from the gateway's confirmation of
+ * an order the borrower's POST /v1/loans/{loanId}/repayments made: that route is AUTHENTICATED and
+ * checks the channel's permission from the same table entry (api/routes/servicing.ts).
+ */
+const MESSAGE_ROUTES: Record<MessageAction, string[]> = {
+  review: ['POST /v1/loans/{loanId}/reviews'],
+  signContract: ['POST /v1/loans/{loanId}/contract/sign'],
+  withdraw: ['POST /v1/loans/{loanId}/withdraw'],
+  cancelLoan: ['POST /v1/loans/{loanId}/cancel'],
+  changePayoutAccount: ['PUT /v1/loans/{loanId}/payout-account'],
+  retryDisbursement: ['POST /v1/finance/loans/{loanId}/disbursement/retry'],
+  resolveAttention: ['POST /v1/loans/{loanId}/attention'],
+  'repay:ONLINE': [],
+  'repay:CASH': ['POST /v1/finance/repayments/{paymentId}/approve'],
+  'repay:BANK_TRANSFER': [
+    'POST /v1/finance/repayments/{paymentId}/approve',
+    'POST /v1/finance/repayments/statement-match',
+  ],
+  reversePayment: ['POST /v1/finance/repayments/{paymentId}/reversal/approve'],
+  decideWriteOff: ['POST /v1/loans/{loanId}/write-off-decision'],
+  recordCollectionNote: ['POST /v1/loans/{loanId}/collection-notes'],
+  decideRefund: [
+    'POST /v1/finance/loans/{loanId}/refunds/{refundId}/approve',
+    'POST /v1/finance/loans/{loanId}/refunds/{refundId}/reject',
+    'POST /v1/finance/loans/{loanId}/refunds/{refundId}/retry',
+  ],
+};
 
 const isPermission = (access: unknown): access is Permission => (PERMISSIONS as readonly unknown[]).includes(access);
 const label = (op: Operation) => `${op.method.toUpperCase()} ${op.path} [${String(op.access)}]`;
@@ -181,6 +214,18 @@ describe('route-by-role matrix, generated from /openapi.json', () => {
   it('every role is in the permission table and in the matrix', () => {
     expect(Object.keys(ROLE_PERMISSIONS).sort()).toEqual([...ROLES].sort());
     expect([...Object.keys(STAFF_USERNAMES), 'BORROWER'].sort()).toEqual([...ROLES].sort());
+  });
+
+  it('every route that sends a workflow update requires the permission its validator checks', () => {
+    const byRoute = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op.access]));
+    const mismatches = (Object.keys(MESSAGE_ROUTES) as MessageAction[]).flatMap((action) =>
+      MESSAGE_ROUTES[action]
+        .filter((route) => byRoute.get(route) !== MESSAGE_PERMISSIONS[action])
+        .map(
+          (route) => `${action}: ${route} requires ${String(byRoute.get(route))}, not ${MESSAGE_PERMISSIONS[action]}`,
+        ),
+    );
+    expect(mismatches).toEqual([]);
   });
 
   it.each(operations.map((op) => [label(op), op] as const))('%s', async (_, op) => {

@@ -1,0 +1,327 @@
+// The loan as its borrower, or a channel's front end, sees it: the terms, the documents asked for,
+// where the loan stands and what is owed, without what the lender keeps to itself: no reviewers'
+// ids or comments, no credit assessment (score factors, signals, recommended limit, rate band), no
+// bank keys (idempotency keys, transfer ids), no ops or collections internals, no event actors.
+// Built field by field from the view, so a new view field stays internal until it is named here;
+// BorrowerLoanDetail is the schema of exactly these fields (strict: it lists no other key).
+import { z } from '@hono/zod-openapi';
+import type { Application } from '../domain/validation/application.js';
+import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
+import type { FieldCipher } from '../security/field-crypto.js';
+import type { AuthUser } from '../security/authenticator.js';
+import type { LoanView } from '../contracts/loan-view.js';
+import type { LoanRecord } from './loan-access.js';
+import { presentApplicant } from './loan-presenter.js';
+
+const Text = z.object({ zh: z.string(), en: z.string() }).strict();
+const Terms = z
+  .object({
+    amount: z.string(),
+    termCount: z.number(),
+    method: z.string(),
+    frequency: z.string(),
+    annualRate: z.string(),
+  })
+  .strict();
+const Person = z
+  .object({
+    name: z.string(),
+    idNumber: z.string(),
+    phone: z.string(),
+    monthlyIncome: z.string(),
+    relationship: z.string(),
+  })
+  .strict();
+
+export const BorrowerLoanDetail = z
+  .object({
+    loanId: z.string(),
+    status: z.string(),
+    loanType: z.string(),
+    productCode: z.string(),
+    channel: z.string(),
+    purpose: z.string(),
+    createdAt: z.string(),
+    requested: Terms,
+    appliedFor: Terms,
+    applicant: z
+      .object({
+        name: z.string(),
+        idNumber: z.string(),
+        phone: z.string(),
+        monthlyIncome: z.string(),
+        employer: z.string().nullable(),
+        bankAccount: z.object({ bankName: z.string(), cardNumber: z.string() }).strict(),
+        business: z.record(z.string(), z.unknown()).nullable(),
+        farm: z.record(z.string(), z.unknown()).nullable(),
+        collateral: z.record(z.string(), z.unknown()).nullable(),
+        guarantor: Person.nullable(),
+      })
+      .strict(),
+    requiredDocuments: z.array(z.string()),
+    missingDocuments: z.array(z.string()),
+    documentDeadline: z.string().nullable(),
+    documents: z.array(z.object({ documentId: z.string(), type: z.string() }).strict()),
+    /** The outcome of the automatic decision, without its reasons (they name scores and thresholds). */
+    decision: z.object({ outcome: z.string() }).strict().nullable(),
+    /** Each review's stage, decision and time; the reviewer and the internal comment stay with the lender. */
+    reviews: z.array(
+      z
+        .object({
+          stage: z.string(),
+          decision: z.string(),
+          at: z.string(),
+          commentForBorrower: z.string().optional(),
+        })
+        .strict(),
+    ),
+    offer: z
+      .object({
+        amount: z.string(),
+        termCount: z.number(),
+        method: z.string(),
+        frequency: z.string(),
+        annualRate: z.string(),
+        upfrontFee: z.string(),
+        netDisbursement: z.string(),
+        totalInterest: z.string(),
+        totalFees: z.string(),
+        totalPayment: z.string(),
+        apr: z.string(),
+        effectiveAnnualRate: z.string(),
+        installments: z.array(
+          z
+            .object({
+              number: z.number(),
+              dueDate: z.string(),
+              principal: z.string(),
+              interest: z.string(),
+              fee: z.string(),
+              total: z.string(),
+            })
+            .strict(),
+        ),
+        expiresAt: z.string().nullable(),
+      })
+      .strict()
+      .nullable(),
+    contract: z
+      .object({
+        sha256: z.string(),
+        version: z.number(),
+        generatedAt: z.string(),
+        signedAt: z.string().nullable(),
+      })
+      .strict()
+      .nullable(),
+    disbursements: z.array(
+      z
+        .object({
+          attempt: z.number(),
+          status: z.string(),
+          amount: z.string(),
+          disbursedOn: z.string().nullable(),
+        })
+        .strict(),
+    ),
+    scheduleConfirmation: z
+      .object({
+        sha256: z.string(),
+        disbursedOn: z.string(),
+        issuedAt: z.string(),
+        firstDueDate: z.string(),
+        installmentCount: z.number(),
+      })
+      .strict()
+      .nullable(),
+    servicing: z
+      .object({
+        asOf: z.string(),
+        disbursedOn: z.string(),
+        principal: z.string(),
+        autoDebit: z.boolean(),
+        installmentCount: z.number(),
+        installmentsPaid: z.number(),
+        balances: z.record(z.string(), z.string()),
+        payoffToday: z.string(),
+        nextDue: z.object({ number: z.number(), dueDate: z.string(), amount: z.string() }).strict().nullable(),
+        daysPastDue: z.number(),
+        graceEndsOn: z.string().nullable(),
+        promisedOn: z.string().nullable(),
+        recentPayments: z.array(
+          z.object({ paymentId: z.string(), channel: z.string(), amount: z.string(), receivedOn: z.string() }).strict(),
+        ),
+      })
+      .strict()
+      .nullable(),
+    closedReason: Text.nullable(),
+    payoutAccount: z
+      .object({ verification: z.string(), mismatched: z.array(z.string()), checkedAt: z.string(), changes: z.number() })
+      .strict()
+      .nullable(),
+    payoutFailureReason: z.string().nullable(),
+    refunds: z
+      .array(
+        z
+          .object({
+            refundId: z.string(),
+            amount: z.string(),
+            status: z.string(),
+            owedOn: z.string(),
+            paidOn: z.string().optional(),
+          })
+          .strict(),
+      )
+      .nullable(),
+    /** When the application came in and when the loan reached each status (kind STATUS_<status>); the events' texts and actors stay with the lender. */
+    timeline: z.array(z.object({ at: z.string(), kind: z.string() }).strict()),
+  })
+  .strict()
+  .openapi('BorrowerLoanDetail');
+
+export type BorrowerLoanDetailView = z.infer<typeof BorrowerLoanDetail>;
+
+/** The events the borrower's timeline lists: the application, and each status the loan reached. */
+const BORROWER_EVENT = /^(APPLICATION_RECEIVED|STATUS_[A-Z_]+)$/;
+
+function servicingFor(s: LoanView['servicing']): BorrowerLoanDetailView['servicing'] {
+  if (!s) return null;
+  return {
+    asOf: s.asOf,
+    disbursedOn: s.disbursedOn,
+    principal: s.principal,
+    autoDebit: s.autoDebit,
+    installmentCount: s.installmentCount,
+    installmentsPaid: s.installmentsPaid,
+    balances: { ...s.balances },
+    payoffToday: s.payoffToday,
+    nextDue: s.nextDue ? { number: s.nextDue.number, dueDate: s.nextDue.dueDate, amount: s.nextDue.amount } : null,
+    daysPastDue: s.daysPastDue,
+    graceEndsOn: s.graceEndsOn ?? null,
+    promisedOn: s.collections.promisedOn,
+    recentPayments: s.recentPayments.map((p) => ({
+      paymentId: p.paymentId,
+      channel: p.channel,
+      amount: p.amount,
+      receivedOn: p.receivedOn,
+    })),
+  };
+}
+
+function offerFor(o: LoanView['offer']): BorrowerLoanDetailView['offer'] {
+  if (!o) return null;
+  return {
+    amount: o.amount,
+    termCount: o.termCount,
+    method: o.method,
+    frequency: o.frequency,
+    annualRate: o.annualRate,
+    upfrontFee: o.upfrontFee,
+    netDisbursement: o.netDisbursement,
+    totalInterest: o.totalInterest,
+    totalFees: o.totalFees,
+    totalPayment: o.totalPayment,
+    apr: o.apr,
+    effectiveAnnualRate: o.effectiveAnnualRate,
+    installments: o.installments.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: i.principal,
+      interest: i.interest,
+      fee: i.fee,
+      total: i.total,
+    })),
+    expiresAt: o.expiresAt ?? null,
+  };
+}
+
+function contractFor(c: LoanView['contract']): BorrowerLoanDetailView['contract'] {
+  return c ? { sha256: c.sha256, version: c.version, generatedAt: c.generatedAt, signedAt: c.signedAt ?? null } : null;
+}
+
+function confirmationFor(c: LoanView['scheduleConfirmation']): BorrowerLoanDetailView['scheduleConfirmation'] {
+  if (!c) return null;
+  return {
+    sha256: c.sha256,
+    disbursedOn: c.disbursedOn,
+    issuedAt: c.issuedAt,
+    firstDueDate: c.firstDueDate,
+    installmentCount: c.installmentCount,
+  };
+}
+
+const termsOf = (t: LoanView['requested']) => ({
+  amount: t.amount,
+  termCount: t.termCount,
+  method: t.method,
+  frequency: t.frequency,
+  annualRate: t.annualRate,
+});
+
+export function borrowerLoanView(
+  loan: LoanRecord,
+  view: LoanView,
+  cipher: FieldCipher,
+  viewer: AuthUser,
+): BorrowerLoanDetailView {
+  const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
+  return {
+    loanId: view.loanId,
+    status: view.status,
+    loanType: view.loanType,
+    productCode: view.productCode,
+    channel: view.channel,
+    purpose: application.purpose,
+    createdAt: loan.created_at.toISOString(),
+    requested: termsOf(view.requested),
+    appliedFor: {
+      amount: loan.amount,
+      termCount: loan.term_count,
+      method: loan.method,
+      frequency: loan.frequency,
+      annualRate: loan.annual_rate,
+    },
+    applicant: presentApplicant(application, { ...viewer, role: 'BORROWER' }) as BorrowerLoanDetailView['applicant'],
+    requiredDocuments: view.requiredDocuments,
+    missingDocuments: view.missingDocuments,
+    documentDeadline: view.documentDeadline ?? null,
+    documents: view.documents.map((d) => ({ documentId: d.documentId, type: d.type })),
+    decision: view.decision ? { outcome: view.decision.outcome } : null,
+    reviews: view.reviews.map((r) => ({
+      stage: r.stage,
+      decision: r.decision,
+      at: r.at,
+      ...(r.commentForBorrower ? { commentForBorrower: r.commentForBorrower } : {}),
+    })),
+    offer: offerFor(view.offer),
+    contract: contractFor(view.contract),
+    disbursements: view.disbursements.map((d) => ({
+      attempt: d.attempt,
+      status: d.status,
+      amount: d.amount,
+      disbursedOn: d.disbursedOn ?? null,
+    })),
+    scheduleConfirmation: confirmationFor(view.scheduleConfirmation),
+    servicing: servicingFor(view.servicing),
+    closedReason: view.closedReason ? { zh: view.closedReason.zh, en: view.closedReason.en } : null,
+    payoutAccount: view.payoutAccount
+      ? {
+          verification: view.payoutAccount.verification,
+          mismatched: view.payoutAccount.mismatched,
+          checkedAt: view.payoutAccount.checkedAt,
+          changes: view.payoutAccount.changes,
+        }
+      : null,
+    payoutFailureReason:
+      view.status === 'DISBURSEMENT_FAILED' ? (view.disbursements.at(-1)?.failureReason ?? null) : null,
+    refunds:
+      view.refunds?.map((r) => ({
+        refundId: r.refundId,
+        amount: r.amount,
+        status: r.status,
+        owedOn: r.owedOn,
+        ...(r.paidOn ? { paidOn: r.paidOn } : {}),
+      })) ?? null,
+    timeline: view.timeline.filter((e) => BORROWER_EVENT.test(e.kind)).map((e) => ({ at: e.at, kind: e.kind })),
+  };
+}
