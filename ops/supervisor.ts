@@ -2,8 +2,11 @@
 // exits unasked (postgres.js crashing on a restarted server, the worker giving up on an
 // unreachable Temporal, a SIGKILL) is started again after 1 s, then 2, 4… up to 30 s while it
 // keeps dying; one that stayed up a minute starts again from 1 s. A process stopped or restarted
-// on purpose is not a crash, and neither is any exit once the supervisor is stopping (Ctrl-C
-// reaches the whole process group, so the children may exit before they are asked to).
+// on purpose is not a crash, and neither is any exit once the supervisor is stopping. The stack
+// starts its children in process groups of their own (ops/stack.ts), so Ctrl-C reaches only the
+// stack, which stops them; children sharing the terminal's group would get the SIGINT too, and
+// could exit before the parent hears of it (under `npm start` the signal reaches it through npm
+// and tsx), which looked like a crash.
 import type { ManagedProcess } from '../lib/managed-process.js';
 
 export interface RestartPolicy {

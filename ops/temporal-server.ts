@@ -1,20 +1,18 @@
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { ConfigError } from '../config/index.js';
-import proto from '@temporalio/proto';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
+import { LOAN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { resolve } from 'node:path';
 import { spawnManaged, type ManagedProcess } from '../lib/managed-process.js';
 import { freePort, isPortFree, waitForPort } from '../lib/ports.js';
 import { startTemporalWeb, type TemporalWebHandle } from './temporal-web.js';
 import { requireTool, TOOLS } from '../lib/tools.js';
 
-/** Custom search attributes every loan workflow sets, for ops in Temporal Web. */
-export const SEARCH_ATTRIBUTES = {
-  LoanStatus: 'Keyword',
-  LoanType: 'Keyword',
-  LoanAmount: 'Double',
-  BorrowerHash: 'Keyword',
-} as const;
+/** The loan's custom search attributes as the dev server's flags want them (`LoanStatus=Keyword`). */
+const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
+  LOAN_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type.charAt(0) + key.type.slice(1).toLowerCase()]),
+);
 
 export interface DevServerOptions {
   port: number;
@@ -146,12 +144,6 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   };
 }
 
-const { IndexedValueType } = proto.temporal.api.enums.v1;
-const INDEXED_TYPE = {
-  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Double: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-} as const;
-
 export async function startTimeSkippingServer(port: number, runDir: string): Promise<ManagedProcess> {
   const binary = requireTool(TOOLS.timeSkippingServer, 'The Temporal time-skipping test server');
   const proc = await spawnManaged({
@@ -167,7 +159,7 @@ export async function startTimeSkippingServer(port: number, runDir: string): Pro
     await connection.operatorService.addSearchAttributes({
       namespace: 'default',
       searchAttributes: Object.fromEntries(
-        Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_TYPE[type]]),
+        LOAN_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
       ),
     });
   } finally {

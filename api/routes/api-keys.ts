@@ -51,6 +51,7 @@ const CreateBody = z
       )
       .openapi({ example: 'WECHAT_MINIAPP' }),
   })
+  .strict()
   .openapi('CreateApiKeyRequest');
 
 const create = secureRoute({

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../security/audit.js';
 import { applicationAprProblem, percent } from '../../domain/apr-cap.js';
 import { localDateOf } from '../../domain/business-time.js';
 import { validateApplication, applicantAgeOn } from '../../domain/validation/application.js';
@@ -34,7 +36,7 @@ import type { LoanProduct } from '../../domain/products.js';
 const Person = { name: z.string().max(50), idNumber: z.string().max(18), phone: z.string().max(20) };
 
 const ApplicationBody = z
-  .object({
+  .strictObject({
     loanType: LoanTypeEnum,
     productCode: z.string().max(32).optional(),
     amount: MoneyString,
@@ -42,18 +44,18 @@ const ApplicationBody = z
     method: RepaymentMethodEnum,
     frequency: FrequencyEnum.optional(),
     purpose: z.string().max(200),
-    applicant: z.object({ ...Person, monthlyIncome: MoneyString, employer: z.string().max(100).optional() }),
-    bankAccount: z.object({ cardNumber: z.string().max(23), bankName: z.string().max(50) }),
-    consent: z.object({
+    applicant: z.strictObject({ ...Person, monthlyIncome: MoneyString, employer: z.string().max(100).optional() }),
+    bankAccount: z.strictObject({ cardNumber: z.string().max(23), bankName: z.string().max(50) }),
+    consent: z.strictObject({
       creditQuery: z.boolean(),
       dataProcessing: z.boolean(),
       textVersion: z.string().max(40).optional(),
     }),
     business: z
-      .object({ licenseNumber: z.string().max(30), industry: z.string().max(40), monthlyRevenue: MoneyString })
+      .strictObject({ licenseNumber: z.string().max(30), industry: z.string().max(40), monthlyRevenue: MoneyString })
       .optional(),
     farm: z
-      .object({
+      .strictObject({
         landAreaMu: z.string().max(12),
         crops: z.array(z.string().max(20)).max(20),
         livestock: z.string().max(100).optional(),
@@ -61,14 +63,14 @@ const ApplicationBody = z
       })
       .optional(),
     collateral: z
-      .object({
+      .strictObject({
         type: z.string().max(30),
         description: z.string().max(500),
         appraisedValue: MoneyString,
         existingLiens: MoneyString,
       })
       .optional(),
-    guarantor: z.object({ ...Person, monthlyIncome: MoneyString, relationship: z.string().max(30) }).optional(),
+    guarantor: z.strictObject({ ...Person, monthlyIncome: MoneyString, relationship: z.string().max(30) }).optional(),
   })
   .openapi('LoanApplication');
 
@@ -87,7 +89,7 @@ const submit = secureRoute({
   access: 'loan:apply',
   summary: 'Apply for a loan / 提交借款申请',
   description:
-    'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry return the same loan. Terms whose APR at the product’s standard rate (fees included, by IRR) is above the product’s cap are refused at once with 422 APR_ABOVE_CAP naming the APR and the cap: nothing is stored and no credit file is asked for.',
+    'Borrowers apply online for themselves; loan officers apply offline on a borrower’s behalf. The Idempotency-Key header makes a retry with the same body return the same loan; the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED. Terms whose APR at the product’s standard rate (fees included, by IRR) is above the product’s cap are refused at once with 422 APR_ABOVE_CAP naming the APR and the cap: nothing is stored and no credit file is asked for.',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
     body: { content: { 'application/json': { schema: ApplicationBody } }, required: true },
@@ -211,6 +213,7 @@ export const applicationRoutes: RouteModule = (deps) => {
       application,
       annualRate: product.defaultRate,
       idempotencyKey,
+      idempotencyBodySha256: createHash('sha256').update(canonicalJson(body)).digest('hex'),
       sourceIp: sourceIp(c),
       viewFields: initialViewFields(inputFor(loanId)),
     });
@@ -218,6 +221,12 @@ export const applicationRoutes: RouteModule = (deps) => {
       throw ApiError.conflict('APPLICATION_IN_FLIGHT', {
         zh: `该借款人已有一笔在途申请（${result.loanId}），请等待其结束或撤回后再申请`,
         en: `The borrower already has an application in progress (${result.loanId}); wait for it to finish or withdraw it first`,
+      });
+    }
+    if (result.kind === 'KEY_REUSED') {
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', {
+        zh: `该 Idempotency-Key 已用于另一份申请（${result.loanId}），请为新申请使用新的 Idempotency-Key`,
+        en: `This Idempotency-Key was used for a different application (${result.loanId}); use a new key for a new application`,
       });
     }
     // The channel whose API key came with the application hears about the loan by webhooks; recorded

@@ -52,6 +52,7 @@ const RegisterBody = z
       description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "REGISTER"}',
     }),
   })
+  .strict()
   .openapi('RegisterRequest');
 
 const ClaimBody = z
@@ -62,6 +63,7 @@ const ClaimBody = z
     }),
     password: z.string().max(256),
   })
+  .strict()
   .openapi('ClaimAccountRequest');
 
 const LoginBody = z
@@ -69,6 +71,7 @@ const LoginBody = z
     username: z.string().min(1).max(64).openapi({ description: "Staff username, or a borrower's mobile number" }),
     password: z.string().min(1).max(256),
   })
+  .strict()
   .openapi('LoginRequest');
 
 const LoginResult = z
@@ -104,6 +107,7 @@ const CreateStaffBody = z
       description: "The person's own approval limit; the lower of it and the role's limit applies",
     }),
   })
+  .strict()
   .openapi('CreateStaffUserRequest');
 
 const UserIdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });

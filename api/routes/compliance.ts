@@ -27,6 +27,7 @@ const EntryBody = z
     source: z.string().min(1, bilingual('请填写名单来源', 'is required')).max(200),
     reason: z.string().min(1, bilingual('请填写列入原因', 'is required')).max(500),
   })
+  .strict()
   .openapi('ScreeningEntryRequest');
 
 const Entry = z

@@ -87,7 +87,7 @@ const withdraw = secureRoute({
   request: {
     params: LoanIdParam,
     body: {
-      content: { 'application/json': { schema: z.object({ reason: z.string().max(200).optional() }) } },
+      content: { 'application/json': { schema: z.object({ reason: z.string().max(200).optional() }).strict() } },
       required: false,
     },
   },

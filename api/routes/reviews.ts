@@ -82,15 +82,17 @@ const signContract = secureRoute({
     body: {
       content: {
         'application/json': {
-          schema: z.object({
-            contractSha256: z.string().regex(/^[0-9a-f]{64}$/),
-            smsCode: z
-              .string()
-              .regex(/^\d{6}$/)
-              .openapi({
-                description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "SIGN_CONTRACT", loanId}',
-              }),
-          }),
+          schema: z
+            .object({
+              contractSha256: z.string().regex(/^[0-9a-f]{64}$/),
+              smsCode: z
+                .string()
+                .regex(/^\d{6}$/)
+                .openapi({
+                  description: 'The code sent by POST /v1/auth/sms-codes {phone, purpose: "SIGN_CONTRACT", loanId}',
+                }),
+            })
+            .strict(),
         },
       },
       required: true,

@@ -35,6 +35,7 @@ const SmsCodeBody = z
       .optional()
       .openapi({ description: 'Required for SIGN_CONTRACT and CHANGE_PAYOUT_ACCOUNT' }),
   })
+  .strict()
   .openapi('SmsCodeRequest');
 
 const Accepted = z

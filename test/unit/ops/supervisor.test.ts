@@ -1,7 +1,10 @@
 // ops/supervisor.ts with tiny real child processes and short timings: a crash is started again
 // after a delay that doubles up to its cap and starts over after a stable run; stop() and
 // restart() are not crashes, nor is any exit once the supervisor is stopping.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../../../lib/tools.js';
 import { spawnManaged, type ManagedProcess } from '../../../lib/managed-process.js';
 import {
   Supervisor,
@@ -186,5 +189,41 @@ describe('supervisor', { timeout: 60_000 }, () => {
     expect(spawned).toEqual(['simulators', 'api']);
     expect(await api.exited).toBe(0);
     expect(await simulators.exited).toBe(0);
+  });
+});
+
+/**
+ * Runs fixtures/ctrl-c-parent.ts in a process group of its own, as a terminal runs `npm start`,
+ * sends SIGINT to that whole group as Ctrl-C does, and answers what the parent printed.
+ */
+async function pressCtrlC(children: 'own' | 'shared'): Promise<{ lines: string[]; code: number | null }> {
+  const fixture = fileURLToPath(new URL('./fixtures/ctrl-c-parent.ts', import.meta.url));
+  const parent = spawn(process.execPath, ['--import', 'tsx', fixture, children], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  parent.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const exited = new Promise<number | null>((r) => parent.once('exit', (code) => r(code)));
+  try {
+    await until(() => lines.includes('up'), 'the parent to be up', 30_000);
+    process.kill(-parent.pid!, 'SIGINT');
+    return { lines, code: await exited };
+  } finally {
+    if (parent.exitCode === null) process.kill(-parent.pid!, 'SIGKILL');
+  }
+}
+
+describe('Ctrl-C in the terminal', { timeout: 60_000 }, () => {
+  it('stops quietly: children in their own process groups exit only when the parent stops them', async () => {
+    const { lines, code } = await pressCtrlC('own');
+    expect(code).toBe(0);
+    expect(lines).toEqual(['up', 'stopped']);
+  });
+
+  it('(why) children in the terminal’s group exit on the same SIGINT before the parent hears of it, which reads as a crash', async () => {
+    const { lines } = await pressCtrlC('shared');
+    expect(lines).toContain('simulators exited unexpectedly (exit code 0); starting it again in 0.1 s');
   });
 });
