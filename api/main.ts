@@ -24,6 +24,7 @@ import { buildApi } from './build-api.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
+import { messageSealing } from './message-sealing.js';
 
 async function main() {
   const config = loadConfig();
@@ -54,6 +55,7 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: temporalDataConverter(security.keyring),
+    interceptors: { workflow: [messageSealing(security.keyring)] },
   });
   const app = buildApi(
     {

@@ -74,4 +74,10 @@ export const PATCHES = {
    * (workflows/refunds.ts cancelRefundsOf, workflows/servicing-reversal.ts).
    */
   REFUND_CANCELLED_BY_REVERSAL: 'refund-cancelled-by-reversal',
+  /**
+   * A signal the API did not seal for this loan (sent with the temporal CLI, a client without the
+   * codec, or changed after sealing) is ignored and reported for audit instead of handled
+   * (workflows/message-checks.ts). Updates need no patch: validators do not run on replay.
+   */
+  MESSAGE_SEALS: 'message-seals',
 } as const;
