@@ -60,7 +60,10 @@ function withoutCheck(args: readonly unknown[]): unknown[] {
 }
 
 function report(refusal: Omit<MessageRefusal, 'historyLength'>): void {
-  messageRefusals.refused({ ...refusal, historyLength: workflowInfo().historyLength });
+  // A replay reports nothing: the refusal was audited when it happened (sinks are not in the history).
+  const info = workflowInfo();
+  if (info.unsafe.isReplaying) return;
+  messageRefusals.refused({ ...refusal, historyLength: info.historyLength });
 }
 
 class MessageCheckInterceptor implements WorkflowInboundCallsInterceptor {
