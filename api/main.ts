@@ -27,6 +27,7 @@ import { registerSearchAttributes } from './search-attributes.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
+import { messageSealing } from './message-sealing.js';
 
 async function main() {
   const config = loadConfig();
@@ -64,6 +65,7 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: temporalDataConverter(security.keyring),
+    interceptors: { workflow: [messageSealing(security.keyring)] },
   });
   // A namespace without them refuses every new loan; readiness names what is still missing.
   await registerSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE).then(

@@ -43,6 +43,14 @@ const schema = z.object({
    * many loans are active (bench/RESULTS.md, 1c).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  /**
+   * Local debugging only: the worker decodes payloads its codec did not encrypt (a workflow started
+   * by hand with the temporal CLI). Messages still need the API's seal. Refused in production mode.
+   */
+  TEMPORAL_ACCEPT_UNSEALED_PAYLOADS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** A workflow bundle built beforehand (`npm run build:workflows`); without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   BANK_URL: url.optional(),
@@ -103,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'GATEWAY_CALLBACK_SECRET',
     ] as const) {
       if (!config[setting]) throw new ConfigError(setting, 'must be set in production mode');
+    }
+    if (config.TEMPORAL_ACCEPT_UNSEALED_PAYLOADS) {
+      throw new ConfigError(
+        'TEMPORAL_ACCEPT_UNSEALED_PAYLOADS',
+        'is a local debugging switch; it is refused in production mode',
+      );
     }
     if (!config.DATA_KEYS && !config.DATA_KEY_FILE) {
       throw new ConfigError('DATA_KEYS', 'or DATA_KEY_FILE must be set in production mode');

@@ -39,6 +39,7 @@ export const CORPUS_PHASES = [
   'reversal',
   'payout-account-verification',
   'payout-cancellation',
+  'refused-message',
 ] as const;
 
 export type CorpusPhase = (typeof CORPUS_PHASES)[number];

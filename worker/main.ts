@@ -40,7 +40,8 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: temporalDataConverter(keyring),
+    // Payloads the codec did not encrypt never reach workflow code (security/payload-codec.ts).
+    dataConverter: temporalDataConverter(keyring, { refuseUnencrypted: !config.TEMPORAL_ACCEPT_UNSEALED_PAYLOADS }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     deps: {
@@ -58,6 +59,10 @@ async function main() {
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (config.TEMPORAL_ACCEPT_UNSEALED_PAYLOADS)
+    log.warn(
+      'TEMPORAL_ACCEPT_UNSEALED_PAYLOADS is on: payloads the codec did not encrypt are decoded (local debugging)',
+    );
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   await worker.run();
   await webhooks.stop();

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FAILURE_CONVERTER_PATH } from '../security/payload-codec.js';
 import { bundlerOptions } from './bundler-options.js';
-import { WORKFLOWS_PATH } from './create-worker.js';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './create-worker.js';
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -14,6 +14,7 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
 export async function writeWorkflowBundle(outPath: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     ...bundlerOptions,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: silent,

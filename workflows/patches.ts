@@ -80,4 +80,10 @@ export const PATCHES = {
    * (workflows/review.ts, api/borrower-loan-view.ts).
    */
   REVIEW_COMMENT_FOR_BORROWER: 'review-comment-for-borrower',
+  /**
+   * A signal the API did not seal for this loan (sent with the temporal CLI, a client without the
+   * codec, or changed after sealing) is ignored and reported for audit instead of handled
+   * (workflows/message-checks.ts). Updates need no patch: validators do not run on replay.
+   */
+  MESSAGE_SEALS: 'message-seals',
 } as const;

@@ -45,6 +45,10 @@ describe('docker-compose.yml', () => {
     expect(resolved).toMatch(/TEMPORAL_CODEC_ENDPOINT: http:\/\/localhost:3000\/codec/);
     // Temporal Web sends the OPS user's codec session cookie with each codec call.
     expect(resolved).toMatch(/TEMPORAL_CODEC_INCLUDE_CREDENTIALS: "true"/);
+    // Temporal Web only looks; nothing outside the host reaches it, and Temporal's own ports are not published.
+    expect(resolved).toMatch(/TEMPORAL_DISABLE_WRITE_ACTIONS: "true"/);
+    expect(resolved).toMatch(/- 127\.0\.0\.1:8233:8080/);
+    expect(resolved).not.toMatch(/:7233\/tcp|- "?7233|:7233:|:7243/);
     expect(resolved).toMatch(/DB: postgres12/);
     expect(resolved).not.toMatch(/APP_MODE: local/);
   });

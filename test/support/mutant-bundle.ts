@@ -11,6 +11,8 @@ import { bundlerOptions } from '../../worker/bundler-options.js';
 
 /** The workflow bundle's entry point, relative to the repository root. */
 export const WORKFLOW_ENTRY = 'workflows/index.ts';
+/** The workflow's inbound interceptor module, bundled beside the entry (worker/create-worker.ts). */
+export const WORKFLOW_INTERCEPTORS = 'workflows/message-checks.ts';
 const MUTANTS_DIR = join(ROOT, '.test-data', 'mutants');
 
 /**
@@ -42,7 +44,7 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
  */
 export function workflowSourceFiles(root = ROOT): string[] {
   const seen = new Set<string>();
-  const pending = [resolve(root, WORKFLOW_ENTRY)];
+  const pending = [resolve(root, WORKFLOW_ENTRY), resolve(root, WORKFLOW_INTERCEPTORS)];
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file)) continue;
@@ -128,6 +130,7 @@ export async function bundleChangedWorkflows(change: WorkflowCodeChange): Promis
     applyEdits(dir, change);
     const { code } = await bundleWorkflowCode({
       workflowsPath: join(dir, WORKFLOW_ENTRY),
+      workflowInterceptorModules: [join(dir, WORKFLOW_INTERCEPTORS)],
       ...bundlerOptions,
       failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: silent,

@@ -55,17 +55,21 @@ describe('Temporal Web in front of the dev server UI', () => {
   it('turns Codec.IncludeCredentials on in the settings, keeping every other setting and header', async () => {
     const res = await fetch(url('/api/v1/settings?'), { headers: { 'accept-encoding': 'gzip, br' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ...SETTINGS, Codec: { ...SETTINGS.Codec, IncludeCredentials: true } });
+    expect(await res.json()).toEqual({
+      ...SETTINGS,
+      Codec: { ...SETTINGS.Codec, IncludeCredentials: true },
+      DisableWriteActions: true,
+    });
     expect(res.headers.get('set-cookie')).toBe('_csrf=abc; Path=/');
     expect(seen.at(-1)!.encoding).toBeUndefined();
   });
 
-  it('passes pages, API calls with their bodies, and errors through unchanged', async () => {
+  it('passes pages, read calls with their bodies, and errors through unchanged', async () => {
     const page = await fetch(url('/namespaces/default/workflows'));
     expect(await page.text()).toBe('<html>GET /namespaces/default/workflows</html>');
     expect(page.headers.get('x-upstream')).toBe('ui');
 
-    const posted = await fetch(url('/api/v1/namespaces/default/workflows/x/signal'), {
+    const posted = await fetch(url('/api/v1/namespaces/default/workflows/x/query/__stack_trace'), {
       method: 'POST',
       body: '{"a":1}',
       headers: { 'content-type': 'application/json' },
@@ -73,13 +77,31 @@ describe('Temporal Web in front of the dev server UI', () => {
     expect(posted.status).toBe(200);
     expect(seen.at(-1)).toMatchObject({
       method: 'POST',
-      url: '/api/v1/namespaces/default/workflows/x/signal',
+      url: '/api/v1/namespaces/default/workflows/x/query/__stack_trace',
       body: '{"a":1}',
     });
 
     const missing = await fetch(url('/missing'));
     expect(missing.status).toBe(404);
     expect(await missing.text()).toBe('not here');
+  });
+
+  it('refuses write actions without passing them on', async () => {
+    const before = seen.length;
+    for (const [method, path] of [
+      ['POST', '/api/v1/namespaces/default/workflows/x/signal/review'],
+      ['POST', '/api/v1/namespaces/default/workflows/x/update/review'],
+      ['POST', '/api/v1/namespaces/default/workflows/x/terminate'],
+      ['POST', '/api/v1/namespaces/default/workflows/x/reset'],
+      ['POST', '/api/v1/namespaces/default/workflows/x'],
+      ['POST', '/api/v1/namespaces/default/workflows/x/query/a/../../signal/review'],
+      ['DELETE', '/api/v1/namespaces/default/schedules/s'],
+      ['PUT', '/api/v1/namespaces/default/batch-operations/b'],
+    ] as const) {
+      const res = await fetch(url(path), { method, body: '{"reviewer":{"role":"RISK_MANAGER"}}' });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+    expect(seen.length).toBe(before);
   });
 
   it('answers 502 when the dev server UI is not there', async () => {

@@ -25,7 +25,9 @@ import { ROOT } from '../../../lib/tools.js';
 import { blindIndex, borrowerHash } from '../../../security/blind-index.js';
 import { USER_FIELDS } from '../../../security/encryption-contexts.js';
 import { createFieldCipher } from '../../../security/field-crypto.js';
-import { generateKeyring } from '../../../security/keyring.js';
+import { generateKeyring, type Keyring } from '../../../security/keyring.js';
+import { messageSealing } from '../../../api/message-sealing.js';
+import { messageRefusalSinks } from '../../../activities/message-refusals.js';
 import { createPayloadCodec, temporalDataConverter } from '../../../security/payload-codec.js';
 import type { LoanWorkflowInput } from '../../../contracts/loan-view.js';
 import { createTestDatabase } from '../../setup/test-database.js';
@@ -59,13 +61,18 @@ function claimTimeSkippingServer(): string {
  * SDK's public factories either spawn a server (with a 5 s start-up limit) or connect without time
  * skipping; this uses the same factory they do, with an existing server that does skip time.
  */
-async function connectTestServer(dataConverter: object, realServer: boolean): Promise<TestWorkflowEnvironment> {
+async function connectTestServer(
+  dataConverter: object,
+  realServer: boolean,
+  keyring: Keyring,
+): Promise<TestWorkflowEnvironment> {
   return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
     address: realServer ? inject('devServerAddress') : claimTimeSkippingServer(),
     namespace: 'default',
     supportsTimeSkipping: !realServer,
-    client: { dataConverter },
+    // The API's client: every signal and update it sends is sealed (api/message-sealing.ts).
+    client: { dataConverter, interceptors: { workflow: [messageSealing(keyring)] } },
   });
 }
 
@@ -120,7 +127,7 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
   const keyring = generateKeyring();
   const cipher = createFieldCipher(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  const env = await connectTestServer(dataConverter, options.realServer === true);
+  const env = await connectTestServer(dataConverter, options.realServer === true, keyring);
   const bank = createFakeBank(options.fundBank !== false ? { openingBalance: TEST_BANK_OPENING_BALANCE } : {});
   const bureau = createFakeBureau();
   const notify = createFakeNotify();
@@ -143,7 +150,9 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activities,
-      dataConverter,
+      // As worker/main.ts: payloads the codec did not encrypt never reach workflow code, refusals are audited.
+      dataConverter: temporalDataConverter(keyring, { refuseUnencrypted: true }),
+      sinks: messageRefusalSinks({ sql: db.sql, log }),
       ...(options.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
     });
   let worker = await newWorker();
