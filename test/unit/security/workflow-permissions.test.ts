@@ -160,8 +160,7 @@ const SENDS: Record<MessageAction, (actor: Actor) => void> = {
     }),
   reversePayment: (approvedBy) =>
     validateReversal(servicing('ACTIVE'), { paymentId: 'p-1', reason: 'bounced', requestedBy: 'maker-1', approvedBy }),
-  decideWriteOff: (by) =>
-    validateWriteOff(servicing('OVERDUE'), { approve: true, comment: 'uncollectable', by }),
+  decideWriteOff: (by) => validateWriteOff(servicing('OVERDUE'), { approve: true, comment: 'uncollectable', by }),
   recordCollectionNote: (by) =>
     validateCollectionNote(servicing('OVERDUE'), { outcome: 'NO_ANSWER', note: 'called twice', by } as never),
   decideRefund: (by) =>
