@@ -96,6 +96,20 @@ async function prepareDatabases(pg: EmbeddedPostgresHandle, port: number): Promi
   }
 }
 
+/**
+ * A free port below 32768: the server records its services' ports in the cluster_membership table
+ * as smallint, so the kernel's ephemeral ports (32768 and up) cannot be used.
+ */
+async function freeMembershipPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!taken.has(port) && (await isPortFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
 async function connectWhenUp(address: string, timeoutMs: number): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -145,17 +159,25 @@ async function prepareNamespace(address: string, retentionDays: number): Promise
       });
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const listed = await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE });
-      const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in listed.customAttributes));
+      // A namespace just registered reaches every service's namespace cache within seconds: until then, ask again.
+      const listed = await connection.operatorService
+        .listSearchAttributes({ namespace: NAMESPACE })
+        .catch((err: Error) => err);
+      const missing =
+        listed instanceof Error
+          ? Object.entries(SEARCH_ATTRIBUTES)
+          : Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in listed.customAttributes));
       if (missing.length === 0) break;
       if (Date.now() > deadline)
-        throw new Error(`search attributes ${missing.map(([name]) => name).join(', ')} are still not registered`);
+        throw new Error(
+          `search attributes ${missing.map(([name]) => name).join(', ')} are still not registered${listed instanceof Error ? `: ${listed.message}` : ''}`,
+        );
       await connection.operatorService
         .addSearchAttributes({
           namespace: NAMESPACE,
           searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED_TYPE[type]])),
         })
-        .catch(() => {}); // a namespace just registered may not be visible to every service yet: ask again
+        .catch(() => {});
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
@@ -186,16 +208,18 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
 
   try {
     await prepareDatabases(pg, pgPort);
+    const taken = new Set<number>([options.port]);
+    const port = () => freeMembershipPort(taken);
     const ports = {
       TEMPORAL_FRONTEND_PORT: options.port,
-      TEMPORAL_FRONTEND_MEMBERSHIP_PORT: await freePort(),
-      TEMPORAL_FRONTEND_HTTP_PORT: await freePort(),
-      TEMPORAL_HISTORY_PORT: await freePort(),
-      TEMPORAL_HISTORY_MEMBERSHIP_PORT: await freePort(),
-      TEMPORAL_MATCHING_PORT: await freePort(),
-      TEMPORAL_MATCHING_MEMBERSHIP_PORT: await freePort(),
-      TEMPORAL_WORKER_PORT: await freePort(),
-      TEMPORAL_WORKER_MEMBERSHIP_PORT: await freePort(),
+      TEMPORAL_FRONTEND_MEMBERSHIP_PORT: await port(),
+      TEMPORAL_FRONTEND_HTTP_PORT: await port(),
+      TEMPORAL_HISTORY_PORT: await port(),
+      TEMPORAL_HISTORY_MEMBERSHIP_PORT: await port(),
+      TEMPORAL_MATCHING_PORT: await port(),
+      TEMPORAL_MATCHING_MEMBERSHIP_PORT: await port(),
+      TEMPORAL_WORKER_PORT: await port(),
+      TEMPORAL_WORKER_MEMBERSHIP_PORT: await port(),
     };
     const serverEnv: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -205,7 +229,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
       TEMPORAL_DB_USER: 'postgres',
       TEMPORAL_DB_PASSWORD: 'postgres',
       TEMPORAL_DYNAMIC_CONFIG: resolve(ROOT, 'config/temporal/dynamic-config.yaml'),
-      TEMPORAL_LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'warn',
+      TEMPORAL_LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'error',
     };
     const address = `127.0.0.1:${options.port}`;
     const startServer = async () => {
