@@ -47,6 +47,32 @@ export default defineConfig({
         },
       },
       {
+        // `npm run test:cluster`: the end-to-end journeys on the production shape (test/setup/stack-global.ts).
+        test: {
+          name: 'cluster',
+          include: [
+            'test/cluster/**/*.test.ts',
+            'test/integration/origination.test.ts',
+            'test/integration/servicing.test.ts',
+          ],
+          pool: 'forks',
+          globalSetup: ['test/setup/stack-global.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        // `npm run test:cluster`: the worker-kill and server-restart drills on the production shape.
+        test: {
+          name: 'cluster-drills',
+          include: ['test/cluster-drills/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -25,6 +25,11 @@ const BENCHES: Array<{ name: string; script: string; title: string }> = [
   { name: 'burst', script: 'npm run bench:burst', title: '1d. Installment burst' },
   { name: 'schedule', script: 'npm run bench:schedule', title: '1e. Schedule engine: quote()' },
   { name: 'soak', script: 'npm run bench:soak', title: '4. Load and soak' },
+  {
+    name: 'topology',
+    script: 'npm run bench:topology',
+    title: '5. Dev server against the production topology (issue 17)',
+  },
 ];
 
 interface ScheduleJson {

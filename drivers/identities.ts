@@ -86,9 +86,10 @@ export function applicants(salt = randomInt(0, 90)) {
     const serial = String(salt * 1_000_000 + index)
       .padStart(8, '0')
       .slice(-8);
-    // The bank simulator refuses payouts to cards ending 4444 and debits from cards ending 5555.
+    // The bank simulator refuses payouts to cards ending 4444 and debits from cards ending 5555, and
+    // reports a card ending 0000 as not matching its holder (index 0 under some salts).
     const cardOf = (prefix: string) => `${prefix}${serial.slice(1)}` + luhnCheckDigit(`${prefix}${serial.slice(1)}`);
-    const card = [cardOf('62220210'), cardOf('62220211')].find((c) => !/(4444|5555)$/.test(c))!;
+    const card = [cardOf('62220210'), cardOf('62220211')].find((c) => !/(4444|5555|0000)$/.test(c))!;
     return {
       name,
       idNumber: first17 + idNumberCheckChar(first17),

@@ -5,9 +5,11 @@ import { connectDb } from '../lib/db-client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { spawnManaged, stopLeftovers, type ManagedProcess } from '../lib/managed-process.js';
 import { howItEnded, Supervisor, type SupervisedService, type UnexpectedExit as SupervisorExit } from './supervisor.js';
-import { isPortFree, waitForPort } from '../lib/ports.js';
+import { freePort, isPortFree, waitForPort } from '../lib/ports.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startTemporalDevServer, type DevServerHandle } from './temporal-server.js';
+import { startTemporalCluster, type ClusterHandle } from './temporal-cluster.js';
+import { startApiBalancer, type ApiBalancerHandle } from './api-balancer.js';
 import { ROOT } from '../lib/tools.js';
 import { loadKeyring } from '../security/keyring.js';
 import { ensureLocalSecrets } from '../security/local-secrets.js';
@@ -21,6 +23,17 @@ export interface StackOptions {
   temporalPort: number;
   /** Temporal Web port; none: no Temporal Web. */
   temporalUiPort?: number;
+  /**
+   * Which Temporal to start when TEMPORAL_ADDRESS names none: the dev server (SQLite, one shard;
+   * the default) or the full server on PostgreSQL (ops/temporal-cluster.ts), as production runs it.
+   */
+  temporal?: 'dev' | 'cluster';
+  /** History shards of a cluster started here (ops/temporal-cluster.ts has the local default). */
+  historyShards?: number;
+  /** Worker processes (default 1): `worker`, `worker-2`… */
+  workers?: number;
+  /** API processes (default 1): `api`, `api-2`…; more than one answer on apiPort behind ops/api-balancer.ts. */
+  apis?: number;
   /** Keep Postgres and Temporal data across restarts (the local stack) or not (test runs). */
   persistent: boolean;
   /** Settings handed to every child process, e.g. DATABASE_URL to use an external database. */
@@ -33,15 +46,23 @@ export interface StackOptions {
 
 export type UnexpectedExit = SupervisorExit<StackService>;
 
-export type StackService = 'api' | 'worker' | 'simulators';
+/** The first process of a kind has its kind's name; the second is `worker-2`, and so on. */
+export type StackService = 'api' | 'worker' | 'simulators' | `api-${number}` | `worker-${number}`;
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
   apiUrl: string;
   simulatorUrl: string;
   temporalAddress: string;
-  /** Temporal Web of the embedded dev server, when one was started with a UI port. */
+  /** Temporal Web of the embedded dev server or cluster, when one was started with a UI port. */
   temporalWebUrl?: string;
+  /** The Temporal cluster this stack started, when `temporal: 'cluster'`: drills restart its server. */
+  temporalCluster?: ClusterHandle;
+  /** Names of the worker and API processes, first ones first. */
+  workerNames: StackService[];
+  apiNames: StackService[];
+  /** Each API process's own address; apiUrl balances over them when there are several. */
+  apiProcessUrls: string[];
   /** The database owner's URL (migrations, tools, tests' own reads and writes). */
   databaseUrl: string;
   /** What the API and the worker connect with: the app role's URL on the embedded database, else DATABASE_URL. */
@@ -62,7 +83,18 @@ const ENTRY_POINTS = {
   simulators: 'simulators/main.ts',
   worker: 'worker/main.ts',
   api: 'api/main.ts',
-} as const satisfies Record<StackService, string>;
+} as const;
+
+type ServiceKind = keyof typeof ENTRY_POINTS;
+
+function kindOf(service: StackService): ServiceKind {
+  return service.split('-')[0] as ServiceKind;
+}
+
+/** `kind`, `kind-2`, … `kind-n`. */
+function instanceNames(kind: 'api' | 'worker', count: number): StackService[] {
+  return Array.from({ length: Math.max(1, count) }, (_, i): StackService => (i === 0 ? kind : `${kind}-${i + 1}`));
+}
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const progress = options.progress ?? (() => {});
@@ -76,7 +108,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     output: options.output,
     onUnexpectedExit: options.onUnexpectedExit,
   });
-  const services = stackServices(supervisor, options, env, runDir);
+  const workerNames = instanceNames('worker', options.workers ?? 1);
+  const apiNames = instanceNames('api', options.apis ?? 1);
+  const balanced = apiNames.length > 1;
+  const apiPorts = new Map<StackService, number>();
+  for (const name of apiNames) apiPorts.set(name, balanced ? await freePort() : options.apiPort);
+  const services = stackServices(supervisor, options, env, runDir, apiPorts);
+  let balancer: ApiBalancerHandle | undefined;
   // Until the stack is up, a child that exits fails the start instead of being restarted.
   const unlessStartFails = <T>(step: Promise<T>) => Promise.race([step, supervisor.startFailed]);
 
@@ -106,7 +144,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       if (!(await isPortFree(port))) throw new ConfigError(setting, `${port} is already in use`);
     }
     const ownerDatabaseUrl = await startDatabases(options, env, dataDir, stoppers);
-    const temporal = env.TEMPORAL_ADDRESS ? undefined : await startTemporal(options, env, dataDir, runDir, stoppers);
+    const temporal = env.TEMPORAL_ADDRESS
+      ? undefined
+      : options.temporal === 'cluster'
+        ? await startCluster(options, env, dataDir, runDir, stoppers)
+        : await startTemporal(options, env, dataDir, runDir, stoppers);
 
     const simulatorUrl = `http://127.0.0.1:${options.simulatorPort}`;
     const needsSimulators =
@@ -133,14 +175,29 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await services.launch('simulators');
       await services.waitUntilUp('simulators');
     }
-    progress('Starting the worker…');
+    progress(workerNames.length > 1 ? `Starting ${workerNames.length} worker processes…` : 'Starting the worker…');
     await unlessStartFails(bundleBuilt);
     env.WORKFLOW_BUNDLE_PATH ??= bundlePath;
-    await services.launch('worker');
-    progress(`Starting the API on port ${options.apiPort}…`);
-    await services.launch('api');
-    await unlessStartFails(services.waitUntilUp('api'));
-    await unlessStartFails(waitForReady(`http://127.0.0.1:${options.apiPort}/readyz`, 120_000));
+    for (const name of workerNames) await services.launch(name);
+    progress(
+      balanced
+        ? `Starting ${apiNames.length} API processes (ports ${[...apiPorts.values()].join(', ')}) behind port ${options.apiPort}…`
+        : `Starting the API on port ${options.apiPort}…`,
+    );
+    for (const name of apiNames) await services.launch(name);
+    for (const name of apiNames) {
+      await unlessStartFails(services.waitUntilUp(name));
+      await unlessStartFails(waitForReady(`http://127.0.0.1:${apiPorts.get(name)}/readyz`, 120_000));
+    }
+    if (balanced) {
+      balancer = await startApiBalancer({
+        host: '127.0.0.1',
+        port: options.apiPort,
+        upstreamPorts: [...apiPorts.values()],
+      });
+      const closing = balancer;
+      stoppers.push(() => closing.close());
+    }
     supervisor.up();
 
     return {
@@ -149,15 +206,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       simulatorUrl,
       temporalAddress: env.TEMPORAL_ADDRESS!,
       temporalWebUrl: temporal?.webUrl,
+      temporalCluster: temporal && 'restartServer' in temporal ? temporal : undefined,
+      workerNames,
+      apiNames,
+      apiProcessUrls: [...apiPorts.values()].map((port) => `http://127.0.0.1:${port}`),
       databaseUrl: ownerDatabaseUrl,
       appDatabaseUrl: env.DATABASE_URL!,
       partnerDatabaseUrl: env.PARTNER_DATABASE_URL!,
       services: services.handles,
       async restart(service) {
         await services.launch(service);
-        if (service !== 'worker') await services.waitUntilUp(service);
+        if (kindOf(service) !== 'worker') await services.waitUntilUp(service);
       },
       async stop() {
+        await balancer?.close();
         await supervisor.stop();
         for (const stop of stoppers.reverse()) await stop();
       },
@@ -175,19 +237,18 @@ function stackServices(
   options: StackOptions,
   env: NodeJS.ProcessEnv,
   runDir: string,
+  apiPorts: Map<StackService, number>,
 ) {
   const handles = new Map<string, SupervisedService>();
-  const ports: Record<Exclude<StackService, 'worker'>, number> = {
-    api: options.apiPort,
-    simulators: options.simulatorPort,
-  };
+  const portOf = (service: StackService) =>
+    kindOf(service) === 'simulators' ? options.simulatorPort : apiPorts.get(service)!;
   const spawn = (service: StackService) =>
     spawnManaged({
       name: service,
       command: process.execPath,
-      args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[service])],
+      args: ['--import', 'tsx', resolve(ROOT, ENTRY_POINTS[kindOf(service)])],
       cwd: ROOT,
-      env,
+      env: kindOf(service) === 'api' ? { ...env, PORT: String(portOf(service)) } : env,
       pidFile: resolve(runDir, `${service}.pid`),
       onOutput: (line) => options.output?.(service, line),
       // Ctrl-C reaches the stack alone, which stops them in order and quietly (each child
@@ -203,13 +264,13 @@ function stackServices(
       handles.set(service, await supervisor.supervise({ name: service, spawn: () => spawn(service) }));
     },
     /** Resolves once the service's port answers; rejects if its process exits first. */
-    async waitUntilUp(service: Exclude<StackService, 'worker'>) {
+    async waitUntilUp(service: StackService) {
       const proc = handles.get(service)!.process;
       const died = proc.exited.then((code) => {
         throw new Error(`${service} exited during start-up (${howItEnded(proc, code)}); see its log lines above`);
       });
       died.catch(() => {});
-      await Promise.race([waitForPort(ports[service], 120_000), died]);
+      await Promise.race([waitForPort(portOf(service), 120_000), died]);
     },
   };
 }
@@ -288,6 +349,36 @@ async function startTemporal(
   // The codec's CORS answers Temporal Web's origin (api/routes/codec.ts).
   if (options.temporalUiPort) env.TEMPORAL_UI_PORT = String(options.temporalUiPort);
   return temporal;
+}
+
+/** The full Temporal server on PostgreSQL (ops/temporal-cluster.ts), when `temporal: 'cluster'`. */
+async function startCluster(
+  options: StackOptions,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  runDir: string,
+  stoppers: Array<() => Promise<void>>,
+): Promise<ClusterHandle> {
+  options.progress?.(`Starting the Temporal server (cluster on PostgreSQL) on port ${options.temporalPort}…`);
+  const cluster = await startTemporalCluster({
+    dataDir,
+    port: options.temporalPort,
+    uiPort: options.temporalUiPort,
+    codecEndpoint: `http://localhost:${options.apiPort}/codec`,
+    corsOrigin: `http://localhost:${options.apiPort}`,
+    retentionDays: loadConfig(env).TEMPORAL_RETENTION_DAYS,
+    historyShards: options.historyShards,
+    persistent: options.persistent,
+    runDir,
+    onOutput: (service, line) => options.output?.(service, line),
+  });
+  options.progress?.(
+    `Temporal cluster on port ${options.temporalPort}: ${cluster.historyShards} history shards, persistence and visibility in PostgreSQL`,
+  );
+  stoppers.push(() => cluster.stop());
+  env.TEMPORAL_ADDRESS = cluster.address;
+  if (options.temporalUiPort) env.TEMPORAL_UI_PORT = String(options.temporalUiPort);
+  return cluster;
 }
 
 async function buildWorkflowBundle(

@@ -1,5 +1,8 @@
 // `npm start`: the whole system on embedded defaults, or on external services where the
 // environment names them (DATABASE_URL, TEMPORAL_ADDRESS, BANK_URL, BUREAU_URL, NOTIFY_URL).
+// `npm run start:cluster` (--cluster): the production shape instead: the full Temporal server on
+// PostgreSQL with its own Temporal Web, two worker processes and two API processes behind one
+// port, its data in <DATA_DIR>/cluster.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
@@ -32,6 +35,8 @@ function numberSetting(name: string, fallback: number): number {
   return value;
 }
 
+const CLUSTER = process.argv.includes('--cluster');
+
 async function main() {
   let config;
   try {
@@ -39,7 +44,7 @@ async function main() {
   } catch (err) {
     fatal(err instanceof ConfigError ? err.message : String(err));
   }
-  const dataDir = resolve(ROOT, config.DATA_DIR);
+  const dataDir = CLUSTER ? resolve(ROOT, config.DATA_DIR, 'cluster') : resolve(ROOT, config.DATA_DIR);
   const logDir = resolve(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const logFiles = new Map<string, WriteStream>();
@@ -60,6 +65,7 @@ async function main() {
     embeddedPgPort: numberSetting('EMBEDDED_PG_PORT', 5433),
     temporalPort: numberSetting('TEMPORAL_PORT', 7233),
     temporalUiPort: config.TEMPORAL_UI_PORT,
+    ...(CLUSTER ? { temporal: 'cluster' as const, workers: 2, apis: 2 } : {}),
     persistent: true,
     env: { ...process.env, APP_MODE: config.APP_MODE },
     progress: step,
@@ -67,6 +73,12 @@ async function main() {
   }).catch((err: Error) => fatal(err.message.split('\n')[0]!));
 
   const usingEmbeddedTemporal = !process.env.TEMPORAL_ADDRESS;
+  const topology = stack.temporalCluster
+    ? `
+  Topology              Temporal server on PostgreSQL (${stack.temporalCluster.historyShards} history shards) at ${stack.temporalAddress};
+                        workers: ${stack.workerNames.join(', ')}; APIs: ${stack.apiNames.join(', ')} behind port ${config.PORT}
+`
+    : '';
   process.stdout.write(`
 \x1b[32m✔ 小额贷款信息系统 is running\x1b[0m (${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -76,7 +88,7 @@ async function main() {
   Temporal Web          ${usingEmbeddedTemporal ? `http://localhost:${config.TEMPORAL_UI_PORT} (payloads decrypted after signing in above as ops)` : '(external Temporal: ' + stack.temporalAddress + ')'}
   Partner simulators    ${stack.simulatorUrl}
   Logs                  ${logDir}
-
+${topology}
   Demo users (local mode only), password Demo@2026:
     ${DEMO_USERS.join(', ')}
 

@@ -19,6 +19,8 @@ export interface BenchStackOptions {
   persistent?: boolean;
   /** Use this Temporal server instead of starting a dev server (the time-skipping server, say). */
   temporalAddress?: string;
+  /** The production shape instead (ops/temporal-cluster.ts): the Temporal server on PostgreSQL, two workers, two APIs. */
+  topology?: 'dev' | 'cluster';
   progress?: (line: string) => void;
 }
 
@@ -46,6 +48,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       embeddedPgPort: await freePort(),
       temporalPort: await freePort(),
       persistent: options.persistent ?? false,
+      ...(options.topology === 'cluster' ? { temporal: 'cluster' as const, workers: 2, apis: 2 } : {}),
       env,
       progress: options.progress ?? ((line) => console.error(`  ${line}`)),
       output: (service, line) => {

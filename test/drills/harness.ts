@@ -41,6 +41,12 @@ export interface DrillStack {
 export interface DrillOptions {
   ownPostgres?: boolean;
   ownTemporal?: boolean;
+  /**
+   * The production shape (ops/temporal-cluster.ts): the full Temporal server on PostgreSQL, two
+   * workers (`worker`, which killWorker() kills, and `worker-2`) and two APIs behind one port;
+   * restartTemporal() restarts the server process, history service and all.
+   */
+  cluster?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -98,6 +104,7 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
     simulatorPort: await freePort(),
     embeddedPgPort: await freePort(),
     temporalPort: await freePort(),
+    ...(options.cluster ? { temporal: 'cluster' as const, workers: 2, apis: 2 } : {}),
     persistent: false,
     env,
     output: keep,
@@ -155,6 +162,7 @@ export async function startDrillStack(options: DrillOptions = {}): Promise<Drill
       }
     },
     async restartTemporal(whileDown) {
+      if (stack.temporalCluster) return stack.temporalCluster.restartServer(whileDown);
       if (!temporal) throw new Error('the drill stack was started without its own Temporal server');
       await temporal.stop();
       try {

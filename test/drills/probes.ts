@@ -35,9 +35,9 @@ export async function probeWhile(
   return seen;
 }
 
-/** The API's own record of answering 500 to anyone. */
+/** Any API process's own record of answering 500 to anyone. */
 export function internalErrors(d: DrillStack): string[] {
-  return d.logs.filter((line) => line.startsWith('[api]') && /"msg":"unhandled error"/.test(line));
+  return d.logs.filter((line) => /^\[api(-\d+)?\]/.test(line) && /"msg":"unhandled error"/.test(line));
 }
 
 /** Probes of routes that need PostgreSQL, Temporal or both; `timeoutMs` bounds each answer. */

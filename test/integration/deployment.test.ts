@@ -8,6 +8,8 @@ import { ROOT } from '../../lib/tools.js';
 
 const SECRETS = {
   POSTGRES_PASSWORD: 'pw',
+  LOANS_APP_PASSWORD: 'app-pw',
+  TEMPORAL_DB_PASSWORD: 'temporal-pw',
   TOKEN_SECRET: 't'.repeat(40),
   BANK_CALLBACK_SECRET: 'b'.repeat(32),
   GATEWAY_CALLBACK_SECRET: 'g'.repeat(32),
@@ -21,13 +23,33 @@ const compose = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     env: { PATH: process.env.PATH, ...env },
   });
 
+/** One service's part of `docker-compose config`'s output. */
+function serviceBlock(resolved: string, name: string): string {
+  const lines = resolved.split('\n');
+  const start = lines.findIndex((line) => line === `  ${name}:`);
+  if (start < 0) throw new Error(`no service ${name}`);
+  const end = lines.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
 describe('docker-compose.yml', () => {
   it('is a valid compose file with the production services', () => {
     const check = compose(['config', '-q'], SECRETS);
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
     const services = compose(['config', '--services'], SECRETS).stdout.trim().split('\n').sort();
-    expect(services).toEqual(['api', 'postgres', 'simulators', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(services).toEqual([
+      'api',
+      'app-db-setup',
+      'postgres',
+      'simulators',
+      'temporal',
+      'temporal-postgres',
+      'temporal-schema',
+      'temporal-setup',
+      'temporal-ui',
+      'worker',
+    ]);
     const resolved = compose(['config'], SECRETS).stdout;
     // The simulators run only when their profile is asked for.
     expect(resolved).toMatch(/simulators:[\s\S]*?profiles:\s*\n\s*- simulators/);
@@ -49,8 +71,50 @@ describe('docker-compose.yml', () => {
     expect(resolved).toMatch(/TEMPORAL_DISABLE_WRITE_ACTIONS: "true"/);
     expect(resolved).toMatch(/- 127\.0\.0\.1:8233:8080/);
     expect(resolved).not.toMatch(/:7233\/tcp|- "?7233|:7233:|:7243/);
-    expect(resolved).toMatch(/DB: postgres12/);
     expect(resolved).not.toMatch(/APP_MODE: local/);
+  });
+
+  it('runs the Temporal cluster npm run test:cluster tests: same server version and config files, a schema job, separate databases, no published server port', () => {
+    const resolved = compose(['config'], SECRETS).stdout;
+    const temporal = serviceBlock(resolved, 'temporal');
+    const build = readFileSync(`${ROOT}/scripts/build-temporal-server.mjs`, 'utf8');
+    const serverVersion = /TEMPORAL_SERVER_VERSION = 'v([\d.]+)'/.exec(build)![1];
+    const uiVersion = /TEMPORAL_UI_SERVER_VERSION = 'v([\d.]+)'/.exec(build)![1];
+    expect(temporal).toContain(`image: temporalio/server:${serverVersion}`);
+    expect(resolved).not.toMatch(/auto-setup/);
+    expect(serviceBlock(resolved, 'temporal-ui')).toContain(`image: temporalio/ui:${uiVersion}`);
+    // The same server settings and dynamic config files the local cluster runs.
+    expect(temporal).toMatch(/config\/temporal\/cluster\.yaml:\/etc\/temporal\/config\/cluster\.yaml/);
+    expect(temporal).toMatch(/config\/temporal\/dynamic-config\.yaml:\/etc\/temporal\/config\/dynamic-config\.yaml/);
+    expect(temporal).toMatch(/--config-file \/etc\/temporal\/config\/cluster\.yaml/);
+    expect(temporal).toMatch(/TEMPORAL_HISTORY_SHARDS: '?\d+'?/);
+    expect(temporal).toMatch(/TEMPORAL_DB_HOST: temporal-postgres/);
+    expect(temporal).not.toMatch(/^\s{4}ports:/m);
+    // Health on 1.32: the temporal CLI (tctl is retired).
+    expect(temporal).toMatch(/- operator\s+- cluster\s+- health/);
+    expect(resolved).not.toMatch(/tctl/);
+    // Schemas set up and upgraded by the server's own SQL tool, before the server starts.
+    const schema = serviceBlock(resolved, 'temporal-schema');
+    expect(schema).toContain(`image: temporalio/admin-tools:${serverVersion}`);
+    expect(schema).toMatch(/temporal-sql-tool[\s\S]*update-schema --schema-name/);
+    expect(schema).toMatch(/temporal_visibility:postgresql\/v12\/visibility/);
+    expect(temporal).toMatch(/temporal-schema:\s+condition: service_completed_successfully/);
+  });
+
+  it('keeps Temporal Web read only with the codec, and the app on a role that is not a superuser', () => {
+    const resolved = compose(['config'], SECRETS).stdout;
+    const ui = serviceBlock(resolved, 'temporal-ui');
+    expect(ui).toMatch(/TEMPORAL_DISABLE_WRITE_ACTIONS: "true"/);
+    expect(ui).toMatch(/TEMPORAL_CODEC_ENDPOINT: http:\/\/localhost:3000\/codec/);
+    expect(ui).toMatch(/published: 8233[\s\S]*host_ip: 127\.0\.0\.1|127\.0\.0\.1:8233:8080/);
+    for (const service of ['api', 'worker']) {
+      const block = serviceBlock(resolved, service);
+      expect(block, service).toMatch(/DATABASE_URL: postgres:\/\/loans_app:app-pw@postgres:5432\/microloan/);
+      expect(block, service).not.toMatch(/postgres:\/\/postgres:/);
+    }
+    expect(serviceBlock(resolved, 'app-db-setup').replace(/\s+/g, ' ')).toMatch(
+      /create role loans_app login nosuperuser nocreatedb nocreaterole/,
+    );
   });
 
   it('refuses to start without its secrets, naming the missing one', () => {

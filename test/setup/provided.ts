@@ -26,6 +26,10 @@ declare module 'vitest' {
       dataDir: string;
       dataKeyFile: string;
       taskQueue: string;
+      /** Each API process's own address (two on the cluster suite's stack). */
+      apiProcessUrls: string[];
+      /** Worker processes the stack runs. */
+      workerNames: string[];
     };
   }
 }

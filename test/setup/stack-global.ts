@@ -1,6 +1,8 @@
 // Integration and browser suites: the whole stack once per run, on free ports, with nothing
 // kept afterwards: embedded PostgreSQL, the Temporal dev server, the partner simulators, the
-// worker, the API and Temporal Web, each the same code `npm start` runs.
+// worker, the API and Temporal Web, each the same code `npm start` runs. The cluster suite
+// (`npm run test:cluster`) runs the production shape instead, as `npm run start:cluster` does: the
+// full Temporal server on PostgreSQL, two worker processes and two API processes behind one port.
 // Every line a service writes goes to test-artifacts/logs/<suite>/<service>.log, and before the
 // stack stops every workflow history is exported, as stored, to test-artifacts/histories/<suite>/:
 // scripts/scan-plaintext.ts checks both for personal data in clear.
@@ -23,6 +25,7 @@ function artifactDir(kind: 'logs' | 'histories', suite: string): string {
 }
 
 export default async function setup(project: TestProject) {
+  const cluster = project.name === 'cluster';
   const dataDir = mkdtempSync(join(tmpdir(), 'microloan-stack-'));
   const logDir = artifactDir('logs', project.name);
   const historyDir = artifactDir('histories', project.name);
@@ -41,6 +44,7 @@ export default async function setup(project: TestProject) {
     embeddedPgPort: await freePort(),
     temporalPort: await freePort(),
     temporalUiPort: await freePort(),
+    ...(cluster ? { temporal: 'cluster' as const, workers: 2, apis: 2 } : {}),
     persistent: false,
     env: {
       ...process.env,
@@ -79,6 +83,8 @@ export default async function setup(project: TestProject) {
     dataDir,
     dataKeyFile: localKeyFilePath({ DATA_DIR: dataDir }),
     taskQueue: 'loans',
+    apiProcessUrls: stack.apiProcessUrls,
+    workerNames: stack.workerNames,
   });
 
   return async () => {
