@@ -31,7 +31,10 @@ async function upToDate(sql: Sql, migrations: readonly Migration[]): Promise<boo
   const [table] = await sql<{ exists: boolean }[]>`select to_regclass('schema_migrations') is not null as exists`;
   if (!table?.exists) return false;
   const done = new Map(
-    (await sql`select version, checksum from schema_migrations`).map((r) => [r.version as string, r.checksum as string]),
+    (await sql`select version, checksum from schema_migrations`).map((r) => [
+      r.version as string,
+      r.checksum as string,
+    ]),
   );
   return migrations.every((m) => done.get(m.version) === m.checksum);
 }

@@ -199,7 +199,11 @@ export function readAuditAnchor(dir: string, key: Buffer): { anchor?: AuditAncho
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     return { problem: 'the anchor cannot be read' };
   }
-  const anchor: AuditAnchor = { v1LastId: String(raw.v1LastId), v1LastHash: String(raw.v1LastHash), at: String(raw.at) };
+  const anchor: AuditAnchor = {
+    v1LastId: String(raw.v1LastId),
+    v1LastHash: String(raw.v1LastHash),
+    at: String(raw.at),
+  };
   const expected = Buffer.from(signAnchor(key, anchor), 'hex');
   const given = Buffer.from(typeof raw.mac === 'string' ? raw.mac : '', 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))

@@ -49,7 +49,10 @@ function runScript(script: 'backup' | 'restore', args: string[]): Promise<{ code
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', `${script}.ts`), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_MODE: 'local',
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_MODE: 'local',
         DATA_DIR: join(work, 'data'),
         DATA_KEY_FILE: stack.dataKeyFile,
       },

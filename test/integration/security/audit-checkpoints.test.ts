@@ -140,7 +140,10 @@ describe('keyed audit chain with signed anchor and checkpoints', () => {
       expect(report).toMatchObject({ ok: false, brokenAt: expect.any(String) });
       expect(report.reason).toMatch(/keyless \(scheme 1\) row after the anchor/);
       expect(await checkAgainstAnchor(h.sql, anchor)).toEqual([
-        { file: 'audit-anchor.json', reason: expect.stringMatching(/scheme 1 ends at row \d+, the signed anchor at row 0/) },
+        {
+          file: 'audit-anchor.json',
+          reason: expect.stringMatching(/scheme 1 ends at row \d+, the signed anchor at row 0/),
+        },
       ]);
       const found = await checkAgainstCheckpoints(h.sql, readAuditCheckpoints(dir, key).checkpoints);
       expect(found).toHaveLength(2);

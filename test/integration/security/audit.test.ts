@@ -107,7 +107,9 @@ describe('audit log', () => {
       select rolsuper, rolbypassrls from pg_roles where rolname = current_user`;
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
     const appended = await recordAudit(h.appSql, { action: 'APP_ROLE_EVENT', result: 'SUCCESS' });
-    expect(await h.appSql`select action from audit_log where id = ${appended.id}`).toEqual([{ action: 'APP_ROLE_EVENT' }]);
+    expect(await h.appSql`select action from audit_log where id = ${appended.id}`).toEqual([
+      { action: 'APP_ROLE_EVENT' },
+    ]);
     // Refused by the privilege check, before the append-only trigger is even reached.
     await expect(h.appSql`update audit_log set result = 'FAILURE' where id = ${appended.id}`).rejects.toThrow(
       /permission denied for table audit_log/,
@@ -149,7 +151,10 @@ describe('audit log', () => {
       await tx`delete from audit_log where id = ${last!.id}`;
       await tx`alter table audit_log enable trigger audit_log_no_update_delete`;
     });
-    expect(await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).toMatchObject({ ok: false, brokenAt: 'head' });
+    expect(await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).toMatchObject({
+      ok: false,
+      brokenAt: 'head',
+    });
     await h.sql`insert into audit_log ${h.sql(last!)}`;
     expect((await verifyAuditChain(h.sql, auditChainKey(h.security.keyring))).ok).toBe(true);
   });

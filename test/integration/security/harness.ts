@@ -58,7 +58,13 @@ export async function startHarness(): Promise<Harness> {
   // Only the migrations this suite needs, so a migration in progress elsewhere cannot break it.
   const migrations = join(root, 'migrations');
   mkdirSync(migrations);
-  for (const file of ['0001_core.sql', '0003_security.sql', '0018_sms_codes.sql', '0021_staff_lifecycle.sql', '0024_audit_keyed_chain.sql'])
+  for (const file of [
+    '0001_core.sql',
+    '0003_security.sql',
+    '0018_sms_codes.sql',
+    '0021_staff_lifecycle.sql',
+    '0024_audit_keyed_chain.sql',
+  ])
     copyFileSync(join(MIGRATIONS, file), join(migrations, file));
 
   let pg: EmbeddedPostgresHandle | undefined;

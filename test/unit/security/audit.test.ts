@@ -46,9 +46,7 @@ describe('audit hashing', () => {
 
   it('scheme 1 (rows before migration 0024) is the keyless SHA-256 of before, and differs from scheme 2', () => {
     // Pinned: rows written before the keyed chain must keep verifying exactly as they were hashed.
-    expect(auditRowHashV1(GENESIS_HASH, row)).toBe(
-      'e4a5661649e44d2f3736441b70e8223af7b0b546848413fa891b7cc9e8d64299',
-    );
+    expect(auditRowHashV1(GENESIS_HASH, row)).toBe('e4a5661649e44d2f3736441b70e8223af7b0b546848413fa891b7cc9e8d64299');
     expect(auditRowHash(Buffer.alloc(32), GENESIS_HASH, row)).not.toBe(auditRowHashV1(GENESIS_HASH, row));
   });
 
