@@ -6,11 +6,15 @@ import { createNotificationActivities } from './notifications.js';
 import { createOriginationActivities } from './origination.js';
 import { createScheduleConfirmationActivities } from './schedule-confirmation.js';
 import { createServicingActivities } from './servicing.js';
+import { useAuditChainKey } from '../security/audit.js';
 
 export type { ActivityDeps } from './deps.js';
 
 /** All activities of the loan workflow; the worker registers this object. */
 export function createActivities(deps: ActivityDeps): Activities {
+  // The worker's audit rows (refused workflow messages among them) are chained under this
+  // installation's key, as the API's are (security/audit.ts).
+  useAuditChainKey(deps.keyring);
   return {
     ...createOriginationActivities(deps),
     ...createNotificationActivities(deps),

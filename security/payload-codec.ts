@@ -33,6 +33,8 @@ export interface PayloadCodecOptions {
 
 const SEAL_BYTES = utf8.encode(`"${SEAL_FIELD}"`);
 const CHECK_BYTES = utf8.encode(`"${CHECK_FIELD}"`);
+// A JSON escape (`"messageChec\u006b"`) spells a field name without its bytes: such text is parsed too.
+const ESCAPE_BYTES = utf8.encode('\\');
 
 function jsonPayload(value: unknown): Payload {
   return { metadata: { encoding: utf8.encode('json/plain') }, data: utf8.encode(JSON.stringify(value)) };
@@ -49,7 +51,7 @@ function mentions(data: Uint8Array, field: Uint8Array): boolean {
 function checkMessage(keyring: Keyring, payload: Payload, workflowId: string | undefined): Payload {
   const data = payload.data;
   if (metadataText(payload, 'encoding') !== 'json/plain' || !data) return payload;
-  if (!mentions(data, SEAL_BYTES) && !mentions(data, CHECK_BYTES)) return payload;
+  if (!mentions(data, SEAL_BYTES) && !mentions(data, CHECK_BYTES) && !mentions(data, ESCAPE_BYTES)) return payload;
   let value: unknown;
   try {
     value = JSON.parse(fromUtf8.decode(data));

@@ -97,6 +97,20 @@ describe('message seals', () => {
     expect(await received(keyring, madeUp)).toEqual(review);
   });
 
+  it('drop a verdict whose field name is spelled with a JSON escape', async () => {
+    const text = JSON.stringify({ ...review, messageCheck: { sealed: true, workflowId: LOAN, message: 'review' } });
+    const escaped = text.replace('"messageCheck"', '"messageChec\\u006b"');
+    expect(escaped).not.toContain('"messageCheck"');
+    const payload: Payload = {
+      metadata: { encoding: new TextEncoder().encode('json/plain') },
+      data: new TextEncoder().encode(escaped),
+    };
+    const [wire] = await createPayloadCodec(keyring).encode([payload]);
+    const worker = createPayloadCodec(keyring, { refuseUnencrypted: true });
+    const [decoded] = await worker.decode([wire!], context);
+    expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(review);
+  });
+
   it('give the workflow nothing but a refusal for a payload the codec did not encrypt', async () => {
     const plain = sealMessage(keyring, { workflowId: LOAN, message: 'review' }, review);
     expect(await received(keyring, plain, { encode: false })).toEqual({
