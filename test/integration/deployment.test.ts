@@ -9,6 +9,7 @@ import { ROOT } from '../../lib/tools.js';
 const SECRETS = {
   POSTGRES_PASSWORD: 'pw',
   LOANS_APP_PASSWORD: 'app-pw',
+  MICROLOAN_APP_PASSWORD: 'microloan-pw',
   TEMPORAL_DB_PASSWORD: 'temporal-pw',
   TOKEN_SECRET: 't'.repeat(40),
   BANK_CALLBACK_SECRET: 'b'.repeat(32),
@@ -41,6 +42,7 @@ describe('docker-compose.yml', () => {
     expect(services).toEqual([
       'api',
       'app-db-setup',
+      'app-migrate',
       'postgres',
       'simulators',
       'temporal',
@@ -109,12 +111,20 @@ describe('docker-compose.yml', () => {
     expect(ui).toMatch(/published: 8233[\s\S]*host_ip: 127\.0\.0\.1|127\.0\.0\.1:8233:8080/);
     for (const service of ['api', 'worker']) {
       const block = serviceBlock(resolved, service);
-      expect(block, service).toMatch(/DATABASE_URL: postgres:\/\/loans_app:app-pw@postgres:5432\/microloan/);
-      expect(block, service).not.toMatch(/postgres:\/\/postgres:/);
+      // Neither a superuser nor the owner: the audit log takes only its SELECT and INSERT (0024).
+      expect(block, service).toMatch(/DATABASE_URL: postgres:\/\/microloan_app:microloan-pw@postgres:5432\/microloan/);
+      expect(block, service).not.toMatch(/postgres:\/\/(postgres|loans_app):/);
+      expect(block, service).toMatch(/app-migrate:\s+condition: service_completed_successfully/);
     }
-    expect(serviceBlock(resolved, 'app-db-setup').replace(/\s+/g, ' ')).toMatch(
-      /create role loans_app login nosuperuser nocreatedb nocreaterole/,
+    // The owner runs the migrations, once, before either starts; the audit checkpoints outlive the container.
+    expect(serviceBlock(resolved, 'app-migrate')).toMatch(
+      /DATABASE_URL: postgres:\/\/loans_app:app-pw@postgres:5432\/microloan/,
     );
+    expect(serviceBlock(resolved, 'app-migrate')).toMatch(/scripts\/migrate\.ts/);
+    expect(serviceBlock(resolved, 'api')).toMatch(/- audit-checkpoints:\/var\/lib\/microloan\/audit-checkpoints/);
+    const setup = serviceBlock(resolved, 'app-db-setup').replace(/\s+/g, ' ');
+    expect(setup).toMatch(/create role loans_app login nosuperuser nocreatedb nocreaterole/);
+    expect(setup).toMatch(/create role microloan_app login nosuperuser nocreatedb nocreaterole/);
   });
 
   it('refuses to start without its secrets, naming the missing one', () => {
