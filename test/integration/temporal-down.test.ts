@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import { createServer, connect, type Server as TcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/build-api.js';
+import { messageSealing } from '../../api/message-sealing.js';
 import { temporalConnectionOptions } from '../../api/workflow-errors.js';
 import { loadConfig } from '../../config/index.js';
 import { connectDb, type Sql } from '../../lib/db-client.js';
@@ -100,6 +101,8 @@ beforeAll(async () => {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: temporalDataConverter(security.keyring),
+    // As api/main.ts: the worker takes only the messages the API sealed.
+    interceptors: { workflow: [messageSealing(security.keyring)] },
   });
   const log = createLogger('temporal-down-test', 'silent');
   const app = buildApi(
@@ -300,10 +303,12 @@ describe('the API while Temporal is unreachable', () => {
     const second = await stackApi.registerBorrower({ profileDigit: 1 });
     const secondSession = await api.login(second.phone, second.password);
     const key = `test-${randomUUID()}`;
+    // The same request again: one body under the key (another body under it is 422).
+    const application = personalLoanApplication(second, { amount: '6000.00', termCount: 6 });
     await proxy.set('refuse');
     const refused = await timed('POST', '/v1/applications', {
       token: secondSession.token,
-      body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }),
+      body: application,
       headers: { 'idempotency-key': key },
     });
     expectWorkflow503(refused);
@@ -320,7 +325,7 @@ describe('the API while Temporal is unreachable', () => {
     expect(ready.status).toBe(200);
     const retried = await timed('POST', '/v1/applications', {
       token: secondSession.token,
-      body: personalLoanApplication(second, { amount: '6000.00', termCount: 6 }),
+      body: application,
       headers: { 'idempotency-key': key },
     });
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);

@@ -125,6 +125,8 @@ describe('simulator state across a restart', () => {
 
 describe('simulators/main.ts as a process', () => {
   const tsxMain = ['--import', 'tsx', 'simulators/main.ts'];
+  // npm start generates these per installation and hands them to the simulators (security/local-secrets.ts).
+  const secrets = { BANK_CALLBACK_SECRET: 'b'.repeat(40), GATEWAY_CALLBACK_SECRET: 'g'.repeat(40) };
 
   function run(env: NodeJS.ProcessEnv) {
     const child = spawn(process.execPath, tsxMain, {
@@ -141,11 +143,16 @@ describe('simulators/main.ts as a process', () => {
   }
 
   it('prints one clear line and exits 1 on a bad setting', async () => {
-    const missing = run({ APP_MODE: 'local' });
+    const missing = run({ APP_MODE: 'local', ...secrets });
     expect(await missing.exited).toBe(1);
     expect(missing.output().stderr.trim().split('\n')).toEqual([expect.stringMatching(/PARTNER_DATABASE_URL/)]);
 
-    const badRate = run({ APP_MODE: 'local', PARTNER_DATABASE_URL: h.databaseUrl, SIM_BANK_FAILURE_RATE: '2' });
+    const badRate = run({
+      APP_MODE: 'local',
+      ...secrets,
+      PARTNER_DATABASE_URL: h.databaseUrl,
+      SIM_BANK_FAILURE_RATE: '2',
+    });
     expect(await badRate.exited).toBe(1);
     expect(badRate.output().stderr.trim().split('\n')).toEqual([expect.stringMatching(/SIM_BANK_FAILURE_RATE/)]);
 
@@ -158,6 +165,7 @@ describe('simulators/main.ts as a process', () => {
     const port = await freePort();
     const sim = run({
       APP_MODE: 'local',
+      ...secrets,
       PARTNER_DATABASE_URL: h.databaseUrl,
       SIMULATOR_PORT: String(port),
       LOG_LEVEL: 'info',

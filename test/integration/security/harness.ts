@@ -63,6 +63,7 @@ export async function startHarness(): Promise<Harness> {
     '0003_security.sql',
     '0018_sms_codes.sql',
     '0021_staff_lifecycle.sql',
+    '0023_name_blind_index.sql',
     '0024_audit_keyed_chain.sql',
   ])
     copyFileSync(join(MIGRATIONS, file), join(migrations, file));
