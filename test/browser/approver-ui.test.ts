@@ -114,7 +114,7 @@ describe('initial reviewer', () => {
 
   it('lands on the inbox with the navigation of the role, counts per task kind and ages coloured against the deadline', async () => {
     expect(new URL(page.url()).pathname).toBe('/inbox');
-    expect(await navLabels(page)).toEqual(['待办任务', '贷款查询']);
+    expect(await navLabels(page)).toEqual(['待办任务', '贷款查询', '借款人查找']);
     for (const loan of [toApprove, toReject, toAskDocuments]) {
       const row = page.locator(`tr[data-loan-id="${loan.loanId}"]`);
       await row.waitFor();
@@ -247,7 +247,7 @@ describe('final reviewer', () => {
   it('sees a refusal of the workflow inline in either language, then approves with changed terms', async () => {
     const { page, errors } = await freshPage();
     await signIn(page, apiUrl, 'final_reviewer');
-    expect(await navLabels(page)).toEqual(['待办任务', '贷款查询', '看板']);
+    expect(await navLabels(page)).toEqual(['待办任务', '贷款查询', '看板', '借款人查找']);
     const row = page.locator(`tr[data-loan-id="${toApprove.loanId}"]`);
     await row.waitFor();
     expect(await row.getAttribute('data-task-kind')).toBe('FINAL_REVIEW');
@@ -298,6 +298,10 @@ describe('final reviewer', () => {
     expect(offer.amount).toBe('50000.00');
     expect(offer.installments).toHaveLength(24);
 
+    // The borrower's own view has no assessment (api/borrower-loan-view.ts); the reviewer's has.
+    const staffView = await client.call<ApproverLoanView>('GET', `/v1/loans/${toApprove.loanId}`, {
+      token: await pageToken(page),
+    });
     await page.reload();
     await page.waitForSelector('[data-section="loan.section.schedule"] tbody tr');
     expect(await page.locator('[data-section="loan.section.schedule"] tbody tr').count()).toBe(24);
@@ -309,7 +313,7 @@ describe('final reviewer', () => {
     expect(terms).toEqual([
       '金额',
       '¥60,000.00',
-      money((loan.assessment as { recommendedLimit: string }).recommendedLimit),
+      money((staffView.assessment as { recommendedLimit: string }).recommendedLimit),
       '¥50,000.00',
     ]);
     expect(await page.getAttribute('#loan-status .badge', 'data-status')).toBe('AWAITING_SIGNATURE');
@@ -351,9 +355,10 @@ describe('session', () => {
 
 describe('navigation by role', () => {
   const expected: Array<[string, string, string[]]> = [
-    ['collector', '/inbox', ['待办任务', '贷款查询']],
-    ['risk_manager', '/inbox', ['待办任务', '贷款查询', '看板']],
-    ['auditor', '/loans', ['贷款查询', '看板']],
+    // 借款人查找 (staff search) for every role holding borrower:search.
+    ['collector', '/inbox', ['待办任务', '贷款查询', '借款人查找']],
+    ['risk_manager', '/inbox', ['待办任务', '贷款查询', '看板', '借款人查找']],
+    ['auditor', '/loans', ['贷款查询', '看板', '借款人查找']],
   ];
   for (const [username, home, labels] of expected) {
     it(`${username} lands on ${home} with ${labels.join('、')}`, async () => {
