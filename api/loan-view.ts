@@ -40,12 +40,15 @@ interface DocumentRow {
   id: string;
   type: DocumentType;
   sha256: string;
+  /** False while the workflow has not been told of it (api/routes/documents.ts). */
+  delivered: boolean;
 }
 
 /**
  * Documents the workflow had not yet taken when it last wrote its fields (an upload between two
  * events) are added, and satisfy what is missing of their type: a document received after a
- * reviewer's request satisfies the request too (workflows/intake.ts).
+ * reviewer's request satisfies the request too (workflows/intake.ts). A document the workflow was
+ * never told of (Temporal was away) is listed but satisfies nothing, so the client uploads again.
  */
 export function withNewDocuments(
   fields: Pick<LoanView, 'documents' | 'missingDocuments'>,
@@ -57,7 +60,9 @@ export function withNewDocuments(
     .map((d) => ({ documentId: d.id, type: d.type, sha256: d.sha256 }));
   return {
     documents: [...fields.documents, ...added],
-    missingDocuments: fields.missingDocuments.filter((type) => !added.some((d) => d.type === type)),
+    missingDocuments: fields.missingDocuments.filter(
+      (type) => !stored.some((d) => d.delivered && !known.has(d.id) && d.type === type),
+    ),
   };
 }
 
@@ -77,7 +82,9 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
       }[]
     >`
       select event_key, kind, at, detail from loan_events where loan_id = ${loan.id} order by id`,
-    sql<DocumentRow[]>`select id, type, sha256 from documents where loan_id = ${loan.id} order by created_at, id`,
+    sql<
+      DocumentRow[]
+    >`select id, type, sha256, delivered_at is not null as delivered from documents where loan_id = ${loan.id} order by created_at, id`,
     sql<{ result: RepaymentResult }[]>`
       select result from repayments where loan_id = ${loan.id} order by created_at desc, payment_id desc limit ${RECENT_PAYMENTS_KEPT}`,
   ]);

@@ -2,17 +2,15 @@ import { z } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/types.js';
 import { DOCUMENT_CONTEXT } from '../../security/encryption-contexts.js';
-import { documentUploadedSignal } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { deliverWaitingDocuments } from '../document-delivery.js';
 import { DOCUMENT_LIMITS, DocumentRejected, hasControlCharacters, inspectDocument } from '../document-content.js';
 import { ApiError } from '../errors.js';
 import { loanInScope } from '../loan-access.js';
-import { loanHandle } from '../loan-workflows.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam } from '../schemas.js';
-import { callWorkflow } from '../workflow-errors.js';
 
 export const MAX_DOCUMENT_BYTES = DOCUMENT_LIMITS.maxBytes;
 
@@ -161,13 +159,7 @@ export const documentRoutes: RouteModule = (deps) => {
         returning id`;
       return inserted!;
     });
-    await callWorkflow(() =>
-      loanHandle(deps.temporal, loanId).signal(documentUploadedSignal, {
-        documentId: row.id,
-        type: documentType,
-        sha256,
-      }),
-    );
+    await deliverWaitingDocuments(deps.sql, deps.temporal, loanId);
     await auditRequest(c, deps.sql, {
       action: 'DOCUMENT_UPLOADED',
       result: 'SUCCESS',

@@ -21,7 +21,13 @@ import { callbackSignatureHeaders } from '../../partners/signature.js';
 import { createSecurity } from '../../security/authenticator.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 import '../setup/provided.js';
-import { ApiClient, personalLoanApplication, type Borrower, type Session } from '../../drivers/api-client.js';
+import {
+  ApiCallError,
+  ApiClient,
+  personalLoanApplication,
+  type Borrower,
+  type Session,
+} from '../../drivers/api-client.js';
 
 const stack = inject('stack');
 const stackApi = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
@@ -205,6 +211,18 @@ function expectWorkflow503(answer: Answer, code = 'WORKFLOW_SERVICE_UNAVAILABLE'
   expect(answer.body.error?.requestId).toEqual(expect.any(String));
 }
 
+/** Forwards to Temporal again: the API is ready within seconds (gRPC's reconnect backoff is capped at 5 s). */
+async function temporalBack(): Promise<void> {
+  await proxy.set('forward');
+  const deadline = Date.now() + 20_000;
+  let ready = await timed('GET', '/readyz');
+  while (ready.status !== 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    ready = await timed('GET', '/readyz');
+  }
+  expect(ready.status).toBe(200);
+}
+
 let detailWhileUp: Answer['body'];
 
 describe('the API while Temporal is unreachable', () => {
@@ -299,6 +317,47 @@ describe('the API while Temporal is unreachable', () => {
     expect(incoming.ms).toBeLessThan(3_000);
   });
 
+  it('keeps a document stored while Temporal was down missing on the page, and delivers it with the next upload', async () => {
+    await temporalBack();
+    const applicant = await stackApi.registerBorrower({ profileDigit: 1 });
+    const own = await api.login(applicant.phone, applicant.password);
+    const { loanId: id, requiredDocuments } = await api.applyForLoan(own.token, applicant, { amount: '6000.00' });
+    await api.waitForLoanStatus(own.token, id, 'AWAITING_DOCUMENTS');
+    const first = requiredDocuments[0]!;
+
+    await proxy.set('refuse');
+    const refused = await api.uploadRequiredDocuments(own.token, id, [first]).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ApiCallError);
+    expect((refused as ApiCallError).status).toBe(503);
+    const [waiting] = await sql<{ id: string; delivered_at: Date | null }[]>`
+      select id, delivered_at from documents where loan_id = ${id}`;
+    expect(waiting).toMatchObject({ delivered_at: null });
+    // Listed, but still missing: the workflow never heard of it, so the client sends it again.
+    const page = await api.loan(own.token, id);
+    const [fieldsNow] = await sql<{ view_fields: unknown }[]>`select view_fields from loans where id = ${id}`;
+    expect(page.missingDocuments, JSON.stringify({ page, fieldsNow, first })).toContain(first);
+    expect((page.documents as Array<{ documentId: string }>).map((d) => d.documentId)).toContain(waiting!.id);
+
+    await temporalBack();
+    const [again] = await api.uploadRequiredDocuments(own.token, id, [first]);
+    const rows = await sql<{ id: string; delivered_at: Date | null }[]>`
+      select id, delivered_at from documents where loan_id = ${id} order by created_at`;
+    expect(rows.map((r) => r.id)).toEqual([waiting!.id, again!.documentId]);
+    expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
+    const after = await api.loan(own.token, id);
+    expect(after.missingDocuments).not.toContain(first);
+    // The workflow has every document: it moves on once the rest arrive.
+    await api.uploadRequiredDocuments(own.token, id, requiredDocuments.slice(1));
+    const moved = await api.waitForLoanStatus(own.token, id, [
+      'ASSESSING',
+      'INITIAL_REVIEW',
+      'AWAITING_SIGNATURE',
+      'REJECTED',
+    ]);
+    expect(moved.status).not.toBe('AWAITING_DOCUMENTS');
+    await api.call('POST', `/v1/loans/${id}/withdraw`, { token: own.token, body: { reason: 'test finished' } });
+  });
+
   it('starts a loan refused while Temporal was down when the same request is sent again after it is back', async () => {
     const second = await stackApi.registerBorrower({ profileDigit: 1 });
     const secondSession = await api.login(second.phone, second.password);
@@ -314,15 +373,7 @@ describe('the API while Temporal is unreachable', () => {
     expectWorkflow503(refused);
     expect(refused.ms).toBeLessThan(3_000);
 
-    await proxy.set('forward');
-    // Back within seconds of Temporal's return (gRPC's reconnect backoff is capped at 5 s).
-    const deadline = Date.now() + 20_000;
-    let ready = await timed('GET', '/readyz');
-    while (ready.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      ready = await timed('GET', '/readyz');
-    }
-    expect(ready.status).toBe(200);
+    await temporalBack();
     const retried = await timed('POST', '/v1/applications', {
       token: secondSession.token,
       body: application,

@@ -150,12 +150,26 @@ describe('documents received since the workflow last wrote', () => {
   it('are added, and satisfy what is missing of their type', () => {
     const known = { documentId: 'd1', type: 'ID_FRONT' as const, sha256: 'a' };
     const read = withNewDocuments({ documents: [known], missingDocuments: ['ID_BACK', 'INCOME_PROOF'] }, [
-      { id: 'd1', type: 'ID_FRONT', sha256: 'a' },
-      { id: 'd2', type: 'INCOME_PROOF', sha256: 'b' },
+      { id: 'd1', type: 'ID_FRONT', sha256: 'a', delivered: true },
+      { id: 'd2', type: 'INCOME_PROOF', sha256: 'b', delivered: true },
     ]);
     expect(read).toEqual({
       documents: [known, { documentId: 'd2', type: 'INCOME_PROOF', sha256: 'b' }],
       missingDocuments: ['ID_BACK'],
+    });
+  });
+
+  it('are listed but satisfy nothing while the workflow was never told of them, so the client uploads again', () => {
+    const read = withNewDocuments({ documents: [], missingDocuments: ['ID_FRONT', 'INCOME_PROOF'] }, [
+      { id: 'd1', type: 'ID_FRONT', sha256: 'a', delivered: false },
+      { id: 'd2', type: 'INCOME_PROOF', sha256: 'b', delivered: true },
+    ]);
+    expect(read).toEqual({
+      documents: [
+        { documentId: 'd1', type: 'ID_FRONT', sha256: 'a' },
+        { documentId: 'd2', type: 'INCOME_PROOF', sha256: 'b' },
+      ],
+      missingDocuments: ['ID_FRONT'],
     });
   });
 });
