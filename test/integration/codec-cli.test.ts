@@ -1,56 +1,19 @@
 // An operator reads a loan's history with the `temporal` CLI through the API's codec endpoint:
 // decoded for OPS, encrypted without the codec, refused for anyone else.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { maskIdNumber } from '../../domain/masking.js';
 import { CURRENT_RULES_VERSION, rulesVersionPatchId } from '../../domain/rules-version.js';
-import { TOOLS } from '../../lib/tools.js';
 import { PATCHES } from '../../workflows/patches.js';
 import '../setup/provided.js';
+import { temporalWorkflowCommand } from './support/temporal-cli.js';
 import { ApiClient, type Borrower } from '../../drivers/api-client.js';
 
-const run = promisify(execFile);
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `temporal workflow <command> --workflow-id <loanId> …`, with nothing from the environment or a config file. */
-async function workflowCommand(command: string[], loanId: string, codec?: { token: string }): Promise<CliResult> {
-  const args = [
-    'workflow',
-    ...command,
-    '--workflow-id',
-    loanId,
-    '--address',
-    stack.temporalAddress,
-    '--namespace',
-    'default',
-    '--disable-config-file',
-    '--disable-config-env',
-  ];
-  if (codec) args.push('--codec-endpoint', `${stack.apiUrl}/codec`, '--codec-auth', `Bearer ${codec.token}`);
-  try {
-    const { stdout, stderr } = await run(TOOLS.temporalCli, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : 1,
-      stdout: failed.stdout ?? '',
-      stderr: failed.stderr ?? '',
-    };
-  }
-}
+const workflowCommand = (command: string[], loanId: string, codec?: { token: string }) =>
+  temporalWorkflowCommand(stack, command, loanId, codec);
 
 /** `temporal workflow show … --output json`. */
 const showHistory = (loanId: string, codec?: { token: string }) =>

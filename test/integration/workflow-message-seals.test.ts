@@ -3,19 +3,16 @@
 // changed is refused, the loan does not move and every refusal is audited; the API's own review
 // still works.
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../setup/provided.js';
+import { temporalWorkflowCommand } from './support/temporal-cli.js';
 import { ApiClient, type Session } from '../../drivers/api-client.js';
 import { connectDb } from '../../lib/db-client.js';
-import { TOOLS } from '../../lib/tools.js';
 import { readKeyFile } from '../../security/keyring.js';
 import { sealMessage } from '../../security/message-seals.js';
 import { temporalDataConverter } from '../../security/payload-codec.js';
 
-const run = promisify(execFile);
 const stack = inject('stack');
 const api = new ApiClient(stack.apiUrl, { simulatorUrl: stack.simulatorUrl });
 const sql = connectDb(stack.databaseUrl, { max: 1, applicationName: 'message-seals-it' });
@@ -38,28 +35,8 @@ afterAll(async () => {
 
 /** `temporal workflow <command> …` against the stack's Temporal, with no codec: plain JSON. */
 async function cli(command: string[], loanId: string) {
-  const args = [
-    'workflow',
-    ...command,
-    '--workflow-id',
-    loanId,
-    '--address',
-    stack.temporalAddress,
-    '--namespace',
-    'default',
-    '--disable-config-file',
-    '--disable-config-env',
-  ];
-  try {
-    const { stdout, stderr } = await run(TOOLS.temporalCli, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
-      timeout: 60_000,
-    });
-    return { code: 0, out: stdout + stderr };
-  } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, out: `${failed.stdout}${failed.stderr}` };
-  }
+  const result = await temporalWorkflowCommand(stack, command, loanId);
+  return { code: result.code, out: result.stdout + result.stderr };
 }
 
 const refusals = (loanId: string) => sql<{ result: string; detail: Record<string, string> }[]>`
