@@ -206,8 +206,7 @@ describe('staff search and the borrower 360', () => {
     await api.waitForLoanStatus(session.token, loanId, 'INITIAL_REVIEW');
   });
 
-  const search = (token: string, q: string) =>
-    api.call<SearchAnswer>('GET', `/v1/search?q=${encodeURIComponent(q)}`, { token });
+  const search = (token: string, q: string) => api.call<SearchAnswer>('POST', '/v1/search', { token, body: { q } });
 
   it('finds the loan by phone, ID number, name and loan id; results are masked; each search is audited', async () => {
     const keys: Array<[string, string]> = [
@@ -243,6 +242,11 @@ describe('staff search and the borrower 360', () => {
     const error = await refusal(search(riskManager.token, '12345'), 400);
     expect(error.fields?.map((f) => f.field)).toEqual(['q']);
     expect(await refusal(search(admin.token, borrower.phone), 403)).toBeTruthy();
+    // The text never travels in a URL: the old GET form is not served.
+    const inUrl = await api.fetch('GET', `/v1/search?q=${encodeURIComponent(borrower.phone)}`, {
+      token: riskManager.token,
+    });
+    expect(inUrl.status).toBe(404);
   });
 
   it('no SQL text or parameter of a search carries the plaintext; no stored column holds it', async () => {

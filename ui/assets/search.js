@@ -3,13 +3,14 @@
 import { api, el, errorBox, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
 
 const form = document.getElementById('search');
+const LAST_QUERY = 'search.lastQuery';
 let answer = null;
 let failure = null;
 
 async function search(q) {
-  history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ q })}`);
+  sessionStorage.setItem(LAST_QUERY, q);
   try {
-    answer = await api(`/v1/search?${new URLSearchParams({ q })}`);
+    answer = await api('/v1/search', { method: 'POST', body: { q } });
     failure = null;
   } catch (error) {
     answer = null;
@@ -56,7 +57,8 @@ startPage(async () => {
     event.preventDefault();
     search(form.q.value.trim());
   });
-  const q = new URLSearchParams(location.search).get('q');
+  // The last search comes back with the tab (after opening a result), never through the URL.
+  const q = sessionStorage.getItem(LAST_QUERY);
   if (q) {
     form.q.value = q;
     await search(q);
