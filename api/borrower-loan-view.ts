@@ -10,6 +10,7 @@ import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { LoanView } from '../contracts/loan-view.js';
+import { closedReasonForBorrower } from './borrower-closed-reason.js';
 import type { LoanRecord } from './loan-access.js';
 import { presentApplicant } from './loan-presenter.js';
 
@@ -303,7 +304,7 @@ export function borrowerLoanView(
     })),
     scheduleConfirmation: confirmationFor(view.scheduleConfirmation),
     servicing: servicingFor(view.servicing),
-    closedReason: view.closedReason ? { zh: view.closedReason.zh, en: view.closedReason.en } : null,
+    closedReason: closedReasonForBorrower(view.status, view.closedReason),
     payoutAccount: view.payoutAccount
       ? {
           verification: view.payoutAccount.verification,

@@ -125,6 +125,17 @@ describe("the borrower's loan view", () => {
     expect(BorrowerLoanDetail.safeParse(detail).success).toBe(false);
   });
 
+  it('a closed loan tells the borrower a fixed sentence, not the closing words staff see', async () => {
+    const { loanId: other, session } = await api.loanInInitialReview({ amount: '60000.00' });
+    const words = '借款人来电撤回，工单 WD-7731';
+    await api.call('POST', `/v1/loans/${other}/withdraw`, { token: session.token, body: { reason: words } });
+    const seen = await api.waitForLoanStatus(session.token, other, 'WITHDRAWN');
+    expect(seen.closedReason).toEqual({ zh: '申请已撤回。', en: 'The application was withdrawn.' });
+    expect(JSON.stringify(seen)).not.toContain('WD-7731');
+    const staff = await api.loan(riskManager.token, other);
+    expect(staff.closedReason).toEqual({ zh: words, en: words });
+  });
+
   it('a comment for the borrower over 1000 characters is refused naming the field', async () => {
     const { loanId: other } = await api.loanInInitialReview({ amount: '60000.00' });
     const response = await api.fetch('POST', `/v1/loans/${other}/reviews`, {
