@@ -1,16 +1,14 @@
 // Each dashboard table as rows for its CSV export, headed with the words the dashboard's columns
 // use, in the language asked for.
+import { LOAN_CLASS_NAMES, LOAN_TYPE_NAMES, TASK_KIND_NAMES } from '../domain/labels.js';
 import {
   APPLICATION_CHANNEL_NAMES,
   DASHBOARD_COLUMN_NAMES,
   DECISION_PATH_NAMES,
   FUNNEL_STAGE_NAMES,
-  LOAN_CLASS_NAMES,
-  LOAN_TYPE_NAMES,
   PORTFOLIO_MEASURE_NAMES,
-  TASK_KIND_NAMES,
   type DashboardColumn,
-} from '../domain/labels.js';
+} from '../domain/report-labels.js';
 import { shareOf } from '../domain/ratio.js';
 import { RATE_DEFINITIONS, type BreakdownCounts, type DashboardFigures, type ReportTable } from '../domain/reports.js';
 import { toCsv, type CsvCell } from '../lib/csv.js';

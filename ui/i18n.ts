@@ -1,17 +1,19 @@
 // Every label of the task UI in Chinese (the default) and English. The server renders the
 // Chinese text; the browser gets the same dictionary through /ui/assets/site.js and switches.
 import {
-  APPLICATION_CHANNEL_NAMES,
-  DASHBOARD_COLUMN_NAMES,
-  DECISION_PATH_NAMES,
   FREQUENCY_NAMES,
-  FUNNEL_STAGE_NAMES,
   LOAN_CLASS_NAMES,
   LOAN_TYPE_NAMES,
-  PORTFOLIO_MEASURE_NAMES,
   REPAYMENT_METHOD_NAMES,
   TASK_KIND_NAMES,
 } from '../domain/labels.js';
+import {
+  APPLICATION_CHANNEL_NAMES,
+  DASHBOARD_COLUMN_NAMES,
+  DECISION_PATH_NAMES,
+  FUNNEL_STAGE_NAMES,
+  PORTFOLIO_MEASURE_NAMES,
+} from '../domain/report-labels.js';
 import { FIGURE_DEFINITIONS, RATE_DEFINITIONS } from '../domain/reports.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
 

@@ -84,7 +84,7 @@ describe('dashboard tables as CSV', () => {
     );
     const channel = reportCsv('by-channel', figures, 'en').split('\r\n');
     expect(channel[0]).toBe(
-      '\uFEFFApplied,Channel,Applied,Documents complete,Auto-approved,Manual review,Approved,Rejected,Decided,Signed,Disbursed,Approval rate',
+      '\uFEFFApplied via,Channel,Applied,Documents complete,Auto-approved,Manual review,Approved,Rejected,Decided,Signed,Disbursed,Approval rate',
     );
     expect(channel[1]).toBe('Online (borrower),,6,5,2,2,3,2,5,2,1,0.6000');
     expect(channel[2]).toBe('Online (borrower),APP_X,0,5,2,2,3,2,5,2,1,0.6000');
