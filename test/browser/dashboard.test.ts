@@ -293,7 +293,13 @@ describe('operations dashboard', () => {
   it('exports every table as CSV with a BOM, Chinese headers by default and English after the switch', async () => {
     const f = await apiFigures();
     const download = async (table: string) => {
-      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-export="${table}"]`)]);
+      const [file] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }).catch(async (error: unknown) => {
+          const shown = await page.textContent(`[data-table="${table}"] .export-error`);
+          throw new Error(`no download of ${table} (${shown || 'no error shown'}): ${String(error)}`);
+        }),
+        page.click(`button[data-export="${table}"]`),
+      ]);
       expect(file.suggestedFilename()).toBe(`${table}_${f.period.from}_${f.period.to}.csv`);
       return readFileSync(await file.path());
     };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { reportCsv } from '../../../api/report-tables.js';
-import { breakdownOf, funnelOf, ratesOf, type DashboardFigures, type FunnelCounts } from '../../../domain/reports.js';
+import {
+  breakdownOf,
+  funnelOf,
+  ratesOf,
+  REPORT_TABLES,
+  type DashboardFigures,
+  type FunnelCounts,
+} from '../../../domain/reports.js';
 
 const counts: FunnelCounts = {
   applied: 6,
@@ -91,6 +98,16 @@ describe('dashboard tables as CSV', () => {
     expect(reportCsv('by-product', figures, 'zh').split('\r\n')[1]).toBe(
       'PERSONAL_CONSUMER,个人消费贷款,6,5,2,2,3,2,5,2,1,0.6000',
     );
+  });
+
+  it('writes every table, each row as wide as its heading', () => {
+    for (const table of REPORT_TABLES)
+      for (const lang of ['zh', 'en'] as const) {
+        const lines = reportCsv(table, figures, lang).slice(1).trim().split('\r\n');
+        const width = (line: string) => line.replace(/"[^"]*"/g, '').split(',').length;
+        expect(lines.length, table).toBeGreaterThan(1);
+        for (const line of lines) expect(width(line), `${table}: ${line}`).toBe(width(lines[0]!));
+      }
   });
 
   it('writes Chinese headings and names in the words of the dashboard', () => {
