@@ -292,7 +292,11 @@ describe('operations dashboard', () => {
 
   it('exports every table as CSV with a BOM, Chinese headers by default and English after the switch', async () => {
     const f = await apiFigures();
+    // Chromium may hold back a further download that starts after the click's user activation has
+    // lapsed (a slow export on a loaded machine); each download starts from a fresh navigation.
     const download = async (table: string) => {
+      await page.goto(page.url());
+      await page.waitForSelector(`button[data-export="${table}"]`);
       const [file] = await Promise.all([
         page.waitForEvent('download', { timeout: 60_000 }).catch(async (error: unknown) => {
           const shown = await page.textContent(`[data-table="${table}"] .export-error`);
