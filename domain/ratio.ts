@@ -15,4 +15,3 @@ export function ratio(a: Money, b: Money): string | null {
 export function shareOf(part: number, whole: number): string | null {
   return ratio(`${part}.00`, `${whole}.00`);
 }
-
