@@ -1,15 +1,16 @@
 // Each dashboard table as rows for its CSV export, headed with the words the dashboard's columns
 // use, in the language asked for.
+import { LOAN_CLASS_NAMES, LOAN_TYPE_NAMES, TASK_KIND_NAMES } from '../domain/labels.js';
 import {
+  APPLICATION_CHANNEL_NAMES,
   DASHBOARD_COLUMN_NAMES,
+  DECISION_PATH_NAMES,
   FUNNEL_STAGE_NAMES,
-  LOAN_CLASS_NAMES,
   PORTFOLIO_MEASURE_NAMES,
-  TASK_KIND_NAMES,
   type DashboardColumn,
-} from '../domain/labels.js';
+} from '../domain/report-labels.js';
 import { shareOf } from '../domain/ratio.js';
-import type { DashboardFigures, ReportTable } from '../domain/reports.js';
+import { RATE_DEFINITIONS, type BreakdownCounts, type DashboardFigures, type ReportTable } from '../domain/reports.js';
 import { toCsv, type CsvCell } from '../lib/csv.js';
 
 export type Lang = 'zh' | 'en';
@@ -19,8 +20,34 @@ interface Table {
   rows: CsvCell[][];
 }
 
+const BREAKDOWN_COLUMNS = [
+  'dash.col.applied',
+  'dash.col.documentsComplete',
+  'dash.col.autoApproved',
+  'dash.col.manualReview',
+  'dash.col.approved',
+  'dash.col.rejected',
+  'dash.col.decided',
+  'dash.col.signed',
+  'dash.col.disbursed',
+  'dash.col.approvalRate',
+] as const satisfies DashboardColumn[];
+
+const breakdownCells = (b: BreakdownCounts): CsvCell[] => [
+  b.applied,
+  b.documentsComplete,
+  b.autoApproved,
+  b.manualReview,
+  b.approved,
+  b.rejected,
+  b.decided,
+  b.signed,
+  b.disbursed,
+  b.approvalRate,
+];
+
 function tableOf(table: ReportTable, f: DashboardFigures, lang: Lang): Table {
-  const shareOfApplied = (n: number) => shareOf(n, f.funnel.stages[0]!.loans);
+  const shareOfApplied = (n: number) => shareOf(n, f.funnel.applied);
   switch (table) {
     case 'applications-per-day':
       return {
@@ -29,24 +56,83 @@ function tableOf(table: ReportTable, f: DashboardFigures, lang: Lang): Table {
       };
     case 'funnel':
       return {
-        columns: ['dash.col.code', 'dash.col.stage', 'dash.col.loans', 'dash.col.share'],
+        columns: ['dash.col.path', 'dash.col.code', 'dash.col.stage', 'dash.col.loans', 'dash.col.share'],
         rows: [
-          ...f.funnel.stages.map((s) => [s.stage, FUNNEL_STAGE_NAMES[s.stage][lang], s.loans, shareOfApplied(s.loans)]),
-          ['REJECTED', FUNNEL_STAGE_NAMES.REJECTED[lang], f.funnel.rejected, shareOfApplied(f.funnel.rejected)],
-          ['APPROVAL_RATE', DASHBOARD_COLUMN_NAMES['dash.kpi.approvalRate'][lang], null, f.funnel.approvalRate],
+          ['', 'APPLIED', FUNNEL_STAGE_NAMES.APPLIED[lang], f.funnel.applied, shareOfApplied(f.funnel.applied)],
+          [
+            '',
+            'DOCUMENTS_COMPLETE',
+            FUNNEL_STAGE_NAMES.DOCUMENTS_COMPLETE[lang],
+            f.funnel.documentsComplete,
+            shareOfApplied(f.funnel.documentsComplete),
+          ],
+          ...f.funnel.paths.flatMap((p) =>
+            p.stages.map((s) => [
+              p.path,
+              s.stage,
+              `${DECISION_PATH_NAMES[p.path][lang]} · ${FUNNEL_STAGE_NAMES[s.stage][lang]}`,
+              s.loans,
+              shareOfApplied(s.loans),
+            ]),
+          ),
+          ...(['AUTO', 'MANUAL'] as const).map((path) => {
+            const loans = path === 'AUTO' ? f.funnel.autoRejected : f.funnel.manualRejected;
+            const name = `${DECISION_PATH_NAMES[path][lang]} · ${FUNNEL_STAGE_NAMES.REJECTED[lang]}`;
+            return [path, 'REJECTED', name, loans, shareOfApplied(loans)];
+          }),
         ],
+      };
+    case 'rates':
+      return {
+        columns: [
+          'dash.col.code',
+          'dash.col.rate',
+          'dash.col.value',
+          'dash.col.numerator',
+          'dash.col.denominator',
+          'dash.col.definition',
+        ],
+        rows: f.rates.map((r) => [
+          r.rate,
+          RATE_DEFINITIONS[r.rate].name[lang],
+          r.value,
+          r.numerator,
+          r.denominator,
+          RATE_DEFINITIONS[r.rate].definition[lang],
+        ]),
       };
     case 'time-to-decision':
       return {
-        columns: ['ttd.decided', 'dash.col.p50Hours', 'dash.col.p95Hours', 'dash.col.averageHours'],
-        rows: [
-          [
-            f.timeToDecision.decided,
-            f.timeToDecision.p50Hours,
-            f.timeToDecision.p95Hours,
-            f.timeToDecision.averageHours,
-          ],
+        columns: [
+          'dash.col.code',
+          'dash.col.path',
+          'dash.col.decisions',
+          'dash.col.medianSeconds',
+          'dash.col.p95Seconds',
+          'dash.col.averageSeconds',
         ],
+        rows: f.timeToDecision.map((d) => [
+          d.path,
+          DECISION_PATH_NAMES[d.path][lang],
+          d.decisions,
+          d.medianSeconds,
+          d.p95Seconds,
+          d.averageSeconds,
+        ]),
+      };
+    case 'by-channel':
+      return {
+        columns: ['dash.col.applicationChannel', 'dash.col.partnerChannel', ...BREAKDOWN_COLUMNS],
+        rows: f.byChannel.map((b) => [
+          APPLICATION_CHANNEL_NAMES[b.applicationChannel][lang],
+          b.partnerChannel,
+          ...breakdownCells(b),
+        ]),
+      };
+    case 'by-product':
+      return {
+        columns: ['dash.col.code', 'dash.col.loanType', ...BREAKDOWN_COLUMNS],
+        rows: f.byProduct.map((b) => [b.loanType, LOAN_TYPE_NAMES[b.loanType][lang], ...breakdownCells(b)]),
       };
     case 'portfolio':
       return {

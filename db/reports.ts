@@ -1,20 +1,25 @@
 // Figures for the operations dashboard, by SQL over the loans, tasks, loan_events and ledger
 // tables.
 //
-// Periods are business-calendar dates [from, to] in the business time zone. Funnel figures follow
-// the cohort of loans applied for in the period; time to decision follows loans decided in the
-// period; disbursed amounts follow the payout date in the ledger. The loan book (outstanding,
+// Periods are business-calendar dates [from, to] in the business time zone. The funnel, its rates
+// and the breakdowns by channel and by loan type follow the cohort of loans applied for in the
+// period, counted from their loan events; time to decision follows loans decided in the period; disbursed amounts follow the payout date in the ledger. The loan book (outstanding,
 // PAR, the five-category classification, collections) is as of now.
-import { approvalRate, ratio } from '../domain/ratio.js';
+import { ratio } from '../domain/ratio.js';
 import {
+  breakdownOf,
   COLLECTION_KINDS,
-  FUNNEL_STAGES,
+  funnelOf,
   PAR_BUCKETS,
+  ratesOf,
+  TIME_TO_DECISION_PATHS,
+  type ChannelKey,
   type DashboardFigures,
-  type FunnelStage,
+  type DecisionTime,
+  type FunnelCounts,
   type ReportPeriod,
 } from '../domain/reports.js';
-import { LOAN_CLASSES } from '../domain/types.js';
+import { LOAN_CLASSES, type LoanType } from '../domain/types.js';
 import type { Sql } from '../lib/db-client.js';
 
 /** Loans still owed: the book that outstanding principal, PAR and classification describe. */
@@ -57,59 +62,116 @@ async function applicationsPerDay(sql: Sql, p: ReportPeriod) {
   return rows.map((r) => ({ date: r.date as string, applications: r.applications as number }));
 }
 
-async function funnel(sql: Sql, p: ReportPeriod) {
+/** Whether a loan went to a person: the assessment asked for review, or it reached initial review. */
+const WENT_TO_REVIEW = `(e.kind = 'STATUS_INITIAL_REVIEW' or (e.kind = 'ASSESSED' and e.detail ->> 'outcome' = 'REVIEW'))`;
+
+const GROUPS = { ALL: 7, CHANNEL: 1, PRODUCT: 6 } as const;
+
+/**
+ * The cohort of loans applied for in the period, counted through the funnel from their events, in
+ * total, by channel and by loan type. Each stage counts only loans that also reached every stage
+ * before it on their path (FunnelCounts).
+ */
+async function cohortCounts(sql: Sql, p: ReportPeriod) {
   const { start, end } = periodBounds(sql, p);
-  const [r] = await sql<Row[]>`
-    with cohort as (select id, disbursed_at from loans where created_at >= ${start} and created_at < ${end}),
+  const rows = await sql<Row[]>`
+    with cohort as (
+      select l.id, l.channel as application_channel, lc.channel as partner_channel, l.loan_type, l.disbursed_at
+      from loans l left join loan_channels lc on lc.loan_id = l.id
+      where l.created_at >= ${start} and l.created_at < ${end}),
     reached as (
-      select distinct e.loan_id, substr(e.kind, 8) as status
-      from loan_events e join cohort c on c.id = e.loan_id where e.kind like 'STATUS\\_%')
-    select
-      (select count(*) from cohort)::int as applied,
-      (select count(distinct loan_id) from reached where status = 'ASSESSING')::int as assessed,
-      (select count(distinct loan_id) from reached where status = 'INITIAL_REVIEW')::int as initial_review,
-      (select count(distinct loan_id) from reached where status = 'FINAL_REVIEW')::int as final_review,
-      (select count(distinct loan_id) from reached where status = 'AWAITING_SIGNATURE')::int as approved,
-      (select count(distinct loan_id) from reached where status = 'DISBURSING')::int as signed,
-      (select count(*) from cohort c where c.disbursed_at is not null
-         or exists (select 1 from reached x where x.loan_id = c.id and x.status = 'ACTIVE'))::int as disbursed,
-      (select count(distinct loan_id) from reached where status = 'REJECTED')::int as rejected`;
-  const counts: Record<FunnelStage, number> = {
-    APPLIED: r!.applied as number,
-    ASSESSED: r!.assessed as number,
-    INITIAL_REVIEW: r!.initial_review as number,
-    FINAL_REVIEW: r!.final_review as number,
-    APPROVED: r!.approved as number,
-    SIGNED: r!.signed as number,
-    DISBURSED: r!.disbursed as number,
-  };
-  const approved = counts.APPROVED;
-  const rejected = r!.rejected as number;
+      select e.loan_id,
+             bool_or(e.kind = 'STATUS_ASSESSING') as documents_complete,
+             bool_or(${sql.unsafe(WENT_TO_REVIEW)}) as manual,
+             bool_or(e.kind = 'STATUS_AWAITING_SIGNATURE') as approved,
+             bool_or(e.kind = 'STATUS_REJECTED') as rejected,
+             bool_or(e.kind = 'CONTRACT_SIGNED') as signed,
+             bool_or(e.kind = 'STATUS_ACTIVE') as active
+      from loan_events e join cohort c on c.id = e.loan_id
+      where e.kind in ('STATUS_ASSESSING', 'STATUS_INITIAL_REVIEW', 'ASSESSED', 'STATUS_AWAITING_SIGNATURE',
+                       'STATUS_REJECTED', 'CONTRACT_SIGNED', 'STATUS_ACTIVE')
+      group by e.loan_id),
+    journeys as (
+      select c.application_channel, c.partner_channel, c.loan_type,
+             coalesce(r.documents_complete, false) as documents_complete,
+             coalesce(r.documents_complete and r.manual, false) as manual_review,
+             coalesce(r.documents_complete and not r.manual and r.approved, false) as auto_approved,
+             coalesce(r.approved, false) as approved,
+             coalesce(r.rejected and not r.approved, false) as rejected,
+             coalesce(r.signed, false) as signed,
+             c.disbursed_at is not null or coalesce(r.active, false) as paid_out
+      from cohort c left join reached r on r.loan_id = c.id)
+    select grouping(application_channel, partner_channel, loan_type)::int as grouped,
+           application_channel, partner_channel, loan_type,
+           count(*)::int as applied,
+           count(*) filter (where documents_complete)::int as documents_complete,
+           count(*) filter (where auto_approved)::int as auto_approved,
+           count(*) filter (where auto_approved and signed)::int as auto_signed,
+           count(*) filter (where auto_approved and signed and paid_out)::int as auto_disbursed,
+           count(*) filter (where manual_review)::int as manual_review,
+           count(*) filter (where manual_review and approved)::int as manual_approved,
+           count(*) filter (where manual_review and approved and signed)::int as manual_signed,
+           count(*) filter (where manual_review and approved and signed and paid_out)::int as manual_disbursed,
+           count(*) filter (where rejected and not manual_review)::int as auto_rejected,
+           count(*) filter (where rejected and manual_review)::int as manual_rejected
+    from journeys
+    group by grouping sets ((), (application_channel, partner_channel), (loan_type))
+    order by application_channel, partner_channel nulls first, loan_type`;
+  const countsOf = (r: Row | undefined): FunnelCounts => ({
+    applied: (r?.applied as number) ?? 0,
+    documentsComplete: (r?.documents_complete as number) ?? 0,
+    autoApproved: (r?.auto_approved as number) ?? 0,
+    autoSigned: (r?.auto_signed as number) ?? 0,
+    autoDisbursed: (r?.auto_disbursed as number) ?? 0,
+    manualReview: (r?.manual_review as number) ?? 0,
+    manualApproved: (r?.manual_approved as number) ?? 0,
+    manualSigned: (r?.manual_signed as number) ?? 0,
+    manualDisbursed: (r?.manual_disbursed as number) ?? 0,
+    autoRejected: (r?.auto_rejected as number) ?? 0,
+    manualRejected: (r?.manual_rejected as number) ?? 0,
+  });
+  const total = countsOf(rows.find((r) => r.grouped === GROUPS.ALL));
   return {
-    stages: FUNNEL_STAGES.map((stage) => ({ stage, loans: counts[stage] })),
-    approved,
-    rejected,
-    approvalRate: approvalRate(approved, rejected),
+    funnel: funnelOf(total),
+    rates: ratesOf(total),
+    byChannel: rows
+      .filter((r) => r.grouped === GROUPS.CHANNEL)
+      .map((r) => ({
+        applicationChannel: r.application_channel as ChannelKey['applicationChannel'],
+        partnerChannel: (r.partner_channel as string | null) ?? null,
+        ...breakdownOf(countsOf(r)),
+      })),
+    byProduct: rows
+      .filter((r) => r.grouped === GROUPS.PRODUCT)
+      .map((r) => ({ loanType: r.loan_type as LoanType, ...breakdownOf(countsOf(r)) })),
   };
 }
 
-async function timeToDecision(sql: Sql, p: ReportPeriod) {
+/** Seconds from application to decision of the loans decided in the period, both paths and each. */
+async function timeToDecision(sql: Sql, p: ReportPeriod): Promise<DecisionTime[]> {
   const { start, end } = periodBounds(sql, p);
-  const [r] = await sql<Row[]>`
+  const rows = await sql<Row[]>`
     with decided as (
-      select extract(epoch from decided_at - created_at) / 3600.0 as hours
-      from loans where decided_at >= ${start} and decided_at < ${end})
-    select count(*)::int as decided,
-           round(percentile_cont(0.5) within group (order by hours)::numeric, 4)::float8 as p50,
-           round(percentile_cont(0.95) within group (order by hours)::numeric, 4)::float8 as p95,
-           round(avg(hours)::numeric, 4)::float8 as average
-    from decided`;
-  return {
-    decided: r!.decided as number,
-    p50Hours: (r!.p50 as number | null) ?? null,
-    p95Hours: (r!.p95 as number | null) ?? null,
-    averageHours: (r!.average as number | null) ?? null,
-  };
+      select extract(epoch from l.decided_at - l.created_at)::float8 as seconds,
+             exists (select 1 from loan_events e where e.loan_id = l.id and ${sql.unsafe(WENT_TO_REVIEW)}) as manual
+      from loans l where l.decided_at >= ${start} and l.decided_at < ${end})
+    select grouping(manual)::int as grouped, manual, count(*)::int as decisions,
+           round(percentile_cont(0.5) within group (order by seconds)::numeric, 3)::float8 as median,
+           round(percentile_cont(0.95) within group (order by seconds)::numeric, 3)::float8 as p95,
+           round(avg(seconds)::numeric, 3)::float8 as average
+    from decided group by grouping sets ((), (manual))`;
+  return TIME_TO_DECISION_PATHS.map((path) => {
+    const r = rows.find((x) =>
+      path === 'ALL' ? x.grouped === 1 : x.grouped === 0 && x.manual === (path === 'MANUAL'),
+    );
+    return {
+      path,
+      decisions: (r?.decisions as number) ?? 0,
+      medianSeconds: (r?.median as number | null) ?? null,
+      p95Seconds: (r?.p95 as number | null) ?? null,
+      averageSeconds: (r?.average as number | null) ?? null,
+    };
+  });
 }
 
 /** Principal that became receivable through payouts in the period, net of any reversed payout. */
@@ -193,9 +255,9 @@ async function collections(sql: Sql, now: Date) {
 }
 
 export async function dashboardFigures(sql: Sql, period: ReportPeriod, now: Date): Promise<DashboardFigures> {
-  const [perDay, funnelFigures, decisionTimes, payouts, bookFigures, classes, pipeline] = await Promise.all([
+  const [perDay, cohort, decisionTimes, payouts, bookFigures, classes, pipeline] = await Promise.all([
     applicationsPerDay(sql, period),
-    funnel(sql, period),
+    cohortCounts(sql, period),
     timeToDecision(sql, period),
     disbursed(sql, period),
     book(sql),
@@ -207,8 +269,11 @@ export async function dashboardFigures(sql: Sql, period: ReportPeriod, now: Date
     generatedAt: now.toISOString(),
     applicationsPerDay: perDay,
     applications: perDay.reduce((n, d) => n + d.applications, 0),
-    funnel: funnelFigures,
+    funnel: cohort.funnel,
+    rates: cohort.rates,
     timeToDecision: decisionTimes,
+    byChannel: cohort.byChannel,
+    byProduct: cohort.byProduct,
     portfolio: {
       disbursedAmount: payouts.amount,
       disbursedLoans: payouts.loans,

@@ -1,4 +1,3 @@
-import type { FunnelStage } from './reports.js';
 import type { BilingualText, DayCount, Frequency, LoanClass, LoanType, RepaymentMethod } from './types.js';
 
 // Names people read for the domain's codes.
@@ -48,49 +47,3 @@ export const TASK_KIND_NAMES = {
   LEGAL: { zh: '法务催收', en: 'Legal action' },
   WRITE_OFF_REVIEW: { zh: '核销审查', en: 'Write-off review' },
 } as const satisfies Record<string, BilingualText>;
-
-// The operations dashboard's words, shared by its page and its CSV exports.
-
-export const FUNNEL_STAGE_NAMES: Readonly<Record<FunnelStage | 'REJECTED', BilingualText>> = {
-  APPLIED: { zh: '提交申请', en: 'Applied' },
-  ASSESSED: { zh: '资料齐全、进入评估', en: 'Documents complete, assessed' },
-  INITIAL_REVIEW: { zh: '进入初审', en: 'Reached initial review' },
-  FINAL_REVIEW: { zh: '进入终审', en: 'Reached final review' },
-  APPROVED: { zh: '批准', en: 'Approved' },
-  SIGNED: { zh: '签约', en: 'Signed' },
-  DISBURSED: { zh: '放款', en: 'Disbursed' },
-  REJECTED: { zh: '拒绝', en: 'Rejected' },
-};
-
-export const PORTFOLIO_MEASURE_NAMES = {
-  disbursedAmount: { zh: '放款金额', en: 'Disbursed amount' },
-  disbursedLoans: { zh: '放款笔数', en: 'Loans disbursed' },
-  outstandingPrincipal: { zh: '在贷余额（本金）', en: 'Outstanding principal' },
-  activeLoans: { zh: '在贷笔数', en: 'Loans outstanding' },
-  overdueLoans: { zh: '逾期笔数', en: 'Loans overdue' },
-} as const satisfies Record<string, BilingualText>;
-
-/** Column headings of the dashboard's tables, under their keys in the UI's dictionary. */
-export const DASHBOARD_COLUMN_NAMES = {
-  'dash.col.date': { zh: '日期', en: 'Date' },
-  'dash.col.code': { zh: '代码', en: 'Code' },
-  'dash.col.dpdOver': { zh: '逾期天数超过', en: 'Days past due over' },
-  'dash.col.p50Hours': { zh: '中位数（小时）', en: 'Median (hours)' },
-  'dash.col.p95Hours': { zh: 'P95（小时）', en: 'p95 (hours)' },
-  'dash.col.averageHours': { zh: '平均（小时）', en: 'Average (hours)' },
-  'dash.col.stage': { zh: '阶段', en: 'Stage' },
-  'dash.col.loans': { zh: '笔数', en: 'Loans' },
-  'dash.col.share': { zh: '占申请比例', en: 'Share of applications' },
-  'dash.col.measure': { zh: '指标', en: 'Measure' },
-  'dash.col.value': { zh: '数值', en: 'Value' },
-  'dash.col.parRatio': { zh: '占在贷余额比例', en: 'Share of outstanding principal' },
-  'dash.col.collectionStage': { zh: '催收阶段', en: 'Collection stage' },
-  'dash.col.openTasks': { zh: '未结任务', en: 'Open tasks' },
-  'dash.col.overdueTasks': { zh: '超时任务', en: 'Overdue tasks' },
-  'dash.kpi.applications': { zh: '申请笔数', en: 'Applications' },
-  'dash.kpi.approvalRate': { zh: '审批通过率', en: 'Approval rate' },
-  'ttd.decided': { zh: '已决策笔数', en: 'Decided' },
-  'loans.col.classification': { zh: '五级分类', en: 'Class' },
-  'loans.col.outstanding': { zh: '未还本金', en: 'Outstanding principal' },
-} as const satisfies Record<string, BilingualText>;
-export type DashboardColumn = keyof typeof DASHBOARD_COLUMN_NAMES;

@@ -15,13 +15,3 @@ export function ratio(a: Money, b: Money): string | null {
 export function shareOf(part: number, whole: number): string | null {
   return ratio(`${part}.00`, `${whole}.00`);
 }
-
-/**
- * Approved / (approved + rejected) to four decimals; null before any decision. Division in
- * floating point, rounded by toFixed, as the dashboard has always published it: at an exact tie
- * it may round down where ratio() rounds up (3 of 160 is 0.0187 here, 0.0188 there).
- */
-export function approvalRate(approved: number, rejected: number): string | null {
-  const decided = approved + rejected;
-  return decided === 0 ? null : (approved / decided).toFixed(4);
-}

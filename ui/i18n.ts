@@ -1,15 +1,20 @@
 // Every label of the task UI in Chinese (the default) and English. The server renders the
 // Chinese text; the browser gets the same dictionary through /ui/assets/site.js and switches.
 import {
-  DASHBOARD_COLUMN_NAMES,
   FREQUENCY_NAMES,
-  FUNNEL_STAGE_NAMES,
   LOAN_CLASS_NAMES,
   LOAN_TYPE_NAMES,
-  PORTFOLIO_MEASURE_NAMES,
   REPAYMENT_METHOD_NAMES,
   TASK_KIND_NAMES,
 } from '../domain/labels.js';
+import {
+  APPLICATION_CHANNEL_NAMES,
+  DASHBOARD_COLUMN_NAMES,
+  DECISION_PATH_NAMES,
+  FUNNEL_STAGE_NAMES,
+  PORTFOLIO_MEASURE_NAMES,
+} from '../domain/report-labels.js';
+import { FIGURE_DEFINITIONS, RATE_DEFINITIONS } from '../domain/reports.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -300,6 +305,12 @@ const DASHBOARD = {
   'par.PAR1': { zh: 'PAR1（逾期超过 1 天）', en: 'PAR1 (more than 1 day past due)' },
   'par.PAR30': { zh: 'PAR30（逾期超过 30 天）', en: 'PAR30 (more than 30 days past due)' },
   'par.PAR90': { zh: 'PAR90（逾期超过 90 天）', en: 'PAR90 (more than 90 days past due)' },
+  'dash.kpi.approvalRate': RATE_DEFINITIONS.APPROVAL_RATE.name,
+  'dash.kpi.autoApprovalShare': RATE_DEFINITIONS.AUTO_APPROVAL_SHARE.name,
+  'dash.section.rates': { zh: '比率及其定义', en: 'Rates and their definitions' },
+  'dash.section.byChannel': { zh: '按渠道', en: 'By channel' },
+  'dash.section.byProduct': { zh: '按产品类型', en: 'By loan type' },
+  'dash.noPartnerChannel': { zh: '（无渠道密钥）', en: '(no channel key)' },
   'ttd.p50': { zh: '中位数', en: 'Median' },
   'ttd.p95': { zh: 'P95', en: 'p95' },
   'ttd.average': { zh: '平均', en: 'Average' },
@@ -401,6 +412,11 @@ const DOMAIN_NAMES = {
   ...prefixed('class', LOAN_CLASS_NAMES),
   ...prefixed('taskKind', TASK_KIND_NAMES),
   ...prefixed('funnel', FUNNEL_STAGE_NAMES),
+  ...prefixed('path', DECISION_PATH_NAMES),
+  ...prefixed('applicationChannel', APPLICATION_CHANNEL_NAMES),
+  ...prefixed('rate', Object.fromEntries(Object.entries(RATE_DEFINITIONS).map(([r, d]) => [r, d.name]))),
+  ...prefixed('rateDef', Object.fromEntries(Object.entries(RATE_DEFINITIONS).map(([r, d]) => [r, d.definition]))),
+  ...prefixed('figureDef', FIGURE_DEFINITIONS),
   ...prefixed('portfolio', PORTFOLIO_MEASURE_NAMES),
   ...DASHBOARD_COLUMN_NAMES,
 };

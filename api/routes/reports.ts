@@ -4,8 +4,19 @@ import { z } from '@hono/zod-openapi';
 import { localDateOf } from '../../domain/business-time.js';
 import { addDays, daysBetween, isValidLocalDate } from '../../domain/dates.js';
 import { problem } from '../../domain/errors.js';
-import { FUNNEL_STAGES, REPORT_TABLES, type ReportPeriod } from '../../domain/reports.js';
-import { LOAN_CLASSES } from '../../domain/types.js';
+import {
+  DECISION_PATHS,
+  FIGURE_DEFINITIONS,
+  FUNNEL_STAGES,
+  PATH_STAGES,
+  RATE_DEFINITIONS,
+  RATES,
+  REPORT_TABLES,
+  TIME_TO_DECISION_PATHS,
+  type FunnelStage,
+  type ReportPeriod,
+} from '../../domain/reports.js';
+import { LOAN_CLASSES, LOAN_TYPES } from '../../domain/types.js';
 import { dashboardFigures } from '../../db/reports.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { ApiError } from '../errors.js';
@@ -32,24 +43,90 @@ const Ratio = z
   .string()
   .nullable()
   .openapi({ description: 'Decimal fraction to four places; null when the denominator is zero', example: '0.0412' });
+const count = (description: string) => z.number().int().openapi({ description });
+const FunnelCountsSchema = {
+  applied: count('Loans applied for in the period'),
+  documentsComplete: count('Of those, loans whose required documents were complete (they reached assessment)'),
+  autoApproved: count('Approved by the assessment alone, without a person'),
+  manualReview: count('Went to a person: the assessment asked for review, or the loan reached initial review'),
+  approved: count('Approved: an offer and contract went out (待签约); automatic and manual together'),
+  rejected: count('Refused without an approval, automatically or by a reviewer'),
+  decided: count('Approved + rejected; applications still in progress are in neither'),
+  signed: count('Approved, and the borrower signed the contract'),
+  disbursed: count('Signed, and the loan was paid out'),
+};
+const rateList = RATES.map((r) => `${r}: ${RATE_DEFINITIONS[r].definition.en}`).join('; ');
+const Breakdown = z.object({
+  ...FunnelCountsSchema,
+  approvalRate: Ratio.openapi({ description: `Within the row: ${RATE_DEFINITIONS.APPROVAL_RATE.definition.en}` }),
+});
 const Dashboard = z
   .object({
     period: z.object({ from: z.string(), to: z.string(), timeZone: z.string() }),
     generatedAt: z.string(),
     applications: z.number(),
     applicationsPerDay: z.array(z.object({ date: z.string(), applications: z.number() })),
-    funnel: z.object({
-      stages: z.array(z.object({ stage: z.enum(FUNNEL_STAGES), loans: z.number() })),
-      approved: z.number(),
-      rejected: z.number(),
-      approvalRate: Ratio,
-    }),
-    timeToDecision: z.object({
-      decided: z.number(),
-      p50Hours: z.number().nullable(),
-      p95Hours: z.number().nullable(),
-      averageHours: z.number().nullable(),
-    }),
+    funnel: z
+      .object({
+        applied: FunnelCountsSchema.applied,
+        documentsComplete: FunnelCountsSchema.documentsComplete,
+        paths: z.array(
+          z.object({
+            path: z.enum(DECISION_PATHS),
+            stages: z.array(
+              z.object({ stage: z.enum(FUNNEL_STAGES as [FunnelStage, ...FunnelStage[]]), loans: z.number() }),
+            ),
+          }),
+        ),
+        approved: FunnelCountsSchema.approved,
+        rejected: FunnelCountsSchema.rejected,
+        decided: FunnelCountsSchema.decided,
+        manualDecided: count('Loans that went to a person and were approved or rejected'),
+        signed: count('Signed, on both paths'),
+        disbursed: count('Disbursed, on both paths'),
+        autoRejected: count('Rejected without a person: by the assessment or the product rules'),
+        manualRejected: count('Rejected after going to a person'),
+      })
+      .openapi({
+        description: `${FIGURE_DEFINITIONS.COHORT.en}. The paths part after "documents complete": AUTO (${PATH_STAGES.AUTO.join(' → ')}) and MANUAL (${PATH_STAGES.MANUAL.join(' → ')}). A loan counts at a stage only when it reached every stage before it on its path, so each stage holds no more loans than the one before it.`,
+      }),
+    rates: z
+      .array(
+        z.object({
+          rate: z.enum(RATES),
+          value: Ratio,
+          numerator: z.number().int(),
+          denominator: z.number().int(),
+        }),
+      )
+      .openapi({ description: `One definition per rate, over the funnel's cohort. ${rateList}.` }),
+    timeToDecision: z
+      .array(
+        z.object({
+          path: z.enum(TIME_TO_DECISION_PATHS),
+          decisions: count('Loans decided (approved or rejected) in the period'),
+          medianSeconds: z.number().nullable(),
+          p95Seconds: z.number().nullable(),
+          averageSeconds: z.number().nullable(),
+        }),
+      )
+      .openapi({
+        description: `${FIGURE_DEFINITIONS.TIME_TO_DECISION.en}. ALL, then each path. Seconds to the millisecond.`,
+      }),
+    byChannel: z
+      .array(
+        Breakdown.extend({
+          applicationChannel: z.enum(['ONLINE', 'OFFLINE']),
+          partnerChannel: z
+            .string()
+            .nullable()
+            .openapi({ description: 'The channel whose API key came with the application; null without one' }),
+        }),
+      )
+      .openapi({ description: "The funnel's cohort by how it applied and through which channel" }),
+    byProduct: z
+      .array(Breakdown.extend({ loanType: z.enum(LOAN_TYPES) }))
+      .openapi({ description: "The funnel's cohort by loan type" }),
     portfolio: z.object({
       disbursedAmount: Money,
       disbursedLoans: z.number(),
@@ -58,15 +135,17 @@ const Dashboard = z
       activeLoans: z.number(),
       overdueLoans: z.number(),
     }),
-    par: z.array(
-      z.object({
-        bucket: z.string(),
-        daysPastDueOver: z.number(),
-        loans: z.number(),
-        outstandingPrincipal: Money,
-        ratio: Ratio,
-      }),
-    ),
+    par: z
+      .array(
+        z.object({
+          bucket: z.string(),
+          daysPastDueOver: z.number(),
+          loans: z.number(),
+          outstandingPrincipal: Money,
+          ratio: Ratio,
+        }),
+      )
+      .openapi({ description: FIGURE_DEFINITIONS.PAR.en }),
     classification: z.array(
       z.object({ classification: z.enum(LOAN_CLASSES), loans: z.number(), outstandingPrincipal: Money }),
     ),
@@ -87,8 +166,7 @@ const dashboard = secureRoute({
   path: '/dashboard',
   access: 'report:read',
   summary: 'Operations dashboard figures / 运营看板数据',
-  description:
-    'Applications per day, the approval funnel of loans applied for in the period, time to decision of loans decided in the period, amounts disbursed in the period, and the loan book as of now: outstanding principal, PAR1/30/90, the five-category classification and the collections pipeline.',
+  description: `Applications per day; the approval funnel of loans applied for in the period, with the automatic and manual paths apart, its rates and its breakdowns by channel and by loan type; time to decision of loans decided in the period; amounts disbursed in the period; and the loan book as of now: outstanding principal, PAR1/30/90, the five-category classification and the collections pipeline. Rates, one definition each: ${rateList}.`,
   request: { query: PeriodQuery },
   responses: {
     200: { description: 'The figures', content: { 'application/json': { schema: Dashboard } } },

@@ -1,11 +1,16 @@
 // The operations dashboard in headless Chromium: every figure on the page equals the reports
-// API, the API's figures agree with the loans themselves, charts are drawn, and every table
-// downloads as CSV with a BOM.
+// API, the API's figures agree with the loans themselves, the funnel shows the automatic and
+// manual paths apart, each rate carries its definition, charts are drawn or say 暂无数据 when
+// empty, and every table downloads as CSV with a BOM.
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { csvCell } from '../../lib/csv.js';
 import { connectDb } from '../../lib/db-client.js';
 import { ApiClient } from '../../drivers/api-client.js';
+import { RATE_DEFINITIONS } from '../../domain/reports.js';
+import { shareOf } from '../../domain/ratio.js';
+import { formatDuration } from '../../ui/assets/duration.js';
 import {
   collectPageErrors,
   LAPTOP,
@@ -23,7 +28,10 @@ const client = new ApiClient(apiUrl, { simulatorUrl });
 const TABLES = [
   'applications-per-day',
   'funnel',
+  'rates',
   'time-to-decision',
+  'by-channel',
+  'by-product',
   'portfolio',
   'par',
   'classification',
@@ -38,12 +46,19 @@ interface Figures {
   applications: number;
   applicationsPerDay: Array<{ date: string; applications: number }>;
   funnel: {
-    stages: Array<{ stage: string; loans: number }>;
+    applied: number;
+    documentsComplete: number;
+    paths: Array<{ path: string; stages: Array<{ stage: string; loans: number }> }>;
     approved: number;
     rejected: number;
-    approvalRate: string | null;
+    decided: number;
+    autoRejected: number;
+    manualRejected: number;
   };
-  timeToDecision: { decided: number; p50Hours: number | null; p95Hours: number | null };
+  rates: Array<{ rate: keyof typeof RATE_DEFINITIONS; value: string | null; numerator: number; denominator: number }>;
+  timeToDecision: Array<{ path: string; decisions: number; medianSeconds: number | null; p95Seconds: number | null }>;
+  byChannel: Array<{ applicationChannel: string; partnerChannel: string | null; applied: number }>;
+  byProduct: Array<{ loanType: string; applied: number; approvalRate: string | null }>;
   portfolio: {
     disbursedAmount: string;
     disbursedLoans: number;
@@ -58,6 +73,7 @@ interface Figures {
 
 interface ListedLoan {
   loanId: string;
+  loanType: string;
   status: string;
   amount: string;
   createdAt: string;
@@ -134,12 +150,22 @@ describe('operations dashboard', () => {
     const f = await apiFigures();
 
     expect(await kpi('applications')).toEqual({ value: String(f.applications), text: String(f.applications) });
-    expect(await kpi('approvalRate')).toEqual({
-      value: f.funnel.approvalRate ?? '',
-      text: percent(f.funnel.approvalRate),
+    for (const [name, rate] of [
+      ['approvalRate', 'APPROVAL_RATE'],
+      ['autoApprovalShare', 'AUTO_APPROVAL_SHARE'],
+    ] as const) {
+      const value = f.rates.find((r) => r.rate === rate)!.value;
+      expect(await kpi(name)).toEqual({ value: value ?? '', text: percent(value) });
+      expect(await page.getAttribute(`[data-kpi="${name}"]`, 'title')).toBe(RATE_DEFINITIONS[rate].definition.zh);
+    }
+    const all = f.timeToDecision.find((d) => d.path === 'ALL')!;
+    expect(await kpi('ttdP50')).toEqual({
+      value: String(all.medianSeconds),
+      text: formatDuration(all.medianSeconds, 'zh'),
     });
-    expect((await kpi('ttdP50')).value).toBe(String(f.timeToDecision.p50Hours));
-    expect((await kpi('ttdP95')).value).toBe(String(f.timeToDecision.p95Hours));
+    expect(await kpi('ttdP95')).toEqual({ value: String(all.p95Seconds), text: formatDuration(all.p95Seconds, 'zh') });
+    expect(all.medianSeconds).toBeGreaterThan(0);
+    expect((await kpi('ttdP50')).text).not.toMatch(/^0 /);
     expect(await kpi('disbursed')).toEqual({
       value: f.portfolio.disbursedAmount,
       text: money(f.portfolio.disbursedAmount),
@@ -155,9 +181,19 @@ describe('operations dashboard', () => {
     expect(
       await page.getAttribute(`[data-table="applications-per-day"] tr[data-date="${today.date}"]`, 'data-value'),
     ).toBe(String(today.applications));
-    for (const s of f.funnel.stages)
-      expect(await page.getAttribute(`tr[data-stage="${s.stage}"]`, 'data-value')).toBe(String(s.loans));
-    expect(await page.getAttribute('tr[data-stage="REJECTED"]', 'data-value')).toBe(String(f.funnel.rejected));
+    const funnelRow = (path: string, stage: string) =>
+      page.getAttribute(`[data-table="funnel"] tr[data-path="${path}"][data-stage="${stage}"]`, 'data-value');
+    expect(await funnelRow('', 'APPLIED')).toBe(String(f.funnel.applied));
+    expect(await funnelRow('', 'DOCUMENTS_COMPLETE')).toBe(String(f.funnel.documentsComplete));
+    for (const p of f.funnel.paths)
+      for (const s of p.stages) expect(await funnelRow(p.path, s.stage)).toBe(String(s.loans));
+    expect(await funnelRow('AUTO', 'REJECTED')).toBe(String(f.funnel.autoRejected));
+    expect(await funnelRow('MANUAL', 'REJECTED')).toBe(String(f.funnel.manualRejected));
+    for (const r of f.rates) {
+      const row = page.locator(`[data-table="rates"] tr[data-rate="${r.rate}"]`);
+      expect(await row.getAttribute('data-value')).toBe(r.value ?? '');
+      expect(await row.textContent()).toContain(RATE_DEFINITIONS[r.rate].definition.zh);
+    }
     for (const c of f.classification) {
       const row = page.locator(`tr[data-classification="${c.classification}"]`);
       expect([await row.getAttribute('data-loans'), await row.getAttribute('data-value')]).toEqual([
@@ -197,15 +233,22 @@ describe('operations dashboard', () => {
     const paidOut = loans.filter((l) => ['ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status));
 
     expect(f.applications).toBe(inPeriod.length);
-    expect(f.funnel.stages.find((s) => s.stage === 'APPLIED')!.loans).toBe(inPeriod.length);
+    expect(f.funnel.applied).toBe(inPeriod.length);
     expect(f.funnel.rejected).toBe(inPeriod.filter((l) => l.status === 'REJECTED').length);
     expect(f.funnel.approved).toBe(
       inPeriod.filter((l) =>
         ['AWAITING_SIGNATURE', 'DISBURSING', 'ACTIVE', 'OVERDUE', 'PAID_OFF', 'WRITTEN_OFF'].includes(l.status),
       ).length,
     );
-    expect(f.funnel.approvalRate).toBe((f.funnel.approved / (f.funnel.approved + f.funnel.rejected)).toFixed(4));
-    expect(f.timeToDecision.decided).toBe(f.funnel.approved + f.funnel.rejected);
+    const approvalRate = f.rates.find((r) => r.rate === 'APPROVAL_RATE')!;
+    expect(approvalRate).toMatchObject({ numerator: f.funnel.approved, denominator: f.funnel.decided });
+    expect(approvalRate.value).toBe(shareOf(f.funnel.approved, f.funnel.approved + f.funnel.rejected));
+    expect(f.timeToDecision.find((d) => d.path === 'ALL')!.decisions).toBe(f.funnel.decided);
+    // The auto-approval share is of approvals, not of applications: a different name for a different division.
+    expect(f.rates.find((r) => r.rate === 'AUTO_APPROVAL_SHARE')!.denominator).toBe(f.funnel.approved);
+    expect(f.byProduct.find((b) => b.loanType === 'PERSONAL_CONSUMER')!.applied).toBe(
+      inPeriod.filter((l) => l.loanType === 'PERSONAL_CONSUMER').length,
+    );
 
     // No test changes the terms of a loan it pays out, so the principal paid out is the amount applied for.
     expect(paidOut.map((l) => l.loanId)).toContain(disbursedLoanId);
@@ -222,12 +265,26 @@ describe('operations dashboard', () => {
     expect(f.par.map((p) => p.ratio)).toEqual(['0.0000', '0.0000', '0.0000']);
   });
 
-  it('draws its charts with Chart.js served by the API', async () => {
-    const drawn = await page.evaluate(
-      `Array.from(document.querySelectorAll('[data-table] canvas')).map((c) => !!window.Chart.getChart(c) && c.width > 0)`,
+  it('draws its charts with Chart.js served by the API, and says 暂无数据 where a chart has nothing to show', async () => {
+    const f = await client.call<{ collections: Array<{ openTasks: number }> }>(
+      'GET',
+      `/v1/reports/dashboard?${new URL(page.url()).searchParams}`,
+      { token: await pageToken(page) },
     );
-    expect(drawn).toEqual([true, true, true, true, true]);
-    expect(await page.locator('[data-table="classification"] canvas').count()).toBe(1);
+    const collectionsEmpty = f.collections.every((c) => c.openTasks === 0);
+    const drawn = await page.evaluate(
+      `Array.from(document.querySelectorAll('[data-table] canvas')).map((c) => [c.closest('[data-table]').dataset.table, !!window.Chart.getChart(c) && c.width > 0])`,
+    );
+    expect(drawn).toEqual([
+      ['applications-per-day', true],
+      ['funnel', true],
+      ['par', true],
+      ['classification', true],
+      ...(collectionsEmpty ? [] : [['collections', true]]),
+    ]);
+    expect(await page.locator('[data-table="collections"] .chart-box [data-empty]').count()).toBe(
+      collectionsEmpty ? 1 : 0,
+    );
     const chartJs = await client.fetch('GET', '/ui/assets/chart.umd.js');
     expect(chartJs.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(await chartJs.text()).toContain('Chart.js v4');
@@ -235,8 +292,18 @@ describe('operations dashboard', () => {
 
   it('exports every table as CSV with a BOM, Chinese headers by default and English after the switch', async () => {
     const f = await apiFigures();
+    // Chromium may hold back a further download that starts after the click's user activation has
+    // lapsed (a slow export on a loaded machine); each download starts from a fresh navigation.
     const download = async (table: string) => {
-      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-export="${table}"]`)]);
+      await page.goto(page.url());
+      await page.waitForSelector(`button[data-export="${table}"]`);
+      const [file] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }).catch(async (error: unknown) => {
+          const shown = await page.textContent(`[data-table="${table}"] .export-error`);
+          throw new Error(`no download of ${table} (${shown || 'no error shown'}): ${String(error)}`);
+        }),
+        page.click(`button[data-export="${table}"]`),
+      ]);
       expect(file.suggestedFilename()).toBe(`${table}_${f.period.from}_${f.period.to}.csv`);
       return readFileSync(await file.path());
     };
@@ -266,8 +333,22 @@ describe('operations dashboard', () => {
     await page.click('#lang-switch');
     expect(await page.textContent('[data-table="funnel"] h2')).toBe('Approval funnel');
     const funnel = (await download('funnel')).toString('utf8').slice(1).trim().split('\r\n');
-    expect(funnel[0]).toBe('Code,Stage,Loans,Share of applications');
-    expect(funnel).toContain(`APPROVAL_RATE,Approval rate,,${f.funnel.approvalRate}`);
+    expect(funnel[0]).toBe('Path,Code,Stage,Loans,Share of applications');
+    expect(funnel).toContain(`,APPLIED,Applied,${f.funnel.applied},${f.funnel.applied === 0 ? '' : '1.0000'}`);
+    const rates = (await download('rates')).toString('utf8').slice(1).trim().split('\r\n');
+    const approval = f.rates.find((r) => r.rate === 'APPROVAL_RATE')!;
+    expect(rates).toContain(
+      [
+        'APPROVAL_RATE',
+        'Approval rate',
+        approval.value,
+        approval.numerator,
+        approval.denominator,
+        RATE_DEFINITIONS.APPROVAL_RATE.definition.en,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
     await page.click('#lang-switch');
     expect(await page.textContent('[data-table="funnel"] h2')).toBe('审批漏斗');
     await screenshot(page, 'dashboard');
@@ -300,6 +381,27 @@ describe('operations dashboard', () => {
     expect(await rows.first().locator('td').nth(5).textContent()).toBe(money(live.installments[0]!.total));
     expect(await page.locator('.detail-side [data-section="loan.section.review"]').count()).toBe(0);
     await screenshot(page, 'loan-detail-servicing');
+    await page.goBack();
+    await page.waitForSelector('[data-kpi="applications"]');
+  });
+
+  it('says 暂无数据 instead of bare axes for a period without applications', async () => {
+    await page.goto(`${apiUrl}/dashboard?from=2020-01-01&to=2020-01-31`);
+    await page.waitForSelector('[data-kpi="applications"]');
+    for (const table of ['applications-per-day', 'funnel']) {
+      const box = page.locator(`[data-table="${table}"] .chart-box`);
+      expect(await box.locator('canvas').count(), table).toBe(0);
+      expect(await box.locator('[data-empty]').textContent(), table).toBe('暂无数据');
+    }
+    for (const table of ['by-channel', 'by-product'])
+      expect(await page.textContent(`[data-table="${table}"] .table-wrap [data-empty]`), table).toBe('暂无数据');
+    expect(await kpi('approvalRate')).toEqual({ value: '', text: '—' });
+    expect(await kpi('ttdP50')).toEqual({ value: '', text: '—' });
+    await screenshot(page, 'dashboard-no-data');
+    await page.click('#lang-switch');
+    expect(await page.textContent('[data-table="funnel"] .chart-box [data-empty]')).toBe('No data');
+    await page.click('#lang-switch');
+    expect(errors).toEqual([]);
     await page.goBack();
     await page.waitForSelector('[data-kpi="applications"]');
   });

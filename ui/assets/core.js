@@ -1,5 +1,6 @@
 // What every page shares: the session, the API client, the dictionary and language switch,
 // number and date formats, a small DOM builder, and the page frame (navigation, log out).
+import { formatDuration } from '/ui/assets/duration.js';
 import { DICTIONARY, HOME, NAVIGATION, PERMISSIONS, TIME_ZONE } from '/ui/assets/site.js';
 
 // ---------------------------------------------------------------- session
@@ -201,11 +202,9 @@ export const fmt = {
     if (rate === null || rate === undefined || rate === '') return '—';
     return `${(Number(rate) * 100).toFixed(digits)}%`;
   },
-  /** Hours as "40 秒" under a minute, "35 分钟" under an hour, else "5.2 小时". */
-  hours(hours) {
-    if (hours === null || hours === undefined) return '—';
-    if (hours < 1 / 60) return t('age.seconds', { s: Math.max(0, Math.round(hours * 3600)) });
-    return hours < 1 ? t('age.minutes', { m: Math.round(hours * 60) }) : t('common.hours', { h: hours.toFixed(1) });
+  /** Seconds in the unit their size calls for: "0.4 秒", "12 分钟", "2.5 小时", "3 天". */
+  duration(seconds) {
+    return formatDuration(seconds, lang());
   },
   /** An age in hours as minutes, hours, or days and hours. */
   age(hours) {

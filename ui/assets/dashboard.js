@@ -1,5 +1,6 @@
-// Operations dashboard: headline figures, charts (Chart.js, served by the API) and a table
-// for every figure, each exportable as CSV from /v1/reports/export/{table}.
+// Operations dashboard: headline figures, charts (Chart.js, served by the API; 暂无数据 in place of
+// an empty one) and a table for every figure, each exportable as CSV from /v1/reports/export/{table}.
+// Every rate carries its one definition, as a tooltip and in the rates table.
 import {
   addDays,
   api,
@@ -51,17 +52,18 @@ function exportCsv(name) {
 
 // ---------------------------------------------------------------- pieces
 
-function kpi(name, text, raw) {
+/** A headline figure; `definition` (a dictionary key) is its tooltip. */
+function kpi(name, text, raw, definition) {
   return el(
     'div',
-    { class: 'kpi', dataset: { kpi: name, value: raw ?? '' } },
+    { class: 'kpi', dataset: { kpi: name, value: raw ?? '' }, title: definition ? t(definition) : null },
     el('span', { class: 'kpi-label' }, t(`dash.kpi.${name}`)),
     el('strong', { class: 'kpi-value' }, text),
   );
 }
 
-/** A dashboard block: heading, optional chart, the table and its CSV button. */
-function block(name, titleKey, tableNode, withChart) {
+/** A dashboard block: heading, optional chart, the table (or 暂无数据), footnotes and its CSV button. */
+function block(name, titleKey, tableNode, { chart: withChart = false, notes = [] } = {}) {
   const canvas = withChart ? el('canvas', { role: 'img', 'aria-label': t(titleKey) }) : null;
   const node = el(
     'section',
@@ -77,19 +79,25 @@ function block(name, titleKey, tableNode, withChart) {
       ),
     ),
     withChart ? el('div', { class: 'chart-box' }, canvas) : null,
-    el('div', { class: 'table-wrap' }, tableNode),
+    el('div', { class: 'table-wrap' }, tableNode ?? noData()),
+    notes.map((key) => el('p', { class: 'footnote', dataset: { definition: key } }, t(key))),
     el('div', { class: 'export-error' }),
   );
   return { node, canvas };
 }
 
-function chart(canvas, config) {
-  if (!canvas || typeof window.Chart !== 'function') return;
-  const values = config.data.datasets.flatMap((d) => d.data);
-  if (config.type === 'doughnut' && values.every((v) => v === 0)) {
-    canvas.replaceWith(el('p', { class: 'empty' }, t('common.noData')));
+function noData() {
+  return el('p', { class: 'empty', dataset: { empty: '' } }, t('common.noData'));
+}
+
+/** Draws a chart, or says 暂无数据 in its place when `empty`: no bare axes. */
+function chart(canvas, empty, config) {
+  if (!canvas) return;
+  if (empty) {
+    canvas.replaceWith(noData());
     return;
   }
+  if (typeof window.Chart !== 'function') return;
   charts.push(
     new window.Chart(canvas, {
       ...config,
@@ -105,6 +113,57 @@ function chart(canvas, config) {
 }
 
 const percentOrDash = (ratio) => (ratio === null ? '—' : fmt.percent(ratio));
+const durationCell = (seconds) => el('span', { dataset: { seconds: seconds ?? '' } }, fmt.duration(seconds));
+
+/** The funnel's rows: the shared stages, each path's stages, then each path's rejections. */
+function funnelRows(funnel) {
+  return [
+    { path: null, stage: 'APPLIED', loans: funnel.applied },
+    { path: null, stage: 'DOCUMENTS_COMPLETE', loans: funnel.documentsComplete },
+    ...funnel.paths.flatMap((p) => p.stages.map((s) => ({ path: p.path, stage: s.stage, loans: s.loans }))),
+    { path: 'AUTO', stage: 'REJECTED', loans: funnel.autoRejected },
+    { path: 'MANUAL', stage: 'REJECTED', loans: funnel.manualRejected },
+  ];
+}
+const stageName = (row) =>
+  row.path ? `${label('path', row.path)} · ${label('funnel', row.stage)}` : label('funnel', row.stage);
+
+/** The columns of a breakdown row, after its key. */
+function breakdownTable(keyColumns, rows, key) {
+  if (rows.length === 0) return null;
+  const count = (name) => ({
+    label: t(`dash.col.${name}`),
+    class: 'num',
+    cell: (b) => fmt.integer(b[name]),
+  });
+  return table(
+    [
+      ...keyColumns,
+      ...['applied', 'documentsComplete', 'autoApproved', 'manualReview', 'approved', 'rejected', 'decided'].map(count),
+      ...['signed', 'disbursed'].map(count),
+      {
+        label: t('dash.col.approvalRate'),
+        class: 'num',
+        cell: (b) => el('span', { title: t('rateDef.APPROVAL_RATE') }, percentOrDash(b.approvalRate)),
+      },
+    ],
+    rows,
+    {
+      rowAttrs: (b) => ({
+        dataset: {
+          key: key(b),
+          applied: b.applied,
+          autoApproved: b.autoApproved,
+          manualReview: b.manualReview,
+          approved: b.approved,
+          rejected: b.rejected,
+          disbursed: b.disbursed,
+          rate: b.approvalRate ?? '',
+        },
+      }),
+    },
+  );
+}
 
 // ---------------------------------------------------------------- page
 
@@ -121,26 +180,34 @@ function draw() {
   const f = figures;
   replace('as-of', t('dash.asOf', { at: fmt.instant(f.generatedAt), tz: TIME_ZONE }));
   const par = Object.fromEntries(f.par.map((p) => [p.bucket, p]));
+  const rate = Object.fromEntries(f.rates.map((r) => [r.rate, r]));
+  const allDecisions = f.timeToDecision.find((d) => d.path === 'ALL');
 
   const origination = el(
     'div',
     { class: 'kpis' },
     kpi('applications', fmt.integer(f.applications), f.applications),
-    kpi('approvalRate', percentOrDash(f.funnel.approvalRate), f.funnel.approvalRate),
-    kpi('ttdP50', fmt.hours(f.timeToDecision.p50Hours), f.timeToDecision.p50Hours),
-    kpi('ttdP95', fmt.hours(f.timeToDecision.p95Hours), f.timeToDecision.p95Hours),
+    kpi('approvalRate', percentOrDash(rate.APPROVAL_RATE.value), rate.APPROVAL_RATE.value, 'rateDef.APPROVAL_RATE'),
+    kpi(
+      'autoApprovalShare',
+      percentOrDash(rate.AUTO_APPROVAL_SHARE.value),
+      rate.AUTO_APPROVAL_SHARE.value,
+      'rateDef.AUTO_APPROVAL_SHARE',
+    ),
+    kpi('ttdP50', fmt.duration(allDecisions.medianSeconds), allDecisions.medianSeconds, 'figureDef.TIME_TO_DECISION'),
+    kpi('ttdP95', fmt.duration(allDecisions.p95Seconds), allDecisions.p95Seconds, 'figureDef.TIME_TO_DECISION'),
   );
   const book = el(
     'div',
     { class: 'kpis' },
     kpi('disbursed', fmt.money(f.portfolio.disbursedAmount), f.portfolio.disbursedAmount),
     kpi('outstanding', fmt.money(f.portfolio.outstandingPrincipal), f.portfolio.outstandingPrincipal),
-    kpi('par1', percentOrDash(par.PAR1.ratio), par.PAR1.ratio),
-    kpi('par30', percentOrDash(par.PAR30.ratio), par.PAR30.ratio),
-    kpi('par90', percentOrDash(par.PAR90.ratio), par.PAR90.ratio),
+    kpi('par1', percentOrDash(par.PAR1.ratio), par.PAR1.ratio, 'figureDef.PAR'),
+    kpi('par30', percentOrDash(par.PAR30.ratio), par.PAR30.ratio, 'figureDef.PAR'),
+    kpi('par90', percentOrDash(par.PAR90.ratio), par.PAR90.ratio, 'figureDef.PAR'),
   );
 
-  const applied = f.funnel.stages[0].loans;
+  const applied = f.funnel.applied;
   const share = (n) => (applied === 0 ? '—' : fmt.percent(n / applied, 1));
 
   const perDay = block(
@@ -154,35 +221,85 @@ function draw() {
       [...f.applicationsPerDay].reverse(),
       { rowAttrs: (d) => ({ dataset: { date: d.date, value: d.applications } }) },
     ),
-    true,
+    { chart: true },
   );
+  const stages = funnelRows(f.funnel);
   const funnel = block(
     'funnel',
     'dash.section.funnel',
     table(
       [
-        { label: t('dash.col.stage'), cell: (s) => label('funnel', s.stage) },
+        { label: t('dash.col.stage'), cell: stageName },
         { label: t('dash.col.loans'), class: 'num', cell: (s) => fmt.integer(s.loans) },
         { label: t('dash.col.share'), class: 'num', cell: (s) => share(s.loans) },
       ],
-      [...f.funnel.stages, { stage: 'REJECTED', loans: f.funnel.rejected }],
-      { rowAttrs: (s) => ({ dataset: { stage: s.stage, value: s.loans } }) },
+      stages,
+      {
+        rowAttrs: (s) => ({
+          class: s.path ? `path-${s.path}` : null,
+          dataset: { path: s.path ?? '', stage: s.stage, value: s.loans },
+        }),
+      },
     ),
-    true,
+    { chart: true, notes: ['figureDef.COHORT', 'figureDef.SHARE_OF_APPLIED'] },
+  );
+  const rates = block(
+    'rates',
+    'dash.section.rates',
+    table(
+      [
+        { label: t('dash.col.rate'), cell: (r) => label('rate', r.rate) },
+        { label: t('dash.col.value'), class: 'num', cell: (r) => percentOrDash(r.value) },
+        {
+          label: `${t('dash.col.numerator')} / ${t('dash.col.denominator')}`,
+          class: 'num',
+          cell: (r) => `${fmt.integer(r.numerator)} / ${fmt.integer(r.denominator)}`,
+        },
+        { label: t('dash.col.definition'), cell: (r) => el('small', {}, label('rateDef', r.rate)) },
+      ],
+      f.rates,
+      { rowAttrs: (r) => ({ dataset: { rate: r.rate, value: r.value ?? '' } }) },
+    ),
+    { notes: ['figureDef.COHORT'] },
   );
   const decisionTimes = block(
     'time-to-decision',
     'dash.section.timeToDecision',
     table(
       [
-        { label: t('ttd.decided'), class: 'num', cell: (d) => fmt.integer(d.decided) },
-        { label: t('ttd.p50'), class: 'num', cell: (d) => fmt.hours(d.p50Hours) },
-        { label: t('ttd.p95'), class: 'num', cell: (d) => fmt.hours(d.p95Hours) },
-        { label: t('ttd.average'), class: 'num', cell: (d) => fmt.hours(d.averageHours) },
+        { label: t('dash.col.path'), cell: (d) => label('path', d.path) },
+        { label: t('dash.col.decisions'), class: 'num', cell: (d) => fmt.integer(d.decisions) },
+        { label: t('ttd.p50'), class: 'num', cell: (d) => durationCell(d.medianSeconds) },
+        { label: t('ttd.p95'), class: 'num', cell: (d) => durationCell(d.p95Seconds) },
+        { label: t('ttd.average'), class: 'num', cell: (d) => durationCell(d.averageSeconds) },
       ],
-      [f.timeToDecision],
+      f.timeToDecision,
+      { rowAttrs: (d) => ({ dataset: { path: d.path, value: d.decisions } }) },
     ),
-    false,
+    { notes: ['figureDef.TIME_TO_DECISION'] },
+  );
+  const byChannel = block(
+    'by-channel',
+    'dash.section.byChannel',
+    breakdownTable(
+      [
+        { label: t('dash.col.applicationChannel'), cell: (b) => label('applicationChannel', b.applicationChannel) },
+        { label: t('dash.col.partnerChannel'), cell: (b) => b.partnerChannel ?? t('dash.noPartnerChannel') },
+      ],
+      f.byChannel,
+      (b) => `${b.applicationChannel}/${b.partnerChannel ?? ''}`,
+    ),
+    { notes: ['figureDef.COHORT'] },
+  );
+  const byProduct = block(
+    'by-product',
+    'dash.section.byProduct',
+    breakdownTable(
+      [{ label: t('dash.col.loanType'), cell: (b) => label('loanType', b.loanType) }],
+      f.byProduct,
+      (b) => b.loanType,
+    ),
+    { notes: ['figureDef.COHORT'] },
   );
   const portfolioRows = [
     ['disbursedAmount', fmt.money(f.portfolio.disbursedAmount)],
@@ -202,7 +319,6 @@ function draw() {
       portfolioRows,
       { rowAttrs: ([name]) => ({ dataset: { measure: name, value: f.portfolio[name] } }) },
     ),
-    false,
   );
   const parBlock = block(
     'par',
@@ -217,7 +333,7 @@ function draw() {
       f.par,
       { rowAttrs: (p) => ({ dataset: { bucket: p.bucket, value: p.outstandingPrincipal } }) },
     ),
-    true,
+    { chart: true, notes: ['figureDef.PAR'] },
   );
   const classes = block(
     'classification',
@@ -235,7 +351,7 @@ function draw() {
         }),
       },
     ),
-    true,
+    { chart: true },
   );
   const pipeline = block(
     'collections',
@@ -251,7 +367,7 @@ function draw() {
       f.collections,
       { rowAttrs: (c) => ({ dataset: { kind: c.kind, value: c.openTasks } }) },
     ),
-    true,
+    { chart: true },
   );
 
   replace(
@@ -263,7 +379,10 @@ function draw() {
       { class: 'blocks' },
       perDay.node,
       funnel.node,
+      rates.node,
       decisionTimes.node,
+      byChannel.node,
+      byProduct.node,
       portfolio.node,
       parBlock.node,
       classes.node,
@@ -271,7 +390,7 @@ function draw() {
     ),
   );
 
-  chart(perDay.canvas, {
+  chart(perDay.canvas, f.applications === 0, {
     type: 'bar',
     data: {
       labels: f.applicationsPerDay.map((d) => d.date.slice(5)),
@@ -285,54 +404,72 @@ function draw() {
     },
     options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
-  chart(funnel.canvas, {
+  const stageColor = (s) =>
+    s.stage === 'REJECTED'
+      ? COLORS.red
+      : s.path === 'AUTO'
+        ? COLORS.green
+        : s.path === 'MANUAL'
+          ? COLORS.blue
+          : COLORS.grey;
+  chart(funnel.canvas, applied === 0, {
     type: 'bar',
     data: {
-      labels: [...f.funnel.stages.map((s) => label('funnel', s.stage)), label('funnel', 'REJECTED')],
-      datasets: [
-        {
-          data: [...f.funnel.stages.map((s) => s.loans), f.funnel.rejected],
-          backgroundColor: [...f.funnel.stages.map(() => COLORS.blue), COLORS.red],
-        },
-      ],
+      labels: stages.map(stageName),
+      datasets: [{ data: stages.map((s) => s.loans), backgroundColor: stages.map(stageColor) }],
     },
     options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
-  chart(parBlock.canvas, {
-    type: 'bar',
-    data: {
-      labels: f.par.map((p) => p.bucket),
-      datasets: [
-        {
-          data: f.par.map((p) => (p.ratio === null ? 0 : Number(p.ratio) * 100)),
-          backgroundColor: [COLORS.amber, COLORS.red, '#6d1b1b'],
-        },
-      ],
+  chart(
+    parBlock.canvas,
+    f.par.every((p) => p.ratio === null),
+    {
+      type: 'bar',
+      data: {
+        labels: f.par.map((p) => p.bucket),
+        datasets: [
+          {
+            data: f.par.map((p) => Number(p.ratio) * 100),
+            backgroundColor: [COLORS.amber, COLORS.red, '#6d1b1b'],
+          },
+        ],
+      },
+      options: { scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } } },
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } } },
-  });
-  chart(classes.canvas, {
-    type: 'doughnut',
-    data: {
-      labels: f.classification.map((c) => label('class', c.classification)),
-      datasets: [{ data: f.classification.map((c) => c.loans), backgroundColor: CLASS_COLORS }],
+  );
+  chart(
+    classes.canvas,
+    f.classification.every((c) => c.loans === 0),
+    {
+      type: 'doughnut',
+      data: {
+        labels: f.classification.map((c) => label('class', c.classification)),
+        datasets: [{ data: f.classification.map((c) => c.loans), backgroundColor: CLASS_COLORS }],
+      },
     },
-  });
-  chart(pipeline.canvas, {
-    type: 'bar',
-    data: {
-      labels: f.collections.map((c) => label('taskKind', c.kind)),
-      datasets: [
-        { label: t('dash.col.openTasks'), data: f.collections.map((c) => c.openTasks), backgroundColor: COLORS.blue },
-        {
-          label: t('dash.col.overdueTasks'),
-          data: f.collections.map((c) => c.overdueTasks),
-          backgroundColor: COLORS.red,
-        },
-      ],
+  );
+  chart(
+    pipeline.canvas,
+    f.collections.every((c) => c.openTasks === 0),
+    {
+      type: 'bar',
+      data: {
+        labels: f.collections.map((c) => label('taskKind', c.kind)),
+        datasets: [
+          { label: t('dash.col.openTasks'), data: f.collections.map((c) => c.openTasks), backgroundColor: COLORS.blue },
+          {
+            label: t('dash.col.overdueTasks'),
+            data: f.collections.map((c) => c.overdueTasks),
+            backgroundColor: COLORS.red,
+          },
+        ],
+      },
+      options: {
+        plugins: { legend: { display: true } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     },
-    options: { plugins: { legend: { display: true } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
-  });
+  );
 }
 
 startPage(async () => {

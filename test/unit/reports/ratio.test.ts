@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approvalRate, ratio, shareOf } from '../../../domain/ratio.js';
+import { ratio, shareOf } from '../../../domain/ratio.js';
 
 describe('report ratios', () => {
   it('divides money to four decimals, rounding half up', () => {
@@ -16,7 +16,7 @@ describe('report ratios', () => {
   it('has no ratio when the denominator is zero', () => {
     expect(ratio('5.00', '0.00')).toBeNull();
     expect(shareOf(3, 0)).toBeNull();
-    expect(approvalRate(0, 0)).toBeNull();
+    expect(shareOf(0, 0)).toBeNull();
   });
 
   it('agrees with exact rational rounding for any amounts', () => {
@@ -36,10 +36,9 @@ describe('report ratios', () => {
     expect(shareOf(7, 7)).toBe('1.0000');
   });
 
-  it('publishes the approval rate as the dashboard always has', () => {
-    expect(approvalRate(3, 1)).toBe('0.7500');
-    expect(approvalRate(1, 2)).toBe('0.3333');
-    expect(approvalRate(0, 4)).toBe('0.0000');
-    expect(approvalRate(3, 157)).toBe('0.0187');
+  it('rounds shares of counts exactly, half up, as every rate of the dashboard is', () => {
+    expect(shareOf(3, 160)).toBe('0.0188');
+    expect(shareOf(0, 4)).toBe('0.0000');
+    expect(shareOf(1, 2)).toBe('0.5000');
   });
 });
