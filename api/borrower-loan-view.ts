@@ -10,7 +10,7 @@ import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { LoanView } from '../contracts/loan-view.js';
-import type { LoanRecord } from './loan-access.js';
+import { loanChannel, type LoanRecord } from './loan-access.js';
 import { presentApplicant } from './loan-presenter.js';
 
 const Text = z.object({ zh: z.string(), en: z.string() }).strict();
@@ -270,7 +270,7 @@ export function borrowerLoanView(
     status: view.status,
     loanType: view.loanType,
     productCode: view.productCode,
-    channel: view.channel,
+    channel: loanChannel(loan),
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
     requested: termsOf(view.requested),

@@ -7,7 +7,7 @@ import { can } from '../security/permissions.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from '../security/authenticator.js';
-import type { LoanRecord } from './loan-access.js';
+import { loanChannel, type LoanRecord } from './loan-access.js';
 
 export function presentApplicant(application: Application, viewer: AuthUser) {
   const clear = can(viewer.role, 'pii:unmasked');
@@ -45,7 +45,7 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     status: view.status,
     loanType: view.loanType,
     productCode: view.productCode,
-    channel: view.channel,
+    channel: loanChannel(loan),
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
     requested: view.requested,

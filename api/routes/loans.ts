@@ -110,9 +110,10 @@ export const loanRoutes: RouteModule = (deps) => {
       ${q.status ? deps.sql`and l.status = ${q.status}` : deps.sql``}
       ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
-      select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, l.channel, l.days_past_due, l.classification,
-             l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
-      from loans l where ${where}
+      select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, coalesce(lc.channel, l.channel) as channel,
+             l.days_past_due, l.classification, l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at,
+             count(*) over () as total
+      from loans l left join loan_channels lc on lc.loan_id = l.id where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
     const borrowerFacing = seesBorrowerView(user, c.get('channel'));
     return c.json(

@@ -1,0 +1,18 @@
+import { Client } from '@temporalio/client';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../config/index.js';
+import { connectDb } from '../../../lib/db-client.js';
+import { createLogger } from '../../../lib/logger.js';
+import { createSecurity } from '../../../security/authenticator.js';
+import { generateKeyring } from '../../../security/keyring.js';
+import { buildApi } from '../../../api/build-api.js';
+const config = loadConfig({ APP_MODE: 'local', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'doc-')) });
+const sql = connectDb('postgres://nobody@127.0.0.1:9/none', { max: 1 });
+const security = createSecurity({ config, sql, keyring: generateKeyring() });
+const temporal = new Client();
+const app = buildApi({ config, sql, temporal, log: createLogger('doc', 'silent'), auth: security.auth, keyring: security.keyring, cipher: security.cipher, now: () => new Date() }, security);
+const res = await app.request('/openapi.json');
+writeFileSync('/tmp/contract/openapi.json', await res.text());
+process.exit(0);
