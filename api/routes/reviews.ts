@@ -12,6 +12,7 @@ import { secureRoute } from '../route.js';
 import { CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { ReviewRecordList } from '../loan-schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { recordSignature } from '../contract-signatures.js';
 
@@ -43,7 +44,7 @@ const ReviewBody = z
 const ReviewAnswer = z.object({
   loanId: z.string(),
   status: LoanStatusEnum,
-  reviews: z.array(z.record(z.string(), z.unknown())),
+  reviews: ReviewRecordList,
 });
 
 const submitReview = secureRoute({
@@ -165,10 +166,7 @@ export const reviewRoutes: RouteModule = (deps) => {
       loanId,
       detail: { decision: body.decision },
     });
-    return c.json(
-      { loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> },
-      200,
-    );
+    return c.json({ loanId, status: view.status, reviews: view.reviews }, 200);
   });
 
   app.openapi(contract, async (c) => {
