@@ -40,6 +40,7 @@ import {
   LoanStatusEnum,
   LoanTypeEnum,
   LocalDateString,
+  orNull,
   Sha256Hex,
   UuidString,
 } from './schemas.js';
@@ -96,7 +97,7 @@ export const BorrowerLoanDetail = z
         })
         .strict(),
     ),
-    scheduleConfirmation: ScheduleConfirmation.nullable(),
+    scheduleConfirmation: orNull(ScheduleConfirmation),
     servicing: z
       .object({
         asOf: LocalDateString,
@@ -115,7 +116,7 @@ export const BorrowerLoanDetail = z
       })
       .strict()
       .nullable(),
-    closedReason: BilingualSchema.nullable(),
+    closedReason: orNull(BilingualSchema),
     payoutAccount: z
       .object({
         verification: PayoutVerificationEnum,

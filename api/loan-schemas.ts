@@ -30,6 +30,7 @@ import {
   LoanStatusEnum,
   LoanTypeEnum,
   LocalDateString,
+  orNull,
   RepaymentMethodEnum,
   Sha256Hex,
   UuidString,
@@ -265,7 +266,7 @@ export const LoanDetail = z
     reviewWarnings: z.array(CreditWarning).openapi({
       description: 'What a reviewer should look at beyond the assessment, e.g. one file uploaded as two document types',
     }),
-    assessment: CreditAssessment.nullable(),
+    assessment: orNull(CreditAssessment),
     decision: z
       .object({ outcome: DecisionOutcomeEnum, reasons: z.array(BilingualSchema) })
       .strict()
@@ -302,7 +303,7 @@ export const LoanDetail = z
         })
         .strict(),
     ),
-    scheduleConfirmation: ScheduleConfirmation.nullable(),
+    scheduleConfirmation: orNull(ScheduleConfirmation),
     servicing: z
       .object({
         asOf: LocalDateString,
@@ -331,7 +332,7 @@ export const LoanDetail = z
       })
       .strict()
       .nullable(),
-    closedReason: BilingualSchema.nullable(),
+    closedReason: orNull(BilingualSchema),
     payoutAccount: z
       .object({
         verification: PayoutVerificationEnum,

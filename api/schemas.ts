@@ -112,6 +112,14 @@ export const ChannelName = z
   });
 export const Count = z.number().int().min(0);
 
+/**
+ * A value of a named (registered) schema, or null. `.nullable()` on a named schema loses the null in
+ * the OpenAPI document; a union with null keeps it (anyOf [$ref, null]).
+ */
+export function orNull<T extends z.ZodType>(schema: T) {
+  return z.union([schema, z.null()]);
+}
+
 type JsonData = string | number | boolean | JsonData[] | { [key: string]: JsonData | null } | null;
 /** Any JSON value but null (a nullable use says so): for the free-form details of audit rows and tasks. */
 export const JsonValue: z.ZodType<JsonData> = z
@@ -120,11 +128,11 @@ export const JsonValue: z.ZodType<JsonData> = z
       z.string(),
       z.number(),
       z.boolean(),
-      z.array(JsonValue.nullable()),
-      z.record(z.string(), JsonValue.nullable()),
+      z.array(orNull(JsonValue)),
+      z.record(z.string(), orNull(JsonValue)),
     ]),
   )
   .openapi('JsonValue');
 /** A free-form record of named JSON values, each described where it is written. */
-export const JsonRecord = z.record(z.string(), JsonValue.nullable());
+export const JsonRecord = z.record(z.string(), orNull(JsonValue));
 export type JsonRecordData = z.infer<typeof JsonRecord>;

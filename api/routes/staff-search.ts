@@ -22,6 +22,7 @@ import {
   LoanStatusEnum,
   LoanTypeEnum,
   LocalDateString,
+  orNull,
   Sha256Hex,
   UuidString,
 } from '../schemas.js';
@@ -81,7 +82,7 @@ const BorrowerProfileSchema = z
           outcome: z.string().nullable(),
           promisedOn: LocalDateString.nullable(),
           note: z.string().nullable(),
-          by: Actor.nullable(),
+          by: orNull(Actor),
         })
         .strict(),
     ),
