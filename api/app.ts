@@ -141,7 +141,22 @@ export function createApp(
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: '小额贷款信息系统 API / Micro-loan API', version: '1.0.0' },
+    info: {
+      title: '小额贷款信息系统 API / Micro-loan API',
+      version: '1.0.0',
+      description: [
+        'Every request and response body is described field by field: amounts and rates are decimal strings,',
+        'dates YYYY-MM-DD, instants ISO 8601, statuses and types enums; a request body refuses fields it does not name (400 UNKNOWN_FIELD).',
+        '',
+        '**X-Contract-Sha256.** `GET /v1/loans/{loanId}/contract` answers the loan contract (HTML) with the header',
+        '`X-Contract-Sha256`: the sha256, lowercase hex, of exactly the bytes of that body, equal to `contract.sha256`',
+        'in the loan detail, and `X-Contract-Version`. The borrower signs that hash (`POST /v1/loans/{loanId}/contract/sign`',
+        '`{contractSha256, smsCode}`). A channel keeps the hash of the contract it showed the borrower and compares it',
+        'with `contract.sha256` of the loan (or the header on a fresh read) before asking for the signature: when the',
+        'contract is generated again (new terms) the hash and version change, the old hash is refused with 422 naming',
+        '`contractSha256`, and the channel shows the new contract before the borrower signs.',
+      ].join('\n'),
+    },
   });
   app.route('/docs', docsRoutes());
   return app;

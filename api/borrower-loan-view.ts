@@ -11,153 +11,120 @@ import type { FieldCipher } from '../security/field-crypto.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import { closedReasonForBorrower } from './borrower-closed-reason.js';
-import type { LoanRecord } from './loan-access.js';
+import { loanChannel, type LoanRecord } from './loan-access.js';
 import { presentApplicant } from './loan-presenter.js';
-
-const Text = z.object({ zh: z.string(), en: z.string() }).strict();
-const Terms = z
-  .object({
-    amount: z.string(),
-    termCount: z.number(),
-    method: z.string(),
-    frequency: z.string(),
-    annualRate: z.string(),
-  })
-  .strict();
-const Person = z
-  .object({
-    name: z.string(),
-    idNumber: z.string(),
-    phone: z.string(),
-    monthlyIncome: z.string(),
-    relationship: z.string(),
-  })
-  .strict();
+import {
+  Applicant,
+  Balances,
+  DecisionOutcomeEnum,
+  DisbursementStatusEnum,
+  DocumentsList,
+  NextDue,
+  OfferFigures,
+  PaymentSummary,
+  PayoutVerificationEnum,
+  RefundStatusEnum,
+  ReviewDecisionEnum,
+  ReviewStageEnum,
+  ScheduleConfirmation,
+  Terms,
+} from './loan-schemas.js';
+import {
+  AmountString,
+  BilingualSchema,
+  ChannelName,
+  Count,
+  DocumentTypeEnum,
+  InstantString,
+  KeyString,
+  LoanIdString,
+  LoanStatusEnum,
+  LoanTypeEnum,
+  LocalDateString,
+  orNull,
+  Sha256Hex,
+  UuidString,
+} from './schemas.js';
 
 export const BorrowerLoanDetail = z
   .object({
-    loanId: z.string(),
-    status: z.string(),
-    loanType: z.string(),
+    loanId: LoanIdString,
+    status: LoanStatusEnum,
+    loanType: LoanTypeEnum,
     productCode: z.string(),
-    channel: z.string(),
+    channel: ChannelName,
     purpose: z.string(),
-    createdAt: z.string(),
+    createdAt: InstantString,
     requested: Terms,
     appliedFor: Terms,
-    applicant: z
-      .object({
-        name: z.string(),
-        idNumber: z.string(),
-        phone: z.string(),
-        monthlyIncome: z.string(),
-        employer: z.string().nullable(),
-        bankAccount: z.object({ bankName: z.string(), cardNumber: z.string() }).strict(),
-        business: z.record(z.string(), z.unknown()).nullable(),
-        farm: z.record(z.string(), z.unknown()).nullable(),
-        collateral: z.record(z.string(), z.unknown()).nullable(),
-        guarantor: Person.nullable(),
-      })
-      .strict(),
-    requiredDocuments: z.array(z.string()),
-    missingDocuments: z.array(z.string()),
-    documentDeadline: z.string().nullable(),
-    documents: z.array(z.object({ documentId: z.string(), type: z.string() }).strict()),
+    applicant: Applicant,
+    requiredDocuments: DocumentsList,
+    missingDocuments: DocumentsList,
+    documentDeadline: InstantString.nullable(),
+    documents: z.array(z.object({ documentId: UuidString, type: DocumentTypeEnum }).strict()),
     /** The outcome of the automatic decision, without its reasons (they name scores and thresholds). */
-    decision: z.object({ outcome: z.string() }).strict().nullable(),
+    decision: z.object({ outcome: DecisionOutcomeEnum }).strict().nullable(),
     /** Each review's stage, decision and time; the reviewer and the internal comment stay with the lender. */
     reviews: z.array(
       z
         .object({
-          stage: z.string(),
-          decision: z.string(),
-          at: z.string(),
+          stage: ReviewStageEnum,
+          decision: ReviewDecisionEnum,
+          at: InstantString,
           commentForBorrower: z.string().optional(),
         })
         .strict(),
     ),
     offer: z
-      .object({
-        amount: z.string(),
-        termCount: z.number(),
-        method: z.string(),
-        frequency: z.string(),
-        annualRate: z.string(),
-        upfrontFee: z.string(),
-        netDisbursement: z.string(),
-        totalInterest: z.string(),
-        totalFees: z.string(),
-        totalPayment: z.string(),
-        apr: z.string(),
-        effectiveAnnualRate: z.string(),
-        installments: z.array(
-          z
-            .object({
-              number: z.number(),
-              dueDate: z.string(),
-              principal: z.string(),
-              interest: z.string(),
-              fee: z.string(),
-              total: z.string(),
-            })
-            .strict(),
-        ),
-        expiresAt: z.string().nullable(),
-      })
+      .object({ ...OfferFigures, expiresAt: InstantString.nullable() })
       .strict()
       .nullable(),
     contract: z
       .object({
-        sha256: z.string(),
-        version: z.number(),
-        generatedAt: z.string(),
-        signedAt: z.string().nullable(),
+        sha256: Sha256Hex,
+        version: z.number().int().min(1),
+        generatedAt: InstantString,
+        signedAt: InstantString.nullable(),
       })
       .strict()
       .nullable(),
     disbursements: z.array(
       z
         .object({
-          attempt: z.number(),
-          status: z.string(),
-          amount: z.string(),
-          disbursedOn: z.string().nullable(),
+          attempt: z.number().int().min(1),
+          status: DisbursementStatusEnum,
+          amount: AmountString,
+          disbursedOn: LocalDateString.nullable(),
         })
         .strict(),
     ),
-    scheduleConfirmation: z
-      .object({
-        sha256: z.string(),
-        disbursedOn: z.string(),
-        issuedAt: z.string(),
-        firstDueDate: z.string(),
-        installmentCount: z.number(),
-      })
-      .strict()
-      .nullable(),
+    scheduleConfirmation: orNull(ScheduleConfirmation),
     servicing: z
       .object({
-        asOf: z.string(),
-        disbursedOn: z.string(),
-        principal: z.string(),
+        asOf: LocalDateString,
+        disbursedOn: LocalDateString,
+        principal: AmountString,
         autoDebit: z.boolean(),
-        installmentCount: z.number(),
-        installmentsPaid: z.number(),
-        balances: z.record(z.string(), z.string()),
-        payoffToday: z.string(),
-        nextDue: z.object({ number: z.number(), dueDate: z.string(), amount: z.string() }).strict().nullable(),
-        daysPastDue: z.number(),
-        graceEndsOn: z.string().nullable(),
-        promisedOn: z.string().nullable(),
-        recentPayments: z.array(
-          z.object({ paymentId: z.string(), channel: z.string(), amount: z.string(), receivedOn: z.string() }).strict(),
-        ),
+        installmentCount: Count,
+        installmentsPaid: Count,
+        balances: Balances,
+        payoffToday: AmountString,
+        nextDue: NextDue,
+        daysPastDue: Count,
+        graceEndsOn: LocalDateString.nullable(),
+        promisedOn: LocalDateString.nullable(),
+        recentPayments: z.array(PaymentSummary),
       })
       .strict()
       .nullable(),
-    closedReason: Text.nullable(),
+    closedReason: orNull(BilingualSchema),
     payoutAccount: z
-      .object({ verification: z.string(), mismatched: z.array(z.string()), checkedAt: z.string(), changes: z.number() })
+      .object({
+        verification: PayoutVerificationEnum,
+        mismatched: z.array(z.string()),
+        checkedAt: InstantString,
+        changes: Count,
+      })
       .strict()
       .nullable(),
     payoutFailureReason: z.string().nullable(),
@@ -165,17 +132,17 @@ export const BorrowerLoanDetail = z
       .array(
         z
           .object({
-            refundId: z.string(),
-            amount: z.string(),
-            status: z.string(),
-            owedOn: z.string(),
-            paidOn: z.string().optional(),
+            refundId: KeyString,
+            amount: AmountString,
+            status: RefundStatusEnum,
+            owedOn: LocalDateString,
+            paidOn: LocalDateString.optional(),
           })
           .strict(),
       )
       .nullable(),
     /** When the application came in and when the loan reached each status (kind STATUS_<status>); the events' texts and actors stay with the lender. */
-    timeline: z.array(z.object({ at: z.string(), kind: z.string() }).strict()),
+    timeline: z.array(z.object({ at: InstantString, kind: z.string() }).strict()),
   })
   .strict()
   .openapi('BorrowerLoanDetail');
@@ -271,18 +238,18 @@ export function borrowerLoanView(
     status: view.status,
     loanType: view.loanType,
     productCode: view.productCode,
-    channel: view.channel,
+    channel: loanChannel(loan),
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
     requested: termsOf(view.requested),
     appliedFor: {
       amount: loan.amount,
       termCount: loan.term_count,
-      method: loan.method,
-      frequency: loan.frequency,
+      method: loan.method as LoanView['requested']['method'],
+      frequency: loan.frequency as LoanView['requested']['frequency'],
       annualRate: loan.annual_rate,
     },
-    applicant: presentApplicant(application, { ...viewer, role: 'BORROWER' }) as BorrowerLoanDetailView['applicant'],
+    applicant: presentApplicant(application, { ...viewer, role: 'BORROWER' }),
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,
     documentDeadline: view.documentDeadline ?? null,

@@ -4,6 +4,7 @@
 // internal until it is named here.
 import { z } from '@hono/zod-openapi';
 import type { LoanProduct } from '../domain/products.js';
+import { productTermsShape } from './product-schemas.js';
 
 export function borrowerProductView(p: LoanProduct) {
   return {
@@ -37,38 +38,5 @@ export function borrowerProductView(p: LoanProduct) {
 
 export type BorrowerProductView = ReturnType<typeof borrowerProductView>;
 
-const Text = z.object({ zh: z.string(), en: z.string() }).strict();
-
 /** Exactly the fields of borrowerProductView (strict: no other key). */
-export const BorrowerProduct = z
-  .object({
-    code: z.string(),
-    loanType: z.string(),
-    name: Text,
-    minAmount: z.string(),
-    maxAmount: z.string(),
-    minTerm: z.number(),
-    maxTerm: z.number(),
-    frequencies: z.array(z.string()),
-    methods: z.array(z.string()),
-    minRate: z.string(),
-    maxRate: z.string(),
-    defaultRate: z.string(),
-    dayCount: z.string(),
-    fees: z.array(z.object({ kind: z.string(), amount: z.string() }).strict()),
-    penalty: z
-      .object({
-        penaltyMarkup: z.string(),
-        lateFee: z.object({ kind: z.string(), value: z.string() }).strict(),
-        graceDays: z.number(),
-      })
-      .strict(),
-    aprCap: z.string(),
-    requiredDocuments: z.array(z.string()),
-    documentDeadlineDays: z.number(),
-    offerAcceptanceDays: z.number(),
-    minAge: z.number(),
-    maxAge: z.number(),
-  })
-  .strict()
-  .openapi('BorrowerProduct');
+export const BorrowerProduct = z.object(productTermsShape).strict().openapi('BorrowerProduct');

@@ -17,7 +17,10 @@ export interface LoanRecord {
   method: string;
   frequency: string;
   annual_rate: string;
+  /** How the application came in: ONLINE (the borrower) or OFFLINE (a loan officer). */
   channel: string;
+  /** The channel whose API key came with the application (loan_channels); loanInScope reads it. */
+  channel_key?: string | null;
   application_enc: string;
   initial_reviewer_id: string | null;
   final_reviewer_id: string | null;
@@ -28,6 +31,14 @@ export interface LoanRecord {
   view_fields: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
+}
+
+/**
+ * The channel a loan shows: the channel whose API key came with the application (e.g.
+ * WECHAT_MINIAPP), else ONLINE for a borrower's own application, OFFLINE for a loan officer's.
+ */
+export function loanChannel(loan: Pick<LoanRecord, 'channel' | 'channel_key'>): string {
+  return loan.channel_key ?? loan.channel;
 }
 
 /** SQL condition limiting `loans l` to what the user may see. */
@@ -50,7 +61,10 @@ export function loanScope(sql: Sql, user: AuthUser) {
 }
 
 export async function loanInScope(sql: Sql, user: AuthUser, loanId: string): Promise<LoanRecord> {
-  const [loan] = await sql<LoanRecord[]>`select l.* from loans l where l.id = ${loanId} and ${loanScope(sql, user)}`;
+  const [loan] = await sql<LoanRecord[]>`
+    select l.*, lc.channel as channel_key
+    from loans l left join loan_channels lc on lc.loan_id = l.id
+    where l.id = ${loanId} and ${loanScope(sql, user)}`;
   if (loan) return loan;
   const hidden = ApiError.notFound({ zh: '贷款', en: 'Loan' });
   // A loan that exists but is not the caller's: the same 404, and an audited refusal.

@@ -1,4 +1,5 @@
 // What a viewer sees of a loan: its view (read from the database, api/loan-view.ts), with the applicant masked for the role.
+import type { z } from '@hono/zod-openapi';
 import { documentWarnings } from '../domain/document-warnings.js';
 import { maskCard, maskIdNumber, maskName, maskPhone } from '../domain/masking.js';
 import type { Application } from '../domain/validation/application.js';
@@ -7,7 +8,10 @@ import { can } from '../security/permissions.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from '../security/authenticator.js';
-import type { LoanRecord } from './loan-access.js';
+import { loanChannel, type LoanRecord } from './loan-access.js';
+import type { LoanDetail } from './loan-schemas.js';
+
+export type LoanDetailView = z.infer<typeof LoanDetail>;
 
 export function presentApplicant(application: Application, viewer: AuthUser) {
   const clear = can(viewer.role, 'pii:unmasked');
@@ -38,14 +42,15 @@ export function presentApplicant(application: Application, viewer: AuthUser) {
   };
 }
 
-export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCipher, viewer: AuthUser) {
+/** The staff's view of a loan; borrowers and channels get api/borrower-loan-view.ts. */
+export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCipher, viewer: AuthUser): LoanDetailView {
   const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
   return {
     loanId: view.loanId,
     status: view.status,
     loanType: view.loanType,
     productCode: view.productCode,
-    channel: view.channel,
+    channel: loanChannel(loan),
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
     requested: view.requested,
@@ -53,8 +58,8 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     appliedFor: {
       amount: loan.amount,
       termCount: loan.term_count,
-      method: loan.method,
-      frequency: loan.frequency,
+      method: loan.method as LoanView['requested']['method'],
+      frequency: loan.frequency as LoanView['requested']['frequency'],
       annualRate: loan.annual_rate,
     },
     applicant: presentApplicant(application, viewer),
@@ -63,7 +68,7 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     documentDeadline: view.documentDeadline ?? null,
     documents: view.documents,
     /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types. */
-    reviewWarnings: viewer.role === 'BORROWER' ? [] : documentWarnings(view.documents),
+    reviewWarnings: documentWarnings(view.documents),
     assessment: view.assessment ?? null,
     decision: view.decision ?? null,
     reviews: view.reviews,
@@ -81,21 +86,10 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
       view.status === 'DISBURSEMENT_FAILED' ? (view.disbursements.at(-1)?.failureReason ?? null) : null,
     /** The review round waiting for a decision; a decision names it as `round`. */
     openReview: view.openReview ?? null,
-    /** Why the loan is parked for ops (NEEDS_ATTENTION); internal, so not shown to the borrower. */
-    attention: viewer.role === 'BORROWER' ? null : (view.attention ?? null),
-    /** Money owed back and how paying it stands; the borrower sees amounts and states, staff the bank keys too. */
-    refunds:
-      view.refunds?.map((r) =>
-        viewer.role === 'BORROWER'
-          ? {
-              refundId: r.refundId,
-              amount: r.amount,
-              status: r.status,
-              owedOn: r.owedOn,
-              ...(r.paidOn ? { paidOn: r.paidOn } : {}),
-            }
-          : r,
-      ) ?? null,
+    /** Why the loan is parked for ops (NEEDS_ATTENTION); internal, so not in the borrower's view. */
+    attention: view.attention ?? null,
+    /** Money owed back and how paying it stands, with the bank keys. */
+    refunds: view.refunds ?? null,
     timeline: view.timeline,
   };
 }

@@ -16,7 +16,16 @@ import type {
   RepaymentMethod,
 } from '../domain/types.js';
 import type { Balances, PaymentAllocation, PayoffBreakdown } from '../domain/servicing-account.js';
+import type { DecisionOutcome } from '../domain/decision.js';
 import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
+
+/** How an application came in: from the borrower (ONLINE) or through a loan officer (OFFLINE). */
+export const APPLICATION_CHANNELS = ['ONLINE', 'OFFLINE'] as const;
+export type ApplicationChannel = (typeof APPLICATION_CHANNELS)[number];
+export const DISBURSEMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+export const REFUND_STATUSES = ['PENDING', 'APPROVAL', 'PAID', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
+export const PAYOUT_VERIFICATIONS = ['VERIFIED', 'MISMATCH'] as const;
+export const WRITE_OFF_REVIEWS = ['NONE', 'PENDING', 'REJECTED'] as const;
 
 export interface RequestedTerms {
   amount: Money;
@@ -33,7 +42,7 @@ export interface LoanWorkflowInput {
   /** Keyed hash of the borrower's ID number, for the BorrowerHash search attribute. */
   borrowerHash: string;
   loanType: LoanType;
-  channel: 'ONLINE' | 'OFFLINE';
+  channel: ApplicationChannel;
   /** The product as it was when the borrower applied; later edits don't change this loan. */
   product: LoanProduct;
   requested: RequestedTerms;
@@ -86,7 +95,7 @@ export interface DisbursementRecord {
   attempt: number;
   idempotencyKey: string;
   transferId?: string;
-  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  status: (typeof DISBURSEMENT_STATUSES)[number];
   amount: Money;
   failureReason?: string;
   disbursedOn?: string;
@@ -103,7 +112,7 @@ export interface DisbursementRecord {
 export interface RefundRecord {
   refundId: string;
   amount: Money;
-  status: 'PENDING' | 'APPROVAL' | 'PAID' | 'FAILED' | 'REJECTED' | 'CANCELLED';
+  status: (typeof REFUND_STATUSES)[number];
   /** The payment that left the money owed. */
   paymentId: string;
   /** Who recorded that payment; they may not approve its refund. */
@@ -162,14 +171,14 @@ export interface LoanView {
   loanType: LoanType;
   productCode: string;
   borrowerId: string;
-  channel: 'ONLINE' | 'OFFLINE';
+  channel: ApplicationChannel;
   requested: RequestedTerms;
   requiredDocuments: DocumentType[];
   documents: Array<{ documentId: string; type: DocumentType; sha256: string }>;
   missingDocuments: DocumentType[];
   documentDeadline?: string;
   assessment?: CreditAssessment;
-  decision?: { outcome: 'DECLINE' | 'AUTO_APPROVE' | 'REVIEW'; reasons: BilingualText[] };
+  decision?: { outcome: DecisionOutcome; reasons: BilingualText[] };
   reviews: ReviewRecord[];
   offer?: Offer;
   contract?: { sha256: string; version: number; generatedAt: string; signedAt?: string; signedBy?: string };
@@ -191,7 +200,7 @@ export interface LoanView {
 }
 
 export interface PayoutAccountState {
-  verification: 'VERIFIED' | 'MISMATCH';
+  verification: (typeof PAYOUT_VERIFICATIONS)[number];
   /** The elements the bank did not match (cardNumber, name, idNumber, phone); empty when verified. */
   mismatched: string[];
   /** The payout_accounts row the borrower gave; absent for the account on the application. */
@@ -230,7 +239,7 @@ export interface PaymentSummary {
 export const RECENT_PAYMENTS_KEPT = 20;
 
 /** Where a proposed write-off stands in the current overdue episode. */
-export type WriteOffReview = 'NONE' | 'PENDING' | 'REJECTED';
+export type WriteOffReview = (typeof WRITE_OFF_REVIEWS)[number];
 
 /** The servicing part of the loan view (GET /v1/loans/{id} shows it as `servicing`). */
 export interface ServicingView {

@@ -2,7 +2,8 @@
 // refusal types its update validators answer with.
 import type { DocumentType, Money, Rate, Role } from '../domain/types.js';
 
-export type RepaymentChannel = 'ONLINE' | 'BANK_TRANSFER' | 'CASH' | 'AUTO_DEBIT';
+export const REPAYMENT_CHANNELS = ['ONLINE', 'BANK_TRANSFER', 'CASH', 'AUTO_DEBIT'] as const;
+export type RepaymentChannel = (typeof REPAYMENT_CHANNELS)[number];
 
 export interface Actor {
   userId: string;
@@ -15,8 +16,10 @@ export interface DocumentUploaded {
   sha256: string;
 }
 
-export type ReviewStage = 'INITIAL' | 'FINAL';
-export type ReviewDecision = 'APPROVE' | 'REJECT' | 'REQUEST_DOCUMENTS';
+export const REVIEW_STAGES = ['INITIAL', 'FINAL'] as const;
+export type ReviewStage = (typeof REVIEW_STAGES)[number];
+export const REVIEW_DECISIONS = ['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 export interface ReviewInput {
   stage: ReviewStage;

@@ -8,7 +8,8 @@ import type { Application } from './validation/application.js';
 import { isRecord, path, readInteger } from './validation/fields.js';
 import { parseRateField, toRate } from './rates.js';
 
-export type DecisionOutcome = 'DECLINE' | 'AUTO_APPROVE' | 'REVIEW';
+export const DECISION_OUTCOMES = ['DECLINE', 'AUTO_APPROVE', 'REVIEW'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 export interface ApprovedTerms {
   amount: Money;

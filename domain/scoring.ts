@@ -16,7 +16,8 @@ import type { Application } from './validation/application.js';
 import { daysBetween, isValidLocalDate } from './dates.js';
 import { formatPercent, toRate } from './rates.js';
 
-export type WarningSeverity = 'HIGH' | 'MEDIUM' | 'LOW';
+export const WARNING_SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'] as const;
+export type WarningSeverity = (typeof WARNING_SEVERITIES)[number];
 
 export interface CreditFactor {
   code: string;

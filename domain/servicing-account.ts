@@ -536,6 +536,10 @@ export interface PaymentInput {
   externalRef: string | null;
 }
 
+/** How a prepayment re-amortized the schedule: the same installment over fewer periods, or a lower one. */
+export const REAMORTIZATIONS = ['REDUCE_TERM', 'REDUCE_INSTALLMENT'] as const;
+export type Reamortization = (typeof REAMORTIZATIONS)[number];
+
 export interface PaymentAllocation {
   penalty: Money;
   fee: Money;
@@ -548,7 +552,7 @@ export interface PaymentAllocation {
   /** Principal paid ahead of the schedule (prepayment or payoff). */
   prepaidPrincipal: Money;
   installments: InstallmentAllocation[];
-  reamortized: 'REDUCE_TERM' | 'REDUCE_INSTALLMENT' | null;
+  reamortized: Reamortization | null;
   paidOff: boolean;
 }
 

@@ -35,8 +35,10 @@ export interface Fee {
   amount: Money;
 }
 
+export const LATE_FEE_KINDS = ['FLAT', 'PERCENT_OF_OVERDUE_INSTALLMENT'] as const;
+
 export interface LateFeeRule {
-  kind: 'FLAT' | 'PERCENT_OF_OVERDUE_INSTALLMENT';
+  kind: (typeof LATE_FEE_KINDS)[number];
   /** Money for FLAT, a Rate for PERCENT_OF_OVERDUE_INSTALLMENT. */
   value: string;
 }

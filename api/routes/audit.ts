@@ -4,6 +4,7 @@ import { newRouter, type RouteModule } from '../app.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { bilingual } from '../validation.js';
+import { JsonRecord, type JsonRecordData } from '../schemas.js';
 
 const instant = z.iso.datetime({
   offset: true,
@@ -38,7 +39,7 @@ const Entry = z
     loanId: z.string().nullable(),
     sourceIp: z.string().nullable(),
     result: z.enum(['SUCCESS', 'FAILURE', 'DENIED']),
-    detail: z.record(z.string(), z.unknown()),
+    detail: JsonRecord.openapi({ description: 'What the action recorded; its fields depend on the action' }),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -86,7 +87,7 @@ export const auditRoutes: RouteModule = (deps) => {
     });
     return c.json(
       {
-        items: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        items: rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: r.detail as JsonRecordData })),
         nextBefore: rows.length === q.limit ? rows[rows.length - 1]!.id : null,
       },
       200,

@@ -26,7 +26,8 @@ import { ApiError } from '../errors.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
-import { errorResponses, JsonObject } from '../schemas.js';
+import { errorResponses } from '../schemas.js';
+import { LOAN_CLASSES, type LoanClass } from '../../domain/types.js';
 import { LedgerRequestSchema, ledgerRequestView } from '../ledger-request-view.js';
 
 /** The longest range one general-ledger export covers, and the most lines it holds. */
@@ -143,8 +144,19 @@ const capital = secureRoute({
   },
 });
 
+/** One rate per class, a fraction from 0 to 1 with at most 4 decimals (domain/provisions.ts checks the order). */
+const RatesByClass = z
+  .object(
+    Object.fromEntries(LOAN_CLASSES.map((c) => [c, z.string().regex(/^\d(\.\d{1,4})?$/)])) as Record<
+      LoanClass,
+      z.ZodString
+    >,
+  )
+  .strict()
+  .openapi('ProvisionRatesByClass');
 const RatesSchema = z
-  .object({ rates: z.record(z.string(), z.string()), updatedBy: z.string().nullable().optional() })
+  .object({ rates: RatesByClass, updatedBy: z.string().nullable().optional() })
+  .strict()
   .openapi('ProvisionRates');
 
 const getRates = secureRoute({
@@ -166,7 +178,7 @@ const putRates = secureRoute({
   description:
     'Every class, each a fraction from 0 to 1 (4 decimals), never lower for a worse class. Applies to the next move of each loan’s provision.',
   request: {
-    body: { content: { 'application/json': { schema: z.object({ rates: JsonObject }).strict() } }, required: true },
+    body: { content: { 'application/json': { schema: z.object({ rates: RatesByClass }).strict() } }, required: true },
   },
   responses: {
     200: { description: 'The rates now', content: { 'application/json': { schema: RatesSchema } } },

@@ -14,6 +14,7 @@ import { currentUser } from '../middleware/auth.js';
 import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
+import { RepaymentResult } from '../repayment-schemas.js';
 import { approveByChecker, matchBankStatement, rejectByChecker } from '../staff-postings.js';
 import { bilingual } from '../validation.js';
 
@@ -91,7 +92,7 @@ const { approve, reject } = checkerDecisionRoutes({
       schema: z.object({
         paymentId: z.string(),
         status: z.literal('APPROVED'),
-        repayment: z.record(z.string(), z.unknown()),
+        repayment: RepaymentResult,
       }),
     },
   },
@@ -191,8 +192,7 @@ export const financePostingRoutes: RouteModule = (deps) => {
       approveByChecker(deps, paymentId, checker),
     );
     await auditDecided(c, deps.sql, 'REPAYMENT_APPROVE', posting);
-    const repayment = result as unknown as Record<string, unknown>;
-    return c.json({ paymentId, status: 'APPROVED' as const, repayment }, 200);
+    return c.json({ paymentId, status: 'APPROVED' as const, repayment: result }, 200);
   });
 
   app.openapi(reject, async (c) => {

@@ -13,6 +13,7 @@ import { approveReversal, rejectReversalRequest, requestPaymentReversal } from '
 import { checkerDecisionRoutes, checkerListRoute } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
+import { ReversalResult } from '../repayment-schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { bilingual } from '../validation.js';
 
@@ -108,7 +109,7 @@ const { approve, reject } = checkerDecisionRoutes({
       schema: z.object({
         paymentId: z.string(),
         status: z.literal('APPROVED'),
-        reversal: z.record(z.string(), z.unknown()),
+        reversal: ReversalResult,
       }),
     },
   },
@@ -198,8 +199,7 @@ export const financeReversalRoutes: RouteModule = (deps) => {
       status: result.status,
       duplicate: result.duplicate,
     });
-    const reversal = result as unknown as Record<string, unknown>;
-    return c.json({ paymentId, status: 'APPROVED' as const, reversal }, 200);
+    return c.json({ paymentId, status: 'APPROVED' as const, reversal: result }, 200);
   });
 
   app.openapi(reject, async (c) => {

@@ -2,7 +2,7 @@
 // disbursement pause switch, and retrying a failed disbursement.
 import { z } from '@hono/zod-openapi';
 import { loanJournal, loanLines, runReconciliation } from '../../db/ledger-reads.js';
-import { loanBalancesOf } from '../../domain/ledger.js';
+import { ACCOUNTS, ENTRY_KINDS, loanBalancesOf } from '../../domain/ledger.js';
 import { createBankClient } from '../../partners/bank-client.js';
 import { retryDisbursementUpdate } from '../../contracts/definitions.js';
 import { newRouter, type RouteModule } from '../app.js';
@@ -13,7 +13,16 @@ import { loanHandle } from '../loan-workflows.js';
 import { auditRequest } from '../middleware/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
-import { errorResponses, LoanIdParam, LoanStatusEnum } from '../schemas.js';
+import {
+  AmountString,
+  errorResponses,
+  InstantString,
+  KeyString,
+  LoanIdParam,
+  LoanIdString,
+  LocalDateString,
+  LoanStatusEnum,
+} from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
 import { updateIdFor } from '../update-id.js';
 
@@ -49,6 +58,21 @@ const reconciliation = secureRoute({
   },
 });
 
+const JournalEntry = z
+  .object({
+    businessKey: KeyString.openapi({
+      description: 'The business key that makes the entry unique, e.g. loan:<id>:disbursement',
+    }),
+    kind: z.enum(ENTRY_KINDS),
+    effectiveOn: LocalDateString,
+    externalRef: z.string().nullable(),
+    memo: z.string(),
+    createdAt: InstantString,
+    lines: z.array(z.object({ account: z.enum(ACCOUNTS), debit: AmountString, credit: AmountString }).strict()),
+  })
+  .strict()
+  .openapi('JournalEntry');
+
 const loanLedger = secureRoute({
   method: 'get',
   path: '/ledger/loans/{loanId}',
@@ -60,11 +84,13 @@ const loanLedger = secureRoute({
       description: 'Journal entries oldest first, balances derived from them',
       content: {
         'application/json': {
-          schema: z.object({
-            loanId: z.string(),
-            balances: z.record(z.string(), z.string()),
-            entries: z.array(z.record(z.string(), z.unknown())),
-          }),
+          schema: z
+            .object({
+              loanId: LoanIdString,
+              balances: z.record(z.string(), AmountString),
+              entries: z.array(JournalEntry),
+            })
+            .strict(),
         },
       },
     },
@@ -147,10 +173,7 @@ export const financeRoutes: RouteModule = (deps) => {
     const { loanId } = c.req.valid('param');
     await loanInScope(deps.sql, currentUser(c), loanId);
     const [entries, lines] = await Promise.all([loanJournal(deps.sql, loanId, 5_000), loanLines(deps.sql, loanId)]);
-    return c.json(
-      { loanId, balances: { ...loanBalancesOf(lines) }, entries: entries as unknown as Array<Record<string, unknown>> },
-      200,
-    );
+    return c.json({ loanId, balances: { ...loanBalancesOf(lines) }, entries }, 200);
   });
 
   app.openapi(pause, async (c) => {

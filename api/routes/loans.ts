@@ -5,28 +5,41 @@ import { loanInScope, loanScope } from '../loan-access.js';
 import { seesBorrowerView } from '../borrower-facing.js';
 import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
 import { presentLoan } from '../loan-presenter.js';
+import { LoanClassEnum, LoanDetail } from '../loan-schemas.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
-import { errorResponses, JsonObject, LoanIdParam, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
+import {
+  AmountString,
+  ChannelName,
+  Count,
+  errorResponses,
+  InstantString,
+  LoanIdParam,
+  LoanIdString,
+  LoanStatusEnum,
+  LoanTypeEnum,
+  LocalDateString,
+} from '../schemas.js';
 
 const LoanSummary = z
   .object({
-    loanId: z.string(),
+    loanId: LoanIdString,
     status: LoanStatusEnum,
     loanType: LoanTypeEnum,
     productCode: z.string(),
-    amount: z.string(),
-    termCount: z.number(),
-    channel: z.string(),
-    daysPastDue: z.number(),
-    classification: z.string(),
-    outstandingPrincipal: z.string(),
-    nextDueDate: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    amount: AmountString.openapi({ description: 'The amount applied for' }),
+    termCount: z.number().int().min(1),
+    channel: ChannelName,
+    daysPastDue: Count,
+    classification: LoanClassEnum,
+    outstandingPrincipal: AmountString,
+    nextDueDate: LocalDateString.nullable(),
+    createdAt: InstantString,
+    updatedAt: InstantString,
   })
+  .strict()
   .openapi('LoanSummary');
 
 /** A loan in a borrower's or a channel's list: without the lender's risk classification. */
@@ -50,7 +63,7 @@ const list = secureRoute({
       description: 'Loans',
       content: {
         'application/json': {
-          schema: z.object({ loans: z.array(z.union([LoanSummary, BorrowerLoanSummary])), total: z.number() }),
+          schema: z.object({ loans: z.array(z.union([LoanSummary, BorrowerLoanSummary])), total: Count }).strict(),
         },
       },
     },
@@ -72,7 +85,7 @@ const detail = secureRoute({
         'The loan. Staff get LoanDetail; a borrower, and any caller through a channel (X-Api-Key), get BorrowerLoanDetail: ' +
         "no reviewers, internal comments, credit assessment, bank keys or event actors (a reviewer's commentForBorrower is shown)",
       content: {
-        'application/json': { schema: z.union([JsonObject.openapi('LoanDetail'), BorrowerLoanDetail]) },
+        'application/json': { schema: z.union([LoanDetail, BorrowerLoanDetail]) },
       },
     },
     ...errorResponses,
@@ -110,9 +123,10 @@ export const loanRoutes: RouteModule = (deps) => {
       ${q.status ? deps.sql`and l.status = ${q.status}` : deps.sql``}
       ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
-      select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, l.channel, l.days_past_due, l.classification,
-             l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
-      from loans l where ${where}
+      select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, coalesce(lc.channel, l.channel) as channel,
+             l.days_past_due, l.classification, l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at,
+             count(*) over () as total
+      from loans l left join loan_channels lc on lc.loan_id = l.id where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
     const borrowerFacing = seesBorrowerView(user, c.get('channel'));
     return c.json(
@@ -126,7 +140,7 @@ export const loanRoutes: RouteModule = (deps) => {
           termCount: r.term_count as number,
           channel: r.channel as string,
           daysPastDue: r.days_past_due as number,
-          ...(borrowerFacing ? {} : { classification: r.classification as string }),
+          ...(borrowerFacing ? {} : { classification: r.classification as z.infer<typeof LoanClassEnum> }),
           outstandingPrincipal: r.outstanding_principal as string,
           nextDueDate: (r.next_due_date as string | null) ?? null,
           createdAt: (r.created_at as Date).toISOString(),
@@ -153,7 +167,7 @@ export const loanRoutes: RouteModule = (deps) => {
       });
     }
     if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
-    return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
+    return c.json(presentLoan(loan, view, deps.cipher, user), 200);
   });
 
   app.openapi(withdraw, async (c) => {

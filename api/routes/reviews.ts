@@ -12,6 +12,7 @@ import { secureRoute } from '../route.js';
 import { CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { DocumentTypeEnum, errorResponses, LoanIdParam, LoanStatusEnum, MoneyString, RateString } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
+import { ReviewRecordList } from '../loan-schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { recordSignature } from '../contract-signatures.js';
 
@@ -43,7 +44,7 @@ const ReviewBody = z
 const ReviewAnswer = z.object({
   loanId: z.string(),
   status: LoanStatusEnum,
-  reviews: z.array(z.record(z.string(), z.unknown())),
+  reviews: ReviewRecordList,
 });
 
 const submitReview = secureRoute({
@@ -65,9 +66,27 @@ const contract = secureRoute({
   path: '/{loanId}/contract',
   access: 'contract:read',
   summary: 'The loan contract, as generated / 借款合同',
-  description: 'HTML whose sha256 equals contract.sha256 of the loan; the borrower signs that hash.',
+  description:
+    'The HTML of the latest contract generated for the loan. Its sha256 (lowercase hex over the exact bytes of this body) is sent as X-Contract-Sha256 and equals contract.sha256 of the loan detail; the borrower signs that hash (POST /v1/loans/{loanId}/contract/sign). A contract generated again (new terms) has another hash and the next X-Contract-Version; a signature carrying the old hash is refused with 422 naming contractSha256.',
   request: { params: LoanIdParam },
-  responses: { 200: { description: 'text/html contract' }, ...errorResponses },
+  responses: {
+    200: {
+      description: 'text/html contract',
+      headers: {
+        'X-Contract-Sha256': {
+          description:
+            'sha256 of the body, lowercase hex: what the borrower signs, and what a channel compares with the one it showed to notice that the contract changed',
+          schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+        'X-Contract-Version': {
+          description: "The contract's version for this loan: 1, then one more each time it is generated again",
+          schema: { type: 'integer', minimum: 1 },
+        },
+      },
+      content: { 'text/html': { schema: z.string() } },
+    },
+    ...errorResponses,
+  },
 });
 
 const signContract = secureRoute({
@@ -147,10 +166,7 @@ export const reviewRoutes: RouteModule = (deps) => {
       loanId,
       detail: { decision: body.decision },
     });
-    return c.json(
-      { loanId, status: view.status, reviews: view.reviews as unknown as Array<Record<string, unknown>> },
-      200,
-    );
+    return c.json({ loanId, status: view.status, reviews: view.reviews }, 200);
   });
 
   app.openapi(contract, async (c) => {

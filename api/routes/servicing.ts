@@ -8,9 +8,10 @@ import { CERTIFICATE_CONTEXT } from '../../security/encryption-contexts.js';
 import { can } from '../../security/permissions.js';
 import { MESSAGE_PERMISSIONS, repaymentAction } from '../../contracts/message-permissions.js';
 import { collectionNoteUpdate, writeOffUpdate } from '../../contracts/definitions.js';
-import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { createGatewayClient, type GatewayClient } from '../../partners/gateway-client.js';
 import { newRouter, type RouteModule } from '../app.js';
+import { RepaymentResult as RepaymentAnswer } from '../repayment-schemas.js';
+import type { RepaymentResult } from '../../contracts/loan-view.js';
 import { findOnlinePayment, onlinePaymentView, startOnlinePayment } from '../online-payments.js';
 import type { AuthUser } from '../../security/authenticator.js';
 import { ScopeRefusal } from '../access-refusals.js';
@@ -72,22 +73,6 @@ const RepaymentBody = z
   })
   .strict()
   .openapi('RepaymentRequest');
-
-const Allocation = z.record(z.string(), z.unknown()).openapi('RepaymentAllocation');
-const RepaymentAnswer = z
-  .object({
-    paymentId: z.string(),
-    duplicate: z.boolean(),
-    loanId: z.string(),
-    channel: z.string(),
-    amount: z.string(),
-    receivedOn: z.string(),
-    allocation: Allocation,
-    balances: z.record(z.string(), z.string()),
-    payoffAmount: z.string(),
-    status: LoanStatusEnum,
-  })
-  .openapi('RepaymentResult');
 
 const OnlinePaymentAnswer = z
   .object({
@@ -363,7 +348,7 @@ export const servicingRoutes: RouteModule = (deps) => {
     const rows = await deps.sql<
       { result: RepaymentResult }[]
     >`select result from repayments where loan_id = ${loanId} order by created_at, payment_id`;
-    return c.json({ items: rows.map((r) => r.result as unknown as z.infer<typeof RepaymentAnswer>) }, 200);
+    return c.json({ items: rows.map((r) => r.result) }, 200);
   });
 
   app.openapi(postRepayment, async (c) => {
@@ -415,7 +400,7 @@ export const servicingRoutes: RouteModule = (deps) => {
           zh: '该 paymentId 已用于另一笔贷款',
           en: 'This paymentId was already used for another loan',
         });
-      return c.json({ ...earlier.result, duplicate: true } as unknown as z.infer<typeof RepaymentAnswer>, 200);
+      return c.json({ ...earlier.result, duplicate: true }, 200);
     }
     // Staff postings wait for a checker (api/staff-postings.ts): nothing reaches the loan yet.
     const pending = await recordStaffPosting(
@@ -435,7 +420,7 @@ export const servicingRoutes: RouteModule = (deps) => {
       { loan_id: string; channel: string; amount: string; result: RepaymentResult }[]
     >`select loan_id, channel, amount::text, result from repayments where payment_id = ${paymentId}`;
     if (online?.loan_id === loanId) {
-      const result = applied ? { result: applied.result as unknown as z.infer<typeof RepaymentAnswer> } : {};
+      const result = applied ? { result: applied.result } : {};
       return c.json({ ...onlinePaymentView(online), ...result }, 200);
     }
     if (!applied || applied.loan_id !== loanId) throw ApiError.notFound({ zh: '还款', en: 'Repayment' });
@@ -446,7 +431,7 @@ export const servicingRoutes: RouteModule = (deps) => {
         channel: applied.channel,
         status: 'APPLIED' as const,
         amount: applied.amount,
-        result: applied.result as unknown as z.infer<typeof RepaymentAnswer>,
+        result: applied.result,
       },
       200,
     );

@@ -10,19 +10,110 @@ import { ApiError } from '../errors.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
-import { errorResponses, JsonObject, LoanStatusEnum, LoanTypeEnum } from '../schemas.js';
+import {
+  AmountString,
+  ChannelName,
+  Count,
+  DocumentTypeEnum,
+  errorResponses,
+  InstantString,
+  KeyString,
+  LoanIdString,
+  LoanStatusEnum,
+  LoanTypeEnum,
+  LocalDateString,
+  orNull,
+  Sha256Hex,
+  UuidString,
+} from '../schemas.js';
+import { Actor, LoanClassEnum, RepaymentChannelEnum, ReviewDecisionEnum, ReviewStageEnum } from '../loan-schemas.js';
 import { maskedBorrower } from '../staff-borrower-presenter.js';
 import { searchLoans, SEARCH_LIMIT } from '../staff-search.js';
 import { bilingual } from '../validation.js';
 
-const MaskedBorrowerSchema = z
+const maskedBorrowerShape = {
+  borrowerId: UuidString,
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  idNumber: z.string().nullable(),
+};
+const MaskedBorrowerSchema = z.object(maskedBorrowerShape).openapi('MaskedBorrower');
+
+const BorrowerProfileSchema = z
   .object({
-    borrowerId: z.string(),
-    name: z.string().nullable(),
-    phone: z.string().nullable(),
-    idNumber: z.string().nullable(),
+    borrower: z.object({ ...maskedBorrowerShape, registeredAt: InstantString }).strict(),
+    loans: z.array(
+      z
+        .object({
+          loanId: LoanIdString,
+          status: LoanStatusEnum,
+          loanType: LoanTypeEnum,
+          productCode: z.string(),
+          channel: ChannelName,
+          appliedAmount: AmountString,
+          amount: AmountString.openapi({
+            description: "The amount as reviewed (a final reviewer's change), else as applied",
+          }),
+          termCount: z.number().int().min(1),
+          daysPastDue: Count,
+          classification: LoanClassEnum,
+          outstandingPrincipal: AmountString,
+          createdAt: InstantString,
+          closedAt: InstantString.nullable(),
+        })
+        .strict(),
+    ),
+    payments: z.array(
+      z
+        .object({
+          loanId: LoanIdString,
+          paymentId: KeyString,
+          channel: RepaymentChannelEnum,
+          amount: AmountString,
+          receivedOn: LocalDateString,
+        })
+        .strict(),
+    ),
+    contacts: z.array(
+      z
+        .object({
+          loanId: LoanIdString,
+          at: InstantString,
+          outcome: z.string().nullable(),
+          promisedOn: LocalDateString.nullable(),
+          note: z.string().nullable(),
+          by: orNull(Actor),
+        })
+        .strict(),
+    ),
+    notes: z.array(
+      z
+        .object({
+          loanId: LoanIdString,
+          at: InstantString,
+          stage: ReviewStageEnum,
+          decision: ReviewDecisionEnum,
+          comment: z.string(),
+          by: Actor,
+        })
+        .strict(),
+    ),
+    documents: z.array(
+      z
+        .object({
+          loanId: LoanIdString,
+          documentId: UuidString,
+          type: DocumentTypeEnum,
+          contentType: z.string(),
+          sizeBytes: Count,
+          sha256: Sha256Hex,
+          uploadedAt: InstantString,
+        })
+        .strict(),
+    ),
   })
-  .openapi('MaskedBorrower');
+  .strict()
+  .openapi('BorrowerProfile');
 
 const SearchResult = z
   .object({
@@ -92,7 +183,7 @@ const profile = secureRoute({
   responses: {
     200: {
       description: 'The borrower',
-      content: { 'application/json': { schema: JsonObject.openapi('BorrowerProfile') } },
+      content: { 'application/json': { schema: BorrowerProfileSchema } },
     },
     ...errorResponses,
   },
@@ -162,7 +253,7 @@ export const borrowerRoutes: RouteModule = (deps) => {
       detail: found ? { loans: found.loans.map((l) => l.loanId) } : { refusal: 'NOT_IN_SCOPE' },
     });
     if (!found) throw ApiError.notFound({ zh: '借款人', en: 'Borrower' });
-    return c.json(found as unknown as Record<string, unknown>, 200);
+    return c.json(found as z.infer<typeof BorrowerProfileSchema>, 200);
   });
   return app;
 };

@@ -3,7 +3,7 @@ import type { Role } from '../../domain/types.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, JsonRecord, type JsonRecordData } from '../schemas.js';
 
 /** Which task roles each user role works on. */
 const INBOX: Partial<Record<Role, Role[]>> = {
@@ -24,7 +24,7 @@ const Task = z
     role: z.string(),
     status: z.enum(['OPEN', 'DONE', 'CANCELLED']),
     assigneeId: z.string().nullable(),
-    detail: z.record(z.string(), z.unknown()),
+    detail: JsonRecord.openapi({ description: 'What the task needs; its fields depend on the kind' }),
     createdAt: z.string(),
     dueAt: z.string().nullable(),
     ageHours: z.number(),
@@ -87,7 +87,7 @@ export const taskRoutes: RouteModule = (deps) => {
         role: r.role as string,
         status: r.status as 'OPEN' | 'DONE' | 'CANCELLED',
         assigneeId: (r.assignee_id as string | null) ?? null,
-        detail: r.detail as Record<string, unknown>,
+        detail: r.detail as JsonRecordData,
         createdAt: createdAt.toISOString(),
         dueAt: dueAt?.toISOString() ?? null,
         ageHours: Math.round(((now.getTime() - createdAt.getTime()) / 3_600_000) * 10) / 10,
