@@ -103,6 +103,8 @@ export async function startOnlinePayment(
       currency: 'CNY',
       subject: `贷款 ${row.loan_id} 还款 / Repayment of loan ${row.loan_id}`,
       notifyUrl: `${publicApiUrl(config)}/v1/partners/gateway/confirmations`,
+      // The pay page's way back: the loan's page in the borrower app, which shows the payment's state.
+      returnUrl: `${publicApiUrl(config)}/m/loans/${encodeURIComponent(row.loan_id)}`,
       expiresAt: row.expires_at.toISOString(),
     })
     .catch((err: unknown) => {

@@ -64,7 +64,9 @@ export async function api(path, { method = 'GET', body, form, headers = {}, auth
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
-    throw new ApiFailure(0, { error: { code: 'NETWORK', message: { zh: '网络不通，请检查网络后重试', en: 'Network error' } } });
+    throw new ApiFailure(0, {
+      error: { code: 'NETWORK', message: { zh: '网络不通，请检查网络后重试', en: 'Network error' } },
+    });
   }
   if (response.status === 401 && auth) {
     toLogin();
@@ -85,7 +87,8 @@ export function showErrors(form, error) {
   clearErrors(form);
   const places = [...form.querySelectorAll('[data-error-for]')];
   const names = places.map((p) => p.dataset.errorFor).filter(Boolean);
-  const body = error instanceof ApiFailure ? error.body : { error: { message: { zh: String(error?.message ?? error) } } };
+  const body =
+    error instanceof ApiFailure ? error.body : { error: { message: { zh: String(error?.message ?? error) } } };
   for (const [field, texts] of placeErrors(body, names)) {
     const place = places.find((p) => p.dataset.errorFor === field);
     if (!place) continue;

@@ -33,9 +33,9 @@ function body() {
     const name = input.name;
     if (input.type === 'checkbox') setPath(out, name, input.checked);
     else if (name === 'termCount') setPath(out, name, Number(input.value));
-    else if (name === 'farm.crops')
-      setPath(out, name, input.value.split(/[,，、\s]+/).filter(Boolean));
-    else if (input.value.trim() !== '') setPath(out, name, name.endsWith('idNumber') ? input.value.trim().toUpperCase() : input.value.trim());
+    else if (name === 'farm.crops') setPath(out, name, input.value.split(/[,，、\s]+/).filter(Boolean));
+    else if (input.value.trim() !== '')
+      setPath(out, name, name.endsWith('idNumber') ? input.value.trim().toUpperCase() : input.value.trim());
   }
   out.consent.textVersion = document.body.dataset.consentVersion;
   return out;
@@ -110,8 +110,14 @@ async function show() {
   field('termCount').min = String(product.minTerm);
   field('termCount').max = String(product.maxTerm);
   field('termCount').value = String(Math.min(product.maxTerm, Math.max(product.minTerm, 12)));
-  fillChoice('method', product.methods.map((m) => [m, METHOD_NAMES[m] ?? m]));
-  fillChoice('frequency', product.frequencies.map((f) => [f, FREQUENCY_NAMES[f] ?? f]));
+  fillChoice(
+    'method',
+    product.methods.map((m) => [m, METHOD_NAMES[m] ?? m]),
+  );
+  fillChoice(
+    'frequency',
+    product.frequencies.map((f) => [f, FREQUENCY_NAMES[f] ?? f]),
+  );
   fillChoice('business.industry', Object.entries(INDUSTRY_NAMES));
   fillChoice('collateral.type', Object.entries(COLLATERAL_NAMES));
   fillChoice('guarantor.relationship', Object.entries(RELATIONSHIP_NAMES));

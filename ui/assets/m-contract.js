@@ -26,9 +26,11 @@ async function readContract(view) {
 
 function wire(view, reload) {
   const form = document.getElementById('sign-form');
-  document.getElementById('read-contract').addEventListener('click', (event) =>
-    busy(event.currentTarget, () => readContract(view).catch((error) => showErrors(form, error))),
-  );
+  document
+    .getElementById('read-contract')
+    .addEventListener('click', (event) =>
+      busy(event.currentTarget, () => readContract(view).catch((error) => showErrors(form, error))),
+    );
   document.getElementById('send-sign-code').addEventListener('click', (event) => {
     const button = event.currentTarget;
     clearErrors(form);

@@ -12,7 +12,10 @@ function documentRow(loanId, type, missing, reload) {
     'li',
     { class: 'm-item m-document', dataset: { document: type, state: missing ? 'missing' : 'received' } },
     el('strong', { text: DOCUMENT_NAMES[type] ?? type }),
-    el('span', { class: missing ? 'm-badge m-badge-missing' : 'm-badge m-badge-ok', text: missing ? '待上传' : '已上传' }),
+    el('span', {
+      class: missing ? 'm-badge m-badge-missing' : 'm-badge m-badge-ok',
+      text: missing ? '待上传' : '已上传',
+    }),
   );
   if (missing) {
     const input = el('input', {
@@ -56,5 +59,7 @@ export function showDocuments(view, reload) {
     names.length > 0 ? `还缺 ${names.length} 份：${names.join('、')}` : '资料已齐全。';
   document
     .getElementById('document-list')
-    .replaceChildren(...view.requiredDocuments.map((type) => documentRow(view.loanId, type, missing.has(type), reload)));
+    .replaceChildren(
+      ...view.requiredDocuments.map((type) => documentRow(view.loanId, type, missing.has(type), reload)),
+    );
 }

@@ -16,7 +16,9 @@ async function logIn(phone, password) {
   if (answer.role !== 'BORROWER') {
     // A staff account has its own pages; the token is not kept here.
     await fetch('/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${answer.token}` } });
-    throw new ApiFailure(403, { error: { code: 'NOT_A_BORROWER', message: { zh: '本应用仅供借款人使用，员工请从首页登录' } } });
+    throw new ApiFailure(403, {
+      error: { code: 'NOT_A_BORROWER', message: { zh: '本应用仅供借款人使用，员工请从首页登录' } },
+    });
   }
   session.save({ token: answer.token, expiresAt: answer.expiresAt, phone });
   location.assign('/m/loans');

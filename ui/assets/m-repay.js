@@ -27,26 +27,43 @@ function showResult(payment) {
   document.getElementById('repay').hidden = false;
 }
 
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The payment's state, or null while the API cannot be reached (the watch asks again). */
+async function paymentState(path) {
+  try {
+    return await api(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * After the pay page: asks for the payment until the gateway's answer reached the loan (or the
- * watch ends), then shows the loan again. The payment id is the one this tab ordered.
+ * After the pay page: asks for the payment until the gateway's answer reached the loan, then shows
+ * the loan again until its page shows the status the repayment left it in (the loan's projection
+ * may be a moment behind the payment). Both waits are bounded. The payment id is the one this tab
+ * ordered; `reload` shows the loan and returns its view.
  */
 export async function watchReturnedPayment(loanId, reload) {
   const order = pending();
   if (!order || order.loanId !== loanId) return;
   const path = `/v1/loans/${encodeURIComponent(loanId)}/repayments/${encodeURIComponent(order.paymentId)}`;
   const until = Date.now() + WATCH_MS;
-  for (;;) {
-    const payment = await api(path);
-    showResult(payment);
-    if (payment.status !== 'PENDING' || Date.now() > until) {
-      if (payment.status !== 'PENDING') sessionStorage.removeItem(PENDING_KEY);
-      await reload();
-      showResult(payment);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+  let payment = await paymentState(path);
+  while (payment?.status !== 'APPLIED' && payment?.status !== 'EXPIRED' && payment?.status !== 'UNAPPLIED') {
+    if (payment) showResult(payment);
+    if (Date.now() > until) return;
+    await pause(1500);
+    payment = await paymentState(path);
   }
+  sessionStorage.removeItem(PENDING_KEY);
+  showResult(payment);
+  const after = payment.result?.status;
+  for (let view = await reload(); after && view && view.status !== after && Date.now() < until;) {
+    await pause(1500);
+    view = await reload();
+  }
+  showResult(payment);
 }
 
 function wire(view) {
@@ -92,7 +109,6 @@ export async function showRepay(view) {
     section.hidden = document.getElementById('payment-result').hidden;
     return;
   }
-  section.hidden = false;
   const quote = await api(`/v1/loans/${encodeURIComponent(view.loanId)}/payoff`);
   payoffAmount = quote.amount;
   const next = view.servicing?.nextDue;
@@ -104,6 +120,7 @@ export async function showRepay(view) {
     ...(view.servicing?.daysPastDue ? [['已逾期', `${view.servicing.daysPastDue} 天`]] : []),
     ['今日结清金额', yuan(quote.amount)],
   ]);
+  section.hidden = false;
   if (!wired) {
     wire(view);
     wired = true;
@@ -122,9 +139,13 @@ export async function showPayments(view) {
         'li',
         { class: 'm-item', dataset: { paymentId: p.paymentId } },
         el('strong', { text: yuan(p.amount) }),
-        el('span', { class: 'm-muted', text: `${dateWords(p.receivedOn)} · ${p.channel === 'ONLINE' ? '在线支付' : '其他方式'}` }),
+        el('span', {
+          class: 'm-muted',
+          text: `${dateWords(p.receivedOn)} · ${p.channel === 'ONLINE' ? '在线支付' : '其他方式'}`,
+        }),
       ),
     ),
   );
-  if (items.length === 0) document.getElementById('payment-list').append(el('li', { class: 'm-muted', text: '暂无还款记录' }));
+  if (items.length === 0)
+    document.getElementById('payment-list').append(el('li', { class: 'm-muted', text: '暂无还款记录' }));
 }

@@ -14,7 +14,15 @@ export function MobileLoginPage() {
         </button>
       </div>
       <form id="login-form" class="m-card m-stack" autocomplete="on">
-        <Field name="phone" label="手机号" type="tel" inputmode="numeric" autocomplete="username" maxlength={11} required />
+        <Field
+          name="phone"
+          label="手机号"
+          type="tel"
+          inputmode="numeric"
+          autocomplete="username"
+          maxlength={11}
+          required
+        />
         <Field name="password" label="密码" type="password" autocomplete="current-password" maxlength={256} required />
         <div class="m-alert m-error" data-error-for="" role="alert" hidden></div>
         <button type="submit" class="m-button">
@@ -24,7 +32,14 @@ export function MobileLoginPage() {
       <form id="register-form" class="m-card m-stack" hidden>
         <Field name="phone" label="手机号" type="tel" inputmode="numeric" autocomplete="tel" maxlength={11} required />
         <div class="m-row">
-          <Field name="smsCode" label="短信验证码" inputmode="numeric" autocomplete="one-time-code" maxlength={6} required />
+          <Field
+            name="smsCode"
+            label="短信验证码"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength={6}
+            required
+          />
           <button type="button" id="send-register-code" class="m-button m-secondary">
             获取验证码
           </button>

@@ -24,7 +24,9 @@ export function mountMobilePages<E extends Env>(app: Hono<E>): void {
   app.get('/m/loans', (c) => page(c, MobileHomePage()));
   app.get('/m/apply/:productCode', (c) => {
     const code = c.req.param('productCode');
-    return PRODUCT_CODE.test(code) ? page(c, MobileApplyPage({ productCode: code })) : page(c, MobileNotFoundPage(), 404);
+    return PRODUCT_CODE.test(code)
+      ? page(c, MobileApplyPage({ productCode: code }))
+      : page(c, MobileNotFoundPage(), 404);
   });
   app.get('/m/loans/:loanId', (c) => {
     const loanId = c.req.param('loanId');
