@@ -19,7 +19,7 @@ const STATUS = {
   CANCELLED: { words: '已取消', hint: '本次申请已取消。' },
   DISBURSEMENT_FAILED: { words: '放款未成功', hint: '放款没有成功，工作人员会与您联系。' },
   PAYOUT_ACCOUNT_INVALID: { words: '收款账户有误', hint: '您的收款银行卡未通过验证，工作人员会与您联系更换。' },
-  NEEDS_ATTENTION: { words: '处理中', hint: '您的借款需要工作人员处理，请稍候。' },
+  NEEDS_ATTENTION: { words: '人工处理中', hint: '您的借款需要工作人员处理，请稍候。' },
   WRITTEN_OFF: { words: '已核销', hint: '如有疑问请联系客服。' },
 };
 
