@@ -10,7 +10,13 @@ import { repayUpdate } from '../contracts/definitions.js';
 import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
-import type { GatewayClient, PaymentConfirmation } from '../partners/gateway-client.js';
+import type {
+  GatewayClient,
+  GatewayOrder,
+  GatewayOrderRequest,
+  PaymentConfirmation,
+} from '../partners/gateway-client.js';
+import { PartnerError } from '../partners/http.js';
 import { recordAudit } from '../security/audit.js';
 import type { ApiDeps } from './env.js';
 import { ApiError } from './errors.js';
@@ -96,26 +102,43 @@ export async function startOnlinePayment(
   if (row.pay_url) return { row, created: false };
   if (row.status !== 'PENDING' || row.expires_at.getTime() <= deps.now().getTime()) return { row, created: false };
 
-  const order = await gateway
-    .createOrder({
-      merchantOrderId: row.payment_id,
-      amount: money(row.requested_amount).toFixed(2),
-      currency: 'CNY',
-      subject: `贷款 ${row.loan_id} 还款 / Repayment of loan ${row.loan_id}`,
-      notifyUrl: `${publicApiUrl(config)}/v1/partners/gateway/confirmations`,
-      expiresAt: row.expires_at.toISOString(),
-    })
-    .catch((err: unknown) => {
-      throw new ApiError(503, 'GATEWAY_UNAVAILABLE', {
-        zh: '支付网关暂不可用，请稍后用同一 paymentId 重试',
-        en: `The payment gateway is unavailable; retry with the same paymentId (${err instanceof Error ? err.message : String(err)})`,
-      });
+  const order = await createOrAdoptOrder(gateway, {
+    merchantOrderId: row.payment_id,
+    amount: money(row.requested_amount).toFixed(2),
+    currency: 'CNY',
+    subject: `贷款 ${row.loan_id} 还款 / Repayment of loan ${row.loan_id}`,
+    notifyUrl: `${publicApiUrl(config)}/v1/partners/gateway/confirmations`,
+    // The pay page's way back: the loan's page in the borrower app, which shows the payment's state.
+    returnUrl: `${publicApiUrl(config)}/m/loans/${encodeURIComponent(row.loan_id)}`,
+    expiresAt: row.expires_at.toISOString(),
+  }).catch((err: unknown) => {
+    throw new ApiError(503, 'GATEWAY_UNAVAILABLE', {
+      zh: '支付网关暂不可用，请稍后用同一 paymentId 重试',
+      en: `The payment gateway is unavailable; retry with the same paymentId (${err instanceof Error ? err.message : String(err)})`,
     });
+  });
   const [updated] = await sql<OnlinePaymentRow[]>`
     update online_payments set gateway_order_id = ${order.orderId}, pay_url = ${order.payUrl}, updated_at = now()
      where payment_id = ${row.payment_id}
     returning *`;
   return { row: updated!, created: inserted !== undefined };
+}
+
+/**
+ * Creates the order at the gateway; when the gateway already holds an order under this payment id
+ * with another body (an earlier attempt, e.g. by a process of the previous release, whose order
+ * had no returnUrl, reached the gateway but its answer was never stored), that order is the
+ * payment's if it is for the same amount, and is adopted; otherwise the refusal stands.
+ */
+async function createOrAdoptOrder(gateway: GatewayClient, request: GatewayOrderRequest): Promise<GatewayOrder> {
+  try {
+    return await gateway.createOrder(request);
+  } catch (err) {
+    if (!(err instanceof PartnerError && err.status === 409)) throw err;
+    const earlier = await gateway.findOrder(request.merchantOrderId);
+    if (!earlier || earlier.currency !== request.currency || !money(earlier.amount).eq(request.amount)) throw err;
+    return earlier;
+  }
 }
 
 function publicApiUrl(config: ApiDeps['config']): string {

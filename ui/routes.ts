@@ -14,6 +14,7 @@ import { LoansPage } from './pages/loans.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { SearchPage } from './pages/search.js';
+import { mountMobilePages } from './mobile/routes.js';
 import { loadAssets } from './static.js';
 
 const LOAN_ID = /^loan-\d{8}-[0-9a-f]{10}$/;
@@ -49,6 +50,7 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/dashboard', (c) => page(c, DashboardPage()));
   app.get('/finance', (c) => page(c, FinancePage()));
   app.get('/search', (c) => page(c, SearchPage()));
+  mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');
     return BORROWER_ID.test(borrowerId) ? page(c, BorrowerPage({ borrowerId })) : page(c, NotFoundPage(), 404);

@@ -1,6 +1,6 @@
 // Files the browser loads from /ui/assets: the hand-written client scripts and stylesheet in
 // ui/assets/, Chart.js's UMD build from node_modules (no CDN), and site.js, generated here
-// from the dictionary, the navigation and the business time zone.
+// from the dictionary, the navigation and the business time zone, and m-site.js for the borrower app.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +10,7 @@ import { DOCUMENT_TYPES, ROLES } from '../domain/types.js';
 import { unmaskableFields } from '../domain/unmasking.js';
 import { ROLE_PERMISSIONS } from '../security/permissions.js';
 import { DICTIONARY } from './i18n.js';
+import { mobileSiteScript } from './mobile/site.js';
 import { homeFor, navigationFor } from './navigation.js';
 
 export interface Asset {
@@ -58,5 +59,6 @@ export function loadAssets(settings: { timeZone: string; appMode: string }): Map
   }
   assets.set('chart.umd.js', asset(readFileSync(CHART_JS), CONTENT_TYPES['.js']!));
   assets.set('site.js', asset(siteScript(settings), CONTENT_TYPES['.js']!));
+  assets.set('m-site.js', asset(mobileSiteScript(), CONTENT_TYPES['.js']!));
   return assets;
 }

@@ -160,6 +160,54 @@ describe('online repayments through the payment gateway', () => {
     expect(await gateway.findOrder(applied.paymentId)).toMatchObject({ status: 'PAID' });
   });
 
+  it("sends the borrower back from the pay page to the loan's page in the borrower app", async () => {
+    const applied = await repayOnline(api, borrower.token, loanId, { amount: '50.00' });
+    paid.push(applied.paymentId);
+    const order = await onlinePayment(api, borrower.token, loanId, applied.paymentId);
+    const page = await (await fetch(order.payUrl!)).text();
+    expect(page).toContain(`href="${stack.apiUrl}/m/loans/${loanId}"`);
+  });
+
+  it('adopts the order an earlier attempt left at the gateway with another body, for the same amount only', async () => {
+    // An attempt of the previous release reached the gateway (its order had no returnUrl), and its
+    // answer was never stored: the same payment id again takes that order, not a second one.
+    const paymentId = `online-${randomUUID()}`;
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    const earlier = await gateway.createOrder({
+      merchantOrderId: paymentId,
+      amount: '40.00',
+      currency: 'CNY',
+      subject: 'earlier release',
+      notifyUrl: CONFIRMATIONS,
+      expiresAt,
+    });
+    const order = await orderOnlinePayment(api, borrower.token, loanId, { amount: '40.00', paymentId });
+    expect(order.payUrl).toBe(earlier.payUrl);
+    expect((await payOnHostedPage(order.payUrl!)).status).toBe(200);
+    paid.push(paymentId);
+    const applied = await waitForOnlinePayment(api, borrower.token, loanId, paymentId);
+    expect(applied).toMatchObject({ status: 'APPLIED', confirmedAmount: '40.00' });
+    expect(await appliedTimes(paymentId)).toBe(1);
+
+    // Under a payment id the gateway holds for another amount, nothing is adopted and nothing applied.
+    const otherId = `online-${randomUUID()}`;
+    await gateway.createOrder({
+      merchantOrderId: otherId,
+      amount: '41.00',
+      currency: 'CNY',
+      subject: 'earlier release',
+      notifyUrl: CONFIRMATIONS,
+      expiresAt,
+    });
+    const refused = await api.fetch('POST', `/v1/loans/${loanId}/repayments`, {
+      token: borrower.token,
+      body: { paymentId: otherId, amount: '42.00', channel: 'ONLINE' },
+    });
+    expect(refused.status).toBe(503);
+    expect(await appliedTimes(otherId)).toBe(0);
+    expect(await onlinePayment(api, borrower.token, loanId, otherId)).not.toHaveProperty('payUrl');
+  });
+
   it('applies a confirmation delivered twice once', async () => {
     const applied = await repayOnline(api, borrower.token, loanId, {
       amount: '100.00',
