@@ -167,11 +167,10 @@ describe('the main journeys, every answer recorded', () => {
     await api.call('GET', `/v1/products/${base.code}`, { token: risk.token });
     const code = `CONTRACT_${randomUUID().slice(0, 8).toUpperCase()}`;
     await api.call('PUT', `/v1/products/${code}`, { token: risk.token, body: { ...base, code } });
-    const found = await api.call<{ results: Array<{ borrower: { borrowerId: string } }> }>(
-      'GET',
-      `/v1/search?q=${loanId}`,
-      { token: risk.token },
-    );
+    const found = await api.call<{ results: Array<{ borrower: { borrowerId: string } }> }>('POST', '/v1/search', {
+      token: risk.token,
+      body: { q: loanId },
+    });
     expect(found.results[0]?.borrower.borrowerId).toBe(borrowerId);
     const profile = await api.call<{ loans: Array<{ loanId: string; channel: string }> }>(
       'GET',
