@@ -124,13 +124,7 @@ type JsonData = string | number | boolean | JsonData[] | { [key: string]: JsonDa
 /** Any JSON value but null (a nullable use says so): for the free-form details of audit rows and tasks. */
 export const JsonValue: z.ZodType<JsonData> = z
   .lazy(() =>
-    z.union([
-      z.string(),
-      z.number(),
-      z.boolean(),
-      z.array(orNull(JsonValue)),
-      z.record(z.string(), orNull(JsonValue)),
-    ]),
+    z.union([z.string(), z.number(), z.boolean(), z.array(orNull(JsonValue)), z.record(z.string(), orNull(JsonValue))]),
   )
   .openapi('JsonValue');
 /** A free-form record of named JSON values, each described where it is written. */
