@@ -8,6 +8,7 @@ import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { LoanRecord } from './loan-access.js';
+import type { StaffPerson } from './staff-names.js';
 
 export function presentApplicant(application: Application, viewer: AuthUser) {
   const clear = can(viewer.role, 'pii:unmasked');
@@ -38,7 +39,22 @@ export function presentApplicant(application: Application, viewer: AuthUser) {
   };
 }
 
-export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCipher, viewer: AuthUser) {
+/** The staff whose names a loan's page shows: who applied on the borrower's behalf, reviewed it or acted in its timeline. */
+export function loanPeopleIds(loan: LoanRecord, view: LoanView): string[] {
+  return [
+    loan.created_by,
+    ...view.reviews.map((r) => r.reviewer.userId),
+    ...view.timeline.map((e) => e.actor?.userId),
+  ].filter((id): id is string => typeof id === 'string');
+}
+
+export function presentLoan(
+  loan: LoanRecord,
+  view: LoanView,
+  cipher: FieldCipher,
+  viewer: AuthUser,
+  people: Readonly<Record<string, StaffPerson>> = {},
+) {
   const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
   return {
     loanId: view.loanId,
@@ -48,6 +64,10 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     channel: view.channel,
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
+    /** The staff user who applied on the borrower's behalf (a loan officer); null when the borrower applied. */
+    createdBy: people[loan.created_by] ? loan.created_by : null,
+    /** Names of the staff in createdBy, reviews[].reviewer and timeline[].actor, by user id. */
+    people,
     requested: view.requested,
     /** The terms as applied for; `requested` takes a final reviewer's changes. */
     appliedFor: {

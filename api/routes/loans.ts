@@ -4,7 +4,8 @@ import { closeLoanOnRequest } from '../borrower-closing.js';
 import { loanInScope, loanScope } from '../loan-access.js';
 import { seesBorrowerView } from '../borrower-facing.js';
 import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
-import { presentLoan } from '../loan-presenter.js';
+import { loanPeopleIds, presentLoan } from '../loan-presenter.js';
+import { staffNames } from '../staff-names.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
@@ -17,11 +18,19 @@ const LoanSummary = z
     status: LoanStatusEnum,
     loanType: LoanTypeEnum,
     productCode: z.string(),
-    amount: z.string(),
+    amount: z.string().openapi({ description: 'The amount applied for' }),
     termCount: z.number(),
+    approvedAmount: z
+      .string()
+      .nullable()
+      .openapi({ description: "The approved offer's amount; null until the loan is approved" }),
+    approvedTermCount: z.number().nullable(),
     channel: z.string(),
     daysPastDue: z.number(),
-    classification: z.string(),
+    classification: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The five-category class; null for a loan never paid out' }),
     outstandingPrincipal: z.string(),
     nextDueDate: z.string().nullable(),
     createdAt: z.string(),
@@ -111,6 +120,8 @@ export const loanRoutes: RouteModule = (deps) => {
       ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
       select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, l.channel, l.days_past_due, l.classification,
+             l.offer->>'amount' as approved_amount, (l.offer->>'termCount')::int as approved_term_count,
+             l.disbursed_at is not null as disbursed,
              l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at, count(*) over () as total
       from loans l where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
@@ -124,9 +135,11 @@ export const loanRoutes: RouteModule = (deps) => {
           productCode: r.product_code as string,
           amount: r.amount as string,
           termCount: r.term_count as number,
+          approvedAmount: (r.approved_amount as string | null) ?? null,
+          approvedTermCount: (r.approved_term_count as number | null) ?? null,
           channel: r.channel as string,
           daysPastDue: r.days_past_due as number,
-          ...(borrowerFacing ? {} : { classification: r.classification as string }),
+          ...(borrowerFacing ? {} : { classification: r.disbursed ? (r.classification as string) : null }),
           outstandingPrincipal: r.outstanding_principal as string,
           nextDueDate: (r.next_due_date as string | null) ?? null,
           createdAt: (r.created_at as Date).toISOString(),
@@ -153,7 +166,8 @@ export const loanRoutes: RouteModule = (deps) => {
       });
     }
     if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
-    return c.json(presentLoan(loan, view, deps.cipher, user) as Record<string, unknown>, 200);
+    const people = await staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view));
+    return c.json(presentLoan(loan, view, deps.cipher, user, people) as Record<string, unknown>, 200);
   });
 
   app.openapi(withdraw, async (c) => {

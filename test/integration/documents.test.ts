@@ -163,7 +163,10 @@ describe('uploaded documents are real', () => {
       expect.objectContaining({
         code: 'DUPLICATE_DOCUMENT',
         severity: 'HIGH',
-        message: { zh: expect.stringContaining('ID_BACK, ID_FRONT'), en: expect.stringContaining('ID_BACK, ID_FRONT') },
+        message: {
+          zh: expect.stringContaining('身份证国徽面、身份证人像面'),
+          en: expect.stringContaining('ID card (back), ID card (front)'),
+        },
       }),
     ]);
     // The borrower's own view (api/borrower-loan-view.ts) carries no review warnings at all.

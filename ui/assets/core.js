@@ -318,12 +318,42 @@ export function errorBox(error, heading, fieldLabel = (field) => field) {
   );
 }
 
+/** True for a refusal on permission (403): the viewer may not see it, nothing failed to load. */
+export function isForbidden(error) {
+  return error instanceof ApiFailure && error.status === 403;
+}
+
+/**
+ * A box for data a page could not show: "无权查看" with the API's reason when the role may not
+ * see it (403), "无法加载" with the cause only for a real failure (network, 5xx, timeout).
+ */
+export function loadErrorBox(error) {
+  const forbidden = isForbidden(error);
+  return el(
+    'div',
+    {
+      class: `alert ${forbidden ? 'alert-warn' : 'alert-error'}`,
+      role: 'alert',
+      dataset: { code: error?.code ?? 'ERROR', load: forbidden ? 'forbidden' : 'failed' },
+    },
+    el('strong', {}, t(forbidden ? 'common.noAccess' : 'common.loadFailed')),
+    ' ',
+    error instanceof ApiFailure ? bi(error.text) : String(error?.message ?? error),
+  );
+}
+
 export function badge(text, kind = '') {
   return el('span', { class: `badge ${kind}`.trim() }, text);
 }
 
 export function statusBadge(status) {
   return el('span', { class: `badge status status-${status}`, dataset: { status } }, label('status', status));
+}
+
+/** The approved amount once there is one; until then the amount applied for, marked as such. */
+export function shownAmount(loan) {
+  if (loan.approvedAmount) return el('span', { dataset: { amount: 'approved' } }, fmt.money(loan.approvedAmount));
+  return el('span', { dataset: { amount: 'applied' }, title: t('amount.applied') }, fmt.money(loan.amount));
 }
 
 /** Replaces the children of the element with id `id`. */

@@ -6,9 +6,10 @@ import {
   bi,
   can,
   el,
-  errorBox,
+  loadErrorBox,
   facts,
   fmt,
+  isForbidden,
   label,
   replace,
   startPage,
@@ -81,7 +82,9 @@ function payoutProblem(loan) {
   const reason =
     loan.status === 'DISBURSEMENT_FAILED'
       ? t('payout.bankReason', { reason: loan.payoutFailureReason ?? '—' })
-      : t('payout.mismatched', { elements: (loan.payoutAccount?.mismatched ?? []).join(', ') || '—' });
+      : t('payout.mismatched', {
+          elements: (loan.payoutAccount?.mismatched ?? []).map((e) => label('element', e)).join('、') || '—',
+        });
   const pause = state.pause
     ? t(state.pause.paused ? 'payout.paused' : 'payout.notPaused', {
         by: state.pause.changedBy ?? '—',
@@ -114,6 +117,12 @@ function schedulePreview(requested, product) {
 
 // ---------------------------------------------------------------- sections
 
+/** A person by name and role, "张伟（终审员）"; a borrower by role alone, never by id. */
+function personName(actor) {
+  const person = state.loan?.people?.[actor.userId];
+  return person ? t('person.named', { name: person.name, role: label('role', actor.role) }) : label('role', actor.role);
+}
+
 function summary(loan) {
   return section(
     'loan.section.summary',
@@ -121,6 +130,9 @@ function summary(loan) {
       [t('inbox.col.loanType'), label('loanType', loan.loanType)],
       [t('loan.product'), state.product ? bi(state.product.name) : loan.productCode],
       [t('loan.channel'), label('channel', loan.channel)],
+      loan.createdBy
+        ? [t('loan.createdBy'), personName({ userId: loan.createdBy, role: loan.people[loan.createdBy].role })]
+        : null,
       [t('loan.purpose'), loan.purpose],
       [t('loan.created'), fmt.instant(loan.createdAt)],
       loan.decision ? [t('loan.section.decision'), label('decision', loan.decision.outcome)] : null,
@@ -142,12 +154,30 @@ function applicant(a) {
   const full = state.unmasked ?? {};
   const shownInFull = (field, value) =>
     el('span', { class: full[field] ? 'mono unmasked' : 'mono', dataset: { field } }, full[field] ?? value);
-  const describe = (value) =>
-    value
-      ? Object.values(value)
-          .filter((v) => typeof v === 'string' || typeof v === 'number')
-          .join(' · ')
-      : null;
+  const money = (key, value) => (value ? t(key, { value: fmt.money(value) }) : null);
+  const parts = (...items) => items.filter((item) => item !== null && item !== undefined && item !== '').join(' · ');
+  const business = (b) =>
+    parts(
+      label('industry', b.industry),
+      b.licenseNumber ? t('applicant.licenseNumber', { value: b.licenseNumber }) : null,
+      money('applicant.monthlyRevenue', b.monthlyRevenue),
+    );
+  const farm = (f) =>
+    parts(
+      f.landAreaMu ? t('applicant.landArea', { value: f.landAreaMu }) : null,
+      (f.crops ?? []).join('、'),
+      f.livestock,
+      f.cooperative,
+    );
+  const collateral = (c) =>
+    parts(
+      label('collateral', c.type),
+      c.description,
+      money('applicant.appraisedValue', c.appraisedValue),
+      money('applicant.existingLiens', c.existingLiens),
+    );
+  const guarantor = (g) =>
+    parts(g.name, label('relationship', g.relationship), g.phone, money('applicant.guarantorIncome', g.monthlyIncome));
   return section(
     'loan.section.applicant',
     masked ? el('p', { class: 'badge masked' }, t('loan.masked')) : null,
@@ -165,10 +195,10 @@ function applicant(a) {
       [t('applicant.employer'), maybe(a.employer)],
       [t('applicant.bank'), a.bankAccount.bankName],
       [t('applicant.card'), el('span', { class: 'mono' }, a.bankAccount.cardNumber)],
-      a.business ? [t('applicant.business'), describe(a.business)] : null,
-      a.farm ? [t('applicant.farm'), describe(a.farm)] : null,
-      a.collateral ? [t('applicant.collateral'), describe(a.collateral)] : null,
-      a.guarantor ? [t('applicant.guarantor'), describe(a.guarantor)] : null,
+      a.business ? [t('applicant.business'), business(a.business)] : null,
+      a.farm ? [t('applicant.farm'), farm(a.farm)] : null,
+      a.collateral ? [t('applicant.collateral'), collateral(a.collateral)] : null,
+      a.guarantor ? [t('applicant.guarantor'), guarantor(a.guarantor)] : null,
     ]),
   );
 }
@@ -312,6 +342,11 @@ function documentFigure(doc) {
     ),
   );
   documentFigures.set(doc.documentId, figure);
+  const refused = (key) => el('span', { class: 'alert alert-warn', dataset: { i18n: key } }, t(key));
+  if (!can(state.user.role, 'document:read')) {
+    preview.replaceChildren(refused('documents.forbidden'));
+    return figure;
+  }
   api(`/v1/loans/${loanId}/documents/${doc.documentId}`, { as: 'blob' })
     .then((blob) => {
       const url = URL.createObjectURL(blob);
@@ -333,9 +368,11 @@ function documentFigure(doc) {
         );
       }
     })
-    .catch(() =>
+    .catch((error) =>
       preview.replaceChildren(
-        el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed')),
+        isForbidden(error)
+          ? refused('documents.forbidden')
+          : el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed')),
       ),
     );
   return figure;
@@ -428,7 +465,7 @@ function servicing(s, status) {
 }
 
 function timeline(entries) {
-  const actor = (a) => (a ? `${label('role', a.role)} · ${a.userId.slice(0, 8)}` : t('timeline.system'));
+  const actor = (a) => (a ? personName(a) : t('timeline.system'));
   return section(
     'loan.section.timeline',
     el(
@@ -460,7 +497,7 @@ function reviewable(loan) {
 }
 
 function draw() {
-  if (state.failure) return replace('content', errorBox(state.failure));
+  if (state.failure) return replace('content', loadErrorBox(state.failure));
   const loan = state.loan;
   replace('loan-status', statusBadge(loan.status));
   const notice = state.notice

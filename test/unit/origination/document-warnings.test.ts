@@ -14,8 +14,8 @@ describe('document warnings', () => {
     ]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ code: 'DUPLICATE_DOCUMENT', severity: 'HIGH' });
-    expect(warnings[0]!.message.en).toContain('ID_BACK, ID_FRONT');
-    expect(warnings[0]!.message.zh).toContain('ID_BACK, ID_FRONT');
+    expect(warnings[0]!.message.en).toContain('ID card (back), ID card (front)');
+    expect(warnings[0]!.message.zh).toContain('身份证国徽面、身份证人像面');
   });
 
   it('does not warn about the same file uploaded twice under one type', () => {
