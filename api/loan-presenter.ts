@@ -8,6 +8,7 @@ import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { LoanRecord } from './loan-access.js';
+import type { LoanDocuments } from './loan-documents.js';
 import type { StaffPerson } from './staff-names.js';
 
 export function presentApplicant(application: Application, viewer: AuthUser) {
@@ -48,12 +49,19 @@ export function loanPeopleIds(loan: LoanRecord, view: LoanView): string[] {
   ].filter((id): id is string => typeof id === 'string');
 }
 
+export interface LoanPageExtras {
+  /** Names of the staff in the loan's reviews and timeline (api/staff-names.ts). */
+  people: Readonly<Record<string, StaffPerson>>;
+  /** The current and the replaced documents (api/loan-documents.ts). */
+  documents: LoanDocuments;
+}
+
 export function presentLoan(
   loan: LoanRecord,
   view: LoanView,
   cipher: FieldCipher,
   viewer: AuthUser,
-  people: Readonly<Record<string, StaffPerson>> = {},
+  { people, documents }: LoanPageExtras,
 ) {
   const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
   return {
@@ -81,8 +89,11 @@ export function presentLoan(
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,
     documentDeadline: view.documentDeadline ?? null,
-    documents: view.documents,
-    /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types. */
+    /** The newest upload of each type (every 其他资料), with the uploads it replaces. */
+    documents: documents.documents,
+    /** Older uploads a newer one of the same type replaced: kept, not what the loan is judged on. */
+    supersededDocuments: documents.supersededDocuments,
+    /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types, or again as the same type. */
     reviewWarnings: viewer.role === 'BORROWER' ? [] : documentWarnings(view.documents),
     assessment: view.assessment ?? null,
     decision: view.decision ?? null,

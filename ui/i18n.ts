@@ -212,6 +212,9 @@ const LOAN = {
   'documents.none': { zh: '尚未上传资料', en: 'No documents yet' },
   'documents.openPdf': { zh: '在新窗口打开 PDF', en: 'Open the PDF in a new window' },
   'documents.failed': { zh: '资料无法加载', en: 'The document could not be loaded' },
+  'documents.replaces': { zh: '已替换旧版 {n} 份', en: 'Replaces {n} earlier' },
+  'documents.duplicate': { zh: '重复文件', en: 'Duplicate file' },
+  'documents.superseded': { zh: '已被新上传替换的资料（{n} 份）', en: 'Replaced by a newer upload ({n})' },
   'documents.forbidden': { zh: '无权查看资料原件', en: 'Your role may not open the documents' },
   'loan.section.assessment': { zh: '信用评估', en: 'Credit assessment' },
   'assessment.none': { zh: '尚未完成信用评估', en: 'Not assessed yet' },
@@ -271,6 +274,31 @@ const LOAN = {
   'review.newRate': { zh: '批准年利率（%）', en: 'Approved annual rate (%)' },
   'review.newTerm': { zh: '批准期数', en: 'Approved installments' },
   'review.submit': { zh: '提交审批', en: 'Submit decision' },
+  'review.range.amount': {
+    zh: '批准金额须在 {min} 至 {max} 之间，最多两位小数',
+    en: 'The approved amount must be from {min} to {max}, with at most two decimals',
+  },
+  'review.range.term': {
+    zh: '批准期数须为 {min} 至 {max} 之间的整数',
+    en: 'The approved installments must be a whole number from {min} to {max}',
+  },
+  'review.range.rate': {
+    zh: '批准年利率须在 {min} 至 {max} 之间，最多两位小数',
+    en: 'The approved annual rate must be from {min} to {max}, with at most two decimals',
+  },
+  'review.preview.heading': { zh: '调整后的还款计划（试算）', en: 'Schedule of the changed terms (preview)' },
+  'review.preview.summary': {
+    zh: '共 {n} 期，应还总额 {total}，年化利率（APR）{apr}',
+    en: '{n} installments, {total} in total, APR {apr}',
+  },
+  'review.preview.failed': {
+    zh: '暂时无法试算调整后的还款计划',
+    en: 'The schedule of the changed terms cannot be computed right now',
+  },
+  'review.draftRestored': {
+    zh: '已恢复您尚未提交的审批草稿',
+    en: 'Your unsent review draft was restored',
+  },
   'review.submitting': { zh: '正在提交…', en: 'Submitting…' },
   'review.recorded': {
     zh: '已提交：{decision}。贷款状态：{status}',

@@ -6,6 +6,7 @@ import { seesBorrowerView } from '../borrower-facing.js';
 import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
 import { loanPeopleIds, presentLoan } from '../loan-presenter.js';
 import { staffNames } from '../staff-names.js';
+import { loanDocuments } from '../loan-documents.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
@@ -166,8 +167,11 @@ export const loanRoutes: RouteModule = (deps) => {
       });
     }
     if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
-    const people = await staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view));
-    return c.json(presentLoan(loan, view, deps.cipher, user, people) as Record<string, unknown>, 200);
+    const [people, documents] = await Promise.all([
+      staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view)),
+      loanDocuments(deps.sql, loanId, view.documents),
+    ]);
+    return c.json(presentLoan(loan, view, deps.cipher, user, { people, documents }) as Record<string, unknown>, 200);
   });
 
   app.openapi(withdraw, async (c) => {

@@ -75,10 +75,55 @@ export function requestKeys(prefix) {
   };
 }
 
+// ---------------------------------------------------------------- token refresh
+
+/** A token this close to its expiry is renewed before the next call (POST /v1/auth/refresh). */
+const REFRESH_WITHIN_MS = 10 * 60_000;
+/** Activity (a click, a key) renews the token at most this often. */
+const ACTIVITY_CHECK_MS = 30_000;
+let refreshing = null;
+
+/**
+ * Renews the session's token when it expires within REFRESH_WITHIN_MS, once for every caller
+ * waiting at the same time. A refusal (the session is too old, or was ended) leaves the token as
+ * it is: the next call answers 401 and the page asks to sign in again.
+ */
+export function keepTokenFresh() {
+  const s = session.get();
+  if (!s || Date.parse(s.expiresAt) - Date.now() > REFRESH_WITHIN_MS) return Promise.resolve();
+  refreshing ??= fetch('/v1/auth/refresh', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}` },
+    signal: AbortSignal.timeout(API_TIMEOUT_MS),
+  })
+    .then(async (response) => {
+      if (!response.ok) return;
+      const issued = await response.json();
+      session.save({ ...s, token: issued.token, expiresAt: issued.expiresAt });
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+/** While the page is in use (clicks, keys), its token is renewed before it runs out. */
+function refreshWhileInUse() {
+  let last = 0;
+  const onActivity = () => {
+    if (Date.now() - last < ACTIVITY_CHECK_MS) return;
+    last = Date.now();
+    keepTokenFresh();
+  };
+  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, onActivity, { passive: true });
+}
+
 export async function api(path, { method = 'GET', body, as = 'json', auth = true, idempotencyKey } = {}) {
   const headers = {};
   // The same key on a resubmitted form makes the server apply it once.
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  if (auth && path !== '/v1/auth/logout') await keepTokenFresh();
   const s = session.get();
   if (auth && s) headers.authorization = `Bearer ${s.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -420,6 +465,7 @@ export async function startPage(init) {
     return;
   }
   renderNavigation(user);
+  refreshWhileInUse();
   const permission = document.body.dataset.permission;
   if (permission && !can(user.role, permission)) {
     replace(

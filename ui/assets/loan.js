@@ -339,6 +339,17 @@ function documentFigure(doc) {
       {},
       el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)),
       el('small', { class: 'mono' }, doc.sha256.slice(0, 12)),
+      doc.uploadedAt ? el('small', { class: 'muted' }, fmt.instant(doc.uploadedAt)) : null,
+      doc.replaces?.length
+        ? el(
+            'span',
+            { class: 'badge replaced', dataset: { replaces: String(doc.replaces.length) } },
+            t('documents.replaces', { n: doc.replaces.length }),
+          )
+        : null,
+      copiesOf(doc.sha256) > 1
+        ? el('span', { class: 'badge duplicate', dataset: { duplicate: 'true' } }, t('documents.duplicate'))
+        : null,
     ),
   );
   documentFigures.set(doc.documentId, figure);
@@ -378,6 +389,39 @@ function documentFigure(doc) {
   return figure;
 }
 
+/** How many of the loan's files, current or replaced, have this content. */
+function copiesOf(sha256) {
+  const all = [...state.loan.documents, ...(state.loan.supersededDocuments ?? [])];
+  return all.filter((d) => d.sha256 === sha256).length;
+}
+
+/** The files a newer upload of the same type replaced: listed, not shown inline. */
+function supersededList(loan) {
+  const old = loan.supersededDocuments ?? [];
+  if (!old.length) return null;
+  return el(
+    'details',
+    { class: 'superseded', id: 'superseded-documents' },
+    el('summary', {}, t('documents.superseded', { n: old.length })),
+    el(
+      'ul',
+      {},
+      old.map((d) =>
+        el(
+          'li',
+          { dataset: { documentId: d.documentId, type: d.type } },
+          label('doc', d.type),
+          ' · ',
+          el('span', { class: 'mono' }, d.sha256.slice(0, 12)),
+          ' · ',
+          fmt.instant(d.uploadedAt),
+          copiesOf(d.sha256) > 1 ? [' ', el('span', { class: 'badge duplicate' }, t('documents.duplicate'))] : null,
+        ),
+      ),
+    ),
+  );
+}
+
 function documents(loan) {
   return section(
     'loan.section.documents',
@@ -392,6 +436,7 @@ function documents(loan) {
     loan.documents.length
       ? el('div', { class: 'documents' }, loan.documents.map(documentFigure))
       : el('p', { class: 'muted' }, t('documents.none')),
+    supersededList(loan),
   );
 }
 
@@ -541,7 +586,7 @@ async function refresh() {
 
 /** What this user can do to the loan now: review it, or (ops) resolve it while it is parked. */
 function actionPanel(loan) {
-  if (reviewable(loan)) return reviewPanel({ loan, product: state.product, onRecorded });
+  if (reviewable(loan)) return reviewPanel({ loan, product: state.product, user: state.user, onRecorded });
   if (loan.status === 'NEEDS_ATTENTION' && loan.attention && can(state.user.role, 'loan:resolve')) {
     return attentionPanel({ loan, onResolved: onRecorded });
   }
