@@ -89,7 +89,7 @@ export function presentLoan(
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,
     documentDeadline: view.documentDeadline ?? null,
-    /** The newest upload of each type (every 其他资料), with the uploads it replaces. */
+    /** The newest upload of each type (every 其他资料); the older ones are in supersededDocuments. */
     documents: documents.documents,
     /** Older uploads a newer one of the same type replaced: kept, not what the loan is judged on. */
     supersededDocuments: documents.supersededDocuments,

@@ -339,12 +339,11 @@ function documentFigure(doc) {
       {},
       el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)),
       el('small', { class: 'mono' }, doc.sha256.slice(0, 12)),
-      doc.uploadedAt ? el('small', { class: 'muted' }, fmt.instant(doc.uploadedAt)) : null,
-      doc.replaces?.length
+      replacedBy(doc.documentId).length
         ? el(
             'span',
-            { class: 'badge replaced', dataset: { replaces: String(doc.replaces.length) } },
-            t('documents.replaces', { n: doc.replaces.length }),
+            { class: 'badge replaced', dataset: { replaces: String(replacedBy(doc.documentId).length) } },
+            t('documents.replaces', { n: replacedBy(doc.documentId).length }),
           )
         : null,
       copiesOf(doc.sha256) > 1
@@ -387,6 +386,11 @@ function documentFigure(doc) {
       ),
     );
   return figure;
+}
+
+/** The older uploads this document replaced. */
+function replacedBy(documentId) {
+  return (state.loan.supersededDocuments ?? []).filter((d) => d.supersededBy === documentId);
 }
 
 /** How many of the loan's files, current or replaced, have this content. */
