@@ -283,7 +283,7 @@ describe('final reviewer', () => {
     );
     const inline = page.locator('#review-form .review-result .alert-error');
     await inline.waitFor();
-    expect(await inline.getAttribute('data-code')).toBe('ABOVE_APPROVAL_AUTHORITY');
+    expect(await inline.getAttribute('data-code')).toBe('FORBIDDEN');
     expect(await inline.textContent()).toBe(
       '审批未被接受： 金额 150000.00 元超过您的审批权限 100000.00 元，须由风控经理终审',
     );
