@@ -9,7 +9,9 @@ import type { FieldCipher } from '../security/field-crypto.js';
 import type { LoanView } from '../contracts/loan-view.js';
 import type { AuthUser } from '../security/authenticator.js';
 import { loanChannel, type LoanRecord } from './loan-access.js';
+import type { LoanDocuments } from './loan-documents.js';
 import type { LoanDetail } from './loan-schemas.js';
+import type { StaffPerson } from './staff-names.js';
 
 export type LoanDetailView = z.infer<typeof LoanDetail>;
 
@@ -42,8 +44,30 @@ export function presentApplicant(application: Application, viewer: AuthUser) {
   };
 }
 
+/** The staff whose names a loan's page shows: who applied on the borrower's behalf, reviewed it or acted in its timeline. */
+export function loanPeopleIds(loan: LoanRecord, view: LoanView): string[] {
+  return [
+    loan.created_by,
+    ...view.reviews.map((r) => r.reviewer.userId),
+    ...view.timeline.map((e) => e.actor?.userId),
+  ].filter((id): id is string => typeof id === 'string');
+}
+
+export interface LoanPageExtras {
+  /** Names of the staff in the loan's reviews and timeline (api/staff-names.ts). */
+  people: Readonly<Record<string, StaffPerson>>;
+  /** The current and the replaced documents (api/loan-documents.ts). */
+  documents: LoanDocuments;
+}
+
 /** The staff's view of a loan; borrowers and channels get api/borrower-loan-view.ts. */
-export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCipher, viewer: AuthUser): LoanDetailView {
+export function presentLoan(
+  loan: LoanRecord,
+  view: LoanView,
+  cipher: FieldCipher,
+  viewer: AuthUser,
+  { people, documents }: LoanPageExtras,
+): LoanDetailView {
   const application = JSON.parse(cipher.decrypt(loan.application_enc, APPLICATION_CONTEXT)) as Application;
   return {
     loanId: view.loanId,
@@ -53,6 +77,10 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     channel: loanChannel(loan),
     purpose: application.purpose,
     createdAt: loan.created_at.toISOString(),
+    /** The staff user who applied on the borrower's behalf (a loan officer); null when the borrower applied. */
+    createdBy: people[loan.created_by] ? loan.created_by : null,
+    /** Names of the staff in createdBy, reviews[].reviewer and timeline[].actor, by user id. */
+    people,
     requested: view.requested,
     /** The terms as applied for; `requested` takes a final reviewer's changes. */
     appliedFor: {
@@ -66,8 +94,11 @@ export function presentLoan(loan: LoanRecord, view: LoanView, cipher: FieldCiphe
     requiredDocuments: view.requiredDocuments,
     missingDocuments: view.missingDocuments,
     documentDeadline: view.documentDeadline ?? null,
-    documents: view.documents,
-    /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types. */
+    /** The newest upload of each type (every 其他资料); the older ones are in supersededDocuments. */
+    documents: documents.documents,
+    /** Older uploads a newer one of the same type replaced: kept, not what the loan is judged on. */
+    supersededDocuments: documents.supersededDocuments,
+    /** For staff: what a reviewer should look at beyond the credit assessment, e.g. one file uploaded as two document types, or again as the same type. */
     reviewWarnings: documentWarnings(view.documents),
     assessment: view.assessment ?? null,
     decision: view.decision ?? null,

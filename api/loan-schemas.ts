@@ -256,13 +256,39 @@ export const LoanDetail = z
     channel: ChannelName,
     purpose: z.string(),
     createdAt: InstantString,
+    createdBy: KeyString.nullable().openapi({
+      description:
+        'The staff user who applied on the borrower’s behalf (a loan officer); null when the borrower applied',
+    }),
+    people: z.record(KeyString, z.object({ name: z.string(), role: RoleEnum }).strict()).openapi({
+      description: 'Names of the staff in createdBy, reviews[].reviewer and timeline[].actor, by user id',
+    }),
     requested: Terms.openapi({ description: "The terms under review; a final reviewer's changes included" }),
     appliedFor: Terms.openapi({ description: 'The terms as applied for' }),
     applicant: Applicant,
     requiredDocuments: DocumentsList,
     missingDocuments: DocumentsList,
     documentDeadline: InstantString.nullable(),
-    documents: z.array(z.object({ documentId: UuidString, type: DocumentTypeEnum, sha256: Sha256Hex }).strict()),
+    documents: z
+      .array(z.object({ documentId: UuidString, type: DocumentTypeEnum, sha256: Sha256Hex }).strict())
+      .openapi({
+        description: 'The newest upload of each type (every 其他资料); the older ones are in supersededDocuments',
+      }),
+    supersededDocuments: z
+      .array(
+        z
+          .object({
+            documentId: UuidString,
+            type: DocumentTypeEnum,
+            sha256: Sha256Hex,
+            uploadedAt: InstantString.nullable(),
+            supersededBy: UuidString,
+          })
+          .strict(),
+      )
+      .openapi({
+        description: 'Older uploads a newer one of the same type replaced: kept, not what the loan is judged on',
+      }),
     reviewWarnings: z.array(CreditWarning).openapi({
       description: 'What a reviewer should look at beyond the assessment, e.g. one file uploaded as two document types',
     }),

@@ -1,6 +1,12 @@
 import { toChineseCapital } from './capital-numerals.js';
 import { DomainError } from './errors.js';
-import { DAY_COUNT_NAMES, FREQUENCY_NAMES, LOAN_TYPE_NAMES, REPAYMENT_METHOD_NAMES } from './labels.js';
+import {
+  COLLATERAL_TYPE_NAMES,
+  DAY_COUNT_NAMES,
+  FREQUENCY_NAMES,
+  LOAN_TYPE_NAMES,
+  REPAYMENT_METHOD_NAMES,
+} from './labels.js';
 import { overdueClauseV2, prepaymentClauseV2 } from './contract-money-clauses.js';
 import { escapeHtml } from './html.js';
 import { maskCard, maskIdNumber, maskPhone } from './masking.js';
@@ -77,15 +83,6 @@ export interface ContractDocumentInput {
 const CONSENT_NAMES: Readonly<Record<ConsentKind, string>> = {
   CREDIT_QUERY: '征信查询授权',
   DATA_PROCESSING: '个人信息处理授权',
-};
-
-const COLLATERAL_NAMES: Readonly<Record<CollateralType, string>> = {
-  REAL_ESTATE: '房产',
-  VEHICLE: '机动车',
-  EQUIPMENT: '机器设备',
-  LAND_USE_RIGHT: '土地经营权',
-  DEPOSIT: '存单',
-  OTHER: '其他财产',
 };
 
 const STYLE = `
@@ -367,7 +364,7 @@ function guaranteeText(input: ContractDocumentInput): string {
     const c = input.collateral;
     parts.push(
       p(
-        `乙方以其${esc(COLLATERAL_NAMES[c.type])}（${esc(c.description)}，评估价值人民币 ${esc(toMoney(c.appraisedValue))} 元）` +
+        `乙方以其${esc(COLLATERAL_TYPE_NAMES[c.type].zh)}（${esc(c.description)}，评估价值人民币 ${esc(toMoney(c.appraisedValue))} 元）` +
           '为本合同项下全部债务提供抵押担保，并依法办理抵押登记。',
       ),
     );

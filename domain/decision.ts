@@ -7,6 +7,7 @@ import { Dec, parseMoneyField, toMoney } from './money.js';
 import type { Application } from './validation/application.js';
 import { isRecord, path, readInteger } from './validation/fields.js';
 import { parseRateField, toRate } from './rates.js';
+import { roleList } from './labels.js';
 
 export const DECISION_OUTCOMES = ['DECLINE', 'AUTO_APPROVE', 'REVIEW'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
@@ -192,11 +193,11 @@ export function checkReviewAuthority(input: ReviewAuthorityInput): AuthorityDeni
   }
   const approving = input.decision === undefined || input.decision === 'APPROVE';
   if (approving && limit.maxAmount !== null && new Dec(input.amount).gt(limit.maxAmount)) {
-    const who = approversFor(input.amount, authority.finalApprovers).join(', ');
+    const who = roleList(approversFor(input.amount, authority.finalApprovers));
     return deny(
       'ABOVE_APPROVAL_AUTHORITY',
-      `金额 ${toMoney(input.amount)} 元超过您的审批权限 ${toMoney(limit.maxAmount)} 元，须由 ${who} 终审`,
-      `${toMoney(input.amount)} is above your approval limit of ${toMoney(limit.maxAmount)}; final approval needs ${who}`,
+      `金额 ${toMoney(input.amount)} 元超过您的审批权限 ${toMoney(limit.maxAmount)} 元，须由${who.zh}终审`,
+      `${toMoney(input.amount)} is above your approval limit of ${toMoney(limit.maxAmount)}; final approval needs a ${who.en}`,
     );
   }
   return null;

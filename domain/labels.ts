@@ -1,4 +1,14 @@
-import type { BilingualText, DayCount, Frequency, LoanClass, LoanType, RepaymentMethod } from './types.js';
+import type { CollateralType, GuarantorRelationship } from './validation/application.js';
+import type {
+  BilingualText,
+  DayCount,
+  DocumentType,
+  Frequency,
+  LoanClass,
+  LoanType,
+  RepaymentMethod,
+  Role,
+} from './types.js';
 
 // Names people read for the domain's codes.
 
@@ -38,6 +48,58 @@ export const LOAN_CLASS_NAMES: Readonly<Record<LoanClass, BilingualText>> = {
   DOUBTFUL: { zh: '可疑', en: 'Doubtful' },
   LOSS: { zh: '损失', en: 'Loss' },
 };
+
+export const ROLE_NAMES: Readonly<Record<Role, BilingualText>> = {
+  BORROWER: { zh: '借款人', en: 'Borrower' },
+  LOAN_OFFICER: { zh: '客户经理', en: 'Loan officer' },
+  INITIAL_REVIEWER: { zh: '初审员', en: 'Initial reviewer' },
+  FINAL_REVIEWER: { zh: '终审员', en: 'Final reviewer' },
+  FINANCE: { zh: '财务', en: 'Finance' },
+  COLLECTOR: { zh: '催收员', en: 'Collector' },
+  RISK_MANAGER: { zh: '风控经理', en: 'Risk manager' },
+  AUDITOR: { zh: '审计', en: 'Auditor' },
+  OPS: { zh: '运维', en: 'Operations' },
+  ADMIN: { zh: '管理员', en: 'Administrator' },
+};
+
+export const DOCUMENT_TYPE_NAMES: Readonly<Record<DocumentType, BilingualText>> = {
+  ID_FRONT: { zh: '身份证人像面', en: 'ID card (front)' },
+  ID_BACK: { zh: '身份证国徽面', en: 'ID card (back)' },
+  INCOME_PROOF: { zh: '收入证明', en: 'Proof of income' },
+  BANK_STATEMENT: { zh: '银行流水', en: 'Bank statement' },
+  BUSINESS_LICENSE: { zh: '营业执照', en: 'Business licence' },
+  LAND_CERTIFICATE: { zh: '土地承包经营权证', en: 'Land-use certificate' },
+  COLLATERAL_CERTIFICATE: { zh: '抵押物权属证明', en: 'Collateral title' },
+  GUARANTOR_ID: { zh: '担保人身份证', en: "Guarantor's ID card" },
+  OTHER: { zh: '其他资料', en: 'Other' },
+};
+
+export const COLLATERAL_TYPE_NAMES: Readonly<Record<CollateralType, BilingualText>> = {
+  REAL_ESTATE: { zh: '房产', en: 'Real estate' },
+  VEHICLE: { zh: '机动车', en: 'Vehicle' },
+  EQUIPMENT: { zh: '机器设备', en: 'Equipment' },
+  LAND_USE_RIGHT: { zh: '土地经营权', en: 'Land-use right' },
+  DEPOSIT: { zh: '存单', en: 'Certificate of deposit' },
+  OTHER: { zh: '其他财产', en: 'Other property' },
+};
+
+export const GUARANTOR_RELATIONSHIP_NAMES: Readonly<Record<GuarantorRelationship, BilingualText>> = {
+  SPOUSE: { zh: '配偶', en: 'Spouse' },
+  PARENT: { zh: '父母', en: 'Parent' },
+  CHILD: { zh: '子女', en: 'Child' },
+  SIBLING: { zh: '兄弟姐妹', en: 'Sibling' },
+  RELATIVE: { zh: '其他亲属', en: 'Relative' },
+  FRIEND: { zh: '朋友', en: 'Friend' },
+  COLLEAGUE: { zh: '同事', en: 'Colleague' },
+  BUSINESS_PARTNER: { zh: '生意伙伴', en: 'Business partner' },
+  OTHER: { zh: '其他', en: 'Other' },
+};
+
+/** Role names joined for a sentence: "风控经理、管理员" / "Risk manager or Administrator". */
+export function roleList(roles: readonly Role[]): BilingualText {
+  const names = roles.map((r) => ROLE_NAMES[r]);
+  return { zh: names.map((n) => n.zh).join('、'), en: names.map((n) => n.en).join(' or ') };
+}
 
 export const TASK_KIND_NAMES = {
   INITIAL_REVIEW: { zh: '初审', en: 'Initial review' },

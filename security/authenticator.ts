@@ -28,6 +28,8 @@ export interface AuthUser {
   channel?: string;
   /** Signed in with a temporary password: every route but the password change answers 403. */
   mustChangePassword?: boolean;
+  /** When the session began (seconds since the epoch): the login, however often the token was refreshed. */
+  sessionStartedAt?: number;
 }
 
 /** Verifies bearer tokens and channel API keys; built by createAuthenticator. */
@@ -55,6 +57,7 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
         role: claims.role,
         tokenId: claims.jti,
         ...(claims.pwc ? { mustChangePassword: true } : {}),
+        sessionStartedAt: claims.ses ?? claims.iat,
       };
     },
     verifyApiKey: (key) => parts.apiKeys.verify(key),

@@ -16,6 +16,8 @@ export interface AccessTokenClaims {
   exp: number;
   /** Present on the tokens of a user whose password an administrator reset: only the password change is open to them. */
   pwc?: true;
+  /** When the session began (the login), in seconds since the epoch; kept by every refresh. Absent: `iat`. */
+  ses?: number;
 }
 
 export interface IssuedToken {
@@ -30,6 +32,8 @@ export interface TokenSubject {
   role: Role;
   /** The user must change a temporary password before doing anything else. */
   mustChangePassword?: boolean;
+  /** A refreshed token's session start (seconds since the epoch); a new session when absent. */
+  sessionStartedAt?: number;
 }
 
 export interface TokenSigner {
@@ -40,6 +44,8 @@ export interface TokenSigner {
 }
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 60;
+/** A session refreshes its token for at most this long after the login; then the user signs in again. */
+export const MAX_SESSION_SECONDS = 12 * 3600;
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
@@ -73,7 +79,8 @@ function isClaims(value: unknown): value is AccessTokenClaims {
     typeof c.exp === 'number' &&
     typeof c.role === 'string' &&
     (ROLES as readonly string[]).includes(c.role) &&
-    (c.pwc === undefined || c.pwc === true)
+    (c.pwc === undefined || c.pwc === true) &&
+    (c.ses === undefined || typeof c.ses === 'number')
   );
 }
 
@@ -94,6 +101,7 @@ export function createTokenSigner(secret: Buffer, options: { ttlSeconds?: number
         iat,
         exp: Math.floor(iat) + ttlSeconds,
         ...(subject.mustChangePassword ? { pwc: true as const } : {}),
+        ses: subject.sessionStartedAt ?? iat,
       };
       const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       return { token: `${body}.${mac(body).toString('base64url')}`, claims, expiresAt: new Date(claims.exp * 1000) };

@@ -1,6 +1,10 @@
 // Every label of the task UI in Chinese (the default) and English. The server renders the
 // Chinese text; the browser gets the same dictionary through /ui/assets/site.js and switches.
 import {
+  COLLATERAL_TYPE_NAMES,
+  DOCUMENT_TYPE_NAMES,
+  GUARANTOR_RELATIONSHIP_NAMES,
+  ROLE_NAMES,
   FREQUENCY_NAMES,
   LOAN_CLASS_NAMES,
   LOAN_TYPE_NAMES,
@@ -15,7 +19,10 @@ import {
   PORTFOLIO_MEASURE_NAMES,
 } from '../domain/report-labels.js';
 import { FIGURE_DEFINITIONS, RATE_DEFINITIONS } from '../domain/reports.js';
+import { INDUSTRIES } from '../domain/industries.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
+
+const INDUSTRY_NAMES = Object.fromEntries(Object.entries(INDUSTRIES).map(([code, i]) => [code, i.name]));
 
 export type Lang = 'zh' | 'en';
 
@@ -38,6 +45,8 @@ const COMMON = {
   'common.none': { zh: '无', en: 'None' },
   'common.refresh': { zh: '刷新', en: 'Refresh' },
   'common.exportCsv': { zh: '导出 CSV', en: 'Export CSV' },
+  'common.noAccess': { zh: '无权查看：', en: 'Not visible to your role:' },
+  'common.loadFailed': { zh: '无法加载：', en: 'Could not load:' },
   'common.forbidden': { zh: '当前角色无权访问此页面', en: 'Your role cannot open this page' },
   'common.notFound': { zh: '页面不存在', en: 'Page not found' },
   'common.backHome': { zh: '返回首页', en: 'Back to the start page' },
@@ -48,6 +57,7 @@ const COMMON = {
   'common.no': { zh: '否', en: 'No' },
   'common.hours': { zh: '{h} 小时', en: '{h} h' },
   'common.noData': { zh: '暂无数据', en: 'No data' },
+  'amount.applied': { zh: '申请金额（尚未批准）', en: 'Amount applied for (not yet approved)' },
   'common.fieldProblem': { zh: '{field}：{message}', en: '{field}: {message}' },
 } satisfies Record<string, BilingualText>;
 
@@ -85,6 +95,7 @@ const INBOX = {
   'inbox.col.created': { zh: '创建时间', en: 'Created' },
   'inbox.col.due': { zh: '处理时限', en: 'Due' },
   'inbox.col.age': { zh: '已等待', en: 'Age' },
+  'inbox.col.assignee': { zh: '经办人', en: 'Assignee' },
   'inbox.empty': { zh: '暂无任务', en: 'No tasks' },
   'inbox.legend': { zh: '等待时长按处理时限着色：', en: 'Age is coloured against the deadline:' },
   'inbox.age.ok': { zh: '时限内', en: 'Within the deadline' },
@@ -124,6 +135,8 @@ const LOAN = {
     en: 'Disbursements are not paused (last change: {by}, {at})',
   },
   'loan.purpose': { zh: '借款用途', en: 'Purpose' },
+  'loan.createdBy': { zh: '经办客户经理', en: 'Loan officer' },
+  'person.named': { zh: '{name}（{role}）', en: '{name} ({role})' },
   'channel.ONLINE': { zh: '线上', en: 'Online' },
   'channel.OFFLINE': { zh: '线下（客户经理）', en: 'Offline (loan officer)' },
   'loan.section.applicant': { zh: '申请人', en: 'Applicant' },
@@ -166,6 +179,16 @@ const LOAN = {
   'applicant.farm': { zh: '农户信息', en: 'Farm' },
   'applicant.collateral': { zh: '抵押物', en: 'Collateral' },
   'applicant.guarantor': { zh: '担保人', en: 'Guarantor' },
+  'applicant.licenseNumber': { zh: '营业执照 {value}', en: 'Licence {value}' },
+  'applicant.monthlyRevenue': { zh: '月营业额 {value}', en: 'Monthly revenue {value}' },
+  'applicant.landArea': { zh: '{value} 亩', en: '{value} mu' },
+  'applicant.appraisedValue': { zh: '评估价值 {value}', en: 'Appraised at {value}' },
+  'applicant.existingLiens': { zh: '已有抵押 {value}', en: 'Existing liens {value}' },
+  'applicant.guarantorIncome': { zh: '月收入 {value}', en: 'Monthly income {value}' },
+  'element.cardNumber': { zh: '银行卡号', en: 'card number' },
+  'element.name': { zh: '姓名', en: 'name' },
+  'element.idNumber': { zh: '身份证号', en: 'ID number' },
+  'element.phone': { zh: '预留手机号', en: 'reserved phone' },
   'loan.section.terms': { zh: '申请条件与建议条件', en: 'Requested and recommended terms' },
   'terms.requested': { zh: '申请条件', en: 'Requested' },
   'terms.recommended': { zh: '评估建议', en: 'Recommended' },
@@ -194,6 +217,10 @@ const LOAN = {
   'documents.none': { zh: '尚未上传资料', en: 'No documents yet' },
   'documents.openPdf': { zh: '在新窗口打开 PDF', en: 'Open the PDF in a new window' },
   'documents.failed': { zh: '资料无法加载', en: 'The document could not be loaded' },
+  'documents.replaces': { zh: '已替换旧版 {n} 份', en: 'Replaces {n} earlier' },
+  'documents.duplicate': { zh: '重复文件', en: 'Duplicate file' },
+  'documents.superseded': { zh: '已被新上传替换的资料（{n} 份）', en: 'Replaced by a newer upload ({n})' },
+  'documents.forbidden': { zh: '无权查看资料原件', en: 'Your role may not open the documents' },
   'loan.section.assessment': { zh: '信用评估', en: 'Credit assessment' },
   'assessment.none': { zh: '尚未完成信用评估', en: 'Not assessed yet' },
   'assessment.score': { zh: '评分', en: 'Score' },
@@ -252,6 +279,31 @@ const LOAN = {
   'review.newRate': { zh: '批准年利率（%）', en: 'Approved annual rate (%)' },
   'review.newTerm': { zh: '批准期数', en: 'Approved installments' },
   'review.submit': { zh: '提交审批', en: 'Submit decision' },
+  'review.range.amount': {
+    zh: '批准金额须在 {min} 至 {max} 之间，最多两位小数',
+    en: 'The approved amount must be from {min} to {max}, with at most two decimals',
+  },
+  'review.range.term': {
+    zh: '批准期数须为 {min} 至 {max} 之间的整数',
+    en: 'The approved installments must be a whole number from {min} to {max}',
+  },
+  'review.range.rate': {
+    zh: '批准年利率须在 {min} 至 {max} 之间，最多两位小数',
+    en: 'The approved annual rate must be from {min} to {max}, with at most two decimals',
+  },
+  'review.preview.heading': { zh: '调整后的还款计划（试算）', en: 'Schedule of the changed terms (preview)' },
+  'review.preview.summary': {
+    zh: '共 {n} 期，应还总额 {total}，年化利率（APR）{apr}',
+    en: '{n} installments, {total} in total, APR {apr}',
+  },
+  'review.preview.failed': {
+    zh: '暂时无法试算调整后的还款计划',
+    en: 'The schedule of the changed terms cannot be computed right now',
+  },
+  'review.draftRestored': {
+    zh: '已恢复您尚未提交的审批草稿',
+    en: 'Your unsent review draft was restored',
+  },
   'review.submitting': { zh: '正在提交…', en: 'Submitting…' },
   'review.recorded': {
     zh: '已提交：{decision}。贷款状态：{status}',
@@ -384,29 +436,15 @@ const CODES = {
   'status.WRITTEN_OFF': { zh: '已核销', en: 'Written off' },
   'status.NEEDS_ATTENTION': { zh: '待人工处理', en: 'Needs attention' },
   'status.CANCELLED': { zh: '已取消', en: 'Cancelled' },
-  'role.BORROWER': { zh: '借款人', en: 'Borrower' },
-  'role.LOAN_OFFICER': { zh: '客户经理', en: 'Loan officer' },
-  'role.INITIAL_REVIEWER': { zh: '初审员', en: 'Initial reviewer' },
-  'role.FINAL_REVIEWER': { zh: '终审员', en: 'Final reviewer' },
-  'role.FINANCE': { zh: '财务', en: 'Finance' },
-  'role.COLLECTOR': { zh: '催收员', en: 'Collector' },
-  'role.RISK_MANAGER': { zh: '风控经理', en: 'Risk manager' },
-  'role.AUDITOR': { zh: '审计', en: 'Auditor' },
-  'role.OPS': { zh: '运维', en: 'Operations' },
-  'role.ADMIN': { zh: '管理员', en: 'Administrator' },
-  'doc.ID_FRONT': { zh: '身份证人像面', en: 'ID card (front)' },
-  'doc.ID_BACK': { zh: '身份证国徽面', en: 'ID card (back)' },
-  'doc.INCOME_PROOF': { zh: '收入证明', en: 'Proof of income' },
-  'doc.BANK_STATEMENT': { zh: '银行流水', en: 'Bank statement' },
-  'doc.BUSINESS_LICENSE': { zh: '营业执照', en: 'Business licence' },
-  'doc.LAND_CERTIFICATE': { zh: '土地承包经营权证', en: 'Land-use certificate' },
-  'doc.COLLATERAL_CERTIFICATE': { zh: '抵押物权属证明', en: 'Collateral title' },
-  'doc.GUARANTOR_ID': { zh: '担保人身份证', en: "Guarantor's ID card" },
-  'doc.OTHER': { zh: '其他资料', en: 'Other' },
 } satisfies Record<string, BilingualText>;
 
 const DOMAIN_NAMES = {
   ...prefixed('loanType', LOAN_TYPE_NAMES),
+  ...prefixed('role', ROLE_NAMES),
+  ...prefixed('doc', DOCUMENT_TYPE_NAMES),
+  ...prefixed('collateral', COLLATERAL_TYPE_NAMES),
+  ...prefixed('relationship', GUARANTOR_RELATIONSHIP_NAMES),
+  ...prefixed('industry', INDUSTRY_NAMES),
   ...prefixed('method', REPAYMENT_METHOD_NAMES),
   ...prefixed('frequency', FREQUENCY_NAMES),
   ...prefixed('class', LOAN_CLASS_NAMES),

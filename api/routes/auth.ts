@@ -8,6 +8,7 @@ import { validateIdNumber } from '../../domain/validation/id-number.js';
 import { normalizePhone, validatePhone } from '../../domain/validation/phone.js';
 import type { Security } from '../../security/authenticator.js';
 import { blindIndex } from '../../security/blind-index.js';
+import { MAX_SESSION_SECONDS } from '../../security/tokens.js';
 import { USER_FIELDS } from '../../security/encryption-contexts.js';
 import {
   burnPasswordCheck,
@@ -172,6 +173,19 @@ const logout = secureRoute({
   openDuringPasswordChange: true,
   summary: '退出登录（吊销当前令牌）/ Log out (revokes the current token)',
   responses: { 204: { description: 'Token revoked; the codec session cookie is cleared' } },
+});
+
+const refresh = secureRoute({
+  method: 'post',
+  path: '/refresh',
+  access: 'AUTHENTICATED',
+  summary: '续期令牌 / Refresh the access token',
+  description:
+    'A new token for the session of the bearer token, which must still be valid (not expired, revoked, disabled or re-roled). The session keeps its login time: 12 hours after the login the answer is 401 SESSION_TOO_OLD and the user signs in again. The previous token stays valid until it expires. Audited as TOKEN_REFRESH.',
+  responses: {
+    200: { description: 'The new token', content: { 'application/json': { schema: LoginResult } } },
+    401: { description: 'No valid token, or the session began more than 12 hours ago' },
+  },
 });
 
 const me = secureRoute({
@@ -468,6 +482,43 @@ export function authRoutes(security: Security): RouteModule {
       });
       clearCodecSession(c, deps.config);
       return c.body(null, 204);
+    });
+
+    router.openapi(refresh, async (c) => {
+      const user = currentUser(c);
+      const now = deps.now();
+      const startedAt = user.sessionStartedAt ?? now.getTime() / 1000;
+      if (now.getTime() / 1000 - startedAt > MAX_SESSION_SECONDS) {
+        await auditRequest(c, sql, {
+          action: 'TOKEN_REFRESH',
+          result: 'DENIED',
+          resourceType: 'token',
+          resourceId: user.tokenId,
+          detail: { reason: 'SESSION_TOO_OLD' },
+          at: now,
+        });
+        throw new ApiError(401, 'SESSION_TOO_OLD', {
+          zh: '登录已超过 12 小时，请重新登录',
+          en: 'You signed in more than 12 hours ago; please sign in again',
+        });
+      }
+      const issued = signer.issue(
+        { userId: user.userId, role: user.role, username: user.username, sessionStartedAt: startedAt },
+        now,
+      );
+      await auditRequest(c, sql, {
+        action: 'TOKEN_REFRESH',
+        result: 'SUCCESS',
+        resourceType: 'token',
+        resourceId: issued.claims.jti,
+        detail: { previousTokenId: user.tokenId },
+        at: now,
+      });
+      if (can(user.role, 'codec:use')) setCodecSession(c, deps.config, issued, now);
+      return c.json(
+        { token: issued.token, role: user.role, expiresAt: issued.expiresAt.toISOString(), mustChangePassword: false },
+        200,
+      );
     });
 
     router.openapi(me, async (c) => {

@@ -4,8 +4,10 @@ import { closeLoanOnRequest } from '../borrower-closing.js';
 import { loanInScope, loanScope } from '../loan-access.js';
 import { seesBorrowerView } from '../borrower-facing.js';
 import { BorrowerLoanDetail, borrowerLoanView } from '../borrower-loan-view.js';
-import { presentLoan } from '../loan-presenter.js';
+import { loanPeopleIds, presentLoan } from '../loan-presenter.js';
 import { LoanClassEnum, LoanDetail } from '../loan-schemas.js';
+import { staffNames } from '../staff-names.js';
+import { loanDocuments } from '../loan-documents.js';
 import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
@@ -31,9 +33,15 @@ const LoanSummary = z
     productCode: z.string(),
     amount: AmountString.openapi({ description: 'The amount applied for' }),
     termCount: z.number().int().min(1),
+    approvedAmount: AmountString.nullable().openapi({
+      description: "The approved offer's amount; null until the loan is approved",
+    }),
+    approvedTermCount: z.number().int().min(1).nullable(),
     channel: ChannelName,
     daysPastDue: Count,
-    classification: LoanClassEnum,
+    classification: LoanClassEnum.nullable().openapi({
+      description: 'The five-category class; null for a loan never paid out',
+    }),
     outstandingPrincipal: AmountString,
     nextDueDate: LocalDateString.nullable(),
     createdAt: InstantString,
@@ -124,7 +132,10 @@ export const loanRoutes: RouteModule = (deps) => {
       ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
       select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, coalesce(lc.channel, l.channel) as channel,
-             l.days_past_due, l.classification, l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at,
+             l.days_past_due, l.classification,
+             l.offer->>'amount' as approved_amount, (l.offer->>'termCount')::int as approved_term_count,
+             l.disbursed_at is not null as disbursed,
+             l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at,
              count(*) over () as total
       from loans l left join loan_channels lc on lc.loan_id = l.id where ${where}
       order by l.created_at desc limit ${q.limit} offset ${q.offset}`;
@@ -138,9 +149,13 @@ export const loanRoutes: RouteModule = (deps) => {
           productCode: r.product_code as string,
           amount: r.amount as string,
           termCount: r.term_count as number,
+          approvedAmount: (r.approved_amount as string | null) ?? null,
+          approvedTermCount: (r.approved_term_count as number | null) ?? null,
           channel: r.channel as string,
           daysPastDue: r.days_past_due as number,
-          ...(borrowerFacing ? {} : { classification: r.classification as z.infer<typeof LoanClassEnum> }),
+          ...(borrowerFacing
+            ? {}
+            : { classification: r.disbursed ? (r.classification as z.infer<typeof LoanClassEnum>) : null }),
           outstandingPrincipal: r.outstanding_principal as string,
           nextDueDate: (r.next_due_date as string | null) ?? null,
           createdAt: (r.created_at as Date).toISOString(),
@@ -167,7 +182,11 @@ export const loanRoutes: RouteModule = (deps) => {
       });
     }
     if (seesBorrowerView(user, c.get('channel'))) return c.json(borrowerLoanView(loan, view, deps.cipher, user), 200);
-    return c.json(presentLoan(loan, view, deps.cipher, user), 200);
+    const [people, documents] = await Promise.all([
+      staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view)),
+      loanDocuments(deps.sql, loanId, view.documents),
+    ]);
+    return c.json(presentLoan(loan, view, deps.cipher, user, { people, documents }), 200);
   });
 
   app.openapi(withdraw, async (c) => {

@@ -4,6 +4,7 @@ import { newRouter, type RouteModule } from '../app.js';
 import { currentUser } from '../middleware/auth.js';
 import { secureRoute } from '../route.js';
 import { errorResponses, JsonRecord, type JsonRecordData } from '../schemas.js';
+import { staffNames } from '../staff-names.js';
 
 /** Which task roles each user role works on. */
 const INBOX: Partial<Record<Role, Role[]>> = {
@@ -24,6 +25,7 @@ const Task = z
     role: z.string(),
     status: z.enum(['OPEN', 'DONE', 'CANCELLED']),
     assigneeId: z.string().nullable(),
+    assigneeName: z.string().nullable().openapi({ description: "The assigned staff user's name (or username)" }),
     detail: JsonRecord.openapi({ description: 'What the task needs; its fields depend on the kind' }),
     createdAt: z.string(),
     dueAt: z.string().nullable(),
@@ -31,7 +33,11 @@ const Task = z
     overdue: z.boolean(),
     loanStatus: z.string(),
     loanType: z.string(),
-    amount: z.string(),
+    amount: z.string().openapi({ description: 'The amount applied for' }),
+    approvedAmount: z
+      .string()
+      .nullable()
+      .openapi({ description: "The approved offer's amount; null until the loan is approved" }),
   })
   .openapi('Task');
 
@@ -71,12 +77,17 @@ export const taskRoutes: RouteModule = (deps) => {
       user.role === 'COLLECTOR' ? deps.sql`and (t.assignee_id is null or t.assignee_id = ${user.userId})` : deps.sql``;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
       select t.id, t.loan_id, t.kind, t.role, t.status, t.assignee_id, t.detail, t.created_at, t.due_at,
-             l.status as loan_status, l.loan_type, l.amount
+             l.status as loan_status, l.loan_type, l.amount, l.offer->>'amount' as approved_amount
       from tasks t join loans l on l.id = t.loan_id
       where t.role in ${deps.sql(roles)} and t.status = ${q.status} ${mine}
         ${q.kind ? deps.sql`and t.kind = ${q.kind}` : deps.sql``}
         ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}
       order by t.created_at limit ${q.limit}`;
+    const people = await staffNames(
+      deps.sql,
+      deps.cipher,
+      rows.map((r) => r.assignee_id as string | null),
+    );
     const tasks = rows.map((r) => {
       const createdAt = r.created_at as Date;
       const dueAt = (r.due_at as Date | null) ?? null;
@@ -87,6 +98,7 @@ export const taskRoutes: RouteModule = (deps) => {
         role: r.role as string,
         status: r.status as 'OPEN' | 'DONE' | 'CANCELLED',
         assigneeId: (r.assignee_id as string | null) ?? null,
+        assigneeName: people[r.assignee_id as string]?.name ?? null,
         detail: r.detail as JsonRecordData,
         createdAt: createdAt.toISOString(),
         dueAt: dueAt?.toISOString() ?? null,
@@ -95,6 +107,7 @@ export const taskRoutes: RouteModule = (deps) => {
         loanStatus: r.loan_status as string,
         loanType: r.loan_type as string,
         amount: r.amount as string,
+        approvedAmount: (r.approved_amount as string | null) ?? null,
       };
     });
     const counts: Record<string, number> = {};

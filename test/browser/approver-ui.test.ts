@@ -265,18 +265,31 @@ describe('final reviewer', () => {
     const { status, body } = refused as ApiCallError;
     expect(status).toBe(422);
 
+    // Outside the product's range: the page says so under the field and sends nothing.
     await submitReview(page, 'APPROVE_WITH_CHANGES', '上调利率', () =>
       page.fill('#review-form input[name="ratePercent"]', '30'),
     );
-    const inline = page.locator('#review-form .alert-error');
-    await inline.waitFor();
     expect(body!.error!.code).toBe('INVALID');
     expect(body!.error!.message.zh).toBe('不能高于 18.00%');
-    expect(await inline.getAttribute('data-code')).toBe('INVALID');
-    expect(await inline.textContent()).toBe(`审批未被接受： 批准年利率（%）：${body!.error!.message.zh}`);
+    const range = page.locator('#review-form .range-problems li[data-field="ratePercent"]');
+    await range.waitFor();
+    expect(await range.textContent()).toBe('批准年利率须在 7.20% 至 18.00% 之间，最多两位小数');
+    expect(await page.locator('#review-form .review-result .alert-error').count()).toBe(0);
+
+    // Within the product but above the final reviewer's own authority: the workflow refuses, shown inline.
+    await page.fill('#review-form input[name="ratePercent"]', '');
+    await submitReview(page, 'APPROVE_WITH_CHANGES', '上调额度', () =>
+      page.fill('#review-form input[name="amount"]', '150000'),
+    );
+    const inline = page.locator('#review-form .review-result .alert-error');
+    await inline.waitFor();
+    expect(await inline.getAttribute('data-code')).toBe('FORBIDDEN');
+    expect(await inline.textContent()).toBe(
+      '审批未被接受： 金额 150000.00 元超过您的审批权限 100000.00 元，须由风控经理终审',
+    );
     await page.click('#lang-switch');
     expect(await inline.textContent()).toBe(
-      `The decision was refused: Approved annual rate (%): ${body!.error!.message.en}`,
+      'The decision was refused: 150000.00 is above your approval limit of 100000.00; final approval needs a Risk manager',
     );
     await page.click('#lang-switch');
     expect((await client.loan(toApprove.session.token, toApprove.loanId)).status).toBe('FINAL_REVIEW');

@@ -149,6 +149,49 @@ describe('uploaded documents are real', () => {
     expect(count).toBe(DOCUMENT_LIMITS.maxDocumentsPerLoan);
   });
 
+  it('a newer upload of a type replaces the older for reviewers; the same file again is flagged', async () => {
+    const { token, loanId } = await freshLoan();
+    const first = await upload(token, loanId, 'ID_FRONT', samplePng(1), 'front.png', 'image/png');
+    const second = await upload(token, loanId, 'ID_FRONT', samplePng(2), 'front-clearer.png', 'image/png');
+    const again = await upload(token, loanId, 'ID_FRONT', samplePng(2), 'front-clearer.png', 'image/png');
+    const [a, b, c] = (await Promise.all([first.json(), second.json(), again.json()])) as Array<{
+      documentId: string;
+    }>;
+    type Doc = { documentId: string; type: string; replaces?: string[]; supersededBy?: string };
+    const view = await api.call<{
+      documents: Doc[];
+      supersededDocuments: Doc[];
+      reviewWarnings: Array<{ code: string; severity: string; message: { zh: string; en: string } }>;
+      missingDocuments: string[];
+    }>('GET', `/v1/loans/${loanId}`, { token: riskManager.token });
+    expect(view.documents.filter((d) => d.type === 'ID_FRONT')).toEqual([
+      { documentId: c!.documentId, type: 'ID_FRONT', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
+    expect(view.supersededDocuments).toEqual([
+      expect.objectContaining({ documentId: a!.documentId, supersededBy: c!.documentId }),
+      expect.objectContaining({ documentId: b!.documentId, supersededBy: c!.documentId }),
+    ]);
+    expect(view.missingDocuments).not.toContain('ID_FRONT');
+    expect(view.reviewWarnings).toEqual([
+      {
+        code: 'DUPLICATE_UPLOAD',
+        severity: 'MEDIUM',
+        message: {
+          zh: expect.stringContaining('作为身份证人像面重复上传了 2 次'),
+          en: expect.stringContaining('was uploaded 2 times as ID card (front)'),
+        },
+      },
+    ]);
+    // Every file stays stored and readable.
+    for (const id of [a, b, c]) {
+      const res = await api.fetch('GET', `/v1/loans/${loanId}/documents/${id!.documentId}`, {
+        token: riskManager.token,
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+  });
+
   it('warns reviewers when one file is uploaded as two document types; the borrower is not shown it', async () => {
     const { token, loanId } = await freshLoan();
     const same = samplePng(0);
@@ -163,7 +206,10 @@ describe('uploaded documents are real', () => {
       expect.objectContaining({
         code: 'DUPLICATE_DOCUMENT',
         severity: 'HIGH',
-        message: { zh: expect.stringContaining('ID_BACK, ID_FRONT'), en: expect.stringContaining('ID_BACK, ID_FRONT') },
+        message: {
+          zh: expect.stringContaining('身份证国徽面、身份证人像面'),
+          en: expect.stringContaining('ID card (back), ID card (front)'),
+        },
       }),
     ]);
     // The borrower's own view (api/borrower-loan-view.ts) carries no review warnings at all.

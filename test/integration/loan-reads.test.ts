@@ -43,9 +43,12 @@ afterAll(async () => {
 type Json = Record<string, unknown>;
 
 /** The fields of the workflow's view, as JSON carries them; the detail shows every one but borrowerId. */
+type DocumentRef = { documentId: string; type: string; sha256: string };
+const byId = (docs: DocumentRef[]) => [...docs].sort((a, b) => a.documentId.localeCompare(b.documentId));
+
 function viewFields(view: LoanView): Json {
   const { borrowerId: _borrowerId, ...fields } = JSON.parse(JSON.stringify(view)) as LoanView;
-  return fields;
+  return { ...fields, documents: byId(fields.documents) };
 }
 
 /** The view's fields as the detail shows them (it shows an absent field as null). */
@@ -76,9 +79,17 @@ const VIEW_KEYS = [
   'payoutAccount',
 ];
 function sameFieldsOf(detail: Json): Json {
-  return Object.fromEntries(
+  const fields = Object.fromEntries(
     VIEW_KEYS.filter((k) => detail[k] !== null && detail[k] !== undefined).map((k) => [k, detail[k]]),
   );
+  // The detail splits the workflow's files into the newest of each type and those a newer upload
+  // replaced (supersededDocuments); together they are the workflow's documents.
+  const superseded = ((detail.supersededDocuments ?? []) as DocumentRef[]).map(({ documentId, type, sha256 }) => ({
+    documentId,
+    type,
+    sha256,
+  }));
+  return { ...fields, documents: byId([...(detail.documents as DocumentRef[]), ...superseded]) };
 }
 
 /**

@@ -1,6 +1,18 @@
 // A borrower 360: who they are (masked), every loan in the user's view with its payments,
 // collection contacts, reviewers' notes and documents. Opening it is audited.
-import { api, el, errorBox, facts, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
+import {
+  api,
+  el,
+  loadErrorBox,
+  facts,
+  fmt,
+  label,
+  replace,
+  startPage,
+  statusBadge,
+  t,
+  table,
+} from '/ui/assets/core.js';
 
 const borrowerId = document.getElementById('content').dataset.borrowerId;
 let profile = null;
@@ -17,7 +29,7 @@ const loanLink = (row) => el('a', { href: `/loans/${row.loanId}`, class: 'mono' 
 const by = (actor) => (actor?.role ? label('role', actor.role) : '—');
 
 function draw() {
-  if (failure) return replace('content', errorBox(failure));
+  if (failure) return replace('content', loadErrorBox(failure));
   if (!profile) return;
   const b = profile.borrower;
   replace(

@@ -76,10 +76,55 @@ export function requestKeys(prefix) {
   };
 }
 
+// ---------------------------------------------------------------- token refresh
+
+/** A token this close to its expiry is renewed before the next call (POST /v1/auth/refresh). */
+const REFRESH_WITHIN_MS = 10 * 60_000;
+/** Activity (a click, a key) renews the token at most this often. */
+const ACTIVITY_CHECK_MS = 30_000;
+let refreshing = null;
+
+/**
+ * Renews the session's token when it expires within REFRESH_WITHIN_MS, once for every caller
+ * waiting at the same time. A refusal (the session is too old, or was ended) leaves the token as
+ * it is: the next call answers 401 and the page asks to sign in again.
+ */
+export function keepTokenFresh() {
+  const s = session.get();
+  if (!s || Date.parse(s.expiresAt) - Date.now() > REFRESH_WITHIN_MS) return Promise.resolve();
+  refreshing ??= fetch('/v1/auth/refresh', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}` },
+    signal: AbortSignal.timeout(API_TIMEOUT_MS),
+  })
+    .then(async (response) => {
+      if (!response.ok) return;
+      const issued = await response.json();
+      session.save({ ...s, token: issued.token, expiresAt: issued.expiresAt });
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+/** While the page is in use (clicks, keys), its token is renewed before it runs out. */
+function refreshWhileInUse() {
+  let last = 0;
+  const onActivity = () => {
+    if (Date.now() - last < ACTIVITY_CHECK_MS) return;
+    last = Date.now();
+    keepTokenFresh();
+  };
+  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, onActivity, { passive: true });
+}
+
 export async function api(path, { method = 'GET', body, as = 'json', auth = true, idempotencyKey } = {}) {
   const headers = {};
   // The same key on a resubmitted form makes the server apply it once.
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  if (auth && path !== '/v1/auth/logout') await keepTokenFresh();
   const s = session.get();
   if (auth && s) headers.authorization = `Bearer ${s.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -317,12 +362,42 @@ export function errorBox(error, heading, fieldLabel = (field) => field) {
   );
 }
 
+/** True for a refusal on permission (403): the viewer may not see it, nothing failed to load. */
+export function isForbidden(error) {
+  return error instanceof ApiFailure && error.status === 403;
+}
+
+/**
+ * A box for data a page could not show: "无权查看" with the API's reason when the role may not
+ * see it (403), "无法加载" with the cause only for a real failure (network, 5xx, timeout).
+ */
+export function loadErrorBox(error) {
+  const forbidden = isForbidden(error);
+  return el(
+    'div',
+    {
+      class: `alert ${forbidden ? 'alert-warn' : 'alert-error'}`,
+      role: 'alert',
+      dataset: { code: error?.code ?? 'ERROR', load: forbidden ? 'forbidden' : 'failed' },
+    },
+    el('strong', {}, t(forbidden ? 'common.noAccess' : 'common.loadFailed')),
+    ' ',
+    error instanceof ApiFailure ? bi(error.text) : String(error?.message ?? error),
+  );
+}
+
 export function badge(text, kind = '') {
   return el('span', { class: `badge ${kind}`.trim() }, text);
 }
 
 export function statusBadge(status) {
   return el('span', { class: `badge status status-${status}`, dataset: { status } }, label('status', status));
+}
+
+/** The approved amount once there is one; until then the amount applied for, marked as such. */
+export function shownAmount(loan) {
+  if (loan.approvedAmount) return el('span', { dataset: { amount: 'approved' } }, fmt.money(loan.approvedAmount));
+  return el('span', { dataset: { amount: 'applied' }, title: t('amount.applied') }, fmt.money(loan.amount));
 }
 
 /** Replaces the children of the element with id `id`. */
@@ -389,6 +464,7 @@ export async function startPage(init) {
     return;
   }
   renderNavigation(user);
+  refreshWhileInUse();
   const permission = document.body.dataset.permission;
   if (permission && !can(user.role, permission)) {
     replace(

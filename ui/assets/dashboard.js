@@ -8,6 +8,7 @@ import {
   downloadFile,
   el,
   errorBox,
+  loadErrorBox,
   fmt,
   label,
   lang,
@@ -171,7 +172,7 @@ function draw() {
   for (const c of charts.splice(0)) c.destroy();
   const errorNode = document.getElementById('period-error');
   if (failure) {
-    errorNode.replaceChildren(errorBox(failure));
+    errorNode.replaceChildren(loadErrorBox(failure));
     errorNode.hidden = false;
     return;
   }

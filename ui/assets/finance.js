@@ -7,6 +7,7 @@ import {
   bi,
   el,
   errorBox,
+  loadErrorBox,
   facts,
   fmt,
   label,
@@ -200,7 +201,7 @@ function drawOutcome() {
 
 function drawPending() {
   if (!pending) return;
-  if (pending.error) return replace('pending', errorBox(pending.error));
+  if (pending.error) return replace('pending', loadErrorBox(pending.error));
   if (pending.rows.length === 0) return replace('pending', el('p', { class: 'empty' }, t('finance.pending.empty')));
   replace(
     'pending',
@@ -241,7 +242,7 @@ function yuan(fenAmount) {
 
 function drawTrial() {
   if (!trial) return;
-  if (trial.error) return replace('trial-balance', errorBox(trial.error));
+  if (trial.error) return replace('trial-balance', loadErrorBox(trial.error));
   const debits = yuan(trial.accounts.reduce((sum, a) => sum + fen(a.debits), 0n));
   const credits = yuan(trial.accounts.reduce((sum, a) => sum + fen(a.credits), 0n));
   const rows = [...trial.accounts, { total: true, debits, credits }];
@@ -269,7 +270,7 @@ function drawTrial() {
 function drawReconciliation() {
   if (!reconciliation) return;
   if (reconciliation.none) return replace('reconciliation', el('p', { class: 'empty' }, t('finance.recon.none')));
-  if (reconciliation.error) return replace('reconciliation', errorBox(reconciliation.error));
+  if (reconciliation.error) return replace('reconciliation', loadErrorBox(reconciliation.error));
   const { run } = reconciliation;
   replace(
     'reconciliation',

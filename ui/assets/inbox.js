@@ -1,6 +1,18 @@
 // Task inbox: the signed-in role's tasks, filtered by status, loan type and kind, with counts
 // per kind and each task's age coloured against its deadline.
-import { api, el, errorBox, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
+import {
+  api,
+  el,
+  loadErrorBox,
+  fmt,
+  label,
+  replace,
+  shownAmount,
+  startPage,
+  statusBadge,
+  t,
+  table,
+} from '/ui/assets/core.js';
 
 const form = document.getElementById('filters');
 const query = new URLSearchParams(location.search);
@@ -76,6 +88,7 @@ function keyFacts(task) {
 }
 
 function taskTable(tasks) {
+  const assigned = tasks.some((task) => task.assigneeName);
   return table(
     [
       { label: t('inbox.col.kind'), cell: (task) => label('taskKind', task.kind) },
@@ -84,9 +97,10 @@ function taskTable(tasks) {
         cell: (task) => el('a', { href: `/loans/${task.loanId}`, class: 'mono' }, task.loanId),
       },
       { label: t('inbox.col.loanType'), cell: (task) => label('loanType', task.loanType) },
-      { label: t('inbox.col.amount'), class: 'num', cell: (task) => fmt.money(task.amount) },
+      { label: t('inbox.col.amount'), class: 'num', cell: shownAmount },
       { label: t('inbox.col.loanStatus'), cell: (task) => statusBadge(task.loanStatus) },
       { label: t('inbox.col.detail'), cell: keyFacts },
+      assigned ? { label: t('inbox.col.assignee'), cell: (task) => task.assigneeName ?? '—' } : null,
       { label: t('inbox.col.created'), cell: (task) => fmt.instant(task.createdAt) },
       { label: t('inbox.col.due'), cell: (task) => fmt.instant(task.dueAt) },
       {
@@ -98,7 +112,7 @@ function taskTable(tasks) {
             fmt.age(task.ageHours),
           ),
       },
-    ],
+    ].filter(Boolean),
     tasks,
     {
       rowAttrs: (task) => ({
@@ -115,7 +129,7 @@ function taskTable(tasks) {
 
 function draw() {
   if (failure) {
-    replace('content', errorBox(failure));
+    replace('content', loadErrorBox(failure));
     return;
   }
   if (!answer) return;

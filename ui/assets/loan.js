@@ -6,9 +6,10 @@ import {
   bi,
   can,
   el,
-  errorBox,
+  loadErrorBox,
   facts,
   fmt,
+  isForbidden,
   label,
   replace,
   startPage,
@@ -81,7 +82,9 @@ function payoutProblem(loan) {
   const reason =
     loan.status === 'DISBURSEMENT_FAILED'
       ? t('payout.bankReason', { reason: loan.payoutFailureReason ?? '—' })
-      : t('payout.mismatched', { elements: (loan.payoutAccount?.mismatched ?? []).join(', ') || '—' });
+      : t('payout.mismatched', {
+          elements: (loan.payoutAccount?.mismatched ?? []).map((e) => label('element', e)).join('、') || '—',
+        });
   const pause = state.pause
     ? t(state.pause.paused ? 'payout.paused' : 'payout.notPaused', {
         by: state.pause.changedBy ?? '—',
@@ -114,6 +117,12 @@ function schedulePreview(requested, product) {
 
 // ---------------------------------------------------------------- sections
 
+/** A person by name and role, "张伟（终审员）"; a borrower by role alone, never by id. */
+function personName(actor) {
+  const person = state.loan?.people?.[actor.userId];
+  return person ? t('person.named', { name: person.name, role: label('role', actor.role) }) : label('role', actor.role);
+}
+
 function summary(loan) {
   return section(
     'loan.section.summary',
@@ -121,6 +130,9 @@ function summary(loan) {
       [t('inbox.col.loanType'), label('loanType', loan.loanType)],
       [t('loan.product'), state.product ? bi(state.product.name) : loan.productCode],
       [t('loan.channel'), label('channel', loan.channel)],
+      loan.createdBy
+        ? [t('loan.createdBy'), personName({ userId: loan.createdBy, role: loan.people[loan.createdBy].role })]
+        : null,
       [t('loan.purpose'), loan.purpose],
       [t('loan.created'), fmt.instant(loan.createdAt)],
       loan.decision ? [t('loan.section.decision'), label('decision', loan.decision.outcome)] : null,
@@ -142,12 +154,30 @@ function applicant(a) {
   const full = state.unmasked ?? {};
   const shownInFull = (field, value) =>
     el('span', { class: full[field] ? 'mono unmasked' : 'mono', dataset: { field } }, full[field] ?? value);
-  const describe = (value) =>
-    value
-      ? Object.values(value)
-          .filter((v) => typeof v === 'string' || typeof v === 'number')
-          .join(' · ')
-      : null;
+  const money = (key, value) => (value ? t(key, { value: fmt.money(value) }) : null);
+  const parts = (...items) => items.filter((item) => item !== null && item !== undefined && item !== '').join(' · ');
+  const business = (b) =>
+    parts(
+      label('industry', b.industry),
+      b.licenseNumber ? t('applicant.licenseNumber', { value: b.licenseNumber }) : null,
+      money('applicant.monthlyRevenue', b.monthlyRevenue),
+    );
+  const farm = (f) =>
+    parts(
+      f.landAreaMu ? t('applicant.landArea', { value: f.landAreaMu }) : null,
+      (f.crops ?? []).join('、'),
+      f.livestock,
+      f.cooperative,
+    );
+  const collateral = (c) =>
+    parts(
+      label('collateral', c.type),
+      c.description,
+      money('applicant.appraisedValue', c.appraisedValue),
+      money('applicant.existingLiens', c.existingLiens),
+    );
+  const guarantor = (g) =>
+    parts(g.name, label('relationship', g.relationship), g.phone, money('applicant.guarantorIncome', g.monthlyIncome));
   return section(
     'loan.section.applicant',
     masked ? el('p', { class: 'badge masked' }, t('loan.masked')) : null,
@@ -165,10 +195,10 @@ function applicant(a) {
       [t('applicant.employer'), maybe(a.employer)],
       [t('applicant.bank'), a.bankAccount.bankName],
       [t('applicant.card'), el('span', { class: 'mono' }, a.bankAccount.cardNumber)],
-      a.business ? [t('applicant.business'), describe(a.business)] : null,
-      a.farm ? [t('applicant.farm'), describe(a.farm)] : null,
-      a.collateral ? [t('applicant.collateral'), describe(a.collateral)] : null,
-      a.guarantor ? [t('applicant.guarantor'), describe(a.guarantor)] : null,
+      a.business ? [t('applicant.business'), business(a.business)] : null,
+      a.farm ? [t('applicant.farm'), farm(a.farm)] : null,
+      a.collateral ? [t('applicant.collateral'), collateral(a.collateral)] : null,
+      a.guarantor ? [t('applicant.guarantor'), guarantor(a.guarantor)] : null,
     ]),
   );
 }
@@ -309,9 +339,24 @@ function documentFigure(doc) {
       {},
       el('span', { dataset: { i18n: `doc.${doc.type}` } }, label('doc', doc.type)),
       el('small', { class: 'mono' }, doc.sha256.slice(0, 12)),
+      replacedBy(doc.documentId).length
+        ? el(
+            'span',
+            { class: 'badge replaced', dataset: { replaces: String(replacedBy(doc.documentId).length) } },
+            t('documents.replaces', { n: replacedBy(doc.documentId).length }),
+          )
+        : null,
+      copiesOf(doc.sha256) > 1
+        ? el('span', { class: 'badge duplicate', dataset: { duplicate: 'true' } }, t('documents.duplicate'))
+        : null,
     ),
   );
   documentFigures.set(doc.documentId, figure);
+  const refused = (key) => el('span', { class: 'alert alert-warn', dataset: { i18n: key } }, t(key));
+  if (!can(state.user.role, 'document:read')) {
+    preview.replaceChildren(refused('documents.forbidden'));
+    return figure;
+  }
   api(`/v1/loans/${loanId}/documents/${doc.documentId}`, { as: 'blob' })
     .then((blob) => {
       const url = URL.createObjectURL(blob);
@@ -333,12 +378,52 @@ function documentFigure(doc) {
         );
       }
     })
-    .catch(() =>
+    .catch((error) =>
       preview.replaceChildren(
-        el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed')),
+        isForbidden(error)
+          ? refused('documents.forbidden')
+          : el('span', { class: 'alert alert-error', dataset: { i18n: 'documents.failed' } }, t('documents.failed')),
       ),
     );
   return figure;
+}
+
+/** The older uploads this document replaced. */
+function replacedBy(documentId) {
+  return (state.loan.supersededDocuments ?? []).filter((d) => d.supersededBy === documentId);
+}
+
+/** How many of the loan's files, current or replaced, have this content. */
+function copiesOf(sha256) {
+  const all = [...state.loan.documents, ...(state.loan.supersededDocuments ?? [])];
+  return all.filter((d) => d.sha256 === sha256).length;
+}
+
+/** The files a newer upload of the same type replaced: listed, not shown inline. */
+function supersededList(loan) {
+  const old = loan.supersededDocuments ?? [];
+  if (!old.length) return null;
+  return el(
+    'details',
+    { class: 'superseded', id: 'superseded-documents' },
+    el('summary', {}, t('documents.superseded', { n: old.length })),
+    el(
+      'ul',
+      {},
+      old.map((d) =>
+        el(
+          'li',
+          { dataset: { documentId: d.documentId, type: d.type } },
+          label('doc', d.type),
+          ' · ',
+          el('span', { class: 'mono' }, d.sha256.slice(0, 12)),
+          ' · ',
+          fmt.instant(d.uploadedAt),
+          copiesOf(d.sha256) > 1 ? [' ', el('span', { class: 'badge duplicate' }, t('documents.duplicate'))] : null,
+        ),
+      ),
+    ),
+  );
 }
 
 function documents(loan) {
@@ -355,6 +440,7 @@ function documents(loan) {
     loan.documents.length
       ? el('div', { class: 'documents' }, loan.documents.map(documentFigure))
       : el('p', { class: 'muted' }, t('documents.none')),
+    supersededList(loan),
   );
 }
 
@@ -428,7 +514,7 @@ function servicing(s, status) {
 }
 
 function timeline(entries) {
-  const actor = (a) => (a ? `${label('role', a.role)} · ${a.userId.slice(0, 8)}` : t('timeline.system'));
+  const actor = (a) => (a ? personName(a) : t('timeline.system'));
   return section(
     'loan.section.timeline',
     el(
@@ -460,7 +546,7 @@ function reviewable(loan) {
 }
 
 function draw() {
-  if (state.failure) return replace('content', errorBox(state.failure));
+  if (state.failure) return replace('content', loadErrorBox(state.failure));
   const loan = state.loan;
   replace('loan-status', statusBadge(loan.status));
   const notice = state.notice
@@ -504,7 +590,7 @@ async function refresh() {
 
 /** What this user can do to the loan now: review it, or (ops) resolve it while it is parked. */
 function actionPanel(loan) {
-  if (reviewable(loan)) return reviewPanel({ loan, product: state.product, onRecorded });
+  if (reviewable(loan)) return reviewPanel({ loan, product: state.product, user: state.user, onRecorded });
   if (loan.status === 'NEEDS_ATTENTION' && loan.attention && can(state.user.role, 'loan:resolve')) {
     return attentionPanel({ loan, onResolved: onRecorded });
   }

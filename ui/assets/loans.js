@@ -1,5 +1,17 @@
 // Loans in the signed-in user's scope, page by page.
-import { api, el, errorBox, fmt, label, replace, startPage, statusBadge, t, table } from '/ui/assets/core.js';
+import {
+  api,
+  el,
+  loadErrorBox,
+  fmt,
+  label,
+  replace,
+  shownAmount,
+  startPage,
+  statusBadge,
+  t,
+  table,
+} from '/ui/assets/core.js';
 
 const PAGE_SIZE = 20;
 const form = document.getElementById('filters');
@@ -27,7 +39,7 @@ async function load() {
 }
 
 function draw() {
-  if (failure) return replace('content', errorBox(failure));
+  if (failure) return replace('content', loadErrorBox(failure));
   if (!answer) return;
   replace('loan-total', t('common.total', { n: answer.total }));
   document.getElementById('previous').disabled = state.offset === 0;
@@ -42,10 +54,14 @@ function draw() {
           cell: (loan) => el('a', { href: `/loans/${loan.loanId}`, class: 'mono' }, loan.loanId),
         },
         { label: t('inbox.col.loanType'), cell: (loan) => label('loanType', loan.loanType) },
-        { label: t('inbox.col.amount'), class: 'num', cell: (loan) => fmt.money(loan.amount) },
-        { label: t('loans.col.term'), class: 'num', cell: (loan) => String(loan.termCount) },
+        { label: t('inbox.col.amount'), class: 'num', cell: shownAmount },
+        { label: t('loans.col.term'), class: 'num', cell: (loan) => String(loan.approvedTermCount ?? loan.termCount) },
         { label: t('inbox.col.loanStatus'), cell: (loan) => statusBadge(loan.status) },
-        { label: t('loans.col.classification'), cell: (loan) => label('class', loan.classification) },
+        // Only a loan paid out has a five-category class; '—' for one rejected, withdrawn or still in origination.
+        {
+          label: t('loans.col.classification'),
+          cell: (loan) => (loan.classification ? label('class', loan.classification) : '—'),
+        },
         { label: t('loans.col.dpd'), class: 'num', cell: (loan) => String(loan.daysPastDue) },
         { label: t('loans.col.outstanding'), class: 'num', cell: (loan) => fmt.money(loan.outstandingPrincipal) },
         { label: t('loan.created'), cell: (loan) => fmt.instant(loan.createdAt) },

@@ -3,6 +3,8 @@
 // workflow's validators answer at once; a refusal shows here, in the reviewer's language.
 import { DOCUMENT_TYPES } from '/ui/assets/site.js';
 import { api, el, errorBox, fmt, onLanguageChange, requestKeys, t } from '/ui/assets/core.js';
+import { reviewDraft } from '/ui/assets/review-draft.js';
+import { changedTerms, termProblems, termsPreview } from '/ui/assets/review-terms.js';
 
 const DECISIONS = {
   INITIAL: ['APPROVE', 'REJECT', 'REQUEST_DOCUMENTS'],
@@ -71,24 +73,47 @@ function reviewBody(form, stage) {
   return { choice, body };
 }
 
-export function reviewPanel({ loan, product, onRecorded }) {
+/** The product's ranges as the inputs' own limits, so the browser's spinner stays inside them too. */
+function rangeAttrs(product) {
+  if (!product) return { amount: { min: 0 }, ratePercent: { min: 0 }, termCount: { min: 1 } };
+  return {
+    amount: { min: product.minAmount, max: product.maxAmount },
+    ratePercent: {
+      min: (Number(product.minRate) * 100).toFixed(2),
+      max: (Number(product.maxRate) * 100).toFixed(2),
+    },
+    termCount: { min: product.minTerm, max: product.maxTerm },
+  };
+}
+
+export function reviewPanel({ loan, product, user, onRecorded }) {
   const stage = loan.status === 'INITIAL_REVIEW' ? 'INITIAL' : 'FINAL';
   const choices = DECISIONS[stage];
   let problem = null;
+  let rangeProblems = [];
 
   const hint = el('p', { class: 'hint' }, limitsText(product));
+  const ranges = rangeAttrs(product);
+  const rangeList = el('ul', { class: 'range-problems', role: 'alert' });
+  const preview = termsPreview(loan, product);
   const changes = el(
     'fieldset',
     { class: 'changes', hidden: true },
     el('legend', {}, label('action.APPROVE_WITH_CHANGES')),
-    numberField('amount', 'review.newAmount', { min: 0, step: '0.01', placeholder: loan.requested.amount }),
+    numberField('amount', 'review.newAmount', { ...ranges.amount, step: '0.01', placeholder: loan.requested.amount }),
     numberField('ratePercent', 'review.newRate', {
-      min: 0,
+      ...ranges.ratePercent,
       step: '0.01',
       placeholder: (Number(loan.requested.annualRate) * 100).toFixed(2),
     }),
-    numberField('termCount', 'review.newTerm', { min: 1, step: '1', placeholder: String(loan.requested.termCount) }),
+    numberField('termCount', 'review.newTerm', {
+      ...ranges.termCount,
+      step: '1',
+      placeholder: String(loan.requested.termCount),
+    }),
     hint,
+    rangeList,
+    preview.box,
   );
   const documents = el(
     'fieldset',
@@ -154,14 +179,46 @@ export function reviewPanel({ loan, product, onRecorded }) {
     );
   };
 
-  form.addEventListener('change', () => {
+  const showRanges = () =>
+    rangeList.replaceChildren(
+      ...rangeProblems.map((p) =>
+        el('li', { class: 'alert alert-error', dataset: { field: p.field } }, t(p.key, p.vars)),
+      ),
+    );
+  const checkTerms = () => {
+    const terms = changedTerms(form);
+    rangeProblems = termProblems(terms, product);
+    for (const name of ['amount', 'ratePercent', 'termCount'])
+      form.elements[name].setAttribute('aria-invalid', String(rangeProblems.some((p) => p.field === name)));
+    showRanges();
+    preview.update(terms, rangeProblems);
+  };
+  const showChoice = () => {
     const choice = form.elements.decision.value;
     changes.hidden = choice !== 'APPROVE_WITH_CHANGES';
     documents.hidden = choice !== 'REQUEST_DOCUMENTS';
+  };
+  const draft = reviewDraft({ user, loan, stage, form });
+
+  form.addEventListener('change', showChoice);
+  form.addEventListener('input', (event) => {
+    if (changes.contains(event.target)) checkTerms();
+    draft.save();
   });
+  form.addEventListener('change', () => draft.save());
+  if (draft.restore()) {
+    form.prepend(el('p', { class: 'alert alert-info', id: 'draft-restored' }, label('review.draftRestored')));
+    showChoice();
+    if (stage === 'FINAL') checkTerms();
+  }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (form.elements.decision.value === 'APPROVE_WITH_CHANGES') {
+      checkTerms();
+      // Outside the product's ranges: said here, nothing is sent.
+      if (rangeProblems.length) return form.elements[rangeProblems[0].field].focus();
+    }
     const built = reviewBody(form, stage);
     // The decision answers the round this page showed; a newer round refuses it (409).
     if (built.body && loan.openReview?.stage === stage) built.body.round = loan.openReview.round;
@@ -176,6 +233,7 @@ export function reviewPanel({ loan, product, onRecorded }) {
         body: built.body,
         idempotencyKey: requestKey(built.body),
       });
+      draft.clear();
       await onRecorded(built.choice, answer);
     } catch (error) {
       problem = error;
@@ -189,6 +247,8 @@ export function reviewPanel({ loan, product, onRecorded }) {
   onLanguageChange(() => {
     hint.textContent = limitsText(product);
     showProblem();
+    showRanges();
+    preview.redraw();
   });
 
   return el(

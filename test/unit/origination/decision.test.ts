@@ -190,8 +190,10 @@ describe('checkReviewAuthority', () => {
     expect(checkReviewAuthority({ ...at, reviewer: finalReviewer })).toBeNull();
     const above = checkReviewAuthority({ ...at, amount: '100000.01', reviewer: finalReviewer });
     expect(above).toMatchObject({ status: 403, code: 'ABOVE_APPROVAL_AUTHORITY' });
-    expect(above!.message.en).toContain('RISK_MANAGER');
-    expect(above!.message.en).not.toContain('ADMIN');
+    expect(above!.message.zh).toContain('须由风控经理终审');
+    expect(above!.message.zh).not.toMatch(/[A-Z_]{3,}/);
+    expect(above!.message.en).toContain('Risk manager');
+    expect(above!.message.en).not.toContain('Administrator');
     expect(
       checkReviewAuthority({ ...at, amount: '200000.00', reviewer: { userId: 'u-risk', role: 'RISK_MANAGER' } }),
     ).toBeNull();
