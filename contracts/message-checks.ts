@@ -7,12 +7,28 @@ import type { Sinks } from '@temporalio/workflow';
 export const MESSAGE_CHECK_FIELD = 'messageCheck';
 
 export type MessageCheck =
-  | { sealed: true; workflowId: string; message: string; issuedAt: string; keyId: string }
+  | { sealed: true; workflowId: string; message: string; issuedAt: string; keyId: string; updateId?: string }
   | { sealed: false; reason: string };
 
 /** Why the workflow refused a message. */
 export type MessageRefusalReason =
-  'NO_SEAL' | 'UNSEALED_PAYLOAD' | 'MALFORMED_SEAL' | 'UNKNOWN_KEY' | 'BAD_SEAL' | 'WRONG_WORKFLOW' | 'WRONG_MESSAGE';
+  | 'NO_SEAL'
+  | 'UNSEALED_PAYLOAD'
+  | 'MALFORMED_SEAL'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SEAL'
+  | 'WRONG_WORKFLOW'
+  | 'WRONG_MESSAGE'
+  /** A sealed update sent again under an update id other than the one sealed. */
+  | 'WRONG_UPDATE'
+  /** A sealed update older than MAX_SEALED_UPDATE_AGE_MS when it reached the workflow. */
+  | 'STALE_SEAL';
+
+/**
+ * How old a sealed update may be when the workflow validates it. The API sends an update within
+ * its deadline (seconds); the margin is for clocks that disagree between the API and Temporal.
+ */
+export const MAX_SEALED_UPDATE_AGE_MS = 15 * 60_000;
 
 export interface MessageRefusal {
   kind: 'signal' | 'update';

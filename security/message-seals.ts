@@ -19,6 +19,12 @@ export interface MessageSeal {
   message: string;
   /** ISO time the API sealed the message. */
   issuedAt: string;
+  /**
+   * The update's id, for an update: Temporal takes an update id once per run, so a sealed update
+   * sent again under its own id is not run again, and under another id is refused by the workflow.
+   * Seals made before it existed have none (they are covered without it).
+   */
+  updateId?: string;
   /** HMAC-SHA256, base64url. */
   mac: string;
 }
@@ -26,7 +32,7 @@ export interface MessageSeal {
 export type SealRefusal = 'UNSEALED_PAYLOAD' | 'MALFORMED_SEAL' | 'UNKNOWN_KEY' | 'BAD_SEAL' | 'WRONG_WORKFLOW';
 
 export type MessageCheck =
-  | { sealed: true; workflowId: string; message: string; issuedAt: string; keyId: string }
+  | { sealed: true; workflowId: string; message: string; issuedAt: string; keyId: string; updateId?: string }
   | { sealed: false; reason: SealRefusal };
 
 const SEAL_KEY_PURPOSE = 'microloan/message-seal/v1';
@@ -49,6 +55,7 @@ function sealedText(seal: Omit<MessageSeal, 'mac'>, arg: Record<string, unknown>
     workflowId: seal.workflowId,
     message: seal.message,
     issuedAt: seal.issuedAt,
+    ...(seal.updateId === undefined ? {} : { updateId: seal.updateId }),
     arg: rest,
   });
 }
@@ -64,7 +71,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** The argument with a seal for this workflow and message added, under the keyring's current key. */
 export function sealMessage(
   keyring: Keyring,
-  target: { workflowId: string; message: string },
+  target: { workflowId: string; message: string; updateId?: string },
   arg: Record<string, unknown>,
   now: Date = new Date(),
 ): Record<string, unknown> {
@@ -75,6 +82,7 @@ export function sealMessage(
     workflowId: target.workflowId,
     message: target.message,
     issuedAt: now.toISOString(),
+    ...(target.updateId === undefined ? {} : { updateId: target.updateId }),
   };
   const seal: MessageSeal = { ...unsigned, mac: mac(sealKey(keyring, keyId)!, sealedText(unsigned, arg)) };
   const { [CHECK_FIELD]: _check, ...rest } = arg;
@@ -83,9 +91,10 @@ export function sealMessage(
 
 function readSeal(value: unknown): MessageSeal | undefined {
   if (!isPlainObject(value)) return undefined;
-  const { v, keyId, workflowId, message, issuedAt, mac: m } = value;
+  const { v, keyId, workflowId, message, issuedAt, updateId, mac: m } = value;
   if (v !== 1) return undefined;
   for (const text of [keyId, workflowId, message, issuedAt, m]) if (typeof text !== 'string' || !text) return undefined;
+  if (updateId !== undefined && (typeof updateId !== 'string' || !updateId)) return undefined;
   return value as unknown as MessageSeal;
 }
 
@@ -109,5 +118,6 @@ export function checkSeal(keyring: Keyring, arg: Record<string, unknown>, workfl
     message: seal.message,
     issuedAt: seal.issuedAt,
     keyId: seal.keyId,
+    ...(seal.updateId === undefined ? {} : { updateId: seal.updateId }),
   };
 }

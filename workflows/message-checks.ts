@@ -14,6 +14,7 @@ import {
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
 import {
+  MAX_SEALED_UPDATE_AGE_MS,
   MESSAGE_CHECK_FIELD,
   type MessageRefusal,
   type MessageRefusalReason,
@@ -51,6 +52,24 @@ export function messageRefusalReason(message: string, args: readonly unknown[]):
   return undefined;
 }
 
+/**
+ * Why a sealed update is refused for its id or its age, or undefined. Only validators call this, and
+ * Temporal runs validators only when an update arrives, never on replay: an update refused here
+ * leaves nothing in the history, so the rule needs no patch.
+ */
+export function updateRefusalReason(
+  args: readonly unknown[],
+  updateId: string,
+  now: number,
+): MessageRefusalReason | undefined {
+  const check = isObject(args[0]) ? args[0][MESSAGE_CHECK_FIELD] : undefined;
+  if (!isObject(check)) return 'NO_SEAL';
+  if (typeof check.updateId === 'string' && check.updateId !== updateId) return 'WRONG_UPDATE';
+  const issuedAt = typeof check.issuedAt === 'string' ? Date.parse(check.issuedAt) : Number.NaN;
+  if (!Number.isFinite(issuedAt) || now - issuedAt > MAX_SEALED_UPDATE_AGE_MS) return 'STALE_SEAL';
+  return undefined;
+}
+
 /** The arguments as the API sent them, without the worker's verdict. */
 function withoutCheck(args: readonly unknown[]): unknown[] {
   const [first, ...rest] = args;
@@ -68,7 +87,8 @@ function report(refusal: Omit<MessageRefusal, 'historyLength'>): void {
 
 class MessageCheckInterceptor implements WorkflowInboundCallsInterceptor {
   validateUpdate(input: UpdateInput, next: (input: UpdateInput) => void): void {
-    const reason = messageRefusalReason(input.name, input.args);
+    const reason =
+      messageRefusalReason(input.name, input.args) ?? updateRefusalReason(input.args, input.updateId, Date.now());
     if (reason) {
       report({ kind: 'update', message: input.name, reason, updateId: input.updateId });
       refuse(REFUSAL.FORBIDDEN, {

@@ -118,6 +118,55 @@ describe('messages the API did not seal', () => {
   });
 });
 
+describe('a sealed update sent again', () => {
+  it('runs once under its own update id, and is refused under another id or long after it was sealed', async () => {
+    const { input } = await h.seedLoan({ amount: '60000.00', profileDigit: 2 });
+    const handle = await h.start(input);
+    await waitForStatus(handle, 'AWAITING_DOCUMENTS');
+    const loanId = input.loanId;
+    await uploadDocuments(h, handle, input.borrowerId, CONSUMER_DOCS);
+    await waitForStatus(handle, 'INITIAL_REVIEW');
+    const reviewer = await h.createUser('INITIAL_REVIEWER');
+    const approval = {
+      stage: 'INITIAL' as const,
+      decision: 'APPROVE' as const,
+      comment: 'ok',
+      reviewer: { userId: reviewer, role: 'INITIAL_REVIEWER' as const },
+    };
+    const serverNow = new Date(await h.env.currentTimeMs());
+    const updateId = `review-${randomUUID()}`;
+    const sealed = sealMessage(h.keyring, { workflowId: loanId, message: 'review', updateId }, approval, serverNow);
+    const send = (arg: Record<string, unknown>, id: string) =>
+      encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [arg], updateId: id });
+
+    // Taken from the history and sent under a new id: refused.
+    expect(await refusalOf(send(sealed, `review-${randomUUID()}`))).toBe('FORBIDDEN');
+    // Sealed 16 minutes before it arrives (an update the API sends arrives within seconds): refused.
+    const staleId = `review-${randomUUID()}`;
+    const stale = sealMessage(
+      h.keyring,
+      { workflowId: loanId, message: 'review', updateId: staleId },
+      approval,
+      new Date(serverNow.getTime() - 16 * 60_000),
+    );
+    expect(await refusalOf(send(stale, staleId))).toBe('FORBIDDEN');
+    expect((await handle.query(loanViewQuery)).reviews).toEqual([]);
+
+    // Under its own id it runs, once: sent again, Temporal answers with the first outcome.
+    await send(sealed, updateId);
+    await send(sealed, updateId);
+    const after = await handle.query(loanViewQuery);
+    expect(after.status).toBe('FINAL_REVIEW');
+    expect(after.reviews).toHaveLength(1);
+
+    await vi.waitFor(async () => expect((await refusals(loanId)).length).toBe(2), { timeout: 20_000 });
+    expect((await refusals(loanId)).map((r) => [r.detail.kind, r.detail.reason])).toEqual([
+      ['update', 'WRONG_UPDATE'],
+      ['update', 'STALE_SEAL'],
+    ]);
+  });
+});
+
 describe('a refused signal on a worker that keeps no loan in memory', () => {
   let r: WorkflowHarness;
   beforeAll(async () => {

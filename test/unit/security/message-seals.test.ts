@@ -39,6 +39,25 @@ describe('message seals', () => {
     });
   });
 
+  it("carry an update's id in the verdict; the id cannot be changed, taken off or added after sealing", async () => {
+    const now = new Date('2026-12-07T05:00:00Z');
+    const sealed = sealMessage(keyring, { workflowId: LOAN, message: 'review', updateId: 'u-1' }, review, now);
+    expect((await received(keyring, sealed)).messageCheck).toMatchObject({ sealed: true, updateId: 'u-1' });
+    const seal = sealed.seal as Record<string, string>;
+    const { updateId: _taken, ...withoutId } = seal;
+    for (const changed of [{ ...seal, updateId: 'u-2' }, withoutId])
+      expect(checkSeal(keyring, { ...sealed, seal: changed })).toEqual({ sealed: false, reason: 'BAD_SEAL' });
+    const signalSeal = sealMessage(keyring, { workflowId: LOAN, message: 'review' }, review, now).seal as object;
+    expect(checkSeal(keyring, { ...sealed, seal: { ...signalSeal, updateId: 'u-1' } })).toEqual({
+      sealed: false,
+      reason: 'BAD_SEAL',
+    });
+    expect(checkSeal(keyring, { ...sealed, seal: { ...seal, updateId: 7 } })).toEqual({
+      sealed: false,
+      reason: 'MALFORMED_SEAL',
+    });
+  });
+
   it('refuse a sealed argument changed afterwards, whatever field changed', async () => {
     const sealed = sealMessage(keyring, { workflowId: LOAN, message: 'review' }, review);
     const tampered = { ...sealed, reviewer: { userId: 'u-insider', role: 'INITIAL_REVIEWER' } };

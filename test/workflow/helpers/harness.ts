@@ -66,14 +66,19 @@ async function connectTestServer(
   realServer: boolean,
   keyring: Keyring,
 ): Promise<TestWorkflowEnvironment> {
-  return (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
+  // Seals carry the server's time, as the API's carry the wall clock: the workflow refuses an update
+  // sealed long before it arrives, and here the server's clock runs ahead of the wall clock.
+  let env: TestWorkflowEnvironment | undefined;
+  const serverTime = async () => new Date(env ? await env.currentTimeMs() : Date.now());
+  env = await (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
     address: realServer ? inject('devServerAddress') : claimTimeSkippingServer(),
     namespace: 'default',
     supportsTimeSkipping: !realServer,
     // The API's client: every signal and update it sends is sealed (api/message-sealing.ts).
-    client: { dataConverter, interceptors: { workflow: [messageSealing(keyring)] } },
+    client: { dataConverter, interceptors: { workflow: [messageSealing(keyring, serverTime)] } },
   });
+  return env;
 }
 
 export interface SeedOptions {
