@@ -68,9 +68,9 @@ async function connectTestServer(
 ): Promise<TestWorkflowEnvironment> {
   // Seals carry the server's time, as the API's carry the wall clock: the workflow refuses an update
   // sealed long before it arrives, and here the server's clock runs ahead of the wall clock.
-  let env: TestWorkflowEnvironment | undefined;
-  const serverTime = async () => new Date(env ? await env.currentTimeMs() : Date.now());
-  env = await (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
+  const created: { env?: TestWorkflowEnvironment } = {};
+  const serverTime = async () => new Date(created.env ? await created.env.currentTimeMs() : Date.now());
+  const env = await (TestWorkflowEnvironment as unknown as TestEnvFactory).create({
     server: { type: 'existing' },
     address: realServer ? inject('devServerAddress') : claimTimeSkippingServer(),
     namespace: 'default',
@@ -78,6 +78,7 @@ async function connectTestServer(
     // The API's client: every signal and update it sends is sealed (api/message-sealing.ts).
     client: { dataConverter, interceptors: { workflow: [messageSealing(keyring, serverTime)] } },
   });
+  created.env = env;
   return env;
 }
 
