@@ -21,6 +21,7 @@ import {
 import { FIGURE_DEFINITIONS, RATE_DEFINITIONS } from '../domain/reports.js';
 import { INDUSTRIES } from '../domain/industries.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
+import { STEP_NAMES } from './step-names.js';
 
 const INDUSTRY_NAMES = Object.fromEntries(Object.entries(INDUSTRIES).map(([code, i]) => [code, i.name]));
 
@@ -441,6 +442,7 @@ const CODES = {
 const DOMAIN_NAMES = {
   ...prefixed('loanType', LOAN_TYPE_NAMES),
   ...prefixed('role', ROLE_NAMES),
+  ...prefixed('step', STEP_NAMES),
   ...prefixed('doc', DOCUMENT_TYPE_NAMES),
   ...prefixed('collateral', COLLATERAL_TYPE_NAMES),
   ...prefixed('relationship', GUARANTOR_RELATIONSHIP_NAMES),

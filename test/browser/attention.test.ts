@@ -57,6 +57,10 @@ describe('a parked loan in the approver UI', () => {
     await openLoan(page, loanId);
     await page.waitForSelector('#attention-cause', { timeout: UI_TIMEOUT_MS });
     expect(await page.textContent('#attention-cause')).toMatch(/PAYEE_ACCOUNT_CLOSED|payee account is closed/i);
+    // The failed step in words, not the activity's name.
+    const panel = (await page.textContent('[data-section="loan.section.attention"]')) ?? '';
+    expect(panel).toMatch(/失败步骤\s*(发起放款|查询转账结果|核验收款账户)/);
+    expect(panel).not.toMatch(/startDisbursement|checkTransfer|verifyPayoutAccount/);
 
     // Without a reason nothing is sent.
     await page.click('#attention-retry');

@@ -4,6 +4,8 @@
 import { api, el, errorBox, facts, fmt, onLanguageChange, requestKeys, t } from '/ui/assets/core.js';
 
 const label = (key) => el('span', { dataset: { i18n: key } }, t(key));
+/** The failed step in words (ui/step-names.ts); a step the dictionary does not know shows as its code. */
+const stepName = (step) => (t(`step.${step}`) === `step.${step}` ? step : label(`step.${step}`));
 
 const requestKey = requestKeys('attention');
 
@@ -64,7 +66,7 @@ export function attentionPanel({ loan, onResolved }) {
     { class: 'card attention', dataset: { section: 'loan.section.attention' } },
     el('h2', {}, label('loan.section.attention')),
     facts([
-      [label('attention.step'), parked.step],
+      [label('attention.step'), stepName(parked.step)],
       [label('attention.cause'), el('span', { id: 'attention-cause' }, parked.cause)],
       [label('attention.since'), fmt.instant(parked.since)],
     ]),

@@ -1,0 +1,32 @@
+// The steps a loan's workflow can be parked at (the activity that failed, workflows/attention.ts),
+// in the words an operator reads on the 待人工处理 panel.
+import type { BilingualText } from '../domain/types.js';
+
+export const STEP_NAMES = {
+  analyzeBankStatement: { zh: '分析银行流水', en: 'Analyse the bank statement' },
+  checkDebit: { zh: '查询扣款结果', en: 'Check a debit' },
+  checkTransfer: { zh: '查询转账结果', en: 'Check a transfer' },
+  closeOpenTasks: { zh: '关闭未完成的任务', en: 'Close open tasks' },
+  closeTask: { zh: '关闭任务', en: 'Close a task' },
+  fetchCreditReport: { zh: '查询征信报告', en: 'Fetch the credit report' },
+  findRepayment: { zh: '查找还款记录', en: 'Find a repayment' },
+  generateContract: { zh: '生成借款合同', en: 'Generate the contract' },
+  isDisbursementPaused: { zh: '检查放款是否暂停', en: 'Check whether payouts are paused' },
+  issueScheduleConfirmation: { zh: '出具还款计划确认书', en: 'Issue the schedule confirmation' },
+  issueSettlementCertificate: { zh: '出具结清证明', en: 'Issue the settlement certificate' },
+  listDocuments: { zh: '读取申请资料', en: 'Read the documents' },
+  loadApplicationFacts: { zh: '读取申请信息', en: 'Read the application' },
+  loadAutoDebit: { zh: '读取自动扣款设置', en: 'Read the auto-debit setting' },
+  loadRepaymentHistory: { zh: '读取还款记录', en: 'Read the repayment history' },
+  notifyBorrower: { zh: '通知借款人', en: 'Notify the borrower' },
+  openTask: { zh: '创建处理任务', en: 'Open a task' },
+  postJournal: { zh: '记账', en: 'Post to the ledger' },
+  recordLoanEvent: { zh: '记录贷款事件', en: 'Record a loan event' },
+  recordServicing: { zh: '记录贷后数据', en: 'Record servicing figures' },
+  refundDeciderRefusal: { zh: '核对退款审批人', en: 'Check the refund approver' },
+  reversalInputs: { zh: '读取冲正信息', en: 'Read the reversal' },
+  startDebit: { zh: '发起扣款', en: 'Start a debit' },
+  startDisbursement: { zh: '发起放款', en: 'Start the payout' },
+  startRefundTransfer: { zh: '发起退款转账', en: 'Start a refund transfer' },
+  verifyPayoutAccount: { zh: '核验收款账户', en: 'Verify the payout account' },
+} as const satisfies Record<string, BilingualText>;
