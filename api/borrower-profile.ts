@@ -7,6 +7,7 @@ import type { Role } from '../domain/types.js';
 import type { AuthUser } from '../security/authenticator.js';
 import type { FieldCipher } from '../security/field-crypto.js';
 import { loanScope } from './loan-access.js';
+import { staffNames, type StaffPerson } from './staff-names.js';
 import { maskedBorrower, type BorrowerIdentityRow, type MaskedBorrower } from './staff-borrower-presenter.js';
 
 /** Loans of one borrower a profile lists at most; the newest first. */
@@ -42,6 +43,8 @@ export interface BorrowerProfile {
     by: unknown;
   }>;
   notes: Array<{ loanId: string; at: string; stage: string; decision: string; comment: string; by: unknown }>;
+  /** Names of the staff in contacts[].by and notes[].by, by user id (api/staff-names.ts). */
+  people: Record<string, StaffPerson>;
   documents: Array<{
     loanId: string;
     documentId: string;
@@ -98,10 +101,17 @@ export async function readBorrowerProfile(
            l.term_count, l.days_past_due, l.classification, l.outstanding_principal, l.created_at, l.closed_at, l.view_fields
     from loans l left join loan_channels lc on lc.loan_id = l.id where l.borrower_id = ${borrowerId} and ${scope}
     order by l.created_at desc, l.id limit ${PROFILE_LOAN_LIMIT}`;
+  const records = await readLoanRecords(sql, loans);
+  const actorId = (by: unknown) => (by as { userId?: string } | null)?.userId;
+  const people = await staffNames(sql, cipher, [
+    ...records.contacts.map((c) => actorId(c.by)),
+    ...records.notes.map((n) => actorId(n.by)),
+  ]);
   return {
     borrower: { ...maskedBorrower(cipher, person), registeredAt: person.created_at.toISOString() },
     loans: loans.map(presentLoan),
-    ...(await readLoanRecords(sql, loans)),
+    ...records,
+    people,
   };
 }
 

@@ -26,7 +26,14 @@ import {
   Sha256Hex,
   UuidString,
 } from '../schemas.js';
-import { Actor, LoanClassEnum, RepaymentChannelEnum, ReviewDecisionEnum, ReviewStageEnum } from '../loan-schemas.js';
+import {
+  Actor,
+  LoanClassEnum,
+  RepaymentChannelEnum,
+  ReviewDecisionEnum,
+  ReviewStageEnum,
+  RoleEnum,
+} from '../loan-schemas.js';
 import { maskedBorrower } from '../staff-borrower-presenter.js';
 import { searchLoans, SEARCH_LIMIT } from '../staff-search.js';
 import { bilingual } from '../validation.js';
@@ -111,6 +118,9 @@ const BorrowerProfileSchema = z
         })
         .strict(),
     ),
+    people: z.record(KeyString, z.object({ name: z.string(), role: RoleEnum }).strict()).openapi({
+      description: 'Names of the staff in contacts[].by and notes[].by, by user id',
+    }),
   })
   .strict()
   .openapi('BorrowerProfile');

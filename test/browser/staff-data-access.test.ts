@@ -47,6 +47,13 @@ describe('staff data access in the approver UI', () => {
     expect(await row.textContent()).not.toContain(borrower.phone);
     await screenshot(page, 'staff-search');
 
+    // A review note on the 360 names its reviewer (demo staff have no name: their username).
+    const reviewer = await client.login('initial_reviewer');
+    await client.call('POST', `/v1/loans/${loanId}/reviews`, {
+      token: reviewer.token,
+      body: { stage: 'INITIAL', decision: 'APPROVE', comment: '收入核实无误' },
+    });
+    await client.waitForLoanStatus(reviewer.token, loanId, 'FINAL_REVIEW');
     await row.locator('a[href^="/borrowers/"]').click();
     await page.locator('[data-section="borrower.loans"] table').waitFor({ timeout: UI_TIMEOUT_MS });
     const text = (await page.textContent('#content')) ?? '';
@@ -54,6 +61,9 @@ describe('staff data access in the approver UI', () => {
     expect(text).toContain('司马**');
     expect(text).not.toContain(borrower.phone);
     expect(text).not.toContain(borrower.idNumber);
+    const notes = (await page.textContent('[data-section="borrower.notes"]')) ?? '';
+    expect(notes).toContain('收入核实无误');
+    expect(notes).toMatch(/initial_reviewer（初审员）|initial_reviewer \(Initial reviewer\)/);
     await screenshot(page, 'borrower-360');
     expect(errors).toEqual([]);
     await context.close();

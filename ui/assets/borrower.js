@@ -26,7 +26,12 @@ const section = (titleKey, rows, columns) =>
     rows.length ? table(columns, rows) : el('p', { class: 'empty' }, t('common.noData')),
   );
 const loanLink = (row) => el('a', { href: `/loans/${row.loanId}`, class: 'mono' }, row.loanId);
-const by = (actor) => (actor?.role ? label('role', actor.role) : '—');
+/** The staff member by name, with their role; the role alone when the name is not known. */
+const by = (actor) => {
+  if (!actor?.role) return '—';
+  const person = profile?.people?.[actor.userId];
+  return person ? `${person.name}（${label('role', actor.role)}）` : label('role', actor.role);
+};
 
 function draw() {
   if (failure) return replace('content', loadErrorBox(failure));
