@@ -224,21 +224,13 @@ export async function applyConfirmation(
       });
     const mapped = toApiError(err);
     if (!mapped || mapped.status >= 500) throw err;
-    const [unapplied] = await sql.begin(async (tx) => {
-      await tx`
-        insert into tasks (loan_id, kind, task_key, role, detail)
-        values (${row.loan_id}, 'ONLINE_PAYMENT_UNAPPLIED', ${`ONLINE_PAYMENT_UNAPPLIED:${row.payment_id}`}, 'FINANCE',
-                ${tx.json({ paymentId: row.payment_id, gatewayOrderId: confirmation.orderId, amount: confirmation.amount, reason: mapped.code, action: 'REFUND' })})
-        on conflict (loan_id, task_key) do nothing`;
-      return tx<OnlinePaymentRow[]>`
-        update online_payments
-           set status = 'UNAPPLIED', confirmed_amount = ${confirmation.amount}, paid_at = ${confirmation.paidAt},
-               confirmed_at = now(), updated_at = now()
-         where payment_id = ${row.payment_id}
-        returning *`;
-    });
-    return { kind: 'UNAPPLIED', row: unapplied!, reason: mapped.code };
+    return unapplied(sql, row, confirmation, mapped.code);
   }
+  // The loan's answer is for another payment under the same id (a bank transfer or a staff posting
+  // recorded first, whose update id and paymentId are the same): this money was not applied, and goes
+  // back to the borrower like any payment the loan did not take.
+  if (result.channel !== 'ONLINE' || !money(result.amount).eq(confirmation.amount))
+    return unapplied(sql, row, confirmation, 'PAYMENT_ID_IN_USE');
   // Two deliveries at once both reach the update, which applies the payment once (same update id and
   // paymentId) and answers both alike; the status change tells which one was first.
   const [applied] = await sql<OnlinePaymentRow[]>`
@@ -250,6 +242,29 @@ export async function applyConfirmation(
   if (!applied || result.duplicate)
     return { kind: 'DUPLICATE', row: applied ?? (await findOnlinePayment(sql, row.payment_id))! };
   return { kind: 'APPLIED', row: applied, late, result };
+}
+
+/** The confirmed money was not applied to the loan: the order is UNAPPLIED and finance gets a task to refund it. */
+async function unapplied(
+  sql: Sql,
+  row: OnlinePaymentRow,
+  confirmation: PaymentConfirmation,
+  reason: string,
+): Promise<ConfirmationOutcome> {
+  const [marked] = await sql.begin(async (tx) => {
+    await tx`
+      insert into tasks (loan_id, kind, task_key, role, detail)
+      values (${row.loan_id}, 'ONLINE_PAYMENT_UNAPPLIED', ${`ONLINE_PAYMENT_UNAPPLIED:${row.payment_id}`}, 'FINANCE',
+              ${tx.json({ paymentId: row.payment_id, gatewayOrderId: confirmation.orderId, amount: confirmation.amount, reason, action: 'REFUND' })})
+      on conflict (loan_id, task_key) do nothing`;
+    return tx<OnlinePaymentRow[]>`
+      update online_payments
+         set status = 'UNAPPLIED', confirmed_amount = ${confirmation.amount}, paid_at = ${confirmation.paidAt},
+             confirmed_at = now(), updated_at = now()
+       where payment_id = ${row.payment_id}
+      returning *`;
+  });
+  return { kind: 'UNAPPLIED', row: marked!, reason };
 }
 
 /** Expires every PENDING order past its expiry, once each (a single UPDATE, so API replicas never double up), and audits it. */

@@ -1,6 +1,7 @@
 // Calls from partners (mounted at /v1/partners). No user signs in: each body is authenticated by
 // the partner's HMAC signature over the raw bytes (partners/signature.ts); a bad one answers 401.
 // Callbacks are at-least-once: every effect here is idempotent by the partner's keys.
+import { money } from '../../domain/money.js';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { localDateOf } from '../../domain/business-time.js';
@@ -261,6 +262,13 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
         ],
         updateId: `repay:${notice.paymentId}`,
       });
+      // The answer of another payment under the same id (an online payment or a staff posting
+      // recorded first): this transfer was not applied, and reconciliation reports it unapplied.
+      if (result.channel !== 'BANK_TRANSFER' || !money(result.amount).eq(notice.amount)) {
+        c.get('log').warn({ paymentId: notice.paymentId }, 'incoming payment id already used by another payment');
+        await audit('FAILURE', 'PAYMENT_ID_IN_USE');
+        return c.json({ accepted: false, detail: 'PAYMENT_ID_IN_USE' }, 200);
+      }
       const outcome = result.duplicate ? 'duplicate' : 'applied';
       await audit('SUCCESS', outcome);
       return c.json({ accepted: true, detail: outcome }, 200);

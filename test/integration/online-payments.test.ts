@@ -264,6 +264,52 @@ describe('online repayments through the payment gateway', () => {
     expect(await appliedTimes(order.paymentId)).toBe(1);
   });
 
+  it('leaves for a refund a paid order whose payment id a bank transfer took first, never counting it as applied', async () => {
+    const order = await orderOnlinePayment(api, borrower.token, loanId, { amount: '50.00' });
+    paid.push(order.paymentId); // paid at the gateway, so in its settlement file
+    expect(await payOnHostedPage(order.payUrl!, gatewayCard('WITHHELD'))).toMatchObject({ status: 200 });
+    // The bank's notice of an incoming transfer arrives first under the same payment id.
+    const notice = {
+      paymentId: order.paymentId,
+      reference: loanId,
+      amount: '50.00',
+      receivedAt: new Date().toISOString(),
+    };
+    const incoming = await fetch(`${stack.apiUrl}/v1/partners/bank/incoming`, signed(notice, stack.bankCallbackSecret));
+    expect(incoming.status).toBe(200);
+    const [taken] = await sql<
+      { channel: string }[]
+    >`select channel from repayments where payment_id = ${order.paymentId}`;
+    expect(taken).toEqual({ channel: 'BANK_TRANSFER' });
+
+    const before = await loanState();
+    const gatewayOrder = await gateway.findOrder(order.paymentId);
+    await admin.releaseGatewayConfirmation(gatewayOrder!.orderId);
+    const unapplied = await waitForOnlinePayment(api, borrower.token, loanId, order.paymentId, ['UNAPPLIED'], 30_000);
+    expect(unapplied.confirmedAmount).toBe('50.00');
+    expect(await loanState()).toEqual(before);
+    expect(await appliedTimes(order.paymentId)).toBe(1);
+    const [task] = await sql<{ role: string; detail: { reason: string; action: string } }[]>`
+      select role, detail from tasks where loan_id = ${loanId} and task_key = ${`ONLINE_PAYMENT_UNAPPLIED:${order.paymentId}`}`;
+    expect(task).toMatchObject({ role: 'FINANCE', detail: { reason: 'PAYMENT_ID_IN_USE', action: 'REFUND' } });
+  });
+
+  it('does not count a bank transfer as applied when an online payment took its payment id first', async () => {
+    const applied = await repayOnline(api, borrower.token, loanId, { amount: '40.00' });
+    paid.push(applied.paymentId);
+    const before = await loanState();
+    const notice = {
+      paymentId: applied.paymentId,
+      reference: loanId,
+      amount: '40.00',
+      receivedAt: new Date().toISOString(),
+    };
+    const incoming = await fetch(`${stack.apiUrl}/v1/partners/bank/incoming`, signed(notice, stack.bankCallbackSecret));
+    expect(await incoming.json()).toEqual({ accepted: false, detail: 'PAYMENT_ID_IN_USE' });
+    expect(await loanState()).toEqual(before);
+    expect(await appliedTimes(applied.paymentId)).toBe(1);
+  });
+
   it('expires an order whose confirmation is withheld; a confirmation after expiry is applied while the loan is open, else left for a refund', async () => {
     const [withheld, withheldToo] = await Promise.all([
       orderOnlinePayment(api, borrower.token, loanId, { amount: '100.00' }),
