@@ -174,7 +174,10 @@ export function createRevocationStore(sql: Sql, options: RevocationStoreOptions 
         row.revoked ||
         row.status !== 'ACTIVE' ||
         row.role !== claims.role ||
-        (row.tokens_valid_after !== null && Math.round(claims.iat * 1000) <= row.tokens_valid_after.getTime());
+        // A refreshed token carries its session's login time: a revocation ends the session, not
+        // just the tokens issued before it (a refresh must not carry a session past it).
+        (row.tokens_valid_after !== null &&
+          Math.round((claims.ses ?? claims.iat) * 1000) <= row.tokens_valid_after.getTime());
       remember(claims.jti, claims.sub, revoked);
       return revoked;
     },

@@ -66,6 +66,22 @@ describe('token refresh', () => {
     expect((await refresh(token)).status).toBe(401);
   });
 
+  it('a token refreshed after the tokens were revoked elsewhere is refused: a revocation ends the session', async () => {
+    const token = await h.login('collector');
+    const [collector] = await h.sql<{ id: string }[]>`select id from users where username = 'collector'`;
+    // This API has just checked the token (and remembers it as good for a few seconds) when
+    // another replica revokes the user's tokens.
+    expect((await h.request('GET', '/v1/auth/me', { token })).status).toBe(200);
+    h.clock.now += 1000;
+    await h.sql`update users set tokens_valid_after = ${new Date(h.clock.now)} where id = ${collector!.id}`;
+    h.clock.now += 1000;
+    const res = await refresh(token);
+    if (res.status === 200) {
+      const renewed = ((await res.json()) as Issued).token;
+      expect((await h.request('GET', '/v1/auth/me', { token: renewed })).status).toBe(401);
+    } else expect(res.status).toBe(401);
+  });
+
   it('keeps the login time across refreshes and ends the session 12 hours after the login', async () => {
     let token = await h.login('auditor');
     const loginAt = h.clock.now;
