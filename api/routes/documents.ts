@@ -129,6 +129,9 @@ export const documentRoutes: RouteModule = (deps) => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const sealed = deps.cipher.seal(bytes, DOCUMENT_CONTEXT);
     const filename = (blob.name || documentType).slice(0, 120);
+    // Documents an earlier upload stored while Temporal was away go first: while it still is, this
+    // upload stores nothing more (503), so retries cannot fill the cap with undelivered files.
+    await deliverWaitingDocuments(deps.sql, deps.temporal, loanId);
     // The loan row is locked so two uploads at once cannot both take the last place under the cap.
     const row = await deps.sql.begin(async (tx) => {
       await tx`select id from loans where id = ${loanId} for update`;
@@ -159,7 +162,7 @@ export const documentRoutes: RouteModule = (deps) => {
         returning id`;
       return inserted!;
     });
-    await deliverWaitingDocuments(deps.sql, deps.temporal, loanId);
+    // Audited once stored: a document delivered later, by another upload, is on record too.
     await auditRequest(c, deps.sql, {
       action: 'DOCUMENT_UPLOADED',
       result: 'SUCCESS',
@@ -168,6 +171,7 @@ export const documentRoutes: RouteModule = (deps) => {
       loanId,
       detail: { type: documentType, sha256, sizeBytes: bytes.length },
     });
+    await deliverWaitingDocuments(deps.sql, deps.temporal, loanId);
     return c.json({ documentId: row.id, sha256, type: documentType, sizeBytes: bytes.length }, 201);
   });
 
