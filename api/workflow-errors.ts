@@ -33,6 +33,17 @@ function isClosedWorkflow(err: unknown): boolean {
 
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
+  // A seal the worker did not accept from this API: the API and the workers disagree (one deployed
+  // before the other). Not the caller's fault and not the loan's answer: retry later.
+  if (
+    err instanceof WorkflowUpdateFailedError &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === REFUSAL.UNSEALED
+  )
+    return new ApiError(503, 'WORKFLOW_MESSAGE_REFUSED', {
+      zh: '流程服务暂不能受理本次请求，请稍后重试',
+      en: 'The workflow service cannot take this request now; please retry',
+    });
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const type = err.cause.type as keyof typeof STATUS_OF_REFUSAL;
     const status = STATUS_OF_REFUSAL[type];

@@ -128,5 +128,10 @@ export const REFUSAL = {
   FORBIDDEN: 'FORBIDDEN',
   WRONG_STAGE: 'WRONG_STAGE',
   INVALID: 'INVALID',
+  /**
+   * The message's seal did not pass (workflows/message-checks.ts). Through the API this means the
+   * API and the workers disagree (a deploy in the middle), never a business answer: retry later.
+   */
+  UNSEALED: 'UNSEALED_MESSAGE',
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];

@@ -91,7 +91,7 @@ class MessageCheckInterceptor implements WorkflowInboundCallsInterceptor {
       messageRefusalReason(input.name, input.args) ?? updateRefusalReason(input.args, input.updateId, Date.now());
     if (reason) {
       report({ kind: 'update', message: input.name, reason, updateId: input.updateId });
-      refuse(REFUSAL.FORBIDDEN, {
+      refuse(REFUSAL.UNSEALED, {
         zh: '消息未经本系统签发或已被改动，已拒绝',
         en: 'The message was not sealed by the API or was changed after sealing; refused',
       });

@@ -276,7 +276,8 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       // Refused (the loan is closed, the reference is unknown, …): the money stays unapplied and
       // reconciliation reports the incoming payment without an entry for finance to handle.
       const mapped = toApiError(err);
-      if (mapped) {
+      // A 5xx (the workers refused the API's seal mid-deploy) is not the loan's answer: the bank retries.
+      if (mapped && mapped.status < 500) {
         c.get('log').warn({ paymentId: notice.paymentId, code: mapped.code }, 'incoming payment not applied');
         await audit('FAILURE', mapped.code);
         return c.json({ accepted: false, detail: mapped.code }, 200);

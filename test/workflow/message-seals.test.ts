@@ -68,17 +68,17 @@ describe('messages the API did not seal', () => {
     const sealed = sealMessage(h.keyring, { workflowId: loanId, message: 'review' }, approval);
     const tampered = { ...sealed, reviewer: { userId: insider, role: 'INITIAL_REVIEWER' } };
     expect(await refusalOf(encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [tampered] }))).toBe(
-      'FORBIDDEN',
+      'UNSEALED_MESSAGE',
     );
     // A genuine seal for another message name, and one for another loan.
     const forWithdraw = sealMessage(h.keyring, { workflowId: loanId, message: 'withdraw' }, approval);
     expect(
       await refusalOf(encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [forWithdraw] })),
-    ).toBe('FORBIDDEN');
+    ).toBe('UNSEALED_MESSAGE');
     const forOtherLoan = sealMessage(h.keyring, { workflowId: `${loanId}-other`, message: 'review' }, approval);
     expect(
       await refusalOf(encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [forOtherLoan] })),
-    ).toBe('FORBIDDEN');
+    ).toBe('UNSEALED_MESSAGE');
     // A verdict written by the sender instead of the worker.
     const madeUp = {
       ...approval,
@@ -91,7 +91,7 @@ describe('messages the API did not seal', () => {
       },
     };
     expect(await refusalOf(encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [madeUp] }))).toBe(
-      'FORBIDDEN',
+      'UNSEALED_MESSAGE',
     );
 
     const held = await handle.query(loanViewQuery);
@@ -140,7 +140,7 @@ describe('a sealed update sent again', () => {
       encodingOnly.workflow.getHandle(loanId).executeUpdate('review', { args: [arg], updateId: id });
 
     // Taken from the history and sent under a new id: refused.
-    expect(await refusalOf(send(sealed, `review-${randomUUID()}`))).toBe('FORBIDDEN');
+    expect(await refusalOf(send(sealed, `review-${randomUUID()}`))).toBe('UNSEALED_MESSAGE');
     // Sealed 16 minutes before it arrives (an update the API sends arrives within seconds): refused.
     const staleId = `review-${randomUUID()}`;
     const stale = sealMessage(
@@ -149,7 +149,7 @@ describe('a sealed update sent again', () => {
       approval,
       new Date(serverNow.getTime() - 16 * 60_000),
     );
-    expect(await refusalOf(send(stale, staleId))).toBe('FORBIDDEN');
+    expect(await refusalOf(send(stale, staleId))).toBe('UNSEALED_MESSAGE');
     expect((await handle.query(loanViewQuery)).reviews).toEqual([]);
 
     // Under its own id it runs, once: sent again, Temporal answers with the first outcome.
