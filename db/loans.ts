@@ -66,7 +66,7 @@ export async function insertLoanApplication(sql: Sql, cipher: FieldCipher, loan:
               ${cipher.encrypt(JSON.stringify(a), APPLICATION_CONTEXT)}, ${loan.idempotencyKey ?? null},
               ${loan.idempotencyKey ? (loan.idempotencyBodySha256 ?? null) : null}, ${tx.json(loan.viewFields as never)})`;
     const version = a.consent.textVersion ?? CONSENT_TEXT_VERSION;
-    for (const kind of ['CREDIT_QUERY', 'DATA_PROCESSING'] as const) {
+    for (const kind of ['CREDIT_QUERY', 'DATA_PROCESSING', 'CREDIT_REPORTING'] as const) {
       await tx`
         insert into consents (loan_id, user_id, kind, text_version, source_ip)
         values (${loan.loanId}, ${loan.borrowerId}, ${kind}, ${version}, ${loan.sourceIp ?? null})`;

@@ -36,7 +36,7 @@ export interface ContractInstallment {
   total: Money;
 }
 
-export type ConsentKind = 'CREDIT_QUERY' | 'DATA_PROCESSING';
+export type ConsentKind = 'CREDIT_QUERY' | 'DATA_PROCESSING' | 'CREDIT_REPORTING';
 
 export interface ConsentRecord {
   kind: ConsentKind;
@@ -83,6 +83,7 @@ export interface ContractDocumentInput {
 const CONSENT_NAMES: Readonly<Record<ConsentKind, string>> = {
   CREDIT_QUERY: '征信查询授权',
   DATA_PROCESSING: '个人信息处理授权',
+  CREDIT_REPORTING: '征信报送授权',
 };
 
 const STYLE = `

@@ -27,7 +27,7 @@ export function personalLoanApplication(
       employer: '杭州某科技有限公司',
     },
     bankAccount: { cardNumber: makeCardNumber(), bankName: '中国工商银行' },
-    consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
+    consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'v2026.1' },
     ...overrides,
   };
 }

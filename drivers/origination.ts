@@ -111,7 +111,7 @@ export function applicationBody(person: Applicant, amount = '10000.00', termCoun
       employer: '杭州某科技有限公司',
     },
     bankAccount: { cardNumber: person.cardNumber, bankName: '中国工商银行' },
-    consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
+    consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'v2026.1' },
   };
 }
 

@@ -27,5 +27,14 @@ export const DOCUMENT_CONTEXT = 'documents.content';
 /** Channels' webhook signing secrets in `webhook_subscriptions.secret_enc`. */
 export const WEBHOOK_SECRET_CONTEXT = 'webhook_subscriptions.secret';
 
+/** Credit report records in `credit_report_records.body_enc` (they carry the borrower's name and ID number). */
+export const CREDIT_REPORT_RECORD_CONTEXT = 'credit_report_records.body';
+
+/** Submission files of credit reporting under data/credit-reporting/ (sealed bytes). */
+export const CREDIT_REPORT_FILE_CONTEXT = 'credit_report_submissions.file';
+
+/** Borrowers' dispute reasons and staff findings in `credit_disputes`. */
+export const CREDIT_DISPUTE_CONTEXT = 'credit_disputes.text';
+
 /** Temporal payloads, bound to the id of the key that sealed them. */
 export const temporalPayloadContext = (keyId: string): string => `microloan/temporal-payload/v1:${keyId}`;

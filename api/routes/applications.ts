@@ -49,6 +49,8 @@ const ApplicationBody = z
     consent: z.strictObject({
       creditQuery: z.boolean(),
       dataProcessing: z.boolean(),
+      // Checked by the application rules, so a missing consent is named with the others (zh/en).
+      creditReporting: z.boolean().optional(),
       textVersion: z.string().max(40).optional(),
     }),
     business: z
@@ -251,6 +253,7 @@ export const applicationRoutes: RouteModule = (deps) => {
           loanType: application.loanType,
           amount: application.amount,
           applicantAge: applicantAgeOn(application, today),
+          consents: ['CREDIT_QUERY', 'DATA_PROCESSING', 'CREDIT_REPORTING'],
         },
       });
     }

@@ -55,6 +55,8 @@ export interface BankAccount {
 export interface Consent {
   creditQuery: boolean;
   dataProcessing: boolean;
+  /** 征信报送授权: the loan's record may be reported to the credit reference center. */
+  creditReporting: boolean;
   textVersion?: string;
 }
 
@@ -267,12 +269,27 @@ function readConsent(value: unknown, problems: Problems): Consent | undefined {
       ),
     );
   }
+  if (consent.creditReporting !== true) {
+    problems.push(
+      problem(
+        path(field, 'creditReporting'),
+        'CONSENT_REQUIRED',
+        '须同意向征信机构报送本人借贷信息',
+        'you must agree to the reporting of this loan to the credit reference center',
+      ),
+    );
+  }
   const textVersion = readText(consent.textVersion, path(field, 'textVersion'), problems, {
     optional: true,
     maxLength: 50,
   });
   if (problems.length > before) return undefined;
-  return { creditQuery: true, dataProcessing: true, ...(textVersion !== undefined ? { textVersion } : {}) };
+  return {
+    creditQuery: true,
+    dataProcessing: true,
+    creditReporting: true,
+    ...(textVersion !== undefined ? { textVersion } : {}),
+  };
 }
 
 function readBusiness(value: unknown, problems: Problems): BusinessInfo | undefined {

@@ -137,6 +137,7 @@ describe('the borrower app at /m/', () => {
 
       await apply.locator('input[name="consent.creditQuery"]').check();
       await apply.locator('input[name="consent.dataProcessing"]').check();
+      await apply.locator('input[name="consent.creditReporting"]').check();
       await Promise.all([
         page.waitForURL(/\/m\/loans\/loan-\d{8}-[0-9a-f]{10}$/),
         apply.locator('button[type="submit"]').click(),

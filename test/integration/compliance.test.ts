@@ -216,7 +216,7 @@ describe('consent before any credit bureau lookup', () => {
       purpose: '装修',
       applicant: { name: '孙丽', idNumber: makeIdNumber(), phone: makePhone(), monthlyIncome: '9000.00' },
       bankAccount: { cardNumber: '6222020000000000', bankName: '工商银行' },
-      consent: { creditQuery: true, dataProcessing: true },
+      consent: { creditQuery: true, dataProcessing: true, creditReporting: true },
     } as Application;
     const loanId = 'loan-20260301-00000c0e5e';
     await db.sql`
@@ -268,7 +268,7 @@ describe('retention keeps the money and the audit trail', () => {
       purpose: '医疗',
       applicant: { name: '周敏', idNumber, phone: makePhone(), monthlyIncome: '7000.00', employer: '某厂' },
       bankAccount: { cardNumber: '6222020000000000', bankName: '建设银行' },
-      consent: { creditQuery: true, dataProcessing: true },
+      consent: { creditQuery: true, dataProcessing: true, creditReporting: true },
     } as Application;
     const insertLoan = async (id: string, closedAt: string | null, status: string) => {
       await db.sql`

@@ -171,7 +171,7 @@ describe('applications over HTTP', () => {
       purpose: '旅游',
       applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '12000.00' },
       bankAccount: { cardNumber: makeCardNumber(), bankName: '招商银行' },
-      consent: { creditQuery: true, dataProcessing: true },
+      consent: { creditQuery: true, dataProcessing: true, creditReporting: true },
     };
     const first = await api.fetch('POST', '/v1/applications', {
       token: session.token,
@@ -237,6 +237,7 @@ describe('applications over HTTP', () => {
         'applicant.phone',
         'bankAccount.cardNumber',
         'consent.creditQuery',
+        'consent.creditReporting',
       ]),
     );
     for (const f of error!.fields as Array<{ message: { zh: string; en: string } }>) {

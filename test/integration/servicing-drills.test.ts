@@ -137,7 +137,7 @@ async function drillLoan(): Promise<{ loanId: string; token: string }> {
     purpose: '购买家电',
     applicant: { name: borrower.name, idNumber: borrower.idNumber, phone: borrower.phone, monthlyIncome: '16000.00' },
     bankAccount: { cardNumber: makeCardNumber(), bankName: '中国建设银行' },
-    consent: { creditQuery: true, dataProcessing: true, textVersion: 'consent-2026-01' },
+    consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'consent-2026-01' },
   };
   const loanId = newLoanId(new Date());
   const args = {

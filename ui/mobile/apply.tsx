@@ -56,6 +56,11 @@ export function MobileApplyPage({ productCode }: { productCode: string }) {
             <span>本人同意贷款机构为审批和贷后管理处理本人提供的个人信息</span>
           </label>
           <small class="m-field-error" data-error-for="consent.dataProcessing" hidden></small>
+          <label class="m-check">
+            <input type="checkbox" name="consent.creditReporting" />
+            <span>本人同意贷款机构向金融信用信息基础数据库报送本笔借款的信息（含逾期等不良信息）</span>
+          </label>
+          <small class="m-field-error" data-error-for="consent.creditReporting" hidden></small>
         </section>
         <div class="m-alert m-error" data-error-for="" role="alert" hidden></div>
         <button type="submit" class="m-button">

@@ -20,7 +20,12 @@ describe('validateApplication: a complete application of each loan type', () => 
     expect(result.value.applicant.idNumber).toBe(APPLICANT_ID);
     expect(result.value.bankAccount.cardNumber).toBe(CARD);
     expect(result.value.frequency).toBe('MONTHLY');
-    expect(result.value.consent).toEqual({ creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' });
+    expect(result.value.consent).toEqual({
+      creditQuery: true,
+      dataProcessing: true,
+      creditReporting: true,
+      textVersion: 'v2026.1',
+    });
   });
 
   it('keeps only the section the loan type uses', () => {
@@ -169,11 +174,12 @@ describe('validateApplication: product limits and consent', () => {
     expect(fieldsAndCodes('CREDIT', applicationInput('PERSONAL_CONSUMER'))).toEqual(['loanType:PRODUCT_MISMATCH']);
   });
 
-  it('requires both consents to be exactly true', () => {
+  it('requires every consent to be exactly true', () => {
     const input = applicationInput('CREDIT', { consent: { creditQuery: 'yes', dataProcessing: false } });
     expect(fieldsAndCodes('CREDIT', input)).toEqual([
       'consent.creditQuery:CONSENT_REQUIRED',
       'consent.dataProcessing:CONSENT_REQUIRED',
+      'consent.creditReporting:CONSENT_REQUIRED',
     ]);
   });
 
@@ -220,6 +226,7 @@ describe('validateApplication: product limits and consent', () => {
       'bankAccount.bankName:REQUIRED',
       'consent.creditQuery:CONSENT_REQUIRED',
       'consent.dataProcessing:CONSENT_REQUIRED',
+      'consent.creditReporting:CONSENT_REQUIRED',
       'guarantor:REQUIRED',
     ]);
     for (const p of problemsOf('GUARANTEED', input)) {

@@ -38,7 +38,7 @@ export function applicationInput(loanType: LoanType, overrides: Record<string, u
       employer: '北京某科技有限公司',
     },
     bankAccount: { cardNumber: CARD, bankName: '中国工商银行' },
-    consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
+    consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'v2026.1' },
   };
   if (loanType === 'INDIVIDUAL_BUSINESS') {
     base.business = { licenseNumber: '92110105MA01ABCD23', industry: 'RETAIL', monthlyRevenue: '30000.00' };

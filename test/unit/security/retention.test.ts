@@ -24,7 +24,7 @@ const application: Application = {
     employer: '杭州某科技有限公司',
   },
   bankAccount: { cardNumber: '6222021234567890128', bankName: '中国工商银行' },
-  consent: { creditQuery: true, dataProcessing: true, textVersion: 'v2026.1' },
+  consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'v2026.1' },
   collateral: {
     type: 'REAL_ESTATE',
     description: '杭州市西湖区文三路 1 号 2 单元 301',

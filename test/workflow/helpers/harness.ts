@@ -200,7 +200,7 @@ export async function createWorkflowHarness(options: HarnessOptions = {}) {
         employer: '示例科技有限公司',
       },
       bankAccount: { cardNumber: makeCardNumber(options.cardEnding), bankName: '中国工商银行' },
-      consent: { creditQuery: true, dataProcessing: true, textVersion: 'consent-2026-01' },
+      consent: { creditQuery: true, dataProcessing: true, creditReporting: true, textVersion: 'consent-2026-01' },
       ...sectionFor(loanType),
     };
     const loanId = newLoanId(new Date());
