@@ -37,6 +37,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
+import { creditReportingRoutes } from './routes/credit-reporting.js';
 import { mountPages } from '../ui/routes.js';
 import { documentWebhooks } from './webhook-docs.js';
 
@@ -82,6 +83,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
+    ['/v1/credit-reporting', creditReportingRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

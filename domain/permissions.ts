@@ -43,6 +43,9 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'credit-report:read', // the credit reporting records of a day (masked) and the borrowers' disputes
+  'credit-report:submit', // run a day's credit report, send corrections and deletions, record dispute findings
+  'credit-dispute:raise', // a borrower disputes what was reported about their own loan
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,6 +64,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:online',
     'repayment:read',
     'product:read',
+    'credit-dispute:raise',
   ],
   LOAN_OFFICER: [
     'loan:apply',
@@ -150,6 +154,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'provision:manage',
     'borrower:search',
     'borrower:read',
+    'credit-report:read',
+    'credit-report:submit',
   ],
   AUDITOR: [
     'loan:read',
@@ -162,6 +168,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'contract:read',
     'borrower:search',
     'borrower:read',
+    'credit-report:read',
   ],
   OPS: [
     'loan:read',

@@ -107,3 +107,26 @@ create index if not exists partner_callbacks_due on partner_callbacks (next_atte
 alter table partner_callbacks drop constraint if exists partner_callbacks_source_check;
 alter table partner_callbacks add constraint partner_callbacks_source_check
   check (source in ('bank', 'notify', 'gateway'));
+
+-- Credit reporting (征信报送): every submission with the answer it got (a retry gets the same), and
+-- every record the center holds per account (only a hash of the ID number is kept).
+create table if not exists bureau_report_submissions (
+  submission_id  text primary key,
+  request_hash   text not null,
+  receipt_id     text not null,
+  results        jsonb not null,
+  received_at    timestamptz not null default clock_timestamp()
+);
+
+create table if not exists bureau_report_records (
+  record_id       text primary key,
+  submission_id   text not null,
+  account_id      text not null,
+  report_date     date not null,
+  record_type     text not null check (record_type in ('NEW', 'CORRECTION', 'DELETION')),
+  corrects        text,
+  id_number_hash  text not null,
+  status          text not null check (status in ('HELD', 'REJECTED', 'CORRECTED', 'DELETED')),
+  received_at     timestamptz not null default clock_timestamp()
+);
+create index if not exists bureau_report_records_account on bureau_report_records (account_id, report_date);

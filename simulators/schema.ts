@@ -9,6 +9,8 @@ export const SIMULATOR_TABLES = [
   'bank_payments',
   'bank_incoming_payments',
   'bureau_enquiries',
+  'bureau_report_submissions',
+  'bureau_report_records',
   'notify_messages',
   'gateway_orders',
   'partner_callbacks',

@@ -5,6 +5,7 @@ import { errorResponse, parseJsonBody } from '../responses.js';
 import { idNumber, nonNegativeMoney, text } from '../validation.js';
 import { recordEnquiry } from './enquiries.js';
 import { buildBureauReport, idNumberHash } from './profiles.js';
+import { receiveSubmission, submissionSchema } from './reporting.js';
 import { analyzeStatement } from './statements.js';
 
 const reportSchema = z.object({
@@ -15,7 +16,7 @@ const reportSchema = z.object({
 });
 const statementSchema = z.object({ idNumber, declaredMonthlyIncome: nonNegativeMoney });
 
-/** The credit bureau (征信): reports under recorded consent, and bank-statement analysis. */
+/** The credit bureau (征信): reports under recorded consent, bank-statement analysis, and the reporting interface (征信报送). */
 export function bureauRoutes({ sql, now }: { sql: Sql; now: () => Date }): Hono {
   const app = new Hono();
 
@@ -39,6 +40,16 @@ export function bureauRoutes({ sql, now }: { sql: Sql; now: () => Date }): Hono 
     const parsed = await parseJsonBody(c, statementSchema);
     if (!parsed.ok) return parsed.response;
     return c.json(analyzeStatement(parsed.value.idNumber, parsed.value.declaredMonthlyIncome));
+  });
+
+  // 征信报送: a submission of lending-account records, answered per record (see reporting.ts).
+  app.post('/reporting/submissions', async (c) => {
+    const parsed = await parseJsonBody(c, submissionSchema);
+    if (!parsed.ok) return parsed.response;
+    const result = await receiveSubmission(sql, parsed.value);
+    if (result.kind === 'CONFLICT')
+      return errorResponse(c, 409, 'SUBMISSION_ID_REUSED', 'This submission id was used for another body');
+    return c.json(result.answer);
   });
 
   return app;
