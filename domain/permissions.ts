@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'restructure:request', // ask for an extension or restructuring (borrower for own loan, loan officer)
+  'restructure:approve', // approve or reject one, within the product's final approval authority
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,6 +63,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:online',
     'repayment:read',
     'product:read',
+    'restructure:request',
   ],
   LOAN_OFFICER: [
     'loan:apply',
@@ -75,6 +78,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'task:read',
     'borrower:search',
     'borrower:read',
+    'restructure:request',
   ],
   INITIAL_REVIEWER: [
     'loan:read',
@@ -100,6 +104,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pii:unmask-own',
     'borrower:search',
     'borrower:read',
+    'restructure:approve',
   ],
   FINANCE: [
     'loan:read',
@@ -150,6 +155,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'provision:manage',
     'borrower:search',
     'borrower:read',
+    'restructure:approve',
   ],
   AUDITOR: [
     'loan:read',
