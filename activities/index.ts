@@ -5,6 +5,7 @@ import { createPayoutAccountActivities } from './payout-account.js';
 import { createNotificationActivities } from './notifications.js';
 import { createOriginationActivities } from './origination.js';
 import { createScheduleConfirmationActivities } from './schedule-confirmation.js';
+import { createSupplementaryContractActivities } from './supplementary-contract.js';
 import { createServicingActivities } from './servicing.js';
 import { useAuditChainKey } from '../security/audit.js';
 
@@ -22,5 +23,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createPayoutAccountActivities(deps),
     ...createServicingActivities(deps),
     ...createScheduleConfirmationActivities(deps),
+    ...createSupplementaryContractActivities(deps),
   };
 }

@@ -28,7 +28,9 @@ import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
 import { storeViewFields } from './view-fields.js';
 
-export function createServicingActivities(deps: ActivityDeps): Omit<ServicingActivities, 'issueScheduleConfirmation'> {
+export function createServicingActivities(
+  deps: ActivityDeps,
+): Omit<ServicingActivities, 'issueScheduleConfirmation' | 'issueSupplementaryContract'> {
   const { sql, cipher, bank, config } = deps;
   return {
     ...createLedgerActivities(deps),

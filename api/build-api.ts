@@ -22,6 +22,7 @@ import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { reportRoutes } from './routes/reports.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { restructuringRoutes } from './routes/restructuring.js';
 import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
 import { financeRoutes } from './routes/finance.js';
 import { financePostingRoutes } from './routes/finance-postings.js';
@@ -70,6 +71,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', attentionRoutes],
     ['/v1/loans', payoutAccountRoutes],
     ['/v1/loans', unmaskRoutes],
+    ['/v1/loans', restructuringRoutes],
     ['/v1/search', searchRoutes],
     ['/v1/borrowers', borrowerRoutes],
     ['/v1/partners', partnerCallbackRoutes],

@@ -11,10 +11,12 @@ import type {
   LoanStatus,
   LocalDate,
   Money,
+  Rate,
   StatementSummary,
 } from '../domain/types.js';
 import type { Application } from '../domain/validation/application.js';
-import type { ConfirmedInstallment, Offer, RepaymentResult } from './loan-view.js';
+import type { ConfirmedInstallment, Offer, RepaymentResult, RestructuringTermsView } from './loan-view.js';
+import type { RestructureKind } from '../domain/classification.js';
 import type { BankResult, DocumentUploaded } from './messages.js';
 import type { ViewHandover } from './view-fields.js';
 
@@ -208,6 +210,15 @@ export interface ServicingActivities extends LedgerActivities {
     disbursedOn: LocalDate;
     contractSha256?: string;
     installments: ConfirmedInstallment[];
+    issuedAt: string;
+  }): Promise<{ sha256: string; issuedAt: string }>;
+  /** 补充协议 of an approved extension or restructuring: rendered once per request from its plan, stored with its sha256. */
+  issueSupplementaryContract(args: {
+    loanId: string;
+    requestId: string;
+    kind: RestructureKind;
+    annualRate: Rate;
+    terms: RestructuringTermsView;
     issuedAt: string;
   }): Promise<{ sha256: string; issuedAt: string }>;
 }

@@ -12,9 +12,12 @@ import type {
   PayoutAccountChange,
   RefundDecision,
   RepaymentInput,
+  RestructureDecision,
+  RestructureRequest,
   ReversalInput,
   ReviewInput,
   SignInput,
+  SupplementarySignature,
   WithdrawInput,
   WriteOffDecision,
 } from './messages.js';
@@ -37,6 +40,13 @@ export const writeOffUpdate = defineUpdate<LoanView, [WriteOffDecision]>('decide
 export const resolveAttentionUpdate = defineUpdate<LoanView, [AttentionDecision]>('resolveAttention');
 export const collectionNoteUpdate = defineUpdate<LoanView, [CollectionNote]>('recordCollectionNote');
 export const refundDecisionUpdate = defineUpdate<LoanView, [RefundDecision]>('decideRefund');
+
+/** 展期 / 重组 (servicing only): request, decision within authority, the borrower's signature on the supplementary contract. */
+export const requestRestructuringUpdate = defineUpdate<LoanView, [RestructureRequest]>('requestRestructuring');
+export const decideRestructuringUpdate = defineUpdate<LoanView, [RestructureDecision]>('decideRestructuring');
+export const signSupplementaryContractUpdate = defineUpdate<LoanView, [SupplementarySignature]>(
+  'signSupplementaryContract',
+);
 
 export const loanViewQuery = defineQuery<LoanView>('loanView');
 /** What closes the loan on a local date (servicing only; read-only, adds nothing to the history). */

@@ -17,6 +17,7 @@ import type {
 } from '../domain/types.js';
 import type { Balances, PaymentAllocation, PayoffBreakdown } from '../domain/servicing-account.js';
 import type { DecisionOutcome } from '../domain/decision.js';
+import type { RestructureKind } from '../domain/classification.js';
 import type { Actor, RepaymentChannel, ReviewDecision, ReviewStage } from './messages.js';
 
 /** How an application came in: from the borrower (ONLINE) or through a loan officer (OFFLINE). */
@@ -197,6 +198,59 @@ export interface LoanView {
   refunds?: RefundRecord[];
   /** The bank's four-element check of the payout account, last answer (absent on loans paid out before it). */
   payoutAccount?: PayoutAccountState;
+  /** The latest extension or restructuring request and how it stands (absent until one is made). */
+  restructuring?: RestructuringView;
+}
+
+export const RESTRUCTURING_STATUSES = [
+  'PENDING_APPROVAL',
+  'DECIDING',
+  'AWAITING_SIGNATURE',
+  'APPLYING',
+  'APPLIED',
+  'REJECTED',
+] as const;
+export type RestructuringStatus = (typeof RESTRUCTURING_STATUSES)[number];
+
+/** One installment of a new schedule, as the supplementary contract states it. */
+export interface RescheduledInstallment {
+  number: number;
+  dueDate: LocalDate;
+  principal: Money;
+  interest: Money;
+  fee: Money;
+}
+
+/** What the plan comes to (domain/loan-restructuring.ts RestructurePlan), as the contract states it. */
+export interface RestructuringTermsView {
+  effectiveOn: LocalDate;
+  startsOn: LocalDate;
+  outstandingPrincipal: Money;
+  arrears: { interest: Money; fee: Money; penalty: Money };
+  currentPeriodInterest: Money;
+  newMaturityDate: LocalDate;
+  apr: Rate;
+  countsAsRestructuring: boolean;
+  installments: RescheduledInstallment[];
+}
+
+export interface RestructuringView {
+  requestId: string;
+  kind: RestructureKind;
+  status: RestructuringStatus;
+  installmentCount: number;
+  annualRate: Rate;
+  reason: string;
+  requestedBy: Actor;
+  requestedAt: string;
+  decidedBy?: Actor;
+  decidedAt?: string;
+  comment?: string;
+  /** The plan as approved: what the supplementary contract states and the signature applies. */
+  plan?: RestructuringTermsView;
+  /** The supplementary contract (补充协议) awaiting or bearing the borrower's signature. */
+  contract?: { sha256: string; issuedAt: string; signBy: LocalDate; signedAt?: string; signatureId?: string };
+  appliedAt?: string;
 }
 
 export interface PayoutAccountState {

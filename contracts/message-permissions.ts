@@ -20,6 +20,9 @@ export const MESSAGE_PERMISSIONS = {
   decideWriteOff: 'writeoff:approve',
   recordCollectionNote: 'collection:act',
   decideRefund: 'refund:decide',
+  requestRestructuring: 'restructure:request',
+  decideRestructuring: 'restructure:approve',
+  signSupplementaryContract: 'contract:sign',
 } as const satisfies Record<string, Permission>;
 
 export type MessageAction = keyof typeof MESSAGE_PERMISSIONS;

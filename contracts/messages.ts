@@ -1,5 +1,6 @@
 // What the loan workflow's messages carry (contracts/definitions.ts names the messages), and the
 // refusal types its update validators answer with.
+import type { RestructureKind } from '../domain/classification.js';
 import type { DocumentType, Money, Rate, Role } from '../domain/types.js';
 
 export const REPAYMENT_CHANNELS = ['ONLINE', 'BANK_TRANSFER', 'CASH', 'AUTO_DEBIT'] as const;
@@ -135,3 +136,32 @@ export const REFUSAL = {
   UNSEALED: 'UNSEALED_MESSAGE',
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
+
+/** 展期 / 重组: the borrower (own loan) or a loan officer asks for a new schedule (domain/loan-restructuring.ts). */
+export interface RestructureRequest {
+  /** Chosen by the caller; a repeat with the same id gets the same answer. */
+  requestId: string;
+  kind: RestructureKind;
+  installmentCount: number;
+  annualRate: Rate;
+  /** Why, in the requester's words (no personal data). */
+  reason: string;
+  by: Actor;
+}
+
+/** A reviewer or risk manager approves or rejects the open request, within their authority. */
+export interface RestructureDecision {
+  requestId: string;
+  approve: boolean;
+  comment: string;
+  by: Actor;
+}
+
+/** The borrower's signature on the supplementary contract (补充协议), bound to its sha256 (SMS-confirmed by the API). */
+export interface SupplementarySignature {
+  requestId: string;
+  sha256: string;
+  /** The contract_signatures row the API recorded for it. */
+  signatureId: string;
+  by: Actor;
+}

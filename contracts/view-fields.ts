@@ -21,6 +21,7 @@ export const PROJECTED_VIEW_FIELDS = [
   'attention',
   'refunds',
   'payoutAccount',
+  'restructuring',
 ] as const;
 
 export type ProjectedViewField = (typeof PROJECTED_VIEW_FIELDS)[number];

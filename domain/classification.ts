@@ -2,7 +2,8 @@
 // Default: 0 NORMAL 正常 / 1–90 SPECIAL_MENTION 关注 / 91–270 SUBSTANDARD 次级 /
 // 271–360 DOUBTFUL 可疑 / more than 360 LOSS 损失.
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
-import type { LoanClass } from './types.js';
+import { addDays, addMonths, compareDates } from './dates.js';
+import type { LoanClass, LocalDate } from './types.js';
 
 /** The first day past due of each class after NORMAL; each must exceed the one before. */
 export interface ClassificationThresholds {
@@ -77,4 +78,102 @@ export function classifyByDaysPastDue(
   if (daysPastDue >= thresholds.substandardFrom) return 'SUBSTANDARD';
   if (daysPastDue >= thresholds.specialMentionFrom) return 'SPECIAL_MENTION';
   return 'NORMAL';
+}
+
+// ---- restructured loans (《商业银行金融资产风险分类办法》, 2023, articles 18–21) ----------------------
+// A restructured loan (重组资产: terms changed because the borrower is in financial difficulty) is at
+// least SPECIAL_MENTION 关注 during its observation period, and never better than it was classed just
+// before the restructuring. The observation period runs at least one year from the restructuring.
+// A payment not made in full by its due date within the observation period makes the loan at least
+// SUBSTANDARD 次级, and the observation period starts again from that day. When the observation
+// period ends the loan is classed by its days past due again. An extension (展期) of a loan whose
+// borrower is not in difficulty is not a restructuring and changes nothing here.
+
+const CLASS_ORDER: readonly LoanClass[] = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
+
+/** The worse of two classes. */
+export function worseClass(a: LoanClass, b: LoanClass): LoanClass {
+  return CLASS_ORDER.indexOf(a) >= CLASS_ORDER.indexOf(b) ? a : b;
+}
+
+/** Months of observation after a restructuring (and after each payment missed within it). */
+export const RESTRUCTURING_OBSERVATION_MONTHS = 12;
+
+/** A restructuring as classification needs it: when it took effect and the class just before. */
+export interface RestructuringMark {
+  on: LocalDate;
+  classBefore: LoanClass;
+}
+
+export const RESTRUCTURE_KINDS = ['EXTENSION', 'RESTRUCTURING'] as const;
+export type RestructureKind = (typeof RESTRUCTURE_KINDS)[number];
+
+/** One change of terms a loan's account went through (LoanAccount.restructurings, loan-restructuring.ts). */
+export interface RestructuringRecord extends RestructuringMark {
+  kind: RestructureKind;
+  /** False for an extension of a loan whose borrower was not in difficulty: classification ignores it. */
+  countsAsRestructuring: boolean;
+  /** The maturity of the loan as first disbursed (extension limits count from it). */
+  originalMaturity: LocalDate;
+  /** The number of the first installment of the new schedule. */
+  firstNumber: number;
+}
+
+/** The restructuring whose observation rules apply: the latest that counts as one, or null. */
+export function latestRestructuring(records: readonly RestructuringRecord[] | undefined): RestructuringRecord | null {
+  const counted = (records ?? []).filter((r) => r.countsAsRestructuring);
+  return counted.length > 0 ? counted[counted.length - 1]! : null;
+}
+
+/** An amount that fell due: its due date and the day it was paid in full (null while unpaid). */
+export interface DueAmount {
+  dueDate: LocalDate;
+  paidOn: LocalDate | null;
+}
+
+/** Is a change of terms a restructuring? An extension counts only when the borrower is in difficulty. */
+export function countsAsRestructuring(kind: RestructureKind, borrowerInDifficulty: boolean): boolean {
+  return kind === 'RESTRUCTURING' || borrowerInDifficulty;
+}
+
+/**
+ * When the observation period of `mark` ends as of `today`, and whether a payment was missed in it:
+ * each amount unpaid after max(its due date, the restructuring day) within the period is a miss, and a
+ * miss starts the period again from the day after that date.
+ */
+export function observationOf(
+  mark: RestructuringMark,
+  dues: readonly DueAmount[],
+  today: LocalDate,
+): { endsOn: LocalDate; missed: boolean } {
+  const misses = dues
+    .map((d) => {
+      const lateFrom = compareDates(d.dueDate, mark.on) > 0 ? d.dueDate : mark.on;
+      const settledOn = d.paidOn ?? today;
+      return compareDates(settledOn, lateFrom) > 0 && compareDates(lateFrom, today) < 0 ? addDays(lateFrom, 1) : null;
+    })
+    .filter((d): d is LocalDate => d !== null)
+    .sort(compareDates);
+  let endsOn = addMonths(mark.on, RESTRUCTURING_OBSERVATION_MONTHS);
+  let missed = false;
+  for (const miss of misses) {
+    if (compareDates(miss, endsOn) >= 0) break;
+    missed = true;
+    const restarted = addMonths(miss, RESTRUCTURING_OBSERVATION_MONTHS);
+    if (compareDates(restarted, endsOn) > 0) endsOn = restarted;
+  }
+  return { endsOn, missed };
+}
+
+/** The class of a restructured loan on `today`: `byDaysPastDue` floored by the observation rules above. */
+export function classifyRestructured(
+  byDaysPastDue: LoanClass,
+  mark: RestructuringMark,
+  dues: readonly DueAmount[],
+  today: LocalDate,
+): LoanClass {
+  const { endsOn, missed } = observationOf(mark, dues, today);
+  if (compareDates(today, endsOn) >= 0) return byDaysPastDue;
+  const floor = worseClass(missed ? 'SUBSTANDARD' : 'SPECIAL_MENTION', mark.classBefore);
+  return worseClass(byDaysPastDue, floor);
 }

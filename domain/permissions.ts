@@ -46,6 +46,8 @@ export const PERMISSIONS = [
   'credit-report:read', // the credit reporting records of a day (masked) and the borrowers' disputes
   'credit-report:submit', // run a day's credit report, send corrections and deletions, record dispute findings
   'credit-dispute:raise', // a borrower disputes what was reported about their own loan
+  'restructure:request', // ask for an extension or restructuring (borrower for own loan, loan officer)
+  'restructure:approve', // approve or reject one, within the product's final approval authority
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -65,6 +67,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'repayment:read',
     'product:read',
     'credit-dispute:raise',
+    'restructure:request',
   ],
   LOAN_OFFICER: [
     'loan:apply',
@@ -79,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'task:read',
     'borrower:search',
     'borrower:read',
+    'restructure:request',
   ],
   INITIAL_REVIEWER: [
     'loan:read',
@@ -104,6 +108,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pii:unmask-own',
     'borrower:search',
     'borrower:read',
+    'restructure:approve',
   ],
   FINANCE: [
     'loan:read',
@@ -156,6 +161,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'borrower:read',
     'credit-report:read',
     'credit-report:submit',
+    'restructure:approve',
   ],
   AUDITOR: [
     'loan:read',

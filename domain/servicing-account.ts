@@ -25,6 +25,7 @@
 //             never called directly, so a later version changes new loans only. The order of
 //             events above is version 1's too: changing it means moving it behind a rule first
 //             (docs/operations/money-rules.md).
+import { classifyRestructured, latestRestructuring, type RestructuringRecord } from './classification.js';
 import { daysPastDue, daysPastDueAfterGrace } from './collections.js';
 import { RULE_BOOK, rulesFor, type MoneyRules, type RuleBook } from './money-rules.js';
 import { LEGACY_RULES_VERSION } from './rules-version.js';
@@ -101,6 +102,11 @@ export interface LoanAccount {
   /** Counter for credit-application entry keys. */
   creditApplications: number;
   writtenOffOn: LocalDate | null;
+  /**
+   * Extensions and restructurings the loan went through (loan-restructuring.ts), oldest first;
+   * absent on accounts never restructured, so their classification is by days past due alone.
+   */
+  restructurings?: RestructuringRecord[];
 }
 
 export interface AccountTerms extends Omit<ScheduleTerms, 'startDate' | 'firstDueDate'> {
@@ -1142,7 +1148,9 @@ export function classificationUnder(
   book: RuleBook = RULE_BOOK,
 ): LoanClass {
   if (account.writtenOffOn !== null) return 'LOSS';
-  return rulesOf(account, book).classify(daysPastDueOn(account, asOf, rule));
+  const byDaysPastDue = rulesOf(account, book).classify(daysPastDueOn(account, asOf, rule));
+  const mark = latestRestructuring(account.restructurings);
+  return mark ? classifyRestructured(byDaysPastDue, mark, account.installments, asOf) : byDaysPastDue;
 }
 
 export function outstandingPrincipal(a: LoanAccount): Money {

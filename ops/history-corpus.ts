@@ -40,6 +40,7 @@ export const CORPUS_PHASES = [
   'payout-account-verification',
   'payout-cancellation',
   'refused-message',
+  'restructuring',
 ] as const;
 
 export type CorpusPhase = (typeof CORPUS_PHASES)[number];

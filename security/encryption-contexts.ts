@@ -21,6 +21,9 @@ export const CERTIFICATE_CONTEXT = 'settlement_certificates.html';
 /** Repayment schedule confirmation bodies in `schedule_confirmations.html_enc`. */
 export const SCHEDULE_CONFIRMATION_CONTEXT = 'schedule_confirmations.html';
 
+/** Supplementary contract (补充协议) bodies in `supplementary_contracts.html_enc`. */
+export const SUPPLEMENTARY_CONTRACT_CONTEXT = 'supplementary_contracts.html';
+
 /** Uploaded files in `documents.content_enc`. */
 export const DOCUMENT_CONTEXT = 'documents.content';
 

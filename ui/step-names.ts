@@ -13,6 +13,7 @@ export const STEP_NAMES = {
   generateContract: { zh: '生成借款合同', en: 'Generate the contract' },
   isDisbursementPaused: { zh: '检查放款是否暂停', en: 'Check whether payouts are paused' },
   issueScheduleConfirmation: { zh: '出具还款计划确认书', en: 'Issue the schedule confirmation' },
+  issueSupplementaryContract: { zh: '出具补充协议', en: 'Issue the supplementary contract' },
   issueSettlementCertificate: { zh: '出具结清证明', en: 'Issue the settlement certificate' },
   listDocuments: { zh: '读取申请资料', en: 'Read the documents' },
   loadApplicationFacts: { zh: '读取申请信息', en: 'Read the application' },

@@ -86,4 +86,10 @@ export const PATCHES = {
    * (workflows/message-checks.ts). Updates need no patch: validators do not run on replay.
    */
   MESSAGE_SEALS: 'message-seals',
+  /**
+   * 展期 / 重组: servicing takes requests, decisions within authority and the borrower's signature on
+   * the supplementary contract, and the account switches to the new schedule; the main loop's waits
+   * wake when it does (workflows/servicing-restructuring.ts). Marked where a request is first taken.
+   */
+  LOAN_EXTENSION_RESTRUCTURING: 'loan-extension-restructuring',
 } as const;

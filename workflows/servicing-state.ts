@@ -95,6 +95,8 @@ export interface ServicingState extends CarriedServicing {
   reversing: Map<string, Promise<ReversalResult>>;
   /** Repayments reversed in this run: a wait for a later due date wakes when it changes. */
   reversals: number;
+  /** New schedules taken in this run (展期 / 重组): a wait for a due date wakes when it changes. */
+  reschedules: number;
   /** The last database write queued; the next one waits for it. */
   writes: Promise<void>;
   /**

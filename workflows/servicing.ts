@@ -22,15 +22,18 @@ import { REFUSAL, type CollectionNote } from '../contracts/messages.js';
 import {
   bankResultSignal,
   collectionNoteUpdate,
+  decideRestructuringUpdate,
   loanViewQuery,
   payoffQuoteQuery,
   refundDecisionUpdate,
   repayUpdate,
+  requestRestructuringUpdate,
   reversePaymentUpdate,
   resolveAttentionUpdate,
   retryDisbursementUpdate,
   reviewUpdate,
   signContractUpdate,
+  signSupplementaryContractUpdate,
   withdrawUpdate,
   writeOffUpdate,
 } from '../contracts/definitions.js';
@@ -49,6 +52,14 @@ import { payoffQuoteOf } from './servicing-payoff.js';
 import { openingAccountOf, reversePayment, validateReversal } from './servicing-reversal.js';
 import { PATCHES } from './patches.js';
 import { adopt } from './servicing-records.js';
+import {
+  decideRestructuring,
+  requestRestructuring,
+  signSupplementaryContract,
+  validateRestructureDecision,
+  validateRestructureRequest,
+  validateSupplementarySignature,
+} from './servicing-restructuring.js';
 import {
   loanViewOf,
   overdueNowOf,
@@ -192,6 +203,7 @@ function stateOf(carried: CarriedServicing): ServicingState {
     writes: Promise.resolve(),
     reversing: new Map(),
     reversals: 0,
+    reschedules: 0,
     // Decided once, as the run starts servicing: a run recorded before the grace rule keeps its path.
     overdueRule: patched(PATCHES.GRACE_NOT_OVERDUE) ? 'AFTER_GRACE' : 'FROM_DUE_DATE',
     refundRuns: new Map(),
@@ -248,6 +260,16 @@ function listen(s: ServicingState): void {
   setHandler(reversePaymentUpdate, (input) => reversePayment(s, input), {
     validator: (input) => validateReversal(s, input),
   });
+  // No recorded history holds these updates before PATCHES.LOAN_EXTENSION_RESTRUCTURING (setHandler adds no command).
+  setHandler(requestRestructuringUpdate, (req) => requestRestructuring(s, req), {
+    validator: (req) => validateRestructureRequest(s, req),
+  });
+  setHandler(decideRestructuringUpdate, (decision) => decideRestructuring(s, decision), {
+    validator: (decision) => validateRestructureDecision(s, decision),
+  });
+  setHandler(signSupplementaryContractUpdate, (sign) => signSupplementaryContract(s, sign), {
+    validator: (sign) => validateSupplementarySignature(s, sign),
+  });
 }
 
 /**
@@ -286,7 +308,9 @@ function settledOrGone(s: ServicingState, number: number): boolean {
  */
 function settledGoneOrReversed(s: ServicingState, number: number): () => boolean {
   const reversals = s.reversals;
-  return () => settledOrGone(s, number) || s.reversals !== reversals;
+  // No history recorded before PATCHES.LOAN_EXTENSION_RESTRUCTURING takes a new schedule: for them this never changes.
+  const reschedules = s.reschedules;
+  return () => settledOrGone(s, number) || s.reversals !== reversals || s.reschedules !== reschedules;
 }
 
 /** Sleeps until `at` (epoch ms) unless `wake` comes true first; true when woken early. */

@@ -101,6 +101,9 @@ const MESSAGE_ROUTES: Record<MessageAction, string[]> = {
   reversePayment: ['POST /v1/finance/repayments/{paymentId}/reversal/approve'],
   decideWriteOff: ['POST /v1/loans/{loanId}/write-off-decision'],
   recordCollectionNote: ['POST /v1/loans/{loanId}/collection-notes'],
+  requestRestructuring: ['POST /v1/loans/{loanId}/restructuring-requests'],
+  decideRestructuring: ['POST /v1/loans/{loanId}/restructuring-requests/{requestId}/decision'],
+  signSupplementaryContract: ['POST /v1/loans/{loanId}/supplementary-contract/sign'],
   decideRefund: [
     'POST /v1/finance/loans/{loanId}/refunds/{refundId}/approve',
     'POST /v1/finance/loans/{loanId}/refunds/{refundId}/reject',

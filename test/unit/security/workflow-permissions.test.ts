@@ -30,6 +30,15 @@ import {
   validateWriteOff,
 } from '../../../workflows/servicing-validators.js';
 import { validateReversal } from '../../../workflows/servicing-reversal.js';
+import {
+  plannedTerms,
+  validateRestructureDecision,
+  validateRestructureRequest,
+  validateSupplementarySignature,
+} from '../../../workflows/servicing-restructuring.js';
+import { openAccount } from '../../../domain/servicing-account.js';
+import { addDays } from '../../../domain/dates.js';
+import type { RestructuringView } from '../../../contracts/loan-view.js';
 import type { ServicingState } from '../../../workflows/servicing-state.js';
 
 const borrowerId = 'borrower-1';
@@ -99,6 +108,45 @@ function servicing(status: LoanView['status'], extra: Partial<LoanView> = {}): S
   } as unknown as ServicingState;
 }
 
+/** A loan just paid out, with a real account, for the 展期 / 重组 messages. */
+function restructurable(r?: Partial<RestructuringView>): ServicingState {
+  const s = servicing('ACTIVE');
+  const account = openAccount(
+    'L',
+    {
+      principal: '10000.00',
+      annualRate: '0.1200',
+      termCount: 12,
+      frequency: 'MONTHLY',
+      method: 'EQUAL_INSTALLMENT',
+      fees: [],
+      dayCount: 'ACT/365',
+      penalty: product.penalty,
+      chargesCap: product.aprCap,
+      allocationOrder: product.allocationOrder,
+      overpayment: 'CARRY_FORWARD',
+      rulesVersion: 2,
+    },
+    today,
+  );
+  const state = { ...s, account, overdueRule: 'AFTER_GRACE' } as ServicingState;
+  if (r) {
+    const request = {
+      requestId: 'r-1',
+      kind: 'RESTRUCTURING',
+      installmentCount: 12,
+      annualRate: '0.1200',
+      reason: 'hardship',
+      requestedBy: { userId: 'officer-1', role: 'LOAN_OFFICER' },
+      requestedAt: '2026-01-01T00:00:00Z',
+      ...r,
+    } as RestructuringView;
+    request.plan = plannedTerms(state, request, today);
+    state.ctx.view.restructuring = request;
+  }
+  return state;
+}
+
 const refund = (status: string) => ({ refundId: 'refund-1', status, requestedBy: 'maker-1', retriedBy: null });
 
 /** Each update's validator, called by `actor` on a state where it would otherwise be accepted. */
@@ -163,6 +211,30 @@ const SENDS: Record<MessageAction, (actor: Actor) => void> = {
   decideWriteOff: (by) => validateWriteOff(servicing('OVERDUE'), { approve: true, comment: 'uncollectable', by }),
   recordCollectionNote: (by) =>
     validateCollectionNote(servicing('OVERDUE'), { outcome: 'NO_ANSWER', note: 'called twice', by } as never),
+  requestRestructuring: (by) =>
+    validateRestructureRequest(restructurable(), {
+      requestId: 'r-1',
+      kind: 'RESTRUCTURING',
+      installmentCount: 12,
+      annualRate: '0.1200',
+      reason: 'hardship',
+      by,
+    }),
+  decideRestructuring: (by) =>
+    validateRestructureDecision(restructurable({ status: 'PENDING_APPROVAL' }), {
+      requestId: 'r-1',
+      approve: true,
+      comment: 'ok',
+      by,
+    }),
+  signSupplementaryContract: (by) =>
+    validateSupplementarySignature(
+      restructurable({
+        status: 'AWAITING_SIGNATURE',
+        contract: { sha256: 'abc', issuedAt: '2026-01-01T00:00:00Z', signBy: addDays(today, 7) },
+      }),
+      { requestId: 'r-1', sha256: 'abc', signatureId: 'sig', by },
+    ),
   decideRefund: (by) =>
     validateRefundDecision(servicing('ACTIVE', { refunds: [refund('APPROVAL')] } as unknown as Partial<LoanView>), {
       refundId: 'refund-1',
@@ -229,7 +301,15 @@ describe('workflow validators and API routes decide with one permission table', 
 
   it("a borrower acting on another borrower's loan is still refused where the message is the borrower's own", () => {
     const other = { userId: 'borrower-2', role: 'BORROWER' as const };
-    for (const action of ['signContract', 'withdraw', 'cancelLoan', 'changePayoutAccount', 'repay:ONLINE'] as const) {
+    for (const action of [
+      'signContract',
+      'withdraw',
+      'cancelLoan',
+      'changePayoutAccount',
+      'repay:ONLINE',
+      'requestRestructuring',
+      'signSupplementaryContract',
+    ] as const) {
       expect(
         verdict(() => SENDS[action](other)),
         action,

@@ -67,6 +67,11 @@ export class AccrualBook {
     return posting;
   }
 
+  /** Any other change of the account (a restructuring), posted as the workflow posts it. */
+  apply(posting: Posting, today: LocalDate): void {
+    this.adopt(posting, today);
+  }
+
   writeOff(today: LocalDate): void {
     this.adopt(writeOff(this.account, today), today);
   }
