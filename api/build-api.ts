@@ -21,6 +21,7 @@ import { payoutAccountRoutes } from './routes/payout-account.js';
 import { productRoutes } from './routes/products.js';
 import { quoteRoutes } from './routes/quotes.js';
 import { reportRoutes } from './routes/reports.js';
+import { regulatoryReportRoutes } from './routes/regulatory-reports.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { restructuringRoutes } from './routes/restructuring.js';
 import { scheduleConfirmationRoutes } from './routes/schedule-confirmation.js';
@@ -86,6 +87,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
     ['/v1/credit-reporting', creditReportingRoutes],
+    ['/v1/reports/regulatory', regulatoryReportRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

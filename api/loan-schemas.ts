@@ -388,6 +388,10 @@ export const LoanDetail = z
     timeline: z.array(
       z.object({ at: InstantString, kind: z.string(), actor: Actor.optional(), text: BilingualSchema }).strict(),
     ),
+    recoveredAfterWriteOff: z.string().optional().openapi({
+      description:
+        'On a written-off loan: the total received since the write-off and booked as recovery income (核销后收回), e.g. "300.00"',
+    }),
   })
   .strict()
   .openapi('LoanDetail');

@@ -65,3 +65,17 @@ export const ReversalResult = z
   })
   .strict()
   .openapi('ReversalResult');
+
+/** A payment on a written-off loan, booked as a recovery after write-off (db/write-off-recoveries.ts). */
+export const WriteOffRecovery = z
+  .object({
+    paymentId: z.string(),
+    loanId: z.string(),
+    channel: z.enum(['BANK_TRANSFER', 'CASH']),
+    amount: z.string().openapi({ example: '300.00' }),
+    receivedOn: z.string(),
+    recordedBy: z.string().openapi({ description: 'The checker who approved it, or system:bank for a bank notice' }),
+    businessKey: z.string().openapi({ description: 'Its ledger entry: payment:<paymentId>, kind WRITE_OFF_RECOVERY' }),
+    recordedAt: z.string(),
+  })
+  .openapi('WriteOffRecovery');

@@ -26,6 +26,8 @@ import type { ApiDeps } from './env.js';
 import { ApiError } from './errors.js';
 import { loanHandle } from './loan-workflows.js';
 import { callWorkflow } from './workflow-errors.js';
+import { recoveryIfWrittenOff } from './write-off-recovery.js';
+import type { RecoveryRecord } from '../db/write-off-recoveries.js';
 
 export const NOT_YOUR_OWN_POSTING = {
   zh: '不能审核自己登记的还款（需另一位财务人员复核）',
@@ -45,7 +47,8 @@ export function checkNewPosting(
   posting: { amount: string; receivedOn: string },
   today: string,
 ): void {
-  if (!SERVICED.includes(loanStatus))
+  // A written-off loan takes money too: its checker's approval posts it as a recovery.
+  if (!SERVICED.includes(loanStatus) && loanStatus !== 'WRITTEN_OFF')
     throw ApiError.conflict(REFUSAL.WRONG_STAGE, {
       zh: `当前状态为 ${loanStatus}，不能还款`,
       en: `The loan is ${loanStatus}; it takes no repayments`,
@@ -126,9 +129,35 @@ export function alreadyDecided(posting: StaffPosting): ApiError {
   });
 }
 
-/** Sends an approved posting to its loan; a refusal by the loan puts it back to pending. */
-async function postToLoan(deps: Pick<ApiDeps, 'temporal' | 'sql'>, posting: StaffPosting): Promise<RepaymentResult> {
+/** What an approved posting did: a repayment of the loan, or a recovery on a written-off loan. */
+export type PostedTo =
+  { repayment: RepaymentResult; recovery?: undefined } | { recovery: RecoveryRecord; repayment?: undefined };
+
+/**
+ * Sends an approved posting to its loan; a refusal by the loan puts it back to pending. On a
+ * written-off loan (its workflow has ended) the posting is a recovery, booked without the workflow.
+ */
+async function postToLoan(deps: Pick<ApiDeps, 'temporal' | 'sql'>, posting: StaffPosting): Promise<PostedTo> {
   const paymentId = posting.postedPaymentId!;
+  const recovery = await recoveryIfWrittenOff(deps.sql, {
+    loanId: posting.loanId,
+    paymentId,
+    channel: posting.channel,
+    amount: posting.amount,
+    receivedOn: posting.receivedOn,
+    recordedBy: posting.checkedBy ?? posting.madeBy,
+  });
+  if (recovery?.kind === 'PAYMENT_ID_IN_USE') {
+    await releaseClaim(deps.sql, posting.paymentId);
+    throw ApiError.conflict('PAYMENT_ID_IN_USE', {
+      zh: '该 paymentId 已用于另一笔款项',
+      en: 'This paymentId was already used for another payment',
+    });
+  }
+  if (recovery) {
+    await markPosted(deps.sql, posting.paymentId);
+    return { recovery: recovery.recovery };
+  }
   try {
     const result = await callWorkflow(() =>
       loanHandle(deps.temporal, posting.loanId).executeUpdate(repayUpdate, {
@@ -145,7 +174,7 @@ async function postToLoan(deps: Pick<ApiDeps, 'temporal' | 'sql'>, posting: Staf
       }),
     );
     await markPosted(deps.sql, posting.paymentId);
-    return result;
+    return { repayment: result };
   } catch (err) {
     // A business refusal will not change on a retry: the posting waits again for a decision.
     // Anything else (the workflow did not answer) keeps the claim so the same checker can retry.
@@ -159,13 +188,13 @@ export async function approveByChecker(
   deps: Pick<ApiDeps, 'temporal' | 'sql'>,
   paymentId: string,
   checker: string,
-): Promise<{ posting: StaffPosting; result: RepaymentResult }> {
+): Promise<{ posting: StaffPosting; posted: PostedTo }> {
   const posting = await findPosting(deps.sql, paymentId);
   if (!posting) throw notFoundPosting();
   if (posting.madeBy === checker) throw ApiError.forbidden(NOT_YOUR_OWN_POSTING, 'OWN_POSTING');
   const claimed = await claimForApproval(deps.sql, paymentId, checker, { paymentId, statementLineId: null });
   if (!claimed) throw alreadyDecided((await findPosting(deps.sql, paymentId)) ?? posting);
-  return { posting: claimed, result: await postToLoan(deps, claimed) };
+  return { posting: claimed, posted: await postToLoan(deps, claimed) };
 }
 
 /** A different finance user rejects with a reason: the posting is closed and never reaches the loan. */

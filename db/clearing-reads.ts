@@ -82,8 +82,10 @@ async function otherBankEntries(sql: Sql): Promise<OtherBankEntry[]> {
     from journal_entries e
     join journal_lines l on l.entry_id = e.id and l.account = 'BANK'
     left join repayments r on e.kind = 'REPAYMENT' and e.business_key = 'payment:' || r.payment_id
+    left join write_off_recoveries rec on e.kind = 'WRITE_OFF_RECOVERY' and e.business_key = rec.business_key
     where e.kind not in ('REVERSAL', 'DISBURSEMENT', 'CAPITAL')
       and not (e.kind = 'REPAYMENT' and r.channel in ('AUTO_DEBIT', 'BANK_TRANSFER'))
+      and not (e.kind = 'WRITE_OFF_RECOVERY' and rec.channel = 'BANK_TRANSFER')
       and not exists (select 1 from journal_entries x where x.reverses_key = e.business_key)
     group by e.id order by e.id`;
 }

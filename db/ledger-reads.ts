@@ -102,11 +102,12 @@ async function entryTotals(sql: Sql): Promise<EntryTotals[]> {
 
 async function bankEntries(sql: Sql): Promise<BankEntry[]> {
   return sql<BankEntry[]>`
-    select e.business_key as "businessKey", e.loan_id as "loanId", e.kind, e.external_ref as "externalRef", r.channel,
-           (l.debit + l.credit)::numeric(16, 2)::text as amount
+    select e.business_key as "businessKey", e.loan_id as "loanId", e.kind, e.external_ref as "externalRef",
+           coalesce(r.channel, rec.channel) as channel, (l.debit + l.credit)::numeric(16, 2)::text as amount
     from journal_entries e
     join journal_lines l on l.entry_id = e.id and l.account = 'BANK'
     left join repayments r on e.kind = 'REPAYMENT' and e.business_key = 'payment:' || r.payment_id
+    left join write_off_recoveries rec on e.kind = 'WRITE_OFF_RECOVERY' and e.business_key = rec.business_key
     order by e.id`;
 }
 

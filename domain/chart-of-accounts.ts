@@ -26,6 +26,7 @@ export const ACCOUNT_NUMBERS: Readonly<Record<Account, string>> = {
   PENALTY_INCOME: '6051',
   PROVISION_EXPENSE: '6701',
   LOAN_LOSS: '6711',
+  RECOVERY_INCOME: '630101',
 };
 
 /** The accounts in chart order (by code). */

@@ -38,6 +38,7 @@ export const ACCOUNTS = [
   'FUNDING_CAPITAL',
   'LOAN_LOSS_RESERVE',
   'PROVISION_EXPENSE',
+  'RECOVERY_INCOME',
 ] as const;
 export type Account = (typeof ACCOUNTS)[number];
 
@@ -61,6 +62,7 @@ export const ACCOUNT_KIND: Readonly<Record<Account, AccountKind>> = {
   FUNDING_CAPITAL: 'EQUITY',
   LOAN_LOSS_RESERVE: 'CONTRA_ASSET',
   PROVISION_EXPENSE: 'EXPENSE',
+  RECOVERY_INCOME: 'INCOME',
 };
 
 export const ENTRY_KINDS = [
@@ -76,6 +78,7 @@ export const ENTRY_KINDS = [
   'CAPITAL',
   'PROVISION',
   'REFUND',
+  'WRITE_OFF_RECOVERY',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

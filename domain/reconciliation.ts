@@ -276,7 +276,10 @@ export function checkBankAgreement(
     ),
     ...matchOneToOne(
       bank.incoming.map((i) => ({ key: i.paymentId, amount: i.amount })),
-      standing.filter((e) => e.kind === 'REPAYMENT' && e.channel === 'BANK_TRANSFER'),
+      // A transfer on a written-off loan is a recovery after write-off (write-off-recovery.ts).
+      standing.filter(
+        (e) => (e.kind === 'REPAYMENT' || e.kind === 'WRITE_OFF_RECOVERY') && e.channel === 'BANK_TRANSFER',
+      ),
       { missingEntry: 'INCOMING_WITHOUT_ENTRY', missingBank: 'ENTRY_WITHOUT_INCOMING' },
       { zh: '入账', en: 'incoming payment' },
     ),

@@ -340,6 +340,8 @@ const DASHBOARD = {
   'dash.from': { zh: '开始日期', en: 'From' },
   'dash.to': { zh: '结束日期', en: 'To' },
   'dash.apply': { zh: '查询', en: 'Show' },
+  'dash.regulatory.month': { zh: '监管统计月报（月份）', en: 'Regulatory monthly report (month)' },
+  'dash.regulatory.export': { zh: '导出月报 CSV', en: 'Export the monthly report (CSV)' },
   'dash.asOf': { zh: '数据时间：{at}（{tz}）', en: 'As of {at} ({tz})' },
   'dash.kpi.ttdP50': { zh: '决策时长（中位数）', en: 'Time to decision (median)' },
   'dash.kpi.ttdP95': { zh: '决策时长（P95）', en: 'Time to decision (p95)' },

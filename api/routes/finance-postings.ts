@@ -14,7 +14,7 @@ import { currentUser } from '../middleware/auth.js';
 import { checkerDecisionRoutes, checkerListRoute, rejectionBody } from '../maker-checker-routes.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
-import { RepaymentResult } from '../repayment-schemas.js';
+import { RepaymentResult, WriteOffRecovery } from '../repayment-schemas.js';
 import { approveByChecker, matchBankStatement, rejectByChecker } from '../staff-postings.js';
 import { bilingual } from '../validation.js';
 
@@ -86,13 +86,18 @@ const { approve, reject } = checkerDecisionRoutes({
   approve: {
     summary: 'Approve a staff posting / 复核通过',
     description:
-      'By a finance user other than the maker (403 otherwise). Posts the repayment to the loan under its paymentId; 409 once it was approved or rejected.',
+      'By a finance user other than the maker (403 otherwise). Posts the repayment to the loan under its paymentId; on a written-off loan, books it as a recovery after write-off (ledger kind WRITE_OFF_RECOVERY, income RECOVERY_INCOME) instead. 409 once it was approved or rejected.',
     answer: {
       description: 'Approved and posted to the loan',
       schema: z.object({
         paymentId: z.string(),
         status: z.literal('APPROVED'),
-        repayment: RepaymentResult,
+        repayment: RepaymentResult.optional().openapi({
+          description: 'What the loan did with it (a loan in servicing)',
+        }),
+        recovery: WriteOffRecovery.optional().openapi({
+          description: 'On a written-off loan: the payment booked as a recovery after write-off (核销后收回)',
+        }),
       }),
     },
   },
@@ -154,7 +159,13 @@ function decided<T>(
   );
 }
 
-function auditDecided(c: Context<AppEnv>, sql: ApiDeps['sql'], action: Decision, posting: StaffPosting) {
+function auditDecided(
+  c: Context<AppEnv>,
+  sql: ApiDeps['sql'],
+  action: Decision,
+  posting: StaffPosting,
+  postedAs?: 'REPAYMENT' | 'WRITE_OFF_RECOVERY',
+) {
   return auditRequest(c, sql, {
     action,
     result: 'SUCCESS',
@@ -168,6 +179,7 @@ function auditDecided(c: Context<AppEnv>, sql: ApiDeps['sql'], action: Decision,
       amount: posting.amount,
       ...(posting.rejectReason ? { reason: posting.rejectReason } : {}),
       ...(posting.statementLineId ? { statementLineId: posting.statementLineId } : {}),
+      ...(postedAs ? { postedAs } : {}),
     },
   });
 }
@@ -188,11 +200,11 @@ export const financePostingRoutes: RouteModule = (deps) => {
   app.openapi(approve, async (c) => {
     const { paymentId } = c.req.valid('param');
     const checker = currentUser(c).userId;
-    const { posting, result } = await decided(c, deps.sql, 'REPAYMENT_APPROVE', paymentId, () =>
+    const { posting, posted } = await decided(c, deps.sql, 'REPAYMENT_APPROVE', paymentId, () =>
       approveByChecker(deps, paymentId, checker),
     );
-    await auditDecided(c, deps.sql, 'REPAYMENT_APPROVE', posting);
-    return c.json({ paymentId, status: 'APPROVED' as const, repayment: result }, 200);
+    await auditDecided(c, deps.sql, 'REPAYMENT_APPROVE', posting, posted.recovery ? 'WRITE_OFF_RECOVERY' : 'REPAYMENT');
+    return c.json({ paymentId, status: 'APPROVED' as const, ...posted }, 200);
   });
 
   app.openapi(reject, async (c) => {

@@ -12,6 +12,7 @@ import { readLoanView } from '../loan-view.js';
 import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
+import { recoveriesOf } from '../../db/write-off-recoveries.js';
 import {
   AmountString,
   ChannelName,
@@ -186,7 +187,10 @@ export const loanRoutes: RouteModule = (deps) => {
       staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view)),
       loanDocuments(deps.sql, loanId, view.documents),
     ]);
-    return c.json(presentLoan(loan, view, deps.cipher, user, { people, documents }), 200);
+    const presented = presentLoan(loan, view, deps.cipher, user, { people, documents });
+    if (loan.status !== 'WRITTEN_OFF') return c.json(presented, 200);
+    const recovered = (await recoveriesOf(deps.sql, loanId)).total;
+    return c.json({ ...presented, recoveredAfterWriteOff: recovered }, 200);
   });
 
   app.openapi(withdraw, async (c) => {

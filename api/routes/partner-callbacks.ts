@@ -20,6 +20,7 @@ import { applyConfirmation, ConfirmationRefused } from '../online-payments.js';
 import { secureRoute } from '../route.js';
 import { errorResponses } from '../schemas.js';
 import { toApiError } from '../workflow-errors.js';
+import { recoveryIfWrittenOff } from '../write-off-recovery.js';
 
 const Ack = z.object({ accepted: z.boolean(), detail: z.string().optional() }).openapi('PartnerAck');
 const signedBody = 'Raw JSON signed as hex HMAC-SHA256 of `${X-Bank-Timestamp}.${body}` in X-Bank-Signature.';
@@ -249,6 +250,24 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
         detail: { amount: notice.amount, reference: notice.reference, receivedAt: notice.receivedAt, outcome },
       });
     const receivedOn = localDateOf(Date.parse(notice.receivedAt), deps.config.BUSINESS_TIME_ZONE);
+    // On a written-off loan the money is a recovery, posted without the (ended) workflow.
+    const recovery = await recoveryIfWrittenOff(deps.sql, {
+      loanId: notice.reference,
+      paymentId: notice.paymentId,
+      channel: 'BANK_TRANSFER',
+      amount: notice.amount,
+      receivedOn,
+      recordedBy: 'system:bank',
+    });
+    if (recovery?.kind === 'PAYMENT_ID_IN_USE') {
+      await audit('FAILURE', 'PAYMENT_ID_IN_USE');
+      return c.json({ accepted: false, detail: 'PAYMENT_ID_IN_USE' }, 200);
+    }
+    if (recovery) {
+      const outcome = recovery.duplicate ? 'duplicate' : 'recovered';
+      await audit('SUCCESS', outcome);
+      return c.json({ accepted: true, detail: outcome }, 200);
+    }
     try {
       const result = await loanHandle(deps.temporal, notice.reference).executeUpdate(repayUpdate, {
         args: [

@@ -473,7 +473,23 @@ function draw() {
   );
 }
 
+/** The monthly regulatory statistics (监管统计月报) of the month chosen, as CSV in the page's language. */
+function exportRegulatoryMonth(event) {
+  event.preventDefault();
+  const regulatory = event.currentTarget;
+  const month = regulatory.month.value;
+  const params = new URLSearchParams({ month, lang: lang() });
+  const error = document.getElementById('regulatory-error');
+  error.replaceChildren();
+  return downloadFile(`${regulatory.dataset.href}?${params}`, `regulatory-monthly_${month}.csv`).catch((e) =>
+    error.replaceChildren(errorBox(e)),
+  );
+}
+
 startPage(async () => {
+  const regulatory = document.getElementById('regulatory');
+  regulatory.month.value = addDays(`${businessToday().slice(0, 7)}-01`, -1).slice(0, 7);
+  regulatory.addEventListener('submit', exportRegulatoryMonth);
   form.from.value = period.from;
   form.to.value = period.to;
   form.addEventListener('submit', (event) => {

@@ -24,6 +24,16 @@ export function DashboardPage() {
         </button>
       </form>
       <div id="period-error" class="alert alert-error" role="alert" hidden></div>
+      <form id="regulatory" class="filters" data-href="/v1/reports/regulatory/monthly.csv">
+        <label class="field">
+          <T k="dash.regulatory.month" />
+          <input type="month" name="month" required />
+        </label>
+        <button type="submit" class="button" data-i18n="dash.regulatory.export">
+          {zh('dash.regulatory.export')}
+        </button>
+      </form>
+      <div id="regulatory-error"></div>
       <div id="content">
         <p class="muted">
           <T k="common.loading" />

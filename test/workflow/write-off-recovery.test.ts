@@ -1,0 +1,121 @@
+// Recovery after write-off on the time-skipping server: a loan 120 days overdue is written off
+// (its workflow ends), then money arrives on it. The API's path for such money
+// (api/write-off-recovery.ts: the bank notice route and a checker's approval of a staff posting
+// both call it) books it as recovery income once per payment id, with the loan's timeline event;
+// concurrent repeats book it once; a forged repeat (same id, other amount) and an id another
+// movement took are refused; reconciliation against the bank stays clean; the monthly regulatory
+// statistics count the write-off and the recoveries, also twenty years on.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeOffUpdate } from '../../contracts/definitions.js';
+import { recoveryIfWrittenOff } from '../../api/write-off-recovery.js';
+import { recoveriesOf } from '../../db/write-off-recoveries.js';
+import { regulatoryMonthlyFigures } from '../../db/regulatory-statistics.js';
+import { periodBounds, periodOf } from '../../domain/chart-of-accounts.js';
+import { addDays } from '../../domain/dates.js';
+import { localDateOf } from '../../domain/business-time.js';
+import { createWorkflowHarness, TIME_ZONE, type WorkflowHarness } from './helpers/harness.js';
+import { uploadDocuments, sign, waitForStatus } from './helpers/loan-driver.js';
+import { ledgerBalance, reconciliation, skipTo } from './helpers/servicing-driver.js';
+
+let h: WorkflowHarness;
+beforeAll(async () => {
+  h = await createWorkflowHarness();
+});
+afterEach(async () => {
+  const report = await reconciliation(h);
+  expect(report.findings).toEqual([]);
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+async function writtenOffLoan() {
+  const seeded = await h.seedLoan({ amount: '12000.00', profileDigit: 1 });
+  const loanId = seeded.input.loanId;
+  await h.sql`update loans set auto_debit = false where id = ${loanId}`;
+  const handle = await h.start(seeded.input);
+  await uploadDocuments(h, handle, seeded.input.borrowerId, ['ID_FRONT', 'ID_BACK', 'INCOME_PROOF', 'BANK_STATEMENT']);
+  const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+  await sign(handle, seeded.input.borrowerId, offered.contract!.sha256);
+  await h.env.sleep(60_000);
+  await waitForStatus(handle, 'ACTIVE');
+  const [first] = await h.sql<{ due_date: string }[]>`
+    select due_date::text from installments where loan_id = ${loanId} order by number limit 1`;
+  await skipTo(h, addDays(first!.due_date, 120), '12:00');
+  return { handle, loanId };
+}
+
+const recovery = (loanId: string, paymentId: string, amount: string, receivedOn: string, channel = 'BANK_TRANSFER') =>
+  recoveryIfWrittenOff(h.sql, {
+    loanId,
+    paymentId,
+    channel: channel as 'BANK_TRANSFER' | 'CASH',
+    amount,
+    receivedOn,
+    recordedBy: channel === 'CASH' ? 'finance-checker' : 'system:bank',
+  });
+
+describe('recovery after write-off', () => {
+  it('books money on a written-off loan as recovery income, once per payment id', async () => {
+    const { handle, loanId } = await writtenOffLoan();
+    const today = localDateOf(await h.env.currentTimeMs(), TIME_ZONE);
+
+    // While the loan is serviced, money is a repayment for its workflow, not a recovery.
+    expect(await recovery(loanId, `${loanId}-early`, '10.00', today)).toBeNull();
+
+    const risk = await h.createUser('RISK_MANAGER');
+    const decided = await handle.executeUpdate(writeOffUpdate, {
+      args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }],
+    });
+    expect(decided.status).toBe('WRITTEN_OFF');
+    expect((await handle.result()).status).toBe('WRITTEN_OFF');
+    const loss = await ledgerBalance(h, loanId, 'LOAN_LOSS');
+
+    // The bank's notice, delivered twice at once (at-least-once callbacks): booked once.
+    h.bank.receive(loanId, '300.00');
+    const notice = (await h.bank.ledger()).incoming.at(-1)!;
+    const both = await Promise.all([1, 2].map(() => recovery(loanId, notice.paymentId, '300.00', today)));
+    expect(both.map((o) => o?.kind)).toEqual(['RECOVERED', 'RECOVERED']);
+    expect(both.map((o) => (o?.kind === 'RECOVERED' ? o.duplicate : null)).sort()).toEqual([false, true]);
+
+    // A forger repeating the id with another amount, and an id the payout took: refused, nothing booked.
+    expect((await recovery(loanId, notice.paymentId, '3000.00', today))?.kind).toBe('PAYMENT_ID_IN_USE');
+    const [payout] = await h.sql<{ external_ref: string }[]>`
+      select external_ref from journal_entries where loan_id = ${loanId} and kind = 'DISBURSEMENT'`;
+    expect((await recovery(loanId, payout!.external_ref, '5.00', today))?.kind).toBe('PAYMENT_ID_IN_USE');
+
+    // Cash a checker approved.
+    expect((await recovery(loanId, `${loanId}-cash-1`, '50.25', today, 'CASH'))?.kind).toBe('RECOVERED');
+
+    const entries = await h.sql<{ kind: string; business_key: string }[]>`
+      select kind, business_key from journal_entries where loan_id = ${loanId} and kind = 'WRITE_OFF_RECOVERY' order by id`;
+    expect(entries.map((e) => e.business_key)).toEqual([`payment:${notice.paymentId}`, `payment:${loanId}-cash-1`]);
+    expect(await ledgerBalance(h, loanId, 'RECOVERY_INCOME')).toBe('-350.25');
+    expect(await ledgerBalance(h, loanId, 'CASH_ON_HAND')).toBe('50.25');
+    for (const account of ['LOAN_PRINCIPAL', 'INTEREST_RECEIVABLE', 'FEE_RECEIVABLE', 'PENALTY_RECEIVABLE'])
+      expect(await ledgerBalance(h, loanId, account)).toBe('0.00');
+    expect(await ledgerBalance(h, loanId, 'LOAN_LOSS')).toBe(loss);
+    expect((await recoveriesOf(h.sql, loanId)).total).toBe('350.25');
+    const events = await h.sql<{ kind: string; detail: { amount: string }; actor: string }[]>`
+      select kind, detail, actor from loan_events where loan_id = ${loanId} and kind = 'WRITE_OFF_RECOVERY' order by id`;
+    expect(events.map((e) => [e.detail.amount, e.actor])).toEqual([
+      ['300.00', 'system:bank'],
+      ['50.25', 'finance-checker'],
+    ]);
+
+    // The month's regulatory statistics: the write-off and both recoveries; the loan out of the book.
+    const month = periodOf(today);
+    const report = await regulatoryMonthlyFigures(h.sql, month, periodBounds(month).to);
+    expect(report.writeOffs).toEqual({ loans: 1, amount: loss });
+    expect(report.recoveries).toEqual({ payments: 2, loans: 1, amount: '350.25' });
+    expect(report.balance.loans).toBe(0);
+
+    // Twenty years on, money still counts as a recovery of its own month.
+    const later = addDays(today, 365 * 20);
+    expect((await recovery(loanId, `${loanId}-cash-2`, '20.00', later, 'CASH'))?.kind).toBe('RECOVERED');
+    const decades = await regulatoryMonthlyFigures(h.sql, periodOf(later), periodBounds(periodOf(later)).to);
+    expect(decades.recoveries).toEqual({ payments: 1, loans: 1, amount: '20.00' });
+    expect(decades.writeOffs.loans).toBe(0);
+    expect((await recoveriesOf(h.sql, loanId)).total).toBe('370.25');
+  });
+});
