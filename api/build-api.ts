@@ -38,6 +38,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
 import { mountPages } from '../ui/routes.js';
+import { collectionRoutes } from './routes/collections.js';
 import { documentWebhooks } from './webhook-docs.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -82,6 +83,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
+    ['/v1/collections', collectionRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'collection:assign', // assign collection cases (by the rule or to a collector) and set what each collector covers
+  'collection:supervise', // every open collection case and each collector's figures
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -150,6 +152,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'provision:manage',
     'borrower:search',
     'borrower:read',
+    'collection:assign',
+    'collection:supervise',
   ],
   AUDITOR: [
     'loan:read',

@@ -29,3 +29,6 @@ export const WEBHOOK_SECRET_CONTEXT = 'webhook_subscriptions.secret';
 
 /** Temporal payloads, bound to the id of the key that sealed them. */
 export const temporalPayloadContext = (keyId: string): string => `microloan/temporal-payload/v1:${keyId}`;
+
+/** Collectors' contact notes in `collection_contacts.note_enc`. */
+export const COLLECTION_NOTE_CONTEXT = 'collection_contacts.note';
