@@ -41,6 +41,7 @@ import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
 import { creditReportingRoutes } from './routes/credit-reporting.js';
 import { mountPages } from '../ui/routes.js';
+import { collectionRoutes } from './routes/collections.js';
 import { documentWebhooks } from './webhook-docs.js';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -88,6 +89,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/reports', reportRoutes],
     ['/v1/credit-reporting', creditReportingRoutes],
     ['/v1/reports/regulatory', regulatoryReportRoutes],
+    ['/v1/collections', collectionRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

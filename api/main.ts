@@ -26,6 +26,7 @@ import { buildApi } from './build-api.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
+import { startCollectionChecks } from './collection-checks.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 import { messageSealing } from './message-sealing.js';
 
@@ -100,6 +101,12 @@ async function main() {
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
   const stopExpiry = startOnlinePaymentExpiry(sql, log.child({ component: 'online-payment-expiry' }));
+  const stopCollectionChecks = startCollectionChecks(
+    sql,
+    security.cipher,
+    log.child({ component: 'collection-checks' }),
+    config.BUSINESS_TIME_ZONE,
+  );
   const stopCheckpoints = scheduleAuditCheckpoints(
     () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
     config.AUDIT_CHECKPOINT_MINUTES,
@@ -113,6 +120,7 @@ async function main() {
   };
   const stop = () => {
     stopExpiry();
+    stopCollectionChecks();
     stopCheckpoints();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();

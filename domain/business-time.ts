@@ -48,3 +48,9 @@ export function instantOf(localDate: string, localTime: string, timeZone: string
   }
   return guess;
 }
+
+/** The local wall-clock time, "HH:MM", of an instant. */
+export function localTimeOf(epochMs: number, timeZone: string): string {
+  const p = parts(epochMs, timeZone);
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}

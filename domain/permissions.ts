@@ -48,6 +48,8 @@ export const PERMISSIONS = [
   'credit-dispute:raise', // a borrower disputes what was reported about their own loan
   'restructure:request', // ask for an extension or restructuring (borrower for own loan, loan officer)
   'restructure:approve', // approve or reject one, within the product's final approval authority
+  'collection:assign', // assign collection cases (by the rule or to a collector) and set what each collector covers
+  'collection:supervise', // every open collection case and each collector's figures
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -162,6 +164,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'credit-report:read',
     'credit-report:submit',
     'restructure:approve',
+    'collection:assign',
+    'collection:supervise',
   ],
   AUDITOR: [
     'loan:read',

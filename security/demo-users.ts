@@ -19,6 +19,8 @@ export const DEMO_STAFF: ReadonlyArray<{ username: string; role: Exclude<Role, '
   { username: 'auditor', role: 'AUDITOR' },
   { username: 'ops', role: 'OPS' },
   { username: 'admin', role: 'ADMIN' },
+  // The collections supervisor: a risk manager, who holds collection:assign and collection:supervise.
+  { username: 'collection_supervisor', role: 'RISK_MANAGER' },
 ];
 
 async function createIfMissing(sql: Sql, username: string, role: Role, password: string): Promise<string | null> {

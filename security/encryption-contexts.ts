@@ -41,3 +41,6 @@ export const CREDIT_DISPUTE_CONTEXT = 'credit_disputes.text';
 
 /** Temporal payloads, bound to the id of the key that sealed them. */
 export const temporalPayloadContext = (keyId: string): string => `microloan/temporal-payload/v1:${keyId}`;
+
+/** Collectors' contact notes in `collection_contacts.note_enc`. */
+export const COLLECTION_NOTE_CONTEXT = 'collection_contacts.note';
