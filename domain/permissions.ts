@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'aml:review', // clear or confirm a screening hit in the AML review queue (反洗钱复核)
+  'aml:report', // run detection, submit or dismiss large-value and suspicious transaction reports, export them
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -189,6 +191,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'disbursement:pause',
     'disbursement:read',
     'compliance:manage',
+  ],
+  // The AML compliance officer (反洗钱合规岗): keeps the screening list, decides its hits, reports transactions.
+  COMPLIANCE: [
+    'loan:read',
+    'loan:list',
+    'repayment:read',
+    'product:read',
+    'borrower:search',
+    'borrower:read',
+    'compliance:manage',
+    'aml:review',
+    'aml:report',
   ],
 };
 

@@ -19,6 +19,7 @@ export const DEMO_STAFF: ReadonlyArray<{ username: string; role: Exclude<Role, '
   { username: 'auditor', role: 'AUDITOR' },
   { username: 'ops', role: 'OPS' },
   { username: 'admin', role: 'ADMIN' },
+  { username: 'compliance', role: 'COMPLIANCE' },
 ];
 
 async function createIfMissing(sql: Sql, username: string, role: Role, password: string): Promise<string | null> {
