@@ -26,6 +26,7 @@ import { buildApi } from './build-api.js';
 import { registerSearchAttributes } from './search-attributes.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
+import { startAmlDetection } from './aml-detection.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 import { messageSealing } from './message-sealing.js';
 
@@ -100,6 +101,7 @@ async function main() {
   });
   log.info({ port: config.PORT, tls: !!tls }, 'api listening');
   const stopExpiry = startOnlinePaymentExpiry(sql, log.child({ component: 'online-payment-expiry' }));
+  const stopAmlDetection = startAmlDetection(sql, log.child({ component: 'aml-detection' }), config.BUSINESS_TIME_ZONE);
   const stopCheckpoints = scheduleAuditCheckpoints(
     () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
     config.AUDIT_CHECKPOINT_MINUTES,
@@ -113,6 +115,7 @@ async function main() {
   };
   const stop = () => {
     stopExpiry();
+    stopAmlDetection();
     stopCheckpoints();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();
