@@ -15,6 +15,7 @@ import { staffUserRoutes } from './routes/staff-users.js';
 import { smsCodeRoutes } from './routes/sms-codes.js';
 import { codecRoutes } from './routes/codec.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { amlRoutes } from './routes/aml.js';
 import { documentRoutes, MAX_DOCUMENT_BYTES } from './routes/documents.js';
 import { loanRoutes } from './routes/loans.js';
 import { payoutAccountRoutes } from './routes/payout-account.js';
@@ -85,6 +86,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/finance', financeRefundRoutes],
     ['/v1/finance', financeReversalRoutes],
     ['/v1/compliance', complianceRoutes],
+    ['/v1/aml', amlRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
     ['/v1/credit-reporting', creditReportingRoutes],

@@ -27,6 +27,7 @@ import { registerSearchAttributes } from './search-attributes.js';
 import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { startCollectionChecks } from './collection-checks.js';
+import { startAmlDetection } from './aml-detection.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 import { messageSealing } from './message-sealing.js';
 
@@ -107,6 +108,7 @@ async function main() {
     log.child({ component: 'collection-checks' }),
     config.BUSINESS_TIME_ZONE,
   );
+  const stopAmlDetection = startAmlDetection(sql, log.child({ component: 'aml-detection' }), config.BUSINESS_TIME_ZONE);
   const stopCheckpoints = scheduleAuditCheckpoints(
     () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
     config.AUDIT_CHECKPOINT_MINUTES,
@@ -121,6 +123,7 @@ async function main() {
   const stop = () => {
     stopExpiry();
     stopCollectionChecks();
+    stopAmlDetection();
     stopCheckpoints();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();

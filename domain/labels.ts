@@ -60,6 +60,7 @@ export const ROLE_NAMES: Readonly<Record<Role, BilingualText>> = {
   AUDITOR: { zh: '审计', en: 'Auditor' },
   OPS: { zh: '运维', en: 'Operations' },
   ADMIN: { zh: '管理员', en: 'Administrator' },
+  COMPLIANCE: { zh: '反洗钱合规', en: 'AML compliance' },
 };
 
 export const DOCUMENT_TYPE_NAMES: Readonly<Record<DocumentType, BilingualText>> = {

@@ -50,6 +50,8 @@ export const PERMISSIONS = [
   'restructure:approve', // approve or reject one, within the product's final approval authority
   'collection:assign', // assign collection cases (by the rule or to a collector) and set what each collector covers
   'collection:supervise', // every open collection case and each collector's figures
+  'aml:review', // clear or confirm a screening hit in the AML review queue (反洗钱复核)
+  'aml:report', // run detection, submit or dismiss large-value and suspicious transaction reports, export them
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -206,6 +208,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'disbursement:pause',
     'disbursement:read',
     'compliance:manage',
+  ],
+  // The AML compliance officer (反洗钱合规岗): keeps the screening list, decides its hits, reports transactions.
+  COMPLIANCE: [
+    'loan:read',
+    'loan:list',
+    'repayment:read',
+    'product:read',
+    'borrower:search',
+    'borrower:read',
+    'compliance:manage',
+    'aml:review',
+    'aml:report',
   ],
 };
 

@@ -86,6 +86,7 @@ export const ROLES = [
   'AUDITOR',
   'OPS',
   'ADMIN',
+  'COMPLIANCE',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -21,6 +21,7 @@ export const DEMO_STAFF: ReadonlyArray<{ username: string; role: Exclude<Role, '
   { username: 'admin', role: 'ADMIN' },
   // The collections supervisor: a risk manager, who holds collection:assign and collection:supervise.
   { username: 'collection_supervisor', role: 'RISK_MANAGER' },
+  { username: 'compliance', role: 'COMPLIANCE' },
 ];
 
 async function createIfMissing(sql: Sql, username: string, role: Role, password: string): Promise<string | null> {

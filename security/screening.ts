@@ -65,8 +65,10 @@ export function screeningIdentity(keyring: Keyring, person: { idNumber?: string;
 }
 
 /**
- * The first list entry the applicant or the guarantor matches, or null when neither does.
- * Called before an application is stored; a hit refuses it.
+ * The list entry the applicant or the guarantor matches, or null when neither does. An ID-number
+ * hit of either person comes before any name-only hit (an ID hit refuses, a name hit waits for a
+ * compliance officer: api/routes/applications.ts). A name-only entry a compliance officer cleared
+ * for this person (by ID number) before no longer matches them (aml_reviews, migration 0036).
  */
 export async function screenApplicant(
   sql: Sql | TransactionSql,
@@ -91,25 +93,34 @@ export async function screenApplicant(
         ]
       : []),
   ];
+  const hits: ScreeningHit[] = [];
   for (const person of people) {
     const idHash = blindIndex(keyring, 'idNumber', person.idNumber);
     const nameHash = nameIndex(keyring, person.name);
     const [entry] = await sql<{ id: string; list: ScreeningList; source: string; reason: string; by_id: boolean }[]>`
-      select id, list, source, reason, id_number_hash is not null as by_id from screening_entries
-      where removed_at is null
-        and (id_number_hash = ${idHash} or (id_number_hash is null and name_hash = ${nameHash}))
-      order by (id_number_hash is not null) desc, created_at
+      select e.id, e.list, e.source, e.reason, e.id_number_hash is not null as by_id from screening_entries e
+      where e.removed_at is null
+        and (e.id_number_hash = ${idHash}
+             or (e.id_number_hash is null and e.name_hash = ${nameHash}
+                 and not exists (select 1 from aml_reviews r
+                                 where r.entry_id = e.id and r.subject_id_hash = ${idHash} and r.status = 'CLEARED')))
+      order by (e.id_number_hash is not null) desc, e.created_at
       limit 1`;
     if (entry) {
-      return {
+      hits.push({
         subject: person.subject,
         field: `${person.prefix}.${entry.by_id ? 'idNumber' : 'name'}`,
         entryId: entry.id,
         list: entry.list,
         source: entry.source,
         reason: entry.reason,
-      };
+      });
     }
   }
-  return null;
+  return hits.find((h) => isIdNumberHit(h)) ?? hits[0] ?? null;
+}
+
+/** Whether the hit matched the person's ID number (refused outright) rather than a name-only entry. */
+export function isIdNumberHit(hit: ScreeningHit): boolean {
+  return hit.field.endsWith('.idNumber');
 }

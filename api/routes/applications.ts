@@ -27,7 +27,8 @@ import {
   RepaymentMethodEnum,
 } from '../schemas.js';
 import { callWorkflow } from '../workflow-errors.js';
-import { refuseScreenedApplicant } from './compliance.js';
+import { screenApplication } from './compliance.js';
+import { holdForCompliance } from '../aml-holds.js';
 import type { ApiDeps } from '../env.js';
 import type { AuthUser } from '../../security/authenticator.js';
 import type { Application } from '../../domain/validation/application.js';
@@ -85,6 +86,23 @@ const Created = z
   })
   .openapi('ApplicationAccepted');
 
+const Held = z
+  .object({
+    reviewId: z.string(),
+    loanId: z.string().openapi({ description: 'The id the loan will have once the application is cleared' }),
+    status: z.enum(['COMPLIANCE_REVIEW', 'CLEARED', 'CONFIRMED']),
+    requiredDocuments: z.array(DocumentTypeEnum),
+    replayed: z.boolean(),
+  })
+  .openapi('ApplicationHeld');
+
+/** Whether this caller's Idempotency-Key already made a loan. */
+async function loanMadeWithKey(deps: ApiDeps, createdBy: string, key: string | undefined): Promise<boolean> {
+  if (!key) return false;
+  const [row] = await deps.sql`select 1 from loans where created_by = ${createdBy} and idempotency_key = ${key}`;
+  return !!row;
+}
+
 const submit = secureRoute({
   method: 'post',
   path: '/',
@@ -101,6 +119,11 @@ const submit = secureRoute({
     200: {
       description: 'The same Idempotency-Key again: the loan it created',
       content: { 'application/json': { schema: Created } },
+    },
+    202: {
+      description:
+        'Held for compliance review (合规复核): the applicant or guarantor matched a name-only screening entry. No loan exists until a compliance officer clears it; then the loan starts with the loanId given here. The same Idempotency-Key again answers 202 with the same hold (replayed: true) while no loan exists.',
+      content: { 'application/json': { schema: Held } },
     },
     ...errorResponses,
   },
@@ -190,11 +213,28 @@ export const applicationRoutes: RouteModule = (deps) => {
     if (!validated.ok) throw ApiError.validation(validated.problems);
     const application = validated.value;
     refuseAboveAprCap(product, application, today);
-    await refuseScreenedApplicant(c, deps, application);
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const bodySha256 = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    // A retry of a request that already made its loan is answered below with that loan, unscreened.
+    const hit = (await loanMadeWithKey(deps, user.userId, idempotencyKey))
+      ? null
+      : await screenApplication(c, deps, application);
 
     const borrowerId = await borrowerFor(deps, user, application);
     const channel = user.role === 'BORROWER' ? 'ONLINE' : 'OFFLINE';
-    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    if (hit) {
+      const held = await holdForCompliance(c, deps, {
+        hit,
+        application,
+        product,
+        borrowerId,
+        channel,
+        idempotencyKey,
+        bodySha256,
+        loanId: newLoanId(deps.now()),
+      });
+      return c.json({ ...held, requiredDocuments: product.requiredDocuments }, 202);
+    }
     const inputFor = (loanId: string) =>
       loanWorkflowInput({
         loanId,
@@ -215,7 +255,7 @@ export const applicationRoutes: RouteModule = (deps) => {
       application,
       annualRate: product.defaultRate,
       idempotencyKey,
-      idempotencyBodySha256: createHash('sha256').update(canonicalJson(body)).digest('hex'),
+      idempotencyBodySha256: bodySha256,
       sourceIp: sourceIp(c),
       viewFields: initialViewFields(inputFor(loanId)),
     });

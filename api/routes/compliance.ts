@@ -5,7 +5,15 @@ import type { FieldProblem } from '../../domain/errors.js';
 import { readText } from '../../domain/validation/fields.js';
 import { validateIdNumber } from '../../domain/validation/id-number.js';
 import type { Application } from '../../domain/validation/application.js';
-import { screenApplicant, screeningIdentity, SCREENING_LISTS } from '../../security/screening.js';
+import {
+  isIdNumberHit,
+  screenApplicant,
+  screeningIdentity,
+  SCREENING_LISTS,
+  type ScreeningHit,
+} from '../../security/screening.js';
+import { blindIndex } from '../../security/blind-index.js';
+import { rescreenBorrowers } from '../../db/aml-reviews.js';
 import { newRouter, type RouteModule } from '../app.js';
 import type { ApiDeps, AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -43,15 +51,24 @@ const Entry = z
   })
   .openapi('ScreeningEntry');
 
+const AddedEntry = Entry.extend({
+  rescreenMatches: z.number().int().openapi({
+    description: 'Existing borrowers the new entry matches, each queued for review at /v1/aml/reviews',
+  }),
+}).openapi('ScreeningEntryAdded');
+
 const create = secureRoute({
   method: 'post',
   path: '/screening-entries',
   access: 'compliance:manage',
   summary: '新增筛查名单条目 / Add a sanctions, blacklist or AML watch-list entry',
   description:
-    'An ID number, a name, or both. Only blind indexes and masked forms are stored. Applications from a listed applicant or guarantor are refused with 422 APPLICANT_SCREENED.',
+    'An ID number, a name, or both. Only blind indexes and masked forms are stored. Applications from an applicant or guarantor listed by ID number are refused with 422 APPLICANT_SCREENED; a match on a name-only entry holds the application for a compliance officer (202, /v1/aml/reviews). Existing borrowers the entry matches are queued for review in the same transaction.',
   request: { body: { required: true, content: { 'application/json': { schema: EntryBody } } } },
-  responses: { 201: { description: 'Added', content: { 'application/json': { schema: Entry } } }, ...errorResponses },
+  responses: {
+    201: { description: 'Added', content: { 'application/json': { schema: AddedEntry } } },
+    ...errorResponses,
+  },
 });
 
 const list = secureRoute({
@@ -109,23 +126,32 @@ const present = (r: EntryRow) => ({
 
 /**
  * For the application route, before anything is stored: refuses (422 APPLICANT_SCREENED) an
- * applicant or guarantor on a screening list, and audits the refusal. The answer does not say
- * which list, so a listed person is not tipped off; the audit row does.
+ * applicant or guarantor whose ID number is on a screening list, and audits the refusal. The answer
+ * does not say which list, so a listed person is not tipped off; the audit row does. A hit on a
+ * name-only entry is returned, audited, for the route to hold the application for a compliance
+ * officer (the AML review queue, api/routes/aml.ts): a name alone may be someone else's.
  */
-export async function refuseScreenedApplicant(
+export async function screenApplication(
   c: Context<AppEnv>,
   deps: Pick<ApiDeps, 'sql' | 'keyring'>,
   application: Pick<Application, 'applicant' | 'guarantor'>,
-): Promise<void> {
+): Promise<ScreeningHit | null> {
   const hit = await screenApplicant(deps.sql, deps.keyring, application);
-  if (!hit) return;
+  if (!hit) return null;
+  const refused = isIdNumberHit(hit);
   await auditRequest(c, deps.sql, {
     action: 'APPLICATION_SCREENED',
-    result: 'DENIED',
+    result: refused ? 'DENIED' : 'SUCCESS',
     resourceType: 'screening_entry',
     resourceId: hit.entryId,
-    detail: { subject: hit.subject, field: hit.field, list: hit.list },
+    detail: {
+      subject: hit.subject,
+      field: hit.field,
+      list: hit.list,
+      outcome: refused ? 'REFUSED' : 'HELD_FOR_REVIEW',
+    },
   });
+  if (!refused) return hit;
   const who =
     hit.subject === 'APPLICANT' ? { zh: '申请人', en: 'The applicant' } : { zh: '担保人', en: 'The guarantor' };
   const text = {
@@ -168,26 +194,44 @@ export const complianceRoutes: RouteModule = (deps) => {
     if (problems.length > 0) throw ApiError.validation(problems);
 
     const identity = screeningIdentity(deps.keyring, { idNumber, name: name ?? undefined });
-    const [row] = await deps.sql<EntryRow[]>`
-      insert into screening_entries (list, id_number_hash, id_number_masked, name_hash, name_masked, source, reason, created_by, created_at)
-      values (${body.list}, ${identity.idNumberHash}, ${identity.idNumberMasked}, ${identity.nameHash}, ${identity.nameMasked},
-              ${body.source.trim()}, ${body.reason.trim()}, ${user.userId}, ${now})
-      on conflict do nothing
-      returning id, list, id_number_masked, name_masked, source, reason, created_by, created_at`;
-    if (!row)
+    // The entry and the re-screening of existing borrowers against it commit together: no entry
+    // is on the list without its matches among existing borrowers queued for review.
+    const added = await deps.sql.begin(async (tx) => {
+      const [row] = await tx<EntryRow[]>`
+        insert into screening_entries (list, id_number_hash, id_number_masked, name_hash, name_masked, source, reason, created_by, created_at)
+        values (${body.list}, ${identity.idNumberHash}, ${identity.idNumberMasked}, ${identity.nameHash}, ${identity.nameMasked},
+                ${body.source.trim()}, ${body.reason.trim()}, ${user.userId}, ${now})
+        on conflict do nothing
+        returning id, list, id_number_masked, name_masked, source, reason, created_by, created_at`;
+      if (!row) return null;
+      const queued = await rescreenBorrowers(tx, {
+        entryId: row.id,
+        idNumberHash: idNumber ? blindIndex(deps.keyring, 'idNumber', idNumber) : null,
+        borrowerNameHash: name ? blindIndex(deps.keyring, 'name', name) : null,
+      });
+      await auditRequest(c, tx, {
+        action: 'SCREENING_ENTRY_ADDED',
+        result: 'SUCCESS',
+        resourceType: 'screening_entry',
+        resourceId: row.id,
+        detail: {
+          list: body.list,
+          idNumber: identity.idNumberMasked,
+          name: identity.nameMasked,
+          source: row.source,
+          rescreenedMatches: queued,
+        },
+        at: now,
+      });
+      return { row, queued };
+    });
+    if (!added)
       throw ApiError.conflict('ALREADY_LISTED', {
         zh: '该身份证号码已在此名单中',
         en: 'This ID number is already on this list',
       });
-    await auditRequest(c, deps.sql, {
-      action: 'SCREENING_ENTRY_ADDED',
-      result: 'SUCCESS',
-      resourceType: 'screening_entry',
-      resourceId: row.id,
-      detail: { list: body.list, idNumber: identity.idNumberMasked, name: identity.nameMasked, source: row.source },
-      at: now,
-    });
-    return c.json(present(row), 201);
+    const row = added.row;
+    return c.json({ ...present(row), rescreenMatches: added.queued }, 201);
   });
 
   router.openapi(list, async (c) => {

@@ -22,7 +22,7 @@ import { generateKeyring, readKeyFile } from '../../security/keyring.js';
 import { purgeExpiredPersonalData } from '../../security/retention.js';
 import '../setup/provided.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
-import { ApiCallError, ApiClient, type Session } from '../../drivers/api-client.js';
+import { ApiCallError, ApiClient, personalLoanApplication, type Session } from '../../drivers/api-client.js';
 import { makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { loanAwaitingSignature, type OfferedLoan } from '../../drivers/loan-journeys.js';
 
@@ -108,7 +108,7 @@ describe('screening against sanctions, blacklist and AML watch lists', () => {
     expect(loanId).toMatch(/^loan-/);
   });
 
-  it('refuses a guarantor on a name-only sanctions entry, naming the guarantor', async () => {
+  it('holds an application whose guarantor matches a name-only sanctions entry for compliance review, naming the guarantor', async () => {
     const guarantorName = rareName();
     await api.call('POST', '/v1/compliance/screening-entries', {
       token: riskManager.token,
@@ -123,18 +123,28 @@ describe('screening against sanctions, blacklist and AML watch lists', () => {
       monthlyIncome: '20000.00',
       relationship: 'FRIEND',
     };
-    const refused = await refusal(
-      api.applyForLoan(session.token, borrower, {
+    // A name alone may be someone else's: the application waits for a compliance officer, no loan yet.
+    const held = await api.call<{ reviewId: string; loanId: string; status: string }>('POST', '/v1/applications', {
+      token: session.token,
+      body: personalLoanApplication(borrower, {
         loanType: 'GUARANTEED',
         amount: '50000.00',
         termCount: 24,
         guarantor,
       }),
+    });
+    expect(held.status).toBe('COMPLIANCE_REVIEW');
+    expect((await api.call<{ total: number }>('GET', '/v1/loans', { token: session.token })).total).toBe(0);
+    const compliance = await api.login('compliance');
+    const queue = await api.call<{ items: Array<{ id: string; field: string; subject: string }> }>(
+      'GET',
+      '/v1/aml/reviews?status=OPEN&kind=APPLICATION&limit=500',
+      { token: compliance.token },
     );
-    expect(refused.status).toBe(422);
-    expect(refused.body?.error?.code).toBe('APPLICANT_SCREENED');
-    expect(refused.body?.error?.message.zh).toContain('担保人');
-    expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'guarantor.name' })]);
+    expect(queue.items.find((r) => r.id === held.reviewId)).toMatchObject({
+      field: 'guarantor.name',
+      subject: 'GUARANTOR',
+    });
   });
 
   it('validates list entries: an ID number or a name, a real ID number, no duplicates', async () => {

@@ -30,6 +30,7 @@ const STAFF_USERNAMES: Record<Exclude<Role, 'BORROWER'>, string> = {
   AUDITOR: 'auditor',
   OPS: 'ops',
   ADMIN: 'admin',
+  COMPLIANCE: 'compliance',
 };
 
 interface Schema {
