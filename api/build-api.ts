@@ -37,6 +37,8 @@ import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
+import { messageTemplateRoutes } from './routes/message-templates.js';
+import { borrowerDocumentRoutes } from './routes/borrower-documents.js';
 import { mountPages } from '../ui/routes.js';
 import { documentWebhooks } from './webhook-docs.js';
 
@@ -69,6 +71,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', attentionRoutes],
     ['/v1/loans', payoutAccountRoutes],
     ['/v1/loans', unmaskRoutes],
+    ['/v1/loans', borrowerDocumentRoutes],
     ['/v1/search', searchRoutes],
     ['/v1/borrowers', borrowerRoutes],
     ['/v1/partners', partnerCallbackRoutes],
@@ -82,6 +85,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/compliance', complianceRoutes],
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
+    ['/v1/message-templates', messageTemplateRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

@@ -43,6 +43,7 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'template:manage', // edit, preview and activate message templates (消息模板)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -175,6 +176,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:read',
     'product:read',
     'task:read',
+    'template:manage',
   ],
   // User management and lending decisions are separate duties: ADMIN creates the accounts, so it does not review.
   ADMIN: [
