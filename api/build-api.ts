@@ -41,6 +41,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
 import { creditReportingRoutes } from './routes/credit-reporting.js';
+import { messageTemplateRoutes } from './routes/message-templates.js';
+import { borrowerDocumentRoutes } from './routes/borrower-documents.js';
 import { mountPages } from '../ui/routes.js';
 import { collectionRoutes } from './routes/collections.js';
 import { documentWebhooks } from './webhook-docs.js';
@@ -75,6 +77,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/loans', payoutAccountRoutes],
     ['/v1/loans', unmaskRoutes],
     ['/v1/loans', restructuringRoutes],
+    ['/v1/loans', borrowerDocumentRoutes],
     ['/v1/search', searchRoutes],
     ['/v1/borrowers', borrowerRoutes],
     ['/v1/partners', partnerCallbackRoutes],
@@ -92,6 +95,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/credit-reporting', creditReportingRoutes],
     ['/v1/reports/regulatory', regulatoryReportRoutes],
     ['/v1/collections', collectionRoutes],
+    ['/v1/message-templates', messageTemplateRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

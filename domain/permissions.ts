@@ -52,6 +52,7 @@ export const PERMISSIONS = [
   'collection:supervise', // every open collection case and each collector's figures
   'aml:review', // clear or confirm a screening hit in the AML review queue (反洗钱复核)
   'aml:report', // run detection, submit or dismiss large-value and suspicious transaction reports, export them
+  'template:manage', // edit, preview and activate message templates (消息模板)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -194,6 +195,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'report:read',
     'product:read',
     'task:read',
+    'template:manage',
   ],
   // User management and lending decisions are separate duties: ADMIN creates the accounts, so it does not review.
   ADMIN: [

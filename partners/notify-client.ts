@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   /** Template code registered with the gateway, e.g. "REPAYMENT_REMINDER". */
   template: string;
   params: Record<string, string>;
+  /** The message as the recipient reads it (our template rendered, personal data masked). */
+  text?: string;
   /** Where the gateway POSTs the signed delivery receipt. */
   receiptUrl?: string;
 }

@@ -27,6 +27,9 @@ export const SUPPLEMENTARY_CONTRACT_CONTEXT = 'supplementary_contracts.html';
 /** Uploaded files in `documents.content_enc`. */
 export const DOCUMENT_CONTEXT = 'documents.content';
 
+/** Borrower PDFs (receipts, statements, contract and certificate copies) in `borrower_documents.pdf_enc`. */
+export const BORROWER_PDF_CONTEXT = 'borrower_documents.pdf';
+
 /** Channels' webhook signing secrets in `webhook_subscriptions.secret_enc`. */
 export const WEBHOOK_SECRET_CONTEXT = 'webhook_subscriptions.secret';
 

@@ -60,6 +60,8 @@ create table if not exists notify_messages (
   delivered_at     timestamptz
 );
 create index if not exists notify_messages_by_recipient on notify_messages (to_hash);
+-- The text as the recipient reads it, when the sender gave one.
+alter table notify_messages add column if not exists text text;
 create index if not exists notify_messages_queued on notify_messages (queued_at) where status = 'QUEUED';
 
 -- The payment gateway's orders. The merchant's order id is the idempotency key. A borrower pays on

@@ -13,6 +13,7 @@ const messageSchema = z.object({
   to: z.string().min(1).max(254),
   template: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a template code'),
   params: z.record(z.string().max(64), z.string().max(1000)).default({}),
+  text: z.string().min(1).max(2000).optional(),
   receiptUrl: httpUrl.optional(),
 });
 
@@ -47,6 +48,7 @@ export function notifyRoutes({ sql, log }: { sql: Sql; log: Logger }): Hono {
       toHash: recipientHash(message.channel, to),
       template: message.template,
       params: message.params,
+      text: message.text ?? null,
       receiptUrl: message.receiptUrl ?? null,
       outcome,
       outcomeReason: reason,
@@ -78,7 +80,7 @@ export function notifyRoutes({ sql, log }: { sql: Sql; log: Logger }): Hono {
     if (!SHA256_HEX.test(toHash))
       return errorResponse(c, 400, 'INVALID_REQUEST', 'to must be the SHA-256 hex of the recipient');
     const rows = await messagesTo(sql, toHash);
-    return c.json({ messages: rows.map((row) => ({ ...messageView(row), params: row.params })) });
+    return c.json({ messages: rows.map((row) => ({ ...messageView(row), params: row.params, text: row.text })) });
   });
 
   return app;

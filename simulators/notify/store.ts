@@ -12,6 +12,7 @@ export interface MessageRow {
   to_masked: string;
   template: string;
   params: Record<string, string>;
+  text: string | null;
   receipt_url: string | null;
   status: 'QUEUED' | 'DELIVERED' | 'FAILED';
   failure_reason: string | null;
@@ -28,6 +29,7 @@ export interface NewMessage {
   toHash: string;
   template: string;
   params: Record<string, string>;
+  text: string | null;
   receiptUrl: string | null;
   outcome: 'DELIVERED' | 'FAILED';
   outcomeReason: string | null;
@@ -51,9 +53,9 @@ export type QueueResult = { kind: 'CREATED' | 'REPLAYED'; message: MessageRow } 
 export async function queueMessage(sql: Sql, m: NewMessage): Promise<QueueResult> {
   const [created] = await sql<MessageRow[]>`
     insert into notify_messages (message_id, idempotency_key, request_hash, channel, to_masked, to_hash, template, params,
-                                 receipt_url, outcome, outcome_reason)
+                                 text, receipt_url, outcome, outcome_reason)
     values (${m.messageId}, ${m.idempotencyKey}, ${m.requestHash}, ${m.channel}, ${m.toMasked}, ${m.toHash}, ${m.template},
-            ${sql.json(m.params)}, ${m.receiptUrl}, ${m.outcome}, ${m.outcomeReason})
+            ${sql.json(m.params)}, ${m.text}, ${m.receiptUrl}, ${m.outcome}, ${m.outcomeReason})
     on conflict (idempotency_key) do nothing
     returning *`;
   if (created) return { kind: 'CREATED', message: created };
