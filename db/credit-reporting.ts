@@ -134,7 +134,7 @@ async function send(deps: CreditReportDeps, submissionId: string): Promise<boole
       const reasons = result.reasons.map((r) => ({ ...r, source: 'CENTER' }));
       await tx`
         update credit_report_records
-        set status = ${result.status}, rejection_reasons = ${result.status === 'REJECTED' ? tx.json(reasons as never) : null},
+        set status = ${result.status}, rejection_reasons = ${result.status === 'REJECTED' ? tx.json(reasons) : null},
             answered_at = now()
         where id = ${result.recordId}`;
       if (result.status === 'REJECTED') await openFixTask(tx, record, reasons);
