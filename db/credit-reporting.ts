@@ -103,12 +103,15 @@ async function storeRecords(
   }
 }
 
-/** Sends the submission's records still waiting for an answer and stores the answer per record. */
-async function send(deps: CreditReportDeps, submissionId: string): Promise<void> {
+/**
+ * Sends the submission's records still waiting for an answer and stores the answer per record;
+ * false when the center had answered it before.
+ */
+async function send(deps: CreditReportDeps, submissionId: string): Promise<boolean> {
   const { sql, cipher } = deps;
   const [sub] = await sql<{ report_date: string; status: string }[]>`
     select report_date::text, status from credit_report_submissions where id = ${submissionId}`;
-  if (!sub || sub.status === 'SUBMITTED') return;
+  if (!sub || sub.status === 'SUBMITTED') return false;
   // Every record that passed our checks, in id order: a retry sends the very same body.
   const rows = await sql<{ id: string; body_enc: string }[]>`
     select id, body_enc from credit_report_records
@@ -119,7 +122,12 @@ async function send(deps: CreditReportDeps, submissionId: string): Promise<void>
   );
   const answer = await deps.client.submit({ submissionId, reportDate: sub.report_date, records });
   const byId = new Map(records.map((r) => [r.recordId, r]));
-  await sql.begin(async (tx) => {
+  // The first to store the answer stores it; a run that raced it (the same answer) stores nothing.
+  return sql.begin(async (tx) => {
+    const [mine] = await tx`
+      update credit_report_submissions set status = 'SUBMITTED', receipt_id = ${answer.receiptId}, submitted_at = now()
+      where id = ${submissionId} and status = 'BUILT' returning id`;
+    if (!mine) return false;
     for (const result of answer.results) {
       const record = byId.get(result.recordId);
       if (!record) continue;
@@ -135,9 +143,7 @@ async function send(deps: CreditReportDeps, submissionId: string): Promise<void>
           update tasks set status = 'DONE', closed_at = now()
           where task_key = ${`${FIX_TASK}:${record.correctsRecordId}`} and status = 'OPEN'`;
     }
-    await tx`
-      update credit_report_submissions set status = 'SUBMITTED', receipt_id = ${answer.receiptId}, submitted_at = now()
-      where id = ${submissionId}`;
+    return true;
   });
 }
 
@@ -223,9 +229,9 @@ export async function runDailyCreditReport(
     });
     return true;
   });
-  await send(deps, submissionId);
+  const sent = await send(deps, submissionId);
   const summary = (await submissionSummary(deps.sql, submissionId))!;
-  if (built)
+  if (sent)
     await recordAudit(deps.sql, {
       action: 'CREDIT_REPORT_SUBMITTED',
       result: 'SUCCESS',

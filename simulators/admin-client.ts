@@ -67,6 +67,8 @@ export interface SimulatorAdminClient {
   bureauEnquiryCount(idNumber: string): Promise<number>;
   /** The payment gateway sends the confirmation it withheld for this paid order. */
   releaseGatewayConfirmation(orderId: string): Promise<void>;
+  /** The credit reference center rejects the next NEW record of this account with this reason. */
+  rejectNextCreditRecord(rule: { accountId: string; code: string; message: string }): Promise<void>;
 }
 
 export interface SimulatorAdminClientOptions {
@@ -169,6 +171,16 @@ export function createSimulatorAdminClient(options: SimulatorAdminClientOptions)
         path: `admin/gateway/orders/${encodeURIComponent(orderId)}/release-confirmation`,
         idempotent: false,
         schema: z.object({ released: z.literal(true) }),
+      });
+    },
+    async rejectNextCreditRecord(rule) {
+      await http.call({
+        operation: 'rejectNextCreditRecord',
+        method: 'POST',
+        path: 'admin/bureau/reporting/rejections',
+        json: rule,
+        idempotent: true,
+        schema: z.object({ armed: z.literal(true) }),
       });
     },
   };

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { Sql } from '../lib/db-client.js';
 import type { Logger } from '../lib/logger.js';
 import { enquiryCount } from './bureau/enquiries.js';
+import { rejectNextRecord } from './bureau/reporting.js';
 import { faultPatchSchema, type FaultInjector } from './faults.js';
 import { releaseWithheldConfirmation } from './gateway/store.js';
 import { errorResponse, parseJsonBody } from './responses.js';
@@ -63,5 +65,19 @@ export function adminRoutes({ sql, log, faults, allowReset }: AdminRouteDeps): H
     return c.json({ idNumberHash: hash, count: await enquiryCount(sql, hash) });
   });
 
+  // The credit reference center rejects the next NEW record of an account with this reason.
+  app.post('/bureau/reporting/rejections', async (c) => {
+    const parsed = await parseJsonBody(c, rejectionSchema);
+    if (!parsed.ok) return parsed.response;
+    await rejectNextRecord(sql, parsed.value);
+    return c.json({ armed: true });
+  });
+
   return app;
 }
+
+const rejectionSchema = z.object({
+  accountId: z.string().min(1).max(60),
+  code: z.string().regex(/^[A-Z_]{1,40}$/),
+  message: z.string().min(1).max(200),
+});

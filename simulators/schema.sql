@@ -132,3 +132,12 @@ create table if not exists bureau_report_records (
   received_at     timestamptz not null default clock_timestamp()
 );
 create index if not exists bureau_report_records_account on bureau_report_records (account_id, report_date);
+
+-- Drills: the center's own business checks we cannot foresee (e.g. its subject register holds
+-- another name for the ID number). The next NEW record of the account is rejected with this reason.
+create table if not exists bureau_report_rejection_rules (
+  account_id  text primary key,
+  code        text not null,
+  message     text not null,
+  created_at  timestamptz not null default clock_timestamp()
+);

@@ -11,6 +11,7 @@ export const SIMULATOR_TABLES = [
   'bureau_enquiries',
   'bureau_report_submissions',
   'bureau_report_records',
+  'bureau_report_rejection_rules',
   'notify_messages',
   'gateway_orders',
   'partner_callbacks',

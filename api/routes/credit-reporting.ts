@@ -28,8 +28,12 @@ import { secureRoute } from '../route.js';
 import { errorResponses, FrequencyEnum, LoanIdString, LoanTypeEnum, LocalDateString, Sha256Hex } from '../schemas.js';
 import { bilingual } from '../validation.js';
 
+// Checked in the handler, so any bad value is a 400 naming `date` itself.
 const DateQuery = z.object({
-  date: LocalDateString.openapi({ param: { name: 'date', in: 'query' }, description: 'The report date' }),
+  date: z
+    .string()
+    .max(40)
+    .openapi({ param: { name: 'date', in: 'query' }, format: 'date', description: 'The report date, YYYY-MM-DD' }),
 });
 
 const Reason = z.object({ code: z.string(), message: z.string() });
@@ -285,7 +289,7 @@ const finding = secureRoute({
 });
 
 function checkedDate(value: string, field: string): string {
-  if (!isValidLocalDate(value))
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValidLocalDate(value))
     throw ApiError.validation([problem(field, 'INVALID_DATE', '日期无效', 'is not a calendar date')]);
   return value;
 }

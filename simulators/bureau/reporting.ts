@@ -91,6 +91,9 @@ async function judge(tx: TransactionSql, r: ReportRecord): Promise<RecordAnswer>
   if (!idChecks(r.basics.idNumber))
     return rejected(r.recordId, 'ID_CHECKSUM', 'basics.idNumber: the check character does not match');
   if (r.recordType === 'NEW') {
+    const [rule] = await tx<{ code: string; message: string }[]>`
+      delete from bureau_report_rejection_rules where account_id = ${r.basics.accountId} returning code, message`;
+    if (rule) return rejected(r.recordId, rule.code, rule.message);
     const [later] = await tx<{ report_date: string }[]>`
       select report_date::text from bureau_report_records
       where account_id = ${r.basics.accountId} and record_type = 'NEW' and status <> 'REJECTED'
@@ -140,6 +143,17 @@ async function answerRecord(tx: TransactionSql, submissionId: string, raw: unkno
     answer.status === 'REJECTED' ? 'REJECTED' : r.recordType === 'DELETION' ? 'DELETED' : 'HELD',
   );
   return answer;
+}
+
+/** Drills: the next NEW record of the account is rejected with this reason (admin route). */
+export async function rejectNextRecord(
+  sql: Sql,
+  rule: { accountId: string; code: string; message: string },
+): Promise<void> {
+  await sql`
+    insert into bureau_report_rejection_rules (account_id, code, message)
+    values (${rule.accountId}, ${rule.code}, ${rule.message})
+    on conflict (account_id) do update set code = excluded.code, message = excluded.message`;
 }
 
 /** Answers a submission once; the same submission again gets the stored answer. */
