@@ -4,6 +4,7 @@
 // bank keys (idempotency keys, transfer ids), no ops or collections internals, no event actors.
 // Built field by field from the view, so a new view field stays internal until it is named here;
 // BorrowerLoanDetail is the schema of exactly these fields (strict: it lists no other key).
+import { BorrowerRestructuringSchema, restructuringForBorrower } from './restructuring-schemas.js';
 import { z } from '@hono/zod-openapi';
 import type { Application } from '../domain/validation/application.js';
 import { APPLICATION_CONTEXT } from '../security/encryption-contexts.js';
@@ -128,6 +129,8 @@ export const BorrowerLoanDetail = z
       .strict()
       .nullable(),
     payoutFailureReason: z.string().nullable(),
+    /** The latest extension or restructuring: the new schedule and the supplementary contract to sign. */
+    restructuring: BorrowerRestructuringSchema.nullable(),
     refunds: z
       .array(
         z
@@ -150,7 +153,7 @@ export const BorrowerLoanDetail = z
 export type BorrowerLoanDetailView = z.infer<typeof BorrowerLoanDetail>;
 
 /** The events the borrower's timeline lists: the application, and each status the loan reached. */
-const BORROWER_EVENT = /^(APPLICATION_RECEIVED|STATUS_[A-Z_]+)$/;
+const BORROWER_EVENT = /^(APPLICATION_RECEIVED|STATUS_[A-Z_]+|EXTENDED|RESTRUCTURED)$/;
 
 function servicingFor(s: LoanView['servicing']): BorrowerLoanDetailView['servicing'] {
   if (!s) return null;
@@ -290,6 +293,7 @@ export function borrowerLoanView(
         owedOn: r.owedOn,
         ...(r.paidOn ? { paidOn: r.paidOn } : {}),
       })) ?? null,
+    restructuring: restructuringForBorrower(view.restructuring),
     timeline: view.timeline.filter((e) => BORROWER_EVENT.test(e.kind)).map((e) => ({ at: e.at, kind: e.kind })),
   };
 }

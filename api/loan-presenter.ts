@@ -121,6 +121,8 @@ export function presentLoan(
     attention: view.attention ?? null,
     /** Money owed back and how paying it stands, with the bank keys. */
     refunds: view.refunds ?? null,
+    /** The latest extension or restructuring request: its plan, the supplementary contract and how it stands. */
+    restructuring: view.restructuring ?? null,
     timeline: view.timeline,
   };
 }

@@ -2,6 +2,7 @@
 // every field with its type, format and enum, the enums taken from the lists in domain/ and
 // contracts/. LoanDetail (staff) is built from them here; BorrowerLoanDetail
 // (api/borrower-loan-view.ts) takes the borrower's part of each.
+import { RestructuringSchema } from './restructuring-schemas.js';
 import { z } from '@hono/zod-openapi';
 import { CREDIT_GRADES } from '../domain/credit-grade.js';
 import { DECISION_OUTCOMES } from '../domain/decision.js';
@@ -385,6 +386,7 @@ export const LoanDetail = z
       .strict()
       .nullable(),
     refunds: z.array(Refund).nullable(),
+    restructuring: RestructuringSchema.nullable(),
     timeline: z.array(
       z.object({ at: InstantString, kind: z.string(), actor: Actor.optional(), text: BilingualSchema }).strict(),
     ),

@@ -31,6 +31,7 @@ type ViewFields = Partial<
     | 'attention'
     | 'refunds'
     | 'payoutAccount'
+    | 'restructuring'
   >
 > & {
   servicing?: Omit<ServicingView, 'recentPayments'>;
@@ -144,5 +145,6 @@ export async function readLoanView(sql: Sql, loan: LoanRecord): Promise<LoanView
     ...(f.attention ? { attention: f.attention } : {}),
     ...(f.refunds ? { refunds: f.refunds } : {}),
     ...(f.payoutAccount ? { payoutAccount: f.payoutAccount } : {}),
+    ...(f.restructuring ? { restructuring: f.restructuring } : {}),
   };
 }

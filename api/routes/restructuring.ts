@@ -9,7 +9,8 @@ import {
   signSupplementaryContractUpdate,
 } from '../../contracts/definitions.js';
 import { RESTRUCTURE_KINDS } from '../../domain/classification.js';
-import { RESTRUCTURING_STATUSES, type LoanView } from '../../contracts/loan-view.js';
+import type { LoanView } from '../../contracts/loan-view.js';
+import { RestructuringSchema } from '../restructuring-schemas.js';
 import { SUPPLEMENTARY_CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { recordSignature } from '../contract-signatures.js';
@@ -31,54 +32,6 @@ const RequestId = z
     /^[A-Za-z0-9:_.-]{1,120}$/,
     bilingual('requestId 须为 1–120 位字母、数字或 :_.-', 'must be 1–120 letters, digits or :_.-'),
   );
-
-const Actor = z.object({ userId: z.string(), role: z.string() });
-const Installment = z.object({
-  number: z.number().int(),
-  dueDate: z.string(),
-  principal: z.string(),
-  interest: z.string(),
-  fee: z.string(),
-});
-
-export const RestructuringSchema = z
-  .object({
-    requestId: z.string(),
-    kind: z.enum(RESTRUCTURE_KINDS),
-    status: z.enum(RESTRUCTURING_STATUSES),
-    installmentCount: z.number().int(),
-    annualRate: z.string(),
-    reason: z.string(),
-    requestedBy: Actor,
-    requestedAt: z.string(),
-    decidedBy: Actor.optional(),
-    decidedAt: z.string().optional(),
-    comment: z.string().optional(),
-    plan: z
-      .object({
-        effectiveOn: z.string(),
-        startsOn: z.string(),
-        outstandingPrincipal: z.string(),
-        arrears: z.object({ interest: z.string(), fee: z.string(), penalty: z.string() }),
-        currentPeriodInterest: z.string(),
-        newMaturityDate: z.string(),
-        apr: z.string(),
-        countsAsRestructuring: z.boolean(),
-        installments: z.array(Installment),
-      })
-      .optional(),
-    contract: z
-      .object({
-        sha256: z.string(),
-        issuedAt: z.string(),
-        signBy: z.string(),
-        signedAt: z.string().optional(),
-        signatureId: z.string().optional(),
-      })
-      .optional(),
-    appliedAt: z.string().optional(),
-  })
-  .openapi('Restructuring');
 
 const Answer = z
   .object({ loanId: z.string(), status: LoanStatusEnum, restructuring: RestructuringSchema })
