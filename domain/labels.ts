@@ -109,4 +109,5 @@ export const TASK_KIND_NAMES = {
   SUPERVISOR: { zh: '主管跟进', en: 'Supervisor follow-up' },
   LEGAL: { zh: '法务催收', en: 'Legal action' },
   WRITE_OFF_REVIEW: { zh: '核销审查', en: 'Write-off review' },
+  PROMISE_BROKEN: { zh: '承诺还款未兑现', en: 'Broken promise to pay' },
 } as const satisfies Record<string, BilingualText>;

@@ -19,6 +19,7 @@ import {
   PORTFOLIO_MEASURE_NAMES,
 } from '../domain/report-labels.js';
 import { FIGURE_DEFINITIONS, RATE_DEFINITIONS } from '../domain/reports.js';
+import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS } from '../domain/collection-queue.js';
 import { INDUSTRIES } from '../domain/industries.js';
 import type { BilingualText, LoanType } from '../domain/types.js';
 import { STEP_NAMES } from './step-names.js';
@@ -40,6 +41,8 @@ const COMMON = {
   'nav.dashboard': { zh: '看板', en: 'Dashboard' },
   'nav.finance': { zh: '财务复核', en: 'Finance' },
   'nav.search': { zh: '借款人查找', en: 'Find a borrower' },
+  'nav.collections': { zh: '我的催收', en: 'My collections' },
+  'nav.collectionSupervision': { zh: '催收管理', en: 'Collections desk' },
   'nav.logout': { zh: '退出登录', en: 'Log out' },
   'common.loading': { zh: '加载中…', en: 'Loading…' },
   'common.all': { zh: '全部', en: 'All' },
@@ -441,7 +444,68 @@ const CODES = {
   'status.CANCELLED': { zh: '已取消', en: 'Cancelled' },
 } satisfies Record<string, BilingualText>;
 
+const COLLECTIONS = {
+  'collections.heading': { zh: '我的催收案件', en: 'My collection cases' },
+  'collections.supervise.heading': { zh: '催收管理', en: 'Collections desk' },
+  'collections.mine': { zh: '我负责的案件', en: 'Cases I hold' },
+  'collections.unassigned': { zh: '待认领案件', en: 'Cases to claim' },
+  'collections.all': { zh: '全部在催案件', en: 'All open cases' },
+  'collections.figures': { zh: '催收员业绩（近 30 天）', en: 'Collector figures (last 30 days)' },
+  'collections.hours': {
+    zh: '催收时间限于借款人当地时间 08:00–21:00，超出时间的联系将被拒绝。',
+    en: 'Borrowers may be contacted only between 08:00 and 21:00 local time; contacts outside these hours are refused.',
+  },
+  'collections.col.case': { zh: '贷款', en: 'Loan' },
+  'collections.col.dpd': { zh: '逾期天数', en: 'Days past due' },
+  'collections.col.bucket': { zh: '账龄', en: 'Bucket' },
+  'collections.col.province': { zh: '省份代码', en: 'Province' },
+  'collections.col.priority': { zh: '优先级', en: 'Priority' },
+  'collections.col.principal': { zh: '剩余本金', en: 'Outstanding principal' },
+  'collections.col.escalation': { zh: '催收阶段', en: 'Escalation' },
+  'collections.col.assignee': { zh: '催收员', en: 'Collector' },
+  'collections.col.lastContact': { zh: '最近联系', en: 'Last contact' },
+  'collections.col.promise': { zh: '承诺还款', en: 'Promise to pay' },
+  'collections.col.action': { zh: '操作', en: 'Action' },
+  'collections.claim': { zh: '认领', en: 'Claim' },
+  'collections.claimed': { zh: '已认领', en: 'Claimed' },
+  'collections.contact': { zh: '登记联系', en: 'Record a contact' },
+  'collections.contact.case': { zh: '案件', en: 'Case' },
+  'collections.contact.outcome': { zh: '联系结果', en: 'Outcome' },
+  'collections.contact.channel': { zh: '联系方式', en: 'Channel' },
+  'collections.contact.note': { zh: '记录', en: 'Note' },
+  'collections.contact.promisedOn': { zh: '承诺日期', en: 'Promised on' },
+  'collections.contact.promisedAmount': { zh: '承诺金额', en: 'Promised amount' },
+  'collections.contact.submit': { zh: '保存', en: 'Save' },
+  'collections.contact.saved': { zh: '已登记', en: 'Recorded' },
+  'collections.reassign': { zh: '改派', en: 'Reassign' },
+  'collections.reassign.reason': { zh: '改派原因', en: 'Reason' },
+  'collections.reassigned': { zh: '已改派', en: 'Reassigned' },
+  'collections.byRule': { zh: '按规则分案', en: 'Assign by the rule' },
+  'collections.byRule.done': { zh: '已分配 {n} 件', en: '{n} assigned' },
+  'collections.col.openCases': { zh: '在催案件', en: 'Open cases' },
+  'collections.col.contacts': { zh: '联系次数', en: 'Contacts' },
+  'collections.col.ptpMade': { zh: '承诺还款', en: 'Promises made' },
+  'collections.col.ptpKept': { zh: '已兑现', en: 'Kept' },
+  'collections.col.ptpBroken': { zh: '未兑现', en: 'Broken' },
+  'collections.col.recovered': { zh: '回收金额', en: 'Recovered' },
+  'collections.col.coverage': { zh: '分案范围', en: 'Covers' },
+  'collections.empty': { zh: '暂无案件', en: 'No cases' },
+  'bucket.M1': { zh: 'M1（1–30 天）', en: 'M1 (1–30 days)' },
+  'bucket.M2': { zh: 'M2（31–60 天）', en: 'M2 (31–60 days)' },
+  'bucket.M3_PLUS': { zh: 'M3+（60 天以上）', en: 'M3+ (over 60 days)' },
+  'priority.NORMAL': { zh: '普通', en: 'Normal' },
+  'priority.HIGH': { zh: '高', en: 'High' },
+  'priority.URGENT': { zh: '紧急', en: 'Urgent' },
+  'escalation.SMS': { zh: '短信提醒', en: 'SMS reminder' },
+  'escalation.COLLECTOR_CALL': { zh: '电话催收', en: 'Collector call' },
+  'escalation.SUPERVISOR': { zh: '主管跟进', en: 'Supervisor' },
+  'escalation.LEGAL': { zh: '法务催收', en: 'Legal' },
+  'escalation.WRITE_OFF_REVIEW': { zh: '核销审查', en: 'Write-off review' },
+} satisfies Record<string, BilingualText>;
+
 const DOMAIN_NAMES = {
+  ...prefixed('outcome', CONTACT_OUTCOME_LABELS),
+  ...prefixed('contactChannel', CONTACT_CHANNEL_LABELS),
   ...prefixed('loanType', LOAN_TYPE_NAMES),
   ...prefixed('role', ROLE_NAMES),
   ...prefixed('step', STEP_NAMES),
@@ -471,6 +535,7 @@ export const DICTIONARY: Readonly<Record<string, BilingualText>> = {
   ...LOAN,
   ...DASHBOARD,
   ...FINANCE,
+  ...COLLECTIONS,
   ...CODES,
   ...DOMAIN_NAMES,
 };
@@ -483,6 +548,7 @@ export type LabelKey =
   | keyof typeof LOAN
   | keyof typeof DASHBOARD
   | keyof typeof FINANCE
+  | keyof typeof COLLECTIONS
   | keyof typeof CODES
   | keyof typeof DASHBOARD_COLUMN_NAMES
   | `loanType.${LoanType}`;

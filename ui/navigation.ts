@@ -16,6 +16,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/dashboard', label: 'nav.dashboard', permission: 'report:read' },
   { href: '/finance', label: 'nav.finance', permission: 'ledger:close' },
   { href: '/search', label: 'nav.search', permission: 'borrower:search' },
+  { href: '/collections', label: 'nav.collections', permission: 'collection:act' },
+  { href: '/collections/desk', label: 'nav.collectionSupervision', permission: 'collection:supervise' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

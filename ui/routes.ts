@@ -6,6 +6,7 @@ import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { BorrowerPage } from './pages/borrower.js';
+import { CollectionDeskPage, CollectionsPage } from './pages/collections.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { FinancePage } from './pages/finance.js';
 import { InboxPage } from './pages/inbox.js';
@@ -50,6 +51,8 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/dashboard', (c) => page(c, DashboardPage()));
   app.get('/finance', (c) => page(c, FinancePage()));
   app.get('/search', (c) => page(c, SearchPage()));
+  app.get('/collections', (c) => page(c, CollectionsPage()));
+  app.get('/collections/desk', (c) => page(c, CollectionDeskPage()));
   mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');

@@ -92,4 +92,10 @@ export const PATCHES = {
    * wake when it does (workflows/servicing-restructuring.ts). Marked where a request is first taken.
    */
   LOAN_EXTENSION_RESTRUCTURING: 'loan-extension-restructuring',
+  /**
+   * Escalation steps that fall due outside the contact hours (08:00–21:00 local, when the day's
+   * days past due move at 00:05) wait for the hours to open: no overdue SMS, collector call or
+   * supervisor notice goes out at night (workflows/servicing-collections.ts, domain/collection-queue.ts).
+   */
+  COLLECTION_QUEUE_CONTACT_HOURS: 'collection-queue-contact-hours',
 } as const;

@@ -5,6 +5,7 @@ import { condition, patched } from '@temporalio/workflow';
 import { addDays } from '../domain/dates.js';
 import { instantOf } from '../domain/business-time.js';
 import { ladderOf, nextStep, STEP_WORK, stepDate, stepsDue, stepTaskKey } from '../domain/collections.js';
+import { nextContactTime, withinContactHours } from '../domain/collection-queue.js';
 import type { EscalationStep } from '../domain/products.js';
 import {
   applyCredit,
@@ -40,9 +41,10 @@ function overdueNow(s: ServicingState): boolean {
 }
 
 /** The next moment collections needs to look again: a ladder step, a due date, the grace days ending, or tomorrow. */
-function nextLook(s: ServicingState, ladder: readonly EscalationStep[]): number {
+function nextLook(s: ServicingState, ladder: readonly EscalationStep[], stepsWaiting: boolean): number {
   const start = s.collections.episodeStart!;
   const times: number[] = [];
+  if (stepsWaiting) times.push(nextContactTime(Date.now(), s.options.timeZone));
   const step = nextStep(ladder, s.collections.taken);
   if (step) times.push(instantOf(stepDate(step, start), COLLECTIONS_TIME, s.options.timeZone));
   const oldest = oldestOverdue(s.account, todayOf(s));
@@ -179,7 +181,9 @@ export async function escalateOverdue(
       s.writeOffDecision = null;
     }
     const dpd = daysPastDueOn(s.account, todayOf(s), s.overdueRule);
-    const steps = stepsDue(ladder, dpd, s.collections.taken);
+    let steps = stepsDue(ladder, dpd, s.collections.taken);
+    const stepsWaiting = steps.length > 0 && outsideContactHours(s);
+    if (stepsWaiting) steps = [];
     if (steps.length > 0) await bringUpToDate(s);
     for (const step of steps) await takeStep(s, step, dpd);
     // A decision that came in meanwhile is taken first: continuing as new would leave it unanswered.
@@ -188,8 +192,17 @@ export async function escalateOverdue(
 
     const version = s.version;
     const changed = () => s.version !== version || s.writeOffDecision !== null;
-    if (!(await condition(changed, Math.max(1, nextLook(s, ladder) - Date.now())))) await dailyChores(s);
+    const lookAt = nextLook(s, ladder, stepsWaiting);
+    const opensAt = stepsWaiting ? nextContactTime(Date.now(), s.options.timeZone) : null;
+    const timedOut = !(await condition(changed, Math.max(1, lookAt - Date.now())));
+    // Woken only for the contact hours to open: the steps are taken above, the day's chores are done.
+    if (timedOut && lookAt !== opensAt) await dailyChores(s);
   }
+}
+
+/** Steps wait for the contact hours, except on histories that took them at any hour. */
+function outsideContactHours(s: ServicingState): boolean {
+  return !withinContactHours(Date.now(), s.options.timeZone) && patched(PATCHES.COLLECTION_QUEUE_CONTACT_HOURS);
 }
 
 /**
