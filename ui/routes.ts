@@ -5,6 +5,7 @@
 import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { AmlPage } from './pages/aml.js';
 import { BorrowerPage } from './pages/borrower.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { FinancePage } from './pages/finance.js';
@@ -50,6 +51,7 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/dashboard', (c) => page(c, DashboardPage()));
   app.get('/finance', (c) => page(c, FinancePage()));
   app.get('/search', (c) => page(c, SearchPage()));
+  app.get('/aml', (c) => page(c, AmlPage()));
   mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');

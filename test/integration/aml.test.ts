@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, personalLoanApplication, type Session } from '../../drivers/api-client.js';
 import { maskIdNumber, maskName } from '../../domain/masking.js';
+import { makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
@@ -195,6 +196,33 @@ describe('screening hits: the compliance review queue', () => {
     expect(refused.status).toBe(422);
     expect(refused.body?.error?.code).toBe('APPLICANT_SCREENED');
     expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'applicant.idNumber' })]);
+  });
+
+  it('an ID-number hit of the guarantor refuses even when the applicant only matches a name', async () => {
+    const name = rareName();
+    await listEntry({ list: 'AML_WATCH', name });
+    const borrower = await api.registerBorrower({ name });
+    const session = await api.login(borrower.phone, borrower.password);
+    const guarantor = {
+      name: rareName(),
+      idNumber: makeIdNumber({ birthDate: '1968-03-03' }),
+      phone: makePhone(),
+      monthlyIncome: '20000.00',
+      relationship: 'FRIEND',
+    };
+    await listEntry({ list: 'BLACKLIST', idNumber: guarantor.idNumber });
+    const refused = await refusal(
+      api.applyForLoan(session.token, borrower, {
+        loanType: 'GUARANTEED',
+        amount: '50000.00',
+        termCount: 24,
+        guarantor,
+      }),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'guarantor.idNumber' })]);
+    const held = await sql`select 1 from aml_reviews where borrower_id = ${borrower.userId}`;
+    expect(held.length).toBe(0);
   });
 
   it('re-screens existing borrowers when an entry is added: by name and by ID number', async () => {
