@@ -298,6 +298,10 @@ describe('large-value and suspicious transaction reports', () => {
     expect(large.customerName).toBe(maskName(borrower.name));
     const early = reports.find((r) => r.rule === 'EARLY_PAYOFF');
     expect(early).toMatchObject({ kind: 'SUSPICIOUS', status: 'DRAFT' });
+    const tooEarly = await refusal(
+      api.call('POST', '/v1/aml/detection-runs', { token: compliance.token, body: { day: '0001-01-03' } }),
+    );
+    expect(tooEarly.body?.error?.fields).toEqual([expect.objectContaining({ field: 'day', code: 'TOO_EARLY' })]);
     // Running again adds nothing.
     const again = await detect();
     expect(again.created.filter((id) => reports.some((r) => r.id === id))).toEqual([]);
