@@ -424,6 +424,46 @@ const FINANCE = {
   'finance.recon.text': { zh: '说明', en: 'Detail' },
 } satisfies Record<string, BilingualText>;
 
+const AML = {
+  'aml.heading': { zh: '反洗钱复核与报告', en: 'Anti-money-laundering: reviews and reports' },
+  'aml.section.reviews': { zh: '待复核的名单命中', en: 'Screening hits to decide' },
+  'aml.reviews.intro': {
+    zh: '姓名命中的申请暂停受理，放行后贷款才创建；名单新增条目命中的存量借款人亦在此复核。',
+    en: 'An application whose name matched waits here and becomes a loan only once cleared; existing borrowers a new list entry matches are decided here too.',
+  },
+  'aml.reviews.empty': { zh: '没有待复核的命中', en: 'No hits are waiting' },
+  'aml.section.reports': { zh: '待处理的大额与可疑交易报告', en: 'Large-value and suspicious reports to decide' },
+  'aml.reports.empty': { zh: '没有待处理的报告', en: 'No reports are waiting' },
+  'aml.col.kind': { zh: '类型', en: 'Kind' },
+  'aml.col.person': { zh: '对象', en: 'Person' },
+  'aml.col.entry': { zh: '名单条目', en: 'List entry' },
+  'aml.col.loan': { zh: '贷款编号', en: 'Loan' },
+  'aml.col.since': { zh: '发现时间', en: 'Found' },
+  'aml.col.day': { zh: '交易日', en: 'Business day' },
+  'aml.col.rule': { zh: '规则', en: 'Rule' },
+  'aml.col.amount': { zh: '金额', en: 'Amount' },
+  'aml.col.decision': { zh: '处理', en: 'Decision' },
+  'aml.kind.APPLICATION': { zh: '申请暂停', en: 'Held application' },
+  'aml.kind.RESCREEN': { zh: '存量重筛', en: 'Re-screening' },
+  'aml.match.NAME': { zh: '姓名命中', en: 'Name match' },
+  'aml.match.ID_NUMBER': { zh: '身份证号命中', en: 'ID number match' },
+  'aml.rule.LARGE_CASH_DAY': { zh: '当日现金≥5万元（大额）', en: 'Cash of 50,000 or more in a day (large-value)' },
+  'aml.rule.STRUCTURING': {
+    zh: '多笔略低于5万元的现金（拆分交易）',
+    en: 'Cash repayments just under 50,000 (structuring)',
+  },
+  'aml.rule.EARLY_PAYOFF': { zh: '放款后30日内结清（快进快出）', en: 'Paid off within 30 days of payout' },
+  'aml.reasonPlaceholder': { zh: '理由（必填）', en: 'Reason (required)' },
+  'aml.reasonMissing': { zh: '请填写理由', en: 'Give a reason' },
+  'aml.clear': { zh: '排除误报并放行', en: 'Clear (false positive)' },
+  'aml.confirm': { zh: '确认命中', en: 'Confirm match' },
+  'aml.submit': { zh: '提交报告', en: 'Submit' },
+  'aml.dismiss': { zh: '排除', en: 'Dismiss' },
+  'aml.done': { zh: '已处理：{item}', en: 'Decided: {item}' },
+  'aml.refused': { zh: '处理未被接受：', en: 'The decision was refused:' },
+  'nav.aml': { zh: '反洗钱', en: 'AML' },
+} satisfies Record<string, BilingualText>;
+
 const CODES = {
   'status.AWAITING_DOCUMENTS': { zh: '待补充资料', en: 'Awaiting documents' },
   'status.ASSESSING': { zh: '信用评估中', en: 'Assessing' },
@@ -536,6 +576,7 @@ export const DICTIONARY: Readonly<Record<string, BilingualText>> = {
   ...DASHBOARD,
   ...FINANCE,
   ...COLLECTIONS,
+  ...AML,
   ...CODES,
   ...DOMAIN_NAMES,
 };
@@ -549,6 +590,7 @@ export type LabelKey =
   | keyof typeof DASHBOARD
   | keyof typeof FINANCE
   | keyof typeof COLLECTIONS
+  | keyof typeof AML
   | keyof typeof CODES
   | keyof typeof DASHBOARD_COLUMN_NAMES
   | `loanType.${LoanType}`;

@@ -18,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/search', label: 'nav.search', permission: 'borrower:search' },
   { href: '/collections', label: 'nav.collections', permission: 'collection:act' },
   { href: '/collections/desk', label: 'nav.collectionSupervision', permission: 'collection:supervise' },
+  { href: '/aml', label: 'nav.aml', permission: 'aml:review' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

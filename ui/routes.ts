@@ -5,6 +5,7 @@
 import type { Context, Env, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { AmlPage } from './pages/aml.js';
 import { BorrowerPage } from './pages/borrower.js';
 import { CollectionDeskPage, CollectionsPage } from './pages/collections.js';
 import { DashboardPage } from './pages/dashboard.js';
@@ -53,6 +54,7 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/search', (c) => page(c, SearchPage()));
   app.get('/collections', (c) => page(c, CollectionsPage()));
   app.get('/collections/desk', (c) => page(c, CollectionDeskPage()));
+  app.get('/aml', (c) => page(c, AmlPage()));
   mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');

@@ -210,6 +210,9 @@ async function maskedNames(deps: ApiDeps, ids: readonly string[]): Promise<Map<s
   );
 }
 
+/** No lender's repayments are older: a run before it would only read nothing (or dates PostgreSQL refuses). */
+const EARLIEST_DETECTION_DAY = '2000-01-01';
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function presentReview(r: AmlReviewRow, names: Map<string, string | null>) {
@@ -344,6 +347,10 @@ export const amlRoutes: RouteModule = (deps) => {
     if (bad) throw ApiError.validation([bad]);
     if (compareDates(day, today()) > 0)
       throw ApiError.validation([problem('day', 'IN_FUTURE', '不能晚于今天', 'cannot be after today')]);
+    if (compareDates(day, EARLIEST_DETECTION_DAY) < 0)
+      throw ApiError.validation([
+        problem('day', 'TOO_EARLY', `不能早于 ${EARLIEST_DETECTION_DAY}`, `cannot be before ${EARLIEST_DETECTION_DAY}`),
+      ]);
     const result = await runAmlDetection(deps.sql, day, deps.config.BUSINESS_TIME_ZONE, deps.now());
     await auditRequest(c, deps.sql, {
       action: 'AML_DETECTION_RUN',

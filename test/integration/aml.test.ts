@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../setup/provided.js';
 import { ApiCallError, ApiClient, personalLoanApplication, type Session } from '../../drivers/api-client.js';
 import { maskIdNumber, maskName } from '../../domain/masking.js';
+import { makeIdNumber, makePhone } from '../../drivers/identities.js';
 import { financeMakerAndChecker } from './support/finance-users.js';
 import { activeLoanOverHttp, stackDb } from './support/servicing.js';
 
@@ -197,6 +198,33 @@ describe('screening hits: the compliance review queue', () => {
     expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'applicant.idNumber' })]);
   });
 
+  it('an ID-number hit of the guarantor refuses even when the applicant only matches a name', async () => {
+    const name = rareName();
+    await listEntry({ list: 'AML_WATCH', name });
+    const borrower = await api.registerBorrower({ name });
+    const session = await api.login(borrower.phone, borrower.password);
+    const guarantor = {
+      name: rareName(),
+      idNumber: makeIdNumber({ birthDate: '1968-03-03' }),
+      phone: makePhone(),
+      monthlyIncome: '20000.00',
+      relationship: 'FRIEND',
+    };
+    await listEntry({ list: 'BLACKLIST', idNumber: guarantor.idNumber });
+    const refused = await refusal(
+      api.applyForLoan(session.token, borrower, {
+        loanType: 'GUARANTEED',
+        amount: '50000.00',
+        termCount: 24,
+        guarantor,
+      }),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body?.error?.fields).toEqual([expect.objectContaining({ field: 'guarantor.idNumber' })]);
+    const held = await sql`select 1 from aml_reviews where borrower_id = ${borrower.userId}`;
+    expect(held.length).toBe(0);
+  });
+
   it('re-screens existing borrowers when an entry is added: by name and by ID number', async () => {
     const name = rareName();
     const [byName, byId] = await Promise.all([
@@ -270,6 +298,10 @@ describe('large-value and suspicious transaction reports', () => {
     expect(large.customerName).toBe(maskName(borrower.name));
     const early = reports.find((r) => r.rule === 'EARLY_PAYOFF');
     expect(early).toMatchObject({ kind: 'SUSPICIOUS', status: 'DRAFT' });
+    const tooEarly = await refusal(
+      api.call('POST', '/v1/aml/detection-runs', { token: compliance.token, body: { day: '0001-01-03' } }),
+    );
+    expect(tooEarly.body?.error?.fields).toEqual([expect.objectContaining({ field: 'day', code: 'TOO_EARLY' })]);
     // Running again adds nothing.
     const again = await detect();
     expect(again.created.filter((id) => reports.some((r) => r.id === id))).toEqual([]);
