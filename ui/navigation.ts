@@ -16,6 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/dashboard', label: 'nav.dashboard', permission: 'report:read' },
   { href: '/finance', label: 'nav.finance', permission: 'ledger:close' },
   { href: '/search', label: 'nav.search', permission: 'borrower:search' },
+  { href: '/templates', label: 'nav.templates', permission: 'template:manage' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

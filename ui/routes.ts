@@ -14,6 +14,7 @@ import { LoansPage } from './pages/loans.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { SearchPage } from './pages/search.js';
+import { TemplatesPage } from './pages/templates.js';
 import { mountMobilePages } from './mobile/routes.js';
 import { loadAssets } from './static.js';
 
@@ -50,6 +51,7 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/dashboard', (c) => page(c, DashboardPage()));
   app.get('/finance', (c) => page(c, FinancePage()));
   app.get('/search', (c) => page(c, SearchPage()));
+  app.get('/templates', (c) => page(c, TemplatesPage()));
   mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');
