@@ -19,6 +19,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/collections', label: 'nav.collections', permission: 'collection:act' },
   { href: '/collections/desk', label: 'nav.collectionSupervision', permission: 'collection:supervise' },
   { href: '/aml', label: 'nav.aml', permission: 'aml:review' },
+  { href: '/templates', label: 'nav.templates', permission: 'template:manage' },
 ];
 
 export function navigationFor(role: Role): NavItem[] {

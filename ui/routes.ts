@@ -16,6 +16,7 @@ import { LoansPage } from './pages/loans.js';
 import { LoginPage } from './pages/login.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { SearchPage } from './pages/search.js';
+import { TemplatesPage } from './pages/templates.js';
 import { mountMobilePages } from './mobile/routes.js';
 import { loadAssets } from './static.js';
 
@@ -55,6 +56,7 @@ export function mountPages<E extends Env>(app: Hono<E>, settings: { timeZone: st
   app.get('/collections', (c) => page(c, CollectionsPage()));
   app.get('/collections/desk', (c) => page(c, CollectionDeskPage()));
   app.get('/aml', (c) => page(c, AmlPage()));
+  app.get('/templates', (c) => page(c, TemplatesPage()));
   mountMobilePages(app);
   app.get('/borrowers/:borrowerId', (c) => {
     const borrowerId = c.req.param('borrowerId');

@@ -4,6 +4,7 @@
 // again every few seconds, for a bounded while.
 import { api, ApiFailure, fillTerms, notice, requireSession } from '/ui/assets/m-api.js';
 import { showContract } from '/ui/assets/m-contract.js';
+import { showPdfDocuments } from '/ui/assets/m-pdfs.js';
 import { showDocuments } from '/ui/assets/m-documents.js';
 import { showPayments, showRepay, watchReturnedPayment } from '/ui/assets/m-repay.js';
 import { LOAN_TYPE_NAMES, METHOD_NAMES } from '/ui/assets/m-site.js';
@@ -49,7 +50,7 @@ async function load() {
   showStatus(view);
   showDocuments(view, load);
   showContract(view, load);
-  await Promise.all([showSchedule(view), showRepay(view), showPayments(view)]);
+  await Promise.all([showSchedule(view), showRepay(view), showPayments(view), showPdfDocuments(view)]);
   showCertificate(view);
   if (isWaiting(view.status, view.missingDocuments) && refreshes < MAX_REFRESHES) {
     refreshes += 1;

@@ -52,6 +52,24 @@ export function MobileLoanPage({ loanId }: { loanId: string }) {
           <tbody id="schedule-rows"></tbody>
         </table>
       </section>
+      <section id="pdfs" class="m-card m-stack" hidden>
+        <h2>我的单据</h2>
+        <ul id="receipt-list" class="m-list"></ul>
+        <div id="fixed-pdfs" class="m-stack"></div>
+        <form id="statement-form" class="m-stack">
+          <label>
+            对账单开始日期
+            <input type="date" name="from" required />
+          </label>
+          <label>
+            对账单结束日期
+            <input type="date" name="to" required />
+          </label>
+          <button type="submit" class="m-button m-secondary">
+            下载对账单 PDF
+          </button>
+        </form>
+      </section>
       <section id="payments" class="m-card" hidden>
         <h2>还款记录</h2>
         <ul id="payment-list" class="m-list"></ul>
