@@ -28,6 +28,8 @@ import { fundFromBankOpeningBalance } from './opening-capital.js';
 import { startOnlinePaymentExpiry } from './online-payments.js';
 import { startCollectionChecks } from './collection-checks.js';
 import { startAmlDetection } from './aml-detection.js';
+import { startDailyCreditReport } from './credit-reporting-schedule.js';
+import { createCreditReportingClient } from '../partners/credit-reporting-client.js';
 import { temporalConnectionOptions } from './workflow-errors.js';
 import { messageSealing } from './message-sealing.js';
 
@@ -109,6 +111,19 @@ async function main() {
     config.BUSINESS_TIME_ZONE,
   );
   const stopAmlDetection = startAmlDetection(sql, log.child({ component: 'aml-detection' }), config.BUSINESS_TIME_ZONE);
+  const creditReportLog = log.child({ component: 'credit-report' });
+  const stopCreditReport = config.BUREAU_URL
+    ? startDailyCreditReport(
+        {
+          sql,
+          cipher: security.cipher,
+          client: createCreditReportingClient({ baseUrl: config.BUREAU_URL, log: creditReportLog, timeoutMs: 30_000 }),
+          dataDir: config.DATA_DIR,
+          timeZone: config.BUSINESS_TIME_ZONE,
+        },
+        creditReportLog,
+      )
+    : () => undefined;
   const stopCheckpoints = scheduleAuditCheckpoints(
     () => writeAuditCheckpoint(sql, checkpointDir, checkpointKey, new Date()),
     config.AUDIT_CHECKPOINT_MINUTES,
@@ -124,6 +139,7 @@ async function main() {
     stopExpiry();
     stopCollectionChecks();
     stopAmlDetection();
+    stopCreditReport();
     stopCheckpoints();
     server.close(() => void closeAndExit());
     setTimeout(() => process.exit(0), 10_000).unref();
