@@ -38,6 +38,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { borrowerRoutes, searchRoutes } from './routes/staff-search.js';
 import { unmaskRoutes } from './routes/unmask.js';
+import { classificationOverrideRoutes } from './routes/classification-overrides.js';
 import { mountPages } from '../ui/routes.js';
 import { documentWebhooks } from './webhook-docs.js';
 
@@ -84,6 +85,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/tasks', taskRoutes],
     ['/v1/reports', reportRoutes],
     ['/v1/reports/regulatory', regulatoryReportRoutes],
+    ['/v1', classificationOverrideRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

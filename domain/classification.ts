@@ -2,7 +2,7 @@
 // Default: 0 NORMAL 正常 / 1–90 SPECIAL_MENTION 关注 / 91–270 SUBSTANDARD 次级 /
 // 271–360 DOUBTFUL 可疑 / more than 360 LOSS 损失.
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
-import type { LoanClass } from './types.js';
+import { LOAN_CLASSES, type LoanClass } from './types.js';
 
 /** The first day past due of each class after NORMAL; each must exceed the one before. */
 export interface ClassificationThresholds {
@@ -77,4 +77,22 @@ export function classifyByDaysPastDue(
   if (daysPastDue >= thresholds.substandardFrom) return 'SUBSTANDARD';
   if (daysPastDue >= thresholds.specialMentionFrom) return 'SPECIAL_MENTION';
   return 'NORMAL';
+}
+
+/** What an approved override sets: a class, or COMPUTED (the override is lifted). */
+export type OverrideTarget = LoanClass | 'COMPUTED';
+
+/** 0 (NORMAL) … 4 (LOSS): the higher, the worse. */
+export function classRank(c: LoanClass): number {
+  return LOAN_CLASSES.indexOf(c);
+}
+
+/**
+ * The class that holds (五级分类调整): the latest approved override holds over the computed class
+ * until it is lifted (COMPUTED) or the computed class is worse, in which case the computed class
+ * applies. Mirrored in SQL by effective_classification() (migration 0038).
+ */
+export function effectiveClass(computed: LoanClass, override: OverrideTarget | null): LoanClass {
+  if (override === null || override === 'COMPUTED') return computed;
+  return classRank(computed) > classRank(override) ? computed : override;
 }

@@ -43,6 +43,7 @@ export const PERMISSIONS = [
   'borrower:search', // find loans by phone, ID number, name or loan id (blind indexes; results masked)
   'borrower:read', // a borrower's 360 view: every loan, payment, contact, note and document (masked)
   'compliance:manage', // the sanctions / blacklist / AML screening list
+  'classification:override', // propose, approve or reject a loan's five-category class (maker-checker)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -150,6 +151,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'provision:manage',
     'borrower:search',
     'borrower:read',
+    'classification:override',
   ],
   AUDITOR: [
     'loan:read',
