@@ -61,6 +61,16 @@ async function listedClass(): Promise<string | null> {
   return loans.find((l) => l.loanId === loanId)?.classification ?? null;
 }
 
+async function borrowerViewClass(): Promise<string | undefined> {
+  const [row] = await sql<{ borrower_id: string }[]>`select borrower_id from loans where id = ${loanId}`;
+  const profile = await api.call<{ loans: Array<{ loanId: string; classification: string }> }>(
+    'GET',
+    `/v1/borrowers/${row!.borrower_id}`,
+    { token: proposer.token },
+  );
+  return profile.loans.find((l) => l.loanId === loanId)?.classification;
+}
+
 async function dashboardClasses(): Promise<Record<string, number>> {
   const figures = await api.call<{ classification: Array<{ classification: string; loans: number }> }>(
     'GET',
@@ -142,6 +152,7 @@ describe('classification override 五级分类调整 (maker-checker)', () => {
 
     expect(await detailClass()).toBe('SUBSTANDARD');
     expect(await listedClass()).toBe('SUBSTANDARD');
+    expect(await borrowerViewClass()).toBe('SUBSTANDARD');
     const after = await dashboardClasses();
     expect(after.SUBSTANDARD).toBe((before.SUBSTANDARD ?? 0) + 1);
     expect(after.NORMAL).toBe((before.NORMAL ?? 0) - 1);
@@ -180,12 +191,12 @@ describe('classification override 五级分类调整 (maker-checker)', () => {
     expect(lifted.body).toMatchObject({ from: 'SUBSTANDARD', to: 'NORMAL' });
     expect(await detailClass()).toBe('NORMAL');
     expect(await listedClass()).toBe('NORMAL');
-    const [{ rate }] = await sql<
-      { rate: string }[]
-    >`select rate::text from provision_rates where classification = 'NORMAL'`;
-    const [{ principal }] = await sql<{ principal: string }[]>`
+    expect(await borrowerViewClass()).toBe('NORMAL');
+    const [rates] = await sql<{ rate: string }[]>`
+      select rate::text from provision_rates where classification = 'NORMAL'`;
+    const [loanRow] = await sql<{ principal: string }[]>`
       select outstanding_principal::text as principal from loans where id = ${loanId}`;
-    expect(Number(await provisionHeld())).toBeCloseTo(Number(principal) * Number(rate), 2);
+    expect(Number(await provisionHeld())).toBeCloseTo(Number(loanRow!.principal) * Number(rates!.rate), 2);
     const kinds = await sql<{ detail: Record<string, unknown> }[]>`
       select detail from loan_events where loan_id = ${loanId} and kind = 'CLASSIFICATION_OVERRIDDEN' order by id`;
     expect(kinds.map((k) => [k.detail.from, k.detail.to])).toEqual([
