@@ -10,10 +10,13 @@ import type { TransactionSql } from '../lib/db-client.js';
 import { provisionRates } from '../db/ledger-books.js';
 import { postEntries } from './ledger.js';
 
-/** The loan's class before this change, with the row locked until the change commits. */
+/**
+ * The loan's effective class before this change (an approved classification override included,
+ * effective_classification in migration 0038), with the row locked until the change commits.
+ */
 export async function classBeforeChange(tx: TransactionSql, loanId: string): Promise<LoanClass> {
   const [row] = await tx<{ classification: LoanClass }[]>`
-    select classification from loans where id = ${loanId} for update`;
+    select effective_classification(id, classification) as classification from loans where id = ${loanId} for update`;
   return row?.classification ?? 'NORMAL';
 }
 

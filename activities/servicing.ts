@@ -23,6 +23,7 @@ import type { RepaymentResult } from '../contracts/loan-view.js';
 import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { classBeforeChange, moveProvision } from './provisions.js';
+import { effectiveClassOf } from '../db/classification-overrides.js';
 import { createLedgerActivities, loadEntry, postEntries } from './ledger.js';
 import { loadApplication, loadLoan } from './loan-records.js';
 import { renderSettlementCertificate } from './settlement-certificate.js';
@@ -84,7 +85,7 @@ export function createServicingActivities(
         await moveProvision(tx, {
           loanId: change.loanId,
           previousClass,
-          classification: p.classification,
+          classification: await effectiveClassOf(tx, change.loanId, p.classification),
           outstandingPrincipal: p.outstandingPrincipal,
           on: changeDate(change, localDateOf(Date.now(), config.BUSINESS_TIME_ZONE)),
         });

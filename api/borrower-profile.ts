@@ -98,7 +98,7 @@ export async function readBorrowerProfile(
   const scope = SCOPED_TO_OWN_LOANS.has(user.role) ? loanScope(sql, user) : sql`true`;
   const loans = await sql<LoanRow[]>`
     select l.id, l.status, l.loan_type, l.product_code, coalesce(lc.channel, l.channel) as channel, l.amount,
-           l.term_count, l.days_past_due, l.classification, l.outstanding_principal, l.created_at, l.closed_at, l.view_fields
+           l.term_count, l.days_past_due, effective_classification(l.id, l.classification) as classification, l.outstanding_principal, l.created_at, l.closed_at, l.view_fields
     from loans l left join loan_channels lc on lc.loan_id = l.id where l.borrower_id = ${borrowerId} and ${scope}
     order by l.created_at desc, l.id limit ${PROFILE_LOAN_LIMIT}`;
   const records = await readLoanRecords(sql, loans);

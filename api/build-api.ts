@@ -43,6 +43,7 @@ import { unmaskRoutes } from './routes/unmask.js';
 import { creditReportingRoutes } from './routes/credit-reporting.js';
 import { messageTemplateRoutes } from './routes/message-templates.js';
 import { borrowerDocumentRoutes } from './routes/borrower-documents.js';
+import { classificationOverrideRoutes } from './routes/classification-overrides.js';
 import { mountPages } from '../ui/routes.js';
 import { collectionRoutes } from './routes/collections.js';
 import { documentWebhooks } from './webhook-docs.js';
@@ -96,6 +97,7 @@ export function apiRoutes(security: Security): Array<[string, RouteModule]> {
     ['/v1/reports/regulatory', regulatoryReportRoutes],
     ['/v1/collections', collectionRoutes],
     ['/v1/message-templates', messageTemplateRoutes],
+    ['/v1', classificationOverrideRoutes],
     // The task UI's pages and assets; after the API so no page can shadow an API path.
     ['/', uiRoutes],
   ];

@@ -8,6 +8,7 @@ import {
   type LoanAtMonthEnd,
   type RegulatoryMonthlyReport,
 } from '../domain/regulatory-statistics.js';
+import type { OverrideTarget } from '../domain/classification.js';
 import type { LoanType, LocalDate } from '../domain/types.js';
 import type { Sql } from '../lib/db-client.js';
 
@@ -24,10 +25,15 @@ interface Row {
   written_off_amount: string;
   recoveries_in_month: number;
   recovered_in_month: string;
+  override_class: OverrideTarget | null;
 }
 
 /** Every loan paid out on or before `asOf`, as it stood at the end of `asOf`. */
-export async function loansAtMonthEnd(sql: Sql, p: { from: LocalDate; asOf: LocalDate }): Promise<LoanAtMonthEnd[]> {
+export async function loansAtMonthEnd(
+  sql: Sql,
+  p: { from: LocalDate; asOf: LocalDate; timeZone?: string },
+): Promise<LoanAtMonthEnd[]> {
+  const timeZone = p.timeZone ?? 'Asia/Shanghai';
   const rows = await sql<Row[]>`
     with paid_out as (
       select e.loan_id, e.effective_on, sum(l.debit) as principal
@@ -55,7 +61,13 @@ export async function loansAtMonthEnd(sql: Sql, p: { from: LocalDate; asOf: Loca
       w.effective_on::text as written_off_on,
       coalesce(w.amount, 0)::numeric(14, 2)::text as written_off_amount,
       coalesce(r.payments, 0)::int as recoveries_in_month,
-      coalesce(r.amount, 0)::numeric(14, 2)::text as recovered_in_month
+      coalesce(r.amount, 0)::numeric(14, 2)::text as recovered_in_month,
+      (
+        select o.to_class from classification_overrides o
+        where o.loan_id = d.loan_id and o.status = 'APPROVED'
+          and (o.decided_at at time zone ${timeZone})::date <= ${p.asOf}
+        order by o.decided_at desc, o.id desc limit 1
+      ) as override_class
     from paid_out d
     join loans on loans.id = d.loan_id
     left join lateral (
@@ -83,6 +95,7 @@ export async function loansAtMonthEnd(sql: Sql, p: { from: LocalDate; asOf: Loca
     writtenOffAmount: r.written_off_amount,
     recoveriesInMonth: r.recoveries_in_month,
     recoveredInMonth: r.recovered_in_month,
+    overrideClass: r.override_class,
   }));
 }
 
@@ -94,9 +107,10 @@ export async function regulatoryMonthlyFigures(
   sql: Sql,
   month: Period,
   today: LocalDate,
+  timeZone?: string,
 ): Promise<RegulatoryMonthlyReport> {
   const { from, to } = periodBounds(month);
   const asOf = today < to ? today : to;
-  const loans = await loansAtMonthEnd(sql, { from, asOf });
+  const loans = await loansAtMonthEnd(sql, { from, asOf, ...(timeZone ? { timeZone } : {}) });
   return regulatoryMonthlyReport({ month, from, to, asOf, loans });
 }

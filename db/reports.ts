@@ -29,14 +29,17 @@ const BOOK_STATUSES = ['ACTIVE', 'OVERDUE'];
  * The book with lateness as the contract counts it: days within grace are not past due. Servicing
  * projects them as 0 (and 正常) since the grace rule; a loan whose run began before it still shows 1
  * to graceDays days past due (and 关注) for an installment in grace, counted here as current too.
- * Grace days are the product's.
+ * Grace days are the product's. The class is the effective one: an approved classification
+ * override holds over the computed class unless that is worse (migration 0038).
  */
 function bookLoans(sql: Sql) {
   const grace = sql`coalesce((p.definition -> 'penalty' ->> 'graceDays')::int, 0)`;
   return sql`(
     select l.outstanding_principal,
            case when l.days_past_due > ${grace} then l.days_past_due else 0 end as days_past_due,
-           case when l.days_past_due between 1 and ${grace} then 'NORMAL' else l.classification end as classification
+           effective_classification(
+             l.id, case when l.days_past_due between 1 and ${grace} then 'NORMAL' else l.classification end
+           ) as classification
     from loans l join products p on p.code = l.product_code
     where l.status in ${sql(BOOK_STATUSES)}) book`;
 }

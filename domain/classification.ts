@@ -3,7 +3,7 @@
 // 271–360 DOUBTFUL 可疑 / more than 360 LOSS 损失.
 import { DomainError, fail, ok, problem, type FieldProblem, type Result } from './errors.js';
 import { addDays, addMonths, compareDates } from './dates.js';
-import type { LoanClass, LocalDate } from './types.js';
+import { LOAN_CLASSES, type LoanClass, type LocalDate } from './types.js';
 
 /** The first day past due of each class after NORMAL; each must exceed the one before. */
 export interface ClassificationThresholds {
@@ -89,11 +89,9 @@ export function classifyByDaysPastDue(
 // period ends the loan is classed by its days past due again. An extension (展期) of a loan whose
 // borrower is not in difficulty is not a restructuring and changes nothing here.
 
-const CLASS_ORDER: readonly LoanClass[] = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
-
 /** The worse of two classes. */
 export function worseClass(a: LoanClass, b: LoanClass): LoanClass {
-  return CLASS_ORDER.indexOf(a) >= CLASS_ORDER.indexOf(b) ? a : b;
+  return classRank(a) >= classRank(b) ? a : b;
 }
 
 /** Months of observation after a restructuring (and after each payment missed within it). */
@@ -176,4 +174,22 @@ export function classifyRestructured(
   if (compareDates(today, endsOn) >= 0) return byDaysPastDue;
   const floor = worseClass(missed ? 'SUBSTANDARD' : 'SPECIAL_MENTION', mark.classBefore);
   return worseClass(byDaysPastDue, floor);
+}
+
+/** What an approved override sets: a class, or COMPUTED (the override is lifted). */
+export type OverrideTarget = LoanClass | 'COMPUTED';
+
+/** 0 (NORMAL) … 4 (LOSS): the higher, the worse. */
+export function classRank(c: LoanClass): number {
+  return LOAN_CLASSES.indexOf(c);
+}
+
+/**
+ * The class that holds (五级分类调整): the latest approved override holds over the computed class
+ * until it is lifted (COMPUTED) or the computed class is worse, in which case the computed class
+ * applies. Mirrored in SQL by effective_classification() (migration 0038).
+ */
+export function effectiveClass(computed: LoanClass, override: OverrideTarget | null): LoanClass {
+  if (override === null || override === 'COMPUTED') return computed;
+  return worseClass(override, computed);
 }

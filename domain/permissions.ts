@@ -53,6 +53,7 @@ export const PERMISSIONS = [
   'aml:review', // clear or confirm a screening hit in the AML review queue (反洗钱复核)
   'aml:report', // run detection, submit or dismiss large-value and suspicious transaction reports, export them
   'template:manage', // edit, preview and activate message templates (消息模板)
+  'classification:override', // propose, approve or reject a loan's five-category class (maker-checker)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -169,6 +170,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'restructure:approve',
     'collection:assign',
     'collection:supervise',
+    'classification:override',
   ],
   AUDITOR: [
     'loan:read',

@@ -3,7 +3,7 @@
 // loans paid out in the month; the APR distribution; overdue loans by bucket; write-offs and
 // recoveries after write-off in the month. Pure: db/regulatory-statistics.ts reads one row per
 // loan as it stood at month-end, and this file turns those rows into the report.
-import { classifyByDaysPastDue } from './classification.js';
+import { classifyByDaysPastDue, effectiveClass, type OverrideTarget } from './classification.js';
 import { addMonths, daysBetween } from './dates.js';
 import { Dec, money, sumMoney } from './money.js';
 import {
@@ -39,6 +39,8 @@ export interface LoanAtMonthEnd {
   /** Payments received on the written-off loan, dated in the month: how many and how much. */
   recoveriesInMonth: number;
   recoveredInMonth: Money;
+  /** The latest classification override approved by `asOf` (五级分类调整); null or absent when none. */
+  overrideClass?: OverrideTarget | null;
 }
 
 /** Borrower kinds, from the loan type (the data the loan carries about who borrows). */
@@ -149,7 +151,8 @@ function grouped<K extends string>(
  * The report for `month` ("YYYY-MM", first day `from`, last day `to`) with balances as of `asOf`
  * (≤ `to`). The loan book is every loan paid out by `asOf` with principal outstanding then; a
  * written-off loan has none (the write-off took it to losses). Its class is the five-level class of
- * its days past due at `asOf` (domain/classification.ts, default thresholds).
+ * its days past due at `asOf` (domain/classification.ts, default thresholds), or the class of an
+ * override approved by then where that holds (effectiveClass).
  */
 export function regulatoryMonthlyReport(p: {
   month: string;
@@ -163,7 +166,8 @@ export function regulatoryMonthlyReport(p: {
   const paidOut = p.loans.filter((l) => l.disbursedOn <= asOf);
   const book = paidOut.filter((l) => money(l.outstandingPrincipal).gt(0));
   const dpd = new Map(book.map((l) => [l.loanId, daysPastDueAt(l, asOf)]));
-  const classOf = (l: LoanAtMonthEnd) => classifyByDaysPastDue(dpd.get(l.loanId)!);
+  const classOf = (l: LoanAtMonthEnd) =>
+    effectiveClass(classifyByDaysPastDue(dpd.get(l.loanId)!), l.overrideClass ?? null);
   const aprBand = (l: LoanAtMonthEnd) => aprBandOf(l.apr, p.fourTimesLpr);
   const fresh = paidOut.filter((l) => l.disbursedOn >= from);
   const overdue = book.filter((l) => dpd.get(l.loanId)! > 0);

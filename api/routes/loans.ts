@@ -13,6 +13,7 @@ import { currentUser } from '../middleware/auth.js';
 import { auditRequest } from '../middleware/audit.js';
 import { secureRoute } from '../route.js';
 import { recoveriesOf } from '../../db/write-off-recoveries.js';
+import { effectiveClassOf } from '../../db/classification-overrides.js';
 import {
   AmountString,
   ChannelName,
@@ -122,6 +123,17 @@ const withdraw = secureRoute({
   },
 });
 
+/** The staff detail with the class that holds: an approved classification override over the computed class. */
+async function withEffectiveClass<T extends { servicing: { classification: z.infer<typeof LoanClassEnum> } | null }>(
+  sql: Parameters<typeof effectiveClassOf>[0],
+  loanId: string,
+  presented: T,
+): Promise<T> {
+  if (!presented.servicing) return presented;
+  const classification = await effectiveClassOf(sql, loanId, presented.servicing.classification);
+  return { ...presented, servicing: { ...presented.servicing, classification } };
+}
+
 export const loanRoutes: RouteModule = (deps) => {
   const app = newRouter();
 
@@ -133,7 +145,7 @@ export const loanRoutes: RouteModule = (deps) => {
       ${q.loanType ? deps.sql`and l.loan_type = ${q.loanType}` : deps.sql``}`;
     const rows = await deps.sql<Array<Record<string, unknown>>>`
       select l.id, l.status, l.loan_type, l.product_code, l.amount, l.term_count, coalesce(lc.channel, l.channel) as channel,
-             l.days_past_due, l.classification,
+             l.days_past_due, effective_classification(l.id, l.classification) as classification,
              l.offer->>'amount' as approved_amount, (l.offer->>'termCount')::int as approved_term_count,
              l.disbursed_at is not null as disbursed,
              l.outstanding_principal, l.next_due_date, l.created_at, l.updated_at,
@@ -187,7 +199,11 @@ export const loanRoutes: RouteModule = (deps) => {
       staffNames(deps.sql, deps.cipher, loanPeopleIds(loan, view)),
       loanDocuments(deps.sql, loanId, view.documents),
     ]);
-    const presented = presentLoan(loan, view, deps.cipher, user, { people, documents });
+    const presented = await withEffectiveClass(
+      deps.sql,
+      loanId,
+      presentLoan(loan, view, deps.cipher, user, { people, documents }),
+    );
     if (loan.status !== 'WRITTEN_OFF') return c.json(presented, 200);
     const recovered = (await recoveriesOf(deps.sql, loanId)).total;
     return c.json({ ...presented, recoveredAfterWriteOff: recovered }, 200);

@@ -109,7 +109,7 @@ export const regulatoryReportRoutes: RouteModule = (deps) => {
     const parsed = parsePeriodField(month, 'month');
     if (!parsed.ok) throw ApiError.validation(parsed.problems);
     const today = localDateOf(deps.now().getTime(), deps.config.BUSINESS_TIME_ZONE);
-    return regulatoryMonthlyFigures(deps.sql, parsed.value, today);
+    return regulatoryMonthlyFigures(deps.sql, parsed.value, today, deps.config.BUSINESS_TIME_ZONE);
   };
 
   app.openapi(monthly, async (c) => c.json(await figures(c.req.valid('query').month), 200));

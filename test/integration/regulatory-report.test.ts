@@ -3,7 +3,8 @@
 // term band, class, APR band); the report over HTTP is the report of those month-end rows; last
 // month's book does not hold them; a month years ahead is taken as of today with nothing new in it;
 // the CSV is UTF-8 with a byte-order mark and Chinese headings; a bad month is a 400 naming
-// `month`; a borrower (a forger of a staff request) gets 403.
+// `month`; a borrower (a forger of a staff request) and a collector (an insider without
+// report:read) get 403.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localDateOf } from '../../domain/business-time.js';
 import { periodBounds, periodOf } from '../../domain/chart-of-accounts.js';
@@ -143,6 +144,12 @@ describe('monthly regulatory statistics', () => {
       .call('GET', '/v1/reports/regulatory/monthly?month=2026-11', { token: mine[0]!.session.token })
       .catch((e: unknown) => e);
     expect((borrower as ApiCallError).status).toBe(403);
+    // An insider whose role has no report:read (a collector) is refused too.
+    const collector = await api.login('collector');
+    const insider = await api
+      .fetch('GET', '/v1/reports/regulatory/monthly.csv?month=2026-11', { token: collector.token })
+      .then((r) => r.status);
+    expect(insider).toBe(403);
     const anonymous = await api.fetch('GET', '/v1/reports/regulatory/monthly?month=2026-11');
     expect(anonymous.status).toBe(401);
   });

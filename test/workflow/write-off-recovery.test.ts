@@ -4,8 +4,19 @@
 // both call it) books it as recovery income once per payment id, with the loan's timeline event;
 // concurrent repeats book it once; a forged repeat (same id, other amount) and an id another
 // movement took are refused; reconciliation against the bank stays clean; the monthly regulatory
-// statistics count the write-off and the recoveries, also twenty years on.
+// statistics count the write-off and the recoveries, also twenty years on. The second case goes
+// through the routes of the API, built in process over this database.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApi } from '../../api/build-api.js';
+import { loadConfig } from '../../config/index.js';
+import { createLogger } from '../../lib/logger.js';
+import { callbackSignatureHeaders } from '../../partners/signature.js';
+import { createSecurity } from '../../security/authenticator.js';
+import type { Role } from '../../domain/types.js';
 import { writeOffUpdate } from '../../contracts/definitions.js';
 import { recoveryIfWrittenOff } from '../../api/write-off-recovery.js';
 import { recoveriesOf } from '../../db/write-off-recoveries.js';
@@ -118,4 +129,97 @@ describe('recovery after write-off', () => {
     expect(decades.writeOffs.loans).toBe(0);
     expect((await recoveriesOf(h.sql, loanId)).total).toBe('370.25');
   });
+
+  it('over the API: the bank notice and a checker-approved cash posting on a written-off loan are recoveries', async () => {
+    const { handle, loanId } = await writtenOffLoan();
+    const risk = await h.createUser('RISK_MANAGER');
+    await handle.executeUpdate(writeOffUpdate, {
+      args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }],
+    });
+    expect((await handle.result()).status).toBe('WRITTEN_OFF');
+    const { app, security, bankSecret } = apiOverHarness();
+    const token = async (role: Role) => {
+      const userId = await h.createUser(role);
+      const issued = security.signer.issue({ userId, username: `${role}-${userId.slice(0, 6)}`, role }, new Date());
+      return { userId, token: issued.token };
+    };
+    const call = (method: string, path: string, who: { token: string }, body?: unknown) =>
+      app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${who.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+
+    // The bank's signed notice, twice: booked once, answered "recovered" then "duplicate".
+    h.bank.receive(loanId, '300.00');
+    const notice = JSON.stringify((await h.bank.ledger()).incoming.at(-1)!);
+    const deliver = () =>
+      app.request('/v1/partners/bank/incoming', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(bankSecret, notice) },
+        body: notice,
+      });
+    expect(await (await deliver()).json()).toEqual({ accepted: true, detail: 'recovered' });
+    expect(await (await deliver()).json()).toEqual({ accepted: true, detail: 'duplicate' });
+
+    // Cash recorded by one finance user, approved by another; two checkers at once: one wins.
+    const maker = await token('FINANCE');
+    const paymentId = `${loanId}-counter-1`;
+    const recorded = await call('POST', `/v1/loans/${loanId}/repayments`, maker, {
+      paymentId,
+      amount: '80.00',
+      channel: 'CASH',
+    });
+    expect(recorded.status).toBe(202);
+    expect(await recorded.json()).toMatchObject({ paymentId, status: 'PENDING_APPROVAL' });
+    expect((await call('POST', `/v1/finance/repayments/${paymentId}/approve`, maker)).status).toBe(403);
+    const checkers = [await token('FINANCE'), await token('FINANCE')];
+    const answers = await Promise.all(
+      checkers.map(async (c) => call('POST', `/v1/finance/repayments/${paymentId}/approve`, c)),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const approved = (await answers.find((a) => a.status === 200)!.json()) as Record<string, unknown>;
+    expect(approved).toMatchObject({
+      paymentId,
+      status: 'APPROVED',
+      recovery: { paymentId, loanId, channel: 'CASH', amount: '80.00', businessKey: `payment:${paymentId}` },
+    });
+    expect(approved.repayment).toBeUndefined();
+
+    const detail = await call('GET', `/v1/loans/${loanId}`, await token('RISK_MANAGER'));
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({ status: 'WRITTEN_OFF', recoveredAfterWriteOff: '380.00' });
+    const audited = await h.sql<{ action: string }[]>`
+      select action from audit_log where resource_id in (${paymentId}, ${JSON.parse(notice).paymentId}) order by id`;
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['BANK_INCOMING_PAYMENT', 'REPAYMENT_RECORDED', 'REPAYMENT_APPROVE']),
+    );
+  });
 });
+
+/** The API as api/main.ts builds it, over this file's database and Temporal client, in process. */
+function apiOverHarness() {
+  const bankSecret = randomBytes(24).toString('hex');
+  const config = loadConfig({
+    APP_MODE: 'local',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'recovery-api-')),
+    TOKEN_SECRET: randomBytes(32).toString('hex'),
+    BANK_CALLBACK_SECRET: bankSecret,
+  });
+  const security = createSecurity({ config, sql: h.sql, keyring: h.keyring });
+  const app = buildApi(
+    {
+      config,
+      sql: h.sql,
+      temporal: h.client,
+      log: createLogger('recovery-api', 'silent'),
+      auth: security.auth,
+      keyring: security.keyring,
+      cipher: security.cipher,
+      now: () => new Date(),
+    },
+    security,
+  );
+  return { app, security, bankSecret };
+}

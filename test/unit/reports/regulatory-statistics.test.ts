@@ -144,6 +144,18 @@ describe('the monthly report', () => {
     expect(r.writeOffs).toEqual({ loans: 0, amount: '0.00' });
   });
 
+  it('classes a loan by an override approved by month-end unless its days past due say worse', () => {
+    const r = march([
+      loan({ loanId: 'held', overrideClass: 'SUBSTANDARD' }),
+      loan({ loanId: 'worse', overrideClass: 'SPECIAL_MENTION', oldestUnpaidDueDate: '2025-12-01' }),
+      loan({ loanId: 'lifted', overrideClass: 'COMPUTED' }),
+    ]);
+    const count = (c: string) => r.byClass.find((b) => b.classification === c)!.loans;
+    expect(count('SUBSTANDARD')).toBe(2);
+    expect(count('NORMAL')).toBe(1);
+    expect(count('SPECIAL_MENTION')).toBe(0);
+  });
+
   it('says a month not over is taken as of the day asked', () => {
     expect(march([], '2026-03-15').monthEnded).toBe(false);
   });
