@@ -70,6 +70,13 @@ const recovery = (loanId: string, paymentId: string, amount: string, receivedOn:
     source: channel === 'CASH' ? 'CHECKER' : 'BANK',
   });
 
+/** The date of the loan's write-off, as its WRITE_OFF entry holds it. */
+async function writeOffDate(loanId: string): Promise<string> {
+  const [row] = await h.sql<{ on: string }[]>`
+    select effective_on::text as on from journal_entries where loan_id = ${loanId} and kind = 'WRITE_OFF'`;
+  return row!.on;
+}
+
 describe('recovery after write-off', () => {
   it('books money on a written-off loan as recovery income, once per payment id', async () => {
     const { handle, loanId } = await writtenOffLoan();
@@ -146,10 +153,9 @@ describe('recovery after write-off', () => {
       const outcome = await o;
       return outcome?.kind === 'REFUSED' ? [outcome.refusal.code, outcome.refusal.field] : outcome?.kind;
     };
-    expect(await refusal(recovery(loanId, `${loanId}-before`, '10.00', addDays(today, -1), 'CASH'))).toEqual([
-      'RECEIVED_BEFORE_WRITE_OFF',
-      'receivedOn',
-    ]);
+    expect(
+      await refusal(recovery(loanId, `${loanId}-before`, '10.00', addDays(await writeOffDate(loanId), -1), 'CASH')),
+    ).toEqual(['RECEIVED_BEFORE_WRITE_OFF', 'receivedOn']);
     const closedDay = addDays(today, 365 * 30);
     await h.sql`insert into ledger_periods (period, closed_by) values (${periodOf(closedDay)}, 'finance-close')`;
     expect(await refusal(recovery(loanId, `${loanId}-closed`, '10.00', closedDay, 'CASH'))).toEqual([
@@ -179,9 +185,8 @@ describe('recovery after write-off', () => {
       args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }],
     });
     expect((await handle.result()).status).toBe('WRITTEN_OFF');
-    // The API's business day is the server's (skipped) day, the day of the write-off.
+    // The API's business day is the server's (skipped) day, on or after the write-off.
     const nowMs = await h.env.currentTimeMs();
-    const today = localDateOf(nowMs, TIME_ZONE);
     const { app, security, bankSecret } = apiOverHarness(() => new Date(nowMs));
     const token = async (role: Role) => {
       const userId = await h.createUser(role);
@@ -215,7 +220,7 @@ describe('recovery after write-off', () => {
       paymentId: `${loanId}-before-write-off`,
       reference: loanId,
       amount: '40.00',
-      receivedAt: new Date(nowMs - 86_400_000).toISOString(),
+      receivedAt: `${addDays(await writeOffDate(loanId), -1)}T12:00:00+08:00`,
     });
     expect(await (await deliver(before)).json()).toEqual({ accepted: false, detail: 'RECEIVED_BEFORE_WRITE_OFF' });
 
@@ -245,7 +250,7 @@ describe('recovery after write-off', () => {
 
     // Cash dated before the write-off: the checker gets 409 naming receivedOn; the posting waits again.
     const early = `${loanId}-counter-early`;
-    const earlyDay = addDays(today, -1);
+    const earlyDay = addDays(await writeOffDate(loanId), -1);
     expect(
       (
         await call('POST', `/v1/loans/${loanId}/repayments`, maker, {
