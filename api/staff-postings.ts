@@ -146,6 +146,8 @@ async function postToLoan(deps: Pick<ApiDeps, 'temporal' | 'sql'>, posting: Staf
     amount: posting.amount,
     receivedOn: posting.receivedOn,
     recordedBy: posting.checkedBy ?? posting.madeBy,
+    // A line of the bank's statement confirmed it (posted under the line's id), or a person did.
+    source: posting.statementLineId ? 'BANK' : 'CHECKER',
   });
   if (recovery?.kind === 'PAYMENT_ID_IN_USE') {
     await releaseClaim(deps.sql, posting.paymentId);
@@ -153,6 +155,12 @@ async function postToLoan(deps: Pick<ApiDeps, 'temporal' | 'sql'>, posting: Staf
       zh: '该 paymentId 已用于另一笔款项',
       en: 'This paymentId was already used for another payment',
     });
+  }
+  if (recovery?.kind === 'REFUSED') {
+    // Back to pending: a checker rejects it (or, for a transfer, the bank's statement confirms it).
+    await releaseClaim(deps.sql, posting.paymentId);
+    const { code, field, text } = recovery.refusal;
+    throw new ApiError(409, code, text, [{ field, code, message: text }]);
   }
   if (recovery) {
     await markPosted(deps.sql, posting.paymentId);

@@ -2,13 +2,12 @@
 // the loan's workflow ended with the write-off, so the payment is posted as a recovery
 // (db/write-off-recoveries.ts) instead of a repayment. Null when the loan is not written off: the
 // payment then goes to the loan's workflow as before.
-import type { Recovery } from '../domain/write-off-recovery.js';
-import { postRecovery, type RecoveryOutcome } from '../db/write-off-recoveries.js';
+import { postRecovery, type RecoveryOutcome, type RecoveryRequest } from '../db/write-off-recoveries.js';
 import type { ApiDeps } from './env.js';
 
 export async function recoveryIfWrittenOff(
   sql: ApiDeps['sql'],
-  r: Recovery & { recordedBy: string },
+  r: RecoveryRequest,
 ): Promise<Exclude<RecoveryOutcome, { kind: 'NOT_WRITTEN_OFF' }> | null> {
   const [loan] = await sql<{ status: string }[]>`select status from loans where id = ${r.loanId}`;
   if (loan?.status !== 'WRITTEN_OFF') return null;

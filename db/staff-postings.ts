@@ -121,8 +121,9 @@ export async function rejectPosting(
 }
 
 /**
- * Lines of the bank's statement that no repayment and no staff posting has taken yet: the bank's
- * own notification applies a line under the line's payment id, and a matched posting records it.
+ * Lines of the bank's statement that no repayment, no recovery after write-off and no staff
+ * posting has taken yet: the bank's own notification applies (or, on a written-off loan, recovers)
+ * a line under the line's payment id, and a matched posting records it.
  */
 export async function unmatchedStatementLines<L extends { paymentId: string }>(
   sql: Sql,
@@ -132,6 +133,7 @@ export async function unmatchedStatementLines<L extends { paymentId: string }>(
   const ids = lines.map((l) => l.paymentId);
   const taken = await sql<{ id: string }[]>`
     select payment_id as id from repayments where payment_id = any(${ids})
+    union select payment_id as id from write_off_recoveries where payment_id = any(${ids})
     union select statement_line_id as id from staff_postings where statement_line_id = any(${ids})`;
   const takenIds = new Set(taken.map((t) => t.id));
   return lines.filter((l) => !takenIds.has(l.paymentId));

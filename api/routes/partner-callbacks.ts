@@ -258,10 +258,18 @@ export const partnerCallbackRoutes: RouteModule = (deps) => {
       amount: notice.amount,
       receivedOn,
       recordedBy: 'system:bank',
+      source: 'BANK',
     });
     if (recovery?.kind === 'PAYMENT_ID_IN_USE') {
       await audit('FAILURE', 'PAYMENT_ID_IN_USE');
       return c.json({ accepted: false, detail: 'PAYMENT_ID_IN_USE' }, 200);
+    }
+    // Not a recovery this loan can take (received before the write-off, in a closed month, above
+    // what is left written off): nothing is booked and reconciliation reports the incoming
+    // payment without an entry for finance to handle (apply elsewhere or refund).
+    if (recovery?.kind === 'REFUSED') {
+      await audit('FAILURE', recovery.refusal.code);
+      return c.json({ accepted: false, detail: recovery.refusal.code }, 200);
     }
     if (recovery) {
       const outcome = recovery.duplicate ? 'duplicate' : 'recovered';

@@ -23,6 +23,9 @@ import { recoveriesOf } from '../../db/write-off-recoveries.js';
 import { regulatoryMonthlyFigures } from '../../db/regulatory-statistics.js';
 import { periodBounds, periodOf } from '../../domain/chart-of-accounts.js';
 import { addDays } from '../../domain/dates.js';
+import { subtractMoney } from '../../domain/money.js';
+import { matchBankStatement } from '../../api/staff-postings.js';
+import { listPostings } from '../../db/staff-postings.js';
 import { localDateOf } from '../../domain/business-time.js';
 import { createWorkflowHarness, TIME_ZONE, type WorkflowHarness } from './helpers/harness.js';
 import { uploadDocuments, sign, waitForStatus } from './helpers/loan-driver.js';
@@ -64,7 +67,15 @@ const recovery = (loanId: string, paymentId: string, amount: string, receivedOn:
     amount,
     receivedOn,
     recordedBy: channel === 'CASH' ? 'finance-checker' : 'system:bank',
+    source: channel === 'CASH' ? 'CHECKER' : 'BANK',
   });
+
+/** The date of the loan's write-off, as its WRITE_OFF entry holds it. */
+async function writeOffDate(loanId: string): Promise<string> {
+  const [row] = await h.sql<{ on: string }[]>`
+    select effective_on::text as on from journal_entries where loan_id = ${loanId} and kind = 'WRITE_OFF'`;
+  return row!.on;
+}
 
 describe('recovery after write-off', () => {
   it('books money on a written-off loan as recovery income, once per payment id', async () => {
@@ -128,6 +139,43 @@ describe('recovery after write-off', () => {
     expect(decades.recoveries).toEqual({ payments: 1, loans: 1, amount: '20.00' });
     expect(decades.writeOffs.loans).toBe(0);
     expect((await recoveriesOf(h.sql, loanId)).total).toBe('370.25');
+
+    // The same payment id again: a duplicate only with the same channel, date and decimal amount.
+    expect(await recovery(loanId, notice.paymentId, '300', today)).toMatchObject({
+      kind: 'RECOVERED',
+      duplicate: true,
+    });
+    expect((await recovery(loanId, notice.paymentId, '300.00', today, 'CASH'))?.kind).toBe('PAYMENT_ID_IN_USE');
+    expect((await recovery(loanId, notice.paymentId, '300.00', addDays(today, 1)))?.kind).toBe('PAYMENT_ID_IN_USE');
+
+    // Money received before the write-off is not recovery income; nor is money dated in a closed month.
+    const refusal = async (o: ReturnType<typeof recovery>) => {
+      const outcome = await o;
+      return outcome?.kind === 'REFUSED' ? [outcome.refusal.code, outcome.refusal.field] : outcome?.kind;
+    };
+    expect(
+      await refusal(recovery(loanId, `${loanId}-before`, '10.00', addDays(await writeOffDate(loanId), -1), 'CASH')),
+    ).toEqual(['RECEIVED_BEFORE_WRITE_OFF', 'receivedOn']);
+    const closedDay = addDays(today, 365 * 30);
+    await h.sql`insert into ledger_periods (period, closed_by) values (${periodOf(closedDay)}, 'finance-close')`;
+    expect(await refusal(recovery(loanId, `${loanId}-closed`, '10.00', closedDay, 'CASH'))).toEqual([
+      'PERIOD_CLOSED',
+      'receivedOn',
+    ]);
+
+    // The total recovered never exceeds the amount written off: of two payments of what is left,
+    // arriving at once, one is booked and the other refused; a cent more is refused after that.
+    const left = subtractMoney(loss, '370.25');
+    const racing = await Promise.all(
+      ['race-1', 'race-2'].map((id) => refusal(recovery(loanId, `${loanId}-${id}`, left, later, 'CASH'))),
+    );
+    expect(racing.map(String).sort()).toEqual(['EXCEEDS_WRITTEN_OFF,amount', 'RECOVERED']);
+    expect(await refusal(recovery(loanId, `${loanId}-cent`, '0.01', later, 'CASH'))).toEqual([
+      'EXCEEDS_WRITTEN_OFF',
+      'amount',
+    ]);
+    expect((await recoveriesOf(h.sql, loanId)).total).toBe(loss);
+    expect(await ledgerBalance(h, loanId, 'RECOVERY_INCOME')).toBe(subtractMoney('0.00', loss));
   });
 
   it('over the API: the bank notice and a checker-approved cash posting on a written-off loan are recoveries', async () => {
@@ -137,7 +185,9 @@ describe('recovery after write-off', () => {
       args: [{ approve: true, comment: '无法收回', by: { userId: risk, role: 'RISK_MANAGER' } }],
     });
     expect((await handle.result()).status).toBe('WRITTEN_OFF');
-    const { app, security, bankSecret } = apiOverHarness();
+    // The API's business day is the server's (skipped) day, on or after the write-off.
+    const nowMs = await h.env.currentTimeMs();
+    const { app, security, bankSecret } = apiOverHarness(() => new Date(nowMs));
     const token = async (role: Role) => {
       const userId = await h.createUser(role);
       const issued = security.signer.issue({ userId, username: `${role}-${userId.slice(0, 6)}`, role }, new Date());
@@ -152,15 +202,27 @@ describe('recovery after write-off', () => {
 
     // The bank's signed notice, twice: booked once, answered "recovered" then "duplicate".
     h.bank.receive(loanId, '300.00');
-    const notice = JSON.stringify((await h.bank.ledger()).incoming.at(-1)!);
-    const deliver = () =>
+    const notice = JSON.stringify({
+      ...(await h.bank.ledger()).incoming.at(-1)!,
+      receivedAt: new Date(nowMs).toISOString(),
+    });
+    const deliver = (body = notice) =>
       app.request('/v1/partners/bank/incoming', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(bankSecret, notice) },
-        body: notice,
+        headers: { 'content-type': 'application/json', ...callbackSignatureHeaders(bankSecret, body, new Date(nowMs)) },
+        body,
       });
     expect(await (await deliver()).json()).toEqual({ accepted: true, detail: 'recovered' });
     expect(await (await deliver()).json()).toEqual({ accepted: true, detail: 'duplicate' });
+
+    // A signed notice of money received the day before the write-off: not booked as a recovery.
+    const before = JSON.stringify({
+      paymentId: `${loanId}-before-write-off`,
+      reference: loanId,
+      amount: '40.00',
+      receivedAt: `${addDays(await writeOffDate(loanId), -1)}T12:00:00+08:00`,
+    });
+    expect(await (await deliver(before)).json()).toEqual({ accepted: false, detail: 'RECEIVED_BEFORE_WRITE_OFF' });
 
     // Cash recorded by one finance user, approved by another; two checkers at once: one wins.
     const maker = await token('FINANCE');
@@ -186,6 +248,51 @@ describe('recovery after write-off', () => {
     });
     expect(approved.repayment).toBeUndefined();
 
+    // Cash dated before the write-off: the checker gets 409 naming receivedOn; the posting waits again.
+    const early = `${loanId}-counter-early`;
+    const earlyDay = addDays(await writeOffDate(loanId), -1);
+    expect(
+      (
+        await call('POST', `/v1/loans/${loanId}/repayments`, maker, {
+          paymentId: early,
+          amount: '5.00',
+          channel: 'CASH',
+          receivedOn: earlyDay,
+        })
+      ).status,
+    ).toBe(202);
+    const refusedEarly = await call('POST', `/v1/finance/repayments/${early}/approve`, checkers[0]!);
+    expect(refusedEarly.status).toBe(409);
+    expect(await refusedEarly.json()).toMatchObject({
+      error: { code: 'RECEIVED_BEFORE_WRITE_OFF', fields: [{ field: 'receivedOn' }] },
+    });
+
+    // The same 300.00 transfer recorded by finance as well: a checker cannot book it by hand (409
+    // naming channel), and the bank's statement does not match it to the line already recovered.
+    const transfer = `${loanId}-transfer-1`;
+    expect(
+      (
+        await call('POST', `/v1/loans/${loanId}/repayments`, maker, {
+          paymentId: transfer,
+          amount: '300.00',
+          channel: 'BANK_TRANSFER',
+          reference: loanId,
+        })
+      ).status,
+    ).toBe(202);
+    const byHand = await call('POST', `/v1/finance/repayments/${transfer}/approve`, checkers[1]!);
+    expect(byHand.status).toBe(409);
+    expect(await byHand.json()).toMatchObject({
+      error: { code: 'BANK_TRANSFER_NEEDS_STATEMENT', fields: [{ field: 'channel' }] },
+    });
+    const pending = await listPostings(h.sql, 'PENDING_APPROVAL', 100);
+    expect(pending.map((p) => p.paymentId)).toEqual(expect.arrayContaining([early, transfer]));
+    expect(await matchBankStatement({ sql: h.sql, temporal: h.client }, h.bank, pending)).toEqual([]);
+    expect((await recoveriesOf(h.sql, loanId)).items.map((r) => r.paymentId)).toEqual([
+      JSON.parse(notice).paymentId,
+      paymentId,
+    ]);
+
     const detail = await call('GET', `/v1/loans/${loanId}`, await token('RISK_MANAGER'));
     expect(detail.status).toBe(200);
     expect(await detail.json()).toMatchObject({ status: 'WRITTEN_OFF', recoveredAfterWriteOff: '380.00' });
@@ -198,7 +305,7 @@ describe('recovery after write-off', () => {
 });
 
 /** The API as api/main.ts builds it, over this file's database and Temporal client, in process. */
-function apiOverHarness() {
+function apiOverHarness(now: () => Date) {
   const bankSecret = randomBytes(24).toString('hex');
   const config = loadConfig({
     APP_MODE: 'local',
@@ -217,7 +324,7 @@ function apiOverHarness() {
       auth: security.auth,
       keyring: security.keyring,
       cipher: security.cipher,
-      now: () => new Date(),
+      now,
     },
     security,
   );
