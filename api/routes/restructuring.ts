@@ -9,8 +9,7 @@ import {
   signSupplementaryContractUpdate,
 } from '../../contracts/definitions.js';
 import { RESTRUCTURE_KINDS } from '../../domain/classification.js';
-import type { LoanView } from '../../contracts/loan-view.js';
-import { RestructuringSchema } from '../restructuring-schemas.js';
+import { BorrowerRestructuringSchema, restructuringAnswer, RestructuringSchema } from '../restructuring-schemas.js';
 import { SUPPLEMENTARY_CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { recordSignature } from '../contract-signatures.js';
@@ -34,7 +33,12 @@ const RequestId = z
   );
 
 const Answer = z
-  .object({ loanId: z.string(), status: LoanStatusEnum, restructuring: RestructuringSchema })
+  .object({
+    loanId: z.string(),
+    status: LoanStatusEnum,
+    // Staff get the whole request; the borrower the part without who decided and their comment.
+    restructuring: z.union([RestructuringSchema, BorrowerRestructuringSchema]),
+  })
   .openapi('RestructuringAnswer');
 
 const RequestIdParam = LoanIdParam.extend({ requestId: RequestId });
@@ -152,10 +156,6 @@ const signRoute = secureRoute({
   },
 });
 
-function answer(loanId: string, view: LoanView) {
-  return { loanId, status: view.status, restructuring: view.restructuring! };
-}
-
 export const restructuringRoutes: RouteModule = (deps) => {
   const app = newRouter();
 
@@ -183,7 +183,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId: body.requestId, kind: body.kind, installmentCount: body.installmentCount },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   app.openapi(decisionRoute, async (c) => {
@@ -217,7 +217,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId, comment: body.comment },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   app.openapi(contractRoute, async (c) => {
@@ -290,7 +290,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId, signatureId: signature.id, smsVerificationId: signature.verificationId },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   return app;
