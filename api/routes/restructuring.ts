@@ -129,7 +129,7 @@ const signRoute = secureRoute({
   access: 'contract:sign',
   summary: 'Sign the supplementary contract / 签署补充协议',
   description:
-    'The borrower signs the sha256 of the supplementary contract, confirmed by an SMS code (POST /v1/auth/sms-codes {purpose: "SIGN_CONTRACT", loanId}); the loan then takes the new schedule. 422 naming sha256 when it is not the contract awaiting signature; 409 when none awaits one, it lapsed, or the loan changed since approval.',
+    'The borrower signs the sha256 of the supplementary contract, confirmed by an SMS code (POST /v1/auth/sms-codes {purpose: "SIGN_CONTRACT", loanId}); every attempt, a retry too, needs a fresh code (400 naming smsCode otherwise). The loan then takes the new schedule. 422 naming sha256 when it is not the contract awaiting signature; 409 when none awaits one, it lapsed, or the loan changed since approval.',
   request: {
     params: LoanIdParam,
     body: {
@@ -269,6 +269,8 @@ export const restructuringRoutes: RouteModule = (deps) => {
       contractSha256: sha256,
       smsCode,
       signerId: user.userId,
+      // Every attempt confirms with a code of its own; a row left by an earlier attempt is not enough.
+      freshCode: true,
     });
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(signSupplementaryContractUpdate, {
