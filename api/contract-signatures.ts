@@ -29,14 +29,20 @@ async function existing(deps: ApiDeps, loanId: string, contractSha256: string): 
   return row;
 }
 
+/**
+ * Records the signature, or answers the one already recorded for this contract and signer. With
+ * `freshCode` every attempt must verify a new SMS code: a row left by an attempt the loan never took
+ * (a timeout) is not reused on the session alone, it is confirmed again by this attempt's code, time
+ * and device, and belongs to this attempt (`created`: remove it if the loan refuses).
+ */
 export async function recordSignature(
   c: Context<AppEnv>,
   deps: ApiDeps,
-  input: { loanId: string; contractSha256: string; smsCode: string; signerId: string },
+  input: { loanId: string; contractSha256: string; smsCode: string; signerId: string; freshCode?: boolean },
 ): Promise<SignatureRecord> {
   const { loanId, contractSha256, signerId } = input;
   const before = await existing(deps, loanId, contractSha256);
-  if (before && before.signer_id === signerId)
+  if (before && before.signer_id === signerId && !input.freshCode)
     return { id: before.id, verificationId: before.sms_verification_id, created: false };
 
   const [user] = await deps.sql<{ phone_enc: string | null }[]>`select phone_enc from users where id = ${signerId}`;
@@ -54,6 +60,16 @@ export async function recordSignature(
       detail: { refusal: `SMS_CODE_${verified.reason}` },
     });
     throw smsCodeRefused(verified.reason);
+  }
+  if (before && before.signer_id === signerId) {
+    const [row] = await deps.sql<{ id: string }[]>`
+      update contract_signatures
+      set sms_verification_id = ${verified.verificationId}, signed_at = now(), client_ip = ${sourceIp(c)},
+          user_agent = ${c.req.header('user-agent')?.slice(0, 512) ?? null},
+          device_id = ${c.req.header('x-device-id')?.slice(0, 128) ?? null}
+      where id = ${before.id} and signer_id = ${signerId}
+      returning id`;
+    if (row) return { id: row.id, verificationId: verified.verificationId, created: true };
   }
 
   const [row] = await deps.sql<{ id: string }[]>`

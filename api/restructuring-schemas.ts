@@ -2,7 +2,8 @@
 // routes), and the part of it the borrower sees (api/borrower-loan-view.ts).
 import { z } from '@hono/zod-openapi';
 import { RESTRUCTURE_KINDS } from '../domain/classification.js';
-import { RESTRUCTURING_STATUSES, type RestructuringView } from '../contracts/loan-view.js';
+import { RESTRUCTURING_STATUSES, type LoanView, type RestructuringView } from '../contracts/loan-view.js';
+import type { Role } from '../domain/types.js';
 
 const Actor = z.object({ userId: z.string(), role: z.string() }).strict();
 const Installment = z
@@ -97,4 +98,21 @@ export function restructuringForBorrower(
       : {}),
     ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}),
   };
+}
+
+/**
+ * The restructuring routes' answer: staff see the whole request; the borrower (asking or signing)
+ * sees only their part, never who decided, the reviewer's comment or staff ids.
+ */
+export function restructuringAnswer(
+  loanId: string,
+  view: Pick<LoanView, 'status' | 'restructuring'>,
+  role: Role,
+): {
+  loanId: string;
+  status: LoanView['status'];
+  restructuring: RestructuringView | z.infer<typeof BorrowerRestructuringSchema>;
+} {
+  const restructuring = role === 'BORROWER' ? restructuringForBorrower(view.restructuring)! : view.restructuring!;
+  return { loanId, status: view.status, restructuring };
 }

@@ -15,7 +15,12 @@ import type { BilingualText } from '../domain/types.js';
 import { REFUSAL } from '../contracts/messages.js';
 import { ApiError } from './errors.js';
 
-const STATUS_OF_REFUSAL = { [REFUSAL.FORBIDDEN]: 403, [REFUSAL.WRONG_STAGE]: 409, [REFUSAL.INVALID]: 422 } as const;
+const STATUS_OF_REFUSAL = {
+  [REFUSAL.FORBIDDEN]: 403,
+  [REFUSAL.WRONG_STAGE]: 409,
+  [REFUSAL.INVALID]: 422,
+  [REFUSAL.RESTRUCTURED]: 409,
+} as const;
 
 function refusalDetail(failure: ApplicationFailure): { text: BilingualText; field: string | null } {
   const detail = failure.details?.[0] as { text?: BilingualText; field?: string | null } | undefined;

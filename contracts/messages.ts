@@ -134,6 +134,12 @@ export const REFUSAL = {
    * API and the workers disagree (a deploy in the middle), never a business answer: retry later.
    */
   UNSEALED: 'UNSEALED_MESSAGE',
+  /**
+   * A payment of a loan whose schedule was extended or restructured (展期/重组) cannot be reversed
+   * inside the loan: the rebuild starts from the original offer and would drop the new schedule.
+   * Finance handles such a payment by hand (409).
+   */
+  RESTRUCTURED: 'LOAN_RESTRUCTURED',
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 

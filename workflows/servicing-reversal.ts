@@ -77,6 +77,17 @@ export function validateReversal(s: ServicingState, input: ReversalInput): void 
       },
       'paymentId',
     );
+  // The rebuild replays payments over the original offer's schedule (openingAccountOf): it would
+  // drop every extension or restructuring and its classification floor. Finance handles these by hand.
+  if ((s.account.restructurings?.length ?? 0) > 0)
+    refuse(
+      REFUSAL.RESTRUCTURED,
+      {
+        zh: '该贷款已展期或重组，其还款不能在系统内冲正；请由财务人工处理',
+        en: 'This loan was extended or restructured; its payments cannot be reversed in the system, finance handles them by hand',
+      },
+      'paymentId',
+    );
   // A repeat while the first is running is accepted here and waits for it in the handler.
 }
 

@@ -9,8 +9,7 @@ import {
   signSupplementaryContractUpdate,
 } from '../../contracts/definitions.js';
 import { RESTRUCTURE_KINDS } from '../../domain/classification.js';
-import type { LoanView } from '../../contracts/loan-view.js';
-import { RestructuringSchema } from '../restructuring-schemas.js';
+import { BorrowerRestructuringSchema, restructuringAnswer, RestructuringSchema } from '../restructuring-schemas.js';
 import { SUPPLEMENTARY_CONTRACT_CONTEXT } from '../../security/encryption-contexts.js';
 import { newRouter, type RouteModule } from '../app.js';
 import { recordSignature } from '../contract-signatures.js';
@@ -34,7 +33,12 @@ const RequestId = z
   );
 
 const Answer = z
-  .object({ loanId: z.string(), status: LoanStatusEnum, restructuring: RestructuringSchema })
+  .object({
+    loanId: z.string(),
+    status: LoanStatusEnum,
+    // Staff get the whole request; the borrower the part without who decided and their comment.
+    restructuring: z.union([RestructuringSchema, BorrowerRestructuringSchema]),
+  })
   .openapi('RestructuringAnswer');
 
 const RequestIdParam = LoanIdParam.extend({ requestId: RequestId });
@@ -125,7 +129,7 @@ const signRoute = secureRoute({
   access: 'contract:sign',
   summary: 'Sign the supplementary contract / 签署补充协议',
   description:
-    'The borrower signs the sha256 of the supplementary contract, confirmed by an SMS code (POST /v1/auth/sms-codes {purpose: "SIGN_CONTRACT", loanId}); the loan then takes the new schedule. 422 naming sha256 when it is not the contract awaiting signature; 409 when none awaits one, it lapsed, or the loan changed since approval.',
+    'The borrower signs the sha256 of the supplementary contract, confirmed by an SMS code (POST /v1/auth/sms-codes {purpose: "SIGN_CONTRACT", loanId}); every attempt, a retry too, needs a fresh code (400 naming smsCode otherwise). The loan then takes the new schedule. 422 naming sha256 when it is not the contract awaiting signature; 409 when none awaits one, it lapsed, or the loan changed since approval.',
   request: {
     params: LoanIdParam,
     body: {
@@ -151,10 +155,6 @@ const signRoute = secureRoute({
     ...errorResponses,
   },
 });
-
-function answer(loanId: string, view: LoanView) {
-  return { loanId, status: view.status, restructuring: view.restructuring! };
-}
 
 export const restructuringRoutes: RouteModule = (deps) => {
   const app = newRouter();
@@ -183,7 +183,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId: body.requestId, kind: body.kind, installmentCount: body.installmentCount },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   app.openapi(decisionRoute, async (c) => {
@@ -217,7 +217,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId, comment: body.comment },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   app.openapi(contractRoute, async (c) => {
@@ -269,6 +269,8 @@ export const restructuringRoutes: RouteModule = (deps) => {
       contractSha256: sha256,
       smsCode,
       signerId: user.userId,
+      // Every attempt confirms with a code of its own; a row left by an earlier attempt is not enough.
+      freshCode: true,
     });
     const view = await callWorkflow(() =>
       loanHandle(deps.temporal, loanId).executeUpdate(signSupplementaryContractUpdate, {
@@ -290,7 +292,7 @@ export const restructuringRoutes: RouteModule = (deps) => {
       loanId,
       detail: { requestId, signatureId: signature.id, smsVerificationId: signature.verificationId },
     });
-    return c.json(answer(loanId, view), 200);
+    return c.json(restructuringAnswer(loanId, view, user.role), 200);
   });
 
   return app;

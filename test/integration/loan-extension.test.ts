@@ -119,6 +119,14 @@ describe('extension over HTTP', () => {
       body: { requestId: 'ext-1', sha256, smsCode },
     });
     expect(signed).toMatchObject({ restructuring: { status: 'APPLIED' } });
+    // The borrower's answer carries no staff details.
+    expect(signed.restructuring).not.toHaveProperty('decidedBy');
+    expect(signed.restructuring).not.toHaveProperty('comment');
+    expect(JSON.stringify(signed)).not.toContain('同意展期');
+    // Signing again on the session alone (the used code) is refused naming smsCode: every attempt needs a fresh code.
+    expect(
+      await refused(api.call('POST', sign, { token: session.token, body: { requestId: 'ext-1', sha256, smsCode } })),
+    ).toMatchObject({ status: 400, fields: ['smsCode'] });
     const after = await schedule(session.token, loanId);
     expect(after.installments).toHaveLength(8);
     expect(after.installments.reduce((t, i) => t + Number(i.principal), 0).toFixed(2)).toBe('8000.00');

@@ -18,4 +18,8 @@ describe("the API's answer to a refused workflow message", () => {
     expect(toApiError(refusal(REFUSAL.UNSEALED))).toMatchObject({ status: 503, code: 'WORKFLOW_MESSAGE_REFUSED' });
     expect(toApiError(refusal(REFUSAL.FORBIDDEN))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
   });
+
+  it('is a 409 naming the reason when a restructured loan refuses a reversal', () => {
+    expect(toApiError(refusal(REFUSAL.RESTRUCTURED))).toMatchObject({ status: 409, code: 'LOAN_RESTRUCTURED' });
+  });
 });

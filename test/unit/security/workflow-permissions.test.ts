@@ -37,6 +37,7 @@ import {
   validateSupplementarySignature,
 } from '../../../workflows/servicing-restructuring.js';
 import { openAccount } from '../../../domain/servicing-account.js';
+import { planRestructuring } from '../../../domain/loan-restructuring.js';
 import { addDays } from '../../../domain/dates.js';
 import type { RestructuringView } from '../../../contracts/loan-view.js';
 import type { ServicingState } from '../../../workflows/servicing-state.js';
@@ -315,5 +316,24 @@ describe('workflow validators and API routes decide with one permission table', 
         action,
       ).toMatch(/^FORBIDDEN: /);
     }
+  });
+});
+
+describe('reversals and 展期 / 重组', () => {
+  it('a reversal on an extended or restructured loan is refused (409 LOAN_RESTRUCTURED): the rebuild would drop the new schedule', () => {
+    const finance = { userId: 'checker-1', role: 'FINANCE' as Role };
+    const s = restructurable();
+    const send = (state: ServicingState) => () =>
+      validateReversal(state, { paymentId: 'p-1', reason: 'bounced', requestedBy: 'maker-1', approvedBy: finance });
+    expect(verdict(send(s))).toBe('ACCEPTED');
+    const plan = planRestructuring(
+      s.account,
+      { kind: 'RESTRUCTURING', installmentCount: 18, annualRate: '0.1000' },
+      today,
+      product,
+      s.overdueRule,
+    );
+    const restructured: ServicingState = { ...s, account: plan.account };
+    expect(verdict(send(restructured))).toMatch(/^LOAN_RESTRUCTURED: .*extended or restructured/);
   });
 });
