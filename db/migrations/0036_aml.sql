@@ -64,3 +64,14 @@ create table aml_reports (
   check ((status = 'DRAFT') = (decided_at is null))
 );
 create index aml_reports_queue on aml_reports (status, day);
+
+-- aml_freezes: while a borrower has a row here no money is paid out to them (activities/
+-- disbursement.ts refuses the payout, and the loan waits in NEEDS_ATTENTION for a person). A
+-- re-screening ID-number hit freezes at once; a name hit freezes when a compliance officer confirms
+-- it. Clearing the review removes its freeze; the borrower stays frozen while any other remains.
+create table aml_freezes (
+  review_id uuid primary key references aml_reviews(id),
+  borrower_id uuid not null references users(id),
+  frozen_at timestamptz not null default now()
+);
+create index aml_freezes_borrower on aml_freezes (borrower_id);

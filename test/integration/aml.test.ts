@@ -245,6 +245,60 @@ describe('screening hits: the compliance review queue', () => {
     expect(JSON.stringify(queue)).not.toContain(byId.idNumber);
     expect(JSON.stringify(queue)).not.toContain(name);
   });
+
+  it('an ID-number hit on re-screening freezes the borrower: the signed loan is not paid out but parked; clearing lifts it', async () => {
+    const borrower = await api.registerBorrower({ name: rareName() });
+    const session = await api.login(borrower.phone, borrower.password);
+    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, {
+      amount: '8000.00',
+      termCount: 6,
+    });
+    await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
+    await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 120_000);
+    // The list gains the borrower's ID number while the loan waits for the signature.
+    expect((await listEntry({ list: 'BLACKLIST', idNumber: borrower.idNumber })).rescreenMatches).toBe(1);
+    const review = (await reviewsOf('&kind=RESCREEN&status=OPEN')).find((r) => r.borrowerId === borrower.userId)!;
+    expect(review).toMatchObject({ match: 'ID_NUMBER' });
+    await api.signContract(session.token, loanId);
+    const parked = await api.waitForLoanStatus(session.token, loanId, ['NEEDS_ATTENTION', 'ACTIVE'], 150_000);
+    expect(parked.status).toBe('NEEDS_ATTENTION');
+    const ops = await api.login('ops');
+    expect(JSON.stringify(await api.loan(ops.token, loanId))).toContain('BorrowerFrozen');
+    // Nothing reserved or sent: the payout never reached the bank.
+    expect(await sql`select 1 from payout_reservations where loan_id = ${loanId} and released_at is null`).toHaveLength(
+      0,
+    );
+    expect(await sql`select 1 from journal_entries where loan_id = ${loanId} and kind = 'DISBURSEMENT'`).toHaveLength(
+      0,
+    );
+
+    await api.call('POST', `/v1/aml/reviews/${review.id}/clear`, {
+      token: compliance.token,
+      body: { reason: '身份证号录入错误，已与公安核实非同一人' },
+    });
+    expect(await sql`select 1 from aml_freezes where borrower_id = ${borrower.userId}`).toHaveLength(0);
+    await api.call('POST', `/v1/loans/${loanId}/attention`, {
+      token: ops.token,
+      body: { action: 'RETRY', reason: '已放行' },
+    });
+    await api.waitForLoanStatus(session.token, loanId, 'ACTIVE', 150_000);
+  }, 420_000);
+
+  it('confirming a re-screened name hit freezes the borrower; the freeze is kept with the decision', async () => {
+    const name = rareName();
+    const borrower = await api.registerBorrower({ name });
+    expect((await listEntry({ list: 'AML_WATCH', name })).rescreenMatches).toBe(1);
+    // A name-only hit alone does not freeze: it may be someone else.
+    expect(await sql`select 1 from aml_freezes where borrower_id = ${borrower.userId}`).toHaveLength(0);
+    const review = (await reviewsOf('&kind=RESCREEN&status=OPEN')).find((r) => r.borrowerId === borrower.userId)!;
+    await api.call('POST', `/v1/aml/reviews/${review.id}/confirm`, {
+      token: compliance.token,
+      body: { reason: '与名单人员为同一人' },
+    });
+    expect(await sql`select review_id from aml_freezes where borrower_id = ${borrower.userId}`).toEqual([
+      { review_id: review.id },
+    ]);
+  });
 });
 
 interface Report {
