@@ -111,7 +111,11 @@ export async function reportById(sql: Sql, id: string): Promise<AmlReportRow | n
   return row ?? null;
 }
 
-/** Submits or dismisses a draft: one decision wins; a second gets null. */
+/**
+ * Submits or dismisses a draft: one decision wins; a second gets null. A large-value report is
+ * only ever submitted (令〔2016〕第3号 art. 5: it must be filed): dismissing one changes nothing
+ * and gets null too.
+ */
 export async function decideReport(
   sql: Sql,
   id: string,
@@ -120,7 +124,7 @@ export async function decideReport(
   const [row] = await sql<AmlReportRow[]>`
     update aml_reports set status = ${decision.status}, decided_by = ${decision.by}, decided_at = ${decision.at},
                            decision_reason = ${decision.reason}, updated_at = ${decision.at}
-    where id = ${id} and status = 'DRAFT'
+    where id = ${id} and status = 'DRAFT' and (kind <> 'LARGE_VALUE' or ${decision.status} = 'SUBMITTED')
     returning ${REPORT_COLUMNS(sql)}`;
   return row ?? null;
 }

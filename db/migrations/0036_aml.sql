@@ -61,7 +61,9 @@ create table aml_reports (
   detected_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (customer_id, day, rule),
-  check ((status = 'DRAFT') = (decided_at is null))
+  check ((status = 'DRAFT') = (decided_at is null)),
+  -- A large-value report must be filed (令〔2016〕第3号 art. 5): only suspicious drafts are dismissed.
+  check (kind = 'SUSPICIOUS' or status <> 'DISMISSED')
 );
 create index aml_reports_queue on aml_reports (status, day);
 

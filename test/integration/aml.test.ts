@@ -368,6 +368,19 @@ describe('large-value and suspicious transaction reports', () => {
       ).toBe(403);
       expect((await api.fetch('POST', '/v1/aml/detection-runs', { token, body: {} })).status).toBe(403);
     }
+    // A large-value report must be filed: no officer can dismiss it.
+    const notDismissed = await refusal(
+      api.call('POST', `/v1/aml/reports/${large.id}/dismiss`, {
+        token: compliance.token,
+        body: { reason: '客户熟悉，无需上报' },
+      }),
+    );
+    expect(notDismissed.status).toBe(409);
+    expect(notDismissed.body?.error).toMatchObject({
+      code: 'AML_LARGE_VALUE_MUST_BE_FILED',
+      message: { zh: expect.stringContaining('LARGE_CASH_DAY'), en: expect.stringContaining('LARGE_CASH_DAY') },
+    });
+    expect((await reportsOf(borrower.userId)).find((r) => r.id === large.id)!.status).toBe('DRAFT');
     const submitted = await api.call<Report>('POST', `/v1/aml/reports/${large.id}/submit`, {
       token: compliance.token,
       body: { reason: '现金缴存达到大额标准' },
