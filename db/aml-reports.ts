@@ -3,6 +3,7 @@
 import type { AmlFinding, AmlPayment, AmlPayoff } from '../domain/aml-rules.js';
 import type { LocalDate } from '../domain/types.js';
 import type { Sql } from '../lib/db-client.js';
+import { money } from '../domain/money.js';
 
 /**
  * Repayments received from `from` to `to` (business dates, both included) and loans paid off on
@@ -51,23 +52,39 @@ export async function readAmlFacts(
 /**
  * Writes the findings, one row per customer, day and rule. Running again adds nothing: a draft
  * takes the latest amount and transactions (cash recorded later that day), a decided report stays
- * as decided. Returns the ids of the rows it created.
+ * as decided. When the day's amount grows beyond what was decided, an amendment (a new row that
+ * `amends` the first) reports the new total; it too is a draft until decided. Returns the ids of
+ * the rows it created.
  */
 export async function recordFindings(sql: Sql, findings: readonly AmlFinding[], now: Date): Promise<string[]> {
   const created: string[] = [];
   for (const f of findings) {
-    const [row] = await sql<{ id: string; inserted: boolean }[]>`
-      insert into aml_reports (customer_id, day, rule, kind, amount, payment_ids, loan_ids, detected_at, updated_at)
-      values (${f.customerId}, ${f.day}, ${f.rule}, ${f.kind}, ${f.amount}, ${sql.json(f.paymentIds)},
-              ${sql.json(f.loanIds)}, ${now}, ${now})
-      on conflict (customer_id, day, rule) do update
-        set amount = excluded.amount, payment_ids = excluded.payment_ids, loan_ids = excluded.loan_ids,
-            updated_at = excluded.updated_at
-        where aml_reports.status = 'DRAFT'
-          and (aml_reports.amount, aml_reports.payment_ids, aml_reports.loan_ids)
-              is distinct from (excluded.amount, excluded.payment_ids, excluded.loan_ids)
-      returning id, (xmax = 0) as inserted`;
-    if (row?.inserted) created.push(row.id);
+    const id = await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`aml-report:${f.customerId}:${f.day}:${f.rule}`}))`;
+      const rows = await tx<{ id: string; status: AmlReportStatus; amount: string; amends: string | null }[]>`
+        select id, status, amount::text as amount, amends from aml_reports
+        where customer_id = ${f.customerId} and day = ${f.day} and rule = ${f.rule}`;
+      const original = rows.find((r) => r.amends === null);
+      const draft = rows.find((r) => r.status === 'DRAFT');
+      if (draft) {
+        await tx`
+          update aml_reports set amount = ${f.amount}, payment_ids = ${tx.json(f.paymentIds)},
+                 loan_ids = ${tx.json(f.loanIds)}, updated_at = ${now}
+          where id = ${draft.id}
+            and (amount, payment_ids, loan_ids) is distinct from
+                (${f.amount}::numeric, ${tx.json(f.paymentIds)}::jsonb, ${tx.json(f.loanIds)}::jsonb)`;
+        return null;
+      }
+      if (original && !rows.every((r) => money(f.amount).gt(money(r.amount)))) return null;
+      const [row] = await tx<{ id: string }[]>`
+        insert into aml_reports (customer_id, day, rule, kind, amount, payment_ids, loan_ids, amends, detected_at,
+                                 updated_at)
+        values (${f.customerId}, ${f.day}, ${f.rule}, ${f.kind}, ${f.amount}, ${tx.json(f.paymentIds)},
+                ${tx.json(f.loanIds)}, ${original?.id ?? null}, ${now}, ${now})
+        returning id`;
+      return row!.id;
+    });
+    if (id) created.push(id);
   }
   return created;
 }
@@ -88,12 +105,13 @@ export interface AmlReportRow {
   decided_at: Date | null;
   decision_reason: string | null;
   detected_at: Date;
+  amends: string | null;
   total?: string;
 }
 
 const REPORT_COLUMNS = (sql: Sql) => sql`
   id, customer_id, day::text as day, rule, kind, amount::text as amount, payment_ids, loan_ids, status,
-  decided_by, decided_at, decision_reason, detected_at`;
+  decided_by, decided_at, decision_reason, detected_at, amends`;
 
 export async function listReports(
   sql: Sql,
@@ -141,7 +159,7 @@ export async function submittedReports(
 ): Promise<SubmittedReportRow[]> {
   return sql<SubmittedReportRow[]>`
     select ${sql`a.id, a.customer_id, a.day::text as day, a.rule, a.kind, a.amount::text as amount, a.payment_ids,
-                 a.loan_ids, a.status, a.decided_by, a.decided_at, a.decision_reason, a.detected_at`},
+                 a.loan_ids, a.status, a.decided_by, a.decided_at, a.decision_reason, a.detected_at, a.amends`},
            u.name_enc, u.id_number_enc
     from aml_reports a join users u on u.id = a.customer_id
     where a.status = 'SUBMITTED' and a.day between ${range.from}::date and ${range.to}::date

@@ -72,6 +72,10 @@ const Report = z
     decidedAt: z.string().nullable(),
     reason: z.string().nullable(),
     detectedAt: z.string(),
+    amends: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the report this one amends (cash that came after it was decided)' }),
   })
   .openapi('AmlReport');
 
@@ -257,6 +261,7 @@ function presentReport(r: AmlReportRow, names: Map<string, string | null>) {
     decidedAt: iso(r.decided_at),
     reason: r.decision_reason,
     detectedAt: r.detected_at.toISOString(),
+    amends: r.amends,
   };
 }
 

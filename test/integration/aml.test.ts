@@ -311,6 +311,7 @@ interface Report {
   amount: string;
   paymentIds: string[];
   status: string;
+  amends: string | null;
 }
 
 describe('large-value and suspicious transaction reports', () => {
@@ -414,6 +415,31 @@ describe('large-value and suspicious transaction reports', () => {
       api.call('GET', `/v1/aml/reports/export?from=${large.day}&to=2020-01-01`, { token: compliance.token }),
     );
     expect(badRange.status).toBe(400);
+  }, 400_000);
+
+  it('cash that arrives the same day after the large-value report was filed makes an amendment of it', async () => {
+    const { loanId, borrower } = await largeActiveLoan();
+    const paymentId = await cash(loanId, '50000.00');
+    await detect();
+    const large = (await reportsOf(borrower.userId)).find((r) => r.rule === 'LARGE_CASH_DAY')!;
+    await api.call('POST', `/v1/aml/reports/${large.id}/submit`, {
+      token: compliance.token,
+      body: { reason: '现金缴存达到大额标准' },
+    });
+    // Cash that arrives the same day after the report was filed: an amendment of it, with the new total.
+    const later = await cash(loanId, '1000.00');
+    const amendedRun = await detect();
+    const amendment = (await reportsOf(borrower.userId)).find((r) => r.amends === large.id)!;
+    expect(amendment).toMatchObject({ rule: 'LARGE_CASH_DAY', amount: '51000.00', status: 'DRAFT', day: large.day });
+    expect([...amendment.paymentIds].sort()).toEqual([paymentId, later].sort());
+    expect(amendedRun.created).toContain(amendment.id);
+    expect((await reportsOf(borrower.userId)).find((r) => r.id === large.id)).toMatchObject({
+      status: 'SUBMITTED',
+      amount: '50000.00',
+    });
+    // Running again adds no second amendment.
+    await detect();
+    expect((await reportsOf(borrower.userId)).filter((r) => r.amends === large.id)).toHaveLength(1);
   }, 400_000);
 
   it('three cash repayments just under 50,000 within days make a structuring draft', async () => {
