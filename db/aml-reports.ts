@@ -6,7 +6,8 @@ import type { Sql } from '../lib/db-client.js';
 import { money } from '../domain/money.js';
 
 /**
- * Repayments received from `from` to `to` (business dates, both included) and loans paid off on
+ * Repayments received from `from` to `to` (business dates, both included; reversed ones, whose
+ * reversal a second finance user approved, do not count) and loans paid off on
  * `to`, each with the customer (the loan's borrower).
  */
 export async function readAmlFacts(
@@ -19,7 +20,8 @@ export async function readAmlFacts(
   >`
     select r.payment_id, l.borrower_id, r.loan_id, r.channel, r.amount::text as amount, r.received_on::text as received_on
     from repayments r join loans l on l.id = r.loan_id
-    where r.received_on between ${range.from}::date and ${range.to}::date`;
+    where r.received_on between ${range.from}::date and ${range.to}::date
+      and not exists (select 1 from payment_reversals v where v.payment_id = r.payment_id and v.status = 'APPROVED')`;
   const payoffs = await sql<
     { id: string; borrower_id: string; amount: string; disbursed_on: string; paid_off_on: string }[]
   >`

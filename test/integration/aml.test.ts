@@ -442,6 +442,19 @@ describe('large-value and suspicious transaction reports', () => {
     expect((await reportsOf(borrower.userId)).filter((r) => r.amends === large.id)).toHaveLength(1);
   }, 400_000);
 
+  it('a reversed cash repayment does not count towards the day', async () => {
+    const { loanId, borrower } = await largeActiveLoan();
+    const paymentId = await cash(loanId, '50000.00');
+    const { maker, checker } = await financeMakerAndChecker(api);
+    await api.call('POST', `/v1/finance/repayments/${paymentId}/reversal`, {
+      token: maker.token,
+      body: { reason: '收款记错客户' },
+    });
+    await api.call('POST', `/v1/finance/repayments/${paymentId}/reversal/approve`, { token: checker.token });
+    await detect();
+    expect((await reportsOf(borrower.userId)).filter((r) => r.rule === 'LARGE_CASH_DAY')).toEqual([]);
+  }, 400_000);
+
   it('three cash repayments just under 50,000 within days make a structuring draft', async () => {
     const { loanId, borrower } = await largeActiveLoan();
     const ids = [await cash(loanId, '46000.00'), await cash(loanId, '47000.00'), await cash(loanId, '48000.00')];
