@@ -7,6 +7,7 @@ import type { BankResult } from '../contracts/messages.js';
 import type { ActivityDeps } from './deps.js';
 import { releasePayout, reservePayout } from '../db/payout-funding.js';
 import { loadApplication } from './loan-records.js';
+import { freezeOfLoanBorrower } from '../db/aml-freezes.js';
 
 export function createDisbursementActivities({
   sql,
@@ -61,13 +62,23 @@ export function createDisbursementActivities({
      * Asks the bank for the transfer; its answer may already be final. First the payout is reserved
      * against the ledger's BANK balance: when BANK cannot cover it, the activity fails for good
      * (InsufficientFunds) and the loan waits in NEEDS_ATTENTION until finance records capital and
-     * ops retry; nothing is asked of the bank and BANK never goes below zero.
+     * ops retry; nothing is asked of the bank and BANK never goes below zero. A borrower frozen by
+     * an AML hit (db/aml-freezes.ts) is refused the same way (BorrowerFrozen) until it is cleared.
      */
     async startDisbursement({
       loanId,
       idempotencyKey,
       amount,
     }: BorrowerTransfer): Promise<BankResult | PendingTransfer> {
+      const frozen = await freezeOfLoanBorrower(sql, loanId);
+      // A transfer the bank already has (an earlier attempt sent it) has left; only a new one is held.
+      if (frozen && !(await bank.findTransferByKey(idempotencyKey))) {
+        await releasePayout(sql, idempotencyKey);
+        throw ApplicationFailure.nonRetryable(
+          `The borrower is frozen by AML review ${frozen.reviewId}; no payout until compliance clears it (POST /v1/aml/reviews/${frozen.reviewId}/clear), then ops retry`,
+          'BorrowerFrozen',
+        );
+      }
       const funded = await reservePayout(sql, { idempotencyKey, loanId, amount, now: new Date() }, async (key) => {
         const transfer = await bank.findTransferByKey(key);
         return transfer ? transfer.status : 'UNKNOWN_TO_BANK';

@@ -3,9 +3,11 @@
 import type { AmlFinding, AmlPayment, AmlPayoff } from '../domain/aml-rules.js';
 import type { LocalDate } from '../domain/types.js';
 import type { Sql } from '../lib/db-client.js';
+import { money } from '../domain/money.js';
 
 /**
- * Repayments received from `from` to `to` (business dates, both included) and loans paid off on
+ * Repayments received from `from` to `to` (business dates, both included; reversed ones, whose
+ * reversal a second finance user approved, do not count) and loans paid off on
  * `to`, each with the customer (the loan's borrower).
  */
 export async function readAmlFacts(
@@ -18,7 +20,8 @@ export async function readAmlFacts(
   >`
     select r.payment_id, l.borrower_id, r.loan_id, r.channel, r.amount::text as amount, r.received_on::text as received_on
     from repayments r join loans l on l.id = r.loan_id
-    where r.received_on between ${range.from}::date and ${range.to}::date`;
+    where r.received_on between ${range.from}::date and ${range.to}::date
+      and not exists (select 1 from payment_reversals v where v.payment_id = r.payment_id and v.status = 'APPROVED')`;
   const payoffs = await sql<
     { id: string; borrower_id: string; amount: string; disbursed_on: string; paid_off_on: string }[]
   >`
@@ -51,23 +54,39 @@ export async function readAmlFacts(
 /**
  * Writes the findings, one row per customer, day and rule. Running again adds nothing: a draft
  * takes the latest amount and transactions (cash recorded later that day), a decided report stays
- * as decided. Returns the ids of the rows it created.
+ * as decided. When the day's amount grows beyond what was decided, an amendment (a new row that
+ * `amends` the first) reports the new total; it too is a draft until decided. Returns the ids of
+ * the rows it created.
  */
 export async function recordFindings(sql: Sql, findings: readonly AmlFinding[], now: Date): Promise<string[]> {
   const created: string[] = [];
   for (const f of findings) {
-    const [row] = await sql<{ id: string; inserted: boolean }[]>`
-      insert into aml_reports (customer_id, day, rule, kind, amount, payment_ids, loan_ids, detected_at, updated_at)
-      values (${f.customerId}, ${f.day}, ${f.rule}, ${f.kind}, ${f.amount}, ${sql.json(f.paymentIds)},
-              ${sql.json(f.loanIds)}, ${now}, ${now})
-      on conflict (customer_id, day, rule) do update
-        set amount = excluded.amount, payment_ids = excluded.payment_ids, loan_ids = excluded.loan_ids,
-            updated_at = excluded.updated_at
-        where aml_reports.status = 'DRAFT'
-          and (aml_reports.amount, aml_reports.payment_ids, aml_reports.loan_ids)
-              is distinct from (excluded.amount, excluded.payment_ids, excluded.loan_ids)
-      returning id, (xmax = 0) as inserted`;
-    if (row?.inserted) created.push(row.id);
+    const id = await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`aml-report:${f.customerId}:${f.day}:${f.rule}`}))`;
+      const rows = await tx<{ id: string; status: AmlReportStatus; amount: string; amends: string | null }[]>`
+        select id, status, amount::text as amount, amends from aml_reports
+        where customer_id = ${f.customerId} and day = ${f.day} and rule = ${f.rule}`;
+      const original = rows.find((r) => r.amends === null);
+      const draft = rows.find((r) => r.status === 'DRAFT');
+      if (draft) {
+        await tx`
+          update aml_reports set amount = ${f.amount}, payment_ids = ${tx.json(f.paymentIds)},
+                 loan_ids = ${tx.json(f.loanIds)}, updated_at = ${now}
+          where id = ${draft.id}
+            and (amount, payment_ids, loan_ids) is distinct from
+                (${f.amount}::numeric, ${tx.json(f.paymentIds)}::jsonb, ${tx.json(f.loanIds)}::jsonb)`;
+        return null;
+      }
+      if (original && !rows.every((r) => money(f.amount).gt(money(r.amount)))) return null;
+      const [row] = await tx<{ id: string }[]>`
+        insert into aml_reports (customer_id, day, rule, kind, amount, payment_ids, loan_ids, amends, detected_at,
+                                 updated_at)
+        values (${f.customerId}, ${f.day}, ${f.rule}, ${f.kind}, ${f.amount}, ${tx.json(f.paymentIds)},
+                ${tx.json(f.loanIds)}, ${original?.id ?? null}, ${now}, ${now})
+        returning id`;
+      return row!.id;
+    });
+    if (id) created.push(id);
   }
   return created;
 }
@@ -88,12 +107,13 @@ export interface AmlReportRow {
   decided_at: Date | null;
   decision_reason: string | null;
   detected_at: Date;
+  amends: string | null;
   total?: string;
 }
 
 const REPORT_COLUMNS = (sql: Sql) => sql`
   id, customer_id, day::text as day, rule, kind, amount::text as amount, payment_ids, loan_ids, status,
-  decided_by, decided_at, decision_reason, detected_at`;
+  decided_by, decided_at, decision_reason, detected_at, amends`;
 
 export async function listReports(
   sql: Sql,
@@ -111,7 +131,11 @@ export async function reportById(sql: Sql, id: string): Promise<AmlReportRow | n
   return row ?? null;
 }
 
-/** Submits or dismisses a draft: one decision wins; a second gets null. */
+/**
+ * Submits or dismisses a draft: one decision wins; a second gets null. A large-value report is
+ * only ever submitted (令〔2016〕第3号 art. 5: it must be filed): dismissing one changes nothing
+ * and gets null too.
+ */
 export async function decideReport(
   sql: Sql,
   id: string,
@@ -120,7 +144,7 @@ export async function decideReport(
   const [row] = await sql<AmlReportRow[]>`
     update aml_reports set status = ${decision.status}, decided_by = ${decision.by}, decided_at = ${decision.at},
                            decision_reason = ${decision.reason}, updated_at = ${decision.at}
-    where id = ${id} and status = 'DRAFT'
+    where id = ${id} and status = 'DRAFT' and (kind <> 'LARGE_VALUE' or ${decision.status} = 'SUBMITTED')
     returning ${REPORT_COLUMNS(sql)}`;
   return row ?? null;
 }
@@ -137,7 +161,7 @@ export async function submittedReports(
 ): Promise<SubmittedReportRow[]> {
   return sql<SubmittedReportRow[]>`
     select ${sql`a.id, a.customer_id, a.day::text as day, a.rule, a.kind, a.amount::text as amount, a.payment_ids,
-                 a.loan_ids, a.status, a.decided_by, a.decided_at, a.decision_reason, a.detected_at`},
+                 a.loan_ids, a.status, a.decided_by, a.decided_at, a.decision_reason, a.detected_at, a.amends`},
            u.name_enc, u.id_number_enc
     from aml_reports a join users u on u.id = a.customer_id
     where a.status = 'SUBMITTED' and a.day between ${range.from}::date and ${range.to}::date

@@ -114,11 +114,18 @@ export async function rescreenBorrowers(tx: TransactionSql, entry: NewListEntry)
          where role = 'BORROWER' and id_number_hash = ${entry.idNumberHash}`
     : tx`select id, id_number_hash, 'NAME' as match, 'borrower.name' as field from users
          where role = 'BORROWER' and name_hash = ${entry.borrowerNameHash} and id_number_hash is not null`;
+  // An ID-number hit is the listed person: frozen at once, before anyone looks at it.
   const rows = await tx`
-    insert into aml_reviews (kind, entry_id, subject, field, match, subject_id_hash, borrower_id)
-    select 'RESCREEN', ${entry.entryId}, 'BORROWER', m.field, m.match, m.id_number_hash, m.id from (${matches}) m
-    on conflict do nothing
-    returning id`;
+    with queued as (
+      insert into aml_reviews (kind, entry_id, subject, field, match, subject_id_hash, borrower_id)
+      select 'RESCREEN', ${entry.entryId}, 'BORROWER', m.field, m.match, m.id_number_hash, m.id from (${matches}) m
+      on conflict do nothing
+      returning id, borrower_id, match),
+    frozen as (
+      insert into aml_freezes (review_id, borrower_id)
+      select id, borrower_id from queued where match = 'ID_NUMBER'
+      on conflict do nothing)
+    select id from queued`;
   return rows.length;
 }
 
@@ -145,18 +152,26 @@ export async function reviewById(sql: Sql | TransactionSql, id: string): Promise
 
 /**
  * Decides an open review: exactly one decision wins, a second (concurrent or later) gets null.
- * The reason is kept with the row and in the audit.
+ * The reason is kept with the row and in the audit. In the same transaction, confirming freezes
+ * the borrower (no payout while it stands) and clearing lifts this review's freeze.
  */
 export async function decideReview(
   sql: Sql,
   id: string,
   decision: { status: 'CLEARED' | 'CONFIRMED'; by: string; reason: string; at: Date },
 ): Promise<boolean> {
-  const rows = await sql`
-    update aml_reviews set status = ${decision.status}, decided_by = ${decision.by}, decided_at = ${decision.at},
-                           decision_reason = ${decision.reason}
-    where id = ${id} and status = 'OPEN' returning id`;
-  return rows.length === 1;
+  return sql.begin(async (tx) => {
+    const [won] = await tx<{ borrower_id: string }[]>`
+      update aml_reviews set status = ${decision.status}, decided_by = ${decision.by}, decided_at = ${decision.at},
+                             decision_reason = ${decision.reason}
+      where id = ${id} and status = 'OPEN' returning borrower_id`;
+    if (!won) return false;
+    if (decision.status === 'CONFIRMED')
+      await tx`insert into aml_freezes (review_id, borrower_id, frozen_at)
+               values (${id}, ${won.borrower_id}, ${decision.at}) on conflict do nothing`;
+    else await tx`delete from aml_freezes where review_id = ${id}`;
+    return true;
+  });
 }
 
 export interface HeldApplicationRecord {

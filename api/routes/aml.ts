@@ -72,6 +72,10 @@ const Report = z
     decidedAt: z.string().nullable(),
     reason: z.string().nullable(),
     detectedAt: z.string(),
+    amends: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the report this one amends (cash that came after it was decided)' }),
   })
   .openapi('AmlReport');
 
@@ -180,7 +184,10 @@ const decide = (action: 'submit' | 'dismiss') =>
       action === 'submit'
         ? '提交报告 / Submit a report (it goes into the export file)'
         : '排除报告 / Dismiss a report draft, with the reason',
-    description: 'One decision per report: a second gets 409 AML_REPORT_DECIDED.',
+    description:
+      action === 'submit'
+        ? 'One decision per report: a second gets 409 AML_REPORT_DECIDED.'
+        : 'Only SUSPICIOUS drafts: a LARGE_VALUE report must be filed (409 AML_LARGE_VALUE_MUST_BE_FILED). One decision per report: a second gets 409 AML_REPORT_DECIDED.',
     request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: Reason } } } },
     responses: {
       200: { description: 'Decided', content: { 'application/json': { schema: Report } } },
@@ -254,6 +261,7 @@ function presentReport(r: AmlReportRow, names: Map<string, string | null>) {
     decidedAt: iso(r.decided_at),
     reason: r.decision_reason,
     detectedAt: r.detected_at.toISOString(),
+    amends: r.amends,
   };
 }
 
@@ -386,6 +394,11 @@ export const amlRoutes: RouteModule = (deps) => {
       if (!row) {
         const current = await reportById(deps.sql, id);
         if (!current) throw ApiError.notFound({ zh: '反洗钱报告', en: 'AML report' });
+        if (current.status === 'DRAFT' && current.kind === 'LARGE_VALUE')
+          throw ApiError.conflict('AML_LARGE_VALUE_MUST_BE_FILED', {
+            zh: `大额交易报告（规则 ${current.rule}）必须提交，不能排除（《金融机构大额交易和可疑交易报告管理办法》第五条）`,
+            en: `A large-value report (rule ${current.rule}) must be filed and cannot be dismissed (PBOC Order [2016] No. 3, art. 5)`,
+          });
         throw ApiError.conflict('AML_REPORT_DECIDED', {
           zh: `该报告已处理（${current.status === 'SUBMITTED' ? '已提交' : '已排除'}）`,
           en: `This report was already decided (${current.status})`,

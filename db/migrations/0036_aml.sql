@@ -43,7 +43,8 @@ create index aml_reviews_queue on aml_reviews (status, created_at);
 create index aml_reviews_cleared on aml_reviews (entry_id, subject_id_hash) where status = 'CLEARED';
 
 -- aml_reports: what the daily detection (domain/aml-rules.ts) found, one row per customer, business
--- day and rule, so running it again changes nothing but a draft's amount. A compliance officer
+-- day and rule (plus amendments when the amount grew after a decision), so running it again
+-- changes nothing but a draft's amount. A compliance officer
 -- submits it (it goes into the export file) or dismisses it with a reason.
 create table aml_reports (
   id uuid primary key default gen_random_uuid(),
@@ -60,7 +61,24 @@ create table aml_reports (
   decision_reason text,
   detected_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (customer_id, day, rule),
-  check ((status = 'DRAFT') = (decided_at is null))
+  -- An amendment: the day's amount grew after the report (amends) was decided; it reports the new
+  -- total and all the day's transactions.
+  amends uuid references aml_reports(id),
+  check ((status = 'DRAFT') = (decided_at is null)),
+  -- A large-value report must be filed (令〔2016〕第3号 art. 5): only suspicious drafts are dismissed.
+  check (kind = 'SUSPICIOUS' or status <> 'DISMISSED')
 );
+create unique index aml_reports_one_per_day on aml_reports (customer_id, day, rule) where amends is null;
+create unique index aml_reports_one_draft_amendment on aml_reports (amends) where status = 'DRAFT';
 create index aml_reports_queue on aml_reports (status, day);
+
+-- aml_freezes: while a borrower has a row here no money is paid out to them (activities/
+-- disbursement.ts refuses the payout, and the loan waits in NEEDS_ATTENTION for a person). A
+-- re-screening ID-number hit freezes at once; a name hit freezes when a compliance officer confirms
+-- it. Clearing the review removes its freeze; the borrower stays frozen while any other remains.
+create table aml_freezes (
+  review_id uuid primary key references aml_reviews(id),
+  borrower_id uuid not null references users(id),
+  frozen_at timestamptz not null default now()
+);
+create index aml_freezes_borrower on aml_freezes (borrower_id);

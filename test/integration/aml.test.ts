@@ -245,6 +245,60 @@ describe('screening hits: the compliance review queue', () => {
     expect(JSON.stringify(queue)).not.toContain(byId.idNumber);
     expect(JSON.stringify(queue)).not.toContain(name);
   });
+
+  it('an ID-number hit on re-screening freezes the borrower: the signed loan is not paid out but parked; clearing lifts it', async () => {
+    const borrower = await api.registerBorrower({ name: rareName() });
+    const session = await api.login(borrower.phone, borrower.password);
+    const { loanId, requiredDocuments } = await api.applyForLoan(session.token, borrower, {
+      amount: '8000.00',
+      termCount: 6,
+    });
+    await api.uploadRequiredDocuments(session.token, loanId, requiredDocuments);
+    await api.waitForLoanStatus(session.token, loanId, 'AWAITING_SIGNATURE', 120_000);
+    // The list gains the borrower's ID number while the loan waits for the signature.
+    expect((await listEntry({ list: 'BLACKLIST', idNumber: borrower.idNumber })).rescreenMatches).toBe(1);
+    const review = (await reviewsOf('&kind=RESCREEN&status=OPEN')).find((r) => r.borrowerId === borrower.userId)!;
+    expect(review).toMatchObject({ match: 'ID_NUMBER' });
+    await api.signContract(session.token, loanId);
+    const parked = await api.waitForLoanStatus(session.token, loanId, ['NEEDS_ATTENTION', 'ACTIVE'], 150_000);
+    expect(parked.status).toBe('NEEDS_ATTENTION');
+    const ops = await api.login('ops');
+    expect(JSON.stringify(await api.loan(ops.token, loanId))).toContain('BorrowerFrozen');
+    // Nothing reserved or sent: the payout never reached the bank.
+    expect(await sql`select 1 from payout_reservations where loan_id = ${loanId} and released_at is null`).toHaveLength(
+      0,
+    );
+    expect(await sql`select 1 from journal_entries where loan_id = ${loanId} and kind = 'DISBURSEMENT'`).toHaveLength(
+      0,
+    );
+
+    await api.call('POST', `/v1/aml/reviews/${review.id}/clear`, {
+      token: compliance.token,
+      body: { reason: '身份证号录入错误，已与公安核实非同一人' },
+    });
+    expect(await sql`select 1 from aml_freezes where borrower_id = ${borrower.userId}`).toHaveLength(0);
+    await api.call('POST', `/v1/loans/${loanId}/attention`, {
+      token: ops.token,
+      body: { action: 'RETRY', reason: '已放行' },
+    });
+    await api.waitForLoanStatus(session.token, loanId, 'ACTIVE', 150_000);
+  }, 420_000);
+
+  it('confirming a re-screened name hit freezes the borrower; the freeze is kept with the decision', async () => {
+    const name = rareName();
+    const borrower = await api.registerBorrower({ name });
+    expect((await listEntry({ list: 'AML_WATCH', name })).rescreenMatches).toBe(1);
+    // A name-only hit alone does not freeze: it may be someone else.
+    expect(await sql`select 1 from aml_freezes where borrower_id = ${borrower.userId}`).toHaveLength(0);
+    const review = (await reviewsOf('&kind=RESCREEN&status=OPEN')).find((r) => r.borrowerId === borrower.userId)!;
+    await api.call('POST', `/v1/aml/reviews/${review.id}/confirm`, {
+      token: compliance.token,
+      body: { reason: '与名单人员为同一人' },
+    });
+    expect(await sql`select review_id from aml_freezes where borrower_id = ${borrower.userId}`).toEqual([
+      { review_id: review.id },
+    ]);
+  });
 });
 
 interface Report {
@@ -257,6 +311,7 @@ interface Report {
   amount: string;
   paymentIds: string[];
   status: string;
+  amends: string | null;
 }
 
 describe('large-value and suspicious transaction reports', () => {
@@ -314,6 +369,19 @@ describe('large-value and suspicious transaction reports', () => {
       ).toBe(403);
       expect((await api.fetch('POST', '/v1/aml/detection-runs', { token, body: {} })).status).toBe(403);
     }
+    // A large-value report must be filed: no officer can dismiss it.
+    const notDismissed = await refusal(
+      api.call('POST', `/v1/aml/reports/${large.id}/dismiss`, {
+        token: compliance.token,
+        body: { reason: '客户熟悉，无需上报' },
+      }),
+    );
+    expect(notDismissed.status).toBe(409);
+    expect(notDismissed.body?.error).toMatchObject({
+      code: 'AML_LARGE_VALUE_MUST_BE_FILED',
+      message: { zh: expect.stringContaining('LARGE_CASH_DAY'), en: expect.stringContaining('LARGE_CASH_DAY') },
+    });
+    expect((await reportsOf(borrower.userId)).find((r) => r.id === large.id)!.status).toBe('DRAFT');
     const submitted = await api.call<Report>('POST', `/v1/aml/reports/${large.id}/submit`, {
       token: compliance.token,
       body: { reason: '现金缴存达到大额标准' },
@@ -347,6 +415,44 @@ describe('large-value and suspicious transaction reports', () => {
       api.call('GET', `/v1/aml/reports/export?from=${large.day}&to=2020-01-01`, { token: compliance.token }),
     );
     expect(badRange.status).toBe(400);
+  }, 400_000);
+
+  it('cash that arrives the same day after the large-value report was filed makes an amendment of it', async () => {
+    const { loanId, borrower } = await largeActiveLoan();
+    const paymentId = await cash(loanId, '50000.00');
+    await detect();
+    const large = (await reportsOf(borrower.userId)).find((r) => r.rule === 'LARGE_CASH_DAY')!;
+    await api.call('POST', `/v1/aml/reports/${large.id}/submit`, {
+      token: compliance.token,
+      body: { reason: '现金缴存达到大额标准' },
+    });
+    // Cash that arrives the same day after the report was filed: an amendment of it, with the new total.
+    const later = await cash(loanId, '1000.00');
+    const amendedRun = await detect();
+    const amendment = (await reportsOf(borrower.userId)).find((r) => r.amends === large.id)!;
+    expect(amendment).toMatchObject({ rule: 'LARGE_CASH_DAY', amount: '51000.00', status: 'DRAFT', day: large.day });
+    expect([...amendment.paymentIds].sort()).toEqual([paymentId, later].sort());
+    expect(amendedRun.created).toContain(amendment.id);
+    expect((await reportsOf(borrower.userId)).find((r) => r.id === large.id)).toMatchObject({
+      status: 'SUBMITTED',
+      amount: '50000.00',
+    });
+    // Running again adds no second amendment.
+    await detect();
+    expect((await reportsOf(borrower.userId)).filter((r) => r.amends === large.id)).toHaveLength(1);
+  }, 400_000);
+
+  it('a reversed cash repayment does not count towards the day', async () => {
+    const { loanId, borrower } = await largeActiveLoan();
+    const paymentId = await cash(loanId, '50000.00');
+    const { maker, checker } = await financeMakerAndChecker(api);
+    await api.call('POST', `/v1/finance/repayments/${paymentId}/reversal`, {
+      token: maker.token,
+      body: { reason: '收款记错客户' },
+    });
+    await api.call('POST', `/v1/finance/repayments/${paymentId}/reversal/approve`, { token: checker.token });
+    await detect();
+    expect((await reportsOf(borrower.userId)).filter((r) => r.rule === 'LARGE_CASH_DAY')).toEqual([]);
   }, 400_000);
 
   it('three cash repayments just under 50,000 within days make a structuring draft', async () => {
