@@ -35,8 +35,9 @@ async function createIfMissing(sql: Sql, username: string, role: Role, password:
 
 /**
  * Local mode only: one staff account per role (username = role in lower case, password
- * Demo@2026), and a second finance user, finance_checker. Existing accounts are left as they are. Returns the usernames created; does
- * nothing outside local mode.
+ * Demo@2026), a second finance user, finance_checker, and the collections supervisor,
+ * collection_supervisor (a risk manager). Existing accounts are left as they are. Returns the
+ * usernames created; does nothing outside local mode.
  */
 export async function seedDemoUsers(sql: Sql, config: Pick<Config, 'APP_MODE'>): Promise<string[]> {
   if (config.APP_MODE !== 'local') return [];

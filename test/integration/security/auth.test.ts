@@ -354,10 +354,11 @@ describe('staff accounts', () => {
   it('seeds the demo staff once', async () => {
     const rows = await h.sql`select username, role from users where username is not null order by username`;
     const demo = rows.filter((r) => r.username !== 'new_officer');
-    expect(demo).toHaveLength(10);
-    // One account per role, named after it, and finance_checker: the second finance user (maker-checker).
-    for (const r of demo)
-      expect(r.role).toBe(r.username === 'finance_checker' ? 'FINANCE' : String(r.username).toUpperCase());
+    expect(demo).toHaveLength(12);
+    // One account per role, named after it, and two more: finance_checker, the second finance user
+    // (maker-checker), and collection_supervisor, the risk manager who supervises collections.
+    const roleOf: Record<string, string> = { finance_checker: 'FINANCE', collection_supervisor: 'RISK_MANAGER' };
+    for (const r of demo) expect(r.role).toBe(roleOf[String(r.username)] ?? String(r.username).toUpperCase());
     const { seedDemoUsers } = await import('../../../security/demo-users.js');
     expect(await seedDemoUsers(h.sql, h.config)).toEqual([]);
     expect(await seedDemoUsers(h.sql, { APP_MODE: 'production' })).toEqual([]);
