@@ -368,9 +368,10 @@ describe('session', () => {
 
 describe('navigation by role', () => {
   const expected: Array<[string, string, string[]]> = [
-    // 借款人查找 (staff search) for every role holding borrower:search.
-    ['collector', '/inbox', ['待办任务', '贷款查询', '借款人查找']],
-    ['risk_manager', '/inbox', ['待办任务', '贷款查询', '看板', '借款人查找']],
+    // 借款人查找 (staff search) for every role holding borrower:search; 我的催收 (the collections queue)
+    // for collectors, 催收管理 (the collections desk) for the risk managers who supervise them.
+    ['collector', '/inbox', ['待办任务', '贷款查询', '借款人查找', '我的催收']],
+    ['risk_manager', '/inbox', ['待办任务', '贷款查询', '看板', '借款人查找', '催收管理']],
     ['auditor', '/loans', ['贷款查询', '看板', '借款人查找']],
   ];
   for (const [username, home, labels] of expected) {
