@@ -20,6 +20,8 @@ const DEMO_USERS = [
   'auditor',
   'ops',
   'admin',
+  'collection_supervisor',
+  'compliance',
 ];
 
 function fatal(message: string): never {
