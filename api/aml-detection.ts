@@ -3,6 +3,7 @@
 // rule, so a run repeated, or run by two API replicas at once, adds nothing). The API runs it on a
 // timer for today and the days before it (cash recorded late still counts on its day), and a
 // compliance officer can run it for any past day (POST /v1/aml/detection-runs).
+import { startPeriodicJob } from '../lib/periodic.js';
 import { amlLookbackStart, detectAml } from '../domain/aml-rules.js';
 import { localDateOf } from '../domain/business-time.js';
 import { addDays } from '../domain/dates.js';
@@ -28,36 +29,27 @@ export const DETECTION_INTERVAL_MS = 60 * 60_000;
 /** Each run judges today and so many days before it. */
 export const DETECTION_DAYS_BACK = 3;
 
-/** Runs the detection at start and then every hour until the returned stop function is called. */
+/** Runs the detection shortly after start and then every hour until the returned stop function is called. */
 export function startAmlDetection(
   sql: Sql,
   log: Logger,
   timeZone: string,
   now: () => Date = () => new Date(),
 ): () => void {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    const today = localDateOf(now().getTime(), timeZone);
-    const days = Array.from({ length: DETECTION_DAYS_BACK + 1 }, (_, i) => addDays(today, -DETECTION_DAYS_BACK + i));
-    (async () => {
-      for (const day of days) {
-        const result = await runAmlDetection(sql, day, timeZone, now());
-        if (result.created.length) log.info({ day, created: result.created.length }, 'AML reports drafted');
-      }
-    })()
-      .catch((err: unknown) => log.warn({ err }, 'AML detection failed; retrying at the next run'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(run, 10_000);
-  first.unref();
-  const timer = setInterval(run, DETECTION_INTERVAL_MS);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return startPeriodicJob(
+    {
+      name: 'AML detection',
+      intervalMs: DETECTION_INTERVAL_MS,
+      firstRunAfterMs: 10_000,
+      run: async () => {
+        const today = localDateOf(now().getTime(), timeZone);
+        for (let back = DETECTION_DAYS_BACK; back >= 0; back--) {
+          const day = addDays(today, -back);
+          const result = await runAmlDetection(sql, day, timeZone, now());
+          if (result.created.length) log.info({ day, created: result.created.length }, 'AML reports drafted');
+        }
+      },
+    },
+    log,
+  );
 }

@@ -1,6 +1,7 @@
 // The collections queue's periodic work in every API process: open and close cases as the loans'
 // workflows move them in and out of OVERDUE, and settle promises to pay (kept, or broken and
 // escalated). Both are idempotent, so replicas may run them at once.
+import { startPeriodicJob } from '../lib/periodic.js';
 import { checkPromises } from '../db/collection-promises.js';
 import { syncCases } from '../db/collection-queue.js';
 import type { Sql } from '../lib/db-client.js';
@@ -22,12 +23,12 @@ export function startCollectionChecks(
   timeZone: string,
   now: () => Date = () => new Date(),
 ): () => void {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    runCollectionChecks(sql, cipher, now(), timeZone)
-      .then(({ cases, promises }) => {
+  return startPeriodicJob(
+    {
+      name: 'collection check',
+      intervalMs: COLLECTION_CHECK_INTERVAL_MS,
+      run: async () => {
+        const { cases, promises } = await runCollectionChecks(sql, cipher, now(), timeZone);
         if (cases.opened || cases.closed || promises.length)
           log.info(
             {
@@ -38,13 +39,8 @@ export function startCollectionChecks(
             },
             'collection cases and promises checked',
           );
-      })
-      .catch((err: unknown) => log.warn({ err }, 'collection check failed; retrying'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(tick, COLLECTION_CHECK_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+      },
+    },
+    log,
+  );
 }

@@ -3,6 +3,7 @@
 // the gateway confirmed, through the loan's repay update (the path every repayment takes), with the
 // order's paymentId as the business key, so a second confirmation is a no-op. Orders nobody
 // confirmed expire after ONLINE_PAYMENT_TTL_SECONDS (the sweep below, run by every API process).
+import { startPeriodicJob } from '../lib/periodic.js';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { localDateOf } from '../domain/business-time.js';
 import { money } from '../domain/money.js';
@@ -294,19 +295,15 @@ export const EXPIRY_SWEEP_INTERVAL_MS = 5_000;
 
 /** Runs the expiry sweep every few seconds until the returned stop function is called. */
 export function startOnlinePaymentExpiry(sql: Sql, log: Logger, now: () => Date = () => new Date()): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    expireOnlinePayments(sql, now())
-      .then((expired) => {
+  return startPeriodicJob(
+    {
+      name: 'online payment expiry sweep',
+      intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
+      run: async () => {
+        const expired = await expireOnlinePayments(sql, now());
         if (expired.length) log.info({ expired }, 'online payments expired unconfirmed');
-      })
-      .catch((err: unknown) => log.warn({ err }, 'online payment expiry sweep failed; retrying'))
-      .finally(() => {
-        running = false;
-      });
-  }, EXPIRY_SWEEP_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+      },
+    },
+    log,
+  );
 }
