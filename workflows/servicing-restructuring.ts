@@ -166,32 +166,38 @@ export async function requestRestructuring(s: ServicingState, req: RestructureRe
   };
   s.ctx.view.restructuring = r;
   const what = KIND_TEXT[req.kind];
-  await record(
-    s.ctx,
-    'RESTRUCTURE_REQUESTED',
-    {
-      zh: `申请${what.zh}：剩余本金 ${plan.outstandingPrincipal} 元分 ${req.installmentCount} 期，年利率 ${req.annualRate}，到期日 ${plan.newMaturityDate}`,
-      en: `${what.en} requested: principal ${plan.outstandingPrincipal} over ${req.installmentCount} installments at ${req.annualRate}, maturing ${plan.newMaturityDate}`,
-    },
-    {
-      actor: req.by,
-      detail: {
-        requestId: req.requestId,
-        kind: req.kind,
-        installmentCount: req.installmentCount,
-        annualRate: req.annualRate,
-        outstandingPrincipal: plan.outstandingPrincipal,
-        newMaturityDate: plan.newMaturityDate,
+  let taskOpened: () => void = () => undefined;
+  s.restructureTaskOpening = new Promise<void>((resolve) => (taskOpened = resolve));
+  try {
+    await record(
+      s.ctx,
+      'RESTRUCTURE_REQUESTED',
+      {
+        zh: `申请${what.zh}：剩余本金 ${plan.outstandingPrincipal} 元分 ${req.installmentCount} 期，年利率 ${req.annualRate}，到期日 ${plan.newMaturityDate}`,
+        en: `${what.en} requested: principal ${plan.outstandingPrincipal} over ${req.installmentCount} installments at ${req.annualRate}, maturing ${plan.newMaturityDate}`,
       },
-    },
-  );
-  await records.openTask({
-    loanId: s.input.loanId,
-    kind: 'RESTRUCTURE_APPROVAL',
-    taskKey: approvalTaskKey(r),
-    role: 'RISK_MANAGER',
-    detail: { requestId: r.requestId, kind: r.kind, outstandingPrincipal: plan.outstandingPrincipal },
-  });
+      {
+        actor: req.by,
+        detail: {
+          requestId: req.requestId,
+          kind: req.kind,
+          installmentCount: req.installmentCount,
+          annualRate: req.annualRate,
+          outstandingPrincipal: plan.outstandingPrincipal,
+          newMaturityDate: plan.newMaturityDate,
+        },
+      },
+    );
+    await records.openTask({
+      loanId: s.input.loanId,
+      kind: 'RESTRUCTURE_APPROVAL',
+      taskKey: approvalTaskKey(r),
+      role: 'RISK_MANAGER',
+      detail: { requestId: r.requestId, kind: r.kind, outstandingPrincipal: plan.outstandingPrincipal },
+    });
+  } finally {
+    taskOpened();
+  }
   return loanViewOf(s);
 }
 
@@ -254,6 +260,11 @@ export async function decideRestructuring(s: ServicingState, d: RestructureDecis
   r.decidedBy = d.by;
   r.decidedAt = nowIso();
   r.comment = d.comment.trim();
+  // Before the first await: the validator has just checked this plan, and the account may change
+  // while this handler waits (a payment in a later task).
+  const effectiveOn = todayOf(s);
+  const plan = d.approve ? planFor(s, r, effectiveOn) : null;
+  await s.restructureTaskOpening;
   await records.closeTask({
     loanId: s.input.loanId,
     taskKey: approvalTaskKey(r),
@@ -272,9 +283,7 @@ export async function decideRestructuring(s: ServicingState, d: RestructureDecis
     await notifyBorrower(s.ctx, 'RESTRUCTURE_REJECTED', { kind: r.kind });
     return loanViewOf(s);
   }
-  const effectiveOn = todayOf(s);
-  const plan = planFor(s, r, effectiveOn);
-  r.plan = termsOf(plan);
+  r.plan = termsOf(plan!);
   const issued = await records.issueSupplementaryContract({
     loanId: s.input.loanId,
     requestId: r.requestId,

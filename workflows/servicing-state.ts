@@ -110,6 +110,11 @@ export interface ServicingState extends CarriedServicing {
   refundsBusy: number;
   /** Refunds whose decision is being checked right now: a second decision on one is refused. */
   refundsDeciding: Set<string>;
+  /**
+   * The opening of the approval task of the restructuring request taken in this run: a decision in
+   * the same workflow task waits for it, so the task is never closed before it is opened.
+   */
+  restructureTaskOpening?: Promise<void>;
 }
 
 export function todayOf(s: Pick<ServicingState, 'options'>): LocalDate {

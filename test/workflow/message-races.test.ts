@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../domain/dates.js';
 import {
   bankResultSignal,
+  decideRestructuringUpdate,
   loanViewQuery,
+  requestRestructuringUpdate,
   retryDisbursementUpdate,
   reviewUpdate,
   withdrawUpdate,
@@ -199,6 +201,49 @@ describe('two messages in one workflow task', () => {
     expect((await view(handle)).disbursements.map((d) => d.status)).toEqual(['FAILED', 'SUCCEEDED']);
     expect(await failedTasks(handle)).toBe(0);
     await h.capture(input.loanId, 'retry-race', ['message-race', 'payout-failure-and-retry']);
+  });
+
+  it('closes the approval task of a restructuring request decided in the same workflow task', async () => {
+    const { input } = await h.seedLoan({ amount: '12000.00', termCount: 3, profileDigit: 1 });
+    await h.sql`update loans set auto_debit = false where id = ${input.loanId}`;
+    const handle = await h.start(input);
+    await uploadDocuments(h, handle, input.borrowerId, CONSUMER_DOCS);
+    const offered = await waitForStatus(handle, 'AWAITING_SIGNATURE');
+    await sign(handle, input.borrowerId, offered.contract!.sha256);
+    await waitForStatus(handle, 'ACTIVE');
+    const risk = await h.createUser('RISK_MANAGER');
+    // The request is admitted first, the decision right after it; both reach the workflow together.
+    const [asked, decided] = await together<unknown>(
+      () =>
+        handle.executeUpdate(requestRestructuringUpdate, {
+          args: [
+            {
+              requestId: 'race-1',
+              kind: 'EXTENSION',
+              installmentCount: 4,
+              annualRate: '0.1200',
+              reason: '收入延后到账',
+              by: { userId: input.borrowerId, role: 'BORROWER' },
+            },
+          ],
+        }),
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return handle.executeUpdate(decideRestructuringUpdate, {
+          args: [
+            { requestId: 'race-1', approve: true, comment: '同意展期', by: { userId: risk, role: 'RISK_MANAGER' } },
+          ],
+        });
+      },
+    );
+    expect([await refusalType(asked!), await refusalType(decided!)]).toEqual(['ACCEPTED', 'ACCEPTED']);
+    expect((await view(handle)).restructuring?.status).toBe('AWAITING_SIGNATURE');
+    // The task was opened before it was closed, so no approval is left waiting for nobody.
+    const tasks = await h.sql<{ status: string }[]>`
+      select status from tasks where loan_id = ${input.loanId} and kind = 'RESTRUCTURE_APPROVAL'`;
+    expect(tasks.map((t) => t.status)).toEqual(['DONE']);
+    expect(await failedTasks(handle)).toBe(0);
+    await h.capture(input.loanId, 'restructuring-race', ['message-race', 'restructuring']);
   });
 
   it('answers both a write-off decision and a payoff landing together; exactly one takes effect', async () => {
